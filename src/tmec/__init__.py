@@ -1,0 +1,18 @@
+"""tmec: USMCA (T-MEC, CUSMA) rules of origin, certification, US duties and EU CBAM.
+
+The functions the command line uses, importable from Python.  The public
+surface is ``__all__``; a test pins it.
+"""
+
+from tmec._version import __version__
+from tmec.core.errors import InputError, InvalidHSCode, NoRuleError, TmecError
+from tmec.law import load_parameters
+
+__all__ = [
+    "InputError",
+    "InvalidHSCode",
+    "NoRuleError",
+    "TmecError",
+    "__version__",
+    "load_parameters",
+]

@@ -1,0 +1,1 @@
+"""EU CBAM embedded emissions and certificates owed: pure."""

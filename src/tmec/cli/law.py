@@ -1,0 +1,75 @@
+"""``tmec law show PARAMETER [--date D]``: a legal parameter and its history."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+from rich.table import Table
+
+from tmec.cli._common import console, emit_json, handles_errors
+from tmec.core.dates import parse_date
+from tmec.core.errors import InputError, UnknownParameter
+from tmec.law import load_parameters
+
+
+@click.group("law")
+def command() -> None:
+    """Legal parameters: the numbers the law sets, by date, with references."""
+
+
+@command.command("show")
+@click.argument("parameter", required=False)
+@click.option("--date", "day", help="ISO date; default today")
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+@handles_errors
+def show(parameter: str | None, day: str | None, as_json: bool) -> None:
+    """Show PARAMETER in force on --date, with its history; no PARAMETER lists them all."""
+    when = parse_date(day, field="--date") if day else dt.date.today()
+    params = load_parameters()
+    if parameter is None:
+        names = sorted(params)
+        if as_json:
+            emit_json(names)
+        else:
+            for name in names:
+                console.print(name, highlight=False)
+        return
+    try:
+        p = params[parameter]
+    except UnknownParameter:
+        raise InputError(
+            f"unknown legal parameter {parameter!r}; `tmec law show` lists them", field="PARAMETER"
+        ) from None
+    current = params.at(when)[parameter]
+    history = [
+        {
+            "since": d.isoformat(),
+            "value": v.value if v else None,
+            "reference": v.reference if v else None,
+            "confidence": v.confidence if v else None,
+        }
+        for d, v in zip(p.dates, p.values, strict=True)
+    ]
+    if as_json:
+        emit_json(
+            {
+                "parameter": p.name,
+                "date": when.isoformat(),
+                "value": current.value,
+                "since": current.since.isoformat(),
+                "reference": current.reference,
+                "unverified": current.unverified,
+                "description": p.description,
+                "unit": p.unit,
+                "history": history,
+            }
+        )
+        return
+    console.print(f"[bold]{p.name}[/bold] on {when.isoformat()}: [bold]{current.value}[/bold] {p.unit or ''}")
+    console.print(f"  in force since {current.since.isoformat()} — {current.cite()}", highlight=False)
+    console.print(f"  {p.description}", highlight=False)
+    table = Table("since", "value", "reference", "confidence")
+    for row in history:
+        table.add_row(row["since"], str(row["value"]), row["reference"] or "", row["confidence"] or "")
+    console.print(table)

@@ -1,0 +1,1 @@
+"""Bulk work over portfolios: the only package that imports DuckDB or Spark."""

@@ -1,0 +1,50 @@
+"""The law as data: dated parameters (``params/``) and tables, each with its source.
+
+Nothing here computes; this module only finds and loads the packaged files.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tmec.core.errors import InputError
+from tmec.core.params import ParameterSet, parse_parameter
+
+LAW_DIR = Path(__file__).resolve().parent
+PARAMS_DIR = LAW_DIR / "params"
+
+__all__ = ["LAW_DIR", "PARAMS_DIR", "load_parameters", "load_yaml", "parameter_files"]
+
+
+def load_yaml(path: Path) -> Any:
+    """Read one YAML data file; a syntax error names the file and line."""
+    try:
+        with path.open(encoding="utf-8") as fh:
+            return yaml.safe_load(fh)
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else None
+        raise InputError(f"malformed YAML: {exc.problem}", source=str(path), line=line) from None
+
+
+def parameter_files() -> list[Path]:
+    return sorted(PARAMS_DIR.rglob("*.yaml"))
+
+
+def parameter_name(path: Path) -> str:
+    """``params/usmca/de_minimis.yaml`` -> ``usmca.de_minimis``."""
+    return ".".join(path.relative_to(PARAMS_DIR).with_suffix("").parts)
+
+
+@cache
+def load_parameters() -> ParameterSet:
+    """Every bundled legal parameter, loaded once."""
+    return ParameterSet(
+        {
+            parameter_name(p): parse_parameter(parameter_name(p), load_yaml(p), source=str(p))
+            for p in parameter_files()
+        }
+    )

@@ -1,0 +1,546 @@
+"""A vehicle against all its automotive requirements (Appendix to Annex 4-B; UR Part 6).
+
+A passenger vehicle or light truck is originating only when it meets all five:
+its RVC (net cost, staged), the Table A.2 core parts, the 70 % steel and the
+70 % aluminum purchases, and the LVC.  A heavy truck: its RVC (HT-70), steel,
+aluminum and LVC, with its engines, gear boxes and chassis at the Table D
+threshold.  An Art. 10 "other vehicle": its RVC only.  A PV/LT declared under
+the Alternative Staging Regime (UR s.19): RVC 62.5, steel and aluminum 70, LVC
+25, and no Table A.2 test.
+
+``parse_automotive`` reads the ``automotive:`` block of a case file (every error
+names its field); ``assess_vehicle`` decides.  ``VehicleAssessor`` caches what
+many vehicles of one configuration and period share (core parts, purchases,
+LVC), so a model year of a plant is assessed at the cost of its vehicle RVCs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from tmec.core.errors import InputError, NotInForce
+from tmec.core.hs import validate
+from tmec.core.money import ZERO, percent, to_decimal
+from tmec.core.params import ParameterSnapshot
+from tmec.core.trace import Question, Step
+from tmec.law import load_parameters
+from tmec.origin.automotive._input import Reader
+from tmec.origin.automotive.averaging import VehicleRecord
+from tmec.origin.automotive.classes import VEHICLE_CATEGORIES, Classification, VehicleAttributes, classify
+from tmec.origin.automotive.core_parts import CorePart, assess_core_parts, parse_core_parts
+from tmec.origin.automotive.lvc import LVCInput, assess_lvc, parse_lvc
+from tmec.origin.automotive.result import AutomotiveResult, Requirement, join_refs
+from tmec.origin.automotive.steel_aluminum import Purchases, assess_purchases, parse_purchases
+from tmec.origin.automotive.tables import A2_PART_IDS
+
+__all__ = [
+    "REGIMES",
+    "AutomotiveInput",
+    "VehicleAssessor",
+    "assess_vehicle",
+    "parse_automotive",
+    "vehicle_record",
+]
+
+REGIMES = ("standard", "alternative_staging")
+REF_RVC = "UR s.13 (net cost only); Automotive Appendix Arts. 3, 4, 10"
+ASR = "usmca.automotive.asr_"
+
+_BLOCK_KEYS = {
+    "regime",
+    "vehicle",
+    "core_parts",
+    "core_parts_not_used",
+    "steel",
+    "aluminum",
+    "lvc",
+    "importing_country",
+    "core_parts_roll_up",
+    "asr_period_end",
+    "asr_steel_aluminum_exempt",
+}
+_VEHICLE_KEYS = {
+    "compression_ignition",
+    "electric_motor",
+    "motorcycle",
+    "all_terrain",
+    "motorhome",
+    "ambulance_hearse_prison_van",
+    "off_road",
+    "persons",
+    "gvw_tonnes",
+    "chassis_for",
+    "model_line",
+    "plant",
+    "country",
+    "exported",
+    "net_cost",
+    "vnm",
+    "new_plant_first_prototype",
+    "refit_reopened",
+    "description",
+    "vin",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class AutomotiveInput:
+    """The ``automotive:`` block, read and checked."""
+
+    regime: str = "standard"
+    attributes: VehicleAttributes = field(default_factory=VehicleAttributes)
+    model_line: str | None = None
+    plant: str | None = None
+    country: str | None = None
+    exported: bool = False
+    net_cost: Decimal | None = None
+    vnm: Decimal | None = None
+    new_plant_first_prototype: dt.date | None = None
+    refit_reopened: dt.date | None = None
+    core_parts: tuple[CorePart, ...] = ()
+    core_parts_not_used: tuple[str, ...] = ()
+    steel: Purchases | None = None
+    aluminum: Purchases | None = None
+    lvc: LVCInput | None = None
+    importing_country: str | None = None
+    core_parts_roll_up: bool | None = None
+    asr_period_end: dt.date | None = None
+    asr_steel_aluminum_exempt: bool = False
+    source: str | None = None
+
+
+def parse_automotive(data: Any, *, source: str | None = None, field: str = "automotive") -> AutomotiveInput:
+    """Read the ``automotive:`` block of a vehicle case (the contract of issue 3)."""
+    if data is None:
+        data = {}
+    r = Reader(data, field, source, _BLOCK_KEYS)
+    v = r.child("vehicle", _VEHICLE_KEYS) if r.has("vehicle") else Reader({}, r.at("vehicle"), source)
+    attrs = VehicleAttributes(
+        compression_ignition=v.flag("compression_ignition"),
+        electric_motor=v.flag("electric_motor"),
+        motorcycle=v.flag("motorcycle"),
+        all_terrain=v.flag("all_terrain"),
+        motorhome=v.flag("motorhome"),
+        ambulance_hearse_prison_van=v.flag("ambulance_hearse_prison_van"),
+        off_road=v.flag("off_road"),
+        persons=v.integer("persons"),
+        gvw_tonnes=v.opt_amount("gvw_tonnes"),
+        chassis_for=v.choice("chassis_for", VEHICLE_CATEGORIES) if v.has("chassis_for") else None,
+    )
+    not_used = []
+    for i, name in enumerate(r.items("core_parts_not_used")):
+        if name not in A2_PART_IDS:
+            raise InputError(
+                f"expected a Table A.2 part {list(A2_PART_IDS)}, found {name!r}",
+                field=f"{r.at('core_parts_not_used')}[{i}]",
+                source=source,
+            )
+        not_used.append(str(name))
+    country = v.text("country")
+    if country is not None and country not in ("US", "CA", "MX"):
+        raise InputError(f"expected US, CA or MX, found {country!r}", field=v.at("country"), source=source)
+    roll_up = r.flag("core_parts_roll_up") if r.has("core_parts_roll_up") else None
+    return AutomotiveInput(
+        regime=r.choice("regime", REGIMES, "standard"),
+        attributes=attrs,
+        model_line=v.text("model_line"),
+        plant=v.text("plant"),
+        country=country,
+        exported=v.flag("exported"),
+        net_cost=v.opt_amount("net_cost"),
+        vnm=v.opt_amount("vnm"),
+        new_plant_first_prototype=v.date("new_plant_first_prototype"),
+        refit_reopened=v.date("refit_reopened"),
+        core_parts=parse_core_parts(r.data.get("core_parts"), field=r.at("core_parts"), source=source),
+        core_parts_not_used=tuple(not_used),
+        steel=parse_purchases(r.data["steel"], metal="steel", field=r.at("steel"), source=source)
+        if r.has("steel")
+        else None,
+        aluminum=parse_purchases(r.data["aluminum"], metal="aluminum", field=r.at("aluminum"), source=source)
+        if r.has("aluminum")
+        else None,
+        lvc=parse_lvc(r.data["lvc"], field=r.at("lvc"), source=source) if r.has("lvc") else None,
+        importing_country=r.choice("importing_country", ("US", "CA", "MX"))
+        if r.has("importing_country")
+        else None,
+        core_parts_roll_up=roll_up,
+        asr_period_end=r.date("asr_period_end"),
+        asr_steel_aluminum_exempt=r.flag("asr_steel_aluminum_exempt"),
+        source=source,
+    )
+
+
+def _add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+class _Params:
+    """The parameters of the day; for an approved ASR that outlasts 30 June 2025, its last values."""
+
+    def __init__(self, snapshot: ParameterSnapshot, asr_until: dt.date | None) -> None:
+        self.snapshot = snapshot
+        self.asr_until = asr_until
+
+    def asr(self, name: str) -> Any:
+        try:
+            return self.snapshot[ASR + name]
+        except NotInForce:
+            if self.asr_until is None or self.snapshot.day > self.asr_until:
+                raise
+            parameter = load_parameters()[ASR + name]
+            return [v for v in parameter.values if v is not None][-1]
+
+
+def _missing(name: str, what: str, reference: str) -> Requirement:
+    """A requirement whose facts the case does not give: unknown counts as not met."""
+    return Requirement(
+        name,
+        None,
+        None,
+        False,
+        reference,
+        {"missing": True},
+        (Step(name, f"not shown: the case gives no {what}", reference, False),),
+        (
+            Question(
+                f"automotive.{name}",
+                f"Give automotive.{name}: {what} (required of this vehicle, {reference}).",
+            ),
+        ),
+    )
+
+
+def _asr_snapshot(params: ParameterSnapshot, block: AutomotiveInput) -> _Params:
+    p = _Params(params, block.asr_period_end)
+    if block.regime == "alternative_staging":
+        try:
+            p.asr("vehicle_rvc")
+        except NotInForce:
+            raise InputError(
+                f"the Alternative Staging Regime ended on 30 June 2025 (UR s.19(2)); on {params.day} give "
+                "asr_period_end (the end of the approved period) or regime: standard",
+                field="automotive.regime",
+                source=block.source,
+            ) from None
+    return p
+
+
+def _vehicle_rvc(
+    cls: Classification,
+    block: AutomotiveInput,
+    params: _Params,
+    net_cost: Decimal,
+    vnm: Decimal,
+    *,
+    add_back: Decimal,
+    lvc: Requirement | None,
+) -> Requirement:
+    snap = params.snapshot
+    steps: list[Step] = []
+    asr = block.regime == "alternative_staging"
+    limit = params.asr("vehicle_rvc") if asr else snap[cls.rvc_parameter]
+    if cls.vehicle_class == "other_vehicle":
+        window = _new_plant_window(block, snap)
+        if window is not None:
+            limit, why = window
+            steps.append(Step("vehicle_rvc.new_plant", why, limit.cite()))
+    threshold = limit.decimal
+    counted_vnm = vnm + add_back
+    if add_back:
+        steps.append(
+            Step(
+                "vehicle_rvc.core_parts_roll_up",
+                f"no roll-up for {block.importing_country}: the non-originating content {add_back} of the "
+                "originating core parts stays in VNM",
+                snap["usmca.automotive.core_parts_roll_up"].cite(),
+            )
+        )
+    if net_cost <= ZERO:
+        raise InputError(
+            "expected the vehicle's net cost greater than 0",
+            field="automotive.vehicle.net_cost",
+            source=block.source,
+        )
+    value = percent(net_cost - counted_vnm, net_cost)
+    details: dict[str, Any] = {"method": "net_cost", "net_cost": net_cost, "vnm": counted_vnm}
+    passed = value >= threshold
+    credit = _ht_lvc_credit(cls, snap, value, threshold, lvc)
+    if credit is not None and not passed:
+        credited, floor, ref = credit
+        details["lvc_credit"] = credited
+        passed = value >= floor and value + credited >= threshold
+        steps.append(
+            Step(
+                "vehicle_rvc.lvc_credit",
+                f"heavy truck: {value:.4f} + LVC points above the minimum {credited:.4f} "
+                f"{'>=' if passed else '<'} {threshold} (RVC not below {floor})",
+                ref,
+                passed,
+            )
+        )
+    steps.insert(
+        0,
+        Step(
+            "vehicle_rvc",
+            f"({net_cost} − {counted_vnm}) / {net_cost} × 100 = {value:.4f} "
+            f"{'>=' if value >= threshold else '<'} {threshold}",
+            join_refs(REF_RVC, limit.cite()),
+            passed,
+        ),
+    )
+    return Requirement(
+        "vehicle_rvc", value, threshold, passed, join_refs(REF_RVC, limit.cite()), details, tuple(steps)
+    )
+
+
+def _new_plant_window(block: AutomotiveInput, snap: ParameterSnapshot) -> tuple[Any, str] | None:
+    """The 50 % RVC of a new or refitted plant, while its window lasts (UR s.20(8))."""
+    day = snap.day
+    rate = snap["usmca.automotive.new_plant_rvc"]
+    if block.new_plant_first_prototype is not None:
+        years = int(snap["usmca.automotive.new_plant_years"].decimal)
+        end = _add_years(block.new_plant_first_prototype, years)
+        if block.new_plant_first_prototype <= day < end:
+            return (
+                rate,
+                f"new plant: within {years} years of the first prototype ({block.new_plant_first_prototype})",
+            )
+    if block.refit_reopened is not None:
+        years = int(snap["usmca.automotive.refit_plant_years"].decimal)
+        end = _add_years(block.refit_reopened, years)
+        if block.refit_reopened <= day < end:
+            return rate, f"refitted plant: within {years} years of the refit ({block.refit_reopened})"
+    return None
+
+
+def _ht_lvc_credit(
+    cls: Classification, snap: ParameterSnapshot, value: Decimal, threshold: Decimal, lvc: Requirement | None
+) -> tuple[Decimal, Decimal, str] | None:
+    """Until 1 July 2027 a heavy truck's high-wage points over its minimum add to its RVC (s.18(22))."""
+    if cls.vehicle_class != "heavy_truck" or lvc is None or lvc.value is None:
+        return None
+    try:
+        floor = snap["usmca.automotive.ht_lvc_excess_credit_floor"]
+    except NotInForce:
+        return None
+    excess = Decimal(lvc.details["high_wage_points"]) - Decimal(lvc.details["high_wage_points_min"])
+    if excess <= ZERO:
+        return None
+    return excess, floor.decimal, floor.cite()
+
+
+def _roll_up_add_back(block: AutomotiveInput, snap: ParameterSnapshot, core: Requirement | None) -> Decimal:
+    """Non-originating content of originating core parts kept in the vehicle VNM without roll-up."""
+    if core is None or not core.passed:
+        return ZERO
+    allowed = block.core_parts_roll_up
+    if allowed is None:
+        if block.importing_country is None:
+            return ZERO  # the panel's reading (spec 5.4(7)): originating core parts count in full
+        allowed = bool(snap["usmca.automotive.core_parts_roll_up"].value[block.importing_country])
+    if allowed:
+        return ZERO
+    return sum((p.vnm for p in block.core_parts if p.vnm is not None), ZERO)
+
+
+@dataclass(frozen=True, slots=True)
+class _Shared:
+    """What every vehicle of one configuration on one day shares."""
+
+    cls: Classification
+    params: _Params
+    core: Requirement | None
+    steel: Requirement | None
+    aluminum: Requirement | None
+    lvc: Requirement | None
+    add_back: Decimal
+    steps: tuple[Step, ...]
+
+
+def _shared(block: AutomotiveInput, *, category: str | None, hs: str, params: ParameterSnapshot) -> _Shared:
+    cls = classify(hs, block.attributes)
+    if category is not None and category != cls.vehicle_class:
+        raise InputError(
+            f"{cls.reason} (UR s.12), so its category is {cls.vehicle_class!r}; found {category!r}",
+            field="good.category",
+            source=block.source,
+        )
+    p = _asr_snapshot(params, block)
+    steps = [Step("automotive.class", cls.reason, cls.reference)]
+    if block.regime == "alternative_staging" and cls.vehicle_class not in (
+        "passenger_vehicle",
+        "light_truck",
+    ):
+        raise InputError(
+            "the Alternative Staging Regime is for passenger vehicles and light trucks (UR s.19(1))",
+            field="automotive.regime",
+            source=block.source,
+        )
+    if not cls.covered:
+        steps.append(
+            Step(
+                "automotive.other_vehicle",
+                "an Art. 10 vehicle: RVC only; no core-parts, steel, aluminum or LVC requirement",
+                "UR s.20; Automotive Appendix Art. 10",
+            )
+        )
+        return _Shared(cls, p, None, None, None, None, ZERO, tuple(steps))
+    core: Requirement | None
+    if block.regime == "alternative_staging":
+        core = None
+        steps.append(
+            Step("core_parts", "ASR vehicle: exempt from the Table A.2 core-parts requirement", "UR s.19(5)")
+        )
+    elif cls.vehicle_class == "heavy_truck" and not block.core_parts:
+        core = None
+    else:
+        core = assess_core_parts(
+            block.core_parts,
+            params=params,
+            vehicle_class=cls.vehicle_class,
+            not_used=block.core_parts_not_used,
+        )
+    exempt = block.regime == "alternative_staging" and block.asr_steel_aluminum_exempt
+    if exempt:
+        steps.append(Step("steel_aluminum", "exempted by the approved ASR", "UR s.19(4)(c)"))
+    steel = (
+        None
+        if exempt
+        else (
+            assess_purchases(block.steel, params=params)
+            if block.steel
+            else _missing("steel", "Table S steel purchases", "UR s.17")
+        )
+    )
+    aluminum = (
+        None
+        if exempt
+        else (
+            assess_purchases(block.aluminum, params=params)
+            if block.aluminum
+            else _missing("aluminum", "Table S aluminum purchases", "UR s.17")
+        )
+    )
+    # ASR thresholds may outlast their dated values under an approved period (UR s.19(2)).
+    asr = (p.asr("lvc"), p.asr("lvc_hw_min")) if block.regime == "alternative_staging" else None
+    lvc = (
+        assess_lvc(block.lvc, params=params, vehicle_class=cls.vehicle_class, thresholds=asr)
+        if block.lvc
+        else _missing("lvc", "labor value content figures", "UR s.18")
+    )
+    return _Shared(cls, p, core, steel, aluminum, lvc, _roll_up_add_back(block, params, core), tuple(steps))
+
+
+def assess_vehicle(
+    block: AutomotiveInput | Mapping[str, Any],
+    *,
+    hs: str,
+    day: dt.date,
+    category: str | None = None,
+    net_cost: Decimal | None = None,
+    vnm: Decimal | None = None,
+    params: ParameterSnapshot | None = None,
+    source: str | None = None,
+) -> AutomotiveResult:
+    """All the automotive requirements of one vehicle on ``day``.
+
+    ``net_cost`` and ``vnm`` are the vehicle's own, from the general net-cost
+    computation of the case; when absent they come from ``automotive.vehicle``.
+    """
+    return VehicleAssessor(params_at=None if params is None else (lambda _d: params)).assess(
+        block, hs=hs, day=day, category=category, net_cost=net_cost, vnm=vnm, source=source
+    )
+
+
+class VehicleAssessor:
+    """Assess many vehicles, computing what a configuration shares once per day."""
+
+    def __init__(self, params_at: Callable[[dt.date], ParameterSnapshot] | None = None) -> None:
+        self._params_at = params_at or (lambda d: load_parameters().at(d))
+        self._cache: dict[tuple[int, str, dt.date, str | None], tuple[AutomotiveInput, _Shared]] = {}
+
+    def shared(self, block: AutomotiveInput, *, hs: str, day: dt.date, category: str | None) -> _Shared:
+        key = (id(block), hs, day, category)
+        hit = self._cache.get(key)
+        if hit is not None and hit[0] is block:
+            return hit[1]
+        found = _shared(block, category=category, hs=hs, params=self._params_at(day))
+        self._cache[key] = (block, found)
+        return found
+
+    def assess(
+        self,
+        block: AutomotiveInput | Mapping[str, Any],
+        *,
+        hs: str,
+        day: dt.date,
+        category: str | None = None,
+        net_cost: Decimal | None = None,
+        vnm: Decimal | None = None,
+        source: str | None = None,
+    ) -> AutomotiveResult:
+        if not isinstance(block, AutomotiveInput):
+            block = parse_automotive(block, source=source)
+        hs = validate(hs, min_digits=6, field="good.hs", source=block.source)
+        s = self.shared(block, hs=hs, day=day, category=category)
+        nc = to_decimal(net_cost, field="net_cost") if net_cost is not None else block.net_cost
+        v = to_decimal(vnm, field="vnm") if vnm is not None else block.vnm
+        if nc is None or v is None:
+            raise InputError(
+                "the vehicle's net cost and VNM are needed for its RVC (from the case's costs, or "
+                "automotive.vehicle.net_cost and .vnm)",
+                field="automotive.vehicle.net_cost" if nc is None else "automotive.vehicle.vnm",
+                source=block.source,
+            )
+        rvc = _vehicle_rvc(s.cls, block, s.params, nc, v, add_back=s.add_back, lvc=s.lvc)
+        return AutomotiveResult(
+            vehicle_class=s.cls.vehicle_class,
+            regime=block.regime,
+            hs=hs,
+            day=day.isoformat(),
+            requirements={
+                "vehicle_rvc": rvc,
+                "core_parts": s.core,
+                "steel": s.steel,
+                "aluminum": s.aluminum,
+                "lvc": s.lvc,
+            },
+            classification_reason=s.cls.reason,
+            averaging_class=s.cls.averaging_class,
+            steps=s.steps,
+        )
+
+
+def vehicle_record(
+    result: AutomotiveResult, block: AutomotiveInput, *, id: str, day: dt.date
+) -> VehicleRecord:
+    """What averaging needs of an assessed vehicle."""
+    rvc = result.requirements["vehicle_rvc"]
+    assert rvc is not None and rvc.threshold is not None
+    parts = tuple(
+        (p.part, p.net_cost, min(x for x in (p.vnm, p.vnm_traced) if x is not None))
+        for p in block.core_parts
+        if p.net_cost is not None
+    )
+    return VehicleRecord(
+        id=id,
+        day=day,
+        vehicle_class=result.vehicle_class,
+        averaging_class=result.averaging_class,
+        net_cost=Decimal(rvc.details["net_cost"]),
+        vnm=Decimal(rvc.details["vnm"]),
+        threshold=rvc.threshold,
+        model_line=block.model_line,
+        plant=block.plant,
+        country=block.country,
+        exported=block.exported,
+        core_parts=parts,
+        source=block.source,
+    )

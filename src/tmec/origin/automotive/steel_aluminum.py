@@ -129,13 +129,13 @@ def _line(raw: Any, field: str, source: str | None, metal: str) -> Purchase:
             source=source,
         )
     stamping = hs[:6] in ("870829", "870899")
-    value = r.amount("metal_value") if stamping else r.amount("value")
     if stamping and not r.has("metal_value"):
         raise InputError(
             "for a stamping only the value of its Table S metal counts (UR s.17(2))",
             field=r.at("metal_value"),
             source=source,
         )
+    value = r.amount("metal_value") if stamping else r.amount("value")
     origin = r.choice("origin", ("originating", "non_originating", "unknown"), "unknown")
     poured: bool | None = None
     if r.has("melted_and_poured"):

@@ -1,0 +1,129 @@
+"""Staged thresholds for auto parts by table and end use (UR s.14(13)-(18), s.15(2)-(4)).
+
+A part for original equipment use in a vehicle takes the staged RVC of the
+table that lists it, in place of the RVC of its own Schedule 1 rule:
+
+==========  ==================  ==========================  =====================================
+table       vehicles            net cost / transaction value  rule
+==========  ==================  ==========================  =====================================
+A.1         PV, LT (core)       PV/LT-75 / 76→85            RVC only
+B           PV, LT (principal)  PV/LT-70 / 72.5→80          its CTC, or the staged RVC (s.14(14))
+C           PV, LT (compl.)     62→65 / 72→75               its CTC, or the staged RVC (s.14(16))
+D           HT (principal)      HT-70 / 70→80               engines, gear boxes, chassis: RVC only
+                                                            (s.15(4)); others CTC or staged RVC
+E           HT (compl.)         50→60 / 60→70               its CTC, or the staged RVC
+==========  ==================  ==========================  =====================================
+
+The transaction value figure applies only where the part's own rule has a
+transaction value method.  Aftermarket parts keep their Schedule 1 rule
+(s.14(18)).  Lithium-ion batteries of 8507.60 that propel an electric PV or LT
+are carved out of Table A.1: they follow their Schedule 1 rule (s.14(2)-(3),
+(6)).  An "ex" entry covers only the goods it names, so the case's ``kind``
+(``body_stamping``, ``chassis_frame``, ``propulsion_battery``) decides between
+Table A.1 and Table B for 8708.29, 8708.99 and 8507.60.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tmec.core.errors import InputError
+from tmec.core.hs import validate
+from tmec.core.params import ParameterSnapshot, ParamValue
+from tmec.origin.automotive.tables import Entry, PartsTable, parts_table
+
+__all__ = ["END_USES", "KINDS", "PartThresholds", "part_thresholds"]
+
+END_USES = ("passenger_vehicle", "light_truck", "heavy_truck", "aftermarket", "other", "any")
+KINDS = ("body_stamping", "chassis_frame", "propulsion_battery")
+# Ex entries of Table A.1 and the kind of good each one names.
+_A1_KIND = {"870829": "body_stamping", "870899": "chassis_frame", "850760": "propulsion_battery"}
+
+_P = "usmca.automotive."
+_THRESHOLDS = {
+    "A.1": ("usmca.staging.pv_lt_75", _P + "core_parts_tv"),
+    "B": ("usmca.staging.pv_lt_70", _P + "principal_parts_tv"),
+    "C": (_P + "complementary_parts_nc", _P + "complementary_parts_tv"),
+    "D": ("usmca.staging.ht_70", _P + "ht_principal_parts_tv"),
+    "E": (_P + "ht_complementary_parts_nc", _P + "ht_complementary_parts_tv"),
+}
+_REFS = {
+    "A.1": "UR s.14(1), s.14(13)",
+    "B": "UR s.14(14)-(15)",
+    "C": "UR s.14(16)-(17)",
+    "D": "UR s.15(2), s.15(4)",
+    "E": "UR s.15(3)",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PartThresholds:
+    table: str
+    entry: Entry
+    net_cost: ParamValue
+    transaction_value: ParamValue
+    rvc_only: bool  # True: the staged RVC alone; False: the part's CTC, or the staged RVC
+    reference: str
+
+    def describe(self) -> str:
+        how = "RVC only" if self.rvc_only else "its tariff shift, or the staged RVC"
+        return (
+            f"Table {self.table} ({self.entry.description}): {how}, "
+            f"{self.net_cost.decimal} NC / {self.transaction_value.decimal} TV where the rule has TV"
+        )
+
+
+def _find(table: PartsTable, code: str, kind: str | None) -> Entry | None:
+    for entry in table.entries:
+        if not entry.covers(code):
+            continue
+        named = _A1_KIND.get(code[:6]) if table.table == "A.1" and entry.ex else None
+        if named is not None and kind != named:
+            continue  # e.g. 8708.29 that is not a body stamping is a Table B part
+        return entry
+    return None
+
+
+def part_thresholds(
+    hs: str, *, end_use: str, params: ParameterSnapshot, kind: str | None = None
+) -> PartThresholds | None:
+    """The table and staged thresholds of a part for its end use on the parameters' day, or None.
+
+    None means the part's own Schedule 1 rule applies unchanged: an aftermarket
+    part, a part no table lists, or a propulsion battery (the carve-out).
+
+    >>> import datetime as dt
+    >>> from tmec.law import load_parameters
+    >>> snap = load_parameters().at(dt.date(2022, 7, 1))
+    >>> p = part_thresholds("8708.40", end_use="light_truck", params=snap)
+    >>> p.table, p.net_cost.value, p.rvc_only
+    ('A.1', Decimal('72'), True)
+    """
+    code = validate(hs, min_digits=6, field="good.hs")
+    if end_use not in END_USES:
+        raise InputError(f"expected one of {list(END_USES)}, found {end_use!r}", field="good.end_use")
+    if kind is not None and kind not in KINDS:
+        raise InputError(f"expected one of {list(KINDS)}, found {kind!r}", field="good.kind")
+    if end_use in ("passenger_vehicle", "light_truck"):
+        if code[:6] == "850760" and kind == "propulsion_battery":
+            return None  # UR s.14(2)-(3), (6): Sch. 1 CTC or RVC rule
+        order: tuple[str, ...] = ("A.1", "B", "C")
+    elif end_use == "heavy_truck":
+        order = ("D", "E")
+    else:
+        return None  # UR s.14(18): aftermarket and other uses keep their Schedule 1 rule
+    for name in order:
+        entry = _find(parts_table(name), code, kind)
+        if entry is None:
+            continue
+        nc, tv = _THRESHOLDS[name]
+        rvc_only = name == "A.1" or (name == "D" and entry.tag is not None)
+        return PartThresholds(
+            table=name,
+            entry=entry,
+            net_cost=params[nc],
+            transaction_value=params[tv],
+            rvc_only=rvc_only,
+            reference=f"{_REFS[name]}; {parts_table(name).reference}",
+        )
+    return None

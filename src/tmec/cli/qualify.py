@@ -11,6 +11,7 @@ import sys
 import click
 from rich.table import Table
 
+from tmec.cli._automotive import show_automotive
 from tmec.cli._common import EXIT_FAIL, EXIT_OK, console, emit_json, handles_errors
 from tmec.core import hs
 from tmec.core.dates import parse_date
@@ -109,6 +110,7 @@ def _show(case: Case, det: Determination) -> None:
         for f in ts.failing_materials[:10]:
             console.print(f"  - {f.id} ({hs.format(f.hs) if f.hs else 'no HS'}): {f.reason}", highlight=False)
 
+    show_automotive(det.automotive)
     console.print("\n[bold]Why[/]")
     for i, step in enumerate(det.explanation, start=1):
         mark = {True: "[green]✓[/]", False: "[red]✗[/]", None: "·"}[step.passed]

@@ -28,6 +28,7 @@ from tmec.core.trace import Question, Step
 from tmec.law import load_parameters
 from tmec.origin import references as ref
 from tmec.origin.alternatives import AltOutcome, Context, evaluate
+from tmec.origin.automotive.integrate import apply_automotive, is_vehicle, vehicle_method
 from tmec.origin.case import METHODS, Case, Costs, Good, Material, Valuation
 from tmec.origin.criteria import criterion_a, criterion_c, criterion_d, set_rule
 from tmec.origin.determination import Determination, FailingMaterial, Margin, TariffShiftReport
@@ -86,33 +87,15 @@ def qualify(case: Case, *, date: dt.date | None = None, method: str | None = Non
         raise InputError(f"expected one of {', '.join(METHODS)}, found {method!r}", field="--method")
     day = date or case.date
     subject = _Subject(case.id, case.good, case.rule, case.materials, case.costs, case.valuation, "")
+    # A vehicle: net cost only, then the Automotive Appendix (UR Part 6) on top of its rule.
+    chosen = vehicle_method(case, method or case.method)
     try:
-        det = _assess(subject, day, method or case.method, load_parameters().at(day), 0)
+        det = _assess(subject, day, chosen, load_parameters().at(day), 0)
     except InputError as exc:
         raise exc.located(source=case.source) from None
-    if case.good.category in VEHICLES or case.automotive is not None:
-        _automotive_pending(det)
+    if is_vehicle(case):
+        apply_automotive(det, case, day)
     return det
-
-
-def _automotive_pending(det: Determination) -> None:
-    # Seam for the automotive assessment (UR Part 6): it replaces this note with its `automotive`
-    # block and folds its outcome into `originating`.
-    det.explanation.append(
-        Step(
-            "automotive",
-            "vehicle RVC, core parts, steel and aluminum purchases and LVC are not assessed here",
-            ref.AUTOMOTIVE,
-            None,
-        )
-    )
-    det.questions.append(
-        Question(
-            fact="automotive requirements",
-            text="a vehicle also needs the automotive requirements of UR Part 6 (core parts, steel and "
-            "aluminum purchases, LVC), not assessed in this determination",
-        )
-    )
 
 
 def _values(s: _Subject, rollup: RollUp, steps: list[Step], intermediate: bool) -> Values:

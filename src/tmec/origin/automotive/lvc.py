@@ -288,7 +288,7 @@ def _qualifying_plants(
                 f"lvc.plant.{p.id}",
                 f"average base wage {how}{p.average_wage:.4f} {p.currency}/h "
                 f"{'>=' if qualifies else '<'} {limit}",
-                f"{REF_WAGE}; {ref}",
+                join_refs("29 CFR 810.105(a)", ref),
                 qualifies,
             )
         )

@@ -1,0 +1,126 @@
+"""The automotive requirements inside ``qualify``: a vehicle case gets its ``automotive`` object.
+
+A case whose ``good.category`` is a vehicle class is qualified first as any good
+(its product-specific rule, net cost only: UR s.13), then against the Automotive
+Appendix with the net cost and VNM that computation found.  It is originating
+only when both hold; the explanation names every requirement that failed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from tmec.core.errors import InputError
+from tmec.core.trace import Step
+from tmec.origin.automotive.assess import VehicleAssessor, parse_automotive
+from tmec.origin.automotive.averaging import VehicleRecord
+from tmec.origin.automotive.classes import VEHICLE_CATEGORIES
+from tmec.origin.automotive.result import AutomotiveResult
+
+if TYPE_CHECKING:
+    from tmec.origin.case import Case
+    from tmec.origin.determination import Determination
+
+__all__ = ["apply_automotive", "is_vehicle", "record_from_result", "vehicle_method"]
+
+NET_COST_ONLY = "UR s.13 (all Ch. 87 vehicle thresholds are net cost); Automotive Appendix Arts. 3, 4, 10"
+
+_ASSESSOR = VehicleAssessor()
+
+
+def is_vehicle(case: Case) -> bool:
+    return case.good.category in VEHICLE_CATEGORIES
+
+
+def vehicle_method(case: Case, method: str | None) -> str | None:
+    """A vehicle's RVC is under the net cost method only."""
+    if not is_vehicle(case):
+        if case.automotive is not None:
+            raise InputError(
+                "the automotive block is for vehicles: good.category must be one of "
+                f"{list(VEHICLE_CATEGORIES)}, found {case.good.category!r}",
+                field="good.category",
+                source=case.source,
+            )
+        return method
+    if method == "transaction_value":
+        raise InputError(
+            f"a vehicle's RVC is calculated under the net cost method only ({NET_COST_ONLY})",
+            field="method",
+            source=case.source,
+        )
+    return "net_cost"
+
+
+def apply_automotive(det: Determination, case: Case, day: dt.date) -> AutomotiveResult:
+    """Assess the vehicle of ``case`` and fold the outcome into ``det``."""
+    block = parse_automotive(case.automotive, source=case.source)
+    result = _ASSESSOR.assess(
+        block,
+        hs=case.good.hs,
+        day=day,
+        category=case.good.category,
+        net_cost=det.net_cost,
+        vnm=det.vnm if det.net_cost is not None else None,
+    )
+    out = result.to_dict()
+    out["vehicle"] = {
+        "model_line": block.model_line,
+        "plant": block.plant,
+        "country": block.country,
+        "exported": block.exported,
+        "averaging_class": result.averaging_class,
+    }
+    det.automotive = out
+    det.explanation.extend(result.explanation())
+    det.questions.extend(result.all_questions())
+    if not result.passed:
+        det.originating = False
+        det.criterion = None
+        det.explanation.append(
+            Step("originating", "no: the vehicle fails " + ", ".join(result.failed), NET_COST_ONLY, False)
+        )
+    elif det.originating:
+        det.explanation.append(
+            Step(
+                "originating",
+                "the product-specific rule and every automotive requirement are met",
+                NET_COST_ONLY,
+                True,
+            )
+        )
+    return result
+
+
+def record_from_result(det: Determination, *, source: str | None = None) -> VehicleRecord:
+    """What averaging needs, read back from a vehicle's determination."""
+    auto: dict[str, Any] | None = det.automotive
+    if auto is None:
+        raise InputError(
+            "not a vehicle case: good.category must be a vehicle class", field="good.category", source=source
+        )
+    rvc = auto["vehicle_rvc"]
+    vehicle = auto["vehicle"]
+    parts = []
+    for row in (auto.get("core_parts") or {}).get("parts", []):
+        if row.get("net_cost") is None:
+            continue
+        vnms = [Decimal(row[k]) for k in ("vnm", "vnm_traced") if row.get(k) is not None]
+        parts.append((row["part"], Decimal(row["net_cost"]), min(vnms)))
+    return VehicleRecord(
+        id=det.id or source or "vehicle",
+        day=det.date,
+        vehicle_class=auto["vehicle_class"],
+        averaging_class=vehicle["averaging_class"],
+        net_cost=Decimal(rvc["net_cost"]),
+        vnm=Decimal(rvc["vnm"]),
+        threshold=Decimal(rvc["threshold"]),
+        model_line=vehicle["model_line"],
+        plant=vehicle["plant"],
+        country=vehicle["country"],
+        exported=vehicle["exported"],
+        core_parts=tuple(parts),
+        source=source,
+    )

@@ -1,0 +1,144 @@
+"""``tmec average CASE... --category C --fiscal-year-start MM-DD``: average vehicles over a period.
+
+Qualifies every vehicle case (each must be a vehicle class), then averages their
+RVC — and their Table A.2 core parts, per part and as a super-core — by the UR
+s.16(1) category over the averaging period each falls in.  Exit 0 when every
+group meets its threshold, 1 when one does not, 2 for bad input.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from tmec.cli._common import EXIT_FAIL, EXIT_OK, console, emit_json, handles_errors
+from tmec.core.errors import InputError
+from tmec.law import load_parameters
+from tmec.origin import load_case, qualify
+from tmec.origin.automotive.averaging import CATEGORIES, OPTIONS, average, parse_month_day
+from tmec.origin.automotive.integrate import record_from_result
+
+
+def _files(paths: tuple[str, ...]) -> list[Path]:
+    out: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            out.extend(sorted(q for q in p.iterdir() if q.suffix in (".yaml", ".yml", ".json")))
+        elif p.is_file():
+            out.append(p)
+        else:
+            raise InputError(f"no such file or directory: {raw}", field="CASES")
+    if not out:
+        raise InputError("no vehicle case files given", field="CASES")
+    return out
+
+
+@click.command("average")
+@click.argument("cases", nargs=-1, required=True)
+@click.option(
+    "--category",
+    type=click.Choice(CATEGORIES),
+    default="class_plant",
+    show_default=True,
+    help="UR s.16(1) category: (a) model_line_class_plant, (b) class_plant, (c) model_line/class_country",
+)
+@click.option(
+    "--fiscal-year-start", default="01-01", show_default=True, help="MM-DD the producer's fiscal year starts"
+)
+@click.option(
+    "--period",
+    "option",
+    type=click.Choice(OPTIONS),
+    default="fiscal_year",
+    show_default=True,
+    help="fiscal_year, or the transitional July-June periods (UR s.16(5))",
+)
+@click.option(
+    "--exported-only", is_flag=True, help="average only the vehicles exported to another USMCA country"
+)
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+@handles_errors
+def command(
+    cases: tuple[str, ...],
+    category: str,
+    fiscal_year_start: str,
+    option: str,
+    exported_only: bool,
+    as_json: bool,
+) -> None:
+    """Average the RVC and core parts of many vehicle CASES (files or folders) by category and period."""
+    start = parse_month_day(fiscal_year_start)
+    records = []
+    failing_other: dict[str, list[str]] = {}
+    for path in _files(cases):
+        case = load_case(str(path))
+        det = qualify(case)
+        rec = record_from_result(det, source=str(path))
+        records.append(rec)
+        other = [n for n in (det.automotive or {}).get("failed", []) if n != "vehicle_rvc"]
+        if other:
+            failing_other[rec.id] = other
+    groups = average(
+        records,
+        category=category,
+        fiscal_year_start=start,
+        params_at=load_parameters().at,
+        exported_only=exported_only,
+        option=option,
+    )
+    ok = bool(groups) and all(g.passed for g in groups)
+    if as_json:
+        emit_json(
+            {
+                "category": category,
+                "fiscal_year_start": fiscal_year_start,
+                "period_option": option,
+                "exported_only": exported_only,
+                "groups": [g.to_dict() | {"ids": g.vehicles} for g in groups],
+                "vehicles_failing_other_requirements": failing_other,
+                "passed": ok,
+            }
+        )
+    else:
+        table = Table(
+            "group",
+            "period",
+            "vehicles",
+            "Σ net cost",
+            "Σ VNM",
+            "RVC %",
+            "threshold %",
+            "",
+            title=f"Vehicle RVC averaged by {category} (UR s.16)",
+            title_justify="left",
+        )
+        for g in groups:
+            d = g.to_dict()
+            table.add_row(
+                ", ".join(f"{v}" for v in g.key.values()),
+                f"{d['period']['start']} – {d['period']['end']}",
+                str(g.count),
+                str(g.net_cost),
+                str(g.vnm),
+                f"{g.value:.4f}",
+                str(g.threshold),
+                "[green]pass[/]" if g.passed else "[red]fail[/]",
+            )
+        console.print(table)
+        for g in groups:
+            parts = g.core_parts()
+            if parts:
+                shown = ", ".join(f"{k} {v['value']:.2f}" for k, v in parts.items())
+                console.print(
+                    f"  core parts averaged ({', '.join(map(str, g.key.values()))}): {shown}", highlight=False
+                )
+        for vid, names in failing_other.items():
+            console.print(
+                f"  [yellow]{vid}[/] also fails {', '.join(names)} (not cured by averaging the RVC)",
+                highlight=False,
+            )
+    sys.exit(EXIT_OK if ok else EXIT_FAIL)

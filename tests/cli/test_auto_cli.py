@@ -1,0 +1,116 @@
+"""``tmec qualify`` on vehicle cases and ``tmec average``: the automotive object, exit codes, bad input."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from tmec.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+EXAMPLES = ROOT / "examples"
+PICKUP = EXAMPLES / "pickup_mx_crew_cab.yaml"
+PICKUP_REG = EXAMPLES / "pickup_mx_regular_cab.yaml"
+COMPACT = EXAMPLES / "compact_car_mx.yaml"
+
+
+def run(*args: str) -> tuple[int, Any]:
+    result = CliRunner().invoke(main, list(args))
+    try:
+        return result.exit_code, json.loads(result.output)
+    except json.JSONDecodeError:
+        return result.exit_code, result.output
+
+
+def test_pickup_is_originating_with_every_requirement() -> None:
+    code, d = run("qualify", str(PICKUP), "--json")
+    assert code == 0 and d["originating"] is True
+    auto = d["automotive"]
+    for name in ("vehicle_rvc", "core_parts", "steel", "aluminum", "lvc"):
+        assert auto[name]["passed"] is True and "threshold" in auto[name] and "value" in auto[name]
+    assert auto["vehicle_class"] == "light_truck" and auto["lvc"]["threshold"] == "45"
+    assert auto["core_parts"]["method"] == "super_core"  # the suspension fails alone
+    # the automotive RVC uses the net cost and VNM the general computation found
+    assert Decimal(auto["vehicle_rvc"]["net_cost"]) == Decimal(d["rvc"]["net_cost"]["net_cost"])
+    assert d["rvc"]["transaction_value"] is None
+
+
+def test_compact_car_fails_lvc_and_says_so() -> None:
+    code, d = run("qualify", str(COMPACT), "--json")
+    assert code == 1 and d["originating"] is False and d["criterion"] is None
+    assert d["automotive"]["failed"] == ["lvc"]
+    assert d["explanation"][-1]["result"] == "no: the vehicle fails lvc"
+    # hand check: (HWLC 0 + HWM 1850 + 420) / 13100 = 17.328 points; + 7.5 technology = 24.828
+    assert Decimal(d["automotive"]["lvc"]["value"]) == Decimal(2270) / Decimal(13100) * 100 + Decimal("7.5")
+
+
+def test_human_output_shows_the_requirements() -> None:
+    result = CliRunner().invoke(main, ["qualify", str(COMPACT)])
+    assert result.exit_code == 1
+    assert "labor value content" in result.output and "fail" in result.output
+
+
+def test_average_pickups_cures_the_regular_cab() -> None:
+    code, single = run("qualify", str(PICKUP_REG), "--json")
+    assert code == 1 and single["automotive"]["failed"] == ["vehicle_rvc"]
+    code, d = run("average", str(PICKUP), str(PICKUP_REG), "--category", "model_line_class_plant", "--json")
+    assert code == 0
+    (g,) = d["groups"]
+    assert g["vehicles"] == 2 and g["passed"] is True
+    # (27220 + 27620 - 4100 - 7580) / (27220 + 27620) = 43160 / 54840
+    assert Decimal(g["value"]) == Decimal(43160) / Decimal(54840) * 100
+
+
+def write_case(tmp_path: Path, change: dict[str, Any], base: Path = PICKUP) -> str:
+    data = yaml.safe_load(base.read_text())
+    for key, value in change.items():
+        target = data
+        *path, last = key.split(".")
+        for part in path:
+            target = target[part]
+        target[last] = value
+    out = tmp_path / "case.yaml"
+    out.write_text(yaml.safe_dump(data))
+    return str(out)
+
+
+@pytest.mark.parametrize(
+    ("change", "says"),
+    [
+        (
+            {"method": "transaction_value"},
+            "method: a vehicle's RVC is calculated under the net cost method only",
+        ),
+        ({"good.category": "passenger_vehicle"}, "good.category"),
+        ({"automotive.lvc.basis": "hours"}, "automotive.lvc.basis"),
+        (
+            {"automotive.core_parts": [{"part": "engine", "hs": "8708.50", "net_cost": 1, "vnm": 0}]},
+            "automotive.core_parts[0].hs",
+        ),
+        ({"automotive.steel.purchases": [{"hs": "7601.10", "value": 1}]}, "automotive.steel.purchases[0].hs"),
+    ],
+)
+def test_bad_vehicle_input_exits_2_naming_the_field(
+    tmp_path: Path, change: dict[str, Any], says: str
+) -> None:
+    result = CliRunner().invoke(main, ["qualify", write_case(tmp_path, change), "--json"])
+    assert result.exit_code == 2
+    assert says in result.output and "case.yaml" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_automotive_block_on_a_non_vehicle_is_an_error(tmp_path: Path) -> None:
+    path = write_case(tmp_path, {"good.category": "auto_part"})
+    result = CliRunner().invoke(main, ["qualify", path])
+    assert result.exit_code == 2 and "good.category" in result.output
+
+
+def test_average_rejects_a_non_vehicle(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["average", str(EXAMPLES / "bearing.yaml")])
+    assert result.exit_code == 2 and "good.category" in result.output

@@ -37,7 +37,7 @@ from typing import Any
 
 from tmec.core import hs as hscode
 from tmec.core.dates import Period, parse_date
-from tmec.core.errors import InputError, NoRuleError
+from tmec.core.errors import InputError, InvalidHSCode, NoRuleError
 from tmec.core.hs import HSRange
 from tmec.core.params import CONFIDENCE
 from tmec.law import LAW_DIR, load_parameters, load_yaml
@@ -57,6 +57,7 @@ __all__ = [
     "rule_files",
     "rules_for_chapter",
     "thresholds",
+    "validate_rules",
 ]
 
 RULES_DIR = LAW_DIR / "rules" / "usmca"
@@ -180,13 +181,13 @@ def _overlap(a: Rule, b: Rule) -> bool:
     return a.valid.start < b_end and b.valid.start < a_end
 
 
-def _validate(rules: Sequence[Rule]) -> None:
+def validate_rules(rules: Sequence[Rule]) -> None:
     """Thresholds name known parameters; no two rules cover one code on one day at one level."""
-    params = load_parameters()
+    known = set(load_parameters())  # ParameterSet raises UnknownParameter, not KeyError
     by_level: dict[int, list[Rule]] = defaultdict(list)
     for rule in rules:
         for threshold in thresholds(rule):
-            if threshold.parameter is not None and threshold.parameter not in params:
+            if threshold.parameter is not None and threshold.parameter not in known:
                 raise InputError(
                     f"rule for {rule.hs} names unknown parameter {threshold.parameter!r}", source=rule.source
                 )
@@ -211,7 +212,7 @@ def _validate(rules: Sequence[Rule]) -> None:
 def bundled_rules() -> tuple[Rule, ...]:
     """Every bundled rule, loaded and validated once."""
     rules = tuple(r for path in rule_files() for r in load_rule_file(path))
-    _validate(rules)
+    validate_rules(rules)
     return rules
 
 
@@ -250,6 +251,12 @@ def correlation_table() -> Mapping[str, tuple[str, ...]]:
             hscode.validate(str(t), min_digits=6, field=f"codes.{key}", source=source) for t in items
         )
     return table
+
+
+@cache
+def _vintage_only_codes() -> frozenset[str]:
+    """HS 2012 subheadings that HS 2022 no longer has (8701.20): still valid rule keys."""
+    return frozenset(code for targets in correlation_table().values() for code in targets)
 
 
 def correlate(hs2022_code: str) -> list[str]:
@@ -303,6 +310,10 @@ def _no_rule(digits: str, day: dt.date) -> NoRuleError:
 def lookup(hs: str, day: dt.date) -> RuleMatch:
     """The rule in force for ``hs`` on ``day``, with the vintage codes it was found under."""
     digits = hscode.validate(hs, field="hs")
+    if not hscode.exists(digits) and digits[:6] not in _vintage_only_codes():
+        raise InvalidHSCode(
+            f"unknown HS code {hscode.format(digits)}: not in the HS 2022 nomenclature", field="hs"
+        )
     if len(digits) >= 6 and digits[:6] in correlation_table():
         targets = tuple(correlate(digits))
         found: dict[int, Rule] = {}

@@ -31,7 +31,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -309,6 +309,13 @@ def _no_rule(digits: str, day: dt.date) -> NoRuleError:
 
 def lookup(hs: str, day: dt.date) -> RuleMatch:
     """The rule in force for ``hs`` on ``day``, with the vintage codes it was found under."""
+    return _lookup(str(hs), day)
+
+
+@lru_cache(maxsize=16384)
+def _lookup(hs: str, day: dt.date) -> RuleMatch:
+    # Cached: a portfolio asks for the same few codes and dates again and again; the rules are
+    # immutable once loaded.  Errors are not cached (they propagate).
     digits = hscode.validate(hs, field="hs")
     if not hscode.exists(digits) and digits[:6] not in _vintage_only_codes():
         raise InvalidHSCode(

@@ -77,9 +77,9 @@ def _show(case: Case, det: Determination) -> None:
         table = Table("material", "HS", "origin", "value", title="Bill of materials", title_justify="left")
         by_value = sorted(case.materials, key=lambda m: m.value, reverse=True)
         for m in by_value[:MAX_MATERIAL_ROWS]:
-            origin = m.origin + (" (self-produced)" if m.self_produced else "")
-            if m.intermediate:
-                origin += " intermediate"
+            origin = m.origin if m.role == "material" else m.role.replace("_", " ")
+            if m.self_produced:
+                origin = "self-produced, intermediate" if m.intermediate else "self-produced"
             table.add_row(m.id, hs.format(m.hs) if m.hs else "—", origin, str(m.value))
         if len(by_value) > MAX_MATERIAL_ROWS:
             table.add_row(f"… {len(by_value) - MAX_MATERIAL_ROWS} more", "", "", "")

@@ -8,7 +8,16 @@
 from tmec.origin.case import Accumulation, Case, Costs, ExcludedCosts, Good, Material, Valuation, parse_case
 from tmec.origin.case_file import load_case
 from tmec.origin.determination import Determination
+from tmec.origin.psr import (
+    RuleMatch,
+    bundled_rules,
+    correlate,
+    find_rule,
+    lookup,
+    rules_for_chapter,
+)
 from tmec.origin.qualify import bundled_rule, qualify
+from tmec.origin.rule_text import describe_alternative, rule_to_dict
 from tmec.origin.rules import Rule, parse_rule
 
 __all__ = [
@@ -20,10 +29,18 @@ __all__ = [
     "Good",
     "Material",
     "Rule",
+    "RuleMatch",
     "Valuation",
     "bundled_rule",
+    "bundled_rules",
+    "correlate",
+    "describe_alternative",
+    "find_rule",
     "load_case",
+    "lookup",
     "parse_case",
     "parse_rule",
     "qualify",
+    "rule_to_dict",
+    "rules_for_chapter",
 ]

@@ -288,6 +288,9 @@ def evaluate(index: int, alt: Alternative, ctx: Context) -> AltOutcome:
         )
     if alt.rvc is not None:
         _rvc(alt, o, ctx, label)
+    if alt.proviso:
+        # A condition in words the bill of materials cannot show: shown as a fact to confirm.
+        o.steps.append(Step(f"{label}.proviso", f"to confirm: {alt.proviso}", ctx.rule_reference, None))
     o.steps.append(
         Step(label, "met" if o.passed else "not met", f"{ctx.rule_reference}; {ref.ALTERNATIVES}", o.passed)
     )

@@ -16,7 +16,6 @@ material whose being originating would make it qualify.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -33,6 +32,7 @@ from tmec.origin.case import METHODS, Case, Costs, Good, Material, Valuation
 from tmec.origin.criteria import criterion_a, criterion_c, criterion_d, set_rule
 from tmec.origin.determination import Determination, FailingMaterial, Margin, TariffShiftReport
 from tmec.origin.net_cost import net_cost, total_cost
+from tmec.origin.psr import find_rule
 from tmec.origin.questions import cheapest_flip, margins, unknown_origin_questions
 from tmec.origin.rules import Rule
 from tmec.origin.rvc import RVCValue, Values
@@ -65,13 +65,7 @@ class _Subject:
 def bundled_rule(code: str, day: dt.date, *, field: str = "rule") -> Rule:
     """The Annex 4-B rule for ``code`` in force on ``day``, from the bundled rule data."""
     try:
-        psr = importlib.import_module("tmec.origin.psr")
-    except ModuleNotFoundError:
-        raise NoRuleError(
-            f"no bundled rule for {hs.format(code[:6])}; give `rule:` in the case", field=field
-        ) from None
-    try:
-        rule: Rule = psr.find_rule(code, day)
+        rule: Rule = find_rule(code, day)
     except NoRuleError as exc:
         raise exc.located(field_prefix=None if exc.field else field) from None
     return rule
@@ -321,8 +315,18 @@ def _assess(
             for o in outcomes:
                 steps.extend(o.steps)
             reported = _report(outcomes)
+            if rule.note:
+                steps.append(Step("rule.note", rule.note, rule.reference))
             if reported is not None and reported.passed:
                 criterion = "B"
+                if reported.alternative.proviso:
+                    questions.append(
+                        Question(
+                            fact="proviso of the rule",
+                            text=f"confirm: {reported.alternative.proviso} (the rule requires it; "
+                            "a bill of materials cannot show it)",
+                        )
+                    )
                 decided_by_rvc = reported.decided_by_rvc
                 steps.append(
                     Step("criterion.B", f"met under alternative {reported.index + 1}", ref.CRITERION_B, True)

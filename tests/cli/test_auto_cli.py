@@ -114,3 +114,13 @@ def test_automotive_block_on_a_non_vehicle_is_an_error(tmp_path: Path) -> None:
 def test_average_rejects_a_non_vehicle(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["average", str(EXAMPLES / "bearing.yaml")])
     assert result.exit_code == 2 and "good.category" in result.output
+
+
+def test_bundled_rule_branch_follows_the_vehicle_class(tmp_path: Path) -> None:
+    # an off-road 8704.31 is an Art. 10 vehicle: the rule's "other" branch (62.5 % NC) and RVC only
+    path = write_case(tmp_path, {"good.category": "other_vehicle", "automotive.vehicle.off_road": True})
+    code, d = run("qualify", path, "--json")
+    assert code == 0, d
+    assert d["good"]["end_use"] == "other"
+    assert d["rvc"]["net_cost"]["threshold"] == "62.5"
+    assert d["automotive"]["vehicle_class"] == "other_vehicle" and d["automotive"]["lvc"] is None

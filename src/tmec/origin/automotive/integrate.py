@@ -9,6 +9,7 @@ only when both hold; the explanation names every requirement that failed.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -16,14 +17,14 @@ from tmec.core.errors import InputError
 from tmec.core.trace import Step
 from tmec.origin.automotive.assess import VehicleAssessor, parse_automotive
 from tmec.origin.automotive.averaging import VehicleRecord
-from tmec.origin.automotive.classes import VEHICLE_CATEGORIES
+from tmec.origin.automotive.classes import VEHICLE_CATEGORIES, classify
 from tmec.origin.automotive.result import AutomotiveResult
 
 if TYPE_CHECKING:
-    from tmec.origin.case import Case
+    from tmec.origin.case import Case, Good
     from tmec.origin.determination import Determination
 
-__all__ = ["apply_automotive", "is_vehicle", "record_from_result", "vehicle_method"]
+__all__ = ["apply_automotive", "is_vehicle", "record_from_result", "vehicle_good", "vehicle_method"]
 
 NET_COST_ONLY = "UR s.13 (all Ch. 87 vehicle thresholds are net cost); Automotive Appendix Arts. 3, 4, 10"
 
@@ -52,6 +53,21 @@ def vehicle_method(case: Case, method: str | None) -> str | None:
             source=case.source,
         )
     return "net_cost"
+
+
+def vehicle_good(case: Case) -> Good:
+    """The good as its rule sees it: a vehicle's end use is its own class (UR s.12, s.13).
+
+    The Ch. 87 rules branch on the vehicle (passenger vehicle, light truck, heavy
+    truck) or "any other good" (off-road and Art. 10 vehicles); a case that leaves
+    ``good.end_use`` at ``any`` gets the branch of its class.
+    """
+    good = case.good
+    if not is_vehicle(case) or good.end_use not in (None, "any"):
+        return good
+    block = parse_automotive(case.automotive, source=case.source)
+    cls = classify(good.hs, block.attributes)
+    return replace(good, end_use=cls.vehicle_class if cls.covered else "other")
 
 
 def apply_automotive(det: Determination, case: Case, day: dt.date) -> AutomotiveResult:

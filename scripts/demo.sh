@@ -18,3 +18,23 @@ echo "== A stamped body part (8708.29) in August 2022: the staged thresholds res
 echo
 echo "== An HS 2022 code (8701.21, a diesel road tractor) finds its HS 2012 rule through the correlation"
 "$TMEC" rules show 8701.21 --date 2025-01-01
+
+echo
+echo "== Automotive rules of origin (illustrative figures): a Mexican-assembled pickup meets all five requirements"
+echo "   (vehicle RVC, Table A.2 core parts via the super-core, 70 % steel, 70 % aluminum, 45 % LVC)"
+"$TMEC" qualify examples/pickup_mx_crew_cab.yaml
+echo
+echo "== A Mexican-assembled compact car meets RVC, core parts, steel and aluminum but not the 40 % LVC (exit 1)"
+"$TMEC" qualify examples/compact_car_mx.yaml || echo "(exit $?: not originating)"
+echo
+echo "== Averaging (UR s.16): the regular-cab pickup fails its RVC alone; averaged with the crew cab by model line,"
+echo "   class and plant over the fiscal year, both meet it"
+"$TMEC" qualify examples/pickup_mx_regular_cab.yaml --json | .venv/bin/python -c \
+  "import json,sys; d=json.load(sys.stdin); print('regular cab alone: originating =', d['originating'], '- fails', d['automotive']['failed'])" || true
+"$TMEC" average examples/pickup_mx_crew_cab.yaml examples/pickup_mx_regular_cab.yaml --category model_line_class_plant
+echo
+echo "== The LVC thresholds for passenger vehicles the day before and the day of the last phase-in step"
+"$TMEC" law show usmca.automotive.lvc_passenger_vehicle --date 2023-06-30 --json | .venv/bin/python -c \
+  "import json,sys; d=json.load(sys.stdin); print(d['parameter'], d['date'], d['value'], '-', d['reference'])"
+"$TMEC" law show usmca.automotive.lvc_passenger_vehicle --date 2023-07-01 --json | .venv/bin/python -c \
+  "import json,sys; d=json.load(sys.stdin); print(d['parameter'], d['date'], d['value'], '-', d['reference'])"

@@ -7,6 +7,7 @@ surface is ``__all__``; a test pins it.
 from tmec._version import __version__
 from tmec.core.errors import InputError, InvalidHSCode, NoRuleError, TmecError
 from tmec.law import load_parameters
+from tmec.origin.automotive import VehicleAssessor, assess_vehicle, average, parse_automotive
 from tmec.origin.psr import correlate, find_rule
 
 __all__ = [
@@ -14,8 +15,12 @@ __all__ = [
     "InvalidHSCode",
     "NoRuleError",
     "TmecError",
+    "VehicleAssessor",
     "__version__",
+    "assess_vehicle",
+    "average",
     "correlate",
     "find_rule",
     "load_parameters",
+    "parse_automotive",
 ]

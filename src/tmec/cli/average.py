@@ -108,8 +108,6 @@ def command(
             "group",
             "period",
             "vehicles",
-            "Σ net cost",
-            "Σ VNM",
             "RVC %",
             "threshold %",
             "",
@@ -119,17 +117,19 @@ def command(
         for g in groups:
             d = g.to_dict()
             table.add_row(
-                ", ".join(f"{v}" for v in g.key.values()),
-                f"{d['period']['start']} – {d['period']['end']}",
+                " / ".join(f"{v}" for v in g.key.values()),
+                f"{d['period']['start']}\n{d['period']['end']}",
                 str(g.count),
-                str(g.net_cost),
-                str(g.vnm),
                 f"{g.value:.4f}",
                 str(g.threshold),
                 "[green]pass[/]" if g.passed else "[red]fail[/]",
             )
         console.print(table)
         for g in groups:
+            console.print(
+                f"  {' / '.join(map(str, g.key.values()))}: Σ net cost {g.net_cost}, Σ VNM {g.vnm}",
+                highlight=False,
+            )
             parts = g.core_parts()
             if parts:
                 shown = ", ".join(f"{k} {v['value']:.2f}" for k, v in parts.items())

@@ -236,3 +236,27 @@ def test_a_vehicle_never_passes_when_any_requirement_fails(
     assert set(r.failed) == {n for n, ok in outcome.items() if not ok}
     if not r.passed:
         assert all(n in r.explanation()[-1].result for n in r.failed)
+
+
+@settings(max_examples=60, deadline=None)
+@given(days=st.lists(st.dates(D(2020, 7, 1), D(2028, 12, 31)), min_size=1, max_size=12))
+def test_the_shared_cache_never_blurs_a_change_of_law(days: list[dt.date]) -> None:
+    """VehicleAssessor reuses shared results between changes of law; same answers as uncached."""
+    from tmec.origin.automotive import VehicleAssessor, parse_automotive
+
+    b = parse_automotive(block(core_parts=[{"part": "engine", "net_cost": 1000, "vnm": 265}]))
+    assessor = VehicleAssessor()
+    for day in [*days, D(2023, 6, 30), D(2023, 7, 1), D(2027, 6, 30), D(2027, 7, 1)]:
+        cached = assessor.assess(b, hs="8704.31", day=day, net_cost=Decimal(35000), vnm=Decimal(9000))
+        fresh = assess_vehicle(b, hs="8704.31", day=day, net_cost=Decimal(35000), vnm=Decimal(9000))
+        assert cached.to_dict() == fresh.to_dict()
+
+
+def test_public_api() -> None:
+    import tmec
+    import tmec.origin.automotive as auto
+
+    for name in ("assess_vehicle", "parse_automotive", "average", "VehicleAssessor"):
+        assert name in tmec.__all__ and hasattr(tmec, name)
+    for name in auto.__all__:
+        assert hasattr(auto, name), name

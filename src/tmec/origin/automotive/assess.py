@@ -17,6 +17,7 @@ LVC), so a model year of a plant is assessed at the cost of its vehicle RVCs.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -25,7 +26,7 @@ from typing import Any
 from tmec.core.errors import InputError, NotInForce
 from tmec.core.hs import validate
 from tmec.core.money import ZERO, percent, to_decimal
-from tmec.core.params import ParameterSnapshot
+from tmec.core.params import ParameterSet, ParameterSnapshot, ParamValue
 from tmec.core.trace import Question, Step
 from tmec.law import load_parameters
 from tmec.origin.automotive._input import Reader
@@ -111,6 +112,16 @@ class AutomotiveInput:
     asr_period_end: dt.date | None = None
     asr_steel_aluminum_exempt: bool = False
     source: str | None = None
+    # (part, NC, lower VNM) of each core part with figures, for averaging (UR s.14(12))
+    averaging_parts: tuple[tuple[str, Decimal, Decimal], ...] = ()
+
+
+def _averaging_parts(parts: tuple[CorePart, ...]) -> tuple[tuple[str, Decimal, Decimal], ...]:
+    return tuple(
+        (p.part, p.net_cost, min(x for x in (p.vnm, p.vnm_traced) if x is not None))
+        for p in parts
+        if p.net_cost is not None
+    )
 
 
 def parse_automotive(data: Any, *, source: str | None = None, field: str = "automotive") -> AutomotiveInput:
@@ -144,6 +155,7 @@ def parse_automotive(data: Any, *, source: str | None = None, field: str = "auto
     if country is not None and country not in ("US", "CA", "MX"):
         raise InputError(f"expected US, CA or MX, found {country!r}", field=v.at("country"), source=source)
     roll_up = r.flag("core_parts_roll_up") if r.has("core_parts_roll_up") else None
+    core_parts = parse_core_parts(r.data.get("core_parts"), field=r.at("core_parts"), source=source)
     return AutomotiveInput(
         regime=r.choice("regime", REGIMES, "standard"),
         attributes=attrs,
@@ -155,7 +167,8 @@ def parse_automotive(data: Any, *, source: str | None = None, field: str = "auto
         vnm=v.opt_amount("vnm"),
         new_plant_first_prototype=v.date("new_plant_first_prototype"),
         refit_reopened=v.date("refit_reopened"),
-        core_parts=parse_core_parts(r.data.get("core_parts"), field=r.at("core_parts"), source=source),
+        core_parts=core_parts,
+        averaging_parts=_averaging_parts(core_parts),
         core_parts_not_used=tuple(not_used),
         steel=parse_purchases(r.data["steel"], metal="steel", field=r.at("steel"), source=source)
         if r.has("steel")
@@ -233,33 +246,26 @@ def _asr_snapshot(params: ParameterSnapshot, block: AutomotiveInput) -> _Params:
 
 
 def _vehicle_rvc(
-    cls: Classification,
-    block: AutomotiveInput,
-    params: _Params,
-    net_cost: Decimal,
-    vnm: Decimal,
-    *,
-    add_back: Decimal,
-    lvc: Requirement | None,
+    s: _Shared, block: AutomotiveInput, day: dt.date, net_cost: Decimal, vnm: Decimal
 ) -> Requirement:
-    snap = params.snapshot
+    """The vehicle's own RVC (net cost) against its threshold; the per-vehicle part of the work."""
     steps: list[Step] = []
-    asr = block.regime == "alternative_staging"
-    limit = params.asr("vehicle_rvc") if asr else snap[cls.rvc_parameter]
-    if cls.vehicle_class == "other_vehicle":
-        window = _new_plant_window(block, snap)
+    limit, reference = s.rvc_limit, s.rvc_reference
+    if s.cls.vehicle_class == "other_vehicle" and (block.new_plant_first_prototype or block.refit_reopened):
+        window = _new_plant_window(block, s.params.snapshot, day)
         if window is not None:
             limit, why = window
+            reference = join_refs(REF_RVC, limit.cite())
             steps.append(Step("vehicle_rvc.new_plant", why, limit.cite()))
     threshold = limit.decimal
-    counted_vnm = vnm + add_back
-    if add_back:
+    counted_vnm = vnm + s.add_back
+    if s.add_back:
         steps.append(
             Step(
                 "vehicle_rvc.core_parts_roll_up",
-                f"no roll-up for {block.importing_country}: the non-originating content {add_back} of the "
+                f"no roll-up for {block.importing_country}: the non-originating content {s.add_back} of the "
                 "originating core parts stays in VNM",
-                snap["usmca.automotive.core_parts_roll_up"].cite(),
+                s.params.snapshot["usmca.automotive.core_parts_roll_up"].cite(),
             )
         )
     if net_cost <= ZERO:
@@ -271,9 +277,8 @@ def _vehicle_rvc(
     value = percent(net_cost - counted_vnm, net_cost)
     details: dict[str, Any] = {"method": "net_cost", "net_cost": net_cost, "vnm": counted_vnm}
     passed = value >= threshold
-    credit = _ht_lvc_credit(cls, snap, value, threshold, lvc)
-    if credit is not None and not passed:
-        credited, floor, ref = credit
+    if s.ht_credit is not None and not passed:
+        credited, floor, ref = s.ht_credit
         details["lvc_credit"] = credited
         passed = value >= floor and value + credited >= threshold
         steps.append(
@@ -291,18 +296,17 @@ def _vehicle_rvc(
             "vehicle_rvc",
             f"({net_cost} − {counted_vnm}) / {net_cost} × 100 = {value:.4f} "
             f"{'>=' if value >= threshold else '<'} {threshold}",
-            join_refs(REF_RVC, limit.cite()),
+            reference,
             passed,
         ),
     )
-    return Requirement(
-        "vehicle_rvc", value, threshold, passed, join_refs(REF_RVC, limit.cite()), details, tuple(steps)
-    )
+    return Requirement("vehicle_rvc", value, threshold, passed, reference, details, tuple(steps))
 
 
-def _new_plant_window(block: AutomotiveInput, snap: ParameterSnapshot) -> tuple[Any, str] | None:
+def _new_plant_window(
+    block: AutomotiveInput, snap: ParameterSnapshot, day: dt.date
+) -> tuple[Any, str] | None:
     """The 50 % RVC of a new or refitted plant, while its window lasts (UR s.20(8))."""
-    day = snap.day
     rate = snap["usmca.automotive.new_plant_rvc"]
     if block.new_plant_first_prototype is not None:
         years = int(snap["usmca.automotive.new_plant_years"].decimal)
@@ -321,7 +325,7 @@ def _new_plant_window(block: AutomotiveInput, snap: ParameterSnapshot) -> tuple[
 
 
 def _ht_lvc_credit(
-    cls: Classification, snap: ParameterSnapshot, value: Decimal, threshold: Decimal, lvc: Requirement | None
+    cls: Classification, snap: ParameterSnapshot, lvc: Requirement | None
 ) -> tuple[Decimal, Decimal, str] | None:
     """Until 1 July 2027 a heavy truck's high-wage points over its minimum add to its RVC (s.18(22))."""
     if cls.vehicle_class != "heavy_truck" or lvc is None or lvc.value is None:
@@ -362,6 +366,9 @@ class _Shared:
     lvc: Requirement | None
     add_back: Decimal
     steps: tuple[Step, ...]
+    rvc_limit: ParamValue
+    rvc_reference: str
+    ht_credit: tuple[Decimal, Decimal, str] | None = None
 
 
 def _shared(block: AutomotiveInput, *, category: str | None, hs: str, params: ParameterSnapshot) -> _Shared:
@@ -391,7 +398,10 @@ def _shared(block: AutomotiveInput, *, category: str | None, hs: str, params: Pa
                 "UR s.20; Automotive Appendix Art. 10",
             )
         )
-        return _Shared(cls, p, None, None, None, None, ZERO, tuple(steps))
+        limit = p.snapshot[cls.rvc_parameter]
+        return _Shared(
+            cls, p, None, None, None, None, ZERO, tuple(steps), limit, join_refs(REF_RVC, limit.cite())
+        )
     core: Requirement | None
     if block.regime == "alternative_staging":
         core = None
@@ -435,7 +445,20 @@ def _shared(block: AutomotiveInput, *, category: str | None, hs: str, params: Pa
         if block.lvc
         else _missing("lvc", "labor value content figures", "UR s.18")
     )
-    return _Shared(cls, p, core, steel, aluminum, lvc, _roll_up_add_back(block, params, core), tuple(steps))
+    limit = p.asr("vehicle_rvc") if block.regime == "alternative_staging" else params[cls.rvc_parameter]
+    return _Shared(
+        cls,
+        p,
+        core,
+        steel,
+        aluminum,
+        lvc,
+        _roll_up_add_back(block, params, core),
+        tuple(steps),
+        limit,
+        join_refs(REF_RVC, limit.cite()),
+        _ht_lvc_credit(cls, params, lvc),
+    )
 
 
 def assess_vehicle(
@@ -460,14 +483,36 @@ def assess_vehicle(
 
 
 class VehicleAssessor:
-    """Assess many vehicles, computing what a configuration shares once per day."""
+    """Assess many vehicles, computing what a configuration shares once per period of unchanged law.
 
-    def __init__(self, params_at: Callable[[dt.date], ParameterSnapshot] | None = None) -> None:
-        self._params_at = params_at or (lambda d: load_parameters().at(d))
-        self._cache: dict[tuple[int, str, dt.date, str | None], tuple[AutomotiveInput, _Shared]] = {}
+    Core parts, purchases and LVC do not depend on the vehicle, only on the
+    configuration and the law in force; between two dates at which any legal
+    parameter changes (an *epoch*) they are computed once.
+    """
+
+    def __init__(
+        self,
+        params_at: Callable[[dt.date], ParameterSnapshot] | None = None,
+        parameters: ParameterSet | None = None,
+    ) -> None:
+        if params_at is None:
+            parameters = parameters or load_parameters()
+            params_at = parameters.at
+        self._params_at = params_at
+        # With the whole parameter set known, days between two changes share one epoch.
+        self._changes: list[dt.date] | None = (
+            sorted({d for p in parameters.values() for d in p.dates}) if parameters is not None else None
+        )
+        self._cache: dict[tuple[Any, ...], tuple[AutomotiveInput, _Shared]] = {}
+        self._codes: dict[str, str] = {}
+
+    def _epoch(self, block: AutomotiveInput, day: dt.date) -> object:
+        if self._changes is None or block.regime == "alternative_staging":
+            return day  # an approved ASR period turns on the day itself
+        return bisect_right(self._changes, day)
 
     def shared(self, block: AutomotiveInput, *, hs: str, day: dt.date, category: str | None) -> _Shared:
-        key = (id(block), hs, day, category)
+        key = (id(block), hs, self._epoch(block, day), category)
         hit = self._cache.get(key)
         if hit is not None and hit[0] is block:
             return hit[1]
@@ -488,7 +533,10 @@ class VehicleAssessor:
     ) -> AutomotiveResult:
         if not isinstance(block, AutomotiveInput):
             block = parse_automotive(block, source=source)
-        hs = validate(hs, min_digits=6, field="good.hs", source=block.source)
+        code = self._codes.get(hs)
+        if code is None:
+            code = self._codes[hs] = validate(hs, min_digits=6, field="good.hs", source=block.source)
+        hs = code
         s = self.shared(block, hs=hs, day=day, category=category)
         nc = to_decimal(net_cost, field="net_cost") if net_cost is not None else block.net_cost
         v = to_decimal(vnm, field="vnm") if vnm is not None else block.vnm
@@ -499,7 +547,7 @@ class VehicleAssessor:
                 field="automotive.vehicle.net_cost" if nc is None else "automotive.vehicle.vnm",
                 source=block.source,
             )
-        rvc = _vehicle_rvc(s.cls, block, s.params, nc, v, add_back=s.add_back, lvc=s.lvc)
+        rvc = _vehicle_rvc(s, block, day, nc, v)
         return AutomotiveResult(
             vehicle_class=s.cls.vehicle_class,
             regime=block.regime,
@@ -524,23 +572,18 @@ def vehicle_record(
     """What averaging needs of an assessed vehicle."""
     rvc = result.requirements["vehicle_rvc"]
     assert rvc is not None and rvc.threshold is not None
-    parts = tuple(
-        (p.part, p.net_cost, min(x for x in (p.vnm, p.vnm_traced) if x is not None))
-        for p in block.core_parts
-        if p.net_cost is not None
-    )
     return VehicleRecord(
         id=id,
         day=day,
         vehicle_class=result.vehicle_class,
         averaging_class=result.averaging_class,
-        net_cost=Decimal(rvc.details["net_cost"]),
-        vnm=Decimal(rvc.details["vnm"]),
+        net_cost=rvc.details["net_cost"],
+        vnm=rvc.details["vnm"],
         threshold=rvc.threshold,
         model_line=block.model_line,
         plant=block.plant,
         country=block.country,
         exported=block.exported,
-        core_parts=parts,
+        core_parts=block.averaging_parts,
         source=block.source,
     )

@@ -27,7 +27,13 @@ from tmec.core.trace import Question, Step
 from tmec.law import load_parameters
 from tmec.origin import references as ref
 from tmec.origin.alternatives import AltOutcome, Context, evaluate
-from tmec.origin.automotive.integrate import apply_automotive, is_vehicle, vehicle_good, vehicle_method
+from tmec.origin.automotive.integrate import (
+    apply_automotive,
+    is_vehicle,
+    part_rule,
+    vehicle_good,
+    vehicle_method,
+)
 from tmec.origin.case import METHODS, Case, Costs, Good, Material, Valuation
 from tmec.origin.criteria import criterion_a, criterion_c, criterion_d, set_rule
 from tmec.origin.determination import Determination, FailingMaterial, Margin, TariffShiftReport
@@ -83,7 +89,9 @@ def qualify(case: Case, *, date: dt.date | None = None, method: str | None = Non
     # A vehicle: its class picks the rule's branch, net cost only, then the Automotive Appendix
     # (UR Part 6) on top of its rule.
     chosen = vehicle_method(case, method or case.method)
-    subject = _Subject(case.id, vehicle_good(case), case.rule, case.materials, case.costs, case.valuation, "")
+    # An original-equipment auto part: its table's staged thresholds replace its rule's RVC.
+    rule = part_rule(case, day, bundled_rule)
+    subject = _Subject(case.id, vehicle_good(case), rule, case.materials, case.costs, case.valuation, "")
     try:
         det = _assess(subject, day, chosen, load_parameters().at(day), 0)
     except InputError as exc:

@@ -9,23 +9,35 @@ only when both hold; the explanation names every requirement that failed.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from tmec.core.errors import InputError
+from tmec.core.errors import InputError, NoRuleError
 from tmec.core.trace import Step
+from tmec.law import load_parameters
 from tmec.origin.automotive.assess import VehicleAssessor, parse_automotive
 from tmec.origin.automotive.averaging import VehicleRecord
 from tmec.origin.automotive.classes import VEHICLE_CATEGORIES, classify
+from tmec.origin.automotive.parts import part_thresholds, staged_part_rule
 from tmec.origin.automotive.result import AutomotiveResult
+from tmec.origin.rules import Rule
 
 if TYPE_CHECKING:
     from tmec.origin.case import Case, Good
     from tmec.origin.determination import Determination
 
-__all__ = ["apply_automotive", "is_vehicle", "record_from_result", "vehicle_good", "vehicle_method"]
+__all__ = [
+    "apply_automotive",
+    "is_vehicle",
+    "part_rule",
+    "record_from_result",
+    "vehicle_good",
+    "vehicle_method",
+]
 
+_OE_USES = ("passenger_vehicle", "light_truck", "heavy_truck")
 NET_COST_ONLY = "UR s.13 (all Ch. 87 vehicle thresholds are net cost); Automotive Appendix Arts. 3, 4, 10"
 
 _ASSESSOR = VehicleAssessor()
@@ -68,6 +80,26 @@ def vehicle_good(case: Case) -> Good:
     block = parse_automotive(case.automotive, source=case.source)
     cls = classify(good.hs, block.attributes)
     return replace(good, end_use=cls.vehicle_class if cls.covered else "other")
+
+
+def part_rule(case: Case, day: dt.date, bundled: Callable[[str, dt.date], Rule]) -> Rule | None:
+    """An original-equipment auto part's rule with its table's staged thresholds (UR s.14-s.15).
+
+    The rule is the case's own, else the bundled Annex 4-B rule (``bundled``); a
+    good that is not such a part, or that no table lists for its end use, keeps
+    ``case.rule`` unchanged (None: the usual lookup happens later).
+    """
+    good = case.good
+    if good.category != "auto_part" or good.end_use not in _OE_USES:
+        return case.rule
+    found = part_thresholds(good.hs, end_use=good.end_use, params=load_parameters().at(day), kind=good.kind)
+    if found is None:
+        return case.rule
+    try:
+        rule = case.rule or bundled(good.hs, day)
+    except NoRuleError:
+        return None
+    return staged_part_rule(rule, found, end_use=good.end_use, kind=good.kind)
 
 
 def apply_automotive(det: Determination, case: Case, day: dt.date) -> AutomotiveResult:

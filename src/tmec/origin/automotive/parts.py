@@ -25,14 +25,15 @@ Table A.1 and Table B for 8708.29, 8708.99 and 8507.60.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tmec.core.errors import InputError
 from tmec.core.hs import validate
 from tmec.core.params import ParameterSnapshot, ParamValue
 from tmec.origin.automotive.tables import Entry, PartsTable, parts_table
+from tmec.origin.rules import Alternative, Rule, RVCRequirement, Threshold
 
-__all__ = ["END_USES", "KINDS", "PartThresholds", "part_thresholds"]
+__all__ = ["END_USES", "KINDS", "PartThresholds", "part_thresholds", "staged_part_rule"]
 
 END_USES = ("passenger_vehicle", "light_truck", "heavy_truck", "aftermarket", "other", "any")
 KINDS = ("body_stamping", "chassis_frame", "propulsion_battery")
@@ -127,3 +128,42 @@ def part_thresholds(
             reference=f"{_REFS[name]}; {parts_table(name).reference}",
         )
     return None
+
+
+def staged_part_rule(rule: Rule, found: PartThresholds, *, end_use: str, kind: str | None) -> Rule:
+    """The part's rule with the table's staged thresholds in place of its own RVC.
+
+    Tables B, C, E and the other Table D parts keep their alternatives (the
+    tariff shift, or the RVC), each RVC replaced by the staged figure; a
+    transaction value figure only where the alternative had one (UR s.14(14),
+    (16), s.15(2)-(3)).  Table A.1 parts and heavy-truck engines, gear boxes and
+    chassis must meet the RVC, so the rule becomes RVC only (UR s.14(1)-(2),
+    s.15(4)), with a transaction value figure when the rule had one.
+    """
+    applicable = rule.applicable(end_use, kind)
+    nc = Threshold(parameter=found.net_cost.name)
+    tv = Threshold(parameter=found.transaction_value.name)
+    if found.rvc_only:
+        had_tv = any(a.rvc is not None and a.rvc.transaction_value is not None for a in applicable)
+        alternatives: tuple[Alternative, ...] = (
+            Alternative(
+                rvc=RVCRequirement(transaction_value=tv if had_tv else None, net_cost=nc),
+                text=f"Table {found.table}: regional value content only",
+            ),
+        )
+    else:
+        alternatives = tuple(
+            replace(
+                a,
+                rvc=RVCRequirement(transaction_value=tv if a.rvc.transaction_value else None, net_cost=nc),
+            )
+            if a.rvc is not None
+            else a
+            for a in applicable
+        )
+    return replace(
+        rule,
+        alternatives=alternatives,
+        reference=f"{rule.reference}; {found.reference}",
+        note=((rule.note + " ") if rule.note else "") + found.describe(),
+    )

@@ -173,7 +173,6 @@ def test_core_parts_roll_up_policy_for_the_united_states() -> None:
         ({"vehicle": {"persons": "many"}}, {}, "automotive.vehicle.persons"),
         ({"steel": {"total_purchases": 1}}, {}, "automotive.steel.originating_purchases"),
         ({"surprise": 1}, {}, "automotive"),
-        ({}, {"net_cost": None}, "automotive.vehicle.net_cost"),
     ],
 )
 def test_bad_input_names_the_field(b: dict[str, Any], kw: dict[str, Any], field: str) -> None:
@@ -260,3 +259,11 @@ def test_public_api() -> None:
         assert name in tmec.__all__ and hasattr(tmec, name)
     for name in auto.__all__:
         assert hasattr(auto, name), name
+
+
+def test_missing_vehicle_costs_fail_with_a_question() -> None:
+    r = assess_vehicle(ISSUE_EXAMPLE, hs="8703.23", day=DAY)
+    rvc = r.requirements["vehicle_rvc"]
+    assert rvc is not None and not rvc.passed and rvc.value is None and rvc.threshold == 75
+    assert "vehicle_rvc" in r.failed
+    assert any("net cost and VNM" in q.text for q in r.all_questions())

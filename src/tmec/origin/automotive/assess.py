@@ -12,6 +12,54 @@ the Alternative Staging Regime (UR s.19): RVC 62.5, steel and aluminum 70, LVC
 names its field); ``assess_vehicle`` decides.  ``VehicleAssessor`` caches what
 many vehicles of one configuration and period share (core parts, purchases,
 LVC), so a model year of a plant is assessed at the cost of its vehicle RVCs.
+
+The ``automotive:`` block (every key optional unless said; amounts are decimals)::
+
+    automotive:
+      regime: standard                 # or alternative_staging (UR s.19)
+      asr_period_end: 2026-06-30       # ASR approved beyond 30 June 2025
+      asr_steel_aluminum_exempt: false # the approved ASR exempts the purchase tests
+      importing_country: US            # picks the core-parts roll-up policy (spec 5.4(7), unverified)
+      core_parts_roll_up: true         # overrides that policy
+      vehicle:                         # facts the vehicle class turns on (UR s.12), averaging keys
+        compression_ignition / electric_motor / motorcycle / all_terrain / motorhome /
+        ambulance_hearse_prison_van / off_road: false
+        persons: 15                    # 87.02
+        gvw_tonnes: 4.5                # 8704.60
+        chassis_for: heavy_truck       # 87.06
+        model_line, plant, country (US|CA|MX), exported: true
+        net_cost, vnm                  # when the case has no costs/materials
+        new_plant_first_prototype, refit_reopened: dates   # Art. 10 50 % window (UR s.20(8))
+      core_parts:                      # Table A.2 column-1 parts (UR s.14(4)-(12))
+        - {part: engine, hs: "8407.34", net_cost: 3100, vnm: 900, vnm_traced: 400}
+        - {part: axle, net_cost: 1700, components: [{hs: "8708.50", value: 120, origin: non_originating}]}
+        - {part: steering, certified: true}          # certified originating by its producer
+      core_parts_not_used: [advanced_battery]
+      steel:                           # or the same with purchases: [lines]
+        originating_purchases: 72000000
+        total_purchases: 100000000
+        melted_and_poured: true        # from 1 July 2027 (UR s.17(5)(b))
+        period: previous_fiscal_year   # UR s.17(7)
+        basis: all_vehicles            # UR s.17(9)
+        estimate: false
+        purchases:
+          - {hs: "7208.51", value: 1000, origin: originating, kind: direct, use: vehicles,
+             processes: {melting: MX, pouring: MX}, foreign_inputs: ["7204.49"]}
+          - {hs: "8708.29", value: 5000, metal_value: 800, origin: originating, kind: body_chassis_stamping}
+      aluminum: {originating_purchases: ..., total_purchases: ...}
+      lvc:                             # UR s.18
+        basis: net_cost                # or annual_purchase_value (apv, tapv, omit_hwlc)
+        net_cost: 35000
+        high_wage_labor: 2000          # or [{value, plant}]
+        high_wage_materials: 8500      # or [{value, plant}]
+        high_wage_transport: 0
+        technology_wages: 1200000
+        production_wages: 10000000
+        assembly_credit: true          # or leave out to earn it from the plants' capacities
+        plants:
+          - {id: P1, country: US, base_wages: 3200000, hours: 100000, engines: 250000,
+             operated: true, contract_years: 3}
+        wage_thresholds: {MXN: 304.21}  # overrides the dated high-wage rates
 """
 
 from __future__ import annotations
@@ -19,7 +67,7 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_right
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -541,13 +589,17 @@ class VehicleAssessor:
         nc = to_decimal(net_cost, field="net_cost") if net_cost is not None else block.net_cost
         v = to_decimal(vnm, field="vnm") if vnm is not None else block.vnm
         if nc is None or v is None:
-            raise InputError(
-                "the vehicle's net cost and VNM are needed for its RVC (from the case's costs, or "
-                "automotive.vehicle.net_cost and .vnm)",
-                field="automotive.vehicle.net_cost" if nc is None else "automotive.vehicle.vnm",
-                source=block.source,
+            rvc = replace(
+                _missing(
+                    "vehicle_rvc",
+                    "net cost and VNM of the vehicle (the case's costs and materials, or "
+                    "automotive.vehicle.net_cost and .vnm)",
+                    s.rvc_reference,
+                ),
+                threshold=s.rvc_limit.decimal,
             )
-        rvc = _vehicle_rvc(s, block, day, nc, v)
+        else:
+            rvc = _vehicle_rvc(s, block, day, nc, v)
         return AutomotiveResult(
             vehicle_class=s.cls.vehicle_class,
             regime=block.regime,

@@ -151,6 +151,13 @@ def record_from_result(det: Determination, *, source: str | None = None) -> Vehi
         )
     rvc = auto["vehicle_rvc"]
     vehicle = auto["vehicle"]
+    if rvc.get("net_cost") is None:
+        raise InputError(
+            "averaging needs the vehicle's net cost and VNM (the case's costs and materials, or "
+            "automotive.vehicle.net_cost and .vnm)",
+            field="costs",
+            source=source,
+        )
     parts = []
     for row in (auto.get("core_parts") or {}).get("parts", []):
         if row.get("net_cost") is None:

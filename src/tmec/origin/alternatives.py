@@ -70,10 +70,6 @@ class AltOutcome:
         return None if self.weight is None else self.weight.passed
 
     @property
-    def decided_by_rvc(self) -> bool:
-        return self.rvc_passed is True and self.rvc_waiver is None
-
-    @property
     def shortfall(self) -> int:
         """How many requirements fail (to pick the alternative to report on a failing good)."""
         return sum(1 for p in (self.change_passed, self.weight_passed, self.rvc_passed) if p is False)

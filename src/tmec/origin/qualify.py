@@ -236,19 +236,30 @@ def _best(rvc: dict[str, RVCValue | None]) -> str:
 def _check_proviso(rollup: RollUp) -> None:
     """Only one RVC layer may be designated in a producer's chain (UR s.8(6) proviso)."""
     for m, sub in rollup.intermediates:
-        if not sub.decided_by_rvc:
+        if not sub.subject_to_rvc:
             continue
         stack = list(sub.intermediates)
         while stack:
             inner, inner_sub = stack.pop()
-            if inner_sub.decided_by_rvc:
+            if inner_sub.subject_to_rvc:
                 raise InputError(
-                    f"{m.id} is designated intermediate and meets an RVC, so {inner.id} inside it, "
-                    "which also rests on an RVC, may not be designated too "
+                    f"{m.id} is designated intermediate and is subject to an RVC, so {inner.id} inside it, "
+                    "also subject to an RVC, may not be designated too "
                     f"(only one RVC layer; {ref.INTERMEDIATE_PROVISO})",
                     field=f"{inner.field}.intermediate",
                 )
             stack.extend(inner_sub.intermediates)
+
+
+def _rule_requires_rvc(s: _Subject, day: dt.date) -> bool:
+    """Whether every alternative of the material's rule asks for an RVC (the UR s.8(6) proviso's
+    "subject to a regional value content requirement"), for a material that qualified without its rule."""
+    try:
+        rule = s.rule or find_rule(s.good.hs, day)
+    except NoRuleError:
+        return False
+    applicable = rule.applicable(s.good.end_use, s.good.kind)
+    return bool(applicable) and all(a.rvc is not None for a in applicable)
 
 
 def _report(outcomes: Sequence[AltOutcome]) -> AltOutcome | None:
@@ -285,7 +296,7 @@ def _assess(
     rvc_shown: dict[str, RVCValue | None] = {"net_cost": None, "transaction_value": None}
     extra_margins: list[Margin] = []
     questions: list[Question] = []
-    decided_by_rvc = False
+    subject_to_rvc = False
 
     if s.good.is_set:
         outcome = set_rule(units, ctx)
@@ -344,7 +355,7 @@ def _assess(
                             "a bill of materials cannot show it)",
                         )
                     )
-                decided_by_rvc = reported.decided_by_rvc
+                subject_to_rvc = reported.alternative.rvc is not None
                 steps.append(
                     Step("criterion.B", f"met under alternative {reported.index + 1}", ref.CRITERION_B, True)
                 )
@@ -361,13 +372,15 @@ def _assess(
                         extra_margins.append(Margin(f"criterion_d.rvc.{k}", v.value, v.threshold, v.margin))
                     if d.passed:
                         criterion = "D"
-                        decided_by_rvc = True
+                        subject_to_rvc = True
             if reported is not None and reported.alternative.rvc is not None and criterion != "D":
                 rvc_shown = {
                     "net_cost": reported.rvc.get("net_cost"),
                     "transaction_value": reported.rvc.get("transaction_value"),
                 }
 
+    if intermediate and criterion in ("A", "C"):
+        subject_to_rvc = _rule_requires_rvc(s, day)
     originating = criterion is not None
     label = {
         "A": "wholly obtained",
@@ -427,7 +440,7 @@ def _assess(
         rule_reference=rule.reference if rule is not None else None,
         alternative=reported.index + 1 if reported is not None and criterion == "B" else None,
         weight_share=reported.weight if reported is not None else None,
-        decided_by_rvc=decided_by_rvc,
+        subject_to_rvc=subject_to_rvc,
         intermediates=list(rollup.intermediates),
     )
 

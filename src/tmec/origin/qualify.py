@@ -251,6 +251,23 @@ def _check_proviso(rollup: RollUp) -> None:
             stack.extend(inner_sub.intermediates)
 
 
+MAX_QUESTIONS = 25
+
+
+def _cap(questions: list[Question]) -> list[Question]:
+    """The most decisive questions, and one line for the rest (a 5,000-line BOM can raise thousands)."""
+    if len(questions) <= MAX_QUESTIONS:
+        return questions
+    rest = len(questions) - MAX_QUESTIONS + 1
+    return [
+        *questions[: MAX_QUESTIONS - 1],
+        Question(
+            fact="more questions",
+            text=f"{rest} more facts of lesser weight (mostly origins of smaller materials) are missing",
+        ),
+    ]
+
+
 def _rule_requires_rvc(s: _Subject, day: dt.date) -> bool:
     """Whether every alternative of the material's rule asks for an RVC (the UR s.8(6) proviso's
     "subject to a regional value content requirement"), for a material that qualified without its rule."""
@@ -287,7 +304,8 @@ def _assess(
     units = rollup.units
     listed = bool(s.materials)
     rule_ref = "rule given in the case file"
-    ctx = Context(s.good.hs, units, values, params, method, rule_ref, listed)
+    limit = params["usmca.de_minimis"].decimal
+    ctx = Context(s.good.hs, units, values, params, method, rule_ref, listed, limit)
 
     criterion: str | None = None
     outcomes: list[AltOutcome] = []
@@ -318,7 +336,7 @@ def _assess(
         else:
             rule = s.rule or bundled_rule(s.good.hs, day, field=f"{s.field}.rule" if s.field else "rule")
             rule_ref = rule.reference
-            ctx = Context(s.good.hs, units, values, params, method, rule_ref, listed)
+            ctx = Context(s.good.hs, units, values, params, method, rule_ref, listed, limit)
             applicable = rule.applicable(s.good.end_use, s.good.kind)
             steps.append(
                 Step(
@@ -415,14 +433,15 @@ def _assess(
 
     flip_summary = None
     if not originating and not intermediate:
-        questions.extend(unknown_origin_questions(units, outcomes, reported, ctx))
+        questions.extend(unknown_origin_questions(s.good, units, outcomes, reported, ctx))
         questions.extend(_data_questions(units, outcomes, ctx))
-        flip = cheapest_flip(units, outcomes, ctx)
+        flip = cheapest_flip(s.good, units, outcomes, ctx)
         if flip is not None:
             flip_summary, question = flip
             if not any(q.material == question.material for q in questions):
                 questions.append(question)
         questions.sort(key=lambda q: -(q.impact or Decimal(0)))
+        questions = _cap(questions)
 
     return Determination(
         id=s.id,

@@ -7,10 +7,13 @@ surface is ``__all__``; a test pins it.
 from tmec._version import __version__
 from tmec.core.errors import InputError, InvalidHSCode, NoRuleError, TmecError
 from tmec.law import load_parameters
+from tmec.origin import Case, Determination, load_case, parse_case, qualify
 from tmec.origin.automotive import VehicleAssessor, assess_vehicle, average, parse_automotive
 from tmec.origin.psr import correlate, find_rule
 
 __all__ = [
+    "Case",
+    "Determination",
     "InputError",
     "InvalidHSCode",
     "NoRuleError",
@@ -21,6 +24,9 @@ __all__ = [
     "average",
     "correlate",
     "find_rule",
+    "load_case",
     "load_parameters",
     "parse_automotive",
+    "parse_case",
+    "qualify",
 ]

@@ -165,6 +165,11 @@ class Case:
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
 
 
+# Codes already validated (as written -> compact digits): a bill of materials repeats a few codes
+# thousands of times, and the nomenclature lookup is the costly part of parsing.
+_CHECKED: dict[tuple[str, int], str] = {}
+
+
 class _Reader:
     """Field access with errors that name the source and the field path."""
 
@@ -203,6 +208,9 @@ class _Reader:
         return str(value)
 
     def hs_code(self, value: Any, where: str, *, min_digits: int) -> str:
+        known = _CHECKED.get((value, min_digits)) if isinstance(value, str) else None
+        if known is not None:
+            return known
         if isinstance(value, int) and not isinstance(value, bool):
             raise self.error(f"write HS codes as strings (quoted), found the number {value}", where)
         digits = hs.validate(value, min_digits=min_digits, field=where, source=self.source)
@@ -211,6 +219,8 @@ class _Reader:
             raise InvalidHSCode(
                 f"{value!r} is not in the HS 2022 nomenclature", field=where, source=self.source
             )
+        if isinstance(value, str) and len(_CHECKED) < 100_000:
+            _CHECKED[(value, min_digits)] = digits
         return digits
 
 

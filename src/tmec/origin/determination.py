@@ -87,7 +87,7 @@ class Determination:
     rule_reference: str | None = None
     alternative: int | None = None  # index of the alternative that conferred origin (criterion B)
     weight_share: WeightResult | None = None
-    decided_by_rvc: bool = False  # origin rests on an RVC (for the intermediate-material proviso)
+    subject_to_rvc: bool = False  # its rule asks for an RVC (for the intermediate-material proviso)
     intermediates: list[tuple[Any, Determination]] = field(default_factory=list)
     automotive: dict[str, Any] | None = None  # filled by the automotive assessment (UR Part 6)
 

@@ -228,19 +228,47 @@ def _best(rvc: dict[str, RVCValue | None]) -> str:
 def _check_proviso(rollup: RollUp) -> None:
     """Only one RVC layer may be designated in a producer's chain (UR s.8(6) proviso)."""
     for m, sub in rollup.intermediates:
-        if not sub.decided_by_rvc:
+        if not sub.subject_to_rvc:
             continue
         stack = list(sub.intermediates)
         while stack:
             inner, inner_sub = stack.pop()
-            if inner_sub.decided_by_rvc:
+            if inner_sub.subject_to_rvc:
                 raise InputError(
-                    f"{m.id} is designated intermediate and meets an RVC, so {inner.id} inside it, "
-                    "which also rests on an RVC, may not be designated too "
+                    f"{m.id} is designated intermediate and is subject to an RVC, so {inner.id} inside it, "
+                    "also subject to an RVC, may not be designated too "
                     f"(only one RVC layer; {ref.INTERMEDIATE_PROVISO})",
                     field=f"{inner.field}.intermediate",
                 )
             stack.extend(inner_sub.intermediates)
+
+
+MAX_QUESTIONS = 25
+
+
+def _cap(questions: list[Question]) -> list[Question]:
+    """The most decisive questions, and one line for the rest (a 5,000-line BOM can raise thousands)."""
+    if len(questions) <= MAX_QUESTIONS:
+        return questions
+    rest = len(questions) - MAX_QUESTIONS + 1
+    return [
+        *questions[: MAX_QUESTIONS - 1],
+        Question(
+            fact="more questions",
+            text=f"{rest} more facts of lesser weight (mostly origins of smaller materials) are missing",
+        ),
+    ]
+
+
+def _rule_requires_rvc(s: _Subject, day: dt.date) -> bool:
+    """Whether every alternative of the material's rule asks for an RVC (the UR s.8(6) proviso's
+    "subject to a regional value content requirement"), for a material that qualified without its rule."""
+    try:
+        rule = s.rule or find_rule(s.good.hs, day)
+    except NoRuleError:
+        return False
+    applicable = rule.applicable(s.good.end_use, s.good.kind)
+    return bool(applicable) and all(a.rvc is not None for a in applicable)
 
 
 def _report(outcomes: Sequence[AltOutcome]) -> AltOutcome | None:
@@ -268,7 +296,8 @@ def _assess(
     units = rollup.units
     listed = bool(s.materials)
     rule_ref = "rule given in the case file"
-    ctx = Context(s.good.hs, units, values, params, method, rule_ref, listed)
+    limit = params["usmca.de_minimis"].decimal
+    ctx = Context(s.good.hs, units, values, params, method, rule_ref, listed, limit)
 
     criterion: str | None = None
     outcomes: list[AltOutcome] = []
@@ -277,7 +306,7 @@ def _assess(
     rvc_shown: dict[str, RVCValue | None] = {"net_cost": None, "transaction_value": None}
     extra_margins: list[Margin] = []
     questions: list[Question] = []
-    decided_by_rvc = False
+    subject_to_rvc = False
 
     if s.good.is_set:
         outcome = set_rule(units, ctx)
@@ -299,7 +328,7 @@ def _assess(
         else:
             rule = s.rule or bundled_rule(s.good.hs, day, field=f"{s.field}.rule" if s.field else "rule")
             rule_ref = rule.reference
-            ctx = Context(s.good.hs, units, values, params, method, rule_ref, listed)
+            ctx = Context(s.good.hs, units, values, params, method, rule_ref, listed, limit)
             applicable = rule.applicable(s.good.end_use, s.good.kind)
             steps.append(
                 Step(
@@ -336,7 +365,7 @@ def _assess(
                             "a bill of materials cannot show it)",
                         )
                     )
-                decided_by_rvc = reported.decided_by_rvc
+                subject_to_rvc = reported.alternative.rvc is not None
                 steps.append(
                     Step("criterion.B", f"met under alternative {reported.index + 1}", ref.CRITERION_B, True)
                 )
@@ -353,13 +382,15 @@ def _assess(
                         extra_margins.append(Margin(f"criterion_d.rvc.{k}", v.value, v.threshold, v.margin))
                     if d.passed:
                         criterion = "D"
-                        decided_by_rvc = True
+                        subject_to_rvc = True
             if reported is not None and reported.alternative.rvc is not None and criterion != "D":
                 rvc_shown = {
                     "net_cost": reported.rvc.get("net_cost"),
                     "transaction_value": reported.rvc.get("transaction_value"),
                 }
 
+    if intermediate and criterion in ("A", "C"):
+        subject_to_rvc = _rule_requires_rvc(s, day)
     originating = criterion is not None
     label = {
         "A": "wholly obtained",
@@ -394,14 +425,15 @@ def _assess(
 
     flip_summary = None
     if not originating and not intermediate:
-        questions.extend(unknown_origin_questions(units, outcomes, reported, ctx))
+        questions.extend(unknown_origin_questions(s.good, units, outcomes, reported, ctx))
         questions.extend(_data_questions(units, outcomes, ctx))
-        flip = cheapest_flip(units, outcomes, ctx)
+        flip = cheapest_flip(s.good, units, outcomes, ctx)
         if flip is not None:
             flip_summary, question = flip
             if not any(q.material == question.material for q in questions):
                 questions.append(question)
         questions.sort(key=lambda q: -(q.impact or Decimal(0)))
+        questions = _cap(questions)
 
     return Determination(
         id=s.id,
@@ -419,7 +451,7 @@ def _assess(
         rule_reference=rule.reference if rule is not None else None,
         alternative=reported.index + 1 if reported is not None and criterion == "B" else None,
         weight_share=reported.weight if reported is not None else None,
-        decided_by_rvc=decided_by_rvc,
+        subject_to_rvc=subject_to_rvc,
         intermediates=list(rollup.intermediates),
     )
 

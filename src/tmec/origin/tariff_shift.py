@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tmec.core import hs
+from tmec.core.hs import HSRange
 from tmec.origin.rules import LEVEL_DIGITS, TariffChange
 from tmec.origin.vnm import Unit
 
@@ -40,15 +41,21 @@ class ShiftResult:
     tested: int  # how many non-originating materials were tested
 
 
+def _in(r: HSRange, code: str) -> bool:
+    # ``code`` is already validated compact digits: compare prefixes without re-validating.
+    n = len(r.start)
+    return len(code) >= n and r.start <= code[:n] <= r.end
+
+
 def material_fails(change: TariffChange, good_hs: str, code: str | None) -> str | None:
     """Why a non-originating material of code ``code`` fails ``change``, or None when it passes."""
     if code is None:
         return "classification not given"
     for r in change.except_:
-        if r.contains(code):
+        if _in(r, code):
             return f"from {r}, which the rule excepts"
     for r in change.from_:
-        if r.contains(code):
+        if _in(r, code):
             return None
     if change.level is None:
         return "not from " + ", ".join(str(r) for r in change.from_)

@@ -124,3 +124,10 @@ def test_bundled_rule_branch_follows_the_vehicle_class(tmp_path: Path) -> None:
     assert d["good"]["end_use"] == "other"
     assert d["rvc"]["net_cost"]["threshold"] == "62.5"
     assert d["automotive"]["vehicle_class"] == "other_vehicle" and d["automotive"]["lvc"] is None
+
+
+def test_vehicle_class_errors_name_the_file(tmp_path: Path) -> None:
+    path = write_case(tmp_path, {"good.hs": "8704.60"})  # an electric truck needs its weight
+    result = CliRunner().invoke(main, ["qualify", path])
+    assert result.exit_code == 2
+    assert "case.yaml" in result.output and "gvw_tonnes" in result.output

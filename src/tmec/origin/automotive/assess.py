@@ -96,6 +96,7 @@ __all__ = [
 ]
 
 REGIMES = ("standard", "alternative_staging")
+MAX_SHARED = 100_000  # cached configuration x law-epoch results per VehicleAssessor
 REF_RVC = "UR s.13 (net cost only); Automotive Appendix Arts. 3, 4, 10"
 ASR = "usmca.automotive.asr_"
 
@@ -565,6 +566,8 @@ class VehicleAssessor:
         if hit is not None and hit[0] is block:
             return hit[1]
         found = _shared(block, category=category, hs=hs, params=self._params_at(day))
+        if len(self._cache) >= MAX_SHARED:
+            self._cache.clear()  # a bound for long-lived assessors; a batch rarely comes near it
         self._cache[key] = (block, found)
         return found
 

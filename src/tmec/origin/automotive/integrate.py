@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from tmec.core.errors import InputError, NoRuleError
 from tmec.core.trace import Step
 from tmec.law import load_parameters
-from tmec.origin.automotive.assess import VehicleAssessor, parse_automotive
+from tmec.origin.automotive.assess import assess_vehicle, parse_automotive
 from tmec.origin.automotive.averaging import VehicleRecord
 from tmec.origin.automotive.classes import VEHICLE_CATEGORIES, classify
 from tmec.origin.automotive.parts import part_thresholds, staged_part_rule
@@ -39,8 +39,6 @@ __all__ = [
 
 _OE_USES = ("passenger_vehicle", "light_truck", "heavy_truck")
 NET_COST_ONLY = "UR s.13 (all Ch. 87 vehicle thresholds are net cost); Automotive Appendix Arts. 3, 4, 10"
-
-_ASSESSOR = VehicleAssessor()
 
 
 def is_vehicle(case: Case) -> bool:
@@ -78,7 +76,10 @@ def vehicle_good(case: Case) -> Good:
     if not is_vehicle(case) or good.end_use not in (None, "any"):
         return good
     block = parse_automotive(case.automotive, source=case.source)
-    cls = classify(good.hs, block.attributes)
+    try:
+        cls = classify(good.hs, block.attributes)
+    except InputError as exc:
+        raise exc.located(source=case.source) from None
     return replace(good, end_use=cls.vehicle_class if cls.covered else "other")
 
 
@@ -105,14 +106,17 @@ def part_rule(case: Case, day: dt.date, bundled: Callable[[str, dt.date], Rule])
 def apply_automotive(det: Determination, case: Case, day: dt.date) -> AutomotiveResult:
     """Assess the vehicle of ``case`` and fold the outcome into ``det``."""
     block = parse_automotive(case.automotive, source=case.source)
-    result = _ASSESSOR.assess(
-        block,
-        hs=case.good.hs,
-        day=day,
-        category=case.good.category,
-        net_cost=det.net_cost,
-        vnm=det.vnm if det.net_cost is not None else None,
-    )
+    try:
+        result = assess_vehicle(
+            block,
+            hs=case.good.hs,
+            day=day,
+            category=case.good.category,
+            net_cost=det.net_cost,
+            vnm=det.vnm if det.net_cost is not None else None,
+        )
+    except InputError as exc:
+        raise exc.located(source=case.source) from None
     out = result.to_dict()
     out["vehicle"] = {
         "model_line": block.model_line,

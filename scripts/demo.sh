@@ -38,3 +38,11 @@ echo "== The LVC thresholds for passenger vehicles the day before and the day of
   "import json,sys; d=json.load(sys.stdin); print(d['parameter'], d['date'], d['value'], '-', d['reference'])"
 "$TMEC" law show usmca.automotive.lvc_passenger_vehicle --date 2023-07-01 --json | .venv/bin/python -c \
   "import json,sys; d=json.load(sys.stdin); print(d['parameter'], d['date'], d['value'], '-', d['reference'])"
+echo
+echo "== A Mexican-assembled road tractor (illustrative figures): RVC 63.3 % < 64 %, made up by the high-wage LVC"
+echo "   points above 30 until 1 July 2027 (UR s.18(22)); on 1 July 2027 it needs 70 %, the credit is gone and"
+echo "   its steel must be shown melted and poured in the region"
+"$TMEC" qualify examples/heavy_truck_mx.yaml --json | .venv/bin/python -c \
+  "import json,sys; d=json.load(sys.stdin); a=d['automotive']; print('2025-02-03: originating =', d['originating'], '| vehicle RVC', a['vehicle_rvc']['value'][:7], '+ LVC credit', a['vehicle_rvc'].get('lvc_credit','')[:7], '>=', a['vehicle_rvc']['threshold'])"
+"$TMEC" qualify examples/heavy_truck_mx.yaml --date 2027-07-01 --json | .venv/bin/python -c \
+  "import json,sys; d=json.load(sys.stdin); a=d['automotive']; print('2027-07-01: originating =', d['originating'], '| fails', a['failed'], '| threshold', a['vehicle_rvc']['threshold'])" || true

@@ -131,3 +131,17 @@ def test_vehicle_class_errors_name_the_file(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["qualify", path])
     assert result.exit_code == 2
     assert "case.yaml" in result.output and "gvw_tonnes" in result.output
+
+
+def test_heavy_truck_lvc_credit_meets_its_rule_until_july_2027() -> None:
+    truck = str(EXAMPLES / "heavy_truck_mx.yaml")
+    code, d = run("qualify", truck, "--json")
+    # RVC (98000 - 36000) / 98000 = 63.27 % < 64; high-wage points 33000 / 77000 = 42.86, 12.86 above 30
+    assert code == 0 and d["originating"] is True and d["criterion"] == "B"
+    assert Decimal(d["automotive"]["vehicle_rvc"]["lvc_credit"]) == Decimal(33000) / Decimal(77000) * 100 - 30
+    assert d["automotive"]["vehicle_class"] == "heavy_truck" and d["good"]["end_use"] == "heavy_truck"
+    code, d = run("qualify", truck, "--date", "2027-07-01", "--json")
+    # and the steel totals do not say the steel was melted and poured in the region
+    assert code == 1 and d["automotive"]["failed"] == ["vehicle_rvc", "steel"]
+    assert d["automotive"]["vehicle_rvc"]["threshold"] == "70"
+    assert any("melted and poured" in q["question"] for q in d["questions"])

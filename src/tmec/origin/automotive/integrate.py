@@ -128,6 +128,7 @@ def apply_automotive(det: Determination, case: Case, day: dt.date) -> Automotive
     det.automotive = out
     det.explanation.extend(result.explanation())
     det.questions.extend(result.all_questions())
+    _heavy_truck_credit(det, result)
     if not result.passed:
         det.originating = False
         det.criterion = None
@@ -144,6 +145,36 @@ def apply_automotive(det: Determination, case: Case, day: dt.date) -> Automotive
             )
         )
     return result
+
+
+def _heavy_truck_credit(det: Determination, result: AutomotiveResult) -> None:
+    """A heavy truck whose rule failed only on an RVC that the LVC credit makes up (UR s.18(22)).
+
+    The credit counts toward the heavy truck's RVC, which is its rule's RVC; when
+    the tariff shift holds and the vehicle RVC passes with the credit, the rule is met.
+    """
+    rvc = result.requirements.get("vehicle_rvc")
+    rule_rvc = det.rvc.get("net_cost")
+    if (
+        det.originating
+        or rvc is None
+        or "lvc_credit" not in rvc.details
+        or not rvc.passed
+        or rule_rvc is None
+        or det.tariff_shift.passed is False
+    ):
+        return
+    det.originating = True
+    det.criterion = "B"
+    det.explanation.append(
+        Step(
+            "rule.rvc.net_cost.lvc_credit",
+            f"the rule's RVC {rule_rvc.value:.4f} < {rule_rvc.threshold} is met with the heavy-truck LVC "
+            f"credit of {rvc.details['lvc_credit']:.4f} points",
+            "UR s.18(22); Automotive Appendix Art. 7",
+            True,
+        )
+    )
 
 
 def record_from_result(det: Determination, *, source: str | None = None) -> VehicleRecord:

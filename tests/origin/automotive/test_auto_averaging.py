@@ -129,3 +129,19 @@ def test_category_needs_its_facts() -> None:
         )
     with pytest.raises(InputError):
         parse_month_day("13-01")
+
+
+@pytest.mark.parametrize(
+    ("day", "option", "start", "end"),
+    [
+        (D(2024, 8, 15), "quarter", D(2024, 7, 1), D(2024, 10, 1)),
+        (D(2024, 12, 31), "quarter", D(2024, 10, 1), D(2025, 1, 1)),
+        (D(2024, 12, 31), "month", D(2024, 12, 1), D(2025, 1, 1)),
+        (D(2024, 2, 29), "month", D(2024, 2, 1), D(2024, 3, 1)),
+        (D(2024, 3, 31), "part_producer_fiscal_year", D(2023, 4, 1), D(2024, 4, 1)),
+    ],
+)
+def test_parts_averaging_periods(day: dt.date, option: str, start: dt.date, end: dt.date) -> None:
+    from tmec.origin.automotive.averaging import parts_averaging_period
+
+    assert parts_averaging_period(day, option=option, fiscal_year_start=(4, 1)) == Period(start, end)

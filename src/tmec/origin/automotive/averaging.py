@@ -37,12 +37,14 @@ from tmec.core.params import ParameterSnapshot
 
 __all__ = [
     "CATEGORIES",
+    "PARTS_OPTIONS",
     "AverageGroup",
     "VehicleRecord",
     "average",
     "averaging_period",
     "fiscal_year",
     "parse_month_day",
+    "parts_averaging_period",
 ]
 
 CATEGORIES = ("model_line_class_plant", "class_plant", "model_line_country", "class_country")
@@ -116,6 +118,33 @@ def averaging_period(
             if eif <= day < following.end:
                 return Period(eif, following.end)
     return fiscal_year(day, fiscal_year_start)
+
+
+PARTS_OPTIONS = ("vehicle_producer_fiscal_year", "part_producer_fiscal_year", "quarter", "month")
+
+
+def parts_averaging_period(
+    day: dt.date, *, option: str, fiscal_year_start: tuple[int, int] = (1, 1)
+) -> Period:
+    """The period over which a core, principal or complementary part may be averaged (UR s.16(10)).
+
+    (a) the vehicle producer's fiscal year, (c) the part producer's fiscal year
+    (``fiscal_year_start`` is that producer's), (b) any quarter or month; the s.16(1)
+    categories (d) use :func:`averaging_period`.
+
+    >>> parts_averaging_period(dt.date(2024, 8, 15), option="quarter")
+    Period(start=datetime.date(2024, 7, 1), end=datetime.date(2024, 10, 1))
+    """
+    if option in ("vehicle_producer_fiscal_year", "part_producer_fiscal_year"):
+        return fiscal_year(day, fiscal_year_start)
+    if option == "month":
+        start = day.replace(day=1)
+        return Period(start, dt.date(start.year + start.month // 12, start.month % 12 + 1, 1))
+    if option == "quarter":
+        start = dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+        end_month = start.month + 3
+        return Period(start, dt.date(start.year + (end_month > 12), (end_month - 1) % 12 + 1, 1))
+    raise InputError(f"expected one of {list(PARTS_OPTIONS)}, found {option!r}", field="period")
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,6 +36,14 @@ from tmec.origin.automotive.result import Requirement, join_refs
 
 __all__ = ["LVCInput", "Plant", "assess_lvc", "average_base_wage", "parse_lvc", "wage_threshold"]
 
+LVC_PERIODS = (
+    "previous_fiscal_year",
+    "previous_calendar_year",
+    "quarter_to_date",
+    "month_to_date",
+    "fiscal_year_to_date",
+    "calendar_year_to_date",
+)
 CURRENCY_BY_COUNTRY = {"US": "USD", "CA": "CAD", "MX": "MXN"}
 REF = "UR s.18(6); Automotive Appendix Art. 7; 19 USC 4532(c)(1)"
 REF_WAGE = "UR s.12 'high-wage rate', 'average base hourly wage rate'; 29 CFR 810.105(a)"
@@ -78,6 +86,7 @@ class LVCInput:
     assembly_credit: bool | None  # None: earn it from plants' capacity
     plants: tuple[Plant, ...]
     wage_thresholds: dict[str, Decimal]
+    period: str = "previous_fiscal_year"  # UR s.18(19); 19 CFR 182.93(d)
 
 
 def average_base_wage(base_wages: Decimal, hours: Decimal) -> Decimal:
@@ -211,6 +220,7 @@ def parse_lvc(raw: Any, *, field: str, source: str | None) -> LVCInput:
         assembly_credit=credit,
         plants=plants,
         wage_thresholds=overrides,
+        period=r.choice("period", LVC_PERIODS, "previous_fiscal_year"),
     )
     known = set(ids)
     for a in out.high_wage_labor + out.high_wage_materials:
@@ -405,6 +415,7 @@ def assess_lvc(
         )
     details = {
         "basis": lvc.basis,
+        "period": lvc.period,
         "high_wage_points": hw_points,
         "high_wage_points_min": th.hw_min.decimal,
         "technology_credit": tech,

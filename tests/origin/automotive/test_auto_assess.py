@@ -213,7 +213,7 @@ PASS_FAIL: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
 @given(
     outcome=st.fixed_dictionaries({name: st.booleans() for name in REQUIREMENTS}),
     day=st.dates(D(2020, 7, 1), D(2030, 12, 31)),
-    hs=st.sampled_from(["8703.23", "8704.21", "8704.31"]),
+    hs=st.sampled_from(["8703.23", "8704.21", "8704.31", "8704.23", "8701.21"]),
 )
 def test_a_vehicle_never_passes_when_any_requirement_fails(
     outcome: dict[str, bool], day: dt.date, hs: str

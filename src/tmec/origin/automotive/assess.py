@@ -250,14 +250,15 @@ class _Params:
         self.snapshot = snapshot
         self.asr_until = asr_until
 
-    def asr(self, name: str) -> Any:
+    def asr(self, name: str) -> ParamValue:
         try:
             return self.snapshot[ASR + name]
         except NotInForce:
             if self.asr_until is None or self.snapshot.day > self.asr_until:
                 raise
             parameter = load_parameters()[ASR + name]
-            return [v for v in parameter.values if v is not None][-1]
+            last: ParamValue = [v for v in parameter.values if v is not None][-1]
+            return last
 
 
 def _missing(name: str, what: str, reference: str) -> Requirement:

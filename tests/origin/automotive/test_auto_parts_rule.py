@@ -53,3 +53,37 @@ def test_a_table_a1_part_must_meet_the_rvc_only() -> None:
     assert not det.originating
     assert det.to_dict()["rvc"]["net_cost"]["threshold"] == "75"
     assert "Table A.1" in (det.rule_reference or "")
+
+
+def test_table_b_part_meets_its_tariff_shift_or_its_rvc() -> None:
+    """UR s.14(14): a Table B part is originating on the rule's CTC *or* the staged RVC."""
+    data = {
+        "format": 1,
+        "date": "2023-07-01",
+        "good": {"hs": "8413.30", "category": "auto_part", "end_use": "passenger_vehicle"},
+        "rule": {"change": "heading", "rvc": {"net_cost": 50}},  # CTH provided RVC 50 NC
+        "costs": {"other_product_costs": 10, "period_costs": 0},
+        # the heading changes (a casting of 84.87) but RVC is (60 - 50) / 60 = 16.7 %
+        "materials": [{"id": "BODY", "hs": "8487.90", "origin": "non_originating", "value": 50}],
+    }
+    det = qualify(parse_case(data, source="pump.yaml"))
+    assert det.originating and det.criterion == "B"
+    # aftermarket: its own rule, CTH *and* RVC 50 together: not originating
+    data["good"]["end_use"] = "aftermarket"
+    assert not qualify(parse_case(data, source="pump.yaml")).originating
+
+
+def test_heavy_truck_core_part_hs_is_checked() -> None:
+    from tmec.core.errors import InputError
+    from tmec.law import load_parameters
+    from tmec.origin.automotive.core_parts import assess_core_parts, parse_core_parts
+
+    parts = parse_core_parts(
+        [{"part": "body_chassis", "hs": "8707.90", "net_cost": 10, "vnm": 1}],
+        field="automotive.core_parts",
+        source=None,
+    )
+    with pytest.raises(InputError, match="s.15"):
+        assess_core_parts(
+            parts, params=load_parameters().at(dt.date(2025, 1, 1)), vehicle_class="heavy_truck"
+        )

@@ -84,6 +84,10 @@ D = dt.date
         ("8408.20", "heavy_truck", None, D(2024, 7, 1), "D", "64", "74", True),
         ("8708.40", "heavy_truck", None, D(2027, 7, 1), "D", "70", "80", True),
         ("8708.30", "heavy_truck", None, D(2027, 7, 1), "D", "70", "80", False),
+        # UR s.15(4): only a chassis of 8708.99 (and engines, gear boxes) must meet the RVC alone
+        ("8708.99", "heavy_truck", "chassis_frame", D(2024, 7, 1), "D", "64", "74", True),
+        ("8708.99", "heavy_truck", None, D(2024, 7, 1), "D", "64", "74", False),
+        ("8706.00", "heavy_truck", None, D(2024, 7, 1), "D", "64", "74", False),
         ("8482.10", "heavy_truck", None, D(2027, 6, 30), "E", "54", "64", False),
         ("8482.10", "heavy_truck", None, D(2027, 7, 1), "E", "60", "70", False),
     ],

@@ -50,7 +50,8 @@ ALIASES = {
     "battery": "advanced_battery",
     "advanced_batteries": "advanced_battery",
 }
-HT_CORE = ("engine", "transmission", "body_chassis")
+# UR s.15(4): engines of 84.07/84.08, gear boxes of 8708.40 and chassis of 8708.99.
+HT_CORE = {"engine": ("8407", "8408"), "transmission": ("870840",), "body_chassis": ("870899",)}
 REF_A2 = "UR s.14(4)-(8); Automotive Appendix Art. 3; Table A.2"
 REF_SUPER = "UR s.14(10) (super-core)"
 REF_HT = "UR s.15(4); Automotive Appendix Art. 4; Table D"
@@ -350,8 +351,14 @@ def _assess_heavy_truck(parts: Sequence[CorePart], *, params: ParameterSnapshot)
                 f"found {p.part!r}",
                 field=f"{p.field}.part",
             )
-        if p.hs is not None and table_d.find(p.hs) is None:
-            raise InputError(f"{p.hs} is not listed in Table D", field=f"{p.field}.hs")
+        if p.hs is not None and (
+            table_d.find(p.hs, "chassis_frame") is None or not p.hs.startswith(HT_CORE[p.part])
+        ):
+            raise InputError(
+                f"{hs_format(p.hs)} is not a heavy-truck {p.part.replace('_', ' ')} of UR s.15(4) "
+                f"({', '.join(HT_CORE[p.part])})",
+                field=f"{p.field}.hs",
+            )
         if p.certified and p.net_cost is None:
             rows.append({"part": p.part, "name": p.name, "certified": True, "passed": True})
             steps.append(Step(f"core_parts.{p.name}", "certified originating by its producer", REF_HT, True))

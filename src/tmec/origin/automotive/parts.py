@@ -30,15 +30,13 @@ from dataclasses import dataclass, replace
 from tmec.core.errors import InputError
 from tmec.core.hs import validate
 from tmec.core.params import ParameterSnapshot, ParamValue
-from tmec.origin.automotive.tables import Entry, PartsTable, parts_table
+from tmec.origin.automotive.tables import Entry, parts_table
 from tmec.origin.rules import Alternative, Rule, RVCRequirement, Threshold
 
 __all__ = ["END_USES", "KINDS", "PartThresholds", "part_thresholds", "staged_part_rule"]
 
 END_USES = ("passenger_vehicle", "light_truck", "heavy_truck", "aftermarket", "other", "any")
 KINDS = ("body_stamping", "chassis_frame", "propulsion_battery")
-# Ex entries of Table A.1 and the kind of good each one names.
-_A1_KIND = {"870829": "body_stamping", "870899": "chassis_frame", "850760": "propulsion_battery"}
 
 _P = "usmca.automotive."
 _THRESHOLDS = {
@@ -74,17 +72,6 @@ class PartThresholds:
         )
 
 
-def _find(table: PartsTable, code: str, kind: str | None) -> Entry | None:
-    for entry in table.entries:
-        if not entry.covers(code):
-            continue
-        named = _A1_KIND.get(code[:6]) if table.table == "A.1" and entry.ex else None
-        if named is not None and kind != named:
-            continue  # e.g. 8708.29 that is not a body stamping is a Table B part
-        return entry
-    return None
-
-
 def part_thresholds(
     hs: str, *, end_use: str, params: ParameterSnapshot, kind: str | None = None
 ) -> PartThresholds | None:
@@ -114,7 +101,9 @@ def part_thresholds(
     else:
         return None  # UR s.14(18): aftermarket and other uses keep their Schedule 1 rule
     for name in order:
-        entry = _find(parts_table(name), code, kind)
+        # An entry with a kind lists only goods of that kind: 8708.29 that is not a body
+        # stamping is a Table B part, not Table A.1.
+        entry = parts_table(name).find(code, kind)
         if entry is None:
             continue
         nc, tv = _THRESHOLDS[name]
@@ -130,15 +119,33 @@ def part_thresholds(
     return None
 
 
+def _staged(a: Alternative, nc: Threshold, tv: Threshold, *, split: bool) -> tuple[Alternative, ...]:
+    """One alternative with the staged RVC; for Tables B and C, its tariff shift *or* its RVC.
+
+    UR s.14(14), (16): a Table B or C part is originating if it meets "the applicable
+    change in tariff classification requirement or the applicable RVC requirement".
+    An alternative whose change is a plain CTC (a level, no "from" proviso) and that
+    also asks for an RVC becomes two alternatives.  A "from ..., provided RVC"
+    alternative is not split: its "from" is a permission tied to the RVC, not a CTC.
+    """
+    if a.rvc is None:
+        return (a,)
+    staged = RVCRequirement(transaction_value=tv if a.rvc.transaction_value else None, net_cost=nc)
+    if split and a.change is not None and a.change.level is not None and not a.change.from_:
+        return (replace(a, rvc=None), replace(a, change=None, rvc=staged))
+    return (replace(a, rvc=staged),)
+
+
 def staged_part_rule(rule: Rule, found: PartThresholds, *, end_use: str, kind: str | None) -> Rule:
     """The part's rule with the table's staged thresholds in place of its own RVC.
 
-    Tables B, C, E and the other Table D parts keep their alternatives (the
-    tariff shift, or the RVC), each RVC replaced by the staged figure; a
-    transaction value figure only where the alternative had one (UR s.14(14),
-    (16), s.15(2)-(3)).  Table A.1 parts and heavy-truck engines, gear boxes and
-    chassis must meet the RVC, so the rule becomes RVC only (UR s.14(1)-(2),
-    s.15(4)), with a transaction value figure when the rule had one.
+    Tables D and E keep their alternatives, each RVC replaced by the staged figure,
+    a transaction value figure only where the alternative had one (UR s.15(2)-(3));
+    Tables B and C the same, the tariff shift and the RVC of an alternative each
+    sufficing alone (UR s.14(14)-(17); see ``_staged``).  Table A.1 parts and
+    heavy-truck engines, gear boxes and chassis must meet the RVC, so the rule
+    becomes RVC only (UR s.14(1)-(2), s.15(4)), with a transaction value figure
+    when the rule had one.
     """
     applicable = rule.applicable(end_use, kind)
     nc = Threshold(parameter=found.net_cost.name)
@@ -152,15 +159,8 @@ def staged_part_rule(rule: Rule, found: PartThresholds, *, end_use: str, kind: s
             ),
         )
     else:
-        alternatives = tuple(
-            replace(
-                a,
-                rvc=RVCRequirement(transaction_value=tv if a.rvc.transaction_value else None, net_cost=nc),
-            )
-            if a.rvc is not None
-            else a
-            for a in applicable
-        )
+        split = found.table in ("B", "C")
+        alternatives = tuple(alt for a in applicable for alt in _staged(a, nc, tv, split=split))
     return replace(
         rule,
         alternatives=alternatives,

@@ -42,9 +42,14 @@ class Entry:
     description: str
     ex: bool = False
     tag: str | None = None  # e.g. heavy_truck_core: engine | transmission | chassis
+    kind: str | None = None  # an ex entry that names its goods: body_stamping, chassis_frame...
 
     def covers(self, code: str) -> bool:
         return any(r.contains(code) for r in self.hs)
+
+    def covers_good(self, code: str, kind: str | None) -> bool:
+        """The code is listed, and the good is of the kind an entry with a kind names."""
+        return self.covers(code) and (self.kind is None or self.kind == kind)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,8 +62,9 @@ class PartsTable:
     valid_from: dt.date
     entries: tuple[Entry, ...]
 
-    def find(self, code: str) -> Entry | None:
-        return next((e for e in self.entries if e.covers(code)), None)
+    def find(self, code: str, kind: str | None = None) -> Entry | None:
+        """The first entry listing the good; entries with a kind come before the general one."""
+        return next((e for e in self.entries if e.covers_good(code, kind)), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +127,7 @@ def _entries(raw: Any, *, source: str, field: str) -> tuple[Entry, ...]:
                 description=str(item.get("description", "")),
                 ex=bool(item.get("ex", False)),
                 tag=item.get("heavy_truck_core"),
+                kind=item.get("kind"),
             )
         )
     return tuple(out)

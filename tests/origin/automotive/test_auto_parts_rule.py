@@ -83,7 +83,7 @@ def test_heavy_truck_core_part_hs_is_checked() -> None:
         field="automotive.core_parts",
         source=None,
     )
-    with pytest.raises(InputError, match="s.15"):
+    with pytest.raises(InputError, match=r"s\.15"):
         assess_core_parts(
             parts, params=load_parameters().at(dt.date(2025, 1, 1)), vehicle_class="heavy_truck"
         )

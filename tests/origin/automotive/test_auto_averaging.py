@@ -87,10 +87,10 @@ def test_average_by_class_and_plant() -> None:
 
 
 def test_exported_only_and_core_parts_average() -> None:
-    parts = (("engine", Decimal(3000), Decimal(900)),)  # 70 % alone
+    parts = (("engine", Decimal(3000), Decimal(900), Decimal(900)),)  # 70 % alone
     recs = [
         rec("a", 100, 10, exported=True, core_parts=parts),
-        rec("b", 100, 10, exported=True, core_parts=(("engine", Decimal(3000), Decimal(300)),)),  # 90 %
+        rec("b", 100, 10, exported=True, core_parts=(("engine", Decimal(3000), Decimal(300), Decimal(300)),)),
         rec("c", 100, 90),
     ]
     groups = average(
@@ -145,3 +145,21 @@ def test_parts_averaging_periods(day: dt.date, option: str, start: dt.date, end:
     from tmec.origin.automotive.averaging import parts_averaging_period
 
     assert parts_averaging_period(day, option=option, fiscal_year_start=(4, 1)) == Period(start, end)
+
+
+def test_group_super_core_takes_one_vnm_method_for_all_parts() -> None:
+    # engine: full 900, traced 300; axle: full 100, no trace (300 -> its full 100 stands in)
+    # per part: engine (3000-300)/3000 = 90 %, axle (1000-100)/1000 = 90 %
+    # super-core (b) traced for all: (4000 - 400)/4000 = 90 %; (a) full: (4000 - 1000)/4000 = 75 %
+    parts = (
+        ("engine", Decimal(3000), Decimal(900), Decimal(300)),
+        ("axle", Decimal(1000), Decimal(100), Decimal(100)),
+    )
+    (g,) = average(
+        [rec("a", 100, 10, core_parts=parts)],
+        category="class_plant",
+        fiscal_year_start=(1, 1),
+        params_at=load_parameters().at,
+    )
+    cp = g.core_parts()
+    assert cp["engine"]["value"] == Decimal(90) and cp["super_core"]["vnm"] == Decimal(400)

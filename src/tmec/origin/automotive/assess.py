@@ -162,15 +162,17 @@ class AutomotiveInput:
     asr_steel_aluminum_exempt: bool = False
     source: str | None = None
     # (part, NC, lower VNM) of each core part with figures, for averaging (UR s.14(12))
-    averaging_parts: tuple[tuple[str, Decimal, Decimal], ...] = ()
+    averaging_parts: tuple[tuple[str, Decimal, Decimal | None, Decimal], ...] = ()
 
 
-def _averaging_parts(parts: tuple[CorePart, ...]) -> tuple[tuple[str, Decimal, Decimal], ...]:
-    return tuple(
-        (p.part, p.net_cost, min(x for x in (p.vnm, p.vnm_traced) if x is not None))
-        for p in parts
-        if p.net_cost is not None
-    )
+def _averaging_parts(parts: tuple[CorePart, ...]) -> tuple[tuple[str, Decimal, Decimal | None, Decimal], ...]:
+    """(part, NC, full VNM, column-2 VNM or else the full VNM) of each part with figures."""
+    out = []
+    for p in parts:
+        traced = p.vnm_traced if p.vnm_traced is not None else p.vnm
+        if p.net_cost is not None and traced is not None:
+            out.append((p.part, p.net_cost, p.vnm, traced))
+    return tuple(out)
 
 
 def parse_automotive(data: Any, *, source: str | None = None, field: str = "automotive") -> AutomotiveInput:

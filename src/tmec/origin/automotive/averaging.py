@@ -162,7 +162,8 @@ class VehicleRecord:
     plant: str | None = None
     country: str | None = None
     exported: bool = False
-    core_parts: tuple[tuple[str, Decimal, Decimal], ...] = ()  # (Table A.2 part, NC, VNM)
+    # (Table A.2 part, NC, full VNM or None, column-2 VNM (the full VNM when not traced))
+    core_parts: tuple[tuple[str, Decimal, Decimal | None, Decimal], ...] = ()
     source: str | None = None
 
 
@@ -176,7 +177,8 @@ class AverageGroup:
     net_cost: Decimal = ZERO
     vnm: Decimal = ZERO
     vehicles: list[str] = field(default_factory=list)
-    parts: dict[str, list[Decimal]] = field(default_factory=dict)  # part -> [Σ NC, Σ VNM]
+    # part -> [Σ NC, Σ full VNM (None once a vehicle lacks it), Σ column-2 VNM]
+    parts: dict[str, list[Decimal | None]] = field(default_factory=dict)
 
     @property
     def value(self) -> Decimal:
@@ -187,13 +189,21 @@ class AverageGroup:
         return self.value >= self.threshold
 
     def core_parts(self) -> dict[str, Any]:
+        """Each Table A.2 part averaged, and the super-core (UR s.14(10), (12))."""
         out: dict[str, Any] = {}
-        for part, (nc, vnm) in sorted(self.parts.items()):
+        for part, (nc, full, traced) in sorted(self.parts.items()):
+            assert nc is not None and traced is not None
+            vnm = traced if full is None else min(full, traced)
             value = percent(nc - vnm, nc)
             out[part] = {"net_cost": nc, "vnm": vnm, "value": value, "passed": value >= self.threshold}
         if self.parts:
-            nc = sum((v[0] for v in self.parts.values()), ZERO)
-            vnm = sum((v[1] for v in self.parts.values()), ZERO)
+            nc = sum((v[0] for v in self.parts.values() if v[0] is not None), ZERO)
+            # one way for all parts: all non-originating materials, or the column-2 components
+            fulls = [v[1] for v in self.parts.values()]
+            traced_sum = sum((v[2] for v in self.parts.values() if v[2] is not None), ZERO)
+            vnm = traced_sum
+            if all(f is not None for f in fulls):
+                vnm = min(vnm, sum((f for f in fulls if f is not None), ZERO))
             value = percent(nc - vnm, nc)
             out["super_core"] = {
                 "net_cost": nc,
@@ -283,10 +293,11 @@ def average(
         group.net_cost += rec.net_cost
         group.vnm += rec.vnm
         group.vehicles.append(rec.id)
-        for part, nc, vnm in rec.core_parts:
-            sums = group.parts.setdefault(part, [ZERO, ZERO])
-            sums[0] += nc
-            sums[1] += vnm
+        for part, nc, full, traced in rec.core_parts:
+            sums = group.parts.setdefault(part, [ZERO, ZERO, ZERO])
+            sums[0] = (sums[0] or ZERO) + nc
+            sums[1] = None if full is None or sums[1] is None else sums[1] + full
+            sums[2] = (sums[2] or ZERO) + traced
     return sorted(
         groups.values(), key=lambda g: (g.period.start, tuple(str(v) for v in g.key.values()), g.threshold)
     )

@@ -76,6 +76,7 @@ class CorePart:
     vnm: Decimal | None  # all non-originating materials, s.14(7)(a)
     vnm_traced: Decimal | None  # non-originating column-2 components only, s.14(7)(b)
     certified: bool = False  # the supplier certified the part originating (possibly by averaging)
+    tariff_shift: bool = False  # an 8507.60 advanced battery meeting its Sch. 1 tariff shift (s.14(6))
     label: str = ""
     components: tuple[Component, ...] = ()
     field: str = ""
@@ -114,7 +115,18 @@ def parse_core_parts(raw: Any, *, field: str, source: str | None) -> tuple[CoreP
             item,
             f"{field}[{i}]",
             source,
-            {"part", "hs", "net_cost", "vnm", "vnm_traced", "certified", "id", "description", "components"},
+            {
+                "part",
+                "hs",
+                "net_cost",
+                "vnm",
+                "vnm_traced",
+                "certified",
+                "tariff_shift",
+                "id",
+                "description",
+                "components",
+            },
         )
         name = str(r.data.get("part", "")).strip().lower().replace(" ", "_")
         part_id = ALIASES.get(name, name)
@@ -137,7 +149,16 @@ def parse_core_parts(raw: Any, *, field: str, source: str | None) -> tuple[CoreP
                     source=source,
                 )
         components = _components(r)
-        certified = r.flag("certified")
+        tariff_shift = r.flag("tariff_shift")
+        if tariff_shift and (part_id != "advanced_battery" or hs is None or not hs.startswith("850760")):
+            raise InputError(
+                "only an advanced battery of 8507.60 may be originating by its tariff shift "
+                "(UR s.14(5)-(6)); "
+                "give part: advanced_battery and its hs",
+                field=r.at("tariff_shift"),
+                source=source,
+            )
+        certified = r.flag("certified") or tariff_shift
         vnm = r.opt_amount("vnm")
         traced = r.opt_amount("vnm_traced")
         if components and traced is None:
@@ -166,6 +187,7 @@ def parse_core_parts(raw: Any, *, field: str, source: str | None) -> tuple[CoreP
                 vnm=vnm,
                 vnm_traced=traced,
                 certified=certified,
+                tariff_shift=tariff_shift,
                 label=r.text("id") or r.text("description") or "",
                 components=components,
                 field=r.field,
@@ -234,14 +256,12 @@ def assess_core_parts(
     for p in parts:
         if p.certified and p.net_cost is None:
             rows.append({"part": p.part, "name": p.name, "certified": True, "passed": True})
-            steps.append(
-                Step(
-                    f"core_parts.{p.name}",
-                    "certified originating by its producer",
-                    f"{REF_A2}; UR s.16(10)-(11) (parts averaging)",
-                    True,
-                )
+            why, ref = (
+                ("meets its Schedule 1 tariff shift", "UR s.14(6)")
+                if p.tariff_shift
+                else ("certified originating by its producer", "UR s.16(10)-(11) (parts averaging)")
             )
+            steps.append(Step(f"core_parts.{p.name}", why, f"{REF_A2}; {ref}", True))
             continue
         trials = _part_trials(p)
         best = max(trials, key=lambda t: t.value)
@@ -321,18 +341,30 @@ def assess_core_parts(
 
 
 def _super_core(parts: Sequence[CorePart], threshold: Decimal) -> dict[str, Any] | None:
-    """Σ NC and Σ VNM over all column-1 parts, with the better of full or traced VNM (s.14(10)).
+    """All column-1 parts as one part, the super-core (UR s.14(10)).
 
-    A part certified originating without figures cannot enter the sums, so there is
-    no super-core when one is present.
+    Σ NC of the parts against Σ VNM taken one way for all of them: (a) all their
+    non-originating materials, or (b) only their non-originating column-2
+    components; the producer chooses, so the better is kept.  Under (b) a part
+    without a traced figure enters with its full VNM, which can only overstate its
+    column-2 VNM.  A part certified originating without figures cannot enter the
+    sums, so there is then no super-core.
     """
     if not parts or any(p.net_cost is None for p in parts):
         return None
     nc = sum((to_decimal(p.net_cost) for p in parts), ZERO)
-    # Each part contributes its lower VNM: the producer may trace (7)(b) where it can.
-    vnm = sum((min(v for v in (p.vnm, p.vnm_traced) if v is not None) for p in parts), ZERO)
+    sums: dict[str, Decimal] = {}
+    if all(p.vnm is not None for p in parts):
+        sums["full"] = sum((to_decimal(p.vnm) for p in parts), ZERO)
+    if any(p.vnm_traced is not None for p in parts):
+        sums["traced"] = sum(
+            (to_decimal(p.vnm_traced if p.vnm_traced is not None else p.vnm) for p in parts), ZERO
+        )
+    if not sums:
+        return None
+    method, vnm = min(sums.items(), key=lambda kv: kv[1])
     value = percent(nc - vnm, nc)
-    return {"net_cost": nc, "vnm": vnm, "value": value, "passed": value >= threshold}
+    return {"net_cost": nc, "vnm": vnm, "vnm_method": method, "value": value, "passed": value >= threshold}
 
 
 def _assess_heavy_truck(parts: Sequence[CorePart], *, params: ParameterSnapshot) -> Requirement:

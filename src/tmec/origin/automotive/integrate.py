@@ -197,8 +197,10 @@ def record_from_result(det: Determination, *, source: str | None = None) -> Vehi
     for row in (auto.get("core_parts") or {}).get("parts", []):
         if row.get("net_cost") is None:
             continue
-        vnms = [Decimal(row[k]) for k in ("vnm", "vnm_traced") if row.get(k) is not None]
-        parts.append((row["part"], Decimal(row["net_cost"]), min(vnms)))
+        full = None if row.get("vnm") is None else Decimal(row["vnm"])
+        traced = Decimal(row["vnm_traced"]) if row.get("vnm_traced") is not None else full
+        if traced is not None:
+            parts.append((row["part"], Decimal(row["net_cost"]), full, traced))
     return VehicleRecord(
         id=det.id or source or "vehicle",
         day=det.date,

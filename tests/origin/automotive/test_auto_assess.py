@@ -267,3 +267,11 @@ def test_missing_vehicle_costs_fail_with_a_question() -> None:
     assert rvc is not None and not rvc.passed and rvc.value is None and rvc.threshold == 75
     assert "vehicle_rvc" in r.failed
     assert any("net cost and VNM" in q.text for q in r.all_questions())
+
+
+def test_refit_window_runs_two_years_from_the_first_prototype_after_the_refit() -> None:
+    # UR s.20(8)(b): 50 % for two years after the first prototype produced following a refit
+    b = {"vehicle": {"refit_first_prototype": "2024-05-15", "persons": 20}}
+    kw: dict[str, Any] = {"hs": "8702.10", "net_cost": Decimal(100), "vnm": Decimal(45)}  # 55 % vs 60 %
+    assert assess_vehicle(b, day=D(2026, 5, 14), **kw).passed
+    assert not assess_vehicle(b, day=D(2026, 5, 15), **kw).passed

@@ -29,7 +29,7 @@ The ``automotive:`` block (every key optional unless said; amounts are decimals)
         chassis_for: heavy_truck       # 87.06
         model_line, plant, country (US|CA|MX), exported: true
         net_cost, vnm                  # when the case has no costs/materials
-        new_plant_first_prototype, refit_reopened: dates   # Art. 10 50 % window (UR s.20(8))
+        new_plant_first_prototype, refit_first_prototype: dates   # Art. 10 50 % window (UR s.20(8))
       core_parts:                      # Table A.2 column-1 parts (UR s.14(4)-(12))
         - {part: engine, hs: "8407.34", net_cost: 3100, vnm: 900, vnm_traced: 400}
         - {part: axle, net_cost: 1700, components: [{hs: "8708.50", value: 120, origin: non_originating}]}
@@ -131,7 +131,7 @@ _VEHICLE_KEYS = {
     "net_cost",
     "vnm",
     "new_plant_first_prototype",
-    "refit_reopened",
+    "refit_first_prototype",
     "description",
     "vin",
 }
@@ -150,7 +150,7 @@ class AutomotiveInput:
     net_cost: Decimal | None = None
     vnm: Decimal | None = None
     new_plant_first_prototype: dt.date | None = None
-    refit_reopened: dt.date | None = None
+    refit_first_prototype: dt.date | None = None
     core_parts: tuple[CorePart, ...] = ()
     core_parts_not_used: tuple[str, ...] = ()
     steel: Purchases | None = None
@@ -217,7 +217,7 @@ def parse_automotive(data: Any, *, source: str | None = None, field: str = "auto
         net_cost=v.opt_amount("net_cost"),
         vnm=v.opt_amount("vnm"),
         new_plant_first_prototype=v.date("new_plant_first_prototype"),
-        refit_reopened=v.date("refit_reopened"),
+        refit_first_prototype=v.date("refit_first_prototype"),
         core_parts=core_parts,
         averaging_parts=_averaging_parts(core_parts),
         core_parts_not_used=tuple(not_used),
@@ -303,7 +303,9 @@ def _vehicle_rvc(
     """The vehicle's own RVC (net cost) against its threshold; the per-vehicle part of the work."""
     steps: list[Step] = []
     limit, reference = s.rvc_limit, s.rvc_reference
-    if s.cls.vehicle_class == "other_vehicle" and (block.new_plant_first_prototype or block.refit_reopened):
+    if s.cls.vehicle_class == "other_vehicle" and (
+        block.new_plant_first_prototype or block.refit_first_prototype
+    ):
         window = _new_plant_window(block, s.params.snapshot, day)
         if window is not None:
             limit, why = window
@@ -368,11 +370,15 @@ def _new_plant_window(
                 rate,
                 f"new plant: within {years} years of the first prototype ({block.new_plant_first_prototype})",
             )
-    if block.refit_reopened is not None:
+    if block.refit_first_prototype is not None:
         years = int(snap["usmca.automotive.refit_plant_years"].decimal)
-        end = _add_years(block.refit_reopened, years)
-        if block.refit_reopened <= day < end:
-            return rate, f"refitted plant: within {years} years of the refit ({block.refit_reopened})"
+        end = _add_years(block.refit_first_prototype, years)
+        if block.refit_first_prototype <= day < end:
+            return (
+                rate,
+                f"refitted plant: within {years} years of its first prototype after the refit "
+                f"({block.refit_first_prototype})",
+            )
     return None
 
 

@@ -40,7 +40,6 @@ LIGHT_TRUCK_TONNES = Decimal(5)  # 8704.21/.31 are g.v.w. not exceeding 5 tonnes
 
 _PV = HSRange.parse("8703.21-8703.90")
 _PV_DIESEL = HSRange.parse("8703.31-8703.33")  # compression-ignition by the heading text
-_CI_ELECTRIC = frozenset({"870350", "870370"})  # HS 2017+: CI engine and electric motor
 _LIGHT = frozenset({"870421", "870431", "870441", "870451"})
 _HEAVY = frozenset({"870422", "870423", "870432", "870442", "870443", "870452", "870490"})
 _ROAD_TRACTORS = frozenset({"870120", "870121", "870122", "870123", "870124"})
@@ -50,7 +49,7 @@ _ROAD_TRACTORS = frozenset({"870120", "870121", "870122", "870123", "870124"})
 class VehicleAttributes:
     """The facts besides the HS code that the definitions turn on (UR s.12)."""
 
-    compression_ignition: bool = False
+    compression_ignition: bool = False  # the primary motor of propulsion (UR s.20(2)(b))
     electric_motor: bool = False
     motorcycle: bool = False  # three- or four-wheeled
     all_terrain: bool = False
@@ -99,11 +98,11 @@ def classify(hs: str, attrs: VehicleAttributes, *, field: str = "good.hs") -> Cl
             )
         if not _PV.contains(code):
             raise InputError(f"{shown} is not a vehicle subheading of 87.03", field=field)
-        diesel = _PV_DIESEL.contains(code) or (
-            attrs.compression_ignition and (code in _CI_ELECTRIC or attrs.electric_motor)
-        )
+        # UR s.20(2)(b): a compression-ignition engine as the primary motor of propulsion
+        # (8703.31-.33 are such vehicles by their heading text).
+        diesel = _PV_DIESEL.contains(code) or attrs.compression_ignition
         excluded = [
-            ("a compression-ignition vehicle (UR s.12 'passenger vehicle' (a))", diesel),
+            ("a compression-ignition vehicle (UR s.12 'passenger vehicle' (a); s.20(2)(b))", diesel),
             ("a three- or four-wheeled motorcycle (UR s.12 (b))", attrs.motorcycle),
             ("an all-terrain vehicle (UR s.12 (c))", attrs.all_terrain),
             ("a motorhome or entertainer coach (UR s.12 (d))", attrs.motorhome),

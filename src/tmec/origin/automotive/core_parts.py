@@ -52,7 +52,7 @@ ALIASES = {
 }
 # UR s.15(4): engines of 84.07/84.08, gear boxes of 8708.40 and chassis of 8708.99.
 HT_CORE = {"engine": ("8407", "8408"), "transmission": ("870840",), "body_chassis": ("870899",)}
-REF_A2 = "UR s.14(4)-(8); Automotive Appendix Art. 3; Table A.2"
+REF_A2 = "UR s.14(4)-(8); Automotive Appendix Art. 3.7; Table A.2"
 REF_SUPER = "UR s.14(10) (super-core)"
 REF_HT = "UR s.15(4); Automotive Appendix Art. 4; Table D"
 _METHOD = {"traced": "VNM of column-2 components only, s.14(7)(b)", "full": "full VNM, s.14(7)(a)"}

@@ -155,3 +155,16 @@ def test_bad_lvc_input_names_the_field(data: dict[str, Any], field: str) -> None
     with pytest.raises(InputError) as err:
         run(data)
     assert err.value.field == field
+
+
+def test_high_wage_transport_counts_only_from_high_wage_providers() -> None:
+    # (2000 + 8500 + 700) / 35000 = 32 points; the 300 from a provider paying 250 MXN/h is left out
+    data = BASE | {
+        "plants": [
+            {"id": "LOG-US", "country": "US", "average_base_wage": 22},
+            {"id": "LOG-MX", "country": "MX", "average_base_wage": 250},
+        ],
+        "high_wage_transport": [{"value": 700, "plant": "LOG-US"}, {"value": 300, "plant": "LOG-MX"}],
+    }
+    r = run(data)
+    assert r.details["high_wage_points"] == Decimal(32)

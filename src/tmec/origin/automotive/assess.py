@@ -52,7 +52,7 @@ The ``automotive:`` block (every key optional unless said; amounts are decimals)
         net_cost: 35000
         high_wage_labor: 2000          # or [{value, plant}]
         high_wage_materials: 8500      # or [{value, plant}]
-        high_wage_transport: 0
+        high_wage_transport: 0          # or [{value, plant}]: providers paying the high wage rate
         technology_wages: 1200000
         production_wages: 10000000
         assembly_credit: true          # or leave out to earn it from the plants' capacities

@@ -80,7 +80,7 @@ class LVCInput:
     omit_hwlc: bool
     high_wage_labor: tuple[Amount, ...]
     high_wage_materials: tuple[Amount, ...]
-    high_wage_transport: Decimal
+    high_wage_transport: tuple[Amount, ...]  # providers paying the high wage rate (UR s.12, s.18(20))
     technology_wages: Decimal
     production_wages: Decimal | None
     assembly_credit: bool | None  # None: earn it from plants' capacity
@@ -214,7 +214,7 @@ def parse_lvc(raw: Any, *, field: str, source: str | None) -> LVCInput:
         omit_hwlc=r.flag("omit_hwlc"),
         high_wage_labor=_amounts(r, "high_wage_labor"),
         high_wage_materials=_amounts(r, "high_wage_materials"),
-        high_wage_transport=r.opt_amount("high_wage_transport") or ZERO,
+        high_wage_transport=_amounts(r, "high_wage_transport"),
         technology_wages=r.opt_amount("technology_wages") or ZERO,
         production_wages=r.opt_amount("production_wages"),
         assembly_credit=credit,
@@ -223,7 +223,7 @@ def parse_lvc(raw: Any, *, field: str, source: str | None) -> LVCInput:
         period=r.choice("period", LVC_PERIODS, "previous_fiscal_year"),
     )
     known = set(ids)
-    for a in out.high_wage_labor + out.high_wage_materials:
+    for a in out.high_wage_labor + out.high_wage_materials + out.high_wage_transport:
         if a.plant is not None and a.plant not in known:
             raise InputError(
                 f"unknown plant {a.plant!r}; declare it under {r.at('plants')}", field=a.field, source=source
@@ -357,7 +357,9 @@ def assess_lvc(
     qualifying, plants, questions = _qualifying_plants(lvc, params, steps)
     hwlc, hwlc_out = _sum(lvc.high_wage_labor, qualifying)
     hwm, hwm_out = _sum(lvc.high_wage_materials, qualifying)
-    hwm += lvc.high_wage_transport
+    transport, transport_out = _sum(lvc.high_wage_transport, qualifying)
+    hwm_out += transport_out
+    hwm += transport
     if lvc.basis == "net_cost":
         assert lvc.net_cost is not None
         hw_points = percent(hwlc + hwm, lvc.net_cost)
@@ -366,7 +368,7 @@ def assess_lvc(
         assert lvc.apv is not None and lvc.tapv is not None
         labour = ZERO if lvc.omit_hwlc else hwlc
         # APV here is the annual purchase value of high-wage materials; transport adds to it.
-        apv = lvc.apv + lvc.high_wage_transport
+        apv = lvc.apv + transport
         hw_points = percent(apv + labour, lvc.tapv + labour)
         formula = f"(APV {apv} + HWLC {labour}) / (TAPV {lvc.tapv} + HWLC {labour}) × 100"
     cap = params["usmca.automotive.lvc_technology_credit_cap"]

@@ -331,8 +331,9 @@ def _material(r: _Reader, data: Any, where: str, index: int, depth: int = 1) -> 
         materials=children,
         accumulation=accumulation,
     )
-    if value < 0:
-        # A self-produced material without a stated value is valued at its own total cost (UR s.8(1)(c)).
+    if value < 0 or (intermediate and costs is not None):
+        # A self-produced material without a stated value is valued at its own total cost; an
+        # intermediate material's value *is* its total cost (UR s.8(1)(c), s.8(8)).
         material = replace(material, value=total_cost(costs, children, materials_only=True) or Decimal(0))
     return material
 

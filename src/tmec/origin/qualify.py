@@ -188,18 +188,17 @@ def _material_steps(rollup: RollUp, steps: list[Step]) -> None:
     notable = [c for c in rollup.contributions if c.reference not in plain]
     for c in notable[:MAX_MATERIAL_STEPS]:
         steps.append(Step(f"material.{c.material.id}", c.treatment, c.reference))
-        if c.sub is not None:
-            sub: Determination = c.sub
-            steps.append(
-                Step(
-                    f"material.{c.material.id}.origin",
-                    f"{'originating' if sub.originating else 'not originating'}"
-                    + (f" under criterion {sub.criterion}" if sub.criterion else "")
-                    + (f", RVC {_best(sub.rvc)}" if _best(sub.rvc) else ""),
-                    sub.rule_reference or ref.INTERMEDIATE,
-                    sub.originating,
-                )
+    for m, sub in rollup.qualified[:MAX_MATERIAL_STEPS]:
+        steps.append(
+            Step(
+                f"material.{m.id}.origin",
+                f"{describe(m)} under its own rule: {'originating' if sub.originating else 'not originating'}"
+                + (f" (criterion {sub.criterion})" if sub.criterion else "")
+                + (f", RVC {_best(sub.rvc)}" if _best(sub.rvc) else ""),
+                sub.rule_reference or ref.INTERMEDIATE,
+                sub.originating,
             )
+        )
     if len(notable) > MAX_MATERIAL_STEPS:
         steps.append(
             Step(

@@ -78,6 +78,8 @@ class RollUp:
     steps: list[Step] = field(default_factory=list)
     # every designated intermediate material in the tree, with its determination
     intermediates: list[tuple[Material, Any]] = field(default_factory=list)
+    # every material qualified by its own rule (intermediates and CTC units), at any level
+    qualified: list[tuple[Material, Any]] = field(default_factory=list)
 
     @property
     def vnm_tv(self) -> Decimal:
@@ -151,6 +153,7 @@ def _contribution(m: Material, top: int, qualify_sub: SubQualifier, depth: int, 
                 field=f"{m.field}.hs",
             )
         sub = qualify_sub(m, depth)
+        out.qualified.append((m, sub))
         if m.intermediate:
             out.intermediates.append((m, sub))
             vnm = ZERO if sub.originating else m.value

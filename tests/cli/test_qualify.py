@@ -238,3 +238,19 @@ def test_bad_bom_rows_name_file_and_line(tmp_path: Path, text: str, fragments: t
 def test_bom_needs_good(tmp_path: Path) -> None:
     bom, _ = _bom_csv(tmp_path, "id,value\nA,1\n")
     assert_bad_input(run("--bom", str(bom)), "--bom and --good")
+
+
+def test_yaml_case_error_names_the_line_of_the_field(tmp_path: Path) -> None:
+    path = tmp_path / "case.yaml"
+    path.write_text(
+        "date: 2024-01-01\ngood: {hs: '8482.10'}\nrule: {rvc: {net_cost: 50}}\nmaterials:\n"
+        "  - {id: A, hs: '8482.99', value: 1}\n  - id: B\n    origin: maybe\n    value: 2\n",
+        encoding="utf-8",
+    )
+    assert_bad_input(run(str(path)), "case.yaml:7: materials[1].origin")
+
+
+def test_rvc_values_keep_at_least_four_decimals(tmp_path: Path) -> None:
+    data = {**GOOD, "materials": [{"id": "A", "hs": "7228.30", "origin": "non_originating", "value": "3"}]}
+    out = json.loads(run(str(write_case(tmp_path, data)), "--json").stdout)
+    assert out["rvc"]["transaction_value"]["value"] == "70.0000"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -191,7 +192,8 @@ def test_bad_case_fields(tmp_path: Path, change: dict[str, Any], fragments: tupl
     if not fragments:
         assert result.exit_code in (0, 1), result.output
         return
-    assert_bad_input(result, "case.yaml: ", *fragments)
+    assert_bad_input(result, *fragments)
+    assert re.search(r"case\.yaml:\d+: ", result.stderr), result.stderr  # file and line of the field
 
 
 def test_case_without_rule_outside_the_bundled_chapters(tmp_path: Path) -> None:

@@ -29,7 +29,6 @@ from typing import Any
 
 from tmec.core import hs
 from tmec.core.errors import InputError
-from tmec.core.trace import Step
 from tmec.origin import references as ref
 from tmec.origin.case import Material
 
@@ -67,15 +66,10 @@ class Contribution:
     reference: str
     sub: Any = None  # the intermediate material's own Determination
 
-    @property
-    def unknown(self) -> bool:
-        return any(u.material.origin == "unknown" and not u.originating for u in self.units)
-
 
 @dataclass(slots=True)
 class RollUp:
     contributions: list[Contribution] = field(default_factory=list)
-    steps: list[Step] = field(default_factory=list)
     # every designated intermediate material in the tree, with its determination
     intermediates: list[tuple[Material, Any]] = field(default_factory=list)
     # every material qualified by its own rule (intermediates and CTC units), at any level

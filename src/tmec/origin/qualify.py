@@ -406,7 +406,8 @@ def _assess(
         if outcome.share is not None:
             extra_margins.append(Margin("set", outcome.share, outcome.limit, outcome.limit - outcome.share))
     else:
-        c_passed, c_step = criterion_c(units, listed, s.costs.non_originating_materials if s.costs else None)
+        line = s.costs.non_originating_materials if s.costs else None
+        c_passed, c_step = criterion_c(rollup.inputs, listed, line)
         a_passed, a_step = criterion_a(s.good, units, listed, c_passed)
         if a_step is not None:
             steps.append(a_step)

@@ -65,6 +65,9 @@ class Contribution:
     treatment: str
     reference: str
     sub: Any = None  # the intermediate material's own Determination
+    # the materials criterion C looks at, when they differ from the tariff-shift units: a material
+    # elected as the CTC unit (UR s.3(8)) stands for its inputs in the tariff shift only
+    inputs: tuple[Unit, ...] | None = None
 
 
 @dataclass(slots=True)
@@ -86,6 +89,11 @@ class RollUp:
     @property
     def units(self) -> list[Unit]:
         return [u for c in self.contributions for u in c.units]
+
+    @property
+    def inputs(self) -> list[Unit]:
+        """The materials used, for criterion C ("exclusively from originating materials")."""
+        return [u for c in self.contributions for u in (c.units if c.inputs is None else c.inputs)]
 
 
 def _purchased_vnm(m: Material) -> tuple[Decimal, Decimal, str, str]:
@@ -160,7 +168,7 @@ def _contribution(m: Material, top: int, qualify_sub: SubQualifier, depth: int, 
             return Contribution(
                 m, top, vnm, vnm, (_units_of(m, top, sub.originating, vnm, vnm),), how, ref.INTERMEDIATE, sub
             )
-        vnm_tv, vnm_nc, _ = _self_produced(m, top, qualify_sub, depth, out)
+        vnm_tv, vnm_nc, inputs = _self_produced(m, top, qualify_sub, depth, out)
         how = (
             "self-produced, elected as the CTC unit "
             f"({'originating' if sub.originating else 'non-originating'}); "
@@ -175,6 +183,7 @@ def _contribution(m: Material, top: int, qualify_sub: SubQualifier, depth: int, 
             how,
             ref.CTC_UNIT,
             sub,
+            tuple(inputs),
         )
     vnm_tv, vnm_nc, units = _self_produced(m, top, qualify_sub, depth, out)
     how = f"self-produced, not designated intermediate: its non-originating inputs count ({vnm_nc} in VNM)"

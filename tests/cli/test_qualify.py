@@ -182,6 +182,10 @@ def test_missing_file(tmp_path: Path) -> None:
             ("materials[0].intermediate", "self-produced"),
         ),
         ({"method": "cheapest"}, ("method", "net_cost, transaction_value")),
+        (
+            {"materials": [{"id": "X", "hs": "8482.99", "value": 1, "deductions": {"freight": 2}}]},
+            ("materials[0].deductions", "exceed"),
+        ),
         ({"rule": {"change": "headng"}}, ("rule.change",)),
         ({"good": {"hs": "8482.10", "category": "car"}}, ("good.category",)),
     ],

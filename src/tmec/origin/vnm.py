@@ -101,6 +101,12 @@ def _purchased_vnm(m: Material) -> tuple[Decimal, Decimal, str, str]:
         why = "indirect material: originating" if m.role == "indirect" else "originating"
         return ZERO, ZERO, why, ref.INDIRECT if m.role == "indirect" else ref.ROLL_UP
     acc = m.accumulation
+    if acc is None and m.deductions:
+        deducted = sum(m.deductions.values(), ZERO)
+        vnm = m.value - deducted
+        listed = ", ".join(f"{k} {v}" for k, v in m.deductions.items())
+        word = "origin unknown" if m.origin == "unknown" else "non-originating"
+        return vnm, vnm, f"{word}: value {m.value} less documented {listed} = {vnm}", ref.DEDUCTIONS
     if acc is None:
         word = "origin unknown: counted as non-originating" if m.origin == "unknown" else "non-originating"
         return m.value, m.value, word, ref.UNKNOWN_ORIGIN if m.origin == "unknown" else ref.VNM

@@ -17,6 +17,9 @@ Fields beyond the contract, all optional (the contract allows additions):
   ``packing`` | ``accessory`` | ``indirect`` (19 USC 4531(h)-(k); UR s.8(13)-(27)).
 * ``materials[].ctc_unit`` — the producer elects to treat this self-produced
   material as the material that must change classification (UR s.3(8)).
+* ``materials[].deductions`` — ``freight``, ``duties``, ``brokerage``, ``waste``:
+  costs the producer may deduct from the value of a non-originating material,
+  when documented (19 USC 4531(d)(10); UR s.8(3)).
 * ``automotive`` — kept as read for the automotive assessment (UR Part 6).
 """
 
@@ -58,6 +61,7 @@ END_USES = ("passenger_vehicle", "light_truck", "heavy_truck", "aftermarket", "a
 ROLES = ("material", "retail_packaging", "packing", "accessory", "indirect")
 USMCA_COUNTRIES = frozenset({"US", "MX", "CA"})
 EXCLUDED_FAMILIES = ("sales_promotion", "royalties", "shipping_packing", "non_allowable_interest")
+DEDUCTIONS = ("freight", "duties", "brokerage", "waste")
 COST_LINES = (
     "originating_materials",
     "non_originating_materials",
@@ -144,6 +148,7 @@ class Material:
     costs: Costs | None = None
     materials: tuple[Material, ...] = ()
     accumulation: Accumulation | None = None
+    deductions: Mapping[str, Decimal] | None = None
 
     @property
     def originating(self) -> bool:
@@ -309,6 +314,18 @@ def _material(r: _Reader, data: Any, where: str, index: int, depth: int = 1) -> 
                 "(USMCA Art. 4.11; UR s.9)",
                 f"{where}.accumulation",
             )
+    deductions = None
+    if data.get("deductions") is not None:
+        raw = r.mapping(data["deductions"], f"{where}.deductions")
+        unknown = set(raw) - set(DEDUCTIONS)
+        if unknown:
+            raise r.error(
+                f"unknown deduction {sorted(unknown)}; expected {', '.join(DEDUCTIONS)}",
+                f"{where}.deductions",
+            )
+        deductions = {k: r.amount(v, f"{where}.deductions.{k}") for k, v in raw.items() if v is not None}
+        if value >= 0 and sum(deductions.values(), Decimal(0)) > value:
+            raise r.error(f"the deductions exceed the material's value {value}", f"{where}.deductions")
     material = Material(
         id=str(data.get("id") or f"M{index + 1}"),
         field=where,
@@ -330,9 +347,11 @@ def _material(r: _Reader, data: Any, where: str, index: int, depth: int = 1) -> 
         costs=costs,
         materials=children,
         accumulation=accumulation,
+        deductions=deductions,
     )
-    if value < 0:
-        # A self-produced material without a stated value is valued at its own total cost (UR s.8(1)(c)).
+    if value < 0 or (intermediate and costs is not None):
+        # A self-produced material without a stated value is valued at its own total cost; an
+        # intermediate material's value *is* its total cost (UR s.8(1)(c), s.8(8)).
         material = replace(material, value=total_cost(costs, children, materials_only=True) or Decimal(0))
     return material
 

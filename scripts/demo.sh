@@ -64,3 +64,7 @@ echo "   its steel must be shown melted and poured in the region"
   "import json,sys; d=json.load(sys.stdin); a=d['automotive']; print('2025-02-03: originating =', d['originating'], '| vehicle RVC', a['vehicle_rvc']['value'][:7], '+ LVC credit', a['vehicle_rvc'].get('lvc_credit','')[:7], '>=', a['vehicle_rvc']['threshold'])"
 "$TMEC" qualify examples/heavy_truck_mx.yaml --date 2027-07-01 --json | .venv/bin/python -c \
   "import json,sys; d=json.load(sys.stdin); a=d['automotive']; print('2027-07-01: originating =', d['originating'], '| fails', a['failed'], '| threshold', a['vehicle_rvc']['threshold'])" || true
+echo
+echo "== Which automotive table lists a part, and its staged threshold on a date (UR s.14-s.15)"
+"$TMEC" automotive part 8708.40 --end-use light_truck --date 2022-07-01
+"$TMEC" automotive part 8482.10 --end-use heavy_truck --date 2024-07-01

@@ -145,3 +145,22 @@ def test_heavy_truck_lvc_credit_meets_its_rule_until_july_2027() -> None:
     assert code == 1 and d["automotive"]["failed"] == ["vehicle_rvc", "steel"]
     assert d["automotive"]["vehicle_rvc"]["threshold"] == "70"
     assert any("melted and poured" in q["question"] for q in d["questions"])
+
+
+def test_automotive_part_and_table_commands() -> None:
+    code, d = run(
+        "automotive", "part", "8708.40", "--end-use", "light_truck", "--date", "2022-07-01", "--json"
+    )
+    assert code == 0 and (d["table"], d["net_cost"], d["rvc_only"]) == ("A.1", "72", True)
+    code, d = run(
+        "automotive", "part", "8482.10", "--end-use", "heavy_truck", "--date", "2024-07-01", "--json"
+    )
+    assert (d["table"], d["net_cost"], d["transaction_value"]) == ("E", "54", "64")
+    code, d = run("automotive", "part", "8708.40", "--end-use", "aftermarket", "--json")
+    assert code == 0 and d["table"] is None
+    code, d = run("automotive", "table", "A.2", "--json")
+    assert [p["id"] for p in d["parts"]][:2] == ["engine", "transmission"]
+    code, d = run("automotive", "table", "s", "--json")
+    assert any("7208.51" in e["hs"][0] or "7208.51-7208.54" in e["hs"] for e in d["steel"])
+    result = CliRunner().invoke(main, ["automotive", "part", "8708", "--end-use", "light_truck"])
+    assert result.exit_code == 2 and "HS" in result.output

@@ -19,6 +19,7 @@ COMMANDS: tuple[str, ...] = (
     "qualify",
     "rules",
     "average",
+    "automotive",
 )
 
 

@@ -73,7 +73,7 @@ class PartThresholds:
 
 
 def part_thresholds(
-    hs: str, *, end_use: str, params: ParameterSnapshot, kind: str | None = None
+    hs: str, *, end_use: str, params: ParameterSnapshot, kind: str | None = None, field: str = "good.hs"
 ) -> PartThresholds | None:
     """The table and staged thresholds of a part for its end use on the parameters' day, or None.
 
@@ -87,7 +87,7 @@ def part_thresholds(
     >>> p.table, p.net_cost.value, p.rvc_only
     ('A.1', Decimal('72'), True)
     """
-    code = validate(hs, min_digits=6, field="good.hs")
+    code = validate(hs, min_digits=6, field=field)
     if end_use not in END_USES:
         raise InputError(f"expected one of {list(END_USES)}, found {end_use!r}", field="good.end_use")
     if kind is not None and kind not in KINDS:

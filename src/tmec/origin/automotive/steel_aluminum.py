@@ -3,7 +3,9 @@
 A PV, LT or HT is originating only if, over the chosen period, at least 70 % by
 value of the producer's corporate-level purchases in the territories of Table S
 steel are originating, **and** separately 70 % of its Table S aluminum
-purchases.  Two tests, each with its own period (s.17(10)).
+purchases.  Two tests, each with its own period (s.17(10)).  (UR s.17(1) names
+"steel and aluminum" in one sentence; s.17(10), s.19(4)(c), Appendix Art. 6 and
+the separate certifications of 19 CFR 182.94 make them two tests, as here.)
 
 Purchases that count (s.17(3)-(4)): direct purchases, directed-buy, and all the
 metal in the major stampings of the body-in-white or chassis frame, whoever buys

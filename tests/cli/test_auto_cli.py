@@ -164,3 +164,21 @@ def test_automotive_part_and_table_commands() -> None:
     assert any("7208.51" in e["hs"][0] or "7208.51-7208.54" in e["hs"] for e in d["steel"])
     result = CliRunner().invoke(main, ["automotive", "part", "8708", "--end-use", "light_truck"])
     assert result.exit_code == 2 and "HS" in result.output
+
+
+@pytest.mark.parametrize(("persons", "threshold"), [(15, "62.5"), (16, "60")])
+def test_a_bus_takes_the_rule_branch_of_its_capacity(tmp_path: Path, persons: int, threshold: str) -> None:
+    case = {
+        "format": 1,
+        "date": "2025-01-01",
+        "good": {"hs": "8702.10", "category": "other_vehicle"},
+        "costs": {"other_product_costs": 70, "period_costs": 0},
+        "materials": [{"id": "M", "hs": "7208.51", "origin": "non_originating", "value": 30}],
+        "automotive": {"vehicle": {"persons": persons}},
+    }
+    path = tmp_path / "bus.yaml"
+    path.write_text(yaml.safe_dump(case))
+    code, d = run("qualify", str(path), "--json")
+    # (100 - 30) / 100 = 70 %: meets 62.5 and 60
+    assert code == 0 and d["rvc"]["net_cost"]["threshold"] == threshold
+    assert d["automotive"]["vehicle_rvc"]["threshold"] == threshold

@@ -70,7 +70,8 @@ def vehicle_good(case: Case) -> Good:
 
     The Ch. 87 rules branch on the vehicle (passenger vehicle, light truck, heavy
     truck) or "any other good" (off-road and Art. 10 vehicles); a case that leaves
-    ``good.end_use`` at ``any`` gets the branch of its class.
+    ``good.end_use`` at ``any`` gets the branch of its class, and a bus of 87.02 the
+    kind its capacity names.
     """
     good = case.good
     if not is_vehicle(case) or good.end_use not in (None, "any"):
@@ -80,7 +81,11 @@ def vehicle_good(case: Case) -> Good:
         cls = classify(good.hs, block.attributes)
     except InputError as exc:
         raise exc.located(source=case.source) from None
-    return replace(good, end_use=cls.vehicle_class if cls.covered else "other")
+    kind = good.kind
+    if kind is None and good.hs.startswith("8702") and block.attributes.persons is not None:
+        # the 87.02 rule branches on capacity (UR s.13; s.20(2)(a), (3)(a)(ii))
+        kind = "up_to_15_persons" if block.attributes.persons <= 15 else "16_or_more_persons"
+    return replace(good, end_use=cls.vehicle_class if cls.covered else "other", kind=kind)
 
 
 def part_rule(case: Case, day: dt.date, bundled: Callable[[str, dt.date], Rule]) -> Rule | None:

@@ -275,3 +275,17 @@ def test_refit_window_runs_two_years_from_the_first_prototype_after_the_refit() 
     kw: dict[str, Any] = {"hs": "8702.10", "net_cost": Decimal(100), "vnm": Decimal(45)}  # 55 % vs 60 %
     assert assess_vehicle(b, day=D(2026, 5, 14), **kw).passed
     assert not assess_vehicle(b, day=D(2026, 5, 15), **kw).passed
+
+
+def test_lvc_net_cost_defaults_to_each_vehicles_own() -> None:
+    from tmec.origin.automotive import VehicleAssessor, parse_automotive
+
+    lvc = {k: v for k, v in ISSUE_EXAMPLE["lvc"].items() if k != "net_cost"}
+    b = parse_automotive(block(lvc=lvc))
+    assessor = VehicleAssessor()
+    # (2000 + 8500) / NC x 100 + 10 + 5: NC 35000 -> 45; NC 30000 -> 50
+    for nc, expected in ((35000, Decimal(45)), (30000, Decimal(50))):
+        r = assessor.assess(b, hs="8704.31", day=DAY, net_cost=Decimal(nc), vnm=Decimal(5000))
+        assert r.requirements["lvc"].value == expected  # type: ignore[union-attr]
+    r = assessor.assess(b, hs="8704.31", day=DAY)  # no net cost at all: both fail with questions
+    assert {"vehicle_rvc", "lvc"} <= set(r.failed)

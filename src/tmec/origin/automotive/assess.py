@@ -49,7 +49,7 @@ The ``automotive:`` block (every key optional unless said; amounts are decimals)
       aluminum: {originating_purchases: ..., total_purchases: ...}
       lvc:                             # UR s.18
         basis: net_cost                # or annual_purchase_value (apv, tapv, omit_hwlc)
-        net_cost: 35000
+        net_cost: 35000                # the vehicle's; leave out to use each vehicle's own net cost
         high_wage_labor: 2000          # or [{value, plant}]
         high_wage_materials: 8500      # or [{value, plant}]
         high_wage_transport: 0          # or [{value, plant}]: providers paying the high wage rate
@@ -298,7 +298,12 @@ def _asr_snapshot(params: ParameterSnapshot, block: AutomotiveInput) -> _Params:
 
 
 def _vehicle_rvc(
-    s: _Shared, block: AutomotiveInput, day: dt.date, net_cost: Decimal, vnm: Decimal
+    s: _Shared,
+    block: AutomotiveInput,
+    day: dt.date,
+    net_cost: Decimal,
+    vnm: Decimal,
+    ht_credit: tuple[Decimal, Decimal, str] | None,
 ) -> Requirement:
     """The vehicle's own RVC (net cost) against its threshold; the per-vehicle part of the work."""
     steps: list[Step] = []
@@ -331,8 +336,8 @@ def _vehicle_rvc(
     value = percent(net_cost - counted_vnm, net_cost)
     details: dict[str, Any] = {"method": "net_cost", "net_cost": net_cost, "vnm": counted_vnm}
     passed = value >= threshold
-    if s.ht_credit is not None and not passed:
-        credited, floor, ref = s.ht_credit
+    if ht_credit is not None and not passed:
+        credited, floor, ref = ht_credit
         details["lvc_credit"] = credited
         passed = value >= floor and value + credited >= threshold
         steps.append(
@@ -496,13 +501,12 @@ def _shared(block: AutomotiveInput, *, category: str | None, hs: str, params: Pa
             else _missing("aluminum", "Table S aluminum purchases", "UR s.17")
         )
     )
-    # ASR thresholds may outlast their dated values under an approved period (UR s.19(2)).
-    asr = (p.asr("lvc"), p.asr("lvc_hw_min")) if block.regime == "alternative_staging" else None
-    lvc = (
-        assess_lvc(block.lvc, params=params, vehicle_class=cls.vehicle_class, thresholds=asr)
-        if block.lvc
-        else _missing("lvc", "labor value content figures", "UR s.18")
-    )
+    lvc: Requirement | None = None
+    if block.lvc is None:
+        lvc = _missing("lvc", "labor value content figures", "UR s.18")
+    elif block.lvc.net_cost is not None or block.lvc.basis != "net_cost":
+        lvc = _lvc(block, block.lvc, cls, p)
+    # else: the LVC's net cost is each vehicle's own, so the LVC is computed per vehicle
     limit = p.asr("vehicle_rvc") if block.regime == "alternative_staging" else params[cls.rvc_parameter]
     return _Shared(
         cls,
@@ -517,6 +521,12 @@ def _shared(block: AutomotiveInput, *, category: str | None, hs: str, params: Pa
         join_refs(REF_RVC, limit.cite()),
         _ht_lvc_credit(cls, params, lvc),
     )
+
+
+def _lvc(block: AutomotiveInput, lvc: LVCInput, cls: Classification, p: _Params) -> Requirement:
+    # ASR thresholds may outlast their dated values under an approved period (UR s.19(2)).
+    asr = (p.asr("lvc"), p.asr("lvc_hw_min")) if block.regime == "alternative_staging" else None
+    return assess_lvc(lvc, params=p.snapshot, vehicle_class=cls.vehicle_class, thresholds=asr)
 
 
 def assess_vehicle(
@@ -610,8 +620,18 @@ class VehicleAssessor:
                 ),
                 threshold=s.rvc_limit.decimal,
             )
-        else:
-            rvc = _vehicle_rvc(s, block, day, nc, v)
+        lvc, credit = s.lvc, s.ht_credit
+        if lvc is None and block.lvc is not None and s.cls.covered:
+            # LVC on the net-cost basis with the vehicle's own net cost (UR s.18(6)(a) "NC")
+            if nc is None:
+                lvc = _missing(
+                    "lvc", "net cost of the vehicle for the LVC (automotive.lvc.net_cost)", "UR s.18(6)"
+                )
+            else:
+                lvc = _lvc(block, replace(block.lvc, net_cost=nc), s.cls, s.params)
+                credit = _ht_lvc_credit(s.cls, s.params.snapshot, lvc)
+        if nc is not None and v is not None:
+            rvc = _vehicle_rvc(s, block, day, nc, v, credit)
         return AutomotiveResult(
             vehicle_class=s.cls.vehicle_class,
             regime=block.regime,
@@ -622,7 +642,7 @@ class VehicleAssessor:
                 "core_parts": s.core,
                 "steel": s.steel,
                 "aluminum": s.aluminum,
-                "lvc": s.lvc,
+                "lvc": lvc,
             },
             classification_reason=s.cls.reason,
             averaging_class=s.cls.averaging_class,

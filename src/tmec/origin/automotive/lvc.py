@@ -228,9 +228,10 @@ def parse_lvc(raw: Any, *, field: str, source: str | None) -> LVCInput:
             raise InputError(
                 f"unknown plant {a.plant!r}; declare it under {r.at('plants')}", field=a.field, source=source
             )
-    if basis == "net_cost" and (out.net_cost is None or out.net_cost == ZERO):
+    # Without net_cost the net-cost basis takes each vehicle's own net cost (UR s.18(6)(a)).
+    if basis == "net_cost" and out.net_cost == ZERO:
         raise InputError(
-            "the net-cost basis needs the vehicle's net_cost (> 0)", field=r.at("net_cost"), source=source
+            "expected the vehicle's net cost greater than 0", field=r.at("net_cost"), source=source
         )
     if basis == "annual_purchase_value" and (out.apv is None or not out.tapv):
         raise InputError(
@@ -361,7 +362,10 @@ def assess_lvc(
     hwm_out += transport_out
     hwm += transport
     if lvc.basis == "net_cost":
-        assert lvc.net_cost is not None
+        if lvc.net_cost is None:
+            raise InputError(
+                "the net-cost basis needs the vehicle's net cost", field="automotive.lvc.net_cost"
+            )
         hw_points = percent(hwlc + hwm, lvc.net_cost)
         formula = f"(HWLC {hwlc} + HWM {hwm}) / NC {lvc.net_cost} × 100"
     else:

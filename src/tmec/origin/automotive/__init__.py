@@ -1,12 +1,15 @@
 """The USMCA automotive rules of origin (Appendix to Annex 4-B; UR Part 6): pure domain code.
 
+* ``block`` — the ``automotive:`` block of a case file, read and checked
 * ``classes`` — vehicle classes by HS code and attributes (UR s.12)
 * ``tables`` — Tables A.1, A.2, B, C, D, E and S as data
+* ``parts`` — a part's table and staged thresholds by end use (UR s.14-s.15)
 * ``core_parts`` — the Table A.2 requirement and the super-core (UR s.14)
 * ``steel_aluminum`` — the two 70 % purchase tests, melted and poured (UR s.17)
 * ``lvc`` — labor value content (UR s.18; 29 CFR 810)
 * ``averaging`` — averaging categories and periods (UR s.16)
-* ``assess`` — a vehicle against all of them: ``assess_vehicle``
+* ``assess`` — a vehicle against all of them: ``assess_vehicle``, ``VehicleAssessor``
+* ``integrate`` — the seam with ``tmec.origin.qualify`` (vehicle cases, OE parts)
 """
 
 from tmec.origin.automotive.assess import (
@@ -26,6 +29,7 @@ from tmec.origin.automotive.averaging import (
 )
 from tmec.origin.automotive.classes import VEHICLE_CATEGORIES, Classification, VehicleAttributes, classify
 from tmec.origin.automotive.lvc import average_base_wage
+from tmec.origin.automotive.parts import PartThresholds, part_thresholds
 from tmec.origin.automotive.result import REQUIREMENTS, AutomotiveResult, Requirement
 from tmec.origin.automotive.steel_aluminum import melted_and_poured
 
@@ -37,6 +41,7 @@ __all__ = [
     "AutomotiveResult",
     "AverageGroup",
     "Classification",
+    "PartThresholds",
     "Requirement",
     "VehicleAssessor",
     "VehicleAttributes",
@@ -49,5 +54,6 @@ __all__ = [
     "fiscal_year",
     "melted_and_poured",
     "parse_automotive",
+    "part_thresholds",
     "vehicle_record",
 ]

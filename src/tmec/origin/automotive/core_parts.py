@@ -11,7 +11,8 @@ part the VNM is either
 and its net cost is always the part's own net cost under s.7.  Instead of part
 by part, all column-1 parts may be taken as one, the **super-core** (s.14(10)):
 ``(Σ NC − Σ VNM) / Σ NC``.  The producer chooses, so this module tries each way
-and keeps the one that passes.
+and keeps the one that passes.  The requirement's ``value`` is the lowest part RVC
+when every part passes alone, else the super-core RVC.
 
 A heavy truck has no Table A.2 test; its engines, gear boxes and chassis must
 meet the Table D threshold (HT-70 staging) instead (UR s.15(4)).

@@ -280,3 +280,7 @@ def test_bom_xlsx_bad_cell_names_the_row(tmp_path: Path) -> None:
     book.save(bom)
     good = write_case(tmp_path, GOOD, "good.yaml")
     assert_bad_input(run("--bom", str(bom), "--good", str(good)), "bom.xlsx:3: value", "expected a number")
+
+
+def test_bad_method_option_is_one_line() -> None:
+    assert_bad_input(run(str(EXAMPLES / "bearing.yaml"), "--method", "cheapest"), "--method", "net_cost")

@@ -280,3 +280,17 @@ def test_bom_xlsx_bad_cell_names_the_row(tmp_path: Path) -> None:
     book.save(bom)
     good = write_case(tmp_path, GOOD, "good.yaml")
     assert_bad_input(run("--bom", str(bom), "--good", str(good)), "bom.xlsx:3: value", "expected a number")
+
+
+def test_bad_method_option_is_one_line() -> None:
+    assert_bad_input(run(str(EXAMPLES / "bearing.yaml"), "--method", "cheapest"), "--method", "net_cost")
+
+
+def test_a_yaml_alias_loop_in_the_materials_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "case.yaml"
+    path.write_text(
+        "date: 2024-01-01\ngood: {hs: '8482.10'}\n"
+        "materials:\n  - &loop {id: A, hs: '8482.99', self_produced: true, value: 1, materials: [*loop]}\n",
+        encoding="utf-8",
+    )
+    assert_bad_input(run(str(path)), "case.yaml", "nested more than")

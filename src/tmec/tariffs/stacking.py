@@ -175,8 +175,6 @@ def ordinary_line(
             "General (MFN) rate",
             f"HTSUS {hs.format(line.hts)} column 1 general",
         )
-    if line.source:
-        ref += f"; source: {line.source}"
     if line.unverified:
         ref += " [unverified]"
     ad_valorem = rate.ad_valorem if rate.ad_valorem is not None else ZERO
@@ -205,6 +203,8 @@ def stack(entry: Entry, line: HtsLine, measures: MeasureSet, snapshot: Parameter
         )
     ordinary = ordinary_line(entry, line, claim, snapshot, places)
     st.lines.append(ordinary)
+    if line.source:
+        st.notes.append(f"HTS {hs.format(line.hts)} rates from {line.source}")
     if ordinary.rate == 0 and (line.general_rate.specific or line.general_rate.ad_valorem is None):
         st.notes.append(
             f"the general rate {line.general!r} has a specific part; it needs a quantity and is not computed"

@@ -84,7 +84,12 @@ def _print(duty: Duty) -> None:
     title = f"{head}HTS {e.hts} from {e.origin}, value {e.value}, entered {e.entry_date}{claim}"
     table = Table(title=escape(title), title_justify="left")
     for col in ("measure", "heading", "rate %", "base", "duty", "reference"):
-        table.add_column(col, justify="right" if col in {"rate %", "base", "duty"} else "left")
+        table.add_column(
+            col,
+            justify="right" if col in {"rate %", "base", "duty"} else "left",
+            no_wrap=col in {"heading", "rate %", "base", "duty"},
+            overflow="fold",
+        )
     for line in duty.lines:
         table.add_row(
             escape(line.measure),

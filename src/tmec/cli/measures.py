@@ -53,7 +53,7 @@ def show(day: str | None, origin: str | None, as_json: bool) -> None:
         return
     table = Table(title=f"Measures in force on {when.isoformat()}" + (f" for goods of {cc}" if cc else ""))
     for col in ("program", "heading", "rate %", "base", "measure", "when", "until", "reference"):
-        table.add_column(col)
+        table.add_column(col, no_wrap=col in {"heading", "rate %"}, overflow="fold")
     for r in rows:
         cond = ", ".join(f"{k}={v}" for k, v in r["conditions"].items())
         table.add_row(

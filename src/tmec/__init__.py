@@ -7,12 +7,19 @@ surface is ``__all__``; a test pins it.
 from tmec._version import __version__
 from tmec.core.errors import InputError, InvalidHSCode, NoRuleError, TmecError
 from tmec.law import load_parameters
+from tmec.tariffs import Duty, Entry, price_entry
+from tmec.tariffs.impact import ces, smart
 
 __all__ = [
+    "Duty",
+    "Entry",
     "InputError",
     "InvalidHSCode",
     "NoRuleError",
     "TmecError",
     "__version__",
+    "ces",
     "load_parameters",
+    "price_entry",
+    "smart",
 ]

@@ -43,6 +43,10 @@ def test_v_usmca_mexican_car_may_2025_pays_autos_on_non_us_content_only() -> Non
     ordinary = d.lines[0]
     assert ordinary.rate == 0 and "USMCA" in ordinary.measure  # MFN 2.5 %, USMCA Free
     assert extra(d) == {"9903.94.03": D("3000.00")}  # 25 % of 12,000
+    assert [(x.heading, x.base) for x in d.additional("s232_vehicles")] == [
+        ("9903.94.03", 12000),
+        ("9903.94.04", 18000),
+    ]
     assert not d.additional("ieepa") and not d.additional("s232_steel") and not d.additional("s232_aluminum")
     same_without_claim = price("2025-05-01", "8703.23.01", "MX", 30000)
     assert same_without_claim.lines[0].rate == D("2.5")

@@ -20,7 +20,8 @@ Order of operations — the same steps an SQL engine runs over the tables of
    not reported).  Exemption measures are 0 % lines that end the search.
 5. **Vehicles win.**  A selected vehicles measure is the only additional duty
    (EO 14289 s.2; Proc. 10908; Proc. 10984).  Its base is the full value, or
-   the non-US content of a USMCA vehicle.  A USMCA part at 0 % (9903.94.06)
+   the non-US content of a USMCA vehicle (its US content is reported at 0 %
+   under the measure's ``remainder_heading``, 9903.94.04).  A USMCA part at 0 % (9903.94.06)
    also ends here unless ``tariffs.usmca_part_escapes_metals`` is false.
 6. **Metals.**  Aluminum, then steel: each on its base (full value, or the
    metal content for derivatives).  ``metal_base`` = their bases summed,
@@ -212,7 +213,24 @@ def stack(entry: Entry, line: HtsLine, measures: MeasureSet, snapshot: Parameter
 
     vehicles = select(measures, "s232_vehicles", entry, claim, st)
     if vehicles is not None:
-        st.lines.append(_line(vehicles, _base(vehicles, entry, st), places))
+        base = _base(vehicles, entry, st)
+        st.lines.append(_line(vehicles, base, places))
+        if vehicles.remainder_heading and base < entry.value:
+            # Proc. 10908: the US content of a USMCA vehicle is reported on its own line, at no duty.
+            st.lines.append(
+                DutyLine(
+                    measure=f"{vehicles.title}: US content (no additional duty)",
+                    heading=vehicles.remainder_heading,
+                    rate=ZERO,
+                    base=entry.value - base,
+                    duty=_amount(ZERO, entry.value - base, places),
+                    reference=vehicles.cite(),
+                    program=vehicles.program,
+                    measure_id=f"{vehicles.id}:remainder",
+                    base_kind="us_content",
+                    unverified=vehicles.unverified,
+                )
+            )
         escapes = not vehicles.exemption or bool(snapshot["tariffs.usmca_part_escapes_metals"].value)
         if escapes:
             if vehicles.exemption:

@@ -69,6 +69,8 @@ def test_duty_human_output_lists_lines_and_total() -> None:
     ("args", "field"),
     [
         (["--hts", "9999.99.99"], "--hts"),
+        (["--hts", "9903.01.01"], "--hts"),
+        (["--hts", "72O8.39.00"], "--hts"),
         (["--origin", "ZZ"], "--origin"),
         (["--value", "-5"], "--value"),
         (["--steel-value", "200000"], "--steel-value"),

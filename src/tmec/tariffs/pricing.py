@@ -34,6 +34,12 @@ def price_entry(entry: Entry, *, tables: TariffTables | None = None) -> Duty:
             f"no tariff data before {t.first_date().isoformat()} (asked for {entry.entry_date.isoformat()})",
             field="entry_date",
         )
+    if entry.hts[:2] in {"98", "99"}:
+        raise InputError(
+            f"HTS {entry.hts} is a chapter 98/99 provision: give the chapters 1-97 classification "
+            "(chapter-99 headings are added by the measures)",
+            field="hts",
+        )
     line = t.schedule.line(entry.hts, entry.entry_date, field="hts")
     snapshot = t.parameters.at(entry.entry_date)
     st = stack(entry, line, t.measures, snapshot)

@@ -19,7 +19,7 @@ from rich.table import Table
 from tmec.cli._common import console, emit_json, handles_errors
 from tmec.core.errors import InputError
 from tmec.core.money import quantize
-from tmec.tariffs import Duty, Entry, entry_from_mapping, price_entry
+from tmec.tariffs import Duty, Entry, TariffTables, entry_from_mapping, price_entry
 from tmec.tariffs.pricing import default_tables
 
 # Entry fields -> the options that set them, so an error names what the user typed.
@@ -70,9 +70,9 @@ def _read_entries(path: Path) -> list[Entry]:
     return [entry_from_mapping(row, source=source, line=n) for n, row in enumerate(reader, start=2)]
 
 
-def _price(entry: Entry, *, source: str | None = None, line: int | None = None) -> Duty:
+def _price(entry: Entry, tables: TariffTables, *, source: str | None = None, line: int | None = None) -> Duty:
     try:
-        return price_entry(entry, tables=default_tables())
+        return price_entry(entry, tables=tables)
     except InputError as exc:
         raise exc.located(source=source, line=line) from None
 
@@ -132,8 +132,10 @@ def command(entries: Path | None, as_json: bool, **options: Any) -> None:
     """The duty an entry line owes on its date: ordinary duty plus Section 232, IEEPA and Section 122,
     stacked as the law says, with USMCA relief where it applies."""
     if entries is not None:
+        tables = default_tables()
         duties = [
-            _price(e, source=str(entries), line=n) for n, e in enumerate(_read_entries(entries), start=2)
+            _price(e, tables, source=str(entries), line=n)
+            for n, e in enumerate(_read_entries(entries), start=2)
         ]
         if as_json:
             total = sum((d.total_duty for d in duties), Decimal(0))
@@ -153,7 +155,7 @@ def command(entries: Path | None, as_json: bool, **options: Any) -> None:
         console.print(f"{len(duties)} entry lines, total duty {total}", highlight=False, markup=False)
         return
     try:
-        duty = _price(_single(options))
+        duty = _price(_single(options), default_tables())
     except InputError as exc:
         raise _as_option(exc) from None
     if as_json:

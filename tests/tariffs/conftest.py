@@ -14,14 +14,16 @@ def tables() -> TariffTables:
     return default_tables()
 
 
-def price(day: str, hts: str, origin: str, value: int | str = 100000, **kw: Any) -> Duty:
+def price(
+    day: str, hts: str, origin: str, value: int | str = 100000, *, basis: str = "liability", **kw: Any
+) -> Duty:
     for key in ("steel_value", "aluminum_value", "non_us_content"):
         if key in kw and kw[key] is not None:
             kw[key] = Decimal(str(kw[key]))
     entry = Entry(
         entry_date=dt.date.fromisoformat(day), hts=hts, origin=origin, value=Decimal(str(value)), **kw
     )
-    return price_entry(entry)
+    return price_entry(entry, basis=basis)
 
 
 def extra(duty: Duty) -> dict[str, Decimal]:

@@ -207,3 +207,14 @@ def test_effective_rate_and_rounding() -> None:
     assert all(line.duty == line.duty.quantize(D("0.01")) for line in d.lines)
     assert d.total_duty == sum(line.duty for line in d.lines)
     assert d.effective_rate == d.total_duty / D("1234.565") * 100
+
+
+def test_deposited_before_eo_14289_was_signed_stacks_both_and_the_difference_is_the_refund() -> None:
+    liability = price("2025-04-15", "7208.39.00", "MX", melted_poured="MX")
+    deposited = price("2025-04-15", "7208.39.00", "MX", melted_poured="MX", basis="deposited")
+    assert extra(liability) == {"9903.01.01": D("25000.00")}
+    assert deposited.basis == "deposited"
+    assert extra(deposited) == {"9903.01.01": D("25000.00"), "9903.81.87": D("25000.00")}
+    assert price("2025-05-01", "7208.39.00", "MX", melted_poured="MX", basis="deposited").total_duty == D(
+        "25000.00"
+    )

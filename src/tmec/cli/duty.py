@@ -70,9 +70,16 @@ def _read_entries(path: Path) -> list[Entry]:
     return [entry_from_mapping(row, source=source, line=n) for n, row in enumerate(reader, start=2)]
 
 
-def _price(entry: Entry, tables: TariffTables, *, source: str | None = None, line: int | None = None) -> Duty:
+def _price(
+    entry: Entry,
+    tables: TariffTables,
+    *,
+    basis: str = "liability",
+    source: str | None = None,
+    line: int | None = None,
+) -> Duty:
     try:
-        return price_entry(entry, tables=tables)
+        return price_entry(entry, tables=tables, basis=basis)
     except InputError as exc:
         raise exc.located(source=source, line=line) from None
 
@@ -124,17 +131,24 @@ def _print(duty: Duty) -> None:
 @click.option("--melted-poured", help="country where the steel was melted and poured (or 'unknown')")
 @click.option("--smelted-cast", help="country where the aluminum was smelted and cast (or 'unknown')")
 @click.option(
+    "--basis",
+    type=click.Choice(["liability", "deposited"]),
+    default="liability",
+    show_default=True,
+    help="the law as it stands (retroactive orders included) or the duty deposited at entry",
+)
+@click.option(
     "--entries", type=click.Path(path_type=Path), help="CSV of entry lines instead of the options above"
 )
 @click.option("--json", "as_json", is_flag=True, help="machine-readable output")
 @handles_errors
-def command(entries: Path | None, as_json: bool, **options: Any) -> None:
+def command(entries: Path | None, basis: str, as_json: bool, **options: Any) -> None:
     """The duty an entry line owes on its date: ordinary duty plus Section 232, IEEPA and Section 122,
     stacked as the law says, with USMCA relief where it applies."""
     if entries is not None:
         tables = default_tables()
         duties = [
-            _price(e, tables, source=str(entries), line=n)
+            _price(e, tables, basis=basis, source=str(entries), line=n)
             for n, e in enumerate(_read_entries(entries), start=2)
         ]
         if as_json:
@@ -142,6 +156,7 @@ def command(entries: Path | None, as_json: bool, **options: Any) -> None:
             value = sum((d.entry.value for d in duties), Decimal(0))
             emit_json(
                 {
+                    "basis": basis,
                     "entries": [d.to_dict() for d in duties],
                     "total_duty": str(total),
                     "total_value": str(value),
@@ -155,7 +170,7 @@ def command(entries: Path | None, as_json: bool, **options: Any) -> None:
         console.print(f"{len(duties)} entry lines, total duty {total}", highlight=False, markup=False)
         return
     try:
-        duty = _price(_single(options), default_tables())
+        duty = _price(_single(options), default_tables(), basis=basis)
     except InputError as exc:
         raise _as_option(exc) from None
     if as_json:

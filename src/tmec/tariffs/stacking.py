@@ -26,7 +26,8 @@ Order of operations — the same steps an SQL engine runs over the tables of
 6. **Metals.**  Aluminum, then steel: each on its base (full value, or the
    metal content for derivatives).  ``metal_base`` = their bases summed,
    capped at the value.  USMCA plays no part: 232 metals ignore the claim.
-7. **IEEPA** by ``tariffs.stacking_order``: ``ieepa_first`` (4 Mar – 3 Jun
+7. **IEEPA** by ``tariffs.stacking_order`` (legal liability; ``..._deposited`` for the
+   duty deposited before EO 14289 was signed, ``basis="deposited"``): ``ieepa_first`` (4 Mar – 3 Jun
    2025) — when IEEPA is due it applies to the full value and the metals lines
    are dropped; ``metals_first`` (from 4 Jun 2025) — IEEPA applies to
    ``value - metal_base`` only; ``cumulative`` — both apply in full.
@@ -192,8 +193,18 @@ def ordinary_line(
     )
 
 
-def stack(entry: Entry, line: HtsLine, measures: MeasureSet, snapshot: ParameterSnapshot) -> Stack:
-    """Steps 2-9 for one entry line."""
+BASES = {"liability": "tariffs.stacking_order", "deposited": "tariffs.stacking_order_deposited"}
+
+
+def stack(
+    entry: Entry,
+    line: HtsLine,
+    measures: MeasureSet,
+    snapshot: ParameterSnapshot,
+    *,
+    basis: str = "liability",
+) -> Stack:
+    """Steps 2-9 for one entry line; ``basis`` picks the legal liability or the duty deposited at entry."""
     st = Stack()
     places = Decimal(1).scaleb(-int(snapshot["tariffs.duty_rounding_places"].decimal))
     claim = usmca_claim_counts(entry, line, snapshot)
@@ -247,7 +258,7 @@ def stack(entry: Entry, line: HtsLine, measures: MeasureSet, snapshot: Parameter
             metals.append(_line(m, _base(m, entry, st), places))
     metal_base = min(entry.value, sum((d.base for d in metals if d.rate > 0), ZERO))
 
-    order = snapshot["tariffs.stacking_order"]
+    order = snapshot[BASES[basis]]
     ieepa = select(measures, "ieepa", entry, claim, st)
     ieepa_due = ieepa is not None and not ieepa.exemption
     if ieepa is not None and ieepa_due and order.value == "ieepa_first":

@@ -59,6 +59,7 @@ STACKING_PARAMETERS = (
     "tariffs.measures_coverage",
     "tariffs.north_american_preference",
     "tariffs.stacking_order",
+    "tariffs.stacking_order_deposited",
     "tariffs.usmca_part_escapes_metals",
 )
 

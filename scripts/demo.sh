@@ -27,6 +27,8 @@ for day in 2025-04-15 2025-06-01; do
   "$TMEC" duty --hts 8708.29.25 --origin MX --value 1000 --date "$day" --usmca
   "$TMEC" duty --hts 8708.29.25 --origin MX --value 1000 --date "$day"
 done
+echo "-- The same coil on 15 April 2025 as deposited at entry (IEEPA + 232) vs the liability after EO 14289"
+"$TMEC" duty --hts 7208.39.00 --origin MX --value 100000 --date 2025-04-15 --melted-poured MX --basis deposited
 echo "-- The measures in force for goods of Canada on 1 March 2026"
 "$TMEC" measures show --date 2026-03-01 --origin CA
 

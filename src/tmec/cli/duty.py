@@ -86,7 +86,7 @@ def _price(
 
 def _print(duty: Duty) -> None:
     e = duty.entry
-    claim = " USMCA claimed" if e.usmca else ""
+    claim = (" USMCA claimed" if e.usmca else "") + (f" ({duty.basis})" if duty.basis != "liability" else "")
     head = f"{e.line}: " if e.line else ""
     title = f"{head}HTS {e.hts} from {e.origin}, value {e.value}, entered {e.entry_date}{claim}"
     table = Table(title=escape(title), title_justify="left")

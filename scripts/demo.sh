@@ -38,3 +38,13 @@ mkdir -p "$TMEC_HOME"
 "$TMEC" impact --scenario mx-steel-2025 --model smart --chart "$TMEC_HOME/mx-steel-loss.svg"
 "$TMEC" impact --scenario mx-steel-2025 --model ces --json | .venv/bin/python -c \
   'import json,sys; d=json.load(sys.stdin); print("CES exact:", d["trade_change"], "| implied Em:", d["scenario"]["implied_em"])'
+
+echo "== Product-specific rules: a welded steel tube (7306.30) the day before and the day of the 2023 steel rule"
+"$TMEC" rules show 7306.30 --date 2023-06-30
+"$TMEC" rules show 7306.30 --date 2023-07-01
+echo
+echo "== A stamped body part (8708.29) in August 2022: the staged thresholds resolved on that date"
+"$TMEC" rules show 8708.29 --date 2022-08-01
+echo
+echo "== An HS 2022 code (8701.21, a diesel road tractor) finds its HS 2012 rule through the correlation"
+"$TMEC" rules show 8701.21 --date 2025-01-01

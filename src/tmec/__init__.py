@@ -7,6 +7,7 @@ surface is ``__all__``; a test pins it.
 from tmec._version import __version__
 from tmec.core.errors import InputError, InvalidHSCode, NoRuleError, TmecError
 from tmec.law import load_parameters
+from tmec.origin.psr import correlate, find_rule
 from tmec.tariffs import Duty, Entry, price_entry
 from tmec.tariffs.impact import ces, smart
 
@@ -19,6 +20,8 @@ __all__ = [
     "TmecError",
     "__version__",
     "ces",
+    "correlate",
+    "find_rule",
     "load_parameters",
     "price_entry",
     "smart",

@@ -127,6 +127,10 @@ def test_measures_show_lists_what_is_in_force() -> None:
     assert any(m["unverified"] for m in data["measures"])
     code, out = run("measures", "show", "--date", "2025-06-10", "--origin", "MX")
     assert code == 0 and "9903.81.87" in out
+    code, out = run(
+        "measures", "show", "--date", "2025-06-10", "--origin", "MX", "--hts", "7208.39.00", "--json"
+    )
+    assert {m["program"] for m in json.loads(out)["measures"]} == {"s232_steel", "ieepa"}
     code, out = run("measures", "show", "--origin", "Narnia")
     assert code == 2 and "--origin" in out
 

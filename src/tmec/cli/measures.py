@@ -11,6 +11,7 @@ from rich.table import Table
 
 from tmec.cli._common import console, emit_json, handles_errors
 from tmec.core.dates import parse_date
+from tmec.core.hs import validate
 from tmec.law.tariffs import load_measures
 from tmec.tariffs.entry import country
 
@@ -23,13 +24,17 @@ def command() -> None:
 @command.command("show")
 @click.option("--date", "day", help="ISO date; default today")
 @click.option("--origin", help="country of origin (ISO code); default every country")
+@click.option("--hts", help="only the measures whose scope covers this HTS code")
 @click.option("--json", "as_json", is_flag=True, help="machine-readable output")
 @handles_errors
-def show(day: str | None, origin: str | None, as_json: bool) -> None:
+def show(day: str | None, origin: str | None, hts: str | None, as_json: bool) -> None:
     """List the measures in force on --date for goods of --origin, in stacking priority order."""
     when = parse_date(day, field="--date") if day else dt.date.today()
     cc = country(origin, field="--origin") if origin else None
     found = load_measures().in_force(when, cc)
+    if hts:
+        digits = validate(hts, min_digits=4, field="--hts")
+        found = [m for m in found if m.covers(digits)]
     rows: list[dict[str, Any]] = [
         {
             "id": m.id,
@@ -49,7 +54,7 @@ def show(day: str | None, origin: str | None, as_json: bool) -> None:
         for m in found
     ]
     if as_json:
-        emit_json({"date": when.isoformat(), "origin": cc, "measures": rows})
+        emit_json({"date": when.isoformat(), "origin": cc, "hts": hts, "measures": rows})
         return
     table = Table(title=f"Measures in force on {when.isoformat()}" + (f" for goods of {cc}" if cc else ""))
     for col in ("program", "heading", "rate %", "base", "measure", "when", "until", "reference"):

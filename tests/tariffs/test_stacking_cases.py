@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.tariffs.conftest import extra, price
+from tests.tariffs.helpers import extra, price
 
 D = Decimal
 

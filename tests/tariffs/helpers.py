@@ -1,17 +1,12 @@
+"""Helpers of the tariffs tests: price an entry from plain values; the additional duty by heading."""
+
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-import pytest
-
-from tmec.tariffs import Duty, Entry, TariffTables, default_tables, price_entry
-
-
-@pytest.fixture(scope="session")
-def tables() -> TariffTables:
-    return default_tables()
+from tmec.tariffs import Duty, Entry, price_entry
 
 
 def price(

@@ -20,6 +20,7 @@ COMMANDS: tuple[str, ...] = (
     "measures",
     "tariff",
     "impact",
+    "qualify",
     "rules",
 )
 

@@ -1,0 +1,84 @@
+"""Reading a case file (YAML or JSON) from disk: the one place ``tmec.origin`` touches a file.
+
+Kept apart from :mod:`tmec.origin.case` so that parsing stays pure and the
+engine can hand ``parse_case`` mappings it read itself.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tmec.core.errors import InputError
+from tmec.origin.case import Case, parse_case
+
+__all__ = ["load_case", "read_mapping"]
+
+
+def read_mapping(path: str | Path) -> Any:
+    """The YAML or JSON document in ``path``; syntax errors name the file and line."""
+    p = Path(path)
+    source = str(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError("no such file", source=source) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read: {exc}", source=source) from None
+    if p.suffix.lower() == ".json":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"malformed JSON: {exc.msg}", source=source, line=exc.lineno) from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else None
+        raise InputError(f"malformed YAML: {exc.problem}", source=source, line=line) from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"malformed YAML: {exc}", source=source) from None
+
+
+def load_case(path: str | Path) -> Case:
+    """Read and validate a case file; an error in a YAML file also names the line of the field."""
+    data = read_mapping(path)
+    try:
+        return parse_case(data, source=str(path))
+    except InputError as exc:
+        if exc.line is None and exc.field and Path(path).suffix.lower() != ".json":
+            line = line_of(Path(path).read_text(encoding="utf-8"), exc.field)
+            if line is not None:
+                raise exc.located(line=line) from None
+        raise
+
+
+_STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def line_of(text: str, field: str) -> int | None:
+    """The 1-based line of ``field`` (``materials[2].value``) in a YAML document, or None."""
+    try:
+        node: Any = yaml.compose(text)
+    except yaml.YAMLError:
+        return None
+    line = None
+    for key, index in _STEP.findall(field):
+        if node is None:
+            break
+        if index and isinstance(node, yaml.SequenceNode):
+            i = int(index)
+            node = node.value[i] if i < len(node.value) else None
+        elif key and isinstance(node, yaml.MappingNode):
+            found = [(k, v) for k, v in node.value if k.value == key]
+            if not found:
+                break  # a missing field: the line of the mapping that lacks it
+            node = found[0][1]
+        else:
+            break
+        if node is not None:
+            line = node.start_mark.line + 1
+    return line

@@ -10,10 +10,14 @@ from tmec.law import load_parameters
 from tmec.origin import Case, Determination, load_case, parse_case, qualify
 from tmec.origin.automotive import VehicleAssessor, assess_vehicle, average, parse_automotive
 from tmec.origin.psr import correlate, find_rule
+from tmec.tariffs import Duty, Entry, price_entry
+from tmec.tariffs.impact import ces, smart
 
 __all__ = [
     "Case",
     "Determination",
+    "Duty",
+    "Entry",
     "InputError",
     "InvalidHSCode",
     "NoRuleError",
@@ -22,11 +26,14 @@ __all__ = [
     "__version__",
     "assess_vehicle",
     "average",
+    "ces",
     "correlate",
     "find_rule",
     "load_case",
     "load_parameters",
     "parse_automotive",
     "parse_case",
+    "price_entry",
     "qualify",
+    "smart",
 ]

@@ -29,13 +29,8 @@ from typing import Any
 
 from tmec.law import load_parameters
 from tmec.origin import load_case, qualify
-from tmec.origin.automotive import (
-    VehicleAssessor,
-    assess_vehicle,
-    average,
-    parse_automotive,
-    vehicle_record,
-)
+from tmec.origin.automotive import VehicleAssessor, assess_vehicle, average
+from tmec.origin.automotive.fleet import Configuration, Vehicle, assess_fleet, configuration
 
 ROOT = Path(__file__).resolve().parent.parent
 VEHICLES = int(os.environ.get("TMEC_BENCH_VEHICLES", "300000"))
@@ -84,8 +79,8 @@ PRODUCER: dict[str, Any] = {
 }
 
 
-def _configurations() -> list[tuple[str, Any]]:
-    out = []
+def _configurations() -> dict[str, Configuration]:
+    out = {}
     for i in range(CONFIGS):
         block = {
             "vehicle": {
@@ -99,24 +94,19 @@ def _configurations() -> list[tuple[str, Any]]:
             **PRODUCER,
         }
         hs = "8704.31" if i % 2 == 0 else "8703.23"
-        out.append((hs, parse_automotive(block, source=f"config-{i}")))
+        out[f"C{i}"] = configuration(f"C{i}", hs, None, block, source=f"config-{i}")
     return out
 
 
-def _vehicles(n: int) -> list[tuple[int, dt.date, Decimal, Decimal]]:
+def _vehicles(n: int) -> list[Vehicle]:
     rng = random.Random(20261126)
     out = []
-    for _ in range(n):
+    for i in range(n):
         nc = Decimal(rng.randrange(2_400_000, 3_200_000)) / 100
         share = Decimal(rng.randrange(1500, 2800)) / 10000  # 15-28 % non-originating
-        out.append(
-            (
-                rng.randrange(CONFIGS),
-                FY_START + dt.timedelta(days=rng.randrange(365)),
-                nc,
-                (nc * share).quantize(Decimal("0.01")),
-            )
-        )
+        day = FY_START + dt.timedelta(days=rng.randrange(365))
+        vnm = (nc * share).quantize(Decimal("0.01"))
+        out.append(Vehicle(f"V{i}", day, f"C{rng.randrange(CONFIGS)}", nc, vnm, None, i + 2))
     return out
 
 
@@ -126,14 +116,10 @@ def run() -> None:
     params_at = load_parameters().at
 
     t0 = time.perf_counter()
-    assessor = VehicleAssessor(params_at)
-    records = []
-    passed = 0
-    for i, (c, day, nc, vnm) in enumerate(vehicles):
-        hs, block = configs[c]
-        result = assessor.assess(block, hs=hs, day=day, net_cost=nc, vnm=vnm)
-        passed += result.passed
-        records.append(vehicle_record(result, block, id=f"V{i}", day=day))
+    # The same path as `tmec average CONFIG... --vehicles LIST.csv` (tmec.origin.automotive.fleet).
+    fleet = assess_fleet(configs, vehicles, assessor=VehicleAssessor(params_at))
+    records = list(fleet.records)
+    passed = fleet.passed
     t_assess = time.perf_counter() - t0
 
     t1 = time.perf_counter()
@@ -146,9 +132,9 @@ def run() -> None:
     # Baseline 1: no shared cache, on a sample.
     sample = vehicles[:SAMPLE]
     t2 = time.perf_counter()
-    for c, day, nc, vnm in sample:
-        hs, block = configs[c]
-        assess_vehicle(block, hs=hs, day=day, net_cost=nc, vnm=vnm)
+    for v in sample:
+        c = configs[v.config]
+        assess_vehicle(c.block, hs=c.hs, day=v.day, net_cost=v.net_cost, vnm=v.vnm)
     per_uncached = (time.perf_counter() - t2) / len(sample)
 
     # Baseline 2: the full qualify of a vehicle case file (rule, BOM roll-up, automotive), on a sample.
@@ -161,14 +147,16 @@ def run() -> None:
 
     group_pass = sum(g.passed for g in groups)
     print(
-        f"vehicles: {len(vehicles):,} in {CONFIGS} configurations; {passed:,} pass every requirement individually"
+        f"vehicles: {len(vehicles):,} in {CONFIGS} configurations; "
+        f"{passed:,} pass every requirement individually"
     )
     print(
         f"assess all (shared core parts / purchases / LVC per configuration and day): {t_assess:.2f} s "
         f"({t_assess / len(vehicles) * 1e6:.1f} µs / vehicle)"
     )
     print(
-        f"average by model line, class and plant: {t_avg:.2f} s -> {len(groups)} groups, {group_pass} meet the RVC"
+        f"average by model line, class and plant: {t_avg:.2f} s -> {len(groups)} groups, "
+        f"{group_pass} meet the RVC"
     )
     print(f"total: {total:.2f} s (target < 30 s)")
     print(

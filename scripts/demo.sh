@@ -98,3 +98,7 @@ echo
 echo "== Which automotive table lists a part, and its staged threshold on a date (UR s.14-s.15)"
 "$TMEC" automotive part 8708.40 --end-use light_truck --date 2022-07-01
 "$TMEC" automotive part 8482.10 --end-use heavy_truck --date 2024-07-01
+echo
+echo "== A model year from a vehicle list: two pickup configurations and one CSV line per vehicle built (UR s.16)"
+"$TMEC" average examples/pickup_mx_crew_cab.yaml examples/pickup_mx_regular_cab.yaml \
+  --vehicles examples/pickup_vehicles.csv --category model_line_class_plant

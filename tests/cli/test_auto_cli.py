@@ -182,3 +182,42 @@ def test_a_bus_takes_the_rule_branch_of_its_capacity(tmp_path: Path, persons: in
     # (100 - 30) / 100 = 70 %: meets 62.5 and 60
     assert code == 0 and d["rvc"]["net_cost"]["threshold"] == threshold
     assert d["automotive"]["vehicle_rvc"]["threshold"] == threshold
+
+
+CONFIGS = [str(PICKUP), str(PICKUP_REG)]
+VEHICLES = EXAMPLES / "pickup_vehicles.csv"
+
+
+def test_average_a_model_year_from_a_vehicle_list() -> None:
+    code, d = run(
+        "average", *CONFIGS, "--vehicles", str(VEHICLES), "--category", "model_line_class_plant", "--json"
+    )
+    assert code == 0, d
+    (g,) = d["groups"]
+    lines = VEHICLES.read_text().strip().splitlines()[1:]
+    assert g["vehicles"] == len(lines) and "ids" not in g
+    # the average is Σ(NC - VNM) / Σ NC over the list, computed here from the CSV
+    nc = sum(Decimal(x.split(",")[3]) for x in lines)
+    vnm = sum(Decimal(x.split(",")[4]) for x in lines)
+    assert Decimal(g["value"]) == (nc - vnm) / nc * 100
+    assert d["vehicles_below_rvc_alone"] >= 1  # some vehicles fail alone; the average cures them
+
+
+@pytest.mark.parametrize(
+    ("csv_text", "says"),
+    [
+        ("vehicle,date,config,net_cost\nV1,2026-01-01,MX-PICKUP-CREW-2026,100\n", "missing column"),
+        ("vehicle,date,config,net_cost,vnm\nV1,2026-01-01,NOPE,100,10\n", "unknown configuration"),
+        ("vehicle,date,config,net_cost,vnm\nV1,2026-01-01,MX-PICKUP-CREW-2026,abc,10\n", ":2"),
+        (
+            "vehicle,date,config,net_cost,vnm,exported\nV1,2026-01-01,MX-PICKUP-CREW-2026,100,10,maybe\n",
+            "exported",
+        ),
+    ],
+)
+def test_bad_vehicle_lists_exit_2_naming_the_line(tmp_path: Path, csv_text: str, says: str) -> None:
+    path = tmp_path / "vehicles.csv"
+    path.write_text(csv_text)
+    result = CliRunner().invoke(main, ["average", *CONFIGS, "--vehicles", str(path)])
+    assert result.exit_code == 2, result.output
+    assert says in result.output and "vehicles.csv" in result.output and "Traceback" not in result.output

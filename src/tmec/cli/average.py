@@ -2,8 +2,11 @@
 
 Qualifies every vehicle case (each must be a vehicle class), then averages their
 RVC — and their Table A.2 core parts, per part and as a super-core — by the UR
-s.16(1) category over the averaging period each falls in.  Exit 0 when every
-group meets its threshold, 1 when one does not, 2 for bad input.
+s.16(1) category over the averaging period each falls in.  With ``--vehicles
+LIST.csv`` the CASES are configurations and the list holds one line per vehicle
+built (its configuration, date, net cost and VNM; ``tmec.origin.automotive.fleet``):
+a model year of a plant.  Exit 0 when every group meets its threshold, 1 when one
+does not, 2 for bad input.
 """
 
 from __future__ import annotations
@@ -18,8 +21,9 @@ from tmec.cli._common import EXIT_FAIL, EXIT_OK, console, emit_json, handles_err
 from tmec.core.errors import InputError
 from tmec.law import load_parameters
 from tmec.origin import load_case, qualify
-from tmec.origin.automotive.averaging import CATEGORIES, OPTIONS, average, parse_month_day
-from tmec.origin.automotive.integrate import record_from_result
+from tmec.origin.automotive.averaging import CATEGORIES, OPTIONS, VehicleRecord, average, parse_month_day
+from tmec.origin.automotive.fleet import Configuration, assess_fleet, configuration, read_vehicles
+from tmec.origin.automotive.integrate import is_vehicle, record_from_result
 
 
 def _files(paths: tuple[str, ...]) -> list[Path]:
@@ -60,6 +64,11 @@ def _files(paths: tuple[str, ...]) -> list[Path]:
 @click.option(
     "--exported-only", is_flag=True, help="average only the vehicles exported to another USMCA country"
 )
+@click.option(
+    "--vehicles",
+    type=click.Path(dir_okay=False),
+    help="CSV, a line per vehicle: vehicle,date,config,net_cost,vnm[,exported]; CASES: its configurations",
+)
 @click.option("--json", "as_json", is_flag=True, help="machine-readable output")
 @handles_errors
 def command(
@@ -68,20 +77,32 @@ def command(
     fiscal_year_start: str,
     option: str,
     exported_only: bool,
+    vehicles: str | None,
     as_json: bool,
 ) -> None:
     """Average the RVC and core parts of many vehicle CASES (files or folders) by category and period."""
     start = parse_month_day(fiscal_year_start)
-    records = []
     failing_other: dict[str, list[str]] = {}
-    for path in _files(cases):
-        case = load_case(str(path))
-        det = qualify(case)
-        rec = record_from_result(det, source=str(path))
-        records.append(rec)
-        other = [n for n in (det.automotive or {}).get("failed", []) if n != "vehicle_rvc"]
-        if other:
-            failing_other[rec.id] = other
+    failing_count: dict[str, int] = {}
+    below_alone = 0
+    if vehicles is not None:
+        fleet = assess_fleet(_configurations(cases), read_vehicles(vehicles), source=vehicles)
+        records: list[VehicleRecord] = list(fleet.records)
+        failing_count = {k: v for k, v in fleet.failing.items() if k != "vehicle_rvc"}
+        below_alone = fleet.failing.get("vehicle_rvc", 0)
+    else:
+        records = []
+        for path in _files(cases):
+            case = load_case(str(path))
+            det = qualify(case)
+            rec = record_from_result(det, source=str(path))
+            records.append(rec)
+            other = [n for n in (det.automotive or {}).get("failed", []) if n != "vehicle_rvc"]
+            below_alone += "vehicle_rvc" in (det.automotive or {}).get("failed", [])
+            if other:
+                failing_other[rec.id] = other
+                for n in other:
+                    failing_count[n] = failing_count.get(n, 0) + 1
     groups = average(
         records,
         category=category,
@@ -98,8 +119,10 @@ def command(
                 "fiscal_year_start": fiscal_year_start,
                 "period_option": option,
                 "exported_only": exported_only,
-                "groups": [g.to_dict() | {"ids": g.vehicles} for g in groups],
+                "groups": [g.to_dict() | ({} if vehicles else {"ids": g.vehicles}) for g in groups],
                 "vehicles_failing_other_requirements": failing_other,
+                "failing_other_requirements": failing_count,
+                "vehicles_below_rvc_alone": below_alone,
                 "passed": ok,
             }
         )
@@ -141,4 +164,30 @@ def command(
                 f"  [yellow]{vid}[/] also fails {', '.join(names)} (not cured by averaging the RVC)",
                 highlight=False,
             )
+        console.print(
+            f"  {below_alone} of {len(records)} vehicle(s) are below their RVC threshold on their own",
+            highlight=False,
+        )
+        if vehicles:
+            for name, n in sorted(failing_count.items()):
+                console.print(f"  [yellow]{n}[/] vehicle(s) fail {name} (not cured by averaging the RVC)")
     sys.exit(EXIT_OK if ok else EXIT_FAIL)
+
+
+def _configurations(cases: tuple[str, ...]) -> dict[str, Configuration]:
+    """The configuration cases, by id and by file name."""
+    out: dict[str, Configuration] = {}
+    for path in _files(cases):
+        case = load_case(str(path))
+        if not is_vehicle(case):
+            raise InputError(
+                f"a configuration must be a vehicle case, found good.category {case.good.category!r}",
+                source=str(path),
+                field="good.category",
+            )
+        config = configuration(
+            case.id or path.stem, case.good.hs, case.good.category, case.automotive, source=str(path)
+        )
+        out[config.id] = config
+        out.setdefault(path.stem, config)
+    return out

@@ -289,3 +289,25 @@ def test_lvc_net_cost_defaults_to_each_vehicles_own() -> None:
         assert r.requirements["lvc"].value == expected  # type: ignore[union-attr]
     r = assessor.assess(b, hs="8704.31", day=DAY)  # no net cost at all: both fail with questions
     assert {"vehicle_rvc", "lvc"} <= set(r.failed)
+
+
+def test_fleet_matches_vehicle_by_vehicle_assessment() -> None:
+    from tmec.origin.automotive.fleet import Vehicle, assess_fleet, configuration
+
+    config = configuration(
+        "C1",
+        "8704.31",
+        "light_truck",
+        block(aluminum={"originating_purchases": 63, "total_purchases": 90}),
+        source=None,
+    )
+    vehicles = [
+        Vehicle("V1", D(2023, 6, 30), "C1", Decimal(35000), Decimal(9450), None, 2),  # 73 %: passes 72
+        Vehicle("V2", D(2023, 7, 1), "C1", Decimal(35000), Decimal(9450), False, 3),  # fails 75
+    ]
+    fleet = assess_fleet({"C1": config}, vehicles)
+    assert fleet.passed == 1 and fleet.failing == {"vehicle_rvc": 1}
+    assert [r.exported for r in fleet.records] == [config.block.exported, False]
+    for v, rec in zip(vehicles, fleet.records, strict=True):
+        alone = assess_vehicle(config.block, hs="8704.31", day=v.day, net_cost=v.net_cost, vnm=v.vnm)
+        assert rec.threshold == alone.requirements["vehicle_rvc"].threshold  # type: ignore[union-attr]

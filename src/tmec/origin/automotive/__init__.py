@@ -9,6 +9,7 @@
 * ``lvc`` — labor value content (UR s.18; 29 CFR 810)
 * ``averaging`` — averaging categories and periods (UR s.16)
 * ``assess`` — a vehicle against all of them: ``assess_vehicle``, ``VehicleAssessor``
+* ``fleet`` — a model year: configurations and a vehicle list (``tmec average --vehicles``)
 * ``integrate`` — the seam with ``tmec.origin.qualify`` (vehicle cases, OE parts)
 """
 
@@ -28,6 +29,7 @@ from tmec.origin.automotive.averaging import (
     fiscal_year,
 )
 from tmec.origin.automotive.classes import VEHICLE_CATEGORIES, Classification, VehicleAttributes, classify
+from tmec.origin.automotive.fleet import Configuration, FleetResult, Vehicle, assess_fleet, read_vehicles
 from tmec.origin.automotive.lvc import average_base_wage
 from tmec.origin.automotive.parts import PartThresholds, part_thresholds
 from tmec.origin.automotive.result import REQUIREMENTS, AutomotiveResult, Requirement
@@ -41,11 +43,15 @@ __all__ = [
     "AutomotiveResult",
     "AverageGroup",
     "Classification",
+    "Configuration",
+    "FleetResult",
     "PartThresholds",
     "Requirement",
+    "Vehicle",
     "VehicleAssessor",
     "VehicleAttributes",
     "VehicleRecord",
+    "assess_fleet",
     "assess_vehicle",
     "average",
     "average_base_wage",
@@ -55,5 +61,6 @@ __all__ = [
     "melted_and_poured",
     "parse_automotive",
     "part_thresholds",
+    "read_vehicles",
     "vehicle_record",
 ]

@@ -98,13 +98,17 @@ def part_rule(case: Case, day: dt.date, bundled: Callable[[str, dt.date], Rule])
     good = case.good
     if good.category != "auto_part" or good.end_use not in _OE_USES:
         return case.rule
-    found = part_thresholds(good.hs, end_use=good.end_use, params=load_parameters().at(day), kind=good.kind)
-    if found is None:
-        return case.rule
     try:
+        found = part_thresholds(
+            good.hs, end_use=good.end_use, params=load_parameters().at(day), kind=good.kind
+        )
+        if found is None:
+            return case.rule
         rule = case.rule or bundled(good.hs, day)
     except NoRuleError:
-        return None
+        return None  # the usual lookup reports it, with its question
+    except InputError as exc:
+        raise exc.located(source=case.source) from None
     return staged_part_rule(rule, found, end_use=good.end_use, kind=good.kind)
 
 

@@ -1,0 +1,104 @@
+"""RFC 8785 JSON Canonicalization Scheme (JCS) for the payloads tmec signs.
+
+tmec signs only JSON made of objects, arrays, strings, integers, booleans and
+null: money and ratios travel as decimal *strings*, dates as ISO strings.  For
+that subset JCS reduces to: object members sorted by the UTF-16 code units of
+their names (RFC 8785 §3.2.3), no insignificant whitespace, strings escaped as
+ECMAScript's ``JSON.stringify`` does (§3.2.2.2), and integers in their shortest
+decimal form, which must be exact in an IEEE 754 double (§3.2.2.3).  Floats are
+refused rather than rounded.  The test suite checks this against the reference
+implementation ``rfc8785``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from tmec.core.errors import InputError
+
+__all__ = ["canonical_json", "sha256_hex"]
+
+_MAX_SAFE_INTEGER = 2**53 - 1  # RFC 8785 §3.2.2.3 / ECMAScript Number.MAX_SAFE_INTEGER
+_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _string(s: str) -> str:
+    out = ['"']
+    for ch in s:
+        if ch in _ESCAPES:
+            out.append(_ESCAPES[ch])
+        elif ch < " ":
+            out.append(f"\\u{ord(ch):04x}")
+        elif 0xD800 <= ord(ch) <= 0xDFFF:
+            raise InputError(f"a lone surrogate U+{ord(ch):04X} cannot be encoded in UTF-8")
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
+
+
+def _encode(value: Any, out: list[str], path: str) -> None:
+    if value is None:
+        out.append("null")
+    elif value is True:
+        out.append("true")
+    elif value is False:
+        out.append("false")
+    elif isinstance(value, int):
+        if abs(value) > _MAX_SAFE_INTEGER:
+            raise InputError(
+                f"integer {value} is not exact in JSON (RFC 8785); send it as a string", field=path
+            )
+        out.append(str(value))
+    elif isinstance(value, str):
+        out.append(_string(value))
+    elif isinstance(value, list | tuple):
+        out.append("[")
+        for i, item in enumerate(value):
+            if i:
+                out.append(",")
+            _encode(item, out, f"{path}[{i}]")
+        out.append("]")
+    elif isinstance(value, dict):
+        for key in value:
+            if not isinstance(key, str):
+                raise InputError(f"object keys must be strings, found {key!r}", field=path)
+        out.append("{")
+        for i, key in enumerate(sorted(value, key=lambda k: k.encode("utf-16-be"))):
+            if i:
+                out.append(",")
+            out.append(_string(key))
+            out.append(":")
+            _encode(value[key], out, f"{path}.{key}" if path else key)
+        out.append("}")
+    else:
+        raise InputError(
+            f"cannot sign a {type(value).__name__} in canonical JSON; use a string (decimals, dates)",
+            field=path or None,
+        )
+
+
+def canonical_json(value: Any) -> bytes:
+    """The RFC 8785 canonical UTF-8 bytes of ``value``.
+
+    >>> canonical_json({"b": [1, "é"], "a": None})
+    b'{"a":null,"b":[1,"\\xc3\\xa9"]}'
+    """
+    out: list[str] = []
+    _encode(value, out, "")
+    return "".join(out).encode("utf-8")
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def loads(data: bytes | str) -> Any:
+    """Parse JSON, refusing floats, so that what was signed reads back exactly."""
+
+    def no_float(text: str) -> Any:
+        raise ValueError(f"a JSON number with a fraction or exponent ({text}) is not allowed here")
+
+    return json.loads(data, parse_float=no_float)

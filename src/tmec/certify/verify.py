@@ -1,0 +1,229 @@
+"""Offline verification of a certificate: signature, log inclusion, checkpoint, period, revocation.
+
+Needs only the certificate (JSON, or the PDF that embeds it) and the issuer's
+public key.  Each check is reported, passed or failed, so that a customs
+officer sees what was verified and what was not.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tmec.certify import merkle
+from tmec.certify.canonical import canonical_json, loads
+from tmec.certify.envelope import ENVELOPE_FORMAT, leaf_body
+from tmec.certify.keys import Keyring, PublicKey
+from tmec.certify.note import Checkpoint, NoteError
+from tmec.core.errors import InputError
+
+__all__ = ["Check", "Verification", "read_certificate", "verify_certificate"]
+
+ATTACHMENT = "certificate.json"
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    name: str
+    passed: bool | None  # None: not checked (and why, in detail)
+    detail: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"check": self.name, "passed": self.passed, "detail": self.detail}
+
+
+@dataclass
+class Verification:
+    certificate_id: str | None
+    checks: list[Check] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return all(c.passed is not False for c in self.checks) and any(c.passed for c in self.checks)
+
+    @property
+    def failed(self) -> list[Check]:
+        return [c for c in self.checks if c.passed is False]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "certificate_id": self.certificate_id,
+            "valid": self.valid,
+            "checks": [c.to_dict() for c in self.checks],
+        }
+
+
+def read_certificate(path: Path) -> dict[str, Any]:
+    """Read ``certificate.json``, or the copy attached to a certificate PDF."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", source=str(path)) from None
+    if data.startswith(b"%PDF"):
+        data = _pdf_attachment(data, path)
+    try:
+        env = loads(data)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InputError(f"not a certificate: invalid JSON ({exc})", source=str(path)) from None
+    if not isinstance(env, dict) or env.get("format") != ENVELOPE_FORMAT:
+        raise InputError(f"not a tmec certificate (expected format {ENVELOPE_FORMAT!r})", source=str(path))
+    for key in ("payload", "signature", "log"):
+        if not isinstance(env.get(key), dict):
+            raise InputError(f"the certificate has no {key!r} object", source=str(path), field=key)
+    return env
+
+
+def _pdf_attachment(data: bytes, path: Path) -> bytes:
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        attachments = PdfReader(io.BytesIO(data)).attachments
+    except (PyPdfError, ValueError, KeyError) as exc:
+        raise InputError(f"unreadable PDF: {exc}", source=str(path)) from None
+    found = attachments.get(ATTACHMENT)
+    if not found:
+        raise InputError(f"the PDF has no {ATTACHMENT} attachment", source=str(path))
+    return bytes(found[0])
+
+
+def _b64(value: Any, what: str) -> bytes:
+    if not isinstance(value, str):
+        raise ValueError(f"{what} is not a base64 string")
+    try:
+        return base64.b64decode(value, validate=True)
+    except binascii.Error:
+        raise ValueError(f"{what} is not base64") from None
+
+
+def verify_certificate(
+    env: Mapping[str, Any],
+    keyring: Keyring | None,
+    *,
+    on: dt.date | None = None,
+    status: Mapping[str, Any] | None = None,
+) -> Verification:
+    """Check a certificate envelope.  ``keyring=None`` falls back to the key embedded in it (untrusted)."""
+    payload, sig, log = env["payload"], env["signature"], env["log"]
+    result = Verification(payload.get("certificate_id"))
+    add = result.checks.append
+
+    # -- which key --------------------------------------------------------------------------------
+    key_id, key_name = str(sig.get("key_id", "")), str(sig.get("key_name", ""))
+    if keyring is None:
+        try:
+            embedded = PublicKey.parse(str(env.get("public_key", "")))
+        except InputError as exc:
+            add(Check("key", False, f"no trusted key given and the embedded key is unreadable: {exc}"))
+            return result
+        keyring = Keyring([embedded])
+        add(
+            Check(
+                "key",
+                None,
+                f"no trusted key given: used the key embedded in the file ({embedded.key_id}); "
+                "this proves integrity, not who issued it — pass --key",
+            )
+        )
+    candidates = keyring.candidates(key_id, key_name)
+    if keyring is not None and not candidates:
+        add(Check("key", False, f"signed by key {key_id} ({key_name}), which is not a trusted key"))
+        return result
+    if not any(c.name == "key" for c in result.checks):
+        add(Check("key", True, f"signed by trusted key {key_id} ({key_name})"))
+
+    # -- signature over the canonical payload ------------------------------------------------------
+    try:
+        signature = _b64(sig.get("value"), "the signature")
+        body = canonical_json(payload)
+    except (ValueError, InputError) as exc:
+        add(Check("signature", False, str(exc)))
+        return result
+    if sig.get("alg") == "Ed25519" and any(k.verify(signature, body) for k in candidates):
+        add(Check("signature", True, "Ed25519 signature over the RFC 8785 canonical payload"))
+    else:
+        add(Check("signature", False, "the signature does not match the payload: it was altered or forged"))
+
+    # -- checkpoint --------------------------------------------------------------------------------
+    checkpoint: Checkpoint | None = None
+    try:
+        checkpoint = Checkpoint.open(str(log.get("checkpoint", "")), keyring)
+    except NoteError as exc:
+        add(Check("checkpoint", False, f"the checkpoint does not verify: {exc}"))
+    else:
+        if checkpoint.origin != log.get("origin"):
+            add(
+                Check(
+                    "checkpoint",
+                    False,
+                    f"the checkpoint is for log {checkpoint.origin!r}, not {log.get('origin')!r}",
+                )
+            )
+            checkpoint = None
+        else:
+            add(
+                Check("checkpoint", True, f"signed checkpoint of {checkpoint.origin}, size {checkpoint.size}")
+            )
+
+    # -- inclusion in the log ----------------------------------------------------------------------
+    try:
+        index, size = log.get("index"), log.get("tree_size")
+        if not isinstance(index, int) or not isinstance(size, int):
+            raise ValueError("the log index and tree size must be integers")
+        proof = [_b64(p, "an inclusion proof hash") for p in log.get("inclusion_proof") or []]
+        leaf = merkle.leaf_hash(leaf_body(payload, signature, key_id))
+    except (ValueError, KeyError, InputError) as exc:
+        add(Check("inclusion", False, f"malformed log data: {exc}"))
+    else:
+        if checkpoint is None:
+            add(Check("inclusion", False, "no verified checkpoint to check inclusion against"))
+        elif checkpoint.size != size:
+            add(
+                Check(
+                    "inclusion",
+                    False,
+                    f"the proof is for a tree of {size}, the checkpoint has {checkpoint.size}",
+                )
+            )
+        elif merkle.verify_inclusion(index, size, leaf, proof, checkpoint.root):
+            add(Check("inclusion", True, f"entry {index} of the log of {size} (RFC 9162 inclusion proof)"))
+        else:
+            add(Check("inclusion", False, "the inclusion proof does not lead to the checkpoint's root"))
+
+    # -- what the certificate says ----------------------------------------------------------------
+    kind = payload.get("kind")
+    if kind == "revocation":
+        add(Check("kind", False, f"this record revokes {payload.get('revokes')}; it is not a certification"))
+    if on is not None and kind != "revocation":
+        add(_period_check(payload, on))
+    if status is None:
+        add(Check("revocation", None, "no log at hand: revocation status not checked"))
+    elif status.get("state") == "valid":
+        add(Check("revocation", True, "neither revoked nor amended in the issuer's log"))
+    else:
+        add(
+            Check("revocation", False, f"{status.get('state')} by {status.get('by')}: {status.get('reason')}")
+        )
+    return result
+
+
+def _period_check(payload: Mapping[str, Any], on: dt.date) -> Check:
+    try:
+        signed = dt.date.fromisoformat(payload["certification"]["date"])
+        period = payload.get("blanket_period")
+        if period:
+            start, end = dt.date.fromisoformat(period["from"]), dt.date.fromisoformat(period["to"])
+            if start <= on <= end:
+                return Check("period", True, f"{on} is within the blanket period {start} to {end}")
+            return Check("period", False, f"{on} is outside the blanket period {start} to {end}")
+    except (KeyError, TypeError, ValueError) as exc:
+        return Check("period", False, f"malformed dates in the certificate: {exc}")
+    if on < signed:
+        return Check("period", False, f"{on} is before the certification date {signed}")
+    return Check("period", True, f"single shipment certified on {signed}")

@@ -12,13 +12,15 @@ implementation ``rfc8785``.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import json
 from typing import Any
 
 from tmec.core.errors import InputError
 
-__all__ = ["canonical_json", "sha256_hex"]
+__all__ = ["b64decode_strict", "canonical_json", "loads", "sha256_hex"]
 
 _MAX_SAFE_INTEGER = 2**53 - 1  # RFC 8785 §3.2.2.3 / ECMAScript Number.MAX_SAFE_INTEGER
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
@@ -96,9 +98,27 @@ def sha256_hex(data: bytes) -> str:
 
 
 def loads(data: bytes | str) -> Any:
-    """Parse JSON, refusing floats, so that what was signed reads back exactly."""
+    """Parse JSON, refusing floats and duplicate names, so that what was signed reads back exactly."""
 
     def no_float(text: str) -> Any:
         raise ValueError(f"a JSON number with a fraction or exponent ({text}) is not allowed here")
 
-    return json.loads(data, parse_float=no_float)
+    def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        out = dict(pairs)
+        if len(out) != len(pairs):
+            raise ValueError("a JSON object repeats a name")
+        return out
+
+    return json.loads(data, parse_float=no_float, object_pairs_hook=no_duplicates)
+
+
+def b64decode_strict(text: str) -> bytes:
+    """Standard base64 with padding, in its one canonical spelling (unused bits zero).
+
+    Lenient decoders map several spellings to the same bytes; accepting only the
+    canonical one means any change to the text is a change to the data.
+    """
+    raw = base64.b64decode(text, validate=True)
+    if base64.b64encode(raw).decode("ascii") != text:
+        raise binascii.Error("not canonical base64")
+    return raw

@@ -359,6 +359,12 @@ class Issuer:
         with self.store.session() as s:
             return self._envelope(s, row, keys[row.key_id])
 
+    def history(self, certificate_id: str) -> list[CertificateRow]:
+        """The records that amend or revoke ``certificate_id``."""
+        with self.store.session() as s:
+            stmt = select(CertificateRow).where(CertificateRow.refers_to == certificate_id)
+            return list(s.scalars(stmt.order_by(CertificateRow.log_index)))
+
     def status(self, certificate_id: str) -> dict[str, Any]:
         """``{"state": "valid" | "revoked" | "amended", "by": id, "reason": ...}`` from the store."""
         with self.store.session() as s:

@@ -21,6 +21,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from tmec.certify.canonical import b64decode_strict
 from tmec.core.errors import InputError
 
 __all__ = [
@@ -94,18 +95,18 @@ class PublicKey:
             if name is None:
                 raise InputError("a PEM key needs the key name (use the verifier key string)", source=source)
             return cls(name, key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw))
-        parts = text.split("+")
+        parts = text.split("+", 2)  # the base64 key may itself contain "+"
         if len(parts) != 3:
             raise InputError("expected a verifier key 'name+hexid+base64key' or a PEM key", source=source)
         key_name, hexid, b64 = parts
         try:
-            blob = base64.b64decode(b64, validate=True)
+            blob = b64decode_strict(b64)
         except ValueError:
             raise InputError("the verifier key's key is not base64", source=source) from None
         if len(blob) != 33 or blob[0] != ALG_ED25519:
             raise InputError("the verifier key is not an Ed25519 key", source=source)
         pub = cls(_check_name(key_name), blob[1:])
-        if pub.key_id != hexid.lower():
+        if pub.key_id != hexid:  # exact: 8 lower-case hex digits, one spelling per key
             raise InputError(
                 f"the verifier key's id {hexid} does not match its key ({pub.key_id})", source=source
             )

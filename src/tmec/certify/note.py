@@ -15,6 +15,7 @@ import base64
 import binascii
 from dataclasses import dataclass
 
+from tmec.certify.canonical import b64decode_strict
 from tmec.certify.keys import Keyring, Signer
 
 __all__ = ["Checkpoint", "NoteError", "open_note", "sign_note"]
@@ -52,8 +53,8 @@ def open_note(note: str, keyring: Keyring) -> tuple[str, list[str]]:
             raise NoteError(f"malformed signature line {line!r}")
         _, name, b64 = parts
         try:
-            blob = base64.b64decode(b64, validate=True)
-        except binascii.Error:
+            blob = b64decode_strict(b64)
+        except (binascii.Error, ValueError):
             raise NoteError("a signature is not base64") from None
         if len(blob) < 5:
             raise NoteError("a signature is too short")
@@ -91,8 +92,8 @@ class Checkpoint:
         if not size.isdigit() or (size != "0" and size.startswith("0")):
             raise NoteError(f"a checkpoint's size must be a decimal number, found {size!r}")
         try:
-            raw = base64.b64decode(root, validate=True)
-        except binascii.Error:
+            raw = b64decode_strict(root)
+        except (binascii.Error, ValueError):
             raise NoteError("a checkpoint's root hash is not base64") from None
         if len(raw) != 32:
             raise NoteError("a checkpoint's root hash has 32 bytes")

@@ -7,7 +7,6 @@ officer sees what was verified and what was not.
 
 from __future__ import annotations
 
-import base64
 import binascii
 import datetime as dt
 import io
@@ -17,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from tmec.certify import merkle
-from tmec.certify.canonical import canonical_json, loads
+from tmec.certify.canonical import b64decode_strict, canonical_json, loads
 from tmec.certify.envelope import ENVELOPE_FORMAT, leaf_body
 from tmec.certify.keys import Keyring, PublicKey
 from tmec.certify.note import Checkpoint, NoteError
@@ -97,8 +96,8 @@ def _b64(value: Any, what: str) -> bytes:
     if not isinstance(value, str):
         raise ValueError(f"{what} is not a base64 string")
     try:
-        return base64.b64decode(value, validate=True)
-    except binascii.Error:
+        return b64decode_strict(value)
+    except (binascii.Error, ValueError):
         raise ValueError(f"{what} is not base64") from None
 
 
@@ -110,9 +109,14 @@ def verify_certificate(
     status: Mapping[str, Any] | None = None,
 ) -> Verification:
     """Check a certificate envelope.  ``keyring=None`` falls back to the key embedded in it (untrusted)."""
-    payload, sig, log = env["payload"], env["signature"], env["log"]
-    result = Verification(payload.get("certificate_id"))
+    payload, sig, log = env.get("payload"), env.get("signature"), env.get("log")
+    result = Verification(payload.get("certificate_id") if isinstance(payload, dict) else None)
     add = result.checks.append
+    problem = _structure_problem(env)
+    if problem:
+        add(Check("format", False, problem))
+        return result
+    assert isinstance(payload, dict) and isinstance(sig, dict) and isinstance(log, dict)
 
     # -- which key --------------------------------------------------------------------------------
     key_id, key_name = str(sig.get("key_id", "")), str(sig.get("key_name", ""))
@@ -131,8 +135,20 @@ def verify_certificate(
                 "this proves integrity, not who issued it — pass --key",
             )
         )
+    else:
+        embedded_text = env.get("public_key")
+        written: PublicKey | None = None
+        try:
+            written = PublicKey.parse(str(embedded_text)) if embedded_text is not None else None
+        except InputError:
+            written = None
+        if embedded_text is not None and (
+            written is None or written not in keyring.candidates(written.key_id, written.name)
+        ):
+            add(Check("key", False, "the public key written in the file is not a trusted key"))
+            return result
     candidates = keyring.candidates(key_id, key_name)
-    if keyring is not None and not candidates:
+    if not candidates:
         add(Check("key", False, f"signed by key {key_id} ({key_name}), which is not a trusted key"))
         return result
     if not any(c.name == "key" for c in result.checks):
@@ -211,6 +227,30 @@ def verify_certificate(
             Check("revocation", False, f"{status.get('state')} by {status.get('by')}: {status.get('reason')}")
         )
     return result
+
+
+_SHAPE = {
+    "": {"format", "payload", "signature", "public_key", "log"},
+    "signature": {"alg", "key_id", "key_name", "value"},
+    "log": {"origin", "index", "tree_size", "inclusion_proof", "checkpoint"},
+}
+
+
+def _structure_problem(env: Mapping[str, Any]) -> str | None:
+    """Every name outside the signed payload is known: an unexpected one means the file was altered."""
+    if env.get("format") != ENVELOPE_FORMAT:
+        return f"not a {ENVELOPE_FORMAT} certificate"
+    for where, names in _SHAPE.items():
+        obj = env.get(where) if where else env
+        if not isinstance(obj, Mapping):
+            return f"{where} is not an object"
+        if set(obj) != names:
+            return (
+                f"{where or 'the certificate'} has unexpected or missing fields: {sorted(set(obj) ^ names)}"
+            )
+    if not isinstance(env.get("payload"), Mapping):
+        return "the payload is not an object"
+    return None
 
 
 def _period_check(payload: Mapping[str, Any], on: dt.date) -> Check:

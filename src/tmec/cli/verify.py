@@ -1,0 +1,81 @@
+"""``tmec verify FILE [--key PUBKEY]``: check a certificate offline (JSON or PDF)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.table import Table
+
+from tmec.certify.issuer import Issuer
+from tmec.certify.keys import Keyring, PublicKey
+from tmec.certify.verify import read_certificate, verify_certificate
+from tmec.cli._common import EXIT_FAIL, console, emit_json, handles_errors
+from tmec.core.dates import parse_date
+from tmec.core.errors import InputError
+from tmec.store.db import open_store
+from tmec.store.paths import tmec_home
+
+
+def read_key(value: str) -> PublicKey:
+    """``--key``: a file holding a verifier key string (or PEM), or the verifier key string itself."""
+    path = Path(value)
+    if path.is_file():
+        return PublicKey.parse(path.read_text(encoding="utf-8"), source=str(path))
+    if "+" in value:
+        return PublicKey.parse(value, source="--key")
+    raise InputError(f"no such key file, and not a verifier key string: {value!r}", field="--key")
+
+
+def _local_issuer(origin: Any) -> Issuer | None:
+    """The store at hand, when it holds this certificate's log."""
+    if not os.environ.get("TMEC_DATABASE_URL") and not (tmec_home() / "tmec.db").is_file():
+        return None
+    iss = Issuer(open_store(create=False))
+    keys = iss.keys()
+    return iss if keys and keys[-1].name == origin else None
+
+
+@click.command("verify")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--key", "key", help="the issuer's public key: a file from `tmec keys export`, or the string")
+@click.option("--date", "day", help="check the certificate covers this date (blanket period)")
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+@handles_errors
+def command(file: Path, key: str | None, day: str | None, as_json: bool) -> None:
+    """Verify FILE: signature, log inclusion, checkpoint signature, period on --date, revocation.
+
+    Works offline with the issuer's public key (--key).  When the issuer's log is
+    at hand ($TMEC_HOME or $TMEC_DATABASE_URL), also checks revocation.  Exit 0
+    valid, 1 invalid (the failed check is named), 2 unreadable input.
+    """
+    env = read_certificate(file)
+    on = parse_date(day, field="--date") if day else None
+    local = _local_issuer(env["log"].get("origin"))
+    keyring: Keyring | None = None
+    if key:
+        keyring = Keyring([read_key(key)])
+    elif local is not None:
+        keyring = local.keyring()
+    status = local.status(str(env["payload"].get("certificate_id"))) if local is not None else None
+    result = verify_certificate(env, keyring, on=on or dt.date.today(), status=status)
+    if as_json:
+        emit_json(result.to_dict())
+    else:
+        table = Table("check", "", "detail", title=f"certificate {result.certificate_id}")
+        for c in result.checks:
+            mark = {True: "[green]ok[/green]", False: "[red]FAILED[/red]", None: "[yellow]-[/yellow]"}[
+                c.passed
+            ]
+            table.add_row(c.name, mark, c.detail)
+        console.print(table)
+        if result.valid:
+            console.print("[green bold]VALID[/green bold]")
+        else:
+            console.print(f"[red bold]INVALID[/red bold]: {', '.join(c.name for c in result.failed)} failed")
+    if not result.valid:
+        sys.exit(EXIT_FAIL)

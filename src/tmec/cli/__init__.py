@@ -16,6 +16,8 @@ from tmec._version import __version__
 # module name under tmec.cli -> its click command (or group) is `command`
 COMMANDS: tuple[str, ...] = (
     "law",
+    "qualify",
+    "rules",
     "init",
     "keys",
     "certify",

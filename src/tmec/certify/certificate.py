@@ -44,8 +44,10 @@ class NotOriginating(TmecError):
 
 
 class GoodLike(Protocol):
-    description: str
-    hs: str
+    @property
+    def description(self) -> str | None: ...
+    @property
+    def hs(self) -> str: ...
 
 
 class CaseLike(Protocol):

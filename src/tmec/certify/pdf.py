@@ -145,6 +145,7 @@ def render_pdf(envelope: dict[str, Any]) -> bytes:
             f"Signed Ed25519 key {envelope['signature']['key_id']}. Verify offline: tmec verify <this file> "
             f"--key <issuer key>. QR: {qr_text(payload)}"
         ),
+        align="L",
         new_x="LMARGIN",
         new_y="NEXT",
     )

@@ -218,6 +218,8 @@ def verify_certificate(
         add(Check("kind", False, f"this record revokes {payload.get('revokes')}; it is not a certification"))
     if on is not None and kind != "revocation":
         add(_period_check(payload, on))
+    elif kind != "revocation":
+        add(Check("period", None, "no --date given: coverage of a shipment date not checked"))
     if status is None:
         add(Check("revocation", None, "no log at hand: revocation status not checked"))
     elif status.get("state") == "valid":

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import sys
 from pathlib import Path
 from typing import Any
@@ -17,12 +16,7 @@ from tmec.cli._issuer import issuer, passphrase, passphrase_option
 from tmec.core.dates import parse_date
 from tmec.core.errors import InputError
 from tmec.law import load_yaml
-
-
-def _origin_engine() -> tuple[Any, Any]:
-    """``tmec.origin.load_case`` and ``qualify`` (the origin engine's public functions)."""
-    origin = importlib.import_module("tmec.origin")
-    return origin.load_case, origin.qualify
+from tmec.origin import load_case, qualify
 
 
 def certify_options(func: Any) -> Any:
@@ -82,7 +76,6 @@ def run_certify(
     amends: str | None = None,
     reason: str | None = None,
 ) -> None:
-    load_case, qualify = _origin_engine()
     if not certifier_file.is_file():
         raise InputError("no such file", source=str(certifier_file))
     parties = parse_parties(load_yaml(certifier_file), source=str(certifier_file))
@@ -125,6 +118,11 @@ def run_certify(
             )
         else:
             err_console.print(f"[red]refused:[/red] {exc}", highlight=False)
+            for step in determination.to_dict().get("explanation", []):
+                if step.get("passed") is False:
+                    err_console.print(
+                        f"  {step['step']}: {step['result']} ({step['reference']})", highlight=False
+                    )
         sys.exit(EXIT_FAIL)
     target = out_dir or Path("certificates") / issued.certificate_id
     files = write_certificate_files(target, issued.envelope, issued.worksheet, signer)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import sys
 from pathlib import Path
@@ -62,7 +61,7 @@ def command(file: Path, key: str | None, day: str | None, as_json: bool) -> None
     elif local is not None:
         keyring = local.keyring()
     status = local.status(str(env["payload"].get("certificate_id"))) if local is not None else None
-    result = verify_certificate(env, keyring, on=on or dt.date.today(), status=status)
+    result = verify_certificate(env, keyring, on=on, status=status)
     if as_json:
         emit_json(result.to_dict())
     else:

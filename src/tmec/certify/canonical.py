@@ -23,22 +23,13 @@ from tmec.core.errors import InputError
 __all__ = ["b64decode_strict", "canonical_json", "loads", "sha256_hex"]
 
 _MAX_SAFE_INTEGER = 2**53 - 1  # RFC 8785 §3.2.2.3 / ECMAScript Number.MAX_SAFE_INTEGER
-_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 def _string(s: str) -> str:
-    out = ['"']
-    for ch in s:
-        if ch in _ESCAPES:
-            out.append(_ESCAPES[ch])
-        elif ch < " ":
-            out.append(f"\\u{ord(ch):04x}")
-        elif 0xD800 <= ord(ch) <= 0xDFFF:
-            raise InputError(f"a lone surrogate U+{ord(ch):04X} cannot be encoded in UTF-8")
-        else:
-            out.append(ch)
-    out.append('"')
-    return "".join(out)
+    # The standard library's encoder (ensure_ascii=False) escapes exactly what RFC 8785 §3.2.2.2
+    # does: the two-character escapes for \b \t \n \f \r " \\, \u00xx (lower case) for the other
+    # controls, nothing else.  Lone surrogates survive it and are refused when encoding to UTF-8.
+    return json.dumps(s, ensure_ascii=False)
 
 
 def _encode(value: Any, out: list[str], path: str) -> None:
@@ -90,7 +81,12 @@ def canonical_json(value: Any) -> bytes:
     """
     out: list[str] = []
     _encode(value, out, "")
-    return "".join(out).encode("utf-8")
+    try:
+        return "".join(out).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InputError(
+            f"a lone surrogate cannot be encoded in UTF-8 (RFC 8785 §3.2.2.2): {exc.reason}"
+        ) from None
 
 
 def sha256_hex(data: bytes) -> str:

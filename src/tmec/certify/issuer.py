@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from tmec.certify import certificate as cert
@@ -37,7 +37,7 @@ from tmec.core.errors import InputError, TmecError
 from tmec.law import load_parameters
 from tmec.store import ledger
 from tmec.store.db import Store
-from tmec.store.models import CertificateRow, IssuerKeyRow
+from tmec.store.models import CertificateRow, IssuerKeyRow, table
 
 __all__ = [
     "MIN_RETENTION_YEARS",
@@ -177,7 +177,7 @@ class Issuer:
                 previous.sign(new.public.verifier_key().encode())
             ).decode()
         with self.store.session() as s:
-            index, root = ledger.append(s, "key.add", canonical_json(event))
+            index, root, _ = ledger.append(s, "key.add", canonical_json(event))
             s.add(
                 IssuerKeyRow(
                     key_id=new.public.key_id,
@@ -193,7 +193,7 @@ class Issuer:
                 assert old_row is not None
                 old_row.retired_at = event["at"]
                 retire = {"event": "key.retire", "key_id": previous.public.key_id, "at": event["at"]}
-                index, root = ledger.append(s, "key.retire", canonical_json(retire))
+                index, root, _ = ledger.append(s, "key.retire", canonical_json(retire))
             ledger.store_checkpoint(s, index + 1, Checkpoint(origin, index + 1, root).sign(new))
         return new.public
 
@@ -243,10 +243,10 @@ class Issuer:
         with self.store.session() as s:
             if amends:
                 self._require_live(s, amends)
-            row = self._record(
+            row, known = self._record(
                 s, signer, payload, day, jurisdiction, retain_until, sheet_bytes, refers_to=amends
             )
-            env = self._envelope(s, row, signer.public)
+            env = self._envelope(s, row, signer.public, known)
         return Issued(cert_id, row.log_index, env, sheet)
 
     def revoke(
@@ -262,7 +262,7 @@ class Issuer:
         )
         with self.store.session() as s:
             original = self._require_live(s, certificate_id)
-            row = self._record(
+            row, known = self._record(
                 s,
                 signer,
                 payload,
@@ -272,7 +272,7 @@ class Issuer:
                 None,
                 refers_to=certificate_id,
             )
-            env = self._envelope(s, row, signer.public)
+            env = self._envelope(s, row, signer.public, known)
         return Issued(payload["certificate_id"], row.log_index, env, None)
 
     def _require_live(self, s: Session, certificate_id: str) -> CertificateRow:
@@ -295,36 +295,41 @@ class Issuer:
         retain_until: dt.date,
         sheet: bytes | None,
         refers_to: str | None,
-    ) -> CertificateRow:
+    ) -> tuple[CertificateRow, tuple[str, list[bytes]]]:
         body = canonical_json(payload)
         signature = signer.sign(body)
         leaf = leaf_body(payload, signature, signer.public.key_id)
-        index, root = ledger.append(s, f"certificate.{payload['kind']}", leaf)
-        ledger.store_checkpoint(s, index + 1, Checkpoint(signer.public.name, index + 1, root).sign(signer))
-        row = CertificateRow(
-            id=payload["certificate_id"],
-            kind=payload["kind"],
-            refers_to=refers_to,
-            log_index=index,
-            payload=body,
-            signature=signature,
-            key_id=signer.public.key_id,
-            certification_date=day,
-            jurisdiction=jurisdiction,
-            retain_until=retain_until,
-            worksheet=sheet,
-            created_at=ledger.now(),
-        )
-        s.add(row)
-        s.flush()
-        return row
+        index, root, proof = ledger.append(s, f"certificate.{payload['kind']}", leaf)
+        note = Checkpoint(signer.public.name, index + 1, root).sign(signer)
+        ledger.store_checkpoint(s, index + 1, note)
+        values: dict[str, Any] = {
+            "id": payload["certificate_id"],
+            "kind": payload["kind"],
+            "refers_to": refers_to,
+            "log_index": index,
+            "payload": body,
+            "signature": signature,
+            "key_id": signer.public.key_id,
+            "certification_date": day,
+            "jurisdiction": jurisdiction,
+            "retain_until": retain_until,
+            "worksheet": sheet,
+            "created_at": ledger.now(),
+        }
+        s.execute(insert(table(CertificateRow)), [values])
+        return CertificateRow(**values), (note, proof)
 
-    def _envelope(self, s: Session, row: CertificateRow, key: PublicKey) -> dict[str, Any]:
+    def _envelope(
+        self, s: Session, row: CertificateRow, key: PublicKey, known: tuple[str, list[bytes]] | None = None
+    ) -> dict[str, Any]:
+        """certificate.json for ``row``, proven in the tree just after its entry (``known``: note, proof)."""
         size = row.log_index + 1
-        cp = ledger.checkpoint_at(s, size)
-        if cp is None:
-            raise TmecError(f"the log has no checkpoint of size {size}")
-        proof = ledger.inclusion_proof(s, row.log_index, size)
+        if known is None:
+            cp = ledger.checkpoint_at(s, size)
+            if cp is None:
+                raise TmecError(f"the log has no checkpoint of size {size}")
+            known = (cp.note, ledger.inclusion_proof(s, row.log_index, size))
+        note, proof = known
         return {
             "format": ENVELOPE_FORMAT,
             "payload": loads(bytes(row.payload)),
@@ -340,7 +345,7 @@ class Issuer:
                 "index": row.log_index,
                 "tree_size": size,
                 "inclusion_proof": [base64.b64encode(p).decode() for p in proof],
-                "checkpoint": cp.note,
+                "checkpoint": note,
             },
         }
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from tmec.certify import merkle
-from tmec.store.models import CheckpointRow, LogEntry, LogNode
+from tmec.store.models import CheckpointRow, LogEntry, LogNode, table
 
 __all__ = [
     "LogCorrupted",
@@ -60,9 +60,16 @@ def _compact_range(size: int) -> list[tuple[int, int]]:
 def _fetch(s: Session, keys: set[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
     if not keys:
         return {}
-    rows = s.execute(
-        select(LogNode.level, LogNode.idx, LogNode.hash).where(tuple_(LogNode.level, LogNode.idx).in_(keys))
-    )
+    # One (level = ? AND idx = ?) term per key, as plain SQL: both engines answer it from the primary
+    # key (SQLite uses no index for a row-value IN), and building SQLAlchemy expressions per proof
+    # would cost more than the query.
+    params: dict[str, int] = {}
+    terms = []
+    for n, (level, idx) in enumerate(sorted(keys)):
+        terms.append(f"(level = :l{n} AND idx = :i{n})")
+        params[f"l{n}"], params[f"i{n}"] = level, idx
+    sql = text(f"SELECT level, idx, hash FROM log_node WHERE {' OR '.join(terms)}")
+    rows: list[Any] = list(s.execute(sql, params))
     found = {(int(lv), int(i)): bytes(h) for lv, i, h in rows}
     if len(found) != len(keys):
         raise LogCorrupted(f"the log is missing {len(keys) - len(found)} subtree hashes")
@@ -82,27 +89,35 @@ def _with_nodes(s: Session, compute: Callable[[merkle.PerfectHash], T]) -> T:
     return compute(lambda level, idx: found[(level, idx)])
 
 
-def append(s: Session, kind: str, body: bytes) -> tuple[int, bytes]:
-    """Append one entry; return its index and the new root.  The caller's transaction holds the lock."""
+def append(s: Session, kind: str, body: bytes) -> tuple[int, bytes, list[bytes]]:
+    """Append one entry; return its index, the new root and the entry's inclusion proof in the new tree.
+
+    The caller's transaction holds the write lock.  The proof of the last leaf is the old tree's
+    compact range read right to left (RFC 9162 always splits off the largest power of two on the
+    left), so it costs no extra read.
+    """
     index = log_size(s)
     compact = _compact_range(index)
     hashes = _fetch(s, set(compact))
     leaf = merkle.leaf_hash(body)
-    s.add(LogEntry(idx=index, kind=kind, body=body, leaf_hash=leaf, created_at=now()))
-    nodes = [LogNode(level=0, idx=index, hash=leaf)]
+    s.execute(
+        insert(table(LogEntry)),
+        [{"idx": index, "kind": kind, "body": body, "leaf_hash": leaf, "created_at": now()}],
+    )
+    nodes = [{"level": 0, "idx": index, "hash": leaf}]
     level, idx, h = 0, index, leaf
     right_edge = [hashes[k] for k in compact]
+    proof = right_edge[::-1]
     while idx & 1:  # a left sibling exists: they complete a perfect subtree
         h = merkle.node_hash(right_edge.pop(), h)
         level, idx = level + 1, idx >> 1
-        nodes.append(LogNode(level=level, idx=idx, hash=h))
-    s.add_all(nodes)
-    s.flush()  # rows that point at this entry (keys, certificates) are inserted after it
+        nodes.append({"level": level, "idx": idx, "hash": h})
+    s.execute(insert(table(LogNode)), nodes)
     right_edge.append(h)
     new_root = right_edge[-1]
     for left in reversed(right_edge[:-1]):
         new_root = merkle.node_hash(left, new_root)
-    return index, new_root
+    return index, new_root, proof
 
 
 def root(s: Session, size: int) -> bytes:
@@ -118,7 +133,7 @@ def consistency_proof(s: Session, m: int, size: int) -> list[bytes]:
 
 
 def store_checkpoint(s: Session, size: int, note: str) -> None:
-    s.add(CheckpointRow(size=size, note=note, created_at=now()))
+    s.execute(insert(table(CheckpointRow)), [{"size": size, "note": note, "created_at": now()}])
 
 
 def latest_checkpoint(s: Session) -> CheckpointRow | None:

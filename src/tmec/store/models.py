@@ -11,15 +11,21 @@ with decimal strings (SQLite would turn NUMERIC into REAL and lose digits).
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
-from sqlalchemy import BigInteger, Date, ForeignKey, LargeBinary, SmallInteger, String, Text
+from sqlalchemy import BigInteger, Date, ForeignKey, LargeBinary, SmallInteger, String, Table, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-__all__ = ["Base", "CertificateRow", "CheckpointRow", "IssuerKeyRow", "LogEntry", "LogNode"]
+__all__ = ["Base", "CertificateRow", "CheckpointRow", "IssuerKeyRow", "LogEntry", "LogNode", "table"]
 
 
 class Base(DeclarativeBase):
     pass
+
+
+def table(model: type[Base]) -> Table:
+    """A model's Core table, for the plain INSERTs of the hot path (no unit-of-work bookkeeping)."""
+    return cast(Table, model.__table__)
 
 
 class LogEntry(Base):

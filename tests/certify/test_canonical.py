@@ -55,3 +55,8 @@ def test_only_canonical_base64_is_accepted() -> None:
         b64decode_strict("AAF=")  # same bytes with a non-zero unused bit
     with pytest.raises(ValueError, match="padding"):
         b64decode_strict("AAE")
+
+
+def test_a_lone_surrogate_is_refused() -> None:
+    with pytest.raises(InputError, match="surrogate"):
+        canonical_json({"a": "\ud800"})

@@ -208,4 +208,20 @@ def test_export_evidence_pack(env: Path) -> None:
     } == names
     assert set(manifest["sha256"]) >= names - {"manifest.json"}
     assert bom["materials"] and any(k.startswith("params/usmca/") for k in versions["law_files_sha256"])
+    with zipfile.ZipFile(env / "pack.zip") as zf:
+        assert not any(b"PRIVATE KEY" in zf.read(n) for n in zf.namelist())
     assert tmec("export", "--evidence", "CO-NOPE").exit_code == 2
+
+
+def test_keys_rotate_and_list(env: Path) -> None:
+    _init_and_certify(env, "--invoice", "INV-1")
+    (env / "old.pub").write_text(tmec("keys", "export").output)
+    rotated = tmec("keys", "rotate", "--json")
+    assert rotated.exit_code == 0, rotated.output
+    listed = json.loads(tmec("keys", "list", "--json").output)
+    assert len(listed) == 2 and listed[0]["retired_at"] and not listed[1]["retired_at"]
+    assert len(tmec("keys", "export", "--all").output.split()) == 2
+    # What the old key signed still verifies, with the old public key and with the log's keyring.
+    assert tmec("verify", "out/certificate.json", "--key", "old.pub").exit_code == 0
+    assert tmec("verify", "out/certificate.json").exit_code == 0
+    assert tmec("log", "verify").exit_code == 0

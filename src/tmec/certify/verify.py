@@ -256,16 +256,19 @@ def _structure_problem(env: Mapping[str, Any]) -> str | None:
 
 
 def _period_check(payload: Mapping[str, Any], on: dt.date) -> Check:
+    period = payload.get("blanket_period")
+    if not period:
+        # A single-shipment certification covers its invoice, whenever that shipment entered.
+        return Check(
+            "period",
+            None,
+            f"single shipment (invoice {payload.get('invoice_number') or 'not given'}): "
+            "no blanket period to check the date against",
+        )
     try:
-        signed = dt.date.fromisoformat(payload["certification"]["date"])
-        period = payload.get("blanket_period")
-        if period:
-            start, end = dt.date.fromisoformat(period["from"]), dt.date.fromisoformat(period["to"])
-            if start <= on <= end:
-                return Check("period", True, f"{on} is within the blanket period {start} to {end}")
-            return Check("period", False, f"{on} is outside the blanket period {start} to {end}")
+        start, end = dt.date.fromisoformat(period["from"]), dt.date.fromisoformat(period["to"])
     except (KeyError, TypeError, ValueError) as exc:
-        return Check("period", False, f"malformed dates in the certificate: {exc}")
-    if on < signed:
-        return Check("period", False, f"{on} is before the certification date {signed}")
-    return Check("period", True, f"single shipment certified on {signed}")
+        return Check("period", False, f"malformed blanket period in the certificate: {exc}")
+    if start <= on <= end:
+        return Check("period", True, f"{on} is within the blanket period {start} to {end}")
+    return Check("period", False, f"{on} is outside the blanket period {start} to {end}")

@@ -117,7 +117,7 @@ def run_certify(
                 }
             )
         else:
-            err_console.print(f"[red]refused:[/red] {exc}", highlight=False)
+            err_console.print(f"[red]refused:[/red] {exc}", highlight=False, soft_wrap=True)
             for step in determination.to_dict().get("explanation", []):
                 if step.get("passed") is False:
                     err_console.print(
@@ -147,7 +147,7 @@ def run_certify(
         highlight=False,
     )
     for f in files:
-        console.print(f"  wrote {f}", highlight=False)
+        console.print(f"  wrote {f}", highlight=False, soft_wrap=True)
 
 
 @click.command("certify")

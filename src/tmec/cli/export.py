@@ -45,4 +45,4 @@ def command(certificate_id: str, out: Path | None, as_json: bool) -> None:
     if as_json:
         emit_json({"certificate_id": certificate_id, "file": str(target), "bytes": len(data)})
     else:
-        console.print(f"wrote {target} ({len(data)} bytes)", highlight=False)
+        console.print(f"wrote {target} ({len(data)} bytes)", highlight=False, soft_wrap=True)

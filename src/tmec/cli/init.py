@@ -40,10 +40,12 @@ def command(origin: str, passphrase_file: Path | None, as_json: bool) -> None:
     if as_json:
         emit_json(info)
         return
-    console.print(f"store      {iss.store.url}", highlight=False)
-    console.print(f"log origin {origin}", highlight=False)
-    console.print(f"issuer key {key.key_id}  (publish it: `tmec keys export`)", highlight=False)
-    console.print(f"public key {key.verifier_key()}", highlight=False)
+    console.print(f"store      {iss.store.url}", highlight=False, soft_wrap=True)
+    console.print(f"log origin {origin}", highlight=False, soft_wrap=True)
+    console.print(
+        f"issuer key {key.key_id}  (publish it: `tmec keys export`)", highlight=False, soft_wrap=True
+    )
+    console.print(f"public key {key.verifier_key()}", highlight=False, soft_wrap=True)
     if secret is None:
         err_console.print(
             "[yellow]warning:[/yellow] the private key is not encrypted; "

@@ -92,4 +92,4 @@ def rotate(passphrase_file: Path | None, new_passphrase_file: Path | None, as_js
     if as_json:
         emit_json({"key_id": key.key_id, "public_key": key.verifier_key()})
     else:
-        console.print(f"new issuer key {key.key_id}: {key.verifier_key()}", highlight=False)
+        console.print(f"new issuer key {key.key_id}: {key.verifier_key()}", highlight=False, soft_wrap=True)

@@ -37,7 +37,7 @@ from tmec.certify.pdf import render_pdf
 from tmec.certify.verify import verify_certificate
 from tmec.store import ledger
 from tmec.store.db import open_store
-from tmec.store.models import CheckpointRow, LogEntry, LogNode
+from tmec.store.models import CheckpointRow, LogEntry, LogNode, table
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "certify"))
 from certify_fixtures import CERTIFIER, Case, Determination
@@ -121,14 +121,14 @@ def _build_log(tmp: Path, n: int) -> tuple[Any, Any, float]:
                         "created_at": "2024-01-01T00:00:00+00:00",
                     }
                 )
-            s.execute(insert(LogEntry), rows)
+            s.execute(insert(table(LogEntry)), rows)
         nodes = [
             {"level": lv, "idx": i, "hash": h}
             for lv, row in enumerate(tree.levels)
             for i, h in enumerate(row)
         ]
         for start in range(0, len(nodes), 200_000):
-            s.execute(insert(LogNode), nodes[start : start + 200_000])
+            s.execute(insert(table(LogNode)), nodes[start : start + 200_000])
         s.add(
             CheckpointRow(
                 size=n,

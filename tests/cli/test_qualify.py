@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -181,6 +182,10 @@ def test_missing_file(tmp_path: Path) -> None:
             ("materials[0].intermediate", "self-produced"),
         ),
         ({"method": "cheapest"}, ("method", "net_cost, transaction_value")),
+        (
+            {"materials": [{"id": "X", "hs": "8482.99", "value": 1, "deductions": {"freight": 2}}]},
+            ("materials[0].deductions", "exceed"),
+        ),
         ({"rule": {"change": "headng"}}, ("rule.change",)),
         ({"good": {"hs": "8482.10", "category": "car"}}, ("good.category",)),
     ],
@@ -191,7 +196,8 @@ def test_bad_case_fields(tmp_path: Path, change: dict[str, Any], fragments: tupl
     if not fragments:
         assert result.exit_code in (0, 1), result.output
         return
-    assert_bad_input(result, "case.yaml: ", *fragments)
+    assert_bad_input(result, *fragments)
+    assert re.search(r"case\.yaml:\d+: ", result.stderr), result.stderr  # file and line of the field
 
 
 def test_case_without_rule_outside_the_bundled_chapters(tmp_path: Path) -> None:
@@ -238,3 +244,19 @@ def test_bad_bom_rows_name_file_and_line(tmp_path: Path, text: str, fragments: t
 def test_bom_needs_good(tmp_path: Path) -> None:
     bom, _ = _bom_csv(tmp_path, "id,value\nA,1\n")
     assert_bad_input(run("--bom", str(bom)), "--bom and --good")
+
+
+def test_yaml_case_error_names_the_line_of_the_field(tmp_path: Path) -> None:
+    path = tmp_path / "case.yaml"
+    path.write_text(
+        "date: 2024-01-01\ngood: {hs: '8482.10'}\nrule: {rvc: {net_cost: 50}}\nmaterials:\n"
+        "  - {id: A, hs: '8482.99', value: 1}\n  - id: B\n    origin: maybe\n    value: 2\n",
+        encoding="utf-8",
+    )
+    assert_bad_input(run(str(path)), "case.yaml:7: materials[1].origin")
+
+
+def test_rvc_values_keep_at_least_four_decimals(tmp_path: Path) -> None:
+    data = {**GOOD, "materials": [{"id": "A", "hs": "7228.30", "origin": "non_originating", "value": "3"}]}
+    out = json.loads(run(str(write_case(tmp_path, data)), "--json").stdout)
+    assert out["rvc"]["transaction_value"]["value"] == "70.0000"

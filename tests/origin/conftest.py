@@ -149,6 +149,8 @@ def _dig(result: Any, path: str) -> Any:
     node = result
     for part in str(path).split("."):
         if isinstance(node, list):
+            if not part.isdigit() or int(part) >= len(node):
+                return f"<missing {part}>"
             node = node[int(part)]
         elif isinstance(node, dict) and part in node:
             node = node[part]

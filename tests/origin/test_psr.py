@@ -7,6 +7,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tmec.core import hs
 from tmec.core.errors import InputError, InvalidHSCode, NoRuleError
@@ -192,3 +194,42 @@ def test_every_hs2022_subheading_finds_a_rule(shared_data: Path) -> None:
                 continue
             assert rule.hs is not None and rule.hs.start[:2] == code[:2]
     assert not missing, missing
+
+
+def test_known_kinds() -> None:
+    assert {"body_stamping", "chassis_frame", "up_to_15_persons", "drive_axle_for_8703"} <= psr.kinds()
+
+
+def test_rule_in_the_wrong_chapter_file_is_rejected(tmp_path: Path) -> None:
+    (tmp_path / "ch72.yaml").write_text(
+        "source: x\nvintage: HS2012\nrules:\n"
+        "  - {hs: '73.01', text: t, reference: r, any_of: [{change: chapter}]}\n"
+    )
+    with pytest.raises(InputError, match="not of chapter 72"):
+        load_rule_file(tmp_path / "ch72.yaml")
+
+
+_HS2022_CODES = sorted(
+    {r.hs.start for r in bundled_rules() if r.hs is not None and r.hs.level == 6}
+    | {"720851", "721049", "730630", "760429", "870323", "870421", "870829", "870899", "871690"}
+)
+
+
+@given(
+    code=st.sampled_from(_HS2022_CODES),
+    day=st.dates(min_value=dt.date(2020, 7, 1), max_value=dt.date(2035, 12, 31)),
+)
+def test_found_rule_covers_the_code_on_the_day_and_nothing_beats_it(code: str, day: dt.date) -> None:
+    match = lookup(code, day)
+    rule = match.rule
+    assert rule.hs is not None and rule.valid is not None and day in rule.valid
+    assert any(rule.hs.contains(c) for c in match.vintage_codes)
+    assert rule.hs is not None
+    for other in bundled_rules():
+        if other is rule or other.hs is None or other.valid is None or day not in other.valid:
+            continue
+        if any(other.hs.contains(c) for c in match.vintage_codes):
+            assert other.hs.level < rule.hs.level or (
+                other.hs.level == rule.hs.level
+                and int(other.hs.end) - int(other.hs.start) >= int(rule.hs.end) - int(rule.hs.start)
+            )

@@ -37,6 +37,7 @@ class Context:
     method: str | None  # the method the case or the caller asked for
     rule_reference: str
     materials_listed: bool  # False: only cost totals, no bill of materials
+    de_minimis_limit: Decimal  # percent, usmca.de_minimis on the day
 
     def display(self, value: Decimal) -> str:
         places = int(self.params["usmca.rvc_display_places"].decimal)
@@ -56,6 +57,18 @@ class AltOutcome:
     rvc_passed: bool | None = None
     missing_methods: list[str] = field(default_factory=list)
     steps: list[Step] = field(default_factory=list)
+    _failing: tuple[frozenset[int], Decimal] | None = None
+
+    def failing_index(self) -> tuple[frozenset[int], Decimal]:
+        """The units failing the tariff shift (by identity) and their total value, computed once:
+        the what-if questions ask it for every material."""
+        if self._failing is None:
+            failures = self.shift.failures if self.shift else ()
+            self._failing = (
+                frozenset(id(f.unit) for f in failures),
+                sum((f.unit.material.value for f in failures), ZERO),
+            )
+        return self._failing
 
     @property
     def passed(self) -> bool:

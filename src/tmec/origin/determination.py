@@ -31,7 +31,12 @@ class FailingMaterial:
     reason: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "hs": self.hs, "value": str(self.value), "reason": self.reason}
+        return {
+            "id": self.id,
+            "hs": hs.format(self.hs) if self.hs else None,
+            "value": str(self.value),
+            "reason": self.reason,
+        }
 
 
 @dataclass(frozen=True, slots=True)

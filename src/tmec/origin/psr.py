@@ -52,6 +52,7 @@ __all__ = [
     "correlate",
     "correlation_table",
     "find_rule",
+    "kinds",
     "load_rule_file",
     "lookup",
     "rule_files",
@@ -161,6 +162,11 @@ def load_rule_file(path: Path) -> tuple[Rule, ...]:
     rules: list[Rule] = []
     for i, entry in enumerate(entries):
         rules.extend(_parse_entry(entry, i, vintage=vintage, confidence=confidence, source=source))
+    chapter = path.stem[2:] if path.stem.startswith("ch") else None
+    for rule in rules:
+        # chNN.yaml holds chapter NN only, so a typo in a code cannot hide in another file.
+        if chapter is not None and rule.hs is not None and not rule.hs.start.startswith(chapter):
+            raise InputError(f"rule for {rule.hs} is not of chapter {chapter}", field="rules", source=source)
     return tuple(rules)
 
 
@@ -214,6 +220,17 @@ def bundled_rules() -> tuple[Rule, ...]:
     rules = tuple(r for path in rule_files() for r in load_rule_file(path))
     validate_rules(rules)
     return rules
+
+
+@cache
+def kinds() -> frozenset[str]:
+    """Every ``good.kind`` tag a bundled rule distinguishes (body_stamping, chassis_frame, ...)."""
+    return frozenset(
+        k
+        for r in bundled_rules()
+        for a in r.alternatives
+        for k in (a.kind or frozenset()) | (a.except_kind or frozenset())
+    )
 
 
 @cache

@@ -202,7 +202,7 @@ def test_the_pdf_shows_the_nine_elements_and_the_qr(
         start=1,
     ):
         assert f"{n}. " in text and word in text, (n, word)
-    assert "8482.10" in text and issued.certificate_id in text
+    assert "8482.10" in text and issued.certificate_id in text and "Pages: 1" in text
     assert f"TC1:{issued.certificate_id}:" in text.replace("\n", "")
 
 

@@ -82,6 +82,27 @@ def test_certificates_past_retention_can_be_purged(issuer_at: Issuer) -> None:
     assert row.retain_until == row.certification_date.replace(year=row.certification_date.year + 5)
 
 
+def test_purge_deletes_only_records_past_retention(issuer_at: Issuer) -> None:
+    signer = issuer_at.signer(PASSPHRASE)
+    parties = parse_parties(CERTIFIER)
+    old = issuer_at.issue(
+        signer, Case(), Determination(), parties, Scope(invoice="old"), certification_date=dt.date(2020, 7, 1)
+    ).certificate_id
+    recent = _issue(issuer_at)[0]
+    assert issuer_at.get(old).retain_until == dt.date(2025, 7, 1)
+    assert issuer_at.purge_expired() == [old]
+    assert issuer_at.get(recent).id == recent
+    from tmec.certify.issuer import UnknownCertificate
+
+    with pytest.raises(UnknownCertificate):
+        issuer_at.get(old)
+    # Asking to purge "as of" a date in the future does not get past the database.
+    with pytest.raises(DBAPIError, match="retention"):
+        issuer_at.purge_expired(dt.date(2100, 1, 1))
+    assert issuer_at.get(recent).id == recent
+    assert audit_log(issuer_at.store, issuer_at.keyring()).valid
+
+
 def test_an_audit_finds_a_rewritten_entry(issuer_at: Issuer) -> None:
     _issue(issuer_at, 3)
     store = issuer_at.store
@@ -177,4 +198,3 @@ def test_a_store_that_does_not_exist_is_not_created_by_readers(tmp_path: Path) -
     with pytest.raises(InputError, match="tmec init"):
         open_store(f"sqlite:///{tmp_path / 'none.db'}", home=tmp_path, create=False)
     assert not (tmp_path / "none.db").exists()
-    assert dt.date.today()  # the import above is used by the retention test

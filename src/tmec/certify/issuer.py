@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from tmec.certify import certificate as cert
@@ -348,6 +348,22 @@ class Issuer:
                 "checkpoint": note,
             },
         }
+
+    # -- retention ------------------------------------------------------------------------------
+
+    def purge_expired(self, today: dt.date | None = None) -> list[str]:
+        """Delete the certificate records (payload, worksheet) whose retention period has ended.
+
+        Their log entries stay: they hold only hashes and signatures.  The database refuses to
+        delete a record before its ``retain_until`` date whatever the caller asks.
+        """
+        today = today or dt.date.today()
+        with self.store.session() as s:
+            stmt = select(CertificateRow.id).where(CertificateRow.retain_until <= today)
+            ids = list(s.scalars(stmt.order_by(CertificateRow.log_index)))
+            if ids:
+                s.execute(delete(CertificateRow).where(CertificateRow.id.in_(ids)))
+        return ids
 
     # -- reading back -----------------------------------------------------------------------------
 

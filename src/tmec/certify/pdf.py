@@ -128,7 +128,7 @@ def render_pdf(envelope: dict[str, Any]) -> bytes:
         (
             "9",
             f"{sign['statement']}\n\n{sign['signed_by']}, {sign.get('title') or ''}    {sign['date']}\n"
-            f"{label('pages', lang)}: 1",
+            f"{label('pages', lang)}: {{nb}}",
         ),
     ]
     for key, text in elements:

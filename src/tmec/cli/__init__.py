@@ -26,6 +26,7 @@ COMMANDS: tuple[str, ...] = (
     "verify",
     "log",
     "export",
+    "purge",
 )
 
 

@@ -198,3 +198,28 @@ def test_a_store_that_does_not_exist_is_not_created_by_readers(tmp_path: Path) -
     with pytest.raises(InputError, match="tmec init"):
         open_store(f"sqlite:///{tmp_path / 'none.db'}", home=tmp_path, create=False)
     assert not (tmp_path / "none.db").exists()
+
+
+def test_the_commands_run_on_either_engine(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    import yaml
+    from click.testing import CliRunner
+
+    from tmec.cli import main
+
+    monkeypatch.setenv("TMEC_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("TMEC_DATABASE_URL", db_url)
+    monkeypatch.setenv("TMEC_KEY_PASSPHRASE", "pw")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "certifier.yaml").write_text(yaml.safe_dump(CERTIFIER, allow_unicode=True), encoding="utf-8")
+    bearing = Path(__file__).resolve().parents[2] / "examples" / "bearing.yaml"
+    run = CliRunner().invoke
+    assert run(main, ["init"]).exit_code == 0
+    out = run(main, ["certify", str(bearing), "--certifier", "certifier.yaml", "--invoice", "1", "--json"])
+    assert out.exit_code == 0, out.output
+    files = json.loads(out.output)["files"]
+    assert run(main, ["verify", files[1]]).exit_code == 0  # the PDF, with the log at hand
+    assert run(main, ["log", "verify"]).exit_code == 0

@@ -32,4 +32,9 @@ def passphrase(path: Path | None) -> bytes | None:
 
 
 def issuer(*, create: bool = False) -> Issuer:
-    return Issuer(open_store(create=create))
+    """The issuer over the default store; the store closes when the command ends."""
+    store = open_store(create=create)
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        ctx.call_on_close(store.close)
+    return Issuer(store)

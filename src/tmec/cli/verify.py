@@ -14,9 +14,9 @@ from tmec.certify.issuer import Issuer
 from tmec.certify.keys import Keyring, PublicKey
 from tmec.certify.verify import read_certificate, verify_certificate
 from tmec.cli._common import EXIT_FAIL, console, emit_json, handles_errors
+from tmec.cli._issuer import issuer
 from tmec.core.dates import parse_date
 from tmec.core.errors import InputError
-from tmec.store.db import open_store
 from tmec.store.paths import tmec_home
 
 
@@ -34,7 +34,7 @@ def _local_issuer(origin: Any) -> Issuer | None:
     """The store at hand, when it holds this certificate's log."""
     if not os.environ.get("TMEC_DATABASE_URL") and not (tmec_home() / "tmec.db").is_file():
         return None
-    iss = Issuer(open_store(create=False))
+    iss = issuer()
     keys = iss.keys()
     return iss if keys and keys[-1].name == origin else None
 

@@ -225,3 +225,37 @@ def test_keys_rotate_and_list(env: Path) -> None:
     assert tmec("verify", "out/certificate.json", "--key", "old.pub").exit_code == 0
     assert tmec("verify", "out/certificate.json").exit_code == 0
     assert tmec("log", "verify").exit_code == 0
+
+
+def test_the_private_key_never_leaves_its_file(env: Path) -> None:
+    import base64
+
+    from tmec.certify.keys import load_private_key
+
+    outputs = [tmec("init", "--json").output]
+    key_file = next((env / "home" / "keys").glob("*.pem"))
+    signer = load_private_key("x", key_file.read_bytes(), PASSPHRASE.encode())
+    from cryptography.hazmat.primitives import serialization
+
+    raw = signer.private_key().private_bytes(
+        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+    )
+    secrets = [
+        raw,
+        raw.hex().encode(),
+        base64.b64encode(raw),
+        key_file.read_bytes()[40:80],
+        PASSPHRASE.encode(),
+    ]
+    out = tmec("certify", str(BEARING), "--certifier", "certifier.yaml", "--out", "out", "--json")
+    cid = json.loads(out.output)["certificate_id"]
+    outputs += [
+        out.output,
+        tmec("keys", "export", "--json").output,
+        tmec("log", "checkpoint").output,
+        tmec("export", "--evidence", cid, "--out", "pack.zip").output,
+    ]
+    blobs = [o.encode() for o in outputs] + [p.read_bytes() for p in (env / "out").iterdir()]
+    with zipfile.ZipFile(env / "pack.zip") as zf:
+        blobs += [zf.read(n) for n in zf.namelist()]
+    assert not [s for s in secrets for b in blobs if s in b]

@@ -152,6 +152,8 @@ def test_key_rotation_keeps_old_certificates_verifying(
     assert new_env["signature"]["key_id"] == new_key.key_id
     with pytest.raises(InputError, match="wrong passphrase"):
         issuer.signer(PASSPHRASE)
+    with pytest.raises(InputError, match="not the current key"):
+        _issue(issuer, signer, parties)  # a process still holding the retired key
 
 
 def test_files_json_and_pdf_verify_and_the_pdf_carries_the_json(

@@ -296,6 +296,12 @@ class Issuer:
         sheet: bytes | None,
         refers_to: str | None,
     ) -> tuple[CertificateRow, tuple[str, list[bytes]]]:
+        # Checked under the write lock: another process may have rotated the key since it was loaded.
+        key = s.get(IssuerKeyRow, signer.public.key_id)
+        if key is None or key.retired_at is not None:
+            raise InputError(
+                f"issuer key {signer.public.key_id} is not the current key (rotated?): reload it"
+            )
         body = canonical_json(payload)
         signature = signer.sign(body)
         leaf = leaf_body(payload, signature, signer.public.key_id)

@@ -222,3 +222,22 @@ def test_unreadable_files_are_input_errors(tmp_path: Path) -> None:
         read_certificate(pdf)
     with pytest.raises(InputError, match="cannot read"):
         read_certificate(tmp_path / "missing.json")
+
+
+def test_the_log_at_hand_must_extend_the_certificates_checkpoint(
+    issuer: Issuer, signer: Ed25519Signer, parties: Parties
+) -> None:
+    env = _issue(issuer, signer, parties)
+    for _ in range(3):
+        _issue(issuer, signer, parties)
+    head = issuer.log_head(env["log"]["tree_size"])
+    assert head is not None
+    result = verify_certificate(env, issuer.keyring(), log_head=head)
+    assert result.valid and {c.name: c.passed for c in result.checks}["log"] is True
+    # A fork: a signed head of another history of the same size.
+    from tmec.certify.note import Checkpoint
+
+    other = merkle.HashTree([merkle.leaf_hash(bytes([i])) for i in range(5)])
+    forged = (Checkpoint(signer.public.name, 5, other.root()).sign(signer), head[1])
+    failed = verify_certificate(env, issuer.keyring(), log_head=forged).failed
+    assert [c.name for c in failed] == ["log"]

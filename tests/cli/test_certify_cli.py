@@ -224,6 +224,9 @@ def test_keys_rotate_and_list(env: Path) -> None:
     # What the old key signed still verifies, with the old public key and with the log's keyring.
     assert tmec("verify", "out/certificate.json", "--key", "old.pub").exit_code == 0
     assert tmec("verify", "out/certificate.json").exit_code == 0
+    (env / "all.pub").write_text(tmec("keys", "export", "--all").output)
+    checked = json.loads(tmec("verify", "out/certificate.json", "--key", "all.pub", "--json").output)
+    assert {c["check"]: c["passed"] for c in checked["checks"]}["log"] is True
     assert tmec("log", "verify").exit_code == 0
 
 

@@ -392,6 +392,14 @@ class Issuer:
             stmt = select(CertificateRow).where(CertificateRow.refers_to == certificate_id)
             return list(s.scalars(stmt.order_by(CertificateRow.log_index)))
 
+    def log_head(self, size: int) -> tuple[str, list[bytes]] | None:
+        """The latest signed checkpoint and a consistency proof to it from the tree of ``size``."""
+        with self.store.session() as s:
+            head = ledger.latest_checkpoint(s)
+            if head is None or not 0 < size <= head.size:
+                return None
+            return head.note, ledger.consistency_proof(s, size, head.size)
+
     def status(self, certificate_id: str) -> dict[str, Any]:
         """``{"state": "valid" | "revoked" | "amended", "by": id, "reason": ...}`` from the store."""
         with self.store.session() as s:

@@ -107,8 +107,13 @@ def verify_certificate(
     *,
     on: dt.date | None = None,
     status: Mapping[str, Any] | None = None,
+    log_head: tuple[str, list[bytes]] | None = None,
 ) -> Verification:
-    """Check a certificate envelope.  ``keyring=None`` falls back to the key embedded in it (untrusted)."""
+    """Check a certificate envelope.  ``keyring=None`` falls back to the key embedded in it (untrusted).
+
+    ``status`` (revocation) and ``log_head`` (the log's latest signed checkpoint and a consistency
+    proof from the certificate's checkpoint to it) come from the issuer's log when it is at hand.
+    """
     payload, sig, log = env.get("payload"), env.get("signature"), env.get("log")
     result = Verification(payload.get("certificate_id") if isinstance(payload, dict) else None)
     add = result.checks.append
@@ -212,6 +217,9 @@ def verify_certificate(
         else:
             add(Check("inclusion", False, "the inclusion proof does not lead to the checkpoint's root"))
 
+    if log_head is not None and checkpoint is not None:
+        add(_head_check(checkpoint, log_head, keyring))
+
     # -- what the certificate says ----------------------------------------------------------------
     kind = payload.get("kind")
     if kind == "revocation":
@@ -229,6 +237,40 @@ def verify_certificate(
             Check("revocation", False, f"{status.get('state')} by {status.get('by')}: {status.get('reason')}")
         )
     return result
+
+
+def _head_check(checkpoint: Checkpoint, log_head: tuple[str, list[bytes]], keyring: Keyring) -> Check:
+    note, proof = log_head
+    try:
+        head = Checkpoint.open(note, keyring)
+    except NoteError as exc:
+        # After a key rotation the log's head is signed by a newer key than the one given.
+        return Check(
+            "log",
+            None,
+            f"the log's latest checkpoint is not signed by a key you trust ({exc}): "
+            "give the issuer's current key too to check the log at hand",
+        )
+    if head.origin != checkpoint.origin or head.size < checkpoint.size:
+        return Check(
+            "log",
+            False,
+            f"the log at hand ({head.origin}, size {head.size}) cannot contain this "
+            f"certificate's checkpoint (size {checkpoint.size})",
+        )
+    if merkle.verify_consistency(checkpoint.size, head.size, checkpoint.root, head.root, proof):
+        return Check(
+            "log",
+            True,
+            f"the log at hand (size {head.size}) extends the certificate's checkpoint "
+            f"(size {checkpoint.size}): RFC 9162 consistency proof",
+        )
+    return Check(
+        "log",
+        False,
+        "the log at hand is not an extension of the certificate's checkpoint: "
+        "the log was rewritten or forked",
+    )
 
 
 _SHAPE = {

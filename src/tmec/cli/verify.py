@@ -20,13 +20,17 @@ from tmec.core.errors import InputError
 from tmec.store.paths import tmec_home
 
 
-def read_key(value: str) -> PublicKey:
-    """``--key``: a file holding a verifier key string (or PEM), or the verifier key string itself."""
+def read_keys(value: str) -> list[PublicKey]:
+    """``--key``: a file of verifier keys (one a line, as `tmec keys export --all` writes), a PEM file,
+    or a verifier key string."""
     path = Path(value)
     if path.is_file():
-        return PublicKey.parse(path.read_text(encoding="utf-8"), source=str(path))
+        text = path.read_text(encoding="utf-8")
+        if text.lstrip().startswith("-----BEGIN"):
+            return [PublicKey.parse(text, source=str(path))]
+        return [PublicKey.parse(line, source=str(path)) for line in text.splitlines() if line.strip()]
     if "+" in value:
-        return PublicKey.parse(value, source="--key")
+        return [PublicKey.parse(value, source="--key")]
     raise InputError(f"no such key file, and not a verifier key string: {value!r}", field="--key")
 
 
@@ -41,11 +45,16 @@ def _local_issuer(origin: Any) -> Issuer | None:
 
 @click.command("verify")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--key", "key", help="the issuer's public key: a file from `tmec keys export`, or the string")
+@click.option(
+    "--key",
+    "keys",
+    multiple=True,
+    help="the issuer's public key(s): a file from `tmec keys export [--all]`, or the string; repeatable",
+)
 @click.option("--date", "day", help="check the certificate covers this date (blanket period)")
 @click.option("--json", "as_json", is_flag=True, help="machine-readable output")
 @handles_errors
-def command(file: Path, key: str | None, day: str | None, as_json: bool) -> None:
+def command(file: Path, keys: tuple[str, ...], day: str | None, as_json: bool) -> None:
     """Verify FILE: signature, log inclusion, checkpoint signature, period on --date, revocation.
 
     Works offline with the issuer's public key (--key).  When the issuer's log is
@@ -56,12 +65,14 @@ def command(file: Path, key: str | None, day: str | None, as_json: bool) -> None
     on = parse_date(day, field="--date") if day else None
     local = _local_issuer(env["log"].get("origin"))
     keyring: Keyring | None = None
-    if key:
-        keyring = Keyring([read_key(key)])
+    if keys:
+        keyring = Keyring(k for value in keys for k in read_keys(value))
     elif local is not None:
         keyring = local.keyring()
     status = local.status(str(env["payload"].get("certificate_id"))) if local is not None else None
-    result = verify_certificate(env, keyring, on=on, status=status)
+    size = env["log"].get("tree_size")
+    head = local.log_head(size) if local is not None and isinstance(size, int) else None
+    result = verify_certificate(env, keyring, on=on, status=status, log_head=head)
     if as_json:
         emit_json(result.to_dict())
     else:

@@ -262,3 +262,23 @@ def test_the_private_key_never_leaves_its_file(env: Path) -> None:
     with zipfile.ZipFile(env / "pack.zip") as zf:
         blobs += [zf.read(n) for n in zf.namelist()]
     assert not [s for s in secrets for b in blobs if s in b]
+
+
+def test_a_monitor_checks_the_log_offline_with_a_consistency_proof(env: Path) -> None:
+    _init_and_certify(env, "--invoice", "INV-1")
+    (env / "head.txt").write_text(tmec("log", "checkpoint").output)
+    for n in range(3):
+        assert (
+            tmec("certify", str(BEARING), "--certifier", "certifier.yaml", "--invoice", str(n)).exit_code == 0
+        )
+    proved = tmec("log", "prove", "--from", "head.txt")
+    assert proved.exit_code == 0, proved.output
+    (env / "proof.json").write_text(proved.output)
+    (env / "issuer.pub").write_text(tmec("keys", "export").output)
+    ok = tmec("log", "check", "proof.json", "--key", "issuer.pub", "--json")
+    assert ok.exit_code == 0 and json.loads(ok.output)["valid"], ok.output
+    data = json.loads(proved.output)
+    data["proof"] = list(reversed(data["proof"]))
+    (env / "bad.json").write_text(json.dumps(data))
+    assert tmec("log", "check", "bad.json", "--key", "issuer.pub").exit_code == 1
+    assert tmec("log", "check", "head.txt", "--key", "issuer.pub").exit_code == 2

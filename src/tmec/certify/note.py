@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from tmec.certify.canonical import b64decode_strict
 from tmec.certify.keys import Keyring, Signer
 
-__all__ = ["Checkpoint", "NoteError", "open_note", "sign_note"]
+__all__ = ["Checkpoint", "NoteError", "note_text", "open_note", "sign_note"]
 
 _DASH = "\u2014"  # EM DASH, as the format requires
 
@@ -38,12 +38,21 @@ def sign_note(text: str, signers: list[Signer]) -> str:
     return text + "\n" + "".join(lines)
 
 
-def open_note(note: str, keyring: Keyring) -> tuple[str, list[str]]:
-    """Check a signed note; return its text and the key ids whose signatures verified."""
+def _split(note: str) -> tuple[str, str]:
     text, sep, sigs = note.rpartition("\n\n")
     if not sep:
         raise NoteError("not a signed note: no blank line before the signatures")
-    text += "\n"
+    return text + "\n", sigs
+
+
+def note_text(note: str) -> str:
+    """A signed note's text, signatures unchecked (for reading a size before checking)."""
+    return _split(note)[0]
+
+
+def open_note(note: str, keyring: Keyring) -> tuple[str, list[str]]:
+    """Check a signed note; return its text and the key ids whose signatures verified."""
+    text, sigs = _split(note)
     if not sigs.endswith("\n"):
         raise NoteError("a signed note ends with a newline")
     good: list[str] = []

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import base64
 import sys
 from pathlib import Path
 
 import click
 from rich.table import Table
 
+from tmec.certify import merkle
 from tmec.certify.audit import audit_log
+from tmec.certify.canonical import b64decode_strict, loads
+from tmec.certify.keys import Keyring
+from tmec.certify.note import Checkpoint, NoteError, note_text
 from tmec.cli._common import EXIT_FAIL, console, emit_json, handles_errors
 from tmec.cli._issuer import issuer
 from tmec.core.errors import InputError
@@ -70,3 +75,77 @@ def checkpoint(as_json: bool) -> None:
         emit_json({"size": row.size, "note": row.note})
     else:
         click.echo(row.note, nl=False)
+
+
+@command.command("prove")
+@click.option(
+    "--from",
+    "earlier",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="an earlier signed checkpoint a monitor holds",
+)
+@handles_errors
+def prove(earlier: Path) -> None:
+    """Print JSON with the latest checkpoint and an RFC 9162 consistency proof from --from to it.
+
+    A monitor checks it offline with `tmec log check FILE --key KEY`.
+    """
+    iss = issuer()
+    try:
+        old = Checkpoint.parse_text(note_text(earlier.read_text(encoding="utf-8")))
+    except (OSError, NoteError) as exc:
+        raise InputError(f"not a checkpoint: {exc}", source=str(earlier)) from None
+    with iss.store.session() as s:
+        head = ledger.latest_checkpoint(s)
+        if head is None or old.size > head.size:
+            raise InputError(f"the log has no tree of size {old.size}", source=str(earlier))
+        proof = ledger.consistency_proof(s, old.size, head.size)
+    emit_json(
+        {
+            "format": "tmec.consistency/1",
+            "old": earlier.read_text(encoding="utf-8"),
+            "new": head.note,
+            "proof": [base64.b64encode(p).decode() for p in proof],
+        }
+    )
+
+
+@command.command("check")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--key", "keys", multiple=True, required=True, help="the issuer's public key(s), as for verify")
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+@handles_errors
+def check(file: Path, keys: tuple[str, ...], as_json: bool) -> None:
+    """Offline: check a `tmec log prove` file: both checkpoints signed, the new one extends the old."""
+    from tmec.cli.verify import read_keys
+
+    keyring = Keyring(k for value in keys for k in read_keys(value))
+    try:
+        data = loads(file.read_bytes())
+        proof = [b64decode_strict(p) for p in data["proof"]]
+        old_note, new_note = str(data["old"]), str(data["new"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise InputError(f"not a consistency proof file: {exc}", source=str(file)) from None
+    try:
+        old, new = Checkpoint.open(old_note, keyring), Checkpoint.open(new_note, keyring)
+        ok = old.origin == new.origin and merkle.verify_consistency(
+            old.size, new.size, old.root, new.root, proof
+        )
+        detail = (
+            f"{new.origin}: the tree of {new.size} extends the tree of {old.size}"
+            if ok
+            else f"{new.origin}: NOT an extension of the tree of {old.size}: the log was rewritten"
+        )
+    except NoteError as exc:
+        ok, detail = False, f"a checkpoint does not verify: {exc}"
+    if as_json:
+        emit_json({"valid": ok, "detail": detail})
+    else:
+        console.print(
+            ("[green]CONSISTENT[/green] " if ok else "[red]INCONSISTENT[/red] ") + detail,
+            highlight=False,
+            soft_wrap=True,
+        )
+    if not ok:
+        sys.exit(EXIT_FAIL)

@@ -103,6 +103,26 @@ def test_purge_deletes_only_records_past_retention(issuer_at: Issuer) -> None:
     assert audit_log(issuer_at.store, issuer_at.keyring()).valid
 
 
+def test_every_stored_checkpoint_is_checked_on_request(issuer_at: Issuer) -> None:
+    _issue(issuer_at, 3)
+    result = audit_log(issuer_at.store, issuer_at.keyring(), all_checkpoints=True)
+    assert result.valid and "all 4 stored checkpoints" in result.checks[-2].detail
+    store = issuer_at.store
+    signer = issuer_at.signer(PASSPHRASE)
+    from tmec.certify.note import Checkpoint
+
+    with store.session() as s:  # an attacker with database rights swaps an old checkpoint
+        if store.is_postgresql:
+            s.execute(text("ALTER TABLE checkpoint DISABLE TRIGGER checkpoint_append_only"))
+        else:
+            s.execute(text("DROP TRIGGER checkpoint_no_update"))
+        forged = Checkpoint(signer.public.name, 2, merkle.leaf_hash(b"x")).sign(signer)
+        s.execute(text("UPDATE checkpoint SET note = :n WHERE size = 2"), {"n": forged})
+    assert audit_log(store, issuer_at.keyring()).valid  # the latest is untouched
+    result = audit_log(store, issuer_at.keyring(), all_checkpoints=True)
+    assert [c.name for c in result.checks if c.passed is False] == ["checkpoints"]
+
+
 def test_an_audit_finds_a_rewritten_entry(issuer_at: Issuer) -> None:
     _issue(issuer_at, 3)
     store = issuer_at.store

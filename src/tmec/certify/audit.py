@@ -18,11 +18,11 @@ from tmec.certify import merkle
 from tmec.certify.canonical import loads
 from tmec.certify.envelope import leaf_body
 from tmec.certify.keys import Keyring
-from tmec.certify.note import Checkpoint, NoteError
+from tmec.certify.note import Checkpoint, NoteError, note_text
 from tmec.certify.verify import Check
 from tmec.store import ledger
 from tmec.store.db import Store
-from tmec.store.models import CertificateRow, LogEntry, LogNode
+from tmec.store.models import CertificateRow, CheckpointRow, LogEntry, LogNode
 
 __all__ = ["Audit", "audit_log"]
 
@@ -46,7 +46,10 @@ class Audit:
         }
 
 
-def audit_log(store: Store, keyring: Keyring, *, earlier: str | None = None) -> Audit:
+def audit_log(
+    store: Store, keyring: Keyring, *, earlier: str | None = None, all_checkpoints: bool = False
+) -> Audit:
+    """Recompute the log; ``all_checkpoints`` also checks every stored checkpoint, not just the latest."""
     out = Audit()
     add = out.checks.append
     tree = merkle.HashTree()
@@ -95,6 +98,23 @@ def audit_log(store: Store, keyring: Keyring, *, earlier: str | None = None) -> 
             add(Check("checkpoint", tree.size == 0, "no checkpoint stored"))
         else:
             add(_checkpoint_check(cp_row.note, keyring, tree, "latest checkpoint"))
+        if all_checkpoints:
+            bad = []
+            count = 0
+            for cp in s.scalars(select(CheckpointRow).order_by(CheckpointRow.size)):
+                count += 1
+                check = _checkpoint_check(cp.note, keyring, tree, f"checkpoint of size {cp.size}")
+                if not check.passed or Checkpoint.parse_text(note_text(cp.note)).size != cp.size:
+                    bad.append(cp.size)
+            add(
+                Check(
+                    "checkpoints",
+                    not bad,
+                    f"all {count} stored checkpoints are signed and match the tree"
+                    if not bad
+                    else f"stored checkpoints that do not match: sizes {bad[:10]}",
+                )
+            )
 
         mismatched = []
         for row in s.scalars(select(CertificateRow)):

@@ -32,9 +32,12 @@ def command() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="an earlier signed checkpoint (from `tmec log checkpoint`): prove the log extends it",
 )
+@click.option(
+    "--all-checkpoints", is_flag=True, help="also check every stored checkpoint, not only the latest"
+)
 @click.option("--json", "as_json", is_flag=True, help="machine-readable output")
 @handles_errors
-def verify(earlier: Path | None, as_json: bool) -> None:
+def verify(earlier: Path | None, all_checkpoints: bool, as_json: bool) -> None:
     """Recompute the whole tree from the entries and check it against the signed checkpoints.
 
     Exit 0 when every check passes, 1 when the log was altered or rewritten.
@@ -46,7 +49,7 @@ def verify(earlier: Path | None, as_json: bool) -> None:
             note = earlier.read_text(encoding="utf-8")
         except OSError as exc:
             raise InputError(f"cannot read the checkpoint: {exc.strerror}", source=str(earlier)) from None
-    result = audit_log(iss.store, iss.keyring(), earlier=note)
+    result = audit_log(iss.store, iss.keyring(), earlier=note, all_checkpoints=all_checkpoints)
     if as_json:
         emit_json(result.to_dict())
     else:

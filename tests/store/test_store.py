@@ -47,6 +47,18 @@ def test_migrations_run_by_themselves_and_are_idempotent(db_url: str, home: Path
     again.close()
 
 
+def test_the_models_and_the_migrations_agree(db_url: str, home: Path) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from tmec.store.models import Base
+
+    store = open_store(db_url, home=home)
+    with store.engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+    store.close()
+
+
 @pytest.mark.parametrize(
     "statement",
     [

@@ -260,3 +260,37 @@ def test_rvc_values_keep_at_least_four_decimals(tmp_path: Path) -> None:
     data = {**GOOD, "materials": [{"id": "A", "hs": "7228.30", "origin": "non_originating", "value": "3"}]}
     out = json.loads(run(str(write_case(tmp_path, data)), "--json").stdout)
     assert out["rvc"]["transaction_value"]["value"] == "70.0000"
+
+
+def test_bom_xlsx_that_is_not_a_workbook(tmp_path: Path) -> None:
+    bom = tmp_path / "bom.xlsx"
+    bom.write_text("id,value\nA,1\n", encoding="utf-8")
+    good = write_case(tmp_path, GOOD, "good.yaml")
+    assert_bad_input(run("--bom", str(bom), "--good", str(good)), "bom.xlsx", "not a readable XLSX workbook")
+
+
+def test_bom_xlsx_bad_cell_names_the_row(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["id", "hs", "origin", "value"])
+    sheet.append(["RINGS", "8482.99", "non_originating", 2.5])
+    sheet.append(["BALLS", "8482.91", "originating", "n/a"])
+    bom = tmp_path / "bom.xlsx"
+    book.save(bom)
+    good = write_case(tmp_path, GOOD, "good.yaml")
+    assert_bad_input(run("--bom", str(bom), "--good", str(good)), "bom.xlsx:3: value", "expected a number")
+
+
+def test_bad_method_option_is_one_line() -> None:
+    assert_bad_input(run(str(EXAMPLES / "bearing.yaml"), "--method", "cheapest"), "--method", "net_cost")
+
+
+def test_a_yaml_alias_loop_in_the_materials_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "case.yaml"
+    path.write_text(
+        "date: 2024-01-01\ngood: {hs: '8482.10'}\n"
+        "materials:\n  - &loop {id: A, hs: '8482.99', self_produced: true, value: 1, materials: [*loop]}\n",
+        encoding="utf-8",
+    )
+    assert_bad_input(run(str(path)), "case.yaml", "nested more than")

@@ -26,7 +26,7 @@ MAX_MATERIAL_ROWS = 15
 @click.argument("case", required=False, type=click.Path(dir_okay=False))
 @click.option("--date", "day", help="apply the law in force on this ISO date (default: the case's date)")
 @click.option(
-    "--method", type=click.Choice(METHODS), help="RVC method (default: every method the rule allows)"
+    "--method", metavar="|".join(METHODS), help="RVC method (default: every method the rule allows)"
 )
 @click.option("--bom", type=click.Path(dir_okay=False), help="bill of materials, CSV or XLSX")
 @click.option("--good", "good_file", type=click.Path(dir_okay=False), help="the good's case file, for --bom")

@@ -229,6 +229,10 @@ class _Reader:
         return digits
 
 
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
 def _costs(r: _Reader, data: Any, where: str) -> Costs:
     data = r.mapping(data, where)
     excluded_raw = r.mapping(data.get("excluded") or {}, f"{where}.excluded")
@@ -332,11 +336,11 @@ def _material(r: _Reader, data: Any, where: str, index: int, depth: int = 1) -> 
         value=value,
         origin=origin,
         hs=r.hs_code(data["hs"], f"{where}.hs", min_digits=4) if data.get("hs") is not None else None,
-        description=data.get("description"),
+        description=_text(data.get("description")),
         quantity=r.opt_amount(data, "quantity", where),
         weight_kg=r.opt_amount(data, "weight_kg", where),
         country=str(country).upper() if country is not None else None,
-        supplier=data.get("supplier"),
+        supplier=_text(data.get("supplier")),
         self_produced=self_produced,
         intermediate=intermediate,
         ctc_unit=ctc_unit,
@@ -359,7 +363,7 @@ def _material(r: _Reader, data: Any, where: str, index: int, depth: int = 1) -> 
 def _good(r: _Reader, data: Any) -> Good:
     data = r.mapping(data, "good")
     return Good(
-        description=data.get("description"),
+        description=_text(data.get("description")),
         hs=r.hs_code(r.required(data, "hs", "good"), "good.hs", min_digits=6),
         category=r.choice(data.get("category", "other"), CATEGORIES, "good.category"),
         end_use=r.choice(data.get("end_use", "any"), END_USES, "good.end_use"),

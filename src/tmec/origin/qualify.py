@@ -32,7 +32,7 @@ from tmec.origin.criteria import criterion_a, criterion_c, criterion_d, set_rule
 from tmec.origin.determination import Determination, FailingMaterial, Margin, TariffShiftReport
 from tmec.origin.net_cost import net_cost, total_cost
 from tmec.origin.psr import find_rule
-from tmec.origin.questions import cheapest_flip, margins, unknown_origin_questions
+from tmec.origin.questions import accumulation_questions, cheapest_flip, margins, unknown_origin_questions
 from tmec.origin.rules import Rule
 from tmec.origin.rvc import RVCValue, Values
 from tmec.origin.vnm import RollUp, describe, roll_up
@@ -460,6 +460,7 @@ def _assess(
     flip_summary = None
     if not originating and not intermediate:
         questions.extend(unknown_origin_questions(s.good, units, outcomes, reported, ctx))
+        questions.extend(accumulation_questions(units, reported))
         questions.extend(_data_questions(units, outcomes, ctx))
         flip = cheapest_flip(s.good, units, outcomes, ctx)
         if flip is not None:

@@ -250,6 +250,33 @@ def unknown_origin_questions(
     return questions
 
 
+USMCA = frozenset({"US", "MX", "CA"})
+
+
+def accumulation_questions(units: Sequence[Unit], reported: AltOutcome | None) -> list[Question]:
+    """A non-originating material made in the USMCA territory may still carry regional content: its
+    producer's accumulation statement (Art. 4.11; UR s.9) would count it.  Asked when an RVC fails."""
+    if reported is None or not reported.rvc or reported.rvc_passed:
+        return []
+    out = []
+    for u in units:
+        m = u.material
+        if u.originating or m.accumulation is not None or m.self_produced or m.country not in USMCA:
+            continue
+        best = max(after for after in rvc_without(reported, u).values())
+        out.append(
+            Question(
+                fact=f"accumulation statement for material {m.id}",
+                text=f"material {m.id} was produced in {m.country}: a statement from its producer "
+                "giving its VNM (USMCA Art. 4.11; UR s.9) would count its regional content "
+                f"(RVC up to {_fmt(best)} %)",
+                impact=ZERO,
+                material=m.id,
+            )
+        )
+    return out
+
+
 def cheapest_flip(
     good: Good, units: Sequence[Unit], outcomes: Sequence[AltOutcome], ctx: Context
 ) -> tuple[dict[str, object], Question] | None:

@@ -110,9 +110,17 @@ def _purchased_vnm(m: Material) -> tuple[Decimal, Decimal, str, str]:
     if acc is None:
         word = "origin unknown: counted as non-originating" if m.origin == "unknown" else "non-originating"
         return m.value, m.value, word, ref.UNKNOWN_ORIGIN if m.origin == "unknown" else ref.VNM
+    if acc.vnm is not None and acc.net_cost is None:
+        # A transaction-value statement (UR s.9(3)); the net cost method needs the producer's net cost
+        # with it (s.9(2)(a)), so under net cost the material still counts at its value.
+        how = (
+            f"accumulation statement for the TV method: VNM {acc.vnm}; under net cost its value {m.value} "
+            "counts (no net cost stated)"
+        )
+        return acc.vnm, m.value, how, ref.ACCUMULATION_TV
     if acc.vnm is not None:
         vnm = acc.vnm
-        how = f"accumulation statement: VNM {vnm}" + (f", net cost {acc.net_cost}" if acc.net_cost else "")
+        how = f"accumulation statement: VNM {vnm}, net cost {acc.net_cost}"
     else:
         assert acc.non_vnm_amount is not None
         if acc.non_vnm_amount > m.value:
@@ -122,7 +130,7 @@ def _purchased_vnm(m: Material) -> tuple[Decimal, Decimal, str, str]:
             )
         vnm = m.value - acc.non_vnm_amount
         how = f"accumulation statement: non-VNM amount {acc.non_vnm_amount}, VNM {vnm}"
-    return vnm, vnm, how, f"{ref.ACCUMULATION_NC}, s.9(3)"
+    return vnm, vnm, how, ref.ACCUMULATION_NC
 
 
 def _units_of(m: Material, top: int, originating: bool, vnm_tv: Decimal, vnm_nc: Decimal) -> Unit:

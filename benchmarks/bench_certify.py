@@ -17,7 +17,6 @@ import datetime as dt
 import hashlib
 import os
 import random
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -35,12 +34,13 @@ from tmec.certify.note import Checkpoint
 from tmec.certify.parties import parse_parties
 from tmec.certify.pdf import render_pdf
 from tmec.certify.verify import verify_certificate
+from tmec.law import load_yaml
+from tmec.origin import load_case, qualify
 from tmec.store import ledger
 from tmec.store.db import open_store
 from tmec.store.models import CheckpointRow, LogEntry, LogNode, table
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "certify"))
-from certify_fixtures import CERTIFIER, Case, Determination
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _ms(seconds: float) -> str:
@@ -52,8 +52,10 @@ def bench_issue(tmp: Path, n: int) -> dict[str, Any]:
     issuer = Issuer(store)
     issuer.init("bench.example/log", None)
     signer = issuer.signer(None)
-    parties = parse_parties(CERTIFIER)
-    case, det = Case(), Determination()
+    # A real qualification: the bundled bearing example through the origin engine.
+    case = load_case(ROOT / "examples" / "bearing.yaml")
+    det = qualify(case)
+    parties = parse_parties(load_yaml(ROOT / "examples" / "certifier.yaml"))
     t0 = time.perf_counter()
     last = None
     for i in range(n):

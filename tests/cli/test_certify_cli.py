@@ -173,6 +173,10 @@ def test_amend_points_to_the_original(env: Path) -> None:
     assert result.exit_code == 0, result.output
     amended = json.loads((env / "amended" / "certificate.json").read_text(encoding="utf-8"))
     assert amended["payload"]["amends"] == out["certificate_id"]
+    from pypdf import PdfReader
+
+    text = PdfReader(env / "amended" / "certificate.pdf").pages[0].extract_text()
+    assert f"Amends: {out['certificate_id']}" in text and "invoice number corrected" in text
     assert tmec("verify", "out/certificate.json").exit_code == 1  # superseded
     assert tmec("verify", "amended/certificate.json").exit_code == 0
 

@@ -60,6 +60,8 @@ _LABELS: dict[str, dict[str, str]] = {
         "es": "Disponible a solicitud de las autoridades importadoras",
         "fr": "Disponible sur demande des autorités importatrices",
     },
+    "amends": {"en": "Amends", "es": "Modifica", "fr": "Modifie"},
+    "reason": {"en": "Reason", "es": "Motivo", "fr": "Motif"},
     "certificate_id": {"en": "Certificate", "es": "Certificado", "fr": "Certificat"},
     "log": {"en": "Transparency log", "es": "Registro de transparencia", "fr": "Journal de transparence"},
     "pages": {"en": "Pages", "es": "Páginas", "fr": "Pages"},

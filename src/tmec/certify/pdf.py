@@ -76,6 +76,17 @@ def render_pdf(envelope: dict[str, Any]) -> bytes:
         new_x="LMARGIN",
         new_y="NEXT",
     )
+    if payload.get("amends"):
+        pdf.cell(
+            0,
+            5,
+            _latin1(
+                f"{label('amends', lang)}: {payload['amends']} - {label('reason', lang)}: "
+                f"{payload.get('reason', '')}"
+            ),
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
     log = envelope["log"]
     pdf.cell(
         0,

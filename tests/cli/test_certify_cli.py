@@ -84,6 +84,12 @@ def test_certify_writes_the_artifacts_and_they_verify(env: Path) -> None:
         result = tmec("verify", f"out/{name}", "--key", "issuer.pub", "--date", "2025-02-01", "--json")
         assert result.exit_code == 0, result.output
         assert json.loads(result.output)["valid"] is True
+    vc = tmec("verify", "out/certificate.vc.json", "--key", "issuer.pub", "--json")
+    assert vc.exit_code == 0 and json.loads(vc.output)["valid"], vc.output
+    doc = json.loads((env / "out" / "certificate.vc.json").read_text(encoding="utf-8"))
+    doc["credentialSubject"]["items"][0]["commodity"]["commodityCode"] = "848220"
+    (env / "forged.vc.json").write_text(json.dumps(doc))
+    assert tmec("verify", "forged.vc.json", "--key", "issuer.pub").exit_code == 1
     outside = tmec("verify", "out/certificate.json", "--key", "issuer.pub", "--date", "2025-12-01")
     assert outside.exit_code == 1 and "period failed" in outside.output
 

@@ -20,7 +20,7 @@ from typing import Any
 from tmec.certify.canonical import canonical_json
 from tmec.certify.keys import PublicKey, Signer
 
-__all__ = ["did_key", "to_credential", "verify_credential"]
+__all__ = ["did_key", "raw_key_from_did", "to_credential", "verify_credential"]
 
 _B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _ED25519_MULTICODEC = b"\xed\x01"
@@ -50,6 +50,20 @@ def _b58decode(text: str) -> bytes:
 
 def did_key(key: PublicKey) -> str:
     return "did:key:z" + _b58encode(_ED25519_MULTICODEC + key.raw)
+
+
+def raw_key_from_did(did: str) -> bytes | None:
+    """The Ed25519 public key of a ``did:key`` (or of a verification method ``did:key:...#...``)."""
+    did = did.split("#", 1)[0]
+    if not did.startswith("did:key:z"):
+        return None
+    try:
+        blob = _b58decode(did.removeprefix("did:key:z"))
+    except ValueError:
+        return None
+    if len(blob) != 34 or not blob.startswith(_ED25519_MULTICODEC):
+        return None
+    return blob[2:]
 
 
 def _hash_data(proof_options: dict[str, Any], document: dict[str, Any]) -> bytes:

@@ -22,7 +22,15 @@ from tmec.certify.keys import Keyring, PublicKey
 from tmec.certify.note import Checkpoint, NoteError
 from tmec.core.errors import InputError
 
-__all__ = ["Check", "Verification", "read_certificate", "verify_certificate"]
+__all__ = [
+    "Check",
+    "Verification",
+    "is_credential",
+    "read_certificate",
+    "read_document",
+    "verify_certificate",
+    "verify_credential_document",
+]
 
 ATTACHMENT = "certificate.json"
 
@@ -60,6 +68,22 @@ class Verification:
 
 def read_certificate(path: Path) -> dict[str, Any]:
     """Read ``certificate.json``, or the copy attached to a certificate PDF."""
+    env = read_document(path)
+    if env.get("format") != ENVELOPE_FORMAT:
+        raise InputError(f"not a tmec certificate (expected format {ENVELOPE_FORMAT!r})", source=str(path))
+    for key in ("payload", "signature", "log"):
+        if not isinstance(env.get(key), dict):
+            raise InputError(f"the certificate has no {key!r} object", source=str(path), field=key)
+    return env
+
+
+def is_credential(doc: Mapping[str, Any]) -> bool:
+    kinds = doc.get("type")
+    return isinstance(kinds, list) and "VerifiableCredential" in kinds
+
+
+def read_document(path: Path) -> dict[str, Any]:
+    """A JSON object from a file, or from the certificate.json attached to a PDF."""
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -70,11 +94,8 @@ def read_certificate(path: Path) -> dict[str, Any]:
         env = loads(data)
     except (ValueError, UnicodeDecodeError) as exc:
         raise InputError(f"not a certificate: invalid JSON ({exc})", source=str(path)) from None
-    if not isinstance(env, dict) or env.get("format") != ENVELOPE_FORMAT:
-        raise InputError(f"not a tmec certificate (expected format {ENVELOPE_FORMAT!r})", source=str(path))
-    for key in ("payload", "signature", "log"):
-        if not isinstance(env.get(key), dict):
-            raise InputError(f"the certificate has no {key!r} object", source=str(path), field=key)
+    if not isinstance(env, dict):
+        raise InputError("not a certificate: expected a JSON object", source=str(path))
     return env
 
 
@@ -271,6 +292,47 @@ def _head_check(checkpoint: Checkpoint, log_head: tuple[str, list[bytes]], keyri
         "the log at hand is not an extension of the certificate's checkpoint: "
         "the log was rewritten or forked",
     )
+
+
+def verify_credential_document(doc: Mapping[str, Any], keyring: Keyring | None) -> Verification:
+    """Check a Verifiable Credential exported by tmec (``eddsa-jcs-2022`` proof)."""
+    from tmec.certify.vc import raw_key_from_did, verify_credential
+
+    result = Verification(str(doc.get("id", "")).removeprefix("urn:tmec:certificate:") or None)
+    proof = doc.get("proof")
+    method = str(proof.get("verificationMethod", "")) if isinstance(proof, Mapping) else ""
+    raw = raw_key_from_did(method)
+    if raw is None:
+        result.checks.append(Check("key", False, "the proof names no did:key Ed25519 verification method"))
+        return result
+    trusted = [k for k in keyring if k.raw == raw] if keyring is not None else []
+    if keyring is None:
+        key = PublicKey("did-key", raw)
+        result.checks.append(
+            Check(
+                "key",
+                None,
+                "no trusted key given: used the credential's own did:key; "
+                "this proves integrity, not who issued it — pass --key",
+            )
+        )
+    elif not trusted:
+        result.checks.append(Check("key", False, "signed by a key that is not a trusted key"))
+        return result
+    else:
+        key = trusted[0]
+        result.checks.append(Check("key", True, f"signed by trusted key {key.key_id} ({key.name})"))
+    ok = verify_credential(dict(doc), key)
+    result.checks.append(
+        Check(
+            "signature",
+            ok,
+            "eddsa-jcs-2022 Data Integrity proof"
+            if ok
+            else "the proof does not match the credential: it was altered or forged",
+        )
+    )
+    return result
 
 
 _SHAPE = {

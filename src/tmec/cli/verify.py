@@ -12,7 +12,13 @@ from rich.table import Table
 
 from tmec.certify.issuer import Issuer
 from tmec.certify.keys import Keyring, PublicKey
-from tmec.certify.verify import read_certificate, verify_certificate
+from tmec.certify.verify import (
+    is_credential,
+    read_certificate,
+    read_document,
+    verify_certificate,
+    verify_credential_document,
+)
 from tmec.cli._common import EXIT_FAIL, console, emit_json, handles_errors
 from tmec.cli._issuer import issuer
 from tmec.core.dates import parse_date
@@ -55,24 +61,27 @@ def _local_issuer(origin: Any) -> Issuer | None:
 @click.option("--json", "as_json", is_flag=True, help="machine-readable output")
 @handles_errors
 def command(file: Path, keys: tuple[str, ...], day: str | None, as_json: bool) -> None:
-    """Verify FILE: signature, log inclusion, checkpoint signature, period on --date, revocation.
+    """Verify FILE (certificate.json, certificate.pdf, or certificate.vc.json): signature, log inclusion,
+    checkpoint signature, period on --date, revocation.
 
     Works offline with the issuer's public key (--key).  When the issuer's log is
     at hand ($TMEC_HOME or $TMEC_DATABASE_URL), also checks revocation.  Exit 0
     valid, 1 invalid (the failed check is named), 2 unreadable input.
     """
-    env = read_certificate(file)
+    doc = read_document(file)
     on = parse_date(day, field="--date") if day else None
-    local = _local_issuer(env["log"].get("origin"))
-    keyring: Keyring | None = None
-    if keys:
-        keyring = Keyring(k for value in keys for k in read_keys(value))
-    elif local is not None:
-        keyring = local.keyring()
-    status = local.status(str(env["payload"].get("certificate_id"))) if local is not None else None
-    size = env["log"].get("tree_size")
-    head = local.log_head(size) if local is not None and isinstance(size, int) else None
-    result = verify_certificate(env, keyring, on=on, status=status, log_head=head)
+    keyring: Keyring | None = Keyring(k for value in keys for k in read_keys(value)) if keys else None
+    if is_credential(doc):
+        result = verify_credential_document(doc, keyring)
+    else:
+        env = read_certificate(file)
+        local = _local_issuer(env["log"].get("origin"))
+        if keyring is None and local is not None:
+            keyring = local.keyring()
+        status = local.status(str(env["payload"].get("certificate_id"))) if local is not None else None
+        size = env["log"].get("tree_size")
+        head = local.log_head(size) if local is not None and isinstance(size, int) else None
+        result = verify_certificate(env, keyring, on=on, status=status, log_head=head)
     if as_json:
         emit_json(result.to_dict())
     else:

@@ -218,6 +218,8 @@ def test_export_evidence_pack(env: Path) -> None:
     } == names
     assert set(manifest["sha256"]) >= names - {"manifest.json"}
     assert bom["materials"] and any(k.startswith("params/usmca/") for k in versions["law_files_sha256"])
+    assert any(k.startswith("rules/usmca/") for k in versions["law_files_sha256"])
+    assert versions["parameters_in_force"]["usmca.de_minimis"]["value"] == "10"
     with zipfile.ZipFile(env / "pack.zip") as zf:
         assert not any(b"PRIVATE KEY" in zf.read(n) for n in zf.namelist())
     assert tmec("export", "--evidence", "CO-NOPE").exit_code == 2

@@ -6,6 +6,7 @@ leaves a half-written certificate.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import json
@@ -20,7 +21,7 @@ from tmec.certify.canonical import loads
 from tmec.certify.keys import Signer
 from tmec.certify.pdf import render_pdf
 from tmec.certify.vc import to_credential
-from tmec.law import LAW_DIR
+from tmec.law import LAW_DIR, load_parameters
 
 __all__ = ["evidence_pack", "write_atomic", "write_certificate_files"]
 
@@ -73,6 +74,15 @@ def _law_versions() -> dict[str, str]:
     return out
 
 
+def _parameters_on(day: str) -> dict[str, dict[str, Any]]:
+    """Every legal parameter in force on the qualification date, with its value and reference."""
+    snapshot = load_parameters().at(dt.date.fromisoformat(day))
+    return {
+        name: {"value": str(v.value), "since": v.since.isoformat(), "reference": v.cite()}
+        for name, v in sorted(snapshot.items())
+    }
+
+
 def evidence_pack(
     envelope: dict[str, Any],
     worksheet_bytes: bytes | None,
@@ -95,7 +105,10 @@ def evidence_pack(
             }
         )
     files["status.json"] = _pretty({"status": status, "history": history})
-    files["versions.json"] = _pretty({"tmec": __version__, "law_files_sha256": _law_versions()})
+    versions: dict[str, Any] = {"tmec": __version__, "law_files_sha256": _law_versions()}
+    if worksheet_bytes is not None and sheet.get("case_date"):
+        versions["parameters_in_force"] = _parameters_on(str(sheet["case_date"]))
+    files["versions.json"] = _pretty(versions)
     manifest = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
     if worksheet_bytes is not None:
         manifest["worksheet.json (canonical, as signed)"] = hashlib.sha256(worksheet_bytes).hexdigest()

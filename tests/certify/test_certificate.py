@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 from certify_fixtures import CERTIFIER, Case, Determination, Good
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tmec.certify.certificate import NotOriginating, Scope, build_certification
 from tmec.certify.issuer import retention_years
@@ -77,6 +79,24 @@ def test_blanket_period_up_to_twelve_months() -> None:
         Scope(start=dt.date(2024, 1, 15))
     with pytest.raises(InputError, match="not both"):
         Scope(invoice="1", start=dt.date(2024, 1, 1), end=dt.date(2024, 2, 1))
+
+
+@given(st.dates(min_value=dt.date(2020, 7, 1), max_value=dt.date(2099, 12, 31)))
+def test_a_blanket_period_is_at_most_twelve_months_from_any_start(start: dt.date) -> None:
+    if (start.month, start.day) == (2, 29):
+        last = dt.date(start.year + 1, 2, 28)  # 1 March a year on is the first day past twelve months
+    else:
+        last = dt.date(start.year + 1, start.month, start.day) - dt.timedelta(days=1)
+    Scope(start=start, end=last)
+    with pytest.raises(InputError, match="at most 12 months"):
+        Scope(start=start, end=last + dt.timedelta(days=1))
+    assert (last - start).days in (364, 365)
+
+
+def test_a_blanket_period_from_29_february() -> None:
+    Scope(start=dt.date(2024, 2, 29), end=dt.date(2025, 2, 28))
+    with pytest.raises(InputError, match="the last day allowed is 2025-02-28"):
+        Scope(start=dt.date(2024, 2, 29), end=dt.date(2025, 3, 1))
 
 
 @pytest.mark.parametrize("language", ["es", "fr"])

@@ -119,14 +119,14 @@ class Scope:
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later; a day the month lacks (31 April, 29 February) rolls over to the 1st
+    of the next month, so that ``[day, _add_months(day, 12))`` is exactly twelve months."""
     y, m = divmod(day.month - 1 + months, 12)
     year, month = day.year + y, m + 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, d)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
+    try:
+        return dt.date(year, month, day.day)
+    except ValueError:
+        return dt.date(year + month // 12, month % 12 + 1, 1)
 
 
 def jsonable(value: Any) -> Any:

@@ -59,7 +59,9 @@ def test_init_encrypts_the_key_and_keys_export_prints_only_the_public_key(env: P
     assert result.exit_code == 0, result.output
     info = json.loads(result.output)
     assert info["encrypted"] is True
-    pem = next((env / "home" / "keys").glob("*.pem")).read_bytes()
+    key_file = next((env / "home" / "keys").glob("*.pem"))
+    assert key_file.stat().st_mode & 0o077 == 0  # readable by its owner only
+    pem = key_file.read_bytes()
     assert pem.startswith(b"-----BEGIN ENCRYPTED PRIVATE KEY")
     exported = tmec("keys", "export")
     assert exported.output.strip() == info["public_key"]
@@ -92,6 +94,25 @@ def test_certify_writes_the_artifacts_and_they_verify(env: Path) -> None:
     assert tmec("verify", "forged.vc.json", "--key", "issuer.pub").exit_code == 1
     outside = tmec("verify", "out/certificate.json", "--key", "issuer.pub", "--date", "2025-12-01")
     assert outside.exit_code == 1 and "period failed" in outside.output
+
+
+def test_an_unwritable_output_is_refused_before_anything_is_issued(env: Path) -> None:
+    assert tmec("init").exit_code == 0
+    (env / "blocker").write_text("a file where a directory should be")
+    result = tmec("certify", str(BEARING), "--certifier", "certifier.yaml", "--out", "blocker/out")
+    assert result.exit_code == 2 and "cannot write" in result.output and "Traceback" not in result.output
+    assert json.loads(tmec("log", "verify", "--json").output)["size"] == 1  # the key event only
+
+
+def test_a_certificates_files_can_be_written_again_from_the_store(env: Path) -> None:
+    out = _init_and_certify(env, "--invoice", "INV-1")
+    again = tmec("export", "--certificate", out["certificate_id"], "--out", "again", "--json")
+    assert again.exit_code == 0, again.output
+    assert (env / "again" / "certificate.json").read_bytes() == (
+        env / "out" / "certificate.json"
+    ).read_bytes()
+    assert tmec("verify", "again/certificate.pdf").exit_code == 0
+    assert tmec("export").exit_code == 2
 
 
 def test_a_good_that_does_not_qualify_is_refused_with_the_reason(env: Path) -> None:

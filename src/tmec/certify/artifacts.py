@@ -21,6 +21,7 @@ from tmec.certify.canonical import loads
 from tmec.certify.keys import Signer
 from tmec.certify.pdf import render_pdf
 from tmec.certify.vc import to_credential
+from tmec.core.errors import InputError
 from tmec.law import LAW_DIR, load_parameters
 
 __all__ = ["evidence_pack", "write_atomic", "write_certificate_files"]
@@ -31,6 +32,14 @@ def _pretty(obj: Any) -> bytes:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename; an I/O failure is an input error."""
+    try:
+        _write_atomic(path, data)
+    except OSError as exc:
+        raise InputError(f"cannot write: {exc.strerror}", source=str(path)) from None
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:

@@ -90,9 +90,16 @@ def run_certify(
         raise InputError(f"cannot read the case: {exc.strerror}", source=str(case_path)) from None
     case = load_case(case_path)
     determination = qualify(case)
-    iss = issuer()
-    signer = iss.signer(passphrase(passphrase_file))
+    # Fail on an unwritable destination before anything is signed or logged.
+    target_parent = out_dir or Path("certificates")
+    created = not target_parent.exists()
     try:
+        target_parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot write: {exc.strerror}", source=str(target_parent)) from None
+    try:
+        iss = issuer()
+        signer = iss.signer(passphrase(passphrase_file))
         issued = iss.issue(
             signer,
             case,
@@ -106,7 +113,11 @@ def run_certify(
             amends=amends,
             reason=reason,
         )
-    except NotOriginating as exc:
+    except BaseException as exc:
+        if created:
+            target_parent.rmdir()  # nothing was issued: leave no trace
+        if not isinstance(exc, NotOriginating):
+            raise
         if as_json:
             emit_json(
                 {

@@ -112,7 +112,12 @@ def open_store(url: str | None = None, *, home: Path | None = None, create: bool
         db = Path(parsed.database or "")
         if not db.exists() and not create:
             raise InputError(f"no tmec store at {db}: run `tmec init` first", source=str(db))
-        db.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            db.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(
+                f"cannot create the store's directory: {exc.strerror}", source=str(db.parent)
+            ) from None
         engine = _sqlite_engine(url)
     else:
         engine = create_engine(url, pool_pre_ping=True)

@@ -132,7 +132,9 @@ def run_certify(
             for step in determination.to_dict().get("explanation", []):
                 if step.get("passed") is False:
                     err_console.print(
-                        f"  {step['step']}: {step['result']} ({step['reference']})", highlight=False
+                        f"  {step['step']}: {step['result']} ({step['reference']})",
+                        highlight=False,
+                        soft_wrap=True,
                     )
         sys.exit(EXIT_FAIL)
     target = out_dir or Path("certificates") / issued.certificate_id
@@ -151,11 +153,13 @@ def run_certify(
         f"[bold]{issued.certificate_id}[/bold] certified: {p['good']['description']} "
         f"(HS {p['good']['hs']}), origin criterion {p['origin_criterion']}",
         highlight=False,
+        soft_wrap=True,
     )
     console.print(
         f"  log entry {issued.log_index} of {issued.envelope['log']['origin']}; "
         f"records kept until {p['retention']['retain_until']}",
         highlight=False,
+        soft_wrap=True,
     )
     for f in files:
         console.print(f"  wrote {f}", highlight=False, soft_wrap=True)

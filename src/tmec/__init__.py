@@ -4,13 +4,18 @@ The functions the command line uses, importable from Python.  The public
 surface is ``__all__``; a test pins it.
 """
 
+from typing import TYPE_CHECKING
+
+from tmec._lazy import lazy_attributes
 from tmec._version import __version__
-from tmec.certify import Issuer, audit_log, read_certificate, verify_certificate
 from tmec.core.errors import InputError, InvalidHSCode, NoRuleError, TmecError
 from tmec.law import load_parameters
 from tmec.origin import Case, Determination, load_case, parse_case, qualify
 from tmec.origin.psr import correlate, find_rule
-from tmec.store import open_store
+
+if TYPE_CHECKING:
+    from tmec.certify import Issuer, audit_log, read_certificate, verify_certificate
+    from tmec.store import open_store
 
 __all__ = [
     "Case",
@@ -32,3 +37,15 @@ __all__ = [
     "read_certificate",
     "verify_certificate",
 ]
+
+# Certification and the store load on first use: their libraries (SQLAlchemy, Alembic, fpdf2) are
+# slow to import and most commands do not need them.
+_LAZY = {
+    "Issuer": "tmec.certify",
+    "audit_log": "tmec.certify",
+    "read_certificate": "tmec.certify",
+    "verify_certificate": "tmec.certify",
+    "open_store": "tmec.store",
+}
+
+__getattr__ = lazy_attributes(__name__, _LAZY, globals())

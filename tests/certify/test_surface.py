@@ -20,3 +20,14 @@ def test_public_surface() -> None:
     )
     for name in tmec.certify.__all__:
         assert hasattr(tmec.certify, name), name
+
+
+def test_the_command_line_starts_without_the_heavy_libraries() -> None:
+    """Every `tmec` command imports tmec.cli; the PDF, database and migration libraries load on use."""
+    import subprocess
+    import sys
+
+    heavy = "{'sqlalchemy', 'alembic', 'fpdf', 'pypdf'}"
+    code = f"import sys, tmec, tmec.cli; print(sorted({heavy} & set(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

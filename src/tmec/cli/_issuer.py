@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from tmec.certify.issuer import Issuer
 from tmec.core.errors import InputError
-from tmec.store.db import open_store
+
+if TYPE_CHECKING:
+    from tmec.certify.issuer import Issuer
 
 PASSPHRASE_ENV = "TMEC_KEY_PASSPHRASE"
 
@@ -33,6 +35,9 @@ def passphrase(path: Path | None) -> bytes | None:
 
 def issuer(*, create: bool = False) -> Issuer:
     """The issuer over the default store; the store closes when the command ends."""
+    from tmec.certify.issuer import Issuer
+    from tmec.store.db import open_store
+
     store = open_store(create=create)
     ctx = click.get_current_context(silent=True)
     if ctx is not None:

@@ -8,7 +8,6 @@ from typing import Any
 
 import click
 
-from tmec.certify.artifacts import write_certificate_files
 from tmec.certify.certificate import NotOriginating, Scope
 from tmec.certify.parties import parse_parties
 from tmec.cli._common import EXIT_FAIL, console, emit_json, err_console, handles_errors
@@ -137,6 +136,8 @@ def run_certify(
                         soft_wrap=True,
                     )
         sys.exit(EXIT_FAIL)
+    from tmec.certify.artifacts import write_certificate_files
+
     target = out_dir or Path("certificates") / issued.certificate_id
     files = write_certificate_files(target, issued.envelope, issued.worksheet, signer)
     if as_json:

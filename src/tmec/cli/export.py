@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-from tmec.certify.artifacts import evidence_pack, write_atomic, write_certificate_files
 from tmec.certify.canonical import loads
 from tmec.cli._common import console, emit_json, handles_errors
 from tmec.cli._issuer import issuer
@@ -37,6 +36,8 @@ def command(evidence_id: str | None, certificate_id: str | None, out: Path | Non
     """
     if (evidence_id is None) == (certificate_id is None):
         raise InputError("give one of --evidence CERT_ID or --certificate CERT_ID", field="--evidence")
+    from tmec.certify.artifacts import evidence_pack, write_atomic, write_certificate_files
+
     iss = issuer()
     if certificate_id is not None:
         row = iss.get(certificate_id)

@@ -10,14 +10,12 @@ import click
 from rich.table import Table
 
 from tmec.certify import merkle
-from tmec.certify.audit import audit_log
 from tmec.certify.canonical import b64decode_strict, loads
 from tmec.certify.keys import Keyring
 from tmec.certify.note import Checkpoint, NoteError, note_text
 from tmec.cli._common import EXIT_FAIL, console, emit_json, handles_errors
 from tmec.cli._issuer import issuer
 from tmec.core.errors import InputError
-from tmec.store import ledger
 
 
 @click.group("log")
@@ -42,6 +40,8 @@ def verify(earlier: Path | None, all_checkpoints: bool, as_json: bool) -> None:
 
     Exit 0 when every check passes, 1 when the log was altered or rewritten.
     """
+    from tmec.certify.audit import audit_log
+
     iss = issuer()
     note = None
     if earlier is not None:
@@ -69,6 +69,8 @@ def verify(earlier: Path | None, all_checkpoints: bool, as_json: bool) -> None:
 @handles_errors
 def checkpoint(as_json: bool) -> None:
     """Print the latest signed checkpoint (C2SP signed note); keep it outside the database."""
+    from tmec.store import ledger
+
     iss = issuer()
     with iss.store.session() as s:
         row = ledger.latest_checkpoint(s)
@@ -94,6 +96,8 @@ def prove(earlier: Path) -> None:
 
     A monitor checks it offline with `tmec log check FILE --key KEY`.
     """
+    from tmec.store import ledger
+
     iss = issuer()
     try:
         old = Checkpoint.parse_text(note_text(earlier.read_text(encoding="utf-8")))

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-from tmec.certify.artifacts import write_certificate_files
 from tmec.cli._common import console, emit_json, handles_errors
 from tmec.cli._issuer import issuer, passphrase, passphrase_option
 
@@ -27,6 +26,8 @@ def command(
     certificate_id: str, reason: str, out_dir: Path | None, passphrase_file: Path | None, as_json: bool
 ) -> None:
     """Revoke CERT_ID.  The original stays; `tmec verify` reports it revoked when the log is at hand."""
+    from tmec.certify.artifacts import write_certificate_files
+
     iss = issuer()
     issued = iss.revoke(iss.signer(passphrase(passphrase_file)), certificate_id, reason)
     files = write_certificate_files(

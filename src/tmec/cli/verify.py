@@ -5,12 +5,11 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.table import Table
 
-from tmec.certify.issuer import Issuer
 from tmec.certify.keys import Keyring, PublicKey
 from tmec.certify.verify import (
     is_credential,
@@ -24,6 +23,9 @@ from tmec.cli._issuer import issuer
 from tmec.core.dates import parse_date
 from tmec.core.errors import InputError
 from tmec.store.paths import tmec_home
+
+if TYPE_CHECKING:
+    from tmec.certify.issuer import Issuer
 
 
 def read_keys(value: str) -> list[PublicKey]:

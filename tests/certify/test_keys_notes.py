@@ -69,6 +69,11 @@ def test_encrypted_private_key_round_trip_and_errors_show_no_key() -> None:
             load_private_key("example.com/log", pem, wrong)
         assert "PRIVATE KEY" not in str(info.value) and "s3cret" not in str(info.value)
     assert "PRIVATE" not in repr(signer) and signer.public.key_id in repr(signer)
+    plain = private_key_pem(signer, None)
+    assert (
+        load_private_key("example.com/log", plain, b"a passphrase from the environment").public
+        == signer.public
+    )
 
 
 def test_verifier_key_and_pem_parsing() -> None:

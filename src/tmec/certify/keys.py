@@ -160,6 +160,8 @@ def load_private_key(
     name: str, pem: bytes, passphrase: bytes | None, *, source: str | None = None
 ) -> Ed25519Signer:
     """Load a PKCS#8 key; a wrong or missing passphrase is an input error that shows no key material."""
+    if passphrase and b"ENCRYPTED" not in pem.split(b"\n", 1)[0]:
+        passphrase = None  # an unencrypted key opens without one, whatever the environment holds
     try:
         key = serialization.load_pem_private_key(pem, password=passphrase or None)
     except TypeError:

@@ -51,8 +51,12 @@ def _proof(value: list[str] | None) -> list[bytes]:
     return [_b64(p) for p in value or []]
 
 
-def _vectors(kind: str) -> list[Path]:
-    return sorted((VECTORS / kind).glob("*.json")) if VECTORS.is_dir() else []
+def _vectors(kind: str, only: str = "") -> list[Any]:
+    """The vector files, listed at collection time; without them, one placeholder that skips, saying why."""
+    if not VECTORS.is_dir():
+        reason = f"needs the Merkle test vectors in {VECTORS} (absent in a user's fresh clone; CI has them)"
+        return [pytest.param(None, id="no-vectors", marks=pytest.mark.skip(reason=reason))]
+    return [pytest.param(p, id=p.stem) for p in sorted((VECTORS / kind).glob("*.json")) if only in p.name]
 
 
 def _load(shared_data: Path, kind: str, name: str) -> dict[str, Any]:
@@ -61,12 +65,15 @@ def _load(shared_data: Path, kind: str, name: str) -> dict[str, Any]:
 
 
 def test_the_vectors_are_all_collected(shared_data: Path) -> None:
-    assert len(_vectors("inclusion")) == len(list((shared_data / "merkle-vectors/inclusion").glob("*.json")))
-    assert len(_vectors("inclusion")) >= 80
+    inclusion = list((shared_data / "merkle-vectors" / "inclusion").glob("*.json"))
+    assert len(_vectors("inclusion")) == len(inclusion) >= 80
+    assert len(_vectors("consistency")) == len(
+        list((shared_data / "merkle-vectors" / "consistency").glob("*.json"))
+    )
     assert len(_vectors("consistency")) >= 80
 
 
-@pytest.mark.parametrize("path", _vectors("inclusion"), ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", _vectors("inclusion"))
 def test_inclusion_vector(shared_data: Path, path: Path) -> None:
     v = _load(shared_data, "inclusion", path.name)
     ok = verify_inclusion(
@@ -75,16 +82,14 @@ def test_inclusion_vector(shared_data: Path, path: Path) -> None:
     assert ok is not v["wantErr"], v["desc"]
 
 
-@pytest.mark.parametrize("path", _vectors("consistency"), ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", _vectors("consistency"))
 def test_consistency_vector(shared_data: Path, path: Path) -> None:
     v = _load(shared_data, "consistency", path.name)
     ok = verify_consistency(v["size1"], v["size2"], _b64(v["root1"]), _b64(v["root2"]), _proof(v["proof"]))
     assert ok is not v["wantErr"], v["desc"]
 
 
-@pytest.mark.parametrize(
-    "path", [p for p in _vectors("inclusion") if "happy-path" in p.name], ids=lambda p: p.stem
-)
+@pytest.mark.parametrize("path", _vectors("inclusion", "happy-path"))
 def test_we_produce_the_vectors_inclusion_proofs(shared_data: Path, path: Path) -> None:
     v = _load(shared_data, "inclusion", path.name)
     leaves = REFERENCE_LEAVES[: v["treeSize"]]
@@ -93,9 +98,7 @@ def test_we_produce_the_vectors_inclusion_proofs(shared_data: Path, path: Path) 
     assert inclusion_proof(v["leafIdx"], leaves) == _proof(v["proof"])
 
 
-@pytest.mark.parametrize(
-    "path", [p for p in _vectors("consistency") if "happy-path" in p.name], ids=lambda p: p.stem
-)
+@pytest.mark.parametrize("path", _vectors("consistency", "happy-path"))
 def test_we_produce_the_vectors_consistency_proofs(shared_data: Path, path: Path) -> None:
     v = _load(shared_data, "consistency", path.name)
     leaves = REFERENCE_LEAVES[: v["size2"]]

@@ -315,3 +315,23 @@ def test_a_monitor_checks_the_log_offline_with_a_consistency_proof(env: Path) ->
     (env / "bad.json").write_text(json.dumps(data))
     assert tmec("log", "check", "bad.json", "--key", "issuer.pub").exit_code == 1
     assert tmec("log", "check", "head.txt", "--key", "issuer.pub").exit_code == 2
+
+
+def test_changes_to_the_pdf_are_caught(env: Path) -> None:
+    """The visible pages, not only the attached record: with the tmec and fpdf2 versions that made it,
+    the PDF must be byte for byte what the signed record renders to (the producer metadata says which
+    versions; with others the pages are not compared, and `verify` says so)."""
+    import random
+
+    _init_and_certify(env, "--invoice", "INV-1")
+    (env / "issuer.pub").write_text(tmec("keys", "export").output)
+    good = (env / "out" / "certificate.pdf").read_bytes()
+    result = json.loads(tmec("verify", "out/certificate.pdf", "--key", "issuer.pub", "--json").output)
+    assert {c["check"]: c["passed"] for c in result["checks"]}["document"] is True
+    rng = random.Random(4)
+    for position in sorted(rng.sample(range(len(good)), 40)):
+        bad = bytearray(good)
+        bad[position] ^= 0x01
+        (env / "bad.pdf").write_bytes(bytes(bad))
+        code = tmec("verify", "bad.pdf", "--key", "issuer.pub").exit_code
+        assert code in (1, 2), position  # invalid, or no longer readable

@@ -13,14 +13,20 @@ import io
 import unicodedata
 from typing import Any
 
+import fpdf
 import segno
 from fpdf import FPDF
 
+from tmec._version import __version__
 from tmec.certify.canonical import canonical_json
 from tmec.certify.envelope import payload_hash_b64url
 from tmec.certify.labels import label
 
-__all__ = ["qr_text", "render_pdf"]
+__all__ = ["PRODUCER", "qr_text", "render_pdf"]
+
+# Rendering is deterministic: the same certificate gives the same bytes under the same versions, so
+# a verifier running them can check the visible document, not just the attached JSON.
+PRODUCER = f"tmec {__version__} / fpdf2 {fpdf.__version__}"
 
 _MODIFIED = "2020-07-01T00:00:00+00:00"  # fixed so the same certificate renders to the same bytes
 
@@ -63,6 +69,7 @@ def render_pdf(envelope: dict[str, Any]) -> bytes:
     lang = payload.get("language", "en")
     pdf = FPDF(format="Letter")
     pdf.set_creation_date(dt.datetime.fromisoformat(_MODIFIED))
+    pdf.set_producer(PRODUCER)
     pdf.set_title(_latin1(f"{label('title', lang)} {payload['certificate_id']}"))
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()

@@ -25,6 +25,7 @@ from tmec.core.errors import InputError
 __all__ = [
     "Check",
     "Verification",
+    "check_pdf_document",
     "is_credential",
     "read_certificate",
     "read_document",
@@ -111,6 +112,31 @@ def _pdf_attachment(data: bytes, path: Path) -> bytes:
     if not found:
         raise InputError(f"the PDF has no {ATTACHMENT} attachment", source=str(path))
     return bytes(found[0])
+
+
+def check_pdf_document(pdf: bytes, env: dict[str, Any]) -> Check:
+    """Is the visible PDF exactly what the signed record renders to?  (Same tmec and fpdf2 versions.)"""
+    from pypdf import PdfReader
+
+    from tmec.certify.pdf import PRODUCER, render_pdf
+
+    try:
+        meta = PdfReader(io.BytesIO(pdf)).metadata
+        producer = meta.get("/Producer") if meta is not None else None
+    except Exception:  # a PDF pypdf cannot read is not ours, whatever the reason
+        producer = None
+    if producer != PRODUCER:
+        return Check(
+            "document",
+            None,
+            f"the PDF was made by {producer or 'another program'}, not {PRODUCER}: "
+            "its visible pages were not compared with the signed record",
+        )
+    if render_pdf(env) == pdf:
+        return Check("document", True, "the visible PDF is exactly what the signed record renders to")
+    return Check(
+        "document", False, "the visible PDF differs from what the signed record renders to: it was altered"
+    )
 
 
 def _b64(value: Any, what: str) -> bytes:

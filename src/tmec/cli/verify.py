@@ -12,6 +12,7 @@ from rich.table import Table
 
 from tmec.certify.keys import Keyring, PublicKey
 from tmec.certify.verify import (
+    check_pdf_document,
     is_credential,
     read_certificate,
     read_document,
@@ -84,6 +85,9 @@ def command(file: Path, keys: tuple[str, ...], day: str | None, as_json: bool) -
         size = env["log"].get("tree_size")
         head = local.log_head(size) if local is not None and isinstance(size, int) else None
         result = verify_certificate(env, keyring, on=on, status=status, log_head=head)
+        pdf = file.read_bytes()
+        if pdf.startswith(b"%PDF") and result.valid:
+            result.checks.append(check_pdf_document(pdf, env))
     if as_json:
         emit_json(result.to_dict())
     else:

@@ -1,7 +1,7 @@
 """The certification's field labels and statement in English, Spanish and French.
 
-Annex 5-A lets a certification be in any of the three languages (Art. 5.2(3)
-as summarised by CBSA); the labels below are data, not gettext strings, because
+A certification may be in English, Spanish or French (CBSA guidance; spec usmca.md §6.1 [S]
+); the labels below are data, not gettext strings, because
 a legal form's wording must not drift with a UI translation.  The statement is
 the Annex 5-A element 9 wording as the spec recalls it: **unverified** (spec
 usmca.md §6.1 [M]); check it against the Annex before relying on it.

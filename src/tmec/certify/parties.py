@@ -19,7 +19,7 @@ from tmec.core.errors import InputError
 
 __all__ = ["AVAILABLE_UPON_REQUEST", "ROLES", "VARIOUS", "Parties", "Party", "parse_parties"]
 
-ROLES = ("producer", "exporter", "importer")  # Art. 5.2(1): who may certify
+ROLES = ("producer", "exporter", "importer")  # USMCA Art. 5.2: who may certify
 USMCA_COUNTRIES = ("US", "MX", "CA")
 VARIOUS = "Various"  # Annex 5-A element 4: several producers
 AVAILABLE_UPON_REQUEST = "Available upon request by the importing authorities"  # element 4, confidentiality

@@ -1,8 +1,8 @@
 """The certification's field labels and statement in English, Spanish and French.
 
-A certification may be in English, Spanish or French (CBSA guidance; spec usmca.md §6.1 [S]
-); the labels below are data, not gettext strings, because
-a legal form's wording must not drift with a UI translation.  The statement is
+A certification may be in English, Spanish or French (CBSA guidance; spec usmca.md
+§6.1 [S]); the labels below are data, not gettext strings, because a legal form's
+wording must not drift with a UI translation.  The statement is
 the Annex 5-A element 9 wording as the spec recalls it: **unverified** (spec
 usmca.md §6.1 [M]); check it against the Annex before relying on it.
 """

@@ -8,6 +8,7 @@ small objects with exactly the attributes certification reads
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,3 +66,26 @@ class Determination:
                 {"step": "rvc.net_cost", "result": "54.5454 >= 50", "reference": "USMCA Art. 4.5"}
             ],
         }
+
+
+def undetected_mutations(data: bytes, accepted: Callable[[Any], bool]) -> list[tuple[int, int, bytes]]:
+    """Flip bits of every byte of ``data`` (a JSON document); return the changes ``accepted`` let through.
+
+    A change that makes the document unreadable (bad JSON, bad UTF-8, a missing field) counts as
+    detected: the command line exits 2 on it.
+    """
+    from tmec.certify.canonical import loads
+    from tmec.core.errors import InputError
+
+    missed = []
+    for i in range(len(data)):
+        for flip in (0x01, 0x20):
+            mutated = bytearray(data)
+            mutated[i] ^= flip
+            try:
+                ok = accepted(loads(bytes(mutated)))
+            except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError, InputError):
+                ok = False
+            if ok:
+                missed.append((i, flip, bytes(mutated[max(0, i - 20) : i + 20])))
+    return missed

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import base64
 import sys
 from pathlib import Path
 
 import click
 from rich.table import Table
 
-from tmec.certify import merkle
-from tmec.certify.canonical import b64decode_strict, loads
+from tmec.certify.canonical import loads
+from tmec.certify.consistency import consistency_document, verify_consistency_document
 from tmec.certify.keys import Keyring
 from tmec.certify.note import Checkpoint, NoteError, note_text
 from tmec.cli._common import EXIT_FAIL, console, emit_json, handles_errors
@@ -108,14 +107,7 @@ def prove(earlier: Path) -> None:
         if head is None or old.size > head.size:
             raise InputError(f"the log has no tree of size {old.size}", source=str(earlier))
         proof = ledger.consistency_proof(s, old.size, head.size)
-    emit_json(
-        {
-            "format": "tmec.consistency/1",
-            "old": earlier.read_text(encoding="utf-8"),
-            "new": head.note,
-            "proof": [base64.b64encode(p).decode() for p in proof],
-        }
-    )
+    emit_json(consistency_document(earlier.read_text(encoding="utf-8"), head.note, proof))
 
 
 @command.command("check")
@@ -130,22 +122,12 @@ def check(file: Path, keys: tuple[str, ...], as_json: bool) -> None:
     keyring = Keyring(k for value in keys for k in read_keys(value))
     try:
         data = loads(file.read_bytes())
-        proof = [b64decode_strict(p) for p in data["proof"]]
-        old_note, new_note = str(data["old"]), str(data["new"])
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except (OSError, ValueError) as exc:
         raise InputError(f"not a consistency proof file: {exc}", source=str(file)) from None
-    try:
-        old, new = Checkpoint.open(old_note, keyring), Checkpoint.open(new_note, keyring)
-        ok = old.origin == new.origin and merkle.verify_consistency(
-            old.size, new.size, old.root, new.root, proof
-        )
-        detail = (
-            f"{new.origin}: the tree of {new.size} extends the tree of {old.size}"
-            if ok
-            else f"{new.origin}: NOT an extension of the tree of {old.size}: the log was rewritten"
-        )
-    except NoteError as exc:
-        ok, detail = False, f"a checkpoint does not verify: {exc}"
+    if not isinstance(data, dict):
+        raise InputError("not a consistency proof file: expected a JSON object", source=str(file))
+    result = verify_consistency_document(data, keyring)
+    ok, detail = bool(result.passed), result.detail
     if as_json:
         emit_json({"valid": ok, "detail": detail})
     else:

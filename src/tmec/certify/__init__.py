@@ -22,6 +22,7 @@ if TYPE_CHECKING:
         build_revocation,
         worksheet,
     )
+    from tmec.certify.consistency import consistency_document, verify_consistency_document
     from tmec.certify.issuer import Issued, Issuer, retention_years
     from tmec.certify.keys import Ed25519Signer, Keyring, PublicKey, Signer
     from tmec.certify.note import Checkpoint, open_note, sign_note
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
 # Loaded on first use: the command line imports this package for every command, and the PDF,
 # database and migration libraries behind these names cost half a second to import.
 _WHERE = {
+    "consistency_document": "tmec.certify.consistency",
+    "verify_consistency_document": "tmec.certify.consistency",
     "Audit": "tmec.certify.audit",
     "Check": "tmec.certify.verify",
     "Checkpoint": "tmec.certify.note",
@@ -83,6 +86,7 @@ __all__ = [
     "build_certification",
     "build_revocation",
     "canonical_json",
+    "consistency_document",
     "evidence_pack",
     "open_note",
     "parse_parties",
@@ -91,6 +95,7 @@ __all__ = [
     "sign_note",
     "to_credential",
     "verify_certificate",
+    "verify_consistency_document",
     "verify_credential",
     "worksheet",
     "write_certificate_files",

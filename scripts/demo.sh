@@ -102,3 +102,19 @@ echo
 echo "== A model year from a vehicle list: two pickup configurations and one CSV line per vehicle built (UR s.16)"
 "$TMEC" average examples/pickup_mx_crew_cab.yaml examples/pickup_mx_regular_cab.yaml \
   --vehicles examples/pickup_vehicles.csv --category model_line_class_plant
+echo "== Certification of origin: issue, sign, log, verify offline (a throwaway store)"
+CERT_DIR=$(mktemp -d)
+(
+  export TMEC_HOME="$CERT_DIR/home" TMEC_KEY_PASSPHRASE="demo passphrase, use a real one"
+  "$TMEC" init --origin tmec.example/rodamientos-del-norte
+  "$TMEC" certify examples/bearing.yaml --certifier examples/certifier.yaml \
+    --blanket-from 2025-01-01 --blanket-to 2025-12-31 --out "$CERT_DIR/bearing"
+  "$TMEC" keys export > "$CERT_DIR/issuer.pub"
+  echo "-- a customs officer, offline, with the PDF and the issuer's public key:"
+  env -u TMEC_HOME TMEC_HOME="$CERT_DIR/elsewhere" \
+    "$TMEC" verify "$CERT_DIR/bearing/certificate.pdf" --key "$CERT_DIR/issuer.pub" --date 2025-06-30
+  echo "-- a good that does not qualify is refused (exit 1):"
+  "$TMEC" certify examples/stamped_body_part.yaml --certifier examples/certifier.yaml --invoice 1 || true
+  "$TMEC" log verify
+)
+rm -rf "$CERT_DIR"

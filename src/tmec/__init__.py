@@ -4,6 +4,9 @@ The functions the command line uses, importable from Python.  The public
 surface is ``__all__``; a test pins it.
 """
 
+from typing import TYPE_CHECKING
+
+from tmec._lazy import lazy_attributes
 from tmec._version import __version__
 from tmec.core.errors import InputError, InvalidHSCode, NoRuleError, TmecError
 from tmec.law import load_parameters
@@ -13,6 +16,10 @@ from tmec.origin.psr import correlate, find_rule
 from tmec.tariffs import Duty, Entry, price_entry
 from tmec.tariffs.impact import ces, smart
 
+if TYPE_CHECKING:
+    from tmec.certify import Issuer, audit_log, read_certificate, verify_certificate
+    from tmec.store import open_store
+
 __all__ = [
     "Case",
     "Determination",
@@ -20,20 +27,37 @@ __all__ = [
     "Entry",
     "InputError",
     "InvalidHSCode",
+    "Issuer",
     "NoRuleError",
     "TmecError",
     "VehicleAssessor",
     "__version__",
     "assess_vehicle",
+    "audit_log",
     "average",
     "ces",
     "correlate",
     "find_rule",
     "load_case",
     "load_parameters",
+    "open_store",
     "parse_automotive",
     "parse_case",
     "price_entry",
     "qualify",
+    "read_certificate",
     "smart",
+    "verify_certificate",
 ]
+
+# Certification and the store load on first use: their libraries (SQLAlchemy, Alembic, fpdf2) are
+# slow to import and most commands do not need them.
+_LAZY = {
+    "Issuer": "tmec.certify",
+    "audit_log": "tmec.certify",
+    "read_certificate": "tmec.certify",
+    "verify_certificate": "tmec.certify",
+    "open_store": "tmec.store",
+}
+
+__getattr__ = lazy_attributes(__name__, _LAZY, globals())

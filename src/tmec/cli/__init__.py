@@ -24,6 +24,15 @@ COMMANDS: tuple[str, ...] = (
     "rules",
     "average",
     "automotive",
+    "init",
+    "keys",
+    "certify",
+    "amend",
+    "revoke",
+    "verify",
+    "log",
+    "export",
+    "purge",
 )
 
 

@@ -209,7 +209,7 @@ def parse_alternative(data: Any, *, field: str, source: str | None = None) -> Al
     change = None
     if "change" in data or "from" in data or "except" in data:
         level = data.get("change")
-        if level is not None and level not in LEVEL_DIGITS:
+        if level is not None and (not isinstance(level, str) or level not in LEVEL_DIGITS):
             raise InputError(
                 f"expected one of {list(LEVEL_DIGITS)}, found {level!r}",
                 field=f"{field}.change",

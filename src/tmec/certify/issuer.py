@@ -1,0 +1,417 @@
+"""The issuer: keys, certification events and checkpoints, written to the store in one transaction each.
+
+Every event — a key added or retired, a certification issued, amended or
+revoked — is one leaf of the log, and each append is followed, in the same
+transaction, by a checkpoint signed with the current key.  A crash at any
+point leaves the store with the whole event or none of it.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import os
+import secrets
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from tmec.certify import certificate as cert
+from tmec.certify.canonical import canonical_json, loads, sha256_hex
+from tmec.certify.envelope import ENVELOPE_FORMAT, leaf_body
+from tmec.certify.keys import (
+    Ed25519Signer,
+    Keyring,
+    PublicKey,
+    generate_signer,
+    load_private_key,
+    private_key_pem,
+)
+from tmec.certify.note import Checkpoint
+from tmec.certify.parties import Parties
+from tmec.core.errors import InputError, TmecError
+from tmec.law import load_parameters
+from tmec.store import ledger
+from tmec.store.db import Store
+from tmec.store.models import CertificateRow, IssuerKeyRow, table
+
+__all__ = [
+    "MIN_RETENTION_YEARS",
+    "Issued",
+    "Issuer",
+    "NotInitialised",
+    "UnknownCertificate",
+]
+
+MIN_RETENTION_YEARS = 5  # 19 USC 1508(b)(2); USMCA Art. 5.8(1): "at least five years"
+
+
+class NotInitialised(InputError):
+    """The store has no issuer key yet."""
+
+
+class UnknownCertificate(InputError):
+    """No certificate with this id in the store."""
+
+
+@dataclass(frozen=True)
+class Issued:
+    certificate_id: str
+    log_index: int
+    envelope: dict[str, Any]
+    worksheet: dict[str, Any] | None
+
+
+def _new_id() -> str:
+    return "CO-" + base64.b32encode(secrets.token_bytes(10)).decode()
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """Write the key file atomically, readable by its owner only."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".key-")
+    try:
+        os.fchmod(fd, 0o600)
+        os.write(fd, data)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(tmp, path)
+
+
+def retention_years(jurisdiction: str, day: dt.date, override: int | None = None) -> tuple[int, str]:
+    """Years to keep records for ``jurisdiction``: the dated parameter, an override, never below five."""
+    params = load_parameters().at(day)
+    name = f"usmca.retention.{jurisdiction.lower()}"
+    years, reference = MIN_RETENTION_YEARS, "USMCA Art. 5.8(1) [unverified]"
+    if name in params:
+        value = params[name]
+        years, reference = int(value.decimal), value.cite()
+    if override is not None:
+        if override < MIN_RETENTION_YEARS:
+            raise InputError(
+                f"records are kept at least {MIN_RETENTION_YEARS} years (19 USC 1508(b)(2); "
+                f"USMCA Art. 5.8), found {override}",
+                field="--retention-years",
+            )
+        years, reference = max(years, override), f"{reference}; extended by the issuer"
+    return max(years, MIN_RETENTION_YEARS), reference
+
+
+def _add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+class Issuer:
+    """Certification and log operations over an open :class:`Store`."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    # -- keys ---------------------------------------------------------------------------------
+
+    def keys(self) -> list[IssuerKeyRow]:
+        with self.store.session() as s:
+            return list(s.scalars(select(IssuerKeyRow).order_by(IssuerKeyRow.log_index)))
+
+    def keyring(self) -> Keyring:
+        return Keyring(PublicKey(k.name, bytes(k.public_key)) for k in self.keys())
+
+    def current_key(self) -> IssuerKeyRow:
+        live = [k for k in self.keys() if k.retired_at is None]
+        if not live:
+            raise NotInitialised("this store has no issuer key: run `tmec init` first", source=self.store.url)
+        return live[-1]
+
+    def origin(self) -> str:
+        return self.current_key().name
+
+    def signer(self, passphrase: bytes | None) -> Ed25519Signer:
+        row = self.current_key()
+        if not row.private_key_file:
+            raise InputError("the current issuer key has no private key on this machine")
+        path = Path(row.private_key_file)
+        if not path.is_file():
+            raise InputError("the issuer's private key file is missing", source=str(path))
+        signer = load_private_key(row.name, path.read_bytes(), passphrase, source=str(path))
+        if signer.public.key_id != row.key_id:
+            raise InputError("the private key file does not match the store's current key", source=str(path))
+        return signer
+
+    def init(self, origin: str, passphrase: bytes | None) -> PublicKey:
+        """Create the issuer's first key; refuse when the store already has one."""
+        if self.keys():
+            raise InputError(
+                f"this store already has an issuer ({self.origin()}); use `tmec keys rotate`",
+                source=self.store.url,
+            )
+        return self._add_key(origin, passphrase, previous=None)
+
+    def rotate(self, old_passphrase: bytes | None, new_passphrase: bytes | None) -> PublicKey:
+        """A new current key; the old one is retired but keeps verifying what it signed."""
+        old = self.signer(old_passphrase)
+        return self._add_key(old.public.name, new_passphrase, previous=old)
+
+    def _add_key(self, origin: str, passphrase: bytes | None, previous: Ed25519Signer | None) -> PublicKey:
+        new = generate_signer(origin)
+        path = self.store.home / "keys" / f"{new.public.key_id}.pem"
+        _write_private(path, private_key_pem(new, passphrase))
+        event: dict[str, Any] = {
+            "event": "key.add",
+            "key_id": new.public.key_id,
+            "key_name": new.public.name,
+            "public_key": base64.b64encode(new.public.raw).decode(),
+            "at": ledger.now(),
+        }
+        if previous is not None:
+            # The retiring key endorses its successor, so a verifier can follow the chain of keys.
+            event["previous_key_id"] = previous.public.key_id
+            event["endorsement"] = base64.b64encode(
+                previous.sign(new.public.verifier_key().encode())
+            ).decode()
+        with self.store.session() as s:
+            index, root, _ = ledger.append(s, "key.add", canonical_json(event))
+            s.add(
+                IssuerKeyRow(
+                    key_id=new.public.key_id,
+                    name=origin,
+                    public_key=new.public.raw,
+                    private_key_file=str(path),
+                    log_index=index,
+                    created_at=event["at"],
+                )
+            )
+            if previous is not None:
+                old_row = s.get(IssuerKeyRow, previous.public.key_id)
+                assert old_row is not None
+                old_row.retired_at = event["at"]
+                retire = {"event": "key.retire", "key_id": previous.public.key_id, "at": event["at"]}
+                index, root, _ = ledger.append(s, "key.retire", canonical_json(retire))
+            ledger.store_checkpoint(s, index + 1, Checkpoint(origin, index + 1, root).sign(new))
+        return new.public
+
+    # -- certification events -------------------------------------------------------------------
+
+    def issue(
+        self,
+        signer: Ed25519Signer,
+        case: cert.CaseLike,
+        determination: cert.DeterminationLike,
+        parties: Parties,
+        scope: cert.Scope,
+        *,
+        language: str = "en",
+        certification_date: dt.date | None = None,
+        retention_override: int | None = None,
+        case_file: bytes | None = None,
+        amends: str | None = None,
+        reason: str | None = None,
+    ) -> Issued:
+        day = certification_date or dt.date.today()
+        sheet = cert.worksheet(case, determination, case_file=case_file)
+        sheet_bytes = canonical_json(sheet)
+        jurisdiction = parties.certifier.country
+        years, reference = retention_years(jurisdiction, day, retention_override)
+        retain_until = _add_years(day, years)
+        cert_id = _new_id()
+        payload = cert.build_certification(
+            case,
+            determination,
+            parties,
+            scope,
+            certificate_id=cert_id,
+            certification_date=day,
+            worksheet_sha256=sha256_hex(sheet_bytes),
+            issuer={"log_origin": signer.public.name, "key_id": signer.public.key_id},
+            retention={
+                "jurisdiction": jurisdiction,
+                "years": years,
+                "retain_until": retain_until,
+                "reference": reference,
+            },
+            language=language,
+            amends=amends,
+            reason=reason,
+        )
+        with self.store.session() as s:
+            if amends:
+                self._require_live(s, amends)
+            row, known = self._record(
+                s, signer, payload, day, jurisdiction, retain_until, sheet_bytes, refers_to=amends
+            )
+            env = self._envelope(s, row, signer.public, known)
+        return Issued(cert_id, row.log_index, env, sheet)
+
+    def revoke(
+        self, signer: Ed25519Signer, certificate_id: str, reason: str, day: dt.date | None = None
+    ) -> Issued:
+        day = day or dt.date.today()
+        payload = cert.build_revocation(
+            certificate_id=_new_id(),
+            revokes=certificate_id,
+            reason=reason,
+            date=day,
+            issuer={"log_origin": signer.public.name, "key_id": signer.public.key_id},
+        )
+        with self.store.session() as s:
+            original = self._require_live(s, certificate_id)
+            row, known = self._record(
+                s,
+                signer,
+                payload,
+                day,
+                original.jurisdiction,
+                original.retain_until,
+                None,
+                refers_to=certificate_id,
+            )
+            env = self._envelope(s, row, signer.public, known)
+        return Issued(payload["certificate_id"], row.log_index, env, None)
+
+    def _require_live(self, s: Session, certificate_id: str) -> CertificateRow:
+        row = s.get(CertificateRow, certificate_id)
+        if row is None or row.kind == "revocation":
+            raise UnknownCertificate(f"no certificate {certificate_id} in this store", field="CERT_ID")
+        for later in s.scalars(select(CertificateRow).where(CertificateRow.refers_to == certificate_id)):
+            raise InputError(
+                f"certificate {certificate_id} was already {_PAST[later.kind]} by {later.id}", field="CERT_ID"
+            )
+        return row
+
+    def _record(
+        self,
+        s: Session,
+        signer: Ed25519Signer,
+        payload: dict[str, Any],
+        day: dt.date,
+        jurisdiction: str,
+        retain_until: dt.date,
+        sheet: bytes | None,
+        refers_to: str | None,
+    ) -> tuple[CertificateRow, tuple[str, list[bytes]]]:
+        # Checked under the write lock: another process may have rotated the key since it was loaded.
+        key = s.get(IssuerKeyRow, signer.public.key_id)
+        if key is None or key.retired_at is not None:
+            raise InputError(
+                f"issuer key {signer.public.key_id} is not the current key (rotated?): reload it"
+            )
+        body = canonical_json(payload)
+        signature = signer.sign(body)
+        leaf = leaf_body(payload, signature, signer.public.key_id)
+        index, root, proof = ledger.append(s, f"certificate.{payload['kind']}", leaf)
+        note = Checkpoint(signer.public.name, index + 1, root).sign(signer)
+        ledger.store_checkpoint(s, index + 1, note)
+        values: dict[str, Any] = {
+            "id": payload["certificate_id"],
+            "kind": payload["kind"],
+            "refers_to": refers_to,
+            "log_index": index,
+            "payload": body,
+            "signature": signature,
+            "key_id": signer.public.key_id,
+            "certification_date": day,
+            "jurisdiction": jurisdiction,
+            "retain_until": retain_until,
+            "worksheet": sheet,
+            "created_at": ledger.now(),
+        }
+        s.execute(insert(table(CertificateRow)), [values])
+        return CertificateRow(**values), (note, proof)
+
+    def _envelope(
+        self, s: Session, row: CertificateRow, key: PublicKey, known: tuple[str, list[bytes]] | None = None
+    ) -> dict[str, Any]:
+        """certificate.json for ``row``, proven in the tree just after its entry (``known``: note, proof)."""
+        size = row.log_index + 1
+        if known is None:
+            cp = ledger.checkpoint_at(s, size)
+            if cp is None:
+                raise TmecError(f"the log has no checkpoint of size {size}")
+            known = (cp.note, ledger.inclusion_proof(s, row.log_index, size))
+        note, proof = known
+        return {
+            "format": ENVELOPE_FORMAT,
+            "payload": loads(bytes(row.payload)),
+            "signature": {
+                "alg": "Ed25519",
+                "key_id": row.key_id,
+                "key_name": key.name,
+                "value": base64.b64encode(bytes(row.signature)).decode(),
+            },
+            "public_key": key.verifier_key(),
+            "log": {
+                "origin": key.name,
+                "index": row.log_index,
+                "tree_size": size,
+                "inclusion_proof": [base64.b64encode(p).decode() for p in proof],
+                "checkpoint": note,
+            },
+        }
+
+    # -- retention ------------------------------------------------------------------------------
+
+    def purge_expired(self, today: dt.date | None = None) -> list[str]:
+        """Delete the certificate records (payload, worksheet) whose retention period has ended.
+
+        Their log entries stay: they hold only hashes and signatures.  The database refuses to
+        delete a record before its ``retain_until`` date whatever the caller asks.
+        """
+        today = today or dt.date.today()
+        with self.store.session() as s:
+            stmt = select(CertificateRow.id).where(CertificateRow.retain_until <= today)
+            ids = list(s.scalars(stmt.order_by(CertificateRow.log_index)))
+            if ids:
+                s.execute(delete(CertificateRow).where(CertificateRow.id.in_(ids)))
+        return ids
+
+    # -- reading back -----------------------------------------------------------------------------
+
+    def get(self, certificate_id: str) -> CertificateRow:
+        with self.store.session() as s:
+            row = s.get(CertificateRow, certificate_id)
+        if row is None:
+            raise UnknownCertificate(f"no certificate {certificate_id} in this store", field="CERT_ID")
+        return row
+
+    def envelope(self, certificate_id: str) -> dict[str, Any]:
+        row = self.get(certificate_id)
+        keys = {k.key_id: PublicKey(k.name, bytes(k.public_key)) for k in self.keys()}
+        with self.store.session() as s:
+            return self._envelope(s, row, keys[row.key_id])
+
+    def history(self, certificate_id: str) -> list[CertificateRow]:
+        """The records that amend or revoke ``certificate_id``."""
+        with self.store.session() as s:
+            stmt = select(CertificateRow).where(CertificateRow.refers_to == certificate_id)
+            return list(s.scalars(stmt.order_by(CertificateRow.log_index)))
+
+    def log_head(self, size: int) -> tuple[str, list[bytes]] | None:
+        """The latest signed checkpoint and a consistency proof to it from the tree of ``size``."""
+        with self.store.session() as s:
+            head = ledger.latest_checkpoint(s)
+            if head is None or not 0 < size <= head.size:
+                return None
+            return head.note, ledger.consistency_proof(s, size, head.size)
+
+    def status(self, certificate_id: str) -> dict[str, Any]:
+        """``{"state": "valid" | "revoked" | "amended", "by": id, "reason": ...}`` from the store."""
+        with self.store.session() as s:
+            for later in s.scalars(select(CertificateRow).where(CertificateRow.refers_to == certificate_id)):
+                p = loads(bytes(later.payload))
+                return {
+                    "state": _PAST[later.kind],
+                    "by": later.id,
+                    "reason": p.get("reason"),
+                    "log_index": later.log_index,
+                }
+        return {"state": "valid"}
+
+
+_PAST = {"revocation": "revoked", "amendment": "amended", "certification": "certified"}

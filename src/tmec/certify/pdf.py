@@ -1,0 +1,176 @@
+"""The certificate as a PDF (fpdf2): the nine Annex 5-A elements, a QR code, and the JSON attached.
+
+The PDF is for people; the attached ``certificate.json`` is what
+``tmec verify cert.pdf`` checks.  The QR code holds
+``TC1:<certificate id>:<base64url SHA-256 of the canonical payload>`` so a
+scanner can match a paper copy to the signed record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import unicodedata
+from typing import Any
+
+import fpdf
+import segno
+from fpdf import FPDF
+
+from tmec._version import __version__
+from tmec.certify.canonical import canonical_json
+from tmec.certify.envelope import payload_hash_b64url
+from tmec.certify.labels import label
+
+__all__ = ["PRODUCER", "qr_text", "render_pdf"]
+
+# Rendering is deterministic: the same certificate gives the same bytes under the same versions, so
+# a verifier running them can check the visible document, not just the attached JSON.
+PRODUCER = f"tmec {__version__} / fpdf2 {fpdf.__version__}"
+
+_MODIFIED = "2020-07-01T00:00:00+00:00"  # fixed so the same certificate renders to the same bytes
+
+
+def qr_text(payload: dict[str, Any]) -> str:
+    return f"TC1:{payload['certificate_id']}:{payload_hash_b64url(payload)}"
+
+
+def _latin1(text: str) -> str:
+    """The PDF's core fonts are Latin-1; other characters degrade (the attached JSON keeps them exact)."""
+    out = []
+    for ch in text:
+        try:
+            ch.encode("latin-1")
+            out.append(ch)
+        except UnicodeEncodeError:
+            base = unicodedata.normalize("NFKD", ch).encode("latin-1", "ignore").decode("latin-1")
+            out.append(base or "?")
+    return "".join(out)
+
+
+def _party_text(party: Any, lang: str, *, missing: str) -> str:
+    if party is None:
+        return label(missing, lang)
+    if isinstance(party, str):
+        return label("various", lang) if party == "Various" else label("upon_request", lang)
+    lines = [party.get("name", "")]
+    for key in ("title", "company", "address"):
+        if party.get(key):
+            lines.append(party[key])
+    lines.append(party.get("country", ""))
+    contact = ", ".join(party[k] for k in ("phone", "email") if party.get(k))
+    if contact:
+        lines.append(contact)
+    return "\n".join(lines)
+
+
+def render_pdf(envelope: dict[str, Any]) -> bytes:
+    payload = envelope["payload"]
+    lang = payload.get("language", "en")
+    pdf = FPDF(format="Letter")
+    pdf.set_creation_date(dt.datetime.fromisoformat(_MODIFIED))
+    pdf.set_producer(PRODUCER)
+    pdf.set_title(_latin1(f"{label('title', lang)} {payload['certificate_id']}"))
+    pdf.set_auto_page_break(auto=True, margin=15)
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 15)
+    pdf.cell(0, 9, _latin1(label("title", lang)), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 9)
+    pdf.cell(
+        0,
+        5,
+        _latin1(f"{label('certificate_id', lang)}: {payload['certificate_id']}"),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    if payload.get("amends"):
+        pdf.cell(
+            0,
+            5,
+            _latin1(
+                f"{label('amends', lang)}: {payload['amends']} - {label('reason', lang)}: "
+                f"{payload.get('reason', '')}"
+            ),
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
+    log = envelope["log"]
+    pdf.cell(
+        0,
+        5,
+        _latin1(f"{label('log', lang)}: {log['origin']} #{log['index']} / {log['tree_size']}"),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    svg = io.BytesIO()  # PNG: fpdf2 warns on SVG without a viewBox
+    segno.make(qr_text(payload), error="m").save(svg, kind="png", scale=4, border=2)
+    svg.seek(0)
+    pdf.image(svg, x=pdf.w - 50, y=10, w=36, h=36)
+    pdf.ln(14)
+
+    certifier = payload["certifier"]
+    role = certifier.get("role", "")
+    period = payload.get("blanket_period")
+    scope = (
+        f"{label('from', lang)} {period['from']}  {label('to', lang)} {period['to']}"
+        if period
+        else f"{label('single', lang)}"
+        + (
+            f" - {label('invoice', lang)}: {payload['invoice_number']}"
+            if payload.get("invoice_number")
+            else ""
+        )
+    )
+    good = payload["good"]
+    sign = payload["certification"]
+    elements = [
+        ("1", label(f"role.{role}", lang)),
+        ("2", _party_text(certifier, lang, missing="unknown")),
+        (
+            "3",
+            _party_text(payload.get("exporter"), lang, missing="same" if role == "exporter" else "unknown"),
+        ),
+        ("4", _party_text(payload.get("producer"), lang, missing="same")),
+        ("5", _party_text(payload.get("importer"), lang, missing="unknown")),
+        (
+            "6",
+            f"{good['description']}\nHS {good['hs']}"
+            + (
+                f"\n{label('invoice', lang)}: {payload['invoice_number']}"
+                if payload.get("invoice_number")
+                else ""
+            ),
+        ),
+        ("7", payload["origin_criterion"]),
+        ("8", scope),
+        (
+            "9",
+            f"{sign['statement']}\n\n{sign['signed_by']}, {sign.get('title') or ''}    {sign['date']}\n"
+            f"{label('pages', lang)}: {{nb}}",
+        ),
+    ]
+    for key, text in elements:
+        pdf.set_font("Helvetica", "B", 9)
+        pdf.cell(0, 6, _latin1(label(key, lang)), new_x="LMARGIN", new_y="NEXT", fill=False)
+        pdf.set_font("Helvetica", "", 9)
+        pdf.multi_cell(0, 4.5, _latin1(text), border="B", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(1)
+    pdf.set_font("Helvetica", "", 7)
+    pdf.multi_cell(
+        0,
+        3.5,
+        _latin1(
+            f"Signed Ed25519 key {envelope['signature']['key_id']}. Verify offline: tmec verify <this file> "
+            f"--key <issuer key>. QR: {qr_text(payload)}"
+        ),
+        align="L",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.embed_file(
+        bytes=canonical_json(envelope),
+        basename="certificate.json",
+        mime_type="application/json",
+        desc="tmec certificate: signed payload, inclusion proof and checkpoint",
+    )
+    return bytes(pdf.output())

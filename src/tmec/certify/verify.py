@@ -1,0 +1,404 @@
+"""Offline verification of a certificate: signature, log inclusion, checkpoint, period, revocation.
+
+Needs only the certificate (JSON, or the PDF that embeds it) and the issuer's
+public key.  Each check is reported, passed or failed, so that a customs
+officer sees what was verified and what was not.
+"""
+
+from __future__ import annotations
+
+import binascii
+import datetime as dt
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tmec.certify import merkle
+from tmec.certify.canonical import b64decode_strict, canonical_json, loads
+from tmec.certify.envelope import ENVELOPE_FORMAT, leaf_body
+from tmec.certify.keys import Keyring, PublicKey
+from tmec.certify.note import Checkpoint, NoteError
+from tmec.core.errors import InputError
+
+__all__ = [
+    "Check",
+    "Verification",
+    "check_pdf_document",
+    "is_credential",
+    "read_certificate",
+    "read_document",
+    "verify_certificate",
+    "verify_credential_document",
+]
+
+ATTACHMENT = "certificate.json"
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    name: str
+    passed: bool | None  # None: not checked (and why, in detail)
+    detail: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"check": self.name, "passed": self.passed, "detail": self.detail}
+
+
+@dataclass
+class Verification:
+    certificate_id: str | None
+    checks: list[Check] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return all(c.passed is not False for c in self.checks) and any(c.passed for c in self.checks)
+
+    @property
+    def failed(self) -> list[Check]:
+        return [c for c in self.checks if c.passed is False]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "certificate_id": self.certificate_id,
+            "valid": self.valid,
+            "checks": [c.to_dict() for c in self.checks],
+        }
+
+
+def read_certificate(path: Path) -> dict[str, Any]:
+    """Read ``certificate.json``, or the copy attached to a certificate PDF."""
+    env = read_document(path)
+    if env.get("format") != ENVELOPE_FORMAT:
+        raise InputError(f"not a tmec certificate (expected format {ENVELOPE_FORMAT!r})", source=str(path))
+    for key in ("payload", "signature", "log"):
+        if not isinstance(env.get(key), dict):
+            raise InputError(f"the certificate has no {key!r} object", source=str(path), field=key)
+    return env
+
+
+def is_credential(doc: Mapping[str, Any]) -> bool:
+    kinds = doc.get("type")
+    return isinstance(kinds, list) and "VerifiableCredential" in kinds
+
+
+def read_document(path: Path) -> dict[str, Any]:
+    """A JSON object from a file, or from the certificate.json attached to a PDF."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", source=str(path)) from None
+    if data.startswith(b"%PDF"):
+        data = _pdf_attachment(data, path)
+    try:
+        env = loads(data)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InputError(f"not a certificate: invalid JSON ({exc})", source=str(path)) from None
+    if not isinstance(env, dict):
+        raise InputError("not a certificate: expected a JSON object", source=str(path))
+    return env
+
+
+def _pdf_attachment(data: bytes, path: Path) -> bytes:
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        attachments = PdfReader(io.BytesIO(data)).attachments
+    except (PyPdfError, ValueError, KeyError) as exc:
+        raise InputError(f"unreadable PDF: {exc}", source=str(path)) from None
+    found = attachments.get(ATTACHMENT)
+    if not found:
+        raise InputError(f"the PDF has no {ATTACHMENT} attachment", source=str(path))
+    return bytes(found[0])
+
+
+def check_pdf_document(pdf: bytes, env: dict[str, Any]) -> Check:
+    """Is the visible PDF exactly what the signed record renders to?  (Same tmec and fpdf2 versions.)"""
+    from pypdf import PdfReader
+
+    from tmec.certify.pdf import PRODUCER, render_pdf
+
+    try:
+        meta = PdfReader(io.BytesIO(pdf)).metadata
+        producer = meta.get("/Producer") if meta is not None else None
+    except Exception:  # a PDF pypdf cannot read is not ours, whatever the reason
+        producer = None
+    if producer != PRODUCER:
+        return Check(
+            "document",
+            None,
+            f"the PDF was made by {producer or 'another program'}, not {PRODUCER}: "
+            "its visible pages were not compared with the signed record",
+        )
+    if render_pdf(env) == pdf:
+        return Check("document", True, "the visible PDF is exactly what the signed record renders to")
+    return Check(
+        "document", False, "the visible PDF differs from what the signed record renders to: it was altered"
+    )
+
+
+def _b64(value: Any, what: str) -> bytes:
+    if not isinstance(value, str):
+        raise ValueError(f"{what} is not a base64 string")
+    try:
+        return b64decode_strict(value)
+    except (binascii.Error, ValueError):
+        raise ValueError(f"{what} is not base64") from None
+
+
+def verify_certificate(
+    env: Mapping[str, Any],
+    keyring: Keyring | None,
+    *,
+    on: dt.date | None = None,
+    status: Mapping[str, Any] | None = None,
+    log_head: tuple[str, list[bytes]] | None = None,
+) -> Verification:
+    """Check a certificate envelope.  ``keyring=None`` falls back to the key embedded in it (untrusted).
+
+    ``status`` (revocation) and ``log_head`` (the log's latest signed checkpoint and a consistency
+    proof from the certificate's checkpoint to it) come from the issuer's log when it is at hand.
+    """
+    payload, sig, log = env.get("payload"), env.get("signature"), env.get("log")
+    result = Verification(payload.get("certificate_id") if isinstance(payload, dict) else None)
+    add = result.checks.append
+    problem = _structure_problem(env)
+    if problem:
+        add(Check("format", False, problem))
+        return result
+    assert isinstance(payload, dict) and isinstance(sig, dict) and isinstance(log, dict)
+
+    # -- which key --------------------------------------------------------------------------------
+    key_id, key_name = str(sig.get("key_id", "")), str(sig.get("key_name", ""))
+    if keyring is None:
+        try:
+            embedded = PublicKey.parse(str(env.get("public_key", "")))
+        except InputError as exc:
+            add(Check("key", False, f"no trusted key given and the embedded key is unreadable: {exc}"))
+            return result
+        keyring = Keyring([embedded])
+        add(
+            Check(
+                "key",
+                None,
+                f"no trusted key given: used the key embedded in the file ({embedded.key_id}); "
+                "this proves integrity, not who issued it — pass --key",
+            )
+        )
+    else:
+        embedded_text = env.get("public_key")
+        written: PublicKey | None = None
+        try:
+            written = PublicKey.parse(str(embedded_text)) if embedded_text is not None else None
+        except InputError:
+            written = None
+        if embedded_text is not None and (
+            written is None or written not in keyring.candidates(written.key_id, written.name)
+        ):
+            add(Check("key", False, "the public key written in the file is not a trusted key"))
+            return result
+    candidates = keyring.candidates(key_id, key_name)
+    if not candidates:
+        add(Check("key", False, f"signed by key {key_id} ({key_name}), which is not a trusted key"))
+        return result
+    if not any(c.name == "key" for c in result.checks):
+        add(Check("key", True, f"signed by trusted key {key_id} ({key_name})"))
+
+    # -- signature over the canonical payload ------------------------------------------------------
+    try:
+        signature = _b64(sig.get("value"), "the signature")
+        body = canonical_json(payload)
+    except (ValueError, InputError) as exc:
+        add(Check("signature", False, str(exc)))
+        return result
+    if sig.get("alg") == "Ed25519" and any(k.verify(signature, body) for k in candidates):
+        add(Check("signature", True, "Ed25519 signature over the RFC 8785 canonical payload"))
+    else:
+        add(Check("signature", False, "the signature does not match the payload: it was altered or forged"))
+
+    # -- checkpoint --------------------------------------------------------------------------------
+    checkpoint: Checkpoint | None = None
+    try:
+        checkpoint = Checkpoint.open(str(log.get("checkpoint", "")), keyring)
+    except NoteError as exc:
+        add(Check("checkpoint", False, f"the checkpoint does not verify: {exc}"))
+    else:
+        if checkpoint.origin != log.get("origin"):
+            add(
+                Check(
+                    "checkpoint",
+                    False,
+                    f"the checkpoint is for log {checkpoint.origin!r}, not {log.get('origin')!r}",
+                )
+            )
+            checkpoint = None
+        else:
+            add(
+                Check("checkpoint", True, f"signed checkpoint of {checkpoint.origin}, size {checkpoint.size}")
+            )
+
+    # -- inclusion in the log ----------------------------------------------------------------------
+    try:
+        index, size = log.get("index"), log.get("tree_size")
+        if not isinstance(index, int) or not isinstance(size, int):
+            raise ValueError("the log index and tree size must be integers")
+        proof = [_b64(p, "an inclusion proof hash") for p in log.get("inclusion_proof") or []]
+        leaf = merkle.leaf_hash(leaf_body(payload, signature, key_id))
+    except (ValueError, KeyError, InputError) as exc:
+        add(Check("inclusion", False, f"malformed log data: {exc}"))
+    else:
+        if checkpoint is None:
+            add(Check("inclusion", False, "no verified checkpoint to check inclusion against"))
+        elif checkpoint.size != size:
+            add(
+                Check(
+                    "inclusion",
+                    False,
+                    f"the proof is for a tree of {size}, the checkpoint has {checkpoint.size}",
+                )
+            )
+        elif merkle.verify_inclusion(index, size, leaf, proof, checkpoint.root):
+            add(Check("inclusion", True, f"entry {index} of the log of {size} (RFC 9162 inclusion proof)"))
+        else:
+            add(Check("inclusion", False, "the inclusion proof does not lead to the checkpoint's root"))
+
+    if log_head is not None and checkpoint is not None:
+        add(_head_check(checkpoint, log_head, keyring))
+
+    # -- what the certificate says ----------------------------------------------------------------
+    kind = payload.get("kind")
+    if kind == "revocation":
+        add(Check("kind", False, f"this record revokes {payload.get('revokes')}; it is not a certification"))
+    if on is not None and kind != "revocation":
+        add(_period_check(payload, on))
+    elif kind != "revocation":
+        add(Check("period", None, "no --date given: coverage of a shipment date not checked"))
+    if status is None:
+        add(Check("revocation", None, "no log at hand: revocation status not checked"))
+    elif status.get("state") == "valid":
+        add(Check("revocation", True, "neither revoked nor amended in the issuer's log"))
+    else:
+        add(
+            Check("revocation", False, f"{status.get('state')} by {status.get('by')}: {status.get('reason')}")
+        )
+    return result
+
+
+def _head_check(checkpoint: Checkpoint, log_head: tuple[str, list[bytes]], keyring: Keyring) -> Check:
+    note, proof = log_head
+    try:
+        head = Checkpoint.open(note, keyring)
+    except NoteError as exc:
+        # After a key rotation the log's head is signed by a newer key than the one given.
+        return Check(
+            "log",
+            None,
+            f"the log's latest checkpoint is not signed by a key you trust ({exc}): "
+            "give the issuer's current key too to check the log at hand",
+        )
+    if head.origin != checkpoint.origin or head.size < checkpoint.size:
+        return Check(
+            "log",
+            False,
+            f"the log at hand ({head.origin}, size {head.size}) cannot contain this "
+            f"certificate's checkpoint (size {checkpoint.size})",
+        )
+    if merkle.verify_consistency(checkpoint.size, head.size, checkpoint.root, head.root, proof):
+        return Check(
+            "log",
+            True,
+            f"the log at hand (size {head.size}) extends the certificate's checkpoint "
+            f"(size {checkpoint.size}): RFC 9162 consistency proof",
+        )
+    return Check(
+        "log",
+        False,
+        "the log at hand is not an extension of the certificate's checkpoint: "
+        "the log was rewritten or forked",
+    )
+
+
+def verify_credential_document(doc: Mapping[str, Any], keyring: Keyring | None) -> Verification:
+    """Check a Verifiable Credential exported by tmec (``eddsa-jcs-2022`` proof)."""
+    from tmec.certify.vc import raw_key_from_did, verify_credential
+
+    result = Verification(str(doc.get("id", "")).removeprefix("urn:tmec:certificate:") or None)
+    proof = doc.get("proof")
+    method = str(proof.get("verificationMethod", "")) if isinstance(proof, Mapping) else ""
+    raw = raw_key_from_did(method)
+    if raw is None:
+        result.checks.append(Check("key", False, "the proof names no did:key Ed25519 verification method"))
+        return result
+    trusted = [k for k in keyring if k.raw == raw] if keyring is not None else []
+    if keyring is None:
+        key = PublicKey("did-key", raw)
+        result.checks.append(
+            Check(
+                "key",
+                None,
+                "no trusted key given: used the credential's own did:key; "
+                "this proves integrity, not who issued it — pass --key",
+            )
+        )
+    elif not trusted:
+        result.checks.append(Check("key", False, "signed by a key that is not a trusted key"))
+        return result
+    else:
+        key = trusted[0]
+        result.checks.append(Check("key", True, f"signed by trusted key {key.key_id} ({key.name})"))
+    ok = verify_credential(dict(doc), key)
+    result.checks.append(
+        Check(
+            "signature",
+            ok,
+            "eddsa-jcs-2022 Data Integrity proof"
+            if ok
+            else "the proof does not match the credential: it was altered or forged",
+        )
+    )
+    return result
+
+
+_SHAPE = {
+    "": {"format", "payload", "signature", "public_key", "log"},
+    "signature": {"alg", "key_id", "key_name", "value"},
+    "log": {"origin", "index", "tree_size", "inclusion_proof", "checkpoint"},
+}
+
+
+def _structure_problem(env: Mapping[str, Any]) -> str | None:
+    """Every name outside the signed payload is known: an unexpected one means the file was altered."""
+    if env.get("format") != ENVELOPE_FORMAT:
+        return f"not a {ENVELOPE_FORMAT} certificate"
+    for where, names in _SHAPE.items():
+        obj = env.get(where) if where else env
+        if not isinstance(obj, Mapping):
+            return f"{where} is not an object"
+        if set(obj) != names:
+            return (
+                f"{where or 'the certificate'} has unexpected or missing fields: {sorted(set(obj) ^ names)}"
+            )
+    if not isinstance(env.get("payload"), Mapping):
+        return "the payload is not an object"
+    return None
+
+
+def _period_check(payload: Mapping[str, Any], on: dt.date) -> Check:
+    period = payload.get("blanket_period")
+    if not period:
+        # A single-shipment certification covers its invoice, whenever that shipment entered.
+        return Check(
+            "period",
+            None,
+            f"single shipment (invoice {payload.get('invoice_number') or 'not given'}): "
+            "no blanket period to check the date against",
+        )
+    try:
+        start, end = dt.date.fromisoformat(period["from"]), dt.date.fromisoformat(period["to"])
+    except (KeyError, TypeError, ValueError) as exc:
+        return Check("period", False, f"malformed blanket period in the certificate: {exc}")
+    if start <= on <= end:
+        return Check("period", True, f"{on} is within the blanket period {start} to {end}")
+    return Check("period", False, f"{on} is outside the blanket period {start} to {end}")

@@ -1,0 +1,45 @@
+"""What the certification commands share: the store, the issuer, the key's passphrase."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from tmec.core.errors import InputError
+
+if TYPE_CHECKING:
+    from tmec.certify.issuer import Issuer
+
+PASSPHRASE_ENV = "TMEC_KEY_PASSPHRASE"
+
+passphrase_option = click.option(
+    "--passphrase-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=f"file holding the issuer key's passphrase (default: ${PASSPHRASE_ENV})",
+)
+
+
+def passphrase(path: Path | None) -> bytes | None:
+    """The passphrase from a file or the environment; never echoed, never logged."""
+    if path is not None:
+        try:
+            return path.read_bytes().rstrip(b"\r\n") or None
+        except OSError as exc:
+            raise InputError(f"cannot read the passphrase file: {exc.strerror}", source=str(path)) from None
+    env = os.environ.get(PASSPHRASE_ENV)
+    return env.encode() if env else None
+
+
+def issuer(*, create: bool = False) -> Issuer:
+    """The issuer over the default store; the store closes when the command ends."""
+    from tmec.certify.issuer import Issuer
+    from tmec.store.db import open_store
+
+    store = open_store(create=create)
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        ctx.call_on_close(store.close)
+    return Issuer(store)

@@ -1,0 +1,22 @@
+"""``tmec amend CERT_ID CASE --certifier FILE --reason R``: a new certification that replaces an old one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from tmec.cli._common import handles_errors
+from tmec.cli.certify import certify_options, run_certify
+
+
+@click.command("amend")
+@click.argument("certificate_id", metavar="CERT_ID")
+@click.argument("case_path", metavar="CASE", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--reason", required=True, help="why the certification is amended")
+@certify_options
+@handles_errors
+def command(certificate_id: str, case_path: Path, reason: str, **options: Any) -> None:
+    """Issue an amended certification pointing to CERT_ID; the original stays in the log, marked amended."""
+    run_certify(case_path, amends=certificate_id, reason=reason, **options)

@@ -1,0 +1,106 @@
+"""``tmec verify FILE [--key PUBKEY]``: check a certificate offline (JSON or PDF)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+from rich.table import Table
+
+from tmec.certify.keys import Keyring, PublicKey
+from tmec.certify.verify import (
+    check_pdf_document,
+    is_credential,
+    read_certificate,
+    read_document,
+    verify_certificate,
+    verify_credential_document,
+)
+from tmec.cli._common import EXIT_FAIL, console, emit_json, handles_errors
+from tmec.cli._issuer import issuer
+from tmec.core.dates import parse_date
+from tmec.core.errors import InputError
+from tmec.store.paths import tmec_home
+
+if TYPE_CHECKING:
+    from tmec.certify.issuer import Issuer
+
+
+def read_keys(value: str) -> list[PublicKey]:
+    """``--key``: a file of verifier keys (one a line, as `tmec keys export --all` writes), a PEM file,
+    or a verifier key string."""
+    path = Path(value)
+    if path.is_file():
+        text = path.read_text(encoding="utf-8")
+        if text.lstrip().startswith("-----BEGIN"):
+            return [PublicKey.parse(text, source=str(path))]
+        return [PublicKey.parse(line, source=str(path)) for line in text.splitlines() if line.strip()]
+    if "+" in value:
+        return [PublicKey.parse(value, source="--key")]
+    raise InputError(f"no such key file, and not a verifier key string: {value!r}", field="--key")
+
+
+def _local_issuer(origin: Any) -> Issuer | None:
+    """The store at hand, when it holds this certificate's log."""
+    if not os.environ.get("TMEC_DATABASE_URL") and not (tmec_home() / "tmec.db").is_file():
+        return None
+    iss = issuer()
+    keys = iss.keys()
+    return iss if keys and keys[-1].name == origin else None
+
+
+@click.command("verify")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--key",
+    "keys",
+    multiple=True,
+    help="the issuer's public key(s): a file from `tmec keys export [--all]`, or the string; repeatable",
+)
+@click.option("--date", "day", help="check the certificate covers this date (blanket period)")
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+@handles_errors
+def command(file: Path, keys: tuple[str, ...], day: str | None, as_json: bool) -> None:
+    """Verify FILE (certificate.json, certificate.pdf, or certificate.vc.json): signature, log inclusion,
+    checkpoint signature, period on --date, revocation.
+
+    Works offline with the issuer's public key (--key).  When the issuer's log is
+    at hand ($TMEC_HOME or $TMEC_DATABASE_URL), also checks revocation.  Exit 0
+    valid, 1 invalid (the failed check is named), 2 unreadable input.
+    """
+    doc = read_document(file)
+    on = parse_date(day, field="--date") if day else None
+    keyring: Keyring | None = Keyring(k for value in keys for k in read_keys(value)) if keys else None
+    if is_credential(doc):
+        result = verify_credential_document(doc, keyring)
+    else:
+        env = read_certificate(file)
+        local = _local_issuer(env["log"].get("origin"))
+        if keyring is None and local is not None:
+            keyring = local.keyring()
+        status = local.status(str(env["payload"].get("certificate_id"))) if local is not None else None
+        size = env["log"].get("tree_size")
+        head = local.log_head(size) if local is not None and isinstance(size, int) else None
+        result = verify_certificate(env, keyring, on=on, status=status, log_head=head)
+        pdf = file.read_bytes()
+        if pdf.startswith(b"%PDF") and result.valid:
+            result.checks.append(check_pdf_document(pdf, env))
+    if as_json:
+        emit_json(result.to_dict())
+    else:
+        table = Table("check", "", "detail", title=f"certificate {result.certificate_id}")
+        for c in result.checks:
+            mark = {True: "[green]ok[/green]", False: "[red]FAILED[/red]", None: "[yellow]-[/yellow]"}[
+                c.passed
+            ]
+            table.add_row(c.name, mark, c.detail)
+        console.print(table)
+        if result.valid:
+            console.print("[green bold]VALID[/green bold]")
+        else:
+            console.print(f"[red bold]INVALID[/red bold]: {', '.join(c.name for c in result.failed)} failed")
+    if not result.valid:
+        sys.exit(EXIT_FAIL)

@@ -1,0 +1,90 @@
+"""The transactional store's tables (SQLAlchemy 2 typed models).
+
+The log tables (``log_entry``, ``log_node``, ``checkpoint``) are append-only:
+triggers created by the migrations refuse UPDATE and DELETE on both SQLite and
+PostgreSQL.  Certificates can't be changed either, and can't be deleted before
+their ``retain_until`` date (19 USC 1508(b)(2): at least five years).
+Nothing here stores money; the bill-of-materials snapshot travels as JSON text
+with decimal strings (SQLite would turn NUMERIC into REAL and lose digits).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import cast
+
+from sqlalchemy import BigInteger, Date, ForeignKey, LargeBinary, SmallInteger, String, Table, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+__all__ = ["Base", "CertificateRow", "CheckpointRow", "IssuerKeyRow", "LogEntry", "LogNode", "table"]
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+def table(model: type[Base]) -> Table:
+    """A model's Core table, for the plain INSERTs of the hot path (no unit-of-work bookkeeping)."""
+    return cast(Table, model.__table__)
+
+
+class LogEntry(Base):
+    """One leaf of the RFC 9162 log: the canonical JSON of an event and its leaf hash."""
+
+    __tablename__ = "log_entry"
+    idx: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(32))
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    leaf_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+    created_at: Mapped[str] = mapped_column(String(32))
+
+
+class LogNode(Base):
+    """The hash of a perfect subtree: level ``level``, covering leaves ``[idx·2^level, (idx+1)·2^level)``."""
+
+    __tablename__ = "log_node"
+    level: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
+    idx: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+
+
+class CheckpointRow(Base):
+    """A signed checkpoint note (C2SP tlog-checkpoint) for the tree of ``size`` leaves."""
+
+    __tablename__ = "checkpoint"
+    size: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    note: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[str] = mapped_column(String(32))
+
+
+class IssuerKeyRow(Base):
+    """An issuer key's public half; the private key lives in an (encrypted) PKCS#8 file."""
+
+    __tablename__ = "issuer_key"
+    key_id: Mapped[str] = mapped_column(String(8), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    public_key: Mapped[bytes] = mapped_column(LargeBinary(32))
+    private_key_file: Mapped[str | None] = mapped_column(Text)
+    log_index: Mapped[int] = mapped_column(ForeignKey("log_entry.idx"))
+    created_at: Mapped[str] = mapped_column(String(32))
+    # A retired key signs nothing new but still verifies what it signed.  Retirement is itself a
+    # log event; this column is the only one ever updated (see the migration's trigger).
+    retired_at: Mapped[str | None] = mapped_column(String(32))
+
+
+class CertificateRow(Base):
+    """A certification event (issue, amendment, revocation) with its signed payload and worksheet."""
+
+    __tablename__ = "certificate"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    refers_to: Mapped[str | None] = mapped_column(String(40), index=True)
+    log_index: Mapped[int] = mapped_column(ForeignKey("log_entry.idx"), unique=True)
+    payload: Mapped[bytes] = mapped_column(LargeBinary)
+    signature: Mapped[bytes] = mapped_column(LargeBinary(64))
+    key_id: Mapped[str] = mapped_column(String(8))
+    certification_date: Mapped[dt.date] = mapped_column(Date)
+    jurisdiction: Mapped[str] = mapped_column(String(2))
+    retain_until: Mapped[dt.date] = mapped_column(Date)
+    worksheet: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[str] = mapped_column(String(32))

@@ -1,0 +1,24 @@
+"""Where tmec keeps its data: ``$TMEC_HOME`` or the per-user data directory; the database URL."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+__all__ = ["database_url", "tmec_home"]
+
+
+def tmec_home() -> Path:
+    """``$TMEC_HOME`` when set, else the platform's per-user data directory (e.g. ~/.local/share/tmec)."""
+    env = os.environ.get("TMEC_HOME")
+    return Path(env).expanduser() if env else Path(platformdirs.user_data_dir("tmec", appauthor=False))
+
+
+def database_url(home: Path | None = None) -> str:
+    """``$TMEC_DATABASE_URL`` (e.g. ``postgresql+psycopg://...``) or SQLite at ``$TMEC_HOME/tmec.db``."""
+    env = os.environ.get("TMEC_DATABASE_URL")
+    if env:
+        return env
+    return f"sqlite:///{(home or tmec_home()) / 'tmec.db'}"

@@ -1,0 +1,38 @@
+"""Fixtures for certification tests: a store in a temp dir, an issuer with a key."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from certify_fixtures import CERTIFIER, ORIGIN, PASSPHRASE
+
+from tmec.certify.issuer import Issuer
+from tmec.certify.keys import Ed25519Signer
+from tmec.certify.parties import Parties, parse_parties
+from tmec.store.db import Store, open_store
+
+
+@pytest.fixture
+def parties() -> Parties:
+    return parse_parties(CERTIFIER)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    st = open_store(f"sqlite:///{tmp_path / 'tmec.db'}", home=tmp_path)
+    yield st
+    st.close()
+
+
+@pytest.fixture
+def issuer(store: Store) -> Issuer:
+    iss = Issuer(store)
+    iss.init(ORIGIN, PASSPHRASE)
+    return iss
+
+
+@pytest.fixture
+def signer(issuer: Issuer) -> Ed25519Signer:
+    return issuer.signer(PASSPHRASE)

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from tmec.law import load_parameters
+
 __all__ = ["ENTRY_INTO_FORCE", "first_averaging_period"]
 
-# USMCA entered into force on 1 July 2020 (Protocol replacing NAFTA; 19 USC 4511).
-ENTRY_INTO_FORCE = dt.date(2020, 7, 1)
+# USMCA entered into force on 1 July 2020: the dated parameter `usmca.entry_into_force`.
+ENTRY_INTO_FORCE: dt.date = load_parameters()["usmca.entry_into_force"].values[0].value  # type: ignore[union-attr]
 
 
 def _add_year(day: dt.date) -> dt.date:

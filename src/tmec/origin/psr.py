@@ -41,6 +41,7 @@ from tmec.core.errors import InputError, InvalidHSCode, NoRuleError
 from tmec.core.hs import HSRange
 from tmec.core.params import CONFIDENCE
 from tmec.law import LAW_DIR, load_parameters, load_yaml
+from tmec.origin.averaging import ENTRY_INTO_FORCE  # the dated parameter usmca.entry_into_force
 from tmec.origin.rules import Rule, Threshold, parse_rule
 
 __all__ = [
@@ -63,8 +64,6 @@ __all__ = [
 
 RULES_DIR = LAW_DIR / "rules" / "usmca"
 CORRELATION_FILE = LAW_DIR / "correlation" / "hs2022_hs2012.yaml"
-# USMCA entered into force on 1 July 2020 (Protocol replacing NAFTA; 19 USC 4511).
-ENTRY_INTO_FORCE = dt.date(2020, 7, 1)
 VINTAGES = {"HS2012", "HS2017", "HS2022"}
 _RULE_KEYS = {"hs", "text", "reference", "valid_from", "valid_to", "confidence", "note", "any_of"}
 

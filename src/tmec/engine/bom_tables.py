@@ -1,0 +1,290 @@
+"""The BOM_DIR layout, and its validation before anything is computed.
+
+A portfolio is three tables, each a ``.csv`` (header row) or a ``.parquet`` file:
+
+``goods``  the finished goods, one row each
+    ``good_id`` (a ``part_id``), ``hs`` (6-10 digits), ``transaction_value``,
+    ``international_shipping``, ``other_product_costs``, ``period_costs``,
+    ``other_costs``, ``sales_promotion``, ``royalties``, ``shipping_packing``,
+    ``non_allowable_interest`` (amounts per unit of the good; absent or blank = 0
+    except ``transaction_value``), optional ``description``, ``end_use``.
+``parts``  every part, bought or made
+    ``part_id``, ``hs``, ``origin`` (``originating`` | ``non_originating`` |
+    ``unknown``; blank = unknown, which counts as non-originating), ``value`` per
+    unit (bought parts), optional ``statement_vnm`` (the VNM per unit in the
+    producer's accumulation statement, UR s.9), ``description``, ``country``,
+    ``supplier``.  A part with components in ``edges`` is self-produced, not
+    designated intermediate: its own ``origin`` and ``value`` are not used, its
+    components are traced through (UR s.7(5)(a)).
+``edges``  the bill of materials
+    ``parent``, ``child``, ``quantity`` (of child per unit of parent, > 0).
+
+Amounts have at most 4 decimal places, quantities at most 3.  Every malformed
+row is reported with its file and line (the first 20, then a count) and nothing
+is computed or written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from tmec.core.errors import InputError
+
+__all__ = [
+    "GOOD_AMOUNTS",
+    "MONEY",
+    "QTY",
+    "TABLES",
+    "InputErrors",
+    "find_table",
+    "load_bom",
+]
+
+MONEY = "DECIMAL(18,4)"
+QTY = "DECIMAL(9,3)"
+MAX_SHOWN = 20
+
+GOOD_AMOUNTS = (
+    "international_shipping",
+    "other_product_costs",
+    "period_costs",
+    "other_costs",
+    "sales_promotion",
+    "royalties",
+    "shipping_packing",
+    "non_allowable_interest",
+)
+TABLES = {
+    "goods": ("good_id", "hs", "transaction_value"),
+    "parts": ("part_id",),
+    "edges": ("parent", "child", "quantity"),
+}
+ORIGINS = ("originating", "non_originating", "unknown")
+
+
+class InputErrors(InputError):
+    """Several malformed rows: the first :data:`MAX_SHOWN`, then how many more."""
+
+    def __init__(self, problems: list[tuple[str, int | None, str]], total: int) -> None:
+        self.problems = problems
+        self.total = total
+        lines = [
+            f"{src}:{line}: {msg}" if line is not None else f"{src}: {msg}" for src, line, msg in problems
+        ]
+        more = total - len(problems)
+        head = f"{total} malformed row(s); nothing was computed or written"
+        body = "\n".join(lines) + (f"\n... and {more} more" if more > 0 else "")
+        super().__init__(f"{head}\n{body}")
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def find_table(directory: Path, name: str, *, required: bool = True) -> Path | None:
+    for ext in (".parquet", ".csv"):
+        path = directory / f"{name}{ext}"
+        if path.is_file():
+            return path
+    if required:
+        raise InputError(f"expected {name}.csv or {name}.parquet in the BOM directory", source=str(directory))
+    return None
+
+
+def _q(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def read_raw(conn: duckdb.DuckDBPyConnection, path: Path, name: str) -> list[str]:
+    """Load a file as text columns with its line numbers (CSV: the file line; Parquet: the row)."""
+    if path.suffix == ".csv":
+        src = f"read_csv('{_q(path)}', header=true, all_varchar=true, auto_detect=true)"
+        offset = 1  # the header is line 1
+    else:
+        src = f"read_parquet('{_q(path)}')"
+        offset = 0
+    try:
+        conn.execute(
+            f'CREATE OR REPLACE TABLE "raw_{name}" AS '
+            f"SELECT (row_number() OVER () + {offset})::BIGINT AS __line, * FROM {src}"
+        )
+    except duckdb.Error as exc:
+        raise InputError(f"cannot read the file: {str(exc).splitlines()[0]}", source=str(path)) from None
+    cols = [r[0] for r in conn.execute(f'DESCRIBE "raw_{name}"').fetchall()][1:]
+    missing = [c for c in TABLES[name] if c not in cols]
+    if missing:
+        raise InputError(f"missing column(s) {missing}; found {cols}", source=str(path), line=1)
+    return cols
+
+
+def _text(col: str, cols: Iterable[str]) -> str:
+    """The column as trimmed text, or NULL when the column is absent or blank."""
+    if col not in cols:
+        return "CAST(NULL AS VARCHAR)"
+    return f"NULLIF(TRIM(CAST(\"{col}\" AS VARCHAR)), '')"
+
+
+def _amount_check(col: str, cols: Iterable[str], places: int, *, positive: bool = False) -> str:
+    v = _text(col, cols)
+    pattern = rf"^[0-9]+(\.[0-9]{{1,{places}}})?$"
+    cond = f"NOT regexp_full_match({v}, '{pattern}')"
+    what = f"a number not less than 0 with at most {places} decimals"
+    if positive:
+        cond = f"({cond} OR TRY_CAST({v} AS DOUBLE) = 0)"
+        what = f"a number greater than 0 with at most {places} decimals"
+    return f"CASE WHEN {v} IS NOT NULL AND {cond} THEN '{col}: expected {what}, found ''' || {v} || '''' END"
+
+
+def _hs_check(col: str, cols: Iterable[str], *, required: bool, min_digits: int) -> str:
+    v = _text(col, cols)
+    digits = f"regexp_replace({v}, '[ .\\-]', '', 'g')"
+    bad = (
+        f"(NOT regexp_full_match({digits}, '[0-9]+') OR length({digits}) NOT IN (6, 8, 10) "
+        f"OR length({digits}) < {min_digits} OR left({digits}, 2) IN ('00', '77'))"
+    )
+    msg = f"'{col}: expected an HS code of 6, 8 or 10 digits, found ''' || {v} || ''''"
+    check = f"CASE WHEN {v} IS NOT NULL AND {bad} THEN {msg} END"
+    if required:
+        check = f"COALESCE(CASE WHEN {v} IS NULL THEN '{col}: required' END, {check})"
+    return check
+
+
+def _required(col: str, cols: Iterable[str]) -> str:
+    return f"CASE WHEN {_text(col, cols)} IS NULL THEN '{col}: required' END"
+
+
+@dataclass(frozen=True)
+class BomFiles:
+    goods: Path
+    parts: Path
+    edges: Path
+
+
+def _checks(name: str, cols: list[str]) -> list[str]:
+    if name == "goods":
+        return [
+            _required("good_id", cols),
+            _hs_check("hs", cols, required=True, min_digits=6),
+            _required("transaction_value", cols),
+            _amount_check("transaction_value", cols, 4),
+            *(_amount_check(c, cols, 4) for c in GOOD_AMOUNTS),
+        ]
+    if name == "parts":
+        origin = _text("origin", cols)
+        allowed = ", ".join(f"'{o}'" for o in ORIGINS)
+        return [
+            _required("part_id", cols),
+            _hs_check("hs", cols, required=False, min_digits=6),
+            f"CASE WHEN {origin} IS NOT NULL AND {origin} NOT IN ({allowed}) THEN "
+            f"'origin: expected originating, non_originating or unknown, found ''' || {origin} || '''' END",
+            _amount_check("value", cols, 4),
+            _amount_check("statement_vnm", cols, 4),
+        ]
+    return [
+        _required("parent", cols),
+        _required("child", cols),
+        _amount_check("quantity", cols, 3, positive=True),
+        f"CASE WHEN {_text('parent', cols)} = {_text('child', cols)} THEN 'a part cannot contain itself' END",
+    ]
+
+
+def _typed_sql(name: str, cols: list[str]) -> str:
+    def t(c: str) -> str:
+        return _text(c, cols)
+
+    def amount(c: str, default: str | None = "0") -> str:
+        expr = f"CAST({t(c)} AS {MONEY})"
+        return f"COALESCE({expr}, CAST({default} AS {MONEY}))" if default is not None else expr
+
+    def hs(c: str) -> str:
+        return f"regexp_replace({t(c)}, '[ .\\-]', '', 'g')"
+
+    if name == "goods":
+        extra = ",\n".join(f"{amount(c)} AS {c}" for c in GOOD_AMOUNTS)
+        return (
+            f"SELECT {t('good_id')} AS good_id, {hs('hs')} AS hs, {t('description')} AS description, "
+            f"COALESCE({t('end_use')}, 'any') AS end_use, "
+            f"{amount('transaction_value', None)} AS transaction_value, {extra}, __line FROM raw_goods"
+        )
+    if name == "parts":
+        return (
+            f"SELECT {t('part_id')} AS part_id, {hs('hs')} AS hs, "
+            f"COALESCE({t('origin')}, 'unknown') AS origin, "
+            f"{amount('value')} AS value, {amount('statement_vnm', None)} AS statement_vnm, "
+            f"{t('description')} AS description, {t('country')} AS country, {t('supplier')} AS supplier, "
+            f"__line FROM raw_parts"
+        )
+    return (
+        f"SELECT {t('parent')} AS parent, {t('child')} AS child, "
+        f"CAST({t('quantity')} AS {QTY}) AS quantity, __line FROM raw_edges"
+    )
+
+
+def _cross_checks(files: BomFiles) -> list[str]:
+    """Checks across tables and rows: unknown ids, duplicates, statements above the value."""
+    g, p, e = (str(files.goods), str(files.parts), str(files.edges))
+
+    def s(x: str) -> str:
+        return x.replace("'", "''")
+
+    return [
+        f"SELECT '{s(p)}', __line, 'part_id: ' || part_id || ' appears more than once' FROM "
+        "(SELECT part_id, __line, row_number() OVER (PARTITION BY part_id ORDER BY __line) AS n FROM parts) "
+        "WHERE n > 1",
+        f"SELECT '{s(g)}', __line, 'good_id: ' || good_id || ' appears more than once' FROM "
+        "(SELECT good_id, __line, row_number() OVER (PARTITION BY good_id ORDER BY __line) AS n FROM goods) "
+        "WHERE n > 1",
+        f"SELECT '{s(g)}', g.__line, 'good_id: ' || g.good_id || ' is not in parts' FROM goods g "
+        "ANTI JOIN parts p ON g.good_id = p.part_id",
+        f"SELECT '{s(e)}', e.__line, 'parent: ' || e.parent || ' is not in parts' FROM edges e "
+        "ANTI JOIN parts p ON e.parent = p.part_id",
+        f"SELECT '{s(e)}', e.__line, 'child: ' || e.child || ' is not in parts' FROM edges e "
+        "ANTI JOIN parts p ON e.child = p.part_id",
+        f"SELECT '{s(e)}', __line, 'the pair ' || parent || ' -> ' || child || ' appears more than once' "
+        "FROM (SELECT *, row_number() OVER (PARTITION BY parent, child ORDER BY __line) AS n FROM edges) "
+        "WHERE n > 1",
+        f"SELECT '{s(p)}', __line, 'statement_vnm: ' || statement_vnm || ' exceeds the value ' || value "
+        "FROM parts WHERE statement_vnm > value",
+        f"SELECT '{s(g)}', __line, 'international_shipping exceeds transaction_value' FROM goods "
+        "WHERE international_shipping > transaction_value",
+    ]
+
+
+def load_bom(conn: duckdb.DuckDBPyConnection, directory: Path) -> BomFiles:
+    """Validate BOM_DIR and load it as the typed tables ``goods``, ``parts``, ``edges`` in ``conn``.
+
+    Raises :class:`InputErrors` listing the first 20 malformed rows (file and
+    line) and how many there are in all.
+    """
+    if not directory.is_dir():
+        raise InputError("expected a directory with goods, parts and edges tables", source=str(directory))
+    files = BomFiles(*(find_table(directory, n) for n in ("goods", "parts", "edges")))  # type: ignore[arg-type]
+    problems = []
+    for name in ("goods", "parts", "edges"):
+        path: Path = getattr(files, name)
+        cols = read_raw(conn, path, name)
+        checks = _checks(name, cols)
+        src = str(path).replace("'", "''")
+        problems.append(
+            f"SELECT '{src}' AS file, __line AS line, msg FROM (SELECT __line, "
+            f"coalesce({', '.join(checks)}) AS msg FROM raw_{name}) WHERE msg IS NOT NULL"
+        )
+    _report(conn, problems)
+    for name in ("goods", "parts", "edges"):
+        cols = [r[0] for r in conn.execute(f'DESCRIBE "raw_{name}"').fetchall()][1:]
+        conn.execute(f'CREATE OR REPLACE TABLE "{name}" AS {_typed_sql(name, cols)}')
+        conn.execute(f'DROP TABLE "raw_{name}"')
+    _report(conn, _cross_checks(files))
+    return files
+
+
+def _report(conn: duckdb.DuckDBPyConnection, queries: list[str]) -> None:
+    union = " UNION ALL ".join(f"({q})" for q in queries)
+    total = conn.execute(f"SELECT count(*) FROM ({union})").fetchone()
+    n = int(total[0]) if total else 0
+    if n:
+        rows = conn.execute(f"SELECT * FROM ({union}) ORDER BY 1, 2 NULLS FIRST LIMIT {MAX_SHOWN}").fetchall()
+        raise InputErrors([(str(f), None if li is None else int(li), str(m)) for f, li, m in rows], n)

@@ -7,6 +7,7 @@ surface is ``__all__``; a test pins it.
 from tmec._version import __version__
 from tmec.core.errors import InputError, InvalidHSCode, NoRuleError, TmecError
 from tmec.law import load_parameters
+from tmec.origin.psr import correlate, find_rule
 
 __all__ = [
     "InputError",
@@ -14,5 +15,7 @@ __all__ = [
     "NoRuleError",
     "TmecError",
     "__version__",
+    "correlate",
+    "find_rule",
     "load_parameters",
 ]

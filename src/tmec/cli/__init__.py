@@ -14,7 +14,10 @@ import click
 from tmec._version import __version__
 
 # module name under tmec.cli -> its click command (or group) is `command`
-COMMANDS: tuple[str, ...] = ("law",)
+COMMANDS: tuple[str, ...] = (
+    "law",
+    "rules",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

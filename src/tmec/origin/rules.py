@@ -21,6 +21,16 @@ alternative combines, all of which must hold:
 * ``end_use`` / ``kind``: the alternative applies only to goods of these end uses
   (passenger_vehicle | light_truck | heavy_truck | aftermarket | other) or of
   these kinds (a tag such as ``body_stamping`` the case gives in ``good.kind``).
+* ``except_kind``: the alternative does not apply to goods of these kinds (the
+  law's "any other good of subheading 8708.29" after a rule for body stampings).
+  A good with no kind is not excluded.
+* ``proviso``: a condition in words that the engine cannot test from a bill of
+  materials (e.g. the 7308 list of simple processes on 7216 sections that do not
+  confer origin).  The determination must show it to the user as a fact to
+  confirm; it never silently passes or fails on it.
+
+A bundled rule (``tmec.origin.psr``) also carries ``note``: what the law says
+beyond the encoded alternatives, or how the encoding simplifies it.
 
 The YAML form is the one of ``rule:`` in a case file (shared/spec/case-format.md).
 """
@@ -117,9 +127,13 @@ class Alternative:
     end_use: frozenset[str] | None = None
     kind: frozenset[str] | None = None
     text: str | None = None
+    except_kind: frozenset[str] | None = None
+    proviso: str | None = None
 
     def applies_to(self, end_use: str | None, kind: str | None) -> bool:
         if self.end_use is not None and (end_use or "any") not in self.end_use and "any" not in self.end_use:
+            return False
+        if self.except_kind is not None and kind in self.except_kind:
             return False
         return not (self.kind is not None and kind not in self.kind)
 
@@ -135,6 +149,7 @@ class Rule:
     text: str | None = None  # the legal text, as written
     source: str | None = None  # file the rule came from
     extra: Mapping[str, Any] = field(default_factory=dict)
+    note: str | None = None  # what the encoding leaves out or simplifies, conflicts in the sources
 
     def applicable(self, end_use: str | None, kind: str | None) -> tuple[Alternative, ...]:
         return tuple(a for a in self.alternatives if a.applies_to(end_use, kind))
@@ -169,7 +184,18 @@ def _names(value: Any, allowed: frozenset[str] | None, *, field: str, source: st
     return out
 
 
-_KEYS = {"change", "except", "from", "rvc", "weight_share", "end_use", "kind", "text"}
+_KEYS = {
+    "change",
+    "except",
+    "from",
+    "rvc",
+    "weight_share",
+    "end_use",
+    "kind",
+    "except_kind",
+    "proviso",
+    "text",
+}
 
 
 def parse_alternative(data: Any, *, field: str, source: str | None = None) -> Alternative:
@@ -237,6 +263,10 @@ def parse_alternative(data: Any, *, field: str, source: str | None = None) -> Al
         else None,
         kind=_names(data["kind"], None, field=f"{field}.kind", source=source) if "kind" in data else None,
         text=data.get("text"),
+        except_kind=_names(data["except_kind"], None, field=f"{field}.except_kind", source=source)
+        if "except_kind" in data
+        else None,
+        proviso=data.get("proviso"),
     )
 
 

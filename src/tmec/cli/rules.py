@@ -1,0 +1,119 @@
+"""``tmec rules show HS`` / ``tmec rules list``: the bundled product-specific rules of origin."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.table import Table
+
+from tmec.cli._common import console, emit_json, handles_errors
+from tmec.core import hs as hscode
+from tmec.core.dates import parse_date
+from tmec.law import LAW_DIR, load_parameters
+from tmec.origin.psr import bundled_rules, lookup, rules_for_chapter
+from tmec.origin.rule_text import alternative_to_dict, describe_alternative, rule_to_dict
+from tmec.origin.rules import Rule
+
+CONFIDENCE_WORDS = {
+    "V": "verified against the primary text",
+    "T": "third-party transcription of the primary text",
+    "S": "secondary source only",
+    "M": "UNVERIFIED",
+    "L": "UNVERIFIED",
+}
+
+
+@click.group("rules")
+def command() -> None:
+    """Product-specific rules of origin (USMCA Annex 4-B) bundled with tmec."""
+
+
+def _validity(rule: Rule) -> str:
+    if rule.valid is None:
+        return "always"
+    if rule.valid.end is None:
+        return f"from {rule.valid.start.isoformat()}"
+    start, end = rule.valid.start.isoformat(), rule.valid.end.isoformat()
+    return f"{start} until {end} (the later rule applies on {end})"
+
+
+def _source(rule: Rule) -> str | None:
+    if rule.source is None:
+        return None
+    path = Path(rule.source)
+    return str(path.relative_to(LAW_DIR.parent)) if path.is_relative_to(LAW_DIR.parent) else str(path)
+
+
+@command.command("show")
+@click.argument("hs")
+@click.option("--date", "day", help="ISO date the rule must be in force on; default today")
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+@handles_errors
+def show(hs: str, day: str | None, as_json: bool) -> None:
+    """Show the rule in force for the HS code HS, its alternatives in words and its law."""
+    when = parse_date(day, field="--date") if day else dt.date.today()
+    match = lookup(hs, when)
+    rule = match.rule
+    params = load_parameters().at(when)
+    if as_json:
+        data: dict[str, Any] = {
+            "code": hscode.format(match.code),
+            "vintage_codes": [hscode.format(c) for c in match.vintage_codes],
+            "correlated": match.correlated,
+            **rule_to_dict(rule, params, when),
+            "source": _source(rule),
+        }
+        emit_json(data)
+        return
+    shown = hscode.format(match.code)
+    title = f"[bold]{shown}[/bold] on {when.isoformat()}: rule for {rule.hs} ({rule.vintage})"
+    console.print(title, highlight=False)
+    if match.correlated:
+        targets = ", ".join(hscode.format(c) for c in match.vintage_codes)
+        console.print(
+            f"  {shown} is not an {rule.vintage} code; it corresponds to {targets} "
+            "(HS 2022 -> HS 2012 correlation)",
+            highlight=False,
+        )
+    table = Table("#", "applies to", "requirement (all parts must hold)", show_lines=True)
+    for i, alt in enumerate(rule.alternatives, 1):
+        table.add_row(str(i), alternative_to_dict(alt)["applies_to"], describe_alternative(alt, params))
+    console.print("Any one alternative is enough (UR s.3(6)):")
+    console.print(table)
+    console.print(f"[bold]Legal text[/bold]: {rule.text}", highlight=False)
+    console.print(f"[bold]Reference[/bold]: {rule.reference}", highlight=False)
+    console.print(f"[bold]In force[/bold]: {_validity(rule)}", highlight=False)
+    confidence = CONFIDENCE_WORDS.get(rule.confidence, rule.confidence)
+    console.print(f"[bold]Confidence[/bold]: {rule.confidence} ({confidence})", highlight=False)
+    if rule.note:
+        console.print(f"[bold]Note[/bold]: {rule.note.strip()}", highlight=False)
+
+
+@command.command("list")
+@click.option("--chapter", help="only this chapter, e.g. 73")
+@click.option("--date", "day", help="only the rules in force on this ISO date")
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+@handles_errors
+def list_(chapter: str | None, day: str | None, as_json: bool) -> None:
+    """List the bundled rules, with their validity and confidence."""
+    when = parse_date(day, field="--date") if day else None
+    if chapter is not None:
+        hscode.validate(chapter, field="--chapter")
+        rules = rules_for_chapter(hscode.chapter(chapter), when)
+    else:
+        rules = sorted(
+            (r for r in bundled_rules() if when is None or (r.valid is not None and when in r.valid)),
+            key=lambda r: (r.hs.start if r.hs else "", r.valid.start if r.valid else dt.date.min),
+        )
+    if as_json:
+        emit_json([{**rule_to_dict(r), "source": _source(r)} for r in rules])
+        return
+    table = Table("HS", "in force", "conf.", "alternatives")
+    for rule in rules:
+        words = " | ".join(describe_alternative(a) for a in rule.alternatives)
+        table.add_row(str(rule.hs), _validity(rule), rule.confidence, words)
+    console.print(table)
+    console.print(f"{len(rules)} rules", highlight=False)

@@ -1,0 +1,92 @@
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from tmec.cli import main
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["rules", *args])
+    return result.exit_code, result.output
+
+
+def test_show_json_resolves_staged_threshold_with_its_reference() -> None:
+    code, out = run("show", "8708.29", "--date", "2022-08-01", "--json")
+    assert code == 0, out
+    data = json.loads(out)
+    assert data["hs"] == "8708.29" and data["vintage"] == "HS2012"
+    stamping = next(a for a in data["alternatives"] if a["kind"] == ["body_stamping"])
+    nc = stamping["rvc"]["net_cost"]
+    assert nc["parameter"] == "usmca.staging.pv_lt_75"
+    assert nc["value"] == "72" and nc["since"] == "2022-07-01"
+    assert "s.14(13)" in nc["reference"]
+    assert data["reference"].startswith("USMCA Annex 4-B, ch. 87")
+
+
+def test_show_people_output_has_law_and_validity() -> None:
+    code, out = run("show", "7306.30", "--date", "2023-06-30")
+    assert code == 0, out
+    assert "73.05-73.07" in out and "change of chapter" in out
+    assert "until 2023-07-01" in out
+    assert "USMCA Annex 4-B, ch. 73" in out
+    assert "Confidence" in out
+
+
+def test_show_correlated_code_says_so() -> None:
+    code, out = run("show", "8701.21", "--date", "2025-01-01", "--json")
+    assert code == 0, out
+    data = json.loads(out)
+    assert data["correlated"] is True and data["vintage_codes"] == ["8701.20"]
+    (alt,) = data["alternatives"]
+    assert alt["rvc"]["net_cost"]["value"] == "64"
+
+
+def test_show_flags_unverified_rule() -> None:
+    code, out = run("show", "7318.15", "--json")
+    assert code == 0, out
+    data = json.loads(out)
+    assert data["confidence"] == "M" and data["unverified"] is True
+
+
+def test_no_bundled_rule_exits_2_with_the_message() -> None:
+    code, out = run("show", "8471.30")
+    assert code == 2
+    assert "no bundled rule for 8471.30; give `rule:` in the case" in out
+
+
+@pytest.mark.parametrize("bad", ["72O8.51", "7210.99", "123"])
+def test_malformed_or_unknown_code_exits_2_naming_it(bad: str) -> None:
+    code, out = run("show", bad)
+    assert code == 2
+    assert bad in out
+    assert "Traceback" not in out
+
+
+def test_bad_date_exits_2() -> None:
+    code, out = run("show", "7208.51", "--date", "someday")
+    assert code == 2 and "--date" in out
+
+
+def test_list_chapter_on_a_date() -> None:
+    code, out = run("list", "--chapter", "73", "--date", "2024-01-01", "--json")
+    assert code == 0, out
+    rows = json.loads(out)
+    assert rows and all(r["hs"].startswith("73") for r in rows)
+    assert all(
+        r["valid_from"] <= "2024-01-01" and (r["valid_to"] is None or r["valid_to"] > "2024-01-01")
+        for r in rows
+    )
+    welded = [r for r in rows if r["hs"] == "73.05-73.07"]
+    assert len(welded) == 1 and welded[0]["valid_from"] == "2023-07-01"
+
+
+def test_list_everything_for_people() -> None:
+    code, out = run("list")
+    assert code == 0, out
+    assert "72.08-72.16" in out and "8708.99" in out
+
+
+def test_list_bad_chapter_exits_2() -> None:
+    code, out = run("list", "--chapter", "7x")
+    assert code == 2 and "7x" in out

@@ -1,0 +1,224 @@
+"""Tariff law as data: bundled HTS lines, chapter-99 measures, impact scenarios; and the user's
+imported schedule under ``$TMEC_HOME``.
+
+Reading and writing files happens here; the parsing and the pricing are pure
+(``tmec.tariffs``).  A schedule imported with ``tmec tariff import`` is stored
+as one normalised CSV, ``$TMEC_HOME/tariffs/schedule.csv`` (written to a temp
+file and renamed, so a failed import leaves the previous one intact); pricing
+reads it in preference to the bundled lines.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from tmec.core.errors import InputError
+from tmec.law import LAW_DIR, load_parameters, load_yaml
+from tmec.tariffs.importers import parse_hts_json, parse_tariff_database
+from tmec.tariffs.measures import MeasureSet, parse_measures
+from tmec.tariffs.schedule import HtsLine, Schedule
+from tmec.tariffs.tables import TariffTables
+
+__all__ = [
+    "HTS_LINES",
+    "MEASURES",
+    "SCENARIOS",
+    "imported_schedule_path",
+    "load_measures",
+    "load_scenario",
+    "load_schedule",
+    "load_tables",
+    "read_schedule_file",
+    "scenario_names",
+    "store_schedule",
+    "tmec_home",
+]
+
+TARIFFS_DIR = LAW_DIR / "tariffs"
+HTS_LINES = TARIFFS_DIR / "hts_lines.csv"
+MEASURES = TARIFFS_DIR / "measures.yaml"
+SCENARIOS = TARIFFS_DIR / "scenarios"
+COLUMNS = (
+    "hts",
+    "description",
+    "general",
+    "special",
+    "other",
+    "valid_from",
+    "valid_to",
+    "source",
+    "confidence",
+)
+
+
+def tmec_home() -> Path:
+    """``$TMEC_HOME``, else ``$XDG_DATA_HOME/tmec``, else ``~/.local/share/tmec``."""
+    env = os.environ.get("TMEC_HOME")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "tmec"
+
+
+def imported_schedule_path(home: Path | None = None) -> Path:
+    return (home or tmec_home()) / "tariffs" / "schedule.csv"
+
+
+def _date(text: str, field: str, source: str, line: int) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError(
+            f"expected YYYY-MM-DD, found {text!r}", field=field, source=source, line=line
+        ) from None
+
+
+def _read_normalised(path: Path) -> list[HtsLine]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        numbered = [(n, text) for n, text in enumerate(fh, start=1) if not text.startswith("#")]
+    reader = csv.DictReader(io.StringIO("".join(t for _, t in numbered)))
+    lines = []
+    for (n, _), row in zip(numbered[1:], reader, strict=False):
+        lines.append(
+            HtsLine(
+                hts=row["hts"].replace(".", ""),
+                description=row["description"],
+                general=row["general"],
+                special=row["special"],
+                other=row["other"],
+                valid_from=_date(row["valid_from"], "valid_from", str(path), n),
+                valid_to=_date(row["valid_to"], "valid_to", str(path), n),
+                source=row["source"],
+                confidence=row.get("confidence") or "T",
+            )
+        )
+    return lines
+
+
+@cache
+def _bundled_schedule() -> Schedule:
+    return Schedule(_read_normalised(HTS_LINES), name="bundled")
+
+
+@cache
+def _imported_schedule(path: str, mtime: float) -> Schedule:
+    return Schedule(_read_normalised(Path(path)), name=f"imported ({path})")
+
+
+def load_schedule(home: Path | None = None) -> Schedule:
+    """The bundled lines, with an imported schedule's codes taking precedence."""
+    path = imported_schedule_path(home)
+    if path.is_file():
+        return _bundled_schedule().merged_with(_imported_schedule(str(path), path.stat().st_mtime))
+    return _bundled_schedule()
+
+
+@cache
+def load_measures() -> MeasureSet:
+    return parse_measures(load_yaml(MEASURES), source=str(MEASURES))
+
+
+def load_tables(home: Path | None = None) -> TariffTables:
+    return TariffTables(schedule=load_schedule(home), measures=load_measures(), parameters=load_parameters())
+
+
+def read_schedule_file(path: Path, *, valid_from: dt.date | None = None) -> list[HtsLine]:
+    """Read a USITC HTS JSON export, HTS CSV export or tariff-database CSV; the format is detected."""
+    source = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror}", source=source) from None
+    text = raw.decode("utf-8-sig", errors="replace")
+    stripped = text.lstrip()
+    if stripped.startswith(("[", "{")):
+        try:
+            data: Any = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"malformed JSON: {exc.msg}", source=source, line=exc.lineno) from None
+        if isinstance(data, dict):
+            data = data.get("data") or data.get("results") or data.get("HTSData") or []
+        if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
+            raise InputError("expected a list of HTS records (htsno, general, special, other)", source=source)
+        lines = parse_hts_json(data, valid_from=valid_from, source=f"USITC HTS JSON export {path.name}")
+    else:
+        sample = text[:4096]
+        delimiter = "|" if sample.count("|") > sample.count(",") else ","
+        reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+        header = {h.strip() for h in (reader.fieldnames or [])}
+        if "hts8" in header:
+            lines = parse_tariff_database(reader, source=f"USITC tariff database {path.name}")
+        elif "HTS Number" in header:
+            lines = parse_hts_json(reader, valid_from=valid_from, source=f"USITC HTS CSV export {path.name}")
+        else:
+            raise InputError(
+                "unrecognised schedule: expected the HTS JSON export, the HTS CSV export "
+                "('HTS Number' column) or the tariff database ('hts8' column)",
+                source=source,
+                line=1,
+            )
+    if not lines:
+        raise InputError("no tariff lines (8 or 10 digits with rates) in the file", source=source)
+    return lines
+
+
+def store_schedule(lines: Iterable[HtsLine], *, origin: Path, home: Path | None = None) -> Path:
+    """Write the normalised schedule atomically (temp file + rename) and return its path."""
+    target = imported_schedule_path(home)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256(origin.read_bytes()).hexdigest()
+    rows = list(lines)
+    fd, tmp = tempfile.mkstemp(prefix=".schedule-", suffix=".csv", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(f"# imported from {origin.name} (sha256 {digest}) on {dt.date.today().isoformat()}\n")
+            fh.write(f"# {len(rows)} tariff lines; validity is half-open [valid_from, valid_to)\n")
+            writer = csv.writer(fh, lineterminator="\n")
+            writer.writerow(COLUMNS)
+            for line in rows:
+                writer.writerow(
+                    [
+                        line.hts,
+                        line.description,
+                        line.general,
+                        line.special,
+                        line.other,
+                        line.valid_from.isoformat() if line.valid_from else "",
+                        line.valid_to.isoformat() if line.valid_to else "",
+                        line.source,
+                        line.confidence,
+                    ]
+                )
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def scenario_names() -> list[str]:
+    return sorted(p.stem for p in SCENARIOS.glob("*.yaml"))
+
+
+def load_scenario(name: str) -> dict[str, Any]:
+    path = SCENARIOS / f"{name}.yaml"
+    if not path.is_file():
+        raise InputError(
+            f"unknown scenario {name!r}; bundled: {', '.join(scenario_names())}", field="--scenario"
+        )
+    data = load_yaml(path)
+    if not isinstance(data, dict):
+        raise InputError("expected a mapping", source=str(path))
+    return data

@@ -1,0 +1,158 @@
+"""An entry line as customs sees it: what, from where, worth what, on which day.
+
+:class:`Entry` is the input of the per-entry pricing path and the row the bulk
+engine loads: one flat record, every field a plain value.  ``entry_from_mapping``
+builds one from a CSV row or JSON object and names the field of every bad value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+
+from tmec.core import hs
+from tmec.core.dates import parse_date
+from tmec.core.errors import InputError
+from tmec.core.money import to_decimal
+
+__all__ = ["UNKNOWN", "Entry", "country", "entry_from_mapping"]
+
+UNKNOWN = "unknown"  # a melt/pour or smelt/cast country that was not reported
+
+
+@cache
+def _iso_countries() -> frozenset[str]:
+    import pycountry  # ISO 3166-1 list; loaded once, lazily
+
+    return frozenset(c.alpha_2 for c in pycountry.countries)
+
+
+def country(value: object, *, field: str, source: str | None = None, allow_unknown: bool = False) -> str:
+    """An ISO 3166 alpha-2 code, upper-cased; anything else is bad input naming ``field``."""
+    text = str(value).strip()
+    if allow_unknown and text.lower() in {UNKNOWN, "?", ""}:
+        return UNKNOWN
+    code = text.upper()
+    if code == "UK":
+        code = "GB"
+    if code not in _iso_countries():
+        raise InputError(
+            f"expected an ISO 3166 country code such as MX or CA, found {text!r}", field=field, source=source
+        )
+    return code
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One entry line.  Amounts in US dollars (customs value, 19 USC 1401a).
+
+    ``non_us_content`` is the Commerce-approved non-US content of a USMCA vehicle
+    (Proc. 10908); ``melted_poured`` / ``smelted_cast`` are the countries reported
+    for steel and aluminum (``UNKNOWN`` when not reported, ``None`` when the good
+    has none).
+    """
+
+    entry_date: dt.date
+    hts: str
+    origin: str
+    value: Decimal
+    usmca: bool = False
+    steel_value: Decimal | None = None
+    aluminum_value: Decimal | None = None
+    non_us_content: Decimal | None = None
+    melted_poured: str | None = None
+    smelted_cast: str | None = None
+    line: str | None = None  # the importer's own line id, carried to the output
+
+    def __post_init__(self) -> None:
+        for name in ("steel_value", "aluminum_value", "non_us_content"):
+            amount = getattr(self, name)
+            if amount is not None and amount > self.value:
+                raise InputError(
+                    f"{name.replace('_', ' ')} {amount} is more than the entered value {self.value}",
+                    field=name,
+                )
+        if (
+            self.steel_value is not None
+            and self.aluminum_value is not None
+            and self.steel_value + self.aluminum_value > self.value
+        ):
+            raise InputError(
+                f"steel value plus aluminum value ({self.steel_value + self.aluminum_value}) "
+                f"is more than the entered value {self.value}",
+                field="aluminum_value",
+            )
+        if self.usmca and self.origin not in {"CA", "MX"}:
+            raise InputError(
+                f"a USMCA claim needs a good of Canada or Mexico; origin is {self.origin}", field="usmca"
+            )
+
+
+_TRUE = {"1", "true", "yes", "y", "s", "x"}
+_FALSE = {"0", "false", "no", "n", ""}
+
+
+def _flag(value: object, *, field: str, source: str | None) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise InputError(f"expected yes/no (true/false), found {value!r}", field=field, source=source)
+
+
+def _amount(row: Mapping[str, object], name: str, source: str | None) -> Decimal | None:
+    raw = row.get(name)
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    return to_decimal(raw, field=name, source=source)
+
+
+def _place(row: Mapping[str, object], name: str, source: str | None) -> str | None:
+    raw = row.get(name)
+    if raw is None:
+        return None
+    if isinstance(raw, str) and not raw.strip():
+        return None
+    return country(raw, field=name, source=source, allow_unknown=True)
+
+
+def entry_from_mapping(
+    row: Mapping[str, object], *, source: str | None = None, line: int | None = None
+) -> Entry:
+    """Build an :class:`Entry` from a CSV/JSON row; every error names its field (and line)."""
+    try:
+        raw_date = row.get("entry_date", row.get("date"))
+        if raw_date is None or raw_date == "":
+            raise InputError("an entry date is required (ISO YYYY-MM-DD)", field="entry_date")
+        raw_hts = row.get("hts")
+        if raw_hts is None or raw_hts == "":
+            raise InputError("an HTS code is required", field="hts")
+        raw_origin = row.get("origin")
+        if raw_origin is None or raw_origin == "":
+            raise InputError("a country of origin is required", field="origin")
+        raw_value = row.get("value")
+        if raw_value is None or raw_value == "":
+            raise InputError("the entered value is required", field="value")
+        hts_digits = hs.compact(raw_hts)
+        line_id = row.get("line")
+        return Entry(
+            entry_date=parse_date(raw_date, field="entry_date"),
+            hts=hts_digits,
+            origin=country(raw_origin, field="origin"),
+            value=to_decimal(raw_value, field="value"),
+            usmca=_flag(row.get("usmca", ""), field="usmca", source=source),
+            steel_value=_amount(row, "steel_value", source),
+            aluminum_value=_amount(row, "aluminum_value", source),
+            non_us_content=_amount(row, "non_us_content", source),
+            melted_poured=_place(row, "melted_poured", source),
+            smelted_cast=_place(row, "smelted_cast", source),
+            line=str(line_id) if line_id not in (None, "") else None,
+        )
+    except InputError as exc:
+        raise exc.located(source=source, line=line) from None

@@ -1,0 +1,287 @@
+"""Chapter-99 measures as dated data: who pays what, on which base, from when.
+
+A :class:`Measure` is one row of spec tariffs.md §1.7 made exact: a program
+(``s232_vehicles``, ``s232_aluminum``, ``s232_steel``, ``ieepa``, ``s122``),
+its chapter-99 heading, rate (percent), base (``full``, ``steel_content``,
+``aluminum_content``, ``non_us_content``), origins, HTS scope, conditions
+(USMCA claim, melt-and-pour / smelt-and-cast countries), half-open validity,
+legal reference and confidence.  Within a program the first matching measure
+wins: exceptions are written before the general rule, as the law writes them.
+
+Scopes are lists of HTS codes or ranges at one level (``"7206.10-7216.50"``);
+a code is in scope when its prefix at the item's level lies in the range.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from tmec.core import hs
+from tmec.core.dates import parse_date
+from tmec.core.errors import InputError
+from tmec.core.money import to_decimal
+from tmec.tariffs.entry import UNKNOWN, Entry
+
+__all__ = [
+    "BASES",
+    "PROGRAMS",
+    "Measure",
+    "MeasureSet",
+    "ScopeItem",
+    "parse_measures",
+]
+
+PROGRAMS = ("s232_vehicles", "s232_aluminum", "s232_steel", "ieepa", "s122")
+BASES = ("full", "steel_content", "aluminum_content", "non_us_content")
+CONDITIONS = (
+    "usmca_claim",
+    "melted_poured_in",
+    "melted_poured_not_in",
+    "smelted_cast_in",
+    "smelted_cast_not_in",
+)
+UNVERIFIED = {"M", "L"}
+
+
+@dataclass(frozen=True, slots=True)
+class ScopeItem:
+    """An inclusive range of codes at one level: ``lo[:n] <= code[:n] <= hi[:n]``."""
+
+    scope: str
+    lo: str
+    hi: str
+
+    @property
+    def level(self) -> int:
+        return len(self.lo)
+
+    def contains(self, digits: str) -> bool:
+        return len(digits) >= self.level and self.lo <= digits[: self.level] <= self.hi
+
+    def narrower_than(self, digits: str) -> bool:
+        """True when the item names a finer code under ``digits`` (the entry code is too coarse to tell)."""
+        return len(digits) < self.level and self.lo[: len(digits)] <= digits <= self.hi[: len(digits)]
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    id: str
+    program: str
+    title: str
+    heading: str
+    rate: Decimal  # percent
+    base: str
+    scope: tuple[ScopeItem, ...]
+    valid_from: dt.date
+    valid_to: dt.date | None
+    reference: str
+    confidence: str
+    origins: frozenset[str] | None = None  # None: every country
+    origins_except: frozenset[str] = frozenset()
+    when: Mapping[str, Any] = field(default_factory=dict)
+    exemption: bool = False
+    priority: int = 0  # position in the data: lower wins within a program
+
+    @property
+    def unverified(self) -> bool:
+        return self.confidence in UNVERIFIED
+
+    def cite(self) -> str:
+        return self.reference + (" [unverified]" if self.unverified else "")
+
+    def in_force(self, day: dt.date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day < self.valid_to)
+
+    def applies_to_origin(self, origin: str) -> bool:
+        if self.origins is not None:
+            return origin in self.origins
+        return origin not in self.origins_except
+
+    def covers(self, digits: str) -> bool:
+        return any(item.contains(digits) for item in self.scope)
+
+    def could_cover(self, digits: str) -> bool:
+        return any(item.narrower_than(digits) for item in self.scope)
+
+    def conditions_met(self, entry: Entry, usmca_claim: bool) -> bool:
+        """The measure's ``when`` conditions against the entry (Catala-style labelled exceptions)."""
+        when = self.when
+        if "usmca_claim" in when and bool(when["usmca_claim"]) != usmca_claim:
+            return False
+        # A country not given (None) satisfies no country condition: the answer then asks for it.
+        # "unknown" is a country reported as unknown, and meets the conditions that name it.
+        melted, smelted = entry.melted_poured, entry.smelted_cast
+        for key, place in (("melted_poured", melted), ("smelted_cast", smelted)):
+            inside, outside = when.get(f"{key}_in"), when.get(f"{key}_not_in")
+            if inside is not None and (place is None or place not in inside):
+                return False
+            if outside is not None and (place is None or place in outside):
+                return False
+        return True
+
+    def asks_about(self) -> tuple[str, ...]:
+        """The entry facts this measure's conditions turn on (for questions when they are missing)."""
+        facts = []
+        if any(k.startswith("melted_poured") for k in self.when):
+            facts.append("melted_poured")
+        if any(k.startswith("smelted_cast") for k in self.when):
+            facts.append("smelted_cast")
+        return tuple(facts)
+
+    def to_rows(self) -> list[dict[str, Any]]:
+        """One plain row per scope item, for loading into an SQL engine."""
+        base = {
+            "measure_id": self.id,
+            "program": self.program,
+            "priority": self.priority,
+            "title": self.title,
+            "heading": self.heading,
+            "rate": self.rate,
+            "base": self.base,
+            "exemption": self.exemption,
+            "origins": ",".join(sorted(self.origins)) if self.origins is not None else "*",
+            "origins_except": ",".join(sorted(self.origins_except)),
+            "usmca_claim": self.when.get("usmca_claim"),
+            "melted_poured_in": ",".join(self.when.get("melted_poured_in", ())) or None,
+            "melted_poured_not_in": ",".join(self.when.get("melted_poured_not_in", ())) or None,
+            "smelted_cast_in": ",".join(self.when.get("smelted_cast_in", ())) or None,
+            "smelted_cast_not_in": ",".join(self.when.get("smelted_cast_not_in", ())) or None,
+            "valid_from": self.valid_from,
+            "valid_to": self.valid_to,
+            "reference": self.reference,
+            "confidence": self.confidence,
+        }
+        return [
+            {**base, "scope": item.scope, "scope_level": item.level, "scope_lo": item.lo, "scope_hi": item.hi}
+            for item in self.scope
+        ]
+
+
+class MeasureSet:
+    """All measures, in priority order."""
+
+    def __init__(self, measures: Iterable[Measure]) -> None:
+        self.measures = tuple(sorted(measures, key=lambda m: m.priority))
+        self._by_program: dict[str, tuple[Measure, ...]] = {
+            p: tuple(m for m in self.measures if m.program == p) for p in PROGRAMS
+        }
+        self._covering: dict[tuple[str, str], tuple[tuple[Measure, ...], tuple[Measure, ...]]] = {}
+
+    def __iter__(self) -> Iterator[Measure]:
+        return iter(self.measures)
+
+    def __len__(self) -> int:
+        return len(self.measures)
+
+    def program(self, name: str) -> tuple[Measure, ...]:
+        return self._by_program[name]
+
+    def covering(self, program: str, digits: str) -> tuple[tuple[Measure, ...], tuple[Measure, ...]]:
+        """The program's measures whose scope covers ``digits``, and those that name finer codes under it.
+
+        Memoised per code: scope matching is the costly step and a portfolio has few distinct codes.
+        """
+        key = (program, digits)
+        found = self._covering.get(key)
+        if found is None:
+            measures = self._by_program[program]
+            found = (
+                tuple(m for m in measures if m.covers(digits)),
+                tuple(m for m in measures if not m.covers(digits) and m.could_cover(digits)),
+            )
+            self._covering[key] = found
+        return found
+
+    def in_force(self, day: dt.date, origin: str | None = None) -> list[Measure]:
+        return [
+            m for m in self.measures if m.in_force(day) and (origin is None or m.applies_to_origin(origin))
+        ]
+
+    def first_date(self) -> dt.date:
+        return min(m.valid_from for m in self.measures)
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [row for m in self.measures for row in m.to_rows()]
+
+
+def _scope_items(name: str, items: Sequence[object], source: str | None) -> tuple[ScopeItem, ...]:
+    out = []
+    for i, item in enumerate(items):
+        rng = hs.HSRange.parse(item, field=f"scopes.{name}.items[{i}]", source=source)
+        out.append(ScopeItem(name, rng.start, rng.end))
+    return tuple(out)
+
+
+def _countries(value: object, field: str, source: str | None) -> frozenset[str]:
+    if not isinstance(value, list):
+        raise InputError("expected a list of country codes", field=field, source=source)
+    return frozenset(str(v).upper() for v in value)
+
+
+def parse_measures(data: Mapping[str, Any], *, source: str | None = None) -> MeasureSet:
+    """Validate and build the measures of a ``measures.yaml`` mapping."""
+    raw_scopes = data.get("scopes")
+    raw_measures = data.get("measures")
+    if not isinstance(raw_scopes, Mapping) or not isinstance(raw_measures, list):
+        raise InputError("expected 'scopes' (mapping) and 'measures' (list)", source=source)
+    scopes = {name: _scope_items(name, spec.get("items", []), source) for name, spec in raw_scopes.items()}
+    measures = []
+    seen: set[str] = set()
+    for i, m in enumerate(raw_measures):
+        where = f"measures[{i}]"
+        try:
+            mid = str(m["id"])
+            if mid in seen:
+                raise InputError(f"duplicate measure id {mid!r}", field=f"{where}.id")
+            seen.add(mid)
+            program = str(m["program"])
+            if program not in PROGRAMS:
+                raise InputError(
+                    f"program must be one of {PROGRAMS}, found {program!r}", field=f"{where}.program"
+                )
+            base = str(m.get("base", "full"))
+            if base not in BASES:
+                raise InputError(f"base must be one of {BASES}, found {base!r}", field=f"{where}.base")
+            scope_names = m["scope"] if isinstance(m["scope"], list) else [m["scope"]]
+            items: list[ScopeItem] = []
+            for s in scope_names:
+                if s not in scopes:
+                    raise InputError(f"unknown scope {s!r}", field=f"{where}.scope")
+                items.extend(scopes[s])
+            when = dict(m.get("when") or {})
+            for key in when:
+                if key not in CONDITIONS:
+                    raise InputError(f"unknown condition {key!r}", field=f"{where}.when")
+            for key in ("melted_poured_in", "melted_poured_not_in", "smelted_cast_in", "smelted_cast_not_in"):
+                if key in when:
+                    when[key] = tuple(str(c) if str(c) == UNKNOWN else str(c).upper() for c in when[key])
+            valid_to = m.get("valid_to")
+            measures.append(
+                Measure(
+                    id=mid,
+                    program=program,
+                    title=str(m.get("title", mid)),
+                    heading=str(m.get("heading", "")),
+                    rate=to_decimal(m["rate"], field=f"{where}.rate", source=source),
+                    base=base,
+                    scope=tuple(items),
+                    valid_from=parse_date(m["valid_from"], field=f"{where}.valid_from"),
+                    valid_to=parse_date(valid_to, field=f"{where}.valid_to") if valid_to else None,
+                    reference=str(m["reference"]),
+                    confidence=str(m.get("confidence", "S")),
+                    origins=_countries(m["origins"], f"{where}.origins", source) if "origins" in m else None,
+                    origins_except=_countries(m.get("origins_except", []), f"{where}.origins_except", source),
+                    when=when,
+                    exemption=bool(m.get("exemption", False)),
+                    priority=i,
+                )
+            )
+        except KeyError as exc:
+            raise InputError(f"missing {exc.args[0]!r}", field=where, source=source) from None
+        except InputError as exc:
+            raise exc.located(source=source) from None
+    return MeasureSet(measures)

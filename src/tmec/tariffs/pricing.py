@@ -1,0 +1,56 @@
+"""The per-entry pricing path: ``price_entry(entry) -> Duty``.
+
+This is the oracle the bulk engine is tested against: for every entry line the
+engine must return the same lines and total.  It is pure: the tables are passed
+in, or loaded once from the packaged law data (and a schedule the user imported
+with ``tmec tariff import``) by :func:`default_tables`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from tmec.core.errors import InputError
+from tmec.tariffs.duty import Duty
+from tmec.tariffs.entry import Entry
+from tmec.tariffs.stacking import stack
+from tmec.tariffs.tables import TariffTables
+
+__all__ = ["default_tables", "price_entries", "price_entry"]
+
+
+def default_tables() -> TariffTables:
+    """The bundled schedule (overlaid by an imported one) and measures, loaded once."""
+    from tmec.law.tariffs import load_tables  # the law layer reads the packaged files
+
+    return load_tables()
+
+
+def price_entry(entry: Entry, *, tables: TariffTables | None = None) -> Duty:
+    """Price one entry line on its entry date: ordinary duty plus stacked additional duties."""
+    t = tables if tables is not None else default_tables()
+    if entry.entry_date < t.first_date():
+        raise InputError(
+            f"no tariff data before {t.first_date().isoformat()} (asked for {entry.entry_date.isoformat()})",
+            field="entry_date",
+        )
+    line = t.schedule.line(entry.hts, entry.entry_date, field="hts")
+    snapshot = t.parameters.at(entry.entry_date)
+    st = stack(entry, line, t.measures, snapshot)
+    coverage = snapshot["tariffs.measures_coverage"]
+    notes = list(st.notes)
+    if coverage.unverified:
+        notes.append(f"{entry.entry_date.isoformat()} is {coverage.value}: {coverage.cite()}")
+    if entry.origin not in {"CA", "MX", "US"}:
+        notes.append(
+            "measures are modelled for goods of Canada and Mexico; for other origins the Section 232 country "
+            "arrangements, IEEPA reciprocal and Section 301 duties are not included"
+        )
+    return Duty(entry=entry, lines=tuple(st.lines), notes=tuple(notes), questions=tuple(st.questions))
+
+
+def price_entries(entries: Iterable[Entry], *, tables: TariffTables | None = None) -> Iterator[Duty]:
+    """Price many entry lines with one set of tables."""
+    t = tables if tables is not None else default_tables()
+    for entry in entries:
+        yield price_entry(entry, tables=t)

@@ -1,0 +1,258 @@
+"""Stacking: which duties one entry line owes, on which base, in which order (spec tariffs.md §1.6).
+
+Order of operations — the same steps an SQL engine runs over the tables of
+``tmec.tariffs.tables`` (``schedule_rows``, ``measure_rows``, ``parameter_rows``):
+
+1. **Tariff line.**  The HTS line in force on the entry date (longest code the
+   entry starts with, 10 then 8 digits; ``valid_from <= date < valid_to``).
+2. **Claim.**  A USMCA claim counts when the origin is CA or MX and the line
+   grants the North American preference on that date (its "special" column
+   names a symbol of ``tariffs.north_american_preference``: S/S+ from
+   2020-07-01, CA/MX before) or its general rate is Free.  Eligibility without
+   a claim gives nothing (spec §6.4).
+3. **Ordinary duty** on the full value: column 2 for the countries of
+   ``tariffs.column2_countries``; else the preference rate when claimed; else
+   the general rate.
+4. **Select one measure per program** (``s232_vehicles``, ``s232_aluminum``,
+   ``s232_steel``, ``ieepa``, ``s122``): the first by ``priority`` that is in
+   force, applies to the origin, covers the HTS code and whose conditions hold
+   (USMCA claim; melted-and-poured / smelted-and-cast country, ``unknown`` when
+   not reported).  Exemption measures are 0 % lines that end the search.
+5. **Vehicles win.**  A selected vehicles measure is the only additional duty
+   (EO 14289 s.2; Proc. 10908; Proc. 10984).  Its base is the full value, or
+   the non-US content of a USMCA vehicle.  A USMCA part at 0 % (9903.94.06)
+   also ends here unless ``tariffs.usmca_part_escapes_metals`` is false.
+6. **Metals.**  Aluminum, then steel: each on its base (full value, or the
+   metal content for derivatives).  ``metal_base`` = their bases summed,
+   capped at the value.  USMCA plays no part: 232 metals ignore the claim.
+7. **IEEPA** by ``tariffs.stacking_order``: ``ieepa_first`` (4 Mar – 3 Jun
+   2025) — when IEEPA is due it applies to the full value and the metals lines
+   are dropped; ``metals_first`` (from 4 Jun 2025) — IEEPA applies to
+   ``value - metal_base`` only; ``cumulative`` — both apply in full.
+8. **Section 122** on ``value - metal_base`` (not on the 232 portion; USMCA
+   goods of CA/MX exempt by their own 0 % measures).
+9. **Amounts.**  ``duty = round(rate/100 × base)`` per line with
+   ``tariffs.duty_rounding_places`` (half up); total = sum of lines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from tmec.core import hs
+from tmec.core.money import ZERO
+from tmec.core.params import ParameterSnapshot
+from tmec.core.trace import Question
+from tmec.tariffs.duty import DutyLine
+from tmec.tariffs.entry import Entry
+from tmec.tariffs.measures import Measure, MeasureSet
+from tmec.tariffs.schedule import HtsLine
+
+__all__ = ["Stack", "stack"]
+
+_HUNDREDTH = Decimal("0.01")
+
+
+@dataclass(slots=True)
+class Stack:
+    """The work of pricing one entry: lines, notes and questions as they are found."""
+
+    lines: list[DutyLine] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    questions: list[Question] = field(default_factory=list)
+
+
+def _amount(rate: Decimal, base: Decimal, places: Decimal) -> Decimal:
+    return (rate * base * _HUNDREDTH).quantize(places, rounding=ROUND_HALF_UP)
+
+
+def usmca_claim_counts(entry: Entry, line: HtsLine, snapshot: ParameterSnapshot) -> bool:
+    """Step 2: a claim is honoured only for a CA/MX good on a line that grants the preference."""
+    if not entry.usmca:
+        return False
+    symbols = snapshot["tariffs.north_american_preference"].value
+    return line.preference(symbols) is not None or line.general_rate.ad_valorem == 0
+
+
+def select(measures: MeasureSet, program: str, entry: Entry, claim: bool, st: Stack) -> Measure | None:
+    """Step 4: the first matching measure of a program, asking for facts that would change it."""
+    chosen: Measure | None = None
+    covering, finer = measures.covering(program, entry.hts)
+    for m in finer:
+        if m.in_force(entry.entry_date) and m.applies_to_origin(entry.origin):
+            q = Question(
+                fact="hts statistical suffix",
+                text=f"Which 10-digit statistical line is HTS {hs.format(entry.hts)}? "
+                f"{m.title} ({m.heading}) covers some of its lines.",
+            )
+            if q not in st.questions:
+                st.questions.append(q)
+    for m in covering:
+        if not (m.in_force(entry.entry_date) and m.applies_to_origin(entry.origin)):
+            continue
+        for fact in m.asks_about():
+            if getattr(entry, fact) is None and not any(q.fact == fact for q in st.questions):
+                what = "steel melted and poured" if fact == "melted_poured" else "aluminum smelted and cast"
+                st.questions.append(
+                    Question(
+                        fact=fact,
+                        text=f"In which country was the {what}? {m.title} ({m.heading or 'no heading'}) "
+                        "turns on it; not given, no country condition is taken as met.",
+                    )
+                )
+        if m.conditions_met(entry, claim):
+            chosen = m
+            break
+    return chosen
+
+
+def _base(m: Measure, entry: Entry, st: Stack) -> Decimal:
+    if m.base == "full":
+        return entry.value
+    given = {
+        "steel_content": entry.steel_value,
+        "aluminum_content": entry.aluminum_value,
+        "non_us_content": entry.non_us_content,
+    }[m.base]
+    if given is None:
+        what = m.base.replace("_", " ")
+        st.notes.append(
+            f"{m.title}: no {what} value given, so the duty is on the full entered value "
+            "(CBP: content that cannot be substantiated pays on the full value)"
+        )
+        st.questions.append(
+            Question(
+                fact=m.base,
+                text=f"What is the {what} value of this entry line? It is the base of {m.heading}.",
+            )
+        )
+        return entry.value
+    return given
+
+
+def _line(m: Measure, base: Decimal, places: Decimal) -> DutyLine:
+    rate = ZERO if m.exemption else m.rate
+    return DutyLine(
+        measure=m.title,
+        heading=m.heading,
+        rate=rate,
+        base=base,
+        duty=_amount(rate, base, places),
+        reference=m.cite(),
+        program=m.program,
+        measure_id=m.id,
+        base_kind=m.base,
+        unverified=m.unverified,
+    )
+
+
+def ordinary_line(
+    entry: Entry, line: HtsLine, claim: bool, snapshot: ParameterSnapshot, places: Decimal
+) -> DutyLine:
+    """Step 3: column 2, the claimed preference, or the general rate, on the full value."""
+    column2 = snapshot["tariffs.column2_countries"]
+    if entry.origin in column2.value:
+        rate, title, ref = (
+            line.column2_rate,
+            "Column 2 rate",
+            f"HTSUS {hs.format(line.hts)} column 2; {column2.cite()}",
+        )
+    elif claim:
+        pref = snapshot["tariffs.north_american_preference"]
+        found = line.preference(pref.value)
+        rate = found if found is not None else line.general_rate
+        program = "USMCA" if "S" in pref.value else "NAFTA"
+        title = (
+            f"{program} preference (special rate)"
+            if found is not None
+            else "General rate (Free; claim recorded)"
+        )
+        ref = f"HTSUS {hs.format(line.hts)} special column; {pref.cite()}"
+    else:
+        rate, title, ref = (
+            line.general_rate,
+            "General (MFN) rate",
+            f"HTSUS {hs.format(line.hts)} column 1 general",
+        )
+    if line.source:
+        ref += f"; source: {line.source}"
+    if line.unverified:
+        ref += " [unverified]"
+    ad_valorem = rate.ad_valorem if rate.ad_valorem is not None else ZERO
+    return DutyLine(
+        measure=title,
+        heading=hs.format(line.hts),
+        rate=ad_valorem,
+        base=entry.value,
+        duty=_amount(ad_valorem, entry.value, places),
+        reference=ref,
+        program="ordinary",
+        measure_id=f"hts:{line.hts}",
+        unverified=line.unverified,
+    )
+
+
+def stack(entry: Entry, line: HtsLine, measures: MeasureSet, snapshot: ParameterSnapshot) -> Stack:
+    """Steps 2-9 for one entry line."""
+    st = Stack()
+    places = Decimal(1).scaleb(-int(snapshot["tariffs.duty_rounding_places"].decimal))
+    claim = usmca_claim_counts(entry, line, snapshot)
+    if entry.usmca and not claim:
+        st.notes.append(
+            f"USMCA claim not honoured: HTS {hs.format(line.hts)} grants no North American preference on "
+            f"{entry.entry_date.isoformat()}"
+        )
+    ordinary = ordinary_line(entry, line, claim, snapshot, places)
+    st.lines.append(ordinary)
+    if ordinary.rate == 0 and (line.general_rate.specific or line.general_rate.ad_valorem is None):
+        st.notes.append(
+            f"the general rate {line.general!r} has a specific part; it needs a quantity and is not computed"
+        )
+
+    vehicles = select(measures, "s232_vehicles", entry, claim, st)
+    if vehicles is not None:
+        st.lines.append(_line(vehicles, _base(vehicles, entry, st), places))
+        escapes = not vehicles.exemption or bool(snapshot["tariffs.usmca_part_escapes_metals"].value)
+        if escapes:
+            if vehicles.exemption:
+                st.notes.append(
+                    "USMCA part at 0 % under the autos action taken to escape the 232 metals duties "
+                    f"({snapshot['tariffs.usmca_part_escapes_metals'].cite()})"
+                )
+            return st
+
+    metals: list[DutyLine] = []
+    for program in ("s232_aluminum", "s232_steel"):  # Proc. 10947 priority: aluminum before steel
+        m = select(measures, program, entry, claim, st)
+        if m is not None:
+            metals.append(_line(m, _base(m, entry, st), places))
+    metal_base = min(entry.value, sum((d.base for d in metals if d.rate > 0), ZERO))
+
+    order = snapshot["tariffs.stacking_order"]
+    ieepa = select(measures, "ieepa", entry, claim, st)
+    ieepa_due = ieepa is not None and not ieepa.exemption
+    if ieepa is not None and ieepa_due and order.value == "ieepa_first":
+        if any(d.rate > 0 for d in metals):
+            st.notes.append(f"Section 232 metals duty displaced by IEEPA ({order.cite()})")
+        metals = [d for d in metals if d.rate == 0]
+        metal_base = ZERO
+        st.lines.extend(metals)
+        st.lines.append(_line(ieepa, entry.value, places))
+    else:
+        st.lines.extend(metals)
+        if ieepa is not None:
+            base = entry.value if order.value == "cumulative" or not ieepa_due else entry.value - metal_base
+            if base > 0:
+                st.lines.append(_line(ieepa, base, places))
+            else:
+                st.notes.append(f"IEEPA not applied: the whole value pays Section 232 ({order.cite()})")
+
+    s122 = select(measures, "s122", entry, claim, st)
+    if s122 is not None:
+        base = entry.value if s122.exemption else entry.value - metal_base
+        if base > 0:
+            st.lines.append(_line(s122, base, places))
+        else:
+            st.notes.append("Section 122 not applied: Section 232 goods are exempt (9903.03.06)")
+    return st

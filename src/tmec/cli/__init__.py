@@ -17,6 +17,7 @@ from tmec._version import __version__
 COMMANDS: tuple[str, ...] = (
     "law",
     "rules",
+    "qualify",
 )
 
 

@@ -1,5 +1,13 @@
-"""USMCA rules of origin (Chapter 4, Annex 4-B, the Uniform Regulations): pure domain code."""
+"""USMCA rules of origin (Chapter 4, Annex 4-B, the Uniform Regulations): pure domain code.
 
+>>> from tmec.origin import load_case, qualify          # doctest: +SKIP
+>>> det = qualify(load_case("examples/hot_rolled_coil.yaml"))
+>>> det.originating, det.criterion, det.rvc["net_cost"]
+"""
+
+from tmec.origin.case import Accumulation, Case, Costs, ExcludedCosts, Good, Material, Valuation, parse_case
+from tmec.origin.case_file import load_case
+from tmec.origin.determination import Determination
 from tmec.origin.psr import (
     RuleMatch,
     bundled_rules,
@@ -8,18 +16,31 @@ from tmec.origin.psr import (
     lookup,
     rules_for_chapter,
 )
+from tmec.origin.qualify import bundled_rule, qualify
 from tmec.origin.rule_text import describe_alternative, rule_to_dict
 from tmec.origin.rules import Rule, parse_rule
 
 __all__ = [
+    "Accumulation",
+    "Case",
+    "Costs",
+    "Determination",
+    "ExcludedCosts",
+    "Good",
+    "Material",
     "Rule",
     "RuleMatch",
+    "Valuation",
+    "bundled_rule",
     "bundled_rules",
     "correlate",
     "describe_alternative",
     "find_rule",
+    "load_case",
     "lookup",
+    "parse_case",
     "parse_rule",
+    "qualify",
     "rule_to_dict",
     "rules_for_chapter",
 ]

@@ -1,0 +1,126 @@
+"""``tmec qualify CASE [--date D] [--method M] [--json]``: is the good USMCA-originating?
+
+Also ``tmec qualify --bom bom.csv|bom.xlsx --good good.yaml`` (column layout in
+:mod:`tmec.origin.bom`).  Exit 0 originating, 1 not originating, 2 bad input.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from rich.table import Table
+
+from tmec.cli._common import EXIT_FAIL, EXIT_OK, console, emit_json, handles_errors
+from tmec.core import hs
+from tmec.core.dates import parse_date
+from tmec.core.errors import InputError
+from tmec.origin import Case, Determination, load_case, qualify
+from tmec.origin.bom import load_bom_case
+from tmec.origin.case import METHODS
+
+MAX_MATERIAL_ROWS = 15
+
+
+@click.command("qualify")
+@click.argument("case", required=False, type=click.Path(dir_okay=False))
+@click.option("--date", "day", help="apply the law in force on this ISO date (default: the case's date)")
+@click.option(
+    "--method", type=click.Choice(METHODS), help="RVC method (default: every method the rule allows)"
+)
+@click.option("--bom", type=click.Path(dir_okay=False), help="bill of materials, CSV or XLSX")
+@click.option("--good", "good_file", type=click.Path(dir_okay=False), help="the good's case file, for --bom")
+@click.option("--json", "as_json", is_flag=True, help="the result as JSON (shared/spec/case-format.md)")
+@handles_errors
+def command(
+    case: str | None,
+    day: str | None,
+    method: str | None,
+    bom: str | None,
+    good_file: str | None,
+    as_json: bool,
+) -> None:
+    """Decide whether the good of CASE is USMCA-originating, and explain why with the law."""
+    if bom is not None or good_file is not None:
+        if case is not None or bom is None or good_file is None:
+            raise InputError("give either CASE, or both --bom and --good", field="arguments")
+        the_case = load_bom_case(bom, good_file)
+    elif case is None:
+        raise InputError("give a CASE file (or --bom with --good)", field="CASE")
+    else:
+        the_case = load_case(case)
+    when = parse_date(day, field="--date") if day else None
+    det = qualify(the_case, date=when, method=method)
+    if as_json:
+        emit_json(det.to_dict())
+    else:
+        _show(the_case, det)
+    sys.exit(EXIT_OK if det.originating else EXIT_FAIL)
+
+
+def _pct(value: object) -> str:
+    return f"{value:.4f}"
+
+
+def _show(case: Case, det: Determination) -> None:
+    good = det.good
+    title = f"{case.id + ': ' if case.id else ''}{good.description or 'good'} ({hs.format(good.hs)})"
+    verdict = (
+        f"[bold green]ORIGINATING[/] — criterion {det.criterion}"
+        if det.originating
+        else "[bold red]NOT ORIGINATING[/]"
+    )
+    console.print(f"[bold]{title}[/] on {det.date.isoformat()}: {verdict}", highlight=False)
+
+    if case.materials:
+        table = Table("material", "HS", "origin", "value", title="Bill of materials", title_justify="left")
+        by_value = sorted(case.materials, key=lambda m: m.value, reverse=True)
+        for m in by_value[:MAX_MATERIAL_ROWS]:
+            origin = m.origin + (" (self-produced)" if m.self_produced else "")
+            if m.intermediate:
+                origin += " intermediate"
+            table.add_row(m.id, hs.format(m.hs) if m.hs else "—", origin, str(m.value))
+        if len(by_value) > MAX_MATERIAL_ROWS:
+            table.add_row(f"… {len(by_value) - MAX_MATERIAL_ROWS} more", "", "", "")
+        console.print(table)
+
+    shown = {k: v for k, v in det.rvc.items() if v is not None}
+    if shown:
+        table = Table(
+            "RVC method", "base", "VNM", "RVC %", "threshold %", "margin pp", "", title_justify="left"
+        )
+        for method, v in shown.items():
+            table.add_row(
+                method.replace("_", " "),
+                str(v.base),
+                str(v.vnm),
+                _pct(v.value),
+                str(v.threshold),
+                f"{v.margin:+.4f}",
+                "[green]pass[/]" if v.passed else "[red]fail[/]",
+            )
+        console.print(table)
+    ts = det.tariff_shift
+    if ts.required:
+        state = "passed" if ts.passed else "failed"
+        console.print(
+            f"Tariff shift: {state}; {len(ts.failing_materials)} material(s) failing", highlight=False
+        )
+        for f in ts.failing_materials[:10]:
+            console.print(f"  - {f.id} ({hs.format(f.hs) if f.hs else 'no HS'}): {f.reason}", highlight=False)
+
+    console.print("\n[bold]Why[/]")
+    for i, step in enumerate(det.explanation, start=1):
+        mark = {True: "[green]✓[/]", False: "[red]✗[/]", None: "·"}[step.passed]
+        console.print(f"{i:>3}. {mark} [cyan]{step.step}[/]: {step.result}", highlight=False)
+        console.print(f"       [dim]{step.reference}[/]", highlight=False)
+    if det.questions:
+        console.print("\n[bold]Questions that would change the outcome[/] (most decisive first)")
+        for q in det.questions:
+            console.print(f"  ? {q.text}", highlight=False)
+    if det.cheapest_flip and not det.originating:
+        flip = det.cheapest_flip
+        console.print(
+            f"\nCheapest single flip: {flip['material']} (value {flip['value']}) — {flip['qualifies']}",
+            highlight=False,
+        )

@@ -1,0 +1,294 @@
+"""One alternative of a product-specific rule, tested (criterion B; UR s.3(1)(b), s.3(6)).
+
+An alternative passes when every requirement it states holds: the tariff shift
+(saved, when it fails, by CTC de minimis), the weight share, and the RVC (under
+any method the alternative allows and the case can compute, or waived by the
+RVC de minimis of UR s.5(4)).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from tmec.core.params import ParameterSnapshot
+from tmec.core.trace import Step
+from tmec.origin import references as ref
+from tmec.origin.de_minimis import DeMinimis, annex_4a_excepted, de_minimis
+from tmec.origin.rules import Alternative, RVCRequirement
+from tmec.origin.rvc import METHOD_LABEL, RVCValue, Values
+from tmec.origin.tariff_shift import ShiftResult, test_change
+from tmec.origin.vnm import Unit, describe
+from tmec.origin.weight_share import WeightResult, weight_share
+
+__all__ = ["AltOutcome", "Context", "evaluate", "evaluate_rvc", "methods_for"]
+
+ZERO = Decimal(0)
+ALL_METHODS = ("transaction_value", "net_cost")
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    good_hs: str
+    units: Sequence[Unit]
+    values: Values
+    params: ParameterSnapshot
+    method: str | None  # the method the case or the caller asked for
+    rule_reference: str
+    materials_listed: bool  # False: only cost totals, no bill of materials
+
+    def display(self, value: Decimal) -> str:
+        places = int(self.params["usmca.rvc_display_places"].decimal)
+        return f"{value:.{places}f}"
+
+
+@dataclass(slots=True)
+class AltOutcome:
+    index: int
+    alternative: Alternative
+    shift: ShiftResult | None = None
+    shift_de_minimis: DeMinimis | None = None
+    change_passed: bool | None = None
+    weight: WeightResult | None = None
+    rvc: dict[str, RVCValue] = field(default_factory=dict)
+    rvc_waiver: DeMinimis | None = None
+    rvc_passed: bool | None = None
+    missing_methods: list[str] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return (
+            self.change_passed is not False
+            and self.weight_passed is not False
+            and self.rvc_passed is not False
+        )
+
+    @property
+    def weight_passed(self) -> bool | None:
+        return None if self.weight is None else self.weight.passed
+
+    @property
+    def decided_by_rvc(self) -> bool:
+        return self.rvc_passed is True and self.rvc_waiver is None
+
+    @property
+    def shortfall(self) -> int:
+        """How many requirements fail (to pick the alternative to report on a failing good)."""
+        return sum(1 for p in (self.change_passed, self.weight_passed, self.rvc_passed) if p is False)
+
+
+def methods_for(allowed: Sequence[str], ctx: Context) -> tuple[list[str], list[str]]:
+    """(methods to compute, methods allowed but lacking data)."""
+    wanted = [m for m in allowed if ctx.method is None or m == ctx.method]
+    usable = [m for m in wanted if ctx.values.available(m)]
+    return usable, [m for m in wanted if m not in usable]
+
+
+def evaluate_rvc(
+    requirement: RVCRequirement, ctx: Context, label: str
+) -> tuple[dict[str, RVCValue], list[str], list[Step]]:
+    usable, missing = methods_for(requirement.methods(), ctx)
+    out: dict[str, RVCValue] = {}
+    steps: list[Step] = []
+    for method in usable:
+        threshold = requirement.threshold(method)
+        assert threshold is not None
+        resolved = threshold.resolve(ctx.params)
+        reference = ref.RVC_TV if method == "transaction_value" else ref.RVC_NC
+        if resolved.reference:
+            reference += f"; threshold: {resolved.reference}" + (
+                " [unverified]" if resolved.unverified else ""
+            )
+        value = RVCValue.compute(method, ctx.values, resolved.value, reference)
+        out[method] = value
+        base = "adjusted TV" if method == "transaction_value" else "NC"
+        steps.append(
+            Step(
+                f"{label}.rvc.{method}",
+                f"({base} {value.base} - VNM {value.vnm}) / {base} {value.base} = "
+                f"{ctx.display(value.value)} % {'>=' if value.passed else '<'} {value.threshold} %",
+                reference,
+                value.passed,
+            )
+        )
+    not_allowed = [m for m in ALL_METHODS if m not in requirement.methods()]
+    if not_allowed and ctx.method in not_allowed:
+        steps.append(
+            Step(
+                f"{label}.rvc.method",
+                f"the {METHOD_LABEL[ctx.method]} method was asked for, "
+                "but this rule states no threshold for it",
+                ref.METHOD_CHOICE,
+                False,
+            )
+        )
+    elif requirement.methods() == ("net_cost",):
+        steps.append(
+            Step(f"{label}.rvc.method", "the rule states no TV threshold: net cost only", ref.METHOD_CHOICE)
+        )
+    for method in missing:
+        what = "valuation.transaction_value" if method == "transaction_value" else "costs"
+        steps.append(
+            Step(
+                f"{label}.rvc.{method}",
+                f"not computed: the case gives no {what}",
+                ref.RVC_TV if method == "transaction_value" else ref.RVC_NC,
+                None,
+            )
+        )
+    return out, missing, steps
+
+
+def _change(alt: Alternative, o: AltOutcome, ctx: Context, label: str) -> None:
+    assert alt.change is not None
+    if not ctx.materials_listed and (ctx.values.vnm_nc > 0 or ctx.values.vnm_tv > 0):
+        o.change_passed = False
+        o.steps.append(
+            Step(
+                f"{label}.tariff_shift",
+                "cannot be tested: the case lists no materials, only cost totals",
+                f"{ctx.rule_reference}; {ref.TARIFF_SHIFT}",
+                False,
+            )
+        )
+        return
+    result = test_change(alt.change, ctx.good_hs, ctx.units)
+    o.shift = result
+    o.change_passed = result.passed
+    what = _describe_change(alt)
+    reference = f"{ctx.rule_reference}; {ref.TARIFF_SHIFT}"
+    if result.passed:
+        o.steps.append(
+            Step(
+                f"{label}.tariff_shift",
+                f"{what}: all {result.tested} non-originating materials qualify",
+                reference,
+                True,
+            )
+        )
+        return
+    shown = "; ".join(f"{describe(f.unit.material)}: {f.reason}" for f in result.failures[:5])
+    more = f" and {len(result.failures) - 5} more" if len(result.failures) > 5 else ""
+    o.steps.append(
+        Step(
+            f"{label}.tariff_shift",
+            f"{what}: {len(result.failures)} of {result.tested} non-originating materials fail"
+            f" — {shown}{more}",
+            reference,
+            False,
+        )
+    )
+    if annex_4a_excepted(ctx.good_hs):
+        o.steps.append(
+            Step(
+                f"{label}.de_minimis",
+                f"not applied: chapter {ctx.good_hs[:2]} has Annex 4-A exceptions tmec does not encode",
+                ref.DE_MINIMIS_EXCEPTIONS,
+                False,
+            )
+        )
+        return
+    failing_value = sum((f.unit.material.value for f in result.failures), ZERO)
+    limit = ctx.params["usmca.de_minimis"]
+    dm = de_minimis(
+        {
+            "transaction_value": (failing_value, ctx.values.adjusted_tv),
+            "total_cost": (failing_value, ctx.values.total_cost),
+        },
+        limit,
+    )
+    o.shift_de_minimis = dm
+    if dm is None:
+        o.steps.append(
+            Step(
+                f"{label}.de_minimis",
+                "cannot be tested: the case gives neither a transaction value nor a total cost",
+                limit.cite(),
+                False,
+            )
+        )
+        return
+    o.change_passed = dm.passed
+    base = "adjusted TV" if dm.base == "transaction_value" else "total cost"
+    o.steps.append(
+        Step(
+            f"{label}.de_minimis",
+            f"materials failing the change {failing_value} = {ctx.display(dm.share)} % of {base} "
+            f"{dm.base_amount} {'<=' if dm.passed else '>'} {dm.limit_percent} %"
+            + (": the change is treated as met" if dm.passed else ""),
+            dm.reference,
+            dm.passed,
+        )
+    )
+
+
+def _describe_change(alt: Alternative) -> str:
+    c = alt.change
+    assert c is not None
+    parts = []
+    if c.level:
+        parts.append(f"change of {c.level}")
+    if c.from_:
+        parts.append("from " + ", ".join(str(r) for r in c.from_))
+    if c.except_:
+        parts.append("except from " + ", ".join(str(r) for r in c.except_))
+    return " ".join(parts)
+
+
+def _rvc(alt: Alternative, o: AltOutcome, ctx: Context, label: str) -> None:
+    assert alt.rvc is not None
+    limit = ctx.params["usmca.de_minimis"]
+    waiver = de_minimis(
+        {
+            "transaction_value": (ctx.values.vnm_tv, ctx.values.adjusted_tv),
+            "total_cost": (ctx.values.vnm_nc, ctx.values.total_cost),
+        },
+        limit,
+    )
+    values, missing, steps = evaluate_rvc(alt.rvc, ctx, label)
+    o.rvc, o.missing_methods = values, missing
+    o.steps.extend(steps)
+    o.rvc_passed = any(v.passed for v in values.values())
+    if not o.rvc_passed and waiver is not None and waiver.passed:
+        o.rvc_waiver = waiver
+        o.rvc_passed = True
+        base = "adjusted TV" if waiver.base == "transaction_value" else "total cost"
+        o.steps.append(
+            Step(
+                f"{label}.rvc.de_minimis",
+                f"all non-originating materials {waiver.value} = {ctx.display(waiver.share)} % of {base} "
+                f"<= {waiver.limit_percent} %: the RVC need not be met",
+                f"UR s.5(4); {waiver.reference}",
+                True,
+            )
+        )
+
+
+def evaluate(index: int, alt: Alternative, ctx: Context) -> AltOutcome:
+    label = f"rule.alternative[{index + 1}]"
+    o = AltOutcome(index, alt)
+    if alt.change is not None:
+        _change(alt, o, ctx, label)
+    if alt.weight_share is not None:
+        w = weight_share(alt.weight_share, ctx.units)
+        o.weight = w
+        if w.missing:
+            result = "unknown: no weight for " + ", ".join(u.material.id for u in w.missing[:5])
+        elif w.share is None:
+            result = "no material of the listed headings: nothing to weigh"
+        else:
+            result = (
+                f"originating {w.originating_kg} kg of {w.total_kg} kg = {ctx.display(w.share)} % "
+                f"{'>=' if w.passed else '<'} {w.min_percent} %"
+            )
+        o.steps.append(
+            Step(f"{label}.weight_share", result, f"{ctx.rule_reference}; {ref.WEIGHT_SHARE}", w.passed)
+        )
+    if alt.rvc is not None:
+        _rvc(alt, o, ctx, label)
+    o.steps.append(
+        Step(label, "met" if o.passed else "not met", f"{ctx.rule_reference}; {ref.ALTERNATIVES}", o.passed)
+    )
+    return o

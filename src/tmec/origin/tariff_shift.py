@@ -1,0 +1,76 @@
+"""The tariff classification change (Annex 4-B; UR s.3(1)(b)).
+
+Every non-originating material (unknown origin counts as non-originating) must
+undergo the change the rule requires; originating materials need not (Annex
+4-B General Interpretative Note (d)).  Retail packaging, accessories and
+indirect materials are disregarded (19 USC 4531(h)-(k)).
+
+* ``level``: the material's code at that level must differ from the good's
+  (chapter 2, heading 4, subheading 6, tariff item 8 digits);
+* ``except``: the material may not come from these codes, change or not;
+* ``from``: a material from these codes passes whether or not it also changes;
+  with ``from`` and no ``level``, the materials must come from these codes.
+
+A material whose code is missing, or coarser than the level tested, cannot be
+shown to change: it fails, and the questions ask for its classification.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from tmec.core import hs
+from tmec.origin.rules import LEVEL_DIGITS, TariffChange
+from tmec.origin.vnm import Unit
+
+__all__ = ["Failure", "ShiftResult", "test_change"]
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    unit: Unit
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ShiftResult:
+    passed: bool
+    failures: tuple[Failure, ...]
+    tested: int  # how many non-originating materials were tested
+
+
+def material_fails(change: TariffChange, good_hs: str, code: str | None) -> str | None:
+    """Why a non-originating material of code ``code`` fails ``change``, or None when it passes."""
+    if code is None:
+        return "classification not given"
+    for r in change.except_:
+        if r.contains(code):
+            return f"from {r}, which the rule excepts"
+    for r in change.from_:
+        if r.contains(code):
+            return None
+    if change.level is None:
+        return "not from " + ", ".join(str(r) for r in change.from_)
+    n = LEVEL_DIGITS[change.level]
+    if len(code) < n:
+        return f"classified only to {len(code)} digits; the {change.level} cannot be compared"
+    if len(good_hs) < n:
+        # The good is given at HS-6 and the rule asks for a tariff-item change.
+        return f"the good is classified only to {len(good_hs)} digits; give its {n}-digit tariff item"
+    if code[:n] == good_hs[:n]:
+        return f"same {change.level} as the good ({hs.format(code[:n])})"
+    return None
+
+
+def test_change(change: TariffChange, good_hs: str, units: Sequence[Unit]) -> ShiftResult:
+    failures: list[Failure] = []
+    tested = 0
+    for u in units:
+        if u.originating or u.ctc_disregarded:
+            continue
+        tested += 1
+        reason = material_fails(change, good_hs, u.material.hs)
+        if reason is not None:
+            failures.append(Failure(u, reason))
+    return ShiftResult(not failures, tuple(failures), tested)

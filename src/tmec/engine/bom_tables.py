@@ -26,7 +26,7 @@ is computed or written.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,26 +98,45 @@ def _q(path: Path) -> str:
     return str(path).replace("'", "''")
 
 
-def read_raw(conn: duckdb.DuckDBPyConnection, path: Path, name: str) -> list[str]:
-    """Load a file as text columns with its line numbers (CSV: the file line; Parquet: the row)."""
+def read_raw(conn: duckdb.DuckDBPyConnection, path: Path, name: str) -> dict[str, str]:
+    """Load a file with its line numbers (CSV: the file line; Parquet: the row); column -> type."""
+    kind = "TABLE"
     if path.suffix == ".csv":
         src = f"read_csv('{_q(path)}', header=true, all_varchar=true, auto_detect=true)"
-        offset = 1  # the header is line 1
+        sql = f"SELECT (row_number() OVER () + 1)::BIGINT AS __line, * FROM {src}"  # the header is line 1
     else:
-        src = f"read_parquet('{_q(path)}')"
-        offset = 0
-    try:
-        conn.execute(
-            f'CREATE OR REPLACE TABLE "raw_{name}" AS '
-            f"SELECT (row_number() OVER () + {offset})::BIGINT AS __line, * FROM {src}"
+        kind = "VIEW"  # typed already, and read twice faster than copied once
+        sql = (
+            "SELECT (file_row_number + 1)::BIGINT AS __line, * EXCLUDE (file_row_number) "
+            f"FROM read_parquet('{_q(path)}', file_row_number = true)"
         )
+    try:
+        _drop(conn, f"raw_{name}")
+        conn.execute(f'CREATE {kind} "raw_{name}" AS {sql}')
     except duckdb.Error as exc:
         raise InputError(f"cannot read the file: {str(exc).splitlines()[0]}", source=str(path)) from None
-    cols = [r[0] for r in conn.execute(f'DESCRIBE "raw_{name}"').fetchall()][1:]
+    cols = raw_columns(conn, name)
     missing = [c for c in TABLES[name] if c not in cols]
     if missing:
-        raise InputError(f"missing column(s) {missing}; found {cols}", source=str(path), line=1)
+        raise InputError(f"missing column(s) {missing}; found {list(cols)}", source=str(path), line=1)
     return cols
+
+
+def _drop(conn: duckdb.DuckDBPyConnection, name: str) -> None:
+    found = conn.execute(
+        "SELECT table_type FROM information_schema.tables WHERE table_name = ?", [name]
+    ).fetchone()
+    if found:
+        conn.execute(f'DROP {"VIEW" if found[0] == "VIEW" else "TABLE"} "{name}"')
+
+
+def raw_columns(conn: duckdb.DuckDBPyConnection, name: str) -> dict[str, str]:
+    return {str(r[0]): str(r[1]) for r in conn.execute(f'DESCRIBE "raw_{name}"').fetchall()[1:]}
+
+
+def _numeric(col: str, cols: Mapping[str, str]) -> bool:
+    kind = cols.get(col, "VARCHAR").upper()
+    return kind.startswith(("DECIMAL", "INT", "BIGINT", "SMALLINT", "TINYINT", "HUGEINT", "UBIGINT", "UINT"))
 
 
 def _text(col: str, cols: Iterable[str]) -> str:
@@ -127,14 +146,17 @@ def _text(col: str, cols: Iterable[str]) -> str:
     return f"NULLIF(TRIM(CAST(\"{col}\" AS VARCHAR)), '')"
 
 
-def _amount_check(col: str, cols: Iterable[str], places: int, *, positive: bool = False) -> str:
+def _amount_check(col: str, cols: Mapping[str, str], places: int, *, positive: bool = False) -> str:
+    what = f"a number {'greater than' if positive else 'not less than'} 0 with at most {places} decimals"
+    if _numeric(col, cols):
+        c = f'"{col}"'
+        cond = f"({c} {'<=' if positive else '<'} 0 OR {c} <> round({c}, {places}))"
+        return f"CASE WHEN {c} IS NOT NULL AND {cond} THEN '{col}: expected {what}, found ' || {c} END"
     v = _text(col, cols)
     pattern = rf"^[0-9]+(\.[0-9]{{1,{places}}})?$"
     cond = f"NOT regexp_full_match({v}, '{pattern}')"
-    what = f"a number not less than 0 with at most {places} decimals"
     if positive:
         cond = f"({cond} OR TRY_CAST({v} AS DOUBLE) = 0)"
-        what = f"a number greater than 0 with at most {places} decimals"
     return f"CASE WHEN {v} IS NOT NULL AND {cond} THEN '{col}: expected {what}, found ''' || {v} || '''' END"
 
 
@@ -163,7 +185,7 @@ class BomFiles:
     edges: Path
 
 
-def _checks(name: str, cols: list[str]) -> list[str]:
+def _checks(name: str, cols: Mapping[str, str]) -> list[str]:
     if name == "goods":
         return [
             _required("good_id", cols),
@@ -191,12 +213,12 @@ def _checks(name: str, cols: list[str]) -> list[str]:
     ]
 
 
-def _typed_sql(name: str, cols: list[str]) -> str:
+def _typed_sql(name: str, cols: Mapping[str, str]) -> str:
     def t(c: str) -> str:
         return _text(c, cols)
 
     def amount(c: str, default: str | None = "0") -> str:
-        expr = f"CAST({t(c)} AS {MONEY})"
+        expr = f'CAST("{c}" AS {MONEY})' if _numeric(c, cols) else f"CAST({t(c)} AS {MONEY})"
         return f"COALESCE({expr}, CAST({default} AS {MONEY}))" if default is not None else expr
 
     def hs(c: str) -> str:
@@ -219,7 +241,8 @@ def _typed_sql(name: str, cols: list[str]) -> str:
         )
     return (
         f"SELECT {t('parent')} AS parent, {t('child')} AS child, "
-        f"CAST({t('quantity')} AS {QTY}) AS quantity, __line FROM raw_edges"
+        f"CAST({'quantity' if _numeric('quantity', cols) else t('quantity')} AS {QTY}) AS quantity, "
+        "__line FROM raw_edges"
     )
 
 
@@ -248,6 +271,10 @@ def _cross_checks(files: BomFiles) -> list[str]:
         "WHERE n > 1",
         f"SELECT '{s(p)}', __line, 'statement_vnm: ' || statement_vnm || ' exceeds the value ' || value "
         "FROM parts WHERE statement_vnm > value",
+        f"SELECT '{s(p)}', __line, 'statement_vnm: an accumulation statement needs production in the "
+        "USMCA territory (US, MX, CA), found country ' || country FROM parts "
+        "WHERE statement_vnm IS NOT NULL AND country IS NOT NULL "
+        "AND upper(country) NOT IN ('US', 'MX', 'CA')",
         f"SELECT '{s(g)}', __line, 'international_shipping exceeds transaction_value' FROM goods "
         "WHERE international_shipping > transaction_value",
     ]
@@ -274,11 +301,31 @@ def load_bom(conn: duckdb.DuckDBPyConnection, directory: Path) -> BomFiles:
         )
     _report(conn, problems)
     for name in ("goods", "parts", "edges"):
-        cols = [r[0] for r in conn.execute(f'DESCRIBE "raw_{name}"').fetchall()][1:]
+        cols = raw_columns(conn, name)
         conn.execute(f'CREATE OR REPLACE TABLE "{name}" AS {_typed_sql(name, cols)}')
-        conn.execute(f'DROP TABLE "raw_{name}"')
-    _report(conn, _cross_checks(files))
+        _drop(conn, f"raw_{name}")
+    _report(conn, [*_cross_checks(files), *_unknown_codes(conn, files)])
     return files
+
+
+def _unknown_codes(conn: duckdb.DuckDBPyConnection, files: BomFiles) -> list[str]:
+    """Codes of the right form that the HS 2022 nomenclature does not have (checked once per code)."""
+    from tmec.core import hs
+
+    queries = []
+    for table, path in (("goods", files.goods), ("parts", files.parts)):
+        codes = [
+            r[0] for r in conn.execute(f"SELECT DISTINCT hs FROM {table} WHERE hs IS NOT NULL").fetchall()
+        ]
+        bad = [c for c in codes if not hs.exists(c[:6])]
+        if bad:
+            listed = ", ".join("'" + c + "'" for c in bad)
+            src = str(path).replace("'", "''")
+            queries.append(
+                f"SELECT '{src}', __line, 'hs: ' || hs || ' is not in the HS 2022 nomenclature' "
+                f"FROM {table} WHERE hs IN ({listed})"
+            )
+    return queries
 
 
 def _report(conn: duckdb.DuckDBPyConnection, queries: list[str]) -> None:

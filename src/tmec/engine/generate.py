@@ -8,7 +8,7 @@ BOMs are layered DAGs: finished goods, three layers of sub-assemblies and the
 bought materials.  Each slot of a part picks its component from the next layer
 or, less often, a deeper one (so goods are 3 to 6 levels deep), with a skew
 toward the first parts of a layer (a few sub-assemblies and materials are used
-very widely, most rarely).  Fan-out is skewed too (2 to 18, mean about 7.7).
+very widely, most rarely).  Fan-out is skewed too (2 to 20, mean about 8).
 Material codes and origins follow a North American automotive and machinery
 mix; about a tenth of materials are of unknown origin and a few carry a
 supplier's accumulation statement.  Transaction values are set from the rolled
@@ -39,10 +39,10 @@ MATERIAL_CODES = (
     ("720851", 6), ("721049", 6), ("722830", 3), ("760110", 4), ("760612", 3), ("401110", 2),
     ("401693", 4), ("390110", 3), ("392690", 6), ("854449", 5), ("853650", 4), ("854231", 3),
     ("854110", 2), ("731815", 8), ("731816", 5), ("848299", 4), ("870899", 5), ("870829", 3),
-    ("850300", 3), ("700711", 2), ("681381", 2), ("840999", 3), ("732690", 3), ("940190", 2),
+    ("850300", 3), ("700711", 2), ("681381", 2), ("840999", 3), ("732690", 3), ("940199", 2),
     ("853690", 3), ("847150", 1), ("830230", 2), ("400211", 1), ("720712", 2), ("741300", 2),
 )  # fmt: skip
-ASSEMBLY_CODES = ("870899", "870829", "848299", "850300", "840999", "853710", "940190", "732690")
+ASSEMBLY_CODES = ("870899", "870829", "848299", "850300", "840999", "853710", "940199", "732690")
 
 # Layer sizes per finished good, and the share of slots that reach deeper than the next layer.
 LAYERS = (1, 2, 5, 8, 10, 49)  # goods, 4 assembly layers, bought materials: 75 parts per good
@@ -112,7 +112,8 @@ def _parts_sql(goods: int, seed: int) -> str:
         country = (
             "CAST(NULL AS VARCHAR)"
             if layer < len(LAYERS) - 1
-            else f"CASE WHEN {o} < 55 THEN (['US','MX','CA'])[1 + {h} % 3] "
+            else f"CASE WHEN {o} < 60 AND {o} >= 55 THEN 'MX' "
+            f"WHEN {o} < 55 THEN (['US','MX','CA'])[1 + {h} % 3] "
             f"WHEN {o} < 90 THEN (['CN','DE','JP','KR','IN','BR'])[1 + {h} % 6] END"
         )
         selects.append(
@@ -130,8 +131,8 @@ def _edges_sql(goods: int, seed: int) -> str:
     selects = []
     for layer in range(last):
         slot = f"{_h(seed, 'p.idx', 'k', '@slot' + str(layer))}"
-        # fan-out 2..18, skewed: mean about 7.7
-        fan = f"(2 + floor(17 * pow(({_h(seed, 'p.idx', '@fan' + str(layer))} % 10000) / 10000.0, 2)))"
+        # fan-out 2..20, skewed: mean about 8
+        fan = f"(2 + floor(18.2 * pow(({_h(seed, 'p.idx', '@fan' + str(layer))} % 10000) / 10000.0, 2)))"
         # next layer two times in three, else any deeper layer (so depth varies from 3 to 6)
         deeper = last - layer
         target = (
@@ -146,7 +147,7 @@ def _edges_sql(goods: int, seed: int) -> str:
         )
         selects.append(
             f"SELECT p.part_id AS parent, {target} AS t_layer, {skew} AS u, {qty} AS quantity, k "
-            f"FROM parts p, range(18) r(k) WHERE p.layer = {layer} AND k < {fan}"
+            f"FROM parts p, range(21) r(k) WHERE p.layer = {layer} AND k < {fan}"
         )
     union = " UNION ALL ".join(selects)
     sizes = ", ".join(f"({i}, {LAYERS[i] * goods})" for i in range(len(LAYERS)))
@@ -164,13 +165,13 @@ def generate_portfolio(
     directory: Path, *, goods: int = 100, seed: int = 1, fmt: str = "parquet", rules: bool = True
 ) -> PortfolioSize:
     """Write ``goods``, ``parts``, ``edges`` (and a ``rules.yaml``) into ``directory``, atomically."""
-    from tmec.engine.session import connect
-
-    with connect("duckdb", threads=os.cpu_count()) as e:
-        conn = e.conn
+    conn = duckdb.connect()
+    conn.execute(f"SET threads = {os.cpu_count() or 1}")
+    conn.execute("SET enable_progress_bar = false")
+    try:
         conn.execute(f"CREATE OR REPLACE TABLE parts AS {_parts_sql(goods, seed)}")
         conn.execute(f"CREATE OR REPLACE TABLE edges AS {_edges_sql(goods, seed)}")
-        levels = _goods_table(e, goods, seed)
+        levels = _goods_table(conn, goods, seed)
         with atomic_directory(directory) as tmp:
             _write(conn, "goods", "SELECT * FROM goods ORDER BY good_id", tmp, fmt)
             _write(
@@ -188,6 +189,8 @@ def generate_portfolio(
         n_parts = _one(conn, "SELECT count(*) FROM parts")
         n_edges = _one(conn, "SELECT count(*) FROM edges")
         return PortfolioSize(goods, n_parts, n_edges, levels)
+    finally:
+        conn.close()
 
 
 def _one(conn: duckdb.DuckDBPyConnection, sql: str) -> int:
@@ -195,35 +198,45 @@ def _one(conn: duckdb.DuckDBPyConnection, sql: str) -> int:
     return int(row[0]) if row else 0
 
 
-def _goods_table(e: object, goods: int, seed: int) -> int:
-    """Finished goods with costs set from the rolled-up material cost (so outcomes vary)."""
-    from tmec.engine.rollup import roll_up
-    from tmec.engine.session import Engine
+def _goods_table(conn: duckdb.DuckDBPyConnection, goods: int, seed: int) -> int:
+    """Finished goods with costs set from their material cost (so outcomes vary).
 
-    assert isinstance(e, Engine)
-    conn = e.conn
+    The cost here only sets plausible prices, so it is a float estimate rolled up
+    layer by layer (every component sits in a deeper layer); the exact roll-up is
+    the engine's job.
+    """
     conn.execute(
-        "CREATE OR REPLACE TABLE gen_parts AS SELECT part_id, hs, origin, value, statement_vnm FROM parts"
+        "CREATE OR REPLACE TABLE gen_cost AS "
+        "SELECT part_id, layer, CAST(value AS DOUBLE) AS cost, 1 AS depth "
+        f"FROM parts WHERE layer = {len(LAYERS) - 1}"
     )
-    conn.execute("CREATE OR REPLACE TABLE gen_edges AS SELECT parent, child, quantity FROM edges")
-    r = roll_up(e, e.session.table("gen_parts"), e.session.table("gen_edges"), tag="gen")
-    conn.execute(f"CREATE OR REPLACE TABLE gen_values AS {r.values.sql(dialect='duckdb', pretty=False)}")
+    for layer in range(len(LAYERS) - 2, -1, -1):
+        conn.execute(
+            "INSERT INTO gen_cost SELECT e.parent, ANY_VALUE(p.layer), "
+            "SUM(CAST(e.quantity AS DOUBLE) * c.cost), "
+            "1 + MAX(c.depth) FROM edges e JOIN gen_cost c ON c.part_id = e.child "
+            f"JOIN parts p ON p.part_id = e.parent WHERE p.layer = {layer} GROUP BY e.parent"
+        )
     u = f"(({_h(seed, 'p.idx', '@markup')} % 10000) / 10000.0)"
-    m = "CAST(v.orig + v.nonorig AS DECIMAL(18,4))"
+    m = "COALESCE(c.cost, 0)"
+
+    def money(expr: str) -> str:
+        return f"CAST(round({expr}, 2) AS DECIMAL(18,4))"
+
     conn.execute(
         f"""CREATE OR REPLACE TABLE goods AS SELECT p.part_id AS good_id, p.hs,
-        CAST(round({m} * (1.25 + 0.9 * {u}) + 5, 2) AS DECIMAL(18,4)) AS transaction_value,
-        CAST(round({m} * 0.02, 2) AS DECIMAL(18,4)) AS international_shipping,
-        CAST(round({m} * (0.15 + 0.3 * {u}), 2) AS DECIMAL(18,4)) AS other_product_costs,
-        CAST(round({m} * 0.05, 2) AS DECIMAL(18,4)) AS period_costs,
+        {money(f"{m} * (1.05 + 0.8 * {u}) + 5")} AS transaction_value,
+        {money(f"{m} * 0.02")} AS international_shipping,
+        {money(f"{m} * (0.15 + 0.3 * {u})")} AS other_product_costs,
+        {money(f"{m} * 0.05")} AS period_costs,
         CAST(0 AS DECIMAL(18,4)) AS other_costs,
-        CAST(round({m} * 0.01, 2) AS DECIMAL(18,4)) AS sales_promotion,
-        CAST(round({m} * 0.005, 2) AS DECIMAL(18,4)) AS royalties,
-        CAST(round({m} * 0.01, 2) AS DECIMAL(18,4)) AS shipping_packing,
+        {money(f"{m} * 0.01")} AS sales_promotion,
+        {money(f"{m} * 0.005")} AS royalties,
+        {money(f"{m} * 0.01")} AS shipping_packing,
         CAST(0 AS DECIMAL(18,4)) AS non_allowable_interest
-        FROM parts p JOIN gen_values v ON v.part_id = p.part_id WHERE p.layer = 0"""
+        FROM parts p LEFT JOIN gen_cost c ON c.part_id = p.part_id WHERE p.layer = 0"""
     )
-    return r.levels
+    return _one(conn, "SELECT max(depth) FROM gen_cost")
 
 
 def _write(conn: duckdb.DuckDBPyConnection, name: str, sql: str, directory: Path, fmt: str) -> None:
@@ -241,25 +254,19 @@ SYNTHETIC_RULES = """\
 - hs: "8708"
   rule:
     any_of:
-      - {change: heading, except: ["8708.99"]}
-      - {change: subheading, rvc: {transaction_value: 60, net_cost: 50}}
+      - {change: heading, except: ["8708.99"], rvc: {transaction_value: 72, net_cost: 70}}
+      - {change: subheading, rvc: {transaction_value: 76, net_cost: 72}}
 - hs: "8482"
-  rule:
-    any_of:
-      - {change: heading, except: ["8482.99"]}
-      - {rvc: {transaction_value: 60, net_cost: 50}}
+  rule: {change: heading, except: ["8482.99"], rvc: {transaction_value: 70, net_cost: 70}}
 - hs: "85"
   rule:
     any_of:
       - {change: heading}
-      - {rvc: {transaction_value: 45, net_cost: 35}}
+      - {rvc: {transaction_value: 74, net_cost: 71}}
 - hs: "84"
-  rule:
-    any_of:
-      - {change: heading, except: ["84.09"]}
-      - {rvc: {net_cost: 50}}
+  rule: {rvc: {net_cost: 70}}
 - hs: "9401"
-  rule: {change: heading, except: ["9401.90"], rvc: {transaction_value: 50, net_cost: 40}}
+  rule: {change: heading, except: ["9401.90"], rvc: {transaction_value: 72, net_cost: 70}}
 - hs: "7308"
   rule: {change: heading, except: ["72.08-72.16"]}
 """

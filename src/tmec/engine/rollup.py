@@ -36,89 +36,127 @@ ROLL = (28, 18)
 
 @dataclass
 class RollUp:
-    values: DataFrame  # part_id, level, orig, nonorig, vnm
+    values: DataFrame  # part_id, level, orig, nonorig, vnm, any_orig (1: an originating material in it)
     materials: DataFrame  # part_id, hs, origin, value, vnm (non-originating bought materials)
     levels: int
 
 
-def _leaf_values(e: Engine, leaves: DataFrame) -> tuple[DataFrame, DataFrame]:
+SUMS = ("orig", "nonorig", "vnm")
+
+
+def _leaf_values(e: Engine, leaves: DataFrame, codes: DataFrame | None) -> tuple[DataFrame, DataFrame]:
     fn = e.F
     roll = e.decimal(*ROLL)
+    integer = e.T.IntegerType()
     zero = e.lit(0, roll)
     originating = fn.col("origin") == fn.lit("originating")
     values = leaves.select(
         fn.col("part_id"),
-        e.lit(0, e.T.IntegerType()).alias("level"),
+        e.lit(0, integer).alias("level"),
         fn.when(originating, fn.col("value").cast(roll)).otherwise(zero).alias("orig"),
         fn.when(originating, zero).otherwise(fn.col("value").cast(roll)).alias("nonorig"),
         fn.when(originating, zero)
         .otherwise(fn.coalesce(fn.col("statement_vnm"), fn.col("value")).cast(roll))
         .alias("vnm"),
+        fn.when(originating, e.lit(1, integer)).otherwise(e.lit(0, integer)).alias("any_orig"),
     )
-    materials = leaves.where(~originating).select(
-        fn.col("part_id"),
-        fn.col("hs"),
-        fn.col("origin"),
-        fn.col("value").cast(roll).alias("value"),
-        fn.coalesce(fn.col("statement_vnm"), fn.col("value")).cast(roll).alias("vnm"),
+    bought = leaves.where(~originating).withColumn(
+        "hs", fn.coalesce(fn.col("hs"), e.lit("", e.T.StringType()))
+    )
+    if codes is not None:
+        # Codes that pass every test they can meet travel under one representative code.
+        bought = bought.join(codes, on="hs", how="left").withColumn(
+            "hs", fn.coalesce(fn.col("as_hs"), fn.col("hs"))
+        )
+    materials = bought.groupBy("part_id", "hs", "origin").agg(
+        fn.sum(fn.col("value").cast(roll)).alias("value"),
+        fn.sum(fn.coalesce(fn.col("statement_vnm"), fn.col("value")).cast(roll)).alias("vnm"),
     )
     return values, materials
 
 
-def _union(frames: list[DataFrame]) -> DataFrame:
-    out = frames[0]
-    for f in frames[1:]:
-        out = out.unionByName(f)
-    return out
-
-
 def roll_up(
-    e: Engine, parts: DataFrame, edges: DataFrame, *, max_depth: int = MAX_DEPTH, tag: str = "bom"
+    e: Engine,
+    parts: DataFrame,
+    edges: DataFrame,
+    *,
+    codes: DataFrame | None = None,
+    max_depth: int = MAX_DEPTH,
+    tag: str = "bom",
 ) -> RollUp:
     """Roll the BOM up from the bought materials to the finished goods.
+
+    Semi-naive: each level joins only the edges of the parts resolved at the
+    level before, and adds their contributions to per-parent running sums; a
+    parent is resolved when its count of resolved components reaches its count
+    of components.  Every edge is joined once for the values and once for the
+    materials by code.  ``codes`` (``hs``, ``as_hs``) maps material codes to the
+    code they travel under (``hs`` is '' when the material has none).
 
     Raises :class:`InputError` naming a cycle (``A -> B -> A``) when parts
     contain themselves through their components.
     """
     fn = e.F
     roll = e.decimal(*ROLL)
+    integer = e.T.IntegerType()
     edges = edges.select("parent", "child", "quantity")
     nchild = e.materialize(
         edges.groupBy("parent").agg(fn.count(fn.lit(1)).alias("n_children")), f"{tag}_nchild"
     )
     leaves = parts.join(nchild.select(fn.col("parent").alias("part_id")), on="part_id", how="left_anti")
-    v0, m0 = _leaf_values(e, leaves)
+    v0, m0 = _leaf_values(e, leaves, codes)
     values = [e.materialize(v0, f"{tag}_v0")]
     materials = [e.materialize(m0, f"{tag}_m0")]
     total = e.count(parts)
     resolved = e.count(values[0])
+    pending: DataFrame | None = None  # parents with some components resolved, not all
     level = 0
     while resolved < total:
         level += 1
         if level > max_depth:
             raise InputError(f"the bill of materials is deeper than {max_depth} levels", field="edges")
-        done = _union(values)
-        joined = edges.join(done.withColumnRenamed("part_id", "child"), on="child")
-        agg = joined.groupBy("parent").agg(
-            fn.count(fn.lit(1)).alias("n_done"),
-            *(fn.sum(fn.col("quantity") * fn.col(c)).alias(c) for c in ("orig", "nonorig", "vnm")),
+        frontier = values[-1].withColumnRenamed("part_id", "child")
+        contrib = (
+            edges.join(frontier, on="child")
+            .groupBy("parent")
+            .agg(
+                fn.count(fn.lit(1)).alias("n_done"),
+                *(fn.sum(fn.col("quantity") * fn.col(c)).cast(roll).alias(c) for c in SUMS),
+                fn.max("any_orig").alias("any_orig"),
+            )
         )
-        ready = agg.join(nchild, on="parent").where(fn.col("n_done") == fn.col("n_children"))
-        ready = ready.join(done.select(fn.col("part_id").alias("parent")), on="parent", how="left_anti")
+        if pending is not None:
+            # Earlier contributions to the same parents: add them in.
+            contrib = (
+                contrib.unionByName(pending.join(contrib.select("parent"), on="parent", how="left_semi"))
+                .groupBy("parent")
+                .agg(
+                    fn.sum("n_done").alias("n_done"),
+                    *(fn.sum(c).cast(roll).alias(c) for c in SUMS),
+                    fn.max("any_orig").alias("any_orig"),
+                )
+            )
+        step = e.materialize(contrib.join(nchild, on="parent"), f"{tag}_step{level}")
+        done_now = fn.col("n_done") == fn.col("n_children")
         new = e.materialize(
-            ready.select(
+            step.where(done_now).select(
                 fn.col("parent").alias("part_id"),
-                e.lit(level, e.T.IntegerType()).alias("level"),
-                *(fn.col(c).cast(roll).alias(c) for c in ("orig", "nonorig", "vnm")),
+                e.lit(level, integer).alias("level"),
+                *(fn.col(c).cast(roll).alias(c) for c in SUMS),
+                fn.col("any_orig").cast(integer).alias("any_orig"),
             ),
             f"{tag}_v{level}",
         )
+        still = step.where(~done_now).select("parent", "n_done", *SUMS, "any_orig")
+        if pending is not None:
+            still = pending.join(step.select("parent"), on="parent", how="left_anti").unionByName(still)
+        pending = e.materialize(still, f"{tag}_pending{level}")
         n_new = e.count(new)
         if n_new == 0:
-            raise find_cycle(e, edges, done)
+            raise find_cycle(e, edges, e.union_all(values, f"{tag}_done"))
         values.append(new)
         resolved += n_new
-        known = _union(materials).withColumnRenamed("part_id", "child")
+        known = e.union_all(materials, f"{tag}_known").withColumnRenamed("part_id", "child")
         used = edges.join(new.select(fn.col("part_id").alias("parent")), on="parent")
         m_new = (
             used.join(known, on="child")
@@ -136,7 +174,7 @@ def roll_up(
             )
         )
         materials.append(e.materialize(m_new, f"{tag}_m{level}"))
-    return RollUp(_union(values), _union(materials), level)
+    return RollUp(e.union_all(values, f"{tag}_values"), e.union_all(materials, f"{tag}_materials"), level)
 
 
 def find_cycle(e: Engine, edges: DataFrame, done: DataFrame, limit: int = 200_000) -> InputError:

@@ -25,6 +25,8 @@ from typing import Any, Literal
 import duckdb
 import pyarrow as pa
 
+from tmec.core.errors import InputError, TmecError
+
 EngineName = Literal["duckdb", "spark"]
 ENGINES: tuple[EngineName, ...] = ("duckdb", "spark")
 
@@ -32,6 +34,9 @@ ENGINES: tuple[EngineName, ...] = ("duckdb", "spark")
 DataFrame = Any
 
 __all__ = ["ENGINES", "DataFrame", "Engine", "EngineName", "connect", "spark_available", "tmec_home"]
+
+
+_OPEN_DUCKDB: set[int] = set()
 
 
 def tmec_home() -> Path:
@@ -95,15 +100,35 @@ class Engine:
         starts from a table, not from the whole history of the loop.
         """
         if self.name == "duckdb":
-            sql = df.sql(dialect="duckdb", pretty=False)
+            sql = self._sql(df)
             self.conn.execute(f'CREATE OR REPLACE TABLE "{name}" AS {sql}')
             return self.session.table(name)
         return df.localCheckpoint(eager=True)
 
+    def union_all(self, frames: list[DataFrame], name: str) -> DataFrame:
+        """The rows of all ``frames`` (same columns), as a shallow plan.
+
+        DuckDB: a view over the materialised tables, so SQLFrame does not carry
+        (and deep-copy) the whole history of a loop in every later plan.
+        """
+        if len(frames) == 1:
+            return frames[0]
+        if self.name == "duckdb":
+            parts = " UNION ALL BY NAME ".join(f"({self._sql(f)})" for f in frames)
+            self.conn.execute(f'CREATE OR REPLACE VIEW "{name}" AS {parts}')
+            return self.session.table(name)
+        out = frames[0]
+        for f in frames[1:]:
+            out = out.unionByName(f)
+        return out
+
+    def _sql(self, df: DataFrame) -> str:
+        return str(df.sql(dialect="duckdb", pretty=False, optimize=False))
+
     def to_arrow(self, df: DataFrame) -> pa.Table:
         """Results leave the engine as Arrow, DECIMAL intact."""
         if self.name == "duckdb":
-            return self.conn.sql(df.sql(dialect="duckdb", pretty=False)).to_arrow_table()
+            return self.conn.sql(self._sql(df)).to_arrow_table()
         return df.toArrow()
 
     def count(self, df: DataFrame) -> int:
@@ -117,6 +142,7 @@ class Engine:
     def close(self) -> None:
         # SQLFrame keeps one session per process: stop it, or the next connect() gets this one.
         self.session.stop()
+        _OPEN_DUCKDB.discard(id(self.conn))
         self.conn.close()
         if self._tmp is not None:
             self._tmp.cleanup()
@@ -131,6 +157,7 @@ class Engine:
 
 def _duckdb(path: Path | None, threads: int | None) -> duckdb.DuckDBPyConnection:
     conn = duckdb.connect(str(path) if path else ":memory:")
+    conn.execute("SET enable_progress_bar = false")
     if threads:
         conn.execute(f"SET threads = {int(threads)}")
     return conn
@@ -150,17 +177,20 @@ def connect(
     ``spark``: ``master`` is a cluster URL, default ``local[2]`` (``$TMEC_SPARK_MASTER``).
     """
     if engine == "duckdb":
+        if _OPEN_DUCKDB:
+            raise TmecError(
+                "a DuckDB engine is already open in this process (SQLFrame keeps one); close it first"
+            )
         from sqlframe.duckdb import DuckDBSession
         from sqlframe.duckdb import functions as duck_functions
         from sqlframe.duckdb import types as duck_types
 
         conn = _duckdb(database, threads)
+        _OPEN_DUCKDB.add(id(conn))
         return Engine("duckdb", DuckDBSession(conn=conn), duck_functions, duck_types, conn)
     if engine == "spark":
         why = spark_available()
         if why:
-            from tmec.core.errors import InputError
-
             raise InputError(f"the Spark engine cannot start: {why}", field="--engine")
         from pyspark.sql import SparkSession
         from pyspark.sql import functions as spark_functions
@@ -184,6 +214,4 @@ def connect(
         session = builder.getOrCreate()
         session.sparkContext.setLogLevel("ERROR")
         return Engine("spark", session, spark_functions, spark_types, _duckdb(None, threads), _tmp=tmp)
-    from tmec.core.errors import InputError
-
     raise InputError(f"expected one of {list(ENGINES)}, found {engine!r}", field="--engine")

@@ -49,10 +49,8 @@ def parse_rate(text: str | None) -> Rate:
     lowered = raw.lower()
     if not raw:
         return Rate(raw, None)
-    if (
-        lowered in {"free", "no change"}
-        or (lowered.startswith("the duty provided in the applicable subheading")
-        and ("+" not in lowered))
+    if lowered in {"free", "no change"} or (
+        lowered.startswith("the duty provided in the applicable subheading") and ("+" not in lowered)
     ):
         return Rate(raw, Decimal(0))
     if lowered.startswith("free"):

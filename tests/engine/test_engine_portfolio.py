@@ -94,7 +94,7 @@ def write_csv(directory: Path, tables: dict[str, list[dict[str, str]]]) -> None:
     (directory / "rules.yaml").write_text(
         '- hs: "87"\n  rule: {any_of: [{change: heading, except: ["8708.99"]}, {rvc: {transaction_value: 60, '
         'net_cost: 50}}]}\n- hs: "84"\n  rule: {rvc: {net_cost: 50}}\n- hs: "85"\n'
-        '  rule: {change: subheading, '
+        "  rule: {change: subheading, "
         'rvc: {transaction_value: 40, net_cost: 30}}\n- hs: "94"\n  rule: {change: heading}\n',
         encoding="utf-8",
     )

@@ -18,6 +18,8 @@ COMMANDS: tuple[str, ...] = (
     "law",
     "rules",
     "qualify",
+    "portfolio",
+    "generate",
 )
 
 

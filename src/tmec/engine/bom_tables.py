@@ -218,7 +218,7 @@ def _typed_sql(name: str, cols: Mapping[str, str]) -> str:
         return _text(c, cols)
 
     def amount(c: str, default: str | None = "0") -> str:
-        expr = f'CAST("{c}" AS {MONEY})' if _numeric(c, cols) else f"CAST({t(c)} AS {MONEY})"
+        expr = f'TRY_CAST("{c}" AS {MONEY})' if _numeric(c, cols) else f"TRY_CAST({t(c)} AS {MONEY})"
         return f"COALESCE({expr}, CAST({default} AS {MONEY}))" if default is not None else expr
 
     def hs(c: str) -> str:
@@ -241,7 +241,7 @@ def _typed_sql(name: str, cols: Mapping[str, str]) -> str:
         )
     return (
         f"SELECT {t('parent')} AS parent, {t('child')} AS child, "
-        f"CAST({'quantity' if _numeric('quantity', cols) else t('quantity')} AS {QTY}) AS quantity, "
+        f"TRY_CAST({'quantity' if _numeric('quantity', cols) else t('quantity')} AS {QTY}) AS quantity, "
         "__line FROM raw_edges"
     )
 
@@ -299,12 +299,14 @@ def load_bom(conn: duckdb.DuckDBPyConnection, directory: Path) -> BomFiles:
             f"SELECT '{src}' AS file, __line AS line, msg FROM (SELECT __line, "
             f"coalesce({', '.join(checks)}) AS msg FROM raw_{name}) WHERE msg IS NOT NULL"
         )
-    _report(conn, problems)
+    # Rows and cross-table checks are reported together: one run shows every kind of problem.
+    row_problems = "SELECT * FROM (" + " UNION ALL ".join(f"({q})" for q in problems) + ")"
+    conn.execute(f"CREATE OR REPLACE TABLE bom_row_problems AS {row_problems}")
     for name in ("goods", "parts", "edges"):
         cols = raw_columns(conn, name)
         conn.execute(f'CREATE OR REPLACE TABLE "{name}" AS {_typed_sql(name, cols)}')
         _drop(conn, f"raw_{name}")
-    _report(conn, [*_cross_checks(files), *_unknown_codes(conn, files)])
+    _report(conn, ["SELECT * FROM bom_row_problems", *_cross_checks(files), *_unknown_codes(conn, files)])
     return files
 
 

@@ -25,6 +25,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from tmec.core import hs
 from tmec.core.errors import InputError, TmecError
 from tmec.engine.bom_tables import GOOD_AMOUNTS, load_bom
 from tmec.engine.rollup import RollUp, roll_up
@@ -54,6 +55,8 @@ class Portfolio:
     rollup: RollUp
     rules: RuleBook
     good_rules: dict[str, Rule | str]  # the rule in force on ``day`` for each good code, or why none
+    codes: DataFrame | None = None  # material code -> the code it travels under in the roll-up
+    lumped: tuple[str, ...] = ()  # the codes that travel under lumped[0]
 
 
 @dataclass
@@ -80,6 +83,9 @@ class PortfolioResult:
     day: dt.date
     goods: list[GoodResult]
     levels: int
+    # material code -> failing goods for which sourcing it as originating is the cheapest single fix
+    flips: dict[str, list[str]] = field(default_factory=dict)
+    flips_sampled: int | None = None  # failing goods examined, when fewer than all
 
     @property
     def qualifying(self) -> int:
@@ -150,6 +156,7 @@ def load_portfolio(
     good_codes = sorted({str(r[0]) for r in e.conn.execute("SELECT DISTINCT hs FROM goods").fetchall()})
     resolved = {h: _rule_or_error(book, h, day) for h in good_codes}
     codes = None
+    lumped: tuple[str, ...] = ()
     if lump:
         mat_codes = [
             str(r[0] or "")
@@ -158,9 +165,11 @@ def load_portfolio(
                 "AND part_id NOT IN (SELECT parent FROM edges)"
             ).fetchall()
         ]
-        codes = e.from_arrow(_lumped_codes(mat_codes, resolved), "pf_codes")
+        table = _lumped_codes(mat_codes, resolved)
+        lumped = tuple(table.column("hs").to_pylist())
+        codes = e.from_arrow(table, "pf_codes")
     r = roll_up(e, parts, edges, codes=codes)
-    return Portfolio(e, directory, day, goods, parts, edges, r, book, resolved)
+    return Portfolio(e, directory, day, goods, parts, edges, r, book, resolved, codes, lumped)
 
 
 def _lumped_codes(mat_codes: Iterable[str], rules: Mapping[str, Rule | str]) -> pa.Table:
@@ -187,6 +196,7 @@ def qualify_goods(
     method: str | None = None,
     only: DataFrame | None = None,
     progress: Progress | None = None,
+    flips: int = 2000,
 ) -> PortfolioResult:
     """Qualify the portfolio's goods (or the goods of ``only``: a DataFrame of ``good_id``)."""
     e, fn = p.engine, p.engine.F
@@ -223,7 +233,57 @@ def qualify_goods(
         out.append(_qualify_one(g, rules[str(g["hs"])], lines.get(g["good_id"], []), day, method, failing))
         if progress is not None and (i % 500 == 0 or i + 1 == len(head)):
             progress(i + 1, len(head))
-    return PortfolioResult(day, out, p.rollup.levels)
+    result = PortfolioResult(day, out, p.rollup.levels)
+    if flips:
+        _find_flips(p, result, {g["good_id"]: g for g in head}, mats, method, flips)
+    return result
+
+
+def _find_flips(
+    p: Portfolio,
+    result: PortfolioResult,
+    head: Mapping[str, Mapping[str, Any]],
+    mats: DataFrame,
+    method: str | None,
+    limit: int,
+) -> None:
+    """For failing goods, the cheapest single material code whose originating sourcing qualifies them.
+
+    Each failing good goes to the single-good path once more with its materials
+    by code (``Determination.cheapest_flip``); the codes are then counted.
+    """
+    e, fn = p.engine, p.engine.F
+    failing = [g.good_id for g in result.failing]
+    if not failing:
+        return
+    if len(failing) > limit:
+        failing = failing[:limit]
+        result.flips_sampled = limit
+    ids = pa.Table.from_pylist(
+        [{"good_id": g} for g in failing], schema=pa.schema([("good_id", pa.string())])
+    )
+    by_code = (
+        mats.join(e.from_arrow(ids, "pf_flip_goods"), on="good_id", how="left_semi")
+        .groupBy("good_id", "mat_hs", "origin")
+        .agg(fn.sum("value").alias("value"), fn.sum("vnm").alias("vnm"))
+        .withColumn("cls", fn.col("mat_hs"))
+        .withColumnRenamed("mat_hs", "rep_hs")
+    )
+    lines: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in e.to_arrow(by_code).to_pylist():
+        lines[r["good_id"]].append(r)
+    for good_id in failing:
+        g = head[good_id]
+        rule = p.good_rules[str(g["hs"])]
+        if not isinstance(rule, Rule):
+            continue
+        det = qualify_case(compact_case(g, rule, lines.get(good_id, []), p.day), method=method)
+        flip = det.cheapest_flip
+        if flip is not None and flip.get("hs"):
+            code = str(flip["hs"])
+            if len(p.lumped) > 1 and code == p.lumped[0]:
+                code = LUMPED_LABEL.format(n=len(p.lumped), first=hs.format(code))
+            result.flips.setdefault(code, []).append(good_id)
 
 
 def _rule_or_error(book: RuleBook, code: str, day: dt.date) -> Rule | str:
@@ -361,4 +421,5 @@ def _method(det: Determination) -> str | None:
     return max(tried, key=lambda mv: mv[1].value - mv[1].threshold)[0]
 
 
+LUMPED_LABEL = "any of {n} codes that pass every tariff shift ({first}, ...)"
 GOOD_COLUMNS = ("good_id", "hs", "transaction_value", *GOOD_AMOUNTS)

@@ -81,6 +81,7 @@ def roll_up(
     edges: DataFrame,
     *,
     codes: DataFrame | None = None,
+    seeds: RollUp | None = None,
     max_depth: int = MAX_DEPTH,
     tag: str = "bom",
 ) -> RollUp:
@@ -92,6 +93,8 @@ def roll_up(
     of components.  Every edge is joined once for the values and once for the
     materials by code.  ``codes`` (``hs``, ``as_hs``) maps material codes to the
     code they travel under (``hs`` is '' when the material has none).
+    ``seeds`` are components already rolled up (incremental re-qualification):
+    they are resolved from the start and not in ``parts``.
 
     Raises :class:`InputError` naming a cycle (``A -> B -> A``) when parts
     contain themselves through their components.
@@ -105,9 +108,13 @@ def roll_up(
     )
     leaves = parts.join(nchild.select(fn.col("parent").alias("part_id")), on="part_id", how="left_anti")
     v0, m0 = _leaf_values(e, leaves, codes)
+    total = e.count(parts)
+    if seeds is not None:
+        total += e.count(seeds.values)
+        v0 = v0.unionByName(seeds.values.withColumn("level", e.lit(0, integer)))
+        m0 = m0.unionByName(seeds.materials)
     values = [e.materialize(v0, f"{tag}_v0")]
     materials = [e.materialize(m0, f"{tag}_m0")]
-    total = e.count(parts)
     resolved = e.count(values[0])
     pending: DataFrame | None = None  # parents with some components resolved, not all
     level = 0

@@ -20,6 +20,7 @@ COMMANDS: tuple[str, ...] = (
     "qualify",
     "portfolio",
     "generate",
+    "exposure",
 )
 
 

@@ -125,9 +125,9 @@ def read_raw(conn: duckdb.DuckDBPyConnection, path: Path, name: str) -> dict[str
 def _drop(conn: duckdb.DuckDBPyConnection, name: str) -> None:
     found = conn.execute(
         "SELECT table_type FROM information_schema.tables WHERE table_name = ?", [name]
-    ).fetchone()
+    ).fetchall()
     if found:
-        conn.execute(f'DROP {"VIEW" if found[0] == "VIEW" else "TABLE"} "{name}"')
+        conn.execute(f'DROP {"VIEW" if found[0][0] == "VIEW" else "TABLE"} "{name}"')
 
 
 def raw_columns(conn: duckdb.DuckDBPyConnection, name: str) -> dict[str, str]:
@@ -332,8 +332,8 @@ def _unknown_codes(conn: duckdb.DuckDBPyConnection, files: BomFiles) -> list[str
 
 def _report(conn: duckdb.DuckDBPyConnection, queries: list[str]) -> None:
     union = " UNION ALL ".join(f"({q})" for q in queries)
-    total = conn.execute(f"SELECT count(*) FROM ({union})").fetchone()
-    n = int(total[0]) if total else 0
+    total = conn.execute(f"SELECT count(*) FROM ({union})").fetchall()
+    n = int(total[0][0]) if total else 0
     if n:
         rows = conn.execute(f"SELECT * FROM ({union}) ORDER BY 1, 2 NULLS FIRST LIMIT {MAX_SHOWN}").fetchall()
         raise InputErrors([(str(f), None if li is None else int(li), str(m)) for f, li, m in rows], n)

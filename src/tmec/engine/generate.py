@@ -194,8 +194,8 @@ def generate_portfolio(
 
 
 def _one(conn: duckdb.DuckDBPyConnection, sql: str) -> int:
-    row = conn.execute(sql).fetchone()
-    return int(row[0]) if row else 0
+    row = conn.execute(sql).fetchall()
+    return int(row[0][0]) if row else 0
 
 
 def _goods_table(conn: duckdb.DuckDBPyConnection, goods: int, seed: int) -> int:
@@ -273,38 +273,60 @@ SYNTHETIC_RULES = """\
 
 
 def generate_entries(
-    path: Path, *, lines: int = 1000, seed: int = 1, year: int = 2026, fmt: str | None = None
+    path: Path, *, lines: int = 1000, seed: int = 1, year: int = 2025, fmt: str | None = None
 ) -> int:
     """Write ``lines`` customs entry lines of one year to ``path`` (.parquet or .csv), atomically.
 
-    Columns: ``entry_id``, ``line``, ``entry_date``, ``hts`` (10 digits), ``origin``
-    (ISO alpha-2), ``value``, ``usmca_claim``, ``metal_content`` (value of the steel,
-    aluminium or copper content), ``non_us_content`` (value of the non-US content).
+    Codes are the tariff items of the bundled schedule in force that year; origins
+    are mostly Mexico and Canada (about half with a USMCA claim), then China,
+    Germany, Japan, Korea, Vietnam.  Metal goods report their steel or aluminium
+    value and, some, where the metal was melted or smelted; vehicles report their
+    non-US content.  Columns: those of :mod:`tmec.engine.entry_tables`.
     """
     from tmec.engine.output import atomic_file
+    from tmec.tariffs import default_tables
 
     fmt = fmt or path.suffix.lstrip(".") or "parquet"
-    start = dt.date(year, 1, 1)
-    codes = tuple((c + "0000", w) for c, w in (*GOOD_CODES, *MATERIAL_CODES))
+    start, end = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
+    codes = sorted(
+        {
+            line.hts
+            for line in default_tables().schedule
+            if (line.valid_from is None or line.valid_from < end)
+            and (line.valid_to is None or line.valid_to > start)
+            and len(line.hts) >= 8
+        }
+    )
     h = _h(seed, "i", "@entry")
     o = f"({_h(seed, 'i', '@origin')} % 100)"
     origin = (
-        f"CASE WHEN {o} < 30 THEN 'MX' WHEN {o} < 50 THEN 'CA' WHEN {o} < 70 THEN 'CN' "
-        f"WHEN {o} < 78 THEN 'DE' WHEN {o} < 86 THEN 'JP' WHEN {o} < 92 THEN 'KR' ELSE 'VN' END"
+        f"CASE WHEN {o} < 35 THEN 'MX' WHEN {o} < 55 THEN 'CA' WHEN {o} < 72 THEN 'CN' "
+        f"WHEN {o} < 80 THEN 'DE' WHEN {o} < 88 THEN 'JP' WHEN {o} < 94 THEN 'KR' ELSE 'VN' END"
     )
     u = f"(({_h(seed, 'i', '@value')} % 1000000) / 1000000.0)"
     value = f"CAST(round(50 + 250000 * {u} * {u} * {u}, 2) AS DECIMAL(18,2))"
-    sql = f"""SELECT 'E' || lpad(CAST(i // 8 AS VARCHAR), 9, '0') AS entry_id,
-        CAST(i % 8 + 1 AS INTEGER) AS line,
-        DATE '{start.isoformat()}' + CAST({h} % 365 AS INTEGER) AS entry_date,
-        {_weighted(codes, _h(seed, "i", "@hts"))} AS hts,
-        {origin} AS origin,
-        {value} AS value,
-        ({o} < 50 AND {h} % 5 <> 0) AS usmca_claim,
-        CAST(round(({value}) * (({h} // 7) % 60) / 100.0, 2) AS DECIMAL(18,2)) AS metal_content,
-        CAST(round(({value}) * (({h} // 11) % 100) / 100.0, 2) AS DECIMAL(18,2)) AS non_us_content
-        FROM range({int(lines)}) t(i) ORDER BY i"""
+    hts = "(" + "[" + ", ".join(f"'{c}'" for c in codes) + f"])[1 + {_h(seed, 'i', '@hts')} % {len(codes)}]"
+    share = f"(({h} // 7) % 90 + 5) / 100.0"
+    rows = f"SELECT i, {hts} AS hts, {origin} AS origin, {value} AS value FROM range({int(lines)}) t(i)"
+    melted = f"(['US', 'MX', 'CA', 'CN', 'unknown'])[1 + {h} % 5]"
+    sql = f"""WITH base AS ({rows})
+        SELECT 'E' || lpad(CAST(i // 8 AS VARCHAR), 9, '0') || '-' || CAST(i % 8 + 1 AS VARCHAR) AS line,
+        DATE '{start.isoformat()}' + CAST({h} % {(end - start).days} AS INTEGER) AS entry_date,
+        hts, origin, value,
+        CASE WHEN origin IN ('MX', 'CA') AND {h} % 5 <> 0 THEN 'yes' ELSE 'no' END AS usmca,
+        CASE WHEN (hts LIKE '72%' OR hts LIKE '73%' OR hts LIKE '8708%' OR hts LIKE '9403%') AND {h} % 4 <> 0
+             THEN CAST(round(value * {share}, 2) AS DECIMAL(18,2)) END AS steel_value,
+        CASE WHEN hts LIKE '76%' AND {h} % 4 <> 0
+             THEN CAST(round(value * {share}, 2) AS DECIMAL(18,2)) END AS aluminum_value,
+        CASE WHEN (hts LIKE '8703%' OR hts LIKE '8704%') AND {h} % 3 <> 0
+             THEN CAST(round(value * {share}, 2) AS DECIMAL(18,2)) END AS non_us_content,
+        CASE WHEN (hts LIKE '72%' OR hts LIKE '73%') AND {h} % 3 = 0 THEN {melted} END AS melted_poured,
+        CASE WHEN hts LIKE '76%' AND {h} % 3 = 0 THEN (['US', 'CA', 'RU', 'unknown'])[1 + {h} % 4] END
+             AS smelted_cast
+
+        FROM base ORDER BY i"""
     conn = duckdb.connect()
+    conn.execute("SET enable_progress_bar = false")
     try:
         with atomic_file(path) as tmp:
             options = "(FORMAT parquet)" if fmt == "parquet" else "(FORMAT csv, HEADER true)"

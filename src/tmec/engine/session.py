@@ -187,7 +187,9 @@ def connect(
 
         conn = _duckdb(database, threads)
         _OPEN_DUCKDB.add(id(conn))
-        return Engine("duckdb", DuckDBSession(conn=conn), duck_functions, duck_types, conn)
+        # SQLFrame gets a cursor of its own: its unfinished results must not block ours (DuckDB 2.0).
+        session = DuckDBSession(conn=conn.cursor())
+        return Engine("duckdb", session, duck_functions, duck_types, conn)
     if engine == "spark":
         why = spark_available()
         if why:
@@ -211,7 +213,8 @@ def connect(
         )
         for key, value in (spark_conf or {}).items():
             builder = builder.config(key, value)
-        session = builder.getOrCreate()
-        session.sparkContext.setLogLevel("ERROR")
-        return Engine("spark", session, spark_functions, spark_types, _duckdb(None, threads), _tmp=tmp)
+        spark: Any = builder.getOrCreate()
+        spark.sparkContext.setLogLevel("ERROR")
+        return Engine("spark", spark, spark_functions, spark_types, _duckdb(None, threads), _tmp=tmp)
+
     raise InputError(f"expected one of {list(ENGINES)}, found {engine!r}", field="--engine")

@@ -203,6 +203,7 @@ def connect(
             SparkSession.builder.master(master or os.environ.get("TMEC_SPARK_MASTER", "local[2]"))
             .appName("tmec")
             .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
             .config("spark.sql.shuffle.partitions", "4")
             .config("spark.driver.host", os.environ.get("TMEC_SPARK_DRIVER_HOST", "127.0.0.1"))
             # A warehouse per session: a shared spark-warehouse/ collides (s.3.3, bug 3).

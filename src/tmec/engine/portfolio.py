@@ -16,6 +16,8 @@ materials; the equivalence tests check both on every good.
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing as mp
+import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -173,10 +175,11 @@ def load_portfolio(
 
 
 def _lumped_codes(mat_codes: Iterable[str], rules: Mapping[str, Rule | str]) -> pa.Table:
-    """Material codes that pass every tariff-shift test of every good, mapped to one of them.
+    """Material codes that pass every tariff-shift test of every good (the *quiet* codes).
 
     Such codes can never make a difference between goods' outcomes, so the
-    roll-up carries them under one code, and keeps the others apart.
+    roll-up does not track them one by one: the totals carry them, and each good
+    gets one line for them (per origin), under the first of them.
     """
     tests = [
         (good_hs, a.change)
@@ -186,8 +189,7 @@ def _lumped_codes(mat_codes: Iterable[str], rules: Mapping[str, Rule | str]) -> 
         if a.change is not None
     ]
     quiet = sorted(c for c in mat_codes if c and all(material_fails(ch, g, c) is None for g, ch in tests))
-    rows = [{"hs": c, "as_hs": quiet[0]} for c in quiet]
-    return pa.Table.from_pylist(rows, schema=pa.schema([("hs", pa.string()), ("as_hs", pa.string())]))
+    return pa.Table.from_pylist([{"hs": c} for c in quiet], schema=pa.schema([("hs", pa.string())]))
 
 
 def qualify_goods(
@@ -197,6 +199,7 @@ def qualify_goods(
     only: DataFrame | None = None,
     progress: Progress | None = None,
     flips: int = 2000,
+    processes: int | None = None,
 ) -> PortfolioResult:
     """Qualify the portfolio's goods (or the goods of ``only``: a DataFrame of ``good_id``)."""
     e, fn = p.engine, p.engine.F
@@ -227,16 +230,86 @@ def qualify_goods(
     lines: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in e.to_arrow(by_class).to_pylist():
         lines[r["good_id"]].append(r)
+    if p.lumped:
+        for g in head:
+            lines[g["good_id"]].extend(quiet_lines(g, lines.get(g["good_id"], []), p.lumped[0]))
     failing = _failing_codes(e, mats, classes)
-    out: list[GoodResult] = []
-    for i, g in enumerate(head):
-        out.append(_qualify_one(g, rules[str(g["hs"])], lines.get(g["good_id"], []), day, method, failing))
-        if progress is not None and (i % 500 == 0 or i + 1 == len(head)):
-            progress(i + 1, len(head))
+    work = (head, rules, lines, day, method, failing)
+    out = _qualify_all(work, progress, processes if processes is not None else _processes(len(head)))
     result = PortfolioResult(day, out, p.rollup.levels)
     if flips:
         _find_flips(p, result, {g["good_id"]: g for g in head}, mats, method, flips)
     return result
+
+
+# The single-good path is pure Python: large portfolios spread it over the cores (fork: the
+# workers inherit the work and the loaded law, and return results without their trace).
+PARALLEL_FROM = 4000
+CHUNK = 1000
+_WORK: tuple[Any, ...] | None = None
+
+
+def _processes(n: int) -> int:
+    return min(os.cpu_count() or 1, 8) if n >= PARALLEL_FROM and "fork" in mp.get_all_start_methods() else 1
+
+
+def _chunk(bounds: tuple[int, int]) -> list[GoodResult]:
+    assert _WORK is not None
+    head, rules, lines, day, method, failing = _WORK
+    out = []
+    for g in head[bounds[0] : bounds[1]]:
+        r = _qualify_one(g, rules[str(g["hs"])], lines.get(g["good_id"], []), day, method, failing)
+        r.determination = None
+        out.append(r)
+    return out
+
+
+def _qualify_all(work: tuple[Any, ...], progress: Progress | None, processes: int) -> list[GoodResult]:
+    global _WORK
+    head = work[0]
+    n = len(head)
+    if processes <= 1:
+        head, rules, lines, day, method, failing = work
+        out = []
+        for i, g in enumerate(head):
+            out.append(
+                _qualify_one(g, rules[str(g["hs"])], lines.get(g["good_id"], []), day, method, failing)
+            )
+            if progress is not None and (i % 500 == 0 or i + 1 == n):
+                progress(i + 1, n)
+        return out
+    _WORK = work
+    try:
+        results: list[GoodResult] = []
+        with mp.get_context("fork").Pool(processes) as pool:
+            for part in pool.imap(_chunk, [(lo, min(lo + CHUNK, n)) for lo in range(0, n, CHUNK)]):
+                results.extend(part)
+                if progress is not None:
+                    progress(len(results), n)
+        return results
+    finally:
+        _WORK = None
+
+
+def quiet_lines(g: Mapping[str, Any], tracked: list[dict[str, Any]], code: str) -> list[dict[str, Any]]:
+    """The good's materials of quiet codes, per origin: its totals less what is tracked by code."""
+    out = []
+    for origin, value, vnm, flag in (
+        ("non_originating", "nonorig", "vnm", "any_non"),
+        ("unknown", "unk", "unk_vnm", "any_unk"),
+    ):
+        if not g.get(flag):
+            continue
+        mine = [t for t in tracked if t["origin"] == origin]
+        total_value = (g[value] or ZERO) - (g["unk"] or ZERO if origin == "non_originating" else ZERO)
+        total_vnm = (g[vnm] or ZERO) - (g["unk_vnm"] or ZERO if origin == "non_originating" else ZERO)
+        rest_value = total_value - sum((t["value"] for t in mine), ZERO)
+        rest_vnm = total_vnm - sum((t["vnm"] for t in mine), ZERO)
+        if rest_value or rest_vnm or not mine:
+            out.append(
+                {"cls": "quiet", "origin": origin, "value": rest_value, "vnm": rest_vnm, "rep_hs": code}
+            )
+    return out
 
 
 def _find_flips(
@@ -272,6 +345,9 @@ def _find_flips(
     lines: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in e.to_arrow(by_code).to_pylist():
         lines[r["good_id"]].append(r)
+    if p.lumped:
+        for good_id in failing:
+            lines[good_id].extend(quiet_lines(head[good_id], lines.get(good_id, []), p.lumped[0]))
     for good_id in failing:
         g = head[good_id]
         rule = p.good_rules[str(g["hs"])]

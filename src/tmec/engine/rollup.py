@@ -36,12 +36,17 @@ ROLL = (28, 18)
 
 @dataclass
 class RollUp:
-    values: DataFrame  # part_id, level, orig, nonorig, vnm, any_orig (1: an originating material in it)
-    materials: DataFrame  # part_id, hs, origin, value, vnm (non-originating bought materials)
+    # part_id, level, SUMS and FLAGS (1: a material of that kind is in it)
+    values: DataFrame
+    # part_id, hs, origin, value, vnm: the non-originating bought materials by code (the tracked codes)
+    materials: DataFrame
     levels: int
 
 
-SUMS = ("orig", "nonorig", "vnm")
+# Per unit: originating value; non-originating value (unknown origin included) and its VNM;
+# the unknown-origin part of both.
+SUMS = ("orig", "nonorig", "vnm", "unk", "unk_vnm")
+FLAGS = ("any_orig", "any_non", "any_unk")
 
 
 def _leaf_values(e: Engine, leaves: DataFrame, codes: DataFrame | None) -> tuple[DataFrame, DataFrame]:
@@ -50,24 +55,28 @@ def _leaf_values(e: Engine, leaves: DataFrame, codes: DataFrame | None) -> tuple
     integer = e.T.IntegerType()
     zero = e.lit(0, roll)
     originating = fn.col("origin") == fn.lit("originating")
+    unknown = fn.col("origin") == fn.lit("unknown")
+    vnm = fn.coalesce(fn.col("statement_vnm"), fn.col("value")).cast(roll)
+    one, none = e.lit(1, integer), e.lit(0, integer)
     values = leaves.select(
         fn.col("part_id"),
         e.lit(0, integer).alias("level"),
         fn.when(originating, fn.col("value").cast(roll)).otherwise(zero).alias("orig"),
         fn.when(originating, zero).otherwise(fn.col("value").cast(roll)).alias("nonorig"),
-        fn.when(originating, zero)
-        .otherwise(fn.coalesce(fn.col("statement_vnm"), fn.col("value")).cast(roll))
-        .alias("vnm"),
-        fn.when(originating, e.lit(1, integer)).otherwise(e.lit(0, integer)).alias("any_orig"),
+        fn.when(originating, zero).otherwise(vnm).alias("vnm"),
+        fn.when(unknown, fn.col("value").cast(roll)).otherwise(zero).alias("unk"),
+        fn.when(unknown, vnm).otherwise(zero).alias("unk_vnm"),
+        fn.when(originating, one).otherwise(none).alias("any_orig"),
+        fn.when(fn.col("origin") == fn.lit("non_originating"), one).otherwise(none).alias("any_non"),
+        fn.when(unknown, one).otherwise(none).alias("any_unk"),
     )
     bought = leaves.where(~originating).withColumn(
         "hs", fn.coalesce(fn.col("hs"), e.lit("", e.T.StringType()))
     )
     if codes is not None:
-        # Codes that pass every test they can meet travel under one representative code.
-        bought = bought.join(codes, on="hs", how="left").withColumn(
-            "hs", fn.coalesce(fn.col("as_hs"), fn.col("hs"))
-        )
+        # Codes that pass every tariff-shift test they can meet are not tracked one by one:
+        # the totals in ``values`` carry them.
+        bought = bought.join(codes, on="hs", how="left_anti")
     materials = bought.groupBy("part_id", "hs", "origin").agg(
         fn.sum(fn.col("value").cast(roll)).alias("value"),
         fn.sum(fn.coalesce(fn.col("statement_vnm"), fn.col("value")).cast(roll)).alias("vnm"),
@@ -91,8 +100,9 @@ def roll_up(
     level before, and adds their contributions to per-parent running sums; a
     parent is resolved when its count of resolved components reaches its count
     of components.  Every edge is joined once for the values and once for the
-    materials by code.  ``codes`` (``hs``, ``as_hs``) maps material codes to the
-    code they travel under (``hs`` is '' when the material has none).
+    materials by code.  ``codes`` (``hs``) lists the material codes not to track
+    one by one (``hs`` is '' when the material has none).
+
     ``seeds`` are components already rolled up (incremental re-qualification):
     they are resolved from the start and not in ``parts``.
 
@@ -129,7 +139,7 @@ def roll_up(
             .agg(
                 fn.count(fn.lit(1)).alias("n_done"),
                 *(fn.sum(fn.col("quantity") * fn.col(c)).cast(roll).alias(c) for c in SUMS),
-                fn.max("any_orig").alias("any_orig"),
+                *(fn.max(c).alias(c) for c in FLAGS),
             )
         )
         if pending is not None:
@@ -140,7 +150,7 @@ def roll_up(
                 .agg(
                     fn.sum("n_done").alias("n_done"),
                     *(fn.sum(c).cast(roll).alias(c) for c in SUMS),
-                    fn.max("any_orig").alias("any_orig"),
+                    *(fn.max(c).alias(c) for c in FLAGS),
                 )
             )
         step = e.materialize(contrib.join(nchild, on="parent"), f"{tag}_step{level}")
@@ -150,11 +160,12 @@ def roll_up(
                 fn.col("parent").alias("part_id"),
                 e.lit(level, integer).alias("level"),
                 *(fn.col(c).cast(roll).alias(c) for c in SUMS),
-                fn.col("any_orig").cast(integer).alias("any_orig"),
+                *(fn.col(c).cast(integer).alias(c) for c in FLAGS),
             ),
             f"{tag}_v{level}",
         )
-        still = step.where(~done_now).select("parent", "n_done", *SUMS, "any_orig")
+        still = step.where(~done_now).select("parent", "n_done", *SUMS, *FLAGS)
+
         if pending is not None:
             still = pending.join(step.select("parent"), on="parent", how="left_anti").unionByName(still)
         pending = e.materialize(still, f"{tag}_pending{level}")

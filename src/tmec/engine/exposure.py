@@ -57,8 +57,6 @@ LINE_COLUMNS = (
     "src_line",
     "line",
     "entry_date",
-    "hts",
-    "origin",
     "program",
     "measure_id",
     "rate",
@@ -185,19 +183,18 @@ def _rule(base: Decimal, metal_base: Decimal) -> str:
     raise AssertionError(f"a duty base of {base} on the probe entry matches no rule")  # pragma: no cover
 
 
-def price_lines(e: Engine, entries: DataFrame, tables: TariffTables) -> tuple[DataFrame, int]:
-    """Every duty line of every entry line: the entries' columns plus program, measure, rate, base, duty."""
-    fn, T = e.F, e.T  # noqa: N806
+def price_lines(e: Engine, entries: DataFrame, tables: TariffTables) -> tuple[DataFrame, DataFrame]:
+    """Every duty line of every entry line (entry columns, ``key_id``, ``seq``, rate, base, duty),
+    and the templates (``key_id``, ``seq``, program, measure, ...) they were priced with."""
+    fn = e.F
     periods = e.from_arrow(_period_table(tables), "xp_periods")
-    dated = entries.join(
-        periods, (entries.entry_date >= periods.p_start) & (entries.entry_date < periods.p_end)
-    ).withColumnRenamed("p_start", "period")
     dated = (
-        dated.withColumn("has_steel", fn.col("steel_value").isNotNull())
+        entries.join(periods, (entries.entry_date >= periods.p_start) & (entries.entry_date < periods.p_end))
+        .withColumnRenamed("p_start", "period")
+        .withColumn("has_steel", fn.col("steel_value").isNotNull())
         .withColumn("has_alu", fn.col("aluminum_value").isNotNull())
         .withColumn("has_nonus", fn.col("non_us_content").isNotNull())
     )
-    dated = e.materialize(dated, "xp_dated")
     keys = e.to_arrow(dated.select(*KEY).distinct()).to_pylist()
     for i, k in enumerate(keys):
         k["key_id"] = i
@@ -217,15 +214,12 @@ def price_lines(e: Engine, entries: DataFrame, tables: TariffTables) -> tuple[Da
         ]
     )
     key_df = e.from_arrow(pa.Table.from_pylist(keys, schema=key_schema), "xp_keys")
-
-    # One join column: the key as text, a missing melt country ("~") part of it, not a non-match.
-    def key_text(df: DataFrame) -> Any:
-        return fn.concat_ws(
-            "|", *(fn.coalesce(df[c].cast(T.StringType()), e.lit("~", T.StringType())) for c in KEY)
-        )
-
-    key_df = key_df.select(key_text(key_df).alias("kstr"), "key_id")
-    keyed = e.materialize(dated.withColumn("kstr", key_text(dated)).join(key_df, on="kstr"), "xp_keyed")
+    key_df = key_df.select(*(fn.col(c).alias(f"k_{c}") for c in KEY), "key_id")
+    # Null-safe: a melt country not reported is part of the key, not a non-match.
+    cond = fn.col(KEY[0]).eqNullSafe(fn.col(f"k_{KEY[0]}"))
+    for c in KEY[1:]:
+        cond = cond & fn.col(c).eqNullSafe(fn.col(f"k_{c}"))
+    keyed = dated.join(key_df, cond).drop(*(f"k_{c}" for c in KEY))
     if bad:
         _report_bad(e, keyed, bad)
     duty_t = e.decimal(*DUTY)
@@ -247,8 +241,23 @@ def price_lines(e: Engine, entries: DataFrame, tables: TariffTables) -> tuple[Da
         .when(fn.col("rule") == "non_us_content", amount("non_us_content"))
         .otherwise((value - metal_base).cast(duty_t))
     ).cast(duty_t)
+    templates = e.from_arrow(tmpl, "xp_templates")
     lines = (
-        keyed.join(e.from_arrow(tmpl, "xp_templates"), on="key_id")
+        keyed.join(
+            templates.select(
+                "key_id",
+                "seq",
+                "program",
+                "measure_id",
+                "rate",
+                "rule",
+                "places",
+                "mb_full",
+                "mb_steel",
+                "mb_alu",
+            ),
+            on="key_id",
+        )
         .withColumn("base", base)
         .where((fn.col("rule") != "remainder") | (fn.col("base") > e.lit(0, duty_t)))
     )
@@ -260,7 +269,10 @@ def price_lines(e: Engine, entries: DataFrame, tables: TariffTables) -> tuple[Da
     duty = fn.round(raw, places[0]).cast(duty_t)
     for p in places[1:]:
         duty = fn.when(fn.col("places") == p, fn.round(raw, p).cast(duty_t)).otherwise(duty)
-    return lines.withColumn("duty", duty), len(keys)
+    lines = lines.withColumn("duty", duty).select(
+        "src_line", "line", "entry_date", "key_id", "seq", "program", "measure_id", "rate", "base", "duty"
+    )
+    return lines, templates
 
 
 def _report_bad(e: Engine, keyed: DataFrame, bad: list[tuple[int, str]]) -> None:
@@ -277,38 +289,51 @@ def _report_bad(e: Engine, keyed: DataFrame, bad: list[tuple[int, str]]) -> None
 def price_exposure(
     e: Engine, path: Path, *, tables: TariffTables | None = None, lines_out: Path | None = None
 ) -> Exposure:
-    """Price every line of the entry file ``path`` and total it by measure, month, chapter and origin."""
+    """Price every line of the entry file ``path`` and total it by measure, month, chapter and origin.
+
+    The duty lines are summed once by key, duty line and day (a small table);
+    the four breakdowns are sums of that.
+    """
     from tmec.engine.output import write_table
 
     t = tables if tables is not None else default_tables()
     n = load_entries(e.conn, path)
+    entries = e.table_from_duckdb("entries")
     try:
-        lines, _ = price_lines(e, e.table_from_duckdb("entries"), t)
+        lines, templates = price_lines(e, entries, t)
     except InputErrors as exc:
-        exc.problems = [(str(path), li, m) for _, li, m in exc.problems]
-        raise InputErrors(exc.problems, exc.total) from None
+        raise InputErrors([(str(path), li, m) for _, li, m in exc.problems], exc.total) from None
     fn = e.F
-    lines = e.materialize(
-        lines.withColumn("month", fn.date_format(fn.col("entry_date"), "yyyy-MM")).withColumn(
-            "chapter", fn.substring(fn.col("hts"), 1, 2)
-        ),
-        "xp_lines",
-    )
-    by: dict[str, list[dict[str, Any]]] = {}
-    for name, cols in GROUPS.items():
-        agg = lines.groupBy(*cols).agg(
+    daily = e.materialize(
+        lines.groupBy("key_id", "seq", "entry_date").agg(
             fn.sum("duty").alias("duty"),
             fn.count(fn.lit(1)).alias("duty_lines"),
             fn.sum("base").alias("base"),
+        ),
+        "xp_daily",
+    )
+    keys = e.table_from_duckdb("xp_keys")
+    detail = (
+        daily.join(
+            templates.select("key_id", "seq", "program", "measure_id", "measure"), on=["key_id", "seq"]
+        )
+        .join(keys.select("key_id", "hts", "origin"), on="key_id")
+        .withColumn("month", fn.date_format(fn.col("entry_date"), "yyyy-MM"))
+        .withColumn("chapter", fn.substring(fn.col("hts"), 1, 2))
+    )
+    detail = e.materialize(detail, "xp_detail")
+    by: dict[str, list[dict[str, Any]]] = {}
+    for name, cols in GROUPS.items():
+        agg = detail.groupBy(*cols).agg(
+            fn.sum("duty").alias("duty"),
+            fn.sum("duty_lines").alias("duty_lines"),
+            fn.sum("base").alias("base"),
         )
         by[name] = e.to_arrow(agg.orderBy(*cols)).to_pylist()
-    totals = e.to_arrow(
-        e.table_from_duckdb("entries").agg(fn.sum("value").alias("value"), fn.count(fn.lit(1)).alias("n"))
-    ).to_pylist()[0]
+    totals = e.to_arrow(entries.agg(fn.sum("value").alias("value"))).to_pylist()[0]
     duty_total = sum((Decimal(r["duty"]) for r in by["measure"]), Decimal(0))
     if lines_out is not None:
-        write_table(
-            e.to_arrow(lines.select(*LINE_COLUMNS).orderBy("src_line", "program", "measure_id")),
-            lines_out,
-        )  # fmt: skip
+        table = e.to_arrow(lines.select(*LINE_COLUMNS))
+        order = [("src_line", "ascending"), ("program", "ascending"), ("measure_id", "ascending")]
+        write_table(table.sort_by(order), lines_out)
     return Exposure(n, Decimal(totals["value"] or 0), duty_total, by)

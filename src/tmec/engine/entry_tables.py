@@ -11,6 +11,8 @@ count; nothing is priced or written.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -61,7 +63,7 @@ def load_entries(conn: duckdb.DuckDBPyConnection, path: Path, name: str = "entri
     def amount(c: str) -> str:
         return f'TRY_CAST("{c}" AS {AMOUNT})' if _numeric(c, cols) else f"TRY_CAST({t(c)} AS {AMOUNT})"
 
-    hts = f"regexp_replace({t('hts')}, '[ .\\-]', '', 'g')"
+    hts = f"replace(replace(replace({t('hts')}, '.', ''), ' ', ''), '-', '')"
     date = (
         'TRY_CAST("entry_date" AS DATE)'
         if "DATE" in cols["entry_date"]
@@ -69,21 +71,13 @@ def load_entries(conn: duckdb.DuckDBPyConnection, path: Path, name: str = "entri
     )
     usmca = f"lower(coalesce({t('usmca')}, ''))"
     place = {c: f"upper(coalesce({t(c)}, ''))" for c in ("melted_poured", "smelted_cast")}
+    # Codes, countries and flags take few distinct values: they are checked once per value, in
+    # Python, and only the lines holding a bad one are looked up.  Amounts are checked per line.
     checks = [f"CASE WHEN {t(c)} IS NULL THEN '{c}: required' END" for c in REQUIRED] + [
         f"CASE WHEN {date} IS NULL THEN 'entry_date: expected an ISO date YYYY-MM-DD, found ''' "
         f"|| {t('entry_date')} || '''' END",
-        f"CASE WHEN NOT regexp_full_match({hts}, '[0-9]{{8}}([0-9]{{2}})?') THEN "
-        f"'hts: expected an HTS tariff item of 8 or 10 digits, found ''' || {t('hts')} || '''' END",
-        f"CASE WHEN NOT regexp_full_match(upper({t('origin')}), '[A-Z]{{2}}') THEN "
-        f"'origin: expected an ISO 3166 country code such as MX or CA, found ''' "
-        f"|| {t('origin')} || '''' END",
         _amount_check("value", cols, 4, positive=True),
         *(_amount_check(c, cols, 4) for c in AMOUNTS),
-        f"CASE WHEN {usmca} NOT IN ('', '0', '1', 'true', 'false', 'yes', 'no', 'y', 'n', 's', 'x') THEN "
-        f"'usmca: expected yes/no (true/false), found ''' || {t('usmca')} || '''' END",
-        f"CASE WHEN {usmca} IN ('1', 'true', 'yes', 'y', 's', 'x') "
-        f"AND upper({t('origin')}) NOT IN ('CA', 'MX') "
-        "THEN 'usmca: a USMCA claim needs a good of Canada or Mexico' END",
         *(
             f"CASE WHEN {amount(c)} > {amount('value')} THEN '{c}: more than the entered value' END"
             for c in AMOUNTS
@@ -91,19 +85,22 @@ def load_entries(conn: duckdb.DuckDBPyConnection, path: Path, name: str = "entri
         f"CASE WHEN coalesce({amount('steel_value')}, 0) + coalesce({amount('aluminum_value')}, 0) "
         f"> {amount('value')} "
         "THEN 'aluminum_value: steel value plus aluminum value is more than the value' END",
-        *(
-            f"CASE WHEN {place[c]} <> '' AND {place[c]} <> 'UNKNOWN' "
-            f"AND NOT regexp_full_match({place[c]}, '[A-Z]{{2}}') "
-            f"THEN '{c}: expected a country code or unknown, found ''' || {t(c)} || '''' END"
-            for c in place
-        ),
     ]
     problems = (
         f"SELECT '{_q(path)}' AS file, __line AS line, msg FROM "
         f"(SELECT __line, coalesce({', '.join(checks)}) AS msg "
         f'FROM "{raw}") WHERE msg IS NOT NULL'
     )
-    problems += _unknown_countries(conn, raw, path, {"origin": f"upper({t('origin')})", **place})
+    origin_text = f"upper({t('origin')})"
+    value_checks = [
+        (hts, t("hts"), _bad_hts),
+        (origin_text, t("origin"), _bad_origin),
+        (usmca, t("usmca"), _bad_flag),
+        *((place[c], t(c), _bad_place(c)) for c in place),
+        (f"{usmca} || '|' || coalesce({origin_text}, '')", "NULL", _bad_claim),
+    ]
+    problems += _by_value(conn, raw, path, value_checks)
+
     row = conn.execute(f"SELECT count(*) FROM ({problems})").fetchall()
     n_bad = int(row[0][0]) if row else 0
     if n_bad:
@@ -121,29 +118,84 @@ def load_entries(conn: duckdb.DuckDBPyConnection, path: Path, name: str = "entri
         {t("line")} AS line FROM "{raw}" """
     )
     _drop(conn, raw)
+
     row = conn.execute(f'SELECT count(*) FROM "{name}"').fetchall()
+
     return int(row[0][0]) if row else 0
 
 
-def _unknown_countries(conn: duckdb.DuckDBPyConnection, raw: str, path: Path, exprs: dict[str, str]) -> str:
-    """Two-letter codes that are not ISO 3166 countries (checked once per distinct code)."""
+Check = Callable[[str], str | None]  # a distinct value -> why it is wrong, or None
+TRUE = ("1", "true", "yes", "y", "s", "x")
+FLAGS = ("", "0", "false", "no", "n", *TRUE)
+
+
+def _bad_hts(v: str) -> str | None:
+    if re.fullmatch(r"[0-9]{8}([0-9]{2})?", v):
+        return None
+    return "hts: expected an HTS tariff item of 8 or 10 digits, found {raw!r}"
+
+
+def _iso(code: str) -> bool:
     from tmec.tariffs.entry import country
 
+    try:
+        country(code, field="origin")
+    except InputError:
+        return False
+    return True
+
+
+def _bad_origin(v: str) -> str | None:
+    if not re.fullmatch(r"[A-Z]{2}", v):
+        return "origin: expected an ISO 3166 country code such as MX or CA, found {raw!r}"
+    return None if _iso(v) else f"origin: expected an ISO 3166 country code, found {v}"
+
+
+def _bad_flag(v: str) -> str | None:
+    return None if v in FLAGS else "usmca: expected yes/no (true/false), found {raw!r}"
+
+
+def _bad_place(col: str) -> Check:
+    def check(v: str) -> str | None:
+        if v in ("", "UNKNOWN"):
+            return None
+        if not re.fullmatch(r"[A-Z]{2}", v):
+            return f"{col}: expected a country code or unknown, found {{raw!r}}"
+        return None if _iso(v) else f"{col}: expected an ISO 3166 country code, found {v}"
+
+    return check
+
+
+def _bad_claim(v: str) -> str | None:
+    flag, _, origin = v.partition("|")
+    if flag in TRUE and origin not in ("CA", "MX"):
+        return "usmca: a USMCA claim needs a good of Canada or Mexico"
+    return None
+
+
+def _by_value(
+    conn: duckdb.DuckDBPyConnection, raw: str, path: Path, checks: list[tuple[str, str, Check]]
+) -> str:
+    """Problem queries for the lines whose value of ``expr`` fails its check (checked once per value)."""
     out = ""
-    for col, expr in exprs.items():
-        codes = [str(r[0]) for r in conn.execute(f'SELECT DISTINCT {expr} FROM "{raw}"').fetchall() if r[0]]
-        bad = []
-        for code in codes:
-            if code in ("", "UNKNOWN") or not (len(code) == 2 and code.isalpha()):
+    for expr, shown, check in checks:
+        values = conn.execute(f'SELECT DISTINCT {expr}, {shown} FROM "{raw}"').fetchall()
+        bad: dict[str, str] = {}
+        for v, raw_text in values:
+            if v is None:
                 continue
-            try:
-                country(code, field=col)
-            except InputError:
-                bad.append(code)
+            why = check(str(v))
+            if why is not None:
+                bad[str(v)] = why.format(raw=raw_text)
         if bad:
-            listed = ", ".join(f"'{b}'" for b in bad)
+            cases = " ".join(f"WHEN {_lit(v)} THEN {_lit(m)}" for v, m in bad.items())
+            listed = ", ".join(_lit(v) for v in bad)
             out += (
-                f" UNION ALL SELECT '{_q(path)}', __line, '{col}: expected an ISO 3166 country code, found ' "
-                f'|| {expr} FROM "{raw}" WHERE {expr} IN ({listed})'
+                f" UNION ALL SELECT '{_q(path)}', __line, CASE {expr} {cases} END "
+                f'FROM "{raw}" WHERE {expr} IN ({listed})'
             )
     return out
+
+
+def _lit(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"

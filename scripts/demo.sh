@@ -20,6 +20,25 @@ echo "== An HS 2022 code (8701.21, a diesel road tractor) finds its HS 2012 rule
 "$TMEC" rules show 8701.21 --date 2025-01-01
 
 echo
+echo "== USMCA origin: qualify and explain the bundled examples (illustrative, plausible figures)"
+echo "-- A Mexican hot-rolled coil mill: 7208 coil from its own 7207 slab, melted and poured in Monterrey"
+"$TMEC" qualify examples/hot_rolled_coil.yaml
+echo
+echo "-- A stamped steel body part (8708.29): the coil's origin is unknown, so it fails; the questions say what would fix it"
+"$TMEC" qualify examples/stamped_body_part.yaml || echo "   (exit $?: not originating)"
+echo
+echo "-- An aluminum wheel (8708.70): a non-originating center cap of the same heading is within de minimis"
+"$TMEC" qualify examples/aluminum_wheel.yaml
+echo
+echo "-- A ball bearing (8482.10) from accumulated rings: the ring maker's statement carries its Mexican value"
+"$TMEC" qualify examples/bearing.yaml
+echo
+echo "-- The same wheel from a CSV bill of materials, as JSON for machines"
+mkdir -p "$TMEC_HOME"
+"$TMEC" qualify --bom examples/wheel_bom.csv --good examples/wheel_good.yaml --json > "$TMEC_HOME/wheel.json"
+head -n 24 "$TMEC_HOME/wheel.json"
+
+echo
 echo "== Portfolio scale: a synthetic portfolio of 200 goods, qualified at once (DuckDB), then one supplier's change"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT

@@ -7,9 +7,12 @@ surface is ``__all__``; a test pins it.
 from tmec._version import __version__
 from tmec.core.errors import InputError, InvalidHSCode, NoRuleError, TmecError
 from tmec.law import load_parameters
+from tmec.origin import Case, Determination, load_case, parse_case, qualify
 from tmec.origin.psr import correlate, find_rule
 
 __all__ = [
+    "Case",
+    "Determination",
     "InputError",
     "InvalidHSCode",
     "NoRuleError",
@@ -17,5 +20,8 @@ __all__ = [
     "__version__",
     "correlate",
     "find_rule",
+    "load_case",
     "load_parameters",
+    "parse_case",
+    "qualify",
 ]

@@ -90,3 +90,26 @@ def test_list_everything_for_people() -> None:
 def test_list_bad_chapter_exits_2() -> None:
     code, out = run("list", "--chapter", "7x")
     assert code == 2 and "7x" in out
+
+
+def test_show_filters_by_end_use_and_kind() -> None:
+    code, out = run(
+        "show",
+        "8708.29",
+        "--date",
+        "2024-01-01",
+        "--end-use",
+        "passenger_vehicle",
+        "--kind",
+        "body_stamping",
+        "--json",
+    )
+    assert code == 0, out
+    data = json.loads(out)
+    assert data["applicable"] == [1]
+    assert data["alternatives"][0]["rvc"]["net_cost"]["value"] == "75"
+
+
+def test_show_unknown_kind_exits_2() -> None:
+    code, out = run("show", "8708.29", "--kind", "bodystamping")
+    assert code == 2 and "bodystamping" in out

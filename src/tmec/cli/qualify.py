@@ -26,7 +26,7 @@ MAX_MATERIAL_ROWS = 15
 @click.argument("case", required=False, type=click.Path(dir_okay=False))
 @click.option("--date", "day", help="apply the law in force on this ISO date (default: the case's date)")
 @click.option(
-    "--method", type=click.Choice(METHODS), help="RVC method (default: every method the rule allows)"
+    "--method", metavar="|".join(METHODS), help="RVC method (default: every method the rule allows)"
 )
 @click.option("--bom", type=click.Path(dir_okay=False), help="bill of materials, CSV or XLSX")
 @click.option("--good", "good_file", type=click.Path(dir_okay=False), help="the good's case file, for --bom")
@@ -76,9 +76,9 @@ def _show(case: Case, det: Determination) -> None:
         table = Table("material", "HS", "origin", "value", title="Bill of materials", title_justify="left")
         by_value = sorted(case.materials, key=lambda m: m.value, reverse=True)
         for m in by_value[:MAX_MATERIAL_ROWS]:
-            origin = m.origin + (" (self-produced)" if m.self_produced else "")
-            if m.intermediate:
-                origin += " intermediate"
+            origin = m.origin if m.role == "material" else m.role.replace("_", " ")
+            if m.self_produced:
+                origin = "self-produced, intermediate" if m.intermediate else "self-produced"
             table.add_row(m.id, hs.format(m.hs) if m.hs else "—", origin, str(m.value))
         if len(by_value) > MAX_MATERIAL_ROWS:
             table.add_row(f"… {len(by_value) - MAX_MATERIAL_ROWS} more", "", "", "")

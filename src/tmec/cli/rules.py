@@ -12,10 +12,11 @@ from rich.table import Table
 from tmec.cli._common import console, emit_json, handles_errors
 from tmec.core import hs as hscode
 from tmec.core.dates import parse_date
+from tmec.core.errors import InputError
 from tmec.law import LAW_DIR, load_parameters
-from tmec.origin.psr import bundled_rules, lookup, rules_for_chapter
+from tmec.origin.psr import bundled_rules, kinds, lookup, rules_for_chapter
 from tmec.origin.rule_text import alternative_to_dict, describe_alternative, rule_to_dict
-from tmec.origin.rules import Rule
+from tmec.origin.rules import END_USES, Rule
 
 CONFIDENCE_WORDS = {
     "V": "verified against the primary text",
@@ -50,20 +51,33 @@ def _source(rule: Rule) -> str | None:
 @command.command("show")
 @click.argument("hs")
 @click.option("--date", "day", help="ISO date the rule must be in force on; default today")
+@click.option(
+    "--end-use",
+    type=click.Choice(sorted(END_USES - {"any"})),
+    help="only the alternatives for a good of this end use",
+)
+@click.option("--kind", help="only the alternatives for a good of this kind (e.g. body_stamping)")
 @click.option("--json", "as_json", is_flag=True, help="machine-readable output")
 @handles_errors
-def show(hs: str, day: str | None, as_json: bool) -> None:
+def show(hs: str, day: str | None, end_use: str | None, kind: str | None, as_json: bool) -> None:
     """Show the rule in force for the HS code HS, its alternatives in words and its law."""
     when = parse_date(day, field="--date") if day else dt.date.today()
+    if kind is not None and kind not in kinds():
+        raise InputError(f"unknown kind {kind!r}; the bundled rules know {sorted(kinds())}", field="--kind")
     match = lookup(hs, when)
     rule = match.rule
     params = load_parameters().at(when)
+    filtered = end_use is not None or kind is not None
+    applicable = rule.applicable(end_use, kind) if filtered else rule.alternatives
     if as_json:
         data: dict[str, Any] = {
             "code": hscode.format(match.code),
             "vintage_codes": [hscode.format(c) for c in match.vintage_codes],
             "correlated": match.correlated,
             **rule_to_dict(rule, params, when),
+            "applicable": [i for i, a in enumerate(rule.alternatives, 1) if a in applicable]
+            if filtered
+            else None,
             "source": _source(rule),
         }
         emit_json(data)
@@ -80,7 +94,10 @@ def show(hs: str, day: str | None, as_json: bool) -> None:
         )
     table = Table("#", "applies to", "requirement (all parts must hold)", show_lines=True)
     for i, alt in enumerate(rule.alternatives, 1):
-        table.add_row(str(i), alternative_to_dict(alt)["applies_to"], describe_alternative(alt, params))
+        if alt in applicable:
+            table.add_row(str(i), alternative_to_dict(alt)["applies_to"], describe_alternative(alt, params))
+    if filtered and not applicable:
+        console.print(f"No alternative of this rule applies to a good of end use {end_use}, kind {kind}.")
     console.print("Any one alternative is enough (UR s.3(6)):")
     console.print(table)
     console.print(f"[bold]Legal text[/bold]: {rule.text}", highlight=False)

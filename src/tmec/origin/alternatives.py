@@ -37,6 +37,7 @@ class Context:
     method: str | None  # the method the case or the caller asked for
     rule_reference: str
     materials_listed: bool  # False: only cost totals, no bill of materials
+    de_minimis_limit: Decimal  # percent, usmca.de_minimis on the day
 
     def display(self, value: Decimal) -> str:
         places = int(self.params["usmca.rvc_display_places"].decimal)
@@ -56,6 +57,18 @@ class AltOutcome:
     rvc_passed: bool | None = None
     missing_methods: list[str] = field(default_factory=list)
     steps: list[Step] = field(default_factory=list)
+    _failing: tuple[frozenset[int], Decimal] | None = None
+
+    def failing_index(self) -> tuple[frozenset[int], Decimal]:
+        """The units failing the tariff shift (by identity) and their total value, computed once:
+        the what-if questions ask it for every material."""
+        if self._failing is None:
+            failures = self.shift.failures if self.shift else ()
+            self._failing = (
+                frozenset(id(f.unit) for f in failures),
+                sum((f.unit.material.value for f in failures), ZERO),
+            )
+        return self._failing
 
     @property
     def passed(self) -> bool:
@@ -68,10 +81,6 @@ class AltOutcome:
     @property
     def weight_passed(self) -> bool | None:
         return None if self.weight is None else self.weight.passed
-
-    @property
-    def decided_by_rvc(self) -> bool:
-        return self.rvc_passed is True and self.rvc_waiver is None
 
     @property
     def shortfall(self) -> int:
@@ -288,6 +297,9 @@ def evaluate(index: int, alt: Alternative, ctx: Context) -> AltOutcome:
         )
     if alt.rvc is not None:
         _rvc(alt, o, ctx, label)
+    if alt.proviso:
+        # A condition in words the bill of materials cannot show: shown as a fact to confirm.
+        o.steps.append(Step(f"{label}.proviso", f"to confirm: {alt.proviso}", ctx.rule_reference, None))
     o.steps.append(
         Step(label, "met" if o.passed else "not met", f"{ctx.rule_reference}; {ref.ALTERNATIVES}", o.passed)
     )

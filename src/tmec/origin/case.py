@@ -17,6 +17,9 @@ Fields beyond the contract, all optional (the contract allows additions):
   ``packing`` | ``accessory`` | ``indirect`` (19 USC 4531(h)-(k); UR s.8(13)-(27)).
 * ``materials[].ctc_unit`` — the producer elects to treat this self-produced
   material as the material that must change classification (UR s.3(8)).
+* ``materials[].deductions`` — ``freight``, ``duties``, ``brokerage``, ``waste``:
+  costs the producer may deduct from the value of a non-originating material,
+  when documented (19 USC 4531(d)(10); UR s.8(3)).
 * ``automotive`` — kept as read for the automotive assessment (UR Part 6).
 """
 
@@ -58,6 +61,7 @@ END_USES = ("passenger_vehicle", "light_truck", "heavy_truck", "aftermarket", "a
 ROLES = ("material", "retail_packaging", "packing", "accessory", "indirect")
 USMCA_COUNTRIES = frozenset({"US", "MX", "CA"})
 EXCLUDED_FAMILIES = ("sales_promotion", "royalties", "shipping_packing", "non_allowable_interest")
+DEDUCTIONS = ("freight", "duties", "brokerage", "waste")
 COST_LINES = (
     "originating_materials",
     "non_originating_materials",
@@ -144,6 +148,7 @@ class Material:
     costs: Costs | None = None
     materials: tuple[Material, ...] = ()
     accumulation: Accumulation | None = None
+    deductions: Mapping[str, Decimal] | None = None
 
     @property
     def originating(self) -> bool:
@@ -163,6 +168,11 @@ class Case:
     automotive: Mapping[str, Any] | None = None
     source: str | None = None
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
+
+
+# Codes already validated (as written -> compact digits): a bill of materials repeats a few codes
+# thousands of times, and the nomenclature lookup is the costly part of parsing.
+_CHECKED: dict[tuple[str, int], str] = {}
 
 
 class _Reader:
@@ -203,6 +213,9 @@ class _Reader:
         return str(value)
 
     def hs_code(self, value: Any, where: str, *, min_digits: int) -> str:
+        known = _CHECKED.get((value, min_digits)) if isinstance(value, str) else None
+        if known is not None:
+            return known
         if isinstance(value, int) and not isinstance(value, bool):
             raise self.error(f"write HS codes as strings (quoted), found the number {value}", where)
         digits = hs.validate(value, min_digits=min_digits, field=where, source=self.source)
@@ -211,7 +224,13 @@ class _Reader:
             raise InvalidHSCode(
                 f"{value!r} is not in the HS 2022 nomenclature", field=where, source=self.source
             )
+        if isinstance(value, str) and len(_CHECKED) < 100_000:
+            _CHECKED[(value, min_digits)] = digits
         return digits
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
 
 
 def _costs(r: _Reader, data: Any, where: str) -> Costs:
@@ -299,17 +318,29 @@ def _material(r: _Reader, data: Any, where: str, index: int, depth: int = 1) -> 
                 "(USMCA Art. 4.11; UR s.9)",
                 f"{where}.accumulation",
             )
+    deductions = None
+    if data.get("deductions") is not None:
+        raw = r.mapping(data["deductions"], f"{where}.deductions")
+        unknown = set(raw) - set(DEDUCTIONS)
+        if unknown:
+            raise r.error(
+                f"unknown deduction {sorted(unknown)}; expected {', '.join(DEDUCTIONS)}",
+                f"{where}.deductions",
+            )
+        deductions = {k: r.amount(v, f"{where}.deductions.{k}") for k, v in raw.items() if v is not None}
+        if value >= 0 and sum(deductions.values(), Decimal(0)) > value:
+            raise r.error(f"the deductions exceed the material's value {value}", f"{where}.deductions")
     material = Material(
         id=str(data.get("id") or f"M{index + 1}"),
         field=where,
         value=value,
         origin=origin,
         hs=r.hs_code(data["hs"], f"{where}.hs", min_digits=4) if data.get("hs") is not None else None,
-        description=data.get("description"),
+        description=_text(data.get("description")),
         quantity=r.opt_amount(data, "quantity", where),
         weight_kg=r.opt_amount(data, "weight_kg", where),
         country=str(country).upper() if country is not None else None,
-        supplier=data.get("supplier"),
+        supplier=_text(data.get("supplier")),
         self_produced=self_produced,
         intermediate=intermediate,
         ctc_unit=ctc_unit,
@@ -320,9 +351,11 @@ def _material(r: _Reader, data: Any, where: str, index: int, depth: int = 1) -> 
         costs=costs,
         materials=children,
         accumulation=accumulation,
+        deductions=deductions,
     )
-    if value < 0:
-        # A self-produced material without a stated value is valued at its own total cost (UR s.8(1)(c)).
+    if value < 0 or (intermediate and costs is not None):
+        # A self-produced material without a stated value is valued at its own total cost; an
+        # intermediate material's value *is* its total cost (UR s.8(1)(c), s.8(8)).
         material = replace(material, value=total_cost(costs, children, materials_only=True) or Decimal(0))
     return material
 
@@ -330,7 +363,7 @@ def _material(r: _Reader, data: Any, where: str, index: int, depth: int = 1) -> 
 def _good(r: _Reader, data: Any) -> Good:
     data = r.mapping(data, "good")
     return Good(
-        description=data.get("description"),
+        description=_text(data.get("description")),
         hs=r.hs_code(r.required(data, "hs", "good"), "good.hs", min_digits=6),
         category=r.choice(data.get("category", "other"), CATEGORIES, "good.category"),
         end_use=r.choice(data.get("end_use", "any"), END_USES, "good.end_use"),

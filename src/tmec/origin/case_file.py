@@ -7,6 +7,7 @@ engine can hand ``parse_case`` mappings it read itself.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -43,5 +44,41 @@ def read_mapping(path: str | Path) -> Any:
 
 
 def load_case(path: str | Path) -> Case:
-    """Read and validate a case file."""
-    return parse_case(read_mapping(path), source=str(path))
+    """Read and validate a case file; an error in a YAML file also names the line of the field."""
+    data = read_mapping(path)
+    try:
+        return parse_case(data, source=str(path))
+    except InputError as exc:
+        if exc.line is None and exc.field and Path(path).suffix.lower() != ".json":
+            line = line_of(Path(path).read_text(encoding="utf-8"), exc.field)
+            if line is not None:
+                raise exc.located(line=line) from None
+        raise
+
+
+_STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def line_of(text: str, field: str) -> int | None:
+    """The 1-based line of ``field`` (``materials[2].value``) in a YAML document, or None."""
+    try:
+        node: Any = yaml.compose(text)
+    except yaml.YAMLError:
+        return None
+    line = None
+    for key, index in _STEP.findall(field):
+        if node is None:
+            break
+        if index and isinstance(node, yaml.SequenceNode):
+            i = int(index)
+            node = node.value[i] if i < len(node.value) else None
+        elif key and isinstance(node, yaml.MappingNode):
+            found = [(k, v) for k, v in node.value if k.value == key]
+            if not found:
+                break  # a missing field: the line of the mapping that lacks it
+            node = found[0][1]
+        else:
+            break
+        if node is not None:
+            line = node.start_mark.line + 1
+    return line

@@ -28,7 +28,15 @@ from tmec.origin.rules import RVCRequirement, Threshold
 from tmec.origin.rvc import RVCValue
 from tmec.origin.vnm import Unit
 
-__all__ = ["DOutcome", "SetOutcome", "criterion_a", "criterion_c", "criterion_d", "set_rule"]
+__all__ = [
+    "DOutcome",
+    "SetOutcome",
+    "criterion_a",
+    "criterion_c",
+    "criterion_d",
+    "same_subheading",
+    "set_rule",
+]
 
 ZERO = Decimal(0)
 D_REQUIREMENT = RVCRequirement(
@@ -88,7 +96,7 @@ class DOutcome:
     steps: list[Step]
 
 
-def _same_subheading(good_hs: str, code: str | None) -> bool:
+def same_subheading(good_hs: str, code: str | None) -> bool:
     if code is None or len(code) < 6:
         return False
     if code[:6] == good_hs[:6]:
@@ -104,7 +112,7 @@ def criterion_d(good: Good, outcomes: Sequence[AltOutcome], ctx: Context) -> DOu
     for o in outcomes:
         if o.shift is None or o.shift.passed:
             continue
-        if good.unassembled or all(_same_subheading(good.hs, f.unit.material.hs) for f in o.shift.failures):
+        if good.unassembled or all(same_subheading(good.hs, f.unit.material.hs) for f in o.shift.failures):
             why = (
                 "the good was imported unassembled, classified as assembled under GRI 2(a)"
                 if good.unassembled

@@ -39,11 +39,6 @@ class DeMinimis:
     def passed(self) -> bool:
         return self.share <= self.limit_percent
 
-    @property
-    def limit(self) -> Decimal:
-        """The amount the materials may reach on this base."""
-        return self.base_amount * self.limit_percent / 100
-
     def to_dict(self) -> dict[str, object]:
         return {
             "value": str(self.value),

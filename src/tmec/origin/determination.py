@@ -31,7 +31,12 @@ class FailingMaterial:
     reason: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "hs": self.hs, "value": str(self.value), "reason": self.reason}
+        return {
+            "id": self.id,
+            "hs": hs.format(self.hs) if self.hs else None,
+            "value": str(self.value),
+            "reason": self.reason,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +92,7 @@ class Determination:
     rule_reference: str | None = None
     alternative: int | None = None  # index of the alternative that conferred origin (criterion B)
     weight_share: WeightResult | None = None
-    decided_by_rvc: bool = False  # origin rests on an RVC (for the intermediate-material proviso)
+    subject_to_rvc: bool = False  # its rule asks for an RVC (for the intermediate-material proviso)
     intermediates: list[tuple[Any, Determination]] = field(default_factory=list)
     automotive: dict[str, Any] | None = None  # filled by the automotive assessment (UR Part 6)
 

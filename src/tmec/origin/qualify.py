@@ -16,9 +16,8 @@ material whose being originating would make it qualify.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from tmec.core import hs
@@ -32,7 +31,8 @@ from tmec.origin.case import METHODS, Case, Costs, Good, Material, Valuation
 from tmec.origin.criteria import criterion_a, criterion_c, criterion_d, set_rule
 from tmec.origin.determination import Determination, FailingMaterial, Margin, TariffShiftReport
 from tmec.origin.net_cost import net_cost, total_cost
-from tmec.origin.questions import cheapest_flip, margins, unknown_origin_questions
+from tmec.origin.psr import find_rule
+from tmec.origin.questions import accumulation_questions, cheapest_flip, margins, unknown_origin_questions
 from tmec.origin.rules import Rule
 from tmec.origin.rvc import RVCValue, Values
 from tmec.origin.vnm import RollUp, describe, roll_up
@@ -64,13 +64,7 @@ class _Subject:
 def bundled_rule(code: str, day: dt.date, *, field: str = "rule") -> Rule:
     """The Annex 4-B rule for ``code`` in force on ``day``, from the bundled rule data."""
     try:
-        psr = importlib.import_module("tmec.origin.psr")
-    except ModuleNotFoundError:
-        raise NoRuleError(
-            f"no bundled rule for {hs.format(code[:6])}; give `rule:` in the case", field=field
-        ) from None
-    try:
-        rule: Rule = psr.find_rule(code, day)
+        rule: Rule = find_rule(code, day)
     except NoRuleError as exc:
         raise exc.located(field_prefix=None if exc.field else field) from None
     return rule
@@ -194,18 +188,17 @@ def _material_steps(rollup: RollUp, steps: list[Step]) -> None:
     notable = [c for c in rollup.contributions if c.reference not in plain]
     for c in notable[:MAX_MATERIAL_STEPS]:
         steps.append(Step(f"material.{c.material.id}", c.treatment, c.reference))
-        if c.sub is not None:
-            sub: Determination = c.sub
-            steps.append(
-                Step(
-                    f"material.{c.material.id}.origin",
-                    f"{'originating' if sub.originating else 'not originating'}"
-                    + (f" under criterion {sub.criterion}" if sub.criterion else "")
-                    + (f", RVC {_best(sub.rvc)}" if _best(sub.rvc) else ""),
-                    sub.rule_reference or ref.INTERMEDIATE,
-                    sub.originating,
-                )
+    for m, sub in rollup.qualified[:MAX_MATERIAL_STEPS]:
+        steps.append(
+            Step(
+                f"material.{m.id}.origin",
+                f"{describe(m)} under its own rule: {'originating' if sub.originating else 'not originating'}"
+                + (f" (criterion {sub.criterion})" if sub.criterion else "")
+                + (f", RVC {_best(sub.rvc)}" if _best(sub.rvc) else ""),
+                sub.rule_reference or ref.INTERMEDIATE,
+                sub.originating,
             )
+        )
     if len(notable) > MAX_MATERIAL_STEPS:
         steps.append(
             Step(
@@ -242,19 +235,47 @@ def _best(rvc: dict[str, RVCValue | None]) -> str:
 def _check_proviso(rollup: RollUp) -> None:
     """Only one RVC layer may be designated in a producer's chain (UR s.8(6) proviso)."""
     for m, sub in rollup.intermediates:
-        if not sub.decided_by_rvc:
+        if not sub.subject_to_rvc:
             continue
         stack = list(sub.intermediates)
         while stack:
             inner, inner_sub = stack.pop()
-            if inner_sub.decided_by_rvc:
+            if inner_sub.subject_to_rvc:
                 raise InputError(
-                    f"{m.id} is designated intermediate and meets an RVC, so {inner.id} inside it, "
-                    "which also rests on an RVC, may not be designated too "
+                    f"{m.id} is designated intermediate and is subject to an RVC, so {inner.id} inside it, "
+                    "also subject to an RVC, may not be designated too "
                     f"(only one RVC layer; {ref.INTERMEDIATE_PROVISO})",
                     field=f"{inner.field}.intermediate",
                 )
             stack.extend(inner_sub.intermediates)
+
+
+MAX_QUESTIONS = 25
+
+
+def _cap(questions: list[Question]) -> list[Question]:
+    """The most decisive questions, and one line for the rest (a 5,000-line BOM can raise thousands)."""
+    if len(questions) <= MAX_QUESTIONS:
+        return questions
+    rest = len(questions) - MAX_QUESTIONS + 1
+    return [
+        *questions[: MAX_QUESTIONS - 1],
+        Question(
+            fact="more questions",
+            text=f"{rest} more facts of lesser weight (mostly origins of smaller materials) are missing",
+        ),
+    ]
+
+
+def _rule_requires_rvc(s: _Subject, day: dt.date) -> bool:
+    """Whether every alternative of the material's rule asks for an RVC (the UR s.8(6) proviso's
+    "subject to a regional value content requirement"), for a material that qualified without its rule."""
+    try:
+        rule = s.rule or find_rule(s.good.hs, day)
+    except NoRuleError:
+        return False
+    applicable = rule.applicable(s.good.end_use, s.good.kind)
+    return bool(applicable) and all(a.rvc is not None for a in applicable)
 
 
 def _report(outcomes: Sequence[AltOutcome]) -> AltOutcome | None:
@@ -264,6 +285,89 @@ def _report(outcomes: Sequence[AltOutcome]) -> AltOutcome | None:
     if passed:
         return passed[0]
     return min(outcomes, key=lambda o: (o.shortfall, o.alternative.rvc is None, o.index))
+
+
+@dataclass(slots=True)
+class _RuleResult:
+    """What testing the product-specific rule (criterion B) and the 60/50 fallback (D) found."""
+
+    ctx: Context
+    rule: Rule
+    outcomes: list[AltOutcome]
+    reported: AltOutcome | None  # the alternative that conferred origin, or the nearest miss
+    criterion: str | None = None
+    rvc_shown: dict[str, RVCValue | None] = field(
+        default_factory=lambda: {"net_cost": None, "transaction_value": None}
+    )
+    margins: list[Margin] = field(default_factory=list)
+    questions: list[Question] = field(default_factory=list)
+    subject_to_rvc: bool = False
+
+
+def _apply_rule(s: _Subject, day: dt.date, ctx: Context, steps: list[Step]) -> _RuleResult:
+    rule = s.rule or bundled_rule(s.good.hs, day, field=f"{s.field}.rule" if s.field else "rule")
+    ctx = replace(ctx, rule_reference=rule.reference)
+    applicable = rule.applicable(s.good.end_use, s.good.kind)
+    steps.append(
+        Step(
+            "rule",
+            f"{hs.format(s.good.hs)}: {len(applicable)} of {len(rule.alternatives)} alternatives apply"
+            + (f" to end use {s.good.end_use}" if s.good.end_use != "any" else "")
+            + (f" and kind {s.good.kind}" if s.good.kind else ""),
+            rule.reference + (" [unverified]" if rule.confidence in ("M", "L") else ""),
+        )
+    )
+    index = {id(a): i for i, a in enumerate(rule.alternatives)}
+    outcomes = [evaluate(index[id(a)], a, ctx) for a in applicable]
+    for o in outcomes:
+        steps.extend(o.steps)
+    out = _RuleResult(ctx, rule, outcomes, _report(outcomes))
+    if not applicable:
+        out.questions.append(
+            Question(
+                fact="end use of the good",
+                text="no alternative of the rule applies to this end use/kind: give good.end_use "
+                "(and good.kind) as the rule distinguishes them",
+            )
+        )
+    if rule.note:
+        steps.append(Step("rule.note", rule.note, rule.reference))
+    reported = out.reported
+    if reported is not None and reported.passed:
+        out.criterion = "B"
+        out.subject_to_rvc = reported.alternative.rvc is not None
+        if reported.alternative.proviso:
+            out.questions.append(
+                Question(
+                    fact="proviso of the rule",
+                    text=f"confirm: {reported.alternative.proviso} (the rule requires it; "
+                    "a bill of materials cannot show it)",
+                )
+            )
+        steps.append(
+            Step("criterion.B", f"met under alternative {reported.index + 1}", ref.CRITERION_B, True)
+        )
+    else:
+        steps.append(Step("criterion.B", "no alternative of the rule is met", ref.CRITERION_B, False))
+        d = criterion_d(s.good, outcomes, ctx)
+        if d is not None:
+            steps.extend(d.steps)
+            out.rvc_shown = {
+                "net_cost": d.rvc.get("net_cost"),
+                "transaction_value": d.rvc.get("transaction_value"),
+            }
+            out.margins = [
+                Margin(f"criterion_d.rvc.{k}", v.value, v.threshold, v.margin) for k, v in d.rvc.items()
+            ]
+            if d.passed:
+                out.criterion = "D"
+                out.subject_to_rvc = True
+    if reported is not None and reported.alternative.rvc is not None and out.criterion != "D":
+        out.rvc_shown = {
+            "net_cost": reported.rvc.get("net_cost"),
+            "transaction_value": reported.rvc.get("transaction_value"),
+        }
+    return out
 
 
 def _assess(
@@ -282,7 +386,8 @@ def _assess(
     units = rollup.units
     listed = bool(s.materials)
     rule_ref = "rule given in the case file"
-    ctx = Context(s.good.hs, units, values, params, method, rule_ref, listed)
+    limit = params["usmca.de_minimis"].decimal
+    ctx = Context(s.good.hs, units, values, params, method, rule_ref, listed, limit)
 
     criterion: str | None = None
     outcomes: list[AltOutcome] = []
@@ -291,7 +396,7 @@ def _assess(
     rvc_shown: dict[str, RVCValue | None] = {"net_cost": None, "transaction_value": None}
     extra_margins: list[Margin] = []
     questions: list[Question] = []
-    decided_by_rvc = False
+    subject_to_rvc = False
 
     if s.good.is_set:
         outcome = set_rule(units, ctx)
@@ -301,7 +406,8 @@ def _assess(
         if outcome.share is not None:
             extra_margins.append(Margin("set", outcome.share, outcome.limit, outcome.limit - outcome.share))
     else:
-        c_passed, c_step = criterion_c(units, listed, s.costs.non_originating_materials if s.costs else None)
+        line = s.costs.non_originating_materials if s.costs else None
+        c_passed, c_step = criterion_c(rollup.inputs, listed, line)
         a_passed, a_step = criterion_a(s.good, units, listed, c_passed)
         if a_step is not None:
             steps.append(a_step)
@@ -311,59 +417,14 @@ def _assess(
         elif c_passed:
             criterion = "C"
         else:
-            rule = s.rule or bundled_rule(s.good.hs, day, field=f"{s.field}.rule" if s.field else "rule")
-            rule_ref = rule.reference
-            ctx = Context(s.good.hs, units, values, params, method, rule_ref, listed)
-            applicable = rule.applicable(s.good.end_use, s.good.kind)
-            steps.append(
-                Step(
-                    "rule",
-                    f"{hs.format(s.good.hs)}: {len(applicable)} of {len(rule.alternatives)} "
-                    "alternatives apply"
-                    + (f" to end use {s.good.end_use}" if s.good.end_use != "any" else "")
-                    + (f" and kind {s.good.kind}" if s.good.kind else ""),
-                    rule.reference + (" [unverified]" if rule.confidence in ("M", "L") else ""),
-                )
-            )
-            if not applicable:
-                questions.append(
-                    Question(
-                        fact="end use of the good",
-                        text="no alternative of the rule applies to this end use/kind: give good.end_use "
-                        "(and good.kind) as the rule distinguishes them",
-                    )
-                )
-            index = {id(a): i for i, a in enumerate(rule.alternatives)}
-            outcomes = [evaluate(index[id(a)], a, ctx) for a in applicable]
-            for o in outcomes:
-                steps.extend(o.steps)
-            reported = _report(outcomes)
-            if reported is not None and reported.passed:
-                criterion = "B"
-                decided_by_rvc = reported.decided_by_rvc
-                steps.append(
-                    Step("criterion.B", f"met under alternative {reported.index + 1}", ref.CRITERION_B, True)
-                )
-            else:
-                steps.append(Step("criterion.B", "no alternative of the rule is met", ref.CRITERION_B, False))
-                d = criterion_d(s.good, outcomes, ctx)
-                if d is not None:
-                    steps.extend(d.steps)
-                    rvc_shown = {
-                        "net_cost": d.rvc.get("net_cost"),
-                        "transaction_value": d.rvc.get("transaction_value"),
-                    }
-                    for k, v in d.rvc.items():
-                        extra_margins.append(Margin(f"criterion_d.rvc.{k}", v.value, v.threshold, v.margin))
-                    if d.passed:
-                        criterion = "D"
-                        decided_by_rvc = True
-            if reported is not None and reported.alternative.rvc is not None and criterion != "D":
-                rvc_shown = {
-                    "net_cost": reported.rvc.get("net_cost"),
-                    "transaction_value": reported.rvc.get("transaction_value"),
-                }
+            b = _apply_rule(s, day, ctx, steps)
+            ctx, criterion, outcomes, reported, rule = b.ctx, b.criterion, b.outcomes, b.reported, b.rule
+            rvc_shown, subject_to_rvc = b.rvc_shown, b.subject_to_rvc
+            extra_margins.extend(b.margins)
+            questions.extend(b.questions)
 
+    if intermediate and criterion in ("A", "C"):
+        subject_to_rvc = _rule_requires_rvc(s, day)
     originating = criterion is not None
     label = {
         "A": "wholly obtained",
@@ -398,14 +459,16 @@ def _assess(
 
     flip_summary = None
     if not originating and not intermediate:
-        questions.extend(unknown_origin_questions(units, outcomes, reported, ctx))
+        questions.extend(unknown_origin_questions(s.good, units, outcomes, reported, ctx))
+        questions.extend(accumulation_questions(units, reported))
         questions.extend(_data_questions(units, outcomes, ctx))
-        flip = cheapest_flip(units, outcomes, ctx)
+        flip = cheapest_flip(s.good, units, outcomes, ctx)
         if flip is not None:
             flip_summary, question = flip
             if not any(q.material == question.material for q in questions):
                 questions.append(question)
         questions.sort(key=lambda q: -(q.impact or Decimal(0)))
+        questions = _cap(questions)
 
     return Determination(
         id=s.id,
@@ -423,7 +486,7 @@ def _assess(
         rule_reference=rule.reference if rule is not None else None,
         alternative=reported.index + 1 if reported is not None and criterion == "B" else None,
         weight_share=reported.weight if reported is not None else None,
-        decided_by_rvc=decided_by_rvc,
+        subject_to_rvc=subject_to_rvc,
         intermediates=list(rollup.intermediates),
     )
 

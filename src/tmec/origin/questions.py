@@ -16,6 +16,8 @@ from tmec.core import hs
 from tmec.core.money import percent
 from tmec.core.trace import Question
 from tmec.origin.alternatives import AltOutcome, Context
+from tmec.origin.case import Good
+from tmec.origin.criteria import same_subheading
 from tmec.origin.de_minimis import annex_4a_excepted
 from tmec.origin.determination import Margin
 from tmec.origin.rvc import rvc
@@ -24,6 +26,7 @@ from tmec.origin.vnm import Unit
 __all__ = ["cheapest_flip", "margins", "passes_if_originating", "unknown_origin_questions"]
 
 ZERO = Decimal(0)
+HUNDRED = Decimal(100)
 FLIPS = Decimal(1000)  # sorts a question that would make the good qualify before any RVC gain
 
 
@@ -32,17 +35,19 @@ def _ctc_ok_without(o: AltOutcome, u: Unit, ctx: Context) -> bool:
         return True
     if o.shift is None:
         return False
-    remaining = [f for f in o.shift.failures if f.unit is not u]
-    if not remaining:
+    ids, total = o.failing_index()
+    inside = id(u) in ids
+    if len(ids) - inside == 0:
         return True
     if annex_4a_excepted(ctx.good_hs):
         return False
-    value = sum((f.unit.material.value for f in remaining), ZERO)
-    limit = ctx.params["usmca.de_minimis"].decimal
-    for base in (ctx.values.adjusted_tv, ctx.values.total_cost):
-        if base is not None and base > 0 and percent(value, base) <= limit:
-            return True
-    return False
+    value = total - u.material.value if inside else total
+    limit = ctx.de_minimis_limit
+    # value / base * 100 <= limit, without dividing (this runs once per material)
+    return any(
+        base is not None and base > 0 and value * HUNDRED <= limit * base
+        for base in (ctx.values.adjusted_tv, ctx.values.total_cost)
+    )
 
 
 def _weight_ok_without(o: AltOutcome, u: Unit) -> bool:
@@ -72,17 +77,18 @@ def rvc_without(o: AltOutcome, u: Unit) -> dict[str, Decimal]:
 def _rvc_ok_without(o: AltOutcome, u: Unit, ctx: Context) -> bool:
     if o.alternative.rvc is None or o.rvc_passed:
         return True
-    after = rvc_without(o, u)
-    if any(after[m] >= o.rvc[m].threshold for m in after):
-        return True
-    limit = ctx.params["usmca.de_minimis"].decimal
-    for base, vnm in (
-        (ctx.values.adjusted_tv, ctx.values.vnm_tv - u.vnm_tv),
-        (ctx.values.total_cost, ctx.values.vnm_nc - u.vnm_nc),
-    ):
-        if base is not None and base > 0 and percent(vnm, base) <= limit:
+    for method, v in o.rvc.items():
+        vnm = v.vnm - (u.vnm_tv if method == "transaction_value" else u.vnm_nc)
+        if (v.base - vnm) * HUNDRED >= v.threshold * v.base:  # RVC >= threshold, without dividing
             return True
-    return False
+    limit = ctx.de_minimis_limit
+    return any(
+        base is not None and base > 0 and vnm * HUNDRED <= limit * base
+        for base, vnm in (
+            (ctx.values.adjusted_tv, ctx.values.vnm_tv - u.vnm_tv),
+            (ctx.values.total_cost, ctx.values.vnm_nc - u.vnm_nc),
+        )
+    )
 
 
 def passes_if_originating(o: AltOutcome, u: Unit, ctx: Context) -> bool:
@@ -90,20 +96,106 @@ def passes_if_originating(o: AltOutcome, u: Unit, ctx: Context) -> bool:
     return _ctc_ok_without(o, u, ctx) and _weight_ok_without(o, u) and _rvc_ok_without(o, u, ctx)
 
 
-def _flips(
-    u: Unit, outcomes: Sequence[AltOutcome], ctx: Context, non_originating: int
-) -> AltOutcome | str | None:
-    if non_originating == 1 and ctx.materials_listed:
-        return "C"
-    for o in outcomes:
-        if passes_if_originating(o, u, ctx):
-            return o
-    return None
+def could_flip(o: AltOutcome, units: Sequence[Unit], ctx: Context) -> bool:
+    """Whether any single material's being originating could meet alternative ``o`` (a quick bound
+    that spares the per-material what-if when the answer is no for every material)."""
+    if o.alternative.change is not None:
+        if o.shift is None:
+            return False
+        ids, total = o.failing_index()
+        if len(ids) > 1:
+            biggest = max((u.material.value for u in units if id(u) in ids), default=ZERO)
+            rest = total - biggest
+            bases = [b for b in (ctx.values.adjusted_tv, ctx.values.total_cost) if b is not None and b > 0]
+            if annex_4a_excepted(ctx.good_hs) or not any(
+                rest * HUNDRED <= ctx.de_minimis_limit * b for b in bases
+            ):
+                return False
+    if o.alternative.rvc is not None and not o.rvc_passed:
+        most = max((max(u.vnm_tv, u.vnm_nc) for u in units if not u.originating), default=ZERO)
+        reachable = any((v.base - (v.vnm - most)) * HUNDRED >= v.threshold * v.base for v in o.rvc.values())
+        pairs = (
+            (ctx.values.adjusted_tv, ctx.values.vnm_tv),
+            (ctx.values.total_cost, ctx.values.vnm_nc),
+        )
+        waivable = any(
+            b is not None and b > 0 and (vnm - most) * HUNDRED <= ctx.de_minimis_limit * b for b, vnm in pairs
+        )
+        if not reachable and not waivable:
+            return False
+    return True
+
+
+class FlipTester:
+    """Would the good qualify were one material originating?  Criterion C, each alternative of the
+    rule, and criterion D, tested from what the first pass computed."""
+
+    def __init__(
+        self, good: Good, units: Sequence[Unit], outcomes: Sequence[AltOutcome], ctx: Context
+    ) -> None:
+        self.ctx = ctx
+        self.non_originating = sum(1 for u in units if not u.originating)
+        self.outcomes = [o for o in outcomes if could_flip(o, units, ctx)]
+        # Criterion D: per alternative, the failing units that do not share the good's subheading.
+        self.d_blockers: list[tuple[AltOutcome, frozenset[int]]] = []
+        if not 61 <= int(good.hs[:2]) <= 63:
+            for o in outcomes:
+                if o.shift is None or o.shift.passed:
+                    continue
+                blockers = frozenset(
+                    id(f.unit)
+                    for f in o.shift.failures
+                    if not good.unassembled and not same_subheading(good.hs, f.unit.material.hs)
+                )
+                if len(blockers) <= 1:
+                    self.d_blockers.append((o, blockers))
+        p = ctx.params
+        self.d_thresholds = {
+            "transaction_value": p["usmca.criterion_d_transaction_value"].decimal,
+            "net_cost": p["usmca.criterion_d_net_cost"].decimal,
+        }
+
+    @property
+    def hopeless(self) -> bool:
+        return not self.outcomes and not self.d_blockers and self.non_originating != 1
+
+    def flips(self, u: Unit) -> AltOutcome | str | None:
+        if self.non_originating == 1 and self.ctx.materials_listed:
+            return "C"
+        for o in self.outcomes:
+            if passes_if_originating(o, u, self.ctx):
+                return o
+        if self._d(u):
+            return "D"
+        return None
+
+    def _d(self, u: Unit) -> bool:
+        values = self.ctx.values
+        for o, blockers in self.d_blockers:
+            if blockers - {id(u)}:
+                continue
+            ids, _ = o.failing_index()
+            if not ids - {id(u)}:
+                continue  # no failing part left: that is the alternative's own tariff shift
+            for method, threshold in self.d_thresholds.items():
+                if self.ctx.method is not None and method != self.ctx.method:
+                    continue
+                base = values.base(method)
+                if base is None or base <= 0:
+                    continue
+                vnm = values.vnm(method) - (u.vnm_tv if method == "transaction_value" else u.vnm_nc)
+                if (base - vnm) * HUNDRED >= threshold * base:
+                    return True
+        return False
 
 
 def _where(result: AltOutcome | str) -> str:
-    if isinstance(result, str):
+    if result == "C":
         return "under criterion C (all materials originating)"
+    if result == "D":
+        return "under criterion D (parts of the good's own subheading, RVC 60 % TV / 50 % NC)"
+    if isinstance(result, str):
+        return result
     return f"under alternative {result.index + 1} of the rule"
 
 
@@ -112,10 +204,14 @@ def _fmt(value: Decimal) -> str:
 
 
 def unknown_origin_questions(
-    units: Sequence[Unit], outcomes: Sequence[AltOutcome], reported: AltOutcome | None, ctx: Context
+    good: Good,
+    units: Sequence[Unit],
+    outcomes: Sequence[AltOutcome],
+    reported: AltOutcome | None,
+    ctx: Context,
 ) -> list[Question]:
     """One question per material of unknown origin: what an originating statement would do."""
-    non_originating = sum(1 for u in units if not u.originating)
+    tester = FlipTester(good, units, outcomes, ctx)
     questions: list[Question] = []
     for u in units:
         m = u.material
@@ -124,7 +220,7 @@ def unknown_origin_questions(
         code = f"{hs.format(m.hs)}, " if m.hs else ""
         vnm = ctx.values.vnm_nc or ctx.values.vnm_tv
         share = f"{_fmt(percent(u.vnm_nc or u.vnm_tv, vnm))} % of VNM" if vnm > 0 else "no VNM"
-        flip = _flips(u, outcomes, ctx, non_originating)
+        flip = None if tester.hopeless else tester.flips(u)
         gain = ZERO
         effect = ""
         if reported is not None and reported.rvc:
@@ -154,14 +250,43 @@ def unknown_origin_questions(
     return questions
 
 
+USMCA = frozenset({"US", "MX", "CA"})
+
+
+def accumulation_questions(units: Sequence[Unit], reported: AltOutcome | None) -> list[Question]:
+    """A non-originating material made in the USMCA territory may still carry regional content: its
+    producer's accumulation statement (Art. 4.11; UR s.9) would count it.  Asked when an RVC fails."""
+    if reported is None or not reported.rvc or reported.rvc_passed:
+        return []
+    out = []
+    for u in units:
+        m = u.material
+        if u.originating or m.accumulation is not None or m.self_produced or m.country not in USMCA:
+            continue
+        best = max(after for after in rvc_without(reported, u).values())
+        out.append(
+            Question(
+                fact=f"accumulation statement for material {m.id}",
+                text=f"material {m.id} was produced in {m.country}: a statement from its producer "
+                "giving its VNM (USMCA Art. 4.11; UR s.9) would count its regional content "
+                f"(RVC up to {_fmt(best)} %)",
+                impact=ZERO,
+                material=m.id,
+            )
+        )
+    return out
+
+
 def cheapest_flip(
-    units: Sequence[Unit], outcomes: Sequence[AltOutcome], ctx: Context
+    good: Good, units: Sequence[Unit], outcomes: Sequence[AltOutcome], ctx: Context
 ) -> tuple[dict[str, object], Question] | None:
     """The lowest-valued single non-originating material whose being originating would qualify the good."""
-    non_originating = sum(1 for u in units if not u.originating)
+    tester = FlipTester(good, units, outcomes, ctx)
+    if tester.hopeless:
+        return None
     best: tuple[Unit, AltOutcome | str] | None = None
     for u in sorted((u for u in units if not u.originating), key=lambda u: u.material.value):
-        result = _flips(u, outcomes, ctx, non_originating)
+        result = tester.flips(u)
         if result is not None:
             best = (u, result)
             break
@@ -170,7 +295,7 @@ def cheapest_flip(
     u, result = best
     m = u.material
     after: dict[str, Decimal] = {}
-    if not isinstance(result, str):
+    if isinstance(result, AltOutcome):
         after = rvc_without(result, u)
     summary: dict[str, object] = {
         "material": m.id,

@@ -19,6 +19,7 @@ ADJUSTED_TV = "UR s.1 'adjusted to exclude any costs incurred in the internation
 TOTAL_COST = "19 USC 4531(a)(25); UR s.1 'total cost', s.1(6)"
 NET_COST = "19 USC 4531(a)(8), (a)(20)-(a)(23), (a)(10); UR s.1 'excluded costs', s.7(13)"
 VNM = "19 USC 4531(d)(8); UR s.7(4), s.8(1); USMCA Art. 4.1 'value of non-originating materials'"
+DEDUCTIONS = "19 USC 4531(d)(10); UR s.8(3) (deductions need documentary evidence)"
 ROLL_UP = "19 USC 4531(d)(4)(A); UR s.7(4)"
 SELF_PRODUCED = "UR s.7(5)(a), s.8(1)(c)"
 INTERMEDIATE = "USMCA Art. 4.8; 19 USC 4531(d)(9); UR s.8(6)-(8)"

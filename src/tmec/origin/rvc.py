@@ -19,7 +19,7 @@ from decimal import Decimal
 
 from tmec.core.money import percent
 
-__all__ = ["METHOD_LABEL", "RVCValue", "Values", "rvc"]
+__all__ = ["METHOD_LABEL", "RVCValue", "Values", "rvc", "unrounded"]
 
 METHOD_LABEL = {"transaction_value": "transaction value", "net_cost": "net cost"}
 
@@ -52,6 +52,18 @@ class Values:
             "vnm_transaction_value": str(self.vnm_tv),
             "vnm_net_cost": str(self.vnm_nc),
         }
+
+
+FOUR_PLACES = Decimal("0.0001")
+
+
+def unrounded(value: Decimal) -> str:
+    """A ratio as the result contract wants it: unrounded, with at least 4 decimals.
+
+    >>> unrounded(Decimal(70)), unrounded(Decimal("54.545454545"))
+    ('70.0000', '54.545454545')
+    """
+    return str(value.quantize(FOUR_PLACES) if value.as_tuple().exponent > -4 else value)  # type: ignore[operator]
 
 
 def _s(v: Decimal | None) -> str | None:
@@ -87,12 +99,12 @@ class RVCValue:
     def to_dict(self) -> dict[str, object]:
         base_key = "net_cost" if self.method == "net_cost" else "transaction_value"
         return {
-            "value": str(self.value),
+            "value": unrounded(self.value),
             "threshold": str(self.threshold),
             "passed": self.passed,
             base_key: str(self.base),
             "vnm": str(self.vnm),
-            "margin": str(self.margin),
+            "margin": unrounded(self.margin),
             "reference": self.reference,
         }
 

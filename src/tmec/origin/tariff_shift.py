@@ -19,8 +19,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from tmec.core import hs
+from tmec.core.hs import HSRange
 from tmec.origin.rules import LEVEL_DIGITS, TariffChange
 from tmec.origin.vnm import Unit
 
@@ -40,15 +42,26 @@ class ShiftResult:
     tested: int  # how many non-originating materials were tested
 
 
+# Reasons repeat the same few codes across thousands of materials: format each once.
+_format = lru_cache(maxsize=4096)(hs.format)
+_label = lru_cache(maxsize=4096)(str)
+
+
+def _in(r: HSRange, code: str) -> bool:
+    # ``code`` is already validated compact digits: compare prefixes without re-validating.
+    n = len(r.start)
+    return len(code) >= n and r.start <= code[:n] <= r.end
+
+
 def material_fails(change: TariffChange, good_hs: str, code: str | None) -> str | None:
     """Why a non-originating material of code ``code`` fails ``change``, or None when it passes."""
     if code is None:
         return "classification not given"
     for r in change.except_:
-        if r.contains(code):
-            return f"from {r}, which the rule excepts"
+        if _in(r, code):
+            return f"from {_label(r)}, which the rule excepts"
     for r in change.from_:
-        if r.contains(code):
+        if _in(r, code):
             return None
     if change.level is None:
         return "not from " + ", ".join(str(r) for r in change.from_)
@@ -59,7 +72,7 @@ def material_fails(change: TariffChange, good_hs: str, code: str | None) -> str 
         # The good is given at HS-6 and the rule asks for a tariff-item change.
         return f"the good is classified only to {len(good_hs)} digits; give its {n}-digit tariff item"
     if code[:n] == good_hs[:n]:
-        return f"same {change.level} as the good ({hs.format(code[:n])})"
+        return f"same {change.level} as the good ({_format(code[:n])})"
     return None
 
 

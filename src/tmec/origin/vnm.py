@@ -29,7 +29,6 @@ from typing import Any
 
 from tmec.core import hs
 from tmec.core.errors import InputError
-from tmec.core.trace import Step
 from tmec.origin import references as ref
 from tmec.origin.case import Material
 
@@ -66,18 +65,18 @@ class Contribution:
     treatment: str
     reference: str
     sub: Any = None  # the intermediate material's own Determination
-
-    @property
-    def unknown(self) -> bool:
-        return any(u.material.origin == "unknown" and not u.originating for u in self.units)
+    # the materials criterion C looks at, when they differ from the tariff-shift units: a material
+    # elected as the CTC unit (UR s.3(8)) stands for its inputs in the tariff shift only
+    inputs: tuple[Unit, ...] | None = None
 
 
 @dataclass(slots=True)
 class RollUp:
     contributions: list[Contribution] = field(default_factory=list)
-    steps: list[Step] = field(default_factory=list)
     # every designated intermediate material in the tree, with its determination
     intermediates: list[tuple[Material, Any]] = field(default_factory=list)
+    # every material qualified by its own rule (intermediates and CTC units), at any level
+    qualified: list[tuple[Material, Any]] = field(default_factory=list)
 
     @property
     def vnm_tv(self) -> Decimal:
@@ -91,18 +90,37 @@ class RollUp:
     def units(self) -> list[Unit]:
         return [u for c in self.contributions for u in c.units]
 
+    @property
+    def inputs(self) -> list[Unit]:
+        """The materials used, for criterion C ("exclusively from originating materials")."""
+        return [u for c in self.contributions for u in (c.units if c.inputs is None else c.inputs)]
+
 
 def _purchased_vnm(m: Material) -> tuple[Decimal, Decimal, str, str]:
     if m.originating or m.role == "indirect":
         why = "indirect material: originating" if m.role == "indirect" else "originating"
         return ZERO, ZERO, why, ref.INDIRECT if m.role == "indirect" else ref.ROLL_UP
     acc = m.accumulation
+    if acc is None and m.deductions:
+        deducted = sum(m.deductions.values(), ZERO)
+        vnm = m.value - deducted
+        listed = ", ".join(f"{k} {v}" for k, v in m.deductions.items())
+        word = "origin unknown" if m.origin == "unknown" else "non-originating"
+        return vnm, vnm, f"{word}: value {m.value} less documented {listed} = {vnm}", ref.DEDUCTIONS
     if acc is None:
         word = "origin unknown: counted as non-originating" if m.origin == "unknown" else "non-originating"
         return m.value, m.value, word, ref.UNKNOWN_ORIGIN if m.origin == "unknown" else ref.VNM
+    if acc.vnm is not None and acc.net_cost is None:
+        # A transaction-value statement (UR s.9(3)); the net cost method needs the producer's net cost
+        # with it (s.9(2)(a)), so under net cost the material still counts at its value.
+        how = (
+            f"accumulation statement for the TV method: VNM {acc.vnm}; under net cost its value {m.value} "
+            "counts (no net cost stated)"
+        )
+        return acc.vnm, m.value, how, ref.ACCUMULATION_TV
     if acc.vnm is not None:
         vnm = acc.vnm
-        how = f"accumulation statement: VNM {vnm}" + (f", net cost {acc.net_cost}" if acc.net_cost else "")
+        how = f"accumulation statement: VNM {vnm}, net cost {acc.net_cost}"
     else:
         assert acc.non_vnm_amount is not None
         if acc.non_vnm_amount > m.value:
@@ -112,7 +130,7 @@ def _purchased_vnm(m: Material) -> tuple[Decimal, Decimal, str, str]:
             )
         vnm = m.value - acc.non_vnm_amount
         how = f"accumulation statement: non-VNM amount {acc.non_vnm_amount}, VNM {vnm}"
-    return vnm, vnm, how, f"{ref.ACCUMULATION_NC}, s.9(3)"
+    return vnm, vnm, how, ref.ACCUMULATION_NC
 
 
 def _units_of(m: Material, top: int, originating: bool, vnm_tv: Decimal, vnm_nc: Decimal) -> Unit:
@@ -151,6 +169,7 @@ def _contribution(m: Material, top: int, qualify_sub: SubQualifier, depth: int, 
                 field=f"{m.field}.hs",
             )
         sub = qualify_sub(m, depth)
+        out.qualified.append((m, sub))
         if m.intermediate:
             out.intermediates.append((m, sub))
             vnm = ZERO if sub.originating else m.value
@@ -163,7 +182,7 @@ def _contribution(m: Material, top: int, qualify_sub: SubQualifier, depth: int, 
             return Contribution(
                 m, top, vnm, vnm, (_units_of(m, top, sub.originating, vnm, vnm),), how, ref.INTERMEDIATE, sub
             )
-        vnm_tv, vnm_nc, _ = _self_produced(m, top, qualify_sub, depth, out)
+        vnm_tv, vnm_nc, inputs = _self_produced(m, top, qualify_sub, depth, out)
         how = (
             "self-produced, elected as the CTC unit "
             f"({'originating' if sub.originating else 'non-originating'}); "
@@ -178,6 +197,7 @@ def _contribution(m: Material, top: int, qualify_sub: SubQualifier, depth: int, 
             how,
             ref.CTC_UNIT,
             sub,
+            tuple(inputs),
         )
     vnm_tv, vnm_nc, units = _self_produced(m, top, qualify_sub, depth, out)
     how = f"self-produced, not designated intermediate: its non-originating inputs count ({vnm_nc} in VNM)"

@@ -9,6 +9,36 @@ echo "== The law in force: CTC de minimis on 1 July 2023"
 "$TMEC" law show usmca.de_minimis --date 2023-07-01
 
 echo
+echo "== What the border costs: US duties on a date (tmec duty), across the regime changes"
+for day in 2018-06-01 2019-06-01 2025-04-15 2025-06-10 2026-03-01; do
+  echo "-- Mexican hot-rolled coil 7208.39.00, \$100,000, not claimed under USMCA, entered $day"
+  "$TMEC" duty --hts 7208.39.00 --origin MX --value 100000 --date "$day" --melted-poured MX
+done
+for day in 2024-08-01 2025-04-15 2025-06-10; do
+  echo "-- Mexican aluminum extrusion 7604.21.00, \$50,000, USMCA claimed, smelted in China, entered $day"
+  "$TMEC" duty --hts 7604.21.00 --origin MX --value 50000 --date "$day" --usmca --smelted-cast CN
+done
+for day in 2025-04-02 2025-04-03; do
+  echo "-- USMCA car 8703.23.01 from Mexico, \$30,000 of which \$12,000 non-US content, entered $day"
+  "$TMEC" duty --hts 8703.23.01 --origin MX --value 30000 --date "$day" --usmca --non-us-content 12000
+done
+for day in 2025-04-15 2025-06-01; do
+  echo "-- Stamped body part 8708.29.25 from Mexico, \$1,000, with and without a USMCA claim, entered $day"
+  "$TMEC" duty --hts 8708.29.25 --origin MX --value 1000 --date "$day" --usmca
+  "$TMEC" duty --hts 8708.29.25 --origin MX --value 1000 --date "$day"
+done
+echo "-- The same coil on 15 April 2025 as deposited at entry (IEEPA + 232) vs the liability after EO 14289"
+"$TMEC" duty --hts 7208.39.00 --origin MX --value 100000 --date 2025-04-15 --melted-poured MX --basis deposited
+echo "-- The measures in force for goods of Canada on 1 March 2026"
+"$TMEC" measures show --date 2026-03-01 --origin CA
+
+echo
+echo "== What a tariff change does to an industry (tmec impact): the \"\$3.2 billion\" claim"
+mkdir -p "$TMEC_HOME"
+"$TMEC" impact --scenario mx-steel-2025 --model smart --chart "$TMEC_HOME/mx-steel-loss.svg"
+"$TMEC" impact --scenario mx-steel-2025 --model ces --json | .venv/bin/python -c \
+  'import json,sys; d=json.load(sys.stdin); print("CES exact:", d["trade_change"], "| implied Em:", d["scenario"]["implied_em"])'
+
 echo "== Product-specific rules: a welded steel tube (7306.30) the day before and the day of the 2023 steel rule"
 "$TMEC" rules show 7306.30 --date 2023-06-30
 "$TMEC" rules show 7306.30 --date 2023-07-01

@@ -9,19 +9,26 @@ from tmec.core.errors import InputError, InvalidHSCode, NoRuleError, TmecError
 from tmec.law import load_parameters
 from tmec.origin import Case, Determination, load_case, parse_case, qualify
 from tmec.origin.psr import correlate, find_rule
+from tmec.tariffs import Duty, Entry, price_entry
+from tmec.tariffs.impact import ces, smart
 
 __all__ = [
     "Case",
     "Determination",
+    "Duty",
+    "Entry",
     "InputError",
     "InvalidHSCode",
     "NoRuleError",
     "TmecError",
     "__version__",
+    "ces",
     "correlate",
     "find_rule",
     "load_case",
     "load_parameters",
     "parse_case",
     "qualify",
+    "price_entry",
+    "smart",
 ]

@@ -16,6 +16,10 @@ from tmec._version import __version__
 # module name under tmec.cli -> its click command (or group) is `command`
 COMMANDS: tuple[str, ...] = (
     "law",
+    "duty",
+    "measures",
+    "tariff",
+    "impact",
     "rules",
     "qualify",
     "portfolio",

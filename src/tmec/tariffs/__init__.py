@@ -20,9 +20,17 @@ from tmec.tariffs.pricing import default_tables, price_entries, price_entry
 from tmec.tariffs.rates import Rate, parse_rate, special_programs
 from tmec.tariffs.schedule import HtsLine, Schedule
 from tmec.tariffs.stacking import usmca_claim_counts
-from tmec.tariffs.tables import STACKING_PARAMETERS, TariffTables, measure_rows, parameter_rows, schedule_rows
+from tmec.tariffs.tables import (
+    SELECT_MEASURE_SQL,
+    STACKING_PARAMETERS,
+    TariffTables,
+    measure_rows,
+    parameter_rows,
+    schedule_rows,
+)
 
 __all__ = [
+    "SELECT_MEASURE_SQL",
     "STACKING_PARAMETERS",
     "UNKNOWN",
     "Duty",

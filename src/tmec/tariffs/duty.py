@@ -54,6 +54,7 @@ class Duty:
     lines: tuple[DutyLine, ...]
     notes: tuple[str, ...] = ()
     questions: tuple[Question, ...] = field(default_factory=tuple)
+    basis: str = "liability"  # or "deposited" (duty deposited at entry, before retroactive orders)
 
     @property
     def total_duty(self) -> Decimal:
@@ -89,6 +90,7 @@ class Duty:
                 "melted_poured": e.melted_poured,
                 "smelted_cast": e.smelted_cast,
             },
+            "basis": self.basis,
             "total_duty": str(self.total_duty),
             "effective_rate": str(quantize(self.effective_rate, 4)),
             "unverified": self.unverified,

@@ -68,6 +68,11 @@ class Entry:
     line: str | None = None  # the importer's own line id, carried to the output
 
     def __post_init__(self) -> None:
+        # Codes as people write them ("7208.39.00") become digits: scope matching works on digits.
+        object.__setattr__(self, "hts", hs.compact(self.hts))
+        object.__setattr__(self, "origin", self.origin.upper())
+        if self.value < 0:
+            raise InputError(f"expected an amount not less than 0, found {self.value}", field="value")
         for name in ("steel_value", "aluminum_value", "non_us_content"):
             amount = getattr(self, name)
             if amount is not None and amount > self.value:

@@ -84,6 +84,7 @@ class Measure:
     origins_except: frozenset[str] = frozenset()
     when: Mapping[str, Any] = field(default_factory=dict)
     exemption: bool = False
+    remainder_heading: str = ""  # where the rest of the value is reported at 0 % (9903.94.04)
     priority: int = 0  # position in the data: lower wins within a program
 
     @property
@@ -143,6 +144,7 @@ class Measure:
             "rate": self.rate,
             "base": self.base,
             "exemption": self.exemption,
+            "remainder_heading": self.remainder_heading or None,
             "origins": ",".join(sorted(self.origins)) if self.origins is not None else "*",
             "origins_except": ",".join(sorted(self.origins_except)),
             "usmca_claim": self.when.get("usmca_claim"),
@@ -277,6 +279,7 @@ def parse_measures(data: Mapping[str, Any], *, source: str | None = None) -> Mea
                     origins_except=_countries(m.get("origins_except", []), f"{where}.origins_except", source),
                     when=when,
                     exemption=bool(m.get("exemption", False)),
+                    remainder_heading=str(m.get("remainder_heading", "")),
                     priority=i,
                 )
             )

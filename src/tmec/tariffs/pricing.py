@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from tmec.core.errors import InputError
 from tmec.tariffs.duty import Duty
 from tmec.tariffs.entry import Entry
-from tmec.tariffs.stacking import stack
+from tmec.tariffs.stacking import BASES, stack
 from tmec.tariffs.tables import TariffTables
 
 __all__ = ["default_tables", "price_entries", "price_entry"]
@@ -26,17 +26,29 @@ def default_tables() -> TariffTables:
     return load_tables()
 
 
-def price_entry(entry: Entry, *, tables: TariffTables | None = None) -> Duty:
-    """Price one entry line on its entry date: ordinary duty plus stacked additional duties."""
+def price_entry(entry: Entry, *, tables: TariffTables | None = None, basis: str = "liability") -> Duty:
+    """Price one entry line on its entry date: ordinary duty plus stacked additional duties.
+
+    ``basis="liability"`` (default) applies the law as it stands, retroactive orders included;
+    ``basis="deposited"`` the duty deposited at entry (EO 14289 was retroactive, with refunds).
+    """
+    if basis not in BASES:
+        raise InputError(f"basis must be one of {sorted(BASES)}, found {basis!r}", field="basis")
     t = tables if tables is not None else default_tables()
     if entry.entry_date < t.first_date():
         raise InputError(
             f"no tariff data before {t.first_date().isoformat()} (asked for {entry.entry_date.isoformat()})",
             field="entry_date",
         )
+    if entry.hts[:2] in {"98", "99"}:
+        raise InputError(
+            f"HTS {entry.hts} is a chapter 98/99 provision: give the chapters 1-97 classification "
+            "(chapter-99 headings are added by the measures)",
+            field="hts",
+        )
     line = t.schedule.line(entry.hts, entry.entry_date, field="hts")
     snapshot = t.parameters.at(entry.entry_date)
-    st = stack(entry, line, t.measures, snapshot)
+    st = stack(entry, line, t.measures, snapshot, basis=basis)
     coverage = snapshot["tariffs.measures_coverage"]
     notes = list(st.notes)
     if coverage.unverified:
@@ -46,11 +58,15 @@ def price_entry(entry: Entry, *, tables: TariffTables | None = None) -> Duty:
             "measures are modelled for goods of Canada and Mexico; for other origins the Section 232 country "
             "arrangements, IEEPA reciprocal and Section 301 duties are not included"
         )
-    return Duty(entry=entry, lines=tuple(st.lines), notes=tuple(notes), questions=tuple(st.questions))
+    return Duty(
+        entry=entry, lines=tuple(st.lines), notes=tuple(notes), questions=tuple(st.questions), basis=basis
+    )
 
 
-def price_entries(entries: Iterable[Entry], *, tables: TariffTables | None = None) -> Iterator[Duty]:
+def price_entries(
+    entries: Iterable[Entry], *, tables: TariffTables | None = None, basis: str = "liability"
+) -> Iterator[Duty]:
     """Price many entry lines with one set of tables."""
     t = tables if tables is not None else default_tables()
     for entry in entries:
-        yield price_entry(entry, tables=t)
+        yield price_entry(entry, tables=t, basis=basis)

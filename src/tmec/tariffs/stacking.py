@@ -20,12 +20,14 @@ Order of operations — the same steps an SQL engine runs over the tables of
    not reported).  Exemption measures are 0 % lines that end the search.
 5. **Vehicles win.**  A selected vehicles measure is the only additional duty
    (EO 14289 s.2; Proc. 10908; Proc. 10984).  Its base is the full value, or
-   the non-US content of a USMCA vehicle.  A USMCA part at 0 % (9903.94.06)
+   the non-US content of a USMCA vehicle (its US content is reported at 0 %
+   under the measure's ``remainder_heading``, 9903.94.04).  A USMCA part at 0 % (9903.94.06)
    also ends here unless ``tariffs.usmca_part_escapes_metals`` is false.
 6. **Metals.**  Aluminum, then steel: each on its base (full value, or the
    metal content for derivatives).  ``metal_base`` = their bases summed,
    capped at the value.  USMCA plays no part: 232 metals ignore the claim.
-7. **IEEPA** by ``tariffs.stacking_order``: ``ieepa_first`` (4 Mar – 3 Jun
+7. **IEEPA** by ``tariffs.stacking_order`` (legal liability; ``..._deposited`` for the
+   duty deposited before EO 14289 was signed, ``basis="deposited"``): ``ieepa_first`` (4 Mar – 3 Jun
    2025) — when IEEPA is due it applies to the full value and the metals lines
    are dropped; ``metals_first`` (from 4 Jun 2025) — IEEPA applies to
    ``value - metal_base`` only; ``cumulative`` — both apply in full.
@@ -175,8 +177,6 @@ def ordinary_line(
             "General (MFN) rate",
             f"HTSUS {hs.format(line.hts)} column 1 general",
         )
-    if line.source:
-        ref += f"; source: {line.source}"
     if line.unverified:
         ref += " [unverified]"
     ad_valorem = rate.ad_valorem if rate.ad_valorem is not None else ZERO
@@ -193,8 +193,18 @@ def ordinary_line(
     )
 
 
-def stack(entry: Entry, line: HtsLine, measures: MeasureSet, snapshot: ParameterSnapshot) -> Stack:
-    """Steps 2-9 for one entry line."""
+BASES = {"liability": "tariffs.stacking_order", "deposited": "tariffs.stacking_order_deposited"}
+
+
+def stack(
+    entry: Entry,
+    line: HtsLine,
+    measures: MeasureSet,
+    snapshot: ParameterSnapshot,
+    *,
+    basis: str = "liability",
+) -> Stack:
+    """Steps 2-9 for one entry line; ``basis`` picks the legal liability or the duty deposited at entry."""
     st = Stack()
     places = Decimal(1).scaleb(-int(snapshot["tariffs.duty_rounding_places"].decimal))
     claim = usmca_claim_counts(entry, line, snapshot)
@@ -205,6 +215,8 @@ def stack(entry: Entry, line: HtsLine, measures: MeasureSet, snapshot: Parameter
         )
     ordinary = ordinary_line(entry, line, claim, snapshot, places)
     st.lines.append(ordinary)
+    if line.source:
+        st.notes.append(f"HTS {hs.format(line.hts)} rates from {line.source}")
     if ordinary.rate == 0 and (line.general_rate.specific or line.general_rate.ad_valorem is None):
         st.notes.append(
             f"the general rate {line.general!r} has a specific part; it needs a quantity and is not computed"
@@ -212,7 +224,24 @@ def stack(entry: Entry, line: HtsLine, measures: MeasureSet, snapshot: Parameter
 
     vehicles = select(measures, "s232_vehicles", entry, claim, st)
     if vehicles is not None:
-        st.lines.append(_line(vehicles, _base(vehicles, entry, st), places))
+        base = _base(vehicles, entry, st)
+        st.lines.append(_line(vehicles, base, places))
+        if vehicles.remainder_heading and base < entry.value:
+            # Proc. 10908: the US content of a USMCA vehicle is reported on its own line, at no duty.
+            st.lines.append(
+                DutyLine(
+                    measure=f"{vehicles.title}: US content (no additional duty)",
+                    heading=vehicles.remainder_heading,
+                    rate=ZERO,
+                    base=entry.value - base,
+                    duty=_amount(ZERO, entry.value - base, places),
+                    reference=vehicles.cite(),
+                    program=vehicles.program,
+                    measure_id=f"{vehicles.id}:remainder",
+                    base_kind="us_content",
+                    unverified=vehicles.unverified,
+                )
+            )
         escapes = not vehicles.exemption or bool(snapshot["tariffs.usmca_part_escapes_metals"].value)
         if escapes:
             if vehicles.exemption:
@@ -229,7 +258,7 @@ def stack(entry: Entry, line: HtsLine, measures: MeasureSet, snapshot: Parameter
             metals.append(_line(m, _base(m, entry, st), places))
     metal_base = min(entry.value, sum((d.base for d in metals if d.rate > 0), ZERO))
 
-    order = snapshot["tariffs.stacking_order"]
+    order = snapshot[BASES[basis]]
     ieepa = select(measures, "ieepa", entry, claim, st)
     ieepa_due = ieepa is not None and not ieepa.exemption
     if ieepa is not None and ieepa_due and order.value == "ieepa_first":

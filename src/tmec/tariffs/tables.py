@@ -17,7 +17,40 @@ from tmec.core.params import ParameterSet
 from tmec.tariffs.measures import MeasureSet
 from tmec.tariffs.schedule import Schedule
 
-__all__ = ["STACKING_PARAMETERS", "TariffTables", "measure_rows", "parameter_rows", "schedule_rows"]
+__all__ = [
+    "SELECT_MEASURE_SQL",
+    "STACKING_PARAMETERS",
+    "TariffTables",
+    "measure_rows",
+    "parameter_rows",
+    "schedule_rows",
+]
+
+# Step 4 of tmec.tariffs.stacking as SQL over a table ``measures`` loaded from ``measure_rows``
+# (dates as ISO text, booleans as 0/1, lists as comma-joined text).  Named parameters: :program,
+# :day, :origin, :hts (digits), :claim (0/1, the honoured claim of step 2), :melted and :smelted
+# (NULL when not given, 'unknown' when reported unknown).  The engine runs it as a join plus
+# ``row_number() over (partition by entry, program order by priority) = 1``; a test checks it
+# against the Python path on generated entries.
+SELECT_MEASURE_SQL = """
+SELECT measure_id FROM measures
+WHERE program = :program
+  AND valid_from <= :day AND (valid_to IS NULL OR :day < valid_to)
+  AND ((origins = '*' AND instr(',' || origins_except || ',', ',' || :origin || ',') = 0)
+       OR instr(',' || origins || ',', ',' || :origin || ',') > 0)
+  AND length(:hts) >= scope_level AND substr(:hts, 1, scope_level) BETWEEN scope_lo AND scope_hi
+  AND (usmca_claim IS NULL OR usmca_claim = :claim)
+  AND (melted_poured_in IS NULL
+       OR (:melted IS NOT NULL AND instr(',' || melted_poured_in || ',', ',' || :melted || ',') > 0))
+  AND (melted_poured_not_in IS NULL
+       OR (:melted IS NOT NULL AND instr(',' || melted_poured_not_in || ',', ',' || :melted || ',') = 0))
+  AND (smelted_cast_in IS NULL
+       OR (:smelted IS NOT NULL AND instr(',' || smelted_cast_in || ',', ',' || :smelted || ',') > 0))
+  AND (smelted_cast_not_in IS NULL
+       OR (:smelted IS NOT NULL AND instr(',' || smelted_cast_not_in || ',', ',' || :smelted || ',') = 0))
+ORDER BY priority
+LIMIT 1
+"""
 
 # The legal parameters the stacking steps read.
 STACKING_PARAMETERS = (
@@ -26,6 +59,7 @@ STACKING_PARAMETERS = (
     "tariffs.measures_coverage",
     "tariffs.north_american_preference",
     "tariffs.stacking_order",
+    "tariffs.stacking_order_deposited",
     "tariffs.usmca_part_escapes_metals",
 )
 

@@ -114,14 +114,16 @@ def _bundled_schedule() -> Schedule:
 
 @cache
 def _imported_schedule(path: str, mtime: float) -> Schedule:
-    return Schedule(_read_normalised(Path(path)), name=f"imported ({path})")
+    """The imported lines over the bundled ones; re-read when the file changes (its mtime)."""
+    imported = Schedule(_read_normalised(Path(path)), name=f"imported ({path})")
+    return _bundled_schedule().merged_with(imported)
 
 
 def load_schedule(home: Path | None = None) -> Schedule:
     """The bundled lines, with an imported schedule's codes taking precedence."""
     path = imported_schedule_path(home)
     if path.is_file():
-        return _bundled_schedule().merged_with(_imported_schedule(str(path), path.stat().st_mtime))
+        return _imported_schedule(str(path), path.stat().st_mtime)
     return _bundled_schedule()
 
 

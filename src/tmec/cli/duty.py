@@ -1,0 +1,179 @@
+"""``tmec duty``: what duty an entry line owes on a date, with every measure and its law.
+
+One line from options, or many from ``--entries FILE.csv`` (columns ``entry_date, hts, origin,
+value`` and optionally ``usmca, steel_value, aluminum_value, non_us_content, melted_poured,
+smelted_cast, line``).  Exit 2 on bad input, naming the option or the file, line and column.
+"""
+
+from __future__ import annotations
+
+import csv
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.markup import escape
+from rich.table import Table
+
+from tmec.cli._common import console, emit_json, handles_errors
+from tmec.core.errors import InputError
+from tmec.core.money import quantize
+from tmec.tariffs import Duty, Entry, TariffTables, entry_from_mapping, price_entry
+from tmec.tariffs.pricing import default_tables
+
+# Entry fields -> the options that set them, so an error names what the user typed.
+_OPTION = {
+    "entry_date": "--date",
+    "hts": "--hts",
+    "origin": "--origin",
+    "value": "--value",
+    "usmca": "--usmca",
+    "steel_value": "--steel-value",
+    "aluminum_value": "--aluminum-value",
+    "non_us_content": "--non-us-content",
+    "melted_poured": "--melted-poured",
+    "smelted_cast": "--smelted-cast",
+}
+
+
+def _as_option(exc: InputError) -> InputError:
+    field = _OPTION.get(exc.field or "", exc.field)
+    return InputError(exc.message, source=exc.source, field=field, line=exc.line)
+
+
+def _single(options: dict[str, Any]) -> Entry:
+    missing = [o for o in ("hts", "origin", "value", "entry_date") if options.get(o) in (None, "")]
+    if missing:
+        raise InputError(
+            "required with a single entry (or give --entries FILE.csv): "
+            + ", ".join(_OPTION[m] for m in missing)
+        )
+    return entry_from_mapping({k: v for k, v in options.items() if v is not None})
+
+
+def _read_entries(path: Path) -> list[Entry]:
+    source = str(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror}", source=source) from None
+    reader = csv.DictReader(text.splitlines())
+    required = {"hts", "origin", "value"}
+    header = set(reader.fieldnames or [])
+    if not required <= header or not ({"entry_date", "date"} & header):
+        raise InputError(
+            f"expected columns entry_date, hts, origin, value; found {', '.join(sorted(header)) or 'none'}",
+            source=source,
+            line=1,
+        )
+    return [entry_from_mapping(row, source=source, line=n) for n, row in enumerate(reader, start=2)]
+
+
+def _price(
+    entry: Entry,
+    tables: TariffTables,
+    *,
+    basis: str = "liability",
+    source: str | None = None,
+    line: int | None = None,
+) -> Duty:
+    try:
+        return price_entry(entry, tables=tables, basis=basis)
+    except InputError as exc:
+        raise exc.located(source=source, line=line) from None
+
+
+def _print(duty: Duty) -> None:
+    e = duty.entry
+    claim = (" USMCA claimed" if e.usmca else "") + (f" ({duty.basis})" if duty.basis != "liability" else "")
+    head = f"{e.line}: " if e.line else ""
+    title = f"{head}HTS {e.hts} from {e.origin}, value {e.value}, entered {e.entry_date}{claim}"
+    table = Table(title=escape(title), title_justify="left")
+    for col in ("measure", "heading", "rate %", "base", "duty", "reference"):
+        table.add_column(
+            col,
+            justify="right" if col in {"rate %", "base", "duty"} else "left",
+            no_wrap=col in {"heading", "rate %", "base", "duty"},
+            overflow="fold",
+        )
+    for line in duty.lines:
+        table.add_row(
+            escape(line.measure),
+            line.heading,
+            str(line.rate),
+            str(line.base),
+            str(line.duty),
+            escape(line.reference),
+        )
+    console.print(table)
+    console.print(
+        f"total duty {duty.total_duty}  effective rate {quantize(duty.effective_rate, 2)} %"
+        + ("  (includes unverified data)" if duty.unverified else ""),
+        highlight=False,
+        markup=False,
+    )
+    for note in duty.notes:
+        console.print(f"  note: {note}", highlight=False, markup=False)
+    for q in duty.questions:
+        console.print(f"  question: {q.text}", highlight=False, markup=False)
+
+
+@click.command("duty")
+@click.option("--hts", help="HTS code, 8 or 10 digits (7208.39.00, 8703.23.01.90)")
+@click.option("--origin", help="country of origin, ISO code (MX, CA)")
+@click.option("--value", help="entered (customs) value in USD")
+@click.option("--date", "entry_date", help="entry date YYYY-MM-DD")
+@click.option("--usmca", is_flag=True, default=None, help="the USMCA preference is claimed (SPI S)")
+@click.option("--steel-value", help="value of the steel content (derivatives)")
+@click.option("--aluminum-value", help="value of the aluminum content (derivatives)")
+@click.option("--non-us-content", help="approved non-US content value of a USMCA vehicle")
+@click.option("--melted-poured", help="country where the steel was melted and poured (or 'unknown')")
+@click.option("--smelted-cast", help="country where the aluminum was smelted and cast (or 'unknown')")
+@click.option(
+    "--basis",
+    type=click.Choice(["liability", "deposited"]),
+    default="liability",
+    show_default=True,
+    help="the law as it stands (retroactive orders included) or the duty deposited at entry",
+)
+@click.option(
+    "--entries", type=click.Path(path_type=Path), help="CSV of entry lines instead of the options above"
+)
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+@handles_errors
+def command(entries: Path | None, basis: str, as_json: bool, **options: Any) -> None:
+    """The duty an entry line owes on its date: ordinary duty plus Section 232, IEEPA and Section 122,
+    stacked as the law says, with USMCA relief where it applies."""
+    if entries is not None:
+        tables = default_tables()
+        duties = [
+            _price(e, tables, basis=basis, source=str(entries), line=n)
+            for n, e in enumerate(_read_entries(entries), start=2)
+        ]
+        if as_json:
+            total = sum((d.total_duty for d in duties), Decimal(0))
+            value = sum((d.entry.value for d in duties), Decimal(0))
+            emit_json(
+                {
+                    "basis": basis,
+                    "entries": [d.to_dict() for d in duties],
+                    "total_duty": str(total),
+                    "total_value": str(value),
+                    "effective_rate": str(quantize(total * 100 / value, 4)) if value else "0",
+                }
+            )
+            return
+        for d in duties:
+            _print(d)
+        total = sum((d.total_duty for d in duties), Decimal(0))
+        console.print(f"{len(duties)} entry lines, total duty {total}", highlight=False, markup=False)
+        return
+    try:
+        duty = _price(_single(options), default_tables(), basis=basis)
+    except InputError as exc:
+        raise _as_option(exc) from None
+    if as_json:
+        emit_json(duty.to_dict())
+        return
+    _print(duty)

@@ -1,0 +1,30 @@
+"""Helpers of the tariffs tests: price an entry from plain values; the additional duty by heading."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from tmec.tariffs import Duty, Entry, price_entry
+
+
+def price(
+    day: str, hts: str, origin: str, value: int | str = 100000, *, basis: str = "liability", **kw: Any
+) -> Duty:
+    for key in ("steel_value", "aluminum_value", "non_us_content"):
+        if key in kw and kw[key] is not None:
+            kw[key] = Decimal(str(kw[key]))
+    entry = Entry(
+        entry_date=dt.date.fromisoformat(day), hts=hts, origin=origin, value=Decimal(str(value)), **kw
+    )
+    return price_entry(entry, basis=basis)
+
+
+def extra(duty: Duty) -> dict[str, Decimal]:
+    """Additional (chapter-99) duty by heading, zero lines left out."""
+    out: dict[str, Decimal] = {}
+    for line in duty.lines:
+        if line.program != "ordinary" and line.duty:
+            out[line.heading] = out.get(line.heading, Decimal(0)) + line.duty
+    return out

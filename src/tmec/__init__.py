@@ -28,7 +28,7 @@ __all__ = [
     "load_case",
     "load_parameters",
     "parse_case",
-    "qualify",
     "price_entry",
+    "qualify",
     "smart",
 ]

@@ -180,6 +180,8 @@ def _rule(base: Decimal, metal_base: Decimal) -> str:
         return BASE_OF[base]
     if metal_base > 0 and base == PROBE_VALUE - metal_base:
         return "remainder"
+    if base == PROBE_VALUE - PROBE["non_us_content"]:
+        return "us_content"  # a USMCA vehicle's US content, reported on its own line (Proc. 10908)
     raise AssertionError(f"a duty base of {base} on the probe entry matches no rule")  # pragma: no cover
 
 
@@ -239,6 +241,7 @@ def price_lines(e: Engine, entries: DataFrame, tables: TariffTables) -> tuple[Da
         .when(fn.col("rule") == "steel_value", amount("steel_value"))
         .when(fn.col("rule") == "aluminum_value", amount("aluminum_value"))
         .when(fn.col("rule") == "non_us_content", amount("non_us_content"))
+        .when(fn.col("rule") == "us_content", (value - amount("non_us_content")).cast(duty_t))
         .otherwise((value - metal_base).cast(duty_t))
     ).cast(duty_t)
     templates = e.from_arrow(tmpl, "xp_templates")
@@ -259,7 +262,8 @@ def price_lines(e: Engine, entries: DataFrame, tables: TariffTables) -> tuple[Da
             on="key_id",
         )
         .withColumn("base", base)
-        .where((fn.col("rule") != "remainder") | (fn.col("base") > e.lit(0, duty_t)))
+        .where(~fn.col("rule").isin("remainder", "us_content") | (fn.col("base") > e.lit(0, duty_t)))
+
     )
     raw = (fn.col("rate").cast(e.decimal(*RATE)) * fn.col("base") * e.lit("0.01", e.decimal(3, 2))).cast(
         e.decimal(38, 12)

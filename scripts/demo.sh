@@ -78,7 +78,7 @@ printf 'part_id,origin\nA2-0000007,originating\n' > "$WORK/changes.csv"
 "$TMEC" portfolio qualify "$WORK/bom" --date 2026-03-02 --changed "$WORK/changes.csv" || [ $? -eq 1 ]
 
 echo
-echo "== Duty exposure: 50,000 entry lines of 2025 by month, then a scenario (232 steel at 50 % on Mexico)"
+echo "== Duty exposure: 50,000 entry lines of 2025 by month, then a scenario (232 steel at 75 % on Mexico)"
 "$TMEC" generate entries "$WORK/entries.parquet" --lines 50000 --year 2025
 "$TMEC" exposure "$WORK/entries.parquet" --by month
-"$TMEC" exposure "$WORK/entries.parquet" --scenario examples/scenarios/steel-mx-50.yaml --by origin
+"$TMEC" exposure "$WORK/entries.parquet" --scenario examples/scenarios/steel-mx-75.yaml --by origin

@@ -6,6 +6,7 @@ surface is ``__all__``; a test pins it.
 
 from tmec._version import __version__
 from tmec.core.errors import InputError, InvalidHSCode, NoRuleError, TmecError
+from tmec.engine import load_portfolio, price_exposure, qualify_goods, requalify
 from tmec.law import load_parameters
 from tmec.origin import Case, Determination, load_case, parse_case, qualify
 from tmec.origin.psr import correlate, find_rule
@@ -27,8 +28,12 @@ __all__ = [
     "find_rule",
     "load_case",
     "load_parameters",
+    "load_portfolio",
     "parse_case",
     "price_entry",
+    "price_exposure",
     "qualify",
+    "qualify_goods",
+    "requalify",
     "smart",
 ]

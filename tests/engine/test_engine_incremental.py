@@ -6,6 +6,8 @@ import csv
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from tmec.engine import Engine, generate_portfolio, load_portfolio, qualify_goods
 from tmec.engine.whereused import Change, requalify
 
@@ -28,14 +30,21 @@ def _key(g: object) -> tuple[object, ...]:
     return tuple(getattr(g, f) for f in ("originating", "criterion", "vnm", "net_cost", "rvc_tv", "rvc_nc"))
 
 
-def test_requalify_equals_full_run_on_changed_data(duck: Engine, tmp_path: Path) -> None:
+@pytest.mark.parametrize("in_memory", [50_000, 0], ids=["in-memory", "engine"])
+def test_requalify_equals_full_run_on_changed_data(duck: Engine, tmp_path: Path, in_memory: int) -> None:
     generate_portfolio(tmp_path, goods=30, seed=3, fmt="csv")
     p = load_portfolio(duck, tmp_path, DAY)
     before = {g.good_id: g for g in qualify_goods(p).goods}
     # a rarely used material, then a widely used one (the skew puts the first ones everywhere)
-    partial = {g.good_id: g for g in requalify(p, [Change("P0001400", origin="non_originating")]).goods}
+    partial = {
+        g.good_id: g
+        for g in requalify(p, [Change("P0001400", origin="non_originating")], in_memory=in_memory).goods
+    }
     assert 0 < len(partial) < len(before)
-    widely = {g.good_id: g for g in requalify(p, [Change("P0000000", origin="originating")]).goods}
+    widely = {
+        g.good_id: g
+        for g in requalify(p, [Change("P0000000", origin="originating")], in_memory=in_memory).goods
+    }
     assert len(widely) > len(partial)
     partial.update(widely)
 

@@ -263,7 +263,6 @@ def price_lines(e: Engine, entries: DataFrame, tables: TariffTables) -> tuple[Da
         )
         .withColumn("base", base)
         .where(~fn.col("rule").isin("remainder", "us_content") | (fn.col("base") > e.lit(0, duty_t)))
-
     )
     raw = (fn.col("rate").cast(e.decimal(*RATE)) * fn.col("base") * e.lit("0.01", e.decimal(3, 2))).cast(
         e.decimal(38, 12)

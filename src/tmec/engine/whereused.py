@@ -23,11 +23,13 @@ from tmec.core.errors import InputError
 from tmec.core.money import to_decimal
 from tmec.engine.portfolio import Portfolio, PortfolioResult, Progress, qualify_goods
 from tmec.engine.rollup import MAX_DEPTH, RollUp, roll_up
+from tmec.engine.rollup_small import roll_up_in_memory
 from tmec.engine.session import DataFrame, Engine
 
 __all__ = ["Change", "load_changes", "requalify", "where_used"]
 
 ORIGINS = ("originating", "non_originating", "unknown")
+IN_MEMORY_EDGES = 50_000
 
 
 @dataclass(frozen=True)
@@ -105,10 +107,12 @@ def requalify(
     *,
     method: str | None = None,
     progress: Progress | None = None,
+    in_memory: int = IN_MEMORY_EDGES,
 ) -> PortfolioResult:
     """Apply ``changes`` to the portfolio and qualify again only the goods that use a changed part.
 
-    The portfolio keeps the changes: its parts and roll-up are updated in place.
+    The portfolio keeps the changes: its parts and roll-up are updated in place.  A where-used
+    set of at most ``in_memory`` edges is rolled up in memory (:mod:`tmec.engine.rollup_small`).
     """
     e, fn = p.engine, p.engine.F
     run = next(e._counter)
@@ -125,19 +129,27 @@ def requalify(
     )
     parts = e.materialize(parts, f"wu_parts{run}")
     affected = where_used(e, p.edges, table, tag=f"wu{run}")
-    sub_parts = parts.join(affected, on="part_id", how="left_semi")
-    sub_edges = p.edges.join(affected.withColumnRenamed("part_id", "parent"), on="parent", how="left_semi")
-    boundary = (
+    # Small tables, materialised: every later step then starts from a table, not from a plan.
+    sub_parts = e.materialize(parts.join(affected, on="part_id", how="left_semi"), f"wu_sub_parts{run}")
+    sub_edges = e.materialize(
+        p.edges.join(affected.withColumnRenamed("part_id", "parent"), on="parent", how="left_semi"),
+        f"wu_sub_edges{run}",
+    )
+    boundary = e.materialize(
         sub_edges.select(fn.col("child").alias("part_id"))
         .distinct()
-        .join(affected, on="part_id", how="left_anti")
+        .join(affected, on="part_id", how="left_anti"),
+        f"wu_boundary{run}",
     )
     seeds = RollUp(
-        p.rollup.values.join(boundary, on="part_id", how="left_semi"),
-        p.rollup.materials.join(boundary, on="part_id", how="left_semi"),
+        e.materialize(p.rollup.values.join(boundary, on="part_id", how="left_semi"), f"wu_seed_v{run}"),
+        e.materialize(p.rollup.materials.join(boundary, on="part_id", how="left_semi"), f"wu_seed_m{run}"),
         0,
     )
-    fresh = roll_up(e, sub_parts, sub_edges, codes=p.codes, seeds=seeds, tag=f"wu{run}")
+    if e.count(sub_edges) <= in_memory:
+        fresh = roll_up_in_memory(e, sub_parts, sub_edges, seeds, frozenset(p.lumped), f"wu{run}")
+    else:
+        fresh = roll_up(e, sub_parts, sub_edges, codes=p.codes, seeds=seeds, tag=f"wu{run}")
     merged = RollUp(
         e.materialize(
             p.rollup.values.join(affected, on="part_id", how="left_anti").unionByName(

@@ -105,7 +105,15 @@ class Engine:
             return self.session.table(name)
         return df.localCheckpoint(eager=True)
 
+    def view(self, df: DataFrame, name: str) -> DataFrame:
+        """``df`` under a name, computed where it is used (DuckDB: a view; Spark: the plan itself)."""
+        if self.name == "duckdb":
+            self.conn.execute(f'CREATE OR REPLACE VIEW "{name}" AS {self._sql(df)}')
+            return self.session.table(name)
+        return df
+
     def union_all(self, frames: list[DataFrame], name: str) -> DataFrame:
+
         """The rows of all ``frames`` (same columns), as a shallow plan.
 
         DuckDB: a view over the materialised tables, so SQLFrame does not carry

@@ -127,7 +127,8 @@ def requalify(
         .withColumn("statement_vnm", fn.coalesce(fn.col("c_statement"), fn.col("statement_vnm")))
         .drop("c_origin", "c_value", "c_statement")
     )
-    parts = e.materialize(parts, f"wu_parts{run}")
+    # The portfolio-wide tables change in a few rows: views over the old ones, not copies.
+    parts = e.view(parts, f"wu_parts{run}")
     affected = where_used(e, p.edges, table, tag=f"wu{run}")
     # Small tables, materialised: every later step then starts from a table, not from a plan.
     sub_parts = e.materialize(parts.join(affected, on="part_id", how="left_semi"), f"wu_sub_parts{run}")
@@ -151,13 +152,14 @@ def requalify(
     else:
         fresh = roll_up(e, sub_parts, sub_edges, codes=p.codes, seeds=seeds, tag=f"wu{run}")
     merged = RollUp(
-        e.materialize(
+        e.view(
             p.rollup.values.join(affected, on="part_id", how="left_anti").unionByName(
                 fresh.values.join(affected, on="part_id", how="left_semi")
             ),
             f"wu_values{run}",
         ),
-        e.materialize(
+        e.view(
+
             p.rollup.materials.join(affected, on="part_id", how="left_anti").unionByName(
                 fresh.materials.join(affected, on="part_id", how="left_semi")
             ),
@@ -167,6 +169,8 @@ def requalify(
     )
     goods = p.goods.join(affected.withColumnRenamed("part_id", "good_id"), on="good_id", how="left_semi")
     updated = replace(p, parts=parts, rollup=merged)
-    result = qualify_goods(updated, only=goods.select("good_id"), method=method, progress=progress)
+    # No flip analysis here: a re-qualification answers "what changed", and is meant to be quick.
+    result = qualify_goods(updated, only=goods.select("good_id"), method=method, progress=progress, flips=0)
+
     p.parts, p.rollup = parts, merged
     return result

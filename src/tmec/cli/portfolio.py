@@ -29,6 +29,11 @@ def command() -> None:
 
 
 def _engine_options(f: Any) -> Any:
+    f = click.option(
+        "--database",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="DuckDB work file, e.g. $TMEC_HOME/engine.duckdb (default: in memory)",
+    )(f)
     return click.option(
         "--engine",
         type=click.Choice(ENGINES),
@@ -60,6 +65,7 @@ def qualify(
     day: str,
     method: str | None,
     engine: str,
+    database: Path | None,
     out: Path | None,
     changed: Path | None,
     as_json: bool,
@@ -67,7 +73,8 @@ def qualify(
     """Qualify every finished good of BOM_DIR on --date; write the results and print a summary."""
     when = parse_date(day, field="--date")
     started = time.perf_counter()
-    with connect(engine) as e:  # type: ignore[arg-type]
+    with connect(engine, database=database) as e:  # type: ignore[arg-type]
+
         p = load_portfolio(e, bom_dir, when)
         changes = load_changes(changed) if changed else None
         with Progress(

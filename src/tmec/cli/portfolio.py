@@ -74,7 +74,6 @@ def qualify(
     when = parse_date(day, field="--date")
     started = time.perf_counter()
     with connect(engine, database=database) as e:  # type: ignore[arg-type]
-
         p = load_portfolio(e, bom_dir, when)
         changes = load_changes(changed) if changed else None
         with Progress(

@@ -109,13 +109,20 @@ def load_entries(conn: duckdb.DuckDBPyConnection, path: Path, name: str = "entri
     country = {c: f"CASE WHEN {place[c]} = '' THEN NULL WHEN {place[c]} = 'UNKNOWN' THEN 'unknown' "
                   f"WHEN {place[c]} = 'UK' THEN 'GB' ELSE {place[c]} END" for c in place}  # fmt: skip
     origin = f"CASE WHEN upper({t('origin')}) = 'UK' THEN 'GB' ELSE upper({t('origin')}) END"
-    conn.execute(
-        f"""CREATE OR REPLACE TABLE "{name}" AS SELECT __line AS src_line, {date} AS entry_date, {hts} AS hts,
+    typed = f"""SELECT __line AS src_line, {date} AS entry_date, {hts} AS hts,
         {origin} AS origin, {amount("value")} AS value,
         {usmca} IN ('1', 'true', 'yes', 'y', 's', 'x') AS usmca,
         {", ".join(f"{amount(c)} AS {c}" for c in AMOUNTS)},
         {country["melted_poured"]} AS melted_poured, {country["smelted_cast"]} AS smelted_cast,
         {t("line")} AS line FROM "{raw}" """
+    # ``fact``: what a line's duty depends on besides its amounts, hashed, so that the pricing
+    # joins lines to their key on one integer (collisions are checked where it is used).
+    conn.execute(
+        f"""CREATE OR REPLACE TABLE "{name}" AS SELECT *,
+        CAST(hash(entry_date, hts, origin, usmca, melted_poured, smelted_cast,
+                  has_steel, has_alu, has_nonus) >> 1 AS BIGINT) AS fact
+        FROM (SELECT *, steel_value IS NOT NULL AS has_steel, aluminum_value IS NOT NULL AS has_alu,
+              non_us_content IS NOT NULL AS has_nonus FROM ({typed}))"""
     )
     _drop(conn, raw)
 

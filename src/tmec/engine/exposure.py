@@ -51,6 +51,7 @@ KEY = (
     "has_alu",
     "has_nonus",
 )
+FACT = KEY[1:]  # the key of a line, less the period its date falls in
 DUTY = (28, 4)
 RATE = (12, 6)
 LINE_COLUMNS = (
@@ -190,13 +191,16 @@ def price_lines(e: Engine, entries: DataFrame, tables: TariffTables) -> tuple[Da
     and the templates (``key_id``, ``seq``, program, measure, ...) they were priced with."""
     fn = e.F
     periods = e.from_arrow(_period_table(tables), "xp_periods")
-    dated = (
-        entries.join(periods, (entries.entry_date >= periods.p_start) & (entries.entry_date < periods.p_end))
-        .withColumnRenamed("p_start", "period")
-        .withColumn("has_steel", fn.col("steel_value").isNotNull())
-        .withColumn("has_alu", fn.col("aluminum_value").isNotNull())
-        .withColumn("has_nonus", fn.col("non_us_content").isNotNull())
+    # The distinct facts of the lines (``fact``: a hash of them, made when the file was loaded) are
+    # few; they are dated and keyed on their own, and the lines find their key by one integer.
+    facts = e.materialize(
+        entries.groupBy("fact", "entry_date", *FACT).agg(fn.count(fn.lit(1)).alias("n")), "xp_facts"
     )
+    if e.count(facts) != e.count(facts.select("fact").distinct()):
+        raise InputError("two different entry facts share a hash; load the file again with another seed")
+    dated = facts.join(
+        periods, (facts.entry_date >= periods.p_start) & (facts.entry_date < periods.p_end)
+    ).withColumnRenamed("p_start", "period")
     keys = e.to_arrow(dated.select(*KEY).distinct()).to_pylist()
     for i, k in enumerate(keys):
         k["key_id"] = i
@@ -221,7 +225,8 @@ def price_lines(e: Engine, entries: DataFrame, tables: TariffTables) -> tuple[Da
     cond = fn.col(KEY[0]).eqNullSafe(fn.col(f"k_{KEY[0]}"))
     for c in KEY[1:]:
         cond = cond & fn.col(c).eqNullSafe(fn.col(f"k_{c}"))
-    keyed = dated.join(key_df, cond).drop(*(f"k_{c}" for c in KEY))
+    fact_keys = e.materialize(dated.join(key_df, cond).select("fact", "key_id"), "xp_fact_keys")
+    keyed = entries.join(fact_keys, on="fact")
     if bad:
         _report_bad(e, keyed, bad)
     duty_t = e.decimal(*DUTY)

@@ -113,7 +113,6 @@ class Engine:
         return df
 
     def union_all(self, frames: list[DataFrame], name: str) -> DataFrame:
-
         """The rows of all ``frames`` (same columns), as a shallow plan.
 
         DuckDB: a view over the materialised tables, so SQLFrame does not carry

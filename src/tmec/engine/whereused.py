@@ -159,7 +159,6 @@ def requalify(
             f"wu_values{run}",
         ),
         e.view(
-
             p.rollup.materials.join(affected, on="part_id", how="left_anti").unionByName(
                 fresh.materials.join(affected, on="part_id", how="left_semi")
             ),

@@ -118,3 +118,17 @@ CERT_DIR=$(mktemp -d)
   "$TMEC" log verify
 )
 rm -rf "$CERT_DIR"
+echo
+echo "== Portfolio scale: a synthetic portfolio of 200 goods, qualified at once (DuckDB), then one supplier's change"
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+"$TMEC" generate portfolio "$WORK/bom" --goods 200 --seed 1
+"$TMEC" portfolio qualify "$WORK/bom" --date 2026-03-02 || [ $? -eq 1 ]   # 1: some goods do not qualify
+printf 'part_id,origin\nA2-0000007,originating\n' > "$WORK/changes.csv"
+"$TMEC" portfolio qualify "$WORK/bom" --date 2026-03-02 --changed "$WORK/changes.csv" || [ $? -eq 1 ]
+
+echo
+echo "== Duty exposure: 50,000 entry lines of 2025 by month, then a scenario (232 steel at 75 % on Mexico)"
+"$TMEC" generate entries "$WORK/entries.parquet" --lines 50000 --year 2025
+"$TMEC" exposure "$WORK/entries.parquet" --by month
+"$TMEC" exposure "$WORK/entries.parquet" --scenario examples/scenarios/steel-mx-75.yaml --by origin

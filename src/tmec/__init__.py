@@ -18,6 +18,7 @@ from tmec.tariffs.impact import ces, smart
 
 if TYPE_CHECKING:
     from tmec.certify import Issuer, audit_log, read_certificate, verify_certificate
+    from tmec.engine import load_portfolio, price_exposure, qualify_goods, requalify
     from tmec.store import open_store
 
 __all__ = [
@@ -40,24 +41,32 @@ __all__ = [
     "find_rule",
     "load_case",
     "load_parameters",
+    "load_portfolio",
     "open_store",
     "parse_automotive",
     "parse_case",
     "price_entry",
+    "price_exposure",
     "qualify",
+    "qualify_goods",
     "read_certificate",
+    "requalify",
     "smart",
     "verify_certificate",
 ]
 
-# Certification and the store load on first use: their libraries (SQLAlchemy, Alembic, fpdf2) are
-# slow to import and most commands do not need them.
+# Certification, the store and the bulk engine load on first use: their libraries (SQLAlchemy,
+# Alembic, fpdf2, DuckDB, SQLFrame) are slow to import and most commands do not need them.
 _LAZY = {
     "Issuer": "tmec.certify",
     "audit_log": "tmec.certify",
     "read_certificate": "tmec.certify",
     "verify_certificate": "tmec.certify",
     "open_store": "tmec.store",
+    "load_portfolio": "tmec.engine",
+    "price_exposure": "tmec.engine",
+    "qualify_goods": "tmec.engine",
+    "requalify": "tmec.engine",
 }
 
 __getattr__ = lazy_attributes(__name__, _LAZY, globals())

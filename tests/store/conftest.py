@@ -30,6 +30,8 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield f"sqlite:///{tmp_path / 'tmec.db'}"
         return
     if not PG_URL:
+        if os.environ.get("TMEC_REQUIRE_POSTGRES"):
+            pytest.fail("TMEC_REQUIRE_POSTGRES is set (CI) but no PostgreSQL server was started")
         pytest.skip(
             "no PostgreSQL: install the Debian package `postgresql` (scripts/test.sh starts a "
             "throwaway server) or set TMEC_TEST_POSTGRES_URL"

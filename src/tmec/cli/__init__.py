@@ -33,6 +33,11 @@ COMMANDS: tuple[str, ...] = (
     "log",
     "export",
     "purge",
+    "rules",
+    "qualify",
+    "portfolio",
+    "generate",
+    "exposure",
 )
 
 

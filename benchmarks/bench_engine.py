@@ -1,0 +1,218 @@
+"""Portfolio qualification, incremental re-qualification and duty exposure, bulk vs the pure path.
+
+``make bench`` runs modest sizes (2,000 goods; 1 M entry lines); the issue's
+full sizes (20,000 goods / 1.5 M parts / 4 M edges; 10 M entry lines) with
+``python -m benchmarks bench_engine --full`` or ``TMEC_BENCH_FULL=1``.  Spark
+runs at small sizes when PySpark and Java are present (``TMEC_BENCH_SPARK=0``
+skips it).  Each measurement runs in a fresh process, so its peak memory (max
+RSS) is its own.  The pure path's time is measured in the same run on a sample
+and extrapolated (per good: ``parse_case`` + ``qualify`` of the good's case,
+the case prepared beforehand; per line: ``entry_from_mapping`` + ``price_entry``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+from typing import Any
+
+DAY = "2026-03-02"
+
+
+def _child(code: str) -> dict[str, Any]:
+    """Run ``code`` in a fresh interpreter; it prints one JSON object last."""
+    prologue = "import json, resource, time, datetime as dt\nfrom pathlib import Path\n"
+    epilogue = "\nout['max_rss_mb'] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\nprint(json.dumps(out))\n"
+    proc = subprocess.run(
+        [sys.executable, "-c", prologue + textwrap.dedent(code) + epilogue],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(proc.stderr[-3000:])
+    return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
+
+
+def _portfolio(directory: Path, engine: str) -> dict[str, Any]:
+    return _child(f"""
+        from tmec.engine import connect, load_portfolio, qualify_goods
+        from tmec.engine.whereused import Change, requalify
+        t0 = time.perf_counter()
+        e = connect({engine!r}, threads=2)
+        t1 = time.perf_counter()
+        p = load_portfolio(e, Path({str(directory)!r}), dt.date.fromisoformat({DAY!r}))
+        t2 = time.perf_counter()
+        r = qualify_goods(p)
+        t3 = time.perf_counter()
+        out = dict(start=t1 - t0, load_and_rollup=t2 - t1, qualify=t3 - t2, full=t3 - t1,
+                   goods=len(r.goods), qualifying=r.qualifying, levels=r.levels)
+        for name, part in (("typical", "A2-0000777"), ("widely_used", "A3-0000000")):
+            t = time.perf_counter()
+            again = requalify(p, [Change(part, origin="originating")])
+            out["incremental_" + name] = time.perf_counter() - t
+            out["incremental_" + name + "_goods"] = len(again.goods)
+        e.close()
+    """)
+
+
+def _pure_portfolio(directory: Path, sample: int) -> dict[str, Any]:
+    return _child(f"""
+        import pyarrow.parquet as pq
+        from collections import defaultdict
+        from decimal import Decimal
+        from tmec.engine.rules_file import RuleBook
+        from tmec.origin import parse_case, qualify
+        d = Path({str(directory)!r})
+        day = dt.date.fromisoformat({DAY!r})
+        goods = pq.read_table(d / "goods.parquet").to_pylist()[:{sample}]
+        parts = {{p["part_id"]: p for p in pq.read_table(d / "parts.parquet").to_pylist()}}
+        children = defaultdict(list)
+        for e in pq.read_table(d / "edges.parquet").to_pylist():
+            children[e["parent"]].append((e["child"], e["quantity"]))
+        book = RuleBook.for_directory(d)
+        cases = []
+        for g in goods:
+            totals = defaultdict(Decimal)
+            stack = list(children[g["good_id"]])
+            while stack:
+                part, q = stack.pop()
+                if part in children:
+                    stack.extend((c, q * cq) for c, cq in children[part])
+                else:
+                    totals[part] += q
+            mats = []
+            for pid, q in totals.items():
+                p = parts[pid]
+                m = {{"id": pid, "origin": p["origin"] or "unknown", "value": str(p["value"] * q)}}
+                if p["hs"]:
+                    m["hs"] = p["hs"]
+                if p["statement_vnm"] is not None:
+                    m["accumulation"] = {{"vnm": str(p["statement_vnm"] * q)}}
+                mats.append(m)
+            excluded = {{k: str(g[k]) for k in ("sales_promotion", "royalties", "shipping_packing",
+                                                 "non_allowable_interest")}}
+            cases.append({{"format": 1, "id": g["good_id"], "date": day.isoformat(), "good": {{"hs": g["hs"]}},
+                "valuation": {{"transaction_value": str(g["transaction_value"]),
+                               "international_shipping": str(g["international_shipping"])}},
+                "costs": {{"other_product_costs": str(g["other_product_costs"]), "period_costs": str(g["period_costs"]),
+                           "other_costs": str(g["other_costs"]), "excluded": excluded}},
+                "rule": None, "materials": mats}})
+        rules = {{c["good"]["hs"]: book.rule(c["good"]["hs"], day) for c in cases}}
+        t = time.perf_counter()
+        n_materials = 0
+        for c in cases:
+            rule = rules[c["good"]["hs"]]
+            c = dict(c); c.pop("rule")
+            case = parse_case(c)
+            n_materials += len(case.materials)
+            import dataclasses
+            qualify(dataclasses.replace(case, rule=rule))
+        per_good = (time.perf_counter() - t) / len(cases)
+        out = dict(per_good=per_good, sample=len(cases), materials_per_good=n_materials / len(cases))
+    """)
+
+
+def _exposure(path: Path, engine: str) -> dict[str, Any]:
+    return _child(f"""
+        from tmec.engine import connect
+        from tmec.engine.exposure import price_exposure
+        t0 = time.perf_counter()
+        e = connect({engine!r}, threads=2)
+        t1 = time.perf_counter()
+        x = price_exposure(e, Path({str(path)!r}))
+        t2 = time.perf_counter()
+        out = dict(start=t1 - t0, exposure=t2 - t1, lines=x.lines, duty=str(x.duty))
+        e.close()
+    """)
+
+
+def _pure_exposure(path: Path, sample: int) -> dict[str, Any]:
+    return _child(f"""
+        import pyarrow.parquet as pq
+        from tmec.tariffs import default_tables, entry_from_mapping, price_entry
+        rows = pq.read_table(Path({str(path)!r})).slice(0, {sample}).to_pylist()
+        tables = default_tables()
+        t = time.perf_counter()
+        for i, r in enumerate(rows):
+            price_entry(entry_from_mapping(r, line=i + 2), tables=tables)
+        out = dict(per_line=(time.perf_counter() - t) / len(rows), sample=len(rows))
+    """)
+
+
+def _machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}"
+
+
+def run() -> None:
+    from tmec.engine import generate_entries, generate_portfolio, spark_available
+
+    full = "--full" in sys.argv or os.environ.get("TMEC_BENCH_FULL") == "1"
+    goods, lines = (20_000, 10_000_000) if full else (2_000, 1_000_000)
+    spark = os.environ.get("TMEC_BENCH_SPARK", "1") != "0" and spark_available() is None
+    print(f"machine: {_machine()}; date {time.strftime('%Y-%m-%d')}; {'full' if full else 'default'} sizes")
+    with tempfile.TemporaryDirectory(prefix="tmec-bench-") as tmp:
+        bom = Path(tmp) / "bom"
+        size = generate_portfolio(bom, goods=goods, seed=1)
+        print(
+            f"portfolio: {size.goods:,} goods, {size.parts:,} parts, {size.edges:,} edges, {size.levels} levels"
+        )
+        bulk = _portfolio(bom, "duckdb")
+        pure = _pure_portfolio(bom, 40)
+        pure_total = pure["per_good"] * size.goods
+        print(
+            f"  DuckDB full qualification: {bulk['full']:.1f} s (load+validate+roll-up {bulk['load_and_rollup']:.1f} s, "
+            f"qualify {bulk['qualify']:.1f} s), peak RSS {bulk['max_rss_mb']} MB; "
+            f"{bulk['qualifying']:,} of {bulk['goods']:,} qualify"
+        )
+        print(
+            f"  pure path: {pure['per_good'] * 1000:.1f} ms per good ({pure['materials_per_good']:.0f} materials), "
+            f"sample of {pure['sample']} extrapolated to {size.goods:,}: {pure_total:.0f} s "
+            f"-> bulk is {pure_total / bulk['full']:.1f}x faster"
+        )
+        for name in ("typical", "widely_used"):
+            print(
+                f"  incremental ({name} part): {bulk['incremental_' + name]:.2f} s for "
+                f"{bulk['incremental_' + name + '_goods']:,} goods (where-used)"
+            )
+        entries = Path(tmp) / "entries.parquet"
+        generate_entries(entries, lines=lines, seed=1, year=2025)
+        x = _exposure(entries, "duckdb")
+        pe = _pure_exposure(entries, 5_000)
+        pe_total = pe["per_line"] * lines
+        print(f"exposure: {lines:,} entry lines: DuckDB {x['exposure']:.1f} s, peak RSS {x['max_rss_mb']} MB")
+        print(
+            f"  pure path: {pe['per_line'] * 1e6:.0f} us per line (sample {pe['sample']:,}), extrapolated "
+            f"{pe_total:.0f} s -> bulk is {pe_total / x['exposure']:.1f}x faster"
+        )
+        if spark:
+            small = Path(tmp) / "bom-small"
+            s_goods = 2_000 if full else 200
+            generate_portfolio(small, goods=s_goods, seed=1)
+            sp = _portfolio(small, "spark")
+            print(
+                f"spark local[2]: {s_goods:,} goods: session {sp['start']:.1f} s, qualification {sp['full']:.1f} s, "
+                f"incremental {sp['incremental_typical']:.1f} s"
+            )
+            s_entries = Path(tmp) / "entries-small.parquet"
+            s_lines = 1_000_000 if full else 100_000
+            generate_entries(s_entries, lines=s_lines, seed=1, year=2025)
+            sx = _exposure(s_entries, "spark")
+            print(f"spark local[2]: {s_lines:,} entry lines: exposure {sx['exposure']:.1f} s")
+        else:
+            print("spark: skipped (no pyspark/Java, or TMEC_BENCH_SPARK=0)")

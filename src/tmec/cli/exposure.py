@@ -1,0 +1,103 @@
+"""``tmec exposure ENTRIES [--scenario FILE]``: a year of entries' duty by measure, month, chapter, origin.
+
+
+Every line is priced with the law of its entry date, as ``tmec duty`` would
+price it alone.  ``--scenario`` adds measures (the ``measures.yaml`` form) that
+win in their program, and reports the difference from the law as it is.
+"""
+
+from __future__ import annotations
+
+import time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.table import Table
+
+from tmec.cli._common import console, emit_json, handles_errors
+from tmec.engine import ENGINES, connect
+from tmec.engine.exposure import GROUPS, Exposure, load_scenario, price_exposure
+from tmec.tariffs import default_tables
+
+
+@click.command("exposure")
+@click.argument("entries", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--engine", type=click.Choice(ENGINES), default="duckdb", show_default=True)
+@click.option("--scenario", type=click.Path(dir_okay=False, path_type=Path), help="measures to try (YAML)")
+@click.option("--lines", "lines_out", type=click.Path(dir_okay=False, path_type=Path),
+              help="also write every duty line (.parquet or .csv)")  # fmt: skip
+@click.option("--by", "group", type=click.Choice(list(GROUPS)), default="measure", show_default=True,
+              help="the breakdown to print (JSON has all)")  # fmt: skip
+@click.option("--json", "as_json", is_flag=True)
+@handles_errors
+def command(
+    entries: Path, engine: str, scenario: Path | None, lines_out: Path | None, group: str, as_json: bool
+) -> None:
+    """Price every entry line of ENTRIES (CSV or Parquet) and total the duties."""
+    started = time.perf_counter()
+    base_tables = default_tables()
+    with connect(engine) as e:  # type: ignore[arg-type]
+        base = price_exposure(e, entries, tables=base_tables, lines_out=lines_out)
+        alt = None
+        if scenario is not None:
+            name, tables = load_scenario(scenario, base_tables)
+            alt = price_exposure(e, entries, tables=tables)
+            alt.scenario = name
+    out: dict[str, Any] = {"entries": str(entries), "engine": engine, **_dump(base)}
+    if alt is not None:
+        out["scenario"] = {"name": alt.scenario, **_dump(alt)}
+        out["difference"] = {
+            "duty": alt.duty - base.duty,
+            "by": {g: _diff(base.by[g], alt.by[g], GROUPS[g]) for g in GROUPS},
+        }
+    out["seconds"] = round(time.perf_counter() - started, 3)
+    if as_json:
+        emit_json(out)
+        return
+    console.print(
+        f"{base.lines:,} entry lines, value {base.value:,.2f}: duty {base.duty:,.2f} "
+        f"({engine}, {out['seconds']} s)",
+        highlight=False,
+    )
+    rows = out["difference"]["by"][group] if alt is not None else base.by[group]
+    title = f"duty by {group}" + (f" — scenario: {alt.scenario}" if alt is not None else "")
+    t = Table(title=title)
+    keys = GROUPS[group]
+    for k in keys:
+        t.add_column(k)
+    if alt is None:
+        t.add_column("lines", justify="right")
+        t.add_column("duty", justify="right")
+        for r in rows:
+            t.add_row(*(str(r[k]) for k in keys), f"{r['duty_lines']:,}", f"{Decimal(r['duty']):,.2f}")
+    else:
+        for c in ("duty now", "scenario", "difference"):
+            t.add_column(c, justify="right")
+        for r in rows:
+            t.add_row(*(str(r[k]) for k in keys), f"{r['base']:,.2f}", f"{r['scenario']:,.2f}",
+                      f"{r['difference']:+,.2f}")  # fmt: skip
+    console.print(t)
+    if alt is not None:
+        console.print(f"difference: {alt.duty - base.duty:+,.2f}", highlight=False)
+
+
+def _dump(x: Exposure) -> dict[str, Any]:
+    return {"lines": x.lines, "value": x.value, "duty": x.duty, "by": x.by}
+
+
+def _diff(
+    base: list[dict[str, Any]], alt: list[dict[str, Any]], keys: tuple[str, ...]
+) -> list[dict[str, Any]]:
+    def index(rows: list[dict[str, Any]]) -> dict[tuple[Any, ...], Decimal]:
+        return {tuple(r[k] for k in keys): Decimal(r["duty"]) for r in rows}
+
+    a, b = index(base), index(alt)
+    out = []
+    for key in sorted(set(a) | set(b), key=lambda k: tuple(str(x) for x in k)):
+        before, after = a.get(key, Decimal(0)), b.get(key, Decimal(0))
+        if before != after or key in a:
+            out.append({**dict(zip(keys, key, strict=True)), "base": before, "scenario": after,
+                        "difference": after - before})  # fmt: skip
+    return out

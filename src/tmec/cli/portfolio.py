@@ -1,0 +1,175 @@
+"""``tmec portfolio qualify BOM_DIR --date D``: every finished good of a portfolio, at once.
+
+Exit 0 when every good qualifies, 1 when one or more do not (or have no rule), 2 bad input.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from tmec.cli._common import EXIT_FAIL, EXIT_OK, console, emit_json, err_console, handles_errors
+from tmec.core.dates import parse_date
+from tmec.core.hs import format as hs_format
+from tmec.engine import ENGINES, PortfolioResult, connect, load_portfolio, qualify_goods, write_table
+from tmec.engine.whereused import load_changes, requalify
+
+MAX_ROWS = 20
+
+
+@click.group("portfolio")
+def command() -> None:
+    """Bulk work over a portfolio of goods (bills of materials as tables)."""
+
+
+def _engine_options(f: Any) -> Any:
+    f = click.option(
+        "--database",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="DuckDB work file, e.g. $TMEC_HOME/engine.duckdb (default: in memory)",
+    )(f)
+    return click.option(
+        "--engine",
+        type=click.Choice(ENGINES),
+        default="duckdb",
+        show_default=True,
+        help="duckdb (embedded) or spark (local[2], or $TMEC_SPARK_MASTER)",
+    )(f)
+
+
+@command.command("qualify")
+@click.argument("bom_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--date", "day", required=True, help="apply the law in force on this ISO date")
+@click.option("--method", type=click.Choice(["net_cost", "transaction_value"]), help="RVC method")
+@_engine_options
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="results file, .parquet or .csv (default BOM_DIR/qualification.parquet)",
+)
+@click.option(
+    "--changed",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="CSV of changed parts (part_id, origin, value): re-qualify only the goods using them",
+)
+@click.option("--json", "as_json", is_flag=True, help="the summary as JSON")
+@handles_errors
+def qualify(
+    bom_dir: Path,
+    day: str,
+    method: str | None,
+    engine: str,
+    database: Path | None,
+    out: Path | None,
+    changed: Path | None,
+    as_json: bool,
+) -> None:
+    """Qualify every finished good of BOM_DIR on --date; write the results and print a summary."""
+    when = parse_date(day, field="--date")
+    started = time.perf_counter()
+    with connect(engine, database=database) as e:  # type: ignore[arg-type]
+        p = load_portfolio(e, bom_dir, when)
+        changes = load_changes(changed) if changed else None
+        with Progress(
+            TextColumn("qualifying"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err_console,
+            transient=True,
+            disable=as_json or not err_console.is_terminal,
+        ) as bar:
+            task = bar.add_task("goods", total=None)
+
+            def progress(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
+            if changes is not None:
+                result = requalify(p, changes, method=method, progress=progress)
+            else:
+                result = qualify_goods(p, method=method, progress=progress)
+        target = out or bom_dir / (
+            "requalification.parquet" if changes is not None else "qualification.parquet"
+        )
+        write_table(result.to_arrow(), target)
+    elapsed = time.perf_counter() - started
+    summary = _summary(result, target, elapsed, engine)
+    if as_json:
+        emit_json(summary)
+    else:
+        _show(result, summary)
+    ok = summary["not_qualifying"] == 0 and summary["errors"] == 0
+    sys.exit(EXIT_OK if ok else EXIT_FAIL)
+
+
+def _summary(r: PortfolioResult, target: Path, elapsed: float, engine: str) -> dict[str, Any]:
+    flips = sorted(r.flips.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    return {
+        "date": r.day,
+        "engine": engine,
+        "goods": len(r.goods),
+        "qualifying": r.qualifying,
+        "not_qualifying": len(r.failing),
+        "errors": len(r.errors),
+        "bom_levels": r.levels,
+        "failing": [
+            {
+                "good_id": g.good_id,
+                "hs": g.hs,
+                "rvc_transaction_value": g.rvc_tv,
+                "rvc_net_cost": g.rvc_nc,
+                "tariff_shift_passed": g.tariff_shift_passed,
+                "failing_materials": list(g.failing_codes),
+            }
+            for g in r.failing
+        ],
+        "error_goods": [{"good_id": g.good_id, "hs": g.hs, "error": g.error} for g in r.errors],
+        "flip_materials": [
+            {"hs": code, "goods": len(goods), "examples": goods[:5]} for code, goods in flips[:10]
+        ],
+        "flips_examined": r.flips_sampled or len(r.failing),
+        "results": str(target),
+        "seconds": round(elapsed, 3),
+    }
+
+
+def _show(r: PortfolioResult, s: dict[str, Any]) -> None:
+    console.print(
+        f"[bold]{s['qualifying']}[/] of {s['goods']} goods qualify on {r.day.isoformat()}; "
+        f"{s['not_qualifying']} do not; {s['errors']} without a result "
+        f"({s['engine']}, {s['seconds']} s, BOM depth {r.levels})",
+        highlight=False,
+    )
+    if r.failing:
+        t = Table(title=f"goods that do not qualify (first {min(MAX_ROWS, len(r.failing))})")
+        for col in ("good", "HS", "RVC TV", "RVC NC", "tariff shift", "failing materials"):
+            t.add_column(col)
+        for g in r.failing[:MAX_ROWS]:
+            t.add_row(
+                g.good_id,
+                hs_format(g.hs),
+                "-" if g.rvc_tv is None else f"{g.rvc_tv:.2f}",
+                "-" if g.rvc_nc is None else f"{g.rvc_nc:.2f}",
+                {True: "passed", False: "failed", None: "-"}[g.tariff_shift_passed],
+                ", ".join(hs_format(c) if c.isdigit() else c for c in g.failing_codes[:5]),
+            )
+        console.print(t)
+    for g in r.errors[:MAX_ROWS]:
+        console.print(f"[yellow]no result[/] {g.good_id} ({g.hs}): {g.error}", highlight=False)
+    if s["flip_materials"]:
+        t = Table(title=f"materials whose originating sourcing would qualify the most failing goods "
+                  f"(cheapest single fix; {s['flips_examined']} failing goods examined)")  # fmt: skip
+        t.add_column("material HS")
+        t.add_column("goods it would flip", justify="right")
+        t.add_column("e.g.")
+        for f in s["flip_materials"]:
+            label = hs_format(f["hs"]) if f["hs"].isdigit() else f["hs"]
+            t.add_row(label, str(f["goods"]), ", ".join(f["examples"][:3]))
+        console.print(t)
+    console.print(f"results: {s['results']}", highlight=False)

@@ -1,0 +1,339 @@
+"""The BOM_DIR layout, and its validation before anything is computed.
+
+A portfolio is three tables, each a ``.csv`` (header row) or a ``.parquet`` file:
+
+``goods``  the finished goods, one row each
+    ``good_id`` (a ``part_id``), ``hs`` (6-10 digits), ``transaction_value``,
+    ``international_shipping``, ``other_product_costs``, ``period_costs``,
+    ``other_costs``, ``sales_promotion``, ``royalties``, ``shipping_packing``,
+    ``non_allowable_interest`` (amounts per unit of the good; absent or blank = 0
+    except ``transaction_value``), optional ``description``, ``end_use``.
+``parts``  every part, bought or made
+    ``part_id``, ``hs``, ``origin`` (``originating`` | ``non_originating`` |
+    ``unknown``; blank = unknown, which counts as non-originating), ``value`` per
+    unit (bought parts), optional ``statement_vnm`` (the VNM per unit in the
+    producer's accumulation statement, UR s.9), ``description``, ``country``,
+    ``supplier``.  A part with components in ``edges`` is self-produced, not
+    designated intermediate: its own ``origin`` and ``value`` are not used, its
+    components are traced through (UR s.7(5)(a)).
+``edges``  the bill of materials
+    ``parent``, ``child``, ``quantity`` (of child per unit of parent, > 0).
+
+Amounts have at most 4 decimal places, quantities at most 3.  Every malformed
+row is reported with its file and line (the first 20, then a count) and nothing
+is computed or written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from tmec.core.errors import InputError
+
+__all__ = [
+    "GOOD_AMOUNTS",
+    "MONEY",
+    "QTY",
+    "TABLES",
+    "InputErrors",
+    "find_table",
+    "load_bom",
+]
+
+MONEY = "DECIMAL(18,4)"
+QTY = "DECIMAL(9,3)"
+MAX_SHOWN = 20
+
+GOOD_AMOUNTS = (
+    "international_shipping",
+    "other_product_costs",
+    "period_costs",
+    "other_costs",
+    "sales_promotion",
+    "royalties",
+    "shipping_packing",
+    "non_allowable_interest",
+)
+TABLES = {
+    "goods": ("good_id", "hs", "transaction_value"),
+    "parts": ("part_id",),
+    "edges": ("parent", "child", "quantity"),
+}
+ORIGINS = ("originating", "non_originating", "unknown")
+
+
+class InputErrors(InputError):
+    """Several malformed rows: the first :data:`MAX_SHOWN`, then how many more."""
+
+    def __init__(self, problems: list[tuple[str, int | None, str]], total: int) -> None:
+        self.problems = problems
+        self.total = total
+        lines = [
+            f"{src}:{line}: {msg}" if line is not None else f"{src}: {msg}" for src, line, msg in problems
+        ]
+        more = total - len(problems)
+        head = f"{total} malformed row(s); nothing was computed or written"
+        body = "\n".join(lines) + (f"\n... and {more} more" if more > 0 else "")
+        super().__init__(f"{head}\n{body}")
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def find_table(directory: Path, name: str, *, required: bool = True) -> Path | None:
+    for ext in (".parquet", ".csv"):
+        path = directory / f"{name}{ext}"
+        if path.is_file():
+            return path
+    if required:
+        raise InputError(f"expected {name}.csv or {name}.parquet in the BOM directory", source=str(directory))
+    return None
+
+
+def _q(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def read_raw(conn: duckdb.DuckDBPyConnection, path: Path, name: str) -> dict[str, str]:
+    """Load a file with its line numbers (CSV: the file line; Parquet: the row); column -> type."""
+    kind = "TABLE"
+    if path.suffix == ".csv":
+        src = f"read_csv('{_q(path)}', header=true, all_varchar=true, auto_detect=true)"
+        sql = f"SELECT (row_number() OVER () + 1)::BIGINT AS __line, * FROM {src}"  # the header is line 1
+    else:
+        kind = "VIEW"  # typed already, and read twice faster than copied once
+        sql = (
+            "SELECT (file_row_number + 1)::BIGINT AS __line, * EXCLUDE (file_row_number) "
+            f"FROM read_parquet('{_q(path)}', file_row_number = true)"
+        )
+    try:
+        _drop(conn, f"raw_{name}")
+        conn.execute(f'CREATE {kind} "raw_{name}" AS {sql}')
+    except duckdb.Error as exc:
+        raise InputError(f"cannot read the file: {str(exc).splitlines()[0]}", source=str(path)) from None
+    cols = raw_columns(conn, name)
+    missing = [c for c in TABLES[name] if c not in cols]
+    if missing:
+        raise InputError(f"missing column(s) {missing}; found {list(cols)}", source=str(path), line=1)
+    return cols
+
+
+def _drop(conn: duckdb.DuckDBPyConnection, name: str) -> None:
+    found = conn.execute(
+        "SELECT table_type FROM information_schema.tables WHERE table_name = ?", [name]
+    ).fetchall()
+    if found:
+        conn.execute(f'DROP {"VIEW" if found[0][0] == "VIEW" else "TABLE"} "{name}"')
+
+
+def raw_columns(conn: duckdb.DuckDBPyConnection, name: str) -> dict[str, str]:
+    return {str(r[0]): str(r[1]) for r in conn.execute(f'DESCRIBE "raw_{name}"').fetchall()[1:]}
+
+
+def _numeric(col: str, cols: Mapping[str, str]) -> bool:
+    kind = cols.get(col, "VARCHAR").upper()
+    return kind.startswith(("DECIMAL", "INT", "BIGINT", "SMALLINT", "TINYINT", "HUGEINT", "UBIGINT", "UINT"))
+
+
+def _text(col: str, cols: Iterable[str]) -> str:
+    """The column as trimmed text, or NULL when the column is absent or blank."""
+    if col not in cols:
+        return "CAST(NULL AS VARCHAR)"
+    return f"NULLIF(TRIM(CAST(\"{col}\" AS VARCHAR)), '')"
+
+
+def _amount_check(col: str, cols: Mapping[str, str], places: int, *, positive: bool = False) -> str:
+    what = f"a number {'greater than' if positive else 'not less than'} 0 with at most {places} decimals"
+    if _numeric(col, cols):
+        c = f'"{col}"'
+        cond = f"({c} {'<=' if positive else '<'} 0 OR {c} <> round({c}, {places}))"
+        return f"CASE WHEN {c} IS NOT NULL AND {cond} THEN '{col}: expected {what}, found ' || {c} END"
+    v = _text(col, cols)
+    pattern = rf"^[0-9]+(\.[0-9]{{1,{places}}})?$"
+    cond = f"NOT regexp_full_match({v}, '{pattern}')"
+    if positive:
+        cond = f"({cond} OR TRY_CAST({v} AS DOUBLE) = 0)"
+    return f"CASE WHEN {v} IS NOT NULL AND {cond} THEN '{col}: expected {what}, found ''' || {v} || '''' END"
+
+
+def _hs_check(col: str, cols: Iterable[str], *, required: bool, min_digits: int) -> str:
+    v = _text(col, cols)
+    digits = f"regexp_replace({v}, '[ .\\-]', '', 'g')"
+    bad = (
+        f"(NOT regexp_full_match({digits}, '[0-9]+') OR length({digits}) NOT IN (6, 8, 10) "
+        f"OR length({digits}) < {min_digits} OR left({digits}, 2) IN ('00', '77'))"
+    )
+    msg = f"'{col}: expected an HS code of 6, 8 or 10 digits, found ''' || {v} || ''''"
+    check = f"CASE WHEN {v} IS NOT NULL AND {bad} THEN {msg} END"
+    if required:
+        check = f"COALESCE(CASE WHEN {v} IS NULL THEN '{col}: required' END, {check})"
+    return check
+
+
+def _required(col: str, cols: Iterable[str]) -> str:
+    return f"CASE WHEN {_text(col, cols)} IS NULL THEN '{col}: required' END"
+
+
+@dataclass(frozen=True)
+class BomFiles:
+    goods: Path
+    parts: Path
+    edges: Path
+
+
+def _checks(name: str, cols: Mapping[str, str]) -> list[str]:
+    if name == "goods":
+        return [
+            _required("good_id", cols),
+            _hs_check("hs", cols, required=True, min_digits=6),
+            _required("transaction_value", cols),
+            _amount_check("transaction_value", cols, 4),
+            *(_amount_check(c, cols, 4) for c in GOOD_AMOUNTS),
+        ]
+    if name == "parts":
+        origin = _text("origin", cols)
+        allowed = ", ".join(f"'{o}'" for o in ORIGINS)
+        return [
+            _required("part_id", cols),
+            _hs_check("hs", cols, required=False, min_digits=6),
+            f"CASE WHEN {origin} IS NOT NULL AND {origin} NOT IN ({allowed}) THEN "
+            f"'origin: expected originating, non_originating or unknown, found ''' || {origin} || '''' END",
+            _amount_check("value", cols, 4),
+            _amount_check("statement_vnm", cols, 4),
+        ]
+    return [
+        _required("parent", cols),
+        _required("child", cols),
+        _amount_check("quantity", cols, 3, positive=True),
+        f"CASE WHEN {_text('parent', cols)} = {_text('child', cols)} THEN 'a part cannot contain itself' END",
+    ]
+
+
+def _typed_sql(name: str, cols: Mapping[str, str]) -> str:
+    def t(c: str) -> str:
+        return _text(c, cols)
+
+    def amount(c: str, default: str | None = "0") -> str:
+        expr = f'TRY_CAST("{c}" AS {MONEY})' if _numeric(c, cols) else f"TRY_CAST({t(c)} AS {MONEY})"
+        return f"COALESCE({expr}, CAST({default} AS {MONEY}))" if default is not None else expr
+
+    def hs(c: str) -> str:
+        return f"regexp_replace({t(c)}, '[ .\\-]', '', 'g')"
+
+    if name == "goods":
+        extra = ",\n".join(f"{amount(c)} AS {c}" for c in GOOD_AMOUNTS)
+        return (
+            f"SELECT {t('good_id')} AS good_id, {hs('hs')} AS hs, {t('description')} AS description, "
+            f"COALESCE({t('end_use')}, 'any') AS end_use, "
+            f"{amount('transaction_value', None)} AS transaction_value, {extra}, __line FROM raw_goods"
+        )
+    if name == "parts":
+        return (
+            f"SELECT {t('part_id')} AS part_id, {hs('hs')} AS hs, "
+            f"COALESCE({t('origin')}, 'unknown') AS origin, "
+            f"{amount('value')} AS value, {amount('statement_vnm', None)} AS statement_vnm, "
+            f"{t('description')} AS description, {t('country')} AS country, {t('supplier')} AS supplier, "
+            f"__line FROM raw_parts"
+        )
+    return (
+        f"SELECT {t('parent')} AS parent, {t('child')} AS child, "
+        f"TRY_CAST({'quantity' if _numeric('quantity', cols) else t('quantity')} AS {QTY}) AS quantity, "
+        "__line FROM raw_edges"
+    )
+
+
+def _cross_checks(files: BomFiles) -> list[str]:
+    """Checks across tables and rows: unknown ids, duplicates, statements above the value."""
+    g, p, e = (str(files.goods), str(files.parts), str(files.edges))
+
+    def s(x: str) -> str:
+        return x.replace("'", "''")
+
+    return [
+        f"SELECT '{s(p)}', __line, 'part_id: ' || part_id || ' appears more than once' FROM "
+        "(SELECT part_id, __line, row_number() OVER (PARTITION BY part_id ORDER BY __line) AS n FROM parts) "
+        "WHERE n > 1",
+        f"SELECT '{s(g)}', __line, 'good_id: ' || good_id || ' appears more than once' FROM "
+        "(SELECT good_id, __line, row_number() OVER (PARTITION BY good_id ORDER BY __line) AS n FROM goods) "
+        "WHERE n > 1",
+        f"SELECT '{s(g)}', g.__line, 'good_id: ' || g.good_id || ' is not in parts' FROM goods g "
+        "ANTI JOIN parts p ON g.good_id = p.part_id",
+        f"SELECT '{s(e)}', e.__line, 'parent: ' || e.parent || ' is not in parts' FROM edges e "
+        "ANTI JOIN parts p ON e.parent = p.part_id",
+        f"SELECT '{s(e)}', e.__line, 'child: ' || e.child || ' is not in parts' FROM edges e "
+        "ANTI JOIN parts p ON e.child = p.part_id",
+        f"SELECT '{s(e)}', __line, 'the pair ' || parent || ' -> ' || child || ' appears more than once' "
+        "FROM (SELECT *, row_number() OVER (PARTITION BY parent, child ORDER BY __line) AS n FROM edges) "
+        "WHERE n > 1",
+        f"SELECT '{s(p)}', __line, 'statement_vnm: ' || statement_vnm || ' exceeds the value ' || value "
+        "FROM parts WHERE statement_vnm > value",
+        f"SELECT '{s(p)}', __line, 'statement_vnm: an accumulation statement needs production in the "
+        "USMCA territory (US, MX, CA), found country ' || country FROM parts "
+        "WHERE statement_vnm IS NOT NULL AND country IS NOT NULL "
+        "AND upper(country) NOT IN ('US', 'MX', 'CA')",
+        f"SELECT '{s(g)}', __line, 'international_shipping exceeds transaction_value' FROM goods "
+        "WHERE international_shipping > transaction_value",
+    ]
+
+
+def load_bom(conn: duckdb.DuckDBPyConnection, directory: Path) -> BomFiles:
+    """Validate BOM_DIR and load it as the typed tables ``goods``, ``parts``, ``edges`` in ``conn``.
+
+    Raises :class:`InputErrors` listing the first 20 malformed rows (file and
+    line) and how many there are in all.
+    """
+    if not directory.is_dir():
+        raise InputError("expected a directory with goods, parts and edges tables", source=str(directory))
+    files = BomFiles(*(find_table(directory, n) for n in ("goods", "parts", "edges")))  # type: ignore[arg-type]
+    problems = []
+    for name in ("goods", "parts", "edges"):
+        path: Path = getattr(files, name)
+        cols = read_raw(conn, path, name)
+        checks = _checks(name, cols)
+        src = str(path).replace("'", "''")
+        problems.append(
+            f"SELECT '{src}' AS file, __line AS line, msg FROM (SELECT __line, "
+            f"coalesce({', '.join(checks)}) AS msg FROM raw_{name}) WHERE msg IS NOT NULL"
+        )
+    # Rows and cross-table checks are reported together: one run shows every kind of problem.
+    row_problems = "SELECT * FROM (" + " UNION ALL ".join(f"({q})" for q in problems) + ")"
+    conn.execute(f"CREATE OR REPLACE TABLE bom_row_problems AS {row_problems}")
+    for name in ("goods", "parts", "edges"):
+        cols = raw_columns(conn, name)
+        conn.execute(f'CREATE OR REPLACE TABLE "{name}" AS {_typed_sql(name, cols)}')
+        _drop(conn, f"raw_{name}")
+    _report(conn, ["SELECT * FROM bom_row_problems", *_cross_checks(files), *_unknown_codes(conn, files)])
+    return files
+
+
+def _unknown_codes(conn: duckdb.DuckDBPyConnection, files: BomFiles) -> list[str]:
+    """Codes of the right form that the HS 2022 nomenclature does not have (checked once per code)."""
+    from tmec.core import hs
+
+    queries = []
+    for table, path in (("goods", files.goods), ("parts", files.parts)):
+        codes = [
+            r[0] for r in conn.execute(f"SELECT DISTINCT hs FROM {table} WHERE hs IS NOT NULL").fetchall()
+        ]
+        bad = [c for c in codes if not hs.exists(c[:6])]
+        if bad:
+            listed = ", ".join("'" + c + "'" for c in bad)
+            src = str(path).replace("'", "''")
+            queries.append(
+                f"SELECT '{src}', __line, 'hs: ' || hs || ' is not in the HS 2022 nomenclature' "
+                f"FROM {table} WHERE hs IN ({listed})"
+            )
+    return queries
+
+
+def _report(conn: duckdb.DuckDBPyConnection, queries: list[str]) -> None:
+    union = " UNION ALL ".join(f"({q})" for q in queries)
+    total = conn.execute(f"SELECT count(*) FROM ({union})").fetchall()
+    n = int(total[0][0]) if total else 0
+    if n:
+        rows = conn.execute(f"SELECT * FROM ({union}) ORDER BY 1, 2 NULLS FIRST LIMIT {MAX_SHOWN}").fetchall()
+        raise InputErrors([(str(f), None if li is None else int(li), str(m)) for f, li, m in rows], n)

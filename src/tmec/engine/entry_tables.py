@@ -1,0 +1,208 @@
+"""A year of customs entry lines (CSV or Parquet), validated before anything is priced.
+
+Columns (the fields of :class:`tmec.tariffs.Entry`): ``entry_date`` (ISO date),
+``hts`` (8 or 10 digits, dots allowed), ``origin`` (ISO 3166 alpha-2),
+``value`` (> 0), optional ``usmca`` (yes/no, only for CA and MX goods),
+``steel_value``, ``aluminum_value``, ``non_us_content`` (amounts, not above the
+value), ``melted_poured``, ``smelted_cast`` (country, or ``unknown``), ``line``
+(your own line id).  Malformed rows: the first 20 with file and line, then a
+count; nothing is priced or written.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+
+from tmec.core.errors import InputError
+from tmec.engine.bom_tables import InputErrors, _amount_check, _drop, _numeric, _q, _text
+
+__all__ = ["AMOUNT", "load_entries"]
+
+AMOUNT = "DECIMAL(18,4)"
+REQUIRED = ("entry_date", "hts", "origin", "value")
+AMOUNTS = ("steel_value", "aluminum_value", "non_us_content")
+MAX_SHOWN = 20
+
+
+def _columns(conn: duckdb.DuckDBPyConnection, name: str) -> dict[str, str]:
+    return {str(r[0]): str(r[1]) for r in conn.execute(f'DESCRIBE "{name}"').fetchall()[1:]}
+
+
+def load_entries(conn: duckdb.DuckDBPyConnection, path: Path, name: str = "entries") -> int:
+    """Validate ``path`` and load it as the typed table ``name``; return the number of lines."""
+    if not path.is_file():
+        raise InputError("expected a CSV or Parquet file of entry lines", source=str(path))
+    raw = f"raw_{name}"
+    _drop(conn, raw)
+    if path.suffix == ".csv":
+        src = f"read_csv('{_q(path)}', header=true, all_varchar=true)"
+        sql = f"SELECT (row_number() OVER () + 1)::BIGINT AS __line, * FROM {src}"
+        kind = "TABLE"
+    else:
+        sql = (
+            "SELECT (file_row_number + 1)::BIGINT AS __line, * EXCLUDE (file_row_number) "
+            f"FROM read_parquet('{_q(path)}', file_row_number = true)"
+        )
+        kind = "VIEW"
+    try:
+        conn.execute(f'CREATE {kind} "{raw}" AS {sql}')
+    except duckdb.Error as exc:
+        raise InputError(f"cannot read the file: {str(exc).splitlines()[0]}", source=str(path)) from None
+    cols = _columns(conn, raw)
+    missing = [c for c in REQUIRED if c not in cols]
+    if missing:
+        raise InputError(f"missing column(s) {missing}; found {list(cols)}", source=str(path), line=1)
+
+    def t(c: str) -> str:
+        return _text(c, cols)
+
+    def amount(c: str) -> str:
+        return f'TRY_CAST("{c}" AS {AMOUNT})' if _numeric(c, cols) else f"TRY_CAST({t(c)} AS {AMOUNT})"
+
+    hts = f"replace(replace(replace({t('hts')}, '.', ''), ' ', ''), '-', '')"
+    date = (
+        'TRY_CAST("entry_date" AS DATE)'
+        if "DATE" in cols["entry_date"]
+        else f"TRY_CAST({t('entry_date')} AS DATE)"
+    )
+    usmca = f"lower(coalesce({t('usmca')}, ''))"
+    place = {c: f"upper(coalesce({t(c)}, ''))" for c in ("melted_poured", "smelted_cast")}
+    # Codes, countries and flags take few distinct values: they are checked once per value, in
+    # Python, and only the lines holding a bad one are looked up.  Amounts are checked per line.
+    checks = [f"CASE WHEN {t(c)} IS NULL THEN '{c}: required' END" for c in REQUIRED] + [
+        f"CASE WHEN {date} IS NULL THEN 'entry_date: expected an ISO date YYYY-MM-DD, found ''' "
+        f"|| {t('entry_date')} || '''' END",
+        _amount_check("value", cols, 4, positive=True),
+        *(_amount_check(c, cols, 4) for c in AMOUNTS),
+        *(
+            f"CASE WHEN {amount(c)} > {amount('value')} THEN '{c}: more than the entered value' END"
+            for c in AMOUNTS
+        ),
+        f"CASE WHEN coalesce({amount('steel_value')}, 0) + coalesce({amount('aluminum_value')}, 0) "
+        f"> {amount('value')} "
+        "THEN 'aluminum_value: steel value plus aluminum value is more than the value' END",
+    ]
+    problems = (
+        f"SELECT '{_q(path)}' AS file, __line AS line, msg FROM "
+        f"(SELECT __line, coalesce({', '.join(checks)}) AS msg "
+        f'FROM "{raw}") WHERE msg IS NOT NULL'
+    )
+    origin_text = f"upper({t('origin')})"
+    value_checks = [
+        (hts, t("hts"), _bad_hts),
+        (origin_text, t("origin"), _bad_origin),
+        (usmca, t("usmca"), _bad_flag),
+        *((place[c], t(c), _bad_place(c)) for c in place),
+        (f"{usmca} || '|' || coalesce({origin_text}, '')", "NULL", _bad_claim),
+    ]
+    problems += _by_value(conn, raw, path, value_checks)
+
+    row = conn.execute(f"SELECT count(*) FROM ({problems})").fetchall()
+    n_bad = int(row[0][0]) if row else 0
+    if n_bad:
+        rows = conn.execute(f"SELECT * FROM ({problems}) ORDER BY line LIMIT {MAX_SHOWN}").fetchall()
+        raise InputErrors([(str(f), int(li), str(m)) for f, li, m in rows], n_bad)
+    country = {c: f"CASE WHEN {place[c]} = '' THEN NULL WHEN {place[c]} = 'UNKNOWN' THEN 'unknown' "
+                  f"WHEN {place[c]} = 'UK' THEN 'GB' ELSE {place[c]} END" for c in place}  # fmt: skip
+    origin = f"CASE WHEN upper({t('origin')}) = 'UK' THEN 'GB' ELSE upper({t('origin')}) END"
+    typed = f"""SELECT __line AS src_line, {date} AS entry_date, {hts} AS hts,
+        {origin} AS origin, {amount("value")} AS value,
+        {usmca} IN ('1', 'true', 'yes', 'y', 's', 'x') AS usmca,
+        {", ".join(f"{amount(c)} AS {c}" for c in AMOUNTS)},
+        {country["melted_poured"]} AS melted_poured, {country["smelted_cast"]} AS smelted_cast,
+        {t("line")} AS line FROM "{raw}" """
+    # ``fact``: what a line's duty depends on besides its amounts, hashed, so that the pricing
+    # joins lines to their key on one integer (collisions are checked where it is used).
+    conn.execute(
+        f"""CREATE OR REPLACE TABLE "{name}" AS SELECT *,
+        CAST(hash(entry_date, hts, origin, usmca, melted_poured, smelted_cast,
+                  has_steel, has_alu, has_nonus) >> 1 AS BIGINT) AS fact
+        FROM (SELECT *, steel_value IS NOT NULL AS has_steel, aluminum_value IS NOT NULL AS has_alu,
+              non_us_content IS NOT NULL AS has_nonus FROM ({typed}))"""
+    )
+    _drop(conn, raw)
+
+    row = conn.execute(f'SELECT count(*) FROM "{name}"').fetchall()
+
+    return int(row[0][0]) if row else 0
+
+
+Check = Callable[[str], str | None]  # a distinct value -> why it is wrong, or None
+TRUE = ("1", "true", "yes", "y", "s", "x")
+FLAGS = ("", "0", "false", "no", "n", *TRUE)
+
+
+def _bad_hts(v: str) -> str | None:
+    if re.fullmatch(r"[0-9]{8}([0-9]{2})?", v):
+        return None
+    return "hts: expected an HTS tariff item of 8 or 10 digits, found {raw!r}"
+
+
+def _iso(code: str) -> bool:
+    from tmec.tariffs.entry import country
+
+    try:
+        country(code, field="origin")
+    except InputError:
+        return False
+    return True
+
+
+def _bad_origin(v: str) -> str | None:
+    if not re.fullmatch(r"[A-Z]{2}", v):
+        return "origin: expected an ISO 3166 country code such as MX or CA, found {raw!r}"
+    return None if _iso(v) else f"origin: expected an ISO 3166 country code, found {v}"
+
+
+def _bad_flag(v: str) -> str | None:
+    return None if v in FLAGS else "usmca: expected yes/no (true/false), found {raw!r}"
+
+
+def _bad_place(col: str) -> Check:
+    def check(v: str) -> str | None:
+        if v in ("", "UNKNOWN"):
+            return None
+        if not re.fullmatch(r"[A-Z]{2}", v):
+            return f"{col}: expected a country code or unknown, found {{raw!r}}"
+        return None if _iso(v) else f"{col}: expected an ISO 3166 country code, found {v}"
+
+    return check
+
+
+def _bad_claim(v: str) -> str | None:
+    flag, _, origin = v.partition("|")
+    if flag in TRUE and origin not in ("CA", "MX"):
+        return "usmca: a USMCA claim needs a good of Canada or Mexico"
+    return None
+
+
+def _by_value(
+    conn: duckdb.DuckDBPyConnection, raw: str, path: Path, checks: list[tuple[str, str, Check]]
+) -> str:
+    """Problem queries for the lines whose value of ``expr`` fails its check (checked once per value)."""
+    out = ""
+    for expr, shown, check in checks:
+        values = conn.execute(f'SELECT DISTINCT {expr}, {shown} FROM "{raw}"').fetchall()
+        bad: dict[str, str] = {}
+        for v, raw_text in values:
+            if v is None:
+                continue
+            why = check(str(v))
+            if why is not None:
+                bad[str(v)] = why.format(raw=raw_text)
+        if bad:
+            cases = " ".join(f"WHEN {_lit(v)} THEN {_lit(m)}" for v, m in bad.items())
+            listed = ", ".join(_lit(v) for v in bad)
+            out += (
+                f" UNION ALL SELECT '{_q(path)}', __line, CASE {expr} {cases} END "
+                f'FROM "{raw}" WHERE {expr} IN ({listed})'
+            )
+    return out
+
+
+def _lit(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"

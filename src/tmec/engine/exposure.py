@@ -1,0 +1,347 @@
+"""Duty exposure: a year of entry lines priced with the law of each entry date, and totalled.
+
+The law decides, the engine multiplies.  Which duties an entry line owes, at
+which rate and on which base depends on its date, code, origin, claim, reported
+melt/smelt countries and which content values it reports, never on the amounts
+themselves.  So the engine groups the lines by that *pricing key* (dates by the
+periods in which no table or parameter changes: an interval join), and the
+single-entry path :func:`tmec.tariffs.price_entry` prices one probe entry per
+key.  The probe's amounts (value 1000, steel 1, aluminium 2, non-US content 4)
+are chosen so that each duty line's base tells which amount it is taken on: the
+value, a content value, or what the Section 232 metals leave of the value
+(stacking step 7-8).  The engine then prices every line with those rates and
+bases, rounding each duty as the law's ``tariffs.duty_rounding_places`` says,
+and totals by measure, month, chapter and origin.  The tests check every line
+against ``price_entry``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from tmec.core.errors import InputError
+from tmec.engine.bom_tables import InputErrors
+from tmec.engine.entry_tables import load_entries
+from tmec.engine.session import DataFrame, Engine
+from tmec.law import load_yaml
+from tmec.tariffs import Entry, TariffTables, default_tables, parse_measures, price_entry
+from tmec.tariffs.measures import MeasureSet
+
+__all__ = ["Exposure", "load_scenario", "price_exposure", "price_lines"]
+
+PROBE_VALUE = Decimal(1000)
+PROBE = {"steel_value": Decimal(1), "aluminum_value": Decimal(2), "non_us_content": Decimal(4)}
+BASE_OF = {Decimal(1): "steel_value", Decimal(2): "aluminum_value", Decimal(4): "non_us_content"}
+KEY = (
+    "period",
+    "hts",
+    "origin",
+    "usmca",
+    "melted_poured",
+    "smelted_cast",
+    "has_steel",
+    "has_alu",
+    "has_nonus",
+)
+FACT = KEY[1:]  # the key of a line, less the period its date falls in
+DUTY = (28, 4)
+RATE = (12, 6)
+LINE_COLUMNS = (
+    "src_line",
+    "line",
+    "entry_date",
+    "program",
+    "measure_id",
+    "rate",
+    "base",
+    "duty",
+)
+GROUPS = {
+    "measure": ("program", "measure_id", "measure"),
+    "month": ("month",),
+    "chapter": ("chapter",),
+    "origin": ("origin",),
+}
+
+
+@dataclass
+class Exposure:
+    lines: int
+    value: Decimal
+    duty: Decimal
+    by: dict[str, list[dict[str, Any]]]  # group name -> rows with their keys, duty and lines
+    scenario: str | None = None
+
+
+def load_scenario(path: Path, base: TariffTables) -> tuple[str, TariffTables]:
+    """A scenario file: measures in the ``measures.yaml`` form, put before the bundled ones.
+
+    Its measures win within their program wherever they apply (e.g. "232 at 25 %
+    on Mexico from 2026-01-01"); ``name`` labels the scenario.
+    """
+    data = load_yaml(path)
+    if not isinstance(data, Mapping):
+        raise InputError("expected a mapping with name, scopes and measures", source=str(path))
+    extra = parse_measures(data, source=str(path))
+    first = min((m.priority for m in base.measures), default=0)
+    ordered = [dataclasses.replace(m, priority=first - 1000 + i) for i, m in enumerate(extra)]
+    name = str(data.get("name") or path.stem)
+    return name, dataclasses.replace(base, measures=MeasureSet([*ordered, *base.measures]))
+
+
+def _periods(tables: TariffTables) -> list[dt.date]:
+    """The dates on which some table or parameter of the pricing changes (period starts)."""
+    days = {tables.first_date()}
+    for line in tables.schedule:
+        days.update(d for d in (line.valid_from, line.valid_to) if d is not None)
+    for m in tables.measures:
+        days.update(d for d in (m.valid_from, m.valid_to) if d is not None)
+    for name in tables.parameters:
+        days.update(tables.parameters[name].dates)
+    return sorted(days)
+
+
+def _period_table(tables: TariffTables) -> pa.Table:
+    starts = _periods(tables)
+    ends = [*starts[1:], dt.date(9999, 12, 31)]
+    return pa.table({"p_start": pa.array(starts, pa.date32()), "p_end": pa.array(ends, pa.date32())})
+
+
+def _templates(keys: list[dict[str, Any]], tables: TariffTables) -> tuple[pa.Table, list[tuple[int, str]]]:
+    """Price one probe entry per key with the single-entry path; its lines become the key's template."""
+    rows: list[dict[str, Any]] = []
+    bad: list[tuple[int, str]] = []
+    for k in keys:
+        try:
+            probe = Entry(
+                entry_date=k["period"],
+                hts=k["hts"],
+                origin=k["origin"],
+                value=PROBE_VALUE,
+                usmca=bool(k["usmca"]),
+                steel_value=PROBE["steel_value"] if k["has_steel"] else None,
+                aluminum_value=PROBE["aluminum_value"] if k["has_alu"] else None,
+                non_us_content=PROBE["non_us_content"] if k["has_nonus"] else None,
+                melted_poured=k["melted_poured"],
+                smelted_cast=k["smelted_cast"],
+            )
+            duty = price_entry(probe, tables=tables)
+        except InputError as exc:
+            bad.append((k["key_id"], str(exc)))
+            continue
+        places = int(tables.parameters.at(k["period"])["tariffs.duty_rounding_places"].decimal)
+        metals = [ln for ln in duty.lines if ln.program in ("s232_aluminum", "s232_steel") and ln.rate > 0]
+        mb = sum((ln.base for ln in metals), Decimal(0))
+        for seq, ln in enumerate(duty.lines):
+            rows.append(
+                {
+                    "key_id": k["key_id"],
+                    "seq": seq,
+                    "program": ln.program,
+                    "measure_id": ln.measure_id,
+                    "measure": ln.measure,
+                    "rate": ln.rate,
+                    "rule": _rule(ln.base, min(PROBE_VALUE, mb)),
+                    "places": places,
+                    "mb_full": sum(1 for m in metals if m.base == PROBE_VALUE),
+                    "mb_steel": any(m.base == PROBE["steel_value"] for m in metals),
+                    "mb_alu": any(m.base == PROBE["aluminum_value"] for m in metals),
+                }
+            )
+    schema = pa.schema(
+        [
+            ("key_id", pa.int64()),
+            ("seq", pa.int32()),
+            ("program", pa.string()),
+            ("measure_id", pa.string()),
+            ("measure", pa.string()),
+            ("rate", pa.decimal128(*RATE)),
+            ("rule", pa.string()),
+            ("places", pa.int32()),
+            ("mb_full", pa.int32()),
+            ("mb_steel", pa.bool_()),
+            ("mb_alu", pa.bool_()),
+        ]
+    )
+    return pa.Table.from_pylist(rows, schema=schema), bad
+
+
+def _rule(base: Decimal, metal_base: Decimal) -> str:
+    if base == PROBE_VALUE:
+        return "value"
+    if base in BASE_OF:
+        return BASE_OF[base]
+    if metal_base > 0 and base == PROBE_VALUE - metal_base:
+        return "remainder"
+    if base == PROBE_VALUE - PROBE["non_us_content"]:
+        return "us_content"  # a USMCA vehicle's US content, reported on its own line (Proc. 10908)
+    raise AssertionError(f"a duty base of {base} on the probe entry matches no rule")  # pragma: no cover
+
+
+def price_lines(e: Engine, entries: DataFrame, tables: TariffTables) -> tuple[DataFrame, DataFrame]:
+    """Every duty line of every entry line (entry columns, ``key_id``, ``seq``, rate, base, duty),
+    and the templates (``key_id``, ``seq``, program, measure, ...) they were priced with."""
+    fn = e.F
+    periods = e.from_arrow(_period_table(tables), "xp_periods")
+    # The distinct facts of the lines (``fact``: a hash of them, made when the file was loaded) are
+    # few; they are dated and keyed on their own, and the lines find their key by one integer.
+    facts = e.materialize(
+        entries.groupBy("fact", "entry_date", *FACT).agg(fn.count(fn.lit(1)).alias("n")), "xp_facts"
+    )
+    if e.count(facts) != e.count(facts.select("fact").distinct()):
+        raise InputError("two different entry facts share a hash; load the file again with another seed")
+    dated = facts.join(
+        periods, (facts.entry_date >= periods.p_start) & (facts.entry_date < periods.p_end)
+    ).withColumnRenamed("p_start", "period")
+    keys = e.to_arrow(dated.select(*KEY).distinct()).to_pylist()
+    for i, k in enumerate(keys):
+        k["key_id"] = i
+    tmpl, bad = _templates(keys, tables)
+    key_schema = pa.schema(
+        [
+            ("period", pa.date32()),
+            ("hts", pa.string()),
+            ("origin", pa.string()),
+            ("usmca", pa.bool_()),
+            ("melted_poured", pa.string()),
+            ("smelted_cast", pa.string()),
+            ("has_steel", pa.bool_()),
+            ("has_alu", pa.bool_()),
+            ("has_nonus", pa.bool_()),
+            ("key_id", pa.int64()),
+        ]
+    )
+    key_df = e.from_arrow(pa.Table.from_pylist(keys, schema=key_schema), "xp_keys")
+    key_df = key_df.select(*(fn.col(c).alias(f"k_{c}") for c in KEY), "key_id")
+    # Null-safe: a melt country not reported is part of the key, not a non-match.
+    cond = fn.col(KEY[0]).eqNullSafe(fn.col(f"k_{KEY[0]}"))
+    for c in KEY[1:]:
+        cond = cond & fn.col(c).eqNullSafe(fn.col(f"k_{c}"))
+    fact_keys = e.materialize(dated.join(key_df, cond).select("fact", "key_id"), "xp_fact_keys")
+    keyed = entries.join(fact_keys, on="fact")
+    if bad:
+        _report_bad(e, keyed, bad)
+    duty_t = e.decimal(*DUTY)
+    value = fn.col("value").cast(duty_t)
+
+    def amount(c: str) -> Any:
+        return fn.coalesce(fn.col(c).cast(duty_t), e.lit(0, duty_t))
+
+    metal_base = fn.least(
+        value,
+        (fn.col("mb_full").cast(duty_t) * value
+         + fn.when(fn.col("mb_steel"), amount("steel_value")).otherwise(e.lit(0, duty_t))
+         + fn.when(fn.col("mb_alu"), amount("aluminum_value")).otherwise(e.lit(0, duty_t))).cast(duty_t),
+    )  # fmt: skip
+    base = (
+        fn.when(fn.col("rule") == "value", value)
+        .when(fn.col("rule") == "steel_value", amount("steel_value"))
+        .when(fn.col("rule") == "aluminum_value", amount("aluminum_value"))
+        .when(fn.col("rule") == "non_us_content", amount("non_us_content"))
+        .when(fn.col("rule") == "us_content", (value - amount("non_us_content")).cast(duty_t))
+        .otherwise((value - metal_base).cast(duty_t))
+    ).cast(duty_t)
+    templates = e.from_arrow(tmpl, "xp_templates")
+    lines = (
+        keyed.join(
+            templates.select(
+                "key_id",
+                "seq",
+                "program",
+                "measure_id",
+                "rate",
+                "rule",
+                "places",
+                "mb_full",
+                "mb_steel",
+                "mb_alu",
+            ),
+            on="key_id",
+        )
+        .withColumn("base", base)
+        .where(~fn.col("rule").isin("remainder", "us_content") | (fn.col("base") > e.lit(0, duty_t)))
+    )
+    raw = (fn.col("rate").cast(e.decimal(*RATE)) * fn.col("base") * e.lit("0.01", e.decimal(3, 2))).cast(
+        e.decimal(38, 12)
+    )
+    # Half up per line, at the places of the law in force (the only places in the tables are 2).
+    places = sorted({int(p) for p in tmpl.column("places").to_pylist()}) or [2]
+    duty = fn.round(raw, places[0]).cast(duty_t)
+    for p in places[1:]:
+        duty = fn.when(fn.col("places") == p, fn.round(raw, p).cast(duty_t)).otherwise(duty)
+    lines = lines.withColumn("duty", duty).select(
+        "src_line", "line", "entry_date", "key_id", "seq", "program", "measure_id", "rate", "base", "duty"
+    )
+    return lines, templates
+
+
+def _report_bad(e: Engine, keyed: DataFrame, bad: list[tuple[int, str]]) -> None:
+    table = pa.table({"key_id": [k for k, _ in bad], "msg": [m for _, m in bad]})
+    rows = e.to_arrow(
+        keyed.join(e.from_arrow(table, "xp_bad"), on="key_id").select("src_line", "msg").orderBy("src_line")
+    ).to_pylist()
+    problems: list[tuple[str, int | None, str]] = [
+        ("entries", int(r["src_line"]), str(r["msg"])) for r in rows[:20]
+    ]
+    raise InputErrors(problems, len(rows))
+
+
+def price_exposure(
+    e: Engine, path: Path, *, tables: TariffTables | None = None, lines_out: Path | None = None
+) -> Exposure:
+    """Price every line of the entry file ``path`` and total it by measure, month, chapter and origin.
+
+    The duty lines are summed once by key, duty line and day (a small table);
+    the four breakdowns are sums of that.
+    """
+    from tmec.engine.output import write_table
+
+    t = tables if tables is not None else default_tables()
+    n = load_entries(e.conn, path)
+    entries = e.table_from_duckdb("entries")
+    try:
+        lines, templates = price_lines(e, entries, t)
+    except InputErrors as exc:
+        raise InputErrors([(str(path), li, m) for _, li, m in exc.problems], exc.total) from None
+    fn = e.F
+    daily = e.materialize(
+        lines.groupBy("key_id", "seq", "entry_date").agg(
+            fn.sum("duty").alias("duty"),
+            fn.count(fn.lit(1)).alias("duty_lines"),
+            fn.sum("base").alias("base"),
+        ),
+        "xp_daily",
+    )
+    keys = e.table_from_duckdb("xp_keys")
+    detail = (
+        daily.join(
+            templates.select("key_id", "seq", "program", "measure_id", "measure"), on=["key_id", "seq"]
+        )
+        .join(keys.select("key_id", "hts", "origin"), on="key_id")
+        .withColumn("month", fn.date_format(fn.col("entry_date"), "yyyy-MM"))
+        .withColumn("chapter", fn.substring(fn.col("hts"), 1, 2))
+    )
+    detail = e.materialize(detail, "xp_detail")
+    by: dict[str, list[dict[str, Any]]] = {}
+    for name, cols in GROUPS.items():
+        agg = detail.groupBy(*cols).agg(
+            fn.sum("duty").alias("duty"),
+            fn.sum("duty_lines").alias("duty_lines"),
+            fn.sum("base").alias("base"),
+        )
+        by[name] = e.to_arrow(agg.orderBy(*cols)).to_pylist()
+    totals = e.to_arrow(entries.agg(fn.sum("value").alias("value"))).to_pylist()[0]
+    duty_total = sum((Decimal(r["duty"]) for r in by["measure"]), Decimal(0))
+    if lines_out is not None:
+        table = e.to_arrow(lines.select(*LINE_COLUMNS))
+        order = [("src_line", "ascending"), ("program", "ascending"), ("measure_id", "ascending")]
+        write_table(table.sort_by(order), lines_out)
+    return Exposure(n, Decimal(totals["value"] or 0), duty_total, by)

@@ -1,0 +1,501 @@
+"""Qualify every finished good of a portfolio on a date: the roll-up in the engine, the law in Python.
+
+The engine does the volume: it rolls the bills of materials up (VNM, material
+cost lines, the non-originating materials by tariff code) and tests each
+distinct (good code, material code) pair once against the good's rule with the
+single-good path's own test (:func:`tmec.origin.tariff_shift.material_fails`).
+Materials whose outcome is the same under every alternative of the rule form a
+*class*.  Each good then reaches :func:`tmec.origin.qualify` as a compact case:
+one originating line, and one line per class of non-originating materials (its
+value and VNM summed, a code of the class standing for it).  The tariff shift,
+de minimis, RVC and criterion are therefore decided by the same code as
+``tmec qualify``, on sums that are exactly the ones of the full bill of
+materials; the equivalence tests check both on every good.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing as mp
+import os
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from tmec.core import hs
+from tmec.core.errors import InputError, TmecError
+from tmec.engine.bom_tables import GOOD_AMOUNTS, load_bom
+from tmec.engine.rollup import RollUp, roll_up
+from tmec.engine.rules_file import RuleBook
+from tmec.engine.session import DataFrame, Engine
+from tmec.origin import Accumulation, Case, Costs, Determination, ExcludedCosts, Good, Material, Valuation
+from tmec.origin import qualify as qualify_case
+from tmec.origin.rules import Rule
+from tmec.origin.tariff_shift import material_fails
+
+__all__ = ["GoodResult", "Portfolio", "PortfolioResult", "load_portfolio", "qualify_goods"]
+
+ZERO = Decimal(0)
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Portfolio:
+    """A validated BOM_DIR loaded into an engine, rolled up once."""
+
+    engine: Engine
+    directory: Path
+    day: dt.date
+    goods: DataFrame
+    parts: DataFrame
+    edges: DataFrame
+    rollup: RollUp
+    rules: RuleBook
+    good_rules: dict[str, Rule | str]  # the rule in force on ``day`` for each good code, or why none
+    codes: DataFrame | None = None  # material code -> the code it travels under in the roll-up
+    lumped: tuple[str, ...] = ()  # the codes that travel under lumped[0]
+
+
+@dataclass
+class GoodResult:
+    good_id: str
+    hs: str
+    originating: bool | None
+    criterion: str | None
+    method: str | None  # the method that conferred origin, or the best one tried
+    rvc_tv: Decimal | None
+    rvc_nc: Decimal | None
+    vnm: Decimal
+    net_cost: Decimal | None
+    adjusted_tv: Decimal | None
+    total_cost: Decimal | None
+    tariff_shift_passed: bool | None
+    failing_codes: tuple[str, ...]
+    error: str | None = None
+    determination: Determination | None = field(default=None, repr=False)
+
+
+@dataclass
+class PortfolioResult:
+    day: dt.date
+    goods: list[GoodResult]
+    levels: int
+    # material code -> failing goods for which sourcing it as originating is the cheapest single fix
+    flips: dict[str, list[str]] = field(default_factory=dict)
+    flips_sampled: int | None = None  # failing goods examined, when fewer than all
+
+    @property
+    def qualifying(self) -> int:
+        return sum(1 for g in self.goods if g.originating)
+
+    @property
+    def failing(self) -> list[GoodResult]:
+        return [g for g in self.goods if g.originating is False]
+
+    @property
+    def errors(self) -> list[GoodResult]:
+        return [g for g in self.goods if g.error is not None]
+
+    def to_arrow(self) -> pa.Table:
+        money = pa.decimal128(38, 18)
+        pct = pa.string()  # unrounded percentages keep 28 significant digits: text, not a fixed scale
+        rows = [
+            {
+                "good_id": g.good_id,
+                "hs": g.hs,
+                "originating": g.originating,
+                "criterion": g.criterion,
+                "method": g.method,
+                "rvc_transaction_value": None if g.rvc_tv is None else str(g.rvc_tv),
+                "rvc_net_cost": None if g.rvc_nc is None else str(g.rvc_nc),
+                "vnm": g.vnm,
+                "net_cost": g.net_cost,
+                "adjusted_transaction_value": g.adjusted_tv,
+                "total_cost": g.total_cost,
+                "tariff_shift_passed": g.tariff_shift_passed,
+                "failing_materials": ";".join(g.failing_codes),
+                "error": g.error,
+                "date": self.day,
+            }
+            for g in self.goods
+        ]
+        schema = pa.schema(
+            [
+                ("good_id", pa.string()),
+                ("hs", pa.string()),
+                ("originating", pa.bool_()),
+                ("criterion", pa.string()),
+                ("method", pa.string()),
+                ("rvc_transaction_value", pct),
+                ("rvc_net_cost", pct),
+                ("vnm", money),
+                ("net_cost", money),
+                ("adjusted_transaction_value", money),
+                ("total_cost", money),
+                ("tariff_shift_passed", pa.bool_()),
+                ("failing_materials", pa.string()),
+                ("error", pa.string()),
+                ("date", pa.date32()),
+            ]
+        )
+        return pa.Table.from_pylist(rows, schema=schema)
+
+
+def load_portfolio(
+    e: Engine, directory: Path, day: dt.date, *, rules: RuleBook | None = None, lump: bool = True
+) -> Portfolio:
+    """Validate BOM_DIR, load it into ``e`` and roll it up for the rules in force on ``day``."""
+    load_bom(e.conn, directory)
+    goods = e.table_from_duckdb("goods")
+    parts = e.table_from_duckdb("parts")
+    edges = e.table_from_duckdb("edges")
+    book = rules if rules is not None else RuleBook.for_directory(directory)
+    good_codes = sorted({str(r[0]) for r in e.conn.execute("SELECT DISTINCT hs FROM goods").fetchall()})
+    resolved = {h: _rule_or_error(book, h, day) for h in good_codes}
+    codes = None
+    lumped: tuple[str, ...] = ()
+    if lump:
+        mat_codes = [
+            str(r[0] or "")
+            for r in e.conn.execute(
+                "SELECT DISTINCT hs FROM parts WHERE origin <> 'originating' "
+                "AND part_id NOT IN (SELECT parent FROM edges)"
+            ).fetchall()
+        ]
+        table = _lumped_codes(mat_codes, resolved)
+        lumped = tuple(table.column("hs").to_pylist())
+        codes = e.from_arrow(table, "pf_codes")
+    r = roll_up(e, parts, edges, codes=codes)
+    return Portfolio(e, directory, day, goods, parts, edges, r, book, resolved, codes, lumped)
+
+
+def _lumped_codes(mat_codes: Iterable[str], rules: Mapping[str, Rule | str]) -> pa.Table:
+    """Material codes that pass every tariff-shift test of every good (the *quiet* codes).
+
+    Such codes can never make a difference between goods' outcomes, so the
+    roll-up does not track them one by one: the totals carry them, and each good
+    gets one line for them (per origin), under the first of them.
+    """
+    tests = [
+        (good_hs, a.change)
+        for good_hs, rule in rules.items()
+        if isinstance(rule, Rule)
+        for a in rule.alternatives
+        if a.change is not None
+    ]
+    quiet = sorted(c for c in mat_codes if c and all(material_fails(ch, g, c) is None for g, ch in tests))
+    return pa.Table.from_pylist([{"hs": c} for c in quiet], schema=pa.schema([("hs", pa.string())]))
+
+
+def qualify_goods(
+    p: Portfolio,
+    *,
+    method: str | None = None,
+    only: DataFrame | None = None,
+    progress: Progress | None = None,
+    flips: int = 2000,
+    processes: int | None = None,
+) -> PortfolioResult:
+    """Qualify the portfolio's goods (or the goods of ``only``: a DataFrame of ``good_id``)."""
+    e, fn = p.engine, p.engine.F
+    goods = p.goods if only is None else p.goods.join(only.select("good_id"), on="good_id", how="left_semi")
+    # A good listed without components has no materials: its own row in parts is not one of them.
+    values = p.rollup.values.where(fn.col("level") > e.lit(0, e.T.IntegerType()))
+    values = values.withColumnRenamed("part_id", "good_id")
+    head = e.to_arrow(goods.join(values, on="good_id", how="left").orderBy("good_id")).to_pylist()
+    made = goods.join(values.select("good_id"), on="good_id", how="left_semi")
+    mats = p.rollup.materials.withColumnRenamed("part_id", "good_id").join(
+        made.select("good_id", fn.col("hs").alias("good_hs")), on="good_id"
+    )
+    mats = mats.withColumn("mat_hs", fn.coalesce(fn.col("hs"), e.lit("", e.T.StringType())))
+    day = p.day
+    rules = p.good_rules
+    pairs = e.to_arrow(mats.select("good_hs", "mat_hs").distinct()).to_pylist()
+    classes = _classify(pairs, rules)
+    by_class = (
+        mats.join(e.from_arrow(classes, "pf_classes"), on=["good_hs", "mat_hs"])
+        .groupBy("good_id", "cls", "origin")
+        .agg(
+            fn.sum("value").alias("value"),
+            fn.sum("vnm").alias("vnm"),
+            fn.min("mat_hs").alias("rep_hs"),
+            fn.count(fn.lit(1)).alias("n_codes"),
+        )
+    )
+    lines: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in e.to_arrow(by_class).to_pylist():
+        lines[r["good_id"]].append(r)
+    if p.lumped:
+        for g in head:
+            lines[g["good_id"]].extend(quiet_lines(g, lines.get(g["good_id"], []), p.lumped[0]))
+    failing = _failing_codes(e, mats, classes)
+    work = (head, rules, lines, day, method, failing)
+    out = _qualify_all(work, progress, processes if processes is not None else _processes(len(head)))
+    result = PortfolioResult(day, out, p.rollup.levels)
+    if flips:
+        _find_flips(p, result, {g["good_id"]: g for g in head}, mats, method, flips)
+    return result
+
+
+# The single-good path is pure Python: large portfolios spread it over the cores (fork: the
+# workers inherit the work and the loaded law, and return results without their trace).
+PARALLEL_FROM = 4000
+CHUNK = 1000
+_WORK: tuple[Any, ...] | None = None
+
+
+def _processes(n: int) -> int:
+    return min(os.cpu_count() or 1, 8) if n >= PARALLEL_FROM and "fork" in mp.get_all_start_methods() else 1
+
+
+def _chunk(bounds: tuple[int, int]) -> list[GoodResult]:
+    assert _WORK is not None
+    head, rules, lines, day, method, failing = _WORK
+    out = []
+    for g in head[bounds[0] : bounds[1]]:
+        r = _qualify_one(g, rules[str(g["hs"])], lines.get(g["good_id"], []), day, method, failing)
+        r.determination = None
+        out.append(r)
+    return out
+
+
+def _qualify_all(work: tuple[Any, ...], progress: Progress | None, processes: int) -> list[GoodResult]:
+    global _WORK
+    head = work[0]
+    n = len(head)
+    if processes <= 1:
+        head, rules, lines, day, method, failing = work
+        out = []
+        for i, g in enumerate(head):
+            out.append(
+                _qualify_one(g, rules[str(g["hs"])], lines.get(g["good_id"], []), day, method, failing)
+            )
+            if progress is not None and (i % 500 == 0 or i + 1 == n):
+                progress(i + 1, n)
+        return out
+    _WORK = work
+    try:
+        results: list[GoodResult] = []
+        with mp.get_context("fork").Pool(processes) as pool:
+            for part in pool.imap(_chunk, [(lo, min(lo + CHUNK, n)) for lo in range(0, n, CHUNK)]):
+                results.extend(part)
+                if progress is not None:
+                    progress(len(results), n)
+        return results
+    finally:
+        _WORK = None
+
+
+def quiet_lines(g: Mapping[str, Any], tracked: list[dict[str, Any]], code: str) -> list[dict[str, Any]]:
+    """The good's materials of quiet codes, per origin: its totals less what is tracked by code."""
+    out = []
+    for origin, value, vnm, flag in (
+        ("non_originating", "nonorig", "vnm", "any_non"),
+        ("unknown", "unk", "unk_vnm", "any_unk"),
+    ):
+        if not g.get(flag):
+            continue
+        mine = [t for t in tracked if t["origin"] == origin]
+        total_value = (g[value] or ZERO) - (g["unk"] or ZERO if origin == "non_originating" else ZERO)
+        total_vnm = (g[vnm] or ZERO) - (g["unk_vnm"] or ZERO if origin == "non_originating" else ZERO)
+        rest_value = total_value - sum((t["value"] for t in mine), ZERO)
+        rest_vnm = total_vnm - sum((t["vnm"] for t in mine), ZERO)
+        if rest_value or rest_vnm or not mine:
+            out.append(
+                {"cls": "quiet", "origin": origin, "value": rest_value, "vnm": rest_vnm, "rep_hs": code}
+            )
+    return out
+
+
+def _find_flips(
+    p: Portfolio,
+    result: PortfolioResult,
+    head: Mapping[str, Mapping[str, Any]],
+    mats: DataFrame,
+    method: str | None,
+    limit: int,
+) -> None:
+    """For failing goods, the cheapest single material code whose originating sourcing qualifies them.
+
+    Each failing good goes to the single-good path once more with its materials
+    by code (``Determination.cheapest_flip``); the codes are then counted.
+    """
+    e, fn = p.engine, p.engine.F
+    failing = [g.good_id for g in result.failing]
+    if not failing:
+        return
+    if len(failing) > limit:
+        failing = failing[:limit]
+        result.flips_sampled = limit
+    ids = pa.Table.from_pylist(
+        [{"good_id": g} for g in failing], schema=pa.schema([("good_id", pa.string())])
+    )
+    by_code = (
+        mats.join(e.from_arrow(ids, "pf_flip_goods"), on="good_id", how="left_semi")
+        .groupBy("good_id", "mat_hs", "origin")
+        .agg(fn.sum("value").alias("value"), fn.sum("vnm").alias("vnm"))
+        .withColumn("cls", fn.col("mat_hs"))
+        .withColumnRenamed("mat_hs", "rep_hs")
+    )
+    lines: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in e.to_arrow(by_code).to_pylist():
+        lines[r["good_id"]].append(r)
+    if p.lumped:
+        for good_id in failing:
+            lines[good_id].extend(quiet_lines(head[good_id], lines.get(good_id, []), p.lumped[0]))
+    for good_id in failing:
+        g = head[good_id]
+        rule = p.good_rules[str(g["hs"])]
+        if not isinstance(rule, Rule):
+            continue
+        det = qualify_case(compact_case(g, rule, lines.get(good_id, []), p.day), method=method)
+        flip = det.cheapest_flip
+        if flip is not None and flip.get("hs"):
+            code = str(flip["hs"])
+            if len(p.lumped) > 1 and code == p.lumped[0]:
+                code = LUMPED_LABEL.format(n=len(p.lumped), first=hs.format(code))
+            result.flips.setdefault(code, []).append(good_id)
+
+
+def _rule_or_error(book: RuleBook, code: str, day: dt.date) -> Rule | str:
+    try:
+        return book.rule(code, day)
+    except TmecError as exc:
+        return str(exc)
+
+
+def _classify(pairs: Iterable[Mapping[str, Any]], rules: Mapping[str, Rule | str]) -> pa.Table:
+    """Each (good code, material code) pair's outcome under every alternative: its class."""
+    rows = []
+    for r in pairs:
+        rule = rules.get(r["good_hs"])
+        code = r["mat_hs"] or None
+        if isinstance(rule, Rule):
+            bits = "".join(
+                "-"
+                if a.change is None
+                else ("p" if material_fails(a.change, r["good_hs"], code) is None else "f")
+                for a in rule.alternatives
+            )
+        else:
+            bits = "?"
+        rows.append({"good_hs": r["good_hs"], "mat_hs": r["mat_hs"], "cls": bits})
+    schema = pa.schema([("good_hs", pa.string()), ("mat_hs", pa.string()), ("cls", pa.string())])
+    return pa.Table.from_pylist(rows, schema=schema)
+
+
+def _failing_codes(e: Engine, mats: DataFrame, classes: pa.Table) -> dict[str, set[str]]:
+    """The material codes of a good that fail the tariff shift under every alternative with one."""
+    failing = [r for r in classes.to_pylist() if "f" in r["cls"] and "p" not in r["cls"]]
+    if not failing:
+        return {}
+    table = pa.Table.from_pylist(failing, schema=classes.schema)
+    found = mats.join(e.from_arrow(table, "pf_failing"), on=["good_hs", "mat_hs"]).select("good_id", "mat_hs")
+    out: dict[str, set[str]] = defaultdict(set)
+    for r in e.to_arrow(found.distinct()).to_pylist():
+        out[r["good_id"]].add(r["mat_hs"] or "(no code)")
+    return out
+
+
+def compact_case(
+    g: Mapping[str, Any], rule: Rule | None, classes: Iterable[Mapping[str, Any]], day: dt.date
+) -> Case:
+    """The good as ``tmec qualify`` sees it, its materials summed by class (same sums, same outcome)."""
+    materials: list[Material] = []
+    orig = g["orig"] or ZERO
+    if g["any_orig"]:
+        materials.append(Material(id="originating", field="materials[0]", value=orig, origin="originating"))
+    for i, c in enumerate(sorted(classes, key=lambda c: (c["cls"], c["origin"], c["rep_hs"]))):
+        acc = Accumulation(vnm=c["vnm"]) if c["vnm"] != c["value"] else None
+        materials.append(
+            Material(
+                id=f"{c['origin']}:{c['cls']}:{c['rep_hs'] or '-'}",
+                field=f"materials[{len(materials)}]",
+                value=c["value"],
+                origin=c["origin"],
+                hs=c["rep_hs"] or None,
+                accumulation=acc,
+            )
+        )
+        del i
+    return Case(
+        id=g["good_id"],
+        date=day,
+        good=Good(description=g.get("description"), hs=g["hs"], end_use=g.get("end_use") or "any"),
+        materials=tuple(materials),
+        rule=rule,
+        valuation=Valuation(g["transaction_value"], g["international_shipping"]),
+        costs=goods_costs(g),
+    )
+
+
+def goods_costs(g: Mapping[str, Any]) -> Costs:
+    return Costs(
+        other_product_costs=g["other_product_costs"],
+        period_costs=g["period_costs"],
+        other_costs=g["other_costs"],
+        excluded=ExcludedCosts(
+            sales_promotion=g["sales_promotion"],
+            royalties=g["royalties"],
+            shipping_packing=g["shipping_packing"],
+            non_allowable_interest=g["non_allowable_interest"],
+        ),
+    )
+
+
+def _qualify_one(
+    g: Mapping[str, Any],
+    rule: Rule | str,
+    classes: list[dict[str, Any]],
+    day: dt.date,
+    method: str | None,
+    failing: Mapping[str, set[str]],
+) -> GoodResult:
+    blank = GoodResult(
+        g["good_id"], g["hs"], None, None, None, None, None, g["vnm"] or ZERO, None, None, None, None, ()
+    )
+    if isinstance(rule, str):
+        blank.error = rule
+        return blank
+    try:
+        det = qualify_case(compact_case(g, rule, classes, day), method=method)
+    except InputError as exc:
+        blank.error = str(exc)
+        return blank
+    tv, nc = det.rvc.get("transaction_value"), det.rvc.get("net_cost")
+    best = _method(det)
+    return GoodResult(
+        good_id=g["good_id"],
+        hs=g["hs"],
+        originating=det.originating,
+        criterion=det.criterion,
+        method=best,
+        rvc_tv=None if tv is None else tv.value,
+        rvc_nc=None if nc is None else nc.value,
+        vnm=det.vnm,
+        net_cost=det.net_cost,
+        adjusted_tv=det.adjusted_tv,
+        total_cost=det.total_cost,
+        tariff_shift_passed=det.tariff_shift.passed,
+        failing_codes=tuple(sorted(failing.get(g["good_id"], ()))) if not det.originating else (),
+        determination=det,
+    )
+
+
+def _method(det: Determination) -> str | None:
+    tried = [(m, v) for m, v in det.rvc.items() if v is not None]
+    if not tried:
+        return None
+    passed = [m for m, v in tried if v.passed]
+    if passed:
+        return passed[0]
+    return max(tried, key=lambda mv: mv[1].value - mv[1].threshold)[0]
+
+
+LUMPED_LABEL = "any of {n} codes that pass every tariff shift ({first}, ...)"
+GOOD_COLUMNS = ("good_id", "hs", "transaction_value", *GOOD_AMOUNTS)

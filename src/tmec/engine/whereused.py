@@ -1,0 +1,175 @@
+"""Incremental re-qualification: when materials change, only the goods that use them (where-used).
+
+A supplier's new origin statement or a new price changes the roll-up of every
+part above the material, and of nothing else.  The where-used set is found
+level by level up the edges (bounded, like the roll-up); only those parts are
+rolled up again, from the unchanged components' stored values; only the
+finished goods among them are qualified again.
+
+Changes file (CSV): ``part_id`` and any of ``origin``, ``value``,
+``statement_vnm`` (blank: unchanged).
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from pathlib import Path
+
+import pyarrow as pa
+
+from tmec.core.errors import InputError
+from tmec.core.money import to_decimal
+from tmec.engine.portfolio import Portfolio, PortfolioResult, Progress, qualify_goods
+from tmec.engine.rollup import MAX_DEPTH, RollUp, roll_up
+from tmec.engine.rollup_small import roll_up_in_memory
+from tmec.engine.session import DataFrame, Engine
+
+__all__ = ["Change", "load_changes", "requalify", "where_used"]
+
+ORIGINS = ("originating", "non_originating", "unknown")
+IN_MEMORY_EDGES = 50_000
+
+
+@dataclass(frozen=True)
+class Change:
+    part_id: str
+    origin: str | None = None
+    value: Decimal | None = None
+    statement_vnm: Decimal | None = None
+
+
+def load_changes(path: Path) -> list[Change]:
+    src = str(path)
+    try:
+        with path.open(newline="", encoding="utf-8") as fh:
+            rows = list(csv.DictReader(fh))
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror}", source=src) from None
+    out = []
+    for i, row in enumerate(rows, start=2):
+        pid = (row.get("part_id") or "").strip()
+        if not pid:
+            raise InputError("part_id: required", source=src, line=i)
+        origin = (row.get("origin") or "").strip() or None
+        if origin is not None and origin not in ORIGINS:
+            raise InputError(f"origin: expected one of {list(ORIGINS)}, found {origin!r}", source=src, line=i)
+        amounts = {}
+        for k in ("value", "statement_vnm"):
+            text = (row.get(k) or "").strip()
+            if text:
+                amount = to_decimal(text, field=k, source=src)
+                if amount != amount.quantize(Decimal("0.0001")):
+                    raise InputError(f"{k}: at most 4 decimals, found {text!r}", source=src, line=i)
+                amounts[k] = amount
+        out.append(Change(pid, origin, amounts.get("value"), amounts.get("statement_vnm")))
+    return out
+
+
+def _changes_table(changes: list[Change]) -> pa.Table:
+    money = pa.decimal128(18, 4)
+    schema = pa.schema(
+        [("part_id", pa.string()), ("c_origin", pa.string()), ("c_value", money), ("c_statement", money)]
+    )
+    rows = [
+        {"part_id": c.part_id, "c_origin": c.origin, "c_value": c.value, "c_statement": c.statement_vnm}
+        for c in changes
+    ]
+    return pa.Table.from_pylist(rows, schema=schema)
+
+
+def where_used(
+    e: Engine, edges: DataFrame, parts: DataFrame, *, max_depth: int = MAX_DEPTH, tag: str = "wu"
+) -> DataFrame:
+    """Every part that contains one of ``parts`` (``part_id``), directly or not, and those parts."""
+    fn = e.F
+    found = [e.materialize(parts.select("part_id").distinct(), f"{tag}_up0")]
+    frontier = found[0]
+    for level in range(1, max_depth + 1):
+        seen = e.union_all(found, f"{tag}_seen")
+        up = (
+            edges.join(frontier.withColumnRenamed("part_id", "child"), on="child")
+            .select(fn.col("parent").alias("part_id"))
+            .distinct()
+            .join(seen, on="part_id", how="left_anti")
+        )
+        frontier = e.materialize(up, f"{tag}_up{level}")
+        if e.count(frontier) == 0:
+            return e.materialize(e.union_all(found, f"{tag}_seen"), f"{tag}_all")
+        found.append(frontier)
+    raise InputError(f"the bill of materials is deeper than {max_depth} levels", field="edges")
+
+
+def requalify(
+    p: Portfolio,
+    changes: list[Change],
+    *,
+    method: str | None = None,
+    progress: Progress | None = None,
+    in_memory: int = IN_MEMORY_EDGES,
+) -> PortfolioResult:
+    """Apply ``changes`` to the portfolio and qualify again only the goods that use a changed part.
+
+    The portfolio keeps the changes: its parts and roll-up are updated in place.  A where-used
+    set of at most ``in_memory`` edges is rolled up in memory (:mod:`tmec.engine.rollup_small`).
+    """
+    e, fn = p.engine, p.engine.F
+    run = next(e._counter)
+    table = e.from_arrow(_changes_table(changes), f"wu_changes{run}")
+    unknown = e.to_arrow(table.join(p.parts, on="part_id", how="left_anti").select("part_id")).to_pylist()
+    if unknown:
+        raise InputError(f"part(s) not in the portfolio: {', '.join(r['part_id'] for r in unknown[:20])}")
+    parts = (
+        p.parts.join(table, on="part_id", how="left")
+        .withColumn("origin", fn.coalesce(fn.col("c_origin"), fn.col("origin")))
+        .withColumn("value", fn.coalesce(fn.col("c_value"), fn.col("value")))
+        .withColumn("statement_vnm", fn.coalesce(fn.col("c_statement"), fn.col("statement_vnm")))
+        .drop("c_origin", "c_value", "c_statement")
+    )
+    # The portfolio-wide tables change in a few rows: views over the old ones, not copies.
+    parts = e.view(parts, f"wu_parts{run}")
+    affected = where_used(e, p.edges, table, tag=f"wu{run}")
+    # Small tables, materialised: every later step then starts from a table, not from a plan.
+    sub_parts = e.materialize(parts.join(affected, on="part_id", how="left_semi"), f"wu_sub_parts{run}")
+    sub_edges = e.materialize(
+        p.edges.join(affected.withColumnRenamed("part_id", "parent"), on="parent", how="left_semi"),
+        f"wu_sub_edges{run}",
+    )
+    boundary = e.materialize(
+        sub_edges.select(fn.col("child").alias("part_id"))
+        .distinct()
+        .join(affected, on="part_id", how="left_anti"),
+        f"wu_boundary{run}",
+    )
+    seeds = RollUp(
+        e.materialize(p.rollup.values.join(boundary, on="part_id", how="left_semi"), f"wu_seed_v{run}"),
+        e.materialize(p.rollup.materials.join(boundary, on="part_id", how="left_semi"), f"wu_seed_m{run}"),
+        0,
+    )
+    if e.count(sub_edges) <= in_memory:
+        fresh = roll_up_in_memory(e, sub_parts, sub_edges, seeds, frozenset(p.lumped), f"wu{run}")
+    else:
+        fresh = roll_up(e, sub_parts, sub_edges, codes=p.codes, seeds=seeds, tag=f"wu{run}")
+    merged = RollUp(
+        e.view(
+            p.rollup.values.join(affected, on="part_id", how="left_anti").unionByName(
+                fresh.values.join(affected, on="part_id", how="left_semi")
+            ),
+            f"wu_values{run}",
+        ),
+        e.view(
+            p.rollup.materials.join(affected, on="part_id", how="left_anti").unionByName(
+                fresh.materials.join(affected, on="part_id", how="left_semi")
+            ),
+            f"wu_materials{run}",
+        ),
+        p.rollup.levels,
+    )
+    goods = p.goods.join(affected.withColumnRenamed("part_id", "good_id"), on="good_id", how="left_semi")
+    updated = replace(p, parts=parts, rollup=merged)
+    # No flip analysis here: a re-qualification answers "what changed", and is meant to be quick.
+    result = qualify_goods(updated, only=goods.select("good_id"), method=method, progress=progress, flips=0)
+
+    p.parts, p.rollup = parts, merged
+    return result

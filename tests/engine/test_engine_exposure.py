@@ -1,0 +1,107 @@
+"""Bulk duty exposure equals ``price_entry`` on every entry line (exact Decimal equality)."""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from click.testing import CliRunner
+
+from tmec.cli import main
+from tmec.engine import Engine, InputErrors, generate_entries
+from tmec.engine.exposure import load_scenario, price_exposure
+from tmec.tariffs import default_tables, entry_from_mapping, price_entry
+from tmec.tariffs.tables import TariffTables
+
+SCENARIO = """\
+name: "232 steel at 50 % on Mexico from 2025-08-01"
+scopes:
+  steel_everything:
+    items: ["72", "73"]
+measures:
+  - id: scenario_mx_steel_50
+    program: s232_steel
+    title: "Scenario: Section 232 steel at 50 % on Mexico"
+    heading: "9903.81.99"
+    rate: 50
+    base: steel_content
+    scope: steel_everything
+    origins: ["MX"]
+    valid_from: 2025-08-01
+    reference: "scenario"
+    confidence: L
+"""
+
+
+def by_hand(path: Path, tables: TariffTables) -> dict[int, list[tuple[str, Decimal, Decimal]]]:
+    out = {}
+    with path.open(newline="", encoding="utf-8") as fh:
+        for line, row in enumerate(csv.DictReader(fh), start=2):
+            duty = price_entry(entry_from_mapping(row, source=str(path), line=line), tables=tables)
+            out[line] = sorted((d.measure_id, d.base, d.duty) for d in duty.lines)
+    return out
+
+
+def engine_lines(out: Path) -> dict[int, list[tuple[str, Decimal, Decimal]]]:
+    got: dict[int, list[tuple[str, Decimal, Decimal]]] = defaultdict(list)
+    for r in pq.read_table(out).to_pylist():
+        got[r["src_line"]].append((r["measure_id"], r["base"], r["duty"]))
+    return {k: sorted(v) for k, v in got.items()}
+
+
+@pytest.mark.parametrize("year", [2025, 2026])
+def test_every_line_equals_price_entry(duck: Engine, tmp_path: Path, year: int) -> None:
+    entries = tmp_path / "entries.csv"
+    generate_entries(entries, lines=1500, seed=year, year=year)
+    out = tmp_path / "lines.parquet"
+    x = price_exposure(duck, entries, lines_out=out)
+    want = by_hand(entries, default_tables())
+    assert engine_lines(out) == want
+    assert x.duty == sum(d for lines in want.values() for _, _, d in lines)
+    assert (
+        sum(Decimal(r["duty"]) for r in x.by["month"])
+        == x.duty
+        == sum(Decimal(r["duty"]) for r in x.by["origin"])
+    )
+
+
+def test_scenario_equals_price_entry_under_the_scenario(duck: Engine, tmp_path: Path) -> None:
+    entries = tmp_path / "entries.csv"
+    generate_entries(entries, lines=800, seed=3, year=2025)
+    scenario = tmp_path / "scenario.yaml"
+    scenario.write_text(SCENARIO, encoding="utf-8")
+    name, tables = load_scenario(scenario, default_tables())
+    out = tmp_path / "lines.parquet"
+    price_exposure(duck, entries, tables=tables, lines_out=out)
+    assert engine_lines(out) == by_hand(entries, tables)
+    assert any(m == "scenario_mx_steel_50" for lines in engine_lines(out).values() for m, _, _ in lines)
+    assert name.startswith("232 steel")
+
+
+def test_cli_exposure_with_scenario(tmp_path: Path) -> None:
+    entries = tmp_path / "entries.parquet"
+    generate_entries(entries, lines=300, seed=4, year=2025)
+    scenario = tmp_path / "scenario.yaml"
+    scenario.write_text(SCENARIO, encoding="utf-8")
+    result = CliRunner().invoke(main, ["exposure", str(entries), "--scenario", str(scenario), "--json"])
+    assert result.exit_code == 0, result.output
+    assert '"difference"' in result.output
+
+
+def test_bad_entry_lines_are_reported(duck: Engine, tmp_path: Path) -> None:
+    entries = tmp_path / "entries.csv"
+    entries.write_text(
+        "entry_date,hts,origin,value,usmca\n2025-13-01,7208.51.00,MX,10,yes\n2025-05-01,72085100,DE,10,yes\n"
+        "2025-05-01,72085100,ZZ,5,no\n2025-05-01,99999999,MX,5,no\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputErrors) as info:
+        price_exposure(duck, entries)
+    text = str(info.value)
+    assert "entries.csv:2: entry_date: expected an ISO date" in text
+    assert "entries.csv:3: usmca: a USMCA claim needs a good of Canada or Mexico" in text
+    assert "entries.csv:4: origin: expected an ISO 3166 country code, found ZZ" in text

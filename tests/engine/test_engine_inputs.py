@@ -1,0 +1,84 @@
+"""Bad input is reported with file and line (first 20, then a count), exit 2, and nothing is written."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tmec.cli import main
+from tmec.core.errors import InputError
+from tmec.engine import Engine, InputErrors, generate_portfolio, load_bom, load_portfolio, write_table
+from tmec.engine.output import atomic_file
+
+GOODS = "good_id,hs,transaction_value\nG1,870830,100\n"
+PARTS = (
+    "part_id,hs,origin,value\nG1,870830,,\nA,870899,,\nB,720851,non_originating,10\nC,392690,originating,5\n"
+)
+
+
+def _dir(tmp_path: Path, edges: str, parts: str = PARTS, goods: str = GOODS) -> Path:
+    (tmp_path / "goods.csv").write_text(goods)
+    (tmp_path / "parts.csv").write_text(parts)
+    (tmp_path / "edges.csv").write_text(edges)
+    return tmp_path
+
+
+def test_malformed_rows_first_20_then_count(duck: Engine, tmp_path: Path) -> None:
+    bad = "".join(f"X{i},7208.51,maybe,-{i}\n" for i in range(30))
+    d = _dir(tmp_path, "parent,child,quantity\nG1,B,1\n", parts=PARTS + bad)
+    with pytest.raises(InputErrors) as info:
+        load_bom(duck.conn, d)
+    err = info.value
+    assert err.total == 30  # one message per malformed row: its first problem
+    assert len(err.problems) == 20
+    first = err.problems[0]
+    assert first[0].endswith("parts.csv") and first[1] == 6
+    assert "origin: expected originating, non_originating or unknown, found 'maybe'" in first[2]
+    assert "... and 10 more" in str(err)
+
+
+def test_cli_exits_2_and_writes_nothing(tmp_path: Path) -> None:
+    d = _dir(tmp_path, "parent,child,quantity\nG1,B,0\nG1,NOPE,1\n")
+    result = CliRunner().invoke(main, ["portfolio", "qualify", str(d), "--date", "2026-01-05"])
+    assert result.exit_code == 2, result.output
+    assert "edges.csv:2: quantity: expected a number greater than 0" in result.output
+    assert "edges.csv:3: child: NOPE is not in parts" in result.output
+    assert not (d / "qualification.parquet").exists()
+
+
+def test_cycle_is_named(duck: Engine, tmp_path: Path) -> None:
+    d = _dir(tmp_path, "parent,child,quantity\nG1,A,1\nA,C,1\nC,A,2\nA,B,1\n")
+    with pytest.raises(InputError, match=r"cycle in the bill of materials: A -> C -> A"):
+        load_portfolio(duck, d, __import__("datetime").date(2026, 1, 5))
+
+
+def test_generator_is_reproducible(tmp_path: Path) -> None:
+    def digest(d: Path) -> dict[str, str]:
+        return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(d.iterdir())}
+
+    a, b, c = (tmp_path / n for n in "abc")
+    generate_portfolio(a, goods=20, seed=5, fmt="csv")
+    generate_portfolio(b, goods=20, seed=5, fmt="csv")
+    generate_portfolio(c, goods=20, seed=6, fmt="csv")
+    assert digest(a) == digest(b)
+    assert digest(a)["edges.csv"] != digest(c)["edges.csv"]
+
+
+def test_interrupted_write_leaves_no_file(tmp_path: Path) -> None:
+    import pyarrow as pa
+
+    target = tmp_path / "out.parquet"
+
+    def interrupted() -> None:
+        with atomic_file(target) as tmp:
+            tmp.write_bytes(b"half")
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        interrupted()
+    assert list(tmp_path.iterdir()) == []
+    write_table(pa.table({"a": [1]}), target)
+    assert [p.name for p in tmp_path.iterdir()] == ["out.parquet"]

@@ -44,7 +44,7 @@ COMMANDS: tuple[str, ...] = (
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="tmec")
 def main() -> None:
-    """tmec: USMCA rules of origin, certification, US duties and EU CBAM, with the law attached."""
+    """tmec: USMCA rules of origin, certification of origin and US duties, with the law attached."""
 
 
 for _name in COMMANDS:

@@ -1,8 +1,9 @@
 """USMCA rules of origin (Chapter 4, Annex 4-B, the Uniform Regulations): pure domain code.
 
->>> from tmec.origin import load_case, qualify          # doctest: +SKIP
->>> det = qualify(load_case("examples/hot_rolled_coil.yaml"))
->>> det.originating, det.criterion, det.rvc["net_cost"]
+>>> from tmec.origin import load_case, qualify
+>>> det = qualify(load_case("examples/hot_rolled_coil.yaml"))   # run from the repository root
+>>> det.originating, det.criterion
+(True, 'B')
 """
 
 from tmec.origin.case import Accumulation, Case, Costs, ExcludedCosts, Good, Material, Valuation, parse_case

@@ -32,6 +32,7 @@ from decimal import Decimal
 from typing import Any
 
 from tmec.core import hs
+from tmec.core.countries import country as country_code
 from tmec.core.dates import parse_date
 from tmec.core.errors import InputError, InvalidHSCode
 from tmec.core.money import to_decimal
@@ -219,6 +220,14 @@ class _Reader:
         if isinstance(value, int) and not isinstance(value, bool):
             raise self.error(f"write HS codes as strings (quoted), found the number {value}", where)
         digits = hs.validate(value, min_digits=min_digits, field=where, source=self.source)
+        if digits[:2] in ("98", "99"):
+            # Chapters 98 and 99 are national provisions (HTSUS special classification, chapter-99
+            # additional duties), never a good's or a material's classification in the HS.
+            raise InvalidHSCode(
+                f"{value!r} is a national chapter {digits[:2]} provision, not an HS classification",
+                field=where,
+                source=self.source,
+            )
         # A national tariff item (8 or 10 digits) is checked on its HS-6, the international level.
         if not hs.exists(digits[:6] if len(digits) > 6 else digits):
             raise InvalidHSCode(
@@ -339,7 +348,9 @@ def _material(r: _Reader, data: Any, where: str, index: int, depth: int = 1) -> 
         description=_text(data.get("description")),
         quantity=r.opt_amount(data, "quantity", where),
         weight_kg=r.opt_amount(data, "weight_kg", where),
-        country=str(country).upper() if country is not None else None,
+        country=country_code(country, field=f"{where}.country", source=r.source)
+        if country is not None
+        else None,
         supplier=_text(data.get("supplier")),
         self_produced=self_produced,
         intermediate=intermediate,

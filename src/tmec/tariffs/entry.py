@@ -11,38 +11,14 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
 
 from tmec.core import hs
+from tmec.core.countries import UNKNOWN, country
 from tmec.core.dates import parse_date
 from tmec.core.errors import InputError
 from tmec.core.money import to_decimal
 
 __all__ = ["UNKNOWN", "Entry", "country", "entry_from_mapping"]
-
-UNKNOWN = "unknown"  # a melt/pour or smelt/cast country that was not reported
-
-
-@cache
-def _iso_countries() -> frozenset[str]:
-    import pycountry  # ISO 3166-1 list; loaded once, lazily
-
-    return frozenset(c.alpha_2 for c in pycountry.countries)
-
-
-def country(value: object, *, field: str, source: str | None = None, allow_unknown: bool = False) -> str:
-    """An ISO 3166 alpha-2 code, upper-cased; anything else is bad input naming ``field``."""
-    text = str(value).strip()
-    if allow_unknown and text.lower() in {UNKNOWN, "?", ""}:
-        return UNKNOWN
-    code = text.upper()
-    if code == "UK":
-        code = "GB"
-    if code not in _iso_countries():
-        raise InputError(
-            f"expected an ISO 3166 country code such as MX or CA, found {text!r}", field=field, source=source
-        )
-    return code
 
 
 @dataclass(frozen=True, slots=True)

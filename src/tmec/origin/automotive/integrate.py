@@ -135,6 +135,11 @@ def apply_automotive(det: Determination, case: Case, day: dt.date) -> Automotive
         "averaging_class": result.averaging_class,
     }
     det.automotive = out
+    # For a vehicle the Annex 4-B verdict is one requirement among six: name it so, and keep
+    # "originating" for the final answer below.
+    det.explanation[:] = [
+        replace(s, step="annex_4b.originating") if s.step == "originating" else s for s in det.explanation
+    ]
     det.explanation.extend(result.explanation())
     det.questions.extend(result.all_questions())
     _heavy_truck_credit(det, result)

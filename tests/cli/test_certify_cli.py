@@ -217,6 +217,10 @@ def test_log_verify_and_checkpoint(env: Path) -> None:
     data = json.loads(result.output)
     assert data["size"] == 3 and data["valid"]
     assert [c["check"] for c in data["checks"]][-1] == "consistency"
+    (env / "junk.txt").write_text("not a checkpoint\n")
+    junk = tmec("log", "verify", "--from", "junk.txt")
+    assert junk.exit_code == 2, junk.output
+    assert "junk.txt" in junk.output
 
 
 def test_export_evidence_pack(env: Path) -> None:

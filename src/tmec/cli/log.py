@@ -48,6 +48,10 @@ def verify(earlier: Path | None, all_checkpoints: bool, as_json: bool) -> None:
             note = earlier.read_text(encoding="utf-8")
         except OSError as exc:
             raise InputError(f"cannot read the checkpoint: {exc.strerror}", source=str(earlier)) from None
+        try:  # unreadable input is exit 2; a well-formed checkpoint the log does not extend is exit 1
+            Checkpoint.parse_text(note_text(note))
+        except NoteError as exc:
+            raise InputError(f"not a checkpoint: {exc}", source=str(earlier)) from None
     result = audit_log(iss.store, iss.keyring(), earlier=note, all_checkpoints=all_checkpoints)
     if as_json:
         emit_json(result.to_dict())

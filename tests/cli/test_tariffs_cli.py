@@ -251,6 +251,8 @@ def test_impact_scenario_reproduces_the_3_2_bn_order_of_magnitude() -> None:
         (["--flow", "1e9", "--from-rate", "0", "--to-rate", "25", "--em", "1.5"], "--em"),
         (["--flow", "1e9", "--to-rate", "25"], "--from-rate"),
         (["--scenario", "nope"], "--scenario"),
+        (["--flow", "1e9", "--from-rate", "0", "--to-rate", "25", "--es", "1e9"], "--es"),
+        (["--flow", "1e9", "--from-rate", "0", "--to-rate", "25", "--em", "-1e9", "--model", "ces"], "--em"),
     ],
 )
 def test_impact_bad_input_exits_2(args: list[str], field: str) -> None:

@@ -26,6 +26,7 @@ from tmec.tariffs.impact.ces import CesPartner, ces
 
 HUNDRED = Decimal(100)
 INFINITE_SUPPLY = Decimal(99)  # the SMART convention for an infinitely elastic export supply
+ELASTICITY_BOUND = INFINITE_SUPPLY
 
 
 def _rate(text: object, field: str, source: str | None = None, line: int | None = None) -> Decimal:
@@ -266,6 +267,14 @@ def command(
         ex_value, sources["ex"] = p.decimal, p.cite()
     if ex_value == 0:
         raise InputError("the export-supply elasticity must be more than 0", field="--ex")
+    # Published estimates lie far inside these bounds (spec tariffs.md s.4.5); beyond them the exact
+    # CES powers overflow Decimal and SMART's 99 already stands for "infinitely elastic".
+    for name, value in (("--em", -em_value), ("--es", es_value), ("--ex", ex_value)):
+        if value > ELASTICITY_BOUND:
+            raise InputError(
+                f"expected an elasticity of at most {ELASTICITY_BOUND} in absolute value, found {value}",
+                field=name,
+            )
     others = _partners(partners) if partners else []
     result = run_impact(
         v,

@@ -269,11 +269,11 @@ def command(
         raise InputError("the export-supply elasticity must be more than 0", field="--ex")
     # Published estimates lie far inside these bounds (spec tariffs.md s.4.5); beyond them the exact
     # CES powers overflow Decimal and SMART's 99 already stands for "infinitely elastic".
-    for name, value in (("--em", -em_value), ("--es", es_value), ("--ex", ex_value)):
-        if value > ELASTICITY_BOUND:
+    for option, elasticity in (("--em", -em_value), ("--es", es_value), ("--ex", ex_value)):
+        if elasticity > ELASTICITY_BOUND:
             raise InputError(
-                f"expected an elasticity of at most {ELASTICITY_BOUND} in absolute value, found {value}",
-                field=name,
+                f"expected an elasticity of at most {ELASTICITY_BOUND} in absolute value, found {elasticity}",
+                field=option,
             )
     others = _partners(partners) if partners else []
     result = run_impact(

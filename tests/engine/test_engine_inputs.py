@@ -28,7 +28,7 @@ def _dir(tmp_path: Path, edges: str, parts: str = PARTS, goods: str = GOODS) -> 
 
 def test_malformed_rows_first_20_then_count(duck: Engine, tmp_path: Path) -> None:
     bad = "".join(f"X{i},7208.51,maybe,-{i}\n" for i in range(30))
-    d = _dir(tmp_path, "parent,child,quantity\nG1,B,1\n", parts=PARTS + bad)
+    d = _dir(tmp_path, "parent,child,quantity\nG1,A,1\nA,B,1\n", parts=PARTS + bad)
     with pytest.raises(InputErrors) as info:
         load_bom(duck.conn, d)
     err = info.value
@@ -82,3 +82,30 @@ def test_interrupted_write_leaves_no_file(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
     write_table(pa.table({"a": [1]}), target)
     assert [p.name for p in tmp_path.iterdir()] == ["out.parquet"]
+
+
+def test_a_bought_part_without_value_is_bad_input_not_zero(duck: Engine, tmp_path: Path) -> None:
+    # B is bought (no components) and has no value: counting it as 0 would overstate the RVC.
+    parts = PARTS.replace("B,720851,non_originating,10", "B,720851,non_originating,")
+    d = _dir(tmp_path, "parent,child,quantity\nG1,A,1\nA,B,1\nA,C,1\n", parts=parts)
+    with pytest.raises(InputErrors) as info:
+        load_bom(duck.conn, d)
+    assert [(p[1], p[2]) for p in info.value.problems] == [
+        (4, "value: required for a bought part (one with no components in edges)")
+    ]
+
+
+def test_a_missing_value_column_is_named(duck: Engine, tmp_path: Path) -> None:
+    d = _dir(tmp_path, "parent,child,quantity\nG1,B,1\n", parts=PARTS.replace("value", "valu"))
+    with pytest.raises(InputError, match="value"):
+        load_bom(duck.conn, d)
+
+
+def test_a_malformed_code_is_reported_with_its_line_among_the_others(duck: Engine, tmp_path: Path) -> None:
+    parts = PARTS + "D,9999x,unknown,1\nE,720851,maybe,1\n"
+    d = _dir(tmp_path, "parent,child,quantity\nG1,A,1\nA,B,1\n", parts=parts)
+    with pytest.raises(InputErrors) as info:
+        load_bom(duck.conn, d)
+    lines = {p[1] for p in info.value.problems}
+    assert lines == {6, 7}
+    assert all(p[0].endswith("parts.csv") for p in info.value.problems)

@@ -60,7 +60,7 @@ GOOD_AMOUNTS = (
 )
 TABLES = {
     "goods": ("good_id", "hs", "transaction_value"),
-    "parts": ("part_id",),
+    "parts": ("part_id", "value"),
     "edges": ("parent", "child", "quantity"),
 }
 ORIGINS = ("originating", "non_originating", "unknown")
@@ -299,6 +299,7 @@ def load_bom(conn: duckdb.DuckDBPyConnection, directory: Path) -> BomFiles:
             f"SELECT '{src}' AS file, __line AS line, msg FROM (SELECT __line, "
             f"coalesce({', '.join(checks)}) AS msg FROM raw_{name}) WHERE msg IS NOT NULL"
         )
+    problems.append(_bought_parts_need_value(conn, files))
     # Rows and cross-table checks are reported together: one run shows every kind of problem.
     row_problems = "SELECT * FROM (" + " UNION ALL ".join(f"({q})" for q in problems) + ")"
     conn.execute(f"CREATE OR REPLACE TABLE bom_row_problems AS {row_problems}")
@@ -310,6 +311,19 @@ def load_bom(conn: duckdb.DuckDBPyConnection, directory: Path) -> BomFiles:
     return files
 
 
+def _bought_parts_need_value(conn: duckdb.DuckDBPyConnection, files: BomFiles) -> str:
+    """A bought part (no components in ``edges``) without a value would silently count as zero."""
+    parts, edges = raw_columns(conn, "parts"), raw_columns(conn, "edges")
+    src = str(files.parts).replace("'", "''")
+    part_id, parent = _text("part_id", parts), _text("parent", edges)
+    return (
+        f"SELECT '{src}' AS file, __line AS line, "
+        "'value: required for a bought part (one with no components in edges)' AS msg FROM raw_parts "
+        f"WHERE {_text('value', parts)} IS NULL AND {part_id} IS NOT NULL "
+        f"AND {part_id} NOT IN (SELECT {parent} FROM raw_edges WHERE {parent} IS NOT NULL)"
+    )
+
+
 def _unknown_codes(conn: duckdb.DuckDBPyConnection, files: BomFiles) -> list[str]:
     """Codes of the right form that the HS 2022 nomenclature does not have (checked once per code)."""
     from tmec.core import hs
@@ -319,7 +333,8 @@ def _unknown_codes(conn: duckdb.DuckDBPyConnection, files: BomFiles) -> list[str
         codes = [
             r[0] for r in conn.execute(f"SELECT DISTINCT hs FROM {table} WHERE hs IS NOT NULL").fetchall()
         ]
-        bad = [c for c in codes if not hs.exists(c[:6])]
+        # Codes of the wrong form are already reported, with their line, by the row checks.
+        bad = [c for c in codes if hs.is_valid(c) and not hs.exists(c[:6])]
         if bad:
             listed = ", ".join("'" + c + "'" for c in bad)
             src = str(path).replace("'", "''")

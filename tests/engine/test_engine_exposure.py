@@ -96,7 +96,7 @@ def test_bad_entry_lines_are_reported(duck: Engine, tmp_path: Path) -> None:
     entries = tmp_path / "entries.csv"
     entries.write_text(
         "entry_date,hts,origin,value,usmca\n2025-13-01,7208.51.00,MX,10,yes\n2025-05-01,72085100,DE,10,yes\n"
-        "2025-05-01,72085100,ZZ,5,no\n2025-05-01,99999999,MX,5,no\n",
+        "2025-05-01,72085100,ZZ,5,no\n2025-05-01,99999999,MX,5,no\n2015-05-01,72085100,MX,5,no\n",
         encoding="utf-8",
     )
     with pytest.raises(InputErrors) as info:
@@ -105,3 +105,4 @@ def test_bad_entry_lines_are_reported(duck: Engine, tmp_path: Path) -> None:
     assert "entries.csv:2: entry_date: expected an ISO date" in text
     assert "entries.csv:3: usmca: a USMCA claim needs a good of Canada or Mexico" in text
     assert "entries.csv:4: origin: expected an ISO 3166 country code, found ZZ" in text
+    assert "entries.csv:6: entry_date: no tariff data before 2018-01-01, found 2015-05-01" in text

@@ -19,6 +19,7 @@ import duckdb
 
 from tmec.core.errors import InputError
 from tmec.engine.bom_tables import InputErrors, _amount_check, _drop, _numeric, _q, _text
+from tmec.tariffs import default_tables
 
 __all__ = ["AMOUNT", "load_entries"]
 
@@ -69,6 +70,7 @@ def load_entries(conn: duckdb.DuckDBPyConnection, path: Path, name: str = "entri
         if "DATE" in cols["entry_date"]
         else f"TRY_CAST({t('entry_date')} AS DATE)"
     )
+    first = default_tables().first_date().isoformat()  # the earliest day the schedule prices
     usmca = f"lower(coalesce({t('usmca')}, ''))"
     place = {c: f"upper(coalesce({t(c)}, ''))" for c in ("melted_poured", "smelted_cast")}
     # Codes, countries and flags take few distinct values: they are checked once per value, in
@@ -76,6 +78,8 @@ def load_entries(conn: duckdb.DuckDBPyConnection, path: Path, name: str = "entri
     checks = [f"CASE WHEN {t(c)} IS NULL THEN '{c}: required' END" for c in REQUIRED] + [
         f"CASE WHEN {date} IS NULL THEN 'entry_date: expected an ISO date YYYY-MM-DD, found ''' "
         f"|| {t('entry_date')} || '''' END",
+        f"CASE WHEN {date} < DATE '{first}' THEN 'entry_date: no tariff data before {first}, found ' "
+        f"|| {t('entry_date')} END",
         _amount_check("value", cols, 4, positive=True),
         *(_amount_check(c, cols, 4) for c in AMOUNTS),
         *(

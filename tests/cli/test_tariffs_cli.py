@@ -259,3 +259,21 @@ def test_impact_bad_input_exits_2(args: list[str], field: str) -> None:
     code, out = run("impact", *args)
     assert code == 2, out
     assert field in out
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("x\n", "p.csv:1"),
+        ("partner,flow,from_rate,to_rate\n", "p.csv:1"),
+        ("partner,flow,from_rate,to_rate\nCA,abc,0,25\n", "p.csv:2: flow"),
+    ],
+)
+def test_impact_partners_file_bad_input(tmp_path: Path, text: str, where: str) -> None:
+    partners = tmp_path / "p.csv"
+    partners.write_text(text)
+    code, out = run(
+        "impact", "--flow", "1000", "--from-rate", "0", "--to-rate", "25", "--partners", str(partners)
+    )
+    assert code == 2, out
+    assert where in out

@@ -44,9 +44,18 @@ def _rate(text: object, field: str, source: str | None = None, line: int | None 
 def _partners(path: Path) -> list[CesPartner]:
     source = str(path)
     try:
-        rows = list(csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines()))
+        reader = csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines())
+        rows = list(reader)
     except OSError as exc:
         raise InputError(f"cannot read the file: {exc.strerror}", source=source) from None
+    header = set(reader.fieldnames or [])
+    missing = [c for c in ("partner", "flow", "from_rate", "to_rate") if c not in header]
+    if missing or not rows:
+        raise InputError(
+            f"expected a header partner, flow, from_rate, to_rate and at least one row; missing {missing}",
+            source=source,
+            line=1,
+        )
     out = []
     for n, row in enumerate(rows, start=2):
         for col in ("partner", "flow", "from_rate", "to_rate"):
@@ -54,10 +63,14 @@ def _partners(path: Path) -> list[CesPartner]:
                 raise InputError(
                     "expected columns partner, flow, from_rate, to_rate", field=col, source=source, line=n
                 )
+        try:
+            flow = to_decimal(row["flow"], field="flow", source=source)
+        except InputError as exc:
+            raise exc.located(line=n) from None
         out.append(
             CesPartner(
                 name=row["partner"].strip(),
-                flow=to_decimal(row["flow"], field="flow", source=source),
+                flow=flow,
                 t0=_rate(row["from_rate"], "from_rate", source, n),
                 t1=_rate(row["to_rate"], "to_rate", source, n),
             )

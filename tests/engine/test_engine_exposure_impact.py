@@ -47,7 +47,9 @@ measures:
 """
 
 
-def flows_by_hand(path: Path, tables: TariffTables) -> dict[tuple[str, str], tuple[Decimal, Decimal]]:
+def flows_by_hand(
+    path: Path, tables: TariffTables, basis: str = "liability"
+) -> dict[tuple[str, str], tuple[Decimal, Decimal]]:
     """(value, duty) per HS chapter and origin, every line priced alone."""
     out: dict[tuple[str, str], list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
     with path.open(newline="", encoding="utf-8") as fh:
@@ -55,7 +57,7 @@ def flows_by_hand(path: Path, tables: TariffTables) -> dict[tuple[str, str], tup
             entry = entry_from_mapping(row, source=str(path), line=line)
             acc = out[(entry.hts[:2], entry.origin)]
             acc[0] += entry.value
-            acc[1] += price_entry(entry, tables=tables).total_duty
+            acc[1] += price_entry(entry, tables=tables, basis=basis).total_duty
     return {k: (v[0], v[1]) for k, v in out.items()}
 
 
@@ -191,3 +193,22 @@ def test_cli_basis(files: tuple[Path, Path]) -> None:
         assert data["basis"] == basis
         totals[basis] = Decimal(data["duty"])
     assert totals["deposited"] >= totals["liability"]
+
+
+@pytest.mark.spark
+def test_flows_and_deposited_basis_on_spark(spark_engine: Engine, tmp_path: Path) -> None:
+    entries = tmp_path / "entries.csv"
+    generate_entries(entries, lines=150, seed=9, year=2025)
+    scenario = tmp_path / "scenario.yaml"
+    scenario.write_text(SCENARIO, encoding="utf-8")
+    _, tables = load_scenario(scenario, default_tables())
+    out = tmp_path / "lines.parquet"
+    base = price_exposure(spark_engine, entries, lines_out=out, basis="deposited")
+    assert engine_lines(out) == by_hand(entries, default_tables(), basis="deposited")
+    alt = price_exposure(spark_engine, entries, tables=tables, basis="deposited")
+    flows = trade_flows(base, alt)
+    before = flows_by_hand(entries, default_tables(), basis="deposited")
+    after = flows_by_hand(entries, tables, basis="deposited")
+    assert {f.key: (f.value, f.duty_before, f.duty_after) for f in flows} == {
+        k: (v, d, after[k][1]) for k, (v, d) in before.items()
+    }

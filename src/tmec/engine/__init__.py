@@ -46,7 +46,6 @@ __all__ = [
     "spark_available",
     "tmec_home",
     "trade_flows",
-    "trade_flows",
     "where_used",
     "write_table",
 ]

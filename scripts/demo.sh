@@ -132,3 +132,11 @@ echo "== Duty exposure: 50,000 entry lines of 2025 by month, then a scenario (23
 "$TMEC" generate entries "$WORK/entries.parquet" --lines 50000 --year 2025
 "$TMEC" exposure "$WORK/entries.parquet" --by month
 "$TMEC" exposure "$WORK/entries.parquet" --scenario examples/scenarios/steel-mx-75.yaml --by origin
+echo "-- the same scenario fed to the trade-impact model, flow by flow (HS chapter x origin; SMART linear):"
+"$TMEC" exposure "$WORK/entries.parquet" --scenario examples/scenarios/steel-mx-75.yaml --impact --model smart --json \
+  | .venv/bin/python -c 'import json, sys; i = json.load(sys.stdin)["impact"]
+for g in i["groups"]:
+    if g["duty_before"] != g["duty_after"]:
+        print("  {chapter} {origin}: rate {rate_before} % -> {rate_after} %, trade {trade_change}, welfare {welfare}".format(**g))
+print("  all flows: trade change {trade_change}, tariff revenue {tariff_revenue_before} -> {tariff_revenue_after}".format(**i["totals"]),
+      "(Em {em}, Es {es}, Ex {ex})".format(**i["assumptions"]))'

@@ -14,11 +14,11 @@ from tmec.origin import Case, Determination, load_case, parse_case, qualify
 from tmec.origin.automotive import VehicleAssessor, assess_vehicle, average, parse_automotive
 from tmec.origin.psr import correlate, find_rule
 from tmec.tariffs import Duty, Entry, price_entry
-from tmec.tariffs.impact import ces, smart
+from tmec.tariffs.impact import ces, flows_impact, smart
 
 if TYPE_CHECKING:
     from tmec.certify import Issuer, audit_log, read_certificate, verify_certificate
-    from tmec.engine import load_portfolio, price_exposure, qualify_goods, requalify
+    from tmec.engine import load_portfolio, price_exposure, qualify_goods, requalify, trade_flows
     from tmec.store import open_store
 
 __all__ = [
@@ -39,6 +39,7 @@ __all__ = [
     "ces",
     "correlate",
     "find_rule",
+    "flows_impact",
     "load_case",
     "load_parameters",
     "load_portfolio",
@@ -52,6 +53,7 @@ __all__ = [
     "read_certificate",
     "requalify",
     "smart",
+    "trade_flows",
     "verify_certificate",
 ]
 
@@ -67,6 +69,7 @@ _LAZY = {
     "price_exposure": "tmec.engine",
     "qualify_goods": "tmec.engine",
     "requalify": "tmec.engine",
+    "trade_flows": "tmec.engine",
 }
 
 __getattr__ = lazy_attributes(__name__, _LAZY, globals())

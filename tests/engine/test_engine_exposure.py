@@ -37,11 +37,14 @@ measures:
 """
 
 
-def by_hand(path: Path, tables: TariffTables) -> dict[int, list[tuple[str, Decimal, Decimal]]]:
+def by_hand(
+    path: Path, tables: TariffTables, basis: str = "liability"
+) -> dict[int, list[tuple[str, Decimal, Decimal]]]:
     out = {}
     with path.open(newline="", encoding="utf-8") as fh:
         for line, row in enumerate(csv.DictReader(fh), start=2):
-            duty = price_entry(entry_from_mapping(row, source=str(path), line=line), tables=tables)
+            entry = entry_from_mapping(row, source=str(path), line=line)
+            duty = price_entry(entry, tables=tables, basis=basis)
             out[line] = sorted((d.measure_id, d.base, d.duty) for d in duty.lines)
     return out
 

@@ -1,13 +1,17 @@
-"""``tmec exposure ENTRIES [--scenario FILE]``: a year of entries' duty by measure, month, chapter, origin.
-
+"""``tmec exposure ENTRIES [--scenario FILE [--impact]]``: a year of entries' duty by measure,
+month, chapter, origin and flow.
 
 Every line is priced with the law of its entry date, as ``tmec duty`` would
-price it alone.  ``--scenario`` adds measures (the ``measures.yaml`` form) that
-win in their program, and reports the difference from the law as it is.
+price it alone (``--basis`` as ``tmec duty --basis``).  ``--scenario`` adds
+measures (the ``measures.yaml`` form) that win in their program, and reports the
+difference from the law as it is.  ``--impact`` feeds the difference to the
+trade-impact model (``tmec impact``) flow by flow: HS chapter x origin, each
+with its value and its effective rates before and after.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -17,8 +21,10 @@ import click
 from rich.table import Table
 
 from tmec.cli._common import console, emit_json, handles_errors
+from tmec.cli._exposure_impact import elasticities, impact_options, print_impact, run_impact
+from tmec.core.errors import InputError
 from tmec.engine import ENGINES, connect
-from tmec.engine.exposure import GROUPS, Exposure, load_scenario, price_exposure
+from tmec.engine.exposure import GROUPS, Exposure, load_scenario, price_exposure, trade_flows
 from tmec.tariffs import default_tables
 
 
@@ -30,35 +36,58 @@ from tmec.tariffs import default_tables
               help="also write every duty line (.parquet or .csv)")  # fmt: skip
 @click.option("--by", "group", type=click.Choice(list(GROUPS)), default="measure", show_default=True,
               help="the breakdown to print (JSON has all)")  # fmt: skip
+@click.option("--basis", type=click.Choice(["liability", "deposited"]), default="liability",
+              show_default=True,
+              help="legal liability, or the duty deposited at entry (as tmec duty)")  # fmt: skip
+@impact_options
 @click.option("--json", "as_json", is_flag=True)
 @handles_errors
 def command(
-    entries: Path, engine: str, scenario: Path | None, lines_out: Path | None, group: str, as_json: bool
+    entries: Path,
+    engine: str,
+    scenario: Path | None,
+    lines_out: Path | None,
+    group: str,
+    basis: str,
+    impact: bool,
+    model: str,
+    em: str | None,
+    es: str | None,
+    ex: str | None,
+    day: dt.datetime | None,
+    as_json: bool,
 ) -> None:
     """Price every entry line of ENTRIES (CSV or Parquet) and total the duties."""
     started = time.perf_counter()
+    if impact and scenario is None:
+        raise InputError(
+            "the impact model needs a change of measures: give --scenario FILE", field="--impact"
+        )
+    el = elasticities(em, es, ex, day) if impact else None
     base_tables = default_tables()
+    loaded = load_scenario(scenario, base_tables) if scenario is not None else None
     with connect(engine) as e:  # type: ignore[arg-type]
-        base = price_exposure(e, entries, tables=base_tables, lines_out=lines_out)
+        base = price_exposure(e, entries, tables=base_tables, lines_out=lines_out, basis=basis)
         alt = None
-        if scenario is not None:
-            name, tables = load_scenario(scenario, base_tables)
-            alt = price_exposure(e, entries, tables=tables)
-            alt.scenario = name
-    out: dict[str, Any] = {"entries": str(entries), "engine": engine, **_dump(base)}
+        if loaded is not None:
+            alt = price_exposure(e, entries, tables=loaded[1], basis=basis)
+            alt.scenario = loaded[0]
+    out: dict[str, Any] = {"entries": str(entries), "engine": engine, "basis": basis, **_dump(base)}
     if alt is not None:
         out["scenario"] = {"name": alt.scenario, **_dump(alt)}
         out["difference"] = {
             "duty": alt.duty - base.duty,
             "by": {g: _diff(base.by[g], alt.by[g], GROUPS[g]) for g in GROUPS},
         }
+        if el is not None:
+            out["impact"] = run_impact(trade_flows(base, alt), model, *el)
     out["seconds"] = round(time.perf_counter() - started, 3)
     if as_json:
         emit_json(out)
         return
     console.print(
         f"{base.lines:,} entry lines, value {base.value:,.2f}: duty {base.duty:,.2f} "
-        f"({engine}, {out['seconds']} s)",
+        f"({engine}, {basis}, {out['seconds']} s)",
         highlight=False,
     )
     rows = out["difference"]["by"][group] if alt is not None else base.by[group]
@@ -81,6 +110,8 @@ def command(
     console.print(t)
     if alt is not None:
         console.print(f"difference: {alt.duty - base.duty:+,.2f}", highlight=False)
+    if "impact" in out:
+        print_impact(out["impact"], str(alt.scenario if alt is not None else ""))
 
 
 def _dump(x: Exposure) -> dict[str, Any]:

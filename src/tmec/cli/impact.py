@@ -21,12 +21,10 @@ from tmec.core.errors import InputError
 from tmec.core.money import quantize, to_decimal
 from tmec.law import load_parameters
 from tmec.law.tariffs import load_scenario
-from tmec.tariffs.impact import implied_em, loss_chart_svg, smart, smart_diversion, sweep
+from tmec.tariffs.impact import elasticities_at, implied_em, loss_chart_svg, smart, smart_diversion, sweep
 from tmec.tariffs.impact.ces import CesPartner, ces
 
 HUNDRED = Decimal(100)
-INFINITE_SUPPLY = Decimal(99)  # the SMART convention for an infinitely elastic export supply
-ELASTICITY_BOUND = INFINITE_SUPPLY
 
 
 def _rate(text: object, field: str, source: str | None = None, line: int | None = None) -> Decimal:
@@ -264,39 +262,22 @@ def command(
             raise InputError("required (or give --scenario)", field=name)
     v = to_decimal(flow, field="--flow")
     t0, t1 = _rate(from_rate, "--from-rate"), _rate(to_rate, "--to-rate")
-    em_value = to_decimal(em, field="--em", allow_negative=True) if em else None
-    if em_value is None:
-        p = params["tariffs.elasticity.import_demand_steel"]
-        em_value, sources["em"] = p.decimal, p.cite()
-    if em_value > 0:
-        raise InputError(f"the import-demand elasticity is negative, found {em}", field="--em")
-    es_value = to_decimal(es, field="--es") if es else None
-    if es_value is None:
-        p = params["tariffs.elasticity.armington_substitution"]
-        es_value, sources["es"] = p.decimal, p.cite()
-    ex_value = to_decimal(ex, field="--ex") if ex else None
-    if ex_value is None:
-        p = params["tariffs.elasticity.export_supply"]
-        ex_value, sources["ex"] = p.decimal, p.cite()
-    if ex_value == 0:
-        raise InputError("the export-supply elasticity must be more than 0", field="--ex")
-    # Published estimates lie far inside these bounds (spec tariffs.md s.4.5); beyond them the exact
-    # CES powers overflow Decimal and SMART's 99 already stands for "infinitely elastic".
-    for option, elasticity in (("--em", -em_value), ("--es", es_value), ("--ex", ex_value)):
-        if elasticity > ELASTICITY_BOUND:
-            raise InputError(
-                f"expected an elasticity of at most {ELASTICITY_BOUND} in absolute value, found {elasticity}",
-                field=option,
-            )
+    el = elasticities_at(
+        params,
+        em=to_decimal(em, field="--em", allow_negative=True) if em else None,
+        es=to_decimal(es, field="--es", allow_negative=True) if es else None,
+        ex=to_decimal(ex, field="--ex", allow_negative=True) if ex else None,
+    )
+    sources.update(el.sources)
     others = _partners(partners) if partners else []
     result = run_impact(
         v,
         t0,
         t1,
         model=model,
-        em=em_value,
-        es=es_value,
-        ex=None if ex_value >= INFINITE_SUPPLY else ex_value,
+        em=el.em,
+        es=el.es,
+        ex=el.ex,
         others=others,
         sources=sources,
     )
@@ -320,7 +301,7 @@ def command(
         }
     if chart is not None:
         svg = loss_chart_svg(
-            list(sweep(v, t0, t1, ex=None if ex_value >= INFINITE_SUPPLY else ex_value)),
+            list(sweep(v, t0, t1, ex=el.ex)),
             title=f"{title}: loss vs elasticity",
             reference=claim,
         )

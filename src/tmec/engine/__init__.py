@@ -12,7 +12,7 @@ on Apache Spark (PySpark):
 """
 
 from tmec.engine.bom_tables import InputErrors, load_bom
-from tmec.engine.exposure import Exposure, load_scenario, price_exposure
+from tmec.engine.exposure import Exposure, load_scenario, price_exposure, trade_flows
 from tmec.engine.generate import PortfolioSize, generate_entries, generate_portfolio
 from tmec.engine.output import write_table
 from tmec.engine.portfolio import GoodResult, Portfolio, PortfolioResult, load_portfolio, qualify_goods
@@ -45,6 +45,7 @@ __all__ = [
     "roll_up",
     "spark_available",
     "tmec_home",
+    "trade_flows",
     "where_used",
     "write_table",
 ]

@@ -33,9 +33,11 @@ from tmec.engine.entry_tables import load_entries
 from tmec.engine.session import DataFrame, Engine
 from tmec.law import load_yaml
 from tmec.tariffs import Entry, TariffTables, default_tables, parse_measures, price_entry
+from tmec.tariffs.impact import TradeFlow
 from tmec.tariffs.measures import MeasureSet
+from tmec.tariffs.stacking import BASES
 
-__all__ = ["Exposure", "load_scenario", "price_exposure", "price_lines"]
+__all__ = ["Exposure", "load_scenario", "price_exposure", "price_lines", "trade_flows"]
 
 PROBE_VALUE = Decimal(1000)
 PROBE = {"steel_value": Decimal(1), "aluminum_value": Decimal(2), "non_us_content": Decimal(4)}
@@ -69,6 +71,7 @@ GROUPS = {
     "month": ("month",),
     "chapter": ("chapter",),
     "origin": ("origin",),
+    "flow": ("chapter", "origin"),  # a trade flow: what the impact model takes (tmec.tariffs.impact.flows)
 }
 
 
@@ -79,6 +82,8 @@ class Exposure:
     duty: Decimal
     by: dict[str, list[dict[str, Any]]]  # group name -> rows with their keys, duty and lines
     scenario: str | None = None
+    basis: str = "liability"
+    flow_values: dict[tuple[str, str], Decimal] = dataclasses.field(default_factory=dict)  # entry value
 
 
 def load_scenario(path: Path, base: TariffTables) -> tuple[str, TariffTables]:
@@ -90,6 +95,9 @@ def load_scenario(path: Path, base: TariffTables) -> tuple[str, TariffTables]:
     data = load_yaml(path)
     if not isinstance(data, Mapping):
         raise InputError("expected a mapping with name, scopes and measures", source=str(path))
+    for key, kind, name in (("scopes", Mapping, "a mapping"), ("measures", list, "a list")):
+        if key in data and not isinstance(data[key], kind):
+            raise InputError(f"expected {name}, found {data[key]!r}", source=str(path), field=key)
     extra = parse_measures(data, source=str(path))
     first = min((m.priority for m in base.measures), default=0)
     ordered = [dataclasses.replace(m, priority=first - 1000 + i) for i, m in enumerate(extra)]
@@ -115,7 +123,9 @@ def _period_table(tables: TariffTables) -> pa.Table:
     return pa.table({"p_start": pa.array(starts, pa.date32()), "p_end": pa.array(ends, pa.date32())})
 
 
-def _templates(keys: list[dict[str, Any]], tables: TariffTables) -> tuple[pa.Table, list[tuple[int, str]]]:
+def _templates(
+    keys: list[dict[str, Any]], tables: TariffTables, basis: str
+) -> tuple[pa.Table, list[tuple[int, str]]]:
     """Price one probe entry per key with the single-entry path; its lines become the key's template."""
     rows: list[dict[str, Any]] = []
     bad: list[tuple[int, str]] = []
@@ -133,7 +143,7 @@ def _templates(keys: list[dict[str, Any]], tables: TariffTables) -> tuple[pa.Tab
                 melted_poured=k["melted_poured"],
                 smelted_cast=k["smelted_cast"],
             )
-            duty = price_entry(probe, tables=tables)
+            duty = price_entry(probe, tables=tables, basis=basis)
         except InputError as exc:
             bad.append((k["key_id"], str(exc)))
             continue
@@ -186,9 +196,15 @@ def _rule(base: Decimal, metal_base: Decimal) -> str:
     raise AssertionError(f"a duty base of {base} on the probe entry matches no rule")  # pragma: no cover
 
 
-def price_lines(e: Engine, entries: DataFrame, tables: TariffTables) -> tuple[DataFrame, DataFrame]:
+def price_lines(
+    e: Engine, entries: DataFrame, tables: TariffTables, basis: str = "liability"
+) -> tuple[DataFrame, DataFrame]:
     """Every duty line of every entry line (entry columns, ``key_id``, ``seq``, rate, base, duty),
-    and the templates (``key_id``, ``seq``, program, measure, ...) they were priced with."""
+    and the templates (``key_id``, ``seq``, program, measure, ...) they were priced with.
+
+    ``basis`` is :func:`tmec.tariffs.price_entry`'s: the legal liability, or the duty deposited at
+    entry (its stacking order is a dated parameter, so its dates are among the periods).
+    """
     fn = e.F
     periods = e.from_arrow(_period_table(tables), "xp_periods")
     # The distinct facts of the lines (``fact``: a hash of them, made when the file was loaded) are
@@ -204,7 +220,7 @@ def price_lines(e: Engine, entries: DataFrame, tables: TariffTables) -> tuple[Da
     keys = e.to_arrow(dated.select(*KEY).distinct()).to_pylist()
     for i, k in enumerate(keys):
         k["key_id"] = i
-    tmpl, bad = _templates(keys, tables)
+    tmpl, bad = _templates(keys, tables, basis)
     key_schema = pa.schema(
         [
             ("period", pa.date32()),
@@ -295,20 +311,28 @@ def _report_bad(e: Engine, keyed: DataFrame, bad: list[tuple[int, str]]) -> None
 
 
 def price_exposure(
-    e: Engine, path: Path, *, tables: TariffTables | None = None, lines_out: Path | None = None
+    e: Engine,
+    path: Path,
+    *,
+    tables: TariffTables | None = None,
+    lines_out: Path | None = None,
+    basis: str = "liability",
 ) -> Exposure:
-    """Price every line of the entry file ``path`` and total it by measure, month, chapter and origin.
+    """Price every line of the entry file ``path`` and total it by measure, month, chapter, origin
+    and flow (chapter x origin, with the flow's entry value in ``flow_values``).
 
     The duty lines are summed once by key, duty line and day (a small table);
-    the four breakdowns are sums of that.
+    the breakdowns are sums of that.  ``basis`` is ``price_entry``'s.
     """
     from tmec.engine.output import write_table
 
+    if basis not in BASES:
+        raise InputError(f"expected one of {', '.join(BASES)}, found {basis!r}", field="basis")
     t = tables if tables is not None else default_tables()
     n = load_entries(e.conn, path)
     entries = e.table_from_duckdb("entries")
     try:
-        lines, templates = price_lines(e, entries, t)
+        lines, templates = price_lines(e, entries, t, basis)
     except InputErrors as exc:
         raise InputErrors([(str(path), li, m) for _, li, m in exc.problems], exc.total) from None
     fn = e.F
@@ -339,9 +363,28 @@ def price_exposure(
         )
         by[name] = e.to_arrow(agg.orderBy(*cols)).to_pylist()
     totals = e.to_arrow(entries.agg(fn.sum("value").alias("value"))).to_pylist()[0]
+    flows = entries.withColumn("chapter", fn.substring(fn.col("hts"), 1, 2)).groupBy("chapter", "origin")
+    flow_values = {
+        (str(r["chapter"]), str(r["origin"])): Decimal(r["value"])
+        for r in e.to_arrow(flows.agg(fn.sum("value").alias("value"))).to_pylist()
+    }
     duty_total = sum((Decimal(r["duty"]) for r in by["measure"]), Decimal(0))
     if lines_out is not None:
         table = e.to_arrow(lines.select(*LINE_COLUMNS))
         order = [("src_line", "ascending"), ("program", "ascending"), ("measure_id", "ascending")]
         write_table(table.sort_by(order), lines_out)
-    return Exposure(n, Decimal(totals["value"] or 0), duty_total, by)
+    return Exposure(n, Decimal(totals["value"] or 0), duty_total, by, basis=basis, flow_values=flow_values)
+
+
+def trade_flows(base: Exposure, alt: Exposure) -> list[TradeFlow]:
+    """The flows (HS chapter x origin) of one entry file priced twice: value, duty now and under
+    the scenario — the aggregates :func:`tmec.tariffs.impact.flows_impact` takes."""
+
+    def duty(x: Exposure) -> dict[tuple[str, str], Decimal]:
+        return {(str(r["chapter"]), str(r["origin"])): Decimal(r["duty"]) for r in x.by["flow"]}
+
+    before, after = duty(base), duty(alt)
+    return [
+        TradeFlow(key, value, before.get(key, Decimal(0)), after.get(key, Decimal(0)))
+        for key, value in sorted(base.flow_values.items())
+    ]

@@ -24,7 +24,7 @@ from tmec.core import hs
 from tmec.core.dates import parse_date
 from tmec.core.errors import InputError
 from tmec.core.money import to_decimal
-from tmec.tariffs.entry import UNKNOWN, Entry
+from tmec.tariffs.entry import UNKNOWN, Entry, country
 
 __all__ = [
     "BASES",
@@ -221,7 +221,8 @@ def _scope_items(name: str, items: Sequence[object], source: str | None) -> tupl
 def _countries(value: object, field: str, source: str | None) -> frozenset[str]:
     if not isinstance(value, list):
         raise InputError("expected a list of country codes", field=field, source=source)
-    return frozenset(str(v).upper() for v in value)
+    # A code that names no country would make the measure silently apply to nothing.
+    return frozenset(country(v, field=f"{field}[{i}]", source=source) for i, v in enumerate(value))
 
 
 def parse_measures(data: Mapping[str, Any], *, source: str | None = None) -> MeasureSet:

@@ -1,0 +1,155 @@
+"""``tmec exposure --scenario FILE --impact``: the scenario's duties fed to the trade-impact model.
+
+The engine supplies one aggregate per flow (HS chapter x origin: value, duty now, duty under
+the scenario); :mod:`tmec.tariffs.impact.flows` does the arithmetic.  Why flows and not
+measures: the models price a flow of goods from one supplier, and a flow pays several
+measures at once (ordinary + 232 + IEEPA); its buyer reacts to the stacked rate.  Chapters
+are where import-demand elasticities are estimated (72 steel, 73 articles, 76 aluminum, 87
+vehicles), and an origin is the supplier a measure targets.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any, TypeVar
+
+import click
+from rich.table import Table
+
+from tmec.cli._common import console
+from tmec.core.money import quantize, to_decimal
+from tmec.law import load_parameters
+from tmec.tariffs.impact import elasticities_at, flows_impact
+from tmec.tariffs.impact.flows import CONSTRUCTION, MODELS, Elasticities, FlowImpact, TradeFlow
+
+__all__ = ["elasticities", "impact_options", "print_impact", "run_impact"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+HUNDRED = Decimal(100)
+
+
+def impact_options(f: F) -> F:
+    """``--impact`` and the model's options, as ``tmec impact`` names them."""
+    for option in reversed(
+        [
+            click.option(
+                "--impact", is_flag=True, help="feed the scenario to the trade-impact model, per flow"
+            ),
+            click.option("--model", type=click.Choice(MODELS), default="ces", show_default=True),
+            click.option("--em", help="import-demand elasticity (negative); default the dated parameter"),
+            click.option("--es", help="substitution elasticity; default the dated parameter"),
+            click.option(
+                "--ex", help="export-supply elasticity (99 = infinite); default the dated parameter"
+            ),
+            click.option(
+                "--date",
+                "day",
+                type=click.DateTime(["%Y-%m-%d"]),
+                help="date of the elasticity parameters; default today",
+            ),
+        ]
+    ):
+        f = option(f)
+    return f
+
+
+def _money(x: Decimal) -> Decimal:
+    return quantize(x, 2) + 0  # + 0: no "-0.00" for an unchanged flow
+
+
+def _percent(x: Decimal) -> Decimal:
+    return quantize(x * HUNDRED, 4)
+
+
+def elasticities(
+    em: str | None, es: str | None, ex: str | None, day: dt.datetime | None
+) -> tuple[Elasticities, dt.date]:
+    """The options' elasticities, the dated parameters' where not given (checked before any pricing)."""
+    when = day.date() if day is not None else dt.date.today()
+    el = elasticities_at(
+        load_parameters().at(when),
+        em=to_decimal(em, field="--em", allow_negative=True) if em else None,
+        es=to_decimal(es, field="--es", allow_negative=True) if es else None,
+        ex=to_decimal(ex, field="--ex", allow_negative=True) if ex else None,
+    )
+    return el, when
+
+
+def run_impact(flows: list[TradeFlow], model: str, el: Elasticities, when: dt.date) -> dict[str, Any]:
+    """Per flow and in total: trade change, tariff revenue before/after, welfare; and the assumptions."""
+    groups, totals = flows_impact(flows, model, el)
+    return {
+        "model": model,
+        "by": ["chapter", "origin"],
+        "groups": [_group(g) for g in groups],
+        "totals": {
+            "value": _money(totals.value),
+            "duty_before": _money(totals.duty_before),
+            "duty_after": _money(totals.duty_after),
+            "trade_change": _money(totals.trade_change),
+            "tariff_revenue_before": _money(totals.tariff_revenue_before),
+            "tariff_revenue_after": _money(totals.tariff_revenue_after),
+            "welfare": _money(totals.welfare),
+        },
+        "assumptions": {
+            "construction": CONSTRUCTION[model],
+            "rates": "effective ad valorem rate of each flow = its duty (every measure stacked) / its value",
+            "em": str(el.em),
+            "es": str(el.es),
+            "ex": "infinite" if el.ex is None else str(el.ex),
+            "date": when.isoformat(),
+            "sources": dict(el.sources),
+            "caveat": "one import-demand elasticity (estimated for steel) for every chapter; "
+            "flows are independent markets (no diversion between origins)",
+        },
+    }
+
+
+def _group(g: FlowImpact) -> dict[str, Any]:
+    f = g.flow
+    return {
+        "chapter": f.key[0],
+        "origin": f.key[1],
+        "value": _money(f.value),
+        "duty_before": _money(f.duty_before),
+        "duty_after": _money(f.duty_after),
+        "rate_before": _percent(f.rate_before),
+        "rate_after": _percent(f.rate_after),
+        "trade_change": _money(g.trade_change),
+        "flow_after": _money(g.flow_after),
+        "tariff_revenue_before": _money(g.tariff_revenue_before),
+        "tariff_revenue_after": _money(g.tariff_revenue_after),
+        "welfare": _money(g.welfare),
+    }
+
+
+def print_impact(result: dict[str, Any], scenario: str) -> None:
+    a = result["assumptions"]
+    # Whole currency units for people; the JSON has cents.
+    t = Table(title=f"trade impact by flow (HS chapter, origin) — {scenario} ({result['model']})")
+    for c in ("flow", "value", "rate %", "Δ trade", "revenue now", "after", "welfare"):
+        t.add_column(c, justify="left" if c == "flow" else "right", min_width=5 if c == "flow" else None)
+    shown = 0
+    for g in result["groups"]:
+        if g["duty_before"] == g["duty_after"]:
+            continue  # a flow the scenario does not touch: no change to show
+        shown += 1
+        t.add_row(f"{g['chapter']} {g['origin']}", f"{g['value']:,.0f}",
+                  f"{g['rate_before']:.1f}→{g['rate_after']:.1f}", f"{g['trade_change']:+,.0f}",
+                  f"{g['tariff_revenue_before']:,.0f}", f"{g['tariff_revenue_after']:,.0f}",
+                  f"{g['welfare']:+,.0f}")  # fmt: skip
+    s = result["totals"]
+    t.add_row(f"all {len(result['groups'])}", f"{s['value']:,.0f}", "", f"{s['trade_change']:+,.0f}",
+              f"{s['tariff_revenue_before']:,.0f}", f"{s['tariff_revenue_after']:,.0f}",
+              f"{s['welfare']:+,.0f}", style="bold")  # fmt: skip
+    if shown == 0:
+        t.caption = "the scenario changes the duty of no flow"
+    console.print(t)
+    console.print(f"  {a['construction']}", highlight=False, markup=False)
+    console.print(f"  Em {a['em']}, Es {a['es']}, Ex {a['ex']} ({a['date']}); {a['rates']}",
+                  highlight=False, markup=False)  # fmt: skip
+    for name, src in a["sources"].items():
+        console.print(f"  {name}: {src}", highlight=False, markup=False)
+    console.print(f"  caveat: {a['caveat']}", highlight=False, markup=False)

@@ -169,11 +169,11 @@ def requalify(
     )
     # The portfolio-wide tables change in a few rows: views over the old ones, not copies.
     parts = e.view(parts, f"wu_parts{run}")
-    users = where_used(e, p.edges, table, tag=f"wu{run}")
     kept: dict[str, GoodResult] = {}
-    if p.results and p.results_method == method:
+    effective = e.materialize(_effective(e, p, table), f"wu_effective{run}")
+    if p.results and p.results_method == method and e.count(effective) < len(changes):
         # Early cut-off: goods above changed parts that do not change the roll-up keep their result.
-        effective = e.materialize(_effective(e, p, table), f"wu_effective{run}")
+        users = where_used(e, p.edges, table, tag=f"wu{run}")
         affected = where_used(e, p.edges, effective, tag=f"wu{run}e")
         users_goods = p.goods.join(
             users.withColumnRenamed("part_id", "good_id"), on="good_id", how="left_semi"
@@ -192,7 +192,7 @@ def requalify(
             p.parts = parts
             return PortfolioResult(p.day, sorted(kept.values(), key=lambda g: g.good_id), p.rollup.levels)
     else:
-        affected = users
+        users = affected = where_used(e, p.edges, table, tag=f"wu{run}")
     # Small tables, materialised: every later step then starts from a table, not from a plan.
     sub_parts = e.materialize(parts.join(affected, on="part_id", how="left_semi"), f"wu_sub_parts{run}")
     sub_edges = e.materialize(

@@ -171,10 +171,11 @@ def requalify(
     parts = e.view(parts, f"wu_parts{run}")
     kept: dict[str, GoodResult] = {}
     effective = e.materialize(_effective(e, p, table), f"wu_effective{run}")
-    if p.results and p.results_method == method and e.count(effective) < len(changes):
+    n_effective = e.count(effective)
+    if p.results and p.results_method == method and n_effective < len(changes):
         # Early cut-off: goods above changed parts that do not change the roll-up keep their result.
         users = where_used(e, p.edges, table, tag=f"wu{run}")
-        affected = where_used(e, p.edges, effective, tag=f"wu{run}e")
+        affected = where_used(e, p.edges, effective, tag=f"wu{run}e") if n_effective else effective
         users_goods = p.goods.join(
             users.withColumnRenamed("part_id", "good_id"), on="good_id", how="left_semi"
         )
@@ -187,7 +188,7 @@ def requalify(
                 kept[r["good_id"]] = p.results[r["good_id"]]
             else:
                 unknown_result = True
-        if not unknown_result and e.count(affected) == 0:
+        if not unknown_result and n_effective == 0:
             # Nothing the roll-up sees has changed (a made part's own origin or value, or the same value).
             p.parts = parts
             return PortfolioResult(p.day, sorted(kept.values(), key=lambda g: g.good_id), p.rollup.levels)

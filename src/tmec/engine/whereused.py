@@ -1,10 +1,13 @@
 """Incremental re-qualification: when materials change, only the goods that use them (where-used).
 
 A supplier's new origin statement or a new price changes the roll-up of every
-part above the material, and of nothing else.  The where-used set is found
-level by level up the edges (bounded, like the roll-up); only those parts are
-rolled up again, from the unchanged components' stored values; only the
-finished goods among them are qualified again.
+part above the material, and of nothing else.  The where-used set is found up
+the edges (one recursive query on DuckDB, level by level on Spark); only those
+parts are rolled up again, from the unchanged components' stored values; only
+the finished goods among them are qualified again.  A change that does not reach
+the roll-up (a made part's own origin or value: its components are traced
+instead, UR s.7(5)(a); or a value equal to the old one) is cut off early: the
+goods above it keep the result the portfolio holds for them.
 
 Changes file (CSV): ``part_id`` and any of ``origin``, ``value``,
 ``statement_vnm`` (blank: unchanged).

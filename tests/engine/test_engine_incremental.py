@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
 
 from tmec.engine import Engine, generate_portfolio, load_portfolio, qualify_goods
 from tmec.engine.whereused import Change, requalify
@@ -61,3 +64,104 @@ def test_requalify_equals_full_run_on_changed_data(duck: Engine, tmp_path: Path,
             assert _key(partial[good_id]) == _key(g), good_id
         else:
             assert _key(before[good_id]) == _key(g), f"{good_id} changed but was not re-qualified"
+
+
+def _fields(g: object) -> tuple[object, ...]:
+    names = ("originating", "criterion", "method", "vnm", "net_cost", "adjusted_tv", "total_cost")
+    more = ("rvc_tv", "rvc_nc", "tariff_shift_passed", "failing_codes", "error")
+    return tuple(getattr(g, f) for f in (*names, *more))
+
+
+def _read(directory: Path, name: str) -> list[dict[str, str]]:
+    with (directory / name).open(newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+ORIGINS = ("originating", "non_originating", "unknown")
+
+
+# Each example is two full runs: few examples, no shrinking (it would re-run them for minutes).
+@settings(
+    max_examples=5,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    seed=st.integers(1, 1000),
+    picks=st.lists(
+        st.tuples(st.integers(0, 10**6), st.sampled_from(["origin", "value", "statement", "same", "made"])),
+        min_size=1,
+        max_size=4,
+    ),
+)
+def test_fast_path_equals_full_run_on_random_changes(
+    tmp_path_factory: pytest.TempPathFactory, seed: int, picks: list[tuple[int, str]]
+) -> None:
+    """Kept results (early cut-off) and re-qualified ones both equal a full run on the changed data."""
+    from tmec.engine import connect
+
+    d = tmp_path_factory.mktemp("wu")
+    generate_portfolio(d, goods=12, seed=seed, fmt="csv")
+    parts = _read(d, "parts.csv")
+    made = {r["parent"] for r in _read(d, "edges.csv")}
+    leaves = [r for r in parts if r["part_id"] not in made]
+    makes = [r for r in parts if r["part_id"] in made]
+    changes: dict[str, Change] = {}
+    rewrite: dict[str, dict[str, str]] = {}
+    for n, kind in picks:
+        # statements need production in the territory (UR s.9); the loader checks it
+        pool = {"made": makes, "statement": [r for r in leaves if r["country"] in ("US", "MX", "CA")]}.get(
+            kind, leaves
+        )
+        if not pool:
+            continue
+        row = pool[n % len(pool)]
+        pid = row["part_id"]
+        if kind == "value":
+            # up, never under the part's statement VNM
+            value = Decimal(row["value"] or 0) + Decimal(n % 997) + Decimal("0.25")
+            changes[pid], rewrite[pid] = Change(pid, value=value), {"value": str(value)}
+        elif kind == "statement":
+            # a supplier's statement never exceeds the material's value
+            vnm = (Decimal(row["value"] or 0) * Decimal(n % 10) / 10).quantize(Decimal("0.0001"))
+            changes[pid], rewrite[pid] = Change(pid, statement_vnm=vnm), {"statement_vnm": str(vnm)}
+        elif kind == "same":
+            changes[pid], rewrite[pid] = Change(pid, origin=row["origin"] or "unknown"), {}
+        else:
+            origin = ORIGINS[(ORIGINS.index(row["origin"]) + 1) % 3 if row["origin"] in ORIGINS else n % 3]
+            changes[pid], rewrite[pid] = Change(pid, origin=origin), {"origin": origin}
+        if kind == "same" and not row["origin"]:
+            rewrite[pid] = {"origin": "unknown"}
+
+    with connect("duckdb") as e:
+        p = load_portfolio(e, d, DAY)
+        before = {g.good_id: g for g in qualify_goods(p, flips=0).goods}
+        fast = {g.good_id: g for g in requalify(p, list(changes.values())).goods}
+    _rewrite_parts(d, rewrite)
+    with connect("duckdb") as e:
+        full = {g.good_id: g for g in qualify_goods(load_portfolio(e, d, DAY), flips=0).goods}
+    assert set(full) == set(before)
+    for good_id, g in full.items():
+        expected = _fields(g)
+        got = _fields(fast[good_id]) if good_id in fast else _fields(before[good_id])
+        assert got == expected, good_id
+
+
+def test_change_to_a_made_part_keeps_every_result(duck: Engine, tmp_path: Path) -> None:
+    """A made part's own origin does not enter the roll-up: its users keep their results (no re-run)."""
+    generate_portfolio(tmp_path, goods=20, seed=5, fmt="csv")
+    made = sorted(
+        {r["parent"] for r in _read(tmp_path, "edges.csv")}
+        - {r["good_id"] for r in _read(tmp_path, "goods.csv")}
+    )
+    p = load_portfolio(duck, tmp_path, DAY)
+    before = {g.good_id: g for g in qualify_goods(p, flips=0).goods}
+    again = requalify(p, [Change(made[0], origin="originating", value=Decimal("12.5"))])
+    assert again.goods
+    for g in again.goods:
+        assert g is before[g.good_id]
+    # a re-run on another method cannot reuse them
+    other = requalify(p, [Change(made[0], origin="non_originating")], method="net_cost")
+    assert {g.good_id for g in other.goods} == {g.good_id for g in again.goods}
+    assert all(g is not before[g.good_id] for g in other.goods)

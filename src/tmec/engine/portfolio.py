@@ -59,6 +59,10 @@ class Portfolio:
     good_rules: dict[str, Rule | str]  # the rule in force on ``day`` for each good code, or why none
     codes: DataFrame | None = None  # material code -> the code it travels under in the roll-up
     lumped: tuple[str, ...] = ()  # the codes that travel under lumped[0]
+    # The last result of each good and the method it was qualified with: where-used
+    # re-qualification keeps the result of a good whose roll-up a change leaves as it was.
+    results: dict[str, GoodResult] = field(default_factory=dict)
+    results_method: str | None = None
 
 
 @dataclass
@@ -237,6 +241,9 @@ def qualify_goods(
     work = (head, rules, lines, day, method, failing)
     out = _qualify_all(work, progress, processes if processes is not None else _processes(len(head)))
     result = PortfolioResult(day, out, p.rollup.levels)
+    if only is None or p.results_method != method:
+        p.results, p.results_method = {}, method
+    p.results.update((g.good_id, g) for g in out)
     if flips:
         _find_flips(p, result, {g["good_id"]: g for g in head}, mats, method, flips)
     return result

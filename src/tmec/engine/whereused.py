@@ -1,10 +1,13 @@
 """Incremental re-qualification: when materials change, only the goods that use them (where-used).
 
 A supplier's new origin statement or a new price changes the roll-up of every
-part above the material, and of nothing else.  The where-used set is found
-level by level up the edges (bounded, like the roll-up); only those parts are
-rolled up again, from the unchanged components' stored values; only the
-finished goods among them are qualified again.
+part above the material, and of nothing else.  The where-used set is found up
+the edges (one recursive query on DuckDB, level by level on Spark); only those
+parts are rolled up again, from the unchanged components' stored values; only
+the finished goods among them are qualified again.  A change that does not reach
+the roll-up (a made part's own origin or value: its components are traced
+instead, UR s.7(5)(a); or a value equal to the old one) is cut off early: the
+goods above it keep the result the portfolio holds for them.
 
 Changes file (CSV): ``part_id`` and any of ``origin``, ``value``,
 ``statement_vnm`` (blank: unchanged).
@@ -21,7 +24,7 @@ import pyarrow as pa
 
 from tmec.core.errors import InputError
 from tmec.core.money import to_decimal
-from tmec.engine.portfolio import Portfolio, PortfolioResult, Progress, qualify_goods
+from tmec.engine.portfolio import GoodResult, Portfolio, PortfolioResult, Progress, qualify_goods
 from tmec.engine.rollup import MAX_DEPTH, RollUp, roll_up
 from tmec.engine.rollup_small import roll_up_in_memory
 from tmec.engine.session import DataFrame, Engine
@@ -83,6 +86,8 @@ def where_used(
     e: Engine, edges: DataFrame, parts: DataFrame, *, max_depth: int = MAX_DEPTH, tag: str = "wu"
 ) -> DataFrame:
     """Every part that contains one of ``parts`` (``part_id``), directly or not, and those parts."""
+    if e.name == "duckdb":
+        return _where_used_duckdb(e, edges, parts, tag)
     fn = e.F
     found = [e.materialize(parts.select("part_id").distinct(), f"{tag}_up0")]
     frontier = found[0]
@@ -99,6 +104,44 @@ def where_used(
             return e.materialize(e.union_all(found, f"{tag}_seen"), f"{tag}_all")
         found.append(frontier)
     raise InputError(f"the bill of materials is deeper than {max_depth} levels", field="edges")
+
+
+def _where_used_duckdb(e: Engine, edges: DataFrame, parts: DataFrame, tag: str) -> DataFrame:
+    """The same set in one recursive query (DuckDB): no Python planning per level.
+
+    ``UNION`` (not ``UNION ALL``) keeps each part once, so the recursion ends on any graph
+    (the load has already refused cycles and BOMs deeper than the roll-up allows).
+    """
+    start, up = e._sql(parts.select("part_id").distinct()), e._sql(edges.select("parent", "child"))
+    e.conn.execute(
+        f'CREATE OR REPLACE TABLE "{tag}_all" AS '
+        f"WITH RECURSIVE found(part_id) AS (SELECT part_id FROM ({start}) "
+        f"UNION SELECT u.parent FROM ({up}) u JOIN found ON u.child = found.part_id) "
+        "SELECT part_id FROM found"
+    )
+    return e.session.table(f"{tag}_all")
+
+
+def _effective(e: Engine, p: Portfolio, table: DataFrame) -> DataFrame:
+    """The changed parts whose change reaches the roll-up: bought parts (no components) whose
+    origin, value or statement VNM really changes.  A made part's own origin and value do not
+    enter the roll-up (its components' do), so changing them re-qualifies nothing."""
+    fn = e.F
+    made = p.edges.select(fn.col("parent").alias("part_id")).distinct()
+    old = p.parts.select("part_id", "origin", "value", "statement_vnm")
+    joined = table.join(old, on="part_id").join(made, on="part_id", how="left_anti")
+    differs = (
+        (fn.col("c_origin").isNotNull() & (fn.col("c_origin") != fn.coalesce(fn.col("origin"), fn.lit(""))))
+        | (
+            fn.col("c_value").isNotNull()
+            & (fn.col("value").isNull() | (fn.col("c_value") != fn.col("value")))
+        )
+        | (
+            fn.col("c_statement").isNotNull()
+            & (fn.col("statement_vnm").isNull() | (fn.col("c_statement") != fn.col("statement_vnm")))
+        )
+    )
+    return joined.where(differs).select("part_id")
 
 
 def requalify(
@@ -129,7 +172,31 @@ def requalify(
     )
     # The portfolio-wide tables change in a few rows: views over the old ones, not copies.
     parts = e.view(parts, f"wu_parts{run}")
-    affected = where_used(e, p.edges, table, tag=f"wu{run}")
+    kept: dict[str, GoodResult] = {}
+    effective = e.materialize(_effective(e, p, table), f"wu_effective{run}")
+    n_effective = e.count(effective)
+    if p.results and p.results_method == method and n_effective < len(changes):
+        # Early cut-off: goods above changed parts that do not change the roll-up keep their result.
+        users = where_used(e, p.edges, table, tag=f"wu{run}")
+        affected = where_used(e, p.edges, effective, tag=f"wu{run}e") if n_effective else effective
+        users_goods = p.goods.join(
+            users.withColumnRenamed("part_id", "good_id"), on="good_id", how="left_semi"
+        )
+        still = users_goods.join(
+            affected.withColumnRenamed("part_id", "good_id"), on="good_id", how="left_anti"
+        )
+        unknown_result = False
+        for r in e.to_arrow(still.select("good_id")).to_pylist():
+            if r["good_id"] in p.results:
+                kept[r["good_id"]] = p.results[r["good_id"]]
+            else:
+                unknown_result = True
+        if not unknown_result and n_effective == 0:
+            # Nothing the roll-up sees has changed (a made part's own origin or value, or the same value).
+            p.parts = parts
+            return PortfolioResult(p.day, sorted(kept.values(), key=lambda g: g.good_id), p.rollup.levels)
+    else:
+        users = affected = where_used(e, p.edges, table, tag=f"wu{run}")
     # Small tables, materialised: every later step then starts from a table, not from a plan.
     sub_parts = e.materialize(parts.join(affected, on="part_id", how="left_semi"), f"wu_sub_parts{run}")
     sub_edges = e.materialize(
@@ -166,10 +233,16 @@ def requalify(
         ),
         p.rollup.levels,
     )
-    goods = p.goods.join(affected.withColumnRenamed("part_id", "good_id"), on="good_id", how="left_semi")
+    goods = p.goods.join(users.withColumnRenamed("part_id", "good_id"), on="good_id", how="left_semi")
+    if kept:
+        ids = pa.Table.from_pylist(
+            [{"good_id": g} for g in kept], schema=pa.schema([("good_id", pa.string())])
+        )
+        goods = goods.join(e.from_arrow(ids, f"wu_kept{run}"), on="good_id", how="left_anti")
     updated = replace(p, parts=parts, rollup=merged)
     # No flip analysis here: a re-qualification answers "what changed", and is meant to be quick.
     result = qualify_goods(updated, only=goods.select("good_id"), method=method, progress=progress, flips=0)
-
-    p.parts, p.rollup = parts, merged
+    if kept:
+        result.goods = sorted([*result.goods, *kept.values()], key=lambda g: g.good_id)
+    p.parts, p.rollup, p.results, p.results_method = parts, merged, updated.results, updated.results_method
     return result

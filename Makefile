@@ -23,7 +23,7 @@ test: $(STAMP)
 	@bash scripts/test.sh
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
 
 bench: $(STAMP)

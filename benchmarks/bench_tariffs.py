@@ -77,12 +77,14 @@ def run() -> None:
     elapsed = time.perf_counter() - t0
 
     print(
-        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}"
     )
     print(f"entries: {n:,} entry lines, {lines:,} duty lines, total duty {total}")
     print(f"baseline (schedule lookup + ordinary duty only): {baseline:.2f} s ({n / baseline:,.0f} lines/s)")
     print(
-        f"price_entry (full stacking): {elapsed:.2f} s ({n / elapsed:,.0f} lines/s); target < 10 s for 100,000"
+        f"price_entry (full stacking): {elapsed:.2f} s ({n / elapsed:,.0f} lines/s); "
+        "target < 10 s for 100,000"
     )
 
 

@@ -363,7 +363,7 @@ def _find_flips(
         det = qualify_case(compact_case(g, rule, lines.get(good_id, []), p.day), method=method)
         flip = det.cheapest_flip
         if flip is not None and flip.get("hs"):
-            code = str(flip["hs"])
+            code = hs.compact(flip["hs"])  # the determination prints it formatted
             if len(p.lumped) > 1 and code == p.lumped[0]:
                 code = LUMPED_LABEL.format(n=len(p.lumped), first=hs.format(code))
             result.flips.setdefault(code, []).append(good_id)

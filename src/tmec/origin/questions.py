@@ -299,7 +299,7 @@ def cheapest_flip(
         after = rvc_without(result, u)
     summary: dict[str, object] = {
         "material": m.id,
-        "hs": m.hs,
+        "hs": hs.format(m.hs) if m.hs else None,
         "value": str(m.value),
         "qualifies": _where(result),
         "rvc_after": {k: str(v) for k, v in after.items()},

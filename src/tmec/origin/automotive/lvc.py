@@ -32,18 +32,11 @@ from tmec.core.money import CONTEXT, ZERO, percent
 from tmec.core.params import ParameterSnapshot, ParamValue
 from tmec.core.trace import Question, Step
 from tmec.origin.automotive._input import Reader
+from tmec.origin.automotive.periods import LVC_PERIODS
 from tmec.origin.automotive.result import Requirement, join_refs
 
 __all__ = ["LVCInput", "Plant", "assess_lvc", "average_base_wage", "parse_lvc", "wage_threshold"]
 
-LVC_PERIODS = (
-    "previous_fiscal_year",
-    "previous_calendar_year",
-    "quarter_to_date",
-    "month_to_date",
-    "fiscal_year_to_date",
-    "calendar_year_to_date",
-)
 CURRENCY_BY_COUNTRY = {"US": "USD", "CA": "CAD", "MX": "MXN"}
 REF = "UR s.18(6); Automotive Appendix Art. 7; 19 USC 4532(c)(1)"
 REF_WAGE = "UR s.12 'high-wage rate', 'average base hourly wage rate'; 29 CFR 810.105(a)"

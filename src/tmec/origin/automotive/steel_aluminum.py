@@ -32,21 +32,14 @@ from tmec.core.money import ZERO, percent
 from tmec.core.params import ParameterSnapshot
 from tmec.core.trace import Question, Step
 from tmec.origin.automotive._input import Reader
+from tmec.origin.automotive.periods import PURCHASE_PERIODS
 from tmec.origin.automotive.result import Requirement, join_refs
 from tmec.origin.automotive.tables import table_s
 
 __all__ = ["PERIODS", "Purchase", "Purchases", "assess_purchases", "melted_and_poured", "parse_purchases"]
 
 USMCA = frozenset({"US", "CA", "MX"})
-PERIODS = (
-    "previous_fiscal_year",
-    "previous_calendar_year",
-    "quarter_to_date",
-    "month_to_date",
-    "fiscal_year_to_date",
-    "calendar_year_to_date",
-    "transitional",
-)
+PERIODS = PURCHASE_PERIODS
 BASES = ("all_vehicles", "exported_vehicles", "category_all", "category_exported")
 KINDS = ("direct", "directed_buy", "body_chassis_stamping")
 USES = ("vehicles", "other_vehicles", "tooling")

@@ -108,3 +108,28 @@ def test_random_dags_match_single_good_path(
     directory = tmp_path_factory.mktemp("dag")
     write_csv(directory, tables)
     assert_same(qualify_goods(load_portfolio(duck, directory, DAY)), directory)
+
+
+def test_criterion_d_sees_each_failing_code(duck: Engine, tmp_path: Path) -> None:
+    """Two codes that fail the same tests, one of the good's own subheading: criterion D must
+    not be granted on the strength of the one standing for both (Art. 4.2(d))."""
+    tables = {
+        "parts": [
+            {"part_id": pid, "hs": hs, "origin": origin, "value": value, "statement_vnm": ""}
+            for pid, hs, origin, value in (
+                ("G", "870829", "", ""),
+                ("P1", "870829", "non_originating", "200"),
+                ("P2", "870830", "non_originating", "250"),
+                ("P3", "731815", "originating", "100"),
+            )
+        ],
+        "edges": [{"parent": "G", "child": c, "quantity": "1"} for c in ("P1", "P2", "P3")],
+        "goods": [{"good_id": "G", "hs": "870829", "transaction_value": "2000", "international_shipping": "0",
+                   "other_product_costs": "0", "period_costs": "10", "royalties": "1.5"}],
+    }  # fmt: skip
+    write_csv(tmp_path, tables)
+    (tmp_path / "rules.yaml").write_text('- hs: "87"\n  rule: {change: heading}\n', encoding="utf-8")
+    result = qualify_goods(load_portfolio(duck, tmp_path, DAY))
+    assert_same(result, tmp_path)
+    (g,) = result.goods
+    assert g.originating is False and g.criterion is None

@@ -35,6 +35,7 @@ from tmec.engine.rules_file import RuleBook
 from tmec.engine.session import DataFrame, Engine
 from tmec.origin import Accumulation, Case, Costs, Determination, ExcludedCosts, Good, Material, Valuation
 from tmec.origin import qualify as qualify_case
+from tmec.origin.criteria import same_subheading
 from tmec.origin.rules import Rule
 from tmec.origin.tariff_shift import material_fails
 
@@ -377,23 +378,32 @@ def _rule_or_error(book: RuleBook, code: str, day: dt.date) -> Rule | str:
 
 
 def _classify(pairs: Iterable[Mapping[str, Any]], rules: Mapping[str, Rule | str]) -> pa.Table:
-    """Each (good code, material code) pair's outcome under every alternative: its class."""
-    rows = []
-    for r in pairs:
-        rule = rules.get(r["good_hs"])
-        code = r["mat_hs"] or None
-        if isinstance(rule, Rule):
-            bits = "".join(
-                "-"
-                if a.change is None
-                else ("p" if material_fails(a.change, r["good_hs"], code) is None else "f")
-                for a in rule.alternatives
-            )
-        else:
-            bits = "?"
-        rows.append({"good_hs": r["good_hs"], "mat_hs": r["mat_hs"], "cls": bits})
+    """Each (good code, material code) pair's outcome under every alternative: its class.
+
+    A class also says whether the code is of the good's own subheading: criterion D
+    asks it of every failing material (Art. 4.2(d)), so such codes never share a line
+    with others.
+    """
+    rows = [
+        {"good_hs": g, "mat_hs": m, "cls": material_class(g, m, rules)}
+        for g, m in ((r["good_hs"], r["mat_hs"]) for r in pairs)
+    ]
     schema = pa.schema([("good_hs", pa.string()), ("mat_hs", pa.string()), ("cls", pa.string())])
     return pa.Table.from_pylist(rows, schema=schema)
+
+
+def material_class(good_hs: str, mat_hs: str, rules: Mapping[str, Rule | str]) -> str:
+    """One letter per alternative of the good's rule (``p`` passes its tariff shift, ``f`` fails,
+    ``-`` states none), then ``s`` when the code is of the good's own subheading."""
+    rule = rules.get(good_hs)
+    if not isinstance(rule, Rule):
+        return "?"
+    code = mat_hs or None
+    bits = "".join(
+        "-" if a.change is None else ("p" if material_fails(a.change, good_hs, code) is None else "f")
+        for a in rule.alternatives
+    )
+    return bits + ("s" if same_subheading(good_hs, code) else "")
 
 
 def _failing_codes(e: Engine, mats: DataFrame, classes: pa.Table) -> dict[str, set[str]]:

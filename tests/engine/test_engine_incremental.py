@@ -2,31 +2,19 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from change_oracle import change, few, read_csv, rewrite_parts
+from hypothesis import given
 from hypothesis import strategies as st
 
 from tmec.engine import Engine, generate_portfolio, load_portfolio, qualify_goods
 from tmec.engine.whereused import Change, requalify
 
 DAY = dt.date(2026, 3, 2)
-
-
-def _rewrite_parts(directory: Path, changes: dict[str, dict[str, str]]) -> None:
-    path = directory / "parts.csv"
-    with path.open(newline="", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    for r in rows:
-        r.update(changes.get(r["part_id"], {}))
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        w.writeheader()
-        w.writerows(rows)
 
 
 def _key(g: object) -> tuple[object, ...]:
@@ -52,7 +40,7 @@ def test_requalify_equals_full_run_on_changed_data(duck: Engine, tmp_path: Path,
     partial.update(widely)
 
     duck.close()
-    _rewrite_parts(
+    rewrite_parts(
         tmp_path, {"P0000000": {"origin": "originating"}, "P0001400": {"origin": "non_originating"}}
     )
     from tmec.engine import connect
@@ -72,21 +60,7 @@ def _fields(g: object) -> tuple[object, ...]:
     return tuple(getattr(g, f) for f in (*names, *more))
 
 
-def _read(directory: Path, name: str) -> list[dict[str, str]]:
-    with (directory / name).open(newline="", encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
-
-
-ORIGINS = ("originating", "non_originating", "unknown")
-
-
-# Each example is two full runs: few examples, no shrinking (it would re-run them for minutes).
-@settings(
-    max_examples=5,
-    deadline=None,
-    phases=[Phase.explicit, Phase.reuse, Phase.generate],
-    suppress_health_check=[HealthCheck.function_scoped_fixture],
-)
+@few(5)
 @given(
     seed=st.integers(1, 1000),
     picks=st.lists(
@@ -103,42 +77,23 @@ def test_fast_path_equals_full_run_on_random_changes(
 
     d = tmp_path_factory.mktemp("wu")
     generate_portfolio(d, goods=12, seed=seed, fmt="csv")
-    parts = _read(d, "parts.csv")
-    made = {r["parent"] for r in _read(d, "edges.csv")}
+    parts = read_csv(d, "parts.csv")
+    made = {r["parent"] for r in read_csv(d, "edges.csv")}
     leaves = [r for r in parts if r["part_id"] not in made]
     makes = [r for r in parts if r["part_id"] in made]
     changes: dict[str, Change] = {}
     rewrite: dict[str, dict[str, str]] = {}
     for n, kind in picks:
-        # statements need production in the territory (UR s.9); the loader checks it
-        pool = {"made": makes, "statement": [r for r in leaves if r["country"] in ("US", "MX", "CA")]}.get(
-            kind, leaves
-        )
-        if not pool:
-            continue
-        row = pool[n % len(pool)]
-        pid = row["part_id"]
-        if kind == "value":
-            # up, never under the part's statement VNM
-            value = Decimal(row["value"] or 0) + Decimal(n % 997) + Decimal("0.25")
-            changes[pid], rewrite[pid] = Change(pid, value=value), {"value": str(value)}
-        elif kind == "statement":
-            # a supplier's statement never exceeds the material's value
-            vnm = (Decimal(row["value"] or 0) * Decimal(n % 10) / 10).quantize(Decimal("0.0001"))
-            changes[pid], rewrite[pid] = Change(pid, statement_vnm=vnm), {"statement_vnm": str(vnm)}
-        elif kind == "same":
-            changes[pid], rewrite[pid] = Change(pid, origin=row["origin"] or "unknown"), {}
-        else:
-            origin = ORIGINS[(ORIGINS.index(row["origin"]) + 1) % 3 if row["origin"] in ORIGINS else n % 3]
-            changes[pid], rewrite[pid] = Change(pid, origin=origin), {"origin": origin}
-        if kind == "same" and not row["origin"]:
-            rewrite[pid] = {"origin": "unknown"}
+        pool = makes if kind == "made" else leaves
+        made_one = change(pool[n % len(pool)], "origin" if kind == "made" else kind, n) if pool else None
+        if made_one is not None:
+            changes[made_one[0].part_id], rewrite[made_one[0].part_id] = made_one
 
     with connect("duckdb") as e:
         p = load_portfolio(e, d, DAY)
         before = {g.good_id: g for g in qualify_goods(p, flips=0).goods}
         fast = {g.good_id: g for g in requalify(p, list(changes.values())).goods}
-    _rewrite_parts(d, rewrite)
+    rewrite_parts(d, rewrite)
     with connect("duckdb") as e:
         full = {g.good_id: g for g in qualify_goods(load_portfolio(e, d, DAY), flips=0).goods}
     assert set(full) == set(before)
@@ -152,8 +107,8 @@ def test_change_to_a_made_part_keeps_every_result(duck: Engine, tmp_path: Path) 
     """A made part's own origin does not enter the roll-up: its users keep their results (no re-run)."""
     generate_portfolio(tmp_path, goods=20, seed=5, fmt="csv")
     made = sorted(
-        {r["parent"] for r in _read(tmp_path, "edges.csv")}
-        - {r["good_id"] for r in _read(tmp_path, "goods.csv")}
+        {r["parent"] for r in read_csv(tmp_path, "edges.csv")}
+        - {r["good_id"] for r in read_csv(tmp_path, "goods.csv")}
     )
     p = load_portfolio(duck, tmp_path, DAY)
     before = {g.good_id: g for g in qualify_goods(p, flips=0).goods}

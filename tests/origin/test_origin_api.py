@@ -74,3 +74,27 @@ def test_vehicle_case_keeps_automotive_block_for_the_automotive_assessment() -> 
     assert det.automotive is not None and det.automotive["steel"]["passed"] is True
     assert not det.originating
     assert set(det.automotive["failed"]) == {"core_parts", "aluminum", "lvc"}
+
+
+def test_without_what_if_the_outcome_is_the_same() -> None:
+    """``what_if=False`` (bulk runs) leaves out the questions and the cheapest flip, nothing else."""
+    seen_failing = False
+    for path in sorted(EXAMPLES.glob("*.yaml")):
+        try:
+            case = tmec.load_case(path)
+        except tmec.TmecError:
+            continue  # not a case file (a rules or changes file, say)
+        full, lean = tmec.qualify(case), tmec.qualify(case, what_if=False)
+        seen_failing |= not full.originating
+        assert (lean.originating, lean.criterion, lean.values, lean.rvc, lean.tariff_shift) == (
+            full.originating,
+            full.criterion,
+            full.values,
+            full.rvc,
+            full.tariff_shift,
+        ), path.name
+        assert lean.margins == full.margins
+        if not full.originating:
+            assert lean.cheapest_flip is None
+            assert all(q in full.questions for q in lean.questions)  # the rule's own, not the what-ifs
+    assert seen_failing, "the examples should include a good that fails"

@@ -16,10 +16,12 @@ materials; the equivalence tests check both on every good.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import multiprocessing as mp
 import os
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -37,9 +39,10 @@ from tmec.origin import Accumulation, Case, Costs, Determination, ExcludedCosts,
 from tmec.origin import qualify as qualify_case
 from tmec.origin.criteria import same_subheading
 from tmec.origin.rules import Rule
+from tmec.origin.rvc import Values
 from tmec.origin.tariff_shift import material_fails
 
-__all__ = ["GoodResult", "Portfolio", "PortfolioResult", "load_portfolio", "qualify_goods"]
+__all__ = ["GoodInputs", "GoodResult", "Portfolio", "PortfolioResult", "load_portfolio", "qualify_goods"]
 
 ZERO = Decimal(0)
 Progress = Callable[[int, int], None]
@@ -64,6 +67,19 @@ class Portfolio:
     # re-qualification keeps the result of a good whose roll-up a change leaves as it was.
     results: dict[str, GoodResult] = field(default_factory=dict)
     results_method: str | None = None
+    # What each good was decided from (its roll-up row, its lines by class, its failing codes) and
+    # the class of each (good code, material code): a change is then decided from them in bulk.
+    inputs: dict[str, GoodInputs] = field(default_factory=dict)
+    classes: dict[tuple[str, str], str] = field(default_factory=dict)
+    up: Any = None  # the upward index of tmec.engine.delta, built on the first change
+
+
+@dataclass(slots=True)
+class GoodInputs:
+    head: Mapping[str, Any]  # the good's row: its amounts and its roll-up (sums and flags)
+    lines: tuple[Mapping[str, Any], ...]  # its tracked materials summed by (class, origin)
+    failing: frozenset[str]  # its material codes that fail every alternative's tariff shift
+    derived: Any = None  # what tmec.engine.redecide derives from them, kept for the next change
 
 
 @dataclass
@@ -93,6 +109,9 @@ class PortfolioResult:
     # material code -> failing goods for which sourcing it as originating is the cheapest single fix
     flips: dict[str, list[str]] = field(default_factory=dict)
     flips_sampled: int | None = None  # failing goods examined, when fewer than all
+    # how the goods were decided: "qualify" (the single-good path), "bulk" (same outcome, new
+    # amounts: tmec.engine.redecide), "kept" (a change that left their inputs as they were)
+    paths: dict[str, int] = field(default_factory=dict)
 
     @property
     def qualifying(self) -> int:
@@ -235,16 +254,22 @@ def qualify_goods(
     lines: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in e.to_arrow(by_class).to_pylist():
         lines[r["good_id"]].append(r)
+    tracked = {g: tuple(ls) for g, ls in lines.items()}
     if p.lumped:
         for g in head:
             lines[g["good_id"]].extend(quiet_lines(g, lines.get(g["good_id"], []), p.lumped[0]))
     failing = _failing_codes(e, mats, classes)
     work = (head, rules, lines, day, method, failing)
     out = _qualify_all(work, progress, processes if processes is not None else _processes(len(head)))
-    result = PortfolioResult(day, out, p.rollup.levels)
+    result = PortfolioResult(day, out, p.rollup.levels, paths={"qualify": len(out)})
     if only is None or p.results_method != method:
-        p.results, p.results_method = {}, method
+        p.results, p.results_method, p.inputs = {}, method, {}
     p.results.update((g.good_id, g) for g in out)
+    p.inputs.update(
+        (g["good_id"], GoodInputs(g, tracked.get(g["good_id"], ()), frozenset(failing.get(g["good_id"], ()))))
+        for g in head
+    )
+    p.classes.update(((r["good_hs"], r["mat_hs"]), r["cls"]) for r in classes.to_pylist())
     if flips:
         _find_flips(p, result, {g["good_id"]: g for g in head}, mats, method, flips)
     return result
@@ -257,8 +282,21 @@ CHUNK = 1000
 _WORK: tuple[Any, ...] | None = None
 
 
-def _processes(n: int) -> int:
-    return min(os.cpu_count() or 1, 8) if n >= PARALLEL_FROM and "fork" in mp.get_all_start_methods() else 1
+def _processes(n: int, start: int = PARALLEL_FROM) -> int:
+    return min(os.cpu_count() or 1, 8) if n >= start and "fork" in mp.get_all_start_methods() else 1
+
+
+@contextmanager
+def no_gc() -> Iterator[None]:
+    """Bulk work makes many small objects and no cycles: without this the cyclic collector walks
+    the portfolio's stored results and inputs (millions of objects) again and again."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _chunk(bounds: tuple[int, int]) -> list[GoodResult]:
@@ -279,12 +317,13 @@ def _qualify_all(work: tuple[Any, ...], progress: Progress | None, processes: in
     if processes <= 1:
         head, rules, lines, day, method, failing = work
         out = []
-        for i, g in enumerate(head):
-            out.append(
-                _qualify_one(g, rules[str(g["hs"])], lines.get(g["good_id"], []), day, method, failing)
-            )
-            if progress is not None and (i % 500 == 0 or i + 1 == n):
-                progress(i + 1, n)
+        with no_gc():
+            for i, g in enumerate(head):
+                out.append(
+                    _qualify_one(g, rules[str(g["hs"])], lines.get(g["good_id"], []), day, method, failing)
+                )
+                if progress is not None and (i % 500 == 0 or i + 1 == n):
+                    progress(i + 1, n)
         return out
     _WORK = work
     try:
@@ -299,21 +338,30 @@ def _qualify_all(work: tuple[Any, ...], progress: Progress | None, processes: in
         _WORK = None
 
 
-def quiet_lines(g: Mapping[str, Any], tracked: list[dict[str, Any]], code: str) -> list[dict[str, Any]]:
+def quiet_lines(
+    g: Mapping[str, Any], tracked: Iterable[Mapping[str, Any]], code: str
+) -> list[dict[str, Any]]:
     """The good's materials of quiet codes, per origin: its totals less what is tracked by code."""
+    if not g.get("any_non") and not g.get("any_unk"):
+        return []
+    # per origin: value and VNM tracked by code (summed in the lines' order), and how many lines
+    by_origin: dict[str, list[Any]] = {"non_originating": [ZERO, ZERO, 0], "unknown": [ZERO, ZERO, 0]}
+    for t in tracked:
+        acc = by_origin[t["origin"]]
+        acc[0] += t["value"]
+        acc[1] += t["vnm"]
+        acc[2] += 1
     out = []
-    for origin, value, vnm, flag in (
-        ("non_originating", "nonorig", "vnm", "any_non"),
-        ("unknown", "unk", "unk_vnm", "any_unk"),
+    unk, unk_vnm = g["unk"] or ZERO, g["unk_vnm"] or ZERO
+    for origin, total_value, total_vnm, flag in (
+        ("non_originating", (g["nonorig"] or ZERO) - unk, (g["vnm"] or ZERO) - unk_vnm, "any_non"),
+        ("unknown", unk - ZERO, unk_vnm - ZERO, "any_unk"),
     ):
         if not g.get(flag):
             continue
-        mine = [t for t in tracked if t["origin"] == origin]
-        total_value = (g[value] or ZERO) - (g["unk"] or ZERO if origin == "non_originating" else ZERO)
-        total_vnm = (g[vnm] or ZERO) - (g["unk_vnm"] or ZERO if origin == "non_originating" else ZERO)
-        rest_value = total_value - sum((t["value"] for t in mine), ZERO)
-        rest_vnm = total_vnm - sum((t["vnm"] for t in mine), ZERO)
-        if rest_value or rest_vnm or not mine:
+        value, vnm, n = by_origin[origin]
+        rest_value, rest_vnm = total_value - value, total_vnm - vnm
+        if rest_value or rest_vnm or not n:
             out.append(
                 {"cls": "quiet", "origin": origin, "value": rest_value, "vnm": rest_vnm, "rep_hs": code}
             )
@@ -451,6 +499,28 @@ def compact_case(
     )
 
 
+def compact_values(g: Mapping[str, Any], classes: Iterable[Mapping[str, Any]]) -> Values:
+    """The values ``qualify(compact_case(g, ...))`` computes, without building the case.
+
+    The same sums in the same order (materials in the case's order, then the cost
+    lines; UR s.7(11)), so the same Decimal results to the last digit: the bulk
+    re-decision of a change (:mod:`tmec.engine.redecide`) reports these, and a
+    test holds them equal to the single-good path's on every good.
+    """
+    originating = ZERO
+    if g["any_orig"]:
+        originating += g["orig"] or ZERO
+    non_originating = vnm_tv = vnm_nc = ZERO
+    for c in sorted(classes, key=lambda c: (c["cls"], c["origin"], c["rep_hs"])):
+        non_originating += c["value"]
+        vnm_tv += c["vnm"]
+        vnm_nc += c["value"]
+    costs = goods_costs(g)
+    total = originating + non_originating + costs.other_product_costs + costs.period_costs + costs.other_costs
+    return Values(g["transaction_value"] - g["international_shipping"], total, total - costs.excluded.total,
+                  vnm_tv, vnm_nc)  # fmt: skip
+
+
 def goods_costs(g: Mapping[str, Any]) -> Costs:
     return Costs(
         other_product_costs=g["other_product_costs"],
@@ -480,7 +550,8 @@ def _qualify_one(
         blank.error = rule
         return blank
     try:
-        det = qualify_case(compact_case(g, rule, classes, day), method=method)
+        # The bulk result keeps the outcome, not the questions: _find_flips asks for those.
+        det = qualify_case(compact_case(g, rule, classes, day), method=method, what_if=False)
     except InputError as exc:
         blank.error = str(exc)
         return blank

@@ -10,7 +10,7 @@ compare them with a full run.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -20,7 +20,7 @@ from tmec.core.errors import InputError
 from tmec.engine.rollup import FLAGS, ROLL, SUMS, RollUp
 from tmec.engine.session import DataFrame, Engine
 
-__all__ = ["roll_up_in_memory"]
+__all__ = ["leaf", "roll_up_in_memory"]
 
 ZERO = Decimal(0)
 _PLACES = Decimal(1).scaleb(-ROLL[1])
@@ -30,7 +30,7 @@ def _q(v: Decimal) -> Decimal:
     return v.quantize(_PLACES, rounding=ROUND_HALF_UP)
 
 
-def _leaf(p: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str, Decimal, Decimal]]]:
+def leaf(p: Mapping[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str, Decimal, Decimal]]]:
     value = p["value"] or ZERO
     vnm = p["statement_vnm"] if p["statement_vnm"] is not None else value
     origin = p["origin"]
@@ -68,8 +68,8 @@ def roll_up_in_memory(
         if p["part_id"] in children:
             made.append(p["part_id"])
             continue
-        leaf, leaf_mats = _leaf(p)
-        values[p["part_id"]] = {k: _q(v) if k in SUMS else v for k, v in leaf.items()} | {"level": 0}
+        leaf_row, leaf_mats = leaf(p)
+        values[p["part_id"]] = {k: _q(v) if k in SUMS else v for k, v in leaf_row.items()} | {"level": 0}
         for hs, origin, value, vnm in leaf_mats:
             if hs not in quiet:
                 mats[p["part_id"]][(hs, origin)] = [_q(value), _q(vnm)]

@@ -16,6 +16,7 @@ Changes file (CSV): ``part_id`` and any of ``origin``, ``value``,
 from __future__ import annotations
 
 import csv
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
@@ -24,7 +25,20 @@ import pyarrow as pa
 
 from tmec.core.errors import InputError
 from tmec.core.money import to_decimal
-from tmec.engine.portfolio import GoodResult, Portfolio, PortfolioResult, Progress, qualify_goods
+from tmec.engine.delta import good_rows, propagate
+from tmec.engine.portfolio import (
+    PARALLEL_FROM,
+    GoodResult,
+    Portfolio,
+    PortfolioResult,
+    Progress,
+    _processes,
+    _qualify_all,
+    no_gc,
+    qualify_goods,
+    quiet_lines,
+)
+from tmec.engine.redecide import read_inputs, redecide
 from tmec.engine.rollup import MAX_DEPTH, RollUp, roll_up
 from tmec.engine.rollup_small import roll_up_in_memory
 from tmec.engine.session import DataFrame, Engine
@@ -33,6 +47,7 @@ __all__ = ["Change", "load_changes", "requalify", "where_used"]
 
 ORIGINS = ("originating", "non_originating", "unknown")
 IN_MEMORY_EDGES = 50_000
+DELTA_PARALLEL_FROM = PARALLEL_FROM  # the fork of a loaded portfolio costs more than it saves below that
 
 
 @dataclass(frozen=True)
@@ -122,6 +137,79 @@ def _where_used_duckdb(e: Engine, edges: DataFrame, parts: DataFrame, tag: str) 
     return e.session.table(f"{tag}_all")
 
 
+def _by_delta(
+    p: Portfolio, parts: DataFrame, table: DataFrame, effective: DataFrame, method: str | None, run: int
+) -> PortfolioResult | None:
+    """The change as a delta, the goods decided in bulk; None when that path declines."""
+    e = p.engine
+    ids = effective.select("part_id")
+    columns = ("part_id", "hs", "origin", "value", "statement_vnm")
+    old, new = (
+        e.to_arrow(t.select(*columns).join(ids, on="part_id", how="left_semi").orderBy("part_id")).to_pylist()
+        for t in (p.parts, parts)
+    )
+    moved = propagate(p, old, new, f"wd{run}")
+    if moved is None:
+        return None
+    # The roll-up's tables take the change (in DuckDB, off the interpreter lock) while the
+    # goods are decided again from the rows already read.
+    with ThreadPoolExecutor(1) as pool:
+        applying = pool.submit(moved.apply, e)
+        try:
+            decided = redecide(p, moved.heads, moved.rows)
+        except BaseException:
+            applying.result()
+            p.parts = parts
+            for good_id in moved.heads:  # their stored inputs are no longer theirs
+                p.results.pop(good_id, None)
+                p.inputs.pop(good_id, None)
+            raise
+        applying.result()
+    p.parts = parts
+    results = dict(decided.results)
+    p.results.update(results)
+    to_qualify = decided.to_qualify
+    readable = [g for g in decided.to_read if g in p.inputs and moved.heads[g]["level"] > 0]
+    for good_id, rows in good_rows(p, readable).items():
+        to_qualify[good_id] = read_inputs(p, {**p.inputs[good_id].head, **moved.heads[good_id]}, rows)
+    if to_qualify:
+        goods = sorted(to_qualify)
+        inputs = [to_qualify[g] for g in goods]
+        lines = {
+            g: [*i.lines, *(quiet_lines(i.head, i.lines, p.lumped[0]) if p.lumped else ())]
+            for g, i in zip(goods, inputs, strict=True)
+        }
+        failing = {g: set(i.failing) for g, i in zip(goods, inputs, strict=True)}
+        work = ([i.head for i in inputs], p.good_rules, lines, p.day, method, failing)
+        processes = _processes(len(goods), DELTA_PARALLEL_FROM)
+        done = {r.good_id: r for r in _qualify_all(work, None, processes)}
+        results.update(done)
+        p.results.update(done)
+        p.inputs.update(to_qualify)
+    rest = sorted(set(decided.to_read) - set(readable))
+    if rest:
+        only = e.from_arrow(
+            pa.Table.from_pylist([{"good_id": g} for g in rest], pa.schema([("good_id", pa.string())])),
+            f"wd{run}_read",
+        )
+        again = qualify_goods(p, only=only, method=method, flips=0)
+        results.update((g.good_id, g) for g in again.goods)
+    paths = {"bulk": len(decided.results), "qualify": len(to_qualify) + len(rest)}
+    if e.count(effective) < e.count(table):
+        # Changes that do not reach the roll-up: their users keep their results.
+        users = where_used(e, p.edges, table, tag=f"wd{run}u")
+        for r in e.to_arrow(
+            p.goods.join(users.withColumnRenamed("part_id", "good_id"), on="good_id", how="left_semi").select(
+                "good_id"
+            )
+        ).to_pylist():
+            if r["good_id"] in p.results and r["good_id"] not in results:
+                results[r["good_id"]] = p.results[r["good_id"]]
+                paths["kept"] = paths.get("kept", 0) + 1
+    ordered = sorted(results.values(), key=lambda g: g.good_id)
+    return PortfolioResult(p.day, ordered, p.rollup.levels, paths=paths)
+
+
 def _effective(e: Engine, p: Portfolio, table: DataFrame) -> DataFrame:
     """The changed parts whose change reaches the roll-up: bought parts (no components) whose
     origin, value or statement VNM really changes.  A made part's own origin and value do not
@@ -151,12 +239,28 @@ def requalify(
     method: str | None = None,
     progress: Progress | None = None,
     in_memory: int = IN_MEMORY_EDGES,
+    delta: bool = True,
 ) -> PortfolioResult:
     """Apply ``changes`` to the portfolio and qualify again only the goods that use a changed part.
 
-    The portfolio keeps the changes: its parts and roll-up are updated in place.  A where-used
-    set of at most ``in_memory`` edges is rolled up in memory (:mod:`tmec.engine.rollup_small`).
+    The portfolio keeps the changes: its parts and roll-up are updated in place.  On DuckDB,
+    after a full run, the change is carried up as a delta and the goods are decided again in
+    bulk (:mod:`tmec.engine.delta`, :mod:`tmec.engine.redecide`; ``delta=False`` turns that
+    off).  Otherwise the where-used set is rolled up again: in memory when it has at most
+    ``in_memory`` edges (:mod:`tmec.engine.rollup_small`), else in the engine.
     """
+    with no_gc():
+        return _requalify(p, changes, method, progress, in_memory, delta)
+
+
+def _requalify(
+    p: Portfolio,
+    changes: list[Change],
+    method: str | None,
+    progress: Progress | None,
+    in_memory: int,
+    delta: bool,
+) -> PortfolioResult:
     e, fn = p.engine, p.engine.F
     run = next(e._counter)
     table = e.from_arrow(_changes_table(changes), f"wu_changes{run}")
@@ -175,6 +279,12 @@ def requalify(
     kept: dict[str, GoodResult] = {}
     effective = e.materialize(_effective(e, p, table), f"wu_effective{run}")
     n_effective = e.count(effective)
+    if delta and n_effective and p.results and p.results_method == method:
+        done = _by_delta(p, parts, table, effective, method, run)
+        if done is not None:
+            if progress is not None:
+                progress(len(done.goods), len(done.goods))
+            return done
     if p.results and p.results_method == method and n_effective < len(changes):
         # Early cut-off: goods above changed parts that do not change the roll-up keep their result.
         users = where_used(e, p.edges, table, tag=f"wu{run}")
@@ -194,7 +304,8 @@ def requalify(
         if not unknown_result and n_effective == 0:
             # Nothing the roll-up sees has changed (a made part's own origin or value, or the same value).
             p.parts = parts
-            return PortfolioResult(p.day, sorted(kept.values(), key=lambda g: g.good_id), p.rollup.levels)
+            ordered = sorted(kept.values(), key=lambda g: g.good_id)
+            return PortfolioResult(p.day, ordered, p.rollup.levels, paths={"kept": len(kept)})
     else:
         users = affected = where_used(e, p.edges, table, tag=f"wu{run}")
     # Small tables, materialised: every later step then starts from a table, not from a plan.
@@ -244,5 +355,6 @@ def requalify(
     result = qualify_goods(updated, only=goods.select("good_id"), method=method, progress=progress, flips=0)
     if kept:
         result.goods = sorted([*result.goods, *kept.values()], key=lambda g: g.good_id)
+        result.paths["kept"] = len(kept)
     p.parts, p.rollup, p.results, p.results_method = parts, merged, updated.results, updated.results_method
     return result

@@ -77,11 +77,15 @@ def bundled_rule(code: str, day: dt.date, *, field: str = "rule") -> Rule:
     return rule
 
 
-def qualify(case: Case, *, date: dt.date | None = None, method: str | None = None) -> Determination:
+def qualify(
+    case: Case, *, date: dt.date | None = None, method: str | None = None, what_if: bool = True
+) -> Determination:
     """Decide whether ``case.good`` is originating on ``date`` (default: the case's date).
 
     ``method`` (``net_cost`` | ``transaction_value``) overrides the case's
     ``method``; with neither, every method the rule allows is tried and the best wins.
+    ``what_if=False`` leaves out, for a failing good, the questions and the cheapest
+    flip (bulk runs that report only the outcome); the outcome is the same.
     """
     if method is not None and method not in METHODS:
         raise InputError(f"expected one of {', '.join(METHODS)}, found {method!r}", field="--method")
@@ -93,7 +97,7 @@ def qualify(case: Case, *, date: dt.date | None = None, method: str | None = Non
     rule = part_rule(case, day, bundled_rule)
     subject = _Subject(case.id, vehicle_good(case), rule, case.materials, case.costs, case.valuation, "")
     try:
-        det = _assess(subject, day, chosen, load_parameters().at(day), 0)
+        det = _assess(subject, day, chosen, load_parameters().at(day), 0, what_if)
     except InputError as exc:
         raise exc.located(source=case.source) from None
     if is_vehicle(case):
@@ -363,7 +367,7 @@ def _apply_rule(s: _Subject, day: dt.date, ctx: Context, steps: list[Step]) -> _
 
 
 def _assess(
-    s: _Subject, day: dt.date, method: str | None, params: ParameterSnapshot, depth: int
+    s: _Subject, day: dt.date, method: str | None, params: ParameterSnapshot, depth: int, what_if: bool = True
 ) -> Determination:
     steps: list[Step] = []
     intermediate = depth > 0
@@ -450,7 +454,7 @@ def _assess(
         )
 
     flip_summary = None
-    if not originating and not intermediate:
+    if not originating and not intermediate and what_if:
         questions.extend(unknown_origin_questions(s.good, units, outcomes, reported, ctx))
         questions.extend(accumulation_questions(units, reported))
         questions.extend(_data_questions(units, outcomes, ctx))

@@ -42,7 +42,7 @@ from tmec.engine.rollup import FLAGS, ROLL, SUMS, RollUp
 from tmec.engine.rollup_small import leaf
 from tmec.engine.session import Engine
 
-__all__ = ["Propagated", "UpIndex", "good_rows", "propagate"]
+__all__ = ["Propagated", "UpIndex", "change_parts", "changed_parts", "good_rows", "propagate", "users"]
 
 M_SCALE = 14  # decimals of a multiplier: times a change of 4 decimals, still on the roll-up's grid
 CHANGE_PLACES = 4
@@ -57,10 +57,12 @@ class UpIndex:
     """Built on the first change: the edges by their parent's level, the roll-up as tables this
     module updates in place, and what the exactness rests on."""
 
+    goods: str  # the SQL of the portfolio's goods
     edges: str  # table: parent, child, quantity, plevel (the parent's level), ordered by plevel
-    values: str  # tables holding the roll-up (RollUp.values, RollUp.materials)
+    parts: str  # tables holding the parts and the roll-up (RollUp.values, RollUp.materials)
+    values: str
     materials: str
-    rollup: RollUp | None  # the portfolio's roll-up over those tables (another one: copy them again)
+    held: tuple[object, object] | None  # the portfolio's parts and roll-up over them (others: copy again)
     min_value: Decimal  # the smallest value of a bought part, over the portfolio's life (NULL: 0)
     min_quantity: Decimal
     no_origin: int  # bought parts without an origin (their flags would not follow from sums)
@@ -73,11 +75,16 @@ class Propagated:
     index: UpIndex
     tag: str
     heads: dict[str, dict[str, Any]]  # good -> its new roll-up row (sums and flags)
-    rows: dict[str, list[dict[str, Any]]]  # good -> its changed material rows (with their deltas)
+    # good -> its changed material rows: code, origin, deltas, created or removed (now worth 0)
+    rows: dict[str, list[dict[str, Any]]]
 
-    def apply(self, e: Engine) -> None:
-        """Write the new sums and material rows into the roll-up's tables."""
+    def apply(self, e: Engine) -> bool:
+        """Write every affected part's new sums and material rows into the roll-up's tables (the
+        parts are :func:`change_parts`'s); False, and nothing written, if a check fails."""
         up, t = self.index, self.tag
+        _new_rows(e.conn, up, t, f'"{t}_m"', "")
+        if not _sane(e.conn, t, ""):
+            return False
         cols = ", ".join(f"{k} = n.{k}" for k in (*SUMS, *FLAGS))
         e.conn.execute(
             f'UPDATE "{up.values}" SET {cols} FROM "{t}_nv" n WHERE "{up.values}".part_id = n.part_id'
@@ -90,6 +97,7 @@ class Propagated:
         e.conn.execute(
             f'INSERT INTO {m} SELECT part_id, hs, origin, value, vnm FROM "{t}_nm" WHERE value > 0'
         )
+        return True
 
 
 def _index(p: Portfolio) -> UpIndex:
@@ -107,18 +115,84 @@ def _index(p: Portfolio) -> UpIndex:
         ).fetchall()[0]
         qty = e.conn.execute(f'SELECT min(quantity) FROM "{name}_edges"').fetchall()[0][0]
         p.up = UpIndex(
-            f"{name}_edges", f"{name}_values", f"{name}_materials", None,
+            e._sql(p.goods),
+            f"{name}_edges", f"{name}_parts", f"{name}_values", f"{name}_materials", None,
             row[0] if row[0] is not None else Decimal(0), qty or Decimal(0), int(row[1]),
         )  # fmt: skip
     up: UpIndex = p.up
-    if up.rollup is not p.rollup:
-        # The roll-up as tables of this module's own (the general path leaves views behind).
-        for table, df in ((up.values, p.rollup.values), (up.materials, p.rollup.materials)):
+    if up.held is None or up.held[0] is not p.parts or up.held[1] is not p.rollup:
+        # Parts and roll-up as tables of this module's own, changed in place (the general path
+        # leaves views behind).
+        sources = ((up.parts, p.parts), (up.values, p.rollup.values), (up.materials, p.rollup.materials))
+        for table, df in sources:
             e.conn.execute(f'CREATE OR REPLACE TABLE "{table}" AS {e._sql(df)}')
-        up.rollup = p.rollup = RollUp(
-            e.session.table(up.values), e.session.table(up.materials), p.rollup.levels
-        )
+        p.parts = e.session.table(up.parts)
+        p.rollup = RollUp(e.session.table(up.values), e.session.table(up.materials), p.rollup.levels)
+        up.held = (p.parts, p.rollup)
     return up
+
+
+def _table(e: Engine, rows: Sequence[Mapping[str, Any]], schema: pa.Schema, name: str) -> str:
+    """``rows`` as a DuckDB table (no DataFrame: this path plans its own SQL); its quoted name."""
+    e.conn.register(f"__arrow_{name}", pa.Table.from_pylist(list(rows), schema))
+    try:
+        e.conn.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM "__arrow_{name}"')
+    finally:
+        e.conn.unregister(f"__arrow_{name}")
+    return f'"{name}"'
+
+
+IDS = pa.schema([("part_id", pa.string())])
+
+
+def changed_parts(
+    p: Portfolio, ids: Sequence[str]
+) -> tuple[UpIndex, dict[str, dict[str, Any]], set[str]] | None:
+    """The index, the rows of parts ``ids`` as they stand, and which of them are made (have
+    components); None when ``p`` is not on DuckDB."""
+    e = p.engine
+    if e.name != "duckdb":
+        return None
+    up = _index(p)
+    wanted = _table(e, [{"part_id": i} for i in ids], IDS, f"up_ids{next(e._counter)}")
+    rows = (
+        e.conn.sql(
+            f'SELECT p.part_id, p.hs, p.origin, p.value, p.statement_vnm FROM "{up.parts}" p '
+            f"SEMI JOIN {wanted} w ON w.part_id = p.part_id"
+        )
+        .to_arrow_table()
+        .to_pylist()
+    )
+    made = e.conn.sql(
+        f'SELECT DISTINCT parent FROM "{up.edges}" SEMI JOIN {wanted} w ON w.part_id = parent'
+    ).fetchall()
+    return up, {r["part_id"]: r for r in rows}, {r[0] for r in made}
+
+
+def users(p: Portfolio, up: UpIndex, ids: Sequence[str]) -> list[str]:
+    """The goods that contain one of the parts ``ids``, directly or not (or are one)."""
+    e = p.engine
+    start = _table(e, [{"part_id": i} for i in ids], IDS, f"up_users{next(e._counter)}")
+    rows = e.conn.sql(
+        f"WITH RECURSIVE found(part_id) AS (SELECT part_id FROM {start} UNION "
+        f'SELECT u.parent FROM "{up.edges}" u JOIN found ON u.child = found.part_id) '
+        f"SELECT f.part_id FROM found f SEMI JOIN ({up.goods}) g ON g.good_id = f.part_id ORDER BY 1"
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def change_parts(p: Portfolio, up: UpIndex, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Write the parts' new origin, value and statement VNM into the parts table."""
+    e = p.engine
+    columns = pa.schema(
+        [("part_id", pa.string()), ("origin", pa.string()), ("value", pa.decimal128(18, 4)),
+         ("statement_vnm", pa.decimal128(18, 4))]
+    )  # fmt: skip
+    table = _table(e, [{k: r[k] for k in columns.names} for r in rows], columns, f"up_new{next(e._counter)}")
+    e.conn.execute(
+        f'UPDATE "{up.parts}" SET origin = n.origin, value = n.value, statement_vnm = n.statement_vnm '
+        f'FROM {table} n WHERE "{up.parts}".part_id = n.part_id'
+    )
 
 
 def _leaf_deltas(
@@ -158,17 +232,13 @@ def _safe(up: UpIndex, new: Sequence[Mapping[str, Any]], levels: int) -> bool:
 
 
 def propagate(
-    p: Portfolio, old: Sequence[Mapping[str, Any]], new: Sequence[Mapping[str, Any]], tag: str
+    p: Portfolio, up: UpIndex, old: Sequence[Mapping[str, Any]], new: Sequence[Mapping[str, Any]], tag: str
 ) -> Propagated | None:
     """Carry the changes of bought parts (their rows before, ``old``, and after, ``new``) up.
 
     None when the exactness conditions do not hold.  Nothing of ``p`` changes here but the
     form of its roll-up (tables of this module's own): :meth:`Propagated.apply` writes the change.
     """
-    e = p.engine
-    if e.name != "duckdb":
-        return None
-    up = _index(p)
     if not _safe(up, new, p.rollup.levels):
         return None
     deltas = _leaf_deltas(old, new, frozenset(p.lumped))
@@ -186,15 +256,12 @@ def _propagate(
     e, c = p.engine, p.engine.conn
     sums, mats = deltas
     amount = pa.decimal128(18, 4)
-    e.from_arrow(
-        pa.Table.from_pylist(sums, pa.schema([("src", pa.string()), *((k, amount) for k in SUMS)])),
-        f"{tag}_dsum",
-    )
+    _table(e, sums, pa.schema([("src", pa.string()), *((k, amount) for k in SUMS)]), f"{tag}_dsum")
     mat_schema = pa.schema(
         [("src", pa.string()), ("hs", pa.string()), ("origin", pa.string()), ("dvalue", amount),
          ("dvnm", amount)]
     )  # fmt: skip
-    e.from_arrow(pa.Table.from_pylist(mats, mat_schema), f"{tag}_dmat")
+    _table(e, mats, mat_schema, f"{tag}_dmat")
 
     # Multipliers, level by level: a part's level is above all its components' levels.
     m = f'"{tag}_m"'
@@ -214,48 +281,55 @@ def _propagate(
     if exact is None or not exact[0]:
         return None
 
-    values, materials = f'"{up.values}"', f'"{up.materials}"'
+    # The goods' new rows now (the bulk decision needs them); every part's with apply().
+    c.execute(f'CREATE OR REPLACE TABLE "{tag}_mg" AS SELECT m.* FROM {m} m SEMI JOIN ({up.goods}) g '
+              "ON g.good_id = m.part_id")  # fmt: skip
+    _new_rows(c, up, tag, f'"{tag}_mg"', "g")
+    if not _sane(c, tag, "g"):
+        return None
+    heads = {r.pop("part_id"): r for r in c.sql(f'SELECT * FROM "{tag}_nvg"').to_arrow_table().to_pylist()}
+    rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    found = c.sql(
+        f'SELECT part_id, hs, origin, dvalue, dvnm, created, value = 0 AS removed FROM "{tag}_nmg"'
+    ).to_arrow_table()
+    for r in found.to_pylist():
+        rows[r["part_id"]].append(r)
+    return Propagated(up, tag, heads, rows)
+
+
+def _new_rows(c: duckdb.DuckDBPyConnection, up: UpIndex, tag: str, m: str, suffix: str) -> None:
+    """The new roll-up rows (``{tag}_nv{suffix}``) and material rows (``{tag}_nm{suffix}``, with
+    their deltas and whether they are new) of the parts in the multipliers table ``m``."""
     d_sums = ", ".join(f"sum(m.m * d.{k}) AS {k}" for k in SUMS)
     new_sums = ", ".join(f"CAST(v.{k} + d.{k} AS {ROLL_SQL}) AS {k}" for k in SUMS)
     c.execute(
-        f'CREATE OR REPLACE TABLE "{tag}_nv" AS '
+        f'CREATE OR REPLACE TABLE "{tag}_nv{suffix}" AS '
         f'WITH d AS (SELECT m.part_id, {d_sums} FROM {m} m JOIN "{tag}_dsum" d ON m.src = d.src '
         "GROUP BY m.part_id), "
-        f"s AS (SELECT v.part_id, v.level, {new_sums} FROM {values} v JOIN d ON v.part_id = d.part_id) "
+        f'new AS (SELECT v.part_id, v.level, {new_sums} FROM "{up.values}" v '
+        "JOIN d ON v.part_id = d.part_id) "
         "SELECT *, CAST(orig > 0 AS INTEGER) AS any_orig, CAST(nonorig - unk > 0 AS INTEGER) AS any_non, "
-        "CAST(unk > 0 AS INTEGER) AS any_unk FROM s"
+        "CAST(unk > 0 AS INTEGER) AS any_unk FROM new"
     )
     c.execute(
-        f'CREATE OR REPLACE TABLE "{tag}_nm" AS '
+        f'CREATE OR REPLACE TABLE "{tag}_nm{suffix}" AS '
         "WITH d AS (SELECT m.part_id, d.hs, d.origin, sum(m.m * d.dvalue) AS dvalue, "
         f'sum(m.m * d.dvnm) AS dvnm FROM {m} m JOIN "{tag}_dmat" d ON m.src = d.src GROUP BY 1, 2, 3) '
         f"SELECT d.part_id, d.hs, d.origin, CAST(coalesce(o.value, 0) + d.dvalue AS {ROLL_SQL}) AS value, "
         f"CAST(coalesce(o.vnm, 0) + d.dvnm AS {ROLL_SQL}) AS vnm, d.dvalue, d.dvnm, "
         "o.part_id IS NULL AS created "
-        f"FROM d LEFT JOIN {materials} o ON o.part_id = d.part_id AND o.hs = d.hs AND o.origin = d.origin"
+        f'FROM d LEFT JOIN "{up.materials}" o '
+        "ON o.part_id = d.part_id AND o.hs = d.hs AND o.origin = d.origin"
     )
-    bad = c.execute(
-        f'SELECT (SELECT count(*) FROM "{tag}_nv" WHERE least({", ".join(SUMS)}) < 0) + '
-        f'(SELECT count(*) FROM "{tag}_nm" WHERE value < 0 OR vnm < 0 OR (value = 0 AND vnm <> 0))'
-    ).fetchall()[0]
-    if bad is None or bad[0]:
-        return None
 
-    goods = e._sql(p.goods)
-    heads = {
-        r.pop("part_id"): r
-        for r in c.sql(f'SELECT n.* FROM "{tag}_nv" n SEMI JOIN ({goods}) g ON g.good_id = n.part_id')
-        .to_arrow_table()
-        .to_pylist()
-    }
-    rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for r in (
-        c.sql(f'SELECT n.* FROM "{tag}_nm" n SEMI JOIN ({goods}) g ON g.good_id = n.part_id')
-        .to_arrow_table()
-        .to_pylist()
-    ):
-        rows[r["part_id"]].append(r)
-    return Propagated(up, tag, heads, rows)
+
+def _sane(c: duckdb.DuckDBPyConnection, tag: str, suffix: str) -> bool:
+    """No sum below 0, and a material row worth 0 has no VNM left (else the notes do not hold)."""
+    bad = c.execute(
+        f'SELECT (SELECT count(*) FROM "{tag}_nv{suffix}" WHERE least({", ".join(SUMS)}) < 0) + '
+        f'(SELECT count(*) FROM "{tag}_nm{suffix}" WHERE value < 0 OR vnm < 0 OR (value = 0 AND vnm <> 0))'
+    ).fetchall()[0]
+    return bad is not None and not bad[0]
 
 
 def good_rows(p: Portfolio, goods: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
@@ -263,14 +337,11 @@ def good_rows(p: Portfolio, goods: Sequence[str]) -> dict[str, list[dict[str, An
     e = p.engine
     if not goods:
         return {}
-    ids = e.from_arrow(
-        pa.Table.from_pylist([{"good_id": g} for g in goods], pa.schema([("good_id", pa.string())])),
-        f"up_read{next(e._counter)}",
-    )
+    ids = _table(e, [{"part_id": g} for g in goods], IDS, f"up_read{next(e._counter)}")
     out: dict[str, list[dict[str, Any]]] = {g: [] for g in goods}
-    materials = e._sql(p.rollup.materials)
+    up: UpIndex = p.up
     rows = e.conn.sql(
-        f"SELECT m.* FROM ({materials}) m SEMI JOIN ({e._sql(ids)}) g ON g.good_id = m.part_id "
+        f'SELECT m.* FROM "{up.materials}" m SEMI JOIN {ids} g ON g.part_id = m.part_id '
         "ORDER BY m.part_id, m.hs, m.origin"
     )
     for r in rows.to_arrow_table().to_pylist():

@@ -72,6 +72,7 @@ class Portfolio:
     inputs: dict[str, GoodInputs] = field(default_factory=dict)
     classes: dict[tuple[str, str], str] = field(default_factory=dict)
     up: Any = None  # the upward index of tmec.engine.delta, built on the first change
+    decisions: Any = None  # what tmec.engine.redecide has learnt of the rules' outcomes
 
 
 @dataclass(slots=True)
@@ -499,7 +500,9 @@ def compact_case(
     )
 
 
-def compact_values(g: Mapping[str, Any], classes: Iterable[Mapping[str, Any]]) -> Values:
+def compact_values(
+    g: Mapping[str, Any], classes: Iterable[Mapping[str, Any]], *, ordered: bool = False
+) -> Values:
     """The values ``qualify(compact_case(g, ...))`` computes, without building the case.
 
     The same sums in the same order (materials in the case's order, then the cost
@@ -511,14 +514,17 @@ def compact_values(g: Mapping[str, Any], classes: Iterable[Mapping[str, Any]]) -
     if g["any_orig"]:
         originating += g["orig"] or ZERO
     non_originating = vnm_tv = vnm_nc = ZERO
-    for c in sorted(classes, key=lambda c: (c["cls"], c["origin"], c["rep_hs"])):
+    lines = classes if ordered else sorted(classes, key=lambda c: (c["cls"], c["origin"], c["rep_hs"]))
+    for c in lines:  # ``ordered``: already in the case's order
         non_originating += c["value"]
         vnm_tv += c["vnm"]
         vnm_nc += c["value"]
-    costs = goods_costs(g)
-    total = originating + non_originating + costs.other_product_costs + costs.period_costs + costs.other_costs
-    return Values(g["transaction_value"] - g["international_shipping"], total, total - costs.excluded.total,
-                  vnm_tv, vnm_nc)  # fmt: skip
+    # Costs and ExcludedCosts (tmec.origin.case) add their lines in this order.
+    total = originating + non_originating + g["other_product_costs"] + g["period_costs"] + g["other_costs"]
+    excluded = g["sales_promotion"] + g["royalties"] + g["shipping_packing"] + g["non_allowable_interest"]
+    return Values(
+        g["transaction_value"] - g["international_shipping"], total, total - excluded, vnm_tv, vnm_nc
+    )
 
 
 def goods_costs(g: Mapping[str, Any]) -> Costs:

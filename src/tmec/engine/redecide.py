@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 from typing import Any
 
@@ -43,7 +43,7 @@ from tmec.origin.criteria import D_REQUIREMENT
 from tmec.origin.rules import Rule
 from tmec.origin.rvc import rvc
 
-__all__ = ["Decided", "read_inputs", "redecide"]
+__all__ = ["Decided", "Decisions", "decisions", "read_inputs", "redecide", "remember"]
 
 NEAR = 1e-9  # relative margin of a comparison made in floating point
 WIDE = 60  # digits for exact sums of roll-up amounts (38 digits each)
@@ -78,15 +78,6 @@ def _bounds(rule: Rule, day: dt.date) -> Bounds:
     return Bounds(tuple(sorted(tv)), tuple(sorted(nc)), tuple(sorted(spreads)), changes, limit)
 
 
-def _place(x: float, marks: tuple[float, ...]) -> int | None:
-    """How many of the sorted ``marks`` lie below ``x``; None when ``x`` is too near one to tell."""
-    i = bisect_left(marks, x)
-    for j in (i - 1, i):
-        if 0 <= j < len(marks) and abs(x - marks[j]) <= NEAR * (abs(x) + abs(marks[j])):
-            return None
-    return i
-
-
 def _constants(g: Mapping[str, Any]) -> tuple[float, float, float]:
     """The good's adjusted TV, its cost lines other than materials, its excluded costs."""
     f = float
@@ -108,17 +99,14 @@ def _sides(
     net = total - excluded
     if total <= 0 or net <= 0:
         return None
-    limit = (b.limit,)
     rvc_nc = (net - vnm_nc) / net * 100
-    places = [_place(rvc_nc, b.nc), _place(vnm_nc / total * 100, limit)]
+    ranked = [(rvc_nc, b.nc)]  # compared with several marks
+    shares = [vnm_nc / total * 100]  # compared with the de minimis limit
     tv_known = adjusted > 0
     if tv_known:
         rvc_tv = (adjusted - vnm_tv) / adjusted * 100
-        places += [
-            _place(rvc_tv, b.tv),
-            _place(vnm_tv / adjusted * 100, limit),
-            _place(rvc_tv - rvc_nc, b.spreads),
-        ]
+        ranked += [(rvc_tv, b.tv), (rvc_tv - rvc_nc, b.spreads)]
+        shares.append(vnm_tv / adjusted * 100)
     if b.changes:
         failing = [0.0] * len(b.changes)
         for c in lines:
@@ -129,17 +117,29 @@ def _sides(
                 if cls[i] == "f":
                     failing[j] += f(c["value"])
         for v in failing:
-            places.append(_place(v / total * 100, limit))
+            shares.append(v / total * 100)
             if tv_known:
-                places.append(_place(v / adjusted * 100, limit))
-    if None in places:
-        return None
-    return tuple(places)  # type: ignore[arg-type]
+                shares.append(v / adjusted * 100)
+    places = []
+    for x, marks in ranked:  # how many marks lie below x; none may be too near to tell
+        i = bisect_left(marks, x)
+        if i < len(marks) and abs(x - marks[i]) <= NEAR * (abs(x) + abs(marks[i])):
+            return None
+        if i and abs(x - marks[i - 1]) <= NEAR * (abs(x) + abs(marks[i - 1])):
+            return None
+        places.append(i)
+    limit, near = b.limit, NEAR * b.limit
+    for x in shares:
+        if abs(x - limit) <= NEAR * abs(x) + near:
+            return None
+        places.append(x > limit)
+    return tuple(places)
 
 
 @dataclass
 class Decided:
-    results: dict[str, GoodResult]  # decided here: same outcome, new amounts
+    results: dict[str, GoodResult]  # decided here: a known outcome, new amounts
+    inputs: dict[str, GoodInputs]  # their new inputs, for the portfolio to keep once the change holds
     to_qualify: dict[str, GoodInputs]  # new inputs, for tmec.origin.qualify
     to_read: list[str]  # goods whose lines must be read again from the engine
 
@@ -176,7 +176,7 @@ def _apply_rows(
                 line["rep_hs"], reshaped = code, True
             if fails_all:
                 failing = {*failing, code or "(no code)"}
-        elif r["value"] == 0:  # the good no longer has this code with this origin
+        elif r["removed"]:  # the good no longer has this code with this origin
             if fails_all or (line["n_codes"] > 1 and line["rep_hs"] == code):
                 return None
             line["n_codes"] -= 1
@@ -218,14 +218,57 @@ def read_inputs(p: Portfolio, head: Mapping[str, Any], rows: Iterable[Mapping[st
     return GoodInputs(head, tuple(lines.values()), frozenset(failing))
 
 
+Outcome = tuple[bool | None, str | None, str | None, bool | None, bool, bool]
+_MISSING: Any = object()
+
+
+@dataclass
+class Decisions:
+    """What a portfolio has learnt from the goods the single-good path decided: the outcome of
+    each signature (good code, end use, lines by class and origin, sides), for one method."""
+
+    method: str | None
+    bounds: dict[str, Bounds] = field(default_factory=dict)
+    outcomes: dict[tuple[object, ...], Outcome | None] = field(default_factory=dict)
+    conflicts: int = 0  # signatures seen with two outcomes: never used (and a sign the notes are wrong)
+
+    def learn(self, signature: tuple[object, ...] | None, r: GoodResult) -> None:
+        if signature is None or r.error is not None:
+            return
+        outcome = (r.originating, r.criterion, r.method, r.tariff_shift_passed, r.rvc_tv is not None,
+                   r.rvc_nc is not None)  # fmt: skip
+        known = self.outcomes.get(signature, _MISSING)
+        if known is _MISSING:
+            self.outcomes[signature] = outcome
+        elif known is not None and known != outcome:
+            self.outcomes[signature] = None
+            self.conflicts += 1
+
+
+def decisions(p: Portfolio) -> Decisions:
+    if not isinstance(p.decisions, Decisions) or p.decisions.method != p.results_method:
+        p.decisions = Decisions(p.results_method)
+    return p.decisions
+
+
 def redecide(
     p: Portfolio, heads: Mapping[str, Mapping[str, Any]], rows: Mapping[str, list[dict[str, Any]]]
 ) -> Decided:
     """Decide again the goods whose roll-up rows are in ``heads`` (new sums and flags)."""
-    out = Decided({}, {}, [])
+    out = Decided({}, {}, {}, [])
     with no_gc():
         _redecide(p, heads, rows, out)
     return out
+
+
+def remember(p: Portfolio, decided: Mapping[str, GoodResult]) -> None:
+    """Learn the outcomes the single-good path gave to goods :func:`redecide` sent it."""
+    d = decisions(p)
+    for good_id, r in decided.items():
+        inp = p.inputs.get(good_id)
+        rule = p.good_rules.get(r.hs)
+        if inp is not None and isinstance(rule, Rule):
+            d.learn(_derive(p, d, rule, inp)[1], r)
 
 
 def _redecide(
@@ -246,62 +289,83 @@ def _redecide(
             if applied is None:
                 out.to_read.append(good_id)
                 continue
-            lines, failing, reshaped = applied
-            updated[good_id] = (inp, GoodInputs({**inp.head, **new}, lines, failing), reshaped)
-    bounds: dict[str, Bounds] = {}
-    for good_id, (inp, now, reshaped) in updated.items():
+            lines, failing, _ = applied
+            updated[good_id] = (inp, GoodInputs({**inp.head, **new}, lines, failing))
+    d = decisions(p)
+    for good_id, (inp, now) in updated.items():
         old = p.results.get(good_id)
-        code = str(now.head["hs"])
-        rule = p.good_rules.get(code)
+        rule = p.good_rules.get(str(now.head["hs"]))
         decided = None
-        if not reshaped and old is not None and old.error is None and isinstance(rule, Rule):
-            if code not in bounds:
-                bounds[code] = _bounds(rule, p.day)
-            decided = _same_outcome(p, bounds[code], old, inp, now)
+        if old is not None and isinstance(rule, Rule):
+            _, signature, const = _derive(p, d, rule, inp)
+            d.learn(signature, old)
+            decided = _known_outcome(p, d, rule, old, now, const)
         if decided is None:
             out.to_qualify[good_id] = now
         else:
             out.results[good_id] = decided
-            p.inputs[good_id] = now
+            out.inputs[good_id] = now
+
+
+def _order(c: Mapping[str, Any]) -> tuple[str, str, str]:
+    return c["cls"], c["origin"], c["rep_hs"]
 
 
 def _derive(
-    p: Portfolio, b: Bounds, inp: GoodInputs, const: tuple[float, float, float] | None = None
-) -> tuple[list[Any], tuple[object, ...], Any, tuple[float, float, float]]:
-    """The good's lines with its quiet ones, what else shapes its case, its sides and its
-    constants (kept on ``inp``)."""
+    p: Portfolio, d: Decisions, rule: Rule, inp: GoodInputs, const: tuple[float, float, float] | None = None
+) -> tuple[list[Any], tuple[object, ...] | None, tuple[float, float, float]]:
+    """The good's lines with its quiet ones, its signature (None: too near a boundary) and its
+    constants; kept on ``inp``."""
     if inp.derived is None:
+        code = str(inp.head["hs"])
+        b = d.bounds.get(code)
+        if b is None:
+            b = d.bounds[code] = _bounds(rule, p.day)
         lines = list(inp.lines)
-        quiet = quiet_lines(inp.head, lines, p.lumped[0]) if p.lumped else []
-        lines.extend(quiet)
-        shape = (bool(inp.head["any_orig"]), tuple(q["origin"] for q in quiet))
+        if p.lumped:
+            lines.extend(quiet_lines(inp.head, lines, p.lumped[0]))
+        lines.sort(key=_order)  # the compact case's order
         const = const or _constants(inp.head)
-        inp.derived = (lines, shape, _sides(b, inp.head, lines, const), const)
+        sides = _sides(b, inp.head, lines, const)
+        signature = None
+        if sides is not None:
+            # The weight-share test looks at the codes themselves, not only at their class.
+            weighed = any(a.weight_share is not None for a in rule.alternatives)
+            classes = tuple((c["cls"], c["origin"], c["rep_hs"] if weighed else "") for c in lines)
+            signature = (code, inp.head.get("end_use"), bool(inp.head["any_orig"]), classes, sides)
+        inp.derived = (lines, signature, const)
     return inp.derived  # type: ignore[no-any-return]
 
 
-def _same_outcome(
-    p: Portfolio, b: Bounds, old: GoodResult, inp: GoodInputs, now: GoodInputs
+def _known_outcome(
+    p: Portfolio,
+    d: Decisions,
+    rule: Rule,
+    old: GoodResult,
+    now: GoodInputs,
+    const: tuple[float, float, float],
 ) -> GoodResult | None:
-    """The good's new result when its outcome provably stays (see the module's notes), else None."""
-    _, shape, sides, const = _derive(p, b, inp)
-    after, new_shape, new_sides, _ = _derive(p, b, now, const)
-    if sides is None or new_shape != shape or new_sides != sides:
+    """The good's new result when a good of the same signature has been decided (itself before the
+    change, most often), else None."""
+    lines, signature, _ = _derive(p, d, rule, now, const)
+    outcome = d.outcomes.get(signature) if signature is not None else None
+    if outcome is None:
         return None
-    values = compact_values(now.head, after)
+    originating, criterion, method, shift, tv_shown, nc_shown = outcome
+    values = compact_values(now.head, lines, ordered=True)
     assert values.net_cost is not None and values.total_cost is not None and values.adjusted_tv is not None
     return GoodResult(
         good_id=old.good_id,
         hs=old.hs,
-        originating=old.originating,
-        criterion=old.criterion,
-        method=old.method,
-        rvc_tv=None if old.rvc_tv is None else rvc(values.adjusted_tv, values.vnm_tv),
-        rvc_nc=None if old.rvc_nc is None else rvc(values.net_cost, values.vnm_nc),
+        originating=originating,
+        criterion=criterion,
+        method=method,
+        rvc_tv=rvc(values.adjusted_tv, values.vnm_tv) if tv_shown else None,
+        rvc_nc=rvc(values.net_cost, values.vnm_nc) if nc_shown else None,
         vnm=values.vnm_nc,
         net_cost=values.net_cost,
         adjusted_tv=values.adjusted_tv,
         total_cost=values.total_cost,
-        tariff_shift_passed=old.tariff_shift_passed,
-        failing_codes=() if old.originating else tuple(sorted(now.failing)),
+        tariff_shift_passed=shift,
+        failing_codes=() if originating else tuple(sorted(now.failing)),
     )

@@ -20,12 +20,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 
 from tmec.core.errors import InputError
 from tmec.core.money import to_decimal
-from tmec.engine.delta import good_rows, propagate
+from tmec.engine.delta import change_parts, changed_parts, good_rows, propagate, users
 from tmec.engine.portfolio import (
     PARALLEL_FROM,
     GoodResult,
@@ -38,7 +39,7 @@ from tmec.engine.portfolio import (
     qualify_goods,
     quiet_lines,
 )
-from tmec.engine.redecide import read_inputs, redecide
+from tmec.engine.redecide import read_inputs, redecide, remember
 from tmec.engine.rollup import MAX_DEPTH, RollUp, roll_up
 from tmec.engine.rollup_small import roll_up_in_memory
 from tmec.engine.session import DataFrame, Engine
@@ -137,41 +138,63 @@ def _where_used_duckdb(e: Engine, edges: DataFrame, parts: DataFrame, tag: str) 
     return e.session.table(f"{tag}_all")
 
 
-def _by_delta(
-    p: Portfolio, parts: DataFrame, table: DataFrame, effective: DataFrame, method: str | None, run: int
-) -> PortfolioResult | None:
-    """The change as a delta, the goods decided in bulk; None when that path declines."""
+def _by_delta(p: Portfolio, changes: list[Change], method: str | None) -> PortfolioResult | None:
+    """The changes as deltas, the goods decided in bulk (DuckDB, raw SQL: no DataFrame planning on
+    this path); None when this path declines and the general one should run."""
     e = p.engine
-    ids = effective.select("part_id")
-    columns = ("part_id", "hs", "origin", "value", "statement_vnm")
-    old, new = (
-        e.to_arrow(t.select(*columns).join(ids, on="part_id", how="left_semi").orderBy("part_id")).to_pylist()
-        for t in (p.parts, parts)
+    found = changed_parts(p, sorted({c.part_id for c in changes}))
+    if found is None:
+        return None
+    up, rows, made = found
+    if len(rows) < len({c.part_id for c in changes}):
+        return None  # the general path names the parts that are not in the portfolio
+    new_rows: dict[str, dict[str, Any]] = {}
+    for c in changes:
+        row = dict(new_rows.get(c.part_id, rows[c.part_id]))
+        row.update(
+            (k, v)
+            for k, v in (("origin", c.origin), ("value", c.value), ("statement_vnm", c.statement_vnm))
+            if v is not None
+        )
+        new_rows[c.part_id] = row
+    # Changes that reach the roll-up: a bought part's origin, value or statement VNM that differs.
+    effective = sorted(pid for pid, row in new_rows.items() if pid not in made and row != rows[pid])
+    if not effective:
+        return None
+    run = next(e._counter)
+    moved = propagate(
+        p, up, [rows[pid] for pid in effective], [new_rows[pid] for pid in effective], f"wd{run}"
     )
-    moved = propagate(p, old, new, f"wd{run}")
     if moved is None:
         return None
+
+    def write() -> bool:
+        if not moved.apply(e):
+            return False
+        change_parts(p, up, list(new_rows.values()))
+        return True
+
     # The roll-up's tables take the change (in DuckDB, off the interpreter lock) while the
     # goods are decided again from the rows already read.
     with ThreadPoolExecutor(1) as pool:
-        applying = pool.submit(moved.apply, e)
+        applying = pool.submit(write)
         try:
             decided = redecide(p, moved.heads, moved.rows)
         except BaseException:
             applying.result()
-            p.parts = parts
             for good_id in moved.heads:  # their stored inputs are no longer theirs
                 p.results.pop(good_id, None)
                 p.inputs.pop(good_id, None)
             raise
-        applying.result()
-    p.parts = parts
+        if not applying.result():
+            return None  # nothing was written; the general path takes the change
     results = dict(decided.results)
     p.results.update(results)
+    p.inputs.update(decided.inputs)
     to_qualify = decided.to_qualify
     readable = [g for g in decided.to_read if g in p.inputs and moved.heads[g]["level"] > 0]
-    for good_id, rows in good_rows(p, readable).items():
-        to_qualify[good_id] = read_inputs(p, {**p.inputs[good_id].head, **moved.heads[good_id]}, rows)
+    for good_id, found_rows in good_rows(p, readable).items():
+        to_qualify[good_id] = read_inputs(p, {**p.inputs[good_id].head, **moved.heads[good_id]}, found_rows)
     if to_qualify:
         goods = sorted(to_qualify)
         inputs = [to_qualify[g] for g in goods]
@@ -186,6 +209,7 @@ def _by_delta(
         results.update(done)
         p.results.update(done)
         p.inputs.update(to_qualify)
+        remember(p, done)
     rest = sorted(set(decided.to_read) - set(readable))
     if rest:
         only = e.from_arrow(
@@ -195,16 +219,12 @@ def _by_delta(
         again = qualify_goods(p, only=only, method=method, flips=0)
         results.update((g.good_id, g) for g in again.goods)
     paths = {"bulk": len(decided.results), "qualify": len(to_qualify) + len(rest)}
-    if e.count(effective) < e.count(table):
+    quiet = sorted(set(new_rows) - set(effective))
+    if quiet:
         # Changes that do not reach the roll-up: their users keep their results.
-        users = where_used(e, p.edges, table, tag=f"wd{run}u")
-        for r in e.to_arrow(
-            p.goods.join(users.withColumnRenamed("part_id", "good_id"), on="good_id", how="left_semi").select(
-                "good_id"
-            )
-        ).to_pylist():
-            if r["good_id"] in p.results and r["good_id"] not in results:
-                results[r["good_id"]] = p.results[r["good_id"]]
+        for good_id in users(p, up, quiet):
+            if good_id in p.results and good_id not in results:
+                results[good_id] = p.results[good_id]
                 paths["kept"] = paths.get("kept", 0) + 1
     ordered = sorted(results.values(), key=lambda g: g.good_id)
     return PortfolioResult(p.day, ordered, p.rollup.levels, paths=paths)
@@ -262,6 +282,12 @@ def _requalify(
     delta: bool,
 ) -> PortfolioResult:
     e, fn = p.engine, p.engine.F
+    if delta and p.results and p.results_method == method:
+        done = _by_delta(p, changes, method)
+        if done is not None:
+            if progress is not None:
+                progress(len(done.goods), len(done.goods))
+            return done
     run = next(e._counter)
     table = e.from_arrow(_changes_table(changes), f"wu_changes{run}")
     unknown = e.to_arrow(table.join(p.parts, on="part_id", how="left_anti").select("part_id")).to_pylist()
@@ -279,12 +305,6 @@ def _requalify(
     kept: dict[str, GoodResult] = {}
     effective = e.materialize(_effective(e, p, table), f"wu_effective{run}")
     n_effective = e.count(effective)
-    if delta and n_effective and p.results and p.results_method == method:
-        done = _by_delta(p, parts, table, effective, method, run)
-        if done is not None:
-            if progress is not None:
-                progress(len(done.goods), len(done.goods))
-            return done
     if p.results and p.results_method == method and n_effective < len(changes):
         # Early cut-off: goods above changed parts that do not change the roll-up keep their result.
         users = where_used(e, p.edges, table, tag=f"wu{run}")

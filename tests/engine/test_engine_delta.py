@@ -77,6 +77,7 @@ def test_widely_used_part_is_decided_in_bulk(tmp_path: Path) -> None:
         second = requalify(p, [Change(widely, origin="originating")])
         got = {g.good_id: g for g in first.goods} | {g.good_id: g for g in second.goods}
         tables = _rollup(p)
+        assert p.decisions.conflicts == 0
     assert first.paths.get("bulk", 0) > len(first.goods) // 2, first.paths
     assert second.paths.get("bulk", 0) > 0, second.paths
     rewrite_parts(tmp_path, {"P0000001": {"value": "2.5"}, widely: {"origin": "originating"}})
@@ -171,6 +172,7 @@ def test_rounds_of_changes_equal_a_full_run(
                 latest.update((g.good_id, g) for g in result.goods)
                 rewrite_parts(d, rewrite)
         tables = _rollup(p)
+        assert p.decisions is None or p.decisions.conflicts == 0, "one signature, two outcomes"
     full, full_tables = _full(d)
     assert set(full) == set(latest)
     for good_id, g in full.items():

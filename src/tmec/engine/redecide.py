@@ -2,22 +2,27 @@
 
 Each good was decided by :func:`tmec.origin.qualify` from a compact case (its
 roll-up row and its materials summed by class; :mod:`tmec.engine.portfolio`).
-After a change, a good's new case differs from the old one only in its amounts
-when its lines are the same (same classes, origins and representative codes).
-The determination then changes only if one of the comparisons the rule makes
-with those amounts comes out the other way: an RVC against a threshold of the
-rule or of criterion D, a de minimis share against its limit, the RVC de
-minimis waiver, or the choice between the two methods' margins.
+Given the good's code and end use, that decision depends on its amounts only
+through the comparisons the rule makes with them: an RVC against a threshold of
+the rule or of criterion D, a de minimis share against its limit, the RVC de
+minimis waiver, and the choice between the two methods' margins.  Everything
+else is which lines the case has (class and origin; the class says how each
+code fares under every tariff shift and whether it is of the good's own
+subheading).
 
-So for each good the comparisons are made before and after, in floating point
-with a wide margin (10^-9 of the amounts compared): when each lands clearly on
-the same side both times, the good keeps its outcome (criterion, method,
-tariff shift, failing codes) and gets its new amounts and RVC, computed in
-Decimal by the same functions as the single-good path.  Any comparison near its
-boundary, a line that appears or vanishes, or a rule that cannot be read sends
-the good to :func:`tmec.origin.qualify` itself; a good whose lines cannot be
-known from the change alone (a representative code that leaves) is re-read
-from the engine.  The tests hold every result equal to a full run.
+So a good's *signature* is its code, end use, lines and *sides*: where each
+compared amount falls among the marks it is compared with, computed in floating
+point with a wide margin (10^-9 of the amounts compared; an amount nearer a mark
+than that has no side, and its good goes to ``qualify``).  Two cases with the
+same signature get the same outcome (criterion, method, tariff shift, which RVCs
+are shown).  The portfolio learns the outcome of every signature ``qualify`` has
+decided, the good's own before the change first; a good whose new signature is
+known gets that outcome and its new amounts and RVCs, computed in Decimal by the
+same functions as the single-good path.  Any other good goes to ``qualify``, and
+a good whose lines cannot be known from the change alone (a representative code
+that leaves) is read again from the engine.  A signature ever seen with two
+outcomes is never used again (and counted: the tests hold that count at 0 and
+every result equal to a full run).
 """
 
 from __future__ import annotations
@@ -146,14 +151,12 @@ class Decided:
 
 def _apply_rows(
     p: Portfolio, inp: GoodInputs, rows: Iterable[Mapping[str, Any]]
-) -> tuple[tuple[Mapping[str, Any], ...], frozenset[str], bool] | None:
-    """The good's tracked lines and failing codes with its changed material rows in, and whether a
-    line appeared, went or changed its representative code; None when they cannot be known
-    without reading the good's materials again."""
+) -> tuple[tuple[Mapping[str, Any], ...], frozenset[str]] | None:
+    """The good's tracked lines and failing codes with its changed material rows in; None when
+    they cannot be known without reading the good's materials again."""
     good_hs = str(inp.head["hs"])
     lines = list(inp.lines)
     failing: set[str] | frozenset[str] = inp.failing
-    reshaped = False
     for r in rows:
         code, origin = r["hs"], r["origin"]
         cls = p.classes.get((good_hs, code))
@@ -167,13 +170,11 @@ def _apply_rows(
             line = {"good_id": inp.head["good_id"], "cls": cls, "origin": origin, "value": Decimal(0),
                     "vnm": Decimal(0), "rep_hs": code, "n_codes": 0}  # fmt: skip
             lines.append(line)
-            reshaped = True
         else:
             line = lines[at] = dict(lines[at])
         if r["created"]:
             line["n_codes"] += 1
-            if code < line["rep_hs"]:
-                line["rep_hs"], reshaped = code, True
+            line["rep_hs"] = min(line["rep_hs"], code)
             if fails_all:
                 failing = {*failing, code or "(no code)"}
         elif r["removed"]:  # the good no longer has this code with this origin
@@ -186,8 +187,7 @@ def _apply_rows(
             if line["value"] or line["vnm"]:
                 return None
             lines.remove(line)
-            reshaped = True
-    return tuple(lines), frozenset(failing), reshaped
+    return tuple(lines), frozenset(failing)
 
 
 def read_inputs(p: Portfolio, head: Mapping[str, Any], rows: Iterable[Mapping[str, Any]]) -> GoodInputs:
@@ -289,7 +289,7 @@ def _redecide(
             if applied is None:
                 out.to_read.append(good_id)
                 continue
-            lines, failing, _ = applied
+            lines, failing = applied
             updated[good_id] = (inp, GoodInputs({**inp.head, **new}, lines, failing))
     d = decisions(p)
     for good_id, (inp, now) in updated.items():

@@ -41,8 +41,33 @@ def _child(code: str) -> dict[str, Any]:
     return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
 
 
-def _portfolio(directory: Path, engine: str) -> dict[str, Any]:
+# Where-used changes, in this order on one loaded portfolio (name, part, change).  A2-0000777 and
+# A3-0000000 are sub-assemblies (made parts): their own origin does not enter the roll-up, so their
+# users keep their results.  P0000000..P0000002 are the most used bought parts (in nearly every
+# good): their changes are carried up as deltas; the first change after the load also builds the
+# upward index.  "general" is the same kind of change rolled up again (delta=False), the baseline.
+CHANGES = (
+    ("typical", "A2-0000777", "origin='originating'"),
+    ("widely_used_bought_first", "P0000000", "origin='originating'"),
+    ("widely_used_bought_value", "P0000001", "value=Decimal('1.2345')"),
+    ("widely_used_bought_origin", "P0000000", "origin='non_originating'"),
+    ("widely_used_bought_value2", "P0000002", "value=Decimal('3.5')"),
+    ("widely_used_made", "A3-0000000", "origin='originating'"),
+    ("general", "P0000000", "origin='originating'"),
+)
+
+
+def _portfolio(
+    directory: Path, engine: str, changes: tuple[tuple[str, str, str], ...] = CHANGES
+) -> dict[str, Any]:
+    steps = "\n".join(
+        f"t = time.perf_counter(); again = requalify(p, [Change({part!r}, {change})], delta={name != 'general'}); "
+        f"out['incremental_{name}'] = time.perf_counter() - t; out['incremental_{name}_goods'] = len(again.goods); "
+        f"out['incremental_{name}_bulk'] = again.paths.get('bulk', 0)"
+        for name, part, change in changes
+    )
     return _child(f"""
+        from decimal import Decimal
         from tmec.engine import connect, load_portfolio, qualify_goods
         from tmec.engine.whereused import Change, requalify
         t0 = time.perf_counter()
@@ -54,14 +79,7 @@ def _portfolio(directory: Path, engine: str) -> dict[str, Any]:
         t3 = time.perf_counter()
         out = dict(start=t1 - t0, load_and_rollup=t2 - t1, qualify=t3 - t2, full=t3 - t1,
                    goods=len(r.goods), qualifying=r.qualifying, levels=r.levels)
-        # A3-0000000 and A2-0000777 are sub-assemblies (made parts): their own origin does not enter
-        # the roll-up, so their users keep their results; P0000000 is the most used bought part.
-        for name, part in (("typical", "A2-0000777"), ("widely_used", "A3-0000000"),
-                           ("widely_used_bought", "P0000000")):
-            t = time.perf_counter()
-            again = requalify(p, [Change(part, origin="originating")])
-            out["incremental_" + name] = time.perf_counter() - t
-            out["incremental_" + name + "_goods"] = len(again.goods)
+{textwrap.indent(steps, " " * 8)}
         t = time.perf_counter()
         r2 = qualify_goods(p, flips=0)
         out["full_again"] = time.perf_counter() - t
@@ -191,10 +209,11 @@ def run() -> None:
             f"sample of {pure['sample']} extrapolated to {size.goods:,}: {pure_total:.0f} s "
             f"-> bulk is {pure_total / bulk['full']:.1f}x faster"
         )
-        for name in ("typical", "widely_used", "widely_used_bought"):
+        for name, part, change in CHANGES:
             print(
-                f"  incremental ({name} part): {bulk['incremental_' + name]:.2f} s for "
-                f"{bulk['incremental_' + name + '_goods']:,} goods (where-used)"
+                f"  incremental ({name}: {part} {change}): {bulk['incremental_' + name]:.2f} s for "
+                f"{bulk['incremental_' + name + '_goods']:,} goods (where-used), "
+                f"{bulk['incremental_' + name + '_bulk']:,} decided in bulk"
             )
         print(f"  baseline: qualification of every good again (roll-up kept) {bulk['full_again']:.2f} s")
         entries = Path(tmp) / "entries.parquet"
@@ -211,7 +230,7 @@ def run() -> None:
             small = Path(tmp) / "bom-small"
             s_goods = 2_000 if full else 200
             generate_portfolio(small, goods=s_goods, seed=1)
-            sp = _portfolio(small, "spark")
+            sp = _portfolio(small, "spark", CHANGES[:1])
             print(
                 f"spark local[2]: {s_goods:,} goods: session {sp['start']:.1f} s, qualification {sp['full']:.1f} s, "
                 f"incremental {sp['incremental_typical']:.1f} s"

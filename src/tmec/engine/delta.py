@@ -42,7 +42,9 @@ from tmec.engine.rollup import FLAGS, ROLL, SUMS, RollUp
 from tmec.engine.rollup_small import leaf
 from tmec.engine.session import Engine
 
-__all__ = ["Propagated", "UpIndex", "change_parts", "changed_parts", "good_rows", "propagate", "users"]
+__all__ = [
+    "Propagated", "UpIndex", "change_parts", "changed_parts", "good_rows", "index", "propagate", "users",
+]  # fmt: skip
 
 M_SCALE = 14  # decimals of a multiplier: times a change of 4 decimals, still on the roll-up's grid
 CHANGE_PLACES = 4
@@ -100,7 +102,8 @@ class Propagated:
         return True
 
 
-def _index(p: Portfolio) -> UpIndex:
+def index(p: Portfolio) -> UpIndex:
+    """The portfolio's upward index, built (or its tables copied again) when needed."""
     e = p.engine
     if p.up is None:
         name = f"up{next(e._counter)}"
@@ -145,28 +148,25 @@ def _table(e: Engine, rows: Sequence[Mapping[str, Any]], schema: pa.Schema, name
 IDS = pa.schema([("part_id", pa.string())])
 
 
-def changed_parts(
-    p: Portfolio, ids: Sequence[str]
-) -> tuple[UpIndex, dict[str, dict[str, Any]], set[str]] | None:
-    """The index, the rows of parts ``ids`` as they stand, and which of them are made (have
-    components); None when ``p`` is not on DuckDB."""
+def changed_parts(p: Portfolio, ids: Sequence[str]) -> tuple[dict[str, dict[str, Any]], set[str]] | None:
+    """The rows of parts ``ids`` as they stand, and which of them are made (have components);
+    None when ``p`` is not on DuckDB."""
     e = p.engine
     if e.name != "duckdb":
         return None
-    up = _index(p)
     wanted = _table(e, [{"part_id": i} for i in ids], IDS, f"up_ids{next(e._counter)}")
     rows = (
         e.conn.sql(
-            f'SELECT p.part_id, p.hs, p.origin, p.value, p.statement_vnm FROM "{up.parts}" p '
+            f"SELECT p.part_id, p.hs, p.origin, p.value, p.statement_vnm FROM ({e._sql(p.parts)}) p "
             f"SEMI JOIN {wanted} w ON w.part_id = p.part_id"
         )
         .to_arrow_table()
         .to_pylist()
     )
     made = e.conn.sql(
-        f'SELECT DISTINCT parent FROM "{up.edges}" SEMI JOIN {wanted} w ON w.part_id = parent'
+        f"SELECT DISTINCT parent FROM ({e._sql(p.edges)}) SEMI JOIN {wanted} w ON w.part_id = parent"
     ).fetchall()
-    return up, {r["part_id"]: r for r in rows}, {r[0] for r in made}
+    return {r["part_id"]: r for r in rows}, {r[0] for r in made}
 
 
 def users(p: Portfolio, up: UpIndex, ids: Sequence[str]) -> list[str]:

@@ -1,13 +1,22 @@
 """Incremental re-qualification: when materials change, only the goods that use them (where-used).
 
 A supplier's new origin statement or a new price changes the roll-up of every
-part above the material, and of nothing else.  The where-used set is found up
-the edges (one recursive query on DuckDB, level by level on Spark); only those
-parts are rolled up again, from the unchanged components' stored values; only
-the finished goods among them are qualified again.  A change that does not reach
-the roll-up (a made part's own origin or value: its components are traced
-instead, UR s.7(5)(a); or a value equal to the old one) is cut off early: the
-goods above it keep the result the portfolio holds for them.
+part above the material, and of nothing else.  Two paths:
+
+* After a full run on DuckDB, a bought part's change is carried up as a delta
+  (:mod:`tmec.engine.delta`: multiplier x change added to the stored roll-up,
+  exactly) and the goods above it are decided again in bulk
+  (:mod:`tmec.engine.redecide`: a good whose case keeps a known signature gets
+  that outcome and its new amounts; the others go to ``tmec.origin.qualify``).
+* Otherwise (Spark, no stored results, or a change the delta cannot carry
+  exactly) the where-used set is found up the edges (one recursive query on
+  DuckDB, level by level on Spark); only those parts are rolled up again, from
+  the unchanged components' stored values; only the finished goods among them
+  are qualified again.
+
+A change that does not reach the roll-up (a made part's own origin or value: its
+components are traced instead, UR s.7(5)(a); or a value equal to the old one) is
+cut off early: the goods above it keep the result the portfolio holds for them.
 
 Changes file (CSV): ``part_id`` and any of ``origin``, ``value``,
 ``statement_vnm`` (blank: unchanged).
@@ -26,7 +35,7 @@ import pyarrow as pa
 
 from tmec.core.errors import InputError
 from tmec.core.money import to_decimal
-from tmec.engine.delta import change_parts, changed_parts, good_rows, propagate, users
+from tmec.engine.delta import change_parts, changed_parts, good_rows, index, propagate, users
 from tmec.engine.portfolio import (
     PARALLEL_FROM,
     GoodResult,
@@ -145,7 +154,7 @@ def _by_delta(p: Portfolio, changes: list[Change], method: str | None) -> Portfo
     found = changed_parts(p, sorted({c.part_id for c in changes}))
     if found is None:
         return None
-    up, rows, made = found
+    rows, made = found
     if len(rows) < len({c.part_id for c in changes}):
         return None  # the general path names the parts that are not in the portfolio
     new_rows: dict[str, dict[str, Any]] = {}
@@ -162,6 +171,7 @@ def _by_delta(p: Portfolio, changes: list[Change], method: str | None) -> Portfo
     if not effective:
         return None
     run = next(e._counter)
+    up = index(p)
     moved = propagate(
         p, up, [rows[pid] for pid in effective], [new_rows[pid] for pid in effective], f"wd{run}"
     )

@@ -287,7 +287,14 @@ def _propagate(
     _new_rows(c, up, tag, f'"{tag}_mg"', "g")
     if not _sane(c, tag, "g"):
         return None
-    heads = {r.pop("part_id"): r for r in c.sql(f'SELECT * FROM "{tag}_nvg"').to_arrow_table().to_pylist()}
+    found_heads = c.sql(
+        "SELECT *, CAST(orig AS DOUBLE) AS f_orig, CAST(nonorig AS DOUBLE) AS f_non, "
+        f'CAST(vnm AS DOUBLE) AS f_vnm FROM "{tag}_nvg"'
+    ).to_arrow_table()
+    heads = {}
+    for r in found_heads.to_pylist():
+        r["floats"] = (r.pop("f_orig"), r.pop("f_non"), r.pop("f_vnm"))  # for tmec.engine.redecide
+        heads[r.pop("part_id")] = r
     rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
     found = c.sql(
         f'SELECT part_id, hs, origin, dvalue, dvnm, created, value = 0 AS removed FROM "{tag}_nmg"'

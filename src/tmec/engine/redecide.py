@@ -92,6 +92,14 @@ def _constants(g: Mapping[str, Any]) -> tuple[float, float, float]:
     return f(g["transaction_value"]) - f(g["international_shipping"]), other, excluded
 
 
+def _float(c: Mapping[str, Any]) -> float:
+    """A line's value as a float, kept on the line (a line whose value changes is a new dict)."""
+    value = c.get("float")
+    if value is None:
+        value = c["float"] = float(c["value"])  # type: ignore[index]
+    return float(value)
+
+
 def _sides(
     b: Bounds, g: Mapping[str, Any], lines: Iterable[Mapping[str, Any]], const: tuple[float, float, float]
 ) -> tuple[int, ...] | None:
@@ -99,8 +107,12 @@ def _sides(
     with; None when one is too near a mark to tell."""
     f = float
     adjusted, other, excluded = const
-    vnm_tv, vnm_nc = f(g["vnm"] or 0), f(g["nonorig"] or 0)
-    total = f(g["orig"] or 0) + vnm_nc + other
+    # The engine sends the sums as doubles too (a Decimal turns into a float through its text).
+    floats = g.get("floats")
+    if floats is None:
+        floats = (f(g["orig"] or 0), f(g["nonorig"] or 0), f(g["vnm"] or 0))
+    orig, vnm_nc, vnm_tv = floats
+    total = orig + vnm_nc + other
     net = total - excluded
     if total <= 0 or net <= 0:
         return None
@@ -120,7 +132,7 @@ def _sides(
                 continue
             for j, i in enumerate(b.changes):
                 if cls[i] == "f":
-                    failing[j] += f(c["value"])
+                    failing[j] += _float(c)
         for v in failing:
             shares.append(v / total * 100)
             if tv_known:
@@ -172,6 +184,7 @@ def _apply_rows(
             lines.append(line)
         else:
             line = lines[at] = dict(lines[at])
+            line.pop("float", None)
         if r["created"]:
             line["n_codes"] += 1
             line["rep_hs"] = min(line["rep_hs"], code)

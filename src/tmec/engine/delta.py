@@ -92,13 +92,15 @@ class Propagated:
             f'UPDATE "{up.values}" SET {cols} FROM "{t}_nv" n WHERE "{up.values}".part_id = n.part_id'
         )
         m = f'"{up.materials}"'
+        same = f"{m}.part_id = n.part_id AND {m}.hs = n.hs AND {m}.origin = n.origin"
+        # rows that stay change in place; rows now worth 0 go; new rows come in
         e.conn.execute(
-            f'DELETE FROM {m} USING "{t}_nm" n WHERE {m}.part_id = n.part_id AND {m}.hs = n.hs '
-            f"AND {m}.origin = n.origin"
+            f'UPDATE {m} SET value = n.value, vnm = n.vnm FROM "{t}_nm" n WHERE {same} AND n.value > 0 '
+            "AND NOT n.created"
         )
-        e.conn.execute(
-            f'INSERT INTO {m} SELECT part_id, hs, origin, value, vnm FROM "{t}_nm" WHERE value > 0'
-        )
+        if e.conn.execute(f'SELECT count(*) FROM "{t}_nm" WHERE value = 0').fetchall()[0][0]:
+            e.conn.execute(f'DELETE FROM {m} USING "{t}_nm" n WHERE {same} AND n.value = 0')
+        e.conn.execute(f'INSERT INTO {m} SELECT part_id, hs, origin, value, vnm FROM "{t}_nm" WHERE created')
         return True
 
 

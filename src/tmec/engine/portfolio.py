@@ -290,13 +290,20 @@ def _processes(n: int, start: int = PARALLEL_FROM) -> int:
 @contextmanager
 def no_gc() -> Iterator[None]:
     """Bulk work makes many small objects and no cycles: without this the cyclic collector walks
-    the portfolio's stored results and inputs (millions of objects) again and again."""
+    the portfolio's stored results and inputs (millions of objects) again and again.
+
+    At the end the objects alive are moved out of its sight (``gc.freeze``): they are mostly
+    those long-lived results and inputs, and re-enabling it would otherwise walk them all at
+    once.  Reference counting still frees them; only cycles made inside the block and still
+    uncollected are kept, and the bulk paths make none of their own.
+    """
     collecting = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if collecting:
+            gc.freeze()
             gc.enable()
 
 

@@ -63,6 +63,7 @@ class Bounds:
     spreads: tuple[float, ...]  # TV threshold - NC threshold, for each pair a margin choice compares
     changes: tuple[int, ...]  # the alternatives with a tariff shift (their index in a class)
     limit: float  # de minimis, percent
+    weighed: bool  # an alternative tests shares by weight: they look at the codes, not only the class
 
 
 def _bounds(rule: Rule, day: dt.date) -> Bounds:
@@ -80,7 +81,8 @@ def _bounds(rule: Rule, day: dt.date) -> Bounds:
             spreads.add(t_value - n_value)
     changes = tuple(i for i, a in enumerate(rule.alternatives) if a.change is not None)
     limit = float(params["usmca.de_minimis"].decimal)
-    return Bounds(tuple(sorted(tv)), tuple(sorted(nc)), tuple(sorted(spreads)), changes, limit)
+    weighed = any(a.weight_share is not None for a in rule.alternatives)
+    return Bounds(tuple(sorted(tv)), tuple(sorted(nc)), tuple(sorted(spreads)), changes, limit, weighed)
 
 
 def _constants(g: Mapping[str, Any]) -> tuple[float, float, float]:
@@ -100,8 +102,19 @@ def _float(c: Mapping[str, Any]) -> float:
     return float(value)
 
 
+def _failing(b: Bounds, tracked: Iterable[Mapping[str, Any]]) -> tuple[float, ...]:
+    """The value of the lines that fail each alternative's tariff shift (quiet codes never do)."""
+    failing = [0.0] * len(b.changes)
+    for c in tracked:
+        cls = c["cls"]
+        for j, i in enumerate(b.changes):
+            if cls[i] == "f":
+                failing[j] += _float(c)
+    return tuple(failing)
+
+
 def _sides(
-    b: Bounds, g: Mapping[str, Any], lines: Iterable[Mapping[str, Any]], const: tuple[float, float, float]
+    b: Bounds, g: Mapping[str, Any], failing: tuple[float, ...], const: tuple[float, float, float]
 ) -> tuple[int, ...] | None:
     """Where the good's RVCs and de minimis shares fall among the marks its rule compares them
     with; None when one is too near a mark to tell."""
@@ -124,19 +137,10 @@ def _sides(
         rvc_tv = (adjusted - vnm_tv) / adjusted * 100
         ranked += [(rvc_tv, b.tv), (rvc_tv - rvc_nc, b.spreads)]
         shares.append(vnm_tv / adjusted * 100)
-    if b.changes:
-        failing = [0.0] * len(b.changes)
-        for c in lines:
-            cls = c["cls"]
-            if cls == "quiet":  # codes that pass every tariff shift
-                continue
-            for j, i in enumerate(b.changes):
-                if cls[i] == "f":
-                    failing[j] += _float(c)
-        for v in failing:
-            shares.append(v / total * 100)
-            if tv_known:
-                shares.append(v / adjusted * 100)
+    for v in failing:
+        shares.append(v / total * 100)
+        if tv_known:
+            shares.append(v / adjusted * 100)
     places = []
     for x, marks in ranked:  # how many marks lie below x; none may be too near to tell
         i = bisect_left(marks, x)
@@ -166,6 +170,8 @@ def _apply_rows(
 ) -> tuple[tuple[Mapping[str, Any], ...], frozenset[str]] | None:
     """The good's tracked lines and failing codes with its changed material rows in; None when
     they cannot be known without reading the good's materials again."""
+    if not rows:
+        return inp.lines, inp.failing  # (the same tuple: what was derived from it still holds)
     good_hs = str(inp.head["hs"])
     lines = list(inp.lines)
     failing: set[str] | frozenset[str] = inp.failing
@@ -281,7 +287,9 @@ def remember(p: Portfolio, decided: Mapping[str, GoodResult]) -> None:
         inp = p.inputs.get(good_id)
         rule = p.good_rules.get(r.hs)
         if inp is not None and isinstance(rule, Rule):
-            d.learn(_derive(p, d, rule, inp)[1], r)
+            derived = _derive(p, d, rule, inp)
+            d.learn(derived.signature, r)
+            derived.learned = True
 
 
 def _redecide(
@@ -310,9 +318,11 @@ def _redecide(
         rule = p.good_rules.get(str(now.head["hs"]))
         decided = None
         if old is not None and isinstance(rule, Rule):
-            _, signature, const = _derive(p, d, rule, inp)
-            d.learn(signature, old)
-            decided = _known_outcome(p, d, rule, old, now, const)
+            before = _derive(p, d, rule, inp)
+            if not before.learned:
+                d.learn(before.signature, old)
+                before.learned = True
+            decided = _known_outcome(p, d, rule, old, now, before)
         if decided is None:
             out.to_qualify[good_id] = now
         else:
@@ -324,29 +334,39 @@ def _order(c: Mapping[str, Any]) -> tuple[str, str, str]:
     return c["cls"], c["origin"], c["rep_hs"]
 
 
-def _derive(
-    p: Portfolio, d: Decisions, rule: Rule, inp: GoodInputs, const: tuple[float, float, float] | None = None
-) -> tuple[list[Any], tuple[object, ...] | None, tuple[float, float, float]]:
-    """The good's lines with its quiet ones, its signature (None: too near a boundary) and its
-    constants; kept on ``inp``."""
+@dataclass(slots=True)
+class Derived:
+    """What the bulk decision derives from a good's inputs (kept on them: ``GoodInputs.derived``)."""
+
+    tracked: tuple[Mapping[str, Any], ...]  # the inputs' tracked lines (by identity) ...
+    ordered: list[Mapping[str, Any]]  # ... in the compact case's order
+    failing: tuple[float, ...]  # value failing each alternative's tariff shift
+    const: tuple[float, float, float]
+    lines: list[Mapping[str, Any]]  # every line, quiet ones last (their class sorts last), in order
+    signature: tuple[object, ...] | None  # None: an amount too near a mark
+    learned: bool = False
+
+
+def _derive(p: Portfolio, d: Decisions, rule: Rule, inp: GoodInputs, base: Derived | None = None) -> Derived:
+    """The good's lines in order with its quiet ones, and its signature; from ``base`` (the same
+    good's before the change) what has not changed."""
     if inp.derived is None:
         code = str(inp.head["hs"])
         b = d.bounds.get(code)
         if b is None:
             b = d.bounds[code] = _bounds(rule, p.day)
-        lines = list(inp.lines)
-        if p.lumped:
-            lines.extend(quiet_lines(inp.head, lines, p.lumped[0]))
-        lines.sort(key=_order)  # the compact case's order
-        const = const or _constants(inp.head)
-        sides = _sides(b, inp.head, lines, const)
+        if base is not None and base.tracked is inp.lines:
+            ordered, failing = base.ordered, base.failing
+        else:
+            ordered, failing = sorted(inp.lines, key=_order), _failing(b, inp.lines)
+        const = base.const if base is not None else _constants(inp.head)
+        lines = [*ordered, *quiet_lines(inp.head, ordered, p.lumped[0])] if p.lumped else ordered
+        sides = _sides(b, inp.head, failing, const)
         signature = None
         if sides is not None:
-            # The weight-share test looks at the codes themselves, not only at their class.
-            weighed = any(a.weight_share is not None for a in rule.alternatives)
-            classes = tuple((c["cls"], c["origin"], c["rep_hs"] if weighed else "") for c in lines)
+            classes = tuple((c["cls"], c["origin"], c["rep_hs"] if b.weighed else "") for c in lines)
             signature = (code, inp.head.get("end_use"), bool(inp.head["any_orig"]), classes, sides)
-        inp.derived = (lines, signature, const)
+        inp.derived = Derived(inp.lines, ordered, failing, const, lines, signature)
     return inp.derived  # type: ignore[no-any-return]
 
 
@@ -356,11 +376,12 @@ def _known_outcome(
     rule: Rule,
     old: GoodResult,
     now: GoodInputs,
-    const: tuple[float, float, float],
+    before: Derived,
 ) -> GoodResult | None:
     """The good's new result when a good of the same signature has been decided (itself before the
     change, most often), else None."""
-    lines, signature, _ = _derive(p, d, rule, now, const)
+    after = _derive(p, d, rule, now, before)
+    lines, signature = after.lines, after.signature
     outcome = d.outcomes.get(signature) if signature is not None else None
     if outcome is None:
         return None

@@ -279,8 +279,14 @@ def requalify(
     off).  Otherwise the where-used set is rolled up again: in memory when it has at most
     ``in_memory`` edges (:mod:`tmec.engine.rollup_small`), else in the engine.
     """
-    with no_gc():
-        return _requalify(p, changes, method, progress, in_memory, delta)
+    if delta and p.results and p.results_method == method:
+        with no_gc():
+            done = _by_delta(p, changes, method)
+        if done is not None:
+            if progress is not None:
+                progress(len(done.goods), len(done.goods))
+            return done
+    return _requalify(p, changes, method, progress, in_memory)
 
 
 def _requalify(
@@ -289,15 +295,8 @@ def _requalify(
     method: str | None,
     progress: Progress | None,
     in_memory: int,
-    delta: bool,
 ) -> PortfolioResult:
     e, fn = p.engine, p.engine.F
-    if delta and p.results and p.results_method == method:
-        done = _by_delta(p, changes, method)
-        if done is not None:
-            if progress is not None:
-                progress(len(done.goods), len(done.goods))
-            return done
     run = next(e._counter)
     table = e.from_arrow(_changes_table(changes), f"wu_changes{run}")
     unknown = e.to_arrow(table.join(p.parts, on="part_id", how="left_anti").select("part_id")).to_pylist()

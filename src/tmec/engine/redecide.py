@@ -46,10 +46,11 @@ from tmec.engine.portfolio import (
 from tmec.law import load_parameters
 from tmec.origin.criteria import D_REQUIREMENT
 from tmec.origin.rules import Rule
-from tmec.origin.rvc import rvc
+from tmec.origin.rvc import Values, rvc
 
 __all__ = ["Decided", "Decisions", "decisions", "read_inputs", "redecide", "remember"]
 
+ZERO = Decimal(0)
 NEAR = 1e-9  # relative margin of a comparison made in floating point
 WIDE = 60  # digits for exact sums of roll-up amounts (38 digits each)
 
@@ -165,16 +166,21 @@ class Decided:
     to_read: list[str]  # goods whose lines must be read again from the engine
 
 
+Moved = list[tuple[Mapping[str, Any], Mapping[str, Any]]]  # (line before, line after), same place
+
+
 def _apply_rows(
     p: Portfolio, inp: GoodInputs, rows: Iterable[Mapping[str, Any]]
-) -> tuple[tuple[Mapping[str, Any], ...], frozenset[str]] | None:
-    """The good's tracked lines and failing codes with its changed material rows in; None when
-    they cannot be known without reading the good's materials again."""
+) -> tuple[tuple[Mapping[str, Any], ...], frozenset[str], Moved | None] | None:
+    """The good's tracked lines and failing codes with its changed material rows in, and the lines
+    whose amounts alone changed (None: a line came, went or changed its code); None when they
+    cannot be known without reading the good's materials again."""
     if not rows:
-        return inp.lines, inp.failing  # (the same tuple: what was derived from it still holds)
+        return inp.lines, inp.failing, []
     good_hs = str(inp.head["hs"])
     lines = list(inp.lines)
     failing: set[str] | frozenset[str] = inp.failing
+    moved: Moved | None = []
     for r in rows:
         code, origin = r["hs"], r["origin"]
         cls = p.classes.get((good_hs, code))
@@ -188,12 +194,17 @@ def _apply_rows(
             line = {"good_id": inp.head["good_id"], "cls": cls, "origin": origin, "value": Decimal(0),
                     "vnm": Decimal(0), "rep_hs": code, "n_codes": 0}  # fmt: skip
             lines.append(line)
+            moved = None
         else:
-            line = lines[at] = dict(lines[at])
+            before = lines[at]
+            line = lines[at] = dict(before)
             line.pop("float", None)
+            if moved is not None:
+                moved.append((before, line))
         if r["created"]:
             line["n_codes"] += 1
-            line["rep_hs"] = min(line["rep_hs"], code)
+            if code < line["rep_hs"]:
+                line["rep_hs"], moved = code, None
             if fails_all:
                 failing = {*failing, code or "(no code)"}
         elif r["removed"]:  # the good no longer has this code with this origin
@@ -206,7 +217,10 @@ def _apply_rows(
             if line["value"] or line["vnm"]:
                 return None
             lines.remove(line)
-    return tuple(lines), frozenset(failing)
+            moved = None
+    if moved is not None and len({id(b) for b, _ in moved}) < len(moved):
+        moved = None  # one line moved twice: derive it afresh
+    return tuple(lines), frozenset(failing), moved
 
 
 def read_inputs(p: Portfolio, head: Mapping[str, Any], rows: Iterable[Mapping[str, Any]]) -> GoodInputs:
@@ -310,10 +324,10 @@ def _redecide(
             if applied is None:
                 out.to_read.append(good_id)
                 continue
-            lines, failing = applied
-            updated[good_id] = (inp, GoodInputs({**inp.head, **new}, lines, failing))
+            lines, failing, moved = applied
+            updated[good_id] = (inp, GoodInputs({**inp.head, **new}, lines, failing), moved)
     d = decisions(p)
-    for good_id, (inp, now) in updated.items():
+    for good_id, (inp, now, moved) in updated.items():
         old = p.results.get(good_id)
         rule = p.good_rules.get(str(now.head["hs"]))
         decided = None
@@ -322,7 +336,7 @@ def _redecide(
             if not before.learned:
                 d.learn(before.signature, old)
                 before.learned = True
-            decided = _known_outcome(p, d, rule, old, now, before)
+            decided = _known_outcome(p, d, rule, old, now, before, moved)
         if decided is None:
             out.to_qualify[good_id] = now
         else:
@@ -340,34 +354,97 @@ class Derived:
 
     tracked: tuple[Mapping[str, Any], ...]  # the inputs' tracked lines (by identity) ...
     ordered: list[Mapping[str, Any]]  # ... in the compact case's order
+    classes: tuple[tuple[str, str, str], ...]  # their (class, origin, code if weighed)
+    sums: dict[str, tuple[Decimal, Decimal, int]]  # per origin: tracked value, VNM, lines
     failing: tuple[float, ...]  # value failing each alternative's tariff shift
     const: tuple[float, float, float]
-    lines: list[Mapping[str, Any]]  # every line, quiet ones last (their class sorts last), in order
+    quiet: tuple[str, ...]  # origins of its quiet lines (they sort last, in this order)
+    total: float  # its total cost, roughly
     signature: tuple[object, ...] | None  # None: an amount too near a mark
     learned: bool = False
 
+    def lines(self, p: Portfolio, head: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+        """Every line of the compact case, in its order."""
+        return [*self.ordered, *quiet_lines(head, self.ordered, p.lumped[0])] if p.lumped else self.ordered
 
-def _derive(p: Portfolio, d: Decisions, rule: Rule, inp: GoodInputs, base: Derived | None = None) -> Derived:
-    """The good's lines in order with its quiet ones, and its signature; from ``base`` (the same
-    good's before the change) what has not changed."""
-    if inp.derived is None:
-        code = str(inp.head["hs"])
-        b = d.bounds.get(code)
-        if b is None:
-            b = d.bounds[code] = _bounds(rule, p.day)
-        if base is not None and base.tracked is inp.lines:
-            ordered, failing = base.ordered, base.failing
+
+EXACT = 1e9  # totals below 10^9 (10^10 with a margin): sums of 18-decimal amounts fit 28 digits
+
+
+def _tracked_sums(tracked: Iterable[Mapping[str, Any]]) -> dict[str, tuple[Decimal, Decimal, int]]:
+    sums: dict[str, tuple[Decimal, Decimal, int]] = {}
+    for c in tracked:
+        value, vnm, n = sums.get(c["origin"], (ZERO, ZERO, 0))
+        sums[c["origin"]] = (value + c["value"], vnm + c["vnm"], n + 1)
+    return sums
+
+
+def _quiet(head: Mapping[str, Any], sums: Mapping[str, tuple[Decimal, Decimal, int]]) -> tuple[str, ...]:
+    """The origins with a quiet line (as :func:`tmec.engine.portfolio.quiet_lines` decides it)."""
+    out = []
+    unk, unk_vnm = head["unk"] or ZERO, head["unk_vnm"] or ZERO
+    for origin, value, vnm, flag in (
+        ("non_originating", (head["nonorig"] or ZERO) - unk, (head["vnm"] or ZERO) - unk_vnm, "any_non"),
+        ("unknown", unk, unk_vnm, "any_unk"),
+    ):
+        if head.get(flag):
+            tracked_value, tracked_vnm, n = sums.get(origin, (ZERO, ZERO, 0))
+            if value - tracked_value or vnm - tracked_vnm or not n:
+                out.append(origin)
+    return tuple(out)
+
+
+def _derive(
+    p: Portfolio,
+    d: Decisions,
+    rule: Rule,
+    inp: GoodInputs,
+    base: Derived | None = None,
+    moved: Moved | None = None,
+) -> Derived:
+    """The good's lines in order, and its signature; from ``base`` (the same good's before the
+    change, whose lines ``moved`` say how they changed) what has not changed."""
+    if isinstance(inp.derived, Derived):
+        return inp.derived
+    code = str(inp.head["hs"])
+    b = d.bounds.get(code)
+    if b is None:
+        b = d.bounds[code] = _bounds(rule, p.day)
+    const = base.const if base is not None else _constants(inp.head)
+    floats = inp.head.get("floats") or (float(inp.head["orig"] or 0), float(inp.head["nonorig"] or 0))
+    total = floats[0] + floats[1] + const[1]
+    if base is not None and moved is not None and max(total, base.total) < EXACT:
+        # Only amounts moved: the order, the classes and what fails stay; sums are exact here.
+        if moved:
+            swap = {id(before): after for before, after in moved}
+            ordered = [swap.get(id(c), c) for c in base.ordered]
+            sums = dict(base.sums)
+            failing = list(base.failing)
+            for before, after in moved:
+                value, vnm, n = sums[after["origin"]]
+                sums[after["origin"]] = (value + (after["value"] - before["value"]),
+                                         vnm + (after["vnm"] - before["vnm"]), n)  # fmt: skip
+                for j, i in enumerate(b.changes):
+                    if after["cls"][i] == "f":
+                        failing[j] += _float(after) - _float(before)
+            failing_t = tuple(failing)
         else:
-            ordered, failing = sorted(inp.lines, key=_order), _failing(b, inp.lines)
-        const = base.const if base is not None else _constants(inp.head)
-        lines = [*ordered, *quiet_lines(inp.head, ordered, p.lumped[0])] if p.lumped else ordered
-        sides = _sides(b, inp.head, failing, const)
-        signature = None
-        if sides is not None:
-            classes = tuple((c["cls"], c["origin"], c["rep_hs"] if b.weighed else "") for c in lines)
-            signature = (code, inp.head.get("end_use"), bool(inp.head["any_orig"]), classes, sides)
-        inp.derived = Derived(inp.lines, ordered, failing, const, lines, signature)
-    return inp.derived  # type: ignore[no-any-return]
+            ordered, sums, failing_t = base.ordered, base.sums, base.failing
+        classes = base.classes
+    else:
+        ordered = sorted(inp.lines, key=_order)
+        sums, failing_t = _tracked_sums(ordered), _failing(b, ordered)
+        classes = tuple((c["cls"], c["origin"], c["rep_hs"] if b.weighed else "") for c in ordered)
+    quiet = _quiet(inp.head, sums) if p.lumped else ()
+    sides = _sides(b, inp.head, failing_t, const)
+    signature = None
+    if sides is not None:
+        lumped = p.lumped[0] if p.lumped and b.weighed else ""
+        every = classes + tuple(("quiet", origin, lumped) for origin in quiet)
+        signature = (code, inp.head.get("end_use"), bool(inp.head["any_orig"]), every, sides)
+    derived = Derived(inp.lines, ordered, classes, sums, failing_t, const, quiet, total, signature)
+    inp.derived = derived
+    return derived
 
 
 def _known_outcome(
@@ -377,16 +454,19 @@ def _known_outcome(
     old: GoodResult,
     now: GoodInputs,
     before: Derived,
+    moved: Moved | None,
 ) -> GoodResult | None:
     """The good's new result when a good of the same signature has been decided (itself before the
     change, most often), else None."""
-    after = _derive(p, d, rule, now, before)
-    lines, signature = after.lines, after.signature
-    outcome = d.outcomes.get(signature) if signature is not None else None
+    after = _derive(p, d, rule, now, before, moved)
+    outcome = d.outcomes.get(after.signature) if after.signature is not None else None
     if outcome is None:
         return None
     originating, criterion, method, shift, tv_shown, nc_shown = outcome
-    values = compact_values(now.head, lines, ordered=True)
+    if after.total < EXACT:
+        values = _values(now.head, bool(after.ordered or after.quiet))
+    else:
+        values = compact_values(now.head, after.lines(p, now.head), ordered=True)
     assert values.net_cost is not None and values.total_cost is not None and values.adjusted_tv is not None
     return GoodResult(
         good_id=old.good_id,
@@ -403,3 +483,15 @@ def _known_outcome(
         tariff_shift_passed=shift,
         failing_codes=() if originating else tuple(sorted(now.failing)),
     )
+
+
+def _values(g: Mapping[str, Any], has_lines: bool) -> Values:
+    """:func:`tmec.engine.portfolio.compact_values` when the sums are exact (totals below EXACT):
+    the lines add up to the roll-up's sums, in any order, to the same digits and exponent."""
+    originating = (ZERO + (g["orig"] or ZERO)) if g["any_orig"] else ZERO
+    non_originating = g["nonorig"] if has_lines else ZERO
+    vnm_tv = g["vnm"] if has_lines else ZERO
+    total = originating + non_originating + g["other_product_costs"] + g["period_costs"] + g["other_costs"]
+    excluded = g["sales_promotion"] + g["royalties"] + g["shipping_packing"] + g["non_allowable_interest"]
+    return Values(g["transaction_value"] - g["international_shipping"], total, total - excluded, vnm_tv,
+                  non_originating)  # fmt: skip

@@ -23,6 +23,12 @@ a good whose lines cannot be known from the change alone (a representative code
 that leaves) is read again from the engine.  A signature ever seen with two
 outcomes is never used again (and counted: the tests hold that count at 0 and
 every result equal to a full run).
+
+Cost: what a good's inputs give (its lines in order, the value failing each
+tariff shift, its signature) is kept with them; when a change only moves the
+amounts of its lines and its totals stay below 10^9 (so that sums of 18-decimal
+amounts are exact in 28 digits, whatever their order), that carries over and its
+values come straight from its roll-up row.
 """
 
 from __future__ import annotations

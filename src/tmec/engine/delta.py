@@ -305,7 +305,9 @@ def _propagate(
     found = c.sql(
         f'SELECT part_id, hs, origin, dvalue, dvnm, created, value = 0 AS removed FROM "{tag}_nmg"'
     ).to_arrow_table()
-    for r in found.to_pylist():
+    names = found.column_names
+    for values in zip(*(found.column(n).to_pylist() for n in names), strict=True):
+        r = dict(zip(names, values, strict=True))
         rows[r["part_id"]].append(r)
     return Propagated(up, tag, heads, rows)
 

@@ -6,9 +6,11 @@ from __future__ import annotations
 import csv
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from hypothesis import HealthCheck, Phase, settings
 
+from tmec.engine.portfolio import Portfolio
 from tmec.engine.whereused import Change
 
 ORIGINS = ("originating", "non_originating", "unknown")
@@ -57,3 +59,11 @@ def change(row: dict[str, str], kind: str, n: int) -> tuple[Change, dict[str, st
         return Change(pid, origin=row["origin"] or "unknown"), {"origin": row["origin"] or "unknown"}
     origin = ORIGINS[(ORIGINS.index(row["origin"]) + 1) % 3 if row["origin"] in ORIGINS else n % 3]
     return Change(pid, origin=origin), {"origin": origin}
+
+
+def rollup_rows(p: Portfolio) -> tuple[set[tuple[Any, ...]], set[tuple[Any, ...]]]:
+    """The portfolio's roll-up tables as sets of rows (sums, flags, levels; material rows)."""
+    e = p.engine
+    values = {tuple(r.values()) for r in e.to_arrow(p.rollup.values).to_pylist()}
+    materials = {tuple(r.values()) for r in e.to_arrow(p.rollup.materials).to_pylist()}
+    return values, materials

@@ -13,13 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from change_oracle import change, few, read_csv, rewrite_parts
+from change_oracle import change, few, read_csv, rewrite_parts, rollup_rows
 from hypothesis import given
 from hypothesis import strategies as st
 from test_engine_portfolio import write_csv
 
 from tmec.engine import Engine, connect, generate_portfolio, load_portfolio, qualify_goods
-from tmec.engine.portfolio import Portfolio, compact_case, compact_values, quiet_lines
+from tmec.engine.portfolio import compact_case, compact_values, quiet_lines
 from tmec.engine.redecide import _values
 from tmec.engine.whereused import Change, requalify
 from tmec.origin import qualify
@@ -36,17 +36,10 @@ def _fields(g: object) -> tuple[object, ...]:
     return (*(getattr(g, f) for f in FIELDS), str(g.rvc_tv), str(g.rvc_nc))  # type: ignore[attr-defined]
 
 
-def _rollup(p: Portfolio) -> tuple[set[tuple[Any, ...]], set[tuple[Any, ...]]]:
-    e = p.engine
-    values = {tuple(r.values()) for r in e.to_arrow(p.rollup.values).to_pylist()}
-    materials = {tuple(r.values()) for r in e.to_arrow(p.rollup.materials).to_pylist()}
-    return values, materials
-
-
 def _full(directory: Path) -> tuple[dict[str, object], tuple[set[tuple[Any, ...]], set[tuple[Any, ...]]]]:
     with connect("duckdb") as e:
         p = load_portfolio(e, directory, DAY)
-        return {g.good_id: g for g in qualify_goods(p, flips=0).goods}, _rollup(p)
+        return {g.good_id: g for g in qualify_goods(p, flips=0).goods}, rollup_rows(p)
 
 
 def test_compact_values_are_the_single_good_paths(duck: Engine, tmp_path: Path) -> None:
@@ -83,7 +76,7 @@ def test_widely_used_part_is_decided_in_bulk(tmp_path: Path) -> None:
         first = requalify(p, [Change("P0000001", value=Decimal("2.5"))])
         second = requalify(p, [Change(widely, origin="originating")])
         got = {g.good_id: g for g in first.goods} | {g.good_id: g for g in second.goods}
-        tables = _rollup(p)
+        tables = rollup_rows(p)
         assert p.decisions.conflicts == 0
     assert first.paths.get("bulk", 0) > len(first.goods) // 2, first.paths
     assert second.paths.get("bulk", 0) > 0, second.paths
@@ -178,10 +171,36 @@ def test_rounds_of_changes_equal_a_full_run(
                 result = requalify(p, list(changes.values()))
                 latest.update((g.good_id, g) for g in result.goods)
                 rewrite_parts(d, rewrite)
-        tables = _rollup(p)
+        tables = rollup_rows(p)
         assert p.decisions is None or p.decisions.conflicts == 0, "one signature, two outcomes"
     full, full_tables = _full(d)
     assert set(full) == set(latest)
+    for good_id, g in full.items():
+        assert _fields(latest[good_id]) == _fields(g), good_id
+    assert tables == full_tables
+
+
+def test_delta_after_the_general_path(tmp_path: Path) -> None:
+    """The general path leaves views behind; the next delta copies them into its tables again."""
+    generate_portfolio(tmp_path, goods=30, seed=8, fmt="csv")
+    made = {r["parent"] for r in read_csv(tmp_path, "edges.csv")}
+    bought = [r for r in read_csv(tmp_path, "parts.csv") if r["part_id"] not in made][:6]
+    steps = [
+        change(r, kind, n) for n, (r, kind) in enumerate(zip(bought, ["value", "origin"] * 3, strict=True))
+    ]
+    with connect("duckdb") as e:
+        p = load_portfolio(e, tmp_path, DAY)
+        latest = {g.good_id: g for g in qualify_goods(p, flips=0).goods}
+        paths = []
+        for i, step in enumerate(steps):
+            assert step is not None
+            result = requalify(p, [step[0]], delta=i % 3 != 1)  # general, then delta again
+            paths.append(result.paths)
+            latest.update((g.good_id, g) for g in result.goods)
+        tables = rollup_rows(p)
+    assert any("bulk" in x for x in paths[2:]), paths
+    rewrite_parts(tmp_path, {s[0].part_id: s[1] for s in steps if s is not None})
+    full, full_tables = _full(tmp_path)
     for good_id, g in full.items():
         assert _fields(latest[good_id]) == _fields(g), good_id
     assert tables == full_tables

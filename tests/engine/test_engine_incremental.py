@@ -7,7 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from change_oracle import change, few, read_csv, rewrite_parts
+from change_oracle import change, few, read_csv, rewrite_parts, rollup_rows
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -29,15 +29,20 @@ def test_requalify_equals_full_run_on_changed_data(duck: Engine, tmp_path: Path,
     # a rarely used material, then a widely used one (the skew puts the first ones everywhere)
     partial = {
         g.good_id: g
-        for g in requalify(p, [Change("P0001400", origin="non_originating")], in_memory=in_memory).goods
+        for g in requalify(
+            p, [Change("P0001400", origin="non_originating")], in_memory=in_memory, delta=False
+        ).goods
     }
     assert 0 < len(partial) < len(before)
     widely = {
         g.good_id: g
-        for g in requalify(p, [Change("P0000000", origin="originating")], in_memory=in_memory).goods
+        for g in requalify(
+            p, [Change("P0000000", origin="originating")], in_memory=in_memory, delta=False
+        ).goods
     }
     assert len(widely) > len(partial)
     partial.update(widely)
+    tables = rollup_rows(p)
 
     duck.close()
     rewrite_parts(
@@ -46,7 +51,10 @@ def test_requalify_equals_full_run_on_changed_data(duck: Engine, tmp_path: Path,
     from tmec.engine import connect
 
     with connect("duckdb") as fresh:
-        full = {g.good_id: g for g in qualify_goods(load_portfolio(fresh, tmp_path, DAY)).goods}
+        again = load_portfolio(fresh, tmp_path, DAY)
+        full = {g.good_id: g for g in qualify_goods(again).goods}
+        # the general path's roll-up is the full one too (levels and the changed parts' own rows)
+        assert rollup_rows(again) == tables
     for good_id, g in full.items():
         if good_id in partial:
             assert _key(partial[good_id]) == _key(g), good_id

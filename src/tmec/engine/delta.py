@@ -109,31 +109,35 @@ def index(p: Portfolio) -> UpIndex:
     e = p.engine
     if p.up is None:
         name = f"up{next(e._counter)}"
-        edges, values, parts = e._sql(p.edges), e._sql(p.rollup.values), e._sql(p.parts)
+        edges, values = e._sql(p.edges), e._sql(p.rollup.values)
         e.conn.execute(
             f'CREATE OR REPLACE TABLE "{name}_edges" AS SELECT e.parent, e.child, e.quantity, '
             f"v.level AS plevel FROM ({edges}) e JOIN ({values}) v ON v.part_id = e.parent ORDER BY plevel"
         )
-        row = e.conn.execute(
-            f"SELECT min(coalesce(p.value, 0)), count(*) FILTER (WHERE p.origin IS NULL) FROM ({parts}) p "
-            f'ANTI JOIN (SELECT DISTINCT parent FROM "{name}_edges") m ON m.parent = p.part_id'
-        ).fetchall()[0]
         qty = e.conn.execute(f'SELECT min(quantity) FROM "{name}_edges"').fetchall()[0][0]
-        p.up = UpIndex(
-            e._sql(p.goods),
-            f"{name}_edges", f"{name}_parts", f"{name}_values", f"{name}_materials", None,
-            row[0] if row[0] is not None else Decimal(0), qty or Decimal(0), int(row[1]),
-        )  # fmt: skip
+        p.up = UpIndex(e._sql(p.goods), f"{name}_edges", "", "", "", None, Decimal(0), qty or Decimal(0), 0)
     up: UpIndex = p.up
     if up.held is None or up.held[0] is not p.parts or up.held[1] is not p.rollup:
         # Parts and roll-up as tables of this module's own, changed in place (the general path
-        # leaves views behind).
+        # leaves views behind, over the tables of before: new names, then the old ones go).
+        name = f"{up.edges.removesuffix('_edges')}_{next(e._counter)}"
+        old = (up.parts, up.values, up.materials)
+        up.parts, up.values, up.materials = f"{name}_parts", f"{name}_values", f"{name}_materials"
         sources = ((up.parts, p.parts), (up.values, p.rollup.values), (up.materials, p.rollup.materials))
         for table, df in sources:
-            e.conn.execute(f'CREATE OR REPLACE TABLE "{table}" AS {e._sql(df)}')
+            e.conn.execute(f'CREATE TABLE "{table}" AS {e._sql(df)}')
+        for table in old:
+            if table:
+                e.conn.execute(f'DROP TABLE IF EXISTS "{table}"')
         p.parts = e.session.table(up.parts)
         p.rollup = RollUp(e.session.table(up.values), e.session.table(up.materials), p.rollup.levels)
         up.held = (p.parts, p.rollup)
+        # what the exactness rests on, from the parts as they now stand
+        row = e.conn.execute(
+            f'SELECT min(coalesce(p.value, 0)), count(*) FILTER (WHERE p.origin IS NULL) FROM "{up.parts}" p '
+            f'ANTI JOIN (SELECT DISTINCT parent FROM "{up.edges}") m ON m.parent = p.part_id'
+        ).fetchall()[0]
+        up.min_value, up.no_origin = (row[0] if row[0] is not None else Decimal(0)), int(row[1])
     return up
 
 

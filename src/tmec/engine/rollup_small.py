@@ -63,11 +63,12 @@ def roll_up_in_memory(
         values[r["part_id"]] = {k: r[k] for k in (*SUMS, *FLAGS)} | {"level": 0}
     for r in e.to_arrow(seeds.materials).to_pylist():
         mats[r["part_id"]][(r["hs"], r["origin"])] = [r["value"], r["vnm"]]
-    made = []
+    made, bought = [], []
     for p in e.to_arrow(parts.select("part_id", "hs", "origin", "value", "statement_vnm")).to_pylist():
         if p["part_id"] in children:
             made.append(p["part_id"])
             continue
+        bought.append(p["part_id"])
         leaf_row, leaf_mats = leaf(p)
         values[p["part_id"]] = {k: _q(v) if k in SUMS else v for k, v in leaf_row.items()} | {"level": 0}
         for hs, origin, value, vnm in leaf_mats:
@@ -95,7 +96,8 @@ def roll_up_in_memory(
             values[pid] = {k: _q(v) if k in SUMS else v for k, v in row.items()} | {"level": level}
             mats[pid] = {k: [_q(v[0]), _q(v[1])] for k, v in acc.items()}
         pending.difference_update(ready)
-    return RollUp(_values_table(e, values, made, tag), _materials_table(e, mats, made, tag), level)
+    rolled = [*bought, *made]  # every part of ``parts`` (not the seeds), as the engine's roll-up gives
+    return RollUp(_values_table(e, values, rolled, tag), _materials_table(e, mats, rolled, tag), level)
 
 
 def _values_table(e: Engine, values: dict[str, dict[str, Any]], made: list[str], tag: str) -> DataFrame:

@@ -358,11 +358,13 @@ def _requalify(
         fresh = roll_up_in_memory(e, sub_parts, sub_edges, seeds, frozenset(p.lumped), f"wu{run}")
     else:
         fresh = roll_up(e, sub_parts, sub_edges, codes=p.codes, seeds=seeds, tag=f"wu{run}")
+    # A part's level is its longest path down to a bought part: the change leaves it as it was
+    # (the sub-roll-up counts levels from its seeds instead).
+    levels = p.rollup.values.select("part_id", "level").join(affected, on="part_id", how="left_semi")
+    fresh_values = fresh.values.drop("level").join(levels, on="part_id")
     merged = RollUp(
         e.view(
-            p.rollup.values.join(affected, on="part_id", how="left_anti").unionByName(
-                fresh.values.join(affected, on="part_id", how="left_semi")
-            ),
+            p.rollup.values.join(affected, on="part_id", how="left_anti").unionByName(fresh_values),
             f"wu_values{run}",
         ),
         e.view(

@@ -68,7 +68,7 @@ def _fields(g: object) -> tuple[object, ...]:
     return tuple(getattr(g, f) for f in (*names, *more))
 
 
-@few(5)
+@few(8)
 @given(
     seed=st.integers(1, 1000),
     picks=st.lists(
@@ -76,9 +76,10 @@ def _fields(g: object) -> tuple[object, ...]:
         min_size=1,
         max_size=4,
     ),
+    delta=st.booleans(),
 )
 def test_fast_path_equals_full_run_on_random_changes(
-    tmp_path_factory: pytest.TempPathFactory, seed: int, picks: list[tuple[int, str]]
+    tmp_path_factory: pytest.TempPathFactory, seed: int, picks: list[tuple[int, str]], delta: bool
 ) -> None:
     """Kept results (early cut-off) and re-qualified ones both equal a full run on the changed data."""
     from tmec.engine import connect
@@ -100,7 +101,7 @@ def test_fast_path_equals_full_run_on_random_changes(
     with connect("duckdb") as e:
         p = load_portfolio(e, d, DAY)
         before = {g.good_id: g for g in qualify_goods(p, flips=0).goods}
-        fast = {g.good_id: g for g in requalify(p, list(changes.values())).goods}
+        fast = {g.good_id: g for g in requalify(p, list(changes.values()), delta=delta).goods}
     rewrite_parts(d, rewrite)
     with connect("duckdb") as e:
         full = {g.good_id: g for g in qualify_goods(load_portfolio(e, d, DAY), flips=0).goods}

@@ -19,8 +19,7 @@ from hypothesis import strategies as st
 from test_engine_portfolio import write_csv
 
 from tmec.engine import Engine, connect, generate_portfolio, load_portfolio, qualify_goods
-from tmec.engine.portfolio import compact_case, compact_values, quiet_lines
-from tmec.engine.redecide import _values
+from tmec.engine.compact import compact_case, compact_values, exact_values, quiet_lines
 from tmec.engine.whereused import Change, requalify
 from tmec.origin import qualify
 
@@ -59,7 +58,7 @@ def test_compact_values_are_the_single_good_paths(duck: Engine, tmp_path: Path) 
         ], good_id
         # below 10^9 the lines add up to the roll-up's sums, digit for digit (redecide's shortcut)
         assert got.total_cost is not None and got.total_cost < 10**9
-        short = _values(inp.head, bool(lines))
+        short = exact_values(inp.head, bool(lines))
         assert [str(v) for v in (short.total_cost, short.net_cost, short.vnm_tv, short.vnm_nc)] == [
             str(v) for v in (got.total_cost, got.net_cost, got.vnm_tv, got.vnm_nc)
         ], good_id

@@ -32,14 +32,13 @@ import pyarrow as pa
 from tmec.core import hs
 from tmec.core.errors import InputError, TmecError
 from tmec.engine.bom_tables import GOOD_AMOUNTS, load_bom
+from tmec.engine.compact import compact_case, material_class, quiet_lines
 from tmec.engine.rollup import RollUp, roll_up
 from tmec.engine.rules_file import RuleBook
 from tmec.engine.session import DataFrame, Engine
-from tmec.origin import Accumulation, Case, Costs, Determination, ExcludedCosts, Good, Material, Valuation
+from tmec.origin import Determination
 from tmec.origin import qualify as qualify_case
-from tmec.origin.criteria import same_subheading
 from tmec.origin.rules import Rule
-from tmec.origin.rvc import Values
 from tmec.origin.tariff_shift import material_fails
 
 __all__ = ["GoodInputs", "GoodResult", "Portfolio", "PortfolioResult", "load_portfolio", "qualify_goods"]
@@ -283,8 +282,8 @@ CHUNK = 1000
 _WORK: tuple[Any, ...] | None = None
 
 
-def _processes(n: int, start: int = PARALLEL_FROM) -> int:
-    return min(os.cpu_count() or 1, 8) if n >= start and "fork" in mp.get_all_start_methods() else 1
+def _processes(n: int) -> int:
+    return min(os.cpu_count() or 1, 8) if n >= PARALLEL_FROM and "fork" in mp.get_all_start_methods() else 1
 
 
 @contextmanager
@@ -344,36 +343,6 @@ def _qualify_all(work: tuple[Any, ...], progress: Progress | None, processes: in
         return results
     finally:
         _WORK = None
-
-
-def quiet_lines(
-    g: Mapping[str, Any], tracked: Iterable[Mapping[str, Any]], code: str
-) -> list[dict[str, Any]]:
-    """The good's materials of quiet codes, per origin: its totals less what is tracked by code."""
-    if not g.get("any_non") and not g.get("any_unk"):
-        return []
-    # per origin: value and VNM tracked by code (summed in the lines' order), and how many lines
-    by_origin: dict[str, list[Any]] = {"non_originating": [ZERO, ZERO, 0], "unknown": [ZERO, ZERO, 0]}
-    for t in tracked:
-        acc = by_origin[t["origin"]]
-        acc[0] += t["value"]
-        acc[1] += t["vnm"]
-        acc[2] += 1
-    out = []
-    unk, unk_vnm = g["unk"] or ZERO, g["unk_vnm"] or ZERO
-    for origin, total_value, total_vnm, flag in (
-        ("non_originating", (g["nonorig"] or ZERO) - unk, (g["vnm"] or ZERO) - unk_vnm, "any_non"),
-        ("unknown", unk - ZERO, unk_vnm - ZERO, "any_unk"),
-    ):
-        if not g.get(flag):
-            continue
-        value, vnm, n = by_origin[origin]
-        rest_value, rest_vnm = total_value - value, total_vnm - vnm
-        if rest_value or rest_vnm or not n:
-            out.append(
-                {"cls": "quiet", "origin": origin, "value": rest_value, "vnm": rest_vnm, "rep_hs": code}
-            )
-    return out
 
 
 def _find_flips(
@@ -448,20 +417,6 @@ def _classify(pairs: Iterable[Mapping[str, Any]], rules: Mapping[str, Rule | str
     return pa.Table.from_pylist(rows, schema=schema)
 
 
-def material_class(good_hs: str, mat_hs: str, rules: Mapping[str, Rule | str]) -> str:
-    """One letter per alternative of the good's rule (``p`` passes its tariff shift, ``f`` fails,
-    ``-`` states none), then ``s`` when the code is of the good's own subheading."""
-    rule = rules.get(good_hs)
-    if not isinstance(rule, Rule):
-        return "?"
-    code = mat_hs or None
-    bits = "".join(
-        "-" if a.change is None else ("p" if material_fails(a.change, good_hs, code) is None else "f")
-        for a in rule.alternatives
-    )
-    return bits + ("s" if same_subheading(good_hs, code) else "")
-
-
 def _failing_codes(e: Engine, mats: DataFrame, classes: pa.Table) -> dict[str, set[str]]:
     """The material codes of a good that fail the tariff shift under every alternative with one."""
     failing = [r for r in classes.to_pylist() if "f" in r["cls"] and "p" not in r["cls"]]
@@ -473,79 +428,6 @@ def _failing_codes(e: Engine, mats: DataFrame, classes: pa.Table) -> dict[str, s
     for r in e.to_arrow(found.distinct()).to_pylist():
         out[r["good_id"]].add(r["mat_hs"] or "(no code)")
     return out
-
-
-def compact_case(
-    g: Mapping[str, Any], rule: Rule | None, classes: Iterable[Mapping[str, Any]], day: dt.date
-) -> Case:
-    """The good as ``tmec qualify`` sees it, its materials summed by class (same sums, same outcome)."""
-    materials: list[Material] = []
-    orig = g["orig"] or ZERO
-    if g["any_orig"]:
-        materials.append(Material(id="originating", field="materials[0]", value=orig, origin="originating"))
-    for i, c in enumerate(sorted(classes, key=lambda c: (c["cls"], c["origin"], c["rep_hs"]))):
-        acc = Accumulation(vnm=c["vnm"]) if c["vnm"] != c["value"] else None
-        materials.append(
-            Material(
-                id=f"{c['origin']}:{c['cls']}:{c['rep_hs'] or '-'}",
-                field=f"materials[{len(materials)}]",
-                value=c["value"],
-                origin=c["origin"],
-                hs=c["rep_hs"] or None,
-                accumulation=acc,
-            )
-        )
-        del i
-    return Case(
-        id=g["good_id"],
-        date=day,
-        good=Good(description=g.get("description"), hs=g["hs"], end_use=g.get("end_use") or "any"),
-        materials=tuple(materials),
-        rule=rule,
-        valuation=Valuation(g["transaction_value"], g["international_shipping"]),
-        costs=goods_costs(g),
-    )
-
-
-def compact_values(
-    g: Mapping[str, Any], classes: Iterable[Mapping[str, Any]], *, ordered: bool = False
-) -> Values:
-    """The values ``qualify(compact_case(g, ...))`` computes, without building the case.
-
-    The same sums in the same order (materials in the case's order, then the cost
-    lines; UR s.7(11)), so the same Decimal results to the last digit: the bulk
-    re-decision of a change (:mod:`tmec.engine.redecide`) reports these, and a
-    test holds them equal to the single-good path's on every good.
-    """
-    originating = ZERO
-    if g["any_orig"]:
-        originating += g["orig"] or ZERO
-    non_originating = vnm_tv = vnm_nc = ZERO
-    lines = classes if ordered else sorted(classes, key=lambda c: (c["cls"], c["origin"], c["rep_hs"]))
-    for c in lines:  # ``ordered``: already in the case's order
-        non_originating += c["value"]
-        vnm_tv += c["vnm"]
-        vnm_nc += c["value"]
-    # Costs and ExcludedCosts (tmec.origin.case) add their lines in this order.
-    total = originating + non_originating + g["other_product_costs"] + g["period_costs"] + g["other_costs"]
-    excluded = g["sales_promotion"] + g["royalties"] + g["shipping_packing"] + g["non_allowable_interest"]
-    return Values(
-        g["transaction_value"] - g["international_shipping"], total, total - excluded, vnm_tv, vnm_nc
-    )
-
-
-def goods_costs(g: Mapping[str, Any]) -> Costs:
-    return Costs(
-        other_product_costs=g["other_product_costs"],
-        period_costs=g["period_costs"],
-        other_costs=g["other_costs"],
-        excluded=ExcludedCosts(
-            sales_promotion=g["sales_promotion"],
-            royalties=g["royalties"],
-            shipping_packing=g["shipping_packing"],
-            non_allowable_interest=g["non_allowable_interest"],
-        ),
-    )
 
 
 def _qualify_one(

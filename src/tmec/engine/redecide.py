@@ -1,7 +1,7 @@
 """Deciding again, in bulk, the goods a change moved (the where-used set of a bought part).
 
 Each good was decided by :func:`tmec.origin.qualify` from a compact case (its
-roll-up row and its materials summed by class; :mod:`tmec.engine.portfolio`).
+roll-up row and its materials summed by class; :mod:`tmec.engine.compact`).
 Given the good's code and end use, that decision depends on its amounts only
 through the comparisons the rule makes with them: an RVC against a threshold of
 the rule or of criterion D, a de minimis share against its limit, the RVC de
@@ -40,23 +40,23 @@ from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 from typing import Any
 
-from tmec.engine.portfolio import (
-    GoodInputs,
-    GoodResult,
-    Portfolio,
+from tmec.engine.compact import (
+    TrackedSums,
     compact_values,
+    exact_values,
     material_class,
-    no_gc,
     quiet_lines,
+    quiet_origins,
+    tracked_sums,
 )
+from tmec.engine.portfolio import GoodInputs, GoodResult, Portfolio, no_gc
 from tmec.law import load_parameters
 from tmec.origin.criteria import D_REQUIREMENT
 from tmec.origin.rules import Rule
-from tmec.origin.rvc import Values, rvc
+from tmec.origin.rvc import rvc
 
 __all__ = ["Decided", "Decisions", "decisions", "read_inputs", "redecide", "remember"]
 
-ZERO = Decimal(0)
 NEAR = 1e-9  # relative margin of a comparison made in floating point
 WIDE = 60  # digits for exact sums of roll-up amounts (38 digits each)
 
@@ -361,7 +361,7 @@ class Derived:
     tracked: tuple[Mapping[str, Any], ...]  # the inputs' tracked lines (by identity) ...
     ordered: list[Mapping[str, Any]]  # ... in the compact case's order
     classes: tuple[tuple[str, str, str], ...]  # their (class, origin, code if weighed)
-    sums: dict[str, tuple[Decimal, Decimal, int]]  # per origin: tracked value, VNM, lines
+    sums: TrackedSums  # per origin: tracked value, VNM, lines
     failing: tuple[float, ...]  # value failing each alternative's tariff shift
     const: tuple[float, float, float]
     quiet: tuple[str, ...]  # origins of its quiet lines (they sort last, in this order)
@@ -375,29 +375,6 @@ class Derived:
 
 
 EXACT = 1e9  # totals below 10^9 (10^10 with a margin): sums of 18-decimal amounts fit 28 digits
-
-
-def _tracked_sums(tracked: Iterable[Mapping[str, Any]]) -> dict[str, tuple[Decimal, Decimal, int]]:
-    sums: dict[str, tuple[Decimal, Decimal, int]] = {}
-    for c in tracked:
-        value, vnm, n = sums.get(c["origin"], (ZERO, ZERO, 0))
-        sums[c["origin"]] = (value + c["value"], vnm + c["vnm"], n + 1)
-    return sums
-
-
-def _quiet(head: Mapping[str, Any], sums: Mapping[str, tuple[Decimal, Decimal, int]]) -> tuple[str, ...]:
-    """The origins with a quiet line (as :func:`tmec.engine.portfolio.quiet_lines` decides it)."""
-    out = []
-    unk, unk_vnm = head["unk"] or ZERO, head["unk_vnm"] or ZERO
-    for origin, value, vnm, flag in (
-        ("non_originating", (head["nonorig"] or ZERO) - unk, (head["vnm"] or ZERO) - unk_vnm, "any_non"),
-        ("unknown", unk, unk_vnm, "any_unk"),
-    ):
-        if head.get(flag):
-            tracked_value, tracked_vnm, n = sums.get(origin, (ZERO, ZERO, 0))
-            if value - tracked_value or vnm - tracked_vnm or not n:
-                out.append(origin)
-    return tuple(out)
 
 
 def _derive(
@@ -439,9 +416,9 @@ def _derive(
         classes = base.classes
     else:
         ordered = sorted(inp.lines, key=_order)
-        sums, failing_t = _tracked_sums(ordered), _failing(b, ordered)
+        sums, failing_t = tracked_sums(ordered), _failing(b, ordered)
         classes = tuple((c["cls"], c["origin"], c["rep_hs"] if b.weighed else "") for c in ordered)
-    quiet = _quiet(inp.head, sums) if p.lumped else ()
+    quiet = quiet_origins(inp.head, sums) if p.lumped else ()
     sides = _sides(b, inp.head, failing_t, const)
     signature = None
     if sides is not None:
@@ -470,7 +447,7 @@ def _known_outcome(
         return None
     originating, criterion, method, shift, tv_shown, nc_shown = outcome
     if after.total < EXACT:
-        values = _values(now.head, bool(after.ordered or after.quiet))
+        values = exact_values(now.head, bool(after.ordered or after.quiet))
     else:
         values = compact_values(now.head, after.lines(p, now.head), ordered=True)
     assert values.net_cost is not None and values.total_cost is not None and values.adjusted_tv is not None
@@ -489,15 +466,3 @@ def _known_outcome(
         tariff_shift_passed=shift,
         failing_codes=() if originating else tuple(sorted(now.failing)),
     )
-
-
-def _values(g: Mapping[str, Any], has_lines: bool) -> Values:
-    """:func:`tmec.engine.portfolio.compact_values` when the sums are exact (totals below EXACT):
-    the lines add up to the roll-up's sums, in any order, to the same digits and exponent."""
-    originating = (ZERO + (g["orig"] or ZERO)) if g["any_orig"] else ZERO
-    non_originating = g["nonorig"] if has_lines else ZERO
-    vnm_tv = g["vnm"] if has_lines else ZERO
-    total = originating + non_originating + g["other_product_costs"] + g["period_costs"] + g["other_costs"]
-    excluded = g["sales_promotion"] + g["royalties"] + g["shipping_packing"] + g["non_allowable_interest"]
-    return Values(g["transaction_value"] - g["international_shipping"], total, total - excluded, vnm_tv,
-                  non_originating)  # fmt: skip

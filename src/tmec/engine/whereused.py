@@ -35,9 +35,9 @@ import pyarrow as pa
 
 from tmec.core.errors import InputError
 from tmec.core.money import to_decimal
+from tmec.engine.compact import quiet_lines
 from tmec.engine.delta import change_parts, changed_parts, good_rows, index, propagate, users
 from tmec.engine.portfolio import (
-    PARALLEL_FROM,
     GoodResult,
     Portfolio,
     PortfolioResult,
@@ -46,7 +46,6 @@ from tmec.engine.portfolio import (
     _qualify_all,
     no_gc,
     qualify_goods,
-    quiet_lines,
 )
 from tmec.engine.redecide import read_inputs, redecide, remember
 from tmec.engine.rollup import MAX_DEPTH, RollUp, roll_up
@@ -57,7 +56,6 @@ __all__ = ["Change", "load_changes", "requalify", "where_used"]
 
 ORIGINS = ("originating", "non_originating", "unknown")
 IN_MEMORY_EDGES = 50_000
-DELTA_PARALLEL_FROM = PARALLEL_FROM  # the fork of a loaded portfolio costs more than it saves below that
 
 
 @dataclass(frozen=True)
@@ -214,8 +212,7 @@ def _by_delta(p: Portfolio, changes: list[Change], method: str | None) -> Portfo
         }
         failing = {g: set(i.failing) for g, i in zip(goods, inputs, strict=True)}
         work = ([i.head for i in inputs], p.good_rules, lines, p.day, method, failing)
-        processes = _processes(len(goods), DELTA_PARALLEL_FROM)
-        done = {r.good_id: r for r in _qualify_all(work, None, processes)}
+        done = {r.good_id: r for r in _qualify_all(work, None, _processes(len(goods)))}
         results.update(done)
         p.results.update(done)
         p.inputs.update(to_qualify)

@@ -76,6 +76,8 @@ class Propagated:
 
     index: UpIndex
     tag: str
+    sources: tuple[str, ...]  # the changed bought parts
+    codes: tuple[str, ...]  # the codes whose material rows change
     heads: dict[str, dict[str, Any]]  # good -> its new roll-up row (sums and flags)
     # good -> its changed material rows: code, origin, deltas, created or removed (now worth 0)
     rows: dict[str, list[dict[str, Any]]]
@@ -84,15 +86,16 @@ class Propagated:
         """Write every affected part's new sums and material rows into the roll-up's tables (the
         parts are :func:`change_parts`'s); False, and nothing written, if a check fails."""
         up, t = self.index, self.tag
-        _new_rows(e.conn, up, t, f'"{t}_m"', "")
+        _new_rows(e.conn, self, f'"{t}_m"', "")
         if not _sane(e.conn, t, ""):
             return False
         cols = ", ".join(f"{k} = n.{k}" for k in (*SUMS, *FLAGS))
+        v = f'"{up.values}"'
         e.conn.execute(
-            f'UPDATE "{up.values}" SET {cols} FROM "{t}_nv" n WHERE "{up.values}".part_id = n.part_id'
+            f'UPDATE {v} SET {cols} FROM "{t}_nv" n WHERE {v}.part_id = n.part_id AND {self.parts_at(v)}'
         )
         m = f'"{up.materials}"'
-        same = f"{m}.part_id = n.part_id AND {m}.hs = n.hs AND {m}.origin = n.origin"
+        same = f"{m}.part_id = n.part_id AND {m}.hs = n.hs AND {m}.origin = n.origin AND {self.codes_at(m)}"
         # rows that stay change in place; rows now worth 0 go; new rows come in
         e.conn.execute(
             f'UPDATE {m} SET value = n.value, vnm = n.vnm FROM "{t}_nm" n WHERE {same} AND n.value > 0 '
@@ -102,6 +105,20 @@ class Propagated:
             e.conn.execute(f'DELETE FROM {m} USING "{t}_nm" n WHERE {same} AND n.value = 0')
         e.conn.execute(f'INSERT INTO {m} SELECT part_id, hs, origin, value, vnm FROM "{t}_nm" WHERE created')
         return True
+
+    # Constant filters: the tables' order (levels, codes) lets them skip most row groups.
+    def parts_at(self, table: str) -> str:
+        """The roll-up rows a change can move: above level 0, and the changed parts'."""
+        return f"({table}.level > 0 OR {table}.part_id IN ({_literals(self.sources)}))"
+
+    def codes_at(self, table: str) -> str:
+        """The material rows a change can move: those of the changed codes."""
+        return f"{table}.hs IN ({_literals(self.codes)})"
+
+
+def _literals(texts: Sequence[str]) -> str:
+    """SQL string literals (NULL for none: ``x IN (NULL)`` holds for no row)."""
+    return ", ".join("'" + t.replace("'", "''") + "'" for t in texts) or "NULL"
 
 
 def index(p: Portfolio) -> UpIndex:
@@ -123,9 +140,16 @@ def index(p: Portfolio) -> UpIndex:
         name = f"{up.edges.removesuffix('_edges')}_{next(e._counter)}"
         old = (up.parts, up.values, up.materials)
         up.parts, up.values, up.materials = f"{name}_parts", f"{name}_values", f"{name}_materials"
-        sources = ((up.parts, p.parts), (up.values, p.rollup.values), (up.materials, p.rollup.materials))
-        for table, df in sources:
-            e.conn.execute(f'CREATE TABLE "{table}" AS {e._sql(df)}')
+        # The values stay in level order (the roll-up writes them so) and the materials go in code
+        # order: a change touches the rows of a few codes, above level 0, and the statements that
+        # apply it say so in constants, which skip every other row group.
+        sources = (
+            (up.parts, p.parts, ""),
+            (up.values, p.rollup.values, " ORDER BY level"),
+            (up.materials, p.rollup.materials, " ORDER BY hs"),
+        )
+        for table, df, order in sources:
+            e.conn.execute(f'CREATE TABLE "{table}" AS SELECT * FROM ({e._sql(df)}){order}')
         for table in old:
             if table:
                 e.conn.execute(f'DROP TABLE IF EXISTS "{table}"')
@@ -290,16 +314,21 @@ def _propagate(
     # The goods' new rows now (the bulk decision needs them); every part's with apply().
     c.execute(f'CREATE OR REPLACE TABLE "{tag}_mg" AS SELECT m.* FROM {m} m SEMI JOIN ({up.goods}) g '
               "ON g.good_id = m.part_id")  # fmt: skip
-    _new_rows(c, up, tag, f'"{tag}_mg"', "g")
+    done = Propagated(up, tag, tuple(r["src"] for r in sums), tuple(sorted({r["hs"] for r in mats})), {}, {})
+    _new_rows(c, done, f'"{tag}_mg"', "g")
     if not _sane(c, tag, "g"):
         return None
+    # Column by column (a third faster than row by row), the sums through their text (faster than
+    # Arrow's decimals, and the same numbers and exponents); the doubles for tmec.engine.redecide.
+    as_text = ", ".join(f"CAST({k} AS VARCHAR) AS {k}" for k in SUMS)
     found_heads = c.sql(
-        "SELECT *, CAST(orig AS DOUBLE) AS f_orig, CAST(nonorig AS DOUBLE) AS f_non, "
-        f'CAST(vnm AS DOUBLE) AS f_vnm FROM "{tag}_nvg"'
+        f"SELECT part_id, level, {as_text}, {', '.join(FLAGS)}, CAST(orig AS DOUBLE) AS f_orig, "
+        f'CAST(nonorig AS DOUBLE) AS f_non, CAST(vnm AS DOUBLE) AS f_vnm FROM "{tag}_nvg"'
     ).to_arrow_table()
-    # column by column (a third faster than row by row); the doubles for tmec.engine.redecide
     columns = {name: found_heads.column(name).to_pylist() for name in found_heads.column_names}
-    names = [n for n in columns if n not in ("part_id", "f_orig", "f_non", "f_vnm")]
+    for k in SUMS:
+        columns[k] = list(map(Decimal, columns[k]))
+    names = ["level", *SUMS, *FLAGS]
     floats = zip(columns["f_orig"], columns["f_non"], columns["f_vnm"], strict=True)
     heads = {
         good: {**dict(zip(names, values, strict=True)), "floats": f}
@@ -313,12 +342,14 @@ def _propagate(
     for values in zip(*(found.column(n).to_pylist() for n in names), strict=True):
         r = dict(zip(names, values, strict=True))
         rows[r["part_id"]].append(r)
-    return Propagated(up, tag, heads, rows)
+    done.heads, done.rows = heads, rows
+    return done
 
 
-def _new_rows(c: duckdb.DuckDBPyConnection, up: UpIndex, tag: str, m: str, suffix: str) -> None:
+def _new_rows(c: duckdb.DuckDBPyConnection, done: Propagated, m: str, suffix: str) -> None:
     """The new roll-up rows (``{tag}_nv{suffix}``) and material rows (``{tag}_nm{suffix}``, with
     their deltas and whether they are new) of the parts in the multipliers table ``m``."""
+    up, tag = done.index, done.tag
     d_sums = ", ".join(f"sum(m.m * d.{k}) AS {k}" for k in SUMS)
     new_sums = ", ".join(f"CAST(v.{k} + d.{k} AS {ROLL_SQL}) AS {k}" for k in SUMS)
     c.execute(
@@ -326,7 +357,7 @@ def _new_rows(c: duckdb.DuckDBPyConnection, up: UpIndex, tag: str, m: str, suffi
         f'WITH d AS (SELECT m.part_id, {d_sums} FROM {m} m JOIN "{tag}_dsum" d ON m.src = d.src '
         "GROUP BY m.part_id), "
         f'new AS (SELECT v.part_id, v.level, {new_sums} FROM "{up.values}" v '
-        "JOIN d ON v.part_id = d.part_id) "
+        f"JOIN d ON v.part_id = d.part_id WHERE {done.parts_at('v')}) "
         "SELECT *, CAST(orig > 0 AS INTEGER) AS any_orig, CAST(nonorig - unk > 0 AS INTEGER) AS any_non, "
         "CAST(unk > 0 AS INTEGER) AS any_unk FROM new"
     )
@@ -337,7 +368,7 @@ def _new_rows(c: duckdb.DuckDBPyConnection, up: UpIndex, tag: str, m: str, suffi
         f"SELECT d.part_id, d.hs, d.origin, CAST(coalesce(o.value, 0) + d.dvalue AS {ROLL_SQL}) AS value, "
         f"CAST(coalesce(o.vnm, 0) + d.dvnm AS {ROLL_SQL}) AS vnm, d.dvalue, d.dvnm, "
         "o.part_id IS NULL AS created "
-        f'FROM d LEFT JOIN "{up.materials}" o '
+        f'FROM d LEFT JOIN (SELECT * FROM "{up.materials}" o WHERE {done.codes_at("o")}) o '
         "ON o.part_id = d.part_id AND o.hs = d.hs AND o.origin = d.origin"
     )
 

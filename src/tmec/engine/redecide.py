@@ -55,7 +55,7 @@ from tmec.origin.criteria import D_REQUIREMENT
 from tmec.origin.rules import Rule
 from tmec.origin.rvc import rvc
 
-__all__ = ["Decided", "Decisions", "decisions", "read_inputs", "redecide", "remember"]
+__all__ = ["Decided", "Decisions", "decisions", "learn_all", "read_inputs", "redecide", "remember"]
 
 NEAR = 1e-9  # relative margin of a comparison made in floating point
 WIDE = 60  # digits for exact sums of roll-up amounts (38 digits each)
@@ -120,43 +120,51 @@ def _failing(b: Bounds, tracked: Iterable[Mapping[str, Any]]) -> tuple[float, ..
     return tuple(failing)
 
 
+def _place(x: float, marks: tuple[float, ...]) -> int:
+    """How many marks lie below ``x``; -1 when one is too near to tell."""
+    i = bisect_left(marks, x)
+    if i < len(marks):
+        m = marks[i]
+        if abs(x - m) <= NEAR * (abs(x) + abs(m)):
+            return -1
+    if i:
+        m = marks[i - 1]
+        if abs(x - m) <= NEAR * (abs(x) + abs(m)):
+            return -1
+    return i
+
+
 def _sides(
     b: Bounds, g: Mapping[str, Any], failing: tuple[float, ...], const: tuple[float, float, float]
 ) -> tuple[int, ...] | None:
     """Where the good's RVCs and de minimis shares fall among the marks its rule compares them
     with; None when one is too near a mark to tell."""
-    f = float
     adjusted, other, excluded = const
     # The engine sends the sums as doubles too (a Decimal turns into a float through its text).
     floats = g.get("floats")
     if floats is None:
-        floats = (f(g["orig"] or 0), f(g["nonorig"] or 0), f(g["vnm"] or 0))
+        floats = (float(g["orig"] or 0), float(g["nonorig"] or 0), float(g["vnm"] or 0))
     orig, vnm_nc, vnm_tv = floats
     total = orig + vnm_nc + other
     net = total - excluded
     if total <= 0 or net <= 0:
         return None
+    limit = b.limit
+    near = NEAR * limit
     rvc_nc = (net - vnm_nc) / net * 100
-    ranked = [(rvc_nc, b.nc)]  # compared with several marks
+    places = [_place(rvc_nc, b.nc)]
     shares = [vnm_nc / total * 100]  # compared with the de minimis limit
     tv_known = adjusted > 0
     if tv_known:
         rvc_tv = (adjusted - vnm_tv) / adjusted * 100
-        ranked += [(rvc_tv, b.tv), (rvc_tv - rvc_nc, b.spreads)]
+        places += (_place(rvc_tv, b.tv), _place(rvc_tv - rvc_nc, b.spreads))
         shares.append(vnm_tv / adjusted * 100)
+    if -1 in places:
+        return None
     for v in failing:
         shares.append(v / total * 100)
         if tv_known:
             shares.append(v / adjusted * 100)
-    places = []
-    for x, marks in ranked:  # how many marks lie below x; none may be too near to tell
-        i = bisect_left(marks, x)
-        if i < len(marks) and abs(x - marks[i]) <= NEAR * (abs(x) + abs(marks[i])):
-            return None
-        if i and abs(x - marks[i - 1]) <= NEAR * (abs(x) + abs(marks[i - 1])):
-            return None
-        places.append(i)
-    limit, near = b.limit, NEAR * b.limit
     for x in shares:
         if abs(x - limit) <= NEAR * abs(x) + near:
             return None
@@ -193,7 +201,11 @@ def _apply_rows(
         if cls is None:
             cls = p.classes[(good_hs, code)] = material_class(good_hs, code, p.good_rules)
         fails_all = "f" in cls and "p" not in cls
-        at = next((i for i, c in enumerate(lines) if c["cls"] == cls and c["origin"] == origin), None)
+        at = None
+        for i, c in enumerate(lines):
+            if c["cls"] == cls and c["origin"] == origin:
+                at = i
+                break
         if at is None:
             if not r["created"]:
                 return None
@@ -270,6 +282,9 @@ class Decisions:
     bounds: dict[str, Bounds] = field(default_factory=dict)
     outcomes: dict[tuple[object, ...], Outcome | None] = field(default_factory=dict)
     conflicts: int = 0  # signatures seen with two outcomes: never used (and a sign the notes are wrong)
+    # the lines of a signature (class, origin, code if weighed; the quiet ones), as a number: a
+    # signature is then hashed in a few steps, and a change that keeps a good's lines keeps it
+    kinds: dict[tuple[tuple[str, str, str], ...], int] = field(default_factory=dict)
 
     def learn(self, signature: tuple[object, ...] | None, r: GoodResult) -> None:
         if signature is None or r.error is not None:
@@ -298,6 +313,21 @@ def redecide(
     with no_gc():
         _redecide(p, heads, rows, out)
     return out
+
+
+def learn_all(p: Portfolio) -> None:
+    """Derive every good's signature and learn its outcome: the first change's work, done once so
+    that each later change finds its goods' signatures before it."""
+    d = decisions(p)
+    with no_gc():
+        for good_id, inp in p.inputs.items():
+            r = p.results.get(good_id)
+            rule = p.good_rules.get(str(inp.head["hs"]))
+            if r is not None and isinstance(rule, Rule):
+                derived = _derive(p, d, rule, inp)
+                if not derived.learned:
+                    d.learn(derived.signature, r)
+                    derived.learned = True
 
 
 def remember(p: Portfolio, decided: Mapping[str, GoodResult]) -> None:
@@ -365,6 +395,7 @@ class Derived:
     failing: tuple[float, ...]  # value failing each alternative's tariff shift
     const: tuple[float, float, float]
     quiet: tuple[str, ...]  # origins of its quiet lines (they sort last, in this order)
+    kind: int  # its lines, as Decisions.kinds numbers them
     total: float  # its total cost, roughly
     signature: tuple[object, ...] | None  # None: an amount too near a mark
     learned: bool = False
@@ -420,12 +451,16 @@ def _derive(
         classes = tuple((c["cls"], c["origin"], c["rep_hs"] if b.weighed else "") for c in ordered)
     quiet = quiet_origins(inp.head, sums) if p.lumped else ()
     sides = _sides(b, inp.head, failing_t, const)
-    signature = None
-    if sides is not None:
+    if base is not None and classes is base.classes and quiet == base.quiet:
+        kind = base.kind
+    else:
         lumped = p.lumped[0] if p.lumped and b.weighed else ""
         every = classes + tuple(("quiet", origin, lumped) for origin in quiet)
-        signature = (code, inp.head.get("end_use"), bool(inp.head["any_orig"]), every, sides)
-    derived = Derived(inp.lines, ordered, classes, sums, failing_t, const, quiet, total, signature)
+        kind = d.kinds.setdefault(every, len(d.kinds))
+    signature = None
+    if sides is not None:
+        signature = (code, inp.head.get("end_use"), bool(inp.head["any_orig"]), kind, sides)
+    derived = Derived(inp.lines, ordered, classes, sums, failing_t, const, quiet, kind, total, signature)
     inp.derived = derived
     return derived
 

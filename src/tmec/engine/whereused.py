@@ -47,7 +47,7 @@ from tmec.engine.portfolio import (
     no_gc,
     qualify_goods,
 )
-from tmec.engine.redecide import read_inputs, redecide, remember
+from tmec.engine.redecide import learn_all, read_inputs, redecide, remember
 from tmec.engine.rollup import MAX_DEPTH, RollUp, roll_up
 from tmec.engine.rollup_small import roll_up_in_memory
 from tmec.engine.session import DataFrame, Engine
@@ -169,7 +169,10 @@ def _by_delta(p: Portfolio, changes: list[Change], method: str | None) -> Portfo
     if not effective:
         return None
     run = next(e._counter)
+    first = p.up is None
     up = index(p)
+    if first:
+        learn_all(p)
     moved = propagate(
         p, up, [rows[pid] for pid in effective], [new_rows[pid] for pid in effective], f"wd{run}"
     )

@@ -102,6 +102,78 @@ def test_declines_when_a_part_has_no_value(tmp_path: Path) -> None:
         assert _fields(g) == _fields(full[good_id]), good_id
 
 
+def test_a_failed_check_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """When the check of every part's new rows fails, the transaction writes nothing (not the
+    roll-up, not the parts) and the general path takes the change: same answers as a full run."""
+    import tmec.engine.delta as delta
+
+    generate_portfolio(tmp_path, goods=20, seed=4, fmt="csv")
+    real_bad = delta._bad
+    monkeypatch.setattr(delta, "_bad", lambda tag, suffix: "1" if suffix == "" else real_bad(tag, suffix))
+    seen = []
+    real_apply = delta.Propagated.apply
+
+    def spy(self: delta.Propagated, e: Engine, then: Any = ()) -> bool:
+        up = self.index
+        before = [
+            e.conn.execute(f'SELECT * FROM "{t}" ORDER BY ALL').fetchall()
+            for t in (up.values, up.materials, up.parts)
+        ]
+        ok = real_apply(self, e, then)
+        after = [
+            e.conn.execute(f'SELECT * FROM "{t}" ORDER BY ALL').fetchall()
+            for t in (up.values, up.materials, up.parts)
+        ]
+        seen.append((ok, before == after))
+        return ok
+
+    monkeypatch.setattr(delta.Propagated, "apply", spy)
+    with connect("duckdb") as e:
+        p = load_portfolio(e, tmp_path, DAY)
+        qualify_goods(p, flips=0)
+        again = requalify(p, [Change("P0000000", origin="originating")])
+        got = {g.good_id: g for g in again.goods}
+        tables = rollup_rows(p)
+    assert seen == [(False, True)]
+    assert "bulk" not in again.paths and again.goods
+    rewrite_parts(tmp_path, {"P0000000": {"origin": "originating"}})
+    full, full_tables = _full(tmp_path)
+    for good_id, g in got.items():
+        assert _fields(g) == _fields(full[good_id]), good_id
+    assert tables == full_tables
+
+
+def test_a_failure_midway_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A statement that fails after the roll-up's tables were updated (here: the parts' update)
+    rolls the whole change back; the portfolio is as before, and the next change is right."""
+    import duckdb
+
+    import tmec.engine.whereused as whereused
+
+    generate_portfolio(tmp_path, goods=20, seed=4, fmt="csv")
+    with connect("duckdb") as e:
+        p = load_portfolio(e, tmp_path, DAY)
+        qualify_goods(p, flips=0)
+        requalify(p, [Change("P0000001", value=Decimal("2.5"))])  # the index exists
+        tables, results = rollup_rows(p), dict(p.results)
+        parts = e.conn.execute(f'SELECT * FROM "{p.up.parts}" ORDER BY ALL').fetchall()
+        with monkeypatch.context() as m:
+            m.setattr(whereused, "change_parts", lambda *a: "SELECT error('boom')")
+            with pytest.raises(duckdb.Error, match="boom"):
+                requalify(p, [Change("P0000000", origin="originating")])
+        assert rollup_rows(p) == tables and p.results == results
+        assert e.conn.execute(f'SELECT * FROM "{p.up.parts}" ORDER BY ALL').fetchall() == parts
+        again = requalify(p, [Change("P0000000", origin="originating")])
+        got = {g.good_id: g for g in again.goods}
+        tables = rollup_rows(p)
+    assert again.paths.get("bulk", 0) > 0
+    rewrite_parts(tmp_path, {"P0000001": {"value": "2.5"}, "P0000000": {"origin": "originating"}})
+    full, full_tables = _full(tmp_path)
+    for good_id, g in got.items():
+        assert _fields(g) == _fields(full[good_id]), good_id
+    assert tables == full_tables
+
+
 def test_declines_when_a_multiplier_has_too_many_decimals(tmp_path: Path) -> None:
     """Quantities of 0.125 over 5 levels: a multiplier of 15 decimals times a change of 4 would
     leave the roll-up's 18-decimal grid, so the roll-up runs again (and agrees with a full run)."""

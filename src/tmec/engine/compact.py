@@ -28,6 +28,7 @@ __all__ = [
 
 ZERO = Decimal(0)
 TrackedSums = dict[str, tuple[Decimal, Decimal, int]]
+NONE = (ZERO, ZERO, 0)  # no tracked line of an origin
 
 
 def material_class(good_hs: str, mat_hs: str, rules: Mapping[str, Rule | str]) -> str:
@@ -55,18 +56,22 @@ def tracked_sums(tracked: Iterable[Mapping[str, Any]]) -> TrackedSums:
 
 def _rests(g: Mapping[str, Any], sums: TrackedSums) -> list[tuple[str, Decimal, Decimal]]:
     """Per origin with a quiet line: its value and VNM, the good's totals less what is tracked."""
-    out = []
+    out: list[tuple[str, Decimal, Decimal]] = []
+    any_non, any_unk = g.get("any_non"), g.get("any_unk")
+    if not (any_non or any_unk):
+        return out
     unk, unk_vnm = g["unk"] or ZERO, g["unk_vnm"] or ZERO
-    for origin, total_value, total_vnm, flag in (
-        ("non_originating", (g["nonorig"] or ZERO) - unk, (g["vnm"] or ZERO) - unk_vnm, "any_non"),
-        ("unknown", unk - ZERO, unk_vnm - ZERO, "any_unk"),
-    ):
-        if not g.get(flag):
-            continue
-        value, vnm, n = sums.get(origin, (ZERO, ZERO, 0))
-        rest_value, rest_vnm = total_value - value, total_vnm - vnm
+    if any_non:
+        value, vnm, n = sums.get("non_originating", NONE)
+        rest_value = ((g["nonorig"] or ZERO) - unk) - value
+        rest_vnm = ((g["vnm"] or ZERO) - unk_vnm) - vnm
         if rest_value or rest_vnm or not n:
-            out.append((origin, rest_value, rest_vnm))
+            out.append(("non_originating", rest_value, rest_vnm))
+    if any_unk:
+        value, vnm, n = sums.get("unknown", NONE)
+        rest_value, rest_vnm = (unk - ZERO) - value, (unk_vnm - ZERO) - vnm
+        if rest_value or rest_vnm or not n:
+            out.append(("unknown", rest_value, rest_vnm))
     return out
 
 

@@ -28,6 +28,7 @@ serves, as it does whenever this one declines.
 
 from __future__ import annotations
 
+import contextlib
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -46,6 +47,7 @@ __all__ = [
     "Propagated", "UpIndex", "change_parts", "changed_parts", "good_rows", "index", "propagate", "users",
 ]  # fmt: skip
 
+CHECK_FAILED = "tmec: a delta breaks the notes of tmec.engine.delta"  # no quote: it goes in SQL
 M_SCALE = 14  # decimals of a multiplier: times a change of 4 decimals, still on the roll-up's grid
 CHANGE_PLACES = 4
 SMALLEST = Decimal(1).scaleb(-ROLL[1])
@@ -82,28 +84,36 @@ class Propagated:
     # good -> its changed material rows: code, origin, deltas, created or removed (now worth 0)
     rows: dict[str, list[dict[str, Any]]]
 
-    def apply(self, e: Engine) -> bool:
-        """Write every affected part's new sums and material rows into the roll-up's tables (the
-        parts are :func:`change_parts`'s); False, and nothing written, if a check fails."""
+    def apply(self, e: Engine, then: Sequence[str] = ()) -> bool:
+        """Write every affected part's new sums and material rows into the roll-up's tables, then
+        run the statements ``then`` (:func:`change_parts`'s): one transaction, sent as one script
+        (a thread that runs it needs the interpreter lock once, not at every statement); False,
+        and nothing written, if a check fails."""
         up, t = self.index, self.tag
-        _new_rows(e.conn, self, f'"{t}_m"', "")
-        if not _sane(e.conn, t, ""):
-            return False
         cols = ", ".join(f"{k} = n.{k}" for k in (*SUMS, *FLAGS))
-        v = f'"{up.values}"'
-        e.conn.execute(
-            f'UPDATE {v} SET {cols} FROM "{t}_nv" n WHERE {v}.part_id = n.part_id AND {self.parts_at(v)}'
-        )
-        m = f'"{up.materials}"'
+        v, m = f'"{up.values}"', f'"{up.materials}"'
         same = f"{m}.part_id = n.part_id AND {m}.hs = n.hs AND {m}.origin = n.origin AND {self.codes_at(m)}"
-        # rows that stay change in place; rows now worth 0 go; new rows come in
-        e.conn.execute(
+        script = [
+            "BEGIN TRANSACTION",
+            *_new_rows(self, f'"{t}_m"', ""),
+            f"SELECT CASE WHEN {_bad(t, '')} > 0 THEN error('{CHECK_FAILED}') END",
+            f'UPDATE {v} SET {cols} FROM "{t}_nv" n WHERE {v}.part_id = n.part_id AND {self.parts_at(v)}',
+            # rows that stay change in place; rows now worth 0 go; new rows come in
             f'UPDATE {m} SET value = n.value, vnm = n.vnm FROM "{t}_nm" n WHERE {same} AND n.value > 0 '
-            "AND NOT n.created"
-        )
-        if e.conn.execute(f'SELECT count(*) FROM "{t}_nm" WHERE value = 0').fetchall()[0][0]:
-            e.conn.execute(f'DELETE FROM {m} USING "{t}_nm" n WHERE {same} AND n.value = 0')
-        e.conn.execute(f'INSERT INTO {m} SELECT part_id, hs, origin, value, vnm FROM "{t}_nm" WHERE created')
+            "AND NOT n.created",
+            f'DELETE FROM {m} USING "{t}_nm" n WHERE {same} AND n.value = 0',
+            f'INSERT INTO {m} SELECT part_id, hs, origin, value, vnm FROM "{t}_nm" WHERE created',
+            *then,
+            "COMMIT",
+        ]
+        try:
+            e.conn.execute(";\n".join(script))
+        except duckdb.Error as exc:
+            with contextlib.suppress(duckdb.TransactionException):  # none open: it failed before
+                e.conn.execute("ROLLBACK")
+            if CHECK_FAILED in str(exc):
+                return False
+            raise
         return True
 
     # Constant filters: the tables' order (levels, codes) lets them skip most row groups.
@@ -211,15 +221,16 @@ def users(p: Portfolio, up: UpIndex, ids: Sequence[str]) -> list[str]:
     return [r[0] for r in rows]
 
 
-def change_parts(p: Portfolio, up: UpIndex, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Write the parts' new origin, value and statement VNM into the parts table."""
+def change_parts(p: Portfolio, up: UpIndex, rows: Sequence[Mapping[str, Any]]) -> str:
+    """The statement that writes the parts' new origin, value and statement VNM into the parts
+    table (for :meth:`Propagated.apply` to run with the roll-up's change)."""
     e = p.engine
     columns = pa.schema(
         [("part_id", pa.string()), ("origin", pa.string()), ("value", pa.decimal128(18, 4)),
          ("statement_vnm", pa.decimal128(18, 4))]
     )  # fmt: skip
     table = _table(e, [{k: r[k] for k in columns.names} for r in rows], columns, f"up_new{next(e._counter)}")
-    e.conn.execute(
+    return (
         f'UPDATE "{up.parts}" SET origin = n.origin, value = n.value, statement_vnm = n.statement_vnm '
         f'FROM {table} n WHERE "{up.parts}".part_id = n.part_id'
     )
@@ -315,8 +326,10 @@ def _propagate(
     c.execute(f'CREATE OR REPLACE TABLE "{tag}_mg" AS SELECT m.* FROM {m} m SEMI JOIN ({up.goods}) g '
               "ON g.good_id = m.part_id")  # fmt: skip
     done = Propagated(up, tag, tuple(r["src"] for r in sums), tuple(sorted({r["hs"] for r in mats})), {}, {})
-    _new_rows(c, done, f'"{tag}_mg"', "g")
-    if not _sane(c, tag, "g"):
+    for statement in _new_rows(done, f'"{tag}_mg"', "g"):
+        c.execute(statement)
+    bad = c.execute(f"SELECT {_bad(tag, 'g')}").fetchall()[0][0]
+    if bad:
         return None
     # Column by column (a third faster than row by row), the sums through their text (faster than
     # Arrow's decimals, and the same numbers and exponents); the doubles for tmec.engine.redecide.
@@ -346,22 +359,20 @@ def _propagate(
     return done
 
 
-def _new_rows(c: duckdb.DuckDBPyConnection, done: Propagated, m: str, suffix: str) -> None:
-    """The new roll-up rows (``{tag}_nv{suffix}``) and material rows (``{tag}_nm{suffix}``, with
-    their deltas and whether they are new) of the parts in the multipliers table ``m``."""
+def _new_rows(done: Propagated, m: str, suffix: str) -> tuple[str, str]:
+    """SQL: the new roll-up rows (``{tag}_nv{suffix}``) and material rows (``{tag}_nm{suffix}``,
+    with their deltas and whether they are new) of the parts in the multipliers table ``m``."""
     up, tag = done.index, done.tag
     d_sums = ", ".join(f"sum(m.m * d.{k}) AS {k}" for k in SUMS)
     new_sums = ", ".join(f"CAST(v.{k} + d.{k} AS {ROLL_SQL}) AS {k}" for k in SUMS)
-    c.execute(
+    return (
         f'CREATE OR REPLACE TABLE "{tag}_nv{suffix}" AS '
         f'WITH d AS (SELECT m.part_id, {d_sums} FROM {m} m JOIN "{tag}_dsum" d ON m.src = d.src '
         "GROUP BY m.part_id), "
         f'new AS (SELECT v.part_id, v.level, {new_sums} FROM "{up.values}" v '
         f"JOIN d ON v.part_id = d.part_id WHERE {done.parts_at('v')}) "
         "SELECT *, CAST(orig > 0 AS INTEGER) AS any_orig, CAST(nonorig - unk > 0 AS INTEGER) AS any_non, "
-        "CAST(unk > 0 AS INTEGER) AS any_unk FROM new"
-    )
-    c.execute(
+        "CAST(unk > 0 AS INTEGER) AS any_unk FROM new",
         f'CREATE OR REPLACE TABLE "{tag}_nm{suffix}" AS '
         "WITH d AS (SELECT m.part_id, d.hs, d.origin, sum(m.m * d.dvalue) AS dvalue, "
         f'sum(m.m * d.dvnm) AS dvnm FROM {m} m JOIN "{tag}_dmat" d ON m.src = d.src GROUP BY 1, 2, 3) '
@@ -369,17 +380,16 @@ def _new_rows(c: duckdb.DuckDBPyConnection, done: Propagated, m: str, suffix: st
         f"CAST(coalesce(o.vnm, 0) + d.dvnm AS {ROLL_SQL}) AS vnm, d.dvalue, d.dvnm, "
         "o.part_id IS NULL AS created "
         f'FROM d LEFT JOIN (SELECT * FROM "{up.materials}" o WHERE {done.codes_at("o")}) o '
-        "ON o.part_id = d.part_id AND o.hs = d.hs AND o.origin = d.origin"
+        "ON o.part_id = d.part_id AND o.hs = d.hs AND o.origin = d.origin",
     )
 
 
-def _sane(c: duckdb.DuckDBPyConnection, tag: str, suffix: str) -> bool:
-    """No sum below 0, and a material row worth 0 has no VNM left (else the notes do not hold)."""
-    bad = c.execute(
-        f'SELECT (SELECT count(*) FROM "{tag}_nv{suffix}" WHERE least({", ".join(SUMS)}) < 0) + '
-        f'(SELECT count(*) FROM "{tag}_nm{suffix}" WHERE value < 0 OR vnm < 0 OR (value = 0 AND vnm <> 0))'
-    ).fetchall()[0]
-    return bad is not None and not bad[0]
+def _bad(tag: str, suffix: str) -> str:
+    """SQL: how many new rows break the notes (a sum below 0, a material row worth 0 with VNM)."""
+    return (
+        f'((SELECT count(*) FROM "{tag}_nv{suffix}" WHERE least({", ".join(SUMS)}) < 0) + '
+        f'(SELECT count(*) FROM "{tag}_nm{suffix}" WHERE value < 0 OR vnm < 0 OR (value = 0 AND vnm <> 0)))'
+    )
 
 
 def good_rows(p: Portfolio, goods: Sequence[str]) -> dict[str, list[dict[str, Any]]]:

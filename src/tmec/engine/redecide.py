@@ -12,7 +12,7 @@ subheading).
 
 So a good's *signature* is its code, end use, lines and *sides*: where each
 compared amount falls among the marks it is compared with, computed in floating
-point with a wide margin (10^-9 of the amounts compared; an amount nearer a mark
+point with a wide margin (10^-9 x (|mark| + 100) points; an amount nearer a mark
 than that has no side, and its good goes to ``qualify``).  Two cases with the
 same signature get the same outcome (criterion, method, tariff shift, which RVCs
 are shown).  The portfolio learns the outcome of every signature ``qualify`` has
@@ -34,7 +34,7 @@ values come straight from its roll-up row.
 from __future__ import annotations
 
 import datetime as dt
-from bisect import bisect_left
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
@@ -57,20 +57,39 @@ from tmec.origin.rvc import rvc
 
 __all__ = ["Decided", "Decisions", "decisions", "learn_all", "read_inputs", "redecide", "remember"]
 
-NEAR = 1e-9  # relative margin of a comparison made in floating point
+NEAR = 1e-9  # margin of a comparison made in floating point: 10^-9 of (|mark| + 100) points
 WIDE = 60  # digits for exact sums of roll-up amounts (38 digits each)
 
 
 @dataclass(frozen=True, slots=True)
 class Bounds:
-    """What a good code's rule compares amounts with, on the day."""
+    """What a good code's rule compares amounts with, on the day: each mark as the interval around
+    it that is too near to tell (low, high in a row, sorted; see :func:`_edges`)."""
 
     tv: tuple[float, ...]  # RVC thresholds, transaction value method (rule and criterion D)
     nc: tuple[float, ...]  # RVC thresholds, net cost method
     spreads: tuple[float, ...]  # TV threshold - NC threshold, for each pair a margin choice compares
     changes: tuple[int, ...]  # the alternatives with a tariff shift (their index in a class)
-    limit: float  # de minimis, percent
+    limit: tuple[float, float]  # de minimis, percent
     weighed: bool  # an alternative tests shares by weight: they look at the codes, not only the class
+
+
+def _edges(marks: Iterable[float]) -> tuple[float, ...]:
+    """The marks' too-near intervals, flat and sorted; two that meet become one.
+
+    ``bisect_right(edges, x)`` is then odd when ``x`` is too near a mark, else twice
+    the number of marks below ``x``: one bisection, no arithmetic, per comparison.
+    The margin, 10^-9 of (|mark| + 100) percentage points, is far wider than the
+    error of the doubles the amounts are compared in (RVCs and shares in percent).
+    """
+    out: list[float] = []
+    for m in sorted(set(marks)):
+        d = NEAR * (abs(m) + 100)
+        if out and m - d <= out[-1]:
+            out[-1] = m + d
+        else:
+            out += (m - d, m + d)
+    return tuple(out)
 
 
 def _bounds(rule: Rule, day: dt.date) -> Bounds:
@@ -87,9 +106,9 @@ def _bounds(rule: Rule, day: dt.date) -> Bounds:
         if t_value is not None and n_value is not None:
             spreads.add(t_value - n_value)
     changes = tuple(i for i, a in enumerate(rule.alternatives) if a.change is not None)
-    limit = float(params["usmca.de_minimis"].decimal)
+    low, high = _edges([float(params["usmca.de_minimis"].decimal)])
     weighed = any(a.weight_share is not None for a in rule.alternatives)
-    return Bounds(tuple(sorted(tv)), tuple(sorted(nc)), tuple(sorted(spreads)), changes, limit, weighed)
+    return Bounds(_edges(tv), _edges(nc), _edges(spreads), changes, (low, high), weighed)
 
 
 def _constants(g: Mapping[str, Any]) -> tuple[float, float, float]:
@@ -120,20 +139,6 @@ def _failing(b: Bounds, tracked: Iterable[Mapping[str, Any]]) -> tuple[float, ..
     return tuple(failing)
 
 
-def _place(x: float, marks: tuple[float, ...]) -> int:
-    """How many marks lie below ``x``; -1 when one is too near to tell."""
-    i = bisect_left(marks, x)
-    if i < len(marks):
-        m = marks[i]
-        if abs(x - m) <= NEAR * (abs(x) + abs(m)):
-            return -1
-    if i:
-        m = marks[i - 1]
-        if abs(x - m) <= NEAR * (abs(x) + abs(m)):
-            return -1
-    return i
-
-
 def _sides(
     b: Bounds, g: Mapping[str, Any], failing: tuple[float, ...], const: tuple[float, float, float]
 ) -> tuple[int, ...] | None:
@@ -149,26 +154,38 @@ def _sides(
     net = total - excluded
     if total <= 0 or net <= 0:
         return None
-    limit = b.limit
-    near = NEAR * limit
     rvc_nc = (net - vnm_nc) / net * 100
-    places = [_place(rvc_nc, b.nc)]
-    shares = [vnm_nc / total * 100]  # compared with the de minimis limit
+    # bisect_right(edges, x) is odd when x is inside a mark's interval
+    i = bisect_right(b.nc, rvc_nc)
+    if i & 1:
+        return None
+    places = [i]
+    low, high = b.limit
+    share = vnm_nc / total * 100
+    if low <= share <= high:
+        return None
+    places.append(share > high)
     tv_known = adjusted > 0
     if tv_known:
         rvc_tv = (adjusted - vnm_tv) / adjusted * 100
-        places += (_place(rvc_tv, b.tv), _place(rvc_tv - rvc_nc, b.spreads))
-        shares.append(vnm_tv / adjusted * 100)
-    if -1 in places:
-        return None
-    for v in failing:
-        shares.append(v / total * 100)
-        if tv_known:
-            shares.append(v / adjusted * 100)
-    for x in shares:
-        if abs(x - limit) <= NEAR * abs(x) + near:
+        i, j = bisect_right(b.tv, rvc_tv), bisect_right(b.spreads, rvc_tv - rvc_nc)
+        if (i | j) & 1:
             return None
-        places.append(x > limit)
+        places += (i, j)
+        share = vnm_tv / adjusted * 100
+        if low <= share <= high:
+            return None
+        places.append(share > high)
+    for v in failing:
+        share = v / total * 100
+        if low <= share <= high:
+            return None
+        places.append(share > high)
+        if tv_known:
+            share = v / adjusted * 100
+            if low <= share <= high:
+                return None
+            places.append(share > high)
     return tuple(places)
 
 
@@ -236,7 +253,7 @@ def _apply_rows(
                 return None
             lines.remove(line)
             moved = None
-    if moved is not None and len({id(b) for b, _ in moved}) < len(moved):
+    if moved is not None and len(moved) > 1 and len({id(b) for b, _ in moved}) < len(moved):
         moved = None  # one line moved twice: derive it afresh
     return tuple(lines), frozenset(failing), moved
 
@@ -430,8 +447,12 @@ def _derive(
     if base is not None and moved is not None and max(total, base.total) < EXACT:
         # Only amounts moved: the order, the classes and what fails stay; sums are exact here.
         if moved:
-            swap = {id(before): after for before, after in moved}
-            ordered = [swap.get(id(c), c) for c in base.ordered]
+            ordered = list(base.ordered)
+            for before, after in moved:  # each line moves once (_apply_rows)
+                for i, c in enumerate(ordered):
+                    if c is before:
+                        ordered[i] = after
+                        break
             sums = dict(base.sums)
             failing = list(base.failing)
             for before, after in moved:

@@ -179,11 +179,10 @@ def _by_delta(p: Portfolio, changes: list[Change], method: str | None) -> Portfo
     if moved is None:
         return None
 
+    parts_update = change_parts(p, up, list(new_rows.values()))
+
     def write() -> bool:
-        if not moved.apply(e):
-            return False
-        change_parts(p, up, list(new_rows.values()))
-        return True
+        return moved.apply(e, [parts_update])
 
     # The roll-up's tables take the change (in DuckDB, off the interpreter lock) while the
     # goods are decided again from the rows already read.

@@ -86,6 +86,29 @@ def test_widely_used_part_is_decided_in_bulk(tmp_path: Path) -> None:
     assert tables == full_tables
 
 
+def test_prepare_readies_the_first_change(tmp_path: Path) -> None:
+    """prepare() builds the index and learns every good's outcome, once; the change after it is
+    decided in bulk from those signatures (and equals a full run)."""
+    from tmec.engine import prepare
+
+    generate_portfolio(tmp_path, goods=30, seed=5, fmt="csv")
+    with connect("duckdb") as e:
+        p = load_portfolio(e, tmp_path, DAY)
+        assert prepare(p) is False and p.up is None  # no full run yet: nothing to prepare
+        qualify_goods(p, flips=0)
+        assert prepare(p) is True
+        up, learnt = p.up, len(p.decisions.outcomes)
+        assert up is not None and 0 < learnt <= len(p.results)
+        assert all(i.derived is not None and i.derived.learned for i in p.inputs.values())
+        again = requalify(p, [Change("P0000001", value=Decimal("2.5"))])
+        assert p.up is up and again.paths.get("bulk", 0) > 0, again.paths
+        got = {g.good_id: g for g in again.goods}
+    rewrite_parts(tmp_path, {"P0000001": {"value": "2.5"}})
+    full, _ = _full(tmp_path)
+    for good_id, g in got.items():
+        assert _fields(g) == _fields(full[good_id]), good_id
+
+
 def test_declines_when_a_part_has_no_value(tmp_path: Path) -> None:
     """A bought part worth 0: flags no longer follow from sums; the roll-up runs again, same answers."""
     generate_portfolio(tmp_path, goods=20, seed=4, fmt="csv")

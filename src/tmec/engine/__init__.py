@@ -6,6 +6,7 @@ on Apache Spark (PySpark):
 * :func:`load_portfolio` / :func:`qualify_goods`: every finished good of a
   BOM_DIR qualified on a date, identical to ``tmec qualify`` good by good;
 * :func:`requalify`: only the goods that use changed materials (where-used);
+  :func:`prepare` readies a portfolio for changes ahead of the first one;
 * :func:`price_exposure`: a year of entry lines priced and totalled, identical
   to ``price_entry`` line by line (``load_scenario`` for what-ifs);
 * :func:`generate_portfolio` / :func:`generate_entries`: seeded synthetic data.
@@ -19,7 +20,7 @@ from tmec.engine.portfolio import GoodResult, Portfolio, PortfolioResult, load_p
 from tmec.engine.rollup import RollUp, roll_up
 from tmec.engine.rules_file import RuleBook
 from tmec.engine.session import ENGINES, Engine, connect, spark_available, tmec_home
-from tmec.engine.whereused import Change, requalify, where_used
+from tmec.engine.whereused import Change, prepare, requalify, where_used
 
 __all__ = [
     "ENGINES",
@@ -39,6 +40,7 @@ __all__ = [
     "load_bom",
     "load_portfolio",
     "load_scenario",
+    "prepare",
     "price_exposure",
     "qualify_goods",
     "requalify",

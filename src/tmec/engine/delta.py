@@ -14,7 +14,9 @@ Exactness (the result must equal a full run to the last digit):
   10^-18 to a non-negative sum commutes with that rounding, so old + delta is
   what a full run gives when every term quantity x multiplier x change is such
   a multiple.  Changes have at most 4 decimals, so multipliers are kept at 14
-  and each term quantity x multiplier is checked to fit; if one does not,
+  and each term quantity x multiplier is checked to fit (unless the quantities
+  have so few decimals that no product of one per level can have more than 14:
+  quantities of 2 decimals over 5 levels have at most 10); if one does not,
   :func:`propagate` declines (returns None) and the caller rolls up again.
 * A part's flags (some originating / non-originating / unknown material in it)
   and a material row's presence are facts of existence.  They follow from the
@@ -69,6 +71,7 @@ class UpIndex:
     held: tuple[object, object] | None  # the portfolio's parts and roll-up over them (others: copy again)
     min_value: Decimal  # the smallest value of a bought part, over the portfolio's life (NULL: 0)
     min_quantity: Decimal
+    quantity_places: int  # the most decimals a quantity has (0 to 3)
     no_origin: int  # bought parts without an origin (their flags would not follow from sums)
 
 
@@ -141,8 +144,14 @@ def index(p: Portfolio) -> UpIndex:
             f'CREATE OR REPLACE TABLE "{name}_edges" AS SELECT e.parent, e.child, e.quantity, '
             f"v.level AS plevel FROM ({edges}) e JOIN ({values}) v ON v.part_id = e.parent ORDER BY plevel"
         )
-        qty = e.conn.execute(f'SELECT min(quantity) FROM "{name}_edges"').fetchall()[0][0]
-        p.up = UpIndex(e._sql(p.goods), f"{name}_edges", "", "", "", None, Decimal(0), qty or Decimal(0), 0)
+        places = " + ".join(f"CAST(bool_or(quantity * {10**k} <> round(quantity * {10**k})) AS INTEGER)"
+                            for k in range(3))  # fmt: skip
+        qty, n_places = e.conn.execute(f'SELECT min(quantity), {places} FROM "{name}_edges"').fetchall()[0]
+        p.up = UpIndex(
+            goods=e._sql(p.goods), edges=f"{name}_edges", parts="", values="", materials="", held=None,
+            min_value=Decimal(0), min_quantity=qty or Decimal(0), quantity_places=int(n_places or 0),
+            no_origin=0,
+        )  # fmt: skip
     up: UpIndex = p.up
     if up.held is None or up.held[0] is not p.parts or up.held[1] is not p.rollup:
         # Parts and roll-up as tables of this module's own, changed in place (the general path
@@ -169,7 +178,7 @@ def index(p: Portfolio) -> UpIndex:
         # what the exactness rests on, from the parts as they now stand
         row = e.conn.execute(
             f'SELECT min(coalesce(p.value, 0)), count(*) FILTER (WHERE p.origin IS NULL) FROM "{up.parts}" p '
-            f'ANTI JOIN (SELECT DISTINCT parent FROM "{up.edges}") m ON m.parent = p.part_id'
+            f'SEMI JOIN "{up.values}" v ON v.part_id = p.part_id AND v.level = 0'  # bought: level 0
         ).fetchall()[0]
         up.min_value, up.no_origin = (row[0] if row[0] is not None else Decimal(0)), int(row[1])
     return up
@@ -311,16 +320,19 @@ def _propagate(
         f'FROM "{tag}_dsum"'
     )
     term = "e.quantity * m.m"
+    # a product of one quantity per level has at most places x levels decimals
+    checked = up.quantity_places * p.rollup.levels > M_SCALE
+    ok = f"bool_and({term} = CAST({term} AS {MULT}))" if checked else "true"
     for level in range(1, p.rollup.levels + 1):
         c.execute(
-            f"INSERT INTO {m} SELECT e.parent, m.src, CAST(sum({term}) AS {MULT}), "
-            f"bool_and({term} = CAST({term} AS {MULT})) "
+            f"INSERT INTO {m} SELECT e.parent, m.src, CAST(sum({term}) AS {MULT}), {ok} "
             f'FROM "{up.edges}" e JOIN {m} m ON e.child = m.part_id WHERE e.plevel = {level} '
             "GROUP BY e.parent, m.src"
         )
-    exact = c.execute(f"SELECT bool_and(ok) FROM {m}").fetchall()[0]
-    if exact is None or not exact[0]:
-        return None
+    if checked:
+        exact = c.execute(f"SELECT bool_and(ok) FROM {m}").fetchall()[0]
+        if exact is None or not exact[0]:
+            return None
 
     # The goods' new rows now (the bulk decision needs them); every part's with apply().
     c.execute(f'CREATE OR REPLACE TABLE "{tag}_mg" AS SELECT m.* FROM {m} m SEMI JOIN ({up.goods}) g '

@@ -36,7 +36,7 @@ import pyarrow as pa
 from tmec.core.errors import InputError
 from tmec.core.money import to_decimal
 from tmec.engine.compact import quiet_lines
-from tmec.engine.delta import change_parts, changed_parts, good_rows, index, propagate, users
+from tmec.engine.delta import UpIndex, change_parts, changed_parts, good_rows, index, propagate, users
 from tmec.engine.portfolio import (
     GoodResult,
     Portfolio,
@@ -52,7 +52,7 @@ from tmec.engine.rollup import MAX_DEPTH, RollUp, roll_up
 from tmec.engine.rollup_small import roll_up_in_memory
 from tmec.engine.session import DataFrame, Engine
 
-__all__ = ["Change", "load_changes", "requalify", "where_used"]
+__all__ = ["Change", "load_changes", "prepare", "requalify", "where_used"]
 
 ORIGINS = ("originating", "non_originating", "unknown")
 IN_MEMORY_EDGES = 50_000
@@ -169,10 +169,7 @@ def _by_delta(p: Portfolio, changes: list[Change], method: str | None) -> Portfo
     if not effective:
         return None
     run = next(e._counter)
-    first = p.up is None
-    up = index(p)
-    if first:
-        learn_all(p)
+    up = _prepared(p)
     moved = propagate(
         p, up, [rows[pid] for pid in effective], [new_rows[pid] for pid in effective], f"wd{run}"
     )
@@ -259,6 +256,26 @@ def _effective(e: Engine, p: Portfolio, table: DataFrame) -> DataFrame:
         )
     )
     return joined.where(differs).select("part_id")
+
+
+def prepare(p: Portfolio) -> bool:
+    """Make ready for changes after a full run: the upward index of the bills of materials and
+    every good's signature (:mod:`tmec.engine.delta`, :mod:`tmec.engine.redecide`).  The first
+    change does it otherwise; a session that will take changes may do it ahead, once.  False
+    (nothing done) where changes take the general path: Spark, or no full run yet."""
+    if p.engine.name != "duckdb" or not p.results:
+        return False
+    with no_gc():
+        _prepared(p)
+    return True
+
+
+def _prepared(p: Portfolio) -> UpIndex:
+    first = p.up is None
+    up = index(p)
+    if first:
+        learn_all(p)
+    return up
 
 
 def requalify(

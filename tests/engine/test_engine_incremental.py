@@ -122,10 +122,17 @@ def test_change_to_a_made_part_keeps_every_result(duck: Engine, tmp_path: Path) 
     p = load_portfolio(duck, tmp_path, DAY)
     before = {g.good_id: g for g in qualify_goods(p, flips=0).goods}
     again = requalify(p, [Change(made[0], origin="originating", value=Decimal("12.5"))])
-    assert again.goods
+    assert again.goods and again.paths == {"kept": len(again.goods)}
     for g in again.goods:
         assert g is before[g.good_id]
+    # the parts table holds the change, in place: the next change finds the index as it was
+    row = duck.to_arrow(p.parts.where(duck.F.col("part_id") == made[0]).select("origin", "value")).to_pylist()
+    assert row == [{"origin": "originating", "value": Decimal("12.5")}]
+    assert p.up is not None
+    held = p.up.held
+    assert requalify(p, [Change("P0000001", value=Decimal("2.5"))]).paths.get("bulk", 0) > 0
+    assert p.up.held is held
     # a re-run on another method cannot reuse them
     other = requalify(p, [Change(made[0], origin="non_originating")], method="net_cost")
     assert {g.good_id for g in other.goods} == {g.good_id for g in again.goods}
-    assert all(g is not before[g.good_id] for g in other.goods)
+    assert all(g is not before[g.good_id] and "kept" not in other.paths for g in other.goods)

@@ -166,17 +166,47 @@ def _by_delta(p: Portfolio, changes: list[Change], method: str | None) -> Portfo
         new_rows[c.part_id] = row
     # Changes that reach the roll-up: a bought part's origin, value or statement VNM that differs.
     effective = sorted(pid for pid, row in new_rows.items() if pid not in made and row != rows[pid])
-    if not effective:
-        return None
-    run = next(e._counter)
     up = _prepared(p)
-    moved = propagate(
-        p, up, [rows[pid] for pid in effective], [new_rows[pid] for pid in effective], f"wd{run}"
-    )
+    # The others (a made part's own origin or value: its components are traced instead; the
+    # same value again): their users keep their results.
+    quiet = sorted(set(new_rows) - set(effective))
+    keep = users(p, up, quiet) if quiet else []
+    if any(g not in p.results for g in keep):
+        return None  # a user without a stored result: the general path qualifies it
+    parts_update = change_parts(p, up, list(new_rows.values()))
+    if effective:
+        carried = _carry(p, up, [rows[pid] for pid in effective], [new_rows[pid] for pid in effective],
+                         parts_update, method)  # fmt: skip
+        if carried is None:
+            return None
+        results, paths = carried
+    else:
+        e.conn.execute(parts_update)
+        results, paths = {}, {}
+    for good_id in keep:
+        if good_id not in results:
+            results[good_id] = p.results[good_id]
+            paths["kept"] = paths.get("kept", 0) + 1
+    ordered = sorted(results.values(), key=lambda g: g.good_id)
+    return PortfolioResult(p.day, ordered, p.rollup.levels, paths=paths)
+
+
+def _carry(
+    p: Portfolio,
+    up: UpIndex,
+    old: list[dict[str, Any]],
+    new: list[dict[str, Any]],
+    parts_update: str,
+    method: str | None,
+) -> tuple[dict[str, GoodResult], dict[str, int]] | None:
+    """Bought parts' changes (their rows before and after) carried up and their goods decided
+    again; their results and how they were decided, or None (nothing written) when the delta
+    declines."""
+    e = p.engine
+    run = next(e._counter)
+    moved = propagate(p, up, old, new, f"wd{run}")
     if moved is None:
         return None
-
-    parts_update = change_parts(p, up, list(new_rows.values()))
 
     def write() -> bool:
         return moved.apply(e, [parts_update])
@@ -224,16 +254,7 @@ def _by_delta(p: Portfolio, changes: list[Change], method: str | None) -> Portfo
         )
         again = qualify_goods(p, only=only, method=method, flips=0)
         results.update((g.good_id, g) for g in again.goods)
-    paths = {"bulk": len(decided.results), "qualify": len(to_qualify) + len(rest)}
-    quiet = sorted(set(new_rows) - set(effective))
-    if quiet:
-        # Changes that do not reach the roll-up: their users keep their results.
-        for good_id in users(p, up, quiet):
-            if good_id in p.results and good_id not in results:
-                results[good_id] = p.results[good_id]
-                paths["kept"] = paths.get("kept", 0) + 1
-    ordered = sorted(results.values(), key=lambda g: g.good_id)
-    return PortfolioResult(p.day, ordered, p.rollup.levels, paths=paths)
+    return results, {"bulk": len(decided.results), "qualify": len(to_qualify) + len(rest)}
 
 
 def _effective(e: Engine, p: Portfolio, table: DataFrame) -> DataFrame:

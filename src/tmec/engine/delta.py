@@ -142,7 +142,9 @@ def index(p: Portfolio) -> UpIndex:
         edges, values = e._sql(p.edges), e._sql(p.rollup.values)
         e.conn.execute(
             f'CREATE OR REPLACE TABLE "{name}_edges" AS SELECT e.parent, e.child, e.quantity, '
-            f"v.level AS plevel FROM ({edges}) e JOIN ({values}) v ON v.part_id = e.parent ORDER BY plevel"
+            f"v.level AS plevel FROM ({edges}) e "
+            f"JOIN (SELECT part_id, level FROM ({values}) WHERE level > 0) v "  # a parent is made
+            "ON v.part_id = e.parent ORDER BY plevel"
         )
         places = " + ".join(f"CAST(bool_or(quantity * {10**k} <> round(quantity * {10**k})) AS INTEGER)"
                             for k in range(3))  # fmt: skip

@@ -292,10 +292,15 @@ def prepare(p: Portfolio) -> bool:
 
 
 def _prepared(p: Portfolio) -> UpIndex:
-    first = p.up is None
-    up = index(p)
-    if first:
-        learn_all(p)
+    if p.up is not None:
+        return index(p)
+    # The index is built in DuckDB (off the interpreter lock) while the signatures are derived.
+    with ThreadPoolExecutor(1) as pool:
+        building = pool.submit(index, p)
+        try:
+            learn_all(p)
+        finally:
+            up = building.result()
     return up
 
 

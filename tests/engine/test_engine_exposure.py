@@ -109,3 +109,28 @@ def test_bad_entry_lines_are_reported(duck: Engine, tmp_path: Path) -> None:
     assert "entries.csv:3: usmca: a USMCA claim needs a good of Canada or Mexico" in text
     assert "entries.csv:4: origin: expected an ISO 3166 country code, found ZZ" in text
     assert "entries.csv:6: entry_date: no tariff data before 2018-01-01, found 2015-05-01" in text
+
+
+def test_a_bad_file_leaves_the_loaded_lines_as_they_were(duck: Engine, tmp_path: Path) -> None:
+    """Lines are typed and checked in one pass into a table of another name: a bad file replaces
+    nothing (the lines loaded before stay, no half-made table is left behind)."""
+    from tmec.engine.entry_tables import load_entries
+
+    good, bad = tmp_path / "good.csv", tmp_path / "bad.csv"
+    generate_entries(good, lines=50, seed=2, year=2025)
+    bad.write_text(
+        "entry_date,hts,origin,value,usmca,melted_poured\n2025-05-01,72085100,MX,10,yes,mx\n"
+        "2025-05-01,72085100,MX,-3,no,\n2025-05-01,72085100,MX,5,maybe,XX\n",
+        encoding="utf-8",
+    )
+    assert load_entries(duck.conn, good) == 50
+    before = duck.conn.execute("SELECT * FROM entries ORDER BY src_line").fetchall()
+    with pytest.raises(InputErrors) as info:
+        load_entries(duck.conn, bad)
+    text = str(info.value)
+    assert "bad.csv:3: value:" in text
+    assert "bad.csv:4: usmca: expected yes/no (true/false), found 'maybe'" in text
+    assert "bad.csv:4: melted_poured: expected an ISO 3166 country code, found XX" in text
+    assert duck.conn.execute("SELECT * FROM entries ORDER BY src_line").fetchall() == before
+    tables = {r[0] for r in duck.conn.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    assert not {t for t in tables if "staged" in t or t.startswith("raw_")}

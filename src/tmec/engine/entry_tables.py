@@ -90,11 +90,6 @@ def load_entries(conn: duckdb.DuckDBPyConnection, path: Path, name: str = "entri
         f"> {amount('value')} "
         "THEN 'aluminum_value: steel value plus aluminum value is more than the value' END",
     ]
-    problems = (
-        f"SELECT '{_q(path)}' AS file, __line AS line, msg FROM "
-        f"(SELECT __line, coalesce({', '.join(checks)}) AS msg "
-        f'FROM "{raw}") WHERE msg IS NOT NULL'
-    )
     origin_text = f"upper({t('origin')})"
     value_checks = [
         (hts, t("hts"), _bad_hts),
@@ -103,35 +98,45 @@ def load_entries(conn: duckdb.DuckDBPyConnection, path: Path, name: str = "entri
         *((place[c], t(c), _bad_place(c)) for c in place),
         (f"{usmca} || '|' || coalesce({origin_text}, '')", "NULL", _bad_claim),
     ]
-    problems += _by_value(conn, raw, path, value_checks)
-
-    row = conn.execute(f"SELECT count(*) FROM ({problems})").fetchall()
-    n_bad = int(row[0][0]) if row else 0
-    if n_bad:
-        rows = conn.execute(f"SELECT * FROM ({problems}) ORDER BY line LIMIT {MAX_SHOWN}").fetchall()
-        raise InputErrors([(str(f), int(li), str(m)) for f, li, m in rows], n_bad)
+    by_value = _by_value(conn, raw, path, value_checks)
     country = {c: f"CASE WHEN {place[c]} = '' THEN NULL WHEN {place[c]} = 'UNKNOWN' THEN 'unknown' "
                   f"WHEN {place[c]} = 'UK' THEN 'GB' ELSE {place[c]} END" for c in place}  # fmt: skip
     origin = f"CASE WHEN upper({t('origin')}) = 'UK' THEN 'GB' ELSE upper({t('origin')}) END"
+    # The lines are typed and checked in one pass over the file (the problem, if any, in a column
+    # of its own), into a table under another name: the table ``name`` is replaced only once
+    # every line is good.
     typed = f"""SELECT __line AS src_line, {date} AS entry_date, {hts} AS hts,
         {origin} AS origin, {amount("value")} AS value,
         {usmca} IN ('1', 'true', 'yes', 'y', 's', 'x') AS usmca,
         {", ".join(f"{amount(c)} AS {c}" for c in AMOUNTS)},
         {country["melted_poured"]} AS melted_poured, {country["smelted_cast"]} AS smelted_cast,
-        {t("line")} AS line FROM "{raw}" """
+        {t("line")} AS line, coalesce({", ".join(checks)}) AS __problem FROM "{raw}" """
+    staged = f"{name}__staged"
     # ``fact``: what a line's duty depends on besides its amounts, hashed, so that the pricing
     # joins lines to their key on one integer (collisions are checked where it is used).
     conn.execute(
-        f"""CREATE OR REPLACE TABLE "{name}" AS SELECT *,
+        f"""CREATE OR REPLACE TABLE "{staged}" AS SELECT *,
         CAST(hash(entry_date, hts, origin, usmca, melted_poured, smelted_cast,
                   has_steel, has_alu, has_nonus) >> 1 AS BIGINT) AS fact
         FROM (SELECT *, steel_value IS NOT NULL AS has_steel, aluminum_value IS NOT NULL AS has_alu,
               non_us_content IS NOT NULL AS has_nonus FROM ({typed}))"""
     )
+    problems = (
+        f"SELECT '{_q(path)}' AS file, src_line AS line, __problem AS msg FROM \"{staged}\" "
+        f"WHERE __problem IS NOT NULL{by_value}"
+    )
+    row = conn.execute(f"SELECT count(*) FROM ({problems})").fetchall()
+    n_bad = int(row[0][0]) if row else 0
+    if n_bad:
+        rows = conn.execute(f"SELECT * FROM ({problems}) ORDER BY line LIMIT {MAX_SHOWN}").fetchall()
+        _drop(conn, staged)
+        _drop(conn, raw)
+        raise InputErrors([(str(f), int(li), str(m)) for f, li, m in rows], n_bad)
     _drop(conn, raw)
-
+    _drop(conn, name)
+    conn.execute(f'ALTER TABLE "{staged}" DROP COLUMN __problem')
+    conn.execute(f'ALTER TABLE "{staged}" RENAME TO "{name}"')
     row = conn.execute(f'SELECT count(*) FROM "{name}"').fetchall()
-
     return int(row[0][0]) if row else 0
 
 
@@ -187,12 +192,24 @@ def _bad_claim(v: str) -> str | None:
 def _by_value(
     conn: duckdb.DuckDBPyConnection, raw: str, path: Path, checks: list[tuple[str, str, Check]]
 ) -> str:
-    """Problem queries for the lines whose value of ``expr`` fails its check (checked once per value)."""
+    """Problem queries for the lines whose value of ``expr`` fails its check (checked once per value:
+    the distinct values of every check come from one pass over the file, one grouping set each)."""
+    cols = ", ".join(f"{expr} AS c{i}, {shown} AS r{i}" for i, (expr, shown, _) in enumerate(checks))
+    sets = ", ".join(f"(c{i}, r{i})" for i in range(len(checks)))
+    which = ", ".join(f"grouping(c{i})" for i in range(len(checks)))
+    rows = conn.execute(
+        f"SELECT {', '.join(f'c{i}, r{i}' for i in range(len(checks)))}, {which} "
+        f'FROM (SELECT {cols} FROM "{raw}") GROUP BY GROUPING SETS ({sets})'
+    ).fetchall()
+    n = len(checks)
+    values: list[list[tuple[object, object]]] = [[] for _ in checks]
+    for r in rows:
+        i = r[2 * n :].index(0)  # the set this row is of: the one column grouped on
+        values[i].append((r[2 * i], r[2 * i + 1]))
     out = ""
-    for expr, shown, check in checks:
-        values = conn.execute(f'SELECT DISTINCT {expr}, {shown} FROM "{raw}"').fetchall()
+    for (expr, _, check), found in zip(checks, values, strict=True):
         bad: dict[str, str] = {}
-        for v, raw_text in values:
+        for v, raw_text in found:
             if v is None:
                 continue
             why = check(str(v))

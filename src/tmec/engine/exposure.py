@@ -55,6 +55,9 @@ KEY = (
 )
 FACT = KEY[1:]  # the key of a line, less the period its date falls in
 DUTY = (28, 4)
+# How a duty line's base follows from the line's amounts (``_rule``); the last two are
+# differences, and a line whose difference is 0 has no duty line.
+RULES = ("value", "steel_value", "aluminum_value", "non_us_content", "us_content", "remainder")
 RATE = (12, 6)
 LINE_COLUMNS = (
     "src_line",
@@ -159,7 +162,8 @@ def _templates(
                     "measure_id": ln.measure_id,
                     "measure": ln.measure,
                     "rate": ln.rate,
-                    "rule": _rule(ln.base, min(PROBE_VALUE, mb)),
+                    "rule": (rule := _rule(ln.base, min(PROBE_VALUE, mb))),
+                    "rule_id": RULES.index(rule),
                     "places": places,
                     "mb_full": sum(1 for m in metals if m.base == PROBE_VALUE),
                     "mb_steel": any(m.base == PROBE["steel_value"] for m in metals),
@@ -175,6 +179,7 @@ def _templates(
             ("measure", pa.string()),
             ("rate", pa.decimal128(*RATE)),
             ("rule", pa.string()),
+            ("rule_id", pa.int8()),
             ("places", pa.int32()),
             ("mb_full", pa.int32()),
             ("mb_steel", pa.bool_()),
@@ -246,24 +251,30 @@ def price_lines(
     if bad:
         _report_bad(e, keyed, bad)
     duty_t = e.decimal(*DUTY)
-    value = fn.col("value").cast(duty_t)
+    # A base is an amount of the line, or the value less one: never above the value (the load
+    # checks each amount, and steel plus aluminum, against it), so it is computed in the lines'
+    # own type (64-bit decimals), then widened.
+    amount_t = e.decimal(18, 4)
+    value = fn.col("value")
+    zero = e.lit(0, amount_t)
 
     def amount(c: str) -> Any:
-        return fn.coalesce(fn.col(c).cast(duty_t), e.lit(0, duty_t))
+        return fn.coalesce(fn.col(c), zero)
 
-    metal_base = fn.least(
-        value,
-        (fn.col("mb_full").cast(duty_t) * value
-         + fn.when(fn.col("mb_steel"), amount("steel_value")).otherwise(e.lit(0, duty_t))
-         + fn.when(fn.col("mb_alu"), amount("aluminum_value")).otherwise(e.lit(0, duty_t))).cast(duty_t),
-    )  # fmt: skip
+    # a metal line at the full value (mb_full) takes it all; else the metal values it is on
+    metal = (
+        fn.when(fn.col("mb_steel"), amount("steel_value")).otherwise(zero)
+        + fn.when(fn.col("mb_alu"), amount("aluminum_value")).otherwise(zero)
+    ).cast(amount_t)
+    metal_base = fn.when(fn.col("mb_full") > 0, value).otherwise(fn.least(value, metal))
+    rule = fn.col("rule_id")
     base = (
-        fn.when(fn.col("rule") == "value", value)
-        .when(fn.col("rule") == "steel_value", amount("steel_value"))
-        .when(fn.col("rule") == "aluminum_value", amount("aluminum_value"))
-        .when(fn.col("rule") == "non_us_content", amount("non_us_content"))
-        .when(fn.col("rule") == "us_content", (value - amount("non_us_content")).cast(duty_t))
-        .otherwise((value - metal_base).cast(duty_t))
+        fn.when(rule == RULES.index("value"), value)
+        .when(rule == RULES.index("steel_value"), amount("steel_value"))
+        .when(rule == RULES.index("aluminum_value"), amount("aluminum_value"))
+        .when(rule == RULES.index("non_us_content"), amount("non_us_content"))
+        .when(rule == RULES.index("us_content"), (value - amount("non_us_content")).cast(amount_t))
+        .otherwise((value - metal_base).cast(amount_t))
     ).cast(duty_t)
     templates = e.from_arrow(tmpl, "xp_templates")
     lines = (
@@ -274,7 +285,7 @@ def price_lines(
                 "program",
                 "measure_id",
                 "rate",
-                "rule",
+                "rule_id",
                 "places",
                 "mb_full",
                 "mb_steel",
@@ -283,7 +294,7 @@ def price_lines(
             on="key_id",
         )
         .withColumn("base", base)
-        .where(~fn.col("rule").isin("remainder", "us_content") | (fn.col("base") > e.lit(0, duty_t)))
+        .where((rule < RULES.index("us_content")) | (fn.col("base") > e.lit(0, duty_t)))
     )
     raw = (fn.col("rate").cast(e.decimal(*RATE)) * fn.col("base") * e.lit("0.01", e.decimal(3, 2))).cast(
         e.decimal(38, 12)

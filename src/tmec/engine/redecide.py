@@ -37,7 +37,7 @@ import datetime as dt
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, localcontext
+from decimal import Context, Decimal, localcontext
 from typing import Any
 
 from tmec.engine.compact import (
@@ -59,6 +59,7 @@ __all__ = ["Decided", "Decisions", "decisions", "learn_all", "read_inputs", "red
 
 NEAR = 1e-9  # margin of a comparison made in floating point: 10^-9 of (|mark| + 100) points
 WIDE = 60  # digits for exact sums of roll-up amounts (38 digits each)
+EXACT_SUMS = Context(prec=WIDE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +209,7 @@ def _apply_rows(
     cannot be known without reading the good's materials again."""
     if not rows:
         return inp.lines, inp.failing, []
+    add = EXACT_SUMS.add
     good_hs = str(inp.head["hs"])
     lines = list(inp.lines)
     failing: set[str] | frozenset[str] = inp.failing
@@ -246,8 +248,8 @@ def _apply_rows(
             if fails_all or (line["n_codes"] > 1 and line["rep_hs"] == code):
                 return None
             line["n_codes"] -= 1
-        line["value"] += r["dvalue"]
-        line["vnm"] += r["dvnm"]
+        line["value"] = add(line["value"], r["dvalue"])
+        line["vnm"] = add(line["vnm"], r["dvnm"])
         if line["n_codes"] == 0:
             if line["value"] or line["vnm"]:
                 return None
@@ -365,22 +367,18 @@ def _redecide(
     rows: Mapping[str, list[dict[str, Any]]],
     out: Decided,
 ) -> None:
-    with localcontext() as ctx:
-        ctx.prec = WIDE
-        updated = {}
-        for good_id, new in heads.items():
-            inp = p.inputs.get(good_id)
-            if inp is None or new["level"] == 0:
-                out.to_read.append(good_id)
-                continue
-            applied = _apply_rows(p, inp, rows.get(good_id, ()))
-            if applied is None:
-                out.to_read.append(good_id)
-                continue
-            lines, failing, moved = applied
-            updated[good_id] = (inp, GoodInputs({**inp.head, **new}, lines, failing), moved)
     d = decisions(p)
-    for good_id, (inp, now, moved) in updated.items():
+    for good_id, new in heads.items():
+        inp = p.inputs.get(good_id)
+        if inp is None or new["level"] == 0:
+            out.to_read.append(good_id)
+            continue
+        applied = _apply_rows(p, inp, rows.get(good_id, ()))  # sums in EXACT_SUMS
+        if applied is None:
+            out.to_read.append(good_id)
+            continue
+        lines, failing, moved = applied
+        now = GoodInputs({**inp.head, **new}, lines, failing)
         old = p.results.get(good_id)
         rule = p.good_rules.get(str(now.head["hs"]))
         decided = None

@@ -4,9 +4,12 @@ The roll-up is a sum of quantity x component, so a bought part whose origin,
 value or statement VNM changes moves every part above it by its change times a
 *multiplier*: the sum, over the paths from that part up to the changed one, of
 the products of the quantities.  The multipliers are computed level by level
-(one query per level, on the edges ordered by their parent's level, an index
-built on the first change), and the stored roll-up gets multiplier x change
-added: no part is rolled up again.
+(one query per level, on the edges ordered by their parent's level: the
+:class:`UpIndex`, built once by ``tmec.engine.whereused.prepare`` or the first
+change), and the stored roll-up gets multiplier x change added: no part is
+rolled up again.  The goods' new rows are computed first (the bulk decision
+needs them); every part's are written by :meth:`Propagated.apply`, in one
+transaction, into copies of the roll-up kept in level and code order.
 
 Exactness (the result must equal a full run to the last digit):
 

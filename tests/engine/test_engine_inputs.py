@@ -109,3 +109,51 @@ def test_a_malformed_code_is_reported_with_its_line_among_the_others(duck: Engin
     lines = {p[1] for p in info.value.problems}
     assert lines == {6, 7}
     assert all(p[0].endswith("parts.csv") for p in info.value.problems)
+
+
+@pytest.mark.parametrize(
+    ("value", "quantity", "message"),
+    [
+        # the roll-up holds 10 digits before the point per unit: a larger value is named with its line
+        ("12000000000", "1", "parts.csv:4: value: at most 9999999999.9999 per unit"),
+        # quantities can carry a sum past it: the level and the part are named, never a rounding
+        ("6000000000", "2", "a part's value per unit reaches 10^10 at level 1 of the roll-up (first: A)"),
+    ],
+    ids=["value", "sum"],
+)
+def test_amounts_beyond_the_roll_up_are_bad_input(
+    tmp_path: Path, value: str, quantity: str, message: str
+) -> None:
+    parts = PARTS.replace("B,720851,non_originating,10", f"B,720851,non_originating,{value}")
+    d = _dir(tmp_path, f"parent,child,quantity\nG1,A,1\nA,B,{quantity}\nA,C,1\n", parts=parts)
+    result = CliRunner().invoke(main, ["portfolio", "qualify", str(d), "--date", "2026-01-05"])
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert not (d / "qualification.parquet").exists()
+
+
+def test_a_change_beyond_the_roll_up_is_refused(duck: Engine, tmp_path: Path) -> None:
+    """A change that would carry a sum past the range: refused as bad input, the portfolio as it was
+    (the delta declines, the roll-up again names the level); a changes file's value past the
+    range is refused with its line."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from tmec.engine.whereused import Change, load_changes, requalify
+
+    d = _dir(tmp_path, "parent,child,quantity\nG1,A,1\nA,B,2\nA,C,1\n")
+    p = load_portfolio(duck, d, dt.date(2026, 1, 5))
+    from tmec.engine import qualify_goods
+
+    before = {g.good_id: g for g in qualify_goods(p, flips=0).goods}
+    requalify(p, [Change("C", value=Decimal("6"))])  # the delta path is ready
+    results = dict(p.results)
+    with pytest.raises(InputError, match=r"reaches 10\^10 at level 1"):
+        requalify(p, [Change("B", value=Decimal("6000000000"))])
+    assert p.results == results and set(results) == set(before)
+    again = requalify(p, [Change("B", value=Decimal("11"))])
+    assert again.goods and again.goods[0].good_id == "G1"
+    changes = tmp_path / "changes.csv"
+    changes.write_text("part_id,value\nB,12\nB,10000000000\n")
+    with pytest.raises(InputError, match=r"changes.csv.*3.*value: at most 9999999999.9999 per unit"):
+        load_changes(changes)

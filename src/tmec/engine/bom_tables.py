@@ -19,9 +19,12 @@ A portfolio is three tables, each a ``.csv`` (header row) or a ``.parquet`` file
 ``edges``  the bill of materials
     ``parent``, ``child``, ``quantity`` (of child per unit of parent, > 0).
 
-Amounts have at most 4 decimal places, quantities at most 3.  Every malformed
-row is reported with its file and line (the first 20, then a count) and nothing
-is computed or written.
+Amounts have at most 4 decimal places, quantities at most 3.  A part's value and
+statement VNM are below 10^10 per unit: the roll-up keeps amounts per unit in
+DECIMAL(28,18), 18 decimals so that products of quantities stay exact (a sum
+that grows past it through quantities is reported as an error, never rounded).
+Every malformed row is reported with its file and line (the first 20, then a
+count) and nothing is computed or written.
 """
 
 from __future__ import annotations
@@ -160,6 +163,18 @@ def _amount_check(col: str, cols: Mapping[str, str], places: int, *, positive: b
     return f"CASE WHEN {v} IS NOT NULL AND {cond} THEN '{col}: expected {what}, found ''' || {v} || '''' END"
 
 
+ROLL_LIMIT = 10**10  # per unit: the roll-up's DECIMAL(28,18) holds 10 digits before the point
+
+
+def _below_roll_limit(col: str, cols: Mapping[str, str]) -> str:
+    """A part's amount the roll-up can hold exactly (see the module's notes)."""
+    v = f'TRY_CAST("{col}" AS DOUBLE)' if _numeric(col, cols) else f"TRY_CAST({_text(col, cols)} AS DOUBLE)"
+    return (
+        f"CASE WHEN {v} >= {ROLL_LIMIT} THEN '{col}: at most 9999999999.9999 per unit (the roll-up keeps "
+        f"18 decimals in 28 digits), found ' || CAST({v} AS DECIMAL(38,4)) END"
+    )
+
+
 def _hs_check(col: str, cols: Iterable[str], *, required: bool, min_digits: int) -> str:
     v = _text(col, cols)
     digits = f"regexp_replace({v}, '[ .\\-]', '', 'g')"
@@ -204,6 +219,7 @@ def _checks(name: str, cols: Mapping[str, str]) -> list[str]:
             f"'origin: expected originating, non_originating or unknown, found ''' || {origin} || '''' END",
             _amount_check("value", cols, 4),
             _amount_check("statement_vnm", cols, 4),
+            *(_below_roll_limit(c, cols) for c in ("value", "statement_vnm")),
         ]
     return [
         _required("parent", cols),

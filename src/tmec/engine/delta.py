@@ -117,8 +117,8 @@ class Propagated:
         except duckdb.Error as exc:
             with contextlib.suppress(duckdb.TransactionException):  # none open: it failed before
                 e.conn.execute("ROLLBACK")
-            if CHECK_FAILED in str(exc):
-                return False
+            if CHECK_FAILED in str(exc) or e.is_overflow(exc):
+                return False  # the general path rolls up again (and names what overflows)
             raise
         return True
 
@@ -301,8 +301,10 @@ def propagate(
         return None
     try:
         return _propagate(p, up, deltas, tag)
-    except duckdb.OutOfRangeException:  # a multiplier or a sum beyond DECIMAL(38): roll up instead
-        return None
+    except duckdb.Error as exc:  # a multiplier or a sum beyond its type: roll up instead
+        if p.engine.is_overflow(exc):
+            return None
+        raise
 
 
 def _propagate(

@@ -110,7 +110,6 @@ def roll_up(
     contain themselves through their components.
     """
     fn = e.F
-    roll = e.decimal(*ROLL)
     integer = e.T.IntegerType()
     edges = edges.select("parent", "child", "quantity")
     nchild = e.materialize(
@@ -123,8 +122,17 @@ def roll_up(
         total += e.count(seeds.values)
         v0 = v0.unionByName(seeds.values.withColumn("level", e.lit(0, integer)))
         m0 = m0.unionByName(seeds.materials)
-    values = [e.materialize(v0, f"{tag}_v0")]
-    materials = [e.materialize(m0, f"{tag}_m0")]
+    try:
+        values = [e.materialize(v0, f"{tag}_v0")]
+        materials = [e.materialize(m0, f"{tag}_m0")]
+    except Exception as exc:
+        if e.is_overflow(exc):
+            raise InputError(
+                f"a bought part's value per unit reaches 10^{ROLL[0] - ROLL[1]}: beyond what the roll-up "
+                f"holds exactly (DECIMAL({ROLL[0]},{ROLL[1]}))",
+                field="value",
+            ) from None
+        raise
     resolved = e.count(values[0])
     pending: DataFrame | None = None  # parents with some components resolved, not all
     level = 0
@@ -133,66 +141,114 @@ def roll_up(
         if level > max_depth:
             raise InputError(f"the bill of materials is deeper than {max_depth} levels", field="edges")
         frontier = values[-1].withColumnRenamed("part_id", "child")
+        try:
+            new, pending, m_new = _level(e, edges, nchild, frontier, pending, materials, level, tag)
+        except Exception as exc:
+            if e.is_overflow(exc):
+                raise _overflow(e, edges, frontier, level) from None
+            raise
+        if m_new is None:
+            raise find_cycle(e, edges, e.union_all(values, f"{tag}_done"))
+        values.append(new)
+        resolved += e.count(new)
+        materials.append(m_new)
+    return RollUp(e.union_all(values, f"{tag}_values"), e.union_all(materials, f"{tag}_materials"), level)
+
+
+def _level(
+    e: Engine,
+    edges: DataFrame,
+    nchild: DataFrame,
+    frontier: DataFrame,
+    pending: DataFrame | None,
+    materials: list[DataFrame],
+    level: int,
+    tag: str,
+) -> tuple[DataFrame, DataFrame, DataFrame | None]:
+    """One level: the parts resolved now (values), the parents still waiting for components, and
+    the resolved parts' materials by code (None when no part was resolved: a cycle)."""
+    fn = e.F
+    roll = e.decimal(*ROLL)
+    integer = e.T.IntegerType()
+    contrib = (
+        edges.join(frontier, on="child")
+        .groupBy("parent")
+        .agg(
+            fn.count(fn.lit(1)).alias("n_done"),
+            *(fn.sum(fn.col("quantity") * fn.col(c)).cast(roll).alias(c) for c in SUMS),
+            *(fn.max(c).alias(c) for c in FLAGS),
+        )
+    )
+    if pending is not None:
+        # Earlier contributions to the same parents: add them in.
         contrib = (
-            edges.join(frontier, on="child")
+            contrib.unionByName(pending.join(contrib.select("parent"), on="parent", how="left_semi"))
             .groupBy("parent")
             .agg(
-                fn.count(fn.lit(1)).alias("n_done"),
-                *(fn.sum(fn.col("quantity") * fn.col(c)).cast(roll).alias(c) for c in SUMS),
+                fn.sum("n_done").alias("n_done"),
+                *(fn.sum(c).cast(roll).alias(c) for c in SUMS),
                 *(fn.max(c).alias(c) for c in FLAGS),
             )
         )
-        if pending is not None:
-            # Earlier contributions to the same parents: add them in.
-            contrib = (
-                contrib.unionByName(pending.join(contrib.select("parent"), on="parent", how="left_semi"))
-                .groupBy("parent")
-                .agg(
-                    fn.sum("n_done").alias("n_done"),
-                    *(fn.sum(c).cast(roll).alias(c) for c in SUMS),
-                    *(fn.max(c).alias(c) for c in FLAGS),
-                )
-            )
-        step = e.materialize(contrib.join(nchild, on="parent"), f"{tag}_step{level}")
-        done_now = fn.col("n_done") == fn.col("n_children")
-        new = e.materialize(
-            step.where(done_now).select(
-                fn.col("parent").alias("part_id"),
-                e.lit(level, integer).alias("level"),
-                *(fn.col(c).cast(roll).alias(c) for c in SUMS),
-                *(fn.col(c).cast(integer).alias(c) for c in FLAGS),
-            ),
-            f"{tag}_v{level}",
+    step = e.materialize(contrib.join(nchild, on="parent"), f"{tag}_step{level}")
+    done_now = fn.col("n_done") == fn.col("n_children")
+    new = e.materialize(
+        step.where(done_now).select(
+            fn.col("parent").alias("part_id"),
+            e.lit(level, integer).alias("level"),
+            *(fn.col(c).cast(roll).alias(c) for c in SUMS),
+            *(fn.col(c).cast(integer).alias(c) for c in FLAGS),
+        ),
+        f"{tag}_v{level}",
+    )
+    still = step.where(~done_now).select("parent", "n_done", *SUMS, *FLAGS)
+    if pending is not None:
+        still = pending.join(step.select("parent"), on="parent", how="left_anti").unionByName(still)
+    pending = e.materialize(still, f"{tag}_pending{level}")
+    if e.count(new) == 0:
+        return new, pending, None
+    known = e.union_all(materials, f"{tag}_known").withColumnRenamed("part_id", "child")
+    used = edges.join(new.select(fn.col("part_id").alias("parent")), on="parent")
+    m_new = (
+        used.join(known, on="child")
+        .groupBy("parent", "hs", "origin")
+        .agg(
+            fn.sum(fn.col("quantity") * fn.col("value")).alias("value"),
+            fn.sum(fn.col("quantity") * fn.col("vnm")).alias("vnm"),
         )
-        still = step.where(~done_now).select("parent", "n_done", *SUMS, *FLAGS)
+        .select(
+            fn.col("parent").alias("part_id"),
+            "hs",
+            "origin",
+            fn.col("value").cast(roll).alias("value"),
+            fn.col("vnm").cast(roll).alias("vnm"),
+        )
+    )
+    return new, pending, e.materialize(m_new, f"{tag}_m{level}")
 
-        if pending is not None:
-            still = pending.join(step.select("parent"), on="parent", how="left_anti").unionByName(still)
-        pending = e.materialize(still, f"{tag}_pending{level}")
-        n_new = e.count(new)
-        if n_new == 0:
-            raise find_cycle(e, edges, e.union_all(values, f"{tag}_done"))
-        values.append(new)
-        resolved += n_new
-        known = e.union_all(materials, f"{tag}_known").withColumnRenamed("part_id", "child")
-        used = edges.join(new.select(fn.col("part_id").alias("parent")), on="parent")
-        m_new = (
-            used.join(known, on="child")
-            .groupBy("parent", "hs", "origin")
-            .agg(
-                fn.sum(fn.col("quantity") * fn.col("value")).alias("value"),
-                fn.sum(fn.col("quantity") * fn.col("vnm")).alias("vnm"),
-            )
-            .select(
-                fn.col("parent").alias("part_id"),
-                "hs",
-                "origin",
-                fn.col("value").cast(roll).alias("value"),
-                fn.col("vnm").cast(roll).alias("vnm"),
-            )
-        )
-        materials.append(e.materialize(m_new, f"{tag}_m{level}"))
-    return RollUp(e.union_all(values, f"{tag}_values"), e.union_all(materials, f"{tag}_materials"), level)
+
+def _overflow(e: Engine, edges: DataFrame, frontier: DataFrame, level: int) -> InputError:
+    """The error for a level whose sums per unit pass the roll-up's range, naming the first parts
+    whose components (of the level below, in doubles) already pass it."""
+    fn = e.F
+    double = e.T.DoubleType()
+    sums = (
+        edges.join(frontier, on="child")
+        .groupBy("parent")
+        .agg(*(fn.sum(fn.col("quantity").cast(double) * fn.col(c).cast(double)).alias(c) for c in SUMS))
+    )
+    over = None
+    for c in SUMS:
+        cond = fn.col(c) >= fn.lit(float(10 ** (ROLL[0] - ROLL[1]))).cast(double)
+        over = cond if over is None else over | cond
+    rows = e.to_arrow(sums.where(over).select("parent").orderBy("parent").limit(5)).to_pylist()
+    named = f" (first: {', '.join(str(r['parent']) for r in rows)})" if rows else ""
+    return InputError(
+        f"a part's value per unit reaches 10^{ROLL[0] - ROLL[1]} at level {level} of the roll-up{named}: "
+        f"beyond what it holds exactly (DECIMAL({ROLL[0]},{ROLL[1]})); check the quantities and values "
+        "below it",
+        field="edges",
+    )
 
 
 def find_cycle(e: Engine, edges: DataFrame, done: DataFrame, limit: int = 200_000) -> InputError:

@@ -78,6 +78,13 @@ class Engine:
         """A literal with an explicit type (an untyped 0 is int8 here and int32 there)."""
         return self.F.lit(value).cast(type_)
 
+    def is_overflow(self, exc: BaseException) -> bool:
+        """Whether ``exc`` is the engine refusing a number beyond its type (never a rounding:
+        DuckDB raises, and Spark runs in ANSI mode)."""
+        if isinstance(exc, (duckdb.ConversionException, duckdb.OutOfRangeException)):
+            return "out of range" in str(exc).lower() or isinstance(exc, duckdb.OutOfRangeException)
+        return type(exc).__name__ == "ArithmeticException" or "NUMERIC_VALUE_OUT_OF_RANGE" in str(exc)
+
     # -- data in and out -------------------------------------------------------
     def table_from_duckdb(self, name: str) -> DataFrame:
         """A DataFrame over a table in :attr:`conn` (validated input, generated data)."""

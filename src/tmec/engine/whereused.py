@@ -35,6 +35,7 @@ import pyarrow as pa
 
 from tmec.core.errors import InputError
 from tmec.core.money import to_decimal
+from tmec.engine.bom_tables import ROLL_LIMIT
 from tmec.engine.compact import quiet_lines
 from tmec.engine.delta import UpIndex, change_parts, changed_parts, good_rows, index, propagate, users
 from tmec.engine.portfolio import (
@@ -88,6 +89,10 @@ def load_changes(path: Path) -> list[Change]:
                 amount = to_decimal(text, field=k, source=src)
                 if amount != amount.quantize(Decimal("0.0001")):
                     raise InputError(f"{k}: at most 4 decimals, found {text!r}", source=src, line=i)
+                if amount >= ROLL_LIMIT:
+                    raise InputError(
+                        f"{k}: at most 9999999999.9999 per unit, found {text!r}", source=src, line=i
+                    )
                 amounts[k] = amount
         out.append(Change(pid, origin, amounts.get("value"), amounts.get("statement_vnm")))
     return out

@@ -43,3 +43,16 @@ def test_exposure_on_spark_equals_price_entry(spark_engine: Engine, tmp_path: Pa
     out = tmp_path / "lines.parquet"
     price_exposure(spark_engine, entries, lines_out=out)
     assert engine_lines(out) == by_hand(entries, default_tables())
+
+
+def test_a_sum_beyond_the_roll_up_is_bad_input_on_spark(spark_engine: Engine, tmp_path: Path) -> None:
+    """Spark runs in ANSI mode: a sum past DECIMAL(28,18) is refused, and named, as on DuckDB."""
+    from tmec.core.errors import InputError
+
+    (tmp_path / "goods.csv").write_text("good_id,hs,transaction_value\nG1,870830,100\n")
+    (tmp_path / "parts.csv").write_text(
+        "part_id,hs,origin,value\nG1,870830,,\nA,870899,,\nB,720851,non_originating,6000000000\n"
+    )
+    (tmp_path / "edges.csv").write_text("parent,child,quantity\nG1,A,1\nA,B,2\n")
+    with pytest.raises(InputError, match=r"reaches 10\^10 at level 1 of the roll-up \(first: A\)"):
+        load_portfolio(spark_engine, tmp_path, DAY)

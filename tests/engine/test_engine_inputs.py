@@ -118,8 +118,10 @@ def test_a_malformed_code_is_reported_with_its_line_among_the_others(duck: Engin
         ("12000000000", "1", "parts.csv:4: value: at most 9999999999.9999 per unit"),
         # quantities can carry a sum past it: the level and the part are named, never a rounding
         ("6000000000", "2", "a part's value per unit reaches 10^10 at level 1 of the roll-up (first: A)"),
+        # a quantity past its type (DECIMAL(9,3)) is named too, not read as blank
+        ("10", "1000000", "edges.csv:3: quantity: at most 999999.999, found '1000000'"),
     ],
-    ids=["value", "sum"],
+    ids=["value", "sum", "quantity"],
 )
 def test_amounts_beyond_the_roll_up_are_bad_input(
     tmp_path: Path, value: str, quantity: str, message: str
@@ -157,3 +159,12 @@ def test_a_change_beyond_the_roll_up_is_refused(duck: Engine, tmp_path: Path) ->
     changes.write_text("part_id,value\nB,12\nB,10000000000\n")
     with pytest.raises(InputError, match=r"changes.csv.*3.*value: at most 9999999999.9999 per unit"):
         load_changes(changes)
+
+
+def test_a_goods_amount_past_its_type_is_named(tmp_path: Path) -> None:
+    """An amount past DECIMAL(18,4) would read as blank (0 for a cost line): it is bad input."""
+    goods = "good_id,hs,transaction_value,royalties\nG1,870830,100,1000000000000000\n"
+    d = _dir(tmp_path, "parent,child,quantity\nG1,A,1\nA,B,1\n", goods=goods)
+    result = CliRunner().invoke(main, ["portfolio", "qualify", str(d), "--date", "2026-01-05"])
+    assert result.exit_code == 2, result.output
+    assert "goods.csv:2: royalties: at most 99999999999999.9999, found '1000000000000000'" in result.output

@@ -19,7 +19,8 @@ A portfolio is three tables, each a ``.csv`` (header row) or a ``.parquet`` file
 ``edges``  the bill of materials
     ``parent``, ``child``, ``quantity`` (of child per unit of parent, > 0).
 
-Amounts have at most 4 decimal places, quantities at most 3.  A part's value and
+Amounts have at most 4 decimal places and stay below 10^14, quantities at most 3
+and below 10^6 (DECIMAL(18,4), DECIMAL(9,3)).  A part's value and
 statement VNM are below 10^10 per unit: the roll-up keeps amounts per unit in
 DECIMAL(28,18), 18 decimals so that products of quantities stay exact (a sum
 that grows past it through quantities is reported as an error, never rounded).
@@ -150,17 +151,27 @@ def _text(col: str, cols: Iterable[str]) -> str:
 
 
 def _amount_check(col: str, cols: Mapping[str, str], places: int, *, positive: bool = False) -> str:
+    """The column holds a number of at most ``places`` decimals (above 0 when ``positive``) that
+    fits its type (:data:`MONEY` for 4 places, :data:`QTY` for 3): a larger one is named, never
+    read as blank."""
+    kind, top = (MONEY, "99999999999999.9999") if places == 4 else (QTY, "999999.999")
     what = f"a number {'greater than' if positive else 'not less than'} 0 with at most {places} decimals"
     if _numeric(col, cols):
         c = f'"{col}"'
         cond = f"({c} {'<=' if positive else '<'} 0 OR {c} <> round({c}, {places}))"
-        return f"CASE WHEN {c} IS NOT NULL AND {cond} THEN '{col}: expected {what}, found ' || {c} END"
-    v = _text(col, cols)
-    pattern = rf"^[0-9]+(\.[0-9]{{1,{places}}})?$"
-    cond = f"NOT regexp_full_match({v}, '{pattern}')"
-    if positive:
-        cond = f"({cond} OR TRY_CAST({v} AS DOUBLE) = 0)"
-    return f"CASE WHEN {v} IS NOT NULL AND {cond} THEN '{col}: expected {what}, found ''' || {v} || '''' END"
+        found = f"' || {c}"
+    else:
+        c = _text(col, cols)
+        pattern = rf"^[0-9]+(\.[0-9]{{1,{places}}})?$"
+        cond = f"NOT regexp_full_match({c}, '{pattern}')"
+        if positive:
+            cond = f"({cond} OR TRY_CAST({c} AS DOUBLE) = 0)"
+        found = f"''' || {c} || ''''"
+    return (
+        f"CASE WHEN {c} IS NOT NULL AND {cond} THEN '{col}: expected {what}, found {found} "
+        f"WHEN {c} IS NOT NULL AND TRY_CAST({c} AS {kind}) IS NULL "
+        f"THEN '{col}: at most {top}, found {found} END"
+    )
 
 
 ROLL_LIMIT = 10**10  # per unit: the roll-up's DECIMAL(28,18) holds 10 digits before the point

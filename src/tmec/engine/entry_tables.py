@@ -2,7 +2,7 @@
 
 Columns (the fields of :class:`tmec.tariffs.Entry`): ``entry_date`` (ISO date),
 ``hts`` (8 or 10 digits, dots allowed), ``origin`` (ISO 3166 alpha-2),
-``value`` (> 0), optional ``usmca`` (yes/no, only for CA and MX goods),
+``value`` (> 0, below 10^14), optional ``usmca`` (yes/no, only for CA and MX goods),
 ``steel_value``, ``aluminum_value``, ``non_us_content`` (amounts, not above the
 value), ``melted_poured``, ``smelted_cast`` (country, or ``unknown``), ``line``
 (your own line id).  Malformed rows: the first 20 with file and line, then a

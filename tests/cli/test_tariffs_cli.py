@@ -253,6 +253,7 @@ def test_impact_scenario_reproduces_the_3_2_bn_order_of_magnitude() -> None:
         (["--scenario", "nope"], "--scenario"),
         (["--flow", "1e9", "--from-rate", "0", "--to-rate", "25", "--es", "1e9"], "--es"),
         (["--flow", "1e9", "--from-rate", "0", "--to-rate", "25", "--em", "-1e9", "--model", "ces"], "--em"),
+        (["--flow", "1e9", "--from-rate", "0", "--to-rate", "25", "--date", "2025-13-01"], "--date"),
     ],
 )
 def test_impact_bad_input_exits_2(args: list[str], field: str) -> None:

@@ -161,7 +161,12 @@ def test_bad_scenario_files_exit_2_naming_the_field(
 
 @pytest.mark.parametrize(
     ("args", "field"),
-    [(["--impact"], "--impact"), (["--impact", "--em", "2"], "--em"), (["--impact", "--ex", "0"], "--ex")],
+    [
+        (["--impact"], "--impact"),
+        (["--impact", "--em", "2"], "--em"),
+        (["--impact", "--ex", "0"], "--ex"),
+        (["--es", "2"], "--es"),  # the model's options without --impact: refused, not ignored
+    ],
 )
 def test_bad_impact_options_exit_2(files: tuple[Path, Path], args: list[str], field: str) -> None:
     entries, scenario = files

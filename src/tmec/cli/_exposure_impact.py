@@ -19,15 +19,19 @@ import click
 from rich.table import Table
 
 from tmec.cli._common import console
-from tmec.core.money import quantize, to_decimal
+from tmec.core.errors import InputError
+from tmec.core.money import HUNDRED, quantize, to_decimal
+from tmec.core.params import ParameterSnapshot
 from tmec.law import load_parameters
 from tmec.tariffs.impact import elasticities_at, flows_impact
 from tmec.tariffs.impact.flows import CONSTRUCTION, MODELS, Elasticities, FlowImpact, TradeFlow
 
-__all__ = ["elasticities", "impact_options", "print_impact", "run_impact"]
+__all__ = [
+    "elasticities", "impact_options", "parse_elasticities", "print_impact", "run_impact",
+    "unused_impact_options",
+]  # fmt: skip
 
 F = TypeVar("F", bound=Callable[..., Any])
-HUNDRED = Decimal(100)
 
 
 def impact_options(f: F) -> F:
@@ -68,13 +72,27 @@ def elasticities(
 ) -> tuple[Elasticities, dt.date]:
     """The options' elasticities, the dated parameters' where not given (checked before any pricing)."""
     when = day.date() if day is not None else dt.date.today()
-    el = elasticities_at(
-        load_parameters().at(when),
+    return parse_elasticities(load_parameters().at(when), em, es, ex), when
+
+
+def parse_elasticities(
+    params: ParameterSnapshot, em: str | None, es: str | None, ex: str | None
+) -> Elasticities:
+    """The ``--em``/``--es``/``--ex`` options as numbers, the dated parameters' where not given."""
+    return elasticities_at(
+        params,
         em=to_decimal(em, field="--em", allow_negative=True) if em else None,
         es=to_decimal(es, field="--es", allow_negative=True) if es else None,
         ex=to_decimal(ex, field="--ex", allow_negative=True) if ex else None,
     )
-    return el, when
+
+
+def unused_impact_options(impact: bool, **given: object) -> None:
+    """Refuse the model's options without ``--impact`` (they would be silently ignored)."""
+    if not impact:
+        for name, value in given.items():
+            if value is not None:
+                raise InputError("applies only with --impact", field=f"--{name}")
 
 
 def run_impact(flows: list[TradeFlow], model: str, el: Elasticities, when: dt.date) -> dict[str, Any]:

@@ -21,7 +21,13 @@ import click
 from rich.table import Table
 
 from tmec.cli._common import console, emit_json, handles_errors
-from tmec.cli._exposure_impact import elasticities, impact_options, print_impact, run_impact
+from tmec.cli._exposure_impact import (
+    elasticities,
+    impact_options,
+    print_impact,
+    run_impact,
+    unused_impact_options,
+)
 from tmec.core.errors import InputError
 from tmec.engine import ENGINES, connect
 from tmec.engine.exposure import GROUPS, Exposure, load_scenario, price_exposure, trade_flows
@@ -63,6 +69,7 @@ def command(
         raise InputError(
             "the impact model needs a change of measures: give --scenario FILE", field="--impact"
         )
+    unused_impact_options(impact, em=em, es=es, ex=ex, date=day)
     el = elasticities(em, es, ex, day) if impact else None
     base_tables = default_tables()
     loaded = load_scenario(scenario, base_tables) if scenario is not None else None

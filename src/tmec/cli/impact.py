@@ -17,12 +17,15 @@ import click
 from rich.table import Table
 
 from tmec.cli._common import console, emit_json, handles_errors
+from tmec.cli._exposure_impact import parse_elasticities
+from tmec.core.dates import parse_date
 from tmec.core.errors import InputError
 from tmec.core.money import quantize, to_decimal
 from tmec.law import load_parameters
 from tmec.law.tariffs import load_scenario
-from tmec.tariffs.impact import elasticities_at, implied_em, loss_chart_svg, smart, smart_diversion, sweep
+from tmec.tariffs.impact import implied_em, loss_chart_svg, smart, smart_diversion, sweep
 from tmec.tariffs.impact.ces import CesPartner, ces
+from tmec.tariffs.impact.flows import MODELS
 
 HUNDRED = Decimal(100)
 
@@ -213,7 +216,7 @@ def _print(result: dict[str, Any], title: str) -> None:
 @click.option(
     "--ex", help="export-supply elasticity; default tariffs.elasticity.export_supply (99 = infinite)"
 )
-@click.option("--model", type=click.Choice(["smart", "ces"]), default="ces", show_default=True)
+@click.option("--model", type=click.Choice(MODELS), default="ces", show_default=True)
 @click.option(
     "--partners",
     type=click.Path(path_type=Path),
@@ -239,7 +242,7 @@ def command(
     as_json: bool,
 ) -> None:
     """What a tariff change does to a trade flow: trade change, tariff revenue, welfare, and a sweep."""
-    when = dt.date.fromisoformat(day) if day else dt.date.today()
+    when = parse_date(day, field="--date") if day else dt.date.today()
     params = load_parameters().at(when)
     sources: dict[str, str] = {}
     title = "Trade impact"
@@ -262,12 +265,7 @@ def command(
             raise InputError("required (or give --scenario)", field=name)
     v = to_decimal(flow, field="--flow")
     t0, t1 = _rate(from_rate, "--from-rate"), _rate(to_rate, "--to-rate")
-    el = elasticities_at(
-        params,
-        em=to_decimal(em, field="--em", allow_negative=True) if em else None,
-        es=to_decimal(es, field="--es", allow_negative=True) if es else None,
-        ex=to_decimal(ex, field="--ex", allow_negative=True) if ex else None,
-    )
+    el = parse_elasticities(params, em, es, ex)
     sources.update(el.sources)
     others = _partners(partners) if partners else []
     result = run_impact(

@@ -17,10 +17,13 @@ from tmec.core.errors import InputError
 # beyond any threshold comparison's need.
 CONTEXT = decimal.Context(prec=28, rounding=ROUND_HALF_UP)
 
+# For sums and products of engine amounts (at most 38 digits each) that must not round at all.
+EXACT = decimal.Context(prec=60)
+
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 
-__all__ = ["HUNDRED", "ZERO", "percent", "quantize", "to_decimal"]
+__all__ = ["EXACT", "HUNDRED", "ZERO", "percent", "quantize", "to_decimal"]
 
 
 def to_decimal(

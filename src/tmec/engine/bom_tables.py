@@ -37,6 +37,7 @@ from pathlib import Path
 import duckdb
 
 from tmec.core.errors import InputError
+from tmec.engine.rollup import LARGEST_VALUE, ROLL_LIMIT
 
 __all__ = [
     "GOOD_AMOUNTS",
@@ -154,7 +155,8 @@ def _amount_check(col: str, cols: Mapping[str, str], places: int, *, positive: b
     """The column holds a number of at most ``places`` decimals (above 0 when ``positive``) that
     fits its type (:data:`MONEY` for 4 places, :data:`QTY` for 3): a larger one is named, never
     read as blank."""
-    kind, top = (MONEY, "99999999999999.9999") if places == 4 else (QTY, "999999.999")
+    kind = MONEY if places == 4 else QTY
+    top = _largest(kind)
     what = f"a number {'greater than' if positive else 'not less than'} 0 with at most {places} decimals"
     if _numeric(col, cols):
         c = f'"{col}"'
@@ -174,14 +176,17 @@ def _amount_check(col: str, cols: Mapping[str, str], places: int, *, positive: b
     )
 
 
-ROLL_LIMIT = 10**10  # per unit: the roll-up's DECIMAL(28,18) holds 10 digits before the point
+def _largest(kind: str) -> str:
+    """The largest number a ``DECIMAL(p,s)`` type holds, as text."""
+    p, s = (int(x) for x in kind[kind.index("(") + 1 : -1].split(","))
+    return "9" * (p - s) + "." + "9" * s
 
 
 def _below_roll_limit(col: str, cols: Mapping[str, str]) -> str:
     """A part's amount the roll-up can hold exactly (see the module's notes)."""
     v = f'TRY_CAST("{col}" AS DOUBLE)' if _numeric(col, cols) else f"TRY_CAST({_text(col, cols)} AS DOUBLE)"
     return (
-        f"CASE WHEN {v} >= {ROLL_LIMIT} THEN '{col}: at most 9999999999.9999 per unit (the roll-up keeps "
+        f"CASE WHEN {v} >= {ROLL_LIMIT} THEN '{col}: at most {LARGEST_VALUE} per unit (the roll-up keeps "
         f"18 decimals in 28 digits), found ' || CAST({v} AS DECIMAL(38,4)) END"
     )
 

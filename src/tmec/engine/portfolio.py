@@ -32,7 +32,7 @@ import pyarrow as pa
 from tmec.core import hs
 from tmec.core.errors import InputError, TmecError
 from tmec.engine.bom_tables import GOOD_AMOUNTS, load_bom
-from tmec.engine.compact import compact_case, material_class, quiet_lines
+from tmec.engine.compact import compact_case, fails_every, material_class, quiet_lines
 from tmec.engine.rollup import RollUp, roll_up
 from tmec.engine.rules_file import RuleBook
 from tmec.engine.session import DataFrame, Engine
@@ -41,7 +41,15 @@ from tmec.origin import qualify as qualify_case
 from tmec.origin.rules import Rule
 from tmec.origin.tariff_shift import material_fails
 
-__all__ = ["GoodInputs", "GoodResult", "Portfolio", "PortfolioResult", "load_portfolio", "qualify_goods"]
+__all__ = [
+    "GoodInputs",
+    "GoodResult",
+    "Portfolio",
+    "PortfolioResult",
+    "load_portfolio",
+    "qualify_goods",
+    "qualify_inputs",
+]
 
 ZERO = Decimal(0)
 Progress = Callable[[int, int], None]
@@ -275,6 +283,24 @@ def qualify_goods(
     return result
 
 
+def qualify_inputs(
+    p: Portfolio, inputs: Mapping[str, GoodInputs], method: str | None
+) -> dict[str, GoodResult]:
+    """Qualify goods from their inputs (roll-up row, tracked lines, failing codes) by the
+    single-good path, as :func:`qualify_goods` does once it has read them."""
+    goods = sorted(inputs)
+    lines = {
+        g: [
+            *inputs[g].lines,
+            *(quiet_lines(inputs[g].head, inputs[g].lines, p.lumped[0]) if p.lumped else ()),
+        ]
+        for g in goods
+    }
+    failing = {g: set(inputs[g].failing) for g in goods}
+    work = ([inputs[g].head for g in goods], p.good_rules, lines, p.day, method, failing)
+    return {r.good_id: r for r in _qualify_all(work, None, _processes(len(goods)))}
+
+
 # The single-good path is pure Python: large portfolios spread it over the cores (fork: the
 # workers inherit the work and the loaded law, and return results without their trace).
 PARALLEL_FROM = 4000
@@ -291,10 +317,11 @@ def no_gc() -> Iterator[None]:
     """Bulk work makes many small objects and no cycles: without this the cyclic collector walks
     the portfolio's stored results and inputs (millions of objects) again and again.
 
-    At the end the objects alive are moved out of its sight (``gc.freeze``): they are mostly
-    those long-lived results and inputs, and re-enabling it would otherwise walk them all at
-    once.  Reference counting still frees them; only cycles made inside the block and still
-    uncollected are kept, and the bulk paths make none of their own.
+    At the end every object then alive is moved out of its sight (``gc.freeze``): mostly those
+    long-lived results and inputs, which re-enabling it would otherwise walk all at once.
+    Reference counting still frees them; what the freeze keeps for good are cycles alive at that
+    moment and not yet collected, the caller's own included (the bulk paths make none), and
+    nothing unfreezes them: a long-lived process calling this often keeps such cycles.
     """
     collecting = gc.isenabled()
     gc.disable()
@@ -419,7 +446,7 @@ def _classify(pairs: Iterable[Mapping[str, Any]], rules: Mapping[str, Rule | str
 
 def _failing_codes(e: Engine, mats: DataFrame, classes: pa.Table) -> dict[str, set[str]]:
     """The material codes of a good that fail the tariff shift under every alternative with one."""
-    failing = [r for r in classes.to_pylist() if "f" in r["cls"] and "p" not in r["cls"]]
+    failing = [r for r in classes.to_pylist() if fails_every(r["cls"])]
     if not failing:
         return {}
     table = pa.Table.from_pylist(failing, schema=classes.schema)

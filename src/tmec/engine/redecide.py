@@ -37,13 +37,15 @@ import datetime as dt
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Context, Decimal, localcontext
+from decimal import Decimal, localcontext
 from typing import Any
 
+from tmec.core.money import EXACT as EXACT_SUMS
 from tmec.engine.compact import (
     TrackedSums,
     compact_values,
     exact_values,
+    fails_every,
     material_class,
     quiet_lines,
     quiet_origins,
@@ -58,8 +60,6 @@ from tmec.origin.rvc import rvc
 __all__ = ["Decided", "Decisions", "decisions", "learn_all", "read_inputs", "redecide", "remember"]
 
 NEAR = 1e-9  # margin of a comparison made in floating point: 10^-9 of (|mark| + 100) points
-WIDE = 60  # digits for exact sums of roll-up amounts (38 digits each)
-EXACT_SUMS = Context(prec=WIDE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,10 +216,8 @@ def _apply_rows(
     moved: Moved | None = []
     for r in rows:
         code, origin = r["hs"], r["origin"]
-        cls = p.classes.get((good_hs, code))
-        if cls is None:
-            cls = p.classes[(good_hs, code)] = material_class(good_hs, code, p.good_rules)
-        fails_all = "f" in cls and "p" not in cls
+        cls = _class_of(p, good_hs, code)
+        fails_all = fails_every(cls)
         at = None
         for i, c in enumerate(lines):
             if c["cls"] == cls and c["origin"] == origin:
@@ -260,6 +258,14 @@ def _apply_rows(
     return tuple(lines), frozenset(failing), moved
 
 
+def _class_of(p: Portfolio, good_hs: str, code: str) -> str:
+    """The class of material ``code`` in a good of ``good_hs``, kept on the portfolio."""
+    cls = p.classes.get((good_hs, code))
+    if cls is None:
+        cls = p.classes[(good_hs, code)] = material_class(good_hs, code, p.good_rules)
+    return cls
+
+
 def read_inputs(p: Portfolio, head: Mapping[str, Any], rows: Iterable[Mapping[str, Any]]) -> GoodInputs:
     """A good's inputs from all its material rows (``tmec.engine.delta.good_rows``), grouped as
     :func:`tmec.engine.portfolio.qualify_goods` groups them: by class and origin, summed, the
@@ -267,13 +273,10 @@ def read_inputs(p: Portfolio, head: Mapping[str, Any], rows: Iterable[Mapping[st
     good_hs = str(head["hs"])
     lines: dict[tuple[str, str], dict[str, Any]] = {}
     failing = set()
-    with localcontext() as ctx:
-        ctx.prec = WIDE
+    with localcontext(EXACT_SUMS):
         for r in rows:
             code = r["hs"]
-            cls = p.classes.get((good_hs, code))
-            if cls is None:
-                cls = p.classes[(good_hs, code)] = material_class(good_hs, code, p.good_rules)
+            cls = _class_of(p, good_hs, code)
             line = lines.setdefault(
                 (cls, r["origin"]),
                 {"good_id": head["good_id"], "cls": cls, "origin": r["origin"], "value": Decimal(0),
@@ -283,7 +286,7 @@ def read_inputs(p: Portfolio, head: Mapping[str, Any], rows: Iterable[Mapping[st
             line["vnm"] += r["vnm"]
             line["n_codes"] += 1
             line["rep_hs"] = min(line["rep_hs"], code)
-            if "f" in cls and "p" not in cls:
+            if fails_every(cls):
                 failing.add(code or "(no code)")
     return GoodInputs(head, tuple(lines.values()), frozenset(failing))
 

@@ -28,10 +28,16 @@ from dataclasses import dataclass
 from tmec.core.errors import InputError
 from tmec.engine.session import DataFrame, Engine
 
-__all__ = ["MAX_DEPTH", "RollUp", "find_cycle", "roll_up"]
+__all__ = [
+    "LARGEST_VALUE", "MAX_DEPTH", "ROLL_LIMIT", "RollUp", "beyond_range", "bought_beyond_range", "find_cycle",
+    "roll_up",
+]  # fmt: skip
 
 MAX_DEPTH = 64
 ROLL = (28, 18)
+DIGITS = ROLL[0] - ROLL[1]  # before the point: a part's amounts per unit stay below 10^10
+ROLL_LIMIT = 10**DIGITS
+LARGEST_VALUE = "9" * DIGITS + ".9999"  # the largest part value (4 decimals) the roll-up holds
 
 
 @dataclass
@@ -127,11 +133,7 @@ def roll_up(
         materials = [e.materialize(m0, f"{tag}_m0")]
     except Exception as exc:
         if e.is_overflow(exc):
-            raise InputError(
-                f"a bought part's value per unit reaches 10^{ROLL[0] - ROLL[1]}: beyond what the roll-up "
-                f"holds exactly (DECIMAL({ROLL[0]},{ROLL[1]}))",
-                field="value",
-            ) from None
+            raise bought_beyond_range() from None
         raise
     resolved = e.count(values[0])
     pending: DataFrame | None = None  # parents with some components resolved, not all
@@ -239,15 +241,30 @@ def _overflow(e: Engine, edges: DataFrame, frontier: DataFrame, level: int) -> I
     )
     over = None
     for c in SUMS:
-        cond = fn.col(c) >= fn.lit(float(10 ** (ROLL[0] - ROLL[1]))).cast(double)
+        cond = fn.col(c) >= fn.lit(float(ROLL_LIMIT)).cast(double)
         over = cond if over is None else over | cond
     rows = e.to_arrow(sums.where(over).select("parent").orderBy("parent").limit(5)).to_pylist()
-    named = f" (first: {', '.join(str(r['parent']) for r in rows)})" if rows else ""
+    return beyond_range(level, [str(r["parent"]) for r in rows])
+
+
+def beyond_range(level: int, parts: list[str]) -> InputError:
+    """A sum per unit that quantities carried past the roll-up's range at ``level``."""
+    named = f" (first: {', '.join(parts)})" if parts else ""
     return InputError(
-        f"a part's value per unit reaches 10^{ROLL[0] - ROLL[1]} at level {level} of the roll-up{named}: "
+        f"a part's value per unit reaches 10^{DIGITS} at level {level} of the roll-up{named}: "
         f"beyond what it holds exactly (DECIMAL({ROLL[0]},{ROLL[1]})); check the quantities and values "
         "below it",
         field="edges",
+    )
+
+
+def bought_beyond_range(part: str | None = None) -> InputError:
+    """A bought part's own value past the roll-up's range (the load refuses it; a change may not)."""
+    named = f": {part}" if part else ""
+    return InputError(
+        f"a bought part's value per unit reaches 10^{DIGITS}: beyond what the roll-up holds exactly "
+        f"(DECIMAL({ROLL[0]},{ROLL[1]})){named}",
+        field="value",
     )
 
 

@@ -4,7 +4,7 @@ A where-used set of a few thousand edges is cheaper to roll up here than in an
 engine, whose cost per step (query planning) is fixed whatever the data.  Same
 quantities as :func:`tmec.engine.rollup.roll_up` (same columns and types, per
 unit, DECIMAL(28,18)), level by level; the incremental tests run both paths and
-compare them with a full run.  Products and sums are exact (60 digits), then
+compare them with a full run.  Products and sums are exact (``EXACT``), then
 rounded once to 18 decimals, half up, as the engine's cast does; a sum the
 engine's type cannot hold is the same error as there.
 """
@@ -19,15 +19,13 @@ from typing import Any
 import pyarrow as pa
 
 from tmec.core.errors import InputError
-from tmec.engine.rollup import FLAGS, ROLL, SUMS, RollUp
+from tmec.core.money import EXACT, ZERO
+from tmec.engine.rollup import FLAGS, ROLL, ROLL_LIMIT, SUMS, RollUp, beyond_range, bought_beyond_range
 from tmec.engine.session import DataFrame, Engine
 
 __all__ = ["leaf", "roll_up_in_memory"]
 
-ZERO = Decimal(0)
 _PLACES = Decimal(1).scaleb(-ROLL[1])
-LIMIT = Decimal(10) ** (ROLL[0] - ROLL[1])  # per unit: what DECIMAL(28,18) holds
-WIDE = 60  # digits: a product of a 28-digit amount and a 9-digit quantity, summed, is exact
 
 
 def _q(v: Decimal) -> Decimal:
@@ -58,13 +56,12 @@ def roll_up_in_memory(
     e: Engine, parts: DataFrame, edges: DataFrame, seeds: RollUp, quiet: Collection[str], tag: str
 ) -> RollUp:
     """Roll ``parts``/``edges`` up from ``seeds`` (components already rolled up), in memory."""
-    with localcontext() as ctx:
-        ctx.prec = WIDE
+    with localcontext(EXACT):
         return _roll_up(e, parts, edges, seeds, quiet, tag)
 
 
 def _beyond(row: Mapping[str, Any]) -> bool:
-    return any(row[k] >= LIMIT for k in SUMS)
+    return any(row[k] >= ROLL_LIMIT for k in SUMS)
 
 
 def _roll_up(
@@ -88,11 +85,7 @@ def _roll_up(
         leaf_row, leaf_mats = leaf(p)
         values[p["part_id"]] = {k: _q(v) if k in SUMS else v for k, v in leaf_row.items()} | {"level": 0}
         if _beyond(values[p["part_id"]]):
-            raise InputError(
-                f"a bought part's value per unit reaches 10^{ROLL[0] - ROLL[1]}: beyond what the roll-up "
-                f"holds exactly (DECIMAL({ROLL[0]},{ROLL[1]})): {p['part_id']}",
-                field="value",
-            )
+            raise bought_beyond_range(p["part_id"])
         for hs, origin, value, vnm in leaf_mats:
             if hs not in quiet:
                 mats[p["part_id"]][(hs, origin)] = [_q(value), _q(vnm)]
@@ -117,12 +110,7 @@ def _roll_up(
                     a[1] += qty * vnm
             values[pid] = {k: _q(v) if k in SUMS else v for k, v in row.items()} | {"level": level}
             if _beyond(values[pid]):
-                raise InputError(
-                    f"a part's value per unit reaches 10^{ROLL[0] - ROLL[1]} at level {level} of the roll-up "
-                    f"(first: {pid}): beyond what it holds exactly (DECIMAL({ROLL[0]},{ROLL[1]})); check the "
-                    "quantities and values below it",
-                    field="edges",
-                )
+                raise beyond_range(level, [pid])
             mats[pid] = {k: [_q(v[0]), _q(v[1])] for k, v in acc.items()}
         pending.difference_update(ready)
     rolled = [*bought, *made]  # every part of ``parts`` (not the seeds), as the engine's roll-up gives

@@ -35,21 +35,18 @@ import pyarrow as pa
 
 from tmec.core.errors import InputError
 from tmec.core.money import to_decimal
-from tmec.engine.bom_tables import ROLL_LIMIT
-from tmec.engine.compact import quiet_lines
 from tmec.engine.delta import UpIndex, change_parts, changed_parts, good_rows, index, propagate, users
 from tmec.engine.portfolio import (
     GoodResult,
     Portfolio,
     PortfolioResult,
     Progress,
-    _processes,
-    _qualify_all,
     no_gc,
     qualify_goods,
+    qualify_inputs,
 )
 from tmec.engine.redecide import learn_all, read_inputs, redecide, remember
-from tmec.engine.rollup import MAX_DEPTH, RollUp, roll_up
+from tmec.engine.rollup import LARGEST_VALUE, MAX_DEPTH, ROLL_LIMIT, RollUp, roll_up
 from tmec.engine.rollup_small import roll_up_in_memory
 from tmec.engine.session import DataFrame, Engine
 
@@ -91,7 +88,7 @@ def load_changes(path: Path) -> list[Change]:
                     raise InputError(f"{k}: at most 4 decimals, found {text!r}", source=src, line=i)
                 if amount >= ROLL_LIMIT:
                     raise InputError(
-                        f"{k}: at most 9999999999.9999 per unit, found {text!r}", source=src, line=i
+                        f"{k}: at most {LARGEST_VALUE} per unit, found {text!r}", source=src, line=i
                     )
                 amounts[k] = amount
         out.append(Change(pid, origin, amounts.get("value"), amounts.get("statement_vnm")))
@@ -238,15 +235,7 @@ def _carry(
     for good_id, found_rows in good_rows(p, readable).items():
         to_qualify[good_id] = read_inputs(p, {**p.inputs[good_id].head, **moved.heads[good_id]}, found_rows)
     if to_qualify:
-        goods = sorted(to_qualify)
-        inputs = [to_qualify[g] for g in goods]
-        lines = {
-            g: [*i.lines, *(quiet_lines(i.head, i.lines, p.lumped[0]) if p.lumped else ())]
-            for g, i in zip(goods, inputs, strict=True)
-        }
-        failing = {g: set(i.failing) for g, i in zip(goods, inputs, strict=True)}
-        work = ([i.head for i in inputs], p.good_rules, lines, p.day, method, failing)
-        done = {r.good_id: r for r in _qualify_all(work, None, _processes(len(goods)))}
+        done = qualify_inputs(p, to_qualify, method)
         results.update(done)
         p.results.update(done)
         p.inputs.update(to_qualify)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from tmec.core.errors import InputError
+from tmec.core.money import ZERO
 from tmec.core.params import ParameterSnapshot
 from tmec.tariffs.impact.ces import CesPartner, ces
 from tmec.tariffs.impact.smart import smart
@@ -36,8 +37,12 @@ __all__ = [
     "flows_impact",
 ]
 
-ZERO = Decimal(0)
-INFINITE_SUPPLY = Decimal(99)  # the SMART convention for an infinitely elastic export supply
+# The SMART convention for an infinitely elastic export supply (WITS/SMART documentation; the
+# dated parameter tariffs.elasticity.export_supply carries the same value and reference).
+INFINITE_SUPPLY = Decimal(99)
+# The largest |Em| and |Es| taken: published estimates lie far inside it (spec tariffs.md s.4.5),
+# and beyond it the exact CES powers overflow Decimal.
+MAX_ELASTICITY = Decimal(99)
 MODELS = ("smart", "ces")
 CONSTRUCTION = {
     "smart": "SMART linear (Laird and Yeats 1986) per flow: TC = V·Em·dt/[(1+t0)(1−Em/Ex)]; "
@@ -86,13 +91,10 @@ def elasticities_at(
         raise InputError(
             f"the export-supply elasticity must be more than 0, found {values['ex']}", field="--ex"
         )
-    # Published estimates lie far inside |99| (spec tariffs.md s.4.5); beyond it the exact CES
-    # powers overflow Decimal, and 99 already stands for "infinitely elastic" in SMART.
     for name in ("em", "es"):
-        if abs(values[name]) > INFINITE_SUPPLY:
+        if abs(values[name]) > MAX_ELASTICITY:
             raise InputError(
-                f"expected an elasticity of at most {INFINITE_SUPPLY} in absolute value, "
-                f"found {values[name]}",
+                f"expected an elasticity of at most {MAX_ELASTICITY} in absolute value, found {values[name]}",
                 field=f"--{name}",
             )
     ex_value = None if values["ex"] >= INFINITE_SUPPLY else values["ex"]

@@ -84,7 +84,9 @@ def iso_code(name: str) -> str:
     try:
         return str(pycountry.countries.lookup(name).alpha_2)
     except LookupError:
-        raise SystemExit(f"build_cbam: no ISO 3166 code for the table name {name!r}: add it to NAMES") from None
+        raise SystemExit(
+            f"build_cbam: no ISO 3166 code for the table name {name!r}: add it to NAMES"
+        ) from None
 
 
 def digits(cn: str) -> str:

@@ -30,8 +30,8 @@ installation,period_from,period_to``.
 from __future__ import annotations
 
 import csv
-import io
 import datetime as dt
+import io
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -44,7 +44,15 @@ from tmec.core.dates import parse_date
 from tmec.core.errors import InputError
 from tmec.core.money import to_decimal
 
-__all__ = ["SOURCES", "ActualData", "ActualGood", "Installation", "Precursor", "parse_actual", "parse_actual_csv"]
+__all__ = [
+    "SOURCES",
+    "ActualData",
+    "ActualGood",
+    "Installation",
+    "Precursor",
+    "parse_actual",
+    "parse_actual_csv",
+]
 
 SOURCES = ("actual", "default", "unknown", "eu")
 
@@ -114,7 +122,9 @@ def _route(data: Mapping[str, Any], where: str, source: str) -> str | None:
     except InputError as exc:
         raise exc.located(source=source, field_prefix=where) from None
     if len(letters) != 1:
-        raise InputError(f"an installation's route is one letter, found {raw!r}", source=source, field=f"{where}.route")
+        raise InputError(
+            f"an installation's route is one letter, found {raw!r}", source=source, field=f"{where}.route"
+        )
     return letters[0]
 
 
@@ -123,18 +133,29 @@ def _precursor(data: Any, where: str, source: str) -> Precursor:
         raise InputError("expected a mapping", source=source, field=where)
     kind = str(data.get("source", "")).lower()
     if kind not in SOURCES:
-        raise InputError(f"source must be one of {', '.join(SOURCES)}, found {data.get('source')!r}",
-                         source=source, field=f"{where}.source")
+        raise InputError(
+            f"source must be one of {', '.join(SOURCES)}, found {data.get('source')!r}",
+            source=source,
+            field=f"{where}.source",
+        )
     if "mass_per_tonne" not in data:
-        raise InputError("missing mass_per_tonne (t precursor per t good, before cutting)", source=source,
-                         field=f"{where}.mass_per_tonne")
+        raise InputError(
+            "missing mass_per_tonne (t precursor per t good, before cutting)",
+            source=source,
+            field=f"{where}.mass_per_tonne",
+        )
     origin = None
     if kind == "default":
         if data.get("origin") is None:
-            raise InputError("a default-value precursor needs its origin (or source: unknown)", source=source,
-                             field=f"{where}.origin")
+            raise InputError(
+                "a default-value precursor needs its origin (or source: unknown)",
+                source=source,
+                field=f"{where}.origin",
+            )
         origin = country(data["origin"], field=f"{where}.origin", source=source)
-    nested = tuple(_precursor(p, f"{where}.precursors[{i}]", source) for i, p in enumerate(data.get("precursors") or ()))
+    nested = tuple(
+        _precursor(p, f"{where}.precursors[{i}]", source) for i, p in enumerate(data.get("precursors") or ())
+    )
     return Precursor(
         cn=_cn(data.get("cn"), f"{where}.cn", source),
         mass_per_tonne=to_decimal(data["mass_per_tonne"], field=f"{where}.mass_per_tonne", source=source),
@@ -166,8 +187,10 @@ def _good(data: Any, where: str, source: str) -> ActualGood:
         see_direct=_opt_decimal(data, "see_direct", where, source),
         see_indirect=_opt_decimal(data, "see_indirect", where, source),
         process_direct=_opt_decimal(data, "process_direct", where, source),
-        precursors=tuple(_precursor(p, f"{where}.precursors[{i}]", source)
-                         for i, p in enumerate(data.get("precursors") or ())),
+        precursors=tuple(
+            _precursor(p, f"{where}.precursors[{i}]", source)
+            for i, p in enumerate(data.get("precursors") or ())
+        ),
     )
     if good.see_direct is None and good.process_direct is None:
         raise InputError("give see_direct, or process_direct with precursors", source=source, field=where)
@@ -193,9 +216,12 @@ def parse_actual(data: Any, *, source: str) -> ActualData:
             id=_text(inst.get("id")),
             name=_text(inst.get("name")),
             country=country(inst["country"], field="installation.country", source=source)
-            if inst.get("country") else None,
+            if inst.get("country")
+            else None,
         ),
-        period_from=parse_date(period["from"], field="period.from", source=source) if period.get("from") else None,
+        period_from=parse_date(period["from"], field="period.from", source=source)
+        if period.get("from")
+        else None,
         period_to=parse_date(period["to"], field="period.to", source=source) if period.get("to") else None,
         verified=verified,
         verifier=_text(data.get("verifier")),
@@ -204,7 +230,16 @@ def parse_actual(data: Any, *, source: str) -> ActualData:
     )
 
 
-CSV_COLUMNS = ("cn", "route", "see_direct", "see_indirect", "verified", "installation", "period_from", "period_to")
+CSV_COLUMNS = (
+    "cn",
+    "route",
+    "see_direct",
+    "see_indirect",
+    "verified",
+    "installation",
+    "period_from",
+    "period_to",
+)
 
 
 def parse_actual_csv(text: str, *, source: str) -> ActualData:
@@ -212,7 +247,11 @@ def parse_actual_csv(text: str, *, source: str) -> ActualData:
     reader = csv.DictReader(io.StringIO(text))
     missing = [c for c in ("cn", "see_direct") if c not in (reader.fieldnames or [])]
     if missing:
-        raise InputError(f"missing column(s) {', '.join(missing)}; expected {', '.join(CSV_COLUMNS)}", source=source, line=1)
+        raise InputError(
+            f"missing column(s) {', '.join(missing)}; expected {', '.join(CSV_COLUMNS)}",
+            source=source,
+            line=1,
+        )
     goods: list[ActualGood] = []
     verified: set[bool] = set()
     installations: set[str] = set()
@@ -221,10 +260,17 @@ def parse_actual_csv(text: str, *, source: str) -> ActualData:
         try:
             goods.append(_good(dict(row, see_indirect=row.get("see_indirect") or None), "row", source))
         except InputError as exc:
-            raise InputError(exc.message, source=source, line=line, field=(exc.field or "").removeprefix("row.") or None) from None
+            raise InputError(
+                exc.message, source=source, line=line, field=(exc.field or "").removeprefix("row.") or None
+            ) from None
         flag = (row.get("verified") or "").strip().lower()
         if flag not in {"true", "false", "yes", "no", ""}:
-            raise InputError(f"expected true or false, found {row['verified']!r}", source=source, line=line, field="verified")
+            raise InputError(
+                f"expected true or false, found {row['verified']!r}",
+                source=source,
+                line=line,
+                field="verified",
+            )
         verified.add(flag in {"true", "yes"})
         installations.add((row.get("installation") or "").strip())
         periods.add(((row.get("period_from") or "").strip(), (row.get("period_to") or "").strip()))
@@ -246,5 +292,3 @@ def parse_actual_csv(text: str, *, source: str) -> ActualData:
 
 def _text(value: Any) -> str | None:
     return None if value is None else str(value)
-
-

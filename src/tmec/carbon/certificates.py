@@ -21,7 +21,7 @@ from typing import Any
 from tmec.carbon.actual import ActualData, ActualGood, Precursor
 from tmec.carbon.law import CarbonLaw, period_of
 from tmec.carbon.routes import select_benchmark
-from tmec.carbon.tables import Good
+from tmec.carbon.tables import Good, year_column
 from tmec.core.errors import InputError
 from tmec.core.money import ZERO, quantize
 from tmec.core.params import ParamValue
@@ -29,7 +29,9 @@ from tmec.core.trace import Step
 
 __all__ = ["Assessment", "ImportLine", "assess"]
 
-PROVISIONAL_CPD = "carbon price paid abroad deducted on the draft Art. 9 implementing act (13 May 2026): provisional"
+PROVISIONAL_CPD = (
+    "carbon price paid abroad deducted on the draft Art. 9 implementing act (13 May 2026): provisional"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,8 +101,11 @@ class Assessment:
             "explanation": [s.to_dict() for s in self.steps],
         }
         if self.cost_other is not None:
-            out["cost_other"] = {"currency": self.line.currency, "rate": str(self.line.rate),
-                                 "amount": str(self.cost_other)}
+            out["cost_other"] = {
+                "currency": self.line.currency,
+                "rate": str(self.line.rate),
+                "amount": str(self.cost_other),
+            }
         if self.line.actual is not None:
             out["actual_data"] = {
                 "source": self.line.actual.source,
@@ -131,7 +136,10 @@ class _Run:
         self.cite(cbam)
         self.cite(cscf)
         if cscf.note == "provisional":
-            self.flag(f"CSCF {cscf.value} for {line.year} is provisional (none published): certificates are a lower bound")
+            self.flag(
+                f"CSCF {cscf.value} for {line.year} is provisional (none published): "
+                "certificates are a lower bound"
+            )
 
     def cite(self, value: ParamValue | str) -> None:
         text = value.cite() if isinstance(value, ParamValue) else value
@@ -149,14 +157,23 @@ class _Run:
     # -- benchmarks ------------------------------------------------------------------------
     def bm(self, cn: str, column: str, marker: str | None, chosen: str | None = None) -> Decimal:
         resolved = select_benchmark(
-            self.law.tables.benchmarks(cn, column), cn=cn, column=column, year=self.line.year,
-            marker=marker, chosen=chosen,
+            self.law.tables.benchmarks(cn, column),
+            cn=cn,
+            column=column,
+            year=self.line.year,
+            marker=marker,
+            chosen=chosen,
         )
         for f in resolved.flags:
             self.flag(f)
         self.cite(self.act("benchmarks"))
-        self.steps.append(Step("carbon.benchmark", f"CN {cn}: {resolved.entry.value} ({resolved.how})",
-                               "IR (EU) 2025/2620 Annex"))
+        self.steps.append(
+            Step(
+                "carbon.benchmark",
+                f"CN {cn}: {resolved.entry.value} ({resolved.how})",
+                "IR (EU) 2025/2620 Annex",
+            )
+        )
         return resolved.entry.value
 
     def sefa_actual(self, cn: str, route: str | None, precursors: tuple[Precursor, ...]) -> Decimal:
@@ -165,7 +182,10 @@ class _Run:
 
     def sefa_precursor(self, p: Precursor) -> Decimal:
         if p.source == "eu":
-            self.flag(f"EU-origin precursor {p.cn}: zero embedded emissions and no free-allocation adjustment [unverified]")
+            self.flag(
+                f"EU-origin precursor {p.cn}: zero embedded emissions and no free-allocation "
+                "adjustment [unverified]"
+            )
             return ZERO
         if p.source == "actual":
             return self.sefa_actual(p.cn, p.route, p.precursors)
@@ -184,21 +204,33 @@ class _Run:
         if p.source == "unknown":
             value = self.law.tables.annex_iv(p.cn, year)
             self.cite(self.act("annex_iv"))
-            self.steps.append(Step("carbon.precursor", f"{p.cn} of unknown origin: Annex IV {value.see} ({value.year_column})",
-                                   "IR (EU) 2025/2621 Art. 1(5), Annex IV"))
+            self.steps.append(
+                Step(
+                    "carbon.precursor",
+                    f"{p.cn} of unknown origin: Annex IV {value.see} ({value.year_column})",
+                    "IR (EU) 2025/2621 Art. 1(5), Annex IV",
+                )
+            )
             return value.see
         if p.source == "default":
             assert p.origin is not None
             dv = self.law.tables.default_value(p.cn, p.origin, year)
             self.cite(self.act("defaults"))
-            self.steps.append(Step("carbon.precursor", f"{p.cn} from {p.origin}: default {dv.see} (table {dv.table_name})",
-                                   "IR (EU) 2025/2621 Annex I"))
+            self.steps.append(
+                Step(
+                    "carbon.precursor",
+                    f"{p.cn} from {p.origin}: default {dv.see} (table {dv.table_name})",
+                    "IR (EU) 2025/2621 Annex I",
+                )
+            )
             return dv.see
         if p.see_direct is not None:
             return p.see_direct
         if p.process_direct is None:
-            raise InputError(f"precursor {p.cn}: give see_direct, or process_direct with its precursors",
-                             source=self.line.actual.source if self.line.actual else None)
+            raise InputError(
+                f"precursor {p.cn}: give see_direct, or process_direct with its precursors",
+                source=self.line.actual.source if self.line.actual else None,
+            )
         return p.process_direct + sum((c.mass_per_tonne * self.see_precursor(c) for c in p.precursors), ZERO)
 
 
@@ -222,16 +254,21 @@ def assess(law: CarbonLaw, line: ImportLine) -> Assessment:
     """The certificates and cost of one import line, with every step cited."""
     tables = law.tables
     good = tables.good(line.cn)
+    year_column(line.year)  # the definitive period only: refuses the transitional years first
     day = line.date or dt.date(line.year, 1, 1)
     if day.year != line.year:
         raise InputError(f"import date {day.isoformat()} is not in {line.year}", field="date")
     if line.mass < 0:
         raise InputError(f"expected a net mass not less than 0, found {line.mass}", field="mass")
     if law.eu_member(line.origin, day):
-        raise InputError(f"{line.origin} is an EU member state: its goods are not CBAM imports", field="origin")
+        raise InputError(
+            f"{line.origin} is an EU member state: its goods are not CBAM imports", field="origin"
+        )
     run = _Run(law, line)
     run.cite(run.act("goods"))
-    run.steps.append(Step("carbon.scope", f"CN {good.cn} is a CBAM good ({good.category})", "Reg. (EU) 2023/956 Annex I"))
+    run.steps.append(
+        Step("carbon.scope", f"CN {good.cn} is a CBAM good ({good.category})", "Reg. (EU) 2023/956 Annex I")
+    )
 
     default_table: str | None = None
     marker: str | None
@@ -243,12 +280,14 @@ def assess(law: CarbonLaw, line: ImportLine) -> Assessment:
             run.flag(f"default from 'Other countries and territories': {dv.fallback_reason}")
         see, see_direct, see_indirect = dv.see, dv.direct, dv.indirect
         marker = dv.route_marker
-        run.steps.append(Step(
-            "carbon.see",
-            f"default {dv.see} t CO2e/t ({dv.year_column} column, mark-up included; row {dv.row_cn} of "
-            f"table {dv.table_name}; route marker {marker or 'none'})",
-            "IR (EU) 2025/2621 Art. 1 and Annex I",
-        ))
+        run.steps.append(
+            Step(
+                "carbon.see",
+                f"default {dv.see} t CO2e/t ({dv.year_column} column, mark-up included; row {dv.row_cn} of "
+                f"table {dv.table_name}; route marker {marker or 'none'})",
+                "IR (EU) 2025/2621 Art. 1 and Annex I",
+            )
+        )
         sefa = run.factor * run.bm(good.cn, "B", marker, line.route)
         route = line.route.upper() if line.route else marker
         data = "default"
@@ -256,22 +295,40 @@ def assess(law: CarbonLaw, line: ImportLine) -> Assessment:
         ad = line.actual.for_cn(good.cn)
         see, see_direct, see_indirect = _see_actual(run, good, ad)
         marker = ad.route
-        route = ad.route
-        run.cite(f"actual data: {line.actual.source}" + (f" ({line.actual.citation})" if line.actual.citation else ""))
+        route = ad.route or (line.route.upper() if line.route else None)
+        for f in line.actual.extra_flags:
+            run.flag(f)
+        run.cite(
+            f"actual data: {line.actual.source}"
+            + (f" ({line.actual.citation})" if line.actual.citation else "")
+        )
         if not line.actual.verified:
-            run.flag("actual data not verified by an accredited CBAM verifier: not acceptable for the declaration "
-                     "(Q&A §5.9, §5.17); shown for comparison only")
-        run.steps.append(Step("carbon.see", f"actual {see} t CO2e/t (installation "
-                              f"{line.actual.installation.id or line.actual.installation.name or '?'}, route {route or 'none'})",
-                              "Reg. (EU) 2023/956 Annex IV points 2-3; IR (EU) 2025/2547"))
-        sefa = run.sefa_actual(good.cn, ad.route, ad.precursors)
+            run.flag(
+                "actual data not verified by an accredited CBAM verifier: not acceptable for the declaration "
+                "(Q&A §5.9, §5.17); shown for comparison only"
+            )
+        run.steps.append(
+            Step(
+                "carbon.see",
+                f"actual {see} t CO2e/t (installation "
+                f"{line.actual.installation.id or line.actual.installation.name or '?'}, "
+                f"route {route or 'none'})",
+                "Reg. (EU) 2023/956 Annex IV points 2-3; IR (EU) 2025/2547",
+            )
+        )
+        sefa = run.sefa_actual(good.cn, route, ad.precursors)
         data = "actual"
 
     embedded = line.mass * see
     free_allocation = line.mass * sefa
-    run.steps.append(Step("carbon.sefa", f"SEFA {sefa} = CBAM factor {run.cbam.value} × CSCF {run.cscf.value} × benchmark"
-                          + (" + precursors" if data == "actual" and sefa != run.factor else ""),
-                          "Reg. (EU) 2023/956 Art. 31; IR (EU) 2025/2620"))
+    run.steps.append(
+        Step(
+            "carbon.sefa",
+            f"SEFA {sefa} = CBAM factor {run.cbam.value} × CSCF {run.cscf.value} × benchmark"
+            + (" + precursors" if data == "actual" and sefa != run.factor else ""),
+            "Reg. (EU) 2023/956 Art. 31; IR (EU) 2025/2620",
+        )
+    )
 
     if line.price is not None:
         price, price_period = line.price, "given"
@@ -281,7 +338,9 @@ def assess(law: CarbonLaw, line: ImportLine) -> Assessment:
         price, price_period = published.decimal, period_of(day)
         run.cite(published)
         if published.unverified:
-            run.flag(f"certificate price {price} for {price_period} from a single secondary source [unverified]")
+            run.flag(
+                f"certificate price {price} for {price_period} from a single secondary source [unverified]"
+            )
         if line.date is None:
             run.flag(f"no import date given: the price of {price_period} (the year's first period) is used")
 
@@ -291,22 +350,50 @@ def assess(law: CarbonLaw, line: ImportLine) -> Assessment:
         deduction = embedded * share
         run.flag(PROVISIONAL_CPD)
         if data == "default":
-            run.flag("the draft Art. 9 act allows only the Commission's default carbon price with default values; none is published")
-        run.steps.append(Step("carbon.article9", f"{deduction} certificates = EE × min(1, {line.carbon_price_paid} / {price})",
-                              "Reg. (EU) 2023/956 Art. 9; draft IR of 13 May 2026 [unverified]"))
+            run.flag(
+                "the draft Art. 9 act allows only the Commission's default carbon price with default values; "
+                "none is published"
+            )
+        run.steps.append(
+            Step(
+                "carbon.article9",
+                f"{deduction} certificates = EE × min(1, {line.carbon_price_paid} / {price})",
+                "Reg. (EU) 2023/956 Art. 9; draft IR of 13 May 2026 [unverified]",
+            )
+        )
 
     certificates = max(ZERO, embedded - free_allocation - deduction)
     cost = quantize(certificates * price, 2)
-    run.steps.append(Step("carbon.certificates",
-                          f"max(0, {embedded} − {free_allocation} − {deduction}) = {certificates}; × €{price} = €{cost}",
-                          "Reg. (EU) 2023/956 Art. 22; Q&A §4.32 (per good, no netting)"))
+    run.steps.append(
+        Step(
+            "carbon.certificates",
+            f"max(0, {embedded} − {free_allocation} − {deduction}) = {certificates}; × €{price} = €{cost}",
+            "Reg. (EU) 2023/956 Art. 22; Q&A §4.32 (per good, no netting)",
+        )
+    )
     cost_other = None
     if line.rate is not None:
         cost_other = quantize(certificates * price * line.rate, 2)
     return Assessment(
-        good=good, line=line, data=data, see=see, see_direct=see_direct, see_indirect=see_indirect,
-        route=route, route_marker=marker, default_table=default_table, embedded_emissions=embedded,
-        sefa=sefa, free_allocation=free_allocation, deduction=deduction, certificates=certificates,
-        price=price, price_period=price_period, cost=cost, cost_other=cost_other,
-        steps=run.steps, flags=run.flags, sources=run.sources,
+        good=good,
+        line=line,
+        data=data,
+        see=see,
+        see_direct=see_direct,
+        see_indirect=see_indirect,
+        route=route,
+        route_marker=marker,
+        default_table=default_table,
+        embedded_emissions=embedded,
+        sefa=sefa,
+        free_allocation=free_allocation,
+        deduction=deduction,
+        certificates=certificates,
+        price=price,
+        price_period=price_period,
+        cost=cost,
+        cost_other=cost_other,
+        steps=run.steps,
+        flags=run.flags,
+        sources=run.sources,
     )

@@ -98,7 +98,8 @@ def year_column(year: int) -> tuple[int, str]:
     """Index of the published column for ``year`` among 2026/2027/2028+, and its label."""
     if year < 2026:
         raise InputError(
-            f"the CBAM definitive period starts in 2026; {year} is the transitional period (reporting only)",
+            f"the CBAM definitive period starts in 2026 (Reg. (EU) 2023/956 Art. 36(3)); {year} is the "
+            "transitional period (reporting only, no certificates)",
             field="year",
         )
     if year == 2026:

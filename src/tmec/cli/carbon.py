@@ -1,0 +1,208 @@
+"""``tmec carbon``: what the EU CBAM charges a steel or aluminium good, from the official tables.
+
+    tmec carbon --cn CN8 --origin CC --mass TONNES --year YYYY [--price EUR] [--actual FILE] [--json]
+    tmec carbon declare IMPORTS.csv --year YYYY      the importer's annual declaration
+    tmec carbon compare --cn CN8 --origins MX,CN     certificates per tonne, 2026-2034
+
+``carbon`` is a group that also runs on its own: its options are the single calculation's, and
+``declare`` / ``compare`` are subcommands.  Exit 0 success, 2 bad input (an unknown or non-CBAM
+CN code is bad input: it is never priced at zero).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.table import Table
+
+from tmec.carbon.certificates import Assessment, ImportLine, assess
+from tmec.cli._carbon_files import read_actual
+from tmec.cli._common import console, emit_json, handles_errors
+from tmec.core.countries import country
+from tmec.core.dates import parse_date
+from tmec.core.errors import InputError
+from tmec.core.money import to_decimal
+
+__all__ = ["command"]
+
+
+def _amount(value: str | None, option: str, *, positive: bool = False) -> Decimal | None:
+    if value is None:
+        return None
+    amount = to_decimal(value, field=option)
+    if positive and amount <= 0:
+        raise InputError(f"expected a number above 0, found {value!r}", field=option)
+    return amount
+
+
+def _proposal(cn: str, year: int, as_json: bool) -> bool:
+    """The 2028 downstream proposal as an explicit scenario: a scope screen, labelled."""
+    from tmec.law.carbon import load_tables
+
+    tables = load_tables()
+    scope = tables.proposal_scope(cn, field="--cn")
+    if scope is None or tables.is_good(scope.cn):
+        return False
+    out = {
+        "cn": scope.cn,
+        "scenario": "COM(2025) 989 downstream extension",
+        "status": scope.status,
+        "in_scope_from": scope.proposed_application,
+        "entry": scope.entry,
+        "ex": scope.ex,
+        "description": scope.description,
+        "note": scope.note,
+        "applies_in_year": year >= int(scope.proposed_application[:4]),
+        "flags": ["proposal, not law: no default values or benchmarks are published for this code"],
+    }
+    if as_json:
+        emit_json(out)
+    else:
+        console.print(
+            f"CN {scope.cn}: in scope under COM(2025) 989 from {scope.proposed_application} "
+            f"(proposal, not law; entry {scope.entry}{' ex' if scope.ex else ''}: {scope.description}). "
+            "No default values or benchmarks are published for it.",
+            highlight=False,
+            markup=False,
+        )
+    return True
+
+
+@click.group("carbon", invoke_without_command=True)
+@click.option("--cn", help="CN code of the good, 8 digits")
+@click.option("--origin", help="country of origin, ISO 3166 (MX, CN, ...)")
+@click.option("--mass", help="net mass, tonnes")
+@click.option("--year", type=int, help="year of import (2026 on)")
+@click.option("--date", "day", help="import date (selects the price period); default 1 January")
+@click.option("--price", help="certificate price, EUR per t CO2e (overrides the published price)")
+@click.option(
+    "--actual",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="the producer's actual data (YAML, CSV, EU template .xlsx, signed declaration .json)",
+)
+@click.option("--route", help="production route letter, when the data's marker does not name one")
+@click.option(
+    "--paid-abroad", help="carbon price effectively paid abroad, EUR per t CO2e (Art. 9, provisional)"
+)
+@click.option("--rate", help="units of --currency per EUR, to show the cost in another currency")
+@click.option("--currency", default=None, help="the other currency's code (with --rate)")
+@click.option("--proposal", is_flag=True, help="screen CN codes of the 2028 downstream proposal (not law)")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@handles_errors
+def command(
+    ctx: click.Context,
+    cn: str | None,
+    origin: str | None,
+    mass: str | None,
+    year: int | None,
+    day: str | None,
+    price: str | None,
+    actual: Path | None,
+    route: str | None,
+    paid_abroad: str | None,
+    rate: str | None,
+    currency: str | None,
+    proposal: bool,
+    as_json: bool,
+) -> None:
+    """Certificates and cost of one CBAM good: embedded emissions less the free-allocation adjustment."""
+    if ctx.invoked_subcommand is not None:
+        given = [
+            o
+            for o, v in (
+                ("--cn", cn),
+                ("--origin", origin),
+                ("--mass", mass),
+                ("--year", year),
+                ("--actual", actual),
+                ("--price", price),
+            )
+            if v is not None
+        ]
+        if given:
+            raise InputError(
+                f"{', '.join(given)} belong to the single calculation, not to "
+                f"'carbon {ctx.invoked_subcommand}': put them after the subcommand"
+            )
+        return
+    missing = [
+        o for o, v in (("--cn", cn), ("--origin", origin), ("--mass", mass), ("--year", year)) if v is None
+    ]
+    if missing and not (proposal and cn and year):
+        raise InputError(f"missing {', '.join(missing)} (or a subcommand: declare, compare)")
+    assert cn is not None and year is not None
+    if proposal and _proposal(cn, year, as_json):
+        return
+    if rate is not None and not currency:
+        raise InputError("give the currency's code with --rate", field="--currency")
+    line = ImportLine(
+        cn=cn,
+        origin=country(origin, field="--origin"),
+        mass=_amount(mass, "--mass") or Decimal(0),
+        year=year,
+        date=parse_date(day, field="--date") if day else None,
+        price=_amount(price, "--price"),
+        actual=read_actual(actual) if actual is not None else None,
+        route=route,
+        carbon_price_paid=_amount(paid_abroad, "--paid-abroad"),
+        rate=_amount(rate, "--rate", positive=True),
+        currency=currency.upper() if currency else None,
+    )
+    from tmec.law.carbon import load_carbon_law
+
+    try:
+        result = assess(load_carbon_law(), line)
+    except InputError as exc:
+        raise exc.located(field_prefix=None) if exc.field is None else _as_option(exc) from None
+    if as_json:
+        emit_json(result.to_dict())
+        return
+    _print(result)
+
+
+_OPTIONS = {
+    "cn": "--cn",
+    "origin": "--origin",
+    "mass": "--mass",
+    "year": "--year",
+    "date": "--date",
+    "price": "--price",
+    "route": "--route",
+}
+
+
+def _as_option(exc: InputError) -> InputError:
+    return InputError(
+        exc.message, source=exc.source, field=_OPTIONS.get(exc.field or "", exc.field), line=exc.line
+    )
+
+
+def _print(a: Assessment) -> None:
+    t = Table(
+        title=f"CBAM {a.line.year}: {a.line.mass} t of CN {a.good.cn} from {a.line.origin} ({a.data} data)"
+    )
+    t.add_column("")
+    t.add_column("value", justify="right")
+    rows: list[tuple[str, Any]] = [
+        ("specific embedded emissions, t CO2e/t", a.see),
+        ("route", a.route or "none"),
+        ("default table", a.default_table or "—"),
+        ("embedded emissions, t CO2e", a.embedded_emissions),
+        ("free-allocation adjustment (SEFA per t)", a.sefa),
+        ("free-allocation adjustment, t CO2e", a.free_allocation),
+        ("carbon price paid abroad, certificates", a.deduction),
+        ("certificates", a.certificates),
+        (f"price, EUR ({a.price_period})", a.price),
+        ("cost, EUR", f"{a.cost:,.2f}"),
+    ]
+    if a.cost_other is not None:
+        rows.append((f"cost, {a.line.currency}", f"{a.cost_other:,.2f}"))
+    for k, v in rows:
+        t.add_row(k, str(v))
+    console.print(t)
+    for f in a.flags:
+        console.print(f"[flag] {f}", highlight=False, markup=False)

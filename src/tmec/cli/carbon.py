@@ -18,6 +18,7 @@ from typing import Any
 import click
 from rich.table import Table
 
+from tmec.carbon.actual import ActualData
 from tmec.carbon.certificates import Assessment, ImportLine, assess
 from tmec.cli._carbon_files import read_actual
 from tmec.cli._common import console, emit_json, handles_errors
@@ -25,6 +26,7 @@ from tmec.core.countries import country
 from tmec.core.dates import parse_date
 from tmec.core.errors import InputError
 from tmec.core.money import to_decimal
+from tmec.engine.session import ENGINES
 
 __all__ = ["command"]
 
@@ -205,4 +207,84 @@ def _print(a: Assessment) -> None:
         t.add_row(k, str(v))
     console.print(t)
     for f in a.flags:
+        console.print(f"[flag] {f}", highlight=False, markup=False)
+
+
+@command.command("declare")
+@click.argument("imports", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--year", type=int, required=True, help="the calendar year declared")
+@click.option(
+    "--price", help="certificate price, EUR per t CO2e, for every line (else each date's published price)"
+)
+@click.option(
+    "--actual",
+    "actual_files",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="actual data of an installation named in the 'installation' column (repeatable)",
+)
+@click.option("--engine", type=click.Choice(ENGINES), default="duckdb", show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@handles_errors
+def declare(
+    imports: Path, year: int, price: str | None, actual_files: tuple[Path, ...], engine: str, as_json: bool
+) -> None:
+    """The annual CBAM declaration of IMPORTS (CSV or Parquet: cn, origin, net_mass in tonnes, date,
+    optional installation): certificates and cost by CN code, origin and quarter."""
+    from tmec.engine import connect
+    from tmec.engine.cbam import declare_lines
+    from tmec.law.carbon import load_carbon_law
+
+    actuals: dict[str, ActualData] = {}
+    for file in actual_files:
+        data = read_actual(file)
+        key = data.installation.id
+        if not key:
+            raise InputError(
+                "an actual-data file for a declaration needs its installation id",
+                source=str(file),
+                field="installation.id",
+            )
+        if key in actuals:
+            raise InputError(
+                f"installation {key!r} is given twice", source=str(file), field="installation.id"
+            )
+        actuals[key] = data
+    with connect(engine) as e:  # type: ignore[arg-type]
+        result = declare_lines(
+            e, imports, load_carbon_law(), year=year, price=_amount(price, "--price"), actuals=actuals
+        )
+    out = {"imports": str(imports), "engine": engine, **result.to_dict()}
+    if as_json:
+        emit_json(out)
+        return
+    t = Table(title=f"CBAM declaration {year}: {imports.name}")
+    for c in ("CN", "origin", "quarter", "lines", "net mass t", "embedded t", "certificates", "cost EUR"):
+        t.add_column(c, justify="left" if c in ("CN", "origin", "quarter") else "right")
+    for r in result.rows:
+        t.add_row(
+            r["cn"],
+            r["origin"],
+            r["quarter"],
+            f"{r['lines']:,}",
+            f"{r['mass']:,}",
+            f"{r['embedded_emissions']:,.3f}",
+            f"{r['certificates']:,.3f}",
+            f"{r['cost']:,.2f}",
+        )
+    console.print(t)
+    tot = result.totals
+    console.print(
+        f"net mass {tot['mass']:,} t; certificates owed {tot['certificates_owed']:,.3f}; "
+        f"cost owed EUR {tot['cost_owed']:,.2f}",
+        highlight=False,
+        markup=False,
+    )
+    for h in result.holding:
+        console.print(
+            f"hold at end of {h['quarter_end']}: {h['to_hold']:,.3f} certificates",
+            highlight=False,
+            markup=False,
+        )
+    for f in result.flags:
         console.print(f"[flag] {f}", highlight=False, markup=False)

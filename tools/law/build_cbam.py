@@ -2,9 +2,10 @@
 
     python tools/law/build_cbam.py [DATA_DIR]     # default: ../shared/data/cbam
 
-Writes ``src/tmec/law/carbon/cbam_tables.json`` (goods list, default values per country
-with their published mark-up columns and route markers, Annex IV precursor defaults,
-benchmarks columns A/B, the 2028 downstream proposal) and the licence files the data
+Writes ``src/tmec/law/carbon/cbam_tables.json`` (goods list, Annex IV precursor defaults,
+benchmarks columns A/B, the 2028 downstream proposal, sources), ``cbam_defaults.jsonl``
+(the default values, one country table a line, with their published mark-up columns and
+route markers) and the licence files the data
 comes with (``NOTICE``, ``LICENSE-Apache-2.0``).  Nothing is retyped: every value is
 copied from the source file as its text, so ``Decimal`` reads exactly what the act says.
 Country names become ISO 3166 codes here, once; the table's own name is kept beside
@@ -166,14 +167,20 @@ def build(data_dir: Path) -> dict[str, bytes]:
         "licence": LICENCE,
         "sources": sources,
         "goods": goods,
-        "defaults": dict(sorted(defaults.items())),
+        "defaults_file": "cbam_defaults.jsonl",
         "annex_iv": annex_iv,
         "benchmarks": dict(sorted(benchmarks.items())),
         "downstream_2028": downstream,
     }
     text = json.dumps(tables, ensure_ascii=False, separators=(",", ":"), sort_keys=False) + "\n"
+    # One line per country table, so that a look-up parses the one or two tables it reads.
+    lines = "".join(
+        json.dumps({"code": code, **table}, ensure_ascii=False, separators=(",", ":")) + "\n"
+        for code, table in sorted(defaults.items())
+    )
     return {
         "cbam_tables.json": text.encode("utf-8"),
+        "cbam_defaults.jsonl": lines.encode("utf-8"),
         "NOTICE": (data_dir / "NOTICE").read_bytes(),
         "LICENSE-Apache-2.0": (data_dir / "LICENSE-Apache-2.0").read_bytes(),
     }

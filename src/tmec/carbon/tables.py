@@ -8,6 +8,7 @@ no table, no row, or a "–"; the published marked-up column of the year (never 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -119,14 +120,18 @@ def cn_digits(cn: object, *, field: str = "cn") -> str:
 class CbamTables:
     """Look-ups over the compiled tables; rows are turned into Decimals only when used."""
 
-    def __init__(self, raw: Mapping[str, Any]) -> None:
+    def __init__(self, raw: Mapping[str, Any], defaults: str) -> None:
+        """``raw``: the compiled tables; ``defaults``: the default-value tables, one JSON line each."""
         self.sources: Mapping[str, Mapping[str, str]] = raw["sources"]
         self.licence: str = raw["licence"]
         self._goods = {g[0]: Good(*g) for g in raw["goods"]}
-        self._defaults: dict[str, tuple[str, dict[str, Sequence[Any]]]] = {
-            code: (table["name"], {row[0]: row for row in table["rows"]})
-            for code, table in raw["defaults"].items()
+        # Country tables are parsed when first used: one look-up reads one or two of 73.
+        self._raw_defaults: dict[str, str] = {
+            line[9 : line.index('"', 9)]: line  # each line starts {"code":"MX",
+            for line in defaults.splitlines()
+            if line
         }
+        self._defaults: dict[str, tuple[str, dict[str, Sequence[Any]]]] = {}
         self._annex_iv = {row[0]: row for row in raw["annex_iv"]}
         self._benchmarks: Mapping[str, Mapping[str, Sequence[Sequence[Any]]]] = raw["benchmarks"]
         self._downstream: Mapping[str, Any] = raw["downstream_2028"]
@@ -169,19 +174,27 @@ class CbamTables:
 
     # -- default values ----------------------------------------------------------------------
     def has_table(self, origin: str) -> bool:
-        return origin in self._defaults
+        return origin in self._raw_defaults
+
+    def _table(self, code: str) -> tuple[str, dict[str, Sequence[Any]]]:
+        found = self._defaults.get(code)
+        if found is None:
+            raw = json.loads(self._raw_defaults[code])
+            found = self._defaults[code] = (raw["name"], {row[0]: row for row in raw["rows"]})
+        return found
 
     def default_value(self, cn: str, origin: str, year: int) -> DefaultValue:
         """IR 2025/2621 Annex I default for a good of ``origin`` (ISO code) imported in ``year``."""
         self.good(cn)
         column, label = year_column(year)
         reason: str | None
-        if origin in self._defaults:
+        if origin in self._raw_defaults:
+            name = self._table(origin)[0]
             found = self._row(origin, cn)
             if found is None:
-                reason = f"no row for CN {cn} in the table of {self._defaults[origin][0]}"
+                reason = f"no row for CN {cn} in the table of {name}"
             elif found[4 + column] is None:
-                reason = f"the table of {self._defaults[origin][0]} shows '–' for CN {found[0]}"
+                reason = f"the table of {name} shows '–' for CN {found[0]}"
             else:
                 return self._default(cn, origin, found, column, label, None)
         else:
@@ -192,7 +205,7 @@ class CbamTables:
         return self._default(cn, OTHER, other, column, label, reason)
 
     def _row(self, table: str, cn: str) -> Sequence[Any] | None:
-        rows = self._defaults[table][1]
+        rows = self._table(table)[1]
         for n in (8, 6, 4):
             row = rows.get(cn[:n])
             if row is not None:
@@ -206,7 +219,7 @@ class CbamTables:
             cn=cn,
             row_cn=row[0],
             table=table,
-            table_name=self._defaults[table][0],
+            table_name=self._table(table)[0],
             direct=_dec(row[1]),
             indirect=_dec(row[2]),
             total=Decimal(row[3]),

@@ -19,7 +19,8 @@ TABLES_FILE = CARBON_DIR / "cbam_tables.json"
 @cache
 def load_tables() -> CbamTables:
     with TABLES_FILE.open(encoding="utf-8") as fh:
-        return CbamTables(json.load(fh))
+        raw = json.load(fh)
+    return CbamTables(raw, (CARBON_DIR / raw["defaults_file"]).read_text(encoding="utf-8"))
 
 
 @cache

@@ -31,6 +31,10 @@ from tmec.engine.session import ENGINES
 __all__ = ["command"]
 
 
+def _say(text: str) -> None:
+    console.print(text, highlight=False, markup=False)
+
+
 def _amount(value: str | None, option: str, *, positive: bool = False) -> Decimal | None:
     if value is None:
         return None
@@ -63,12 +67,10 @@ def _proposal(cn: str, year: int, as_json: bool) -> bool:
     if as_json:
         emit_json(out)
     else:
-        console.print(
+        _say(
             f"CN {scope.cn}: in scope under COM(2025) 989 from {scope.proposed_application} "
             f"(proposal, not law; entry {scope.entry}{' ex' if scope.ex else ''}: {scope.description}). "
-            "No default values or benchmarks are published for it.",
-            highlight=False,
-            markup=False,
+            "No default values or benchmarks are published for it."
         )
     return True
 
@@ -205,9 +207,9 @@ def _print(a: Assessment) -> None:
         rows.append((f"cost, {a.line.currency}", f"{a.cost_other:,.2f}"))
     for k, v in rows:
         t.add_row(k, str(v))
-    console.print(t)
+    _say(t)
     for f in a.flags:
-        console.print(f"[flag] {f}", highlight=False, markup=False)
+        console.print(f"[flag] {f}")
 
 
 @command.command("declare")
@@ -272,19 +274,120 @@ def declare(
             f"{r['certificates']:,.3f}",
             f"{r['cost']:,.2f}",
         )
-    console.print(t)
+    _say(t)
     tot = result.totals
     console.print(
         f"net mass {tot['mass']:,} t; certificates owed {tot['certificates_owed']:,.3f}; "
-        f"cost owed EUR {tot['cost_owed']:,.2f}",
-        highlight=False,
-        markup=False,
+        f"cost owed EUR {tot['cost_owed']:,.2f}"
     )
     for h in result.holding:
-        console.print(
-            f"hold at end of {h['quarter_end']}: {h['to_hold']:,.3f} certificates",
-            highlight=False,
-            markup=False,
-        )
+        _say(f"hold at end of {h['quarter_end']}: {h['to_hold']:,.3f} certificates")
     for f in result.flags:
-        console.print(f"[flag] {f}", highlight=False, markup=False)
+        _say(f"[flag] {f}")
+
+
+@command.command("compare")
+@click.option("--cn", required=True, help="CN code of the good, 8 digits")
+@click.option("--origins", required=True, help="origins to compare, ISO codes separated by commas")
+@click.option(
+    "--price", help="certificate price held for every year, EUR (default: 2026-Q1's published price)"
+)
+@click.option(
+    "--actual",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="a producer's actual data (any --actual form) to show beside the defaults",
+)
+@click.option(
+    "--actual-see", help="a specific embedded emissions value to show beside the defaults, t CO2e/t"
+)
+@click.option("--actual-route", help="the route of --actual-see (benchmark column A)")
+@click.option("--route", help="route for defaults whose marker does not name one")
+@click.option(
+    "--claim",
+    "claims",
+    multiple=True,
+    help="a published claim shown beside, never ranked: ORIGIN:VALUE:WHO, UNIT AND SCOPE (repeatable)",
+)
+@click.option(
+    "--chart", type=click.Path(dir_okay=False, path_type=Path), help="write the chart (.svg or .png)"
+)
+@click.option("--json", "as_json", is_flag=True)
+@handles_errors
+def compare_command(
+    cn: str,
+    origins: str,
+    price: str | None,
+    actual: Path | None,
+    actual_see: str | None,
+    actual_route: str | None,
+    route: str | None,
+    claims: tuple[str, ...],
+    chart: Path | None,
+    as_json: bool,
+) -> None:
+    """Certificates and EUR per tonne, 2026-2034, per origin: defaults vs a given actual value."""
+    from tmec.carbon.actual import parse_actual
+    from tmec.carbon.chart import comparison_figure, to_svg
+    from tmec.carbon.compare import compare, parse_claim
+    from tmec.law.carbon import load_carbon_law
+
+    codes = [country(o, field="--origins") for o in origins.split(",") if o.strip()]
+    if not codes:
+        raise InputError("expected at least one origin", field="--origins")
+    if actual is not None and actual_see is not None:
+        raise InputError("give --actual or --actual-see, not both", field="--actual-see")
+    data = read_actual(actual) if actual is not None else None
+    if actual_see is not None:
+        good: dict[str, Any] = {"cn": cn, "see_direct": _amount(actual_see, "--actual-see")}
+        if actual_route:
+            good["route"] = actual_route
+        data = parse_actual({"verified": False, "goods": [good]}, source="--actual-see")
+    result = compare(
+        load_carbon_law(),
+        cn,
+        codes,
+        price=_amount(price, "--price"),
+        actual=data,
+        route=route,
+        claims=[parse_claim(c) for c in claims],
+    )
+    out = result.to_dict()
+    if chart is not None:
+        fig = comparison_figure(result)
+        if chart.suffix.lower() == ".png":
+            from tmec.cli._carbon_png import to_png
+
+            blob = to_png(fig)
+        elif chart.suffix.lower() == ".svg":
+            blob = to_svg(fig).encode("utf-8")
+        else:
+            raise InputError(f"expected a .svg or .png file, found {chart.name!r}", field="--chart")
+        tmp = chart.with_name(f".{chart.name}.tmp")
+        tmp.write_bytes(blob)
+        tmp.replace(chart)
+        out["chart"] = str(chart)
+    if as_json:
+        emit_json(out)
+        return
+    years = [p["year"] for p in result.series[0].points]
+    for what, key, fmt in (
+        ("certificates per tonne", "certificates_per_t", "{:.3f}"),
+        ("EUR per tonne", "eur_per_t", "{:,.2f}"),
+    ):
+        t = Table(title=f"CN {result.cn}: {what}")
+        t.add_column("series")
+        for y in years:
+            t.add_column(str(y)[2:] if len(years) > 6 else str(y), justify="right")
+        for s in result.series:
+            t.add_row(
+                s.name.split(" (")[0] + (f" {s.route}" if s.route else ""),
+                *(fmt.format(p[key]) for p in s.points),
+            )
+        _say(t)
+    console.print(f"price: {result.price_note}")
+    for c in result.claims:
+        _say(f"claim, not ranked (other scope): {c.origin} {c.value} — {c.label}")
+    for f in result.flags:
+        _say(f"[flag] {f}")
+    if chart is not None:
+        _say(f"chart written to {chart}")

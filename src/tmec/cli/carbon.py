@@ -207,9 +207,9 @@ def _print(a: Assessment) -> None:
         rows.append((f"cost, {a.line.currency}", f"{a.cost_other:,.2f}"))
     for k, v in rows:
         t.add_row(k, str(v))
-    _say(t)
+    console.print(t)
     for f in a.flags:
-        console.print(f"[flag] {f}")
+        _say(f"[flag] {f}")
 
 
 @command.command("declare")
@@ -274,9 +274,9 @@ def declare(
             f"{r['certificates']:,.3f}",
             f"{r['cost']:,.2f}",
         )
-    _say(t)
+    console.print(t)
     tot = result.totals
-    console.print(
+    _say(
         f"net mass {tot['mass']:,} t; certificates owed {tot['certificates_owed']:,.3f}; "
         f"cost owed EUR {tot['cost_owed']:,.2f}"
     )
@@ -383,8 +383,8 @@ def compare_command(
                 s.name.split(" (")[0] + (f" {s.route}" if s.route else ""),
                 *(fmt.format(p[key]) for p in s.points),
             )
-        _say(t)
-    console.print(f"price: {result.price_note}")
+        console.print(t)
+    _say(f"price: {result.price_note}")
     for c in result.claims:
         _say(f"claim, not ranked (other scope): {c.origin} {c.value} — {c.label}")
     for f in result.flags:

@@ -16,6 +16,7 @@ from tmec.cli import main
 from tmec.law.carbon import load_carbon_law
 
 DATA = Path(__file__).resolve().parent / "data"
+D8 = ("--cn", "73181568", "--origin", "MX", "--mass", "100", "--year", "2026")  # spec §5.4 D7/D8
 
 
 @pytest.fixture(scope="session")

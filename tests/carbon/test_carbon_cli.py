@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .conftest import DATA, run, run_json
+from .conftest import D8, DATA, run, run_json
 
 
 def test_json_contract_d1() -> None:
@@ -32,14 +32,7 @@ def test_price_overrides_the_period() -> None:
 
 def test_actual_file_is_cited() -> None:
     out = run_json(
-        "--cn",
-        "73181568",
-        "--origin",
-        "MX",
-        "--mass",
-        "100",
-        "--year",
-        "2026",
+        *D8,
         "--actual",
         str(DATA / "bolts_actual.yaml"),
     )

@@ -1,5 +1,5 @@
 """Reading a producer's actual data for ``tmec carbon``: YAML, CSV, the EU communication
-template (.xlsx) or a signed emissions declaration (.json)."""
+template (.xlsx) or a signed emissions declaration (.json, ``tmec carbon sign-emissions``)."""
 
 from __future__ import annotations
 
@@ -29,8 +29,13 @@ def read_actual(path: Path) -> ActualData:
         from tmec.cli._carbon_template import read_template
 
         return read_template(path)
+    if suffix == ".json":
+        from tmec.certify.emissions import actual_from_envelope
+        from tmec.certify.verify import read_certificate
+
+        return actual_from_envelope(read_certificate(path), source=source)[0]
     raise InputError(
-        "expected a .yaml, .csv or .xlsx (EU communication template) file, "
+        "expected a .yaml, .csv, .xlsx (EU communication template) or .json (signed declaration) file, "
         f"found {suffix or 'no extension'!r}",
         source=source,
     )

@@ -3,6 +3,7 @@
     tmec carbon --cn CN8 --origin CC --mass TONNES --year YYYY [--price EUR] [--actual FILE] [--json]
     tmec carbon declare IMPORTS.csv --year YYYY      the importer's annual declaration
     tmec carbon compare --cn CN8 --origins MX,CN     certificates per tonne, 2026-2034
+    tmec carbon sign-emissions ACTUAL.yaml --out X.json   a producer's signed emissions declaration
 
 ``carbon`` is a group that also runs on its own: its options are the single calculation's, and
 ``declare`` / ``compare`` are subcommands.  Exit 0 success, 2 bad input (an unknown or non-CBAM
@@ -11,6 +12,7 @@ CN code is bad input: it is never priced at zero).
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,7 @@ from tmec.carbon.actual import ActualData
 from tmec.carbon.certificates import Assessment, ImportLine, assess
 from tmec.cli._carbon_files import read_actual
 from tmec.cli._common import console, emit_json, handles_errors
+from tmec.cli._issuer import issuer, passphrase, passphrase_option
 from tmec.core.countries import country
 from tmec.core.dates import parse_date
 from tmec.core.errors import InputError
@@ -391,3 +394,48 @@ def compare_command(
         _say(f"[flag] {f}")
     if chart is not None:
         _say(f"chart written to {chart}")
+
+
+@command.command("sign-emissions")
+@click.argument("actual_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="where to write the signed declaration (.json)",
+)
+@click.option("--date", "day", help="declaration date (default today)")
+@passphrase_option
+@click.option("--json", "as_json", is_flag=True)
+@handles_errors
+def sign_emissions(
+    actual_file: Path, out: Path, day: str | None, passphrase_file: Path | None, as_json: bool
+) -> None:
+    """Sign a producer's emissions data (the --actual YAML form) and append it to the transparency log."""
+    from tmec.certify.canonical import canonical_json
+    from tmec.certify.emissions import build_payload, issue_emissions
+    from tmec.law import load_yaml
+
+    if actual_file.suffix.lower() not in {".yaml", ".yml"}:
+        raise InputError("expected the YAML form of actual data", source=str(actual_file))
+    if not actual_file.is_file():
+        raise InputError("no such file", source=str(actual_file))
+    if out.suffix.lower() != ".json":
+        raise InputError(f"expected a .json file, found {out.name!r}", field="--out")
+    iss = issuer()
+    signer = iss.signer(passphrase(passphrase_file))
+    payload = build_payload(
+        load_yaml(actual_file),
+        source=str(actual_file),
+        day=parse_date(day, field="--date") if day else dt.date.today(),
+        issuer={"log_origin": signer.public.name, "key_id": signer.public.key_id},
+    )
+    env = issue_emissions(iss, signer, payload)
+    tmp = out.with_name(f".{out.name}.tmp")
+    tmp.write_bytes(canonical_json(env) + b"\n")
+    tmp.replace(out)
+    info = {"declaration_id": payload["certificate_id"], "log_index": env["log"]["index"], "file": str(out)}
+    if as_json:
+        emit_json(info)
+        return
+    _say(f"signed emissions declaration {info['declaration_id']}, log entry {info['log_index']}: {out}")

@@ -22,7 +22,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from psr_text import ENTRY_INTO_FORCE, parse_record
+from psr_text import ENTRY_INTO_FORCE, merge_same_codes, parse_record
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATA = ROOT.parent / "shared" / "data"
@@ -77,6 +77,27 @@ HAND: dict[str, dict[str, Any]] = {
     },
 }
 
+# Codes GN 11(o) gives no rule of their own, and why: the lookup says so instead of "no rule".
+NO_RULE: dict[str, tuple[str, str]] = {
+    "847149": (
+        "gn11o-ch84-n02",
+        "GN 11(o) ch. 84 chapter rule 2: the origin of each unit presented within a system of 8471.49 "
+        "is determined by the rule that would apply to that unit presented separately; ask for the "
+        "rule of each unit's own subheading",
+    ),
+}
+
+# Print errors of the source, corrected in the model (never in the verbatim text), each with the
+# evidence; the corrected rule is tagged T (third-party reading), not V.
+CORRECTIONS: dict[str, dict[str, Any]] = {
+    "gn11o-ch73-n02": {
+        "why": "the (c) branch prints '(i) 75 percent where the transaction value method is used' twice "
+        "and no net cost threshold; every other chapter 73 steel rule of 2023 prints '(ii) 65 percent "
+        "where the net cost method is used', and so does the origynlx transcription of GN 11 (2026 Rev. 15)",
+        "rvc": {"transaction_value": "75", "net_cost": "65"},
+    },
+}
+
 LICENCE = (
     "Work of the U.S. Government (USITC), public domain under 17 U.S.C. 105; copied byte for byte "
     "from GitHub brendanxmac/hts-hero (public/notes/general/General Note 11.pdf, blob f8301c33)"
@@ -100,9 +121,18 @@ def _phase(entries: list[dict[str, Any]]) -> None:
             if "valid_to" not in e:
                 continue
             end = dt.date.fromisoformat(e["valid_to"])
-            if end + dt.timedelta(days=1) in starts:
-                e["valid_to"] = (end + dt.timedelta(days=1)).isoformat()
-                e["until_as_printed"] = end.isoformat()
+            start = dt.date.fromisoformat(e["valid_from"])
+            successors = sorted(d for d in starts if start < d < end)
+            if successors:
+                # 7312.10: "until July 1, 2023", its successor "beginning on January 1, 2023":
+                # the later rule governs from its own first day.
+                fixed = successors[0]
+            elif end + dt.timedelta(days=1) in starts:
+                fixed = end + dt.timedelta(days=1)
+            else:
+                continue
+            e["valid_to"] = fixed.isoformat()
+            e["until_as_printed"] = end.isoformat()
 
 
 def build(data: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -143,6 +173,15 @@ def build(data: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
             entries = parsed.entries
             for e in entries:
                 e["confidence"] = "L"
+        elif record["id"] in CORRECTIONS:
+            fix = CORRECTIONS[record["id"]]
+            entries = parsed.entries
+            for e in entries:
+                for alt in e["any_of"]:
+                    if "rvc" in alt:
+                        alt["rvc"] = fix["rvc"]
+                e["confidence"] = "T"
+                e["note"] = "; ".join(n for n in (e.get("note"), "print error corrected: " + fix["why"]) if n)
         else:
             entries = parsed.entries
             for e in entries:
@@ -151,6 +190,9 @@ def build(data: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
                 e["confidence"] = "M" if e.get("note") else "V"
         chapter["rules"].extend(entries)
     for chapter in chapters.values():
+        chapter["rules"] = merge_same_codes(chapter["rules"])
+        for rule in chapter["rules"]:
+            del rule["_labels"]
         _phase(chapter["rules"])
     document = {
         "source": "HTSUS General Note 11 (USMCA), subdivision (o), as published by the USITC in "
@@ -162,6 +204,7 @@ def build(data: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         "entry_into_force": ENTRY_INTO_FORCE.isoformat(),
         "generated_by": "tools/law/build_psr.py",
         "unparsed": unparsed,
+        "no_rule": {code: {"gn": gn, "reason": why} for code, (gn, why) in NO_RULE.items()},
         "chapters": dict(sorted(chapters.items())),
     }
     return document, unparsed

@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["ParsedRecord", "codes_in", "parse_codes", "parse_record", "slug"]
+__all__ = ["ParsedRecord", "codes_in", "merge_same_codes", "parse_codes", "parse_record", "slug"]
 
 LEVELS = {"chapter": 2, "heading": 4, "subheading": 6, "tariff item": 8}
 _LEVEL_WORD = r"(?:chapters?|headings?|subheadings?|tariff items?)"
@@ -398,9 +398,18 @@ def _branch(text: str, items: list[str], context: dict[str, Any]) -> Branch:
         cond = (m.group("cond") or "").removeprefix("provided").strip()
         if cond:
             _condition(cond, branch, alt)
-        else:
-            # "No change in tariff classification [to] electronic microassemblies": nothing asked.
+        if "rvc" not in alt and "weight_share" not in alt:
+            # "No change in tariff classification [to] electronic microassemblies" (with or
+            # without a proviso in words): no material is excluded by a change.
             alt["from"] = [EVERY_CHAPTER]
+    header = context.get("targets", [])
+    if header and branch.targets and not set(branch.targets) & set(header):
+        # "sweaters of subheading 6110.30 classified as part of an ensemble of subheading
+        # 6103.23", in the rules for 6103.23: a kind of good of the note's codes.
+        named = m.group("target") if m else text
+        if any(code in _compact(named) for code in header):
+            branch.kind = named
+            branch.targets = list(header)
     if not branch.targets:
         branch.targets = list(context.get("targets", []))
     if branch.kind is None and context.get("kind"):
@@ -517,7 +526,10 @@ def parse_record(record: dict[str, Any]) -> ParsedRecord:
         ):
             flush()
             m = re.search(rf"of ({_LEVEL_WORD}\s+[\d.\s,]+(?:(?:or|and)\s+[\d.]+)?)", line)
-            context = {"targets": parse_codes(m.group(1)) if m else [], "proviso": line}
+            context = {"targets": parse_codes(m.group(1)) if m else []}
+            if m and line[m.end() :].strip(" :"):
+                # "... of tariff items 8540.12.10 and 8540.12.50 incorporating a glass panel ...:"
+                context["kind"] = line[m.end() :].strip(" :")
             continue
         if _BRANCH_START.match(body):
             if body.startswith("Whether or not") and pending:
@@ -535,6 +547,10 @@ def parse_record(record: dict[str, Any]) -> ParsedRecord:
     return ParsedRecord(entries, problems)
 
 
+def _reference(chapter: int, labels: list[str], page: int) -> str:
+    return f"HTSUS GN 11(o), {' and '.join(labels)} (GN p. {page}); USMCA Annex 4-B, ch. {chapter}"
+
+
 def _entries(
     record: dict[str, Any],
     groups: list[tuple[str | None, list[Branch]]],
@@ -547,7 +563,7 @@ def _entries(
         if record["type"] == "rule"
         else f"ch. {chapter} {record.get('label', record.get('kind', 'note'))}"
     )
-    reference = f"HTSUS GN 11(o), {label} (GN p. {record['page']}); USMCA Annex 4-B, ch. {chapter}"
+    reference = _reference(chapter, [label], record["page"])
     entries: list[dict[str, Any]] = []
     for scope, branches in groups:
         kinds = {slug(b.kind) for b in branches if b.kind}
@@ -567,6 +583,8 @@ def _entries(
             alt["text"] = b.text
             key = tuple(b.targets)
             by_target.setdefault(key, []).append(alt)
+        _weight_branches(by_target)
+        _nest(by_target)
         for targets, alts in by_target.items():
             if not targets:
                 problems.append("a branch names no codes")
@@ -577,6 +595,7 @@ def _entries(
                 "page": record["page"],
                 "text": record["text"],
                 "reference": reference,
+                "_labels": [label],
                 "valid_from": valid[0].isoformat(),
                 "any_of": alts,
             }
@@ -590,3 +609,86 @@ def _entries(
                 entry["note"] = "; ".join(dict.fromkeys(notes))
             entries.append(entry)
     return entries
+
+
+def _bounds(item: str) -> tuple[str, str]:
+    start, _, end = item.partition("-")
+    return start, end or start
+
+
+def _step(code: str, by: int) -> str:
+    return f"{int(code) + by:0{len(code)}d}"
+
+
+def _carve(item: str, code: str) -> list[str]:
+    """A range without one code of its level: "681292-681299" less "681299" -> ["681292-681298"]."""
+    start, end = _bounds(item)
+    out = []
+    if start < code:
+        out.append(_range_of(start, _step(code, -1)))
+    if code < end:
+        out.append(_range_of(_step(code, 1), end))
+    return out
+
+
+def _range_of(start: str, end: str) -> str:
+    return start if start == end else f"{start}-{end}"
+
+
+def _inside(code: str, item: str) -> bool:
+    start, end = _bounds(item)
+    return len(code) == len(start) and start <= code <= end
+
+
+def _nest(by_target: dict[tuple[str, ...], list[dict[str, Any]]]) -> None:
+    """Branches of one rule for a code inside another branch's range ("(A) ... of subheading
+    6812.99 ...; (E) any other good of subheadings 6812.92 through 6812.99"): both apply to that
+    code, so its entry takes the wider branch too, and the wider range leaves the code out."""
+    for narrow in list(by_target):
+        if any("-" in c for c in narrow):
+            continue
+        for wide in list(by_target):
+            if wide == narrow or wide not in by_target:
+                continue
+            if all(any(_inside(c, w) for w in wide) for c in narrow):
+                by_target[narrow] = by_target[narrow] + by_target[wide]
+                carved = list(wide)
+                for c in narrow:
+                    carved = [part for w in carved for part in (_carve(w, c) if _inside(c, w) else [w])]
+                by_target[tuple(carved)] = by_target.pop(wide)
+
+
+def merge_same_codes(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rules printed apart for the same codes, dates and trade (8407.31-.34: one rule per end use;
+    8523.52: one per kind of good) are one rule with the alternatives of each."""
+    merged: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for e in entries:
+        key = (tuple(e["hs"]), e["valid_from"], e.get("valid_to"), e.get("scope"))
+        first = merged.get(key)
+        if first is None:
+            merged[key] = e
+            continue
+        first["any_of"] = first["any_of"] + e["any_of"]
+        first["text"] = first["text"] + "\n" + e["text"]
+        first["gn"] = first["gn"] + ", " + e["gn"]
+        first["_labels"] = first["_labels"] + e["_labels"]
+        first["reference"] = _reference(int(first["gn"][8:10]), first["_labels"], first["page"])
+        if e.get("note"):
+            first["note"] = "; ".join(n for n in (first.get("note"), e["note"]) if n)
+        if e.get("underscored"):
+            first["underscored"] = True
+    return list(merged.values())
+
+
+def _weight_branches(by_target: dict[tuple[str, ...], list[dict[str, Any]]]) -> None:
+    """(a) "from any other heading, except from headings X"; (b) "from headings X, provided that at
+    least 70 percent by weight of the materials of X is originating": a good may use materials of
+    other headings (a) together with materials of X (b), so (b) keeps the change of (a) besides
+    its ``from`` list, and the weight test decides for the materials of X."""
+    for alts in by_target.values():
+        for alt in alts:
+            if "weight_share" not in alt or "change" in alt or "from" not in alt:
+                continue
+            sibling = next((a for a in alts if a.get("except") == alt["from"] and "change" in a), None)
+            if sibling is not None:
+                alt["change"] = sibling["change"]

@@ -12,6 +12,9 @@ alternative combines, all of which must hold:
   a change from any other heading").  With ``from`` and no ``level`` the
   materials must come from those codes only.  A "change from any heading outside
   the group 72.08-72.16" is ``level: heading`` with ``except: ["72.08-72.16"]``.
+  ``except_more_than_one`` lists groups of codes ("except from more than one of
+  the following: (A) 8413.50-.60, (B) tariff items 8466.93.15 ..."): non-originating
+  materials may come from one of the groups, never from two or more.
 * ``rvc``: a regional value content threshold per method
   (``transaction_value``, ``net_cost``); a method that is absent is not allowed
   by this alternative (NC only: UR s.7(6)).  A threshold is a number or the name
@@ -111,6 +114,7 @@ class TariffChange:
     level: Level | None = None
     except_: tuple[HSRange, ...] = ()
     from_: tuple[HSRange, ...] = ()
+    except_more_than_one: tuple[tuple[HSRange, ...], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +167,15 @@ def _ranges(value: Any, *, field: str, source: str | None) -> tuple[HSRange, ...
     return tuple(HSRange.parse(v, field=f"{field}[{i}]", source=source) for i, v in enumerate(value))
 
 
+def _groups(value: Any, *, field: str, source: str | None) -> tuple[tuple[HSRange, ...], ...]:
+    if not isinstance(value, Sequence) or isinstance(value, str | bytes):
+        raise InputError("expected a list of groups of HS codes", field=field, source=source)
+    groups = tuple(_ranges(g, field=f"{field}[{i}]", source=source) for i, g in enumerate(value))
+    if len(groups) == 1:
+        raise InputError("expected two groups or more", field=field, source=source)
+    return groups
+
+
 def _threshold(value: Any, *, field: str, source: str | None) -> Threshold:
     if isinstance(value, str) and value.strip().lstrip("@")[:1].isalpha():
         return Threshold(parameter=value.strip().lstrip("@"))
@@ -187,6 +200,7 @@ def _names(value: Any, allowed: frozenset[str] | None, *, field: str, source: st
 _KEYS = {
     "change",
     "except",
+    "except_more_than_one",
     "from",
     "rvc",
     "weight_share",
@@ -207,7 +221,7 @@ def parse_alternative(data: Any, *, field: str, source: str | None = None) -> Al
             f"unknown key(s) {sorted(unknown)}; expected {sorted(_KEYS)}", field=field, source=source
         )
     change = None
-    if "change" in data or "from" in data or "except" in data:
+    if "change" in data or "from" in data or "except" in data or "except_more_than_one" in data:
         level = data.get("change")
         if level is not None and (not isinstance(level, str) or level not in LEVEL_DIGITS):
             raise InputError(
@@ -219,6 +233,9 @@ def parse_alternative(data: Any, *, field: str, source: str | None = None) -> Al
             level=cast(Level | None, level),
             except_=_ranges(data.get("except", []), field=f"{field}.except", source=source),
             from_=_ranges(data.get("from", []), field=f"{field}.from", source=source),
+            except_more_than_one=_groups(
+                data.get("except_more_than_one", []), field=f"{field}.except_more_than_one", source=source
+            ),
         )
         if change.level is None and not change.from_:
             raise InputError(

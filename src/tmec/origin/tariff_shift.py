@@ -9,7 +9,9 @@ indirect materials are disregarded (19 USC 4531(h)-(k)).
   (chapter 2, heading 4, subheading 6, tariff item 8 digits);
 * ``except``: the material may not come from these codes, change or not;
 * ``from``: a material from these codes passes whether or not it also changes;
-  with ``from`` and no ``level``, the materials must come from these codes.
+  with ``from`` and no ``level``, the materials must come from these codes;
+* ``except_more_than_one``: non-originating materials of one of the groups pass,
+  of two groups or more they all fail ("except from more than one of the following").
 
 A material whose code is missing, or coarser than the level tested, cannot be
 shown to change: it fails, and the questions ask for its classification.
@@ -76,14 +78,38 @@ def material_fails(change: TariffChange, good_hs: str, code: str | None) -> str 
     return None
 
 
+def _groups_used(change: TariffChange, units: Sequence[Unit]) -> dict[int, list[Unit]]:
+    used: dict[int, list[Unit]] = {}
+    for u in units:
+        code = u.material.hs
+        for i, group in enumerate(change.except_more_than_one):
+            if code is not None and any(_in(r, code) for r in group):
+                used.setdefault(i, []).append(u)
+                break
+    return used
+
+
 def test_change(change: TariffChange, good_hs: str, units: Sequence[Unit]) -> ShiftResult:
     failures: list[Failure] = []
-    tested = 0
+    tested: list[Unit] = []
     for u in units:
         if u.originating or u.ctc_disregarded:
             continue
-        tested += 1
+        tested.append(u)
         reason = material_fails(change, good_hs, u.material.hs)
         if reason is not None:
             failures.append(Failure(u, reason))
-    return ShiftResult(not failures, tuple(failures), tested)
+    if change.except_more_than_one:
+        used = _groups_used(change, tested)
+        if len(used) > 1:
+            groups = "; ".join(
+                ", ".join(str(r) for r in change.except_more_than_one[i]) for i in sorted(used)
+            )
+            failed = {id(f.unit) for f in failures}
+            failures.extend(
+                Failure(u, f"materials of more than one of the groups the rule excepts together ({groups})")
+                for i in sorted(used)
+                for u in used[i]
+                if id(u) not in failed
+            )
+    return ShiftResult(not failures, tuple(failures), len(tested))

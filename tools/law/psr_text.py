@@ -152,7 +152,7 @@ def _strip_percent(text: str) -> str:
         r"\d+(?:\.\d+)?\s*(?:grams|persons|months|decitex|mm|cm|kg|metric|tons|kW|kVA|cc)\b", " ", text
     )
     text = _DATE_RE.sub(" ", text)
-    return re.sub(r"\b\d{1,3}\b(?!\.\d)", lambda m: m.group(0) if _in_chapter(text, m) else " ", text)
+    return re.sub(r"(?<![\d.])\d{1,3}\b(?!\.\d)", lambda m: m.group(0) if _in_chapter(text, m) else " ", text)
 
 
 def _in_chapter(text: str, m: re.Match[str]) -> bool:
@@ -188,8 +188,15 @@ _TARGET_RE = re.compile(
 
 def _target(text: str) -> tuple[list[str], str | None, bool]:
     """("subheadings 8407.31 through 8407.34" | "a body stamping of subheading 8708.29")
-    -> (codes, kind, any other good)."""
+    -> (codes, kind, any other good).  "..., except for a good of subheading 2916.32" leaves
+    those codes out of the target."""
     text = text.strip()
+    m = re.search(r",?\s*except for (?:a good|goods) of (.*)$", text)
+    if m:
+        codes, kind, any_other = _target(text[: m.start()])
+        for hole in parse_codes(m.group(1)):
+            codes = [part for c in codes for part in (_carve(c, hole) if _within(hole, c) else [c])]
+        return codes, kind, any_other
     head = re.match(rf"^(?P<level>{_LEVEL_WORD})\s+", text)
     if head:
         return parse_codes(text), None, False
@@ -403,6 +410,19 @@ def _branch(text: str, items: list[str], context: dict[str, Any]) -> Branch:
             # without a proviso in words): no material is excluded by a change.
             alt["from"] = [EVERY_CHAPTER]
     header = context.get("targets", [])
+    if (
+        context.get("header")
+        and header
+        and branch.targets
+        and not any(_meet(t, h) for t in branch.targets for h in header)
+    ):
+        # "For a good of subheading 8409.99 for use in ...: (A) No change ... to a good of
+        # subheading 8409.91": the heading line governs; the branch's code is a misprint.
+        branch.approximations.append(
+            f"the branch names {', '.join(branch.targets)} under a heading line for "
+            f"{', '.join(header)}: read as {', '.join(header)} (print error)"
+        )
+        branch.targets = list(header)
     if header and branch.targets and not set(branch.targets) & set(header):
         # "sweaters of subheading 6110.30 classified as part of an ensemble of subheading
         # 6103.23", in the rules for 6103.23: a kind of good of the note's codes.
@@ -420,6 +440,8 @@ def _branch(text: str, items: list[str], context: dict[str, Any]) -> Branch:
         branch.problems.append(f"lines not understood: {branch.items!r}")
     if context.get("end_use") is not None:
         alt["end_use"] = context["end_use"]
+    if context.get("header"):
+        branch.text = context["header"] + " " + branch.text
     return branch
 
 
@@ -515,6 +537,7 @@ def parse_record(record: dict[str, Any]) -> ParsedRecord:
             context = {
                 "targets": parse_codes(header.group("target")),
                 "end_use": _uses(use) if use else ANY_OTHER_USE,
+                "header": body,
             }
             if kind not in {"good", "any other good"}:
                 context["kind"] = kind
@@ -526,7 +549,7 @@ def parse_record(record: dict[str, Any]) -> ParsedRecord:
         ):
             flush()
             m = re.search(rf"of ({_LEVEL_WORD}\s+[\d.\s,]+(?:(?:or|and)\s+[\d.]+)?)", line)
-            context = {"targets": parse_codes(m.group(1)) if m else []}
+            context = {"targets": parse_codes(m.group(1)) if m else [], "header": line}
             if m and line[m.end() :].strip(" :"):
                 # "... of tariff items 8540.12.10 and 8540.12.50 incorporating a glass panel ...:"
                 context["kind"] = line[m.end() :].strip(" :")
@@ -620,15 +643,28 @@ def _step(code: str, by: int) -> str:
     return f"{int(code) + by:0{len(code)}d}"
 
 
-def _carve(item: str, code: str) -> list[str]:
-    """A range without one code of its level: "681292-681299" less "681299" -> ["681292-681298"]."""
+def _carve(item: str, hole: str) -> list[str]:
+    """A range without a sub-range of its level: "681292-681299" less "681299" -> ["681292-681298"]."""
     start, end = _bounds(item)
+    low, high = _bounds(hole)
     out = []
-    if start < code:
-        out.append(_range_of(start, _step(code, -1)))
-    if code < end:
-        out.append(_range_of(_step(code, 1), end))
+    if start < low:
+        out.append(_range_of(start, _step(low, -1)))
+    if high < end:
+        out.append(_range_of(_step(high, 1), end))
     return out
+
+
+def _meet(a: str, b: str) -> bool:
+    """Whether two codes or ranges, of any levels, share a code (compared at the coarser level)."""
+    (a_low, a_high), (b_low, b_high) = _bounds(a), _bounds(b)
+    n = min(len(a_low), len(b_low))
+    return a_low[:n] <= b_high[:n] and b_low[:n] <= a_high[:n]
+
+
+def _within(hole: str, item: str) -> bool:
+    low, high = _bounds(hole)
+    return _inside(low, item) and _inside(high, item)
 
 
 def _range_of(start: str, end: str) -> str:
@@ -645,17 +681,17 @@ def _nest(by_target: dict[tuple[str, ...], list[dict[str, Any]]]) -> None:
     6812.99 ...; (E) any other good of subheadings 6812.92 through 6812.99"): both apply to that
     code, so its entry takes the wider branch too, and the wider range leaves the code out."""
     for narrow in list(by_target):
-        if any("-" in c for c in narrow):
-            continue
         for wide in list(by_target):
-            if wide == narrow or wide not in by_target:
+            if wide == narrow or wide not in by_target or narrow not in by_target:
                 continue
-            if all(any(_inside(c, w) for w in wide) for c in narrow):
+            if all(any(_within(c, w) for w in wide) for c in narrow):
                 by_target[narrow] = by_target[narrow] + by_target[wide]
                 carved = list(wide)
                 for c in narrow:
-                    carved = [part for w in carved for part in (_carve(w, c) if _inside(c, w) else [w])]
-                by_target[tuple(carved)] = by_target.pop(wide)
+                    carved = [part for w in carved for part in (_carve(w, c) if _within(c, w) else [w])]
+                alts = by_target.pop(wide)
+                if carved:
+                    by_target[tuple(carved)] = alts
 
 
 def merge_same_codes(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -96,11 +96,17 @@ def _compact(code: str) -> str:
     return code.replace(".", "")
 
 
+_FILLER = {"a", "an", "the", "of", "kind", "used", "as", "is", "be"}
+
+
 def slug(words: str) -> str:
     """A kind tag from the words that name it: "body stampings" -> ``body_stampings``."""
     words = re.sub(r"\(.*?\)", " ", words.lower())
     out = re.sub(r"[^a-z0-9]+", "_", words).strip("_")
-    return "_".join(out.split("_")[:8])
+    # "a battery of a kind used as the primary source" and "a battery used as the primary
+    # source" name one kind: the small words do not tell kinds apart.
+    kept = [w for w in out.split("_") if w not in _FILLER]
+    return "_".join(kept[:6])
 
 
 def _range(a: str, b: str | None = None) -> str:
@@ -237,7 +243,7 @@ def _origin(origin: str, targets: list[str], alt: dict[str, Any], branch: Branch
             alt.setdefault("except", []).extend(targets)
         text = (text[: m.start()] + text[m.end() :]).strip(" ,")
     text = re.sub(rf",?\s*including another {_LEVEL_WORD} within that group", "", text)
-    parts = re.split(r",?\s+or\s+(?=any\b|within\b)|,\s*(?=any other\b)", text)
+    parts = re.split(rf",?\s+or\s+(?=any\b|within\b|{_LEVEL_WORD}\s+\d)|,\s*(?=any other\b)", text)
     for part in parts:
         part = part.strip(" ,")
         if not part:
@@ -349,7 +355,9 @@ def _condition(text: str, branch: Branch, alt: dict[str, Any]) -> None:
     if "regional value content" in text:
         _rvc(text, branch, alt)
         before = text[: text.index("regional value content")]
-        rest = re.sub(r"(?:(?:and|that)\s+)?(?:there is\s+)?an?\s*$", "", before).strip(" ,;")
+        rest = before.strip(" ,;")
+        if not set(rest.lower().split()) - {"that", "there", "is", "the", "a", "an", "and"}:
+            rest = ""
         if rest and rest != text:
             _condition(rest, branch, alt)
         return
@@ -386,7 +394,9 @@ def _branch(text: str, items: list[str], context: dict[str, Any]) -> Branch:
         if pm:
             rest, cond = rest[: pm.start()], rest[pm.end() :]
         em = re.search(
-            r",?\s*except\s+(?=from\b|for\b|\d|headings?\b|subheadings?\b|chapters?\b|tariff)", rest
+            r",?\s*(?:except\s+(?=from\b|for\b|\d|headings?\b|subheadings?\b|chapters?\b|tariff)"
+            r"|excluding\s+)",
+            rest,
         )
         exc = ""
         if em:

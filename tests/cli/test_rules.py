@@ -29,7 +29,8 @@ def test_show_people_output_has_law_and_validity() -> None:
     assert code == 0, out
     assert "73.05-73.07" in out and "change of chapter" in out
     assert "until 2023-07-01" in out
-    assert "USMCA Annex 4-B, ch. 73" in out
+    flat = " ".join(out.split())
+    assert "HTSUS GN 11(o), ch. 73 Heading rule (GN p. 57)" in flat
     assert "Confidence" in out
 
 
@@ -43,16 +44,19 @@ def test_show_correlated_code_says_so() -> None:
 
 
 def test_show_flags_unverified_rule() -> None:
-    code, out = run("show", "7318.15", "--json")
+    # 8415.10: the exception names materials by kind ("assemblies incorporating more than one of
+    # the following: compressor, condenser ..."), read by their codes only: M, shown as unverified.
+    code, out = run("show", "8415.10", "--json")
     assert code == 0, out
     data = json.loads(out)
     assert data["confidence"] == "M" and data["unverified"] is True
+    assert "read by their codes" in data["note"]
 
 
 def test_no_bundled_rule_exits_2_with_the_message() -> None:
-    code, out = run("show", "8471.30")
+    code, out = run("show", "8471.49")
     assert code == 2
-    assert "no bundled rule for 8471.30; give `rule:` in the case" in out
+    assert "no rule of its own for 8471.49" in out and "chapter rule 2" in out
 
 
 @pytest.mark.parametrize("bad", ["72O8.51", "7210.99", "123"])

@@ -105,10 +105,17 @@ def test_subheading_rule_beats_heading_range() -> None:
     item = find_rule("7304.41.30", DAY)
     other = find_rule("7304.41.60", DAY)
     assert sub.hs is not None and str(sub.hs) == "7304.41"
-    assert item.hs is not None and str(item.hs) == "7304.41.30"
     assert other is sub
+    assert item.hs is not None and str(item.hs) == "7304.41.30"
     (alt,) = item.alternatives
     assert alt.change is not None and alt.change.from_[0].contains("7304.49")
+
+
+def test_a_good_at_6_digits_where_tariff_items_have_rules_names_them() -> None:
+    # 7304.41 alone could be 7304.41.30 (its own rule) or another item (the subheading rule).
+    assert str(find_rule("7304.41", DAY).hs) == "7304.41"
+    assert psr.tariff_items_with_rules("7304.41", DAY) == ["7304.41.30"]
+    assert psr.tariff_items_with_rules("7304.49", DAY) == []
 
 
 def test_narrow_range_beats_wide_range_on_the_phase_in_day() -> None:

@@ -194,7 +194,10 @@ def _hs2022_subheadings() -> list[str]:
         return [r["hscode"] for r in csv.DictReader(fh) if r["level"] == "6" and r["hscode"] != "999999"]
 
 
-EXPLAINED = ("is an HS 2022 code; its goods were classified in HS 2012", "no rule of its own")
+EXPLAINED = (
+    "is an HS 2022 code; its goods were classified in HS 2012",
+    "no rule of its own",
+)
 
 
 def test_every_hs2022_subheading_finds_its_rule_or_a_reason() -> None:

@@ -720,7 +720,8 @@ def merge_same_codes(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
         first["_labels"] = first["_labels"] + e["_labels"]
         first["reference"] = _reference(int(first["gn"][8:10]), first["_labels"], first["page"])
         if e.get("note"):
-            first["note"] = "; ".join(n for n in (first.get("note"), e["note"]) if n)
+            notes = [n for note in (first.get("note"), e["note"]) if note for n in note.split("; ")]
+            first["note"] = "; ".join(dict.fromkeys(notes))
         if e.get("underscored"):
             first["underscored"] = True
     return list(merged.values())

@@ -66,6 +66,7 @@ __all__ = [
     "lookup",
     "rule_files",
     "rules_for_chapter",
+    "tariff_items_with_rules",
     "thresholds",
     "validate_rules",
 ]
@@ -415,6 +416,27 @@ def _lookup(hs: str, day: dt.date) -> RuleMatch:
     if not candidates:
         raise _no_rule(digits, day)
     return RuleMatch(_most_specific(candidates), digits, (digits,))
+
+
+def tariff_items_with_rules(hs: str, day: dt.date) -> list[str]:
+    """The tariff items of a 6-digit code that have rules of their own on ``day`` (8482.99.05 ...).
+
+    A good given at 6 digits gets its subheading's rule; when some of its tariff items have
+    their own, the answer depends on the 8-digit item, and the caller asks for it."""
+    digits = hscode.validate(hs, field="hs")
+    if len(digits) != 6:
+        return []
+    return sorted(
+        {
+            str(r.hs)
+            for r in _by_chapter(digits[:2])
+            if r.hs is not None
+            and r.hs.level == 8
+            and r.hs.start[:6] <= digits <= r.hs.end[:6]
+            and r.valid is not None
+            and day in r.valid
+        }
+    )
 
 
 def find_rule(hs: str, day: dt.date) -> Rule:

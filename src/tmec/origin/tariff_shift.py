@@ -14,7 +14,10 @@ indirect materials are disregarded (19 USC 4531(h)-(k)).
   of two groups or more they all fail ("except from more than one of the following").
 
 A material whose code is missing, or coarser than the level tested, cannot be
-shown to change: it fails, and the questions ask for its classification.
+shown to change: it fails, and the questions ask for its classification.  So
+does a material given at 6 digits (8482.99) when the rule names tariff items of
+it (8482.99.05): whether it is excepted, or allowed, depends on the 8-digit
+item; its failure carries the question "which tariff item?".
 """
 
 from __future__ import annotations
@@ -28,13 +31,14 @@ from tmec.core.hs import HSRange
 from tmec.origin.rules import LEVEL_DIGITS, TariffChange
 from tmec.origin.vnm import Unit
 
-__all__ = ["Failure", "ShiftResult", "test_change"]
+__all__ = ["Failure", "ShiftResult", "test_change", "undecided"]
 
 
 @dataclass(frozen=True, slots=True)
 class Failure:
     unit: Unit
     reason: str
+    question: str | None = None  # the fact that would decide it (the 8-digit tariff item)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +57,27 @@ def _in(r: HSRange, code: str) -> bool:
     # ``code`` is already validated compact digits: compare prefixes without re-validating.
     n = len(r.start)
     return len(code) >= n and r.start <= code[:n] <= r.end
+
+
+def _finer(ranges: tuple[HSRange, ...], code: str) -> list[HSRange]:
+    """The ranges of finer codes the material's coarser code may fall in (8482.99 vs 8482.99.05)."""
+    return [r for r in ranges if len(code) < r.level and r.start[: len(code)] <= code <= r.end[: len(code)]]
+
+
+def undecided(change: TariffChange, good_hs: str, code: str | None) -> str | None:
+    """The question a material's code leaves open for ``change``, or None: a 6-digit material that
+    the rule's exception (or its 'from' list) names only some tariff items of."""
+    if code is None:
+        return None
+    excepted, allowed = _finer(change.except_, code), _finer(change.from_, code)
+    plain = material_fails(change, good_hs, code)
+    if (excepted and plain is None) or (allowed and plain is not None):
+        named = ", ".join(str(r) for r in excepted or allowed)
+        return (
+            f"material classified only to {len(code)} digits ({_format(code)}); the rule "
+            f"{'excepts' if excepted else 'allows'} tariff items {named}: which 8-digit tariff item is it?"
+        )
+    return None
 
 
 def material_fails(change: TariffChange, good_hs: str, code: str | None) -> str | None:
@@ -96,6 +121,10 @@ def test_change(change: TariffChange, good_hs: str, units: Sequence[Unit]) -> Sh
         if u.originating or u.ctc_disregarded:
             continue
         tested.append(u)
+        question = undecided(change, good_hs, u.material.hs)
+        if question is not None:
+            failures.append(Failure(u, question, question))
+            continue
         reason = material_fails(change, good_hs, u.material.hs)
         if reason is not None:
             failures.append(Failure(u, reason))

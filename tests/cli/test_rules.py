@@ -117,3 +117,33 @@ def test_show_filters_by_end_use_and_kind() -> None:
 def test_show_unknown_kind_exits_2() -> None:
     code, out = run("show", "8708.29", "--kind", "bodystamping")
     assert code == 2 and "bodystamping" in out
+
+
+def test_search_finds_rules_and_notes_by_their_words() -> None:
+    code, out = run("search", "smart cards", "--json")
+    assert code == 0, out
+    found = json.loads(out)
+    # 8523.52: two rules printed apart (by kind of card) are one rule of the model
+    assert {gn for f in found for gn in f["gn"].split(", ")} >= {"gn11o-ch85-r057", "gn11o-ch85-r058"}
+    assert all("smart cards" in f["text"].lower() for f in found)
+
+
+def test_search_within_a_chapter_and_nothing_found() -> None:
+    code, out = run("search", "battery", "--chapter", "85", "--json")
+    assert code == 0 and {f["chapter"] for f in json.loads(out)} == {"85"}
+    code, out = run("search", "no such words anywhere", "--json")
+    assert code == 0 and json.loads(out) == []
+
+
+def test_list_every_chapter_from_the_compiled_text() -> None:
+    code, out = run("list", "--chapter", "84", "--json")
+    assert code == 0, out
+    rules = json.loads(out)
+    assert len(rules) > 200 and all(r["gn"].startswith("gn11o-ch84-") for r in rules)
+
+
+def test_show_json_carries_the_gn_rule_and_page() -> None:
+    code, out = run("show", "8482.10", "--date", "2024-01-01", "--json")
+    assert code == 0, out
+    data = json.loads(out)
+    assert data["gn"] == "gn11o-ch84-r246" and data["page"] == 95 and data["underscored"] is True

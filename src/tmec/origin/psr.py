@@ -66,6 +66,7 @@ __all__ = [
     "lookup",
     "rule_files",
     "rules_for_chapter",
+    "search",
     "tariff_items_with_rules",
     "thresholds",
     "validate_rules",
@@ -259,6 +260,28 @@ def chapter_rules(chapter: str) -> tuple[Rule, ...]:
 
 def chapters() -> list[str]:
     return sorted(set(gn11o_document()["chapters"]) | set(_overlays()))
+
+
+def search(text: str, chapter: str | None = None) -> list[Mapping[str, Any]]:
+    """The GN 11(o) rules and notes whose words contain every word of ``text`` (any case), in
+    document order: ``{"gn", "page", "hs" (None for a note), "chapter", "text"}``.  Reads the
+    compiled text, not the parsed rules, so a search does not parse every chapter."""
+    words = text.lower().split()
+    if not words:
+        raise InputError("expected words to search for", field="TEXT")
+    found: list[Mapping[str, Any]] = []
+    for ch, body in gn11o_document()["chapters"].items():
+        if chapter is not None and ch != chapter:
+            continue
+        items = [(e, e["hs"]) for e in body["rules"]] + [(n, None) for n in body["notes"]]
+        for item, codes in items:
+            lowered = item["text"].lower()
+            if all(w in lowered for w in words):
+                shown = [str(HSRange.parse(c)) for c in codes] if codes is not None else None
+                found.append(
+                    {"gn": item["gn"], "page": item["page"], "hs": shown, "chapter": ch, "text": item["text"]}
+                )
+    return found
 
 
 def chapter_notes(chapter: str) -> list[Mapping[str, Any]]:

@@ -49,7 +49,7 @@ from tmec.law import LAW_DIR, load_parameters, load_yaml
 from tmec.law.correlation import CORRELATION_FILE, correlation_document
 from tmec.law.rules import GN11O_FILE, gn11o_document
 from tmec.origin.averaging import ENTRY_INTO_FORCE  # the dated parameter usmca.entry_into_force
-from tmec.origin.rules import Rule, Threshold, parse_rule
+from tmec.origin.rules import Rule, Threshold, hs_range, parse_rule
 
 __all__ = [
     "CORRELATION_FILE",
@@ -126,7 +126,7 @@ def _parse_entry(entry: Any, i: int, *, vintage: str, confidence: str, source: s
     codes = raw_hs if isinstance(raw_hs, list) else [raw_hs]
     if not codes or any(c is None for c in codes):
         raise InputError("expected the codes the rule covers", field=f"{field}.hs", source=source)
-    ranges = [HSRange.parse(str(c), field=f"{field}.hs", source=source) for c in codes]
+    ranges = [hs_range(str(c), field=f"{field}.hs", source=source) for c in codes]
     start = parse_date(entry.get("valid_from", ENTRY_INTO_FORCE), field=f"{field}.valid_from", source=source)
     end = (
         parse_date(entry["valid_to"], field=f"{field}.valid_to", source=source)
@@ -360,11 +360,35 @@ def correlate(hs2022_code: str) -> list[str]:
     return list(found) if found is not None else [digits]
 
 
+_Entry = tuple[str, str, int, Rule]
+
+
+@cache
+def _index(chapter: str) -> Mapping[str, tuple[_Entry, ...]]:
+    """A chapter's rules by the headings they may cover, each as (start, end, level, rule): a
+    look-up scans the few rules of one heading and compares prefixes of already validated digits
+    instead of validating each code again for each rule.  Key "" holds them all."""
+    entries = [(r.hs.start, r.hs.end, r.hs.level, r) for r in _by_chapter(chapter) if r.hs is not None]
+    out: dict[str, list[_Entry]] = defaultdict(list)
+    for entry in entries:
+        start, end, level, _ = entry
+        if level >= 4:
+            first, last = int(start[:4]), int(end[:4])
+        else:  # a chapter range covers every heading of its chapters
+            first, last = int(start) * 100, int(end) * 100 + 99
+        for heading in range(first, last + 1):
+            out[f"{heading:04d}"].append(entry)
+    out[""] = entries
+    return {k: tuple(v) for k, v in out.items()}
+
+
 def _candidates(digits: str, day: dt.date) -> list[Rule]:
+    index = _index(digits[:2])
+    bucket = index.get(digits[:4], ()) if len(digits) >= 4 else index[""]
     return [
         r
-        for r in _by_chapter(digits[:2])
-        if r.hs is not None and r.valid is not None and day in r.valid and r.hs.contains(digits)
+        for start, end, level, r in bucket
+        if len(digits) >= level and start <= digits[:level] <= end and r.valid is not None and day in r.valid
     ]
 
 
@@ -400,13 +424,26 @@ def _no_rule(digits: str, day: dt.date) -> NoRuleError:
 
 def lookup(hs: str, day: dt.date) -> RuleMatch:
     """The rule in force for ``hs`` on ``day``, with the vintage codes it was found under."""
-    return _lookup(str(hs), day)
+    found = _lookup_or_refusal(str(hs), day)
+    if isinstance(found, str):
+        raise NoRuleError(found)
+    return found
 
 
 @lru_cache(maxsize=16384)
+def _lookup_or_refusal(hs: str, day: dt.date) -> RuleMatch | str:
+    # Cached, refusals too (as their message: a fresh error is raised each time): a portfolio asks
+    # for the same few codes and dates again and again; the rules are immutable once loaded.
+    # Malformed or unknown codes are not cached (they propagate).
+    try:
+        return _lookup(hs, day)
+    except NoRuleError as exc:
+        if exc.field or exc.source:
+            raise
+        return str(exc)
+
+
 def _lookup(hs: str, day: dt.date) -> RuleMatch:
-    # Cached: a portfolio asks for the same few codes and dates again and again; the rules are
-    # immutable once loaded.  Errors are not cached (they propagate).
     digits = hscode.validate(hs, field="hs")
     if not hscode.exists(digits) and digits[:6] not in _vintage_only_codes():
         raise InvalidHSCode(
@@ -423,6 +460,8 @@ def _lookup(hs: str, day: dt.date) -> RuleMatch:
                 found[id(rule)] = rule
             else:
                 missing.append(target)
+            if len(found) > 1 and len(missing) > 0:
+                break  # the answer is already "whose rules differ"
         if missing and (len(found) == 0 or len(targets) == 1 or day < ENTRY_INTO_FORCE):
             raise _no_rule(missing[0], day)
         if len(found) > 1 or missing:

@@ -3,7 +3,8 @@
     python tools/law/build_psr.py [--data ../shared/data] [--check]
 
 Reads ``usmca-psr/gn11o_rules.jsonl`` (the 1,053 numbered rules and 171 notes of GN 11(o), HTS
-2025 Rev. 7, USITC, public domain) and writes ``src/tmec/law/rules/usmca_gn11o.json``: every
+2025 Rev. 7, USITC, public domain) and writes ``src/tmec/law/rules/usmca_gn11o/`` (``index.json``
+and one ``chNN.json`` per chapter): every
 numbered rule and every operative note as dated rules in the ``rule:`` form (see
 ``psr_text.py``), the other notes in words per chapter, the rules written by hand (``HAND``,
 each with its reason) and the source, revision, checksums and licence.  ``--check`` compares
@@ -26,7 +27,7 @@ from psr_text import ENTRY_INTO_FORCE, merge_same_codes, parse_record
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATA = ROOT.parent / "shared" / "data"
-OUTPUT = ROOT / "src" / "tmec" / "law" / "rules" / "usmca_gn11o.json"
+OUTPUT = ROOT / "src" / "tmec" / "law" / "rules" / "usmca_gn11o"
 SOURCE_FILES = ("gn11o_rules.jsonl", "gn11_hts2025r7.txt", "GN11_HTS2025Rev7_USITC.pdf")
 
 # Rules whose words the grammar of psr_text does not take: written by hand next to their text,
@@ -210,47 +211,63 @@ def build(data: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     return document, unparsed
 
 
-def render(document: dict[str, Any]) -> str:
-    """One rule per line: a compact file whose diffs stay readable."""
+def _lines(items: list[dict[str, Any]]) -> str:
+    return ",\n".join(json.dumps(i, ensure_ascii=False, sort_keys=True, separators=(",", ":")) for i in items)
+
+
+def render(document: dict[str, Any]) -> dict[str, str]:
+    """File name -> text: ``index.json`` and one ``chNN.json`` per chapter, one rule per line, so
+    a look-up reads one small file and a diff stays readable."""
     head = {k: v for k, v in document.items() if k != "chapters"}
-    lines = ["{"]
-    for key, value in head.items():
-        lines.append(f"{json.dumps(key)}: {json.dumps(value, ensure_ascii=False, sort_keys=True)},")
-    lines.append('"chapters": {')
-    chapters = list(document["chapters"].items())
-    for i, (ch, body) in enumerate(chapters):
-        lines.append(f'"{ch}": {{"rules": [')
-        rules = [
-            json.dumps(r, ensure_ascii=False, sort_keys=True, separators=(",", ":")) for r in body["rules"]
-        ]
-        lines.append(",\n".join(rules))
-        lines.append('], "notes": [')
-        notes = [
-            json.dumps(n, ensure_ascii=False, sort_keys=True, separators=(",", ":")) for n in body["notes"]
-        ]
-        lines.append(",\n".join(notes))
-        lines.append("]}" + ("," if i < len(chapters) - 1 else ""))
-    lines.append("}}")
-    return "\n".join(lines) + "\n"
+    head["chapters"] = list(document["chapters"])
+    files = {"index.json": json.dumps(head, ensure_ascii=False, sort_keys=True, indent=1) + "\n"}
+    for ch, body in document["chapters"].items():
+        files[f"ch{ch}.json"] = (
+            '{"rules": [\n' + _lines(body["rules"]) + '\n],\n"notes": [\n' + _lines(body["notes"]) + "\n]}\n"
+        )
+    return files
+
+
+def differences(files: dict[str, str], folder: Path) -> list[str]:
+    """The files of ``folder`` that differ from ``files``, are missing or are extra."""
+    found = {p.name for p in folder.glob("*.json")} if folder.is_dir() else set()
+    out = sorted(found - set(files))
+    out += [
+        n
+        for n, text in files.items()
+        if not (folder / n).is_file() or (folder / n).read_text("utf-8") != text
+    ]
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument(
-        "--check", action="store_true", help="compare with the bundled file; exit 1 on a difference"
+        "--check", action="store_true", help="compare with the bundled files; exit 1 on a difference"
     )
     parser.add_argument("--output", type=Path, default=OUTPUT)
     args = parser.parse_args(argv)
     document, unparsed = build(args.data)
-    text = render(document)
+    files = render(document)
     if args.check:
-        same = args.output.is_file() and args.output.read_text(encoding="utf-8") == text
-        print("up to date" if same else f"{args.output} differs from what {args.data} gives")
-        return 0 if same else 1
-    args.output.write_text(text, encoding="utf-8")
+        stale = differences(files, args.output)
+        print(
+            "up to date"
+            if not stale
+            else f"{args.output}: {', '.join(stale)} differ from what {args.data} gives"
+        )
+        return 1 if stale else 0
+    args.output.mkdir(parents=True, exist_ok=True)
+    for stale in sorted({p.name for p in args.output.glob("*.json")} - set(files)):
+        (args.output / stale).unlink()
+    for name, text in files.items():
+        (args.output / name).write_text(text, encoding="utf-8")
     rules = sum(len(c["rules"]) for c in document["chapters"].values())
-    print(f"wrote {args.output}: {rules} rules, {len(unparsed)} not taken by the grammar")
+    print(
+        f"wrote {args.output}: {rules} rules in {len(files) - 1} chapters, "
+        f"{len(unparsed)} not taken by the grammar"
+    )
     return 0
 
 

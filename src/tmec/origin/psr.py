@@ -47,7 +47,7 @@ from tmec.core.hs import HSRange
 from tmec.core.params import CONFIDENCE
 from tmec.law import LAW_DIR, load_parameters, load_yaml
 from tmec.law.correlation import CORRELATION_FILE, correlation_document
-from tmec.law.rules import GN11O_FILE, gn11o_document
+from tmec.law.rules import GN11O_DIR, gn11o_chapter, gn11o_document, gn11o_index
 from tmec.origin.averaging import ENTRY_INTO_FORCE  # the dated parameter usmca.entry_into_force
 from tmec.origin.rules import Rule, Threshold, hs_range, parse_rule
 
@@ -239,12 +239,9 @@ def _overlays() -> Mapping[str, Path]:
 @cache
 def compiled_chapter(chapter: str) -> tuple[Rule, ...]:
     """The rules compiled from GN 11(o) for one chapter ("84"), parsed on first use."""
-    document = gn11o_document()
-    body = document["chapters"].get(chapter)
-    if body is None:
-        return ()
-    vintage = str(document.get("vintage", "HS2012"))
-    source = f"{GN11O_FILE}#{chapter}"
+    body = gn11o_chapter(chapter)
+    vintage = str(gn11o_index().get("vintage", "HS2012"))
+    source = str(GN11O_DIR / f"ch{chapter}.json")
     rules: list[Rule] = []
     for i, entry in enumerate(body["rules"]):
         rules.extend(_parse_entry(entry, i, vintage=vintage, confidence="V", source=source))
@@ -259,7 +256,7 @@ def chapter_rules(chapter: str) -> tuple[Rule, ...]:
 
 
 def chapters() -> list[str]:
-    return sorted(set(gn11o_document()["chapters"]) | set(_overlays()))
+    return sorted(set(gn11o_index()["chapters"]) | set(_overlays()))
 
 
 def search(text: str, chapter: str | None = None) -> list[Mapping[str, Any]]:
@@ -286,8 +283,7 @@ def search(text: str, chapter: str | None = None) -> list[Mapping[str, Any]]:
 
 def chapter_notes(chapter: str) -> list[Mapping[str, Any]]:
     """The notes of a chapter of GN 11(o) that are not rules (definitions, chapter rules)."""
-    body = gn11o_document()["chapters"].get(chapter)
-    return list(body["notes"]) if body is not None else []
+    return list(gn11o_chapter(chapter)["notes"])
 
 
 @cache
@@ -416,7 +412,7 @@ def _no_rule(digits: str, day: dt.date) -> NoRuleError:
         for r in _by_chapter(digits[:2])
     ):
         return NoRuleError(f"the rules for {shown} differ by subheading; give the 6-digit subheading")
-    explained = gn11o_document().get("no_rule", {}).get(digits[:6])
+    explained = gn11o_index().get("no_rule", {}).get(digits[:6])
     if explained is not None:
         return NoRuleError(f"no rule of its own for {shown}: {explained['reason']}")
     return NoRuleError(f"no bundled rule for {shown}; give `rule:` in the case")

@@ -201,9 +201,10 @@ def test_bad_case_fields(tmp_path: Path, change: dict[str, Any], fragments: tupl
 
 
 def test_case_without_rule_outside_the_bundled_chapters(tmp_path: Path) -> None:
-    data = {**GOOD, "good": {"hs": "8471.30"}, "materials": MATERIALS}
+    # every chapter has its rules now; 8471.49 has none of its own (GN 11(o) ch. 84 chapter rule 2)
+    data = {**GOOD, "good": {"hs": "8471.49"}, "materials": MATERIALS}
     del data["rule"]
-    assert_bad_input(run(str(write_case(tmp_path, data))), "no bundled rule for 8471.30", "give `rule:`")
+    assert_bad_input(run(str(write_case(tmp_path, data))), "no rule of its own for 8471.49", "chapter rule 2")
 
 
 def test_intermediate_proviso_one_rvc_layer(tmp_path: Path) -> None:

@@ -29,7 +29,8 @@ def test_show_people_output_has_law_and_validity() -> None:
     assert code == 0, out
     assert "73.05-73.07" in out and "change of chapter" in out
     assert "until 2023-07-01" in out
-    assert "USMCA Annex 4-B, ch. 73" in out
+    flat = " ".join(out.split())
+    assert "HTSUS GN 11(o), ch. 73 Heading rule (GN p. 57)" in flat
     assert "Confidence" in out
 
 
@@ -43,16 +44,19 @@ def test_show_correlated_code_says_so() -> None:
 
 
 def test_show_flags_unverified_rule() -> None:
-    code, out = run("show", "7318.15", "--json")
+    # 8415.10: the exception names materials by kind ("assemblies incorporating more than one of
+    # the following: compressor, condenser ..."), read by their codes only: M, shown as unverified.
+    code, out = run("show", "8415.10", "--json")
     assert code == 0, out
     data = json.loads(out)
     assert data["confidence"] == "M" and data["unverified"] is True
+    assert "read by their codes" in data["note"]
 
 
 def test_no_bundled_rule_exits_2_with_the_message() -> None:
-    code, out = run("show", "8471.30")
+    code, out = run("show", "8471.49")
     assert code == 2
-    assert "no bundled rule for 8471.30; give `rule:` in the case" in out
+    assert "no rule of its own for 8471.49" in out and "chapter rule 2" in out
 
 
 @pytest.mark.parametrize("bad", ["72O8.51", "7210.99", "123"])
@@ -113,3 +117,33 @@ def test_show_filters_by_end_use_and_kind() -> None:
 def test_show_unknown_kind_exits_2() -> None:
     code, out = run("show", "8708.29", "--kind", "bodystamping")
     assert code == 2 and "bodystamping" in out
+
+
+def test_search_finds_rules_and_notes_by_their_words() -> None:
+    code, out = run("search", "smart cards", "--json")
+    assert code == 0, out
+    found = json.loads(out)
+    # 8523.52: two rules printed apart (by kind of card) are one rule of the model
+    assert {gn for f in found for gn in f["gn"].split(", ")} >= {"gn11o-ch85-r057", "gn11o-ch85-r058"}
+    assert all("smart" in f["text"].lower() and "cards" in f["text"].lower() for f in found)
+
+
+def test_search_within_a_chapter_and_nothing_found() -> None:
+    code, out = run("search", "battery", "--chapter", "85", "--json")
+    assert code == 0 and {f["chapter"] for f in json.loads(out)} == {"85"}
+    code, out = run("search", "no such words anywhere", "--json")
+    assert code == 0 and json.loads(out) == []
+
+
+def test_list_every_chapter_from_the_compiled_text() -> None:
+    code, out = run("list", "--chapter", "84", "--json")
+    assert code == 0, out
+    rules = json.loads(out)
+    assert len(rules) > 200 and all(r["gn"].startswith("gn11o-ch84-") for r in rules)
+
+
+def test_show_json_carries_the_gn_rule_and_page() -> None:
+    code, out = run("show", "8482.10", "--date", "2024-01-01", "--json")
+    assert code == 0, out
+    data = json.loads(out)
+    assert data["gn"] == "gn11o-ch84-r246" and data["page"] == 95 and data["underscored"] is True

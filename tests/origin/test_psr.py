@@ -33,7 +33,9 @@ def test_every_rule_file_loads(path: Path) -> None:
 
 
 def test_all_rules_validate_together() -> None:
-    assert len(bundled_rules()) == sum(len(load_rule_file(p)) for p in rule_files())
+    overlays = {p.stem[2:] for p in rule_files()}
+    compiled = sum(len(psr.compiled_chapter(ch)) for ch in psr.chapters() if ch not in overlays)
+    assert len(bundled_rules()) == compiled + sum(len(load_rule_file(p)) for p in rule_files())
 
 
 def test_hot_rolled_coil_rule() -> None:
@@ -50,9 +52,22 @@ def test_ten_digit_code_finds_its_subheading_rule() -> None:
     assert find_rule("7202.70", DAY).alternatives[0].change.except_[0].contains("2613.10")  # type: ignore[union-attr]
 
 
-def test_no_rule_outside_the_bundled_chapters() -> None:
-    with pytest.raises(NoRuleError, match=r"^no bundled rule for 8471\.30; give `rule:` in the case$"):
-        find_rule("847130", DAY)
+def test_every_chapter_has_its_rules_now() -> None:
+    # 8471.30 had no bundled rule when only chapters 72/73/76/87 were typed in; GN 11(o) ch. 84 has one.
+    rule = find_rule("847130", DAY)
+    assert rule.extra["gn"].startswith("gn11o-ch84-") and rule.confidence == "V"
+
+
+def test_a_code_without_a_rule_of_its_own_says_why() -> None:
+    with pytest.raises(NoRuleError, match=r"8471\.49.*chapter rule 2"):
+        find_rule("8471.49", DAY)
+
+
+def test_an_hs2022_code_split_over_several_rules_names_them() -> None:
+    with pytest.raises(NoRuleError, match=r"8806\.21 is an HS 2022 code.*8525\.80, 8802\.11, 8802\.20"):
+        find_rule("8806.21", DAY)
+    # the HS 2012 code of the good, given instead, finds its rule
+    assert find_rule("8802.20", DAY).extra["gn"].startswith("gn11o-ch88-")
 
 
 def test_no_rule_before_entry_into_force() -> None:
@@ -90,18 +105,25 @@ def test_subheading_rule_beats_heading_range() -> None:
     item = find_rule("7304.41.30", DAY)
     other = find_rule("7304.41.60", DAY)
     assert sub.hs is not None and str(sub.hs) == "7304.41"
-    assert item.hs is not None and str(item.hs) == "7304.41.30"
     assert other is sub
+    assert item.hs is not None and str(item.hs) == "7304.41.30"
     (alt,) = item.alternatives
     assert alt.change is not None and alt.change.from_[0].contains("7304.49")
 
 
+def test_a_good_at_6_digits_where_tariff_items_have_rules_names_them() -> None:
+    # 7304.41 alone could be 7304.41.30 (its own rule) or another item (the subheading rule).
+    assert str(find_rule("7304.41", DAY).hs) == "7304.41"
+    assert psr.tariff_items_with_rules("7304.41", DAY) == ["7304.41.30"]
+    assert psr.tariff_items_with_rules("7304.49", DAY) == []
+
+
 def test_narrow_range_beats_wide_range_on_the_phase_in_day() -> None:
     # Before 1 July 2022 one rule covers 7308.10-7308.90; on that day subheading rules take over.
+    # GN 11(o) prints one dated note per subheading of 7308: the earlier ends the day the later begins.
     early = find_rule("7308.40", dt.date(2022, 6, 30))
     late = find_rule("7308.40", dt.date(2022, 7, 1))
-    assert early.hs is not None and str(early.hs) == "7308.10-7308.90"
-    assert late.hs is not None and str(late.hs) == "7308.40"
+    assert early.extra["gn"] == "gn11o-ch73-n09" and late.extra["gn"] == "gn11o-ch73-n10"
 
 
 def test_road_tractor_of_hs2017_finds_the_heavy_truck_rule() -> None:
@@ -126,6 +148,10 @@ def test_correlation_table_is_sound() -> None:
     for new, old in table.items():
         assert hs.exists(new), f"{new} is not an HS 2022 code"
         for code in old:
+            if code == "847149":  # no rule of its own (GN 11(o) ch. 84 chapter rule 2)
+                with pytest.raises(NoRuleError, match="no rule of its own"):
+                    find_rule(code, DAY)
+                continue
             assert find_rule(code, DAY).vintage == "HS2012"
 
 
@@ -210,7 +236,7 @@ def test_rule_in_the_wrong_chapter_file_is_rejected(tmp_path: Path) -> None:
 
 
 _HS2022_CODES = sorted(
-    {r.hs.start for r in bundled_rules() if r.hs is not None and r.hs.level == 6}
+    {r.hs.start for r in bundled_rules() if r.hs is not None and r.hs.level == 6 and hs.exists(r.hs.start)}
     | {"720851", "721049", "730630", "760429", "870323", "870421", "870829", "870899", "871690"}
 )
 

@@ -75,7 +75,7 @@ def test_structures_thresholds_differ_by_subheading() -> None:
 
 def test_structures_early_rule_carries_the_process_proviso() -> None:
     (alt,) = find_rule("7308.40", D(2022, 6, 30)).alternatives
-    assert alt.proviso is not None and "72.16" in alt.proviso
+    assert alt.proviso is not None and "heading 7216" in alt.proviso
 
 
 def test_stranded_wire_switches_in_january() -> None:
@@ -85,10 +85,13 @@ def test_stranded_wire_switches_in_january() -> None:
     assert find_rule("7312.90", D(2022, 12, 31)) is find_rule("7312.90", D(2024, 1, 1))
 
 
-def test_screws_and_bolts_are_flagged_unverified() -> None:
+def test_screws_and_bolts_keep_their_rule_after_2023() -> None:
+    # The hand-typed rule was M: trade commentary listed 73.18 among the phased steel headings.
+    # The USITC text (GN 11(o) ch. 73, HTS 2025 Rev. 7) has no dated note for 73.18: rule 16 stands.
     rule = find_rule("7318.15", D(2024, 1, 1))
-    assert rule.confidence == "M"
-    assert rule.note is not None and "CONFLICT" in rule.note
+    assert rule.confidence == "V" and rule.extra["gn"] == "gn11o-ch73-r016"
+    (alt,) = rule.alternatives
+    assert alt.change is not None and [str(r) for r in alt.change.except_] == ["73.17"]
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,15 @@ from tmec.core import hs as hscode
 from tmec.core.dates import parse_date
 from tmec.core.errors import InputError
 from tmec.law import LAW_DIR, load_parameters
-from tmec.origin.psr import bundled_rules, kinds, lookup, rules_for_chapter
+from tmec.origin.psr import (
+    bundled_rules,
+    chapter_notes,
+    kinds,
+    lookup,
+    rules_for_chapter,
+    search,
+    tariff_items_with_rules,
+)
 from tmec.origin.rule_text import alternative_to_dict, describe_alternative, rule_to_dict
 from tmec.origin.rules import END_USES, Rule
 
@@ -79,6 +87,11 @@ def show(hs: str, day: str | None, end_use: str | None, kind: str | None, as_jso
             if filtered
             else None,
             "source": _source(rule),
+            "gn": rule.extra.get("gn"),
+            "page": rule.extra.get("page"),
+            "scope": rule.extra.get("scope"),
+            "underscored": rule.extra.get("underscored", False),
+            "tariff_items_with_rules": tariff_items_with_rules(match.code, when),
         }
         emit_json(data)
         return
@@ -107,6 +120,13 @@ def show(hs: str, day: str | None, end_use: str | None, kind: str | None, as_jso
     console.print(f"[bold]Confidence[/bold]: {rule.confidence} ({confidence})", highlight=False)
     if rule.note:
         console.print(f"[bold]Note[/bold]: {rule.note.strip()}", highlight=False)
+    items = tariff_items_with_rules(match.code, when)
+    if items:
+        console.print(
+            f"[bold]Tariff items[/bold]: {', '.join(items)} have rules of their own; give the 8-digit "
+            "item if the good is one of them",
+            highlight=False,
+        )
 
 
 @command.command("list")
@@ -126,7 +146,7 @@ def list_(chapter: str | None, day: str | None, as_json: bool) -> None:
             key=lambda r: (r.hs.start if r.hs else "", r.valid.start if r.valid else dt.date.min),
         )
     if as_json:
-        emit_json([{**rule_to_dict(r), "source": _source(r)} for r in rules])
+        emit_json([{**rule_to_dict(r), "source": _source(r), "gn": r.extra.get("gn")} for r in rules])
         return
     table = Table("HS", "in force", "conf.", "alternatives")
     for rule in rules:
@@ -134,3 +154,29 @@ def list_(chapter: str | None, day: str | None, as_json: bool) -> None:
         table.add_row(str(rule.hs), _validity(rule), rule.confidence, words)
     console.print(table)
     console.print(f"{len(rules)} rules", highlight=False)
+    if chapter is not None:
+        for note in chapter_notes(hscode.chapter(chapter)):
+            console.print(
+                f"[bold]{note['gn']}[/bold] (GN p. {note['page']}): {note['text']}", highlight=False
+            )
+
+
+@command.command("search")
+@click.argument("text")
+@click.option("--chapter", help="only this chapter, e.g. 85")
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+@handles_errors
+def search_(text: str, chapter: str | None, as_json: bool) -> None:
+    """Find the GN 11(o) rules and notes whose words contain every word of TEXT."""
+    if chapter is not None:
+        hscode.validate(chapter, field="--chapter")
+    found = search(text, hscode.chapter(chapter) if chapter is not None else None)
+    if as_json:
+        emit_json(found)
+        return
+    table = Table("GN", "page", "codes", "text")
+    for item in found:
+        codes = ", ".join(item["hs"]) if item["hs"] is not None else "(note)"
+        table.add_row(item["gn"], str(item["page"]), codes, item["text"])
+    console.print(table)
+    console.print(f"{len(found)} rules and notes", highlight=False)

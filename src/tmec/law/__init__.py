@@ -24,7 +24,9 @@ def load_yaml(path: Path) -> Any:
     """Read one YAML data file; a syntax error names the file and line."""
     try:
         with path.open(encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
+            # libyaml's loader when the wheel has it: the same safe subset, several times faster
+            # (the chapter 87 rules and the parameters are read at every start).
+            return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         raise InputError(f"malformed YAML: {exc.problem}", source=str(path), line=line) from None

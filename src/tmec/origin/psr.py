@@ -1,8 +1,13 @@
 """The bundled USMCA product-specific rules of origin (Annex 4-B; HTSUS GN 11(o); UR Sch. 1).
 
-The rules live as data in ``tmec/law/rules/usmca/chNN.yaml``, one file per
-chapter, in the nomenclature they were written in (the *vintage*, HS 2012 for
-Annex 4-B and the Uniform Regulations)::
+Every rule of GN 11(o) is compiled from the USITC text by ``tools/law/build_psr.py`` into
+``tmec/law/rules/usmca_gn11o.json`` (one entry per rule or operative note, each with its GN
+rule number, page, verbatim text, dates and bilateral ``scope``); a chapter's rules are read
+only when a code of that chapter is asked for.  Hand-written files
+``tmec/law/rules/usmca/chNN.yaml`` replace the compiled rules of their chapter where the law
+needs more than GN 11(o) says (chapter 87: the staged thresholds of GN 11(k) and the
+Appendix to Annex 4-B).  Both are in the nomenclature the rules were written in (the
+*vintage*, HS 2012 for Annex 4-B and the Uniform Regulations)::
 
     source: where the legal text was read
     vintage: HS2012
@@ -41,8 +46,10 @@ from tmec.core.errors import InputError, InvalidHSCode, NoRuleError
 from tmec.core.hs import HSRange
 from tmec.core.params import CONFIDENCE
 from tmec.law import LAW_DIR, load_parameters, load_yaml
+from tmec.law.correlation import CORRELATION_FILE, correlation_document
+from tmec.law.rules import GN11O_DIR, gn11o_chapter, gn11o_document, gn11o_index
 from tmec.origin.averaging import ENTRY_INTO_FORCE  # the dated parameter usmca.entry_into_force
-from tmec.origin.rules import Rule, Threshold, parse_rule
+from tmec.origin.rules import Rule, Threshold, hs_range, parse_rule
 
 __all__ = [
     "CORRELATION_FILE",
@@ -51,6 +58,7 @@ __all__ = [
     "RuleMatch",
     "bundled_rules",
     "correlate",
+    "correlation_row",
     "correlation_table",
     "find_rule",
     "kinds",
@@ -58,14 +66,20 @@ __all__ = [
     "lookup",
     "rule_files",
     "rules_for_chapter",
+    "search",
+    "tariff_items_with_rules",
     "thresholds",
     "validate_rules",
 ]
 
 RULES_DIR = LAW_DIR / "rules" / "usmca"
-CORRELATION_FILE = LAW_DIR / "correlation" / "hs2022_hs2012.yaml"
 VINTAGES = {"HS2012", "HS2017", "HS2022"}
 _RULE_KEYS = {"hs", "text", "reference", "valid_from", "valid_to", "confidence", "note", "any_of"}
+# Keys of a compiled GN 11(o) rule kept in ``Rule.extra``: where it is printed, its bilateral
+# scope (CA-US, MX-US, other), whether its number is underscored (GN 11(k) may apply) and the
+# "until" date as printed when it was read as the day the next rule begins.
+_EXTRA_KEYS = {"gn", "page", "scope", "underscored", "until_as_printed"}
+SCOPES = ("CA-US", "MX-US", "other")
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +117,7 @@ def _parse_entry(entry: Any, i: int, *, vintage: str, confidence: str, source: s
     field = f"rules[{i}]"
     if not isinstance(entry, Mapping):
         raise InputError("expected a mapping with hs, text, reference and any_of", field=field, source=source)
-    unknown = set(entry) - _RULE_KEYS
+    unknown = set(entry) - _RULE_KEYS - _EXTRA_KEYS
     if unknown:
         raise InputError(
             f"unknown key(s) {sorted(unknown)}; expected {sorted(_RULE_KEYS)}", field=field, source=source
@@ -112,7 +126,7 @@ def _parse_entry(entry: Any, i: int, *, vintage: str, confidence: str, source: s
     codes = raw_hs if isinstance(raw_hs, list) else [raw_hs]
     if not codes or any(c is None for c in codes):
         raise InputError("expected the codes the rule covers", field=f"{field}.hs", source=source)
-    ranges = [HSRange.parse(str(c), field=f"{field}.hs", source=source) for c in codes]
+    ranges = [hs_range(str(c), field=f"{field}.hs", source=source) for c in codes]
     start = parse_date(entry.get("valid_from", ENTRY_INTO_FORCE), field=f"{field}.valid_from", source=source)
     end = (
         parse_date(entry["valid_to"], field=f"{field}.valid_to", source=source)
@@ -137,6 +151,7 @@ def _parse_entry(entry: Any, i: int, *, vintage: str, confidence: str, source: s
         ),
         text=_required_str(entry, "text", field=field, source=source),
         note=entry.get("note"),
+        extra={k: entry[k] for k in _EXTRA_KEYS if k in entry},
     )
     return [replace(base, hs=r) for r in ranges]
 
@@ -182,6 +197,8 @@ def _overlap(a: Rule, b: Rule) -> bool:
     assert a.hs is not None and b.hs is not None and a.valid is not None and b.valid is not None
     if a.hs.level != b.hs.level or a.hs.end < b.hs.start or b.hs.end < a.hs.start:
         return False
+    if a.extra.get("scope") != b.extra.get("scope"):
+        return False  # one rule for Canada-US trade, another for all other trade
     a_end, b_end = a.valid.end or dt.date.max, b.valid.end or dt.date.max
     return a.valid.start < b_end and b.valid.start < a_end
 
@@ -214,38 +231,93 @@ def validate_rules(rules: Sequence[Rule]) -> None:
 
 
 @cache
+def _overlays() -> Mapping[str, Path]:
+    """Hand-written chapter files that replace the compiled rules of their chapter."""
+    return {path.stem[2:]: path for path in rule_files() if path.stem.startswith("ch")}
+
+
+@cache
+def compiled_chapter(chapter: str) -> tuple[Rule, ...]:
+    """The rules compiled from GN 11(o) for one chapter ("84"), parsed on first use."""
+    body = gn11o_chapter(chapter)
+    vintage = str(gn11o_index().get("vintage", "HS2012"))
+    source = str(GN11O_DIR / f"ch{chapter}.json")
+    rules: list[Rule] = []
+    for i, entry in enumerate(body["rules"]):
+        rules.extend(_parse_entry(entry, i, vintage=vintage, confidence="V", source=source))
+    return tuple(rules)
+
+
+@cache
+def chapter_rules(chapter: str) -> tuple[Rule, ...]:
+    """The bundled rules of one chapter: its hand-written file if there is one, else GN 11(o)."""
+    overlay = _overlays().get(chapter)
+    return load_rule_file(overlay) if overlay is not None else compiled_chapter(chapter)
+
+
+def chapters() -> list[str]:
+    return sorted(set(gn11o_index()["chapters"]) | set(_overlays()))
+
+
+def search(text: str, chapter: str | None = None) -> list[Mapping[str, Any]]:
+    """The GN 11(o) rules and notes whose words contain every word of ``text`` (any case), in
+    document order: ``{"gn", "page", "hs" (None for a note), "chapter", "text"}``.  Reads the
+    compiled text, not the parsed rules, so a search does not parse every chapter."""
+    words = text.lower().split()
+    if not words:
+        raise InputError("expected words to search for", field="TEXT")
+    found: list[Mapping[str, Any]] = []
+    for ch, body in gn11o_document()["chapters"].items():
+        if chapter is not None and ch != chapter:
+            continue
+        items = [(e, e["hs"]) for e in body["rules"]] + [(n, None) for n in body["notes"]]
+        for item, codes in items:
+            lowered = item["text"].lower()
+            if all(w in lowered for w in words):
+                shown = [str(HSRange.parse(c)) for c in codes] if codes is not None else None
+                found.append(
+                    {"gn": item["gn"], "page": item["page"], "hs": shown, "chapter": ch, "text": item["text"]}
+                )
+    return found
+
+
+def chapter_notes(chapter: str) -> list[Mapping[str, Any]]:
+    """The notes of a chapter of GN 11(o) that are not rules (definitions, chapter rules)."""
+    return list(gn11o_chapter(chapter)["notes"])
+
+
+@cache
 def bundled_rules() -> tuple[Rule, ...]:
-    """Every bundled rule, loaded and validated once."""
-    rules = tuple(r for path in rule_files() for r in load_rule_file(path))
+    """Every bundled rule, loaded and validated once (every chapter: for listings and tests)."""
+    rules = tuple(r for chapter in chapters() for r in chapter_rules(chapter))
     validate_rules(rules)
     return rules
 
 
-@cache
-def kinds() -> frozenset[str]:
-    """Every ``good.kind`` tag a bundled rule distinguishes (body_stamping, chassis_frame, ...)."""
+def rule_kinds(rules: Sequence[Rule]) -> frozenset[str]:
     return frozenset(
         k
-        for r in bundled_rules()
+        for r in rules
         for a in r.alternatives
         for k in (a.kind or frozenset()) | (a.except_kind or frozenset())
     )
 
 
 @cache
-def _by_chapter() -> Mapping[str, tuple[Rule, ...]]:
-    out: dict[str, list[Rule]] = defaultdict(list)
-    for rule in bundled_rules():
-        assert rule.hs is not None
-        for chapter in range(int(rule.hs.start[:2]), int(rule.hs.end[:2]) + 1):
-            out[f"{chapter:02d}"].append(rule)
-    return {k: tuple(v) for k, v in out.items()}
+def kinds() -> frozenset[str]:
+    """Every ``good.kind`` tag a bundled rule distinguishes (body_stamping, chassis_frame, ...)."""
+    return rule_kinds(bundled_rules())
+
+
+def _by_chapter(chapter: str) -> tuple[Rule, ...]:
+    # A rule's codes never leave its chapter (chNN.yaml and GN 11(o) are written per chapter).
+    return chapter_rules(chapter)
 
 
 def rules_for_chapter(chapter: str | int, day: dt.date | None = None) -> list[Rule]:
     """The bundled rules of a chapter (in force on ``day`` when given), in code order."""
     key = f"{int(chapter):02d}" if isinstance(chapter, int) else hscode.chapter(chapter)
-    rules = [r for r in _by_chapter().get(key, ()) if day is None or (r.valid is not None and day in r.valid)]
+    rules = [r for r in _by_chapter(key) if day is None or (r.valid is not None and day in r.valid)]
     return sorted(
         rules, key=lambda r: (r.hs.start if r.hs else "", r.valid.start if r.valid else dt.date.min)
     )
@@ -253,26 +325,22 @@ def rules_for_chapter(chapter: str | int, day: dt.date | None = None) -> list[Ru
 
 @cache
 def correlation_table() -> Mapping[str, tuple[str, ...]]:
-    """HS 2022 subheadings that did not exist in HS 2012 -> the HS 2012 subheadings they came from."""
-    source = str(CORRELATION_FILE)
-    data = load_yaml(CORRELATION_FILE)
-    if not isinstance(data, Mapping) or not isinstance(data.get("codes"), Mapping):
-        raise InputError("expected a mapping with source and codes", source=source)
-    _required_str(data, "source", field="file", source=source)
-    table: dict[str, tuple[str, ...]] = {}
-    for key, targets in data["codes"].items():
-        code = hscode.validate(str(key), min_digits=6, field=f"codes.{key}", source=source)
-        items = targets if isinstance(targets, list) else [targets]
-        table[code] = tuple(
-            hscode.validate(str(t), min_digits=6, field=f"codes.{key}", source=source) for t in items
-        )
-    return table
+    """HS 2022 subheadings that are not HS 2012 codes -> the HS 2012 subheadings their goods
+    could have been classified in (UNSD correlation, compiled by tools/law/build_hs_correlation.py)."""
+    return {code: tuple(row["hs2012"]) for code, row in correlation_document()["codes"].items()}
+
+
+def correlation_row(code: str) -> Mapping[str, Any] | None:
+    """The compiled correlation row of an HS 2022 subheading: hs2012, relationship, conversion,
+    confidence; None for a code that is an HS 2012 code too."""
+    row = correlation_document()["codes"].get(hscode.validate(code, min_digits=6)[:6])
+    return dict(row) if row is not None else None
 
 
 @cache
 def _vintage_only_codes() -> frozenset[str]:
     """HS 2012 subheadings that HS 2022 no longer has (8701.20): still valid rule keys."""
-    return frozenset(code for targets in correlation_table().values() for code in targets)
+    return frozenset(correlation_document()["vintage_only"])
 
 
 def correlate(hs2022_code: str) -> list[str]:
@@ -288,11 +356,35 @@ def correlate(hs2022_code: str) -> list[str]:
     return list(found) if found is not None else [digits]
 
 
+_Entry = tuple[str, str, int, Rule]
+
+
+@cache
+def _index(chapter: str) -> Mapping[str, tuple[_Entry, ...]]:
+    """A chapter's rules by the headings they may cover, each as (start, end, level, rule): a
+    look-up scans the few rules of one heading and compares prefixes of already validated digits
+    instead of validating each code again for each rule.  Key "" holds them all."""
+    entries = [(r.hs.start, r.hs.end, r.hs.level, r) for r in _by_chapter(chapter) if r.hs is not None]
+    out: dict[str, list[_Entry]] = defaultdict(list)
+    for entry in entries:
+        start, end, level, _ = entry
+        if level >= 4:
+            first, last = int(start[:4]), int(end[:4])
+        else:  # a chapter range covers every heading of its chapters
+            first, last = int(start) * 100, int(end) * 100 + 99
+        for heading in range(first, last + 1):
+            out[f"{heading:04d}"].append(entry)
+    out[""] = entries
+    return {k: tuple(v) for k, v in out.items()}
+
+
 def _candidates(digits: str, day: dt.date) -> list[Rule]:
+    index = _index(digits[:2])
+    bucket = index.get(digits[:4], ()) if len(digits) >= 4 else index[""]
     return [
         r
-        for r in _by_chapter().get(digits[:2], ())
-        if r.hs is not None and r.valid is not None and day in r.valid and r.hs.contains(digits)
+        for start, end, level, r in bucket
+        if len(digits) >= level and start <= digits[:level] <= end and r.valid is not None and day in r.valid
     ]
 
 
@@ -317,21 +409,37 @@ def _no_rule(digits: str, day: dt.date) -> NoRuleError:
         r.hs is not None
         and r.hs.level > len(digits)
         and r.hs.start[: len(digits)] <= digits <= r.hs.end[: len(digits)]
-        for r in _by_chapter().get(digits[:2], ())
+        for r in _by_chapter(digits[:2])
     ):
         return NoRuleError(f"the rules for {shown} differ by subheading; give the 6-digit subheading")
+    explained = gn11o_index().get("no_rule", {}).get(digits[:6])
+    if explained is not None:
+        return NoRuleError(f"no rule of its own for {shown}: {explained['reason']}")
     return NoRuleError(f"no bundled rule for {shown}; give `rule:` in the case")
 
 
 def lookup(hs: str, day: dt.date) -> RuleMatch:
     """The rule in force for ``hs`` on ``day``, with the vintage codes it was found under."""
-    return _lookup(str(hs), day)
+    found = _lookup_or_refusal(str(hs), day)
+    if isinstance(found, str):
+        raise NoRuleError(found)
+    return found
 
 
 @lru_cache(maxsize=16384)
+def _lookup_or_refusal(hs: str, day: dt.date) -> RuleMatch | str:
+    # Cached, refusals too (as their message: a fresh error is raised each time): a portfolio asks
+    # for the same few codes and dates again and again; the rules are immutable once loaded.
+    # Malformed or unknown codes are not cached (they propagate).
+    try:
+        return _lookup(hs, day)
+    except NoRuleError as exc:
+        if exc.field or exc.source:
+            raise
+        return str(exc)
+
+
 def _lookup(hs: str, day: dt.date) -> RuleMatch:
-    # Cached: a portfolio asks for the same few codes and dates again and again; the rules are
-    # immutable once loaded.  Errors are not cached (they propagate).
     digits = hscode.validate(hs, field="hs")
     if not hscode.exists(digits) and digits[:6] not in _vintage_only_codes():
         raise InvalidHSCode(
@@ -340,23 +448,53 @@ def _lookup(hs: str, day: dt.date) -> RuleMatch:
     if len(digits) >= 6 and digits[:6] in correlation_table():
         targets = tuple(correlate(digits))
         found: dict[int, Rule] = {}
+        missing: list[str] = []
         for target in targets:
             candidates = _candidates(target, day)
-            if not candidates:
-                raise _no_rule(target, day)
-            rule = _most_specific(candidates)
-            found[id(rule)] = rule
-        if len(found) > 1:
-            shown = ", ".join(hscode.format(t) for t in targets)
+            if candidates:
+                rule = _most_specific(candidates)
+                found[id(rule)] = rule
+            else:
+                missing.append(target)
+            if len(found) > 1 and len(missing) > 0:
+                break  # the answer is already "whose rules differ"
+        if missing and (len(found) == 0 or len(targets) == 1 or day < ENTRY_INTO_FORCE):
+            raise _no_rule(missing[0], day)
+        if len(found) > 1 or missing:
+            shown = ", ".join(hscode.format(t) for t in targets[:8])
+            if len(targets) > 8:
+                shown += f" and {len(targets) - 8} more"
             raise NoRuleError(
-                f"{hscode.format(digits)} corresponds to HS 2012 subheadings {shown}, whose rules differ; "
-                "give the HS 2012 subheading or `rule:` in the case"
+                f"{hscode.format(digits)} is an HS 2022 code; its goods were classified in HS 2012 "
+                f"subheadings {shown} (UNSD correlation), whose rules differ; give the HS 2012 "
+                "subheading of the good or `rule:` in the case"
             )
         return RuleMatch(next(iter(found.values())), digits, targets)
     candidates = _candidates(digits, day)
     if not candidates:
         raise _no_rule(digits, day)
     return RuleMatch(_most_specific(candidates), digits, (digits,))
+
+
+def tariff_items_with_rules(hs: str, day: dt.date) -> list[str]:
+    """The tariff items of a 6-digit code that have rules of their own on ``day`` (8482.99.05 ...).
+
+    A good given at 6 digits gets its subheading's rule; when some of its tariff items have
+    their own, the answer depends on the 8-digit item, and the caller asks for it."""
+    digits = hscode.validate(hs, field="hs")
+    if len(digits) != 6:
+        return []
+    return sorted(
+        {
+            str(r.hs)
+            for r in _by_chapter(digits[:2])
+            if r.hs is not None
+            and r.hs.level == 8
+            and r.hs.start[:6] <= digits <= r.hs.end[:6]
+            and r.valid is not None
+            and day in r.valid
+        }
+    )
 
 
 def find_rule(hs: str, day: dt.date) -> Rule:

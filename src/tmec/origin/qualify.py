@@ -38,7 +38,7 @@ from tmec.origin.case import METHODS, Case, Costs, Good, Material, Valuation
 from tmec.origin.criteria import criterion_a, criterion_c, criterion_d, set_rule
 from tmec.origin.determination import Determination, FailingMaterial, Margin, TariffShiftReport
 from tmec.origin.net_cost import net_cost, total_cost
-from tmec.origin.psr import find_rule
+from tmec.origin.psr import find_rule, tariff_items_with_rules
 from tmec.origin.questions import accumulation_questions, cheapest_flip, margins, unknown_origin_questions
 from tmec.origin.rules import Rule
 from tmec.origin.rvc import RVCValue, Values
@@ -326,6 +326,15 @@ def _apply_rule(s: _Subject, day: dt.date, ctx: Context, steps: list[Step]) -> _
                 "(and good.kind) as the rule distinguishes them",
             )
         )
+    items = tariff_items_with_rules(s.good.hs, day) if s.rule is None else []
+    if items:  # the subheading's rule was used; some of its tariff items have their own
+        out.questions.append(
+            Question(
+                fact="tariff item of the good",
+                text=f"{hs.format(s.good.hs)} is given at 6 digits; tariff items {', '.join(items)} have "
+                "rules of their own: give the good's 8-digit tariff item if it is one of them",
+            )
+        )
     if rule.note:
         steps.append(Step("rule.note", rule.note, rule.reference))
     reported = out.reported
@@ -494,6 +503,9 @@ def _data_questions(units: Sequence[object], outcomes: Sequence[AltOutcome], ctx
     for o in outcomes:
         for f in o.shift.failures if o.shift else ():
             m = f.unit.material
+            if f.question is not None and m.id not in seen:  # which 8-digit tariff item?
+                seen.add(m.id)
+                out.append(Question(fact=f"tariff item of material {m.id}", text=f.question, material=m.id))
             if m.hs is None and m.id not in seen:
                 seen.add(m.id)
                 out.append(

@@ -12,6 +12,9 @@ alternative combines, all of which must hold:
   a change from any other heading").  With ``from`` and no ``level`` the
   materials must come from those codes only.  A "change from any heading outside
   the group 72.08-72.16" is ``level: heading`` with ``except: ["72.08-72.16"]``.
+  ``except_more_than_one`` lists groups of codes ("except from more than one of
+  the following: (A) 8413.50-.60, (B) tariff items 8466.93.15 ..."): non-originating
+  materials may come from one of the groups, never from two or more.
 * ``rvc``: a regional value content threshold per method
   (``transaction_value``, ``net_cost``); a method that is absent is not allowed
   by this alternative (NC only: UR s.7(6)).  A threshold is a number or the name
@@ -37,6 +40,7 @@ The YAML form is the one of ``rule:`` in a case file (shared/spec/case-format.md
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -111,6 +115,7 @@ class TariffChange:
     level: Level | None = None
     except_: tuple[HSRange, ...] = ()
     from_: tuple[HSRange, ...] = ()
+    except_more_than_one: tuple[tuple[HSRange, ...], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,12 +160,36 @@ class Rule:
         return tuple(a for a in self.alternatives if a.applies_to(end_use, kind))
 
 
+_COMPACT_RANGE = re.compile(r"^(\d{2}|\d{4}|\d{6}|\d{8}|\d{10})(?:-(\d{2}|\d{4}|\d{6}|\d{8}|\d{10}))?$")
+
+
+def hs_range(value: Any, *, field: str, source: str | None) -> HSRange:
+    """``HSRange.parse``, with a fast path for the compact form the compiled rules are written in
+    ("848210-848280"): loading every chapter parses some 5,000 of them."""
+    if isinstance(value, str):
+        m = _COMPACT_RANGE.match(value)
+        if m is not None:
+            start, end = m.group(1), m.group(2) or m.group(1)
+            if len(start) == len(end) and start <= end:
+                return HSRange(start, end)
+    return HSRange.parse(value, field=field, source=source)
+
+
 def _ranges(value: Any, *, field: str, source: str | None) -> tuple[HSRange, ...]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, Sequence) or isinstance(value, bytes):
         raise InputError("expected a list of HS codes or ranges", field=field, source=source)
-    return tuple(HSRange.parse(v, field=f"{field}[{i}]", source=source) for i, v in enumerate(value))
+    return tuple(hs_range(v, field=f"{field}[{i}]", source=source) for i, v in enumerate(value))
+
+
+def _groups(value: Any, *, field: str, source: str | None) -> tuple[tuple[HSRange, ...], ...]:
+    if not isinstance(value, Sequence) or isinstance(value, str | bytes):
+        raise InputError("expected a list of groups of HS codes", field=field, source=source)
+    groups = tuple(_ranges(g, field=f"{field}[{i}]", source=source) for i, g in enumerate(value))
+    if len(groups) == 1:
+        raise InputError("expected two groups or more", field=field, source=source)
+    return groups
 
 
 def _threshold(value: Any, *, field: str, source: str | None) -> Threshold:
@@ -187,6 +216,7 @@ def _names(value: Any, allowed: frozenset[str] | None, *, field: str, source: st
 _KEYS = {
     "change",
     "except",
+    "except_more_than_one",
     "from",
     "rvc",
     "weight_share",
@@ -207,7 +237,7 @@ def parse_alternative(data: Any, *, field: str, source: str | None = None) -> Al
             f"unknown key(s) {sorted(unknown)}; expected {sorted(_KEYS)}", field=field, source=source
         )
     change = None
-    if "change" in data or "from" in data or "except" in data:
+    if "change" in data or "from" in data or "except" in data or "except_more_than_one" in data:
         level = data.get("change")
         if level is not None and (not isinstance(level, str) or level not in LEVEL_DIGITS):
             raise InputError(
@@ -219,6 +249,9 @@ def parse_alternative(data: Any, *, field: str, source: str | None = None) -> Al
             level=cast(Level | None, level),
             except_=_ranges(data.get("except", []), field=f"{field}.except", source=source),
             from_=_ranges(data.get("from", []), field=f"{field}.from", source=source),
+            except_more_than_one=_groups(
+                data.get("except_more_than_one", []), field=f"{field}.except_more_than_one", source=source
+            ),
         )
         if change.level is None and not change.from_:
             raise InputError(

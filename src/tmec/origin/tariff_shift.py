@@ -9,10 +9,15 @@ indirect materials are disregarded (19 USC 4531(h)-(k)).
   (chapter 2, heading 4, subheading 6, tariff item 8 digits);
 * ``except``: the material may not come from these codes, change or not;
 * ``from``: a material from these codes passes whether or not it also changes;
-  with ``from`` and no ``level``, the materials must come from these codes.
+  with ``from`` and no ``level``, the materials must come from these codes;
+* ``except_more_than_one``: non-originating materials of one of the groups pass,
+  of two groups or more they all fail ("except from more than one of the following").
 
 A material whose code is missing, or coarser than the level tested, cannot be
-shown to change: it fails, and the questions ask for its classification.
+shown to change: it fails, and the questions ask for its classification.  So
+does a material given at 6 digits (8482.99) when the rule names tariff items of
+it (8482.99.05): whether it is excepted, or allowed, depends on the 8-digit
+item; its failure carries the question "which tariff item?".
 """
 
 from __future__ import annotations
@@ -26,13 +31,14 @@ from tmec.core.hs import HSRange
 from tmec.origin.rules import LEVEL_DIGITS, TariffChange
 from tmec.origin.vnm import Unit
 
-__all__ = ["Failure", "ShiftResult", "test_change"]
+__all__ = ["Failure", "ShiftResult", "test_change", "undecided"]
 
 
 @dataclass(frozen=True, slots=True)
 class Failure:
     unit: Unit
     reason: str
+    question: str | None = None  # the fact that would decide it (the 8-digit tariff item)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +57,27 @@ def _in(r: HSRange, code: str) -> bool:
     # ``code`` is already validated compact digits: compare prefixes without re-validating.
     n = len(r.start)
     return len(code) >= n and r.start <= code[:n] <= r.end
+
+
+def _finer(ranges: tuple[HSRange, ...], code: str) -> list[HSRange]:
+    """The ranges of finer codes the material's coarser code may fall in (8482.99 vs 8482.99.05)."""
+    return [r for r in ranges if len(code) < r.level and r.start[: len(code)] <= code <= r.end[: len(code)]]
+
+
+def undecided(change: TariffChange, good_hs: str, code: str | None) -> str | None:
+    """The question a material's code leaves open for ``change``, or None: a 6-digit material that
+    the rule's exception (or its 'from' list) names only some tariff items of."""
+    if code is None:
+        return None
+    excepted, allowed = _finer(change.except_, code), _finer(change.from_, code)
+    plain = material_fails(change, good_hs, code)
+    if (excepted and plain is None) or (allowed and plain is not None):
+        named = ", ".join(str(r) for r in excepted or allowed)
+        return (
+            f"material classified only to {len(code)} digits ({_format(code)}); the rule "
+            f"{'excepts' if excepted else 'allows'} tariff items {named}: which 8-digit tariff item is it?"
+        )
+    return None
 
 
 def material_fails(change: TariffChange, good_hs: str, code: str | None) -> str | None:
@@ -76,14 +103,42 @@ def material_fails(change: TariffChange, good_hs: str, code: str | None) -> str 
     return None
 
 
+def _groups_used(change: TariffChange, units: Sequence[Unit]) -> dict[int, list[Unit]]:
+    used: dict[int, list[Unit]] = {}
+    for u in units:
+        code = u.material.hs
+        for i, group in enumerate(change.except_more_than_one):
+            if code is not None and any(_in(r, code) for r in group):
+                used.setdefault(i, []).append(u)
+                break
+    return used
+
+
 def test_change(change: TariffChange, good_hs: str, units: Sequence[Unit]) -> ShiftResult:
     failures: list[Failure] = []
-    tested = 0
+    tested: list[Unit] = []
     for u in units:
         if u.originating or u.ctc_disregarded:
             continue
-        tested += 1
+        tested.append(u)
+        question = undecided(change, good_hs, u.material.hs)
+        if question is not None:
+            failures.append(Failure(u, question, question))
+            continue
         reason = material_fails(change, good_hs, u.material.hs)
         if reason is not None:
             failures.append(Failure(u, reason))
-    return ShiftResult(not failures, tuple(failures), tested)
+    if change.except_more_than_one:
+        used = _groups_used(change, tested)
+        if len(used) > 1:
+            groups = "; ".join(
+                ", ".join(str(r) for r in change.except_more_than_one[i]) for i in sorted(used)
+            )
+            failed = {id(f.unit) for f in failures}
+            failures.extend(
+                Failure(u, f"materials of more than one of the groups the rule excepts together ({groups})")
+                for i in sorted(used)
+                for u in used[i]
+                if id(u) not in failed
+            )
+    return ShiftResult(not failures, tuple(failures), len(tested))

@@ -38,6 +38,7 @@ COMMANDS: tuple[str, ...] = (
     "portfolio",
     "generate",
     "exposure",
+    "statements",
 )
 
 

@@ -23,11 +23,11 @@ import base64
 import datetime as dt
 import hashlib
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
-__all__ = ["KINDS", "ORIGINS", "STATUSES", "Statement", "supplier_key"]
+__all__ = ["KINDS", "ORIGINS", "STATUSES", "Statement", "statement_id", "supplier_key"]
 
 KINDS = ("origin", "accumulation", "melt_pour", "smelt_cast", "lvc_wage")
 ORIGINS = ("originating", "non_originating")
@@ -59,6 +59,7 @@ class Statement:
     evidence_sha256: str | None = None  # the signed document's hash (hex)
     withdrawn_on: dt.date | None = None  # from the store: the withdrawal, not part of the record
     withdrawal_reason: str | None = None
+    _body: bytes | None = field(default=None, compare=False, repr=False)  # body(), computed once
 
     def record(self) -> dict[str, Any]:
         """The statement as recorded (what its id and its log leaf hash): no withdrawal state."""
@@ -82,12 +83,19 @@ class Statement:
         }
         return {k: v for k, v in out.items() if v is not None and v != []}
 
+    def body(self) -> bytes:
+        """The record as canonical JSON (RFC 8785: every value is a string or a list of strings, and
+        every key ASCII, so sorted keys and no spaces are the canonical form)."""
+        if self._body is None:
+            text = json.dumps(self.record(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+            object.__setattr__(self, "_body", text.encode())  # frozen: a cache, not a change
+        assert self._body is not None
+        return self._body
+
     @property
     def id(self) -> str:
         """Content-addressed: the same statement imported twice is one statement."""
-        body = json.dumps(self.record(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        digest = hashlib.sha256(body.encode()).digest()
-        return "ST-" + base64.b32encode(digest[:10]).decode()
+        return statement_id(self.body())
 
     @property
     def supplier_key(self) -> str:
@@ -144,6 +152,11 @@ class Statement:
             "signed_by": self.signed_by,
             "evidence_sha256": self.evidence_sha256,
         }
+
+
+def statement_id(body: bytes) -> str:
+    """The id of the statement whose canonical record is ``body``: ST- and 80 bits of its SHA-256."""
+    return "ST-" + base64.b32encode(hashlib.sha256(body).digest()[:10]).decode()
 
 
 def _text(value: Decimal | None) -> str | None:

@@ -33,6 +33,7 @@ Every bad row is named with its line; nothing is accepted when any row is bad.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
@@ -165,6 +166,22 @@ def _date(row: Mapping[str, Any], key: str, source: str | None) -> dt.date | Non
     return parse_date(value, field=key, source=source)
 
 
+@functools.lru_cache(maxsize=4096)
+def _blanket_period(day: dt.date) -> tuple[int, str]:
+    """The longest blanket period in force on ``day``, in months, and its citation."""
+    limit = load_parameters().at(day)["usmca.blanket_period"]
+    return int(limit.decimal), limit.cite()
+
+
+@functools.lru_cache(maxsize=65536)
+def _hs_code(raw: str, source: str | None) -> str:
+    """A statement's code, checked once per distinct spelling (a file repeats a few codes)."""
+    code = hs.validate(raw, min_digits=6, field="hs", source=source)
+    if not hs.exists(code[:6]):
+        raise InputError(f"{raw!r} is not in the HS 2022 nomenclature", field="hs")
+    return code
+
+
 def parse_statement(
     row: Mapping[str, Any], *, source: str | None = None, line: int | None = None
 ) -> Statement:
@@ -193,11 +210,11 @@ def _parse(row: Mapping[str, Any], source: str | None, line: int | None) -> Stat
     if part is None and description is None and kind in ("origin", "accumulation"):
         raise InputError(f"a statement of kind {kind} names its part (or describes it)", field="part")
     code = None
-    raw_hs = _str(row, "hs")
-    if raw_hs is not None:
-        code = hs.validate(raw_hs, min_digits=6, field="hs", source=source)
-        if not hs.exists(code[:6]):
-            raise InputError(f"{raw_hs!r} is not in the HS 2022 nomenclature", field="hs")
+    raw_hs = row.get("hs")
+    if isinstance(raw_hs, float):
+        raise InputError(f"write HS codes as text (quoted), found the number {raw_hs}", field="hs")
+    if not _blank(raw_hs):
+        code = _hs_code(str(raw_hs).strip(), source)
     origin = None
     if kind == "origin":
         if code is None:
@@ -263,11 +280,10 @@ def _parse(row: Mapping[str, Any], source: str | None, line: int | None) -> Stat
             "a per-shipment statement is for one day: give valid_to equal to valid_from, or none",
             field="valid_to",
         )
-    limit = load_parameters().at(valid_from)["usmca.blanket_period"]
-    months = int(limit.decimal)
+    months, cite = _blanket_period(valid_from)
     if valid_to >= add_months(valid_from, months):
         raise InputError(
-            f"a blanket period is at most {months} months ({limit.cite()}): {valid_from} to at most "
+            f"a blanket period is at most {months} months ({cite}): {valid_from} to at most "
             f"{add_months(valid_from, months) - dt.timedelta(days=1)}, found {valid_to}",
             field="valid_to",
         )

@@ -15,6 +15,7 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from tmec.certify import merkle
+from tmec.store.bulk import insert_rows
 from tmec.store.models import CheckpointRow, LogEntry, LogNode, table
 
 __all__ = [
@@ -134,20 +135,21 @@ def append_many(s: Session, kind: str, bodies: list[bytes]) -> tuple[int, bytes]
     hashes = _fetch(s, set(compact))
     right_edge = [hashes[k] for k in compact]
     at = now()
-    entries, nodes = [], []
+    entries: list[tuple[Any, ...]] = []
+    nodes: list[tuple[Any, ...]] = []
     for offset, body in enumerate(bodies):
         index = first + offset
         leaf = merkle.leaf_hash(body)
-        entries.append({"idx": index, "kind": kind, "body": body, "leaf_hash": leaf, "created_at": at})
-        nodes.append({"level": 0, "idx": index, "hash": leaf})
+        entries.append((index, kind, body, leaf, at))
+        nodes.append((0, index, leaf))
         level, idx, h = 0, index, leaf
         while idx & 1:
             h = merkle.node_hash(right_edge.pop(), h)
             level, idx = level + 1, idx >> 1
-            nodes.append({"level": level, "idx": idx, "hash": h})
+            nodes.append((level, idx, h))
         right_edge.append(h)
-    s.execute(insert(table(LogEntry)), entries)
-    s.execute(insert(table(LogNode)), nodes)
+    insert_rows(s, "log_entry", ("idx", "kind", "body", "leaf_hash", "created_at"), entries)
+    insert_rows(s, "log_node", ("level", "idx", "hash"), nodes)
     new_root = right_edge[-1]
     for left in reversed(right_edge[:-1]):
         new_root = merkle.node_hash(left, new_root)

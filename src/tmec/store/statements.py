@@ -12,6 +12,7 @@ recorded, or none.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -21,16 +22,17 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from tmec.certify.canonical import canonical_json, sha256_hex
+from tmec.certify.canonical import sha256_hex
 from tmec.core.errors import InputError
-from tmec.statements.model import Statement
+from tmec.statements.model import Statement, statement_id
 from tmec.store import ledger
+from tmec.store.bulk import insert_rows
 from tmec.store.db import Store
 from tmec.store.models import CertificateRow, StatementEventRow, StatementRow, table
 
 __all__ = ["Imported", "StatementBook", "UnknownStatement"]
 
-BATCH = 20_000  # rows per INSERT: SQLite binds at most 32,766 parameters per statement
+COLUMNS = ("id", "kind", "supplier_key", "part", "valid_from", "valid_to", "body", "log_index", "recorded_at")
 
 
 class UnknownStatement(InputError):
@@ -70,8 +72,11 @@ def _from_body(body: bytes) -> Statement:
     )
 
 
-def _event_leaf(event: str, statement_id: str, **extra: Any) -> bytes:
-    return canonical_json({"event": f"statement.{event}", "statement_id": statement_id, **extra})
+def _event_leaf(event: str, sid: str, **extra: str) -> bytes:
+    """A log leaf, canonical JSON (RFC 8785) as certify's leaves are: only ASCII keys and strings here,
+    so sorted keys without spaces is the canonical form, at a fraction of the general encoder's cost."""
+    leaf = {"event": f"statement.{event}", "statement_id": sid, **extra}
+    return json.dumps(leaf, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 class StatementBook:
@@ -84,37 +89,27 @@ class StatementBook:
 
     def record(self, statements: Sequence[Statement]) -> Imported:
         """Record every statement not yet in the store, in one transaction (all or none)."""
-        ids = [st.id for st in statements]
+        bodies = [st.body() for st in statements]
+        ids = [statement_id(b) for b in bodies]
         with self.store.session() as s:
             known = self._known(s, ids)
-            fresh: dict[str, Statement] = {}
-            for sid, st in zip(ids, statements, strict=True):
+            fresh: dict[str, tuple[Statement, bytes]] = {}
+            for sid, st, body in zip(ids, statements, bodies, strict=True):
                 if sid not in known:
-                    fresh.setdefault(sid, st)
+                    fresh.setdefault(sid, (st, body))
             if not fresh:
                 return Imported(ids, 0, None)
-            bodies = {sid: canonical_json(st.record()) for sid, st in fresh.items()}
             leaves = [
-                _event_leaf("record", sid, record_sha256=sha256_hex(body)) for sid, body in bodies.items()
+                _event_leaf("record", sid, record_sha256=hashlib.sha256(body).hexdigest())
+                for sid, (_, body) in fresh.items()
             ]
             first, _ = ledger.append_many(s, "statement.record", leaves)
             at = ledger.now()
             rows = [
-                {
-                    "id": sid,
-                    "kind": st.kind,
-                    "supplier_key": st.supplier_key,
-                    "part": st.part,
-                    "valid_from": st.valid_from,
-                    "valid_to": st.valid_to,
-                    "body": bodies[sid],
-                    "log_index": first + n,
-                    "recorded_at": at,
-                }
-                for n, (sid, st) in enumerate(fresh.items())
+                (sid, st.kind, st.supplier_key, st.part, st.valid_from, st.valid_to, body, first + n, at)
+                for n, (sid, (st, body)) in enumerate(fresh.items())
             ]
-            for lo in range(0, len(rows), BATCH):
-                s.execute(insert(table(StatementRow)), rows[lo : lo + BATCH])
+            insert_rows(s, "supplier_statement", COLUMNS, rows)
         return Imported(ids, len(fresh), first)
 
     def _known(self, s: Session, ids: Sequence[str]) -> set[str]:

@@ -1,0 +1,102 @@
+"""The portfolio engine joins supplier statements to `parts` by supplier and part id."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tmec.cli import main
+from tmec.engine import connect, load_portfolio, qualify_goods
+from tmec.statements import Statement, parse_rows
+
+DAY = dt.date(2025, 3, 3)
+
+
+def write_bom(directory: Path) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    tables = {
+        "goods": [
+            {"good_id": "G", "hs": "870829", "transaction_value": "2000", "period_costs": "10"},
+            {"good_id": "H", "hs": "870829", "transaction_value": "2000", "period_costs": "10"},
+        ],
+        "parts": [
+            {"part_id": "G", "hs": "870829", "origin": "", "value": "", "supplier": ""},
+            {"part_id": "H", "hs": "870829", "origin": "", "value": "", "supplier": ""},
+            {"part_id": "P1", "hs": "870830", "origin": "unknown", "value": "500", "supplier": "Acme  Stampings"},
+            {"part_id": "P2", "hs": "731815", "origin": "originating", "value": "100", "supplier": "Tornillos"},
+            {"part_id": "Q1", "hs": "870830", "origin": "unknown", "value": "500", "supplier": "Other Co"},
+        ],
+        "edges": [
+            {"parent": "G", "child": "P1", "quantity": "1"},
+            {"parent": "G", "child": "P2", "quantity": "2"},
+            {"parent": "H", "child": "Q1", "quantity": "1"},
+            {"parent": "H", "child": "P2", "quantity": "1"},
+        ],
+    }  # fmt: skip
+    for name, rows in tables.items():
+        with (directory / f"{name}.csv").open("w", newline="", encoding="utf-8") as fh:
+            w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+            w.writeheader()
+            w.writerows(rows)
+    (directory / "rules.yaml").write_text('- hs: "87"\n  rule: {change: heading}\n', encoding="utf-8")
+    return directory
+
+
+def statement(supplier: str, part: str, **over: str) -> Statement:
+    row = {
+        "kind": "origin",
+        "supplier": supplier,
+        "part": part,
+        "hs": "8708.30",
+        "origin": "originating",
+        "valid_from": "2025-01-01",
+        "valid_to": "2025-12-31",
+        "signed_by": "JS",
+        **over,
+    }
+    (st,) = parse_rows([(2, row)], source="t")
+    return st
+
+
+def outcomes(directory: Path, statements: list[Statement]) -> dict[str, bool | None]:
+    with connect("duckdb") as e:
+        p = load_portfolio(e, directory, DAY, statements=statements)
+        return {g.good_id: g.originating for g in qualify_goods(p).goods}
+
+
+def test_a_statement_settles_the_part_of_its_supplier_only(tmp_path: Path) -> None:
+    bom = write_bom(tmp_path / "bom")
+    assert outcomes(bom, []) == {"G": False, "H": False}
+    # supplier names compare without case or extra spaces; Q1's supplier gave no statement
+    assert outcomes(bom, [statement("acme stampings", "P1")]) == {"G": True, "H": False}
+    assert outcomes(bom, [statement("Acme Stampings", "Q1")]) == {"G": False, "H": False}  # not its supplier
+    expired = statement("Acme Stampings", "P1", valid_to="2025-03-02")
+    assert outcomes(bom, [expired]) == {"G": False, "H": False}
+    withdrawn = statement("Acme Stampings", "P1").withdrawn(dt.date(2025, 2, 1), None)
+    assert outcomes(bom, [withdrawn]) == {"G": False, "H": False}
+
+
+def test_portfolio_qualify_uses_the_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    mp = monkeypatch
+    mp.setenv("TMEC_HOME", str(tmp_path / "home"))
+    mp.delenv("TMEC_DATABASE_URL", raising=False)
+    bom = write_bom(tmp_path / "bom")
+    src = tmp_path / "s.csv"
+    src.write_text(
+        "kind,supplier,part,hs,origin,valid_from,valid_to,signed_by\n"
+        "origin,Acme Stampings,P1,8708.30,originating,2025-01-01,2025-12-31,JS\n",
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+    args = ["portfolio", "qualify", str(bom), "--date", "2025-03-03", "--json"]
+    before = json.loads(runner.invoke(main, args).output)
+    assert before["qualifying"] == 0 and before["statements"]["parts"] == 0
+    (sid,) = json.loads(runner.invoke(main, ["statements", "import", str(src), "--json"]).output)["ids"]
+    after = json.loads(runner.invoke(main, args).output)
+    assert after["qualifying"] == 1 and after["statements"] == {"parts": 1, "ids": [sid]}
+    assert json.loads(runner.invoke(main, [*args, "--no-statements"]).output)["qualifying"] == 0

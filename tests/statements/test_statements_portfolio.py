@@ -25,11 +25,14 @@ def write_bom(directory: Path) -> Path:
             {"good_id": "H", "hs": "870829", "transaction_value": "2000", "period_costs": "10"},
         ],
         "parts": [
-            {"part_id": "G", "hs": "870829", "origin": "", "value": "", "supplier": ""},
-            {"part_id": "H", "hs": "870829", "origin": "", "value": "", "supplier": ""},
-            {"part_id": "P1", "hs": "870830", "origin": "unknown", "value": "500", "supplier": "Acme  Stampings"},
-            {"part_id": "P2", "hs": "731815", "origin": "originating", "value": "100", "supplier": "Tornillos"},
-            {"part_id": "Q1", "hs": "870830", "origin": "unknown", "value": "500", "supplier": "Other Co"},
+            dict(zip(("part_id", "hs", "origin", "value", "supplier"), row, strict=True))
+            for row in (
+                ("G", "870829", "", "", ""),
+                ("H", "870829", "", "", ""),
+                ("P1", "870830", "unknown", "500", "Acme  Stampings"),
+                ("P2", "731815", "originating", "100", "Tornillos"),
+                ("Q1", "870830", "unknown", "500", "Other Co"),
+            )
         ],
         "edges": [
             {"parent": "G", "child": "P1", "quantity": "1"},

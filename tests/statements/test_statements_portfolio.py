@@ -23,12 +23,14 @@ def write_bom(directory: Path) -> Path:
         "goods": [
             {"good_id": "G", "hs": "870829", "transaction_value": "2000", "period_costs": "10"},
             {"good_id": "H", "hs": "870829", "transaction_value": "2000", "period_costs": "10"},
+            {"good_id": "K", "hs": "870829", "transaction_value": "3000", "period_costs": "10"},
         ],
         "parts": [
             dict(zip(("part_id", "hs", "origin", "value", "supplier"), row, strict=True))
             for row in (
                 ("G", "870829", "", "", ""),
                 ("H", "870829", "", "", ""),
+                ("K", "870829", "", "", ""),
                 ("P1", "870830", "unknown", "500", "Acme  Stampings"),
                 ("P2", "731815", "originating", "100", "Tornillos"),
                 ("Q1", "870830", "unknown", "500", "Other Co"),
@@ -39,6 +41,7 @@ def write_bom(directory: Path) -> Path:
             {"parent": "G", "child": "P2", "quantity": "2"},
             {"parent": "H", "child": "Q1", "quantity": "1"},
             {"parent": "H", "child": "P2", "quantity": "1"},
+            {"parent": "K", "child": "P1", "quantity": "2"},
         ],
     }  # fmt: skip
     for name, rows in tables.items():
@@ -74,14 +77,15 @@ def outcomes(directory: Path, statements: list[Statement]) -> dict[str, bool | N
 
 def test_a_statement_settles_the_part_of_its_supplier_only(tmp_path: Path) -> None:
     bom = write_bom(tmp_path / "bom")
-    assert outcomes(bom, []) == {"G": False, "H": False}
+    none = {"G": False, "H": False, "K": False}
+    assert outcomes(bom, []) == none
     # supplier names compare without case or extra spaces; Q1's supplier gave no statement
-    assert outcomes(bom, [statement("acme stampings", "P1")]) == {"G": True, "H": False}
-    assert outcomes(bom, [statement("Acme Stampings", "Q1")]) == {"G": False, "H": False}  # not its supplier
+    assert outcomes(bom, [statement("acme stampings", "P1")]) == {"G": True, "H": False, "K": True}
+    assert outcomes(bom, [statement("Acme Stampings", "Q1")]) == none  # not its supplier
     expired = statement("Acme Stampings", "P1", valid_to="2025-03-02")
-    assert outcomes(bom, [expired]) == {"G": False, "H": False}
+    assert outcomes(bom, [expired]) == none
     withdrawn = statement("Acme Stampings", "P1").withdrawn(dt.date(2025, 2, 1), None)
-    assert outcomes(bom, [withdrawn]) == {"G": False, "H": False}
+    assert outcomes(bom, [withdrawn]) == none
 
 
 def test_portfolio_qualify_uses_the_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -101,5 +105,26 @@ def test_portfolio_qualify_uses_the_store(tmp_path: Path, monkeypatch: pytest.Mo
     assert before["qualifying"] == 0 and before["statements"]["parts"] == 0
     (sid,) = json.loads(runner.invoke(main, ["statements", "import", str(src), "--json"]).output)["ids"]
     after = json.loads(runner.invoke(main, args).output)
-    assert after["qualifying"] == 1 and after["statements"] == {"parts": 1, "ids": [sid]}
+    assert after["qualifying"] == 2 and after["statements"] == {"parts": 1, "ids": [sid]}
     assert json.loads(runner.invoke(main, [*args, "--no-statements"]).output)["qualifying"] == 0
+
+
+def test_portfolio_requests_most_settling_first(tmp_path: Path) -> None:
+    from tmec.engine.requests import portfolio_requests
+
+    bom = write_bom(tmp_path / "bom")
+    with connect("duckdb") as e:
+        found = portfolio_requests(e, bom, DAY, [])
+    assert [(r.priority, r.supplier, r.part, r.goods) for r in found] == [
+        (1, "Acme  Stampings", "P1", ["G", "K"]),  # settles two goods
+        (2, "Other Co", "Q1", ["H"]),
+    ]
+    assert str(found[0].value_at_stake) == "5000.0000" and str(found[0].material_value).startswith("1500")
+    # a statement due for renewal: the goods that would lose their origin without it
+    st = statement("Acme Stampings", "P1", valid_to="2025-04-01")
+    with connect("duckdb") as e:
+        found = portfolio_requests(e, bom, DAY, [st])
+    assert [(r.kind, r.part, r.goods, r.statement) for r in found] == [
+        ("renewal", "P1", ["G", "K"], st.id),
+        ("origin", "Q1", ["H"], None),
+    ]

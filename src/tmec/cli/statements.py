@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -123,6 +124,13 @@ def list_(day: str | None, supplier: str | None, as_json: bool) -> None:
 _WITHIN = re.compile(r"(\d+)\s*d")
 
 
+def _within(text: str) -> dt.timedelta:
+    m = _WITHIN.fullmatch(text.strip())
+    if not m:
+        raise InputError(f"expected a number of days such as 30d, found {text!r}", field="--within")
+    return dt.timedelta(days=int(m.group(1)))
+
+
 @command.command("due")
 @click.option("--within", default="30d", show_default=True, help="days ahead, e.g. 30d")
 @click.option("--date", "day", help=f"counted from this day; {DATE_HELP}")
@@ -130,11 +138,8 @@ _WITHIN = re.compile(r"(\d+)\s*d")
 @handles_errors
 def due(within: str, day: str | None, as_json: bool) -> None:
     """Statements in force that expire within --within days: the ones to renew, soonest first."""
-    m = _WITHIN.fullmatch(within.strip())
-    if not m:
-        raise InputError(f"expected a number of days such as 30d, found {within!r}", field="--within")
     when = _day(day)
-    until = when + dt.timedelta(days=int(m.group(1)))
+    until = when + _within(within)
     b = open_book()
     b.record_expiries(dt.date.today())
     found = sorted(
@@ -151,6 +156,98 @@ def due(within: str, day: str | None, as_json: bool) -> None:
     console.print(table)
     if not found:
         console.print(f"nothing expires between {when} and {until}")
+
+
+@command.command("requests")
+@click.argument("paths", metavar="CASE_OR_BOM_DIR...", nargs=-1, required=True, type=click.Path())
+@click.option(
+    "--date", "day", help="qualify on this ISO date (default: each case's date; required for a BOM)"
+)
+@click.option("--within", default="60d", show_default=True, help="renew statements expiring within, e.g. 60d")
+@click.option(
+    "--letters",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="write one request workbook per supplier (XLSX, to fill in and `tmec statements import`) here",
+)
+@click.option("--language", type=click.Choice(["es", "en"]), default="es", show_default=True,
+              help="the letters' column headers (the letter itself is in both languages)")  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="the requests, most settling first")
+@handles_errors
+def requests(
+    paths: tuple[str, ...],
+    day: str | None,
+    within: str,
+    letters: Path | None,
+    language: str,
+    as_json: bool,
+) -> None:
+    """What to ask of whom: per supplier and part, the goods the answer could change, most settling first.
+
+    CASE files (one or more), or one BOM_DIR (portfolio tables; needs --date).  Renewals: the
+    statements the goods rely on that expire within --within, with the certificates citing them.
+    """
+    from tmec.cli._statements_store import store_exists
+
+    window = _within(within)
+    when = parse_date(day, field="--date") if day else None
+    book = open_book(create=False) if store_exists() else None
+    statements = book.all() if book is not None else []
+    certificates = book.certificate_worksheets() if book is not None else []
+    if len(paths) == 1 and Path(paths[0]).is_dir():
+        from tmec.engine import connect
+        from tmec.engine.requests import portfolio_requests
+
+        if when is None:
+            raise InputError("a BOM directory is qualified on --date", field="--date")
+        with connect("duckdb") as e:
+            found = portfolio_requests(
+                e, Path(paths[0]), when, statements, within=window, certificates=certificates
+            )
+    else:
+        from tmec.origin import load_case
+        from tmec.statements.requests import case_requests
+
+        cases = [load_case(p) for p in paths]
+        found = case_requests(cases, statements, day=when, within=window, certificates=certificates)
+    written = _write_letters(found, letters, language) if letters is not None else []
+    if as_json:
+        emit_json([r.to_dict() for r in found])
+        return
+    table = Table("#", "supplier", "part", "ask", "goods it could change", "value at stake", "certificates")
+    for r in found[:50]:
+        goods = ", ".join(r.goods[:3]) + (f" (+{len(r.goods) - 3})" if len(r.goods) > 3 else "")
+        ask = r.kind if r.statement is None else f"renew {r.statement} (ends {r.expires})"
+        table.add_row(
+            str(r.priority),
+            r.supplier or "?",
+            r.part,
+            ask,
+            goods,
+            str(r.value_at_stake),
+            ", ".join(r.certificates),
+        )
+    console.print(table)
+    if len(found) > 50:
+        console.print(f"... and {len(found) - 50} more (--json for all)")
+    for path in written:
+        console.print(f"wrote {path}", highlight=False)
+
+
+def _write_letters(found: list[Any], target: Path, language: str) -> list[Path]:
+    from tmec.statements.letters import by_supplier, file_name, letter
+
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot write: {exc.strerror}", source=str(target)) from None
+    out = []
+    for supplier, items in sorted(by_supplier(found).items()):
+        path = target / file_name(supplier)
+        tmp = path.with_suffix(".xlsx.tmp")
+        letter(supplier, items, language).save(tmp)
+        tmp.replace(path)  # a reader never sees half a workbook
+        out.append(path)
+    return out
 
 
 __all__ = ["command"]

@@ -128,3 +128,24 @@ def test_portfolio_requests_most_settling_first(tmp_path: Path) -> None:
         ("renewal", "P1", ["G", "K"], st.id),
         ("origin", "Q1", ["H"], None),
     ]
+
+
+def test_withdrawal_requalifies_the_goods_that_relied_on_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TMEC_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("TMEC_DATABASE_URL", raising=False)
+    bom = write_bom(tmp_path / "bom")
+    src = tmp_path / "s.csv"
+    src.write_text(
+        "kind,supplier,part,hs,origin,valid_from,valid_to,signed_by\n"
+        "origin,Acme Stampings,P1,8708.30,originating,2025-01-01,2025-12-31,JS\n",
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+    (sid,) = json.loads(runner.invoke(main, ["statements", "import", str(src), "--json"]).output)["ids"]
+    r = runner.invoke(
+        main, ["statements", "withdraw", sid, "--date", "2025-03-03", "--bom", str(bom), "--json"]
+    )
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output)["portfolio"] == {"parts": ["P1"], "goods_no_longer_originating": ["G", "K"]}

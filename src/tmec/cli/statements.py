@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -68,19 +69,44 @@ def import_(file: str, as_json: bool) -> None:
 @click.argument("statement_id", metavar="ID")
 @click.option("--date", "day", help=f"withdrawn from this day on; {DATE_HELP}")
 @click.option("--reason", help="why the supplier withdrew it")
+@click.option(
+    "--bom",
+    "bom_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="a portfolio (BOM_DIR) to re-qualify where the statement was used, on --date",
+)
 @click.option("--json", "as_json", is_flag=True, help="machine-readable output")
 @handles_errors
-def withdraw(statement_id: str, day: str | None, reason: str | None, as_json: bool) -> None:
-    """Record the withdrawal of statement ID; list the certificates that relied on it."""
+def withdraw(
+    statement_id: str, day: str | None, reason: str | None, bom_dir: Path | None, as_json: bool
+) -> None:
+    """Record the withdrawal of statement ID; list the certificates that relied on it (amend or
+    revoke) and, with --bom, the goods that lose their origin (where-used re-qualification)."""
     when = _day(day)
     b = open_book(create=False)
     st = b.withdraw(statement_id, when, reason)
     impact = impact_of(b, [st])
+    if bom_dir is not None:
+        from tmec.engine import connect
+        from tmec.engine.requests import withdrawal_requalify
+
+        others = [s for s in b.all(in_force_on=when) if s.id != st.id]
+        with connect("duckdb") as e:
+            # the portfolio as it stood with the statement in force, then without it where it was used
+            recorded = replace(st, withdrawn_on=None, withdrawal_reason=None)
+            parts, lost = withdrawal_requalify(e, bom_dir, when, others, recorded)
+        impact["portfolio"] = {"parts": parts, "goods_no_longer_originating": lost}
     if as_json:
         emit_json({"withdrawn": statement_id, "day": when, **impact})
     else:
         console.print(f"{statement_id} withdrawn from {when} ({st.supplier}, {st.part or st.description})")
         _show_impact(impact)
+        if "portfolio" in impact:
+            lost = impact["portfolio"]["goods_no_longer_originating"]
+            console.print(
+                f"  {bom_dir}: {len(lost)} good(s) no longer originating: {', '.join(lost[:20])}",
+                highlight=False,
+            )
 
 
 def _show_impact(impact: dict[str, Any]) -> None:

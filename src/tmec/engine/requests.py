@@ -32,7 +32,7 @@ from tmec.statements.impact import cited
 from tmec.statements.model import Statement
 from tmec.statements.requests import Request, rank
 
-__all__ = ["portfolio_requests"]
+__all__ = ["goods_lost_without", "portfolio_requests", "withdrawal_requalify"]
 
 MAX_DEPTH = 32
 QTY = "DECIMAL(38,12)"
@@ -59,6 +59,33 @@ def portfolio_requests(
     if due:
         out.extend(_renewals(p, [by_id[sid] for sid in due], certificates))
     return rank(out)
+
+
+def goods_lost_without(p: Portfolio, st: Statement, parts: Sequence[str], *, restore: bool) -> set[str]:
+    """The goods that stop qualifying when ``st`` no longer settles ``parts`` (where-used only).
+
+    An accumulation statement's VNM cannot be taken back by a :class:`Change` (None means "as
+    it was"), so only origin statements are followed.
+    """
+    before = {g: r.originating for g, r in p.results.items()}
+    lost: set[str] = set()
+    for part in parts if st.kind == "origin" else ():
+        again = requalify(p, [Change(part, origin="unknown")])
+        lost.update(g.good_id for g in again.goods if before.get(g.good_id) and not g.originating)
+        if restore:
+            requalify(p, [Change(part, origin=st.origin)])
+    return lost
+
+
+def withdrawal_requalify(
+    e: Engine, directory: Path, day: dt.date, statements: Sequence[Statement], gone: Statement
+) -> tuple[list[str], list[str]]:
+    """Qualify the portfolio with ``gone`` still in force, then re-qualify where it was used without
+    it: (the parts it settled, the goods that lose their origin)."""
+    p = load_portfolio(e, directory, day, statements=[*statements, gone])
+    qualify_goods(p, flips=0)
+    parts = sorted(part for part, sid in p.statement_uses.items() if sid == gone.id)
+    return parts, sorted(goods_lost_without(p, gone, parts, restore=False))
 
 
 def _origin_requests(e: Engine, failing: list[str]) -> list[Request]:
@@ -126,16 +153,9 @@ def _renewals(
     parts_of: dict[str, list[str]] = {}
     for part, sid in p.statement_uses.items():
         parts_of.setdefault(sid, []).append(part)
-    before = {g: r.originating for g, r in p.results.items()}
     out = []
     for st in due:
-        lost: set[str] = set()
-        # An accumulation statement's VNM cannot be taken back by a Change (None means "as it was"):
-        # its renewal is listed without the goods it holds.
-        for part in sorted(parts_of.get(st.id, ())) if st.kind == "origin" else ():
-            again = requalify(p, [Change(part, origin="unknown")])
-            lost.update(g.good_id for g in again.goods if before.get(g.good_id) and not g.originating)
-            requalify(p, [Change(part, origin=st.origin)])
+        lost = goods_lost_without(p, st, sorted(parts_of.get(st.id, ())), restore=True)
         out.append(
             Request(
                 st.supplier,

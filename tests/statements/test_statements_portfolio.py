@@ -88,17 +88,22 @@ def test_a_statement_settles_the_part_of_its_supplier_only(tmp_path: Path) -> No
     assert outcomes(bom, [withdrawn]) == none
 
 
-def test_portfolio_qualify_uses_the_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    mp = monkeypatch
-    mp.setenv("TMEC_HOME", str(tmp_path / "home"))
-    mp.delenv("TMEC_DATABASE_URL", raising=False)
-    bom = write_bom(tmp_path / "bom")
+@pytest.fixture
+def store_and_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    """A portfolio, an empty store under $TMEC_HOME, and a statement file for P1 of Acme."""
+    monkeypatch.setenv("TMEC_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("TMEC_DATABASE_URL", raising=False)
     src = tmp_path / "s.csv"
     src.write_text(
         "kind,supplier,part,hs,origin,valid_from,valid_to,signed_by\n"
         "origin,Acme Stampings,P1,8708.30,originating,2025-01-01,2025-12-31,JS\n",
         encoding="utf-8",
     )
+    return write_bom(tmp_path / "bom"), src
+
+
+def test_portfolio_qualify_uses_the_store(store_and_file: tuple[Path, Path]) -> None:
+    bom, src = store_and_file
     runner = CliRunner()
     args = ["portfolio", "qualify", str(bom), "--date", "2025-03-03", "--json"]
     before = json.loads(runner.invoke(main, args).output)
@@ -130,18 +135,8 @@ def test_portfolio_requests_most_settling_first(tmp_path: Path) -> None:
     ]
 
 
-def test_withdrawal_requalifies_the_goods_that_relied_on_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("TMEC_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("TMEC_DATABASE_URL", raising=False)
-    bom = write_bom(tmp_path / "bom")
-    src = tmp_path / "s.csv"
-    src.write_text(
-        "kind,supplier,part,hs,origin,valid_from,valid_to,signed_by\n"
-        "origin,Acme Stampings,P1,8708.30,originating,2025-01-01,2025-12-31,JS\n",
-        encoding="utf-8",
-    )
+def test_withdrawal_requalifies_the_goods_that_relied_on_it(store_and_file: tuple[Path, Path]) -> None:
+    bom, src = store_and_file
     runner = CliRunner()
     (sid,) = json.loads(runner.invoke(main, ["statements", "import", str(src), "--json"]).output)["ids"]
     r = runner.invoke(

@@ -6,9 +6,10 @@ Then, in DuckDB:
 * **origin requests**: every bought part still of unknown origin that a failing good uses.
   An originating answer can only help, so the goods whose outcome it could change are the
   failing goods that contain it; they are found by exploding the failing goods' bills of
-  materials level by level (quantities multiplied on the way, DECIMAL(38,12)), never the
-  whole portfolio's.  ``value_at_stake`` is those goods' transaction value, ``material_value``
-  the part's value in them (value x quantity).
+  materials level by level (quantities multiplied on the way, DECIMAL(38,12)), following only
+  the edges that lead down to a part of unknown origin, never the whole portfolio's.
+  ``value_at_stake`` is those goods' transaction value, ``material_value`` the part's value
+  in them (value x quantity).
 * **renewals**: every statement the portfolio relies on that expires within the window.  The
   goods that would lose their origin without it are found by where-used re-qualification
   (:func:`tmec.engine.requalify` with the part back to unknown origin, then restored).
@@ -98,6 +99,17 @@ def _origin_requests(e: Engine, failing: list[str]) -> list[Request]:
             "CREATE OR REPLACE TEMP TABLE rq_unknown AS SELECT part_id, supplier, hs, description, value "
             "FROM parts WHERE origin = 'unknown' AND part_id NOT IN (SELECT parent FROM edges)"
         )
+        # Only what leads down to a part of unknown origin is followed: the parts above them (one
+        # recursive query) and the edges into those; everything else would multiply the pairs.
+        conn.execute(
+            "CREATE OR REPLACE TEMP TABLE rq_up AS WITH RECURSIVE up(node) AS ("
+            "SELECT part_id FROM rq_unknown UNION SELECT e.parent FROM edges e JOIN up ON e.child = up.node"
+            ") SELECT DISTINCT node FROM up"
+        )
+        conn.execute(
+            "CREATE OR REPLACE TEMP TABLE rq_edges AS SELECT e.parent, e.child, e.quantity FROM edges e "
+            "SEMI JOIN rq_up u ON u.node = e.child"
+        )
         conn.execute(
             f"CREATE OR REPLACE TEMP TABLE rq_front AS SELECT good, good AS node, CAST(1 AS {QTY}) AS qty "
             "FROM rq_failing"
@@ -107,7 +119,7 @@ def _origin_requests(e: Engine, failing: list[str]) -> list[Request]:
             conn.execute(
                 "CREATE OR REPLACE TEMP TABLE rq_next AS "
                 f"SELECT f.good, e.child AS node, CAST(SUM(f.qty * e.quantity) AS {QTY}) AS qty "
-                "FROM rq_front f JOIN edges e ON e.parent = f.node GROUP BY f.good, e.child"
+                "FROM rq_front f JOIN rq_edges e ON e.parent = f.node GROUP BY f.good, e.child"
             )
             conn.execute(
                 "INSERT INTO rq_hit SELECT n.good, n.node, n.qty FROM rq_next n "
@@ -115,7 +127,7 @@ def _origin_requests(e: Engine, failing: list[str]) -> list[Request]:
             )
             conn.execute(
                 "CREATE OR REPLACE TEMP TABLE rq_front AS SELECT * FROM rq_next n "
-                "SEMI JOIN (SELECT DISTINCT parent FROM edges) e ON e.parent = n.node"
+                "ANTI JOIN rq_unknown u ON u.part_id = n.node"
             )
             if not conn.execute("SELECT count(*) FROM rq_front").fetchall()[0][0]:
                 break

@@ -426,3 +426,26 @@ def test_a_letter_filled_in_is_read_back_by_import(tmp_path: Path, home: Path) -
     book.save(path)
     assert run("statements", "import", str(path)).exit_code == 0
     assert qualify_json()[0] == 0  # the answer settles the good
+
+
+def test_a_certificate_still_originating_without_the_statement_is_to_amend(tmp_path: Path) -> None:
+    import yaml
+
+    from tmec.statements.impact import certificate_actions
+
+    text = DOOR.read_text().replace("origin: unknown, value: 21.60", "origin: originating, value: 21.60")
+    text = text.replace("value: 0.85}", 'value: 0.85, supplier: "Sealants SA"}')
+    raw = yaml.safe_load(text)
+    sealer = _st(supplier="Sealants SA", part="SEALER", hs="3214.10")
+    det, applied = qualify_with_statements(load_case_text(tmp_path, text), [sealer])
+    assert det.originating and [u.material for u in applied.uses] == ["SEALER"]
+    sheet = {"case_id": raw["id"], "case": raw, "determination": det.to_dict()}
+    unrelated = {"case": raw, "determination": {"statements": []}}
+    (action,) = certificate_actions([("CO-1", sheet), ("CO-2", unrelated)], [sealer.id], [sealer])
+    assert (action["certificate_id"], action["action"], action["originating"]) == ("CO-1", "amend", True)
+
+
+def load_case_text(tmp_path: Path, text: str) -> Any:
+    path = tmp_path / "case.yaml"
+    path.write_text(text, encoding="utf-8")
+    return load_case(path)

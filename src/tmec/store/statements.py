@@ -114,6 +114,8 @@ class StatementBook:
 
     def _known(self, s: Session, ids: Sequence[str]) -> set[str]:
         out: set[str] = set()
+        if s.scalar(select(StatementRow.id).limit(1)) is None:
+            return out  # a first import: nothing to look up
         unique = sorted(set(ids))
         for lo in range(0, len(unique), 900):
             chunk = unique[lo : lo + 900]

@@ -353,7 +353,10 @@ def test_withdrawal_lists_the_certificates_that_relied_on_it(
     (cert,) = json.loads(r.output)["certificates"]
     assert (cert["certificate_id"], cert["action"], cert["originating"]) == (cert_id, "revoke", False)
     assert CliRunner().invoke(main, ["statements", "withdraw", sid]).exit_code == 2  # already withdrawn
-    assert run("log", "verify").exit_code == 0  # the statement leaves sit in a consistent log
+    r = run("log", "verify", "--json")  # the statement leaves sit in a consistent log, and the
+    assert r.exit_code == 0, r.output  # withdrawal's checkpoint (signed: the passphrase is set) covers them
+    audit = json.loads(r.output)
+    assert any(f"(size {audit['size']}) is signed" in c["detail"] for c in audit["checks"])
 
 
 def _door_variant(tmp_path: Path, name: str, supplier: str = LAKESHORE) -> Path:

@@ -42,3 +42,28 @@ def impact_of(book: StatementBook, gone: Sequence[Statement]) -> dict[str, Any]:
 
     actions = certificate_actions(book.certificate_worksheets(), [st.id for st in gone], book.all())
     return {"statements": [st.id for st in gone], "certificates": actions}
+
+
+def sign_checkpoint(book: StatementBook) -> int | None:
+    """Sign a checkpoint over the log as it now is, when this store has an issuer whose key opens
+    (its passphrase in $TMEC_KEY_PASSPHRASE); return its size.  Otherwise the issuer's next
+    checkpoint (any certification) covers the statement leaves."""
+    from tmec.certify.issuer import Issuer
+    from tmec.certify.note import Checkpoint
+    from tmec.cli._issuer import passphrase
+    from tmec.core.errors import InputError
+    from tmec.store import ledger
+
+    iss = Issuer(book.store)
+    if not iss.keys():
+        return None
+    try:
+        signer = iss.signer(passphrase(None))
+    except InputError:
+        return None
+    with book.store.session() as s:
+        size = ledger.log_size(s)
+        if ledger.checkpoint_at(s, size) is None:
+            note = Checkpoint(signer.public.name, size, ledger.root(s, size)).sign(signer)
+            ledger.store_checkpoint(s, size, note)
+    return size

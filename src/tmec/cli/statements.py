@@ -16,7 +16,7 @@ import click
 from rich.table import Table
 
 from tmec.cli._common import console, emit_json, handles_errors
-from tmec.cli._statements_store import impact_of, open_book
+from tmec.cli._statements_store import impact_of, open_book, sign_checkpoint
 from tmec.core.dates import parse_date
 from tmec.core.errors import InputError
 
@@ -55,6 +55,7 @@ def import_(file: str, as_json: bool) -> None:
     b = open_book()
     done = b.record(statements)
     b.record_expiries(dt.date.today())
+    sign_checkpoint(b)
     if as_json:
         emit_json({"imported": done.new, "ids": done.ids, "already_recorded": len(done.ids) - done.new})
     else:
@@ -85,6 +86,7 @@ def withdraw(
     when = _day(day)
     b = open_book(create=False)
     st = b.withdraw(statement_id, when, reason)
+    sign_checkpoint(b)
     impact = impact_of(b, [st])
     if bom_dir is not None:
         from tmec.engine import connect

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "tmec"
-PURE = ["core", "origin", "tariffs", "carbon"]
+PURE = ["core", "origin", "tariffs", "carbon", "statements"]
 IO_MODULES = {
     "tmec.engine",
     "tmec.store",

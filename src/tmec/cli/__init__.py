@@ -39,6 +39,7 @@ COMMANDS: tuple[str, ...] = (
     "generate",
     "exposure",
     "carbon",
+    "statements",
 )
 
 

@@ -15,7 +15,7 @@ from tmec.cli._issuer import issuer, passphrase, passphrase_option
 from tmec.core.dates import parse_date
 from tmec.core.errors import InputError
 from tmec.law import load_yaml
-from tmec.origin import load_case, qualify
+from tmec.origin import load_case
 
 
 def certify_options(func: Any) -> Any:
@@ -88,7 +88,13 @@ def run_certify(
     except OSError as exc:
         raise InputError(f"cannot read the case: {exc.strerror}", source=str(case_path)) from None
     case = load_case(case_path)
-    determination = qualify(case)
+    # The supplier statements in force on the case's date, as `tmec qualify` uses them: the
+    # worksheet's determination lists them, so a withdrawal finds this certificate.
+    from tmec.cli._statements_store import statements_in_force
+    from tmec.statements import pinned_off, qualify_with_statements
+
+    statements = [] if pinned_off(case) else statements_in_force(case.date)
+    determination, _ = qualify_with_statements(case, statements)
     # Fail on an unwritable destination before anything is signed or logged.
     target_parent = out_dir or Path("certificates")
     created = not target_parent.exists()

@@ -15,6 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from tmec.cli._common import EXIT_FAIL, EXIT_OK, console, emit_json, err_console, handles_errors
+from tmec.cli._statements_store import statements_in_force
 from tmec.core.dates import parse_date
 from tmec.core.hs import format as hs_format
 from tmec.engine import ENGINES, PortfolioResult, connect, load_portfolio, qualify_goods, write_table
@@ -58,6 +59,9 @@ def _engine_options(f: Any) -> Any:
     type=click.Path(dir_okay=False, path_type=Path),
     help="CSV of changed parts (part_id, origin, value): re-qualify only the goods using them",
 )
+@click.option(
+    "--no-statements", is_flag=True, help="ignore the supplier statements in the store (tmec statements)"
+)
 @click.option("--json", "as_json", is_flag=True, help="the summary as JSON")
 @handles_errors
 def qualify(
@@ -68,13 +72,16 @@ def qualify(
     database: Path | None,
     out: Path | None,
     changed: Path | None,
+    no_statements: bool,
     as_json: bool,
 ) -> None:
     """Qualify every finished good of BOM_DIR on --date; write the results and print a summary."""
     when = parse_date(day, field="--date")
     started = time.perf_counter()
+    # Parts of unknown origin take the supplier statements in force that day (by supplier and part id).
+    statements = [] if no_statements else statements_in_force(when)
     with connect(engine, database=database) as e:  # type: ignore[arg-type]
-        p = load_portfolio(e, bom_dir, when)
+        p = load_portfolio(e, bom_dir, when, statements=statements)
         changes = load_changes(changed) if changed else None
         with Progress(
             TextColumn("qualifying"),
@@ -100,6 +107,7 @@ def qualify(
         write_table(result.to_arrow(), target)
     elapsed = time.perf_counter() - started
     summary = _summary(result, target, elapsed, engine)
+    summary["statements"] = {"parts": len(p.statement_uses), "ids": sorted(set(p.statement_uses.values()))}
     if as_json:
         emit_json(summary)
     else:

@@ -13,12 +13,14 @@ from rich.table import Table
 
 from tmec.cli._automotive import show_automotive
 from tmec.cli._common import EXIT_FAIL, EXIT_OK, console, emit_json, handles_errors
+from tmec.cli._statements_store import statements_in_force
 from tmec.core import hs
 from tmec.core.dates import parse_date
 from tmec.core.errors import InputError
-from tmec.origin import Case, Determination, load_case, qualify
+from tmec.origin import Case, Determination, load_case
 from tmec.origin.bom import load_bom_case
 from tmec.origin.case import METHODS
+from tmec.statements import pinned_off, qualify_with_statements
 
 MAX_MATERIAL_ROWS = 15
 
@@ -31,6 +33,11 @@ MAX_MATERIAL_ROWS = 15
 )
 @click.option("--bom", type=click.Path(dir_okay=False), help="bill of materials, CSV or XLSX")
 @click.option("--good", "good_file", type=click.Path(dir_okay=False), help="the good's case file, for --bom")
+@click.option(
+    "--no-statements",
+    is_flag=True,
+    help="ignore the supplier statements in the store (as `statements: off` in the case does)",
+)
 @click.option("--json", "as_json", is_flag=True, help="the result as JSON (shared/spec/case-format.md)")
 @handles_errors
 def command(
@@ -39,6 +46,7 @@ def command(
     method: str | None,
     bom: str | None,
     good_file: str | None,
+    no_statements: bool,
     as_json: bool,
 ) -> None:
     """Decide whether the good of CASE is USMCA-originating, and explain why with the law."""
@@ -51,7 +59,10 @@ def command(
     else:
         the_case = load_case(case)
     when = parse_date(day, field="--date") if day else None
-    det = qualify(the_case, date=when, method=method)
+    # The supplier statements in force that day (tmec statements import) settle materials of
+    # unknown origin; the explanation cites each one it relied on.
+    statements = [] if no_statements or pinned_off(the_case) else statements_in_force(when or the_case.date)
+    det, _ = qualify_with_statements(the_case, statements, date=when, method=method)
     if as_json:
         emit_json(det.to_dict())
     else:

@@ -20,7 +20,7 @@ import gc
 import multiprocessing as mp
 import os
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -36,10 +36,12 @@ from tmec.engine.compact import compact_case, fails_every, material_class, quiet
 from tmec.engine.rollup import RollUp, roll_up
 from tmec.engine.rules_file import RuleBook
 from tmec.engine.session import DataFrame, Engine
+from tmec.engine.statements_join import apply_statements
 from tmec.origin import Determination
 from tmec.origin import qualify as qualify_case
 from tmec.origin.rules import Rule
 from tmec.origin.tariff_shift import material_fails
+from tmec.statements.model import Statement
 
 __all__ = [
     "GoodInputs",
@@ -80,6 +82,8 @@ class Portfolio:
     classes: dict[tuple[str, str], str] = field(default_factory=dict)
     up: Any = None  # the upward index of tmec.engine.delta, built on the first change
     decisions: Any = None  # what tmec.engine.redecide has learnt of the rules' outcomes
+    # part_id -> the supplier statement (tmec.statements) that settled its origin or VNM
+    statement_uses: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -179,10 +183,21 @@ class PortfolioResult:
 
 
 def load_portfolio(
-    e: Engine, directory: Path, day: dt.date, *, rules: RuleBook | None = None, lump: bool = True
+    e: Engine,
+    directory: Path,
+    day: dt.date,
+    *,
+    rules: RuleBook | None = None,
+    lump: bool = True,
+    statements: Sequence[Statement] = (),
 ) -> Portfolio:
-    """Validate BOM_DIR, load it into ``e`` and roll it up for the rules in force on ``day``."""
+    """Validate BOM_DIR, load it into ``e`` and roll it up for the rules in force on ``day``.
+
+    ``statements``: supplier statements; those in force on ``day`` settle the parts they match
+    (:mod:`tmec.engine.statements_join`).
+    """
     load_bom(e.conn, directory)
+    used = apply_statements(e.conn, statements, day) if statements else {}
     goods = e.table_from_duckdb("goods")
     parts = e.table_from_duckdb("parts")
     edges = e.table_from_duckdb("edges")
@@ -203,7 +218,9 @@ def load_portfolio(
         lumped = tuple(table.column("hs").to_pylist())
         codes = e.from_arrow(table, "pf_codes")
     r = roll_up(e, parts, edges, codes=codes)
-    return Portfolio(e, directory, day, goods, parts, edges, r, book, resolved, codes, lumped)
+    return Portfolio(
+        e, directory, day, goods, parts, edges, r, book, resolved, codes, lumped, statement_uses=used
+    )
 
 
 def _lumped_codes(mat_codes: Iterable[str], rules: Mapping[str, Rule | str]) -> pa.Table:

@@ -95,6 +95,8 @@ class Determination:
     subject_to_rvc: bool = False  # its rule asks for an RVC (for the intermediate-material proviso)
     intermediates: list[tuple[Any, Determination]] = field(default_factory=list)
     automotive: dict[str, Any] | None = None  # filled by the automotive assessment (UR Part 6)
+    # The supplier statements the determination relied on (tmec.statements): id, supplier, validity.
+    statements: list[dict[str, Any]] = field(default_factory=list)
 
     # The per-good values the bulk engine is tested against.
     @property
@@ -150,6 +152,8 @@ class Determination:
             }
         if self.automotive is not None:
             out["automotive"] = self.automotive
+        if self.statements:
+            out["statements"] = self.statements
         return out
 
 

@@ -15,11 +15,13 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from tmec.certify import merkle
+from tmec.store.bulk import insert_rows
 from tmec.store.models import CheckpointRow, LogEntry, LogNode, table
 
 __all__ = [
     "LogCorrupted",
     "append",
+    "append_many",
     "checkpoint_at",
     "consistency_proof",
     "entries",
@@ -118,6 +120,40 @@ def append(s: Session, kind: str, body: bytes) -> tuple[int, bytes, list[bytes]]
     for left in reversed(right_edge[:-1]):
         new_root = merkle.node_hash(left, new_root)
     return index, new_root, proof
+
+
+def append_many(s: Session, kind: str, bodies: list[bytes]) -> tuple[int, bytes]:
+    """Append many entries of one kind in one pass; return the first index and the new root.
+
+    The same leaves and subtree hashes as :func:`append` one by one, written with two bulk
+    INSERTs: a batch of 100,000 events costs a fraction of a second, not 100,000 round trips.
+    """
+    first = log_size(s)
+    if not bodies:
+        return first, root(s, first) if first else merkle.root([])
+    compact = _compact_range(first)
+    hashes = _fetch(s, set(compact))
+    right_edge = [hashes[k] for k in compact]
+    at = now()
+    entries: list[tuple[Any, ...]] = []
+    nodes: list[tuple[Any, ...]] = []
+    for offset, body in enumerate(bodies):
+        index = first + offset
+        leaf = merkle.leaf_hash(body)
+        entries.append((index, kind, body, leaf, at))
+        nodes.append((0, index, leaf))
+        level, idx, h = 0, index, leaf
+        while idx & 1:
+            h = merkle.node_hash(right_edge.pop(), h)
+            level, idx = level + 1, idx >> 1
+            nodes.append((level, idx, h))
+        right_edge.append(h)
+    insert_rows(s, "log_entry", ("idx", "kind", "body", "leaf_hash", "created_at"), entries)
+    insert_rows(s, "log_node", ("level", "idx", "hash"), nodes)
+    new_root = right_edge[-1]
+    for left in reversed(right_edge[:-1]):
+        new_root = merkle.node_hash(left, new_root)
+    return first, new_root
 
 
 def root(s: Session, size: int) -> bytes:

@@ -16,7 +16,17 @@ from typing import cast
 from sqlalchemy import BigInteger, Date, ForeignKey, LargeBinary, SmallInteger, String, Table, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-__all__ = ["Base", "CertificateRow", "CheckpointRow", "IssuerKeyRow", "LogEntry", "LogNode", "table"]
+__all__ = [
+    "Base",
+    "CertificateRow",
+    "CheckpointRow",
+    "IssuerKeyRow",
+    "LogEntry",
+    "LogNode",
+    "StatementEventRow",
+    "StatementRow",
+    "table",
+]
 
 
 class Base(DeclarativeBase):
@@ -87,4 +97,35 @@ class CertificateRow(Base):
     jurisdiction: Mapped[str] = mapped_column(String(2))
     retain_until: Mapped[dt.date] = mapped_column(Date)
     worksheet: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[str] = mapped_column(String(32))
+
+
+class StatementRow(Base):
+    """A supplier statement as recorded (tmec.statements): its record as canonical JSON, its log leaf.
+
+    Append-only like the log: a withdrawal or an expiry is a :class:`StatementEventRow`, never an
+    update.  The columns beside ``body`` are what look-ups filter on.
+    """
+
+    __tablename__ = "supplier_statement"
+    id: Mapped[str] = mapped_column(String(24), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    supplier_key: Mapped[str] = mapped_column(String(200), index=True)
+    part: Mapped[str | None] = mapped_column(String(200))
+    valid_from: Mapped[dt.date] = mapped_column(Date)
+    valid_to: Mapped[dt.date] = mapped_column(Date, index=True)
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    log_index: Mapped[int] = mapped_column(ForeignKey("log_entry.idx"), unique=True)
+    recorded_at: Mapped[str] = mapped_column(String(32))
+
+
+class StatementEventRow(Base):
+    """A statement's withdrawal or expiry: at most one of each, each a leaf of the log."""
+
+    __tablename__ = "statement_event"
+    statement_id: Mapped[str] = mapped_column(ForeignKey("supplier_statement.id"), primary_key=True)
+    event: Mapped[str] = mapped_column(String(16), primary_key=True)  # withdrawal | expiry
+    day: Mapped[dt.date] = mapped_column(Date)
+    reason: Mapped[str | None] = mapped_column(Text)
+    log_index: Mapped[int] = mapped_column(ForeignKey("log_entry.idx"), unique=True)
     created_at: Mapped[str] = mapped_column(String(32))

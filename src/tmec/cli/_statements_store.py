@@ -1,0 +1,69 @@
+"""The statements a command relies on, from the store under ``$TMEC_HOME``, and what losing them does."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tmec.statements.model import Statement
+    from tmec.store.statements import StatementBook
+
+USED_KINDS = ("origin", "accumulation")
+
+
+def open_book(*, create: bool = True) -> StatementBook:
+    """The statements of the default store; the store closes when the command ends."""
+    from tmec.cli._issuer import issuer
+    from tmec.store.statements import StatementBook
+
+    return StatementBook(issuer(create=create).store)
+
+
+def store_exists() -> bool:
+    from tmec.store.paths import tmec_home
+
+    return bool(os.environ.get("TMEC_DATABASE_URL")) or (tmec_home() / "tmec.db").is_file()
+
+
+def statements_in_force(day: dt.date) -> list[Statement]:
+    """The origin and accumulation statements in force on ``day``; none when there is no store yet
+    (a determination never creates one)."""
+    if not store_exists():
+        return []
+    return open_book(create=False).all(in_force_on=day, kinds=USED_KINDS)
+
+
+def impact_of(book: StatementBook, gone: Sequence[Statement]) -> dict[str, Any]:
+    """The certifications that relied on ``gone``, each with the action to take."""
+    from tmec.statements.impact import certificate_actions
+
+    actions = certificate_actions(book.certificate_worksheets(), [st.id for st in gone], book.all())
+    return {"statements": [st.id for st in gone], "certificates": actions}
+
+
+def sign_checkpoint(book: StatementBook) -> int | None:
+    """Sign a checkpoint over the log as it now is, when this store has an issuer whose key opens
+    (its passphrase in $TMEC_KEY_PASSPHRASE); return its size.  Otherwise the issuer's next
+    checkpoint (any certification) covers the statement leaves."""
+    from tmec.certify.issuer import Issuer
+    from tmec.certify.note import Checkpoint
+    from tmec.cli._issuer import passphrase
+    from tmec.core.errors import InputError
+    from tmec.store import ledger
+
+    iss = Issuer(book.store)
+    if not iss.keys():
+        return None
+    try:
+        signer = iss.signer(passphrase(None))
+    except InputError:
+        return None
+    with book.store.session() as s:
+        size = ledger.log_size(s)
+        if ledger.checkpoint_at(s, size) is None:
+            note = Checkpoint(signer.public.name, size, ledger.root(s, size)).sign(signer)
+            ledger.store_checkpoint(s, size, note)
+    return size

@@ -1,0 +1,93 @@
+"""Supplier statements joined to a portfolio's parts: ``parts`` rows match by supplier and part id.
+
+A bought part of unknown origin whose supplier and ``part_id`` match an origin statement in
+force on the portfolio's date takes its origin; a part that is not originating and has no
+``statement_vnm`` takes the VNM of an accumulation statement (UR s.9) when it gives one and
+the part is made in the territory.  What the BOM states itself is never overridden, and a
+statement of another supplier never matches (names compared without case or extra spaces, as
+:func:`tmec.statements.supplier_key` does).  Done in DuckDB on the loaded ``parts`` table, before
+the roll-up, so both engines see the same parts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import duckdb
+import pyarrow as pa
+
+from tmec.statements.apply import index
+from tmec.statements.model import Statement, supplier_key
+
+__all__ = ["apply_statements"]
+
+_SCHEMA = pa.schema(
+    [
+        ("skey", pa.string()),
+        ("part_id", pa.string()),
+        ("kind", pa.string()),
+        ("origin", pa.string()),
+        ("vnm", pa.string()),
+        ("statement_id", pa.string()),
+    ]
+)
+
+
+def apply_statements(
+    conn: duckdb.DuckDBPyConnection, statements: Sequence[Statement], day: dt.date
+) -> dict[str, str]:
+    """Apply the statements in force on ``day`` to the ``parts`` table; return part_id -> statement id."""
+    found = index(statements, day)
+    rows = []
+    for (skey, part), sts in found.items():
+        if part.startswith("description:"):
+            continue  # a BOM joins by part id
+        for kind in ("origin", "accumulation"):
+            st = next((s for s in sts if s.kind == kind), None)
+            if st is None or (kind == "accumulation" and st.vnm is None):
+                continue
+            rows.append((skey, part, kind, st.origin, None if st.vnm is None else str(st.vnm), st.id))
+    if not rows:
+        return {}
+    cols = {str(r[0]) for r in conn.execute("DESCRIBE parts").fetchall()}
+    if "supplier" not in cols:
+        return {}
+    suppliers = [
+        r[0]
+        for r in conn.execute("SELECT DISTINCT supplier FROM parts WHERE supplier IS NOT NULL").fetchall()
+    ]
+    keys = pa.table({"supplier": suppliers, "skey": [supplier_key(str(s)) for s in suppliers]})
+    table = pa.Table.from_pylist([dict(zip(_SCHEMA.names, r, strict=True)) for r in rows], schema=_SCHEMA)
+    conn.register("st_keys", keys)
+    conn.register("st_rows", table)
+    try:
+        conn.execute(
+            "CREATE OR REPLACE TEMP TABLE st_match AS "
+            "SELECT p.part_id, s.kind, s.origin, s.vnm, s.statement_id FROM parts p "
+            "JOIN st_keys k ON p.supplier = k.supplier "
+            "JOIN st_rows s ON s.skey = k.skey AND s.part_id = p.part_id "
+            "WHERE (s.kind = 'origin' AND p.origin = 'unknown') "
+            "OR (s.kind = 'accumulation' AND p.origin <> 'originating' AND p.statement_vnm IS NULL "
+            "AND (p.country IS NULL OR upper(p.country) IN ('US', 'MX', 'CA')) "
+            "AND CAST(s.vnm AS DECIMAL(18,4)) <= p.value)"
+        )
+        conn.execute(
+            "UPDATE parts SET origin = m.origin FROM st_match m "
+            "WHERE parts.part_id = m.part_id AND m.kind = 'origin'"
+        )
+        conn.execute(
+            "UPDATE parts SET statement_vnm = CAST(m.vnm AS DECIMAL(18,4)) FROM st_match m "
+            "WHERE parts.part_id = m.part_id AND m.kind = 'accumulation' "
+            "AND parts.origin <> 'originating'"
+        )
+        used = conn.execute(
+            "SELECT part_id, statement_id FROM st_match ORDER BY part_id, kind DESC"
+        ).fetchall()
+    finally:
+        conn.unregister("st_keys")
+        conn.unregister("st_rows")
+    out: dict[str, str] = {}
+    for part_id, sid in used:
+        out.setdefault(str(part_id), str(sid))  # the origin statement before an accumulation one
+    return out

@@ -1,0 +1,454 @@
+"""Supplier statements: validation, the store and its log, and their use by `tmec qualify`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from tmec.cli import main
+from tmec.origin import load_case
+from tmec.statements import BadRows, Statement, apply_to_case, load_statements, qualify_with_statements
+from tmec.statements.files import read_rows
+from tmec.statements.parse import parse_rows
+
+ROOT = Path(__file__).resolve().parents[2]
+DOOR = ROOT / "examples" / "stamped_body_part.yaml"  # COIL of unknown origin from Lakeshore
+LAKESHORE = "Lakeshore Steel Service Center"
+
+
+def statement_yaml(path: Path, *items: dict[str, Any]) -> Path:
+    lines = ["statements:"]
+    for item in items:
+        first = True
+        for k, v in item.items():
+            lines.append(f"  {'-' if first else ' '} {k}: {json.dumps(v) if isinstance(v, str) else v}")
+            first = False
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def coil(**over: Any) -> dict[str, Any]:
+    base: dict[str, Any] = {
+        "kind": "origin",
+        "supplier": LAKESHORE,
+        "part": "COIL",
+        "hs": "7210.49",
+        "origin": "originating",
+        "valid_from": "2025-01-01",
+        "valid_to": "2025-12-31",
+        "signed_by": "J. Smith",
+    }
+    base.update(over)
+    return base
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("TMEC_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("TMEC_DATABASE_URL", raising=False)
+    return tmp_path / "home"
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def qualify_json(*extra: str) -> tuple[int, dict[str, Any]]:
+    r = run("qualify", str(DOOR), "--json", *extra)
+    return r.exit_code, json.loads(r.output)
+
+
+# -- validation ---------------------------------------------------------------------------------
+
+
+def test_a_good_file_reads_every_kind(tmp_path: Path) -> None:
+    path = statement_yaml(
+        tmp_path / "s.yaml",
+        coil(),
+        coil(kind="accumulation", part="RING", hs="7326.90", origin=None, vnm="1.20", net_cost="4.00"),
+        {
+            "kind": "melt_pour",
+            "supplier": "Acme Mill",
+            "countries": "MX;US",
+            "valid_from": "2025-01-01",
+            "shipment": "INV-9",
+            "signed_by": "R",
+        },
+    )
+    text = path.read_text().replace("    origin: None\n", "")
+    path.write_text(text)
+    found = load_statements(path)
+    assert [s.kind for s in found] == ["origin", "accumulation", "melt_pour"]
+    assert found[1].vnm is not None and str(found[1].vnm) == "1.20"
+    assert found[2].countries == ("MX", "US") and found[2].valid_to == found[2].valid_from
+    assert found[2].part is None  # a supplier's whole supply
+
+
+def test_every_bad_row_is_named_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "s.csv"
+    path.write_text(
+        "kind,supplier,part,hs,origin,valid_from,valid_to,signed_by\n"
+        "origin,Lakeshore,COIL,7210.49,originating,2025-01-01,2025-12-31,JS\n"
+        "origin,Lakeshore,NUTS,7318.16,maybe,2025-01-01,2025-12-31,JS\n"
+        "origin,Lakeshore,CLIPS,7320.90,originating,2025-01-01,2026-01-01,JS\n"
+        "origin,,SEAL,3214.10,originating,2025-01-01,2025-06-30,JS\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(BadRows) as err:
+        load_statements(path)
+    text = str(err.value)
+    assert "3 bad statement row(s); nothing was imported" in text
+    assert f"{path}:3: origin: expected one of originating, non_originating; found 'maybe'" in text
+    assert f"{path}:4: valid_to: a blanket period is at most 12 months" in text
+    assert "Annex 5-A element 8" in text  # the rule it cites
+    assert f"{path}:5: supplier: missing required field" in text
+
+
+def test_spanish_headers_and_values(tmp_path: Path) -> None:
+    path = tmp_path / "declaraciones.csv"
+    path.write_text(
+        "tipo,proveedor,parte,fracción,origen_declarado,vigente_desde,vigente_hasta,firmado_por\n"
+        "origen,Aceros del Norte,BOB-1,7208.51,originaria,2025-02-01,2026-01-31,Ana Pérez\n",
+        encoding="utf-8",
+    )
+    (st,) = load_statements(path)
+    assert (st.kind, st.origin, st.supplier, st.hs) == ("origin", "originating", "Aceros del Norte", "720851")
+
+
+def test_the_same_statement_twice_in_a_file_is_a_bad_row(tmp_path: Path) -> None:
+    path = statement_yaml(tmp_path / "s.yaml", coil(), coil())
+    with pytest.raises(BadRows, match=r"s.yaml:10: the same statement as line 2"):
+        load_statements(path)
+
+
+def test_yaml_rows_carry_their_lines(tmp_path: Path) -> None:
+    path = statement_yaml(tmp_path / "s.yaml", coil(), coil(part="X", supplier="B"))
+    assert [line for line, _ in read_rows(path)] == [2, 10]
+
+
+# -- applying them --------------------------------------------------------------------------------
+
+
+def _st(**over: Any) -> Statement:
+    row = coil(**over)
+    (st,) = parse_rows([(1, row)], source="t")
+    return st
+
+
+def test_a_statement_settles_the_material_and_is_cited() -> None:
+    case = load_case(DOOR)
+    before, _ = qualify_with_statements(case, [])
+    after, applied = qualify_with_statements(case, [_st()])
+    assert before.originating is False and after.originating is True
+    (use,) = applied.uses
+    assert use.material == "COIL"
+    cited = after.to_dict()["statements"][0]
+    assert cited["id"] == _st().id and cited["supplier"] == LAKESHORE and cited["valid_to"] == "2025-12-31"
+    assert after.explanation[0].step == "statement.applied"
+
+
+@pytest.mark.parametrize(
+    "over",
+    [
+        {"supplier": "Another Steel Co"},  # another supplier never matches
+        {"part": "SEALER"},  # another part
+        {"valid_from": "2025-03-04", "valid_to": "2025-12-31"},  # not yet in force on the case's date
+        {"valid_from": "2024-03-04", "valid_to": "2025-03-02"},  # expired the day before
+    ],
+)
+def test_a_statement_that_does_not_match_or_is_not_in_force_is_not_used(over: dict[str, Any]) -> None:
+    det, applied = qualify_with_statements(load_case(DOOR), [_st(**over)])
+    assert not applied.uses and det.originating is False and "statements" not in det.to_dict()
+
+
+def test_supplier_names_compare_without_case_or_spaces() -> None:
+    _, applied = qualify_with_statements(
+        load_case(DOOR), [_st(supplier="  lakeshore   STEEL service center")]
+    )
+    assert len(applied.uses) == 1
+
+
+def test_a_withdrawn_statement_is_not_used_from_its_withdrawal() -> None:
+    st = _st()
+    case = load_case(DOOR)
+    assert apply_to_case(case, [st.withdrawn(dt.date(2025, 3, 4), None)]).uses
+    assert not apply_to_case(case, [st.withdrawn(dt.date(2025, 3, 3), None)]).uses
+
+
+def test_a_stated_origin_is_never_overridden() -> None:
+    case = load_case(DOOR)
+    nuts = _st(part="NUTS", hs="7318.16", supplier="x")
+    assert not apply_to_case(case, [nuts]).uses  # NUTS is non_originating in the case, no supplier
+
+
+# -- the command line and the store ---------------------------------------------------------------
+
+
+def test_a_good_flips_when_imported_and_back_when_withdrawn(tmp_path: Path, home: Path) -> None:
+    code, det = qualify_json()
+    assert code == 1 and "statements" not in det
+    assert not (home / "tmec.db").exists()  # qualifying never creates a store
+    path = statement_yaml(
+        tmp_path / "s.yaml", coil(), coil(supplier="Other Steel", part="SEALER", hs="3214.10")
+    )
+    r = run("statements", "import", str(path), "--json")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    assert out["imported"] == 2 and len(out["ids"]) == 2
+    code, det = qualify_json()
+    assert code == 0 and [s["id"] for s in det["statements"]] == [out["ids"][0]]
+    assert det["statements"][0]["supplier"] == LAKESHORE
+    assert run("qualify", str(DOOR), "--no-statements").exit_code == 1
+    again = json.loads(run("statements", "import", str(path), "--json").output)
+    assert again["imported"] == 0 and again["ids"] == out["ids"]  # recorded once
+    r = run("statements", "withdraw", out["ids"][0], "--date", "2025-02-01", "--json")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output)["certificates"] == []
+    code, det = qualify_json()
+    assert code == 1 and "statements" not in det
+
+
+def test_a_good_flips_back_when_the_statement_expires(tmp_path: Path, home: Path) -> None:
+    path = statement_yaml(tmp_path / "s.yaml", coil(valid_to="2025-03-10"))
+    assert run("statements", "import", str(path)).exit_code == 0
+    assert qualify_json("--date", "2025-03-10")[0] == 0
+    assert qualify_json("--date", "2025-03-11")[0] == 1
+
+
+def test_a_case_pins_statements_off(tmp_path: Path, home: Path) -> None:
+    path = statement_yaml(tmp_path / "s.yaml", coil())
+    assert run("statements", "import", str(path)).exit_code == 0
+    pinned = tmp_path / "door.yaml"
+    pinned.write_text(DOOR.read_text() + "statements: off\n")
+    assert run("qualify", str(pinned)).exit_code == 1
+    assert run("qualify", str(DOOR)).exit_code == 0
+
+
+def test_bad_rows_write_nothing(tmp_path: Path, home: Path) -> None:
+    path = statement_yaml(tmp_path / "s.yaml", coil(), coil(part="X", origin="perhaps"))
+    r = CliRunner().invoke(main, ["statements", "import", str(path)])
+    assert r.exit_code == 2
+    assert "s.yaml:10: origin: expected one of originating, non_originating" in r.output
+    assert not (home / "tmec.db").exists()
+
+
+def test_every_recording_withdrawal_and_expiry_is_a_log_leaf(tmp_path: Path, home: Path) -> None:
+    from sqlalchemy import select
+
+    from tmec.certify import merkle
+    from tmec.store import ledger
+    from tmec.store.db import open_store
+    from tmec.store.models import LogEntry
+    from tmec.store.statements import StatementBook
+
+    path = statement_yaml(
+        tmp_path / "s.yaml", coil(), coil(part="P2"), coil(part="P3", valid_to="2025-06-30")
+    )
+    store = open_store()
+    try:
+        book = StatementBook(store)
+        ids = book.record(load_statements(path)).ids
+        book.withdraw(ids[1], dt.date(2025, 5, 1), "mill changed")
+        assert book.record_expiries(dt.date(2025, 7, 2)) == [ids[2]]
+        assert book.record_expiries(dt.date(2025, 7, 3)) == []  # logged once
+        with store.session() as s:
+            kinds = [e.kind for e in s.scalars(select(LogEntry).order_by(LogEntry.idx))]
+            size = ledger.log_size(s)
+            # the subtree hashes the bulk append stored give the root of the leaves rehashed
+            tree = merkle.HashTree(merkle.leaf_hash(body) for _, body, _ in ledger.entries(s))
+            assert ledger.root(s, size) == tree.root()
+            for i in range(size):
+                proof = ledger.inclusion_proof(s, i, size)
+                assert merkle.verify_inclusion(i, size, tree.levels[0][i], proof, tree.root())
+        assert kinds == ["statement.record"] * 3 + ["statement.withdrawal", "statement.expiry"]
+        assert {st.id: st.status(dt.date(2025, 7, 2)) for st in book.all()} == {
+            ids[0]: "in_force",
+            ids[1]: "withdrawn",
+            ids[2]: "expired",
+        }
+    finally:
+        store.close()
+
+
+def test_due_lists_what_to_renew(tmp_path: Path, home: Path) -> None:
+    path = statement_yaml(tmp_path / "s.yaml", coil(), coil(part="P2", valid_to="2025-04-15"))
+    ids = json.loads(run("statements", "import", str(path), "--json").output)["ids"]
+    r = run("statements", "due", "--within", "30d", "--date", "2025-04-01", "--json")
+    assert [x["id"] for x in json.loads(r.output)] == [ids[1]]
+    assert json.loads(r.output)[0]["days_left"] == 14
+    assert CliRunner().invoke(main, ["statements", "due", "--within", "soon"]).exit_code == 2
+
+
+def test_kill_9_during_an_import_leaves_all_or_none(tmp_path: Path) -> None:
+    n = 20_000
+    path = tmp_path / "many.csv"
+    rows = ["kind,supplier,part,hs,origin,valid_from,valid_to,signed_by"]
+    rows += [f"origin,S{i % 50},P{i},7210.49,originating,2025-01-01,2025-12-31,JS" for i in range(n)]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    env = {**os.environ, "TMEC_HOME": str(tmp_path / "home"), "PYTHONPATH": str(ROOT / "src")}
+    env.pop("TMEC_DATABASE_URL", None)
+    from sqlalchemy import func, select
+
+    from tmec.store.db import open_store
+    from tmec.store.models import LogEntry, StatementRow
+
+    db = tmp_path / "home" / "tmec.db"
+
+    def counts() -> tuple[int, int]:
+        store = open_store(f"sqlite:///{db}", home=tmp_path / "home")
+        try:
+            with store.session() as s:
+                return (
+                    s.scalar(select(func.count()).select_from(StatementRow)) or 0,
+                    s.scalar(
+                        select(func.count()).select_from(LogEntry).where(LogEntry.kind == "statement.record")
+                    )
+                    or 0,
+                )
+        finally:
+            store.close()
+
+    command = [sys.executable, "-c", "from tmec.cli import main; main()", "statements", "import", str(path)]
+    for delay in (0.8, 1.6, 2.4, 3.2):
+        proc = subprocess.Popen(
+            command,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            proc.wait(timeout=delay)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        if db.exists():
+            assert counts() in ((0, 0), (n, n))  # a whole import or none, its log leaves with it
+    subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
+    assert counts() == (n, n)
+
+
+def test_withdrawal_lists_the_certificates_that_relied_on_it(
+    tmp_path: Path, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TMEC_KEY_PASSPHRASE", "a long passphrase for the test key")
+    monkeypatch.chdir(tmp_path)
+    path = statement_yaml(tmp_path / "s.yaml", coil())
+    (sid,) = json.loads(run("statements", "import", str(path), "--json").output)["ids"]
+    assert run("init", "--origin", "tmec.example/stamping").exit_code == 0
+    certifier = ROOT / "examples" / "certifier.yaml"
+    r = run("certify", str(DOOR), "--certifier", str(certifier), "--invoice", "INV-1", "--out", "c", "--json")
+    assert r.exit_code == 0, r.output  # originating only because of the statement
+    cert_id = json.loads(r.output)["certificate_id"]
+    sheet = json.loads((tmp_path / "c" / "worksheet.json").read_text())
+    assert [s["id"] for s in sheet["determination"]["statements"]] == [sid]
+    r = run("statements", "withdraw", sid, "--date", "2025-02-01", "--json")
+    (cert,) = json.loads(r.output)["certificates"]
+    assert (cert["certificate_id"], cert["action"], cert["originating"]) == (cert_id, "revoke", False)
+    assert CliRunner().invoke(main, ["statements", "withdraw", sid]).exit_code == 2  # already withdrawn
+    r = run("log", "verify", "--json")  # the statement leaves sit in a consistent log, and the
+    assert r.exit_code == 0, r.output  # withdrawal's checkpoint (signed: the passphrase is set) covers them
+    audit = json.loads(r.output)
+    assert any(f"(size {audit['size']}) is signed" in c["detail"] for c in audit["checks"])
+
+
+def _door_variant(tmp_path: Path, name: str, supplier: str = LAKESHORE) -> Path:
+    text = DOOR.read_text().replace('id: "US-STAMP-DOOR-2025"', f'id: "{name}"')
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(text.replace(f'supplier: "{LAKESHORE}"', f'supplier: "{supplier}"'), encoding="utf-8")
+    return path
+
+
+def test_requests_are_ordered_by_what_they_settle(tmp_path: Path, home: Path) -> None:
+    a, b = _door_variant(tmp_path, "A"), _door_variant(tmp_path, "B")
+    c = _door_variant(tmp_path, "C", supplier="Other Coil Co")
+    r = run("statements", "requests", str(c), str(a), str(b), "--json")
+    assert r.exit_code == 0, r.output
+    found = [(x["priority"], x["supplier"], x["part"], x["goods"]) for x in json.loads(r.output)]
+    assert found == [
+        (1, LAKESHORE, "COIL", ["A", "B"]),  # settles two goods
+        (2, "Other Coil Co", "COIL", ["C"]),
+        (3, None, "SEALER", []),  # would raise the RVC, settles none
+    ]
+
+
+def test_a_statement_due_is_a_renewal_naming_its_goods_and_certificates(
+    tmp_path: Path, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TMEC_KEY_PASSPHRASE", "a long passphrase for the test key")
+    monkeypatch.chdir(tmp_path)
+    path = statement_yaml(tmp_path / "s.yaml", coil(valid_to="2025-04-15"))
+    (sid,) = json.loads(run("statements", "import", str(path), "--json").output)["ids"]
+    assert run("init", "--origin", "tmec.example/stamping").exit_code == 0
+    certifier = ROOT / "examples" / "certifier.yaml"
+    r = run("certify", str(DOOR), "--certifier", str(certifier), "--invoice", "INV-1", "--out", "c", "--json")
+    cert_id = json.loads(r.output)["certificate_id"]
+    (renewal,) = json.loads(run("statements", "requests", str(DOOR), "--within", "60d", "--json").output)[:1]
+    assert (renewal["kind"], renewal["statement"], renewal["goods"]) == (
+        "renewal",
+        sid,
+        ["US-STAMP-DOOR-2025"],
+    )
+    assert renewal["certificates"] == [cert_id]
+    later = json.loads(run("statements", "requests", str(DOOR), "--within", "30d", "--json").output)
+    assert all(x["kind"] != "renewal" for x in later)
+
+
+def test_a_letter_filled_in_is_read_back_by_import(tmp_path: Path, home: Path) -> None:
+    import openpyxl  # type: ignore[import-untyped]
+
+    letters = tmp_path / "letters"
+    r = run("statements", "requests", str(DOOR), "--letters", str(letters))
+    assert r.exit_code == 0, r.output
+    path = letters / "lakeshore-steel-service-center.xlsx"
+    book = openpyxl.load_workbook(path)
+    sheet = book["declaraciones"]
+    header = [c.value for c in sheet[1]]
+    assert header[:5] == ["tipo", "proveedor", "parte", "descripcion", "fraccion"]
+    assert [c.value for c in sheet[2]][:5] == [
+        "origen",
+        LAKESHORE,
+        "COIL",
+        "Hot-dip galvanized steel coil, 0.8 mm",
+        "7210.49",
+    ]
+    assert {"carta", "letter"} <= set(book.sheetnames)
+    unfilled = CliRunner().invoke(main, ["statements", "import", str(path)])
+    assert unfilled.exit_code == 2 and f"{path}:2: " in unfilled.output
+    fill = {"origen_declarado": "originaria", "vigente_desde": "2025-01-01", "vigente_hasta": "2025-12-31",
+            "firmado_por": "J. Smith"}  # fmt: skip
+    for name, value in fill.items():
+        sheet.cell(row=2, column=header.index(name) + 1, value=value)
+    book.save(path)
+    assert run("statements", "import", str(path)).exit_code == 0
+    assert qualify_json()[0] == 0  # the answer settles the good
+
+
+def test_a_certificate_still_originating_without_the_statement_is_to_amend(tmp_path: Path) -> None:
+    import yaml
+
+    from tmec.statements.impact import certificate_actions
+
+    text = DOOR.read_text().replace("origin: unknown, value: 21.60", "origin: originating, value: 21.60")
+    text = text.replace("value: 0.85}", 'value: 0.85, supplier: "Sealants SA"}')
+    raw = yaml.safe_load(text)
+    sealer = _st(supplier="Sealants SA", part="SEALER", hs="3214.10")
+    det, applied = qualify_with_statements(load_case_text(tmp_path, text), [sealer])
+    assert det.originating and [u.material for u in applied.uses] == ["SEALER"]
+    sheet = {"case_id": raw["id"], "case": raw, "determination": det.to_dict()}
+    unrelated = {"case": raw, "determination": {"statements": []}}
+    (action,) = certificate_actions([("CO-1", sheet), ("CO-2", unrelated)], [sealer.id], [sealer])
+    assert (action["certificate_id"], action["action"], action["originating"]) == ("CO-1", "amend", True)
+
+
+def load_case_text(tmp_path: Path, text: str) -> Any:
+    path = tmp_path / "case.yaml"
+    path.write_text(text, encoding="utf-8")
+    return load_case(path)

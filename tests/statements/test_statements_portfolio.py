@@ -1,0 +1,146 @@
+"""The portfolio engine joins supplier statements to `parts` by supplier and part id."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tmec.cli import main
+from tmec.engine import connect, load_portfolio, qualify_goods
+from tmec.statements import Statement, parse_rows
+
+DAY = dt.date(2025, 3, 3)
+
+
+def write_bom(directory: Path) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    tables = {
+        "goods": [
+            {"good_id": "G", "hs": "870829", "transaction_value": "2000", "period_costs": "10"},
+            {"good_id": "H", "hs": "870829", "transaction_value": "2000", "period_costs": "10"},
+            {"good_id": "K", "hs": "870829", "transaction_value": "3000", "period_costs": "10"},
+        ],
+        "parts": [
+            dict(zip(("part_id", "hs", "origin", "value", "supplier"), row, strict=True))
+            for row in (
+                ("G", "870829", "", "", ""),
+                ("H", "870829", "", "", ""),
+                ("K", "870829", "", "", ""),
+                ("P1", "870830", "unknown", "500", "Acme  Stampings"),
+                ("P2", "731815", "originating", "100", "Tornillos"),
+                ("Q1", "870830", "unknown", "500", "Other Co"),
+            )
+        ],
+        "edges": [
+            {"parent": "G", "child": "P1", "quantity": "1"},
+            {"parent": "G", "child": "P2", "quantity": "2"},
+            {"parent": "H", "child": "Q1", "quantity": "1"},
+            {"parent": "H", "child": "P2", "quantity": "1"},
+            {"parent": "K", "child": "P1", "quantity": "2"},
+        ],
+    }  # fmt: skip
+    for name, rows in tables.items():
+        with (directory / f"{name}.csv").open("w", newline="", encoding="utf-8") as fh:
+            w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+            w.writeheader()
+            w.writerows(rows)
+    (directory / "rules.yaml").write_text('- hs: "87"\n  rule: {change: heading}\n', encoding="utf-8")
+    return directory
+
+
+def statement(supplier: str, part: str, **over: str) -> Statement:
+    row = {
+        "kind": "origin",
+        "supplier": supplier,
+        "part": part,
+        "hs": "8708.30",
+        "origin": "originating",
+        "valid_from": "2025-01-01",
+        "valid_to": "2025-12-31",
+        "signed_by": "JS",
+        **over,
+    }
+    (st,) = parse_rows([(2, row)], source="t")
+    return st
+
+
+def outcomes(directory: Path, statements: list[Statement]) -> dict[str, bool | None]:
+    with connect("duckdb") as e:
+        p = load_portfolio(e, directory, DAY, statements=statements)
+        return {g.good_id: g.originating for g in qualify_goods(p).goods}
+
+
+def test_a_statement_settles_the_part_of_its_supplier_only(tmp_path: Path) -> None:
+    bom = write_bom(tmp_path / "bom")
+    none = {"G": False, "H": False, "K": False}
+    assert outcomes(bom, []) == none
+    # supplier names compare without case or extra spaces; Q1's supplier gave no statement
+    assert outcomes(bom, [statement("acme stampings", "P1")]) == {"G": True, "H": False, "K": True}
+    assert outcomes(bom, [statement("Acme Stampings", "Q1")]) == none  # not its supplier
+    expired = statement("Acme Stampings", "P1", valid_to="2025-03-02")
+    assert outcomes(bom, [expired]) == none
+    withdrawn = statement("Acme Stampings", "P1").withdrawn(dt.date(2025, 2, 1), None)
+    assert outcomes(bom, [withdrawn]) == none
+
+
+@pytest.fixture
+def store_and_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    """A portfolio, an empty store under $TMEC_HOME, and a statement file for P1 of Acme."""
+    monkeypatch.setenv("TMEC_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("TMEC_DATABASE_URL", raising=False)
+    src = tmp_path / "s.csv"
+    src.write_text(
+        "kind,supplier,part,hs,origin,valid_from,valid_to,signed_by\n"
+        "origin,Acme Stampings,P1,8708.30,originating,2025-01-01,2025-12-31,JS\n",
+        encoding="utf-8",
+    )
+    return write_bom(tmp_path / "bom"), src
+
+
+def test_portfolio_qualify_uses_the_store(store_and_file: tuple[Path, Path]) -> None:
+    bom, src = store_and_file
+    runner = CliRunner()
+    args = ["portfolio", "qualify", str(bom), "--date", "2025-03-03", "--json"]
+    before = json.loads(runner.invoke(main, args).output)
+    assert before["qualifying"] == 0 and before["statements"]["parts"] == 0
+    (sid,) = json.loads(runner.invoke(main, ["statements", "import", str(src), "--json"]).output)["ids"]
+    after = json.loads(runner.invoke(main, args).output)
+    assert after["qualifying"] == 2 and after["statements"] == {"parts": 1, "ids": [sid]}
+    assert json.loads(runner.invoke(main, [*args, "--no-statements"]).output)["qualifying"] == 0
+
+
+def test_portfolio_requests_most_settling_first(tmp_path: Path) -> None:
+    from tmec.engine.requests import portfolio_requests
+
+    bom = write_bom(tmp_path / "bom")
+    with connect("duckdb") as e:
+        found = portfolio_requests(e, bom, DAY, [])
+    assert [(r.priority, r.supplier, r.part, r.goods) for r in found] == [
+        (1, "Acme  Stampings", "P1", ["G", "K"]),  # settles two goods
+        (2, "Other Co", "Q1", ["H"]),
+    ]
+    assert str(found[0].value_at_stake) == "5000.0000" and str(found[0].material_value).startswith("1500")
+    # a statement due for renewal: the goods that would lose their origin without it
+    st = statement("Acme Stampings", "P1", valid_to="2025-04-01")
+    with connect("duckdb") as e:
+        found = portfolio_requests(e, bom, DAY, [st])
+    assert [(r.kind, r.part, r.goods, r.statement) for r in found] == [
+        ("renewal", "P1", ["G", "K"], st.id),
+        ("origin", "Q1", ["H"], None),
+    ]
+
+
+def test_withdrawal_requalifies_the_goods_that_relied_on_it(store_and_file: tuple[Path, Path]) -> None:
+    bom, src = store_and_file
+    runner = CliRunner()
+    (sid,) = json.loads(runner.invoke(main, ["statements", "import", str(src), "--json"]).output)["ids"]
+    r = runner.invoke(
+        main, ["statements", "withdraw", sid, "--date", "2025-03-03", "--bom", str(bom), "--json"]
+    )
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output)["portfolio"] == {"parts": ["P1"], "goods_no_longer_originating": ["G", "K"]}

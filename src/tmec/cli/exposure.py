@@ -20,7 +20,7 @@ from typing import Any
 import click
 from rich.table import Table
 
-from tmec.cli._common import console, emit_json, handles_errors
+from tmec.cli._common import console, emit_json, handles_errors, writable_file
 from tmec.cli._exposure_impact import (
     elasticities,
     impact_options,
@@ -70,6 +70,8 @@ def command(
             "the impact model needs a change of measures: give --scenario FILE", field="--impact"
         )
     unused_impact_options(impact, em=em, es=es, ex=ex, date=day)
+    if lines_out is not None:
+        writable_file(lines_out, option="--lines")
     el = elasticities(em, es, ex, day) if impact else None
     base_tables = default_tables()
     loaded = load_scenario(scenario, base_tables) if scenario is not None else None

@@ -14,7 +14,15 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from tmec.cli._common import EXIT_FAIL, EXIT_OK, console, emit_json, err_console, handles_errors
+from tmec.cli._common import (
+    EXIT_FAIL,
+    EXIT_OK,
+    console,
+    emit_json,
+    err_console,
+    handles_errors,
+    writable_file,
+)
 from tmec.core.dates import parse_date
 from tmec.core.hs import format as hs_format
 from tmec.engine import ENGINES, PortfolioResult, connect, load_portfolio, qualify_goods, write_table
@@ -72,6 +80,8 @@ def qualify(
 ) -> None:
     """Qualify every finished good of BOM_DIR on --date; write the results and print a summary."""
     when = parse_date(day, field="--date")
+    if out is not None:
+        writable_file(out, option="--out")
     started = time.perf_counter()
     with connect(engine, database=database) as e:  # type: ignore[arg-type]
         p = load_portfolio(e, bom_dir, when)

@@ -83,9 +83,9 @@ def qualify(
     if out is not None:
         writable_file(out, option="--out")
     started = time.perf_counter()
+    changes = load_changes(changed) if changed else None  # a bad file is refused before the heavy work
     with connect(engine, database=database) as e:  # type: ignore[arg-type]
         p = load_portfolio(e, bom_dir, when)
-        changes = load_changes(changed) if changed else None
         with Progress(
             TextColumn("qualifying"),
             BarColumn(),

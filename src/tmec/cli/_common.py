@@ -159,3 +159,22 @@ def dumps(obj: Any) -> str:
 
 def emit_json(obj: Any) -> None:
     click.echo(dumps(obj))
+
+
+def interactive() -> bool:
+    """Whether there is someone at a terminal to ask."""
+    return sys.stdin.isatty()
+
+
+def confirm(question: str, *, yes: bool) -> None:
+    """Ask before an irreversible step; ``--yes`` skips the question.  Without a terminal to ask on,
+    refuse (exit 2) rather than guess: a script must say ``--yes``."""
+    if yes:
+        return
+    if not interactive():
+        raise InputError(
+            "needs confirmation: give --yes (or --dry-run to see what would be done)", field="--yes"
+        )
+    if not click.confirm(question, default=False, err=True):
+        click.echo("nothing done", err=True)
+        sys.exit(EXIT_FAIL)

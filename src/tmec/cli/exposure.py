@@ -106,10 +106,10 @@ def command(
     for k in keys:
         t.add_column(k)
     if alt is None:
-        t.add_column("lines", justify="right")
+        t.add_column("entry lines", justify="right")
         t.add_column("duty", justify="right")
         for r in rows:
-            t.add_row(*(str(r[k]) for k in keys), f"{r['duty_lines']:,}", f"{Decimal(r['duty']):,.2f}")
+            t.add_row(*(str(r[k]) for k in keys), f"{r['entry_lines']:,}", f"{Decimal(r['duty']):,.2f}")
     else:
         for c in ("duty now", "scenario", "difference"):
             t.add_column(c, justify="right")

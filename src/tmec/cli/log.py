@@ -93,8 +93,9 @@ def checkpoint(as_json: bool) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="an earlier signed checkpoint a monitor holds",
 )
+@click.option("--json", "as_json", is_flag=True, help="errors as JSON too (the proof is JSON in any case)")
 @handles_errors
-def prove(earlier: Path) -> None:
+def prove(earlier: Path, as_json: bool) -> None:
     """Print JSON with the latest checkpoint and an RFC 9162 consistency proof from --from to it.
 
     A monitor checks it offline with `tmec log check FILE --key KEY`.

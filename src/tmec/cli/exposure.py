@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.table import Table
 
 from tmec.cli._common import console, emit_json, handles_errors, writable_file
 from tmec.cli._exposure_impact import (
@@ -28,6 +27,7 @@ from tmec.cli._exposure_impact import (
     run_impact,
     unused_impact_options,
 )
+from tmec.cli._table import Column, format_option, show_table
 from tmec.core.errors import InputError
 from tmec.engine import ENGINES, connect
 from tmec.engine.exposure import GROUPS, Exposure, load_scenario, price_exposure, trade_flows
@@ -46,7 +46,8 @@ from tmec.tariffs import default_tables
               show_default=True,
               help="legal liability, or the duty deposited at entry (as tmec duty)")  # fmt: skip
 @impact_options
-@click.option("--json", "as_json", is_flag=True)
+@format_option
+@click.option("--json", "as_json", is_flag=True, help="everything (every breakdown) as JSON")
 @handles_errors
 def command(
     entries: Path,
@@ -61,6 +62,7 @@ def command(
     es: str | None,
     ex: str | None,
     day: dt.datetime | None,
+    fmt: str,
     as_json: bool,
 ) -> None:
     """Price every entry line of ENTRIES (CSV or Parquet) and total the duties."""
@@ -94,29 +96,41 @@ def command(
     if as_json:
         emit_json(out)
         return
+    rows = out["difference"]["by"][group] if alt is not None else base.by[group]
+    title = f"duty by {group}" + (f" — scenario: {alt.scenario}" if alt is not None else "")
+    keys = GROUPS[group]
+    if alt is None:
+        columns = [
+            *(Column(k, machine_only=k == "measure_id") for k in keys),
+            Column("entry lines", numeric=True),
+            Column("duty", numeric=True),
+        ]
+        table = [
+            [*(str(r[k]) for k in keys), f"{r['entry_lines']:,}", f"{Decimal(r['duty']):,.2f}"] for r in rows
+        ]
+    else:
+        columns = [
+            *(Column(k, machine_only=k == "measure_id") for k in keys),
+            *(Column(c, numeric=True) for c in ("duty now", "scenario", "difference")),
+        ]
+        table = [
+            [
+                *(str(r[k]) for k in keys),
+                f"{r['base']:,.2f}",
+                f"{r['scenario']:,.2f}",
+                f"{r['difference']:+,.2f}",
+            ]
+            for r in rows
+        ]
+    if fmt != "table":
+        show_table(columns, table, fmt=fmt)
+        return
     console.print(
         f"{base.lines:,} entry lines, value {base.value:,.2f}: duty {base.duty:,.2f} "
         f"({engine}, {basis}, {out['seconds']} s)",
         highlight=False,
     )
-    rows = out["difference"]["by"][group] if alt is not None else base.by[group]
-    title = f"duty by {group}" + (f" — scenario: {alt.scenario}" if alt is not None else "")
-    t = Table(title=title)
-    keys = GROUPS[group]
-    for k in keys:
-        t.add_column(k)
-    if alt is None:
-        t.add_column("entry lines", justify="right")
-        t.add_column("duty", justify="right")
-        for r in rows:
-            t.add_row(*(str(r[k]) for k in keys), f"{r['entry_lines']:,}", f"{Decimal(r['duty']):,.2f}")
-    else:
-        for c in ("duty now", "scenario", "difference"):
-            t.add_column(c, justify="right")
-        for r in rows:
-            t.add_row(*(str(r[k]) for k in keys), f"{r['base']:,.2f}", f"{r['scenario']:,.2f}",
-                      f"{r['difference']:+,.2f}")  # fmt: skip
-    console.print(t)
+    show_table(columns, table, title=title)
     if alt is not None:
         console.print(f"difference: {alt.duty - base.duty:+,.2f}", highlight=False)
     if "impact" in out:

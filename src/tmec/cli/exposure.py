@@ -27,6 +27,7 @@ from tmec.cli._exposure_impact import (
     run_impact,
     unused_impact_options,
 )
+from tmec.cli._progress import progress
 from tmec.cli._table import Column, format_option, show_table
 from tmec.core.errors import InputError
 from tmec.engine import ENGINES, connect
@@ -77,10 +78,12 @@ def command(
     el = elasticities(em, es, ex, day) if impact else None
     base_tables = default_tables()
     loaded = load_scenario(scenario, base_tables) if scenario is not None else None
-    with connect(engine) as e:  # type: ignore[arg-type]
+    quiet = as_json or fmt != "table"
+    with connect(engine) as e, progress("pricing the entry lines", quiet=quiet) as bar:  # type: ignore[arg-type]
         base = price_exposure(e, entries, tables=base_tables, lines_out=lines_out, basis=basis)
         alt = None
         if loaded is not None:
+            bar.stage("pricing the entry lines under the scenario")
             alt = price_exposure(e, entries, tables=loaded[1], basis=basis)
             alt.scenario = loaded[0]
     out: dict[str, Any] = {"entries": str(entries), "engine": engine, "basis": basis, **_dump(base)}

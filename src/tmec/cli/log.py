@@ -14,6 +14,7 @@ from tmec.certify.keys import Keyring
 from tmec.certify.note import Checkpoint, NoteError, note_text
 from tmec.cli._common import EXIT_FAIL, console, emit_json, handles_errors
 from tmec.cli._issuer import issuer
+from tmec.cli._progress import progress
 from tmec.core.errors import InputError
 
 
@@ -52,7 +53,8 @@ def verify(earlier: Path | None, all_checkpoints: bool, as_json: bool) -> None:
             Checkpoint.parse_text(note_text(note))
         except NoteError as exc:
             raise InputError(f"not a checkpoint: {exc}", source=str(earlier)) from None
-    result = audit_log(iss.store, iss.keyring(), earlier=note, all_checkpoints=all_checkpoints)
+    with progress("recomputing the log from its entries", quiet=as_json):
+        result = audit_log(iss.store, iss.keyring(), earlier=note, all_checkpoints=all_checkpoints)
     if as_json:
         emit_json(result.to_dict())
     else:

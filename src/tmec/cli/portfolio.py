@@ -11,17 +11,16 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from tmec.cli._common import (
     EXIT_FAIL,
     EXIT_OK,
     console,
     emit_json,
-    err_console,
     handles_errors,
     writable_file,
 )
+from tmec.cli._progress import progress
 from tmec.cli._table import Column, show_table
 from tmec.core.dates import parse_date
 from tmec.core.hs import format as hs_format
@@ -84,26 +83,13 @@ def qualify(
         writable_file(out, option="--out")
     started = time.perf_counter()
     changes = load_changes(changed) if changed else None  # a bad file is refused before the heavy work
-    with connect(engine, database=database) as e:  # type: ignore[arg-type]
+    with connect(engine, database=database) as e, progress("loading the portfolio", quiet=as_json) as bar:  # type: ignore[arg-type]
         p = load_portfolio(e, bom_dir, when)
-        with Progress(
-            TextColumn("qualifying"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=err_console,
-            transient=True,
-            disable=as_json or not err_console.is_terminal,
-        ) as bar:
-            task = bar.add_task("goods", total=None)
-
-            def progress(done: int, total: int) -> None:
-                bar.update(task, completed=done, total=total)
-
-            if changes is not None:
-                result = requalify(p, changes, method=method, progress=progress)
-            else:
-                result = qualify_goods(p, method=method, progress=progress)
+        bar.stage("qualifying")
+        if changes is not None:
+            result = requalify(p, changes, method=method, progress=bar)
+        else:
+            result = qualify_goods(p, method=method, progress=bar)
         target = out or bom_dir / (
             "requalification.parquet" if changes is not None else "qualification.parquet"
         )

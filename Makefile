@@ -6,7 +6,7 @@ PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 EXTRAS ?= dev
 
-.PHONY: install demo test lint fmt bench clean
+.PHONY: install demo test lint fmt bench clean fuzz
 
 install: $(STAMP)
 
@@ -25,6 +25,15 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
+
+# The fuzz harness at nightly size (tests/fuzz; `make test` runs it with 6 examples per target):
+# FUZZ_EXAMPLES per target, counts by outcome written to FUZZING.md.  FUZZ_COLLECT=1 goes on past
+# failures to survey them all (FUZZING.md lists them); TMEC_FUZZ_RANDOM=1 draws new inputs each run.
+FUZZ_EXAMPLES ?= 200
+FUZZ_COLLECT ?=
+fuzz: $(STAMP)
+	TMEC_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) TMEC_FUZZ_COLLECT=$(FUZZ_COLLECT) TMEC_FUZZ_REPORT=FUZZING.md \
+		$(PY) -m pytest -q tests/fuzz
 
 bench: $(STAMP)
 	$(PY) -m benchmarks

@@ -43,7 +43,7 @@ echo
 echo "== Averaging (UR s.16): the regular-cab pickup fails its RVC alone; averaged with the crew cab by model line,"
 echo "   class and plant over the fiscal year, both meet it"
 "$TMEC" qualify examples/pickup_mx_regular_cab.yaml --json | .venv/bin/python -c \
-  "import json,sys; d=json.load(sys.stdin); print('regular cab alone: originating =', d['originating'], '- fails', d['automotive']['failed'])" || true
+  "import json,sys; d=json.load(sys.stdin); print('regular cab alone:', 'originating' if d['originating'] else 'not originating', '- fails', ', '.join(d['automotive']['failed']))" || true
 "$TMEC" average examples/pickup_mx_crew_cab.yaml examples/pickup_mx_regular_cab.yaml --category model_line_class_plant
 echo
 echo "== The LVC thresholds for passenger vehicles the day before and the day of the last phase-in step"
@@ -56,9 +56,9 @@ echo "== A Mexican-assembled road tractor (illustrative figures): RVC 63.3 % < 6
 echo "   points above 30 until 1 July 2027 (UR s.18(22)); on 1 July 2027 it needs 70 %, the credit is gone and"
 echo "   its steel must be shown melted and poured in the region"
 "$TMEC" qualify examples/heavy_truck_mx.yaml --json | .venv/bin/python -c \
-  "import json,sys; d=json.load(sys.stdin); a=d['automotive']; print('2025-02-03: originating =', d['originating'], '| vehicle RVC', a['vehicle_rvc']['value'][:7], '+ LVC credit', a['vehicle_rvc'].get('lvc_credit','')[:7], '>=', a['vehicle_rvc']['threshold'])"
+  "import json,sys; d=json.load(sys.stdin); a=d['automotive']; print('2025-02-03:', 'originating' if d['originating'] else 'not originating', '| vehicle RVC', a['vehicle_rvc']['value'][:7], '+ LVC credit', a['vehicle_rvc'].get('lvc_credit','')[:7], '>=', a['vehicle_rvc']['threshold'])"
 "$TMEC" qualify examples/heavy_truck_mx.yaml --date 2027-07-01 --json | .venv/bin/python -c \
-  "import json,sys; d=json.load(sys.stdin); a=d['automotive']; print('2027-07-01: originating =', d['originating'], '| fails', a['failed'], '| threshold', a['vehicle_rvc']['threshold'])" || true
+  "import json,sys; d=json.load(sys.stdin); a=d['automotive']; print('2027-07-01:', 'originating' if d['originating'] else 'not originating', '| fails', ', '.join(a['failed']), '| threshold', a['vehicle_rvc']['threshold'])" || true
 echo
 echo "== Which automotive table lists a part, and its staged threshold on a date (UR s.14-s.15)"
 "$TMEC" automotive part 8708.40 --end-use light_truck --date 2022-07-01

@@ -173,7 +173,9 @@ def test_tampered_or_unreadable_certificates(env: Path) -> None:
 def test_revoke_then_verify_reports_it_when_the_log_is_at_hand(env: Path) -> None:
     out = _init_and_certify(env, "--invoice", "INV-1")
     assert tmec("verify", "out/certificate.json").exit_code == 0
-    result = tmec("revoke", out["certificate_id"], "--reason", "supplier statement withdrawn", "--json")
+    result = tmec(
+        "revoke", out["certificate_id"], "--reason", "supplier statement withdrawn", "--yes", "--json"
+    )
     assert result.exit_code == 0, result.output
     verify = tmec("verify", "out/certificate.json", "--json")
     assert verify.exit_code == 1

@@ -365,11 +365,20 @@ class Issuer:
         """
         today = today or dt.date.today()
         with self.store.session() as s:
-            stmt = select(CertificateRow.id).where(CertificateRow.retain_until <= today)
-            ids = list(s.scalars(stmt.order_by(CertificateRow.log_index)))
+            ids = self._expired(s, today)
             if ids:
                 s.execute(delete(CertificateRow).where(CertificateRow.id.in_(ids)))
         return ids
+
+    def expired_records(self, today: dt.date | None = None) -> list[str]:
+        """The certificate records :meth:`purge_expired` would delete (``tmec purge --dry-run``)."""
+        with self.store.session() as s:
+            return self._expired(s, today or dt.date.today())
+
+    @staticmethod
+    def _expired(s: Session, today: dt.date) -> list[str]:
+        stmt = select(CertificateRow.id).where(CertificateRow.retain_until <= today)
+        return list(s.scalars(stmt.order_by(CertificateRow.log_index)))
 
     # -- reading back -----------------------------------------------------------------------------
 

@@ -102,16 +102,15 @@ def read_document(path: Path) -> dict[str, Any]:
 
 def _pdf_attachment(data: bytes, path: Path) -> bytes:
     from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
 
-    try:
-        attachments = PdfReader(io.BytesIO(data)).attachments
-    except (PyPdfError, ValueError, KeyError) as exc:
-        raise InputError(f"unreadable PDF: {exc}", source=str(path)) from None
-    found = attachments.get(ATTACHMENT)
-    if not found:
+    try:  # pypdf reads lazily: a damaged file fails in .get() or bytes() with any exception
+        found = PdfReader(io.BytesIO(data)).attachments.get(ATTACHMENT)
+        attachment = bytes(found[0]) if found else None
+    except Exception as exc:  # a PDF pypdf cannot read is bad input, whatever the reason
+        raise InputError(f"unreadable PDF: {type(exc).__name__}: {exc}", source=str(path)) from None
+    if attachment is None:
         raise InputError(f"the PDF has no {ATTACHMENT} attachment", source=str(path))
-    return bytes(found[0])
+    return attachment
 
 
 def check_pdf_document(pdf: bytes, env: dict[str, Any]) -> Check:

@@ -1,6 +1,7 @@
 """The ``tmec`` command line: thin commands over the library.
 
-Exit status: 0 success, 1 "does not qualify / verification failed", 2 bad input.
+Exit status: 0 success, 1 "does not qualify / verification failed", 2 bad input,
+3 internal error (see :mod:`tmec.cli._common`).
 Each command lives in its own module and exposes ``command``; add new ones to
 ``COMMANDS``.
 """
@@ -8,10 +9,12 @@ Each command lives in its own module and exposes ``command``; add new ones to
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
 import click
 
 from tmec._version import __version__
+from tmec.cli._common import error_boundary, wants_json
 
 # module name under tmec.cli -> its click command (or group) is `command`
 COMMANDS: tuple[str, ...] = (
@@ -43,7 +46,15 @@ COMMANDS: tuple[str, ...] = (
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class TmecGroup(click.Group):
+    """The ``tmec`` group: one error boundary around every command, whatever it raises."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with error_boundary(wants_json(ctx.args)):
+            return super().invoke(ctx)
+
+
+@click.group(cls=TmecGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="tmec")
 def main() -> None:
     """tmec: USMCA rules of origin, certification of origin and US duties, with the law attached."""

@@ -16,9 +16,9 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 import click
-from rich.table import Table
 
 from tmec.cli._common import console
+from tmec.cli._table import Column, show_table
 from tmec.core.errors import InputError
 from tmec.core.money import HUNDRED, quantize, to_decimal
 from tmec.core.params import ParameterSnapshot
@@ -146,25 +146,32 @@ def _group(g: FlowImpact) -> dict[str, Any]:
 def print_impact(result: dict[str, Any], scenario: str) -> None:
     a = result["assumptions"]
     # Whole currency units for people; the JSON has cents.
-    t = Table(title=f"trade impact by flow (HS chapter, origin) — {scenario} ({result['model']})")
-    for c in ("flow", "value", "rate %", "Δ trade", "revenue now", "after", "welfare"):
-        t.add_column(c, justify="left" if c == "flow" else "right", min_width=5 if c == "flow" else None)
-    shown = 0
-    for g in result["groups"]:
-        if g["duty_before"] == g["duty_after"]:
-            continue  # a flow the scenario does not touch: no change to show
-        shown += 1
-        t.add_row(f"{g['chapter']} {g['origin']}", f"{g['value']:,.0f}",
-                  f"{g['rate_before']:.1f}→{g['rate_after']:.1f}", f"{g['trade_change']:+,.0f}",
-                  f"{g['tariff_revenue_before']:,.0f}", f"{g['tariff_revenue_after']:,.0f}",
-                  f"{g['welfare']:+,.0f}")  # fmt: skip
+    amounts = ("value", "rate %", "Δ trade", "revenue now", "after", "welfare")
+    columns = [Column("flow"), *(Column(c, numeric=True) for c in amounts)]
+    rows = [
+        [
+            f"{g['chapter']} {g['origin']}",
+            f"{g['value']:,.0f}",
+            f"{g['rate_before']:.1f}→{g['rate_after']:.1f}",
+            f"{g['trade_change']:+,.0f}",
+            f"{g['tariff_revenue_before']:,.0f}",
+            f"{g['tariff_revenue_after']:,.0f}",
+            f"{g['welfare']:+,.0f}",
+        ]
+        for g in result["groups"]
+        if g["duty_before"] != g["duty_after"]  # a flow the scenario does not touch: no change to show
+    ]
+    shown = len(rows)
     s = result["totals"]
-    t.add_row(f"all {len(result['groups'])}", f"{s['value']:,.0f}", "", f"{s['trade_change']:+,.0f}",
-              f"{s['tariff_revenue_before']:,.0f}", f"{s['tariff_revenue_after']:,.0f}",
-              f"{s['welfare']:+,.0f}", style="bold")  # fmt: skip
-    if shown == 0:
-        t.caption = "the scenario changes the duty of no flow"
-    console.print(t)
+    rows.append([f"all {len(result['groups'])}", f"{s['value']:,.0f}", "", f"{s['trade_change']:+,.0f}",
+                 f"{s['tariff_revenue_before']:,.0f}", f"{s['tariff_revenue_after']:,.0f}",
+                 f"{s['welfare']:+,.0f}"])  # fmt: skip
+    show_table(
+        columns,
+        rows,
+        title=f"trade impact by flow (HS chapter, origin) — {scenario} ({result['model']})",
+        caption="the scenario changes the duty of no flow" if shown == 0 else None,
+    )
     console.print(f"  {a['construction']}", highlight=False, markup=False)
     console.print(f"  Em {a['em']}, Es {a['es']}, Ex {a['ex']} ({a['date']}); {a['rates']}",
                   highlight=False, markup=False)  # fmt: skip

@@ -13,10 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.markup import escape
-from rich.table import Table
 
 from tmec.cli._common import console, emit_json, handles_errors
+from tmec.cli._table import Column, format_option, show_table
 from tmec.core.errors import InputError
 from tmec.core.money import quantize
 from tmec.tariffs import Duty, Entry, TariffTables, entry_from_mapping, price_entry
@@ -84,29 +83,30 @@ def _price(
         raise exc.located(source=source, line=line) from None
 
 
+COLUMNS = (Column("measure"), Column("heading"), Column("rate %", numeric=True), Column("base", numeric=True),
+           Column("duty", numeric=True), Column("reference"))  # fmt: skip
+
+
+def _rows(duty: Duty) -> list[list[str]]:
+    return [
+        [ln.measure, ln.heading, str(ln.rate), str(ln.base), str(ln.duty), ln.reference] for ln in duty.lines
+    ]
+
+
+def _print_rows(duties: list[Duty], fmt: str) -> None:
+    """Every duty line of every entry line, for programs (``--format csv|json``)."""
+    columns = (Column("line"), Column("hts"), Column("origin"), Column("entry_date"), *COLUMNS)
+    rows = [[d.entry.line or "", d.entry.hts, d.entry.origin, str(d.entry.entry_date), *r]
+            for d in duties for r in _rows(d)]  # fmt: skip
+    show_table(columns, rows, fmt=fmt)
+
+
 def _print(duty: Duty) -> None:
     e = duty.entry
     claim = (" USMCA claimed" if e.usmca else "") + (f" ({duty.basis})" if duty.basis != "liability" else "")
     head = f"{e.line}: " if e.line else ""
     title = f"{head}HTS {e.hts} from {e.origin}, value {e.value}, entered {e.entry_date}{claim}"
-    table = Table(title=escape(title), title_justify="left")
-    for col in ("measure", "heading", "rate %", "base", "duty", "reference"):
-        table.add_column(
-            col,
-            justify="right" if col in {"rate %", "base", "duty"} else "left",
-            no_wrap=col in {"heading", "rate %", "base", "duty"},
-            overflow="fold",
-        )
-    for line in duty.lines:
-        table.add_row(
-            escape(line.measure),
-            line.heading,
-            str(line.rate),
-            str(line.base),
-            str(line.duty),
-            escape(line.reference),
-        )
-    console.print(table)
+    show_table(COLUMNS, _rows(duty), title=title)
     console.print(
         f"total duty {duty.total_duty}  effective rate {quantize(duty.effective_rate, 2)} %"
         + ("  (includes unverified data)" if duty.unverified else ""),
@@ -140,9 +140,10 @@ def _print(duty: Duty) -> None:
 @click.option(
     "--entries", type=click.Path(path_type=Path), help="CSV of entry lines instead of the options above"
 )
-@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+@format_option
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output, every field")
 @handles_errors
-def command(entries: Path | None, basis: str, as_json: bool, **options: Any) -> None:
+def command(entries: Path | None, basis: str, fmt: str, as_json: bool, **options: Any) -> None:
     """The duty an entry line owes on its date: ordinary duty plus Section 232, IEEPA and Section 122,
     stacked as the law says, with USMCA relief where it applies."""
     if entries is not None:
@@ -164,6 +165,9 @@ def command(entries: Path | None, basis: str, as_json: bool, **options: Any) -> 
                 }
             )
             return
+        if fmt != "table":
+            _print_rows(duties, fmt)
+            return
         for d in duties:
             _print(d)
         total = sum((d.total_duty for d in duties), Decimal(0))
@@ -175,5 +179,8 @@ def command(entries: Path | None, basis: str, as_json: bool, **options: Any) -> 
         raise _as_option(exc) from None
     if as_json:
         emit_json(duty.to_dict())
+        return
+    if fmt != "table":
+        _print_rows([duty], fmt)
         return
     _print(duty)

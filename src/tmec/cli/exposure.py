@@ -18,9 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.table import Table
 
-from tmec.cli._common import console, emit_json, handles_errors
+from tmec.cli._common import console, emit_json, handles_errors, writable_file
 from tmec.cli._exposure_impact import (
     elasticities,
     impact_options,
@@ -28,6 +27,8 @@ from tmec.cli._exposure_impact import (
     run_impact,
     unused_impact_options,
 )
+from tmec.cli._progress import progress
+from tmec.cli._table import Column, format_option, show_table
 from tmec.core.errors import InputError
 from tmec.engine import ENGINES, connect
 from tmec.engine.exposure import GROUPS, Exposure, load_scenario, price_exposure, trade_flows
@@ -46,7 +47,8 @@ from tmec.tariffs import default_tables
               show_default=True,
               help="legal liability, or the duty deposited at entry (as tmec duty)")  # fmt: skip
 @impact_options
-@click.option("--json", "as_json", is_flag=True)
+@format_option
+@click.option("--json", "as_json", is_flag=True, help="everything (every breakdown) as JSON")
 @handles_errors
 def command(
     entries: Path,
@@ -61,6 +63,7 @@ def command(
     es: str | None,
     ex: str | None,
     day: dt.datetime | None,
+    fmt: str,
     as_json: bool,
 ) -> None:
     """Price every entry line of ENTRIES (CSV or Parquet) and total the duties."""
@@ -70,13 +73,17 @@ def command(
             "the impact model needs a change of measures: give --scenario FILE", field="--impact"
         )
     unused_impact_options(impact, em=em, es=es, ex=ex, date=day)
+    if lines_out is not None:
+        writable_file(lines_out, option="--lines")
     el = elasticities(em, es, ex, day) if impact else None
     base_tables = default_tables()
     loaded = load_scenario(scenario, base_tables) if scenario is not None else None
-    with connect(engine) as e:  # type: ignore[arg-type]
+    quiet = as_json or fmt != "table"
+    with connect(engine) as e, progress("pricing the entry lines", quiet=quiet) as bar:  # type: ignore[arg-type]
         base = price_exposure(e, entries, tables=base_tables, lines_out=lines_out, basis=basis)
         alt = None
         if loaded is not None:
+            bar.stage("pricing the entry lines under the scenario")
             alt = price_exposure(e, entries, tables=loaded[1], basis=basis)
             alt.scenario = loaded[0]
     out: dict[str, Any] = {"entries": str(entries), "engine": engine, "basis": basis, **_dump(base)}
@@ -92,29 +99,41 @@ def command(
     if as_json:
         emit_json(out)
         return
+    rows = out["difference"]["by"][group] if alt is not None else base.by[group]
+    title = f"duty by {group}" + (f" — scenario: {alt.scenario}" if alt is not None else "")
+    keys = GROUPS[group]
+    if alt is None:
+        columns = [
+            *(Column(k, machine_only=k == "measure_id") for k in keys),
+            Column("entry lines", numeric=True),
+            Column("duty", numeric=True),
+        ]
+        table = [
+            [*(str(r[k]) for k in keys), f"{r['entry_lines']:,}", f"{Decimal(r['duty']):,.2f}"] for r in rows
+        ]
+    else:
+        columns = [
+            *(Column(k, machine_only=k == "measure_id") for k in keys),
+            *(Column(c, numeric=True) for c in ("duty now", "scenario", "difference")),
+        ]
+        table = [
+            [
+                *(str(r[k]) for k in keys),
+                f"{r['base']:,.2f}",
+                f"{r['scenario']:,.2f}",
+                f"{r['difference']:+,.2f}",
+            ]
+            for r in rows
+        ]
+    if fmt != "table":
+        show_table(columns, table, fmt=fmt)
+        return
     console.print(
         f"{base.lines:,} entry lines, value {base.value:,.2f}: duty {base.duty:,.2f} "
         f"({engine}, {basis}, {out['seconds']} s)",
         highlight=False,
     )
-    rows = out["difference"]["by"][group] if alt is not None else base.by[group]
-    title = f"duty by {group}" + (f" — scenario: {alt.scenario}" if alt is not None else "")
-    t = Table(title=title)
-    keys = GROUPS[group]
-    for k in keys:
-        t.add_column(k)
-    if alt is None:
-        t.add_column("lines", justify="right")
-        t.add_column("duty", justify="right")
-        for r in rows:
-            t.add_row(*(str(r[k]) for k in keys), f"{r['duty_lines']:,}", f"{Decimal(r['duty']):,.2f}")
-    else:
-        for c in ("duty now", "scenario", "difference"):
-            t.add_column(c, justify="right")
-        for r in rows:
-            t.add_row(*(str(r[k]) for k in keys), f"{r['base']:,.2f}", f"{r['scenario']:,.2f}",
-                      f"{r['difference']:+,.2f}")  # fmt: skip
-    console.print(t)
+    show_table(columns, table, title=title)
     if alt is not None:
         console.print(f"difference: {alt.duty - base.duty:+,.2f}", highlight=False)
     if "impact" in out:

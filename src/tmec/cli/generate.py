@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from tmec.cli._common import console, emit_json, handles_errors
+from tmec.cli._common import console, emit_json, handles_errors, writable_file
+from tmec.cli._progress import progress
 from tmec.engine import generate_entries, generate_portfolio
 
 
@@ -31,8 +32,10 @@ def command() -> None:
 @handles_errors
 def portfolio(directory: Path, goods: int, seed: int, fmt: str, rules: bool, as_json: bool) -> None:
     """A BOM_DIR with GOODS finished goods (75 parts and about 200 BOM edges per good, 3-6 levels)."""
+    writable_file(directory / "parts", option="DIRECTORY")
     started = time.perf_counter()
-    size = generate_portfolio(directory, goods=goods, seed=seed, fmt=fmt, rules=rules)
+    with progress(f"writing {goods:,} goods", quiet=as_json):
+        size = generate_portfolio(directory, goods=goods, seed=seed, fmt=fmt, rules=rules)
     out = {
         "directory": str(directory),
         "goods": size.goods,
@@ -61,8 +64,10 @@ def portfolio(directory: Path, goods: int, seed: int, fmt: str, rules: bool, as_
 @handles_errors
 def entries(path: Path, lines: int, seed: int, year: int, as_json: bool) -> None:
     """A year of customs entry lines in PATH (.parquet or .csv)."""
+    writable_file(path, option="PATH")
     started = time.perf_counter()
-    n = generate_entries(path, lines=lines, seed=seed, year=year)
+    with progress(f"writing {lines:,} entry lines", quiet=as_json):
+        n = generate_entries(path, lines=lines, seed=seed, year=year)
     out = {"path": str(path), "lines": n, "seed": seed, "year": year,
            "seconds": round(time.perf_counter() - started, 3)}  # fmt: skip
     if as_json:

@@ -14,6 +14,7 @@ from tmec.certify.keys import Keyring
 from tmec.certify.note import Checkpoint, NoteError, note_text
 from tmec.cli._common import EXIT_FAIL, console, emit_json, handles_errors
 from tmec.cli._issuer import issuer
+from tmec.cli._progress import progress
 from tmec.core.errors import InputError
 
 
@@ -52,7 +53,8 @@ def verify(earlier: Path | None, all_checkpoints: bool, as_json: bool) -> None:
             Checkpoint.parse_text(note_text(note))
         except NoteError as exc:
             raise InputError(f"not a checkpoint: {exc}", source=str(earlier)) from None
-    result = audit_log(iss.store, iss.keyring(), earlier=note, all_checkpoints=all_checkpoints)
+    with progress("recomputing the log from its entries", quiet=as_json):
+        result = audit_log(iss.store, iss.keyring(), earlier=note, all_checkpoints=all_checkpoints)
     if as_json:
         emit_json(result.to_dict())
     else:
@@ -93,8 +95,9 @@ def checkpoint(as_json: bool) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="an earlier signed checkpoint a monitor holds",
 )
+@click.option("--json", "as_json", is_flag=True, help="errors as JSON too (the proof is JSON in any case)")
 @handles_errors
-def prove(earlier: Path) -> None:
+def prove(earlier: Path, as_json: bool) -> None:
     """Print JSON with the latest checkpoint and an RFC 9162 consistency proof from --from to it.
 
     A monitor checks it offline with `tmec log check FILE --key KEY`.

@@ -6,14 +6,20 @@ import datetime as dt
 from typing import Any
 
 import click
-from rich.markup import escape
-from rich.table import Table
 
-from tmec.cli._common import console, emit_json, handles_errors
+from tmec.cli._common import emit_json, handles_errors
+from tmec.cli._table import Column, format_option, show_table
 from tmec.core.dates import parse_date
 from tmec.core.hs import validate
 from tmec.law.tariffs import load_measures
 from tmec.tariffs.entry import country
+
+
+def _words(value: object) -> str:
+    """A condition's value as people write it: ``US or CA``, not a Python list."""
+    if isinstance(value, list | tuple):
+        return " or ".join(str(v) for v in value)
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 @click.group("measures")
@@ -25,9 +31,10 @@ def command() -> None:
 @click.option("--date", "day", help="ISO date; default today")
 @click.option("--origin", help="country of origin (ISO code); default every country")
 @click.option("--hts", help="only the measures whose scope covers this HTS code")
-@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+@format_option
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output, every field")
 @handles_errors
-def show(day: str | None, origin: str | None, hts: str | None, as_json: bool) -> None:
+def show(day: str | None, origin: str | None, hts: str | None, fmt: str, as_json: bool) -> None:
     """List the measures in force on --date for goods of --origin, in stacking priority order."""
     when = parse_date(day, field="--date") if day else dt.date.today()
     cc = country(origin, field="--origin") if origin else None
@@ -56,19 +63,20 @@ def show(day: str | None, origin: str | None, hts: str | None, as_json: bool) ->
     if as_json:
         emit_json({"date": when.isoformat(), "origin": cc, "hts": hts, "measures": rows})
         return
-    table = Table(title=f"Measures in force on {when.isoformat()}" + (f" for goods of {cc}" if cc else ""))
-    for col in ("program", "heading", "rate %", "base", "measure", "when", "until", "reference"):
-        table.add_column(col, no_wrap=col in {"heading", "rate %"}, overflow="fold")
-    for r in rows:
-        cond = ", ".join(f"{k}={v}" for k, v in r["conditions"].items())
-        table.add_row(
+    title = f"Measures in force on {when.isoformat()}" + (f" for goods of {cc}" if cc else "")
+    columns = [Column("program"), Column("heading"), Column("rate %", numeric=True), Column("base"),
+               Column("measure"), Column("when"), Column("until"), Column("reference")]  # fmt: skip
+    table = [
+        [
             str(r["program"]),
             str(r["heading"]),
             str(r["rate"]),
             str(r["base"]),
-            escape(str(r["measure"])),
-            escape(cond),
+            str(r["measure"]),
+            ", ".join(f"{k}={_words(v)}" for k, v in r["conditions"].items()),
             str(r["valid_to"] or ""),
-            escape(str(r["reference"])),
-        )
-    console.print(table)
+            str(r["reference"]),
+        ]
+        for r in rows
+    ]
+    show_table(columns, table, fmt=fmt, title=title)

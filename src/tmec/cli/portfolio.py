@@ -11,11 +11,18 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from tmec.cli._common import EXIT_FAIL, EXIT_OK, console, emit_json, err_console, handles_errors
+from tmec.cli._common import (
+    EXIT_FAIL,
+    EXIT_OK,
+    console,
+    emit_json,
+    handles_errors,
+    writable_file,
+)
+from tmec.cli._progress import progress
 from tmec.cli._statements_store import statements_in_force
+from tmec.cli._table import Column, show_table
 from tmec.core.dates import parse_date
 from tmec.core.hs import format as hs_format
 from tmec.engine import ENGINES, PortfolioResult, connect, load_portfolio, qualify_goods, write_table
@@ -77,30 +84,19 @@ def qualify(
 ) -> None:
     """Qualify every finished good of BOM_DIR on --date; write the results and print a summary."""
     when = parse_date(day, field="--date")
+    if out is not None:
+        writable_file(out, option="--out")
     started = time.perf_counter()
+    changes = load_changes(changed) if changed else None  # a bad file is refused before the heavy work
     # Parts of unknown origin take the supplier statements in force that day (by supplier and part id).
     statements = [] if no_statements else statements_in_force(when)
-    with connect(engine, database=database) as e:  # type: ignore[arg-type]
+    with connect(engine, database=database) as e, progress("loading the portfolio", quiet=as_json) as bar:  # type: ignore[arg-type]
         p = load_portfolio(e, bom_dir, when, statements=statements)
-        changes = load_changes(changed) if changed else None
-        with Progress(
-            TextColumn("qualifying"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=err_console,
-            transient=True,
-            disable=as_json or not err_console.is_terminal,
-        ) as bar:
-            task = bar.add_task("goods", total=None)
-
-            def progress(done: int, total: int) -> None:
-                bar.update(task, completed=done, total=total)
-
-            if changes is not None:
-                result = requalify(p, changes, method=method, progress=progress)
-            else:
-                result = qualify_goods(p, method=method, progress=progress)
+        bar.stage("qualifying")
+        if changes is not None:
+            result = requalify(p, changes, method=method, progress=bar)
+        else:
+            result = qualify_goods(p, method=method, progress=bar)
         target = out or bom_dir / (
             "requalification.parquet" if changes is not None else "qualification.parquet"
         )
@@ -147,6 +143,10 @@ def _summary(r: PortfolioResult, target: Path, elapsed: float, engine: str) -> d
     }
 
 
+def _material(code: str) -> str:
+    return hs_format(code) if code.isdigit() else code
+
+
 def _show(r: PortfolioResult, s: dict[str, Any]) -> None:
     console.print(
         f"[bold]{s['qualifying']}[/] of {s['goods']} goods qualify on {r.day.isoformat()}; "
@@ -155,29 +155,41 @@ def _show(r: PortfolioResult, s: dict[str, Any]) -> None:
         highlight=False,
     )
     if r.failing:
-        t = Table(title=f"goods that do not qualify (first {min(MAX_ROWS, len(r.failing))})")
-        for col in ("good", "HS", "RVC TV", "RVC NC", "tariff shift", "failing materials"):
-            t.add_column(col)
-        for g in r.failing[:MAX_ROWS]:
-            t.add_row(
+        columns = [
+            Column("good"),
+            Column("HS"),
+            Column("RVC TV", numeric=True),
+            Column("RVC NC", numeric=True),
+            Column("tariff shift"),
+            Column("failing materials"),
+        ]
+        rows = [
+            [
                 g.good_id,
                 hs_format(g.hs),
                 "-" if g.rvc_tv is None else f"{g.rvc_tv:.2f}",
                 "-" if g.rvc_nc is None else f"{g.rvc_nc:.2f}",
                 {True: "passed", False: "failed", None: "-"}[g.tariff_shift_passed],
                 ", ".join(hs_format(c) if c.isdigit() else c for c in g.failing_codes[:5]),
-            )
-        console.print(t)
+            ]
+            for g in r.failing[:MAX_ROWS]
+        ]
+        show_table(columns, rows, title=f"goods that do not qualify (first {min(MAX_ROWS, len(r.failing))})")
     for g in r.errors[:MAX_ROWS]:
         console.print(f"[yellow]no result[/] {g.good_id} ({g.hs}): {g.error}", highlight=False)
     if s["flip_materials"]:
-        t = Table(title=f"materials whose originating sourcing would qualify the most failing goods "
-                  f"(cheapest single fix; {s['flips_examined']} failing goods examined)")  # fmt: skip
-        t.add_column("material HS")
-        t.add_column("goods it would flip", justify="right")
-        t.add_column("e.g.")
-        for f in s["flip_materials"]:
-            label = hs_format(f["hs"]) if f["hs"].isdigit() else f["hs"]
-            t.add_row(label, str(f["goods"]), ", ".join(f["examples"][:3]))
-        console.print(t)
+        rows = [
+            [
+                hs_format(f["hs"]) if f["hs"].isdigit() else f["hs"],
+                str(f["goods"]),
+                ", ".join(f["examples"][:3]),
+            ]
+            for f in s["flip_materials"]
+        ]
+        show_table(
+            [Column("material HS"), Column("goods it would flip", numeric=True), Column("e.g.")],
+            rows,
+            title="materials whose originating sourcing would qualify the most failing goods "
+            f"(cheapest single fix; {s['flips_examined']} failing goods examined)",
+        )
     console.print(f"results: {s['results']}", highlight=False)

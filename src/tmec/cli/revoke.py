@@ -6,8 +6,10 @@ from pathlib import Path
 
 import click
 
-from tmec.cli._common import console, emit_json, handles_errors
+from tmec.cli._common import confirm, console, emit_json, handles_errors
 from tmec.cli._issuer import issuer, passphrase, passphrase_option
+from tmec.core.errors import InputError
+from tmec.store.paths import tmec_home
 
 
 @click.command("revoke")
@@ -17,22 +19,45 @@ from tmec.cli._issuer import issuer, passphrase, passphrase_option
     "--out",
     "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
-    help="directory for the revocation record (default ./certificates/<id>)",
+    help="directory for the revocation record's files (default $TMEC_HOME/certificates/<id>)",
 )
+@click.option("--yes", is_flag=True, help="revoke without asking (needed when not on a terminal)")
+@click.option("--dry-run", is_flag=True, help="check CERT_ID can be revoked; sign, log and write nothing")
 @passphrase_option
 @click.option("--json", "as_json", is_flag=True, help="machine-readable output")
 @handles_errors
 def command(
-    certificate_id: str, reason: str, out_dir: Path | None, passphrase_file: Path | None, as_json: bool
+    certificate_id: str,
+    reason: str,
+    out_dir: Path | None,
+    yes: bool,
+    dry_run: bool,
+    passphrase_file: Path | None,
+    as_json: bool,
 ) -> None:
-    """Revoke CERT_ID.  The original stays; `tmec verify` reports it revoked when the log is at hand."""
+    """Revoke CERT_ID: irreversible (the log keeps it).  The original stays; `tmec verify` reports it
+    revoked when the log is at hand."""
     from tmec.certify.artifacts import write_certificate_files
 
     iss = issuer()
+    original = iss.get(certificate_id)
+    if original.kind == "revocation":
+        raise InputError(f"{certificate_id} is a revocation record, not a certification", field="CERT_ID")
+    for later in iss.history(certificate_id):
+        done = {"revocation": "revoked", "amendment": "amended"}.get(later.kind, later.kind)
+        raise InputError(f"certificate {certificate_id} was already {done} by {later.id}", field="CERT_ID")
+    if dry_run:
+        if as_json:
+            emit_json({"dry_run": True, "revokes": certificate_id, "reason": reason})
+        else:
+            console.print(
+                f"would revoke {certificate_id} ({reason}); nothing signed or written", highlight=False
+            )
+        return
+    confirm(f"Revoke {certificate_id}? This cannot be undone", yes=yes)
     issued = iss.revoke(iss.signer(passphrase(passphrase_file)), certificate_id, reason)
-    files = write_certificate_files(
-        out_dir or Path("certificates") / issued.certificate_id, issued.envelope, None, None
-    )
+    target = out_dir or tmec_home() / "certificates" / issued.certificate_id
+    files = write_certificate_files(target, issued.envelope, None, None)
     if as_json:
         emit_json(
             {
@@ -47,3 +72,4 @@ def command(
             f"{certificate_id} revoked by {issued.certificate_id} (log entry {issued.log_index})",
             highlight=False,
         )
+        console.print(f"revocation record written to {target}", highlight=False, soft_wrap=True)

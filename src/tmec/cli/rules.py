@@ -10,6 +10,7 @@ import click
 from rich.table import Table
 
 from tmec.cli._common import console, emit_json, handles_errors
+from tmec.cli._table import Column, format_option, show_table
 from tmec.core import hs as hscode
 from tmec.core.dates import parse_date
 from tmec.core.errors import InputError
@@ -132,9 +133,10 @@ def show(hs: str, day: str | None, end_use: str | None, kind: str | None, as_jso
 @command.command("list")
 @click.option("--chapter", help="only this chapter, e.g. 73")
 @click.option("--date", "day", help="only the rules in force on this ISO date")
-@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+@format_option
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output, every field")
 @handles_errors
-def list_(chapter: str | None, day: str | None, as_json: bool) -> None:
+def list_(chapter: str | None, day: str | None, fmt: str, as_json: bool) -> None:
     """List the bundled rules, with their validity and confidence."""
     when = parse_date(day, field="--date") if day else None
     if chapter is not None:
@@ -148,13 +150,19 @@ def list_(chapter: str | None, day: str | None, as_json: bool) -> None:
     if as_json:
         emit_json([{**rule_to_dict(r), "source": _source(r), "gn": r.extra.get("gn")} for r in rules])
         return
-    table = Table("HS", "in force", "conf.", "alternatives")
-    for rule in rules:
-        words = " | ".join(describe_alternative(a) for a in rule.alternatives)
-        table.add_row(str(rule.hs), _validity(rule), rule.confidence, words)
-    console.print(table)
-    console.print(f"{len(rules)} rules", highlight=False)
-    if chapter is not None:
+    rows = [
+        [
+            str(rule.hs),
+            _validity(rule),
+            rule.confidence,
+            " | ".join(describe_alternative(a) for a in rule.alternatives),
+        ]
+        for rule in rules
+    ]
+    show_table([Column("HS"), Column("in force"), Column("conf."), Column("alternatives")], rows, fmt=fmt)
+    if fmt == "table":
+        console.print(f"{len(rules)} rules", highlight=False)
+    if chapter is not None and fmt == "table":
         for note in chapter_notes(hscode.chapter(chapter)):
             console.print(
                 f"[bold]{note['gn']}[/bold] (GN p. {note['page']}): {note['text']}", highlight=False

@@ -367,9 +367,17 @@ def price_exposure(
     detail = e.materialize(detail, "xp_detail")
     by: dict[str, list[dict[str, Any]]] = {}
     for name, cols in GROUPS.items():
+        # Entry lines: a measure applies at most once to an entry line; in the other breakdowns every
+        # priced entry line has exactly one duty line 0 (its ordinary duty).
+        first = (
+            fn.col("duty_lines")
+            if "measure_id" in cols
+            else fn.when(fn.col("seq") == 0, fn.col("duty_lines"))
+        )
         agg = detail.groupBy(*cols).agg(
             fn.sum("duty").alias("duty"),
             fn.sum("duty_lines").alias("duty_lines"),
+            fn.coalesce(fn.sum(first), fn.lit(0)).alias("entry_lines"),
             fn.sum("base").alias("base"),
         )
         by[name] = e.to_arrow(agg.orderBy(*cols)).to_pylist()

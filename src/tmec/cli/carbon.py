@@ -164,7 +164,7 @@ def command(
     try:
         result = assess(load_carbon_law(), line)
     except InputError as exc:
-        raise exc.located(field_prefix=None) if exc.field is None else _as_option(exc) from None
+        raise _as_option(exc) from None
     if as_json:
         emit_json(result.to_dict())
         return

@@ -153,3 +153,20 @@ def test_spark_equals_duckdb(law: CarbonLaw) -> None:
     with connect("spark", spark_conf={"spark.driver.memory": "1g"}) as e:
         got = engine_run(e, IMPORTS, law, 2026, actuals=actuals)
     same(got, pure(IMPORTS, law, 2026, actuals=actuals))
+
+
+def test_declare_rows_as_csv_for_programs() -> None:
+    r = run(
+        "declare",
+        str(IMPORTS),
+        "--year",
+        "2026",
+        "--actual",
+        str(DATA / "bolts_actual.yaml"),
+        "--format",
+        "csv",
+    )
+    assert r.exit_code == 0, r.output
+    lines = r.output.splitlines()
+    assert lines[0] == "CN,origin,quarter,lines,net mass t,embedded t,certificates,cost EUR"
+    assert '72085120,MX,2026-Q1,1,100.000000,302.500,168.925,"12,730.19"' in lines

@@ -272,6 +272,7 @@ def assess(law: CarbonLaw, line: ImportLine) -> Assessment:
 
     default_table: str | None = None
     marker: str | None
+    precursors = False  # complex goods with actual data add their precursors' SEFA
     if line.actual is None:
         dv = tables.default_value(good.cn, line.origin, line.year)
         run.cite(run.act("defaults"))
@@ -318,6 +319,7 @@ def assess(law: CarbonLaw, line: ImportLine) -> Assessment:
         )
         sefa = run.sefa_actual(good.cn, route, ad.precursors)
         data = "actual"
+        precursors = bool(ad.precursors)
 
     embedded = line.mass * see
     free_allocation = line.mass * sefa
@@ -325,7 +327,7 @@ def assess(law: CarbonLaw, line: ImportLine) -> Assessment:
         Step(
             "carbon.sefa",
             f"SEFA {sefa} = CBAM factor {run.cbam.value} × CSCF {run.cscf.value} × benchmark"
-            + (" + precursors" if data == "actual" and sefa != run.factor else ""),
+            + (" + Σ m_i × SEFA_i of the precursors" if precursors else ""),
             "Reg. (EU) 2023/956 Art. 31; IR (EU) 2025/2620",
         )
     )

@@ -18,13 +18,13 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.table import Table
 
 from tmec.carbon.actual import ActualData
 from tmec.carbon.certificates import Assessment, ImportLine, assess
 from tmec.cli._carbon_files import read_actual
 from tmec.cli._common import console, emit_json, handles_errors
 from tmec.cli._issuer import issuer, passphrase, passphrase_option
+from tmec.cli._table import Column, format_option, show_table
 from tmec.core.countries import country
 from tmec.core.dates import parse_date
 from tmec.core.errors import InputError
@@ -164,7 +164,7 @@ def command(
     try:
         result = assess(load_carbon_law(), line)
     except InputError as exc:
-        raise exc.located(field_prefix=None) if exc.field is None else _as_option(exc) from None
+        raise _as_option(exc) from None
     if as_json:
         emit_json(result.to_dict())
         return
@@ -189,11 +189,7 @@ def _as_option(exc: InputError) -> InputError:
 
 
 def _print(a: Assessment) -> None:
-    t = Table(
-        title=f"CBAM {a.line.year}: {a.line.mass} t of CN {a.good.cn} from {a.line.origin} ({a.data} data)"
-    )
-    t.add_column("")
-    t.add_column("value", justify="right")
+    title = f"CBAM {a.line.year}: {a.line.mass} t of CN {a.good.cn} from {a.line.origin} ({a.data} data)"
     rows: list[tuple[str, Any]] = [
         ("specific embedded emissions, t CO2e/t", a.see),
         ("route", a.route or "none"),
@@ -208,9 +204,9 @@ def _print(a: Assessment) -> None:
     ]
     if a.cost_other is not None:
         rows.append((f"cost, {a.line.currency}", f"{a.cost_other:,.2f}"))
-    for k, v in rows:
-        t.add_row(k, str(v))
-    console.print(t)
+    show_table(
+        [Column("quantity"), Column("value", numeric=True)], [(k, str(v)) for k, v in rows], title=title
+    )
     for f in a.flags:
         _say(f"[flag] {f}")
 
@@ -229,10 +225,17 @@ def _print(a: Assessment) -> None:
     help="actual data of an installation named in the 'installation' column (repeatable)",
 )
 @click.option("--engine", type=click.Choice(ENGINES), default="duckdb", show_default=True)
-@click.option("--json", "as_json", is_flag=True)
+@format_option
+@click.option("--json", "as_json", is_flag=True, help="the whole declaration, with totals and flags")
 @handles_errors
 def declare(
-    imports: Path, year: int, price: str | None, actual_files: tuple[Path, ...], engine: str, as_json: bool
+    imports: Path,
+    year: int,
+    price: str | None,
+    actual_files: tuple[Path, ...],
+    engine: str,
+    fmt: str,
+    as_json: bool,
 ) -> None:
     """The annual CBAM declaration of IMPORTS (CSV or Parquet: cn, origin, net_mass in tonnes, date,
     optional installation): certificates and cost by CN code, origin and quarter."""
@@ -263,21 +266,17 @@ def declare(
     if as_json:
         emit_json(out)
         return
-    t = Table(title=f"CBAM declaration {year}: {imports.name}")
-    for c in ("CN", "origin", "quarter", "lines", "net mass t", "embedded t", "certificates", "cost EUR"):
-        t.add_column(c, justify="left" if c in ("CN", "origin", "quarter") else "right")
-    for r in result.rows:
-        t.add_row(
-            r["cn"],
-            r["origin"],
-            r["quarter"],
-            f"{r['lines']:,}",
-            f"{r['mass']:,}",
-            f"{r['embedded_emissions']:,.3f}",
-            f"{r['certificates']:,.3f}",
-            f"{r['cost']:,.2f}",
-        )
-    console.print(t)
+    columns = [Column("CN"), Column("origin"), Column("quarter"), Column("lines", numeric=True),
+               Column("net mass t", numeric=True), Column("embedded t", numeric=True),
+               Column("certificates", numeric=True), Column("cost EUR", numeric=True)]  # fmt: skip
+    rows = [
+        (r["cn"], r["origin"], r["quarter"], f"{r['lines']:,}", f"{r['mass']:,}",
+         f"{r['embedded_emissions']:,.3f}", f"{r['certificates']:,.3f}", f"{r['cost']:,.2f}")
+        for r in result.rows
+    ]  # fmt: skip
+    show_table(columns, rows, fmt=fmt, title=f"CBAM declaration {year}: {imports.name}")
+    if fmt != "table":
+        return
     tot = result.totals
     _say(
         f"net mass {tot['mass']:,} t; certificates owed {tot['certificates_owed']:,.3f}; "
@@ -314,7 +313,8 @@ def declare(
 @click.option(
     "--chart", type=click.Path(dir_okay=False, path_type=Path), help="write the chart (.svg or .png)"
 )
-@click.option("--json", "as_json", is_flag=True)
+@format_option
+@click.option("--json", "as_json", is_flag=True, help="the whole comparison, with scopes, claims and flags")
 @handles_errors
 def compare_command(
     cn: str,
@@ -326,6 +326,7 @@ def compare_command(
     route: str | None,
     claims: tuple[str, ...],
     chart: Path | None,
+    fmt: str,
     as_json: bool,
 ) -> None:
     """Certificates and EUR per tonne, 2026-2034, per origin: defaults vs a given actual value."""
@@ -373,20 +374,21 @@ def compare_command(
         emit_json(out)
         return
     years = [p["year"] for p in result.series[0].points]
-    for what, key, fmt in (
+    columns = [Column("series"), *(Column(str(y), numeric=True) for y in years)]
+    for what, key, pattern in (
         ("certificates per tonne", "certificates_per_t", "{:.3f}"),
         ("EUR per tonne", "eur_per_t", "{:,.2f}"),
     ):
-        t = Table(title=f"CN {result.cn}: {what}")
-        t.add_column("series")
-        for y in years:
-            t.add_column(str(y)[2:] if len(years) > 6 else str(y), justify="right")
-        for s in result.series:
-            t.add_row(
-                s.name.split(" (")[0] + (f" {s.route}" if s.route else ""),
-                *(fmt.format(p[key]) for p in s.points),
+        rows = [
+            (
+                (s.origin or "actual") + (f" {s.route}" if s.route else ""),
+                *(pattern.format(p[key]) for p in s.points),
             )
-        console.print(t)
+            for s in result.series
+        ]
+        show_table(columns, rows, fmt=fmt, title=f"CN {result.cn}: {what}")
+    if fmt != "table":
+        return
     _say(f"price: {result.price_note}")
     for c in result.claims:
         _say(f"claim, not ranked (other scope): {c.origin} {c.value} — {c.label}")

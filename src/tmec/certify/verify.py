@@ -21,6 +21,7 @@ from tmec.certify.envelope import ENVELOPE_FORMAT, leaf_body
 from tmec.certify.keys import Keyring, PublicKey
 from tmec.certify.note import Checkpoint, NoteError
 from tmec.core.errors import InputError
+from tmec.core.input_limits import read_input
 
 __all__ = [
     "Check",
@@ -102,14 +103,13 @@ def is_credential(doc: Mapping[str, Any]) -> bool:
 
 def read_document(path: Path) -> dict[str, Any]:
     """A JSON object from a file, or from the certificate.json attached to a PDF."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", source=str(path)) from None
+    data = read_input(path)
     if data.startswith(b"%PDF"):
         data = _pdf_attachment(data, path)
     try:
         env = loads(data)
+    except RecursionError:
+        raise InputError("not a certificate: JSON nested too deep", source=str(path)) from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise InputError(f"not a certificate: invalid JSON ({exc})", source=str(path)) from None
     if not isinstance(env, dict):

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from tmec.cli._common import err_console
-from tmec.core.errors import InputError
+from tmec.core.input_limits import read_input
 
 if TYPE_CHECKING:
     from tmec.certify.issuer import Issuer
@@ -27,10 +27,7 @@ passphrase_option = click.option(
 def passphrase(path: Path | None) -> bytes | None:
     """The passphrase from a file or the environment; never echoed, never logged."""
     if path is not None:
-        try:
-            return path.read_bytes().rstrip(b"\r\n") or None
-        except OSError as exc:
-            raise InputError(f"cannot read the passphrase file: {exc.strerror}", source=str(path)) from None
+        return read_input(path).rstrip(b"\r\n") or None
     env = os.environ.get(PASSPHRASE_ENV)
     return env.encode() if env else None
 

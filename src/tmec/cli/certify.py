@@ -14,6 +14,7 @@ from tmec.cli._common import EXIT_FAIL, console, emit_json, err_console, handles
 from tmec.cli._issuer import issuer, passphrase, passphrase_option
 from tmec.core.dates import parse_date
 from tmec.core.errors import InputError
+from tmec.core.input_limits import read_input
 from tmec.law import load_yaml
 from tmec.origin import load_case
 
@@ -87,10 +88,7 @@ def run_certify(
         start=parse_date(blanket_from, field="--blanket-from") if blanket_from else None,
         end=parse_date(blanket_to, field="--blanket-to") if blanket_to else None,
     )
-    try:
-        case_bytes = case_path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read the case: {exc.strerror}", source=str(case_path)) from None
+    case_bytes = read_input(case_path)
     case = load_case(case_path)
     # The supplier statements in force on the case's date, as `tmec qualify` uses them: the
     # worksheet's determination lists them, so a withdrawal finds this certificate.

@@ -24,6 +24,7 @@ from tmec.cli._common import EXIT_FAIL, console, emit_json, handles_errors
 from tmec.cli._issuer import issuer
 from tmec.core.dates import parse_date
 from tmec.core.errors import InputError
+from tmec.core.input_limits import read_input
 from tmec.store.paths import tmec_home
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ def read_keys(value: str) -> list[PublicKey]:
     or a verifier key string."""
     path = Path(value)
     if path.is_file():
-        text = path.read_text(encoding="utf-8")
+        text = read_input(path).decode("utf-8", "replace")
         if text.lstrip().startswith("-----BEGIN"):
             return [PublicKey.parse(text, source=str(path))]
         return [PublicKey.parse(line, source=str(path)) for line in text.splitlines() if line.strip()]

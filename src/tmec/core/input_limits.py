@@ -84,23 +84,23 @@ LIMITS = (
 )
 
 
-def _check_opened(info: os.stat_result, source: str, limit: int) -> None:
+def _check_opened(info: os.stat_result, source: str, limit: int | None) -> None:
     if not stat.S_ISREG(info.st_mode):
         raise InputError("not a regular file (a device, pipe or directory): refused", source=source)
-    if info.st_size > limit:
+    if limit is not None and info.st_size > limit:
         raise MAX_FILE_BYTES.exceeded(f"{info.st_size:,} bytes", limit, source=source)
 
 
-def check_input_file(path: str | Path) -> None:
-    """Refuse, before it is opened, a file that is not regular or is over the size limit (for the
-    readers that stream a file rather than read it whole)."""
+def check_input_file(path: str | Path, *, whole: bool = True) -> None:
+    """Refuse, before it is opened, a file that is not regular or (read ``whole``) is over the size
+    limit.  A reader that streams a table row by row passes ``whole=False``: only its rows count."""
     try:
         info = os.stat(path)
     except FileNotFoundError:
         raise InputError("cannot read: no such file", source=str(path)) from None
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", source=str(path)) from None
-    _check_opened(info, str(path), MAX_FILE_BYTES.value())
+    _check_opened(info, str(path), MAX_FILE_BYTES.value() if whole else None)
 
 
 def read_input(path: str | Path) -> bytes:

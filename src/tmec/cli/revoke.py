@@ -80,4 +80,4 @@ def command(
             f"{certificate_id} revoked by {issued.certificate_id} (log entry {issued.log_index})",
             highlight=False,
         )
-        console.print(f"revocation record written to {target}", highlight=False, soft_wrap=True)
+        console.print(f"revocation record written to {files[0].parent}", highlight=False, soft_wrap=True)

@@ -96,8 +96,8 @@ def check_input_file(path: str | Path, *, whole: bool = True) -> None:
     limit.  A reader that streams a table row by row passes ``whole=False``: only its rows count."""
     try:
         info = os.stat(path)
-    except FileNotFoundError:
-        raise InputError("cannot read: no such file", source=str(path)) from None
+    except FileNotFoundError as exc:
+        raise InputError(f"cannot read: no such file ({exc.strerror})", source=str(path)) from None
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", source=str(path)) from None
     _check_opened(info, str(path), MAX_FILE_BYTES.value() if whole else None)
@@ -116,8 +116,8 @@ def read_input(path: str | Path) -> bytes:
         with open(path, "rb") as fh:
             _check_opened(os.fstat(fh.fileno()), source, limit)
             data = fh.read(limit + 1)
-    except FileNotFoundError:
-        raise InputError("cannot read: no such file", source=source) from None
+    except FileNotFoundError as exc:
+        raise InputError(f"cannot read: no such file ({exc.strerror})", source=source) from None
     except IsADirectoryError:
         raise InputError("not a regular file (a directory): refused", source=source) from None
     except OSError as exc:

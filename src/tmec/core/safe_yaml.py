@@ -19,7 +19,14 @@ import yaml
 from tmec.core.errors import InputError
 from tmec.core.input_limits import MAX_YAML_ALIASES, MAX_YAML_DEPTH, MAX_YAML_NODES, read_input
 
-__all__ = ["compose_yaml_text", "load_document", "load_json_text", "load_yaml_file", "load_yaml_text"]
+__all__ = [
+    "compose_yaml_text",
+    "load_document",
+    "load_json_text",
+    "load_yaml_file",
+    "load_yaml_text",
+    "read_yaml_file_with_nodes",
+]
 
 
 class _BoundedLoader(yaml.SafeLoader):
@@ -98,6 +105,18 @@ def compose_yaml_text(text: str, *, source: str | None = None) -> Any:
     loader = _BoundedLoader(text, source)
     try:
         return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
+def read_yaml_file_with_nodes(path: Path) -> tuple[Any, Any]:
+    """A YAML file's data and its node graph (for the lines of its items), within every limit."""
+    loader = _BoundedLoader(_text(path), str(path))
+    try:
+        node = loader.get_single_node()
+        return (loader.construct_document(node) if node is not None else None), node
+    except yaml.YAMLError as exc:
+        raise _marked(exc, str(path)) from None
     finally:
         loader.dispose()
 

@@ -34,9 +34,9 @@ __all__ = [
     "IssuerKeyRow",
     "LogEntry",
     "LogNode",
+    "PendingOutputRow",
     "StatementEventRow",
     "StatementRow",
-    "PendingOutputRow",
     "table",
 ]
 
@@ -140,6 +140,7 @@ class StatementEventRow(Base):
     day: Mapped[dt.date] = mapped_column(Date)
     reason: Mapped[str | None] = mapped_column(Text)
     log_index: Mapped[int] = mapped_column(ForeignKey("log_entry.idx"), unique=True)
+    created_at: Mapped[str] = mapped_column(String(32))
 
 
 class PendingOutputRow(Base):

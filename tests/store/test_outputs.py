@@ -148,7 +148,9 @@ def test_an_unwritable_destination_refuses_a_revocation_before_it_is_logged(
     assert done.exit_code == 0, done.output
     cert_id = json.loads(done.output)["certificate_id"]
     (tmp_path / "blocker").write_text("a file where a directory should be")
-    result = CliRunner().invoke(main, ["revoke", cert_id, "--reason", "test", "--out", "blocker/rev", "--yes"])
+    result = CliRunner().invoke(
+        main, ["revoke", cert_id, "--reason", "test", "--out", "blocker/rev", "--yes"]
+    )
     assert result.exit_code == 2 and "nothing was issued" in result.output, result.output
     log = CliRunner().invoke(main, ["log", "verify", "--json"])
     assert json.loads(log.output)["size"] == 2  # the key and the certification: no revocation

@@ -81,6 +81,15 @@ def test_aliases_depth_and_values_each_have_a_limit(monkeypatch: pytest.MonkeyPa
         load_json_text("[1, 2, 3, 4, 5, 6]")
 
 
+def test_bytes_yaml_refuses_are_bad_input_not_a_crash(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="malformed YAML: unacceptable character"):
+        load_yaml_text("name: \x9b\n")  # refused by the reader as it starts
+    latin1 = tmp_path / "scenario.yaml"
+    latin1.write_bytes(b'name: "\xff"\n')
+    with pytest.raises(InputError, match="not UTF-8"):
+        load_document(latin1)
+
+
 def test_a_device_or_a_pipe_is_refused_at_once(tmp_path: Path) -> None:
     code, output, _ = _qualify("/dev/zero")
     assert code == 2 and "not a regular file" in output, output

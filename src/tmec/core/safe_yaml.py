@@ -85,9 +85,16 @@ def _marked(exc: yaml.YAMLError, source: str | None) -> InputError:
     return InputError(f"malformed YAML: {exc}", source=source)
 
 
+def _new_loader(text: str, source: str | None) -> _BoundedLoader:
+    try:  # the reader refuses control characters as it starts
+        return _BoundedLoader(text, source)
+    except yaml.YAMLError as exc:
+        raise _marked(exc, source) from None
+
+
 def load_yaml_text(text: str, *, source: str | None = None) -> Any:
     """One YAML document, within the limits."""
-    loader = _BoundedLoader(text, source)
+    loader = _new_loader(text, source)
     try:
         return loader.get_single_data()
     except yaml.YAMLError as exc:
@@ -102,7 +109,7 @@ def load_yaml_text(text: str, *, source: str | None = None) -> Any:
 
 def compose_yaml_text(text: str, *, source: str | None = None) -> Any:
     """The YAML node graph (with marks: lines and columns), within the limits."""
-    loader = _BoundedLoader(text, source)
+    loader = _new_loader(text, source)
     try:
         return loader.get_single_node()
     finally:
@@ -111,7 +118,7 @@ def compose_yaml_text(text: str, *, source: str | None = None) -> Any:
 
 def read_yaml_file_with_nodes(path: Path) -> tuple[Any, Any]:
     """A YAML file's data and its node graph (for the lines of its items), within every limit."""
-    loader = _BoundedLoader(_text(path), str(path))
+    loader = _new_loader(_text(path), str(path))
     try:
         node = loader.get_single_node()
         return (loader.construct_document(node) if node is not None else None), node

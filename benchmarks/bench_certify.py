@@ -8,7 +8,8 @@
 
 Baselines measured in the same run: one raw Ed25519 signature + verification, and SHA-256 over the
 entries alone (the floor of any audit).
-Sizes: TMEC_BENCH_CERTS (default 10,000) and TMEC_BENCH_LOG (default 1,000,000).
+Sizes: TMEC_BENCH_CERTS (default 10,000), TMEC_BENCH_LOG (default 1,000,000) and
+TMEC_BENCH_CERT_FILES (default 50: certificates issued with their four files, as `tmec certify` does).
 """
 
 from __future__ import annotations
@@ -28,9 +29,10 @@ from tmec.certify import merkle
 from tmec.certify.audit import audit_log
 from tmec.certify.canonical import canonical_json
 from tmec.certify.certificate import Scope
-from tmec.certify.issuer import Issuer
+from tmec.certify.issuer import BeforeCommit, Issued, Issuer
 from tmec.certify.keys import Keyring, generate_signer
 from tmec.certify.note import Checkpoint
+from tmec.certify.outputs import issue_with_files
 from tmec.certify.parties import parse_parties
 from tmec.certify.pdf import render_pdf
 from tmec.certify.verify import verify_certificate
@@ -81,6 +83,23 @@ def bench_issue(tmp: Path, n: int) -> dict[str, Any]:
     for _ in range(reps):
         signer.public.verify(signer.sign(body), body)
     crypto_s = (time.perf_counter() - t0) / reps
+    with_files = int(os.environ.get("TMEC_BENCH_CERT_FILES", "50"))
+    t0 = time.perf_counter()
+    for i in range(with_files):
+
+        def call(cert_id: str, hook: BeforeCommit, i: int = i) -> Issued:
+            return issuer.issue(
+                signer,
+                case,
+                det,
+                parties,
+                Scope(invoice=f"F-{i}"),
+                certificate_id=cert_id,
+                before_commit=hook,
+            )
+
+        issue_with_files(issuer, tmp / "files" / str(i), call, signer, with_worksheet=True)
+    files_s = (time.perf_counter() - t0) / max(with_files, 1)
     store.close()
     return {
         "n": n,
@@ -88,6 +107,8 @@ def bench_issue(tmp: Path, n: int) -> dict[str, Any]:
         "verify_s": verify_s,
         "pdf_s": pdf_s,
         "crypto_s": crypto_s,
+        "with_files": with_files,
+        "files_s": files_s,
         "proof_len": len(last.envelope["log"]["inclusion_proof"]),
     }
 
@@ -183,6 +204,10 @@ def run() -> None:
             f"baseline Ed25519 sign+verify {_ms(r['crypto_s'])}; proof of {r['proof_len']} hashes"
         )
         print(f"render one certificate PDF (not part of issuing above): {_ms(r['pdf_s'])}")
+        print(
+            f"issue one certificate with its four files (temporary names, pending record, rename; "
+            f"mean of {r['with_files']}): {_ms(r['files_s'])}"
+        )
     with tempfile.TemporaryDirectory(prefix="tmec-bench-") as d:
         r = bench_log(Path(d), log_size)
         print(f"bulk-load a log of {r['n']:,} entries (setup): {r['load_s']:.1f} s")

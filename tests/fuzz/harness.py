@@ -30,8 +30,6 @@ SRC = Path(__file__).resolve().parents[2] / "src"
 KNOWN_CRASHES: dict[tuple[str, str], str] = {
     ("TypeError", "tmec.tariffs.measures:_scope_items"):
         "a scenario's scope items not a list (e.g. a number): issue 11 item 8, parsing",
-    ("UnicodeDecodeError", "tmec.law.__init__:load_yaml"):
-        "a non-UTF-8 byte in a scenario or rules.yaml: issue 11 item 8, helper trust",
 }  # fmt: skip
 
 # target -> outcome -> count; written to FUZZING.md by `make fuzz` (see conftest.py).

@@ -18,7 +18,6 @@ REPRODUCERS = {
     ("TypeError", "tmec.tariffs.measures:_scope_items"): SCENARIO.replace(
         'items: ["72", "73"]', "items: 5"
     ).encode(),
-    ("UnicodeDecodeError", "tmec.law.__init__:load_yaml"): b'name: "\xff"\n',
 }
 
 

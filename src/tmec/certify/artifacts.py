@@ -24,10 +24,17 @@ from tmec.certify.vc import to_credential
 from tmec.core.errors import InputError
 from tmec.law import LAW_DIR, load_parameters
 
-__all__ = ["evidence_pack", "write_atomic", "write_certificate_files"]
+__all__ = [
+    "certificate_files",
+    "credential_file",
+    "evidence_pack",
+    "pretty_json",
+    "write_atomic",
+    "write_certificate_files",
+]
 
 
-def _pretty(obj: Any) -> bytes:
+def pretty_json(obj: Any) -> bytes:
     return (json.dumps(obj, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
@@ -53,20 +60,32 @@ def _write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+def credential_file(envelope: dict[str, Any], signer: Signer | None) -> bytes | None:
+    """certificate.vc.json's bytes: only a certification has one, and only its signer can make it."""
+    if signer is None or envelope["payload"]["kind"] == "revocation":
+        return None
+    return pretty_json(to_credential(envelope, signer))
+
+
+def certificate_files(
+    envelope: dict[str, Any], worksheet: dict[str, Any] | None, credential: bytes | None
+) -> dict[str, bytes]:
+    """certificate.json, certificate.pdf (not for a revocation), certificate.vc.json and worksheet.json."""
+    files = {"certificate.json": pretty_json(envelope)}
+    if envelope["payload"]["kind"] != "revocation":
+        files["certificate.pdf"] = render_pdf(envelope)
+    if credential is not None:
+        files["certificate.vc.json"] = credential
+    if worksheet is not None:
+        files["worksheet.json"] = pretty_json(worksheet)
+    return files
+
+
 def write_certificate_files(
     out_dir: Path, envelope: dict[str, Any], worksheet: dict[str, Any] | None, signer: Signer | None
 ) -> list[Path]:
     """certificate.json, certificate.pdf, certificate.vc.json (needs the signer) and worksheet.json."""
-    files: dict[str, bytes] = {
-        "certificate.json": _pretty(envelope),
-        "certificate.pdf": render_pdf(envelope) if envelope["payload"]["kind"] != "revocation" else b"",
-    }
-    if not files["certificate.pdf"]:
-        del files["certificate.pdf"]
-    if signer is not None and envelope["payload"]["kind"] != "revocation":
-        files["certificate.vc.json"] = _pretty(to_credential(envelope, signer))
-    if worksheet is not None:
-        files["worksheet.json"] = _pretty(worksheet)
+    files = certificate_files(envelope, worksheet, credential_file(envelope, signer))
     written = []
     for name, data in files.items():
         write_atomic(out_dir / name, data)
@@ -99,12 +118,15 @@ def evidence_pack(
     history: list[dict[str, Any]],
 ) -> bytes:
     """The zip answering a verification request (19 CFR 182.72): certificate, worksheet, BOM, law versions."""
-    files: dict[str, bytes] = {"certificate.json": _pretty(envelope), "certificate.pdf": render_pdf(envelope)}
+    files: dict[str, bytes] = {
+        "certificate.json": pretty_json(envelope),
+        "certificate.pdf": render_pdf(envelope),
+    }
     if worksheet_bytes is not None:
         sheet = loads(worksheet_bytes)
-        files["worksheet.json"] = _pretty(sheet)
+        files["worksheet.json"] = pretty_json(sheet)
         case = sheet.get("case") or {}
-        files["bill_of_materials.json"] = _pretty(
+        files["bill_of_materials.json"] = pretty_json(
             {
                 "case_id": sheet.get("case_id"),
                 "good": case.get("good"),
@@ -113,15 +135,15 @@ def evidence_pack(
                 "materials": case.get("materials", []),
             }
         )
-    files["status.json"] = _pretty({"status": status, "history": history})
+    files["status.json"] = pretty_json({"status": status, "history": history})
     versions: dict[str, Any] = {"tmec": __version__, "law_files_sha256": _law_versions()}
     if worksheet_bytes is not None and sheet.get("case_date"):
         versions["parameters_in_force"] = _parameters_on(str(sheet["case_date"]))
-    files["versions.json"] = _pretty(versions)
+    files["versions.json"] = pretty_json(versions)
     manifest = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
     if worksheet_bytes is not None:
         manifest["worksheet.json (canonical, as signed)"] = hashlib.sha256(worksheet_bytes).hexdigest()
-    files["manifest.json"] = _pretty(
+    files["manifest.json"] = pretty_json(
         {"certificate_id": envelope["payload"]["certificate_id"], "sha256": manifest}
     )
     buf = io.BytesIO()

@@ -13,6 +13,7 @@ import datetime as dt
 import os
 import secrets
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,10 +42,12 @@ from tmec.store.models import CertificateRow, IssuerKeyRow, table
 
 __all__ = [
     "MIN_RETENTION_YEARS",
+    "BeforeCommit",
     "Issued",
     "Issuer",
     "NotInitialised",
     "UnknownCertificate",
+    "new_certificate_id",
 ]
 
 MIN_RETENTION_YEARS = 5  # 19 USC 1508(b)(2); USMCA Art. 5.8(1): "at least five years"
@@ -66,7 +69,12 @@ class Issued:
     worksheet: dict[str, Any] | None
 
 
-def _new_id() -> str:
+# Called inside the issuing transaction, after the log entry and before the commit: the files
+# are written to temporary names there, so a committed entry always has them on disk.
+BeforeCommit = Callable[[Session, Issued], None]
+
+
+def new_certificate_id() -> str:
     return "CO-" + base64.b32encode(secrets.token_bytes(10)).decode()
 
 
@@ -213,6 +221,8 @@ class Issuer:
         case_file: bytes | None = None,
         amends: str | None = None,
         reason: str | None = None,
+        certificate_id: str | None = None,
+        before_commit: BeforeCommit | None = None,
     ) -> Issued:
         day = certification_date or dt.date.today()
         sheet = cert.worksheet(case, determination, case_file=case_file)
@@ -220,7 +230,7 @@ class Issuer:
         jurisdiction = parties.certifier.country
         years, reference = retention_years(jurisdiction, day, retention_override)
         retain_until = _add_years(day, years)
-        cert_id = _new_id()
+        cert_id = certificate_id or new_certificate_id()
         payload = cert.build_certification(
             case,
             determination,
@@ -246,15 +256,24 @@ class Issuer:
             row, known = self._record(
                 s, signer, payload, day, jurisdiction, retain_until, sheet_bytes, refers_to=amends
             )
-            env = self._envelope(s, row, signer.public, known)
-        return Issued(cert_id, row.log_index, env, sheet)
+            issued = Issued(cert_id, row.log_index, self._envelope(s, row, signer.public, known), sheet)
+            if before_commit is not None:
+                before_commit(s, issued)
+        return issued
 
     def revoke(
-        self, signer: Ed25519Signer, certificate_id: str, reason: str, day: dt.date | None = None
+        self,
+        signer: Ed25519Signer,
+        certificate_id: str,
+        reason: str,
+        day: dt.date | None = None,
+        *,
+        revocation_id: str | None = None,
+        before_commit: BeforeCommit | None = None,
     ) -> Issued:
         day = day or dt.date.today()
         payload = cert.build_revocation(
-            certificate_id=_new_id(),
+            certificate_id=revocation_id or new_certificate_id(),
             revokes=certificate_id,
             reason=reason,
             date=day,
@@ -272,8 +291,12 @@ class Issuer:
                 None,
                 refers_to=certificate_id,
             )
-            env = self._envelope(s, row, signer.public, known)
-        return Issued(payload["certificate_id"], row.log_index, env, None)
+            issued = Issued(
+                payload["certificate_id"], row.log_index, self._envelope(s, row, signer.public, known), None
+            )
+            if before_commit is not None:
+                before_commit(s, issued)
+        return issued
 
     def _require_live(self, s: Session, certificate_id: str) -> CertificateRow:
         row = s.get(CertificateRow, certificate_id)
@@ -391,9 +414,15 @@ class Issuer:
 
     def envelope(self, certificate_id: str) -> dict[str, Any]:
         row = self.get(certificate_id)
-        keys = {k.key_id: PublicKey(k.name, bytes(k.public_key)) for k in self.keys()}
         with self.store.session() as s:
-            return self._envelope(s, row, keys[row.key_id])
+            return self.envelope_in(s, row)
+
+    def envelope_in(self, s: Session, row: CertificateRow) -> dict[str, Any]:
+        """``row``'s certificate.json, read within the open transaction ``s``."""
+        key = s.get(IssuerKeyRow, row.key_id)
+        if key is None:
+            raise TmecError(f"the store has no key {row.key_id}")
+        return self._envelope(s, row, PublicKey(key.name, bytes(key.public_key)))
 
     def history(self, certificate_id: str) -> list[CertificateRow]:
         """The records that amend or revoke ``certificate_id``."""

@@ -21,6 +21,7 @@ from tmec.certify.envelope import ENVELOPE_FORMAT, leaf_body
 from tmec.certify.keys import Keyring, PublicKey
 from tmec.certify.note import Checkpoint, NoteError
 from tmec.core.errors import InputError
+from tmec.core.input_limits import read_input
 
 __all__ = [
     "Check",
@@ -41,6 +42,10 @@ class Check:
     name: str
     passed: bool | None  # None: not checked (and why, in detail)
     detail: str
+    # A required check left unchecked keeps the result from being plain valid (the PDF's pages).
+    required: bool = False
+    # About the visible document (the PDF's pages, its QR code), not the signed record.
+    visible: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {"check": self.name, "passed": self.passed, "detail": self.detail}
@@ -52,8 +57,19 @@ class Verification:
     checks: list[Check] = field(default_factory=list)
 
     @property
+    def record_valid(self) -> bool:
+        """Every check of the signed record that was made passed (the visible document aside)."""
+        record = [c for c in self.checks if not c.visible]
+        return all(c.passed is not False for c in record) and any(c.passed for c in record)
+
+    @property
+    def unverified(self) -> list[Check]:
+        return [c for c in self.checks if c.required and c.passed is None]
+
+    @property
     def valid(self) -> bool:
-        return all(c.passed is not False for c in self.checks) and any(c.passed for c in self.checks)
+        made = all(c.passed is not False for c in self.checks)
+        return made and self.record_valid and not self.unverified
 
     @property
     def failed(self) -> list[Check]:
@@ -63,6 +79,8 @@ class Verification:
         return {
             "certificate_id": self.certificate_id,
             "valid": self.valid,
+            "signed_record_valid": self.record_valid,
+            "unverified": [c.name for c in self.unverified],
             "checks": [c.to_dict() for c in self.checks],
         }
 
@@ -85,14 +103,13 @@ def is_credential(doc: Mapping[str, Any]) -> bool:
 
 def read_document(path: Path) -> dict[str, Any]:
     """A JSON object from a file, or from the certificate.json attached to a PDF."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", source=str(path)) from None
+    data = read_input(path)
     if data.startswith(b"%PDF"):
         data = _pdf_attachment(data, path)
     try:
         env = loads(data)
+    except RecursionError:
+        raise InputError("not a certificate: JSON nested too deep", source=str(path)) from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise InputError(f"not a certificate: invalid JSON ({exc})", source=str(path)) from None
     if not isinstance(env, dict):
@@ -113,29 +130,106 @@ def _pdf_attachment(data: bytes, path: Path) -> bytes:
     return attachment
 
 
-def check_pdf_document(pdf: bytes, env: dict[str, Any]) -> Check:
-    """Is the visible PDF exactly what the signed record renders to?  (Same tmec and fpdf2 versions.)"""
-    from pypdf import PdfReader
+def check_pdf_document(pdf: bytes, env: dict[str, Any]) -> list[Check]:
+    """Is the visible PDF exactly what the signed record renders to, and does its QR code match?
 
+    Only an exact match verifies the pages.  Nothing the file says about itself (its Producer) can
+    switch the comparison off: a PDF that differs is either altered or made by another version of
+    the renderer, and in neither case are its pages verified.
+    """
     from tmec.certify.pdf import PRODUCER, render_pdf
 
-    try:
-        meta = PdfReader(io.BytesIO(pdf)).metadata
-        producer = meta.get("/Producer") if meta is not None else None
-    except Exception:  # a PDF pypdf cannot read is not ours, whatever the reason
-        producer = None
-    if producer != PRODUCER:
-        return Check(
+    if render_pdf(env) == pdf:
+        return [
+            Check(
+                "document", True, "the visible PDF is exactly what the signed record renders to", visible=True
+            )
+        ]
+    reader = _pdf_reader(pdf)
+    qr = _qr_check(reader, env["payload"])
+    producer = _producer(reader)
+    if producer == PRODUCER:
+        return [
+            qr,
+            Check(
+                "document",
+                False,
+                f"the PDF names this renderer ({PRODUCER}) but its pages differ from what the signed "
+                "record renders to: it was altered",
+                visible=True,
+            ),
+        ]
+    return [
+        qr,
+        Check(
             "document",
             None,
-            f"the PDF was made by {producer or 'another program'}, not {PRODUCER}: "
-            "its visible pages were not compared with the signed record",
-        )
-    if render_pdf(env) == pdf:
-        return Check("document", True, "the visible PDF is exactly what the signed record renders to")
+            f"the PDF's pages differ from what this tmec renders ({PRODUCER}; the file names "
+            f"{producer or 'no producer'}): the visible pages are not verified; compare them with the "
+            "signed payload",
+            required=True,
+            visible=True,
+        ),
+    ]
+
+
+def _pdf_reader(pdf: bytes) -> Any:
+    from pypdf import PdfReader
+
+    try:
+        return PdfReader(io.BytesIO(pdf))
+    except Exception:  # a PDF pypdf cannot read: nothing in it can be compared
+        return None
+
+
+def _producer(reader: Any) -> str | None:
+    try:
+        meta = reader.metadata if reader is not None else None
+        value = meta.get("/Producer") if meta is not None else None
+    except Exception:  # metadata pypdf cannot parse says nothing
+        return None
+    return str(value) if value is not None else None
+
+
+def _qr_check(reader: Any, payload: Mapping[str, Any]) -> Check:
+    """The QR code on the first page must carry the signed payload's id and SHA-256."""
+    from tmec.certify.pdf import qr_text
+
+    expected = qr_text(dict(payload))
+    try:
+        images = [img.image for img in reader.pages[0].images] if reader is not None else []
+    except Exception:  # images pypdf cannot decode cannot be the QR code
+        images = []
+    if any(image is not None and _is_qr_of(image, expected) for image in images):
+        return Check("qr", True, f"the QR code carries {expected}", visible=True)
     return Check(
-        "document", False, "the visible PDF differs from what the signed record renders to: it was altered"
+        "qr",
+        False,
+        f"no QR code on the first page carries the signed payload's hash ({expected})",
+        visible=True,
     )
+
+
+def _is_qr_of(image: Any, text: str) -> bool:
+    """Does ``image`` show the QR symbol of ``text`` (quiet zone of 2 modules, any whole scale)?"""
+    import segno
+
+    matrix = segno.make(text, error="m").matrix
+    border = 2
+    size = len(matrix) + 2 * border
+    gray = image.convert("L")
+    width, height = gray.size
+    if width != height or width % size:
+        return False
+    scale = width // size
+    pixels = gray.load()
+    for y in range(size):
+        for x in range(size):
+            dark = pixels[x * scale + scale // 2, y * scale + scale // 2] < 128
+            inside = border <= x < size - border and border <= y < size - border
+            if dark != (inside and bool(matrix[y - border][x - border])):
+                return False
+    return True
 
 
 def _b64(value: Any, what: str) -> bytes:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from tmec.carbon.actual import ActualData, parse_actual, parse_actual_csv
 from tmec.core.errors import InputError
+from tmec.core.input_limits import read_input
 from tmec.law import load_yaml
 
 __all__ = ["read_actual"]
@@ -21,7 +22,7 @@ def read_actual(path: Path) -> ActualData:
         return parse_actual(load_yaml(path), source=source)
     if suffix == ".csv":
         try:
-            text = path.read_text(encoding="utf-8-sig")
+            text = read_input(path).decode("utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(f"cannot read the file: {exc}", source=source) from None
         return parse_actual_csv(text, source=source)

@@ -8,10 +8,12 @@ from typing import TYPE_CHECKING
 
 import click
 
-from tmec.core.errors import InputError
+from tmec.cli._common import err_console
+from tmec.core.input_limits import read_input
 
 if TYPE_CHECKING:
     from tmec.certify.issuer import Issuer
+    from tmec.certify.outputs import Finished
 
 PASSPHRASE_ENV = "TMEC_KEY_PASSPHRASE"
 
@@ -25,21 +27,44 @@ passphrase_option = click.option(
 def passphrase(path: Path | None) -> bytes | None:
     """The passphrase from a file or the environment; never echoed, never logged."""
     if path is not None:
-        try:
-            return path.read_bytes().rstrip(b"\r\n") or None
-        except OSError as exc:
-            raise InputError(f"cannot read the passphrase file: {exc.strerror}", source=str(path)) from None
+        return read_input(path).rstrip(b"\r\n") or None
     env = os.environ.get(PASSPHRASE_ENV)
     return env.encode() if env else None
 
 
 def issuer(*, create: bool = False) -> Issuer:
-    """The issuer over the default store; the store closes when the command ends."""
+    """The issuer over the default store; the store closes when the command ends.
+
+    Opening the store first finishes any issue that a dead process left without its files.
+    """
     from tmec.certify.issuer import Issuer
+    from tmec.certify.outputs import finish_pending
     from tmec.store.db import open_store
 
     store = open_store(create=create)
     ctx = click.get_current_context(silent=True)
     if ctx is not None:
         ctx.call_on_close(store.close)
-    return Issuer(store)
+    iss = Issuer(store)
+    for done in finish_pending(
+        iss, on_error=lambda exc: err_console.print(f"warning: {exc}", highlight=False)
+    ):
+        report_finished(done)
+    return iss
+
+
+def report_finished(done: Finished) -> None:
+    """One line on stderr for a pending issue settled on opening the store."""
+    if done.files:
+        err_console.print(
+            f"finished {done.certificate_id} (log entry {done.log_index}): its files were written "
+            f"to {done.directory}",
+            highlight=False,
+            soft_wrap=True,
+        )
+    else:
+        err_console.print(
+            f"removed the temporary files of {done.certificate_id}, which was never issued",
+            highlight=False,
+            soft_wrap=True,
+        )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -14,8 +14,12 @@ from tmec.cli._common import EXIT_FAIL, console, emit_json, err_console, handles
 from tmec.cli._issuer import issuer, passphrase, passphrase_option
 from tmec.core.dates import parse_date
 from tmec.core.errors import InputError
+from tmec.core.input_limits import read_input
 from tmec.law import load_yaml
 from tmec.origin import load_case
+
+if TYPE_CHECKING:
+    from tmec.certify.issuer import BeforeCommit, Issued
 
 
 def certify_options(func: Any) -> Any:
@@ -24,7 +28,6 @@ def certify_options(func: Any) -> Any:
             click.option(
                 "--certifier",
                 "certifier_file",
-                required=True,
                 type=click.Path(dir_okay=False, path_type=Path),
                 help="YAML with certifier: (role, name, title, company, address, country, phone, email) "
                 "and optionally exporter:, producer:, importer:",
@@ -62,7 +65,7 @@ def certify_options(func: Any) -> Any:
 def run_certify(
     case_path: Path,
     *,
-    certifier_file: Path,
+    certifier_file: Path | None,
     blanket_from: str | None,
     blanket_to: str | None,
     invoice: str | None,
@@ -75,6 +78,8 @@ def run_certify(
     amends: str | None = None,
     reason: str | None = None,
 ) -> None:
+    if certifier_file is None:
+        raise InputError("missing option --certifier FILE.yaml", field="--certifier")
     if not certifier_file.is_file():
         raise InputError("no such file", source=str(certifier_file))
     parties = parse_parties(load_yaml(certifier_file), source=str(certifier_file))
@@ -83,10 +88,7 @@ def run_certify(
         start=parse_date(blanket_from, field="--blanket-from") if blanket_from else None,
         end=parse_date(blanket_to, field="--blanket-to") if blanket_to else None,
     )
-    try:
-        case_bytes = case_path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read the case: {exc.strerror}", source=str(case_path)) from None
+    case_bytes = read_input(case_path)
     case = load_case(case_path)
     # The supplier statements in force on the case's date, as `tmec qualify` uses them: the
     # worksheet's determination lists them, so a withdrawal finds this certificate.
@@ -95,34 +97,32 @@ def run_certify(
 
     statements = [] if pinned_off(case) else statements_in_force(case.date)
     determination, _ = qualify_with_statements(case, statements)
-    # Fail on an unwritable destination before anything is signed or logged.
-    target_parent = out_dir or Path("certificates")
-    created = not target_parent.exists()
-    try:
-        target_parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError(f"cannot write: {exc.strerror}", source=str(target_parent)) from None
-    try:
-        iss = issuer()
-        signer = iss.signer(passphrase(passphrase_file))
-        issued = iss.issue(
+    iss = issuer()
+    signer = iss.signer(passphrase(passphrase_file))
+    certification_date = parse_date(day, field="--date") if day else None
+
+    def call(certificate_id: str, before_commit: BeforeCommit) -> Issued:
+        return iss.issue(
             signer,
             case,
             determination,
             parties,
             scope,
             language=language,
-            certification_date=parse_date(day, field="--date") if day else None,
+            certification_date=certification_date,
             retention_override=retention_years,
             case_file=case_bytes,
             amends=amends,
             reason=reason,
+            certificate_id=certificate_id,
+            before_commit=before_commit,
         )
-    except BaseException as exc:
-        if created:
-            target_parent.rmdir()  # nothing was issued: leave no trace
-        if not isinstance(exc, NotOriginating):
-            raise
+
+    from tmec.certify.outputs import issue_with_files
+
+    try:
+        issued, files = issue_with_files(iss, out_dir, call, signer, with_worksheet=True)
+    except NotOriginating as exc:
         if as_json:
             emit_json(
                 {
@@ -142,10 +142,6 @@ def run_certify(
                         soft_wrap=True,
                     )
         sys.exit(EXIT_FAIL)
-    from tmec.certify.artifacts import write_certificate_files
-
-    target = out_dir or Path("certificates") / issued.certificate_id
-    files = write_certificate_files(target, issued.envelope, issued.worksheet, signer)
     if as_json:
         emit_json(
             {
@@ -172,11 +168,47 @@ def run_certify(
         console.print(f"  wrote {f}", highlight=False, soft_wrap=True)
 
 
+def resume_pending(as_json: bool) -> None:
+    """Finish every issue a dead process left without its files; print the ids."""
+    from tmec.certify.outputs import finish_pending
+
+    done = finish_pending(issuer(), other_hosts=True)
+    if as_json:
+        emit_json(
+            [
+                {
+                    "certificate_id": d.certificate_id,
+                    "log_index": d.log_index,
+                    "issued": bool(d.files),
+                    "files": [str(f) for f in d.files],
+                }
+                for d in done
+            ]
+        )
+        return
+    for d in done:
+        if d.files:
+            console.print(f"{d.certificate_id} (log entry {d.log_index}): wrote its files", highlight=False)
+            for f in d.files:
+                console.print(f"  wrote {f}", highlight=False, soft_wrap=True)
+        else:
+            console.print(
+                f"{d.certificate_id}: never issued; its temporary files were removed", highlight=False
+            )
+    if not done:
+        console.print("nothing to resume: every logged certificate has its files", highlight=False)
+
+
 @click.command("certify")
-@click.argument("case_path", metavar="CASE", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("case_path", metavar="CASE", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @certify_options
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="finish the certificates whose files an interrupted run did not write, and print their ids",
+)
 @handles_errors
-def command(case_path: Path, **options: Any) -> None:
+def command(case_path: Path | None, resume: bool, **options: Any) -> None:
     """Qualify CASE and, when the good is originating, issue its certification of origin.
 
     Writes certificate.json (payload, signature, log inclusion proof, checkpoint),
@@ -184,4 +216,11 @@ def command(case_path: Path, **options: Any) -> None:
     certificate.vc.json (W3C Verifiable Credential) and worksheet.json (the audit
     worksheet).  Exit 1 when the good does not qualify, 2 for bad input.
     """
+    if resume:
+        if case_path is not None:
+            raise InputError("--resume takes no CASE", field="--resume")
+        resume_pending(options["as_json"])
+        return
+    if case_path is None:
+        raise InputError("missing argument CASE", field="CASE")
     run_certify(case_path, **options)

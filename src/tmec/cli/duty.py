@@ -17,6 +17,7 @@ import click
 from tmec.cli._common import console, emit_json, handles_errors
 from tmec.cli._table import Column, format_option, show_table
 from tmec.core.errors import InputError
+from tmec.core.input_limits import read_input
 from tmec.core.money import quantize
 from tmec.tariffs import Duty, Entry, TariffTables, entry_from_mapping, price_entry
 from tmec.tariffs.pricing import default_tables
@@ -54,9 +55,11 @@ def _single(options: dict[str, Any]) -> Entry:
 def _read_entries(path: Path) -> list[Entry]:
     source = str(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise InputError(f"cannot read the file: {exc.strerror}", source=source) from None
+        text = read_input(path).decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(
+            f"cannot read the file: {getattr(exc, 'strerror', None) or 'not UTF-8 text'}", source=source
+        ) from None
     reader = csv.DictReader(text.splitlines())
     required = {"hts", "origin", "value"}
     header = set(reader.fieldnames or [])

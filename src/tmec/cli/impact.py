@@ -20,6 +20,7 @@ from tmec.cli._common import console, emit_json, handles_errors
 from tmec.cli._exposure_impact import parse_elasticities
 from tmec.core.dates import parse_date
 from tmec.core.errors import InputError
+from tmec.core.input_limits import read_input
 from tmec.core.money import quantize, to_decimal
 from tmec.law import load_parameters
 from tmec.law.tariffs import load_scenario
@@ -45,10 +46,12 @@ def _rate(text: object, field: str, source: str | None = None, line: int | None 
 def _partners(path: Path) -> list[CesPartner]:
     source = str(path)
     try:
-        reader = csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines())
+        reader = csv.DictReader(read_input(path).decode("utf-8-sig").splitlines())
         rows = list(reader)
-    except OSError as exc:
-        raise InputError(f"cannot read the file: {exc.strerror}", source=source) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(
+            f"cannot read the file: {getattr(exc, 'strerror', None) or 'not UTF-8 text'}", source=source
+        ) from None
     header = set(reader.fieldnames or [])
     missing = [c for c in ("partner", "flow", "from_rate", "to_rate") if c not in header]
     if missing or not rows:

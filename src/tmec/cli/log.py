@@ -16,6 +16,15 @@ from tmec.cli._common import EXIT_FAIL, console, emit_json, handles_errors
 from tmec.cli._issuer import issuer
 from tmec.cli._progress import progress
 from tmec.core.errors import InputError
+from tmec.core.input_limits import read_input
+
+
+def _text(path: Path) -> str:
+    """A checkpoint file's text, within the input limits."""
+    try:
+        return read_input(path).decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError("not a checkpoint: not UTF-8 text", source=str(path)) from None
 
 
 @click.group("log")
@@ -45,10 +54,7 @@ def verify(earlier: Path | None, all_checkpoints: bool, as_json: bool) -> None:
     iss = issuer()
     note = None
     if earlier is not None:
-        try:
-            note = earlier.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise InputError(f"cannot read the checkpoint: {exc.strerror}", source=str(earlier)) from None
+        note = _text(earlier)
         try:  # unreadable input is exit 2; a well-formed checkpoint the log does not extend is exit 1
             Checkpoint.parse_text(note_text(note))
         except NoteError as exc:
@@ -105,16 +111,17 @@ def prove(earlier: Path, as_json: bool) -> None:
     from tmec.store import ledger
 
     iss = issuer()
+    earlier_text = _text(earlier)
     try:
-        old = Checkpoint.parse_text(note_text(earlier.read_text(encoding="utf-8")))
-    except (OSError, NoteError) as exc:
+        old = Checkpoint.parse_text(note_text(earlier_text))
+    except NoteError as exc:
         raise InputError(f"not a checkpoint: {exc}", source=str(earlier)) from None
     with iss.store.session() as s:
         head = ledger.latest_checkpoint(s)
         if head is None or old.size > head.size:
             raise InputError(f"the log has no tree of size {old.size}", source=str(earlier))
         proof = ledger.consistency_proof(s, old.size, head.size)
-    emit_json(consistency_document(earlier.read_text(encoding="utf-8"), head.note, proof))
+    emit_json(consistency_document(earlier_text, head.note, proof))
 
 
 @command.command("check")
@@ -128,8 +135,8 @@ def check(file: Path, keys: tuple[str, ...], as_json: bool) -> None:
 
     keyring = Keyring(k for value in keys for k in read_keys(value))
     try:
-        data = loads(file.read_bytes())
-    except (OSError, ValueError) as exc:
+        data = loads(read_input(file))
+    except (ValueError, RecursionError) as exc:
         raise InputError(f"not a consistency proof file: {exc}", source=str(file)) from None
     if not isinstance(data, dict):
         raise InputError("not a consistency proof file: expected a JSON object", source=str(file))

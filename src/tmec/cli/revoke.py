@@ -37,7 +37,8 @@ def command(
 ) -> None:
     """Revoke CERT_ID: irreversible (the log keeps it).  The original stays; `tmec verify` reports it
     revoked when the log is at hand."""
-    from tmec.certify.artifacts import write_certificate_files
+    from tmec.certify.issuer import BeforeCommit, Issued
+    from tmec.certify.outputs import issue_with_files
 
     iss = issuer()
     original = iss.get(certificate_id)
@@ -55,9 +56,16 @@ def command(
             )
         return
     confirm(f"Revoke {certificate_id}? This cannot be undone", yes=yes)
-    issued = iss.revoke(iss.signer(passphrase(passphrase_file)), certificate_id, reason)
-    target = out_dir or tmec_home() / "certificates" / issued.certificate_id
-    files = write_certificate_files(target, issued.envelope, None, None)
+    signer = iss.signer(passphrase(passphrase_file))
+
+    def call(revocation_id: str, before_commit: BeforeCommit) -> Issued:
+        return iss.revoke(
+            signer, certificate_id, reason, revocation_id=revocation_id, before_commit=before_commit
+        )
+
+    issued, files = issue_with_files(
+        iss, out_dir, call, None, with_worksheet=False, default_root=tmec_home() / "certificates"
+    )
     if as_json:
         emit_json(
             {
@@ -72,4 +80,4 @@ def command(
             f"{certificate_id} revoked by {issued.certificate_id} (log entry {issued.log_index})",
             highlight=False,
         )
-        console.print(f"revocation record written to {target}", highlight=False, soft_wrap=True)
+        console.print(f"revocation record written to {files[0].parent}", highlight=False, soft_wrap=True)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
+from rich.markup import escape
 from rich.table import Table
 
 from tmec.certify.keys import Keyring, PublicKey
@@ -23,6 +24,7 @@ from tmec.cli._common import EXIT_FAIL, console, emit_json, handles_errors
 from tmec.cli._issuer import issuer
 from tmec.core.dates import parse_date
 from tmec.core.errors import InputError
+from tmec.core.input_limits import read_input
 from tmec.store.paths import tmec_home
 
 if TYPE_CHECKING:
@@ -34,7 +36,7 @@ def read_keys(value: str) -> list[PublicKey]:
     or a verifier key string."""
     path = Path(value)
     if path.is_file():
-        text = path.read_text(encoding="utf-8")
+        text = read_input(path).decode("utf-8", "replace")
         if text.lstrip().startswith("-----BEGIN"):
             return [PublicKey.parse(text, source=str(path))]
         return [PublicKey.parse(line, source=str(path)) for line in text.splitlines() if line.strip()]
@@ -87,19 +89,28 @@ def command(file: Path, keys: tuple[str, ...], day: str | None, as_json: bool) -
         result = verify_certificate(env, keyring, on=on, status=status, log_head=head)
         pdf = file.read_bytes()
         if pdf.startswith(b"%PDF") and result.valid:
-            result.checks.append(check_pdf_document(pdf, env))
+            result.checks.extend(check_pdf_document(pdf, env))
+    # Pages that cannot be compared: the reader gets the signed payload to compare them with.
+    signed_payload = env["payload"] if result.unverified and not is_credential(doc) else None
     if as_json:
-        emit_json(result.to_dict())
+        emit_json(result.to_dict() | ({"signed_payload": signed_payload} if signed_payload else {}))
     else:
         table = Table("check", "", "detail", title=f"certificate {result.certificate_id}")
         for c in result.checks:
             mark = {True: "[green]ok[/green]", False: "[red]FAILED[/red]", None: "[yellow]-[/yellow]"}[
                 c.passed
             ]
-            table.add_row(c.name, mark, c.detail)
+            table.add_row(c.name, mark, escape(c.detail))  # details quote the file: no markup
         console.print(table)
         if result.valid:
             console.print("[green bold]VALID[/green bold]")
+        elif signed_payload is not None and not result.failed:
+            console.print(
+                "[yellow bold]NOT VERIFIED[/yellow bold]: the signed record is valid; the visible pages "
+                "are not verified. Compare them with the signed payload:",
+                soft_wrap=True,
+            )
+            console.print_json(data=signed_payload)
         else:
             console.print(f"[red bold]INVALID[/red bold]: {', '.join(c.name for c in result.failed)} failed")
     if not result.valid:

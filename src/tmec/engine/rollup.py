@@ -26,6 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tmec.core.errors import InputError
+from tmec.core.input_limits import MAX_BOM_DEPTH
 from tmec.engine.session import DataFrame, Engine
 
 __all__ = [
@@ -33,7 +34,10 @@ __all__ = [
     "roll_up",
 ]  # fmt: skip
 
-MAX_DEPTH = 64
+MAX_DEPTH = MAX_BOM_DEPTH.default
+# Each level costs a few queries whatever its size: once the parts left are this few, their depth is
+# measured in memory first, so a BOM far deeper than the limit is refused at once, not level by level.
+FEW_LEFT = 10_000
 ROLL = (28, 18)
 DIGITS = ROLL[0] - ROLL[1]  # before the point: a part's amounts per unit stay below 10^10
 ROLL_LIMIT = 10**DIGITS
@@ -97,7 +101,7 @@ def roll_up(
     *,
     codes: DataFrame | None = None,
     seeds: RollUp | None = None,
-    max_depth: int = MAX_DEPTH,
+    max_depth: int | None = None,
     tag: str = "bom",
 ) -> RollUp:
     """Roll the BOM up from the bought materials to the finished goods.
@@ -117,6 +121,8 @@ def roll_up(
     """
     fn = e.F
     integer = e.T.IntegerType()
+    max_depth = max_depth or MAX_BOM_DEPTH.value()
+    measured = False
     edges = edges.select("parent", "child", "quantity")
     nchild = e.materialize(
         edges.groupBy("parent").agg(fn.count(fn.lit(1)).alias("n_children")), f"{tag}_nchild"
@@ -139,9 +145,12 @@ def roll_up(
     pending: DataFrame | None = None  # parents with some components resolved, not all
     level = 0
     while resolved < total:
+        if not measured and total - resolved <= FEW_LEFT:
+            measured = True
+            _check_depth_left(e, edges, e.union_all(values, f"{tag}_done"), level, max_depth)
         level += 1
         if level > max_depth:
-            raise InputError(f"the bill of materials is deeper than {max_depth} levels", field="edges")
+            raise _too_deep(max_depth)
         frontier = values[-1].withColumnRenamed("part_id", "child")
         try:
             new, pending, m_new = _level(e, edges, nchild, frontier, pending, materials, level, tag)
@@ -266,6 +275,46 @@ def bought_beyond_range(part: str | None = None) -> InputError:
         f"(DECIMAL({ROLL[0]},{ROLL[1]})){named}",
         field="value",
     )
+
+
+def _too_deep(max_depth: int) -> InputError:
+    return MAX_BOM_DEPTH.exceeded(
+        f"the bill of materials is deeper than {max_depth} levels", max_depth, field="edges"
+    )
+
+
+def _check_depth_left(e: Engine, edges: DataFrame, done: DataFrame, level: int, max_depth: int) -> None:
+    """The levels the unresolved parts still need, counted in memory (they are few): refuse a BOM
+    that would pass ``max_depth`` now rather than after as many levels; name a cycle if there is one."""
+    fn = e.F
+    left = edges.join(done.select(fn.col("part_id").alias("parent")), on="parent", how="left_anti")
+    children: dict[str, set[str]] = {}
+    for r in e.to_arrow(left.select("parent", "child")).to_pylist():
+        children.setdefault(r["parent"], set()).add(r["child"])
+    # Kahn's algorithm over the unresolved parts: a part is ready when its unresolved children are.
+    parents: dict[str, list[str]] = {}
+    waiting: dict[str, int] = {}
+    for parent, kids in children.items():
+        unresolved = [c for c in kids if c in children]
+        waiting[parent] = len(unresolved)
+        for c in unresolved:
+            parents.setdefault(c, []).append(parent)
+    ready = [p for p, n in waiting.items() if n == 0]
+    left_count = len(waiting)
+    while left_count:
+        if not ready:
+            raise find_cycle(e, edges, done)
+        level += 1
+        if level > max_depth:
+            raise _too_deep(max_depth)
+        left_count -= len(ready)
+        following = []
+        for c in ready:
+            for p in parents.get(c, ()):
+                waiting[p] -= 1
+                if waiting[p] == 0:
+                    following.append(p)
+        ready = following
 
 
 def find_cycle(e: Engine, edges: DataFrame, done: DataFrame, limit: int = 200_000) -> InputError:

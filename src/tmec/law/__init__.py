@@ -13,6 +13,7 @@ import yaml
 
 from tmec.core.errors import InputError
 from tmec.core.params import ParameterSet, parse_parameter
+from tmec.core.safe_yaml import load_yaml_file
 
 LAW_DIR = Path(__file__).resolve().parent
 PARAMS_DIR = LAW_DIR / "params"
@@ -21,11 +22,16 @@ __all__ = ["LAW_DIR", "PARAMS_DIR", "load_parameters", "load_yaml", "parameter_f
 
 
 def load_yaml(path: Path) -> Any:
-    """Read one YAML data file; a syntax error names the file and line."""
+    """Read one YAML data file; a syntax error names the file and line.
+
+    The files packaged under ``LAW_DIR`` are ours: libyaml's loader when the wheel has it (the same
+    safe subset, several times faster; the chapter 87 rules and the parameters are read at every
+    start).  Any other file is the user's and goes through the bounded loader (input limits).
+    """
+    if not path.resolve().is_relative_to(LAW_DIR):
+        return load_yaml_file(path)
     try:
         with path.open(encoding="utf-8") as fh:
-            # libyaml's loader when the wheel has it: the same safe subset, several times faster
-            # (the chapter 87 rules and the parameters are read at every start).
             return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None

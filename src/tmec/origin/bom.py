@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from tmec.core.errors import InputError
+from tmec.core.input_limits import check_input_file
 from tmec.origin.case import Case, parse_case
 from tmec.origin.case_file import read_mapping
 
@@ -65,6 +66,7 @@ _ACC = {"acc_vnm": "vnm", "acc_net_cost": "net_cost", "acc_non_vnm_amount": "non
 
 
 def _rows_csv(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    check_input_file(path)
     try:
         with path.open(encoding="utf-8-sig", newline="") as fh:
             reader = csv.reader(fh, strict=True)

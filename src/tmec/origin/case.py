@@ -35,6 +35,7 @@ from tmec.core import hs
 from tmec.core.countries import country as country_code
 from tmec.core.dates import parse_date
 from tmec.core.errors import InputError, InvalidHSCode
+from tmec.core.input_limits import MAX_MATERIAL_DEPTH
 from tmec.core.money import to_decimal
 from tmec.origin.net_cost import total_cost
 from tmec.origin.rules import Rule, parse_rule
@@ -281,13 +282,12 @@ def _accumulation(r: _Reader, data: Any, where: str) -> Accumulation:
     return acc
 
 
-MAX_DEPTH = 32  # bill-of-materials levels; YAML anchors can make a list contain itself
-
-
 def _material(r: _Reader, data: Any, where: str, index: int, depth: int = 1) -> Material:
     data = r.mapping(data, where)
-    if depth > MAX_DEPTH:
-        raise r.error(f"materials nested more than {MAX_DEPTH} levels deep (a cycle?)", where)
+    if depth > (limit := MAX_MATERIAL_DEPTH.value()):  # YAML anchors can make a list contain itself
+        raise MAX_MATERIAL_DEPTH.exceeded(
+            f"materials nested more than {limit} levels deep (a cycle?)", limit, source=r.source, field=where
+        )
     self_produced = r.flag(data, "self_produced", where)
     intermediate = r.flag(data, "intermediate", where)
     if intermediate and not self_produced:

@@ -6,7 +6,6 @@ engine can hand ``parse_case`` mappings it read itself.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
@@ -14,33 +13,19 @@ from typing import Any
 import yaml
 
 from tmec.core.errors import InputError
+from tmec.core.input_limits import check_materials, read_input
+from tmec.core.safe_yaml import compose_yaml_text, load_document
 from tmec.origin.case import Case, parse_case
 
 __all__ = ["load_case", "read_mapping"]
 
 
 def read_mapping(path: str | Path) -> Any:
-    """The YAML or JSON document in ``path``; syntax errors name the file and line."""
-    p = Path(path)
-    source = str(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError("no such file", source=source) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read: {exc}", source=source) from None
-    if p.suffix.lower() == ".json":
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"malformed JSON: {exc.msg}", source=source, line=exc.lineno) from None
-    try:
-        return yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
-        line = exc.problem_mark.line + 1 if exc.problem_mark else None
-        raise InputError(f"malformed YAML: {exc.problem}", source=source, line=line) from None
-    except yaml.YAMLError as exc:
-        raise InputError(f"malformed YAML: {exc}", source=source) from None
+    """The YAML or JSON document in ``path``, within the input limits (size, aliases, depth, count of
+    materials); syntax errors name the file and line."""
+    data = load_document(path)
+    check_materials(data, source=str(path))
+    return data
 
 
 def load_case(path: str | Path) -> Case:
@@ -50,7 +35,7 @@ def load_case(path: str | Path) -> Case:
         return parse_case(data, source=str(path))
     except InputError as exc:
         if exc.line is None and exc.field and Path(path).suffix.lower() != ".json":
-            line = line_of(Path(path).read_text(encoding="utf-8"), exc.field)
+            line = line_of(read_input(path).decode("utf-8-sig", "replace"), exc.field)
             if line is not None:
                 raise exc.located(line=line) from None
         raise
@@ -62,8 +47,8 @@ _STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 def line_of(text: str, field: str) -> int | None:
     """The 1-based line of ``field`` (``materials[2].value``) in a YAML document, or None."""
     try:
-        node: Any = yaml.compose(text)
-    except yaml.YAMLError:
+        node: Any = compose_yaml_text(text)
+    except (yaml.YAMLError, InputError):
         return None
     line = None
     for key, index in _STEP.findall(field):

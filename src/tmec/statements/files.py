@@ -12,9 +12,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from tmec.core.errors import InputError
+from tmec.core.safe_yaml import read_yaml_file_with_nodes
 from tmec.statements.model import Statement
 from tmec.statements.parse import FIELDS, canonical_field, parse_rows
 
@@ -110,22 +109,7 @@ def _xlsx_rows(path: Path) -> list[Row]:
 
 
 def _yaml_rows(path: Path) -> list[Row]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read: {exc}", source=str(path)) from None
-    loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    loader = loader_cls(text)
-    try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    except yaml.MarkedYAMLError as exc:
-        line = exc.problem_mark.line + 1 if exc.problem_mark else None
-        raise InputError(f"malformed YAML: {exc.problem}", source=str(path), line=line) from None
-    except yaml.YAMLError as exc:
-        raise InputError(f"malformed YAML: {exc}", source=str(path)) from None
-    finally:
-        loader.dispose()
+    data, node = read_yaml_file_with_nodes(path)  # the input limits: size, aliases, depth
     if not isinstance(data, Mapping) or not isinstance(data.get("statements"), list):
         raise InputError(
             "expected a mapping with a list under 'statements:'", source=str(path), field="statements"

@@ -8,6 +8,7 @@ anyway).  On PostgreSQL a transaction-scoped advisory lock plays that role.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -100,6 +101,28 @@ def _migrate(engine: Engine) -> None:
         command.upgrade(cfg, "head")
 
 
+def _create_private(db: Path) -> None:
+    """The store holds bills of materials: its directory 0700 and the file 0600, like the keys.
+
+    SQLite gives its -wal and -shm files the database file's permissions.  Existing files and
+    directories are left as their owner set them.
+    """
+    if str(db) in {"", ".", ":memory:"}:
+        return
+    if not db.parent.exists():
+        try:
+            db.parent.mkdir(parents=True, mode=0o700)
+            os.chmod(db.parent, 0o700)  # mkdir's mode is masked by the umask
+        except FileExistsError:  # another process created it meanwhile
+            pass
+    if not db.exists():
+        try:
+            os.close(os.open(db, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        except FileExistsError:  # another process created it meanwhile
+            return
+        os.chmod(db, 0o600)
+
+
 def open_store(url: str | None = None, *, home: Path | None = None, create: bool = True) -> Store:
     """Open (and create and migrate, when ``create``) the store at ``url`` or the default location."""
     home = home or tmec_home()
@@ -113,11 +136,9 @@ def open_store(url: str | None = None, *, home: Path | None = None, create: bool
         if not db.exists() and not create:
             raise InputError(f"no tmec store at {db}: run `tmec init` first", source=str(db))
         try:
-            db.parent.mkdir(parents=True, exist_ok=True)
+            _create_private(db)
         except OSError as exc:
-            raise InputError(
-                f"cannot create the store's directory: {exc.strerror}", source=str(db.parent)
-            ) from None
+            raise InputError(f"cannot create the store: {exc.strerror}", source=str(db)) from None
         engine = _sqlite_engine(url)
     else:
         engine = create_engine(url, pool_pre_ping=True)

@@ -13,7 +13,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import cast
 
-from sqlalchemy import BigInteger, Date, ForeignKey, LargeBinary, SmallInteger, String, Table, Text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 __all__ = [
@@ -23,6 +34,7 @@ __all__ = [
     "IssuerKeyRow",
     "LogEntry",
     "LogNode",
+    "PendingOutputRow",
     "StatementEventRow",
     "StatementRow",
     "table",
@@ -128,4 +140,25 @@ class StatementEventRow(Base):
     day: Mapped[dt.date] = mapped_column(Date)
     reason: Mapped[str | None] = mapped_column(Text)
     log_index: Mapped[int] = mapped_column(ForeignKey("log_entry.idx"), unique=True)
+    created_at: Mapped[str] = mapped_column(String(32))
+
+
+class PendingOutputRow(Base):
+    """A certificate's files not yet in place: written before issuing, deleted once they are renamed.
+
+    A row whose certificate exists was committed with the log entry; if its owner died before the
+    files were renamed, the next command that opens the store writes them again from the signed
+    record.  A row without its certificate is an issue that never committed: its temporary files
+    are removed.  ``credential`` keeps the W3C credential's bytes, which need the private key.
+    """
+
+    __tablename__ = "pending_output"
+    certificate_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    directory: Mapped[str] = mapped_column(Text)
+    # The first directory this issue created (removed again if nothing was issued), if any.
+    created_dir: Mapped[str | None] = mapped_column(Text)
+    with_worksheet: Mapped[bool] = mapped_column(Boolean)
+    credential: Mapped[bytes | None] = mapped_column(LargeBinary)
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[str] = mapped_column(String(32))

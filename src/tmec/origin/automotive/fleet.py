@@ -26,6 +26,7 @@ from pathlib import Path
 
 from tmec.core.dates import parse_date
 from tmec.core.errors import InputError
+from tmec.core.input_limits import check_input_file
 from tmec.core.money import to_decimal
 from tmec.origin.automotive.assess import VehicleAssessor, vehicle_record
 from tmec.origin.automotive.averaging import VehicleRecord
@@ -75,6 +76,7 @@ def configuration(
 def read_vehicles(path: str | Path) -> list[Vehicle]:
     """The vehicles of a CSV file; every bad cell names its line and column."""
     source = str(path)
+    check_input_file(path, whole=False)  # a device or a pipe is refused, not read forever
     try:
         with open(path, encoding="utf-8-sig", newline="") as fh:
             reader = csv.DictReader(fh)

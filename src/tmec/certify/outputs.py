@@ -1,0 +1,244 @@
+"""Issuing as one outcome: a logged certificate always has its files.
+
+1. The destination is checked (created, and a file written to it) before anything is signed.
+2. A ``pending_output`` row records the destination, in its own transaction.
+3. Inside the issuing transaction, after the log entry, the files are rendered to temporary names
+   in the destination and synced; the row receives the W3C credential (only the key can make it).
+4. The transaction commits the log entry, the record and the row together.
+5. The files are renamed into place and the row is deleted.
+
+If the process dies after 4, the row says so: :func:`finish_pending` (run by every command that
+opens the store, and by ``tmec certify --resume``) writes the files again from the signed record —
+byte for byte what ``tmec export`` writes — and removes the temporary ones.  If it dies before 4,
+the row has no certificate: its temporary files and the directories it created are removed.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from tmec.certify.artifacts import certificate_files, credential_file
+from tmec.certify.canonical import canonical_json, loads
+from tmec.certify.issuer import Issued, Issuer, new_certificate_id
+from tmec.certify.keys import Signer
+from tmec.core.errors import InputError
+from tmec.store import ledger
+from tmec.store.models import CertificateRow, PendingOutputRow
+
+__all__ = ["Finished", "IssueCall", "finish_pending", "issue_with_files", "temporary_name"]
+
+_SUFFIX = ".partial"
+
+# Runs the issuer with the certificate id chosen here and the hook that writes the files.
+IssueCall = Callable[[str, Callable[[Session, Issued], None]], Issued]
+
+
+@dataclass(frozen=True)
+class Finished:
+    """A pending row settled by :func:`finish_pending`."""
+
+    certificate_id: str
+    directory: Path
+    files: list[Path]  # empty: the issue never committed, its leftovers were removed
+    log_index: int | None
+
+
+def temporary_name(directory: Path, name: str, certificate_id: str) -> Path:
+    """The hidden name a file has until its certificate is committed (the id makes it findable)."""
+    return directory / f".{name}.{certificate_id}{_SUFFIX}"
+
+
+def _first_missing(directory: Path) -> Path | None:
+    """The outermost ancestor of ``directory`` (or itself) that does not exist yet."""
+    missing = None
+    for d in [directory, *directory.parents]:
+        if d.exists():
+            break
+        missing = d
+    return missing
+
+
+def _check_writable(directory: Path, certificate_id: str) -> None:
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        probe = temporary_name(directory, "probe", certificate_id)  # a leftover is cleaned as the others
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise InputError(f"cannot write: {exc.strerror}; nothing was issued", source=str(directory)) from None
+
+
+def _sync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_synced(path: Path, data: bytes) -> None:
+    with path.open("wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _remove_leftovers(directory: Path, certificate_id: str, created_dir: str | None) -> None:
+    if directory.is_dir():
+        for tmp in directory.glob(f".*.{certificate_id}{_SUFFIX}"):
+            tmp.unlink(missing_ok=True)
+    if created_dir is None:
+        return
+    top = Path(created_dir)
+    for d in [directory, *directory.parents]:
+        try:
+            d.rmdir()  # only when empty: someone else may have put files there since
+        except OSError:
+            return
+        if d == top:
+            return
+
+
+def issue_with_files(
+    issuer: Issuer,
+    out_dir: Path | None,
+    call: IssueCall,
+    signer: Signer | None,
+    *,
+    with_worksheet: bool,
+    default_root: Path = Path("certificates"),
+) -> tuple[Issued, list[Path]]:
+    """Issue through ``call`` and put the files in ``out_dir`` (default ``default_root/<id>``)."""
+    certificate_id = new_certificate_id()
+    shown = out_dir or default_root / certificate_id
+    directory = shown.absolute()  # the row must not depend on the working directory of who finishes it
+    created = _first_missing(directory)
+    store = issuer.store
+    with store.session() as s:
+        s.add(
+            PendingOutputRow(
+                certificate_id=certificate_id,
+                directory=str(directory),
+                created_dir=str(created) if created is not None else None,
+                with_worksheet=with_worksheet,
+                credential=None,
+                host=socket.gethostname(),
+                pid=os.getpid(),
+                created_at=ledger.now(),
+            )
+        )
+    names: list[str] = []
+
+    def write_temporaries(s: Session, issued: Issued) -> None:
+        credential = credential_file(issued.envelope, signer)
+        # The worksheet as stored (canonical key order), so these files are what `tmec export` writes.
+        sheet = loads(canonical_json(issued.worksheet)) if issued.worksheet is not None else None
+        files = certificate_files(issued.envelope, sheet, credential)
+        for name, data in files.items():
+            _write_synced(temporary_name(directory, name, certificate_id), data)
+            names.append(name)
+        _sync_dir(directory)
+        row = s.get(PendingOutputRow, certificate_id)
+        assert row is not None
+        row.credential = credential
+
+    try:
+        _check_writable(directory, certificate_id)
+        issued = call(certificate_id, write_temporaries)
+    except BaseException:
+        with store.session() as s:
+            s.execute(delete(PendingOutputRow).where(PendingOutputRow.certificate_id == certificate_id))
+        _remove_leftovers(directory, certificate_id, str(created) if created is not None else None)
+        raise
+    _put_in_place(directory, certificate_id, issued.log_index, lambda: None, names)
+    with store.session() as s:
+        s.execute(delete(PendingOutputRow).where(PendingOutputRow.certificate_id == certificate_id))
+    return issued, [shown / name for name in names]
+
+
+def _put_in_place(
+    directory: Path, certificate_id: str, log_index: int, write: Callable[[], None], names: list[str]
+) -> None:
+    """``write`` the temporaries (if not done yet) and rename each of ``names`` into place."""
+    try:
+        write()
+        for name in names:
+            os.replace(temporary_name(directory, name, certificate_id), directory / name)
+        _sync_dir(directory)
+    except OSError as exc:
+        raise InputError(
+            f"certificate {certificate_id} (log entry {log_index}) is logged but its files could not "
+            f"be put in place ({exc.strerror}): run `tmec certify --resume`",
+            source=str(directory),
+        ) from None
+
+
+def _owner_alive(row: PendingOutputRow) -> bool | None:
+    """Is the process that wrote ``row`` still running?  None: it ran on another machine."""
+    if row.host != socket.gethostname():
+        return None
+    if row.pid == os.getpid():
+        return True
+    try:
+        os.kill(row.pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def finish_pending(
+    issuer: Issuer,
+    *,
+    other_hosts: bool = False,
+    on_error: Callable[[InputError], None] | None = None,
+) -> list[Finished]:
+    """Settle the pending rows whose owner has died; ``other_hosts``: also those written elsewhere.
+
+    ``on_error``: report a row that cannot be settled and go on (it stays pending); without it the
+    error is raised.
+    """
+    finished = []
+    with issuer.store.session() as s:
+        rows = list(s.scalars(select(PendingOutputRow).order_by(PendingOutputRow.created_at)))
+        for row in rows:
+            alive = _owner_alive(row)
+            if alive or (alive is None and not other_hosts):
+                continue
+            try:
+                finished.append(_settle(issuer, s, row))
+            except InputError as exc:
+                if on_error is None:
+                    raise
+                on_error(exc)
+                continue
+            s.delete(row)
+    return finished
+
+
+def _settle(issuer: Issuer, s: Session, row: PendingOutputRow) -> Finished:
+    directory = Path(row.directory)
+    record = s.get(CertificateRow, row.certificate_id)
+    if record is None:  # died before the commit: nothing was issued
+        _remove_leftovers(directory, row.certificate_id, row.created_dir)
+        return Finished(row.certificate_id, directory, [], None)
+    sheet = loads(bytes(record.worksheet)) if row.with_worksheet and record.worksheet else None
+    credential = bytes(row.credential) if row.credential is not None else None
+    files = certificate_files(issuer.envelope_in(s, record), sheet, credential)
+
+    def write() -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        for name, data in files.items():
+            _write_synced(temporary_name(directory, name, row.certificate_id), data)
+
+    _put_in_place(directory, row.certificate_id, record.log_index, write, list(files))
+    _remove_leftovers(directory, row.certificate_id, None)
+    return Finished(row.certificate_id, directory, [directory / n for n in files], record.log_index)

@@ -4,7 +4,8 @@ Every ```console block of README.md is run in order, in one scratch directory (`
 linked in, ``$TMEC_HOME`` inside it, ``COLUMNS=100``, on a pipe): each ``$ tmec ...`` line
 (with ``\\`` continuations; ``$ export NAME=VALUE`` sets the environment) runs in bash, and
 the lines under it are what it must print (stdout and stderr together, trailing spaces
-ignored).  A command with no lines under it must only succeed (exit 0 or 1).  ``$ NAME=$(...)``
+ignored).  A command with no lines under it must only succeed (exit 0 or 1); one whose
+output starts with ``error: `` must be refused (exit 2).  ``$ NAME=$(...)``
 keeps NAME for the commands after it, as a shell would.
 
 Elision, for output that is long or differs from run to run (ids, timings, today's date):
@@ -136,7 +137,10 @@ def test_readme_example(example: Example, workdir: Path) -> None:
         timeout=300,
         check=False,
     )
-    assert proc.returncode in (0, 1), f"{example.id}: exit {proc.returncode}\n{proc.stdout[-3000:]}"
+    refused = example.expected[:1] and example.expected[0].startswith("error: ")  # bad input shown on purpose
+    assert proc.returncode in ((2,) if refused else (0, 1)), (
+        f"{example.id}: exit {proc.returncode}\n{proc.stdout[-3000:]}"
+    )
     if example.expected and not matches(example.expected, proc.stdout):
         diff = difflib.unified_diff(
             example.expected,

@@ -54,9 +54,18 @@ def _single(options: dict[str, Any]) -> Entry:
 def _read_entries(path: Path) -> list[Entry]:
     source = str(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read the file: {exc.strerror}", source=source) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputError(
+            f"not UTF-8 text: byte 0x{data[exc.start]:02x} at byte {exc.start} (save the file as UTF-8)",
+            source=source,
+            line=line,
+        ) from None
     reader = csv.DictReader(text.splitlines())
     required = {"hts", "origin", "value"}
     header = set(reader.fieldnames or [])

@@ -9,17 +9,17 @@ from typing import TYPE_CHECKING
 from tmec._lazy import lazy_attributes
 from tmec._version import __version__
 from tmec.core.errors import InputError, InvalidHSCode, NoRuleError, TmecError
-from tmec.law import load_parameters
-from tmec.origin import Case, Determination, load_case, parse_case, qualify
-from tmec.origin.automotive import VehicleAssessor, assess_vehicle, average, parse_automotive
-from tmec.origin.psr import correlate, find_rule
-from tmec.tariffs import Duty, Entry, price_entry
-from tmec.tariffs.impact import ces, flows_impact, smart
 
 if TYPE_CHECKING:
     from tmec.certify import Issuer, audit_log, read_certificate, verify_certificate
     from tmec.engine import load_portfolio, price_exposure, qualify_goods, requalify, trade_flows
+    from tmec.law import load_parameters
+    from tmec.origin import Case, Determination, load_case, parse_case, qualify
+    from tmec.origin.automotive import VehicleAssessor, assess_vehicle, average, parse_automotive
+    from tmec.origin.psr import correlate, find_rule
     from tmec.store import open_store
+    from tmec.tariffs import Duty, Entry, price_entry
+    from tmec.tariffs.impact import ces, flows_impact, smart
 
 __all__ = [
     "Case",
@@ -57,9 +57,20 @@ __all__ = [
     "verify_certificate",
 ]
 
-# Certification, the store and the bulk engine load on first use: their libraries (SQLAlchemy,
-# Alembic, fpdf2, DuckDB, SQLFrame) are slow to import and most commands do not need them.
+# Everything but the errors loads on first use: `tmec --version` and a quick command should not
+# pay for the law, the rules and the automotive tables they do not use, nor for certification,
+# the store and the bulk engine, whose libraries (SQLAlchemy, Alembic, fpdf2, DuckDB, SQLFrame)
+# are slow to import.
 _LAZY = {
+    "load_parameters": "tmec.law",
+    **dict.fromkeys(["Case", "Determination", "load_case", "parse_case", "qualify"], "tmec.origin"),
+    **dict.fromkeys(
+        ["VehicleAssessor", "assess_vehicle", "average", "parse_automotive"], "tmec.origin.automotive"
+    ),
+    "correlate": "tmec.origin.psr",
+    "find_rule": "tmec.origin.psr",
+    **dict.fromkeys(["Duty", "Entry", "price_entry"], "tmec.tariffs"),
+    **dict.fromkeys(["ces", "flows_impact", "smart"], "tmec.tariffs.impact"),
     "Issuer": "tmec.certify",
     "audit_log": "tmec.certify",
     "read_certificate": "tmec.certify",

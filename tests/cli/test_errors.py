@@ -113,3 +113,12 @@ def test_no_traceback_in_a_real_process(entries: Path, tmp_path: Path) -> None:
     assert proc.returncode == 2, proc.stderr
     assert "Traceback" not in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_a_non_utf8_entry_file_names_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "entries.csv"
+    path.write_bytes(
+        b"entry_date,hts,origin,value\n2025-06-01,7208.39.00,MX,100\n2025-06-01,7208.39.00,M\xc9X,1\n"
+    )
+    line = one_error_line(run("duty", "--entries", str(path)))
+    assert f"{path}:3" in line and "UTF-8" in line

@@ -50,7 +50,7 @@ def test_exposure_amounts_are_whole_at_80_columns(entries: Path) -> None:
     )
     out = tmec_piped("exposure", str(entries), "--by", "measure")
     assert "…" not in out
-    assert all(len(line) <= 80 for line in out.splitlines())
+    assert all(len(line) <= 80 for line in out.splitlines() if "│" in line)
     for row in data["by"]["measure"]:
         assert f"{Decimal(row['duty']):,.2f}" in out
 

@@ -110,7 +110,8 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     if harness.NEW_CRASHES:
         lines += ["", "## New crashes", ""]
         for (exc, where), trace in sorted(harness.NEW_CRASHES.items()):
-            lines += [f"### {exc} in {where}", "", "```", trace.strip()[-1500:], "```", ""]
+            command, _, tb = trace.partition("\n")
+            lines += [f"### {exc} in {where}", "", f"`{command}`", "", "```", tb.strip()[-1500:], "```", ""]
     if harness.SLOW_INPUTS:
         lines += ["", "## Runs over the time limit", "", *(f"- {x}" for x in harness.SLOW_INPUTS)]
     known = [f"- {exc} in `{where}`: {why}" for (exc, where), why in sorted(harness.KNOWN_CRASHES.items())]

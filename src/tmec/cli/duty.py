@@ -55,10 +55,17 @@ def _single(options: dict[str, Any]) -> Entry:
 def _read_entries(path: Path) -> list[Entry]:
     source = str(path)
     try:
-        text = read_input(path).decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
+        data = read_input(path)
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror}", source=source) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
         raise InputError(
-            f"cannot read the file: {getattr(exc, 'strerror', None) or 'not UTF-8 text'}", source=source
+            f"not UTF-8 text: byte 0x{data[exc.start]:02x} at byte {exc.start} (save the file as UTF-8)",
+            source=source,
+            line=line,
         ) from None
     reader = csv.DictReader(text.splitlines())
     required = {"hts", "origin", "value"}

@@ -132,6 +132,7 @@ def command(
         f"{base.lines:,} entry lines, value {base.value:,.2f}: duty {base.duty:,.2f} "
         f"({engine}, {basis}, {out['seconds']} s)",
         highlight=False,
+        soft_wrap=True,  # one line whatever its length: a timing never moves a line break
     )
     show_table(columns, table, title=title)
     if alt is not None:

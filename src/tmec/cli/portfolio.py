@@ -153,6 +153,7 @@ def _show(r: PortfolioResult, s: dict[str, Any]) -> None:
         f"{s['not_qualifying']} do not; {s['errors']} without a result "
         f"({s['engine']}, {s['seconds']} s, BOM depth {r.levels})",
         highlight=False,
+        soft_wrap=True,  # one line whatever its length: a timing never moves a line break
     )
     if r.failing:
         columns = [

@@ -38,7 +38,7 @@ MAX_MATERIAL_ROWS = 15
     is_flag=True,
     help="ignore the supplier statements in the store (as `statements: off` in the case does)",
 )
-@click.option("--json", "as_json", is_flag=True, help="the result as JSON (shared/spec/case-format.md)")
+@click.option("--json", "as_json", is_flag=True, help="the result as JSON (docs/case-format.md)")
 @handles_errors
 def command(
     case: str | None,

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -317,20 +319,26 @@ def test_kill_9_during_an_import_leaves_all_or_none(tmp_path: Path) -> None:
             store.close()
 
     command = [sys.executable, "-c", "from tmec.cli import main; main()", "statements", "import", str(path)]
-    for delay in (0.8, 1.6, 2.4, 3.2):
-        proc = subprocess.Popen(
-            command,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            proc.wait(timeout=delay)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    wal = db.with_name("tmec.db-wal")
+    mid_write = 0
+    for _ in range(3):
+        proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        start = wal.stat().st_size if wal.exists() else 0
+        # Die while the import's transaction is being written: once the write-ahead log has grown
+        # by a megabyte (the import writes about ten), before its commit.
+        while proc.poll() is None and (not wal.exists() or wal.stat().st_size < start + 1_000_000):
+            time.sleep(0.002)
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
             proc.wait()
-        if db.exists():
-            assert counts() in ((0, 0), (n, n))  # a whole import or none, its log leaves with it
+            found = counts()
+            mid_write += found == (0, 0)
+        else:
+            found = counts()
+        assert found in ((0, 0), (n, n))  # a whole import or none, its log leaves with it
+        if found == (n, n) or mid_write:
+            break
+    assert mid_write >= 1  # at least one kill landed in the middle of the transaction
     subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
     assert counts() == (n, n)
 

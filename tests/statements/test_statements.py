@@ -460,3 +460,37 @@ def load_case_text(tmp_path: Path, text: str) -> Any:
     path = tmp_path / "case.yaml"
     path.write_text(text, encoding="utf-8")
     return load_case(path)
+
+
+@pytest.mark.parametrize(
+    ("over", "message"),
+    [
+        ({"hs": 7210.49}, "hs: write HS codes as text (quoted), found the number 7210.49"),
+        ({"hs": "9903.01"}, "is not in the HS 2022 nomenclature"),
+        ({"kind": "guess"}, "kind: expected one of origin, accumulation"),
+        ({"valid_to": "2024-12-31"}, "valid_to: the statement ends (2024-12-31) before it starts"),
+        ({"evidence_sha256": "abc"}, "evidence_sha256: expected 64 hexadecimal digits"),
+        (
+            {"kind": "accumulation", "origin": None, "net_cost": "4", "non_vnm_amount": "1"},
+            "vnm: a net cost statement",
+        ),
+        ({"vnm": "3"}, "only an accumulation statement gives"),
+        ({"signed_by": None}, "signed_by: missing required field"),
+    ],
+)
+def test_a_bad_value_names_its_field_and_line(over: dict[str, Any], message: str) -> None:
+    row = {k: v for k, v in coil(**over).items() if v is not None}
+    with pytest.raises(BadRows, match="t:7: ") as err:
+        parse_rows([(7, row)], source="t")
+    assert message in str(err.value)
+
+
+def test_statements_pinned_with_a_value_that_is_not_on_or_off_is_bad_input(
+    tmp_path: Path, home: Path
+) -> None:
+    path = statement_yaml(tmp_path / "s.yaml", coil())
+    assert run("statements", "import", str(path)).exit_code == 0
+    case = tmp_path / "door.yaml"
+    case.write_text(DOOR.read_text() + "statements: maybe\n")
+    r = CliRunner().invoke(main, ["qualify", str(case)])
+    assert r.exit_code == 2 and "statements: expected on or off, found 'maybe'" in r.output

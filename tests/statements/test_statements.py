@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -317,20 +319,26 @@ def test_kill_9_during_an_import_leaves_all_or_none(tmp_path: Path) -> None:
             store.close()
 
     command = [sys.executable, "-c", "from tmec.cli import main; main()", "statements", "import", str(path)]
-    for delay in (0.8, 1.6, 2.4, 3.2):
-        proc = subprocess.Popen(
-            command,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            proc.wait(timeout=delay)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    wal = db.with_name("tmec.db-wal")
+    mid_write = 0
+    for _ in range(3):
+        proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        start = wal.stat().st_size if wal.exists() else 0
+        # Die while the import's transaction is being written: once the write-ahead log has grown
+        # by a megabyte (the import writes about ten), before its commit.
+        while proc.poll() is None and (not wal.exists() or wal.stat().st_size < start + 1_000_000):
+            time.sleep(0.002)
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
             proc.wait()
-        if db.exists():
-            assert counts() in ((0, 0), (n, n))  # a whole import or none, its log leaves with it
+            found = counts()
+            mid_write += found == (0, 0)
+        else:
+            found = counts()
+        assert found in ((0, 0), (n, n))  # a whole import or none, its log leaves with it
+        if found == (n, n) or mid_write:
+            break
+    assert mid_write >= 1  # at least one kill landed in the middle of the transaction
     subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
     assert counts() == (n, n)
 
@@ -452,3 +460,37 @@ def load_case_text(tmp_path: Path, text: str) -> Any:
     path = tmp_path / "case.yaml"
     path.write_text(text, encoding="utf-8")
     return load_case(path)
+
+
+@pytest.mark.parametrize(
+    ("over", "message"),
+    [
+        ({"hs": 7210.49}, "hs: write HS codes as text (quoted), found the number 7210.49"),
+        ({"hs": "9903.01"}, "is not in the HS 2022 nomenclature"),
+        ({"kind": "guess"}, "kind: expected one of origin, accumulation"),
+        ({"valid_to": "2024-12-31"}, "valid_to: the statement ends (2024-12-31) before it starts"),
+        ({"evidence_sha256": "abc"}, "evidence_sha256: expected 64 hexadecimal digits"),
+        (
+            {"kind": "accumulation", "origin": None, "net_cost": "4", "non_vnm_amount": "1"},
+            "vnm: a net cost statement",
+        ),
+        ({"vnm": "3"}, "only an accumulation statement gives"),
+        ({"signed_by": None}, "signed_by: missing required field"),
+    ],
+)
+def test_a_bad_value_names_its_field_and_line(over: dict[str, Any], message: str) -> None:
+    row = {k: v for k, v in coil(**over).items() if v is not None}
+    with pytest.raises(BadRows, match="t:7: ") as err:
+        parse_rows([(7, row)], source="t")
+    assert message in str(err.value)
+
+
+def test_statements_pinned_with_a_value_that_is_not_on_or_off_is_bad_input(
+    tmp_path: Path, home: Path
+) -> None:
+    path = statement_yaml(tmp_path / "s.yaml", coil())
+    assert run("statements", "import", str(path)).exit_code == 0
+    case = tmp_path / "door.yaml"
+    case.write_text(DOOR.read_text() + "statements: maybe\n")
+    r = CliRunner().invoke(main, ["qualify", str(case)])
+    assert r.exit_code == 2 and "statements: expected on or off, found 'maybe'" in r.output

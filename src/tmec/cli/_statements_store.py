@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from tmec.origin import Case, Material
     from tmec.statements.model import Statement
     from tmec.store.statements import StatementBook
 
@@ -28,12 +29,30 @@ def store_exists() -> bool:
     return bool(os.environ.get("TMEC_DATABASE_URL")) or (tmec_home() / "tmec.db").is_file()
 
 
-def statements_in_force(day: dt.date) -> list[Statement]:
-    """The origin and accumulation statements in force on ``day``; none when there is no store yet
-    (a determination never creates one)."""
+def statements_in_force(day: dt.date, suppliers: Iterable[str] | None = None) -> list[Statement]:
+    """The origin and accumulation statements in force on ``day`` (of ``suppliers`` only, when
+    given); none when there is no store yet (a determination never creates one)."""
     if not store_exists():
         return []
-    return open_book(create=False).all(in_force_on=day, kinds=USED_KINDS)
+    return open_book(create=False).all(in_force_on=day, kinds=USED_KINDS, suppliers=suppliers)
+
+
+def case_statements(case: Case, day: dt.date | None = None) -> list[Statement]:
+    """The statements a case's determination may use: in force on ``day`` (default its date), of
+    its materials' suppliers; none when the case pins them off."""
+    from tmec.statements import pinned_off
+
+    if pinned_off(case):
+        return []
+    return statements_in_force(
+        day or case.date, {m.supplier for m in _materials(case.materials) if m.supplier}
+    )
+
+
+def _materials(ms: Iterable[Material]) -> Iterator[Material]:
+    for m in ms:
+        yield m
+        yield from _materials(m.materials)
 
 
 def impact_of(book: StatementBook, gone: Sequence[Statement]) -> dict[str, Any]:

@@ -92,11 +92,10 @@ def run_certify(
     case = load_case(case_path)
     # The supplier statements in force on the case's date, as `tmec qualify` uses them: the
     # worksheet's determination lists them, so a withdrawal finds this certificate.
-    from tmec.cli._statements_store import statements_in_force
-    from tmec.statements import pinned_off, qualify_with_statements
+    from tmec.cli._statements_store import case_statements
+    from tmec.statements import qualify_with_statements
 
-    statements = [] if pinned_off(case) else statements_in_force(case.date)
-    determination, _ = qualify_with_statements(case, statements)
+    determination, _ = qualify_with_statements(case, case_statements(case))
     iss = issuer()
     signer = iss.signer(passphrase(passphrase_file))
     certification_date = parse_date(day, field="--date") if day else None

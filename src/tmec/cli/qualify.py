@@ -13,14 +13,14 @@ from rich.table import Table
 
 from tmec.cli._automotive import show_automotive
 from tmec.cli._common import EXIT_FAIL, EXIT_OK, console, emit_json, handles_errors
-from tmec.cli._statements_store import statements_in_force
+from tmec.cli._statements_store import case_statements
 from tmec.core import hs
 from tmec.core.dates import parse_date
 from tmec.core.errors import InputError
 from tmec.origin import Case, Determination, load_case
 from tmec.origin.bom import load_bom_case
 from tmec.origin.case import METHODS
-from tmec.statements import pinned_off, qualify_with_statements
+from tmec.statements import qualify_with_statements
 
 MAX_MATERIAL_ROWS = 15
 
@@ -61,7 +61,7 @@ def command(
     when = parse_date(day, field="--date") if day else None
     # The supplier statements in force that day (tmec statements import) settle materials of
     # unknown origin; the explanation cites each one it relied on.
-    statements = [] if no_statements or pinned_off(the_case) else statements_in_force(when or the_case.date)
+    statements = [] if no_statements else case_statements(the_case, when)
     det, _ = qualify_with_statements(the_case, statements, date=when, method=method)
     if as_json:
         emit_json(det.to_dict())

@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
-from rich.table import Table
 
 from tmec.cli._common import console, emit_json, handles_errors
 from tmec.cli._statements_store import impact_of, open_book, sign_checkpoint
+from tmec.cli._table import Column, show_table
 from tmec.core.dates import parse_date
 from tmec.core.errors import InputError
 
@@ -139,14 +139,15 @@ def list_(day: str | None, supplier: str | None, as_json: bool) -> None:
     if as_json:
         emit_json(rows)
         return
-    table = Table(
-        "id", "kind", "supplier", "part", "states", "valid", "status", title=f"statements on {when}"
+    cols = [Column(c) for c in ("id", "kind", "supplier", "part", "states", "valid", "status")]
+    show_table(
+        cols,
+        [
+            [st.id, st.kind, st.supplier, st.part or st.description or "", st.what(), st.validity, status]
+            for st, status in zip(found, (r["status"] for r in rows), strict=True)
+        ],
+        title=f"statements on {when}",
     )
-    for st, r in zip(found, rows, strict=True):
-        table.add_row(
-            st.id, st.kind, st.supplier, st.part or st.description or "", st.what(), st.validity, r["status"]
-        )
-    console.print(table)
 
 
 _WITHIN = re.compile(r"(\d+)\s*d")
@@ -178,10 +179,15 @@ def due(within: str, day: str | None, as_json: bool) -> None:
     if as_json:
         emit_json(rows)
         return
-    table = Table("expires", "days", "supplier", "part", "kind", "id", title=f"to renew by {until}")
-    for st, r in zip(found, rows, strict=True):
-        table.add_row(str(st.valid_to), str(r["days_left"]), st.supplier, st.part or "", st.kind, st.id)
-    console.print(table)
+    cols = [Column("expires"), Column("days", numeric=True), *map(Column, ("supplier", "part", "kind", "id"))]
+    show_table(
+        cols,
+        [
+            [str(st.valid_to), str(r["days_left"]), st.supplier, st.part or "", st.kind, st.id]
+            for st, r in zip(found, rows, strict=True)
+        ],
+        title=f"to renew by {until}",
+    )
     if not found:
         console.print(f"nothing expires between {when} and {until}")
 
@@ -241,20 +247,19 @@ def requests(
     if as_json:
         emit_json([r.to_dict() for r in found])
         return
-    table = Table("#", "supplier", "part", "ask", "goods it could change", "value at stake", "certificates")
+    cols = [
+        Column("#", numeric=True),
+        *map(Column, ("supplier", "part", "ask", "goods it could change")),
+        Column("value at stake", numeric=True),
+        Column("certificates"),
+    ]
+    rows: list[list[str]] = []
     for r in found[:50]:
         goods = ", ".join(r.goods[:3]) + (f" (+{len(r.goods) - 3})" if len(r.goods) > 3 else "")
         ask = r.kind if r.statement is None else f"renew {r.statement} (ends {r.expires})"
-        table.add_row(
-            str(r.priority),
-            r.supplier or "?",
-            r.part,
-            ask,
-            goods,
-            str(r.value_at_stake),
-            ", ".join(r.certificates),
-        )
-    console.print(table)
+        cited_by = ", ".join(r.certificates)
+        rows.append([str(r.priority), r.supplier or "?", r.part, ask, goods, str(r.value_at_stake), cited_by])
+    show_table(cols, rows)
     if len(found) > 50:
         console.print(f"... and {len(found) - 50} more (--json for all)")
     for path in written:

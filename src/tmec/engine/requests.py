@@ -6,8 +6,10 @@ Then, in DuckDB:
 * **origin requests**: every bought part still of unknown origin that a failing good uses.
   An originating answer can only help, so the goods whose outcome it could change are the
   failing goods that contain it; they are found by exploding the failing goods' bills of
-  materials level by level (quantities multiplied on the way, DECIMAL(38,12)), following only
-  the edges that lead down to a part of unknown origin, never the whole portfolio's.
+  materials level by level as sets of (good, part) numbers, following only the edges that lead
+  down to a part of unknown origin, never the whole portfolio's; the units of each part the
+  failing goods take come from one amount per part and level (quantities multiplied on the way,
+  DECIMAL(38,12)), not per good.
   ``value_at_stake`` is those goods' transaction value, ``material_value`` the part's value
   in them (value x quantity).
 * **renewals**: every statement the portfolio relies on that expires within the window.  The
@@ -110,37 +112,59 @@ def _origin_requests(e: Engine, failing: list[str]) -> list[Request]:
             "CREATE OR REPLACE TEMP TABLE rq_edges AS SELECT e.parent, e.child, e.quantity FROM edges e "
             "SEMI JOIN rq_up u ON u.node = e.child"
         )
+        # Parts by number: the explosion joins and deduplicates integers, not text.
         conn.execute(
-            f"CREATE OR REPLACE TEMP TABLE rq_front AS SELECT good, good AS node, CAST(1 AS {QTY}) AS qty "
-            "FROM rq_failing"
+            "CREATE OR REPLACE TEMP TABLE rq_ids AS SELECT node, row_number() OVER () :: INTEGER AS n, "
+            "node IN (SELECT part_id FROM rq_unknown) AS unknown "
+            "FROM (SELECT node FROM rq_up UNION SELECT good FROM rq_failing)"
         )
-        conn.execute(f"CREATE OR REPLACE TEMP TABLE rq_hit (good VARCHAR, part VARCHAR, qty {QTY})")
+        conn.execute(
+            "CREATE OR REPLACE TEMP TABLE rq_e AS SELECT p.n AS p, c.n AS c, c.unknown, e.quantity "
+            "FROM rq_edges e JOIN rq_ids p ON p.node = e.parent JOIN rq_ids c ON c.node = e.child"
+        )
+        # Which failing goods reach which part (sets: pairs, deduplicated level by level) ...
+        conn.execute(
+            "CREATE OR REPLACE TEMP TABLE rq_front AS SELECT i.n AS g, i.n AS n "
+            "FROM rq_failing f JOIN rq_ids i ON i.node = f.good"
+        )
+        conn.execute("CREATE OR REPLACE TEMP TABLE rq_hit (g INTEGER, part INTEGER)")
+        # ... and how many units of it they take in all (one amount per part, paths multiplied).
+        conn.execute(
+            f"CREATE OR REPLACE TEMP TABLE rq_demand_front AS SELECT n, CAST(1 AS {QTY}) AS qty FROM rq_front"
+        )
+        conn.execute(f"CREATE OR REPLACE TEMP TABLE rq_demand (part INTEGER, qty {QTY})")
         for _ in range(MAX_DEPTH):
             conn.execute(
-                "CREATE OR REPLACE TEMP TABLE rq_next AS "
-                f"SELECT f.good, e.child AS node, CAST(SUM(f.qty * e.quantity) AS {QTY}) AS qty "
-                "FROM rq_front f JOIN rq_edges e ON e.parent = f.node GROUP BY f.good, e.child"
+                "CREATE OR REPLACE TEMP TABLE rq_next AS SELECT DISTINCT f.g, e.c AS n, e.unknown "
+                "FROM rq_front f JOIN rq_e e ON e.p = f.n"
+            )
+            conn.execute("INSERT INTO rq_hit SELECT g, n FROM rq_next WHERE unknown")
+            conn.execute(
+                "CREATE OR REPLACE TEMP TABLE rq_front AS SELECT g, n FROM rq_next WHERE NOT unknown"
             )
             conn.execute(
-                "INSERT INTO rq_hit SELECT n.good, n.node, n.qty FROM rq_next n "
-                "SEMI JOIN rq_unknown u ON u.part_id = n.node"
+                "CREATE OR REPLACE TEMP TABLE rq_demand_next AS "
+                f"SELECT e.c AS n, e.unknown, CAST(SUM(f.qty * e.quantity) AS {QTY}) AS qty "
+                "FROM rq_demand_front f JOIN rq_e e ON e.p = f.n GROUP BY e.c, e.unknown"
             )
+            conn.execute("INSERT INTO rq_demand SELECT n, qty FROM rq_demand_next WHERE unknown")
             conn.execute(
-                "CREATE OR REPLACE TEMP TABLE rq_front AS SELECT * FROM rq_next n "
-                "ANTI JOIN rq_unknown u ON u.part_id = n.node"
+                "CREATE OR REPLACE TEMP TABLE rq_demand_front AS "
+                "SELECT n, qty FROM rq_demand_next WHERE NOT unknown"
             )
             if not conn.execute("SELECT count(*) FROM rq_front").fetchall()[0][0]:
                 break
         else:
             raise InputError(f"the bill of materials is deeper than {MAX_DEPTH} levels", field="edges")
         rows = conn.execute(
-            "WITH h AS (SELECT good, part, SUM(qty) AS qty FROM rq_hit GROUP BY good, part) "
-            "SELECT u.part_id, u.supplier, u.hs, u.description, "
-            "list(h.good ORDER BY h.good) AS goods, "
-            "CAST(SUM(g.transaction_value) AS VARCHAR) AS at_stake, "
-            "CAST(SUM(h.qty * u.value) AS VARCHAR) AS material_value "
-            "FROM h JOIN rq_unknown u ON u.part_id = h.part JOIN goods g ON g.good_id = h.good "
-            "GROUP BY u.part_id, u.supplier, u.hs, u.description"
+            "WITH h AS (SELECT DISTINCT g, part FROM rq_hit), "
+            "d AS (SELECT part, SUM(qty) AS qty FROM rq_demand GROUP BY part), "
+            "s AS (SELECT h.part, list(gi.node ORDER BY gi.node) AS goods, "
+            "SUM(g.transaction_value) AS at_stake FROM h JOIN rq_ids gi ON gi.n = h.g "
+            "JOIN goods g ON g.good_id = gi.node GROUP BY h.part) "
+            "SELECT u.part_id, u.supplier, u.hs, u.description, s.goods, CAST(s.at_stake AS VARCHAR), "
+            "CAST(d.qty * u.value AS VARCHAR) FROM s JOIN d ON d.part = s.part "
+            "JOIN rq_ids pi ON pi.n = s.part JOIN rq_unknown u ON u.part_id = pi.node"
         ).fetchall()
     finally:
         conn.unregister("rq_failing")

@@ -27,7 +27,14 @@ def insert_rows(s: Session, table: str, columns: Sequence[str], rows: Sequence[S
     sqlite = conn.dialect.name == "sqlite"
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
-    if sqlite:
-        rows = [tuple(v.isoformat() if isinstance(v, dt.date) else v for v in r) for r in rows]
+    dates = [i for i, v in enumerate(rows[0]) if isinstance(v, dt.date)] if sqlite else []
+    if dates:  # the columns that hold dates (the same in every row), converted where they are
+        converted = []
+        for r in rows:
+            row = list(r)
+            for i in dates:
+                row[i] = row[i].isoformat()
+            converted.append(tuple(row))
+        rows = converted
     for lo in range(0, len(rows), BATCH):
         conn.exec_driver_sql(sql, list(rows[lo : lo + BATCH]))

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from tmec.certify.canonical import sha256_hex
 from tmec.core.errors import InputError
-from tmec.statements.model import Statement, statement_id
+from tmec.statements.model import Statement, statement_id, supplier_key
 from tmec.store import ledger
 from tmec.store.bulk import insert_rows
 from tmec.store.db import Store
@@ -188,7 +188,11 @@ class StatementBook:
     # -- reading ---------------------------------------------------------------------------------
 
     def all(
-        self, *, in_force_on: dt.date | None = None, kinds: Iterable[str] | None = None
+        self,
+        *,
+        in_force_on: dt.date | None = None,
+        kinds: Iterable[str] | None = None,
+        suppliers: Iterable[str] | None = None,
     ) -> list[Statement]:
         """The statements (with their withdrawals), optionally only those whose period covers a day."""
         with self.store.session() as s:
@@ -199,6 +203,8 @@ class StatementBook:
                 )
             if kinds is not None:
                 stmt = stmt.where(StatementRow.kind.in_(list(kinds)))
+            if suppliers is not None:  # a case's few suppliers: read their statements only
+                stmt = stmt.where(StatementRow.supplier_key.in_(sorted({supplier_key(x) for x in suppliers})))
             found = [_from_body(bytes(b)) for (b,) in s.execute(stmt.order_by(StatementRow.log_index))]
             withdrawals = {
                 str(i): (d, r)

@@ -23,12 +23,17 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from psr_text import ENTRY_INTO_FORCE, merge_same_codes, parse_record
+from psr_text import ENTRY_INTO_FORCE, merge_same_codes, parse_de_minimis_rules, parse_record
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATA = ROOT.parent / "shared" / "data"
 OUTPUT = ROOT / "src" / "tmec" / "law" / "rules" / "usmca_gn11o"
-SOURCE_FILES = ("gn11o_rules.jsonl", "gn11_hts2025r7.txt", "GN11_HTS2025Rev7_USITC.pdf")
+SOURCE_FILES = (
+    "gn11o_rules.jsonl",
+    "gn11e_de_minimis.txt",
+    "gn11_hts2025r7.txt",
+    "GN11_HTS2025Rev7_USITC.pdf",
+)
 
 # Rules whose words the grammar of psr_text does not take: written by hand next to their text,
 # each with the reason.  The verbatim text still comes from the source record.
@@ -204,6 +209,7 @@ def build(data: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         "vintage": "HS2012",
         "entry_into_force": ENTRY_INTO_FORCE.isoformat(),
         "generated_by": "tools/law/build_psr.py",
+        "de_minimis": parse_de_minimis_rules((psr / "gn11e_de_minimis.txt").read_text(encoding="utf-8")),
         "unparsed": unparsed,
         "no_rule": {code: {"gn": gn, "reason": why} for code, (gn, why) in NO_RULE.items()},
         "chapters": dict(sorted(chapters.items())),

@@ -93,6 +93,11 @@ NO_RULE: dict[str, tuple[str, str]] = {
     ),
 }
 
+# Kinds of good the parser names from the words, renamed where another part of tmec already has
+# a word for the same goods: the automotive tables' carve-out of Table A.1 (UR s.14(2)-(3)) calls
+# the EV battery of 8507.60 ``propulsion_battery``; one word lets a case name both.
+KIND_NAMES: dict[str, str] = {"battery_primary_source_electrical_power_for": "propulsion_battery"}
+
 # Print errors of the source, corrected in the model (never in the verbatim text), each with the
 # evidence; the corrected rule is tagged T (third-party reading), not V.
 CORRECTIONS: dict[str, dict[str, Any]] = {
@@ -196,6 +201,11 @@ def build(data: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
                 e["confidence"] = "M" if e.get("note") else "V"
         chapter["rules"].extend(entries)
     for chapter in chapters.values():
+        for rule in chapter["rules"]:
+            for alt in rule["any_of"]:
+                for key in ("kind", "except_kind"):
+                    if key in alt:
+                        alt[key] = sorted(KIND_NAMES.get(k, k) for k in alt[key])
         chapter["rules"] = merge_same_codes(chapter["rules"])
         for rule in chapter["rules"]:
             del rule["_labels"]

@@ -433,6 +433,25 @@ def _no_rule(digits: str, day: dt.date) -> NoRuleError:
         for r in _by_chapter(digits[:2])
     ):
         return NoRuleError(f"the rules for {shown} differ by subheading; give the 6-digit subheading")
+    dated = sorted(
+        (
+            r
+            for start, end, level, r in _index(digits[:2]).get(digits[:4], ())
+            if len(digits) >= level and start <= digits[:level] <= end and r.valid is not None
+        ),
+        key=lambda r: r.valid.start if r.valid else ENTRY_INTO_FORCE,
+    )
+    if dated:
+        spans = "; ".join(
+            f"{r.extra.get('gn', r.hs)} from {r.valid.start.isoformat()}"
+            + (f" until {r.valid.end.isoformat()}" if r.valid.end else "")
+            for r in dated
+            if r.valid is not None
+        )
+        return NoRuleError(
+            f"no rule for {shown} in force on {day.isoformat()}: the text dates its rules so that none "
+            f"covers that day ({spans}); give `rule:` in the case"
+        )
     explained = gn11o_index().get("no_rule", {}).get(digits[:6])
     if explained is not None:
         return NoRuleError(f"no rule of its own for {shown}: {explained['reason']}")

@@ -278,5 +278,7 @@ def test_found_rule_covers_the_code_on_the_day_and_nothing_beats_it(code: str, d
 def test_a_gap_between_dated_rules_says_so() -> None:
     # GN 11(o) ch. 86: the rule for 8607.91 runs "until January 1, 2023", its successor "beginning
     # on July 1, 2023" (as printed): no rule in between, and the refusal says why.
-    with pytest.raises(NoRuleError, match=r"8607\.91 in force on 2023-03-01.*gn11o-ch86-n05.*until 2023-01-01"):
+    with pytest.raises(
+        NoRuleError, match=r"8607\.91 in force on 2023-03-01.*gn11o-ch86-n05.*until 2023-01-01"
+    ):
         find_rule("8607.91", dt.date(2023, 3, 1))

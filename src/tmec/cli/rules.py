@@ -16,6 +16,7 @@ from tmec.core.dates import parse_date
 from tmec.core.errors import InputError
 from tmec.law import LAW_DIR, load_parameters
 from tmec.origin.psr import (
+    TRADE_WORDS,
     bundled_rules,
     chapter_notes,
     kinds,
@@ -124,6 +125,11 @@ def show(
     console.print(f"[bold]Legal text[/bold]: {rule.text}", highlight=False)
     console.print(f"[bold]Reference[/bold]: {rule.reference}", highlight=False)
     console.print(f"[bold]In force[/bold]: {_validity(rule)}", highlight=False)
+    scope = rule.extra.get("scope")
+    if scope is not None:
+        console.print(
+            f"[bold]Trade[/bold]: this rule is for {TRADE_WORDS.get(scope, scope)}", highlight=False
+        )
     confidence = CONFIDENCE_WORDS.get(rule.confidence, rule.confidence)
     console.print(f"[bold]Confidence[/bold]: {rule.confidence} ({confidence})", highlight=False)
     if rule.note:

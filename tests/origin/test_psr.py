@@ -152,7 +152,19 @@ def test_correlation_table_is_sound() -> None:
                 with pytest.raises(NoRuleError, match="no rule of its own"):
                     find_rule(code, DAY)
                 continue
-            assert find_rule(code, DAY).vintage == "HS2012"
+            assert find_rule(code, DAY, "other").vintage == "HS2012"
+
+
+def test_bilateral_rules_need_the_trade() -> None:
+    with pytest.raises(NoRuleError, match=r"5509\.31 depends on the trade.*Canada and the United States"):
+        find_rule("5509.31", DAY)
+    ca_us = find_rule("5509.31", DAY, "CA-US")
+    other = find_rule("5509.31", DAY, "other")
+    assert ca_us.extra["scope"] == "CA-US" and other.extra["scope"] == "other"
+    assert find_rule("5509.31", DAY, "MX-US") is other  # no Mexico-US rule: all other trade
+    (alt,) = ca_us.alternatives
+    assert alt.change is not None and [str(r) for r in alt.change.from_] == ["5501.30"]
+    assert find_rule("8413.30", DAY, "CA-US") is find_rule("8413.30", DAY)  # no bilateral rule
 
 
 def test_unknown_code_is_named() -> None:
@@ -246,7 +258,7 @@ _HS2022_CODES = sorted(
     day=st.dates(min_value=dt.date(2020, 7, 1), max_value=dt.date(2035, 12, 31)),
 )
 def test_found_rule_covers_the_code_on_the_day_and_nothing_beats_it(code: str, day: dt.date) -> None:
-    match = lookup(code, day)
+    match = lookup(code, day, "other")  # bilateral textile rules: the one for all other trade
     rule = match.rule
     assert rule.hs is not None and rule.valid is not None and day in rule.valid
     assert any(rule.hs.contains(c) for c in match.vintage_codes)
@@ -254,8 +266,19 @@ def test_found_rule_covers_the_code_on_the_day_and_nothing_beats_it(code: str, d
     for other in bundled_rules():
         if other is rule or other.hs is None or other.valid is None or day not in other.valid:
             continue
+        if other.extra.get("scope") not in (None, "other"):
+            continue  # the rule for Canada-US or Mexico-US trade only
         if any(other.hs.contains(c) for c in match.vintage_codes):
             assert other.hs.level < rule.hs.level or (
                 other.hs.level == rule.hs.level
                 and int(other.hs.end) - int(other.hs.start) >= int(rule.hs.end) - int(rule.hs.start)
             )
+
+
+def test_a_gap_between_dated_rules_says_so() -> None:
+    # GN 11(o) ch. 86: the rule for 8607.91 runs "until January 1, 2023", its successor "beginning
+    # on July 1, 2023" (as printed): no rule in between, and the refusal says why.
+    with pytest.raises(
+        NoRuleError, match=r"8607\.91 in force on 2023-03-01.*gn11o-ch86-n05.*until 2023-01-01"
+    ):
+        find_rule("8607.91", dt.date(2023, 3, 1))

@@ -196,6 +196,7 @@ def _hs2022_subheadings() -> list[str]:
 EXPLAINED = (
     "is an HS 2022 code; its goods were classified in HS 2012",
     "no rule of its own",
+    "depends on the trade",
 )
 
 
@@ -213,10 +214,40 @@ def test_every_hs2022_subheading_finds_its_rule_or_a_reason() -> None:
                 continue
             assert rule.valid is not None and day in rule.valid
             found += 1
-    # 5,556 subheadings find a rule on every date; 56 get a reason (49 HS 2022 codes whose
+    # 5,541 subheadings find a rule on every date; 71 get a reason (49 HS 2022 codes whose
     # HS 2012 counterparts have different rules: 8524 displays, 8806 drones, 8462 presses ...;
-    # 8471.49 and the 8549 e-waste codes that go through it: GN 11(o) ch. 84 chapter rule 2).
+    # 8471.49 and the 8549 e-waste codes that go through it: GN 11(o) ch. 84 chapter rule 2;
+    # 15 textile codes whose rule depends on the trade: Canada-US, Mexico-US or all other).
     silent = {c: why for c, why in explained.items() if not any(e in why for e in EXPLAINED)}
     assert not silent
-    assert len(explained) == 56, sorted(explained)
+    bilateral = {c for c, why in explained.items() if "depends on the trade" in why}
+    for code in bilateral:  # with the trade given, each finds its rule
+        for trade in ("CA-US", "MX-US", "other"):
+            assert psr.find_rule(code, dt.date(2024, 1, 1), trade).extra["gn"]
+    assert len(bilateral) == 15, sorted(bilateral)
+    assert len(explained) == 71, sorted(explained)
     assert found == 3 * (len(codes) - len(explained))
+
+
+def test_chapter_87_overlay_agrees_with_the_text_it_replaces() -> None:
+    """Chapter 87 keeps its hand-written rules (the GN 11(k) staging); checked against GN 11(o):
+    every code the text gives a rule has one in the overlay, and every threshold the overlay
+    stages ends at a value the text prints for that code."""
+    from tmec.law import load_parameters
+
+    params = load_parameters()
+    compiled = psr.compiled_chapter("87")
+    overlay = psr.chapter_rules("87")
+    assert overlay is not compiled
+    day = dt.date(2030, 1, 1)  # after the last staging step
+    final = params.at(day)
+    for rule in compiled:
+        assert rule.hs is not None
+        code = rule.hs.start if len(rule.hs.start) >= 6 else rule.hs.start + "10"
+        hand = [r for r in overlay if r.hs is not None and r.hs.contains(code) and r.valid and day in r.valid]
+        assert hand, f"the overlay has no rule for {rule.hs} ({rule.extra['gn']})"
+        printed = {t.value for t in psr.thresholds(rule) if t.value is not None}
+        for h in hand:
+            for t in psr.thresholds(h):
+                value = t.value if t.value is not None else final[t.parameter or ""].decimal
+                assert value in printed or not printed, (str(rule.hs), rule.extra["gn"], value, printed)

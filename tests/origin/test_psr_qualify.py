@@ -3,6 +3,8 @@ rule, explained step by step with its GN reference; tariff items and 'more than 
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +14,11 @@ from click.testing import CliRunner
 
 from tmec.cli import main
 from tmec.origin import parse_case, qualify
+from tmec.origin.automotive.integrate import part_rule
+from tmec.origin.qualify import bundled_rule
 
 ROOT = Path(__file__).resolve().parents[2]
+DAY = dt.date(2024, 6, 1)
 
 
 def _case(hs: str, materials: list[dict[str, Any]], **good: Any) -> dict[str, Any]:
@@ -125,3 +130,48 @@ def test_example_tire_qualifies_with_its_bundled_rule() -> None:
     result = CliRunner().invoke(main, ["qualify", str(ROOT / "examples" / "tire_gn11o.yaml")])
     assert result.exit_code == 0, result.output
     assert "ch. 40 rule 13" in result.output
+
+
+@pytest.mark.parametrize(
+    ("hs", "end_use", "kind", "table", "threshold"),
+    [
+        ("8407.34", "passenger_vehicle", None, "A.1", "usmca.staging.pv_lt_75"),  # engine, ch. 84 rule 17
+        ("8482.10", "light_truck", None, "B", "usmca.staging.pv_lt_70"),  # bearing, ch. 84 rule 246
+        ("8544.30", "passenger_vehicle", None, "C", "usmca.automotive.complementary_parts_nc"),  # harness
+        ("9401.20", "heavy_truck", None, "D", "usmca.staging.ht_70"),  # seat, ch. 94 rule 1
+        ("8482.10", "heavy_truck", None, "E", "usmca.automotive.ht_complementary_parts_nc"),
+    ],
+)
+def test_table_thresholds_replace_the_rvc_of_parts_of_every_chapter(
+    hs: str, end_use: str, kind: str | None, table: str, threshold: str
+) -> None:
+    case = parse_case(_case(hs, [_m("STEEL", "7208.51", "70")], category="auto_part", end_use=end_use))
+    rule = part_rule(case, DAY, bundled_rule)
+    assert rule is not None and rule.extra["gn"].startswith("gn11o-ch")  # the compiled GN 11(o) rule
+    assert f"Table {table}" in (rule.note or "")
+    named = {
+        t.parameter
+        for a in rule.alternatives
+        if a.rvc
+        for t in (a.rvc.net_cost, a.rvc.transaction_value)
+        if t
+    }
+    assert threshold in named, named
+    # and qualify uses it: the table is cited in the explanation
+    steps = qualify(case).to_dict()["explanation"]
+    assert any(f"Table {table}" in (s["reference"] or "") + s["result"] for s in steps)
+
+
+def test_ev_battery_is_one_kind_for_the_rule_and_the_table_carve_out() -> None:
+    # 8507.60 rule 17 (A)/(B) for the propulsion battery; Table A.1 carves it out (UR s.14(2)-(3)):
+    # its own rule applies, 85 TV / 75 NC.
+    case = _case(
+        "8507.60",
+        [_m("CELLS", "8507.90", "20")],
+        category="auto_part",
+        end_use="passenger_vehicle",
+        kind="propulsion_battery",
+    )
+    data = qualify(parse_case(case)).to_dict()
+    assert "Table A.1" not in json.dumps(data, default=str)
+    assert any("ch. 85 rule 17" in s["reference"] for s in data["explanation"])

@@ -23,12 +23,17 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from psr_text import ENTRY_INTO_FORCE, merge_same_codes, parse_record
+from psr_text import ENTRY_INTO_FORCE, merge_same_codes, parse_de_minimis_rules, parse_record
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATA = ROOT.parent / "shared" / "data"
 OUTPUT = ROOT / "src" / "tmec" / "law" / "rules" / "usmca_gn11o"
-SOURCE_FILES = ("gn11o_rules.jsonl", "gn11_hts2025r7.txt", "GN11_HTS2025Rev7_USITC.pdf")
+SOURCE_FILES = (
+    "gn11o_rules.jsonl",
+    "gn11e_de_minimis.txt",
+    "gn11_hts2025r7.txt",
+    "GN11_HTS2025Rev7_USITC.pdf",
+)
 
 # Rules whose words the grammar of psr_text does not take: written by hand next to their text,
 # each with the reason.  The verbatim text still comes from the source record.
@@ -87,6 +92,11 @@ NO_RULE: dict[str, tuple[str, str]] = {
         "rule of each unit's own subheading",
     ),
 }
+
+# Kinds of good the parser names from the words, renamed where another part of tmec already has
+# a word for the same goods: the automotive tables' carve-out of Table A.1 (UR s.14(2)-(3)) calls
+# the EV battery of 8507.60 ``propulsion_battery``; one word lets a case name both.
+KIND_NAMES: dict[str, str] = {"battery_primary_source_electrical_power_for": "propulsion_battery"}
 
 # Print errors of the source, corrected in the model (never in the verbatim text), each with the
 # evidence; the corrected rule is tagged T (third-party reading), not V.
@@ -191,6 +201,11 @@ def build(data: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
                 e["confidence"] = "M" if e.get("note") else "V"
         chapter["rules"].extend(entries)
     for chapter in chapters.values():
+        for rule in chapter["rules"]:
+            for alt in rule["any_of"]:
+                for key in ("kind", "except_kind"):
+                    if key in alt:
+                        alt[key] = sorted(KIND_NAMES.get(k, k) for k in alt[key])
         chapter["rules"] = merge_same_codes(chapter["rules"])
         for rule in chapter["rules"]:
             del rule["_labels"]
@@ -204,6 +219,7 @@ def build(data: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         "vintage": "HS2012",
         "entry_into_force": ENTRY_INTO_FORCE.isoformat(),
         "generated_by": "tools/law/build_psr.py",
+        "de_minimis": parse_de_minimis_rules((psr / "gn11e_de_minimis.txt").read_text(encoding="utf-8")),
         "unparsed": unparsed,
         "no_rule": {code: {"gn": gn, "reason": why} for code, (gn, why) in NO_RULE.items()},
         "chapters": dict(sorted(chapters.items())),

@@ -16,6 +16,7 @@ from tmec.core.dates import parse_date
 from tmec.core.errors import InputError
 from tmec.law import LAW_DIR, load_parameters
 from tmec.origin.psr import (
+    TRADE_WORDS,
     bundled_rules,
     chapter_notes,
     kinds,
@@ -66,14 +67,21 @@ def _source(rule: Rule) -> str | None:
     help="only the alternatives for a good of this end use",
 )
 @click.option("--kind", help="only the alternatives for a good of this kind (e.g. body_stamping)")
+@click.option(
+    "--trade",
+    type=click.Choice(["CA-US", "MX-US", "other"]),
+    help="the trade, for the codes GN 11(o) gives bilateral rules (5509.31, 6103.23 ...)",
+)
 @click.option("--json", "as_json", is_flag=True, help="machine-readable output")
 @handles_errors
-def show(hs: str, day: str | None, end_use: str | None, kind: str | None, as_json: bool) -> None:
+def show(
+    hs: str, day: str | None, end_use: str | None, kind: str | None, trade: str | None, as_json: bool
+) -> None:
     """Show the rule in force for the HS code HS, its alternatives in words and its law."""
     when = parse_date(day, field="--date") if day else dt.date.today()
     if kind is not None and kind not in kinds():
         raise InputError(f"unknown kind {kind!r}; the bundled rules know {sorted(kinds())}", field="--kind")
-    match = lookup(hs, when)
+    match = lookup(hs, when, trade)
     rule = match.rule
     params = load_parameters().at(when)
     filtered = end_use is not None or kind is not None
@@ -117,6 +125,11 @@ def show(hs: str, day: str | None, end_use: str | None, kind: str | None, as_jso
     console.print(f"[bold]Legal text[/bold]: {rule.text}", highlight=False)
     console.print(f"[bold]Reference[/bold]: {rule.reference}", highlight=False)
     console.print(f"[bold]In force[/bold]: {_validity(rule)}", highlight=False)
+    scope = rule.extra.get("scope")
+    if scope is not None:
+        console.print(
+            f"[bold]Trade[/bold]: this rule is for {TRADE_WORDS.get(scope, scope)}", highlight=False
+        )
     confidence = CONFIDENCE_WORDS.get(rule.confidence, rule.confidence)
     console.print(f"[bold]Confidence[/bold]: {rule.confidence} ({confidence})", highlight=False)
     if rule.note:

@@ -15,7 +15,8 @@ from decimal import Decimal
 from tmec.core.params import ParameterSnapshot
 from tmec.core.trace import Step
 from tmec.origin import references as ref
-from tmec.origin.de_minimis import DeMinimis, annex_4a_excepted, de_minimis
+from tmec.origin.de_minimis import DeMinimis, TextileRule, de_minimis, excluded, textile_rule
+from tmec.origin.psr import correlate
 from tmec.origin.rules import Alternative, RVCRequirement
 from tmec.origin.rvc import METHOD_LABEL, RVCValue, Values
 from tmec.origin.tariff_shift import ShiftResult, test_change
@@ -189,16 +190,24 @@ def _change(alt: Alternative, o: AltOutcome, ctx: Context, label: str) -> None:
             False,
         )
     )
-    if annex_4a_excepted(ctx.good_hs):
-        o.steps.append(
-            Step(
-                f"{label}.de_minimis",
-                f"not applied: chapter {ctx.good_hs[:2]} has Annex 4-A exceptions tmec does not encode",
-                ref.DE_MINIMIS_EXCEPTIONS,
-                False,
-            )
-        )
+    textile = textile_rule(ctx.good_hs)
+    if textile is not None:
+        _textile_de_minimis(textile, result, o, ctx, label)
         return
+    good_codes = tuple(correlate(ctx.good_hs)) if len(ctx.good_hs) >= 6 else ()
+    for f in result.failures:
+        why = excluded(ctx.good_hs, f.unit.material.hs, good_codes)
+        if why is not None:
+            o.steps.append(
+                Step(
+                    f"{label}.de_minimis",
+                    f"not applied: {describe(f.unit.material)} is outside de minimis "
+                    f"({why.para}: {why.text})",
+                    f"HTSUS {why.para}; {ref.DE_MINIMIS_EXCEPTIONS}",
+                    False,
+                )
+            )
+            return
     failing_value = sum((f.unit.material.value for f in result.failures), ZERO)
     limit = ctx.params["usmca.de_minimis"]
     dm = de_minimis(
@@ -244,6 +253,45 @@ def _describe_change(alt: Alternative) -> str:
     if c.except_:
         parts.append("except from " + ", ".join(str(r) for r in c.except_))
     return " ".join(parts)
+
+
+def _textile_de_minimis(
+    rule: TextileRule, result: ShiftResult, o: AltOutcome, ctx: Context, label: str
+) -> None:
+    """GN 11(e)(iv): the failing materials may weigh not more than 10 % of the good (of the
+    component that determines the classification, chapters 61-63).  The good's weight is taken as
+    the weight of all its listed materials, and the step says so."""
+    reference = f"HTSUS {rule.para}; {ref.DE_MINIMIS_EXCEPTIONS}"
+    units = [u for u in ctx.units if not u.ctc_disregarded]
+    unweighed = [u.material.id for u in units if u.material.weight_kg is None]
+    if unweighed:
+        o.steps.append(
+            Step(
+                f"{label}.de_minimis",
+                f"by weight ({rule.para}), cannot be tested: no weight_kg for {', '.join(unweighed[:5])}",
+                reference,
+                False,
+            )
+        )
+        return
+    failing = sum((f.unit.material.weight_kg or ZERO for f in result.failures), ZERO)
+    total = sum((u.material.weight_kg or ZERO for u in units), ZERO)
+    share = failing * 100 / total if total > 0 else Decimal(100)
+    o.change_passed = share <= rule.max_percent
+    whole = "the good" if rule.of == "good" else "the component that determines the classification"
+    o.steps.append(
+        Step(
+            f"{label}.de_minimis",
+            f"by weight ({rule.para}): materials failing the change {failing} kg = {ctx.display(share)} % of "
+            f"{total} kg, the weight of {whole} taken as that of all its listed materials "
+            f"{'<=' if o.change_passed else '>'} {rule.max_percent} %"
+            + (": the change is treated as met" if o.change_passed else "")
+            + f"; non-originating elastomeric yarns may not exceed {rule.elastomeric_max_percent} % "
+            "(confirm)",
+            reference,
+            o.change_passed,
+        )
+    )
 
 
 def _rvc(alt: Alternative, o: AltOutcome, ctx: Context, label: str) -> None:

@@ -388,14 +388,35 @@ def _candidates(digits: str, day: dt.date) -> list[Rule]:
     ]
 
 
-def _most_specific(rules: list[Rule]) -> Rule:
+TRADE_WORDS = {
+    "CA-US": "trade between Canada and the United States",
+    "MX-US": "trade between Mexico and the United States",
+    "other": "all other trade",
+}
+
+
+def _most_specific(rules: list[Rule], trade: str | None = None) -> Rule:
     # A tariff-item rule beats a subheading rule beats a heading range; within a level the
-    # narrower range wins (validation forbids two rules of one level on one code and day).
+    # narrower range wins (validation forbids two rules of one level on one code and day, unless
+    # their bilateral scopes differ: then the trade decides).
     def key(r: Rule) -> tuple[int, int]:
         assert r.hs is not None
         return (r.hs.level, -(int(r.hs.end) - int(r.hs.start)))
 
-    return max(rules, key=key)
+    best = max(key(r) for r in rules)
+    top = [r for r in rules if key(r) == best]
+    if len(top) == 1:
+        return top[0]
+    scopes = {str(r.extra.get("scope")): r for r in top}
+    if trade is not None and trade in scopes:
+        return scopes[trade]
+    if trade is not None and "other" in scopes:
+        return scopes["other"]
+    shown = "; ".join(f"{TRADE_WORDS.get(s, s)} ({r.extra.get('gn')})" for s, r in sorted(scopes.items()))
+    raise NoRuleError(
+        f"the rule for {top[0].hs} depends on the trade: {shown}; give the trade "
+        f"(tmec rules show --trade {'|'.join(TRADE_WORDS)}) or `rule:` in the case"
+    )
 
 
 def _no_rule(digits: str, day: dt.date) -> NoRuleError:
@@ -412,34 +433,58 @@ def _no_rule(digits: str, day: dt.date) -> NoRuleError:
         for r in _by_chapter(digits[:2])
     ):
         return NoRuleError(f"the rules for {shown} differ by subheading; give the 6-digit subheading")
+    dated = sorted(
+        (
+            r
+            for start, end, level, r in _index(digits[:2]).get(digits[:4], ())
+            if len(digits) >= level and start <= digits[:level] <= end and r.valid is not None
+        ),
+        key=lambda r: r.valid.start if r.valid else ENTRY_INTO_FORCE,
+    )
+    if dated:
+        spans = "; ".join(
+            f"{r.extra.get('gn', r.hs)} from {r.valid.start.isoformat()}"
+            + (f" until {r.valid.end.isoformat()}" if r.valid.end else "")
+            for r in dated
+            if r.valid is not None
+        )
+        return NoRuleError(
+            f"no rule for {shown} in force on {day.isoformat()}: the text dates its rules so that none "
+            f"covers that day ({spans}); give `rule:` in the case"
+        )
     explained = gn11o_index().get("no_rule", {}).get(digits[:6])
     if explained is not None:
         return NoRuleError(f"no rule of its own for {shown}: {explained['reason']}")
     return NoRuleError(f"no bundled rule for {shown}; give `rule:` in the case")
 
 
-def lookup(hs: str, day: dt.date) -> RuleMatch:
-    """The rule in force for ``hs`` on ``day``, with the vintage codes it was found under."""
-    found = _lookup_or_refusal(str(hs), day)
+def lookup(hs: str, day: dt.date, trade: str | None = None) -> RuleMatch:
+    """The rule in force for ``hs`` on ``day``, with the vintage codes it was found under.
+
+    ``trade`` (CA-US, MX-US, other) chooses between the bilateral rules some textile codes have
+    (5509.31, 5703.20-.30, 6103.23 ...); without it such a code is refused, saying why."""
+    if trade is not None and trade not in TRADE_WORDS:
+        raise InputError(f"expected one of {list(TRADE_WORDS)}, found {trade!r}", field="trade")
+    found = _lookup_or_refusal(str(hs), day, trade)
     if isinstance(found, str):
         raise NoRuleError(found)
     return found
 
 
 @lru_cache(maxsize=16384)
-def _lookup_or_refusal(hs: str, day: dt.date) -> RuleMatch | str:
+def _lookup_or_refusal(hs: str, day: dt.date, trade: str | None) -> RuleMatch | str:
     # Cached, refusals too (as their message: a fresh error is raised each time): a portfolio asks
     # for the same few codes and dates again and again; the rules are immutable once loaded.
     # Malformed or unknown codes are not cached (they propagate).
     try:
-        return _lookup(hs, day)
+        return _lookup(hs, day, trade)
     except NoRuleError as exc:
         if exc.field or exc.source:
             raise
         return str(exc)
 
 
-def _lookup(hs: str, day: dt.date) -> RuleMatch:
+def _lookup(hs: str, day: dt.date, trade: str | None) -> RuleMatch:
     digits = hscode.validate(hs, field="hs")
     if not hscode.exists(digits) and digits[:6] not in _vintage_only_codes():
         raise InvalidHSCode(
@@ -452,7 +497,7 @@ def _lookup(hs: str, day: dt.date) -> RuleMatch:
         for target in targets:
             candidates = _candidates(target, day)
             if candidates:
-                rule = _most_specific(candidates)
+                rule = _most_specific(candidates, trade)
                 found[id(rule)] = rule
             else:
                 missing.append(target)
@@ -473,7 +518,7 @@ def _lookup(hs: str, day: dt.date) -> RuleMatch:
     candidates = _candidates(digits, day)
     if not candidates:
         raise _no_rule(digits, day)
-    return RuleMatch(_most_specific(candidates), digits, (digits,))
+    return RuleMatch(_most_specific(candidates, trade), digits, (digits,))
 
 
 def tariff_items_with_rules(hs: str, day: dt.date) -> list[str]:
@@ -497,10 +542,10 @@ def tariff_items_with_rules(hs: str, day: dt.date) -> list[str]:
     )
 
 
-def find_rule(hs: str, day: dt.date) -> Rule:
+def find_rule(hs: str, day: dt.date, trade: str | None = None) -> Rule:
     """The bundled rule in force for a good's code on a day (most specific match).
 
     Raises :class:`~tmec.core.errors.NoRuleError` ("no bundled rule for 8471.30; give
     `rule:` in the case") when there is none, and ``InvalidHSCode`` for a malformed code.
     """
-    return lookup(hs, day).rule
+    return lookup(hs, day, trade).rule

@@ -110,9 +110,7 @@ def load_scenario(path: Path, base: TariffTables) -> tuple[str, TariffTables]:
 
 def _periods(tables: TariffTables) -> list[dt.date]:
     """The dates on which some table or parameter of the pricing changes (period starts)."""
-    days = {tables.first_date()}
-    for line in tables.schedule:
-        days.update(d for d in (line.valid_from, line.valid_to) if d is not None)
+    days = {tables.first_date(), *tables.schedule.change_dates()}
     for m in tables.measures:
         days.update(d for d in (m.valid_from, m.valid_to) if d is not None)
     for name in tables.parameters:

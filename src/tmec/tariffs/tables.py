@@ -71,8 +71,8 @@ class TariffTables:
     parameters: ParameterSet
 
     def first_date(self) -> dt.date:
-        starts = [line.valid_from for line in self.schedule if line.valid_from is not None]
-        return min([*starts, self.measures.first_date()])
+        first = self.schedule.first_date()
+        return min(first, self.measures.first_date()) if first else self.measures.first_date()
 
 
 def schedule_rows(tables: TariffTables) -> list[dict[str, Any]]:

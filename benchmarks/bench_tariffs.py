@@ -15,7 +15,7 @@ import time
 from decimal import Decimal
 
 from tmec.tariffs import Entry, default_tables, price_entry
-from tmec.tariffs.stacking import ordinary_line, usmca_claim_counts
+from tmec.tariffs.stacking import Stack, ordinary_lines, usmca_claim_counts
 
 CODES = [
     "72083900",
@@ -64,7 +64,8 @@ def run() -> None:
     for e in entries:
         line = tables.schedule.line(e.hts, e.entry_date)
         snapshot = tables.parameters.at(e.entry_date)
-        ordinary_line(e, line, usmca_claim_counts(e, line, snapshot), snapshot, Decimal("0.01"))
+        claim = usmca_claim_counts(e, line, snapshot)
+        ordinary_lines(e, line, claim, snapshot, Decimal("0.01"), Stack())
     baseline = time.perf_counter() - t0
 
     t0 = time.perf_counter()

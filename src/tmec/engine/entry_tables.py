@@ -4,9 +4,9 @@ Columns (the fields of :class:`tmec.tariffs.Entry`): ``entry_date`` (ISO date),
 ``hts`` (8 or 10 digits, dots allowed), ``origin`` (ISO 3166 alpha-2),
 ``value`` (> 0, below 10^14), optional ``usmca`` (yes/no, only for CA and MX goods),
 ``steel_value``, ``aluminum_value``, ``non_us_content`` (amounts, not above the
-value), ``melted_poured``, ``smelted_cast`` (country, or ``unknown``), ``line``
-(your own line id).  Malformed rows: the first 20 with file and line, then a
-count; nothing is priced or written.
+value), ``melted_poured``, ``smelted_cast`` (country, or ``unknown``), ``quantity`` (in the
+line's unit of quantity) and ``weight_kg`` (for specific rates), ``line`` (your own line id).
+Malformed rows: the first 20 with file and line, then a count; nothing is priced or written.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ __all__ = ["AMOUNT", "load_entries"]
 AMOUNT = "DECIMAL(18,4)"
 REQUIRED = ("entry_date", "hts", "origin", "value")
 AMOUNTS = ("steel_value", "aluminum_value", "non_us_content")
+QUANTITIES = ("quantity", "weight_kg")  # what a specific rate is per (tmec.tariffs.rates)
 MAX_SHOWN = 20
 
 
@@ -82,6 +83,7 @@ def load_entries(conn: duckdb.DuckDBPyConnection, path: Path, name: str = "entri
         f"|| {t('entry_date')} END",
         _amount_check("value", cols, 4, positive=True),
         *(_amount_check(c, cols, 4) for c in AMOUNTS),
+        *(_amount_check(c, cols, 4) for c in QUANTITIES),  # weights run to millions of kg
         *(
             f"CASE WHEN {amount(c)} > {amount('value')} THEN '{c}: more than the entered value' END"
             for c in AMOUNTS
@@ -109,6 +111,7 @@ def load_entries(conn: duckdb.DuckDBPyConnection, path: Path, name: str = "entri
         {origin} AS origin, {amount("value")} AS value,
         {usmca} IN ('1', 'true', 'yes', 'y', 's', 'x') AS usmca,
         {", ".join(f"{amount(c)} AS {c}" for c in AMOUNTS)},
+        {", ".join(f"{amount(c)} AS {c}" for c in QUANTITIES)},
         {country["melted_poured"]} AS melted_poured, {country["smelted_cast"]} AS smelted_cast,
         {t("line")} AS line, coalesce({", ".join(checks)}) AS __problem FROM "{raw}" """
     staged = f"{name}__staged"
@@ -117,9 +120,10 @@ def load_entries(conn: duckdb.DuckDBPyConnection, path: Path, name: str = "entri
     conn.execute(
         f"""CREATE OR REPLACE TABLE "{staged}" AS SELECT *,
         CAST(hash(entry_date, hts, origin, usmca, melted_poured, smelted_cast,
-                  has_steel, has_alu, has_nonus) >> 1 AS BIGINT) AS fact
+                  has_steel, has_alu, has_nonus, has_qty, has_kg) >> 1 AS BIGINT) AS fact
         FROM (SELECT *, steel_value IS NOT NULL AS has_steel, aluminum_value IS NOT NULL AS has_alu,
-              non_us_content IS NOT NULL AS has_nonus FROM ({typed}))"""
+              non_us_content IS NOT NULL AS has_nonus, quantity IS NOT NULL AS has_qty,
+              weight_kg IS NOT NULL AS has_kg FROM ({typed}))"""
     )
     problems = (
         f"SELECT '{_q(path)}' AS file, src_line AS line, __problem AS msg FROM \"{staged}\" "

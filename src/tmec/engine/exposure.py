@@ -40,8 +40,14 @@ from tmec.tariffs.stacking import BASES
 __all__ = ["Exposure", "load_scenario", "price_exposure", "price_lines", "trade_flows"]
 
 PROBE_VALUE = Decimal(1000)
-PROBE = {"steel_value": Decimal(1), "aluminum_value": Decimal(2), "non_us_content": Decimal(4)}
-BASE_OF = {Decimal(1): "steel_value", Decimal(2): "aluminum_value", Decimal(4): "non_us_content"}
+PROBE = {
+    "steel_value": Decimal(1),
+    "aluminum_value": Decimal(2),
+    "non_us_content": Decimal(4),
+    "quantity": Decimal(8),
+    "weight_kg": Decimal(16),
+}
+BASE_OF = {amount: name for name, amount in PROBE.items()}
 KEY = (
     "period",
     "hts",
@@ -52,12 +58,25 @@ KEY = (
     "has_steel",
     "has_alu",
     "has_nonus",
+    "has_qty",
+    "has_kg",
 )
 FACT = KEY[1:]  # the key of a line, less the period its date falls in
 DUTY = (28, 4)
 # How a duty line's base follows from the line's amounts (``_rule``); the last two are
 # differences, and a line whose difference is 0 has no duty line.
-RULES = ("value", "steel_value", "aluminum_value", "non_us_content", "us_content", "remainder")
+RULES = (
+    "value",
+    "steel_value",
+    "aluminum_value",
+    "non_us_content",
+    "quantity",  # a specific rate: per unit of the line's quantity, or per kg of its weight
+    "weight_kg",
+    "us_content",
+    "remainder",
+)
+# Questions of the single-entry path that mean part of a line's duty is not counted.
+UNCOUNTED = ("quantity", "weight_kg", "ordinary duty")
 RATE = (12, 6)
 LINE_COLUMNS = (
     "src_line",
@@ -87,6 +106,8 @@ class Exposure:
     scenario: str | None = None
     basis: str = "liability"
     flow_values: dict[tuple[str, str], Decimal] = dataclasses.field(default_factory=dict)  # entry value
+    # lines whose duty is not wholly counted (a specific rate without its quantity...), by question
+    questions: list[dict[str, Any]] = dataclasses.field(default_factory=list)
 
 
 def load_scenario(path: Path, base: TariffTables) -> tuple[str, TariffTables]:
@@ -126,10 +147,11 @@ def _period_table(tables: TariffTables) -> pa.Table:
 
 def _templates(
     keys: list[dict[str, Any]], tables: TariffTables, basis: str
-) -> tuple[pa.Table, list[tuple[int, str]]]:
+) -> tuple[pa.Table, list[tuple[int, str]], list[tuple[int, str]]]:
     """Price one probe entry per key with the single-entry path; its lines become the key's template."""
     rows: list[dict[str, Any]] = []
     bad: list[tuple[int, str]] = []
+    questions: list[tuple[int, str]] = []
     for k in keys:
         try:
             probe = Entry(
@@ -141,6 +163,8 @@ def _templates(
                 steel_value=PROBE["steel_value"] if k["has_steel"] else None,
                 aluminum_value=PROBE["aluminum_value"] if k["has_alu"] else None,
                 non_us_content=PROBE["non_us_content"] if k["has_nonus"] else None,
+                quantity=PROBE["quantity"] if k["has_qty"] else None,
+                weight_kg=PROBE["weight_kg"] if k["has_kg"] else None,
                 melted_poured=k["melted_poured"],
                 smelted_cast=k["smelted_cast"],
             )
@@ -149,6 +173,7 @@ def _templates(
             bad.append((k["key_id"], str(exc)))
             continue
         places = int(tables.parameters.at(k["period"])["tariffs.duty_rounding_places"].decimal)
+        questions.extend((k["key_id"], q.text) for q in duty.questions if q.fact in UNCOUNTED)
         metals = [ln for ln in duty.lines if ln.program in ("s232_aluminum", "s232_steel") and ln.rate > 0]
         mb = sum((ln.base for ln in metals), Decimal(0))
         for seq, ln in enumerate(duty.lines):
@@ -159,8 +184,9 @@ def _templates(
                     "program": ln.program,
                     "measure_id": ln.measure_id,
                     "measure": ln.measure,
-                    "rate": ln.rate,
-                    "rule": (rule := _rule(ln.base, min(PROBE_VALUE, mb))),
+                    # a specific rate is dollars per unit: as a percent of its base, 100 times that
+                    "rate": ln.rate * 100 if ln.unit else ln.rate,
+                    "rule": (rule := _rule(ln.base, min(PROBE_VALUE, mb), ln.unit)),
                     "rule_id": RULES.index(rule),
                     "places": places,
                     "mb_full": sum(1 for m in metals if m.base == PROBE_VALUE),
@@ -184,10 +210,12 @@ def _templates(
             ("mb_alu", pa.bool_()),
         ]
     )
-    return pa.Table.from_pylist(rows, schema=schema), bad
+    return pa.Table.from_pylist(rows, schema=schema), bad, questions
 
 
-def _rule(base: Decimal, metal_base: Decimal) -> str:
+def _rule(base: Decimal, metal_base: Decimal, unit: str = "") -> str:
+    if unit:
+        return BASE_OF[base]  # quantity or weight_kg
     if base == PROBE_VALUE:
         return "value"
     if base in BASE_OF:
@@ -201,9 +229,10 @@ def _rule(base: Decimal, metal_base: Decimal) -> str:
 
 def price_lines(
     e: Engine, entries: DataFrame, tables: TariffTables, basis: str = "liability"
-) -> tuple[DataFrame, DataFrame]:
+) -> tuple[DataFrame, DataFrame, list[dict[str, Any]]]:
     """Every duty line of every entry line (entry columns, ``key_id``, ``seq``, rate, base, duty),
-    and the templates (``key_id``, ``seq``, program, measure, ...) they were priced with.
+    the templates (``key_id``, ``seq``, program, measure, ...) they were priced with, and the
+    questions that leave part of some lines' duty uncounted (with their lines and value).
 
     ``basis`` is :func:`tmec.tariffs.price_entry`'s: the legal liability, or the duty deposited at
     entry (its stacking order is a dated parameter, so its dates are among the periods).
@@ -223,7 +252,7 @@ def price_lines(
     keys = e.to_arrow(dated.select(*KEY).distinct()).to_pylist()
     for i, k in enumerate(keys):
         k["key_id"] = i
-    tmpl, bad = _templates(keys, tables, basis)
+    tmpl, bad, questions = _templates(keys, tables, basis)
     key_schema = pa.schema(
         [
             ("period", pa.date32()),
@@ -235,6 +264,8 @@ def price_lines(
             ("has_steel", pa.bool_()),
             ("has_alu", pa.bool_()),
             ("has_nonus", pa.bool_()),
+            ("has_qty", pa.bool_()),
+            ("has_kg", pa.bool_()),
             ("key_id", pa.int64()),
         ]
     )
@@ -248,6 +279,7 @@ def price_lines(
     keyed = entries.join(fact_keys, on="fact")
     if bad:
         _report_bad(e, keyed, bad)
+    asked = _questions(e, keyed, questions)
     duty_t = e.decimal(*DUTY)
     # A base is an amount of the line, or the value less one: never above the value (the load
     # checks each amount, and steel plus aluminum, against it), so it is computed in the lines'
@@ -271,6 +303,8 @@ def price_lines(
         .when(rule == RULES.index("steel_value"), amount("steel_value"))
         .when(rule == RULES.index("aluminum_value"), amount("aluminum_value"))
         .when(rule == RULES.index("non_us_content"), amount("non_us_content"))
+        .when(rule == RULES.index("quantity"), amount("quantity"))
+        .when(rule == RULES.index("weight_kg"), amount("weight_kg"))
         .when(rule == RULES.index("us_content"), (value - amount("non_us_content")).cast(amount_t))
         .otherwise((value - metal_base).cast(amount_t))
     ).cast(duty_t)
@@ -305,7 +339,22 @@ def price_lines(
     lines = lines.withColumn("duty", duty).select(
         "src_line", "line", "entry_date", "key_id", "seq", "program", "measure_id", "rate", "base", "duty"
     )
-    return lines, templates
+    return lines, templates, asked
+
+
+def _questions(e: Engine, keyed: DataFrame, questions: list[tuple[int, str]]) -> list[dict[str, Any]]:
+    """How many entry lines (and how much value) each question leaves partly unpriced."""
+    if not questions:
+        return []
+    table = pa.table(
+        {"key_id": pa.array([k for k, _ in questions], pa.int64()), "question": [q for _, q in questions]}
+    )
+    fn = e.F
+    asked = keyed.join(e.from_arrow(table, "xp_questions"), on="key_id").groupBy("question")
+    rows = e.to_arrow(
+        asked.agg(fn.count(fn.lit(1)).alias("lines"), fn.sum("value").alias("value")).orderBy("question")
+    ).to_pylist()
+    return [{"question": r["question"], "lines": int(r["lines"]), "value": Decimal(r["value"])} for r in rows]
 
 
 def _report_bad(e: Engine, keyed: DataFrame, bad: list[tuple[int, str]]) -> None:
@@ -341,7 +390,7 @@ def price_exposure(
     n = load_entries(e.conn, path)
     entries = e.table_from_duckdb("entries")
     try:
-        lines, templates = price_lines(e, entries, t, basis)
+        lines, templates, asked = price_lines(e, entries, t, basis)
     except InputErrors as exc:
         raise InputErrors([(str(path), li, m) for _, li, m in exc.problems], exc.total) from None
     fn = e.F
@@ -390,7 +439,15 @@ def price_exposure(
         table = e.to_arrow(lines.select(*LINE_COLUMNS))
         order = [("src_line", "ascending"), ("program", "ascending"), ("measure_id", "ascending")]
         write_table(table.sort_by(order), lines_out)
-    return Exposure(n, Decimal(totals["value"] or 0), duty_total, by, basis=basis, flow_values=flow_values)
+    return Exposure(
+        n,
+        Decimal(totals["value"] or 0),
+        duty_total,
+        by,
+        basis=basis,
+        flow_values=flow_values,
+        questions=asked,
+    )
 
 
 def trade_flows(base: Exposure, alt: Exposure) -> list[TradeFlow]:

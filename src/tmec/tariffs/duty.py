@@ -32,6 +32,11 @@ class DutyLine:
     measure_id: str
     base_kind: str = "full"
     unverified: bool = False
+    unit: str = ""  # a specific duty: ``rate`` is US dollars per this unit, ``base`` the quantity
+
+    @property
+    def specific(self) -> bool:
+        return bool(self.unit)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -45,6 +50,7 @@ class DutyLine:
             "measure_id": self.measure_id,
             "base_kind": self.base_kind,
             "unverified": self.unverified,
+            "unit": self.unit or None,
         }
 
 
@@ -89,6 +95,8 @@ class Duty:
                 "non_us_content": None if e.non_us_content is None else str(e.non_us_content),
                 "melted_poured": e.melted_poured,
                 "smelted_cast": e.smelted_cast,
+                "quantity": None if e.quantity is None else str(e.quantity),
+                "weight_kg": None if e.weight_kg is None else str(e.weight_kg),
             },
             "basis": self.basis,
             "total_duty": str(self.total_duty),

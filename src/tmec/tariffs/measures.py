@@ -172,6 +172,20 @@ class MeasureSet:
             p: tuple(m for m in self.measures if m.program == p) for p in PROGRAMS
         }
         self._covering: dict[tuple[str, str], tuple[tuple[Measure, ...], tuple[Measure, ...]]] = {}
+        # Scope index per program (annex lists run to hundreds of codes): single codes by their
+        # digits, and by each shorter prefix (for "a finer code under this one"); ranges as a list.
+        self._exact: dict[str, dict[str, set[int]]] = {p: {} for p in PROGRAMS}
+        self._under: dict[str, dict[str, set[int]]] = {p: {} for p in PROGRAMS}
+        self._ranges: dict[str, list[tuple[ScopeItem, int]]] = {p: [] for p in PROGRAMS}
+        for p, measures in self._by_program.items():
+            for i, m in enumerate(measures):
+                for item in m.scope:
+                    if item.lo != item.hi:
+                        self._ranges[p].append((item, i))
+                        continue
+                    self._exact[p].setdefault(item.lo, set()).add(i)
+                    for n in range(2, item.level):
+                        self._under[p].setdefault(item.lo[:n], set()).add(i)
 
     def __iter__(self) -> Iterator[Measure]:
         return iter(self.measures)
@@ -191,9 +205,19 @@ class MeasureSet:
         found = self._covering.get(key)
         if found is None:
             measures = self._by_program[program]
+            exact = self._exact[program]
+            cover: set[int] = set()
+            for n in range(2, len(digits) + 1):
+                cover |= exact.get(digits[:n], set())
+            finer = set(self._under[program].get(digits, set()))
+            for item, i in self._ranges[program]:
+                if item.contains(digits):
+                    cover.add(i)
+                elif item.narrower_than(digits):
+                    finer.add(i)
             found = (
-                tuple(m for m in measures if m.covers(digits)),
-                tuple(m for m in measures if not m.covers(digits) and m.could_cover(digits)),
+                tuple(m for i, m in enumerate(measures) if i in cover),
+                tuple(m for i, m in enumerate(measures) if i in finer and i not in cover),
             )
             self._covering[key] = found
         return found

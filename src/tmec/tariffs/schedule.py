@@ -184,6 +184,8 @@ class Schedule:
         self._source = source
         self._base: Schedule | None = None
         self._start: dt.date | None = None
+        self._first: dt.date | None = None
+        self._first_known = False
         by_code: dict[str, list[HtsLine]] = {}
         for line in lines:
             by_code.setdefault(line.hts, []).append(line)
@@ -191,14 +193,15 @@ class Schedule:
             code: sorted(versions, key=lambda v: v.valid_from or dt.date.min)
             for code, versions in by_code.items()
         }
+        self._parsed: dict[str, list[HtsLine]] = {}  # compiled rows read so far, by code
 
     # ---------------------------------------------------------------- storage
     def _own(self, code: str) -> list[HtsLine]:
-        found = self._lines.get(code)
+        found = self._lines.get(code) or self._parsed.get(code)
         if found is None and self._rows:
             found = [parse_row(row, self._row_source(row)) for row in self._rows.with_prefix(code + "\t")]
             found.sort(key=lambda v: v.valid_from or dt.date.min)
-            self._lines[code] = found
+            self._parsed[code] = found
         return found or []
 
     def _row_source(self, row: str) -> str:
@@ -248,11 +251,14 @@ class Schedule:
         return days
 
     def first_date(self) -> dt.date | None:
-        starts = [r.effective for r in self.revisions]
-        starts += [v.valid_from for vs in self._lines.values() for v in vs if v.valid_from is not None]
-        if self._base is not None and (base := self._base.first_date()) is not None:
-            starts.append(base)
-        return min(starts, default=None)
+        """The earliest day a line is known (asked for every entry priced: kept, not recomputed)."""
+        if not self._first_known:
+            starts = [r.effective for r in self.revisions]
+            starts += [v.valid_from for vs in self._lines.values() for v in vs if v.valid_from is not None]
+            if self._base is not None and (base := self._base.first_date()) is not None:
+                starts.append(base)
+            self._first, self._first_known = min(starts, default=None), True
+        return self._first
 
     def strict_on(self, day: dt.date) -> bool:
         """Whether the lines in force on ``day`` come from a schedule that lists every 10-digit line."""
@@ -268,7 +274,8 @@ class Schedule:
     def _layer(self, other: Schedule, start: dt.date | None, name: str) -> Schedule:
         out = Schedule(name=name, strict=other.strict if start is not None else other.strict or self.strict)
         out._base, out._start = self, start
-        out._lines, out._rows, out._source = other._lines, other._rows, other._source
+        out._lines, out._parsed = other._lines, other._parsed
+        out._rows, out._source = other._rows, other._source
         revisions = [r for r in self.revisions if start is None or r.effective < start]
         if start is not None:
             revisions.extend(other.revisions or [Revision(other.name, start)])
@@ -333,12 +340,19 @@ class Schedule:
             return self._rated_children(digits, day, field, source)
         if found is None:
             raise self._missing(digits, day, field, source)
-        if found.rated or len(digits) == 8:
+        if len(digits) == 8:
+            if found.units or not self.strict_on(day):
+                return found
+            # the units of quantity are reported at the statistical lines: one unit for all, or none
+            units = {ln.units for c in self.codes(digits) if (ln := self._in_force(c, day)) is not None}
+            units.discard("")
+            return replace(found, units=units.pop()) if len(units) == 1 else found
+        if found.rated:
             return found
         item = self._in_force(digits[:8], day)
         if item is None:
             raise self._missing(digits[:8], day, field, source)
-        return item
+        return replace(item, units=found.units) if found.units and not item.units else item
 
     def _rated_children(self, digits: str, day: dt.date, field: str, source: str | None) -> HtsLine:
         """An 8-digit code rated only at its 10-digit lines (e.g. 0101.30.00.00): one rate for all."""

@@ -2,8 +2,8 @@
 
 One line from options, or many from ``--entries FILE.csv`` (columns ``entry_date, hts, origin,
 value`` and optionally ``usmca, steel_value, aluminum_value, non_us_content, melted_poured,
-smelted_cast, quantity, weight_kg, program, line``).  Exit 2 on bad input, naming the option or
-the file, line and column.
+smelted_cast, quantity, weight_kg, metal_weight_kg, program, line``).  Exit 2 on bad input,
+naming the option or the file, line and column.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ _OPTION = {
     "quantity": "--quantity",
     "weight_kg": "--weight-kg",
     "program": "--program",
+    "metal_weight_kg": "--metal-weight-kg",
 }
 
 
@@ -151,6 +152,9 @@ def _print(duty: Duty) -> None:
     "--quantity", help="quantity in the line's unit of quantity (for specific rates: per No., liter…)"
 )
 @click.option("--weight-kg", help="net weight in kg (for rates per kg)")
+@click.option(
+    "--metal-weight-kg", help="weight of the steel, aluminum or copper in it (2026 metals: under 15 %)"
+)
 @click.option("--program", help="special program claimed other than USMCA, by its symbol (KR, AU, A+, D)")
 @click.option(
     "--basis",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -26,7 +27,7 @@ __all__ = ["AMOUNT", "load_entries"]
 AMOUNT = "DECIMAL(18,4)"
 REQUIRED = ("entry_date", "hts", "origin", "value")
 AMOUNTS = ("steel_value", "aluminum_value", "non_us_content")
-QUANTITIES = ("quantity", "weight_kg")  # what a specific rate is per (tmec.tariffs.rates)
+QUANTITIES = ("quantity", "weight_kg", "metal_weight_kg")  # specific rates; the 2026 metal-weight rule
 MAX_SHOWN = 20
 
 
@@ -71,7 +72,8 @@ def load_entries(conn: duckdb.DuckDBPyConnection, path: Path, name: str = "entri
         if "DATE" in cols["entry_date"]
         else f"TRY_CAST({t('entry_date')} AS DATE)"
     )
-    first = default_tables().first_date().isoformat()  # the earliest day the schedule prices
+    tables = default_tables()
+    first = tables.first_date().isoformat()  # the earliest day the schedule prices
     usmca = f"lower(coalesce({t('usmca')}, ''))"
     place = {c: f"upper(coalesce({t(c)}, ''))" for c in ("melted_poured", "smelted_cast")}
     # Codes, countries and flags take few distinct values: they are checked once per value, in
@@ -92,11 +94,25 @@ def load_entries(conn: duckdb.DuckDBPyConnection, path: Path, name: str = "entri
         f"> {amount('value')} "
         "THEN 'aluminum_value: steel value plus aluminum value is more than the value' END",
     ]
+    # the 2026 metals carve-out turns on the metal's share of the weight being under a threshold
+    # (15 %, note 16(c)): the share's side of each threshold of the measures is a fact of the line
+    thresholds = sorted(
+        {
+            Decimal(str(m.when["metal_weight_under"]))
+            for m in tables.measures
+            if "metal_weight_under" in m.when
+        }
+    )
+    share = f"({amount('metal_weight_kg')} * 100 / NULLIF({amount('weight_kg')}, 0))"
+    light = " + ".join(f"CASE WHEN {share} < {x} THEN 1 ELSE 0 END" for x in thresholds) or "0"
+    light_metal = f"CASE WHEN {share} IS NULL THEN NULL ELSE ({light}) END"
+    program = f"upper({t('program')})"
     origin_text = f"upper({t('origin')})"
     value_checks = [
         (hts, t("hts"), _bad_hts),
         (origin_text, t("origin"), _bad_origin),
         (usmca, t("usmca"), _bad_flag),
+        (program, t("program"), _bad_program),
         *((place[c], t(c), _bad_place(c)) for c in place),
         (f"{usmca} || '|' || coalesce({origin_text}, '')", "NULL", _bad_claim),
     ]
@@ -113,6 +129,7 @@ def load_entries(conn: duckdb.DuckDBPyConnection, path: Path, name: str = "entri
         {", ".join(f"{amount(c)} AS {c}" for c in AMOUNTS)},
         {", ".join(f"{amount(c)} AS {c}" for c in QUANTITIES)},
         {country["melted_poured"]} AS melted_poured, {country["smelted_cast"]} AS smelted_cast,
+        {program} AS program, {light_metal} AS light_metal,
         {t("line")} AS line, coalesce({", ".join(checks)}) AS __problem FROM "{raw}" """
     staged = f"{name}__staged"
     # ``fact``: what a line's duty depends on besides its amounts, hashed, so that the pricing
@@ -120,7 +137,8 @@ def load_entries(conn: duckdb.DuckDBPyConnection, path: Path, name: str = "entri
     conn.execute(
         f"""CREATE OR REPLACE TABLE "{staged}" AS SELECT *,
         CAST(hash(entry_date, hts, origin, usmca, melted_poured, smelted_cast,
-                  has_steel, has_alu, has_nonus, has_qty, has_kg) >> 1 AS BIGINT) AS fact
+                  has_steel, has_alu, has_nonus, has_qty, has_kg, program, light_metal) >> 1 AS BIGINT)
+             AS fact
         FROM (SELECT *, steel_value IS NOT NULL AS has_steel, aluminum_value IS NOT NULL AS has_alu,
               non_us_content IS NOT NULL AS has_nonus, quantity IS NOT NULL AS has_qty,
               weight_kg IS NOT NULL AS has_kg FROM ({typed}))"""
@@ -169,6 +187,16 @@ def _bad_origin(v: str) -> str | None:
     if not re.fullmatch(r"[A-Z]{2}", v):
         return "origin: expected an ISO 3166 country code such as MX or CA, found {raw!r}"
     return None if _iso(v) else f"origin: expected an ISO 3166 country code, found {v}"
+
+
+def _bad_program(v: str) -> str | None:
+    if v in ("S", "S+"):
+        return "program: the USMCA preference is claimed in the usmca column, not as a program"
+    return (
+        None
+        if re.fullmatch(r"[A-Z]{1,2}[+*]?", v)
+        else "program: expected a program symbol (KR, AU, A+), found {raw!r}"
+    )
 
 
 def _bad_flag(v: str) -> str | None:

@@ -40,6 +40,7 @@ from tmec.tariffs.stacking import BASES
 __all__ = ["Exposure", "load_scenario", "price_exposure", "price_lines", "trade_flows"]
 
 PROBE_VALUE = Decimal(1000)
+METAL_PROGRAMS = ("s232_metals", "s232_aluminum", "s232_steel")
 PROBE = {
     "steel_value": Decimal(1),
     "aluminum_value": Decimal(2),
@@ -60,6 +61,8 @@ KEY = (
     "has_nonus",
     "has_qty",
     "has_kg",
+    "program",
+    "light_metal",  # how many of the measures' metal-weight thresholds the metal's share is under
 )
 FACT = KEY[1:]  # the key of a line, less the period its date falls in
 DUTY = (28, 4)
@@ -152,6 +155,13 @@ def _templates(
     rows: list[dict[str, Any]] = []
     bad: list[tuple[int, str]] = []
     questions: list[tuple[int, str]] = []
+    thresholds = sorted(
+        {
+            Decimal(str(m.when["metal_weight_under"]))
+            for m in tables.measures
+            if "metal_weight_under" in m.when
+        }
+    )
     for k in keys:
         try:
             probe = Entry(
@@ -165,6 +175,8 @@ def _templates(
                 non_us_content=PROBE["non_us_content"] if k["has_nonus"] else None,
                 quantity=PROBE["quantity"] if k["has_qty"] else None,
                 weight_kg=PROBE["weight_kg"] if k["has_kg"] else None,
+                program=k["program"],
+                metal_weight_kg=_metal_weight(k["light_metal"], thresholds),
                 melted_poured=k["melted_poured"],
                 smelted_cast=k["smelted_cast"],
             )
@@ -174,7 +186,7 @@ def _templates(
             continue
         places = int(tables.parameters.at(k["period"])["tariffs.duty_rounding_places"].decimal)
         questions.extend((k["key_id"], q.text) for q in duty.questions if q.fact in UNCOUNTED)
-        metals = [ln for ln in duty.lines if ln.program in ("s232_aluminum", "s232_steel") and ln.rate > 0]
+        metals = [ln for ln in duty.lines if ln.program in METAL_PROGRAMS and ln.rate > 0]
         mb = sum((ln.base for ln in metals), Decimal(0))
         for seq, ln in enumerate(duty.lines):
             rows.append(
@@ -211,6 +223,16 @@ def _templates(
         ]
     )
     return pa.Table.from_pylist(rows, schema=schema), bad, questions
+
+
+def _metal_weight(under: int | None, thresholds: list[Decimal]) -> Decimal | None:
+    """A metal weight whose share of the probe's weight is under exactly ``under`` of the thresholds
+    (the lowest first): halfway between the thresholds it must fall between."""
+    if under is None:
+        return None
+    bounds = [Decimal(0), *thresholds, Decimal(100)]
+    lo, hi = bounds[len(thresholds) - under], bounds[len(thresholds) - under + 1]
+    return (lo + hi) / 2 * PROBE["weight_kg"] / 100
 
 
 def _rule(base: Decimal, metal_base: Decimal, unit: str = "") -> str:
@@ -266,6 +288,8 @@ def price_lines(
             ("has_nonus", pa.bool_()),
             ("has_qty", pa.bool_()),
             ("has_kg", pa.bool_()),
+            ("program", pa.string()),
+            ("light_metal", pa.int32()),
             ("key_id", pa.int64()),
         ]
     )

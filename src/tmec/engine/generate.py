@@ -336,7 +336,10 @@ def generate_entries(
         CASE WHEN hts LIKE '76%' AND {h} % 3 = 0 THEN (['US', 'CA', 'RU', 'unknown'])[1 + {h} % 4] END
              AS smelted_cast,
         CASE WHEN {h} % 7 <> 0 THEN CAST(round(value / 3 + 1, 3) AS DECIMAL(18,3)) END AS weight_kg,
-        CASE WHEN {h} % 7 <> 0 THEN CAST({h} % 500 + 1 AS DECIMAL(18,3)) END AS quantity
+        CASE WHEN {h} % 7 <> 0 THEN CAST({h} % 500 + 1 AS DECIMAL(18,3)) END AS quantity,
+        CASE WHEN {h} % 7 <> 0 AND {h} % 2 = 0
+             THEN CAST(round((value / 3 + 1) * (({h} // 11) % 40) / 100, 3) AS DECIMAL(18,3)) END
+             AS metal_weight_kg
 
         FROM base ORDER BY i"""
     conn = duckdb.connect()

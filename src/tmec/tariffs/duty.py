@@ -28,7 +28,7 @@ class DutyLine:
     base: Decimal  # the value the rate applies to
     duty: Decimal  # rounded amount
     reference: str  # legal reference, "[unverified]" appended when unverified
-    program: str  # "ordinary", "s232_vehicles", "s232_aluminum", "s232_steel", "ieepa", "s122"
+    program: str  # "ordinary", "s232_vehicles", "s232_metals", "s232_aluminum", "s232_steel", "ieepa", "s122"
     measure_id: str
     base_kind: str = "full"
     unverified: bool = False

@@ -45,6 +45,14 @@ class Entry:
     quantity: Decimal | None = None  # in the line's unit of quantity (the schedule's "units" column)
     weight_kg: Decimal | None = None  # net weight in kilograms
     program: str | None = None  # a special program claimed other than USMCA, by its symbol (KR, AU, A+)
+    metal_weight_kg: Decimal | None = None  # weight of the steel, aluminum or copper in it (note 16(c))
+
+    @property
+    def metal_share(self) -> Decimal | None:
+        """The metal's share of the article's weight, in percent (None unless both weights are given)."""
+        if self.metal_weight_kg is None or not self.weight_kg:
+            return None
+        return self.metal_weight_kg * 100 / self.weight_kg
 
     def __post_init__(self) -> None:
         # Codes as people write them ("7208.39.00") become digits: scope matching works on digits.
@@ -52,7 +60,7 @@ class Entry:
         object.__setattr__(self, "origin", self.origin.upper())
         if self.value < 0:
             raise InputError(f"expected an amount not less than 0, found {self.value}", field="value")
-        for name in ("quantity", "weight_kg"):
+        for name in ("quantity", "weight_kg", "metal_weight_kg"):
             amount = getattr(self, name)
             if amount is not None and amount < 0:
                 raise InputError(f"expected a quantity not less than 0, found {amount}", field=name)
@@ -72,6 +80,11 @@ class Entry:
                 f"steel value plus aluminum value ({self.steel_value + self.aluminum_value}) "
                 f"is more than the entered value {self.value}",
                 field="aluminum_value",
+            )
+        if (share := self.metal_share) is not None and share > 100:
+            raise InputError(
+                f"metal weight {self.metal_weight_kg} kg is more than the weight {self.weight_kg} kg",
+                field="metal_weight_kg",
             )
         if self.program is not None:
             object.__setattr__(self, "program", self.program.strip().upper() or None)
@@ -152,6 +165,7 @@ def entry_from_mapping(
             quantity=_amount(row, "quantity", source),
             weight_kg=_amount(row, "weight_kg", source),
             program=str(row["program"]) if row.get("program") not in (None, "") else None,
+            metal_weight_kg=_amount(row, "metal_weight_kg", source),
         )
     except InputError as exc:
         raise exc.located(source=source, line=line) from None

@@ -35,10 +35,12 @@ __all__ = [
     "parse_measures",
 ]
 
-PROGRAMS = ("s232_vehicles", "s232_aluminum", "s232_steel", "ieepa", "s122")
+# s232_metals: the 2026 regime, one heading of 9903.82 per article whatever its metals (note 16(a))
+PROGRAMS = ("s232_vehicles", "s232_metals", "s232_aluminum", "s232_steel", "ieepa", "s122")
 BASES = ("full", "steel_content", "aluminum_content", "non_us_content")
 CONDITIONS = (
     "usmca_claim",
+    "metal_weight_under",  # percent of the article's weight (note 16(c): under 15 %)
     "melted_poured_in",
     "melted_poured_not_in",
     "smelted_cast_in",
@@ -85,6 +87,10 @@ class Measure:
     when: Mapping[str, Any] = field(default_factory=dict)
     exemption: bool = False
     remainder_heading: str = ""  # where the rest of the value is reported at 0 % (9903.94.04)
+    # floor: ``rate`` is what column 1 and this duty come to together (Annex III, 15 %): the duty
+    # is the difference, and none is due under ``floor_met_heading`` when column 1 reaches it
+    floor: bool = False
+    floor_met_heading: str = ""
     priority: int = 0  # position in the data: lower wins within a program
 
     @property
@@ -115,6 +121,10 @@ class Measure:
             return False
         # A country not given (None) satisfies no country condition: the answer then asks for it.
         # "unknown" is a country reported as unknown, and meets the conditions that name it.
+        if "metal_weight_under" in when:
+            share = entry.metal_share
+            if share is None or share >= Decimal(str(when["metal_weight_under"])):
+                return False
         melted, smelted = entry.melted_poured, entry.smelted_cast
         for key, place in (("melted_poured", melted), ("smelted_cast", smelted)):
             inside, outside = when.get(f"{key}_in"), when.get(f"{key}_not_in")
@@ -131,6 +141,8 @@ class Measure:
             facts.append("melted_poured")
         if any(k.startswith("smelted_cast") for k in self.when):
             facts.append("smelted_cast")
+        if "metal_weight_under" in self.when:
+            facts.append("metal_weight_kg")
         return tuple(facts)
 
     def to_rows(self) -> list[dict[str, Any]]:
@@ -152,6 +164,9 @@ class Measure:
             "melted_poured_not_in": ",".join(self.when.get("melted_poured_not_in", ())) or None,
             "smelted_cast_in": ",".join(self.when.get("smelted_cast_in", ())) or None,
             "smelted_cast_not_in": ",".join(self.when.get("smelted_cast_not_in", ())) or None,
+            "metal_weight_under": self.when.get("metal_weight_under"),
+            "floor": self.floor,
+            "floor_met_heading": self.floor_met_heading or None,
             "valid_from": self.valid_from,
             "valid_to": self.valid_to,
             "reference": self.reference,
@@ -305,6 +320,8 @@ def parse_measures(data: Mapping[str, Any], *, source: str | None = None) -> Mea
                     when=when,
                     exemption=bool(m.get("exemption", False)),
                     remainder_heading=str(m.get("remainder_heading", "")),
+                    floor=bool(m.get("floor", False)),
+                    floor_met_heading=str(m.get("floor_met_heading", "")),
                     priority=i,
                 )
             )

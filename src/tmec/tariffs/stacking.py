@@ -95,6 +95,18 @@ def select(measures: MeasureSet, program: str, entry: Entry, claim: bool, st: St
         if not (m.in_force(entry.entry_date) and m.applies_to_origin(entry.origin)):
             continue
         for fact in m.asks_about():
+            if fact == "metal_weight_kg":
+                if entry.metal_share is None and not any(q.fact == fact for q in st.questions):
+                    st.questions.append(
+                        Question(
+                            fact=fact,
+                            text="What do the article and the steel, aluminum or copper in it weigh "
+                            f"(--weight-kg, --metal-weight-kg)? {m.title} ({m.heading}) applies when the "
+                            f"metal is under {m.when['metal_weight_under']} % of the weight; not given, "
+                            "it is not applied.",
+                        )
+                    )
+                continue
             if getattr(entry, fact) is None and not any(q.fact == fact for q in st.questions):
                 what = "steel melted and poured" if fact == "melted_poured" else "aluminum smelted and cast"
                 st.questions.append(
@@ -134,11 +146,16 @@ def _base(m: Measure, entry: Entry, st: Stack) -> Decimal:
     return given
 
 
-def _line(m: Measure, base: Decimal, places: Decimal) -> DutyLine:
+def _line(m: Measure, base: Decimal, places: Decimal, column1: Decimal = ZERO) -> DutyLine:
+    """The measure's duty line; a floor (Annex III) is the difference between it and column 1."""
     rate = ZERO if m.exemption else m.rate
+    heading = m.heading
+    if m.floor:
+        rate = max(ZERO, m.rate - column1)
+        heading = m.floor_met_heading if rate == 0 and m.floor_met_heading else m.heading
     return DutyLine(
         measure=m.title,
-        heading=m.heading,
+        heading=heading,
         rate=rate,
         base=base,
         duty=_amount(rate, base, places),
@@ -307,10 +324,21 @@ def stack(
             return st
 
     metals: list[DutyLine] = []
-    for program in ("s232_aluminum", "s232_steel"):  # Proc. 10947 priority: aluminum before steel
+    column1 = st.lines[0].rate  # the ordinary ad valorem rate, for the floors of Annex III
+    # the 2026 regime (one heading per article), then Proc. 10947's order: aluminum before steel
+    for program in ("s232_metals", "s232_aluminum", "s232_steel"):
         m = select(measures, program, entry, claim, st)
         if m is not None:
-            metals.append(_line(m, _base(m, entry, st), places))
+            if m.floor and any(ln.unit for ln in st.lines):
+                st.questions.append(
+                    Question(
+                        fact="ordinary duty",
+                        text=f"{m.title} ({m.heading}) tops column 1 up to {m.rate} %: what is the ad "
+                        "valorem equivalent of the specific part of the rate? Only its ad valorem part "
+                        "is counted.",
+                    )
+                )
+            metals.append(_line(m, _base(m, entry, st), places, column1))
     metal_base = min(entry.value, sum((d.base for d in metals if d.rate > 0), ZERO))
 
     order = snapshot[BASES[basis]]

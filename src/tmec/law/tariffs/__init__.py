@@ -185,9 +185,18 @@ def load_schedule(home: Path | None = None) -> Schedule:
     return _bundled_schedule()
 
 
+S232_ANNEXES = TARIFFS_DIR / "s232_annexes_2026.yaml"  # compiled by tools/law/build_s232_annexes.py
+
+
 @cache
 def load_measures() -> MeasureSet:
-    return parse_measures(load_yaml(MEASURES), source=str(MEASURES))
+    """The measures, with the product lists compiled from the proclamation annexes among their scopes."""
+    data = load_yaml(MEASURES)
+    annexes = load_yaml(S232_ANNEXES)["scopes"]
+    clash = set(annexes) & set(data["scopes"])
+    if clash:
+        raise InputError(f"scopes defined twice: {sorted(clash)}", source=str(MEASURES))
+    return parse_measures({**data, "scopes": {**data["scopes"], **annexes}}, source=str(MEASURES))
 
 
 def load_tables(home: Path | None = None) -> TariffTables:

@@ -131,10 +131,18 @@ def _print(duty: Duty) -> None:
         highlight=False,
         markup=False,
     )
+    if duty.warning:
+        console.print(f"  warning: {duty.warning}", highlight=False, markup=False, soft_wrap=True)
     for note in duty.notes:
         console.print(f"  note: {note}", highlight=False, markup=False)
     for q in duty.questions:
         console.print(f"  question: {q.text}", highlight=False, markup=False)
+
+
+def _latest_warning(duties: list[Duty]) -> str | None:
+    """The warning of the latest entry date, if the law does not reach it."""
+    dated = [d for d in duties if d.warning]
+    return max(dated, key=lambda d: d.entry.entry_date).warning if dated else None
 
 
 @click.command("duty")
@@ -188,6 +196,8 @@ def command(entries: Path | None, basis: str, fmt: str, as_json: bool, **options
                     "total_duty": str(total),
                     "total_value": str(value),
                     "effective_rate": str(quantize(total * 100 / value, 4)) if value else "0",
+                    "law_as_of": tables.law_as_of.isoformat() if tables.law_as_of else None,
+                    "warning": _latest_warning(duties),
                 }
             )
             return
@@ -198,6 +208,8 @@ def command(entries: Path | None, basis: str, fmt: str, as_json: bool, **options
             _print(d)
         total = sum((d.total_duty for d in duties), Decimal(0))
         console.print(f"{len(duties)} entry lines, total duty {total}", highlight=False, markup=False)
+        if (warning := _latest_warning(duties)) is not None:
+            console.print(f"warning: {warning}", highlight=False, markup=False, soft_wrap=True)
         return
     try:
         duty = _price(_single(options), default_tables(), basis=basis)

@@ -134,6 +134,8 @@ def command(
         highlight=False,
         soft_wrap=True,  # one line whatever its length: a timing never moves a line break
     )
+    if base.warning:
+        console.print(f"warning: {base.warning}", highlight=False, markup=False, soft_wrap=True)
     show_table(columns, table, title=title)
     for q in base.questions:
         console.print(
@@ -149,7 +151,15 @@ def command(
 
 
 def _dump(x: Exposure) -> dict[str, Any]:
-    return {"lines": x.lines, "value": x.value, "duty": x.duty, "by": x.by, "questions": x.questions}
+    return {
+        "lines": x.lines,
+        "value": x.value,
+        "duty": x.duty,
+        "by": x.by,
+        "questions": x.questions,
+        "law_as_of": x.law_as_of.isoformat() if x.law_as_of else None,
+        "warning": x.warning,
+    }
 
 
 def _diff(

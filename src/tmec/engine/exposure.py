@@ -111,6 +111,8 @@ class Exposure:
     flow_values: dict[tuple[str, str], Decimal] = dataclasses.field(default_factory=dict)  # entry value
     # lines whose duty is not wholly counted (a specific rate without its quantity...), by question
     questions: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    law_as_of: dt.date | None = None  # the day through which the law priced with is verified
+    warning: str | None = None  # set when some entry is later than that
 
 
 def load_scenario(path: Path, base: TariffTables) -> tuple[str, TariffTables]:
@@ -452,7 +454,9 @@ def price_exposure(
             fn.sum("base").alias("base"),
         )
         by[name] = e.to_arrow(agg.orderBy(*cols)).to_pylist()
-    totals = e.to_arrow(entries.agg(fn.sum("value").alias("value"))).to_pylist()[0]
+    totals = e.to_arrow(
+        entries.agg(fn.sum("value").alias("value"), fn.max("entry_date").alias("last"))
+    ).to_pylist()[0]
     flows = entries.withColumn("chapter", fn.substring(fn.col("hts"), 1, 2)).groupBy("chapter", "origin")
     flow_values = {
         (str(r["chapter"]), str(r["origin"])): Decimal(r["value"])
@@ -471,6 +475,8 @@ def price_exposure(
         basis=basis,
         flow_values=flow_values,
         questions=asked,
+        law_as_of=t.law_as_of,
+        warning=t.staleness(totals["last"]) if totals["last"] is not None else None,
     )
 
 

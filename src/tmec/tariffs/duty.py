@@ -9,6 +9,7 @@ and the legal reference.  Amounts are rounded per line with the dated policy
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -61,6 +62,8 @@ class Duty:
     notes: tuple[str, ...] = ()
     questions: tuple[Question, ...] = field(default_factory=tuple)
     basis: str = "liability"  # or "deposited" (duty deposited at entry, before retroactive orders)
+    law_as_of: dt.date | None = None  # the day through which the law priced with is verified
+    warning: str | None = None  # set when the entry date is later than that
 
     @property
     def total_duty(self) -> Decimal:
@@ -99,6 +102,8 @@ class Duty:
                 "weight_kg": None if e.weight_kg is None else str(e.weight_kg),
             },
             "basis": self.basis,
+            "law_as_of": self.law_as_of.isoformat() if self.law_as_of else None,
+            "warning": self.warning,
             "total_duty": str(self.total_duty),
             "effective_rate": str(quantize(self.effective_rate, 4)),
             "unverified": self.unverified,

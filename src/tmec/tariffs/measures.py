@@ -191,12 +191,14 @@ class MeasureSet:
         # digits, and by each shorter prefix (for "a finer code under this one"); ranges as a list.
         self._exact: dict[str, dict[str, set[int]]] = {p: {} for p in PROGRAMS}
         self._under: dict[str, dict[str, set[int]]] = {p: {} for p in PROGRAMS}
-        self._ranges: dict[str, list[tuple[ScopeItem, int]]] = {p: [] for p in PROGRAMS}
+        self._ranges: dict[str, list[tuple[str, str, int, int]]] = {
+            p: [] for p in PROGRAMS
+        }  # lo, hi, level, i
         for p, measures in self._by_program.items():
             for i, m in enumerate(measures):
                 for item in m.scope:
                     if item.lo != item.hi:
-                        self._ranges[p].append((item, i))
+                        self._ranges[p].append((item.lo, item.hi, item.level, i))
                         continue
                     self._exact[p].setdefault(item.lo, set()).add(i)
                     for n in range(2, item.level):
@@ -225,14 +227,16 @@ class MeasureSet:
             for n in range(2, len(digits) + 1):
                 cover |= exact.get(digits[:n], set())
             finer = set(self._under[program].get(digits, set()))
-            for item, i in self._ranges[program]:
-                if item.contains(digits):
-                    cover.add(i)
-                elif item.narrower_than(digits):
+            n = len(digits)
+            for lo, hi, level, i in self._ranges[program]:
+                if level <= n:
+                    if lo <= digits[:level] <= hi:
+                        cover.add(i)
+                elif lo[:n] <= digits <= hi[:n]:
                     finer.add(i)
             found = (
-                tuple(m for i, m in enumerate(measures) if i in cover),
-                tuple(m for i, m in enumerate(measures) if i in finer and i not in cover),
+                tuple(measures[i] for i in sorted(cover)),
+                tuple(measures[i] for i in sorted(finer - cover)),
             )
             self._covering[key] = found
         return found

@@ -71,6 +71,19 @@ class TariffTables:
     schedule: Schedule
     measures: MeasureSet
     parameters: ParameterSet
+    # the day through which the law is verified (the newest revision compiled); a later entry date
+    # is priced with the last known law, and the answer says so (``law_as_of``, ``warning``)
+    law_as_of: dt.date | None = None
+
+    def staleness(self, day: dt.date) -> str | None:
+        """The one-line warning for an answer on ``day``, or None when the law covers it."""
+        if self.law_as_of is None or day <= self.law_as_of:
+            return None
+        return (
+            f"law verified through {self.law_as_of.isoformat()}, {(day - self.law_as_of).days} days "
+            f"before {day.isoformat()}: later changes are not included "
+            "(`tmec tariff import FILE --valid-from D` adds a newer HTSUS revision)"
+        )
 
     def first_date(self) -> dt.date:
         first = self.schedule.first_date()

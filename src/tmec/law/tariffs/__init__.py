@@ -36,6 +36,8 @@ __all__ = [
     "MEASURES",
     "SCENARIOS",
     "imported_schedule_path",
+    "law_as_of",
+    "law_status",
     "load_chapter99",
     "load_measures",
     "load_scenario",
@@ -200,7 +202,21 @@ def load_measures() -> MeasureSet:
 
 
 def load_tables(home: Path | None = None) -> TariffTables:
-    return TariffTables(schedule=load_schedule(home), measures=load_measures(), parameters=load_parameters())
+    schedule = load_schedule(home)
+    return TariffTables(
+        schedule=schedule,
+        measures=load_measures(),
+        parameters=load_parameters(),
+        law_as_of=law_as_of(schedule),
+    )
+
+
+def law_as_of(schedule: Schedule | None = None) -> dt.date:
+    """The day through which the law is verified: the compiled revisions', or an imported revision's
+    effective date when it is later (the import is the user's own, newer law)."""
+    day = dt.date.fromisoformat(schedule_meta()["verified_through"])
+    revisions = (schedule or load_schedule()).revisions
+    return max([day, *(r.effective for r in revisions)])
 
 
 def read_schedule_file(path: Path, *, valid_from: dt.date | None = None) -> list[HtsLine]:
@@ -298,3 +314,71 @@ def load_scenario(name: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise InputError("expected a mapping", source=str(path))
     return data
+
+
+def law_status(home: Path | None = None) -> dict[str, Any]:
+    """Each source of the tariff law with its revision and date, and the day the law is verified through."""
+    meta = schedule_meta()
+    annex_header = [
+        ln[2:] for ln in S232_ANNEXES.read_text(encoding="utf-8").splitlines() if ln.startswith("# ")
+    ]
+    measures = load_measures()
+    imported = imported_schedule_path(home)
+    schedule = load_schedule(home)
+    return {
+        "law_as_of": law_as_of(schedule).isoformat(),
+        "sources": [
+            {
+                "source": meta["source"],
+                "file": str(HTS_SCHEDULE.relative_to(LAW_DIR)),
+                "revisions": [
+                    {
+                        "revision": r["revision"],
+                        "effective_date": r["effective_date"],
+                        "chapter99_from": r["chapter99_from"],
+                        "sha256": r["sha256"],
+                    }
+                    for r in meta["revisions"]
+                ],
+                "verified_through": meta["verified_through"],
+                "note": meta["verified_through_note"],
+                "licence": meta["licence"],
+            },
+            {
+                "source": "Section 232 metals proclamation of April 2026, Annexes I-A, I-B, II, III",
+                "file": str(S232_ANNEXES.relative_to(LAW_DIR)),
+                "revisions": [{"revision": "effective 2026-04-06", "effective_date": "2026-04-06"}],
+                "note": " ".join(annex_header[2:4]),
+                "licence": "US Government work, public domain",
+            },
+            {
+                "source": "chapter 99 measures (Section 232, IEEPA, Section 122) with their legal references",
+                "file": str(MEASURES.relative_to(LAW_DIR)),
+                "revisions": [
+                    {
+                        "revision": f"{len(measures)} measures",
+                        "effective_date": max(m.valid_from for m in measures).isoformat(),
+                    }
+                ],
+                "note": "every heading checked against the chapter 99 text of each HTSUS revision in force",
+                "licence": "",
+            },
+            *(
+                [
+                    {
+                        "source": "imported schedule",
+                        "file": str(imported),
+                        "revisions": [
+                            {"revision": r.name, "effective_date": r.effective.isoformat()}
+                            for r in schedule.revisions
+                            if not r.name[:4].isdigit()
+                        ],
+                        "note": "tmec tariff import",
+                        "licence": "",
+                    }
+                ]
+                if imported.is_file()
+                else []
+            ),
+        ],
+    }

@@ -6,22 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from tests.tariffs.helpers import price
-from tmec.cli import main
+from tests.tariffs.helpers import price, run
 from tmec.engine import generate_entries
 
-
-def run(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(main, list(args))
-    return result.exit_code, result.output
-
-
-@pytest.fixture(autouse=True)
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("TMEC_HOME", str(tmp_path / "home"))
-    return tmp_path / "home"
+pytestmark = pytest.mark.usefixtures("home")  # a fresh $TMEC_HOME: no imported schedule
 
 
 def test_an_answer_past_the_verified_law_says_so() -> None:

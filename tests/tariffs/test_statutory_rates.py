@@ -9,16 +9,13 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from click.testing import CliRunner
 
-from tmec.cli import main
+from tests.tariffs.helpers import run
+
 from tmec.tariffs import Entry, default_tables, price_entry
 from tmec.tariffs.statutory import OTHERS, statutory_rows
 
-
-def run(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(main, list(args))
-    return result.exit_code, result.output
+pytestmark = pytest.mark.usefixtures("home")  # a fresh $TMEC_HOME: no imported schedule
 
 
 @pytest.mark.parametrize("day", ["2025-06-10", "2026-12-06"])

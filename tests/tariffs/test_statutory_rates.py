@@ -11,7 +11,6 @@ import pyarrow.parquet as pq
 import pytest
 
 from tests.tariffs.helpers import run
-
 from tmec.tariffs import Entry, default_tables, price_entry
 from tmec.tariffs.statutory import OTHERS, statutory_rows
 

@@ -70,6 +70,12 @@ def test_every_line_of_the_schedule_is_priced_on_every_date(code: str, general: 
         assert schedule.line(code, day).general == general
 
 
+def test_the_two_wrong_general_rates_are_right_before_2025_too() -> None:
+    schedule = load_schedule()
+    assert schedule.line("7601.10.60", dt.date(2024, 6, 1)).general == "Free"
+    assert schedule.line("7604.29.50", dt.date(2019, 6, 1)).general == "3%"
+
+
 def test_a_code_missing_on_the_date_names_the_revision_in_force() -> None:
     schedule = load_schedule()
     with pytest.raises(

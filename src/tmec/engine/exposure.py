@@ -34,7 +34,7 @@ from tmec.engine.session import DataFrame, Engine
 from tmec.law import load_yaml
 from tmec.tariffs import Entry, TariffTables, default_tables, parse_measures, price_entry
 from tmec.tariffs.impact import TradeFlow
-from tmec.tariffs.measures import MeasureSet
+from tmec.tariffs.measures import PROGRAMS, MeasureSet
 from tmec.tariffs.stacking import BASES
 
 __all__ = ["Exposure", "load_scenario", "price_exposure", "price_lines", "trade_flows"]
@@ -134,20 +134,86 @@ def load_scenario(path: Path, base: TariffTables) -> tuple[str, TariffTables]:
     return name, dataclasses.replace(base, measures=MeasureSet([*ordered, *base.measures]))
 
 
-def _periods(tables: TariffTables) -> list[dt.date]:
-    """The dates on which some table or parameter of the pricing changes (period starts)."""
-    days = {tables.first_date(), *tables.schedule.change_dates()}
-    for m in tables.measures:
-        days.update(d for d in (m.valid_from, m.valid_to) if d is not None)
+def _global_days(tables: TariffTables) -> set[dt.date]:
+    """The days on which a parameter of the pricing changes (every line's periods start on them)."""
+    days = {tables.first_date()}
     for name in tables.parameters:
         days.update(tables.parameters[name].dates)
-    return sorted(days)
+    return days
 
 
-def _period_table(tables: TariffTables) -> pa.Table:
-    starts = _periods(tables)
-    ends = [*starts[1:], dt.date(9999, 12, 31)]
-    return pa.table({"p_start": pa.array(starts, pa.date32()), "p_end": pa.array(ends, pa.date32())})
+# A fact of a line that no measure or rate of its code turns on is left out of its key (so
+# that lines differing only in it share one): the fact, and what makes it matter.
+RELEVANT = (
+    "has_qty",
+    "has_kg",
+    "light_metal",
+    "melted_poured",
+    "smelted_cast",
+    "has_steel",
+    "has_alu",
+    "has_nonus",
+)
+
+
+def _code_law(tables: TariffTables, code: str) -> tuple[set[dt.date], dict[str, bool]]:
+    """The days on which something that prices ``code`` changes (its lines and its item's in the
+    schedule, the measures whose scope covers it or names a finer code under it), and which of the
+    facts in :data:`RELEVANT` any of them turns on."""
+    days: set[dt.date] = set()
+    specific = False
+    # an 8-digit code is priced from its statistical lines when it has no rates (or units) itself
+    for c in {code, code[:8]} | (tables.schedule.codes(code) if len(code) == 8 else set()):
+        for v in tables.schedule.versions(c):
+            days.update(d for d in (v.valid_from, v.valid_to) if d is not None)
+            rates = (v.general_rate, v.column2_rate, *v.programs.values())
+            specific = specific or any(r.parts or not r.complete for r in rates)
+    measures = []
+    for program in PROGRAMS:
+        covering, finer = tables.measures.covering(program, code)
+        measures += [*covering, *finer]
+    for m in measures:
+        days.update(d for d in (m.valid_from, m.valid_to) if d is not None)
+    floors = any(m.floor for m in measures)
+    relevant = {
+        "has_qty": specific,
+        "has_kg": specific or floors,
+        "light_metal": any("metal_weight_under" in m.when for m in measures),
+        "melted_poured": any(k.startswith("melted_poured") for m in measures for k in m.when),
+        "smelted_cast": any(k.startswith("smelted_cast") for m in measures for k in m.when),
+        "has_steel": any(m.base == "steel_content" for m in measures),
+        "has_alu": any(m.base == "aluminum_content" for m in measures),
+        "has_nonus": any(m.base == "non_us_content" for m in measures),
+    }
+    return days, relevant
+
+
+def _period_table(tables: TariffTables, codes: list[str]) -> pa.Table:
+    """Per code, the periods in which nothing that prices it changes (a line's key is its code's
+    period, so that lines of a code whose law is stable share one key over many revisions), and
+    which facts of its lines matter (``rel_<fact>``)."""
+    common = _global_days(tables)
+    cols: dict[str, list[Any]] = {
+        "p_hts": [],
+        "p_start": [],
+        "p_end": [],
+        **{f"rel_{f}": [] for f in RELEVANT},
+    }
+    for code in codes:
+        own, relevant = _code_law(tables, code)
+        days = sorted(common | own)
+        cols["p_hts"] += [code] * len(days)
+        cols["p_start"] += days
+        cols["p_end"] += [*days[1:], dt.date(9999, 12, 31)]
+        for f in RELEVANT:
+            cols[f"rel_{f}"] += [relevant[f]] * len(days)
+    return pa.table(
+        {
+            **cols,
+            "p_start": pa.array(cols["p_start"], pa.date32()),
+            "p_end": pa.array(cols["p_end"], pa.date32()),
+        }
+    )
 
 
 def _templates(
@@ -176,7 +242,8 @@ def _templates(
                 aluminum_value=PROBE["aluminum_value"] if k["has_alu"] else None,
                 non_us_content=PROBE["non_us_content"] if k["has_nonus"] else None,
                 quantity=PROBE["quantity"] if k["has_qty"] else None,
-                weight_kg=PROBE["weight_kg"] if k["has_kg"] else None,
+                # the metal's share of the weight needs a weight even where no rate is per kg
+                weight_kg=PROBE["weight_kg"] if k["has_kg"] or k["light_metal"] is not None else None,
                 program=k["program"],
                 metal_weight_kg=_metal_weight(k["light_metal"], thresholds),
                 melted_poured=k["melted_poured"],
@@ -262,7 +329,6 @@ def price_lines(
     entry (its stacking order is a dated parameter, so its dates are among the periods).
     """
     fn = e.F
-    periods = e.from_arrow(_period_table(tables), "xp_periods")
     # The distinct facts of the lines (``fact``: a hash of them, made when the file was loaded) are
     # few; they are dated and keyed on their own, and the lines find their key by one integer.
     facts = e.materialize(
@@ -270,9 +336,18 @@ def price_lines(
     )
     if e.count(facts) != e.count(facts.select("fact").distinct()):
         raise InputError("two different entry facts share a hash; load the file again with another seed")
+    codes = sorted(str(r["hts"]) for r in e.to_arrow(facts.select("hts").distinct()).to_pylist())
+    periods = e.from_arrow(_period_table(tables, codes), "xp_periods")
     dated = facts.join(
-        periods, (facts.entry_date >= periods.p_start) & (facts.entry_date < periods.p_end)
+        periods,
+        (facts.hts == periods.p_hts)
+        & (facts.entry_date >= periods.p_start)
+        & (facts.entry_date < periods.p_end),
     ).withColumnRenamed("p_start", "period")
+    blanks = {"melted_poured": "string", "smelted_cast": "string", "light_metal": "int"}
+    for f in RELEVANT:  # a fact nothing turns on is left out of the key
+        blank = fn.lit(None).cast(blanks[f]) if f in blanks else fn.lit(False)
+        dated = dated.withColumn(f, fn.when(fn.col(f"rel_{f}"), fn.col(f)).otherwise(blank))
     keys = e.to_arrow(dated.select(*KEY).distinct()).to_pylist()
     for i, k in enumerate(keys):
         k["key_id"] = i

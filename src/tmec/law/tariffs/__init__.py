@@ -5,7 +5,7 @@ Reading and writing files happens here; the parsing and the pricing are pure
 (``tmec.tariffs``).  A schedule imported with ``tmec tariff import`` is stored
 as one normalised CSV, ``$TMEC_HOME/tariffs/schedule.csv`` (written to a temp
 file and renamed, so a failed import leaves the previous one intact); pricing
-reads it in preference to the bundled lines.
+reads it in preference to the bundled law (or after it, from the imported revision's date).
 """
 
 from __future__ import annotations

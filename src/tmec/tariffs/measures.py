@@ -15,6 +15,7 @@ a code is in scope when its prefix at the item's level lies in the range.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -247,6 +248,10 @@ class MeasureSet:
         ]
 
     def first_date(self) -> dt.date:
+        return self._first
+
+    @functools.cached_property
+    def _first(self) -> dt.date:  # asked for every entry priced
         return min(m.valid_from for m in self.measures)
 
     def rows(self) -> list[dict[str, Any]]:

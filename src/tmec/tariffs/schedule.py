@@ -194,6 +194,11 @@ class Schedule:
             for code, versions in by_code.items()
         }
         self._parsed: dict[str, list[HtsLine]] = {}  # compiled rows read so far, by code
+        # look-ups repeat (a portfolio prices the same codes again and again): kept once made
+        self._versions: dict[str, list[HtsLine]] = {}
+        self._starts: dict[str, list[dt.date]] = {}
+        self._codes: dict[str, set[str]] = {}
+        self._unit_lines: dict[tuple[int, str], HtsLine] = {}
 
     # ---------------------------------------------------------------- storage
     def _own(self, code: str) -> list[HtsLine]:
@@ -217,6 +222,13 @@ class Schedule:
 
     def versions(self, code: str) -> list[HtsLine]:
         """Every version of one code, oldest first (a newer revision's after the ones it cuts)."""
+        found = self._versions.get(code)
+        if found is None:
+            found = self._versions[code] = self._layered(code)
+            self._starts[code] = [v.valid_from or dt.date.min for v in found]
+        return found
+
+    def _layered(self, code: str) -> list[HtsLine]:
         own = self._own(code)
         if self._base is None:
             return own
@@ -227,8 +239,11 @@ class Schedule:
         return older + own
 
     def codes(self, prefix: str = "") -> set[str]:
-        own = self._own_codes(prefix)
-        return own | self._base.codes(prefix) if self._base is not None else own
+        found = self._codes.get(prefix)
+        if found is None:
+            own = self._own_codes(prefix)
+            found = self._codes[prefix] = own | self._base.codes(prefix) if self._base is not None else own
+        return found
 
     def __iter__(self) -> Iterator[HtsLine]:
         for code in sorted(self.codes()):
@@ -294,7 +309,7 @@ class Schedule:
     # ---------------------------------------------------------------- look-up
     def _in_force(self, code: str, day: dt.date) -> HtsLine | None:
         versions = self.versions(code)
-        i = bisect_right([v.valid_from or dt.date.min for v in versions], day)
+        i = bisect_right(self._starts[code], day)
         if i and versions[i - 1].in_force(day):
             return versions[i - 1]
         return None
@@ -346,13 +361,21 @@ class Schedule:
             # the units of quantity are reported at the statistical lines: one unit for all, or none
             units = {ln.units for c in self.codes(digits) if (ln := self._in_force(c, day)) is not None}
             units.discard("")
-            return replace(found, units=units.pop()) if len(units) == 1 else found
+            return self._with_units(found, units.pop()) if len(units) == 1 else found
         if found.rated:
             return found
         item = self._in_force(digits[:8], day)
         if item is None:
             raise self._missing(digits[:8], day, field, source)
-        return replace(item, units=found.units) if found.units and not item.units else item
+        return self._with_units(item, found.units) if found.units and not item.units else item
+
+    def _with_units(self, line: HtsLine, units: str) -> HtsLine:
+        """``line`` reporting ``units`` (made once: a copy parses its rates again)."""
+        key = (id(line), units)
+        found = self._unit_lines.get(key)
+        if found is None:
+            found = self._unit_lines[key] = replace(line, units=units)
+        return found
 
     def _rated_children(self, digits: str, day: dt.date, field: str, source: str | None) -> HtsLine:
         """An 8-digit code rated only at its 10-digit lines (e.g. 0101.30.00.00): one rate for all."""

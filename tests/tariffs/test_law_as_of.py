@@ -40,6 +40,11 @@ def test_exposure_totals_carry_it(tmp_path: Path) -> None:
     assert code == 0 and data["law_as_of"] == "2026-06-08" and "verified through" in data["warning"]
 
 
+def test_measures_show_carries_it() -> None:
+    code, out = run("measures", "show", "--date", "2026-12-06", "--json")
+    assert code == 0 and json.loads(out)["law_as_of"] == "2026-06-08" and json.loads(out)["warning"]
+
+
 def test_law_status_lists_each_source_revision_and_date() -> None:
     code, out = run("law", "status", "--json")
     data = json.loads(out)

@@ -345,9 +345,14 @@ def price_lines(
         & (facts.entry_date < periods.p_end),
     ).withColumnRenamed("p_start", "period")
     blanks = {"melted_poured": "string", "smelted_cast": "string", "light_metal": "int"}
-    for f in RELEVANT:  # a fact nothing turns on is left out of the key
+
+    def kept(f: str) -> Any:  # a fact nothing turns on is left out of the key (one select: plans copy)
+        if f not in RELEVANT:
+            return fn.col(f)
         blank = fn.lit(None).cast(blanks[f]) if f in blanks else fn.lit(False)
-        dated = dated.withColumn(f, fn.when(fn.col(f"rel_{f}"), fn.col(f)).otherwise(blank))
+        return fn.when(fn.col(f"rel_{f}"), fn.col(f)).otherwise(blank).alias(f)
+
+    dated = dated.select("fact", *(kept(c) for c in KEY))
     keys = e.to_arrow(dated.select(*KEY).distinct()).to_pylist()
     for i, k in enumerate(keys):
         k["key_id"] = i

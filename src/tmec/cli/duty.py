@@ -108,7 +108,9 @@ def _rate(ln: DutyLine) -> str:
 
 
 def _rows(duty: Duty) -> list[list[str]]:
-    return [[ln.measure, ln.heading, _rate(ln), str(ln.base), str(ln.duty), ln.reference] for ln in duty.lines]
+    return [
+        [ln.measure, ln.heading, _rate(ln), str(ln.base), str(ln.duty), ln.reference] for ln in duty.lines
+    ]
 
 
 def _print_rows(duties: list[Duty], fmt: str) -> None:

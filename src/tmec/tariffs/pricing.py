@@ -55,8 +55,8 @@ def price_entry(entry: Entry, *, tables: TariffTables | None = None, basis: str 
         notes.append(f"{entry.entry_date.isoformat()} is {coverage.value}: {coverage.cite()}")
     if entry.origin not in {"CA", "MX", "US"}:
         notes.append(
-            "measures are modelled for goods of Canada and Mexico; for other origins the Section 232 country "
-            "arrangements, IEEPA reciprocal and Section 301 duties are not included"
+            "for goods of other origins than Canada and Mexico, IEEPA (China, the reciprocal country rates), "
+            "Section 301 and the Section 232 country arrangements before 2025 are not included"
         )
     return Duty(
         entry=entry,

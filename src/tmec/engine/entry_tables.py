@@ -106,7 +106,7 @@ def load_entries(conn: duckdb.DuckDBPyConnection, path: Path, name: str = "entri
     share = f"({amount('metal_weight_kg')} * 100 / NULLIF({amount('weight_kg')}, 0))"
     light = " + ".join(f"CASE WHEN {share} < {x} THEN 1 ELSE 0 END" for x in thresholds) or "0"
     light_metal = f"CASE WHEN {share} IS NULL THEN NULL ELSE ({light}) END"
-    program = f"upper({t('program')})"
+    program = f"upper({t('program')})"  # the special program claimed: column spi (program is the duty's)
     origin_text = f"upper({t('origin')})"
     value_checks = [
         (hts, t("hts"), _bad_hts),
@@ -129,7 +129,7 @@ def load_entries(conn: duckdb.DuckDBPyConnection, path: Path, name: str = "entri
         {", ".join(f"{amount(c)} AS {c}" for c in AMOUNTS)},
         {", ".join(f"{amount(c)} AS {c}" for c in QUANTITIES)},
         {country["melted_poured"]} AS melted_poured, {country["smelted_cast"]} AS smelted_cast,
-        {program} AS program, {light_metal} AS light_metal,
+        {program} AS spi, {light_metal} AS light_metal,
         {t("line")} AS line, coalesce({", ".join(checks)}) AS __problem FROM "{raw}" """
     staged = f"{name}__staged"
     # ``fact``: what a line's duty depends on besides its amounts, hashed, so that the pricing
@@ -137,7 +137,7 @@ def load_entries(conn: duckdb.DuckDBPyConnection, path: Path, name: str = "entri
     conn.execute(
         f"""CREATE OR REPLACE TABLE "{staged}" AS SELECT *,
         CAST(hash(entry_date, hts, origin, usmca, melted_poured, smelted_cast,
-                  has_steel, has_alu, has_nonus, has_qty, has_kg, program, light_metal) >> 1 AS BIGINT)
+                  has_steel, has_alu, has_nonus, has_qty, has_kg, spi, light_metal) >> 1 AS BIGINT)
              AS fact
         FROM (SELECT *, steel_value IS NOT NULL AS has_steel, aluminum_value IS NOT NULL AS has_alu,
               non_us_content IS NOT NULL AS has_nonus, quantity IS NOT NULL AS has_qty,

@@ -61,7 +61,7 @@ KEY = (
     "has_nonus",
     "has_qty",
     "has_kg",
-    "program",
+    "spi",  # the special program claimed (the entry file's column program)
     "light_metal",  # how many of the measures' metal-weight thresholds the metal's share is under
 )
 FACT = KEY[1:]  # the key of a line, less the period its date falls in
@@ -244,7 +244,7 @@ def _templates(
                 quantity=PROBE["quantity"] if k["has_qty"] else None,
                 # the metal's share of the weight needs a weight even where no rate is per kg
                 weight_kg=PROBE["weight_kg"] if k["has_kg"] or k["light_metal"] is not None else None,
-                program=k["program"],
+                program=k["spi"],
                 metal_weight_kg=_metal_weight(k["light_metal"], thresholds),
                 melted_poured=k["melted_poured"],
                 smelted_cast=k["smelted_cast"],
@@ -370,7 +370,7 @@ def price_lines(
             ("has_nonus", pa.bool_()),
             ("has_qty", pa.bool_()),
             ("has_kg", pa.bool_()),
-            ("program", pa.string()),
+            ("spi", pa.string()),
             ("light_metal", pa.int32()),
             ("key_id", pa.int64()),
         ]

@@ -43,7 +43,7 @@ def test_duty_json_contract() -> None:
     assert data["effective_rate"] == "37.9000"
     for line in data["lines"]:
         assert {"measure", "heading", "rate", "base", "duty", "reference"} <= set(line)
-    assert [line["heading"] for line in data["lines"]] == ["7326.90.86", "9903.81.91", "9903.01.01"]
+    assert [line["heading"] for line in data["lines"]] == ["7326.90.86", "9903.81.90", "9903.01.01"]
 
 
 def test_duty_human_output_lists_lines_and_total() -> None:

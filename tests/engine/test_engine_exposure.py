@@ -137,3 +137,23 @@ def test_a_bad_file_leaves_the_loaded_lines_as_they_were(duck: Engine, tmp_path:
     assert duck.conn.execute("SELECT * FROM entries ORDER BY src_line").fetchall() == before
     tables = {r[0] for r in duck.conn.execute("SELECT table_name FROM information_schema.tables").fetchall()}
     assert not {t for t in tables if "staged" in t or t.startswith("raw_")}
+
+
+def test_full_law_columns_equal_price_entry(duck: Engine, tmp_path: Path) -> None:
+    """Specific rates on a weight or quantity, a special program, the 2026 metal-weight rule, and a
+    specific rate without its quantity (a question, counted by line), in bulk as one by one."""
+    entries = tmp_path / "entries.csv"
+    entries.write_text(
+        "line,entry_date,hts,origin,value,weight_kg,quantity,metal_weight_kg,program\n"
+        "a,2025-01-15,0201.10.10,AR,10000,2000,,,\n"
+        "b,2025-01-15,0105.11.00,DE,1000,,1000,,\n"
+        "c,2025-01-15,8708.99.81,KR,1000,,,,KR\n"
+        "d,2026-12-06,8424.89.90,DE,100000,100,,10,\n"
+        "e,2026-12-06,8424.89.90,DE,100000,100,,80,\n"
+        "f,2025-01-15,0201.10.10,AR,10000,,,,\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "lines.parquet"
+    x = price_exposure(duck, entries, lines_out=out)
+    assert engine_lines(out) == by_hand(entries, default_tables())
+    assert [(q["lines"], "4.4¢/kg" in q["question"]) for q in x.questions] == [(1, True)]

@@ -9,10 +9,27 @@ from typing import Any
 from tmec.tariffs import Duty, Entry, price_entry
 
 
+def run(*args: str) -> tuple[int, str]:
+    """``tmec ARGS``: exit code and output."""
+    from click.testing import CliRunner
+
+    from tmec.cli import main
+
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.output
+
+
 def price(
     day: str, hts: str, origin: str, value: int | str = 100000, *, basis: str = "liability", **kw: Any
 ) -> Duty:
-    for key in ("steel_value", "aluminum_value", "non_us_content"):
+    for key in (
+        "steel_value",
+        "aluminum_value",
+        "non_us_content",
+        "quantity",
+        "weight_kg",
+        "metal_weight_kg",
+    ):
         if key in kw and kw[key] is not None:
             kw[key] = Decimal(str(kw[key]))
     entry = Entry(

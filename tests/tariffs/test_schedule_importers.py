@@ -82,7 +82,12 @@ HTS_JSON = [
 
 def test_hts_json_export_statistical_lines_inherit() -> None:
     lines = parse_hts_json(HTS_JSON, valid_from=dt.date(2025, 1, 1))
-    assert [line.hts for line in lines] == ["72083900", "87032301"]
+    # the statistical line is kept (it exists in the revision) and has no rates of its own
+    assert [(line.hts, line.rated) for line in lines] == [
+        ("72083900", True),
+        ("7208390015", False),
+        ("87032301", True),
+    ]
     schedule = Schedule(lines, name="test")
     assert schedule.line("7208.39.00.15", dt.date(2025, 2, 1)).hts == "72083900"
     car = schedule.line("8703230190", dt.date(2025, 2, 1))
@@ -132,7 +137,7 @@ def test_tariff_database_bad_row_names_line_and_field() -> None:
 def test_read_schedule_file_detects_the_format(tmp_path: Path) -> None:
     j = tmp_path / "hts.json"
     j.write_text(json.dumps(HTS_JSON), encoding="utf-8")
-    assert len(read_schedule_file(j)) == 2
+    assert len(read_schedule_file(j)) == 3
     c = tmp_path / "export.csv"
     with c.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)

@@ -109,7 +109,8 @@ REGIME_DATES = [
         "7326.90.86",
         "MX",
         {"steel_value": 40000},
-        {"9903.81.91": D("20000.00"), "9903.01.01": D("15000.00")},  # split line: content / rest
+        # a chapter 73 derivative of the 2025 list: heading 9903.81.90 (issue 11 item 4), on its content
+        {"9903.81.90": D("20000.00"), "9903.01.01": D("15000.00")},
     ),
     ("2025-07-31", "8708.99.81", "CA", {}, {"9903.01.10": D("25000.00")}),
     ("2025-08-01", "8708.99.81", "CA", {}, {"9903.01.10": D("35000.00")}),  # 35 % from 1 Aug 2025
@@ -118,8 +119,9 @@ REGIME_DATES = [
     ("2026-02-23", "8708.99.81", "MX", {}, {"9903.01.01": D("25000.00")}),
     ("2026-02-24", "8708.99.81", "MX", {}, {"9903.03.01": D("10000.00")}),  # IEEPA ends; s.122 starts
     ("2026-02-24", "8708.99.81", "MX", {"usmca": True}, {}),  # 9903.03.08
-    ("2026-07-23", "8708.99.81", "CA", {}, {"9903.03.01": D("10000.00")}),
-    ("2026-07-24", "8708.99.81", "CA", {}, {}),  # 150-day limit
+    # a part on Annex I-B pays Section 232 from 2026-04-06 (and no s.122): a plastics article here
+    ("2026-07-23", "3926.90.99", "CA", {}, {"9903.03.01": D("10000.00")}),
+    ("2026-07-24", "3926.90.99", "CA", {}, {}),  # 150-day limit
 ]
 
 
@@ -179,8 +181,7 @@ def test_unknown_melt_country_in_2024_mexico_regime_pays_25() -> None:
 
 def test_uk_stays_at_25_percent() -> None:
     d = price("2025-06-10", "7208.39.00", "GB")
-    assert extra(d) == {"9903.81.87": D("25000.00")}
-    assert d.unverified
+    assert extra(d) == {"9903.81.94": D("25000.00")}  # the UK's own heading, U.S. note 16(q)
 
 
 def test_claim_on_a_line_without_the_preference_is_not_honoured() -> None:

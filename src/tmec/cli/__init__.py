@@ -44,6 +44,7 @@ COMMANDS: tuple[str, ...] = (
     "exposure",
     "carbon",
     "statements",
+    "rates",
 )
 
 

@@ -2,7 +2,8 @@
 
 One line from options, or many from ``--entries FILE.csv`` (columns ``entry_date, hts, origin,
 value`` and optionally ``usmca, steel_value, aluminum_value, non_us_content, melted_poured,
-smelted_cast, line``).  Exit 2 on bad input, naming the option or the file, line and column.
+smelted_cast, quantity, weight_kg, metal_weight_kg, program, line``).  Exit 2 on bad input,
+naming the option or the file, line and column.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from tmec.cli._table import Column, format_option, show_table
 from tmec.core.errors import InputError
 from tmec.core.input_limits import read_input
 from tmec.core.money import quantize
-from tmec.tariffs import Duty, Entry, TariffTables, entry_from_mapping, price_entry
+from tmec.tariffs import Duty, DutyLine, Entry, TariffTables, entry_from_mapping, price_entry
 from tmec.tariffs.pricing import default_tables
 
 # Entry fields -> the options that set them, so an error names what the user typed.
@@ -34,6 +35,10 @@ _OPTION = {
     "non_us_content": "--non-us-content",
     "melted_poured": "--melted-poured",
     "smelted_cast": "--smelted-cast",
+    "quantity": "--quantity",
+    "weight_kg": "--weight-kg",
+    "program": "--program",
+    "metal_weight_kg": "--metal-weight-kg",
 }
 
 
@@ -97,9 +102,14 @@ COLUMNS = (Column("measure"), Column("heading"), Column("rate %", numeric=True),
            Column("duty", numeric=True), Column("reference"))  # fmt: skip
 
 
+def _rate(ln: DutyLine) -> str:
+    """A percent, or dollars per unit for a specific rate."""
+    return f"${ln.rate}/{ln.unit}" if ln.unit else str(ln.rate)
+
+
 def _rows(duty: Duty) -> list[list[str]]:
     return [
-        [ln.measure, ln.heading, str(ln.rate), str(ln.base), str(ln.duty), ln.reference] for ln in duty.lines
+        [ln.measure, ln.heading, _rate(ln), str(ln.base), str(ln.duty), ln.reference] for ln in duty.lines
     ]
 
 
@@ -123,10 +133,18 @@ def _print(duty: Duty) -> None:
         highlight=False,
         markup=False,
     )
+    if duty.warning:
+        console.print(f"  warning: {duty.warning}", highlight=False, markup=False, soft_wrap=True)
     for note in duty.notes:
         console.print(f"  note: {note}", highlight=False, markup=False)
     for q in duty.questions:
         console.print(f"  question: {q.text}", highlight=False, markup=False)
+
+
+def _latest_warning(duties: list[Duty]) -> str | None:
+    """The warning of the latest entry date, if the law does not reach it."""
+    dated = [d for d in duties if d.warning]
+    return max(dated, key=lambda d: d.entry.entry_date).warning if dated else None
 
 
 @click.command("duty")
@@ -140,6 +158,14 @@ def _print(duty: Duty) -> None:
 @click.option("--non-us-content", help="approved non-US content value of a USMCA vehicle")
 @click.option("--melted-poured", help="country where the steel was melted and poured (or 'unknown')")
 @click.option("--smelted-cast", help="country where the aluminum was smelted and cast (or 'unknown')")
+@click.option(
+    "--quantity", help="quantity in the line's unit of quantity (for specific rates: per No., liter…)"
+)
+@click.option("--weight-kg", help="net weight in kg (for rates per kg)")
+@click.option(
+    "--metal-weight-kg", help="weight of the steel, aluminum or copper in it (2026 metals: under 15 %)"
+)
+@click.option("--program", help="special program claimed other than USMCA, by its symbol (KR, AU, A+, D)")
 @click.option(
     "--basis",
     type=click.Choice(["liability", "deposited"]),
@@ -172,6 +198,8 @@ def command(entries: Path | None, basis: str, fmt: str, as_json: bool, **options
                     "total_duty": str(total),
                     "total_value": str(value),
                     "effective_rate": str(quantize(total * 100 / value, 4)) if value else "0",
+                    "law_as_of": tables.law_as_of.isoformat() if tables.law_as_of else None,
+                    "warning": _latest_warning(duties),
                 }
             )
             return
@@ -182,6 +210,8 @@ def command(entries: Path | None, basis: str, fmt: str, as_json: bool, **options
             _print(d)
         total = sum((d.total_duty for d in duties), Decimal(0))
         console.print(f"{len(duties)} entry lines, total duty {total}", highlight=False, markup=False)
+        if (warning := _latest_warning(duties)) is not None:
+            console.print(f"warning: {warning}", highlight=False, markup=False, soft_wrap=True)
         return
     try:
         duty = _price(_single(options), default_tables(), basis=basis)

@@ -134,7 +134,16 @@ def command(
         highlight=False,
         soft_wrap=True,  # one line whatever its length: a timing never moves a line break
     )
+    if base.warning:
+        console.print(f"warning: {base.warning}", highlight=False, markup=False, soft_wrap=True)
     show_table(columns, table, title=title)
+    for q in base.questions:
+        console.print(
+            f"  question ({q['lines']:,} lines, value {q['value']:,.2f}, duty not wholly counted): "
+            f"{q['question']}",
+            highlight=False,
+            markup=False,
+        )
     if alt is not None:
         console.print(f"difference: {alt.duty - base.duty:+,.2f}", highlight=False)
     if "impact" in out:
@@ -142,7 +151,15 @@ def command(
 
 
 def _dump(x: Exposure) -> dict[str, Any]:
-    return {"lines": x.lines, "value": x.value, "duty": x.duty, "by": x.by}
+    return {
+        "lines": x.lines,
+        "value": x.value,
+        "duty": x.duty,
+        "by": x.by,
+        "questions": x.questions,
+        "law_as_of": x.law_as_of.isoformat() if x.law_as_of else None,
+        "warning": x.warning,
+    }
 
 
 def _diff(

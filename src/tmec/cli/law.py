@@ -1,4 +1,5 @@
-"""``tmec law show PARAMETER [--date D]``: a legal parameter and its history."""
+"""``tmec law show PARAMETER [--date D]``: a legal parameter and its history; ``tmec law status``:
+the sources of the tariff law, their revisions and dates, and the day the law is verified through."""
 
 from __future__ import annotations
 
@@ -73,3 +74,30 @@ def show(parameter: str | None, day: str | None, as_json: bool) -> None:
     for row in history:
         table.add_row(row["since"], str(row["value"]), row["reference"] or "", row["confidence"] or "")
     console.print(table)
+
+
+@command.command("status")
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+@handles_errors
+def status(as_json: bool) -> None:
+    """Each source of the tariff law, its revision and date; the day the law is verified through."""
+    from tmec.law.tariffs import law_status
+
+    info = law_status()
+    if as_json:
+        emit_json(info)
+        return
+    console.print(f"tariff law verified through {info['law_as_of']}", highlight=False)
+    for src in info["sources"]:
+        revisions = src["revisions"]
+        first, last = revisions[0], revisions[-1]
+        span = (
+            f"{first['revision']} ({first['effective_date']})"
+            if len(revisions) == 1
+            else f"{len(revisions)} revisions, {first['revision']} ({first['effective_date']}) .. "
+            f"{last['revision']} ({last['effective_date']})"
+        )
+        console.print(f"- {src['source']}", highlight=False, markup=False)
+        console.print(f"    {src['file']}: {span}", highlight=False, markup=False)
+        if src.get("note"):
+            console.print(f"    {src['note']}", highlight=False, markup=False)

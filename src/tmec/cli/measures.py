@@ -7,12 +7,13 @@ from typing import Any
 
 import click
 
-from tmec.cli._common import emit_json, handles_errors
+from tmec.cli._common import console, emit_json, handles_errors
 from tmec.cli._table import Column, format_option, show_table
 from tmec.core.dates import parse_date
 from tmec.core.hs import validate
 from tmec.law.tariffs import load_measures
 from tmec.tariffs.entry import country
+from tmec.tariffs.pricing import default_tables
 
 
 def _words(value: object) -> str:
@@ -39,6 +40,8 @@ def show(day: str | None, origin: str | None, hts: str | None, fmt: str, as_json
     when = parse_date(day, field="--date") if day else dt.date.today()
     cc = country(origin, field="--origin") if origin else None
     found = load_measures().in_force(when, cc)
+    tables = default_tables()
+    as_of, warning = tables.law_as_of or when, tables.staleness(when)
     if hts:
         digits = validate(hts, min_digits=4, field="--hts")
         found = [m for m in found if m.covers(digits)]
@@ -61,7 +64,16 @@ def show(day: str | None, origin: str | None, hts: str | None, fmt: str, as_json
         for m in found
     ]
     if as_json:
-        emit_json({"date": when.isoformat(), "origin": cc, "hts": hts, "measures": rows})
+        emit_json(
+            {
+                "date": when.isoformat(),
+                "origin": cc,
+                "hts": hts,
+                "measures": rows,
+                "law_as_of": as_of.isoformat(),
+                "warning": warning,
+            }
+        )
         return
     title = f"Measures in force on {when.isoformat()}" + (f" for goods of {cc}" if cc else "")
     columns = [Column("program"), Column("heading"), Column("rate %", numeric=True), Column("base"),
@@ -80,3 +92,5 @@ def show(day: str | None, origin: str | None, hts: str | None, fmt: str, as_json
         for r in rows
     ]
     show_table(columns, table, fmt=fmt, title=title)
+    if warning and fmt == "table":
+        console.print(f"warning: {warning}", highlight=False, markup=False, soft_wrap=True)

@@ -4,15 +4,16 @@ Columns (the fields of :class:`tmec.tariffs.Entry`): ``entry_date`` (ISO date),
 ``hts`` (8 or 10 digits, dots allowed), ``origin`` (ISO 3166 alpha-2),
 ``value`` (> 0, below 10^14), optional ``usmca`` (yes/no, only for CA and MX goods),
 ``steel_value``, ``aluminum_value``, ``non_us_content`` (amounts, not above the
-value), ``melted_poured``, ``smelted_cast`` (country, or ``unknown``), ``line``
-(your own line id).  Malformed rows: the first 20 with file and line, then a
-count; nothing is priced or written.
+value), ``melted_poured``, ``smelted_cast`` (country, or ``unknown``), ``quantity`` (in the
+line's unit of quantity) and ``weight_kg`` (for specific rates), ``line`` (your own line id).
+Malformed rows: the first 20 with file and line, then a count; nothing is priced or written.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -26,6 +27,7 @@ __all__ = ["AMOUNT", "load_entries"]
 AMOUNT = "DECIMAL(18,4)"
 REQUIRED = ("entry_date", "hts", "origin", "value")
 AMOUNTS = ("steel_value", "aluminum_value", "non_us_content")
+QUANTITIES = ("quantity", "weight_kg", "metal_weight_kg")  # specific rates; the 2026 metal-weight rule
 MAX_SHOWN = 20
 
 
@@ -70,7 +72,8 @@ def load_entries(conn: duckdb.DuckDBPyConnection, path: Path, name: str = "entri
         if "DATE" in cols["entry_date"]
         else f"TRY_CAST({t('entry_date')} AS DATE)"
     )
-    first = default_tables().first_date().isoformat()  # the earliest day the schedule prices
+    tables = default_tables()
+    first = tables.first_date().isoformat()  # the earliest day the schedule prices
     usmca = f"lower(coalesce({t('usmca')}, ''))"
     place = {c: f"upper(coalesce({t(c)}, ''))" for c in ("melted_poured", "smelted_cast")}
     # Codes, countries and flags take few distinct values: they are checked once per value, in
@@ -82,6 +85,7 @@ def load_entries(conn: duckdb.DuckDBPyConnection, path: Path, name: str = "entri
         f"|| {t('entry_date')} END",
         _amount_check("value", cols, 4, positive=True),
         *(_amount_check(c, cols, 4) for c in AMOUNTS),
+        *(_amount_check(c, cols, 4) for c in QUANTITIES),  # weights run to millions of kg
         *(
             f"CASE WHEN {amount(c)} > {amount('value')} THEN '{c}: more than the entered value' END"
             for c in AMOUNTS
@@ -90,11 +94,25 @@ def load_entries(conn: duckdb.DuckDBPyConnection, path: Path, name: str = "entri
         f"> {amount('value')} "
         "THEN 'aluminum_value: steel value plus aluminum value is more than the value' END",
     ]
+    # the 2026 metals carve-out turns on the metal's share of the weight being under a threshold
+    # (15 %, note 16(c)): the share's side of each threshold of the measures is a fact of the line
+    thresholds = sorted(
+        {
+            Decimal(str(m.when["metal_weight_under"]))
+            for m in tables.measures
+            if "metal_weight_under" in m.when
+        }
+    )
+    share = f"({amount('metal_weight_kg')} * 100 / NULLIF({amount('weight_kg')}, 0))"
+    light = " + ".join(f"CASE WHEN {share} < {x} THEN 1 ELSE 0 END" for x in thresholds) or "0"
+    light_metal = f"CASE WHEN {share} IS NULL THEN NULL ELSE ({light}) END"
+    program = f"upper({t('program')})"  # the special program claimed: column spi (program is the duty's)
     origin_text = f"upper({t('origin')})"
     value_checks = [
         (hts, t("hts"), _bad_hts),
         (origin_text, t("origin"), _bad_origin),
         (usmca, t("usmca"), _bad_flag),
+        (program, t("program"), _bad_program),
         *((place[c], t(c), _bad_place(c)) for c in place),
         (f"{usmca} || '|' || coalesce({origin_text}, '')", "NULL", _bad_claim),
     ]
@@ -109,7 +127,9 @@ def load_entries(conn: duckdb.DuckDBPyConnection, path: Path, name: str = "entri
         {origin} AS origin, {amount("value")} AS value,
         {usmca} IN ('1', 'true', 'yes', 'y', 's', 'x') AS usmca,
         {", ".join(f"{amount(c)} AS {c}" for c in AMOUNTS)},
+        {", ".join(f"{amount(c)} AS {c}" for c in QUANTITIES)},
         {country["melted_poured"]} AS melted_poured, {country["smelted_cast"]} AS smelted_cast,
+        {program} AS spi, {light_metal} AS light_metal,
         {t("line")} AS line, coalesce({", ".join(checks)}) AS __problem FROM "{raw}" """
     staged = f"{name}__staged"
     # ``fact``: what a line's duty depends on besides its amounts, hashed, so that the pricing
@@ -117,9 +137,11 @@ def load_entries(conn: duckdb.DuckDBPyConnection, path: Path, name: str = "entri
     conn.execute(
         f"""CREATE OR REPLACE TABLE "{staged}" AS SELECT *,
         CAST(hash(entry_date, hts, origin, usmca, melted_poured, smelted_cast,
-                  has_steel, has_alu, has_nonus) >> 1 AS BIGINT) AS fact
+                  has_steel, has_alu, has_nonus, has_qty, has_kg, spi, light_metal) >> 1 AS BIGINT)
+             AS fact
         FROM (SELECT *, steel_value IS NOT NULL AS has_steel, aluminum_value IS NOT NULL AS has_alu,
-              non_us_content IS NOT NULL AS has_nonus FROM ({typed}))"""
+              non_us_content IS NOT NULL AS has_nonus, quantity IS NOT NULL AS has_qty,
+              weight_kg IS NOT NULL AS has_kg FROM ({typed}))"""
     )
     problems = (
         f"SELECT '{_q(path)}' AS file, src_line AS line, __problem AS msg FROM \"{staged}\" "
@@ -165,6 +187,16 @@ def _bad_origin(v: str) -> str | None:
     if not re.fullmatch(r"[A-Z]{2}", v):
         return "origin: expected an ISO 3166 country code such as MX or CA, found {raw!r}"
     return None if _iso(v) else f"origin: expected an ISO 3166 country code, found {v}"
+
+
+def _bad_program(v: str) -> str | None:
+    if v in ("S", "S+"):
+        return "program: the USMCA preference is claimed in the usmca column, not as a program"
+    return (
+        None
+        if re.fullmatch(r"[A-Z]{1,2}[+*]?", v)
+        else "program: expected a program symbol (KR, AU, A+), found {raw!r}"
+    )
 
 
 def _bad_flag(v: str) -> str | None:

@@ -34,14 +34,21 @@ from tmec.engine.session import DataFrame, Engine
 from tmec.law import load_yaml
 from tmec.tariffs import Entry, TariffTables, default_tables, parse_measures, price_entry
 from tmec.tariffs.impact import TradeFlow
-from tmec.tariffs.measures import MeasureSet
+from tmec.tariffs.measures import PROGRAMS, MeasureSet
 from tmec.tariffs.stacking import BASES
 
 __all__ = ["Exposure", "load_scenario", "price_exposure", "price_lines", "trade_flows"]
 
 PROBE_VALUE = Decimal(1000)
-PROBE = {"steel_value": Decimal(1), "aluminum_value": Decimal(2), "non_us_content": Decimal(4)}
-BASE_OF = {Decimal(1): "steel_value", Decimal(2): "aluminum_value", Decimal(4): "non_us_content"}
+METAL_PROGRAMS = ("s232_metals", "s232_aluminum", "s232_steel")
+PROBE = {
+    "steel_value": Decimal(1),
+    "aluminum_value": Decimal(2),
+    "non_us_content": Decimal(4),
+    "quantity": Decimal(8),
+    "weight_kg": Decimal(16),
+}
+BASE_OF = {amount: name for name, amount in PROBE.items()}
 KEY = (
     "period",
     "hts",
@@ -52,12 +59,27 @@ KEY = (
     "has_steel",
     "has_alu",
     "has_nonus",
+    "has_qty",
+    "has_kg",
+    "spi",  # the special program claimed (the entry file's column program)
+    "light_metal",  # how many of the measures' metal-weight thresholds the metal's share is under
 )
 FACT = KEY[1:]  # the key of a line, less the period its date falls in
 DUTY = (28, 4)
 # How a duty line's base follows from the line's amounts (``_rule``); the last two are
 # differences, and a line whose difference is 0 has no duty line.
-RULES = ("value", "steel_value", "aluminum_value", "non_us_content", "us_content", "remainder")
+RULES = (
+    "value",
+    "steel_value",
+    "aluminum_value",
+    "non_us_content",
+    "quantity",  # a specific rate: per unit of the line's quantity, or per kg of its weight
+    "weight_kg",
+    "us_content",
+    "remainder",
+)
+# Questions of the single-entry path that mean part of a line's duty is not counted.
+UNCOUNTED = ("quantity", "weight_kg", "ordinary duty")
 RATE = (12, 6)
 LINE_COLUMNS = (
     "src_line",
@@ -87,6 +109,10 @@ class Exposure:
     scenario: str | None = None
     basis: str = "liability"
     flow_values: dict[tuple[str, str], Decimal] = dataclasses.field(default_factory=dict)  # entry value
+    # lines whose duty is not wholly counted (a specific rate without its quantity...), by question
+    questions: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    law_as_of: dt.date | None = None  # the day through which the law priced with is verified
+    warning: str | None = None  # set when some entry is later than that
 
 
 def load_scenario(path: Path, base: TariffTables) -> tuple[str, TariffTables]:
@@ -108,30 +134,102 @@ def load_scenario(path: Path, base: TariffTables) -> tuple[str, TariffTables]:
     return name, dataclasses.replace(base, measures=MeasureSet([*ordered, *base.measures]))
 
 
-def _periods(tables: TariffTables) -> list[dt.date]:
-    """The dates on which some table or parameter of the pricing changes (period starts)."""
+def _global_days(tables: TariffTables) -> set[dt.date]:
+    """The days on which a parameter of the pricing changes (every line's periods start on them)."""
     days = {tables.first_date()}
-    for line in tables.schedule:
-        days.update(d for d in (line.valid_from, line.valid_to) if d is not None)
-    for m in tables.measures:
-        days.update(d for d in (m.valid_from, m.valid_to) if d is not None)
     for name in tables.parameters:
         days.update(tables.parameters[name].dates)
-    return sorted(days)
+    return days
 
 
-def _period_table(tables: TariffTables) -> pa.Table:
-    starts = _periods(tables)
-    ends = [*starts[1:], dt.date(9999, 12, 31)]
-    return pa.table({"p_start": pa.array(starts, pa.date32()), "p_end": pa.array(ends, pa.date32())})
+# A fact of a line that no measure or rate of its code turns on is left out of its key (so
+# that lines differing only in it share one): the fact, and what makes it matter.
+RELEVANT = (
+    "has_qty",
+    "has_kg",
+    "light_metal",
+    "melted_poured",
+    "smelted_cast",
+    "has_steel",
+    "has_alu",
+    "has_nonus",
+)
+
+
+def _code_law(tables: TariffTables, code: str) -> tuple[set[dt.date], dict[str, bool]]:
+    """The days on which something that prices ``code`` changes (its lines and its item's in the
+    schedule, the measures whose scope covers it or names a finer code under it), and which of the
+    facts in :data:`RELEVANT` any of them turns on."""
+    days: set[dt.date] = set()
+    specific = False
+    # an 8-digit code is priced from its statistical lines when it has no rates (or units) itself
+    for c in {code, code[:8]} | (tables.schedule.codes(code) if len(code) == 8 else set()):
+        for v in tables.schedule.versions(c):
+            days.update(d for d in (v.valid_from, v.valid_to) if d is not None)
+            rates = (v.general_rate, v.column2_rate, *v.programs.values())
+            specific = specific or any(r.parts or not r.complete for r in rates)
+    measures = []
+    for program in PROGRAMS:
+        covering, finer = tables.measures.covering(program, code)
+        measures += [*covering, *finer]
+    for m in measures:
+        days.update(d for d in (m.valid_from, m.valid_to) if d is not None)
+    floors = any(m.floor for m in measures)
+    relevant = {
+        "has_qty": specific,
+        "has_kg": specific or floors,
+        "light_metal": any("metal_weight_under" in m.when for m in measures),
+        "melted_poured": any(k.startswith("melted_poured") for m in measures for k in m.when),
+        "smelted_cast": any(k.startswith("smelted_cast") for m in measures for k in m.when),
+        "has_steel": any(m.base == "steel_content" for m in measures),
+        "has_alu": any(m.base == "aluminum_content" for m in measures),
+        "has_nonus": any(m.base == "non_us_content" for m in measures),
+    }
+    return days, relevant
+
+
+def _period_table(tables: TariffTables, codes: list[str]) -> pa.Table:
+    """Per code, the periods in which nothing that prices it changes (a line's key is its code's
+    period, so that lines of a code whose law is stable share one key over many revisions), and
+    which facts of its lines matter (``rel_<fact>``)."""
+    common = _global_days(tables)
+    cols: dict[str, list[Any]] = {
+        "p_hts": [],
+        "p_start": [],
+        "p_end": [],
+        **{f"rel_{f}": [] for f in RELEVANT},
+    }
+    for code in codes:
+        own, relevant = _code_law(tables, code)
+        days = sorted(common | own)
+        cols["p_hts"] += [code] * len(days)
+        cols["p_start"] += days
+        cols["p_end"] += [*days[1:], dt.date(9999, 12, 31)]
+        for f in RELEVANT:
+            cols[f"rel_{f}"] += [relevant[f]] * len(days)
+    return pa.table(
+        {
+            **cols,
+            "p_start": pa.array(cols["p_start"], pa.date32()),
+            "p_end": pa.array(cols["p_end"], pa.date32()),
+        }
+    )
 
 
 def _templates(
     keys: list[dict[str, Any]], tables: TariffTables, basis: str
-) -> tuple[pa.Table, list[tuple[int, str]]]:
+) -> tuple[pa.Table, list[tuple[int, str]], list[tuple[int, str]]]:
     """Price one probe entry per key with the single-entry path; its lines become the key's template."""
     rows: list[dict[str, Any]] = []
     bad: list[tuple[int, str]] = []
+    questions: list[tuple[int, str]] = []
+    thresholds = sorted(
+        {
+            Decimal(str(m.when["metal_weight_under"]))
+            for m in tables.measures
+            if "metal_weight_under" in m.when
+        }
+    )
     for k in keys:
         try:
             probe = Entry(
@@ -143,6 +241,11 @@ def _templates(
                 steel_value=PROBE["steel_value"] if k["has_steel"] else None,
                 aluminum_value=PROBE["aluminum_value"] if k["has_alu"] else None,
                 non_us_content=PROBE["non_us_content"] if k["has_nonus"] else None,
+                quantity=PROBE["quantity"] if k["has_qty"] else None,
+                # the metal's share of the weight needs a weight even where no rate is per kg
+                weight_kg=PROBE["weight_kg"] if k["has_kg"] or k["light_metal"] is not None else None,
+                program=k["spi"],
+                metal_weight_kg=_metal_weight(k["light_metal"], thresholds),
                 melted_poured=k["melted_poured"],
                 smelted_cast=k["smelted_cast"],
             )
@@ -151,7 +254,8 @@ def _templates(
             bad.append((k["key_id"], str(exc)))
             continue
         places = int(tables.parameters.at(k["period"])["tariffs.duty_rounding_places"].decimal)
-        metals = [ln for ln in duty.lines if ln.program in ("s232_aluminum", "s232_steel") and ln.rate > 0]
+        questions.extend((k["key_id"], q.text) for q in duty.questions if q.fact in UNCOUNTED)
+        metals = [ln for ln in duty.lines if ln.program in METAL_PROGRAMS and ln.rate > 0]
         mb = sum((ln.base for ln in metals), Decimal(0))
         for seq, ln in enumerate(duty.lines):
             rows.append(
@@ -161,8 +265,9 @@ def _templates(
                     "program": ln.program,
                     "measure_id": ln.measure_id,
                     "measure": ln.measure,
-                    "rate": ln.rate,
-                    "rule": (rule := _rule(ln.base, min(PROBE_VALUE, mb))),
+                    # a specific rate is dollars per unit: as a percent of its base, 100 times that
+                    "rate": ln.rate * 100 if ln.unit else ln.rate,
+                    "rule": (rule := _rule(ln.base, min(PROBE_VALUE, mb), ln.unit)),
                     "rule_id": RULES.index(rule),
                     "places": places,
                     "mb_full": sum(1 for m in metals if m.base == PROBE_VALUE),
@@ -186,10 +291,22 @@ def _templates(
             ("mb_alu", pa.bool_()),
         ]
     )
-    return pa.Table.from_pylist(rows, schema=schema), bad
+    return pa.Table.from_pylist(rows, schema=schema), bad, questions
 
 
-def _rule(base: Decimal, metal_base: Decimal) -> str:
+def _metal_weight(under: int | None, thresholds: list[Decimal]) -> Decimal | None:
+    """A metal weight whose share of the probe's weight is under exactly ``under`` of the thresholds
+    (the lowest first): halfway between the thresholds it must fall between."""
+    if under is None:
+        return None
+    bounds = [Decimal(0), *thresholds, Decimal(100)]
+    lo, hi = bounds[len(thresholds) - under], bounds[len(thresholds) - under + 1]
+    return (lo + hi) / 2 * PROBE["weight_kg"] / 100
+
+
+def _rule(base: Decimal, metal_base: Decimal, unit: str = "") -> str:
+    if unit:
+        return BASE_OF[base]  # quantity or weight_kg
     if base == PROBE_VALUE:
         return "value"
     if base in BASE_OF:
@@ -203,15 +320,15 @@ def _rule(base: Decimal, metal_base: Decimal) -> str:
 
 def price_lines(
     e: Engine, entries: DataFrame, tables: TariffTables, basis: str = "liability"
-) -> tuple[DataFrame, DataFrame]:
+) -> tuple[DataFrame, DataFrame, list[dict[str, Any]]]:
     """Every duty line of every entry line (entry columns, ``key_id``, ``seq``, rate, base, duty),
-    and the templates (``key_id``, ``seq``, program, measure, ...) they were priced with.
+    the templates (``key_id``, ``seq``, program, measure, ...) they were priced with, and the
+    questions that leave part of some lines' duty uncounted (with their lines and value).
 
     ``basis`` is :func:`tmec.tariffs.price_entry`'s: the legal liability, or the duty deposited at
     entry (its stacking order is a dated parameter, so its dates are among the periods).
     """
     fn = e.F
-    periods = e.from_arrow(_period_table(tables), "xp_periods")
     # The distinct facts of the lines (``fact``: a hash of them, made when the file was loaded) are
     # few; they are dated and keyed on their own, and the lines find their key by one integer.
     facts = e.materialize(
@@ -219,13 +336,27 @@ def price_lines(
     )
     if e.count(facts) != e.count(facts.select("fact").distinct()):
         raise InputError("two different entry facts share a hash; load the file again with another seed")
+    codes = sorted(str(r["hts"]) for r in e.to_arrow(facts.select("hts").distinct()).to_pylist())
+    periods = e.from_arrow(_period_table(tables, codes), "xp_periods")
     dated = facts.join(
-        periods, (facts.entry_date >= periods.p_start) & (facts.entry_date < periods.p_end)
+        periods,
+        (facts.hts == periods.p_hts)
+        & (facts.entry_date >= periods.p_start)
+        & (facts.entry_date < periods.p_end),
     ).withColumnRenamed("p_start", "period")
+    blanks = {"melted_poured": "string", "smelted_cast": "string", "light_metal": "int"}
+
+    def kept(f: str) -> Any:  # a fact nothing turns on is left out of the key (one select: plans copy)
+        if f not in RELEVANT:
+            return fn.col(f)
+        blank = fn.lit(None).cast(blanks[f]) if f in blanks else fn.lit(False)
+        return fn.when(fn.col(f"rel_{f}"), fn.col(f)).otherwise(blank).alias(f)
+
+    dated = dated.select("fact", *(kept(c) for c in KEY))
     keys = e.to_arrow(dated.select(*KEY).distinct()).to_pylist()
     for i, k in enumerate(keys):
         k["key_id"] = i
-    tmpl, bad = _templates(keys, tables, basis)
+    tmpl, bad, questions = _templates(keys, tables, basis)
     key_schema = pa.schema(
         [
             ("period", pa.date32()),
@@ -237,6 +368,10 @@ def price_lines(
             ("has_steel", pa.bool_()),
             ("has_alu", pa.bool_()),
             ("has_nonus", pa.bool_()),
+            ("has_qty", pa.bool_()),
+            ("has_kg", pa.bool_()),
+            ("spi", pa.string()),
+            ("light_metal", pa.int32()),
             ("key_id", pa.int64()),
         ]
     )
@@ -250,6 +385,7 @@ def price_lines(
     keyed = entries.join(fact_keys, on="fact")
     if bad:
         _report_bad(e, keyed, bad)
+    asked = _questions(e, keyed, questions)
     duty_t = e.decimal(*DUTY)
     # A base is an amount of the line, or the value less one: never above the value (the load
     # checks each amount, and steel plus aluminum, against it), so it is computed in the lines'
@@ -273,6 +409,8 @@ def price_lines(
         .when(rule == RULES.index("steel_value"), amount("steel_value"))
         .when(rule == RULES.index("aluminum_value"), amount("aluminum_value"))
         .when(rule == RULES.index("non_us_content"), amount("non_us_content"))
+        .when(rule == RULES.index("quantity"), amount("quantity"))
+        .when(rule == RULES.index("weight_kg"), amount("weight_kg"))
         .when(rule == RULES.index("us_content"), (value - amount("non_us_content")).cast(amount_t))
         .otherwise((value - metal_base).cast(amount_t))
     ).cast(duty_t)
@@ -307,7 +445,22 @@ def price_lines(
     lines = lines.withColumn("duty", duty).select(
         "src_line", "line", "entry_date", "key_id", "seq", "program", "measure_id", "rate", "base", "duty"
     )
-    return lines, templates
+    return lines, templates, asked
+
+
+def _questions(e: Engine, keyed: DataFrame, questions: list[tuple[int, str]]) -> list[dict[str, Any]]:
+    """How many entry lines (and how much value) each question leaves partly unpriced."""
+    if not questions:
+        return []
+    table = pa.table(
+        {"key_id": pa.array([k for k, _ in questions], pa.int64()), "question": [q for _, q in questions]}
+    )
+    fn = e.F
+    asked = keyed.join(e.from_arrow(table, "xp_questions"), on="key_id").groupBy("question")
+    rows = e.to_arrow(
+        asked.agg(fn.count(fn.lit(1)).alias("lines"), fn.sum("value").alias("value")).orderBy("question")
+    ).to_pylist()
+    return [{"question": r["question"], "lines": int(r["lines"]), "value": Decimal(r["value"])} for r in rows]
 
 
 def _report_bad(e: Engine, keyed: DataFrame, bad: list[tuple[int, str]]) -> None:
@@ -343,7 +496,7 @@ def price_exposure(
     n = load_entries(e.conn, path)
     entries = e.table_from_duckdb("entries")
     try:
-        lines, templates = price_lines(e, entries, t, basis)
+        lines, templates, asked = price_lines(e, entries, t, basis)
     except InputErrors as exc:
         raise InputErrors([(str(path), li, m) for _, li, m in exc.problems], exc.total) from None
     fn = e.F
@@ -381,7 +534,9 @@ def price_exposure(
             fn.sum("base").alias("base"),
         )
         by[name] = e.to_arrow(agg.orderBy(*cols)).to_pylist()
-    totals = e.to_arrow(entries.agg(fn.sum("value").alias("value"))).to_pylist()[0]
+    totals = e.to_arrow(
+        entries.agg(fn.sum("value").alias("value"), fn.max("entry_date").alias("last"))
+    ).to_pylist()[0]
     flows = entries.withColumn("chapter", fn.substring(fn.col("hts"), 1, 2)).groupBy("chapter", "origin")
     flow_values = {
         (str(r["chapter"]), str(r["origin"])): Decimal(r["value"])
@@ -392,7 +547,17 @@ def price_exposure(
         table = e.to_arrow(lines.select(*LINE_COLUMNS))
         order = [("src_line", "ascending"), ("program", "ascending"), ("measure_id", "ascending")]
         write_table(table.sort_by(order), lines_out)
-    return Exposure(n, Decimal(totals["value"] or 0), duty_total, by, basis=basis, flow_values=flow_values)
+    return Exposure(
+        n,
+        Decimal(totals["value"] or 0),
+        duty_total,
+        by,
+        basis=basis,
+        flow_values=flow_values,
+        questions=asked,
+        law_as_of=t.law_as_of,
+        warning=t.staleness(totals["last"]) if totals["last"] is not None else None,
+    )
 
 
 def trade_flows(base: Exposure, alt: Exposure) -> list[TradeFlow]:

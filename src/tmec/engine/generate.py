@@ -272,6 +272,9 @@ SYNTHETIC_RULES = """\
 """
 
 
+TRADE_CHAPTERS = frozenset({"72", "73", "76", "84", "85", "87", "94"})
+
+
 def generate_entries(
     path: Path, *, lines: int = 1000, seed: int = 1, year: int = 2025, fmt: str | None = None
 ) -> int:
@@ -281,22 +284,30 @@ def generate_entries(
     are mostly Mexico and Canada (about half with a USMCA claim), then China,
     Germany, Japan, Korea, Vietnam.  Metal goods report their steel or aluminium
     value and, some, where the metal was melted or smelted; vehicles report their
-    non-US content.  Columns: those of :mod:`tmec.engine.entry_tables`.
+    non-US content; most lines report a weight and a quantity (for specific rates).  Columns:
+    those of :mod:`tmec.engine.entry_tables`.
     """
     from tmec.engine.output import atomic_file
     from tmec.tariffs import default_tables
 
     fmt = fmt or path.suffix.lstrip(".") or "parquet"
     start, end = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
+    # codes in force all year (a line of a revision in the middle of the year would be refused on
+    # earlier dates); four lines in five from the chapters of this trade
     codes = sorted(
         {
             line.hts
             for line in default_tables().schedule
-            if (line.valid_from is None or line.valid_from < end)
-            and (line.valid_to is None or line.valid_to > start)
+            if (line.valid_from is None or line.valid_from <= start)
+            and (line.valid_to is None or line.valid_to >= end)
             and len(line.hts) >= 8
         }
     )
+    # an importer's year uses a few hundred codes, not the whole schedule: every n-th code, 240 of
+    # the chapters of this trade and 60 of the others
+    trade = [c for c in codes if c[:2] in TRADE_CHAPTERS] or codes
+    other = [c for c in codes if c[:2] not in TRADE_CHAPTERS] or codes
+    trade, codes = trade[:: max(1, len(trade) // 240)], other[:: max(1, len(other) // 60)]
     h = _h(seed, "i", "@entry")
     o = f"({_h(seed, 'i', '@origin')} % 100)"
     origin = (
@@ -305,7 +316,12 @@ def generate_entries(
     )
     u = f"(({_h(seed, 'i', '@value')} % 1000000) / 1000000.0)"
     value = f"CAST(round(50 + 250000 * {u} * {u} * {u}, 2) AS DECIMAL(18,2))"
-    hts = "(" + "[" + ", ".join(f"'{c}'" for c in codes) + f"])[1 + {_h(seed, 'i', '@hts')} % {len(codes)}]"
+    pick = _h(seed, "i", "@hts")
+
+    def one_of(pool: list[str]) -> str:
+        return "([" + ", ".join(f"'{c}'" for c in pool) + f"])[1 + ({pick} // 5) % {len(pool)}]"
+
+    hts = f"CASE WHEN {pick} % 5 = 0 THEN {one_of(codes)} ELSE {one_of(trade)} END"
     share = f"(({h} // 7) % 90 + 5) / 100.0"
     rows = f"SELECT i, {hts} AS hts, {origin} AS origin, {value} AS value FROM range({int(lines)}) t(i)"
     melted = f"(['US', 'MX', 'CA', 'CN', 'unknown'])[1 + {h} % 5]"
@@ -322,7 +338,12 @@ def generate_entries(
              THEN CAST(round(value * {share}, 2) AS DECIMAL(18,2)) END AS non_us_content,
         CASE WHEN (hts LIKE '72%' OR hts LIKE '73%') AND {h} % 3 = 0 THEN {melted} END AS melted_poured,
         CASE WHEN hts LIKE '76%' AND {h} % 3 = 0 THEN (['US', 'CA', 'RU', 'unknown'])[1 + {h} % 4] END
-             AS smelted_cast
+             AS smelted_cast,
+        CASE WHEN {h} % 7 <> 0 THEN CAST(round(value / 3 + 1, 3) AS DECIMAL(18,3)) END AS weight_kg,
+        CASE WHEN {h} % 7 <> 0 THEN CAST({h} % 500 + 1 AS DECIMAL(18,3)) END AS quantity,
+        CASE WHEN {h} % 7 <> 0 AND {h} % 2 = 0
+             THEN CAST(round((value / 3 + 1) * (({h} // 11) % 40) / 100, 3) AS DECIMAL(18,3)) END
+             AS metal_weight_kg
 
         FROM base ORDER BY i"""
     conn = duckdb.connect()

@@ -9,6 +9,7 @@ and the legal reference.  Amounts are rounded per line with the dated policy
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -28,10 +29,15 @@ class DutyLine:
     base: Decimal  # the value the rate applies to
     duty: Decimal  # rounded amount
     reference: str  # legal reference, "[unverified]" appended when unverified
-    program: str  # "ordinary", "s232_vehicles", "s232_aluminum", "s232_steel", "ieepa", "s122"
+    program: str  # "ordinary", "s232_vehicles", "s232_metals", "s232_aluminum", "s232_steel", "ieepa", "s122"
     measure_id: str
     base_kind: str = "full"
     unverified: bool = False
+    unit: str = ""  # a specific duty: ``rate`` is US dollars per this unit, ``base`` the quantity
+
+    @property
+    def specific(self) -> bool:
+        return bool(self.unit)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -45,6 +51,7 @@ class DutyLine:
             "measure_id": self.measure_id,
             "base_kind": self.base_kind,
             "unverified": self.unverified,
+            "unit": self.unit or None,
         }
 
 
@@ -55,6 +62,8 @@ class Duty:
     notes: tuple[str, ...] = ()
     questions: tuple[Question, ...] = field(default_factory=tuple)
     basis: str = "liability"  # or "deposited" (duty deposited at entry, before retroactive orders)
+    law_as_of: dt.date | None = None  # the day through which the law priced with is verified
+    warning: str | None = None  # set when the entry date is later than that
 
     @property
     def total_duty(self) -> Decimal:
@@ -89,8 +98,12 @@ class Duty:
                 "non_us_content": None if e.non_us_content is None else str(e.non_us_content),
                 "melted_poured": e.melted_poured,
                 "smelted_cast": e.smelted_cast,
+                "quantity": None if e.quantity is None else str(e.quantity),
+                "weight_kg": None if e.weight_kg is None else str(e.weight_kg),
             },
             "basis": self.basis,
+            "law_as_of": self.law_as_of.isoformat() if self.law_as_of else None,
+            "warning": self.warning,
             "total_duty": str(self.total_duty),
             "effective_rate": str(quantize(self.effective_rate, 4)),
             "unverified": self.unverified,

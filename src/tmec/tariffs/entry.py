@@ -42,6 +42,17 @@ class Entry:
     melted_poured: str | None = None
     smelted_cast: str | None = None
     line: str | None = None  # the importer's own line id, carried to the output
+    quantity: Decimal | None = None  # in the line's unit of quantity (the schedule's "units" column)
+    weight_kg: Decimal | None = None  # net weight in kilograms
+    program: str | None = None  # a special program claimed other than USMCA, by its symbol (KR, AU, A+)
+    metal_weight_kg: Decimal | None = None  # weight of the steel, aluminum or copper in it (note 16(c))
+
+    @property
+    def metal_share(self) -> Decimal | None:
+        """The metal's share of the article's weight, in percent (None unless both weights are given)."""
+        if self.metal_weight_kg is None or not self.weight_kg:
+            return None
+        return self.metal_weight_kg * 100 / self.weight_kg
 
     def __post_init__(self) -> None:
         # Codes as people write them ("7208.39.00") become digits: scope matching works on digits.
@@ -49,6 +60,10 @@ class Entry:
         object.__setattr__(self, "origin", self.origin.upper())
         if self.value < 0:
             raise InputError(f"expected an amount not less than 0, found {self.value}", field="value")
+        for name in ("quantity", "weight_kg", "metal_weight_kg"):
+            amount = getattr(self, name)
+            if amount is not None and amount < 0:
+                raise InputError(f"expected a quantity not less than 0, found {amount}", field=name)
         for name in ("steel_value", "aluminum_value", "non_us_content"):
             amount = getattr(self, name)
             if amount is not None and amount > self.value:
@@ -66,6 +81,19 @@ class Entry:
                 f"is more than the entered value {self.value}",
                 field="aluminum_value",
             )
+        if (share := self.metal_share) is not None and share > 100:
+            raise InputError(
+                f"metal weight {self.metal_weight_kg} kg is more than the weight {self.weight_kg} kg",
+                field="metal_weight_kg",
+            )
+        if self.program is not None:
+            object.__setattr__(self, "program", self.program.strip().upper() or None)
+        if self.program in {"S", "S+"}:
+            raise InputError(
+                "the USMCA preference is claimed with usmca (--usmca), not as a program", field="program"
+            )
+        if self.program is not None and self.usmca:
+            raise InputError(f"claim either USMCA or program {self.program}, not both", field="program")
         if self.usmca and self.origin not in {"CA", "MX"}:
             raise InputError(
                 f"a USMCA claim needs a good of Canada or Mexico; origin is {self.origin}", field="usmca"
@@ -134,6 +162,10 @@ def entry_from_mapping(
             melted_poured=_place(row, "melted_poured", source),
             smelted_cast=_place(row, "smelted_cast", source),
             line=str(line_id) if line_id not in (None, "") else None,
+            quantity=_amount(row, "quantity", source),
+            weight_kg=_amount(row, "weight_kg", source),
+            program=str(row["program"]) if row.get("program") not in (None, "") else None,
+            metal_weight_kg=_amount(row, "metal_weight_kg", source),
         )
     except InputError as exc:
         raise exc.located(source=source, line=line) from None

@@ -77,8 +77,7 @@ def parse_hts_json(
         if len(digits) < 8:
             continue  # headings and subheadings carry no rate of their own
         rates = {k: _text(record, k) for k in ("general", "special", "other")}
-        if len(digits) == 10 and not any(rates.values()):
-            continue  # a statistical line inherits its 8-digit item's rates (the lookup falls back to it)
+        # a statistical line without rates is kept: it exists, and inherits its 8-digit item's rates
         if len(digits) not in (8, 10):
             raise InputError(f"expected 8 or 10 digits, found {code!r}", field="htsno", source=source, line=i)
         lines.append(
@@ -92,6 +91,7 @@ def parse_hts_json(
                 valid_to=valid_to,
                 source=source,
                 confidence="T",
+                units=",".join(str(u).strip() for u in (record.get("units") or []) if u),
             )
         )
     return lines

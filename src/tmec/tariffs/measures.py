@@ -15,6 +15,7 @@ a code is in scope when its prefix at the item's level lies in the range.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -35,10 +36,12 @@ __all__ = [
     "parse_measures",
 ]
 
-PROGRAMS = ("s232_vehicles", "s232_aluminum", "s232_steel", "ieepa", "s122")
+# s232_metals: the 2026 regime, one heading of 9903.82 per article whatever its metals (note 16(a))
+PROGRAMS = ("s232_vehicles", "s232_metals", "s232_aluminum", "s232_steel", "ieepa", "s122")
 BASES = ("full", "steel_content", "aluminum_content", "non_us_content")
 CONDITIONS = (
     "usmca_claim",
+    "metal_weight_under",  # percent of the article's weight (note 16(c): under 15 %)
     "melted_poured_in",
     "melted_poured_not_in",
     "smelted_cast_in",
@@ -85,6 +88,10 @@ class Measure:
     when: Mapping[str, Any] = field(default_factory=dict)
     exemption: bool = False
     remainder_heading: str = ""  # where the rest of the value is reported at 0 % (9903.94.04)
+    # floor: ``rate`` is what column 1 and this duty come to together (Annex III, 15 %): the duty
+    # is the difference, and none is due under ``floor_met_heading`` when column 1 reaches it
+    floor: bool = False
+    floor_met_heading: str = ""
     priority: int = 0  # position in the data: lower wins within a program
 
     @property
@@ -115,6 +122,10 @@ class Measure:
             return False
         # A country not given (None) satisfies no country condition: the answer then asks for it.
         # "unknown" is a country reported as unknown, and meets the conditions that name it.
+        if "metal_weight_under" in when:
+            share = entry.metal_share
+            if share is None or share >= Decimal(str(when["metal_weight_under"])):
+                return False
         melted, smelted = entry.melted_poured, entry.smelted_cast
         for key, place in (("melted_poured", melted), ("smelted_cast", smelted)):
             inside, outside = when.get(f"{key}_in"), when.get(f"{key}_not_in")
@@ -131,6 +142,8 @@ class Measure:
             facts.append("melted_poured")
         if any(k.startswith("smelted_cast") for k in self.when):
             facts.append("smelted_cast")
+        if "metal_weight_under" in self.when:
+            facts.append("metal_weight_kg")
         return tuple(facts)
 
     def to_rows(self) -> list[dict[str, Any]]:
@@ -152,6 +165,9 @@ class Measure:
             "melted_poured_not_in": ",".join(self.when.get("melted_poured_not_in", ())) or None,
             "smelted_cast_in": ",".join(self.when.get("smelted_cast_in", ())) or None,
             "smelted_cast_not_in": ",".join(self.when.get("smelted_cast_not_in", ())) or None,
+            "metal_weight_under": self.when.get("metal_weight_under"),
+            "floor": self.floor,
+            "floor_met_heading": self.floor_met_heading or None,
             "valid_from": self.valid_from,
             "valid_to": self.valid_to,
             "reference": self.reference,
@@ -172,6 +188,22 @@ class MeasureSet:
             p: tuple(m for m in self.measures if m.program == p) for p in PROGRAMS
         }
         self._covering: dict[tuple[str, str], tuple[tuple[Measure, ...], tuple[Measure, ...]]] = {}
+        # Scope index per program (annex lists run to hundreds of codes): single codes by their
+        # digits, and by each shorter prefix (for "a finer code under this one"); ranges as a list.
+        self._exact: dict[str, dict[str, set[int]]] = {p: {} for p in PROGRAMS}
+        self._under: dict[str, dict[str, set[int]]] = {p: {} for p in PROGRAMS}
+        self._ranges: dict[str, list[tuple[str, str, int, int]]] = {
+            p: [] for p in PROGRAMS
+        }  # lo, hi, level, i
+        for p, measures in self._by_program.items():
+            for i, m in enumerate(measures):
+                for item in m.scope:
+                    if item.lo != item.hi:
+                        self._ranges[p].append((item.lo, item.hi, item.level, i))
+                        continue
+                    self._exact[p].setdefault(item.lo, set()).add(i)
+                    for n in range(2, item.level):
+                        self._under[p].setdefault(item.lo[:n], set()).add(i)
 
     def __iter__(self) -> Iterator[Measure]:
         return iter(self.measures)
@@ -191,9 +223,21 @@ class MeasureSet:
         found = self._covering.get(key)
         if found is None:
             measures = self._by_program[program]
+            exact = self._exact[program]
+            cover: set[int] = set()
+            for n in range(2, len(digits) + 1):
+                cover |= exact.get(digits[:n], set())
+            finer = set(self._under[program].get(digits, set()))
+            n = len(digits)
+            for lo, hi, level, i in self._ranges[program]:
+                if level <= n:
+                    if lo <= digits[:level] <= hi:
+                        cover.add(i)
+                elif lo[:n] <= digits <= hi[:n]:
+                    finer.add(i)
             found = (
-                tuple(m for m in measures if m.covers(digits)),
-                tuple(m for m in measures if not m.covers(digits) and m.could_cover(digits)),
+                tuple(measures[i] for i in sorted(cover)),
+                tuple(measures[i] for i in sorted(finer - cover)),
             )
             self._covering[key] = found
         return found
@@ -204,6 +248,10 @@ class MeasureSet:
         ]
 
     def first_date(self) -> dt.date:
+        return self._first
+
+    @functools.cached_property
+    def _first(self) -> dt.date:  # asked for every entry priced
         return min(m.valid_from for m in self.measures)
 
     def rows(self) -> list[dict[str, Any]]:
@@ -281,6 +329,8 @@ def parse_measures(data: Mapping[str, Any], *, source: str | None = None) -> Mea
                     when=when,
                     exemption=bool(m.get("exemption", False)),
                     remainder_heading=str(m.get("remainder_heading", "")),
+                    floor=bool(m.get("floor", False)),
+                    floor_met_heading=str(m.get("floor_met_heading", "")),
                     priority=i,
                 )
             )

@@ -51,15 +51,21 @@ def price_entry(entry: Entry, *, tables: TariffTables | None = None, basis: str 
     st = stack(entry, line, t.measures, snapshot, basis=basis)
     coverage = snapshot["tariffs.measures_coverage"]
     notes = list(st.notes)
-    if coverage.unverified:
+    if coverage.unverified and t.staleness(entry.entry_date) is None:  # else the warning says it
         notes.append(f"{entry.entry_date.isoformat()} is {coverage.value}: {coverage.cite()}")
     if entry.origin not in {"CA", "MX", "US"}:
         notes.append(
-            "measures are modelled for goods of Canada and Mexico; for other origins the Section 232 country "
-            "arrangements, IEEPA reciprocal and Section 301 duties are not included"
+            "for goods of other origins than Canada and Mexico, IEEPA (China, the reciprocal country rates), "
+            "Section 301 and the Section 232 country arrangements before 2025 are not included"
         )
     return Duty(
-        entry=entry, lines=tuple(st.lines), notes=tuple(notes), questions=tuple(st.questions), basis=basis
+        entry=entry,
+        lines=tuple(st.lines),
+        notes=tuple(notes),
+        questions=tuple(st.questions),
+        basis=basis,
+        law_as_of=t.law_as_of,
+        warning=t.staleness(entry.entry_date),
     )
 
 

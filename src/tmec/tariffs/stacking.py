@@ -49,6 +49,7 @@ from tmec.core.trace import Question
 from tmec.tariffs.duty import DutyLine
 from tmec.tariffs.entry import Entry
 from tmec.tariffs.measures import Measure, MeasureSet
+from tmec.tariffs.rates import quantity_unit
 from tmec.tariffs.schedule import HtsLine
 
 __all__ = ["Stack", "stack"]
@@ -94,6 +95,18 @@ def select(measures: MeasureSet, program: str, entry: Entry, claim: bool, st: St
         if not (m.in_force(entry.entry_date) and m.applies_to_origin(entry.origin)):
             continue
         for fact in m.asks_about():
+            if fact == "metal_weight_kg":
+                if entry.metal_share is None and not any(q.fact == fact for q in st.questions):
+                    st.questions.append(
+                        Question(
+                            fact=fact,
+                            text="What do the article and the steel, aluminum or copper in it weigh "
+                            f"(--weight-kg, --metal-weight-kg)? {m.title} ({m.heading}) applies when the "
+                            f"metal is under {m.when['metal_weight_under']} % of the weight; not given, "
+                            "it is not applied.",
+                        )
+                    )
+                continue
             if getattr(entry, fact) is None and not any(q.fact == fact for q in st.questions):
                 what = "steel melted and poured" if fact == "melted_poured" else "aluminum smelted and cast"
                 st.questions.append(
@@ -133,11 +146,16 @@ def _base(m: Measure, entry: Entry, st: Stack) -> Decimal:
     return given
 
 
-def _line(m: Measure, base: Decimal, places: Decimal) -> DutyLine:
+def _line(m: Measure, base: Decimal, places: Decimal, column1: Decimal = ZERO) -> DutyLine:
+    """The measure's duty line; a floor (Annex III) is the difference between it and column 1."""
     rate = ZERO if m.exemption else m.rate
+    heading = m.heading
+    if m.floor:
+        rate = max(ZERO, m.rate - column1)
+        heading = m.floor_met_heading if rate == 0 and m.floor_met_heading else m.heading
     return DutyLine(
         measure=m.title,
-        heading=m.heading,
+        heading=heading,
         rate=rate,
         base=base,
         duty=_amount(rate, base, places),
@@ -149,10 +167,11 @@ def _line(m: Measure, base: Decimal, places: Decimal) -> DutyLine:
     )
 
 
-def ordinary_line(
-    entry: Entry, line: HtsLine, claim: bool, snapshot: ParameterSnapshot, places: Decimal
-) -> DutyLine:
-    """Step 3: column 2, the claimed preference, or the general rate, on the full value."""
+def ordinary_lines(
+    entry: Entry, line: HtsLine, claim: bool, snapshot: ParameterSnapshot, places: Decimal, st: Stack
+) -> list[DutyLine]:
+    """Step 3: column 2, the claimed preference, or the general rate: its ad valorem part on the full
+    value and each specific part on the quantity it is per; a quantity not given is a question."""
     column2 = snapshot["tariffs.column2_countries"]
     if entry.origin in column2.value:
         rate, title, ref = (
@@ -160,6 +179,20 @@ def ordinary_line(
             "Column 2 rate",
             f"HTSUS {hs.format(line.hts)} column 2; {column2.cite()}",
         )
+    elif entry.program and not claim:
+        found = line.preference([entry.program])
+        rate = found if found is not None else line.general_rate
+        title = (
+            f"Special rate, program {entry.program}"
+            if found is not None
+            else f"General (MFN) rate (program {entry.program} not granted on this line)"
+        )
+        ref = f"HTSUS {hs.format(line.hts)} {'special column' if found is not None else 'column 1 general'}"
+        if found is None:
+            st.notes.append(
+                f"program {entry.program} claimed, but HTS {hs.format(line.hts)} does not grant it: "
+                "general rate"
+            )
     elif claim:
         pref = snapshot["tariffs.north_american_preference"]
         found = line.preference(pref.value)
@@ -180,17 +213,61 @@ def ordinary_line(
     if line.unverified:
         ref += " [unverified]"
     ad_valorem = rate.ad_valorem if rate.ad_valorem is not None else ZERO
-    return DutyLine(
-        measure=title,
-        heading=hs.format(line.hts),
-        rate=ad_valorem,
-        base=entry.value,
-        duty=_amount(ad_valorem, entry.value, places),
-        reference=ref,
-        program="ordinary",
-        measure_id=f"hts:{line.hts}",
-        unverified=line.unverified,
-    )
+    lines = [
+        DutyLine(
+            measure=title,
+            heading=hs.format(line.hts),
+            rate=ad_valorem,
+            base=entry.value,
+            duty=_amount(ad_valorem, entry.value, places),
+            reference=ref,
+            program="ordinary",
+            measure_id=f"hts:{line.hts}",
+            unverified=line.unverified,
+        )
+    ]
+    if not rate.complete:
+        st.questions.append(
+            Question(
+                fact="ordinary duty",
+                text=f"The rate of HTS {hs.format(line.hts)} is {rate.text!r}: tmec does not compute it "
+                "(only its ad valorem part, if any, is counted). What duty does it give on this entry?",
+            )
+        )
+    for n, part in enumerate(rate.parts):
+        sources = quantity_unit(part, line.units)
+        source = next((f for f in sources if getattr(entry, f) is not None), sources[0] if sources else None)
+        quantity = getattr(entry, source) if source else None
+        if quantity is None:
+            wanted = "--weight-kg (weight_kg)" if source == "weight_kg" else f"--quantity in {part.unit}"
+            wanted = wanted.rstrip(".")
+            if source is None:
+                wanted = f"the quantity in {part.unit} (the line reports {line.units or 'no unit'})"
+            st.questions.append(
+                Question(
+                    fact=source or "quantity",
+                    text=f"What is the {'net weight' if source == 'weight_kg' else 'quantity'} of this entry "
+                    f"line? The {title} of HTS {hs.format(line.hts)} has a specific part, "
+                    f"{part.text}; give {wanted}. Not given, that part is not counted.",
+                )
+            )
+            continue
+        lines.append(
+            DutyLine(
+                measure=f"{title}, specific part {part.text}",
+                heading=hs.format(line.hts),
+                rate=part.amount,
+                base=quantity,
+                duty=(part.amount * quantity).quantize(places, rounding=ROUND_HALF_UP),
+                reference=ref,
+                program="ordinary",
+                measure_id=f"hts:{line.hts}:specific:{n}",
+                base_kind=source or "quantity",
+                unverified=line.unverified,
+                unit=part.unit,
+            )
+        )
+    return lines
 
 
 BASES = {"liability": "tariffs.stacking_order", "deposited": "tariffs.stacking_order_deposited"}
@@ -213,14 +290,9 @@ def stack(
             f"USMCA claim not honoured: HTS {hs.format(line.hts)} grants no North American preference on "
             f"{entry.entry_date.isoformat()}"
         )
-    ordinary = ordinary_line(entry, line, claim, snapshot, places)
-    st.lines.append(ordinary)
+    st.lines.extend(ordinary_lines(entry, line, claim, snapshot, places, st))
     if line.source:
         st.notes.append(f"HTS {hs.format(line.hts)} rates from {line.source}")
-    if ordinary.rate == 0 and (line.general_rate.specific or line.general_rate.ad_valorem is None):
-        st.notes.append(
-            f"the general rate {line.general!r} has a specific part; it needs a quantity and is not computed"
-        )
 
     vehicles = select(measures, "s232_vehicles", entry, claim, st)
     if vehicles is not None:
@@ -252,10 +324,21 @@ def stack(
             return st
 
     metals: list[DutyLine] = []
-    for program in ("s232_aluminum", "s232_steel"):  # Proc. 10947 priority: aluminum before steel
+    column1 = st.lines[0].rate  # the ordinary ad valorem rate, for the floors of Annex III
+    # the 2026 regime (one heading per article), then Proc. 10947's order: aluminum before steel
+    for program in ("s232_metals", "s232_aluminum", "s232_steel"):
         m = select(measures, program, entry, claim, st)
         if m is not None:
-            metals.append(_line(m, _base(m, entry, st), places))
+            if m.floor and any(ln.unit for ln in st.lines):
+                st.questions.append(
+                    Question(
+                        fact="ordinary duty",
+                        text=f"{m.title} ({m.heading}) tops column 1 up to {m.rate} %: what is the ad "
+                        "valorem equivalent of the specific part of the rate? Only its ad valorem part "
+                        "is counted.",
+                    )
+                )
+            metals.append(_line(m, _base(m, entry, st), places, column1))
     metal_base = min(entry.value, sum((d.base for d in metals if d.rate > 0), ZERO))
 
     order = snapshot[BASES[basis]]

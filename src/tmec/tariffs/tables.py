@@ -29,7 +29,8 @@ __all__ = [
 # Step 4 of tmec.tariffs.stacking as SQL over a table ``measures`` loaded from ``measure_rows``
 # (dates as ISO text, booleans as 0/1, lists as comma-joined text).  Named parameters: :program,
 # :day, :origin, :hts (digits), :claim (0/1, the honoured claim of step 2), :melted and :smelted
-# (NULL when not given, 'unknown' when reported unknown).  The engine runs it as a join plus
+# (NULL when not given, 'unknown' when reported unknown), :metal_share (percent of the article's
+# weight that is metal, or NULL).  The engine runs it as a join plus
 # ``row_number() over (partition by entry, program order by priority) = 1``; a test checks it
 # against the Python path on generated entries.
 SELECT_MEASURE_SQL = """
@@ -48,6 +49,7 @@ WHERE program = :program
        OR (:smelted IS NOT NULL AND instr(',' || smelted_cast_in || ',', ',' || :smelted || ',') > 0))
   AND (smelted_cast_not_in IS NULL
        OR (:smelted IS NOT NULL AND instr(',' || smelted_cast_not_in || ',', ',' || :smelted || ',') = 0))
+  AND (metal_weight_under IS NULL OR (:metal_share IS NOT NULL AND :metal_share < metal_weight_under))
 ORDER BY priority
 LIMIT 1
 """
@@ -69,10 +71,23 @@ class TariffTables:
     schedule: Schedule
     measures: MeasureSet
     parameters: ParameterSet
+    # the day through which the law is verified (the newest revision compiled); a later entry date
+    # is priced with the last known law, and the answer says so (``law_as_of``, ``warning``)
+    law_as_of: dt.date | None = None
+
+    def staleness(self, day: dt.date) -> str | None:
+        """The one-line warning for an answer on ``day``, or None when the law covers it."""
+        if self.law_as_of is None or day <= self.law_as_of:
+            return None
+        return (
+            f"law verified through {self.law_as_of.isoformat()}, {(day - self.law_as_of).days} days "
+            f"before {day.isoformat()}: later changes are not included "
+            "(`tmec tariff import FILE --valid-from D` adds a newer HTSUS revision)"
+        )
 
     def first_date(self) -> dt.date:
-        starts = [line.valid_from for line in self.schedule if line.valid_from is not None]
-        return min([*starts, self.measures.first_date()])
+        first = self.schedule.first_date()
+        return min(first, self.measures.first_date()) if first else self.measures.first_date()
 
 
 def schedule_rows(tables: TariffTables) -> list[dict[str, Any]]:

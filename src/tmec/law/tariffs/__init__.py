@@ -5,7 +5,7 @@ Reading and writing files happens here; the parsing and the pricing are pure
 (``tmec.tariffs``).  A schedule imported with ``tmec tariff import`` is stored
 as one normalised CSV, ``$TMEC_HOME/tariffs/schedule.csv`` (written to a temp
 file and renamed, so a failed import leaves the previous one intact); pricing
-reads it in preference to the bundled lines.
+reads it in preference to the bundled law (or after it, from the imported revision's date).
 """
 
 from __future__ import annotations
@@ -26,26 +26,35 @@ from tmec.core.errors import InputError
 from tmec.law import LAW_DIR, load_parameters, load_yaml
 from tmec.tariffs.importers import parse_hts_json, parse_tariff_database
 from tmec.tariffs.measures import MeasureSet, parse_measures
-from tmec.tariffs.schedule import HtsLine, Schedule
+from tmec.tariffs.schedule import HtsLine, Revision, Schedule, SortedRows
 from tmec.tariffs.tables import TariffTables
 
 __all__ = [
     "HTS_LINES",
+    "HTS_META",
+    "HTS_SCHEDULE",
     "MEASURES",
     "SCENARIOS",
     "imported_schedule_path",
+    "law_as_of",
+    "law_status",
+    "load_chapter99",
     "load_measures",
     "load_scenario",
     "load_schedule",
     "load_tables",
     "read_schedule_file",
     "scenario_names",
+    "schedule_meta",
     "store_schedule",
     "tmec_home",
 ]
 
 TARIFFS_DIR = LAW_DIR / "tariffs"
-HTS_LINES = TARIFFS_DIR / "hts_lines.csv"
+HTS_LINES = TARIFFS_DIR / "hts_lines.csv"  # hand-typed lines for dates before the compiled schedule
+HTS_SCHEDULE = TARIFFS_DIR / "hts_schedule.tsv"  # compiled by tools/law/build_hts.py
+HTS_CHAPTER99 = TARIFFS_DIR / "hts_chapter99.tsv"
+HTS_META = TARIFFS_DIR / "hts_schedule.json"
 MEASURES = TARIFFS_DIR / "measures.yaml"
 SCENARIOS = TARIFFS_DIR / "scenarios"
 COLUMNS = (
@@ -108,15 +117,66 @@ def _read_normalised(path: Path) -> list[HtsLine]:
 
 
 @cache
+def schedule_meta() -> dict[str, Any]:
+    """The compiled schedule's source: revisions with dates and checksums, licence, verified-through."""
+    data: dict[str, Any] = json.loads(HTS_META.read_text(encoding="utf-8"))
+    return data
+
+
+def _compiled(path: Path, name: str) -> Schedule:
+    meta = schedule_meta()
+    revisions = [
+        Revision(r["revision"], dt.date.fromisoformat(r["effective_date"])) for r in meta["revisions"]
+    ]
+    return Schedule(rows=_rows(path), revisions=revisions, name=name, source="USITC HTSUS")
+
+
+def _rows(path: Path) -> SortedRows:
+    data = path.read_bytes()
+    return SortedRows(data[data.index(b"\n") + 1 :] if data.startswith(b"#") else data)
+
+
+@cache
 def _bundled_schedule() -> Schedule:
-    return Schedule(_read_normalised(HTS_LINES), name="bundled")
+    """The hand-typed lines of earlier years, continued by the compiled schedule from its first revision."""
+    compiled = _compiled(HTS_SCHEDULE, "USITC HTSUS")
+    start = compiled.revisions[0].effective
+    return Schedule(_read_normalised(HTS_LINES), name="bundled").extended_with(compiled, start)
+
+
+@cache
+def load_chapter99() -> Schedule:
+    """The chapter 99 headings of every compiled revision, dated from when each took effect."""
+    meta = schedule_meta()
+    revisions = [
+        Revision(r["revision"], dt.date.fromisoformat(r["chapter99_from"])) for r in meta["revisions"]
+    ]
+    return Schedule(
+        rows=_rows(HTS_CHAPTER99), revisions=revisions, name="USITC HTSUS chapter 99", source="USITC HTSUS"
+    )
+
+
+EXTENDS = "# extends the timeline from "
+IMPORTED = "# imported from "
 
 
 @cache
 def _imported_schedule(path: str, mtime: float) -> Schedule:
-    """The imported lines over the bundled ones; re-read when the file changes (its mtime)."""
-    imported = Schedule(_read_normalised(Path(path)), name=f"imported ({path})")
-    return _bundled_schedule().merged_with(imported)
+    """The imported lines after (a revision with its date) or over (no date) the bundled ones;
+    re-read when the file changes (its mtime)."""
+    with open(path, encoding="utf-8") as fh:
+        header = [fh.readline(), fh.readline(), fh.readline()]
+    start = next((h[len(EXTENDS) :].strip() for h in header if h.startswith(EXTENDS)), None)
+    origin = header[0].removeprefix(IMPORTED).split(" (sha256", 1)[0].strip()
+    lines = _read_normalised(Path(path))
+    if start:
+        day = dt.date.fromisoformat(start)
+        # a whole revision: every code, 10-digit statistical lines included, is listed in it
+        imported = Schedule(
+            lines, name=f"the imported revision {origin}", strict=any(len(x.hts) == 10 for x in lines)
+        )
+        return _bundled_schedule().extended_with(imported, day)
+    return _bundled_schedule().merged_with(Schedule(lines, name=f"imported ({path})"))
 
 
 def load_schedule(home: Path | None = None) -> Schedule:
@@ -127,13 +187,36 @@ def load_schedule(home: Path | None = None) -> Schedule:
     return _bundled_schedule()
 
 
+S232_ANNEXES = TARIFFS_DIR / "s232_annexes_2026.yaml"  # compiled by tools/law/build_s232_annexes.py
+
+
 @cache
 def load_measures() -> MeasureSet:
-    return parse_measures(load_yaml(MEASURES), source=str(MEASURES))
+    """The measures, with the product lists compiled from the proclamation annexes among their scopes."""
+    data = load_yaml(MEASURES)
+    annexes = load_yaml(S232_ANNEXES)["scopes"]
+    clash = set(annexes) & set(data["scopes"])
+    if clash:
+        raise InputError(f"scopes defined twice: {sorted(clash)}", source=str(MEASURES))
+    return parse_measures({**data, "scopes": {**data["scopes"], **annexes}}, source=str(MEASURES))
 
 
 def load_tables(home: Path | None = None) -> TariffTables:
-    return TariffTables(schedule=load_schedule(home), measures=load_measures(), parameters=load_parameters())
+    schedule = load_schedule(home)
+    return TariffTables(
+        schedule=schedule,
+        measures=load_measures(),
+        parameters=load_parameters(),
+        law_as_of=law_as_of(schedule),
+    )
+
+
+def law_as_of(schedule: Schedule | None = None) -> dt.date:
+    """The day through which the law is verified: the compiled revisions', or an imported revision's
+    effective date when it is later (the import is the user's own, newer law)."""
+    day = dt.date.fromisoformat(schedule_meta()["verified_through"])
+    revisions = (schedule or load_schedule()).revisions
+    return max([day, *(r.effective for r in revisions)])
 
 
 def read_schedule_file(path: Path, *, valid_from: dt.date | None = None) -> list[HtsLine]:
@@ -176,8 +259,13 @@ def read_schedule_file(path: Path, *, valid_from: dt.date | None = None) -> list
     return lines
 
 
-def store_schedule(lines: Iterable[HtsLine], *, origin: Path, home: Path | None = None) -> Path:
-    """Write the normalised schedule atomically (temp file + rename) and return its path."""
+def store_schedule(
+    lines: Iterable[HtsLine], *, origin: Path, home: Path | None = None, extends_from: dt.date | None = None
+) -> Path:
+    """Write the normalised schedule atomically (temp file + rename) and return its path.
+
+    ``extends_from``: the file is a whole revision that continues the bundled timeline from that day.
+    """
     target = imported_schedule_path(home)
     target.parent.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256(origin.read_bytes()).hexdigest()
@@ -185,8 +273,10 @@ def store_schedule(lines: Iterable[HtsLine], *, origin: Path, home: Path | None 
     fd, tmp = tempfile.mkstemp(prefix=".schedule-", suffix=".csv", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(f"# imported from {origin.name} (sha256 {digest}) on {dt.date.today().isoformat()}\n")
+            fh.write(f"{IMPORTED}{origin.name} (sha256 {digest}) on {dt.date.today().isoformat()}\n")
             fh.write(f"# {len(rows)} tariff lines; validity is half-open [valid_from, valid_to)\n")
+            if extends_from is not None:
+                fh.write(f"{EXTENDS}{extends_from.isoformat()}\n")
             writer = csv.writer(fh, lineterminator="\n")
             writer.writerow(COLUMNS)
             for line in rows:
@@ -224,3 +314,71 @@ def load_scenario(name: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise InputError("expected a mapping", source=str(path))
     return data
+
+
+def law_status(home: Path | None = None) -> dict[str, Any]:
+    """Each source of the tariff law with its revision and date, and the day the law is verified through."""
+    meta = schedule_meta()
+    annex_header = [
+        ln[2:] for ln in S232_ANNEXES.read_text(encoding="utf-8").splitlines() if ln.startswith("# ")
+    ]
+    measures = load_measures()
+    imported = imported_schedule_path(home)
+    schedule = load_schedule(home)
+    return {
+        "law_as_of": law_as_of(schedule).isoformat(),
+        "sources": [
+            {
+                "source": meta["source"],
+                "file": str(HTS_SCHEDULE.relative_to(LAW_DIR)),
+                "revisions": [
+                    {
+                        "revision": r["revision"],
+                        "effective_date": r["effective_date"],
+                        "chapter99_from": r["chapter99_from"],
+                        "sha256": r["sha256"],
+                    }
+                    for r in meta["revisions"]
+                ],
+                "verified_through": meta["verified_through"],
+                "note": meta["verified_through_note"],
+                "licence": meta["licence"],
+            },
+            {
+                "source": "Section 232 metals proclamation of April 2026, Annexes I-A, I-B, II, III",
+                "file": str(S232_ANNEXES.relative_to(LAW_DIR)),
+                "revisions": [{"revision": "effective 2026-04-06", "effective_date": "2026-04-06"}],
+                "note": " ".join(annex_header[2:4]),
+                "licence": "US Government work, public domain",
+            },
+            {
+                "source": "chapter 99 measures (Section 232, IEEPA, Section 122) with their legal references",
+                "file": str(MEASURES.relative_to(LAW_DIR)),
+                "revisions": [
+                    {
+                        "revision": f"{len(measures)} measures",
+                        "effective_date": max(m.valid_from for m in measures).isoformat(),
+                    }
+                ],
+                "note": "every heading checked against the chapter 99 text of each HTSUS revision in force",
+                "licence": "",
+            },
+            *(
+                [
+                    {
+                        "source": "imported schedule",
+                        "file": str(imported),
+                        "revisions": [
+                            {"revision": r.name, "effective_date": r.effective.isoformat()}
+                            for r in schedule.revisions
+                            if not r.name[:4].isdigit()
+                        ],
+                        "note": "tmec tariff import",
+                        "licence": "",
+                    }
+                ]
+                if imported.is_file()
+                else []
+            ),
+        ],
+    }

@@ -1,0 +1,102 @@
+"""The chapter 99 measures against the law's own text: every heading, in every revision, at its rate;
+the 2026 Section 232 metals regime from the proclamation's annexes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from tests.tariffs.helpers import extra, price
+from tmec.law.tariffs import S232_ANNEXES, load_chapter99, load_measures
+from tmec.tariffs.measures import Measure
+from tmec.tariffs.rates import parse_rate
+
+ROOT = Path(__file__).resolve().parents[2]
+CH99 = load_chapter99()
+FIRST = CH99.revisions[0].effective
+
+
+def _checks(m: Measure) -> list[tuple[str, dt.date]]:
+    """(heading, day) for each revision of chapter 99 in force during the measure's validity."""
+    end = m.valid_to or dt.date.max
+    days = {max(m.valid_from, FIRST)} | {r.effective for r in CH99.revisions if m.valid_from < r.effective}
+    headings = [m.heading] + ([m.floor_met_heading] if m.floor_met_heading else [])
+    return [(h, d) for h in headings for d in sorted(days) if d < end]
+
+
+MEASURES = [m for m in load_measures() if m.heading and (m.valid_to is None or m.valid_to > FIRST)]
+
+
+@pytest.mark.parametrize("measure", MEASURES, ids=[m.id for m in MEASURES])
+def test_every_heading_is_in_chapter_99_with_the_measures_rate_in_every_revision(measure: Measure) -> None:
+    assert _checks(measure)
+    for heading, day in _checks(measure):
+        rev = CH99.revision_on(day)
+        line = CH99.line(heading.replace(".", ""), day)  # exit-2 error naming the revision if absent
+        rate = parse_rate(line.general).ad_valorem
+        want = Decimal(0) if measure.exemption or heading == measure.floor_met_heading else measure.rate
+        assert rate == want, f"{heading} in {rev}: {line.general!r}, measure {measure.id} says {want}"
+
+
+def test_the_annex_lists_are_what_the_builder_makes_of_the_proclamation(shared_data: Path) -> None:
+    spec = importlib.util.spec_from_file_location("b", ROOT / "tools" / "law" / "build_s232_annexes.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.build(shared_data, S232_ANNEXES.parent) == S232_ANNEXES.read_bytes()
+
+
+TODAY = "2026-12-06"
+
+
+def test_mexican_coil_entered_today_is_priced_under_the_2026_annex_not_9903_81_87() -> None:
+    d = price(TODAY, "7208.39.00", "MX", usmca=True)
+    assert extra(d) == {"9903.82.02": Decimal("50000.00")}
+    assert "9903.81.87" not in {ln.heading for ln in d.lines}
+    assert extra(price("2026-04-05", "7208.39.00", "MX")) == {"9903.81.87": Decimal("50000.00")}
+
+
+def test_mexican_pipe_is_priced() -> None:
+    assert extra(price(TODAY, "7306.30.50.56", "MX")) == {"9903.82.02": Decimal("50000.00")}
+
+
+def test_annex_i_b_pays_25_on_full_value_and_annex_ii_nothing() -> None:
+    d = price(TODAY, "7321.11.10", "CN", weight_kg=Decimal(100), metal_weight_kg=Decimal(60))
+    assert extra(d) == {"9903.82.09": Decimal("25000.00")}
+    assert not [ln for ln in price(TODAY, "9506.91.00", "CN").lines if ln.program.startswith("s232")]
+
+
+def test_the_united_kingdom_pays_25_on_uk_melted_steel() -> None:
+    assert extra(price(TODAY, "7208.39.00", "GB", melted_poured="GB")) == {"9903.82.04": Decimal("25000.00")}
+    assert extra(price(TODAY, "7208.39.00", "GB", melted_poured="CN")) == {"9903.82.02": Decimal("50000.00")}
+
+
+def test_annex_iii_tops_column_1_up_to_15_percent() -> None:
+    # 8424.89.90 (column 1: 1.8 %) pays 13.2 % more under 9903.82.10
+    d = price(TODAY, "8424.89.90", "DE", weight_kg=Decimal(100), metal_weight_kg=Decimal(80))
+    (line,) = [ln for ln in d.lines if ln.program == "s232_metals"]
+    assert (line.heading, line.rate) == ("9903.82.10", Decimal("13.2"))
+    assert d.total_duty == Decimal("15000.00")
+
+
+def test_metal_under_15_percent_of_the_weight_is_carved_out_outside_the_metal_chapters() -> None:
+    light = price(TODAY, "8424.89.90", "DE", weight_kg=Decimal(100), metal_weight_kg=Decimal(10))
+    assert extra(light) == {} and [ln.heading for ln in light.lines][-1] == "9903.82.03"
+    unknown = price(TODAY, "8424.89.90", "DE")
+    assert "metal_weight_kg" in [q.fact for q in unknown.questions]
+    # in chapter 72 the weight does not matter
+    coil = price(TODAY, "7208.39.00", "DE", weight_kg=Decimal(100), metal_weight_kg=Decimal(1))
+    assert extra(coil) == {"9903.82.02": Decimal("50000.00")}
+
+
+def test_new_derivatives_of_2025_are_reported_under_the_headings_cbp_named() -> None:
+    # issue 11 item 4: chapter 73 under 9903.81.90, chapter 76 under 9903.85.07 (duty unchanged)
+    steel = price("2025-07-01", "7326.90.86", "MX", steel_value=40000)
+    assert extra(steel)["9903.81.90"] == Decimal("20000.00")
+    alu = price("2025-07-01", "7610.10.00", "MX", aluminum_value=40000)
+    assert extra(alu)["9903.85.07"] == Decimal("20000.00")
+    assert extra(price("2025-04-01", "7610.10.00", "DE")) == {"9903.85.07": Decimal("25000.00")}

@@ -1,0 +1,75 @@
+"""`tmec rates`: the statutory rate of every HTS-10 line for every origin on a date, by authority."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from tests.tariffs.helpers import run
+from tmec.tariffs import Entry, default_tables, price_entry
+from tmec.tariffs.statutory import OTHERS, statutory_rows
+
+pytestmark = pytest.mark.usefixtures("home")  # a fresh $TMEC_HOME: no imported schedule
+
+
+@pytest.mark.parametrize("day", ["2025-06-10", "2026-12-06"])
+def test_each_row_is_what_price_entry_charges_on_the_value(day: str) -> None:
+    """On lines with ad valorem rates only and measures on the full value, the table's total rate
+    is the duty price_entry computes on an entry of that line, as a percentage of its value."""
+    tables = default_tables()
+    when = dt.date.fromisoformat(day)
+    rows = list(statutory_rows(tables, when))
+    checked = 0
+    for row in rows[:: max(1, len(rows) // 400)]:
+        origin = {"*": "DE"}.get(row["origin_class"], row["origin_class"])
+        bases = {row[f"{p}_base"] for p in ("s232_metals", "s232_aluminum", "s232_steel", "s232_vehicles")}
+        if row["ordinary_specific"] or not row["ordinary_computed"] or bases - {None, "full"}:
+            continue
+        duty = price_entry(
+            Entry(entry_date=when, hts=row["hts"], origin=origin, value=Decimal(1_000_000)), tables=tables
+        )
+        if any(q.fact == "metal_weight_kg" for q in duty.questions) and row["s232_metals_heading"] is None:
+            continue
+        assert duty.total_duty / 10_000 == row["total_ad_valorem"], (row, [ln.to_dict() for ln in duty.lines])
+        checked += 1
+    assert checked > 100
+
+
+def test_cli_writes_every_line_for_one_origin(tmp_path: Path) -> None:
+    out = tmp_path / "mx.parquet"
+    code, text = run("rates", "--date", "2026-12-06", "--origin", "MX", "--out", str(out), "--json")
+    assert code == 0, text
+    summary = json.loads(text)
+    table = pq.read_table(out).to_pylist()
+    assert (
+        summary["rows"] == len(table) > 19000 and summary["law_as_of"] == "2026-06-08" and summary["warning"]
+    )
+    coil = next(r for r in table if r["hts"] == "7208390030")
+    assert (coil["origin"], coil["s232_metals_heading"], coil["total_ad_valorem"]) == (
+        "MX",
+        "9903.82.02",
+        Decimal("50.000000"),
+    )
+    beef = next(r for r in table if r["hts"] == "0201101010")
+    assert beef["ordinary_specific"] == "4.4¢/kg"
+
+
+def test_column_2_countries_get_column_2() -> None:
+    rows = [r for r in statutory_rows(default_tables(), dt.date(2025, 1, 15)) if r["hts"] == "7208390030"]
+    by = {r["origin_class"]: r for r in rows}
+    assert by["KP"]["column"] == "column 2" and by["KP"]["ordinary_rate"] == "20%"
+    assert by[OTHERS]["ordinary_rate"] == "Free"
+
+
+def test_bad_input_exits_2(tmp_path: Path) -> None:
+    assert run("rates", "--date", "2026-02-30", "--out", str(tmp_path / "x.parquet"))[0] == 2
+    assert (
+        run("rates", "--date", "2026-01-01", "--origin", "ZZ", "--out", str(tmp_path / "x.parquet"))[0] == 2
+    )
+    assert run("rates", "--date", "2026-01-01", "--out", str(tmp_path / "x.txt"))[0] == 2
+    assert not (tmp_path / "x.parquet").exists()

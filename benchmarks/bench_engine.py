@@ -24,6 +24,56 @@ from pathlib import Path
 from typing import Any
 
 DAY = "2026-03-02"
+ROOT = Path(__file__).resolve().parent.parent
+
+# The bare baseline: the least work any correct implementation must do for the VNM and the net cost
+# of every good.  Plain DuckDB SQL over the same Parquet files, no validation, no law: bought parts
+# give their value and VNM per unit, then level by level each parent adds quantity x its resolved
+# components' sums (only the edges of the parts resolved at the level before are joined) and is
+# resolved once all its components are; the goods' rows meet their own cost lines.  Amounts as
+# tmec keeps them (DECIMAL(28,18) per unit), so the results are the same to the last digit
+# (tests/engine/test_engine_bare_baseline.py holds them equal to tmec's for every good).
+BARE_SUMS = ("orig", "nonorig", "vnm")
+BARE_SETUP = """
+CREATE OR REPLACE TEMP TABLE b_edges AS SELECT parent, child, quantity FROM read_parquet('{d}/edges.parquet');
+CREATE OR REPLACE TEMP TABLE b_n AS SELECT parent, count(*) AS n FROM b_edges GROUP BY parent;
+CREATE OR REPLACE TEMP TABLE b_front AS
+  SELECT part_id AS child,
+         CAST(CASE WHEN origin = 'originating' THEN value ELSE 0 END AS DECIMAL(28,18)) AS orig,
+         CAST(CASE WHEN origin = 'originating' THEN 0 ELSE value END AS DECIMAL(28,18)) AS nonorig,
+         CAST(CASE WHEN origin = 'originating' THEN 0 ELSE coalesce(statement_vnm, value) END
+              AS DECIMAL(28,18)) AS vnm
+  FROM read_parquet('{d}/parts.parquet') ANTI JOIN b_n ON part_id = parent;
+CREATE OR REPLACE TEMP TABLE b_acc (parent VARCHAR, k BIGINT, orig DECIMAL(28,18), nonorig DECIMAL(28,18),
+                                    vnm DECIMAL(28,18));
+CREATE OR REPLACE TEMP TABLE b_done AS SELECT * FROM b_front WITH NO DATA;
+"""
+BARE_LEVEL = """
+CREATE OR REPLACE TEMP TABLE b_c AS
+  SELECT e.parent, count(*) AS k, {contrib} FROM b_edges e JOIN b_front f USING (child) GROUP BY e.parent;
+INSERT INTO b_acc SELECT * FROM b_c;
+CREATE OR REPLACE TEMP TABLE b_front AS
+  SELECT a.parent AS child, {total} FROM b_acc a SEMI JOIN b_c USING (parent) JOIN b_n USING (parent)
+  GROUP BY a.parent, b_n.n HAVING sum(a.k) = b_n.n;
+INSERT INTO b_done SELECT * FROM b_front;
+"""
+BARE_GOODS = """
+SELECT g.good_id, d.nonorig AS vnm,
+       d.orig + d.nonorig + g.other_product_costs + g.period_costs + g.other_costs
+       - (g.sales_promotion + g.royalties + g.shipping_packing + g.non_allowable_interest) AS net_cost
+FROM read_parquet('{d}/goods.parquet') g JOIN b_done d ON d.child = g.good_id
+"""
+
+
+def bare_rollup(conn: Any, directory: Path) -> Any:
+    """The bare baseline on a DuckDB connection: an Arrow table of good_id, vnm, net_cost."""
+    d = str(directory).replace("'", "''")
+    contrib = ", ".join(f"CAST(sum(e.quantity * f.{c}) AS DECIMAL(28,18)) AS {c}" for c in BARE_SUMS)
+    total = ", ".join(f"CAST(sum(a.{c}) AS DECIMAL(28,18)) AS {c}" for c in BARE_SUMS)
+    conn.execute(BARE_SETUP.format(d=d))
+    while conn.sql("SELECT count(*) FROM b_front").fetchall()[0][0]:
+        conn.execute(BARE_LEVEL.format(contrib=contrib, total=total))
+    return conn.sql(BARE_GOODS.format(d=d)).to_arrow_table()
 
 
 def _child(code: str) -> dict[str, Any]:
@@ -87,6 +137,21 @@ def _portfolio(
         r2 = qualify_goods(p, flips=0)
         out["full_again"] = time.perf_counter() - t
         e.close()
+    """)
+
+
+def _bare_portfolio(directory: Path) -> dict[str, Any]:
+    return _child(f"""
+        import sys
+        sys.path.insert(0, {str(ROOT)!r})
+        import duckdb
+        from benchmarks.bench_engine import bare_rollup
+        t0 = time.perf_counter()
+        conn = duckdb.connect(config={{"threads": 2}})
+        t1 = time.perf_counter()
+        table = bare_rollup(conn, Path({str(directory)!r}))
+        t2 = time.perf_counter()
+        out = dict(start=t1 - t0, full=t2 - t1, goods=table.num_rows)
     """)
 
 

@@ -47,16 +47,14 @@ def test_bare_baseline_rolls_up_through_every_level(tmp_path: Path) -> None:
     # G <- A (x2) <- P1 (x1.5, non-originating, statement VNM 3) and P2 (originating, 4); G <- P1 (x0.25).
     # VNM (net cost method) counts P1's value: (2 x 1.5 + 0.25) x 10 = 32.5; net cost adds the
     # originating 2 x 4, the cost lines 1 + 2 + 3 and takes off the excluded 0.5.
+    costs = (
+        ("transaction_value", 100), ("international_shipping", 0), ("other_product_costs", 1),
+        ("period_costs", 2), ("other_costs", 3), ("sales_promotion", 0.5), ("royalties", 0),
+        ("shipping_packing", 0), ("non_allowable_interest", 0),
+    )  # fmt: skip
     tables = {
         "goods": "SELECT 'G' AS good_id, '870899' AS hs, "
-        + ", ".join(
-            f"CAST({v} AS DECIMAL(18,4)) AS {c}"
-            for c, v in (
-                ("transaction_value", 100), ("international_shipping", 0), ("other_product_costs", 1),
-                ("period_costs", 2), ("other_costs", 3), ("sales_promotion", 0.5), ("royalties", 0),
-                ("shipping_packing", 0), ("non_allowable_interest", 0),
-            )
-        ),  # fmt: skip
+        + ", ".join(f"CAST({v} AS DECIMAL(18,4)) AS {c}" for c, v in costs),
         "parts": "SELECT part_id, origin, CAST(value AS DECIMAL(18,4)) AS value, "
         "CAST(statement_vnm AS DECIMAL(18,4)) AS statement_vnm FROM (VALUES ('G', NULL, NULL, NULL), "
         "('A', NULL, NULL, NULL), ('P1', 'non_originating', 10, 3), ('P2', 'originating', 4, NULL)) "

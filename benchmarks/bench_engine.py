@@ -8,6 +8,10 @@ skips it).  Each measurement runs in a fresh process, so its peak memory (max
 RSS) is its own.  The pure path's time is measured in the same run on a sample
 and extrapolated (per good: ``parse_case`` + ``qualify`` of the good's case,
 the case prepared beforehand; per line: ``entry_from_mapping`` + ``price_entry``).
+Portfolio qualification (``load_portfolio`` + ``qualify_goods``: validation, roll-up,
+tariff shift, the law) is set beside the bare baseline, in the same run: the least
+work a correct implementation must do for every good's VNM and net cost
+(:func:`bare_rollup`), with the ratio of wall and of CPU times.
 """
 
 from __future__ import annotations
@@ -24,12 +28,71 @@ from pathlib import Path
 from typing import Any
 
 DAY = "2026-03-02"
+ROOT = Path(__file__).resolve().parent.parent
+
+# The bare baseline: the least work any correct implementation must do for the VNM and the net cost
+# of every good.  Plain DuckDB SQL over the same Parquet files, no validation, no law: bought parts
+# give their value and VNM per unit, then level by level each parent adds quantity x its resolved
+# components' sums (only the edges of the parts resolved at the level before are joined) and is
+# resolved once all its components are; the goods' rows meet their own cost lines.  Amounts as
+# tmec keeps them (DECIMAL(28,18) per unit), so the results are the same to the last digit
+# (tests/engine/test_engine_bare_baseline.py holds them equal to tmec's for every good).
+BARE_SUMS = ("orig", "nonorig", "vnm")
+BARE_SETUP = """
+CREATE OR REPLACE TEMP TABLE b_edges AS SELECT parent, child, quantity FROM read_parquet('{d}/edges.parquet');
+CREATE OR REPLACE TEMP TABLE b_n AS SELECT parent, count(*) AS n FROM b_edges GROUP BY parent;
+CREATE OR REPLACE TEMP TABLE b_front AS
+  SELECT part_id AS child,
+         CAST(CASE WHEN origin = 'originating' THEN value ELSE 0 END AS DECIMAL(28,18)) AS orig,
+         CAST(CASE WHEN origin = 'originating' THEN 0 ELSE value END AS DECIMAL(28,18)) AS nonorig,
+         CAST(CASE WHEN origin = 'originating' THEN 0 ELSE coalesce(statement_vnm, value) END
+              AS DECIMAL(28,18)) AS vnm
+  FROM read_parquet('{d}/parts.parquet') ANTI JOIN b_n ON part_id = parent;
+CREATE OR REPLACE TEMP TABLE b_acc (parent VARCHAR, k BIGINT, orig DECIMAL(28,18), nonorig DECIMAL(28,18),
+                                    vnm DECIMAL(28,18));
+CREATE OR REPLACE TEMP TABLE b_done AS SELECT * FROM b_front WITH NO DATA;
+"""
+BARE_LEVEL = """
+CREATE OR REPLACE TEMP TABLE b_c AS
+  SELECT e.parent, count(*) AS k, {contrib} FROM b_edges e JOIN b_front f USING (child) GROUP BY e.parent;
+INSERT INTO b_acc SELECT * FROM b_c;
+CREATE OR REPLACE TEMP TABLE b_front AS
+  SELECT a.parent AS child, {total} FROM b_acc a SEMI JOIN b_c USING (parent) JOIN b_n USING (parent)
+  GROUP BY a.parent, b_n.n HAVING sum(a.k) = b_n.n;
+INSERT INTO b_done SELECT * FROM b_front;
+"""
+BARE_GOODS = """
+SELECT g.good_id, d.nonorig AS vnm,
+       d.orig + d.nonorig + g.other_product_costs + g.period_costs + g.other_costs
+       - (g.sales_promotion + g.royalties + g.shipping_packing + g.non_allowable_interest) AS net_cost
+FROM read_parquet('{d}/goods.parquet') g JOIN b_done d ON d.child = g.good_id
+"""
+
+
+def bare_rollup(conn: Any, directory: Path) -> Any:
+    """The bare baseline on a DuckDB connection: an Arrow table of good_id, vnm, net_cost."""
+    d = str(directory).replace("'", "''")
+    contrib = ", ".join(f"CAST(sum(e.quantity * f.{c}) AS DECIMAL(28,18)) AS {c}" for c in BARE_SUMS)
+    total = ", ".join(f"CAST(sum(a.{c}) AS DECIMAL(28,18)) AS {c}" for c in BARE_SUMS)
+    conn.execute(BARE_SETUP.format(d=d))
+    while conn.sql("SELECT count(*) FROM b_front").fetchall()[0][0]:
+        conn.execute(BARE_LEVEL.format(contrib=contrib, total=total))
+    return conn.sql(BARE_GOODS.format(d=d)).to_arrow_table()
 
 
 def _child(code: str) -> dict[str, Any]:
     """Run ``code`` in a fresh interpreter; it prints one JSON object last."""
-    prologue = "import json, resource, time, datetime as dt\nfrom pathlib import Path\n"
-    epilogue = "\nout['max_rss_mb'] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\nprint(json.dumps(out))\n"
+    prologue = (
+        "import json, resource, time, datetime as dt\nfrom pathlib import Path\n"
+        # CPU seconds of the process, its threads and its (forked) workers: on a shared machine a
+        # ratio of these moves less than one of wall times
+        "def _cpu():\n    s, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+        "    return s.ru_utime + s.ru_stime + c.ru_utime + c.ru_stime\n"
+    )
+    epilogue = (
+        "\nout['max_rss_mb'] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
+        "\nprint(json.dumps(out))\n"
+    )
     proc = subprocess.run(
         [sys.executable, "-c", prologue + textwrap.dedent(code) + epilogue],
         capture_output=True,
@@ -73,11 +136,12 @@ def _portfolio(
         t0 = time.perf_counter()
         e = connect({engine!r}, threads=2)
         t1 = time.perf_counter()
+        c1 = _cpu()
         p = load_portfolio(e, Path({str(directory)!r}), dt.date.fromisoformat({DAY!r}))
         t2 = time.perf_counter()
         r = qualify_goods(p)
         t3 = time.perf_counter()
-        out = dict(start=t1 - t0, load_and_rollup=t2 - t1, qualify=t3 - t2, full=t3 - t1,
+        out = dict(start=t1 - t0, load_and_rollup=t2 - t1, qualify=t3 - t2, full=t3 - t1, full_cpu=_cpu() - c1,
                    goods=len(r.goods), qualifying=r.qualifying, levels=r.levels)
         t = time.perf_counter()
         prepare(p)
@@ -87,6 +151,23 @@ def _portfolio(
         r2 = qualify_goods(p, flips=0)
         out["full_again"] = time.perf_counter() - t
         e.close()
+    """)
+
+
+def _bare_portfolio(directory: Path) -> dict[str, Any]:
+    return _child(f"""
+        import sys
+        sys.path.insert(0, {str(ROOT)!r})
+        import duckdb
+        from benchmarks.bench_engine import bare_rollup
+        t0 = time.perf_counter()
+        conn = duckdb.connect(config={{"threads": 2}})
+        conn.execute("SET enable_progress_bar = false")
+        t1 = time.perf_counter()
+        c1 = _cpu()
+        table = bare_rollup(conn, Path({str(directory)!r}))
+        t2 = time.perf_counter()
+        out = dict(start=t1 - t0, full=t2 - t1, full_cpu=_cpu() - c1, goods=table.num_rows)
     """)
 
 
@@ -200,12 +281,19 @@ def run() -> None:
             f"portfolio: {size.goods:,} goods, {size.parts:,} parts, {size.edges:,} edges, {size.levels} levels"
         )
         bulk = _portfolio(bom, "duckdb")
+        bare = _bare_portfolio(bom)
         pure = _pure_portfolio(bom, 40)
         pure_total = pure["per_good"] * size.goods
         print(
             f"  DuckDB full qualification: {bulk['full']:.1f} s (load+validate+roll-up {bulk['load_and_rollup']:.1f} s, "
-            f"qualify {bulk['qualify']:.1f} s), peak RSS {bulk['max_rss_mb']} MB; "
+            f"qualify {bulk['qualify']:.1f} s; CPU {bulk['full_cpu']:.1f} s), peak RSS {bulk['max_rss_mb']} MB; "
             f"{bulk['qualifying']:,} of {bulk['goods']:,} qualify"
+        )
+        print(
+            f"  bare baseline (level-by-level DuckDB SQL roll-up of value and VNM, same files, same run): "
+            f"{bare['full']:.1f} s (CPU {bare['full_cpu']:.1f} s), peak RSS {bare['max_rss_mb']} MB, "
+            f"{bare['goods']:,} goods -> tmec / bare: {bulk['full'] / bare['full']:.1f}x wall, "
+            f"{bulk['full_cpu'] / bare['full_cpu']:.1f}x CPU (target 3x)"
         )
         print(
             f"  pure path: {pure['per_good'] * 1000:.1f} ms per good ({pure['materials_per_good']:.0f} materials), "

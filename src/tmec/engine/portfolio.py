@@ -249,8 +249,14 @@ def qualify_goods(
     progress: Progress | None = None,
     flips: int = 2000,
     processes: int | None = None,
+    by_signature: bool | None = None,
 ) -> PortfolioResult:
-    """Qualify the portfolio's goods (or the goods of ``only``: a DataFrame of ``good_id``)."""
+    """Qualify the portfolio's goods (or the goods of ``only``: a DataFrame of ``good_id``).
+
+    ``by_signature`` (default: from :data:`BY_SIGNATURE_FROM` goods on): the single-good path
+    decides the first good of each signature, the others take its outcome with their own amounts
+    (:func:`tmec.engine.redecide.decide_all`); their results then carry no determination.
+    """
     e, fn = p.engine, p.engine.F
     goods = p.goods if only is None else p.goods.join(only.select("good_id"), on="good_id", how="left_semi")
     # A good listed without components has no materials: its own row in parts is not one of them.
@@ -284,16 +290,27 @@ def qualify_goods(
         for g in head:
             lines[g["good_id"]].extend(quiet_lines(g, lines.get(g["good_id"], []), p.lumped[0]))
     failing = _failing_codes(e, mats, classes)
-    work = (head, rules, lines, day, method, failing)
-    out = _qualify_all(work, progress, processes if processes is not None else _processes(len(head)))
-    result = PortfolioResult(day, out, p.rollup.levels, paths={"qualify": len(out)})
     if only is None or p.results_method != method:
         p.results, p.results_method, p.inputs = {}, method, {}
-    p.results.update((g.good_id, g) for g in out)
-    p.inputs.update(
-        (g["good_id"], GoodInputs(g, tracked.get(g["good_id"], ()), frozenset(failing.get(g["good_id"], ()))))
+    inputs = {
+        g["good_id"]: GoodInputs(g, tracked.get(g["good_id"], ()), frozenset(failing.get(g["good_id"], ())))
         for g in head
-    )
+    }
+    if by_signature if by_signature is not None else len(head) >= BY_SIGNATURE_FROM:
+        from tmec.engine.redecide import decide_all  # it builds on this module
+
+        def one(g: Mapping[str, Any]) -> GoodResult:
+            r = _qualify_one(g, rules[str(g["hs"])], lines.get(g["good_id"], []), day, method, failing)
+            r.determination = None  # as the parallel path: the outcome, not the trace
+            return r
+
+        out = decide_all(p, head, inputs, one, progress)
+    else:
+        work = (head, rules, lines, day, method, failing)
+        out = _qualify_all(work, progress, processes if processes is not None else _processes(len(head)))
+    result = PortfolioResult(day, out, p.rollup.levels, paths={"qualify": len(out)})
+    p.results.update((g.good_id, g) for g in out)
+    p.inputs.update(inputs)
     p.classes.update(((r["good_hs"], r["mat_hs"]), r["cls"]) for r in classes.to_pylist())
     if flips:
         _find_flips(p, result, {g["good_id"]: g for g in head}, mats, method, flips)
@@ -321,6 +338,9 @@ def qualify_inputs(
 # The single-good path is pure Python: large portfolios spread it over the cores (fork: the
 # workers inherit the work and the loaded law, and return results without their trace).
 PARALLEL_FROM = 4000
+# From this many goods a full run decides by signature (most goods share one with a good decided
+# before them): no determination is kept per good then, as on the parallel path.
+BY_SIGNATURE_FROM = PARALLEL_FROM
 CHUNK = 1000
 _WORK: tuple[Any, ...] | None = None
 

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_right
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 from typing import Any
@@ -57,7 +57,9 @@ from tmec.origin.criteria import D_REQUIREMENT
 from tmec.origin.rules import Rule
 from tmec.origin.rvc import rvc
 
-__all__ = ["Decided", "Decisions", "decisions", "learn_all", "read_inputs", "redecide", "remember"]
+__all__ = [
+    "Decided", "Decisions", "decide_all", "decisions", "learn_all", "read_inputs", "redecide", "remember",
+]  # fmt: skip
 
 NEAR = 1e-9  # margin of a comparison made in floating point: 10^-9 of (|mark| + 100) points
 
@@ -352,6 +354,43 @@ def learn_all(p: Portfolio) -> None:
                     derived.learned = True
 
 
+def decide_all(
+    p: Portfolio,
+    heads: Iterable[Mapping[str, Any]],
+    inputs: Mapping[str, GoodInputs],
+    qualify: Callable[[Mapping[str, Any]], GoodResult],
+    progress: Callable[[int, int], None] | None = None,
+) -> list[GoodResult]:
+    """Decide every good of a full run: by the single-good path (``qualify``) the first good of each
+    signature, and every later good of a signature already decided from that outcome and its own
+    amounts (as a change's goods are: :func:`redecide`).  Their signatures are learnt on the way,
+    so the first change finds them."""
+    d = decisions(p)
+    out: list[GoodResult] = []
+    with no_gc():
+        for i, g in enumerate(heads):
+            if progress is not None and i % 500 == 0:
+                progress(i, len(inputs))
+            inp = inputs[g["good_id"]]
+            rule = p.good_rules.get(str(g["hs"]))
+            derived = _derive(p, d, rule, inp) if isinstance(rule, Rule) else None
+            outcome = None
+            if derived is not None and derived.signature is not None:
+                outcome = d.outcomes.get(derived.signature)
+            if outcome is not None and derived is not None:
+                r = _result(p, g["good_id"], g["hs"], outcome, inp, derived)
+            else:
+                r = qualify(g)
+                if derived is not None:
+                    d.learn(derived.signature, r)
+            if derived is not None:
+                derived.learned = True
+            out.append(r)
+    if progress is not None:
+        progress(len(out), len(inputs))
+    return out
+
+
 def remember(p: Portfolio, decided: Mapping[str, GoodResult]) -> None:
     """Learn the outcomes the single-good path gave to goods :func:`redecide` sent it."""
     d = decisions(p)
@@ -502,6 +541,13 @@ def _known_outcome(
     outcome = d.outcomes.get(after.signature) if after.signature is not None else None
     if outcome is None:
         return None
+    return _result(p, old.good_id, old.hs, outcome, now, after)
+
+
+def _result(
+    p: Portfolio, good_id: str, code: str, outcome: Outcome, now: GoodInputs, after: Derived
+) -> GoodResult:
+    """The good's result: the outcome its signature was decided with, its own amounts and RVCs."""
     originating, criterion, method, shift, tv_shown, nc_shown = outcome
     if after.total < EXACT:
         values = exact_values(now.head, bool(after.ordered or after.quiet))
@@ -509,8 +555,8 @@ def _known_outcome(
         values = compact_values(now.head, after.lines(p, now.head), ordered=True)
     assert values.net_cost is not None and values.total_cost is not None and values.adjusted_tv is not None
     return GoodResult(
-        good_id=old.good_id,
-        hs=old.hs,
+        good_id=good_id,
+        hs=code,
         originating=originating,
         criterion=criterion,
         method=method,

@@ -45,6 +45,8 @@ COMMANDS: tuple[str, ...] = (
     "carbon",
     "statements",
     "rates",
+    "serve",
+    "api_keys",
 )
 
 

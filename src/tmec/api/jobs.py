@@ -113,7 +113,8 @@ class Jobs:
             job.state = "failed"
 
     def portfolio(self, who: ApiKey, files: dict[str, Upload], day: str | None, method: str | None) -> Job:
-        """``tmec portfolio qualify BOM_DIR --date D --json`` on uploaded goods, parts and edges tables."""
+        """``tmec portfolio qualify BOM_DIR --date D --json`` on uploaded goods, parts and edges tables (and
+        optionally its ``rules.yaml``)."""
         when = parse_date(day, field="--date") if day else None
         if when is None:
             raise InputError("required: the date whose law applies", field="--date")
@@ -126,6 +127,8 @@ class Jobs:
         try:
             for name in ("goods", "parts", "edges"):
                 wd.put(name, files[name], TABLE_KINDS, name)
+            if "rules" in files:  # BOM_DIR/rules.yaml: rules for codes the bundled ones do not cover
+                wd.put("rules", files["rules"], (".yaml",), "rules")
         except InputError:
             shutil.rmtree(job.directory, ignore_errors=True)
             with self._lock:

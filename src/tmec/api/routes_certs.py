@@ -162,7 +162,7 @@ def _case_upload(body: dict[str, Any]) -> Upload:
 
 def _issue(request: Request, who: ApiKey, body: dict[str, Any], amends: str | None = None) -> Response:
     settings = request.app.state.settings
-    parties = parse_parties(body.get("certifier_file", body), source="certifier")
+    parties = parse_parties(body.get("parties"), source="parties")
     scope = Scope(
         invoice=body.get("invoice"),
         start=parse_date(body["blanket_from"], field="--blanket-from") if body.get("blanket_from") else None,
@@ -227,8 +227,9 @@ def _issued_doc(cert_id: str, log_index: int, **extra: Any) -> dict[str, Any]:
     "/certificates", tags=["certificates"], status_code=201, openapi_extra=_body_doc("application/json")
 )
 async def certify(request: Request, who: ApiKey = CERTIFIER) -> Response:
-    """`tmec certify`: `{"case": {...} | "case_yaml": "...", "certifier": {...}, "exporter"?, "producer"?,
-    "importer"?, "blanket_from"?, "blanket_to"?, "invoice"?, "language"?, "date"?, "retention_years"?}`."""
+    """`tmec certify`: `{"case": {...} | "case_yaml": "...", "parties": {certifier, exporter?, producer?,
+    importer?} (the --certifier file), "blanket_from"?, "blanket_to"?, "invoice"?, "language"?, "date"?,
+    "retention_years"?}`."""
     return _issue(request, who, await json_object(request))
 
 

@@ -34,6 +34,7 @@ async def _form(request: Request):  # type: ignore[no-untyped-def]
             "goods": _FILE,
             "parts": _FILE,
             "edges": _FILE,
+            "rules": _FILE,
             "date": {"type": "string"},
             "method": {"type": "string"},
         }

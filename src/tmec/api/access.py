@@ -67,7 +67,10 @@ def caller(request: Request) -> ApiKey | None:
             raise ApiError(401, "unknown or revoked API key", field="Authorization")
         return found
     session = request.cookies.get("tmec_session")
-    if session:
+    # The web session's cookie opens the API for reading only (a page polling its job): a POST to
+    # the API needs the header, which another site's form cannot send.
+    api_write = request.url.path.startswith("/api/") and request.method not in ("GET", "HEAD")
+    if session and not api_write:
         key = request.app.state.sessions.get(session)
         return cache.lookup(key) if key else None
     return None

@@ -219,7 +219,7 @@ def _issued_doc(cert_id: str, log_index: int, **extra: Any) -> dict[str, Any]:
         "certificate_id": cert_id,
         **extra,
         "log_index": log_index,
-        "files": [f"{base}", f"{base}/pdf", f"{base}/vc"],
+        "files": [base, f"{base}/pdf"],
     }
 
 

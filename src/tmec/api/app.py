@@ -40,7 +40,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         lifespan=lifespan,
         openapi_url="/openapi.json",
-        docs_url="/docs",
+        docs_url=None,  # /docs: our own Swagger UI copy (tmec.api.docs), not the CDN
         redoc_url=None,
     )
     app.state.settings = settings
@@ -57,7 +57,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             status_code=413,
         )
 
-    from tmec.api import routes_certs, routes_core, routes_jobs
+    from tmec.api import docs, routes_certs, routes_core, routes_jobs
+
+    docs.install(app)
 
     app.include_router(routes_core.router)
     app.include_router(routes_certs.router)

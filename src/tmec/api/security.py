@@ -26,13 +26,13 @@ SECURITY_HEADERS: list[tuple[bytes, bytes]] = [
     (b"referrer-policy", b"no-referrer"),
     (b"cross-origin-opener-policy", b"same-origin"),
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
-    # the docs page (/docs) loads its own bundled scripts; everything else is 'self' only
-    (
-        b"content-security-policy",
-        b"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-        b"script-src 'self' 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'",
-    ),
 ]
+# Scripts from this server only; the interactive docs (/docs) start Swagger UI with one inline script.
+CSP = (
+    b"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; "
+    b"form-action 'self'; script-src 'self'"
+)
+DOCS_CSP = CSP + b" 'unsafe-inline'"
 
 
 class TokenBuckets:
@@ -74,7 +74,11 @@ class Guard:
         body = json.dumps({"error": message, "field": None}).encode()
         headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
         await send(
-            {"type": "http.response.start", "status": status, "headers": headers + extra + SECURITY_HEADERS}
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [*headers, *extra, *SECURITY_HEADERS, (b"content-security-policy", CSP)],
+            }
         )
         await send({"type": "http.response.body", "body": body})
 
@@ -108,9 +112,11 @@ class Guard:
                     raise BodyTooLarge
             return message
 
+        csp = (b"content-security-policy", DOCS_CSP if scope["path"] == "/docs" else CSP)
+
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = list(message.get("headers", [])) + SECURITY_HEADERS
+                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS, csp]
             await send(message)
 
         await self.app(scope, limited, with_headers)  # BodyTooLarge: a 413 by the app's handler

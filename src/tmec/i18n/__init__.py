@@ -107,7 +107,8 @@ def choose(accept_language: str | None) -> str:
                 quality = float(params.strip()[2:])
             except ValueError:
                 quality = 0.0
-        ranked.append((quality, tag.strip().lower()[:2]))
+        if quality > 0:  # q=0: "not acceptable"
+            ranked.append((quality, tag.strip().lower()[:2]))
     for _, lang in sorted(ranked, key=lambda x: -x[0]):
         if lang in LANGUAGES:
             return lang

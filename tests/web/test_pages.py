@@ -155,3 +155,18 @@ def test_the_session_cookie_does_not_open_the_api_for_writing(client: TestClient
         "/api/v1/duty", json={"hts": "7326.90.86", "origin": "MX", "value": "1", "entry_date": "2025-06-10"}
     )
     assert r.status_code == 401
+
+
+def test_the_cli_shares_the_catalog(monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from tmec.cli import main
+
+    case = str(Path(__file__).resolve().parents[2] / "examples" / "stamped_body_part.yaml")
+    out = CliRunner().invoke(main, ["qualify", case, "--lang", "es"]).output
+    assert "NO ORIGINARIA" in out
+    assert "Por qué" in out
+    assert "Preguntas que cambiarían el resultado" in out
+    monkeypatch.setenv("TMEC_LANG", "es")
+    assert "NO ORIGINARIA" in CliRunner().invoke(main, ["qualify", case]).output
+    assert "NOT ORIGINATING" in CliRunner().invoke(main, ["qualify", case, "--lang", "en"]).output

@@ -11,7 +11,7 @@ import yaml
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
-from conftest import EXAMPLES, auth
+from tests.api.conftest import EXAMPLES, auth
 from tmec.certify.merkle import verify_consistency, verify_inclusion
 from tmec.cli import main
 

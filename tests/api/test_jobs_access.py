@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
-from conftest import auth
+from tests.api.conftest import auth
 from tmec.api import Settings, create_app
 from tmec.cli import main
 

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
-from conftest import EXAMPLES, auth
+from tests.api.conftest import EXAMPLES, auth
 from tmec.cli import main
 
 

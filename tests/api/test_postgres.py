@@ -12,7 +12,7 @@ import pytest
 import yaml
 from fastapi.testclient import TestClient
 
-from conftest import EXAMPLES, ORIGIN, PASSPHRASE, auth
+from tests.api.conftest import EXAMPLES, ORIGIN, PASSPHRASE, auth
 from tmec.api import Settings, create_app
 from tmec.certify.issuer import Issuer
 from tmec.store.access import create_key

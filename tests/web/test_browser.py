@@ -13,7 +13,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from conftest import EXAMPLES, Server, sign_in
+from tests.web.conftest import EXAMPLES, Server, sign_in
 from tmec.cli import main
 
 pytestmark = pytest.mark.browser

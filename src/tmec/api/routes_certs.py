@@ -7,6 +7,7 @@ server's ``TMEC_KEY_PASSPHRASE``); no endpoint returns it.
 from __future__ import annotations
 
 import base64
+import time
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
@@ -40,11 +41,45 @@ def issuer(request: Request) -> Issuer:
     return Issuer(request.app.state.store)
 
 
+class KnownKeys(Issuer):
+    """The issuer with its keys remembered for a few seconds: verify reads them on every request, and
+    they change only when a key is added or rotated (revocation status is always read fresh)."""
+
+    SECONDS = 5.0
+
+    def __init__(self, store: Any) -> None:
+        super().__init__(store)
+        self._at = -1e9
+        self._keys: list[Any] = []
+        self._keyring: Keyring | None = None
+
+    def _fresh(self) -> None:
+        if time.monotonic() - self._at > self.SECONDS:
+            self._keys, self._at = super().keys(), time.monotonic()
+            self._keyring = super().keyring()  # built from self.keys(), now fresh
+
+    def keys(self) -> list[Any]:
+        self._fresh()
+        return self._keys
+
+    def keyring(self) -> Keyring:
+        self._fresh()
+        assert self._keyring is not None
+        return self._keyring
+
+
+def known_keys(request: Request) -> KnownKeys:
+    state = request.app.state
+    if getattr(state, "known_keys", None) is None:
+        state.known_keys = KnownKeys(state.store)
+    return state.known_keys  # type: ignore[no-any-return]
+
+
 def verify_upload(request: Request, upload: Upload, keys: list[str], day: str | None) -> Verification:
     """``tmec verify FILE --json`` on an uploaded certificate, with this server's log as the local one."""
     on = parse_date(day, field="--date") if day else None
     keyring = Keyring(PublicKey.parse(k, source="--key") for k in keys) if keys else None
-    iss = issuer(request)
+    iss = known_keys(request)
 
     def local(origin: Any) -> Issuer | None:
         known = iss.keys()

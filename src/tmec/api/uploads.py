@@ -8,6 +8,7 @@ the file as the user called it (its base name only).
 
 from __future__ import annotations
 
+import os
 import re
 import tempfile
 from collections.abc import Iterator
@@ -95,9 +96,19 @@ class Workdir:
         return err
 
 
+def _memory_backed() -> str | None:
+    """/dev/shm when there is one: a request's directory there costs 0.15 ms, on a disk's overlay
+    file system 5 ms (its rmdir), which was most of a verify request's time."""
+    shm = "/dev/shm"
+    return shm if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK) else None
+
+
+UPLOAD_ROOT = _memory_backed()
+
+
 @contextmanager
 def workdir() -> Iterator[Workdir]:
-    with tempfile.TemporaryDirectory(prefix="tmec-upload-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="tmec-upload-", dir=UPLOAD_ROOT) as tmp:
         wd = Workdir(Path(tmp))
         try:
             yield wd

@@ -167,3 +167,29 @@ def test_upload_size_limit(settings: Settings, keys: dict[str, str]) -> None:
 
         r = client.post("/api/v1/verify", content=chunks(), headers={"Content-Type": "application/json"})
         assert r.status_code == 413
+
+
+def test_reads_do_not_wait_for_the_write_lock(client: TestClient, keys: dict[str, str]) -> None:
+    """Health, the log and key look-ups answer while another transaction holds the store's write lock."""
+    import threading
+
+    store = client.app.state.store  # type: ignore[attr-defined]
+    held, release = threading.Event(), threading.Event()
+
+    def writer() -> None:
+        with store.session():  # BEGIN IMMEDIATE: the write lock, as an issue in progress holds it
+            held.set()
+            release.wait(30)
+
+    t = threading.Thread(target=writer)
+    t.start()
+    try:
+        assert held.wait(10)
+        started = time.monotonic()
+        assert client.get("/api/v1/health").status_code == 200
+        assert client.get("/api/v1/log/checkpoint").status_code == 200
+        assert client.get("/api/v1/rules/7306.30", headers=auth(keys["viewer"])).status_code == 200
+        assert time.monotonic() - started < 5
+    finally:
+        release.set()
+        t.join()

@@ -12,6 +12,7 @@ from tmec._version import __version__
 from tmec.api import errors
 from tmec.api.access import KeyCache
 from tmec.api.jobs import Jobs
+from tmec.api.readstore import read_only
 from tmec.api.security import BodyTooLarge, Guard
 from tmec.api.settings import Settings
 from tmec.store.db import open_store
@@ -32,6 +33,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
         app.state.jobs.close()
+        reads.close()
         store.close()
 
     app = FastAPI(
@@ -44,8 +46,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    reads = read_only(store)
     app.state.store = store
-    app.state.keys = KeyCache(store)
+    app.state.reads = reads  # for requests that only read: no write lock, so they run side by side
+    app.state.keys = KeyCache(reads)
     app.state.sessions = {}
     app.state.jobs = Jobs(settings.home / "jobs", settings.job_workers)
     errors.install(app)

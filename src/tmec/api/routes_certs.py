@@ -71,7 +71,7 @@ class KnownKeys(Issuer):
 def known_keys(request: Request) -> KnownKeys:
     state = request.app.state
     if getattr(state, "known_keys", None) is None:
-        state.known_keys = KnownKeys(state.store)
+        state.known_keys = KnownKeys(state.reads)
     return state.known_keys  # type: ignore[no-any-return]
 
 
@@ -127,7 +127,7 @@ def _b64(items: list[bytes]) -> list[str]:
 @router.get("/log/checkpoint", tags=["log"])
 def checkpoint(request: Request) -> Response:
     """Public: `tmec log checkpoint --json` — the latest signed checkpoint (C2SP signed note)."""
-    with request.app.state.store.session() as s:
+    with request.app.state.reads.session() as s:
         row = ledger.latest_checkpoint(s)
     if row is None:
         raise InputError("the log is empty: run `tmec init`")
@@ -137,7 +137,7 @@ def checkpoint(request: Request) -> Response:
 @router.get("/log/inclusion", tags=["log"])
 def inclusion(request: Request, index: int = Query(ge=0), size: int | None = Query(None, ge=1)) -> Response:
     """Public: the RFC 9162 inclusion proof of leaf `index` in the tree of `size` (default: the latest)."""
-    with request.app.state.store.session() as s:
+    with request.app.state.reads.session() as s:
         head = ledger.latest_checkpoint(s)
         tree = size or (head.size if head else 0)
         if head is None or tree > head.size:
@@ -156,7 +156,7 @@ def consistency(
     request: Request, first: int = Query(ge=1), second: int | None = Query(None, ge=1)
 ) -> Response:
     """Public: the RFC 9162 consistency proof from the tree of `first` to `second` (default: the latest)."""
-    with request.app.state.store.session() as s:
+    with request.app.state.reads.session() as s:
         head = ledger.latest_checkpoint(s)
         to = second or (head.size if head else 0)
         if head is None or to > head.size:
@@ -176,7 +176,7 @@ async def prove(request: Request) -> Response:
         old = Checkpoint.parse_text(note_text(earlier))
     except NoteError as exc:
         raise InputError(f"not a checkpoint: {exc}", field="body") from None
-    with request.app.state.store.session() as s:
+    with request.app.state.reads.session() as s:
         head = ledger.latest_checkpoint(s)
         if head is None or old.size > head.size:
             raise InputError(f"the log has no tree of size {old.size}", field="body")

@@ -49,7 +49,7 @@ def health(request: Request) -> dict[str, Any]:
     """Public: the service is up, and its store answers."""
     from tmec.store import ledger
 
-    with request.app.state.store.session() as s:
+    with request.app.state.reads.session() as s:
         size = ledger.log_size(s)
     return {"status": "ok", "version": __version__, "log_size": size}
 

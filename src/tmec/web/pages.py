@@ -350,4 +350,4 @@ def job_page(job_id: str, request: Request, key: ApiKey = ANALYST) -> Response:
 
 @router.get("/monitor")
 def monitor(request: Request) -> Response:
-    return render(request, "monitor.html", **monitor_view(request.app.state.store))
+    return render(request, "monitor.html", **monitor_view(request.app.state.reads))

@@ -6,7 +6,7 @@ import click
 
 from tmec.cli._common import emit_json, handles_errors
 from tmec.cli._issuer import issuer
-from tmec.store.access import ROLES, create_key, revoke_key
+from tmec.store.roles import ROLES
 
 
 @click.group("api-keys")
@@ -21,6 +21,8 @@ def command() -> None:
 @handles_errors
 def create(name: str, role: str, as_json: bool) -> None:
     """Create a key and print it once: only its hash is stored."""
+    from tmec.store.access import create_key
+
     key = create_key(issuer(create=True).store, name, role)
     if as_json:
         emit_json({"key": key, "name": name, "role": role})
@@ -34,5 +36,7 @@ def create(name: str, role: str, as_json: bool) -> None:
 @handles_errors
 def revoke(name: str) -> None:
     """Revoke the key NAME (the server stops accepting it within seconds)."""
+    from tmec.store.access import revoke_key
+
     revoke_key(issuer().store, name)
     click.echo(f"API key {name!r} revoked", err=True)

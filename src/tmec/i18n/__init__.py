@@ -14,15 +14,13 @@ import io
 import os
 from dataclasses import dataclass
 from decimal import Decimal
+from gettext import NullTranslations
 from pathlib import Path
 
-from babel.dates import format_date
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.numbers import NumberFormatError, format_decimal, parse_decimal
-from babel.support import NullTranslations, Translations
-
 from tmec.core.errors import InputError
+
+# Babel is imported where it is used: every `tmec` command imports this module (for --lang), and
+# only the web pages need Babel's formats.
 
 __all__ = ["LANGUAGES", "Locale", "choose", "cli_language", "locale_for"]
 
@@ -33,6 +31,10 @@ NAMES = {"en": "English", "es": "Español"}
 
 @functools.cache
 def _catalog(lang: str) -> NullTranslations:
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+    from babel.support import Translations
+
     po = LOCALES_DIR / lang / "LC_MESSAGES" / "tmec.po"
     if not po.is_file():
         return NullTranslations()
@@ -61,6 +63,8 @@ class Locale:
         """A Decimal (or its text) with grouping; ``places`` fixed, or as many as it has."""
         if value is None or value == "":
             return "—"
+        from babel.numbers import format_decimal
+
         d = value if isinstance(value, Decimal) else Decimal(str(value))
         pattern = (
             "#,##0" + ("." + "0" * places if places else "") if places is not None else "#,##0.##########"
@@ -71,6 +75,8 @@ class Locale:
         return self.number(value, 2)
 
     def date(self, value: dt.date | str | None) -> str:
+        from babel.dates import format_date
+
         if value is None:
             return "—"
         day = dt.date.fromisoformat(value) if isinstance(value, str) else value
@@ -78,6 +84,8 @@ class Locale:
 
     def parse_amount(self, text: str, field: str) -> Decimal:
         """An amount as this locale writes it (es-MX and en: 1,234.56), strictly: never a guess."""
+        from babel.numbers import NumberFormatError, format_decimal, parse_decimal
+
         try:
             return Decimal(parse_decimal(text.strip(), locale=self.babel, strict=True))
         except (NumberFormatError, ValueError):

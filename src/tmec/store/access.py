@@ -17,11 +17,10 @@ from tmec.core.errors import InputError
 from tmec.store.db import Store
 from tmec.store.ledger import now
 from tmec.store.models import Base
+from tmec.store.roles import ROLES
 
 __all__ = ["ROLES", "ApiKey", "AuditEvent", "audit", "audit_events", "create_key", "find_key", "revoke_key"]
 
-# Each role can do what the roles before it can.
-ROLES = ("viewer", "analyst", "certifier", "admin")
 KEY_PREFIX = "tmec_"
 
 

@@ -38,7 +38,7 @@ def test_issue_needs_the_certifier_role(client: TestClient, keys: dict[str, str]
     assert client.post("/api/v1/certificates", json=certification()).status_code == 401
     r = client.post("/api/v1/certificates", json=certification(), headers=auth(keys["analyst"]))
     assert r.status_code == 403
-    assert "certifier" in r.json()["error"]
+    assert "certifier" in r.json()["error"]["message"]
 
 
 def test_issue_fetch_verify_and_audit(
@@ -119,7 +119,7 @@ def test_verify_unreadable_is_422(
         r = client.post("/api/v1/verify", content=content, headers={"Content-Type": ctype})
     assert r.status_code == 422, r.text
     if field:
-        assert r.json()["field"] == field
+        assert r.json()["error"]["field"] == field
 
 
 def test_amend_and_revoke_are_recorded(
@@ -128,20 +128,21 @@ def test_amend_and_revoke_are_recorded(
     cid = issued["certificate_id"]
     h = auth(keys["certifier"])
     r = client.post(f"/api/v1/certificates/{cid}/amend", json=certification(), headers=h)
-    assert (r.status_code, r.json()["field"]) == (422, "--reason")
+    assert (r.status_code, r.json()["error"]["field"]) == (422, "--reason")
     r = client.post(
         f"/api/v1/certificates/{cid}/amend", json={**certification(), "reason": "new supplier"}, headers=h
     )
     assert r.status_code == 201, r.text
     new_id = r.json()["certificate_id"]
     assert (
-        client.post(f"/api/v1/certificates/{new_id}/revoke", json={}, headers=h).json()["field"] == "--reason"
+        client.post(f"/api/v1/certificates/{new_id}/revoke", json={}, headers=h).json()["error"]["field"]
+        == "--reason"
     )
     r = client.post(f"/api/v1/certificates/{new_id}/revoke", json={"reason": "withdrawn"}, headers=h)
     assert r.status_code == 201
     assert r.json()["revokes"] == new_id
     r = client.post(f"/api/v1/certificates/{new_id}/revoke", json={"reason": "again"}, headers=h)
-    assert (r.status_code, r.json()["field"]) == (422, "CERT_ID")
+    assert (r.status_code, r.json()["error"]["field"]) == (422, "CERT_ID")
     env = client.get(f"/api/v1/certificates/{new_id}", headers=auth(keys["viewer"])).json()
     checks = client.post("/api/v1/verify", json=env).json()
     assert checks["valid"] is False  # revoked, and the server's log says so
@@ -161,7 +162,7 @@ def test_not_originating_is_refused(client: TestClient, keys: dict[str, str]) ->
     assert r.status_code == 422
     assert r.json()["certificate_id"] is None
     assert r.json()["originating"] is False
-    assert r.json()["field"] == "case"
+    assert r.json()["error"]["field"] == "case"
 
 
 def test_bad_certifier_names_the_field(client: TestClient, keys: dict[str, str]) -> None:
@@ -169,7 +170,7 @@ def test_bad_certifier_names_the_field(client: TestClient, keys: dict[str, str])
     del body["parties"]["certifier"]["email"]
     r = client.post("/api/v1/certificates", json=body, headers=auth(keys["certifier"]))
     assert r.status_code == 422
-    assert "email" in r.json()["field"]
+    assert "email" in r.json()["error"]["field"]
 
 
 def test_log_is_public_and_proves(client: TestClient, keys: dict[str, str], issued: dict[str, Any]) -> None:
@@ -200,7 +201,7 @@ def test_log_is_public_and_proves(client: TestClient, keys: dict[str, str], issu
 
 
 def test_log_bad_input(client: TestClient) -> None:
-    assert client.get("/api/v1/log/inclusion", params={"index": 999}).json()["field"] == "index"
-    assert client.get("/api/v1/log/inclusion", params={"index": "x"}).json()["field"] == "index"
+    assert client.get("/api/v1/log/inclusion", params={"index": 999}).json()["error"]["field"] == "index"
+    assert client.get("/api/v1/log/inclusion", params={"index": "x"}).json()["error"]["field"] == "index"
     assert client.get("/api/v1/log/consistency", params={"first": 999}).status_code == 422
-    assert client.post("/api/v1/log/prove", content=b"hello").json()["field"] == "body"
+    assert client.post("/api/v1/log/prove", content=b"hello").json()["error"]["field"] == "body"

@@ -78,15 +78,15 @@ def test_portfolio_bad_input(client: TestClient, keys: dict[str, str], portfolio
     h = auth(keys["analyst"])
     files = tables(portfolio)
     r = client.post("/api/v1/jobs/portfolio", files=files, headers=h)
-    assert (r.status_code, r.json()["field"]) == (422, "--date")
+    assert (r.status_code, r.json()["error"]["field"]) == (422, "--date")
     del files["edges"]
     r = client.post("/api/v1/jobs/portfolio", files=files, data={"date": "2026-03-02"}, headers=h)
-    assert (r.status_code, r.json()["field"]) == (422, "edges")
+    assert (r.status_code, r.json()["error"]["field"]) == (422, "edges")
     files = tables(portfolio)
     files["parts"] = ("../../etc/parts.sh", b"#!/bin/sh", "text/plain")
     r = client.post("/api/v1/jobs/portfolio", files=files, data={"date": "2026-03-02"}, headers=h)
-    assert (r.status_code, r.json()["field"]) == (422, "parts")
-    assert "/etc" not in r.json()["error"]
+    assert (r.status_code, r.json()["error"]["field"]) == (422, "parts")
+    assert "/etc" not in r.json()["error"]["message"]
     files = tables(portfolio)
     goods = files["goods"][1].decode().splitlines()
     cells = goods[1].split(",")
@@ -95,8 +95,8 @@ def test_portfolio_bad_input(client: TestClient, keys: dict[str, str], portfolio
     r = client.post("/api/v1/jobs/portfolio", files=files, data={"date": "2026-03-02"}, headers=h)
     done = wait(client, r.json(), keys["analyst"])
     assert done["state"] == "failed"
-    assert "my goods.csv" in done["error"]["error"]
-    assert "tmec-upload" not in done["error"]["error"] and str(portfolio) not in done["error"]["error"]
+    assert "my goods.csv" in done["error"]["message"]
+    assert "tmec-upload" not in done["error"]["message"] and str(portfolio) not in done["error"]["message"]
 
 
 def test_exposure_job(client: TestClient, keys: dict[str, str], tmp_path: Path) -> None:
@@ -115,7 +115,7 @@ def test_exposure_job(client: TestClient, keys: dict[str, str], tmp_path: Path) 
     lines = pq.read_table(io.BytesIO(client.get(done["results"]["parquet"], headers=h).content))
     assert lines.num_rows >= 300
     r = client.post("/api/v1/jobs/exposure", files=files, data={"basis": "maybe"}, headers=h)
-    assert (r.status_code, r.json()["field"]) == (422, "--basis")
+    assert (r.status_code, r.json()["error"]["field"]) == (422, "--basis")
 
 
 def test_api_keys_cli_create_json_and_revoke(settings: Settings) -> None:
@@ -159,7 +159,7 @@ def test_upload_size_limit(settings: Settings, keys: dict[str, str]) -> None:
             "/api/v1/verify", content=b"{" + b" " * 2000 + b"}", headers={"Content-Type": "application/json"}
         )
         assert r.status_code == 413
-        assert "limit" in r.json()["error"]
+        assert "limit" in r.json()["error"]["message"]
 
         def chunks() -> Any:
             for _ in range(5):

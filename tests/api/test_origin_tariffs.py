@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -92,9 +93,9 @@ def test_qualify_bad_cell_names_the_uploaded_file_line_and_field(
     r = client.post("/api/v1/qualify", files=files, headers=auth(keys["analyst"]))
     assert r.status_code == 422
     body = r.json()
-    assert body["field"] == "value"
-    assert body["line"] == 3
-    assert body["error"].startswith("my bom.csv:3: value: expected a number")
+    assert body["error"]["field"] == "value"
+    assert body["error"]["line"] == 3
+    assert body["error"]["message"].startswith("my bom.csv:3: value: expected a number")
     assert "/tmp" not in json.dumps(body)
 
 
@@ -114,9 +115,13 @@ def test_qualify_bad_field_in_yaml_is_the_cli_message(
     case.write_text(text, encoding="utf-8")
     cli = CliRunner().invoke(main, ["qualify", str(case), "--json"])
     assert cli.exit_code == 2
-    assert r.json()["field"] == "good.hs"
-    assert r.json()["line"] == 10
-    assert "error: " + r.json()["error"].replace("case.yaml", str(case)) == cli.stderr.strip()
+    api, doc = r.json()["error"], json.loads(cli.stderr)["error"]
+    assert (api["field"], api["line"]) == ("good.hs", 10)
+    # the CLI's --json error document, with the server's status for the CLI's exit status
+    assert {**api, "source": str(case), "message": api["message"].replace("case.yaml", str(case))} == {
+        **{k: v for k, v in doc.items() if k != "exit"},
+        "status": 422,
+    }
 
 
 @pytest.mark.parametrize(
@@ -132,9 +137,9 @@ def test_qualify_unreadable_bodies_are_422(
 ) -> None:
     r = client.post("/api/v1/qualify", content=body, headers={**auth(keys["analyst"]), **headers})
     assert r.status_code == 422
-    assert r.json()["error"]
+    assert r.json()["error"]["message"]
     if field:
-        assert r.json()["field"] == field
+        assert r.json()["error"]["field"] == field
 
 
 def test_qualify_impossible_yaml_date_is_422_not_500(client: TestClient, keys: dict[str, str]) -> None:
@@ -149,15 +154,18 @@ def test_qualify_impossible_yaml_date_is_422_not_500(client: TestClient, keys: d
         headers={**auth(keys["analyst"]), "Content-Type": "application/yaml"},
     )
     assert r.status_code == 422
-    assert r.json()["error"].startswith("case.yaml: malformed YAML")
+    assert r.json()["error"]["message"].startswith("case.yaml: malformed YAML")
 
 
 def test_qualify_bad_date_and_method(client: TestClient, keys: dict[str, str]) -> None:
     h = {**auth(keys["analyst"]), "Content-Type": "application/yaml"}
     case = (EXAMPLES / "bearing.yaml").read_bytes()
-    assert client.post("/api/v1/qualify?date=yesterday", content=case, headers=h).json()["field"] == "--date"
+    assert (
+        client.post("/api/v1/qualify?date=yesterday", content=case, headers=h).json()["error"]["field"]
+        == "--date"
+    )
     r = client.post("/api/v1/qualify?method=cheapest", content=case, headers=h)
-    assert (r.status_code, r.json()["field"]) == (422, "--method")
+    assert (r.status_code, r.json()["error"]["field"]) == (422, "--method")
 
 
 def test_qualify_keys(client: TestClient, keys: dict[str, str]) -> None:
@@ -168,7 +176,7 @@ def test_qualify_keys(client: TestClient, keys: dict[str, str]) -> None:
     assert r.status_code == 401
     assert r.headers["www-authenticate"] == "Bearer"
     r = client.post("/api/v1/qualify", content=case, headers={**h, "Authorization": "Basic abc"})
-    assert (r.status_code, r.json()["field"]) == (401, "Authorization")
+    assert (r.status_code, r.json()["error"]["field"]) == (401, "Authorization")
     assert (
         client.post("/api/v1/qualify", content=case, headers={**h, **auth(keys["viewer"])}).status_code == 403
     )
@@ -182,11 +190,11 @@ def test_rules(client: TestClient, keys: dict[str, str]) -> None:
     r = client.get("/api/v1/rules/7306.30?date=2023-07-01", headers=auth(keys["viewer"]))
     assert r.status_code == 200
     assert r.content == cli_json("rules", "show", "7306.30", "--date", "2023-07-01")
-    r = client.get("/api/v1/rules/8471.30?date=2023-07-01", headers=auth(keys["viewer"]))
+    r = client.get("/api/v1/rules/9999.99?date=2023-07-01", headers=auth(keys["viewer"]))
     assert r.status_code == 422
-    assert "no bundled rule" in r.json()["error"]
+    assert "no bundled rule" in r.json()["error"]["message"]
     r = client.get("/api/v1/rules/7306.30?kind=teapot", headers=auth(keys["viewer"]))
-    assert (r.status_code, r.json()["field"]) == (422, "--kind")
+    assert (r.status_code, r.json()["error"]["field"]) == (422, "--kind")
     assert client.get("/api/v1/rules/7306.30").status_code == 401
 
 
@@ -233,13 +241,13 @@ def test_duty_batch_json_and_csv(client: TestClient, keys: dict[str, str], tmp_p
 def test_duty_bad_input(client: TestClient, keys: dict[str, str]) -> None:
     h = auth(keys["analyst"])
     r = client.post("/api/v1/duty", json={**LINE, "value": "lots"}, headers=h)
-    assert (r.status_code, r.json()["field"]) == (422, "value")
+    assert (r.status_code, r.json()["error"]["field"]) == (422, "value")
     r = client.post("/api/v1/duty", json={"entries": [LINE, {**LINE, "hts": "99"}]}, headers=h)
     assert r.status_code == 422
-    assert r.json()["field"].startswith("entries[1].")
+    assert r.json()["error"]["field"].startswith("entries[1].")
     r = client.post("/api/v1/duty", content=b"hts,origin\n1,2\n", headers={**h, "Content-Type": "text/csv"})
-    assert (r.status_code, r.json()["line"]) == (422, 1)
-    assert client.post("/api/v1/duty?basis=guess", json=LINE, headers=h).json()["field"] == "--basis"
+    assert (r.status_code, r.json()["error"]["line"]) == (422, 1)
+    assert client.post("/api/v1/duty?basis=guess", json=LINE, headers=h).json()["error"]["field"] == "--basis"
     assert client.post("/api/v1/duty", json=LINE).status_code == 401
     assert client.post("/api/v1/duty", json=LINE, headers=auth(keys["viewer"])).status_code == 403
 
@@ -270,8 +278,36 @@ def test_impact_and_chart(client: TestClient, keys: dict[str, str]) -> None:
 
 def test_impact_bad_input(client: TestClient, keys: dict[str, str]) -> None:
     h = auth(keys["analyst"])
-    assert client.post("/api/v1/impact", json={"flow": 1}, headers=h).json()["field"] == "--from-rate"
+    assert (
+        client.post("/api/v1/impact", json={"flow": 1}, headers=h).json()["error"]["field"] == "--from-rate"
+    )
     r = client.post("/api/v1/impact", json={"flow": 1, "from_rate": 0, "to_rate": 5000}, headers=h)
-    assert (r.status_code, r.json()["field"]) == (422, "--to-rate")
-    assert client.post("/api/v1/impact", json={"colour": 1}, headers=h).json()["field"] == "colour"
+    assert (r.status_code, r.json()["error"]["field"]) == (422, "--to-rate")
+    assert client.post("/api/v1/impact", json={"colour": 1}, headers=h).json()["error"]["field"] == "colour"
     assert client.post("/api/v1/impact", json={"flow": 1, "from_rate": 0, "to_rate": 5}).status_code == 401
+
+
+def test_qualify_uses_the_stores_statements_as_the_cli_does(
+    client: TestClient, keys: dict[str, str], settings: Any
+) -> None:
+    from tmec.api.service import STATEMENT_KINDS
+    from tmec.cli._statements_store import USED_KINDS
+
+    assert STATEMENT_KINDS == USED_KINDS
+    env = {"TMEC_HOME": str(settings.home)}
+    imported = CliRunner().invoke(
+        main, ["statements", "import", str(EXAMPLES / "supplier_statements.yaml")], env=env
+    )
+    assert imported.exit_code == 0, imported.output
+    path = EXAMPLES / "stamped_body_part.yaml"
+    h = {**auth(keys["analyst"]), "Content-Type": "application/yaml"}
+    r = client.post("/api/v1/qualify", content=path.read_bytes(), headers=h)
+    cli = CliRunner().invoke(main, ["qualify", str(path), "--json"], env=env)
+    assert r.json()["originating"] is True  # the statement settles the coil's origin
+    assert r.content == cli.stdout_bytes
+    off = client.post("/api/v1/qualify?no_statements=true", content=path.read_bytes(), headers=h)
+    assert off.json()["originating"] is False
+    assert (
+        off.content
+        == CliRunner().invoke(main, ["qualify", str(path), "--json", "--no-statements"], env=env).stdout_bytes
+    )

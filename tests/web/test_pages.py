@@ -135,7 +135,7 @@ def test_sign_in_redirects_and_no_open_redirect(client: TestClient) -> None:
 def test_forms_need_the_csrf_token(client: TestClient) -> None:
     client.get("/verify")
     r = client.post("/verify", files={"file": ("c.json", b"{}", "application/json")})
-    assert (r.status_code, r.json()["field"]) == (403, "csrf")
+    assert (r.status_code, r.json()["error"]["field"]) == (403, "csrf")
     r = client.post("/verify", data={"csrf": "x" * 43}, files={"file": ("c.json", b"{}", "application/json")})
     assert r.status_code == 403
     r = client.post(

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from tmec._version import __version__
 from tmec.api import errors
 from tmec.api.access import KeyCache
+from tmec.api.errors import error_document
 from tmec.api.jobs import Jobs
 from tmec.api.readstore import read_only
 from tmec.api.security import BodyTooLarge, Guard
@@ -57,7 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.exception_handler(BodyTooLarge)
     async def _too_large(_: Request, __: BodyTooLarge) -> JSONResponse:
         return JSONResponse(
-            {"error": f"request body over the limit of {settings.max_upload_bytes} bytes", "field": None},
+            error_document(f"request body over the limit of {settings.max_upload_bytes} bytes", 413),
             status_code=413,
         )
 

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tmec.api.errors import ApiError
+from tmec.api.errors import ApiError, error_document, input_error_body
+from tmec.api.service import StatementsOn
 from tmec.api.uploads import Upload, Workdir
 from tmec.core.dates import parse_date
 from tmec.core.errors import InputError, TmecError
@@ -96,23 +97,24 @@ class Jobs:
             job.state = "done"
         except InputError as exc:
             err = wd.renamed(exc)
-            job.error = {
-                "error": str(err),
-                "message": err.message,
-                "field": err.field,
-                "source": err.source,
-                "line": err.line,
-            }
+            job.error = input_error_body(err)["error"]
             job.state = "failed"
         except TmecError as exc:
-            job.error = {"error": str(exc), "field": None}
+            job.error = error_document(str(exc), 422)["error"]
             job.state = "failed"
         except Exception:
             log.exception("job %s failed", job.id)
-            job.error = {"error": "internal error (logged on the server)", "field": None}
+            job.error = error_document("internal error (logged on the server)", 500)["error"]
             job.state = "failed"
 
-    def portfolio(self, who: ApiKey, files: dict[str, Upload], day: str | None, method: str | None) -> Job:
+    def portfolio(
+        self,
+        who: ApiKey,
+        files: dict[str, Upload],
+        day: str | None,
+        method: str | None,
+        statements: StatementsOn,
+    ) -> Job:
         """``tmec portfolio qualify BOM_DIR --date D --json`` on uploaded goods, parts and edges tables (and
         optionally its ``rules.yaml``)."""
         when = parse_date(day, field="--date") if day else None
@@ -145,12 +147,13 @@ class Jobs:
                 job.done, job.total = done, total
 
             with connect("duckdb") as e:
-                p = load_portfolio(e, job.directory, when)
+                p = load_portfolio(e, job.directory, when, statements=statements(when))
                 result = qualify_goods(p, method=method or None, progress=progress)
                 write_table(result.to_arrow(), job.directory / "results.parquet")
             job.result = "results.parquet"
+            elapsed = time.perf_counter() - started
             job.summary = portfolio_summary(
-                result, Path("results.parquet"), time.perf_counter() - started, "duckdb"
+                result, Path("results.parquet"), elapsed, "duckdb", p.statement_uses
             )
 
         self._pool.submit(self._run, job, work, wd)

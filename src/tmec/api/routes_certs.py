@@ -15,7 +15,7 @@ from fastapi.responses import Response
 
 from tmec.api.access import ADMIN, CERTIFIER, VIEWER
 from tmec.api.bodies import body_upload, form_files, is_form, json_object
-from tmec.api.errors import ApiError
+from tmec.api.errors import ApiError, error_document
 from tmec.api.routes_core import _body_doc, json_response
 from tmec.api.service import json_text
 from tmec.api.uploads import Upload, workdir
@@ -234,8 +234,7 @@ def _issue(request: Request, who: ApiKey, body: dict[str, Any], amends: str | No
             "originating": False,
             "reason": str(exc),
             "determination": determination.to_dict(),
-            "error": str(exc),
-            "field": "case",
+            **error_document(str(exc), 422, field="case"),
         }
         return json_response(doc, status=422)
     audit(

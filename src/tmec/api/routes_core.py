@@ -74,12 +74,16 @@ async def qualify(
     request: Request,
     date: str | None = Query(None, description="apply the law of this ISO date (default: the case's)"),
     method: str | None = Query(None, description="net_cost or transaction_value"),
+    no_statements: bool = Query(False, description="ignore the supplier statements in the store"),
     _who: ApiKey = ANALYST,
 ) -> Response:
     """A case (JSON or YAML body, or a `case` file), or a BOM spreadsheet (`bom`) with its good (`good`).
 
     The response is byte for byte what `tmec qualify --json` prints (status 200 whether or not the good
-    is originating: see `originating`)."""
+    is originating: see `originating`).  The supplier statements in the server's store settle materials
+    of unknown origin, as they do for `tmec qualify` (`no_statements` or `statements: off` in the case
+    to ignore them)."""
+    statements = None if no_statements else service.statements_in(request.app.state.reads)
     if is_form(request):
         files, fields = await form_files(request)
         date, method = date or fields.get("date") or None, method or fields.get("method") or None
@@ -88,13 +92,14 @@ async def qualify(
                 raise InputError(
                     "give either case, or both bom and good", field="bom" if "bom" not in files else "good"
                 )
-            _, det = service.qualify_bom(files["bom"], files["good"], date, method)
+            _, det = service.qualify_bom(files["bom"], files["good"], date, method, statements)
         elif "case" in files:
-            _, det = service.qualify_case(files["case"], date, method)
+            _, det = service.qualify_case(files["case"], date, method, statements)
         else:
             raise InputError("give a case file (or bom with good)", field="case")
     else:
-        _, det = service.qualify_case(body_upload(request, await request.body(), "case"), date, method)
+        upload = body_upload(request, await request.body(), "case")
+        _, det = service.qualify_case(upload, date, method, statements)
     return json_response(det.to_dict())
 
 

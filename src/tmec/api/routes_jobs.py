@@ -9,6 +9,7 @@ from tmec.api.access import ANALYST
 from tmec.api.bodies import form_files
 from tmec.api.jobs import FORMATS, Jobs
 from tmec.api.routes_core import _body_doc, json_response
+from tmec.api.service import statements_in
 from tmec.core.errors import InputError
 from tmec.store.access import ApiKey
 
@@ -43,7 +44,9 @@ async def _form(request: Request):  # type: ignore[no-untyped-def]
 async def portfolio(request: Request, who: ApiKey = ANALYST) -> Response:
     """`tmec portfolio qualify BOM_DIR --date D`: the `goods`, `parts` and `edges` tables (CSV or Parquet)."""
     files, fields = await _form(request)
-    job = jobs(request).portfolio(who, files, fields.get("date"), fields.get("method"))
+    job = jobs(request).portfolio(
+        who, files, fields.get("date"), fields.get("method"), statements_in(request.app.state.reads)
+    )
     return json_response(job.to_dict(), status=202)
 
 

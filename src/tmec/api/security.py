@@ -14,6 +14,8 @@ import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+from tmec.api.errors import error_document
+
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -71,7 +73,7 @@ class Guard:
         self.buckets = TokenBuckets(rate) if rate > 0 else None
 
     async def _refuse(self, send: Send, status: int, message: str, extra: list[tuple[bytes, bytes]]) -> None:
-        body = json.dumps({"error": message, "field": None}).encode()
+        body = json.dumps(error_document(message, status)).encode()
         headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
         await send(
             {

@@ -26,7 +26,7 @@ import click
 from rich.console import Console
 
 from tmec.core.errors import InputError, TmecError
-from tmec.reports import dumps
+from tmec.reports import dumps as dumps  # re-exported: commands import it from here
 
 P = ParamSpec("P")
 R = TypeVar("R")

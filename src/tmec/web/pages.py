@@ -21,7 +21,7 @@ from tmec.api.jobs import Jobs
 from tmec.api.uploads import Upload
 from tmec.core.errors import InputError
 from tmec.i18n import Locale, locale_for
-from tmec.origin import parse_case, qualify
+from tmec.origin import parse_case
 from tmec.reports.impact import impact_document
 from tmec.reports.rules import rule_document
 from tmec.store.access import ApiKey
@@ -149,19 +149,23 @@ async def qualify_post(request: Request, key: ApiKey = ANALYST) -> Response:
                     _loc(request).gettext("Choose the BOM spreadsheet and the good's file."),
                     field="bom" if "bom" not in files else "good",
                 )
-            case, det = service.qualify_bom(files["bom"], files["good"], day, method)
+            case, det = service.qualify_bom(files["bom"], files["good"], day, method, _statements(request))
         elif mode == "form":
             return _qualify_form(request, fields)
         else:
             if "case" not in files:
                 raise InputError(_loc(request).gettext("Choose a case file (.yaml or .json)."), field="case")
-            case, det = service.qualify_case(files["case"], day, method)
+            case, det = service.qualify_case(files["case"], day, method, _statements(request))
     except InputError as exc:
         grid = None
         if mode == "bom" and "bom" in files and exc.source == files["bom"].name:
             grid = grid_of(files["bom"], exc.line, exc.field, str(exc))
         return _qualify_page(request, 422, mode=mode, error=_error(exc), grid=grid)
     return render(request, "qualify_result.html", case=case, det=det.to_dict())
+
+
+def _statements(request: Request) -> service.StatementsOn:
+    return service.statements_in(request.app.state.reads)
 
 
 def _qualify_form(request: Request, fields: dict[str, str]) -> Response:
@@ -199,7 +203,7 @@ def _qualify_form(request: Request, fields: dict[str, str]) -> Response:
             "materials": materials,
         }
         case = parse_case(data, source=None)
-        det = qualify(case, method=service.check_method(fields.get("method") or None))
+        _, det = service.determine(case, None, fields.get("method") or None, _statements(request))
     except InputError as exc:
         return _qualify_page(request, 422, mode="form", error=_error(exc), values=fields, rows=rows)
     return render(request, "qualify_result.html", case=case, det=det.to_dict())
@@ -330,7 +334,9 @@ async def jobs_post(request: Request, key: ApiKey = ANALYST) -> Response:
         if fields.get("kind") == "exposure":
             job = _jobs(request).exposure(key, files, fields.get("basis") or "liability")
         else:
-            job = _jobs(request).portfolio(key, files, fields.get("date"), fields.get("method"))
+            job = _jobs(request).portfolio(
+                key, files, fields.get("date"), fields.get("method"), _statements(request)
+            )
     except InputError as exc:
         return render(request, "jobs.html", 422, error=_error(exc), kind=fields.get("kind"))
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)

@@ -10,38 +10,17 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import Integer, String, Text, select
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import select
 
 from tmec.core.errors import InputError
 from tmec.store.db import Store
 from tmec.store.ledger import now
-from tmec.store.models import Base
+from tmec.store.models import ApiKeyRow, AuditRow
 from tmec.store.roles import ROLES
 
 __all__ = ["ROLES", "ApiKey", "AuditEvent", "audit", "audit_events", "create_key", "find_key", "revoke_key"]
 
 KEY_PREFIX = "tmec_"
-
-
-class ApiKeyRow(Base):
-    __tablename__ = "api_key"
-    name: Mapped[str] = mapped_column(String(100), primary_key=True)
-    role: Mapped[str] = mapped_column(String(16))
-    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[str] = mapped_column(String(32))
-    revoked_at: Mapped[str | None] = mapped_column(String(32), nullable=True)
-
-
-class AuditRow(Base):
-    __tablename__ = "audit_event"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    at: Mapped[str] = mapped_column(String(32))
-    actor: Mapped[str] = mapped_column(String(100))
-    role: Mapped[str] = mapped_column(String(16))
-    action: Mapped[str] = mapped_column(String(32))
-    subject: Mapped[str | None] = mapped_column(String(100), nullable=True)
-    detail: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 @dataclass(frozen=True)

@@ -26,11 +26,10 @@ from tmec.certify.issuer import Issuer
 from tmec.certify.keys import Keyring, PublicKey
 from tmec.certify.note import Checkpoint, NoteError, note_text
 from tmec.certify.parties import parse_parties
-from tmec.certify.verify import Verification
 from tmec.core.dates import parse_date
 from tmec.core.errors import InputError
 from tmec.origin import load_case, qualify
-from tmec.reports.verify import verify_file
+from tmec.reports.verify import Verified, verify_file
 from tmec.store import ledger
 from tmec.store.access import ApiKey, audit, audit_events
 
@@ -75,7 +74,7 @@ def known_keys(request: Request) -> KnownKeys:
     return state.known_keys  # type: ignore[no-any-return]
 
 
-def verify_upload(request: Request, upload: Upload, keys: list[str], day: str | None) -> Verification:
+def verify_upload(request: Request, upload: Upload, keys: list[str], day: str | None) -> Verified:
     """``tmec verify FILE --json`` on an uploaded certificate, with this server's log as the local one."""
     on = parse_date(day, field="--date") if day else None
     keyring = Keyring(PublicKey.parse(k, source="--key") for k in keys) if keys else None

@@ -140,13 +140,13 @@ async def duty(
                 duties.append(price_entry(e, tables=tables, basis=basis))
             except InputError as exc:
                 raise exc.located(source=source, line=n) from None
-        return json_response(batch_document(duties, basis))
+        return json_response(batch_document(duties, basis, tables))
     body = await json_object(request)
     if "entries" in body:
         if not isinstance(body["entries"], list) or not body["entries"]:
             raise InputError("expected a non-empty list of entry lines", field="entries")
         duties = [service.price_line(x, basis, f"entries[{i}]") for i, x in enumerate(body["entries"])]
-        return json_response(batch_document(duties, basis))
+        return json_response(batch_document(duties, basis, default_tables()))
     return json_response(service.price_line(body, basis).to_dict())
 
 

@@ -6,7 +6,7 @@ PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 EXTRAS ?= dev
 
-.PHONY: install demo test lint fmt bench clean fuzz
+.PHONY: install demo test lint fmt bench clean fuzz serve
 
 install: $(STAMP)
 
@@ -34,6 +34,10 @@ FUZZ_COLLECT ?=
 fuzz: $(STAMP)
 	TMEC_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) TMEC_FUZZ_COLLECT=$(FUZZ_COLLECT) TMEC_FUZZ_REPORT=FUZZING.md \
 		$(PY) -m pytest -q tests/fuzz
+
+# The REST API (/api/v1, docs at /docs) and the web pages on http://127.0.0.1:8000/ (HOST=, PORT= to change).
+serve: $(STAMP)
+	$(BIN)/tmec serve --host $(or $(HOST),127.0.0.1) --port $(or $(PORT),8000)
 
 bench: $(STAMP)
 	$(PY) -m benchmarks

@@ -54,7 +54,7 @@ def test_a_command_imports_only_its_own_module() -> None:
 def test_help_lists_every_command_with_its_own_summary() -> None:
     out = CliRunner().invoke(main, ["--help"], terminal_width=200).output
     for name in COMMANDS:
-        command = importlib.import_module(f"tmec.cli.{name}").command
+        command = importlib.import_module(f"tmec.cli.{name.replace('-', '_')}").command
         assert isinstance(command, click.Command) and command.name == name
         line = next(ln for ln in out.splitlines() if ln.split()[:1] == [name])
         assert command.get_short_help_str(200 - 6 - max(map(len, COMMANDS))) in line

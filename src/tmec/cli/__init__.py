@@ -45,13 +45,20 @@ COMMANDS: tuple[str, ...] = (
     "carbon",
     "statements",
     "rates",
+    "serve",
+    "api-keys",
 )
+
+
+def _module(name: str) -> str:
+    """A command's module: its name, with ``_`` for ``-`` (``api-keys`` lives in ``api_keys.py``)."""
+    return name.replace("-", "_")
 
 
 @functools.cache
 def _summary(name: str) -> str:
     """The docstring of module ``name``'s ``command``, read without importing the module."""
-    tree = ast.parse((Path(__file__).parent / f"{name}.py").read_text(encoding="utf-8"))
+    tree = ast.parse((Path(__file__).parent / f"{_module(name)}.py").read_text(encoding="utf-8"))
     for node in tree.body:
         if isinstance(node, ast.FunctionDef) and node.name == "command":
             return ast.get_docstring(node) or ""
@@ -74,7 +81,7 @@ class TmecGroup(click.Group):
             return self.commands[cmd_name]
         if cmd_name not in COMMANDS:
             return None
-        command: click.Command = importlib.import_module(f"tmec.cli.{cmd_name}").command
+        command: click.Command = importlib.import_module(f"tmec.cli.{_module(cmd_name)}").command
         return command
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:

@@ -19,7 +19,6 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, NoReturn, ParamSpec, TypeVar
 
@@ -27,6 +26,7 @@ import click
 from rich.console import Console
 
 from tmec.core.errors import InputError, TmecError
+from tmec.reports import dumps as dumps  # re-exported: commands import it from here
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -141,20 +141,6 @@ def writable_file(path: Path, *, option: str) -> Path:
     if path.is_dir():
         raise InputError(f"cannot write {path}: it is a directory", field=option)
     return path
-
-
-def _default(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return str(value)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if isinstance(value, set | frozenset | tuple):
-        return list(value)
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
-
-
-def dumps(obj: Any) -> str:
-    return json.dumps(obj, default=_default, ensure_ascii=False, indent=2)
 
 
 def emit_json(obj: Any) -> None:

@@ -20,10 +20,10 @@ import click
 from tmec.cli._common import console
 from tmec.cli._table import Column, show_table
 from tmec.core.errors import InputError
-from tmec.core.money import HUNDRED, quantize, to_decimal
-from tmec.core.params import ParameterSnapshot
+from tmec.core.money import HUNDRED, quantize
 from tmec.law import load_parameters
-from tmec.tariffs.impact import elasticities_at, flows_impact
+from tmec.reports.impact import parse_elasticities
+from tmec.tariffs.impact import flows_impact
 from tmec.tariffs.impact.flows import CONSTRUCTION, MODELS, Elasticities, FlowImpact, TradeFlow
 
 __all__ = [
@@ -73,18 +73,6 @@ def elasticities(
     """The options' elasticities, the dated parameters' where not given (checked before any pricing)."""
     when = day.date() if day is not None else dt.date.today()
     return parse_elasticities(load_parameters().at(when), em, es, ex), when
-
-
-def parse_elasticities(
-    params: ParameterSnapshot, em: str | None, es: str | None, ex: str | None
-) -> Elasticities:
-    """The ``--em``/``--es``/``--ex`` options as numbers, the dated parameters' where not given."""
-    return elasticities_at(
-        params,
-        em=to_decimal(em, field="--em", allow_negative=True) if em else None,
-        es=to_decimal(es, field="--es", allow_negative=True) if es else None,
-        ex=to_decimal(ex, field="--ex", allow_negative=True) if ex else None,
-    )
 
 
 def unused_impact_options(impact: bool, **given: object) -> None:

@@ -8,7 +8,6 @@ naming the option or the file, line and column.
 
 from __future__ import annotations
 
-import csv
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from tmec.cli._table import Column, format_option, show_table
 from tmec.core.errors import InputError
 from tmec.core.input_limits import read_input
 from tmec.core.money import quantize
+from tmec.reports.duty import batch_document, entries_from_csv, latest_warning
 from tmec.tariffs import Duty, DutyLine, Entry, TariffTables, entry_from_mapping, price_entry
 from tmec.tariffs.pricing import default_tables
 
@@ -72,16 +72,7 @@ def _read_entries(path: Path) -> list[Entry]:
             source=source,
             line=line,
         ) from None
-    reader = csv.DictReader(text.splitlines())
-    required = {"hts", "origin", "value"}
-    header = set(reader.fieldnames or [])
-    if not required <= header or not ({"entry_date", "date"} & header):
-        raise InputError(
-            f"expected columns entry_date, hts, origin, value; found {', '.join(sorted(header)) or 'none'}",
-            source=source,
-            line=1,
-        )
-    return [entry_from_mapping(row, source=source, line=n) for n, row in enumerate(reader, start=2)]
+    return entries_from_csv(text, source)
 
 
 def _price(
@@ -141,12 +132,6 @@ def _print(duty: Duty) -> None:
         console.print(f"  question: {q.text}", highlight=False, markup=False)
 
 
-def _latest_warning(duties: list[Duty]) -> str | None:
-    """The warning of the latest entry date, if the law does not reach it."""
-    dated = [d for d in duties if d.warning]
-    return max(dated, key=lambda d: d.entry.entry_date).warning if dated else None
-
-
 @click.command("duty")
 @click.option("--hts", help="HTS code, 8 or 10 digits (7208.39.00, 8703.23.01.90)")
 @click.option("--origin", help="country of origin, ISO code (MX, CA)")
@@ -189,19 +174,7 @@ def command(entries: Path | None, basis: str, fmt: str, as_json: bool, **options
             for n, e in enumerate(_read_entries(entries), start=2)
         ]
         if as_json:
-            total = sum((d.total_duty for d in duties), Decimal(0))
-            value = sum((d.entry.value for d in duties), Decimal(0))
-            emit_json(
-                {
-                    "basis": basis,
-                    "entries": [d.to_dict() for d in duties],
-                    "total_duty": str(total),
-                    "total_value": str(value),
-                    "effective_rate": str(quantize(total * 100 / value, 4)) if value else "0",
-                    "law_as_of": tables.law_as_of.isoformat() if tables.law_as_of else None,
-                    "warning": _latest_warning(duties),
-                }
-            )
+            emit_json(batch_document(duties, basis, tables))
             return
         if fmt != "table":
             _print_rows(duties, fmt)
@@ -210,7 +183,7 @@ def command(entries: Path | None, basis: str, fmt: str, as_json: bool, **options
             _print(d)
         total = sum((d.total_duty for d in duties), Decimal(0))
         console.print(f"{len(duties)} entry lines, total duty {total}", highlight=False, markup=False)
-        if (warning := _latest_warning(duties)) is not None:
+        if (warning := latest_warning(duties)) is not None:
             console.print(f"warning: {warning}", highlight=False, markup=False, soft_wrap=True)
         return
     try:

@@ -15,7 +15,6 @@ import datetime as dt
 import time
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -31,7 +30,8 @@ from tmec.cli._progress import progress
 from tmec.cli._table import Column, format_option, show_table
 from tmec.core.errors import InputError
 from tmec.engine import ENGINES, connect
-from tmec.engine.exposure import GROUPS, Exposure, load_scenario, price_exposure, trade_flows
+from tmec.engine.exposure import GROUPS, load_scenario, price_exposure, trade_flows
+from tmec.reports.exposure import exposure_document
 from tmec.tariffs import default_tables
 
 
@@ -86,16 +86,10 @@ def command(
             bar.stage("pricing the entry lines under the scenario")
             alt = price_exposure(e, entries, tables=loaded[1], basis=basis)
             alt.scenario = loaded[0]
-    out: dict[str, Any] = {"entries": str(entries), "engine": engine, "basis": basis, **_dump(base)}
-    if alt is not None:
-        out["scenario"] = {"name": alt.scenario, **_dump(alt)}
-        out["difference"] = {
-            "duty": alt.duty - base.duty,
-            "by": {g: _diff(base.by[g], alt.by[g], GROUPS[g]) for g in GROUPS},
-        }
-        if el is not None:
-            out["impact"] = run_impact(trade_flows(base, alt), model, *el)
-    out["seconds"] = round(time.perf_counter() - started, 3)
+    impact_doc = None
+    if el is not None and alt is not None:
+        impact_doc = run_impact(trade_flows(base, alt), model, *el)
+    out = exposure_document(str(entries), engine, basis, base, alt, started, impact=impact_doc)
     if as_json:
         emit_json(out)
         return
@@ -148,31 +142,3 @@ def command(
         console.print(f"difference: {alt.duty - base.duty:+,.2f}", highlight=False)
     if "impact" in out:
         print_impact(out["impact"], str(alt.scenario if alt is not None else ""))
-
-
-def _dump(x: Exposure) -> dict[str, Any]:
-    return {
-        "lines": x.lines,
-        "value": x.value,
-        "duty": x.duty,
-        "by": x.by,
-        "questions": x.questions,
-        "law_as_of": x.law_as_of.isoformat() if x.law_as_of else None,
-        "warning": x.warning,
-    }
-
-
-def _diff(
-    base: list[dict[str, Any]], alt: list[dict[str, Any]], keys: tuple[str, ...]
-) -> list[dict[str, Any]]:
-    def index(rows: list[dict[str, Any]]) -> dict[tuple[Any, ...], Decimal]:
-        return {tuple(r[k] for k in keys): Decimal(r["duty"]) for r in rows}
-
-    a, b = index(base), index(alt)
-    out = []
-    for key in sorted(set(a) | set(b), key=lambda k: tuple(str(x) for x in k)):
-        before, after = a.get(key, Decimal(0)), b.get(key, Decimal(0))
-        if before != after or key in a:
-            out.append({**dict(zip(keys, key, strict=True)), "base": before, "scenario": after,
-                        "difference": after - before})  # fmt: skip
-    return out

@@ -27,6 +27,7 @@ from tmec.core.dates import parse_date
 from tmec.core.hs import format as hs_format
 from tmec.engine import ENGINES, PortfolioResult, connect, load_portfolio, qualify_goods, write_table
 from tmec.engine.whereused import load_changes, requalify
+from tmec.reports.portfolio import portfolio_summary
 
 MAX_ROWS = 20
 
@@ -102,45 +103,13 @@ def qualify(
         )
         write_table(result.to_arrow(), target)
     elapsed = time.perf_counter() - started
-    summary = _summary(result, target, elapsed, engine)
-    summary["statements"] = {"parts": len(p.statement_uses), "ids": sorted(set(p.statement_uses.values()))}
+    summary = portfolio_summary(result, target, elapsed, engine, p.statement_uses)
     if as_json:
         emit_json(summary)
     else:
         _show(result, summary)
     ok = summary["not_qualifying"] == 0 and summary["errors"] == 0
     sys.exit(EXIT_OK if ok else EXIT_FAIL)
-
-
-def _summary(r: PortfolioResult, target: Path, elapsed: float, engine: str) -> dict[str, Any]:
-    flips = sorted(r.flips.items(), key=lambda kv: (-len(kv[1]), kv[0]))
-    return {
-        "date": r.day,
-        "engine": engine,
-        "goods": len(r.goods),
-        "qualifying": r.qualifying,
-        "not_qualifying": len(r.failing),
-        "errors": len(r.errors),
-        "bom_levels": r.levels,
-        "failing": [
-            {
-                "good_id": g.good_id,
-                "hs": g.hs,
-                "rvc_transaction_value": g.rvc_tv,
-                "rvc_net_cost": g.rvc_nc,
-                "tariff_shift_passed": g.tariff_shift_passed,
-                "failing_materials": list(g.failing_codes),
-            }
-            for g in r.failing
-        ],
-        "error_goods": [{"good_id": g.good_id, "hs": g.hs, "error": g.error} for g in r.errors],
-        "flip_materials": [
-            {"hs": code, "goods": len(goods), "examples": goods[:5]} for code, goods in flips[:10]
-        ],
-        "flips_examined": r.flips_sampled or len(r.failing),
-        "results": str(target),
-        "seconds": round(elapsed, 3),
-    }
 
 
 def _material(code: str) -> str:

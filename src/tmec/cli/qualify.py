@@ -7,6 +7,7 @@ Also ``tmec qualify --bom bom.csv|bom.xlsx --good good.yaml`` (column layout in
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
 import click
 from rich.table import Table
@@ -17,6 +18,7 @@ from tmec.cli._statements_store import case_statements
 from tmec.core import hs
 from tmec.core.dates import parse_date
 from tmec.core.errors import InputError
+from tmec.i18n import cli_language
 from tmec.origin import Case, Determination, load_case
 from tmec.origin.bom import load_bom_case
 from tmec.origin.case import METHODS
@@ -39,6 +41,9 @@ MAX_MATERIAL_ROWS = 15
     help="ignore the supplier statements in the store (as `statements: off` in the case does)",
 )
 @click.option("--json", "as_json", is_flag=True, help="the result as JSON (docs/case-format.md)")
+@click.option(
+    "--lang", type=click.Choice(["en", "es"]), help="language of the headings (default: $TMEC_LANG, $LANG)"
+)
 @handles_errors
 def command(
     case: str | None,
@@ -48,6 +53,7 @@ def command(
     good_file: str | None,
     no_statements: bool,
     as_json: bool,
+    lang: str | None,
 ) -> None:
     """Decide whether the good of CASE is USMCA-originating, and explain why with the law."""
     if bom is not None or good_file is not None:
@@ -66,7 +72,7 @@ def command(
     if as_json:
         emit_json(det.to_dict())
     else:
-        _show(the_case, det)
+        _show(the_case, det, cli_language(lang).gettext)
     sys.exit(EXIT_OK if det.originating else EXIT_FAIL)
 
 
@@ -74,15 +80,15 @@ def _pct(value: object) -> str:
     return f"{value:.4f}"
 
 
-def _show(case: Case, det: Determination) -> None:
+def _show(case: Case, det: Determination, _: Callable[[str], str]) -> None:
     good = det.good
     title = f"{case.id + ': ' if case.id else ''}{good.description or 'good'} ({hs.format(good.hs)})"
     verdict = (
-        f"[bold green]ORIGINATING[/] — criterion {det.criterion}"
+        f"[bold green]{_('ORIGINATING')}[/] — {_('criterion')} {det.criterion}"
         if det.originating
-        else "[bold red]NOT ORIGINATING[/]"
+        else f"[bold red]{_('NOT ORIGINATING')}[/]"
     )
-    console.print(f"[bold]{title}[/] on {det.date.isoformat()}: {verdict}", highlight=False)
+    console.print(f"[bold]{title}[/] {_('on')} {det.date.isoformat()}: {verdict}", highlight=False)
 
     if case.materials:
         table = Table("material", "HS", "origin", "value", title="Bill of materials", title_justify="left")
@@ -122,13 +128,15 @@ def _show(case: Case, det: Determination) -> None:
             console.print(f"  - {f.id} ({hs.format(f.hs) if f.hs else 'no HS'}): {f.reason}", highlight=False)
 
     show_automotive(det.automotive)
-    console.print("\n[bold]Why[/]")
+    console.print(f"\n[bold]{_('Why')}[/]")
     for i, step in enumerate(det.explanation, start=1):
         mark = {True: "[green]✓[/]", False: "[red]✗[/]", None: "·"}[step.passed]
         console.print(f"{i:>3}. {mark} [cyan]{step.step}[/]: {step.result}", highlight=False)
         console.print(f"       [dim]{step.reference}[/]", highlight=False)
     if det.questions:
-        console.print("\n[bold]Questions that would change the outcome[/] (most decisive first)")
+        console.print(
+            f"\n[bold]{_('Questions that would change the outcome')}[/] {_('(most decisive first)')}"
+        )
         for q in det.questions:
             console.print(f"  ? {q.text}", highlight=False)
     if det.cheapest_flip and not det.originating:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
-from typing import Any
 
 import click
 from rich.table import Table
@@ -13,13 +11,11 @@ from tmec.cli._common import console, emit_json, handles_errors
 from tmec.cli._table import Column, format_option, show_table
 from tmec.core import hs as hscode
 from tmec.core.dates import parse_date
-from tmec.core.errors import InputError
-from tmec.law import LAW_DIR, load_parameters
+from tmec.law import load_parameters
 from tmec.origin.psr import (
     TRADE_WORDS,
     bundled_rules,
     chapter_notes,
-    kinds,
     lookup,
     rules_for_chapter,
     search,
@@ -27,6 +23,7 @@ from tmec.origin.psr import (
 )
 from tmec.origin.rule_text import alternative_to_dict, describe_alternative, rule_to_dict
 from tmec.origin.rules import END_USES, Rule
+from tmec.reports.rules import check_kind, rule_document, rule_source
 
 CONFIDENCE_WORDS = {
     "V": "verified against the primary text",
@@ -51,13 +48,6 @@ def _validity(rule: Rule) -> str:
     return f"{start} until {end} (the later rule applies on {end})"
 
 
-def _source(rule: Rule) -> str | None:
-    if rule.source is None:
-        return None
-    path = Path(rule.source)
-    return str(path.relative_to(LAW_DIR.parent)) if path.is_relative_to(LAW_DIR.parent) else str(path)
-
-
 @command.command("show")
 @click.argument("hs")
 @click.option("--date", "day", help="ISO date the rule must be in force on; default today")
@@ -79,31 +69,15 @@ def show(
 ) -> None:
     """Show the rule in force for the HS code HS, its alternatives in words and its law."""
     when = parse_date(day, field="--date") if day else dt.date.today()
-    if kind is not None and kind not in kinds():
-        raise InputError(f"unknown kind {kind!r}; the bundled rules know {sorted(kinds())}", field="--kind")
+    check_kind(kind)
+    if as_json:
+        emit_json(rule_document(hs, when, end_use, kind, trade))
+        return
     match = lookup(hs, when, trade)
     rule = match.rule
     params = load_parameters().at(when)
     filtered = end_use is not None or kind is not None
     applicable = rule.applicable(end_use, kind) if filtered else rule.alternatives
-    if as_json:
-        data: dict[str, Any] = {
-            "code": hscode.format(match.code),
-            "vintage_codes": [hscode.format(c) for c in match.vintage_codes],
-            "correlated": match.correlated,
-            **rule_to_dict(rule, params, when),
-            "applicable": [i for i, a in enumerate(rule.alternatives, 1) if a in applicable]
-            if filtered
-            else None,
-            "source": _source(rule),
-            "gn": rule.extra.get("gn"),
-            "page": rule.extra.get("page"),
-            "scope": rule.extra.get("scope"),
-            "underscored": rule.extra.get("underscored", False),
-            "tariff_items_with_rules": tariff_items_with_rules(match.code, when),
-        }
-        emit_json(data)
-        return
     shown = hscode.format(match.code)
     title = f"[bold]{shown}[/bold] on {when.isoformat()}: rule for {rule.hs} ({rule.vintage})"
     console.print(title, highlight=False)
@@ -161,7 +135,7 @@ def list_(chapter: str | None, day: str | None, fmt: str, as_json: bool) -> None
             key=lambda r: (r.hs.start if r.hs else "", r.valid.start if r.valid else dt.date.min),
         )
     if as_json:
-        emit_json([{**rule_to_dict(r), "source": _source(r), "gn": r.extra.get("gn")} for r in rules])
+        emit_json([{**rule_to_dict(r), "source": rule_source(r), "gn": r.extra.get("gn")} for r in rules])
         return
     rows = [
         [

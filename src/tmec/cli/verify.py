@@ -12,19 +12,12 @@ from rich.markup import escape
 from rich.table import Table
 
 from tmec.certify.keys import Keyring, PublicKey
-from tmec.certify.verify import (
-    check_pdf_document,
-    is_credential,
-    read_certificate,
-    read_document,
-    verify_certificate,
-    verify_credential_document,
-)
 from tmec.cli._common import EXIT_FAIL, console, emit_json, handles_errors
 from tmec.cli._issuer import issuer
 from tmec.core.dates import parse_date
 from tmec.core.errors import InputError
 from tmec.core.input_limits import read_input
+from tmec.reports.verify import verify_file
 from tmec.store.paths import tmec_home
 
 if TYPE_CHECKING:
@@ -73,27 +66,12 @@ def command(file: Path, keys: tuple[str, ...], day: str | None, as_json: bool) -
     at hand ($TMEC_HOME or $TMEC_DATABASE_URL), also checks revocation.  Exit 0
     valid, 1 invalid (the failed check is named), 2 unreadable input.
     """
-    doc = read_document(file)
     on = parse_date(day, field="--date") if day else None
     keyring: Keyring | None = Keyring(k for value in keys for k in read_keys(value)) if keys else None
-    if is_credential(doc):
-        result = verify_credential_document(doc, keyring)
-    else:
-        env = read_certificate(file)
-        local = _local_issuer(env["log"].get("origin"))
-        if keyring is None and local is not None:
-            keyring = local.keyring()
-        status = local.status(str(env["payload"].get("certificate_id"))) if local is not None else None
-        size = env["log"].get("tree_size")
-        head = local.log_head(size) if local is not None and isinstance(size, int) else None
-        result = verify_certificate(env, keyring, on=on, status=status, log_head=head)
-        pdf = file.read_bytes()
-        if pdf.startswith(b"%PDF") and result.valid:
-            result.checks.extend(check_pdf_document(pdf, env))
-    # Pages that cannot be compared: the reader gets the signed payload to compare them with.
-    signed_payload = env["payload"] if result.unverified and not is_credential(doc) else None
+    verified = verify_file(file, keyring, on=on, local=_local_issuer)
+    result, signed_payload = verified.result, verified.signed_payload
     if as_json:
-        emit_json(result.to_dict() | ({"signed_payload": signed_payload} if signed_payload else {}))
+        emit_json(verified.to_dict())
     else:
         table = Table("check", "", "detail", title=f"certificate {result.certificate_id}")
         for c in result.checks:

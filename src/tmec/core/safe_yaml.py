@@ -99,6 +99,8 @@ def load_yaml_text(text: str, *, source: str | None = None) -> Any:
         return loader.get_single_data()
     except yaml.YAMLError as exc:
         raise _marked(exc, source) from None
+    except ValueError as exc:  # a date-like scalar that is no date (2024-13-12): PyYAML raises ValueError
+        raise InputError(f"malformed YAML: {exc}", source=source) from None
     except RecursionError:  # a limit raised beyond what the interpreter can nest
         raise MAX_YAML_DEPTH.exceeded(
             "nested too deep to parse", MAX_YAML_DEPTH.value(), source=source
@@ -124,6 +126,8 @@ def read_yaml_file_with_nodes(path: Path) -> tuple[Any, Any]:
         return (loader.construct_document(node) if node is not None else None), node
     except yaml.YAMLError as exc:
         raise _marked(exc, str(path)) from None
+    except ValueError as exc:  # as in load_yaml_text
+        raise InputError(f"malformed YAML: {exc}", source=str(path)) from None
     finally:
         loader.dispose()
 

@@ -19,7 +19,9 @@ from pathlib import Path
 import duckdb
 
 from tmec.core.errors import InputError
+from tmec.core.numbers import LINE_AMOUNT, grammar
 from tmec.engine.bom_tables import InputErrors, _amount_check, _drop, _numeric, _q, _text
+from tmec.engine.number_sql import number_sql
 from tmec.tariffs import default_tables
 
 __all__ = ["AMOUNT", "load_entries"]
@@ -35,8 +37,12 @@ def _columns(conn: duckdb.DuckDBPyConnection, name: str) -> dict[str, str]:
     return {str(r[0]): str(r[1]) for r in conn.execute(f'DESCRIBE "{name}"').fetchall()[1:]}
 
 
-def load_entries(conn: duckdb.DuckDBPyConnection, path: Path, name: str = "entries") -> int:
-    """Validate ``path`` and load it as the typed table ``name``; return the number of lines."""
+def load_entries(
+    conn: duckdb.DuckDBPyConnection, path: Path, name: str = "entries", *, locale: str | None = None
+) -> int:
+    """Validate ``path`` and load it as the typed table ``name``; return the number of lines.
+
+    Amounts are read as :func:`tmec.tariffs.entry_from_mapping` reads them, in ``locale``."""
     if not path.is_file():
         raise InputError("expected a CSV or Parquet file of entry lines", source=str(path))
     raw = f"raw_{name}"
@@ -63,8 +69,10 @@ def load_entries(conn: duckdb.DuckDBPyConnection, path: Path, name: str = "entri
     def t(c: str) -> str:
         return _text(c, cols)
 
+    numbers = {c: _number(c, cols, locale, positive=c == "value") for c in ("value", *AMOUNTS, *QUANTITIES)}
+
     def amount(c: str) -> str:
-        return f'TRY_CAST("{c}" AS {AMOUNT})' if _numeric(c, cols) else f"TRY_CAST({t(c)} AS {AMOUNT})"
+        return numbers[c][0]
 
     hts = f"replace(replace(replace({t('hts')}, '.', ''), ' ', ''), '-', '')"
     date = (
@@ -83,9 +91,7 @@ def load_entries(conn: duckdb.DuckDBPyConnection, path: Path, name: str = "entri
         f"|| {t('entry_date')} || '''' END",
         f"CASE WHEN {date} < DATE '{first}' THEN 'entry_date: no tariff data before {first}, found ' "
         f"|| {t('entry_date')} END",
-        _amount_check("value", cols, 4, positive=True),
-        *(_amount_check(c, cols, 4) for c in AMOUNTS),
-        *(_amount_check(c, cols, 4) for c in QUANTITIES),  # weights run to millions of kg
+        *(numbers[c][1] for c in ("value", *AMOUNTS, *QUANTITIES)),  # weights run to millions of kg
         *(
             f"CASE WHEN {amount(c)} > {amount('value')} THEN '{c}: more than the entered value' END"
             for c in AMOUNTS
@@ -160,6 +166,21 @@ def load_entries(conn: duckdb.DuckDBPyConnection, path: Path, name: str = "entri
     conn.execute(f'ALTER TABLE "{staged}" RENAME TO "{name}"')
     row = conn.execute(f'SELECT count(*) FROM "{name}"').fetchall()
     return int(row[0][0]) if row else 0
+
+
+def _number(c: str, cols: dict[str, str], locale: str | None, *, positive: bool) -> tuple[str, str]:
+    """The amount column ``c`` typed, and its problem: a column typed by its file (Parquet) as it is,
+    text by the grammar of ``locale``."""
+    if _numeric(c, cols):
+        return f'TRY_CAST("{c}" AS {AMOUNT})', _amount_check(c, cols, 4, positive=positive)
+    g = grammar(locale) if locale and not _typed(c, cols) else None
+    n = number_sql(c, _text(c, cols), g, LINE_AMOUNT, positive=positive)
+    return n.value, n.problem
+
+
+def _typed(col: str, cols: dict[str, str]) -> bool:
+    """A floating-point column: its text is plain, whatever the locale."""
+    return cols.get(col, "VARCHAR").upper() in ("DOUBLE", "FLOAT", "REAL")
 
 
 Check = Callable[[str], str | None]  # a distinct value -> why it is wrong, or None

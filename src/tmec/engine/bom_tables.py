@@ -37,6 +37,8 @@ from pathlib import Path
 import duckdb
 
 from tmec.core.errors import InputError
+from tmec.core.numbers import LINE_AMOUNT, LINE_QUANTITY, grammar
+from tmec.engine.number_sql import NumberSql, number_sql
 from tmec.engine.rollup import LARGEST_VALUE, ROLL_LIMIT
 
 __all__ = [
@@ -47,6 +49,7 @@ __all__ = [
     "InputErrors",
     "find_table",
     "load_bom",
+    "number_column",
 ]
 
 MONEY = "DECIMAL(18,4)"
@@ -151,24 +154,16 @@ def _text(col: str, cols: Iterable[str]) -> str:
     return f"NULLIF(TRIM(CAST(\"{col}\" AS VARCHAR)), '')"
 
 
-def _amount_check(col: str, cols: Mapping[str, str], places: int, *, positive: bool = False) -> str:
-    """The column holds a number of at most ``places`` decimals (above 0 when ``positive``) that
-    fits its type (:data:`MONEY` for 4 places, :data:`QTY` for 3): a larger one is named, never
-    read as blank."""
+def _amount_check(col: str, places: int, *, positive: bool = False) -> str:
+    """A column typed as a number by its file holds one of at most ``places`` decimals (above 0 when
+    ``positive``) that fits its type (:data:`MONEY` for 4 places, :data:`QTY` for 3): a larger one
+    is named, never read as blank."""
     kind = MONEY if places == 4 else QTY
     top = _largest(kind)
     what = f"a number {'greater than' if positive else 'not less than'} 0 with at most {places} decimals"
-    if _numeric(col, cols):
-        c = f'"{col}"'
-        cond = f"({c} {'<=' if positive else '<'} 0 OR {c} <> round({c}, {places}))"
-        found = f"' || {c}"
-    else:
-        c = _text(col, cols)
-        pattern = rf"^[0-9]+(\.[0-9]{{1,{places}}})?$"
-        cond = f"NOT regexp_full_match({c}, '{pattern}')"
-        if positive:
-            cond = f"({cond} OR TRY_CAST({c} AS DOUBLE) = 0)"
-        found = f"''' || {c} || ''''"
+    c = f'"{col}"'
+    cond = f"({c} {'<=' if positive else '<'} 0 OR {c} <> round({c}, {places}))"
+    found = f"' || {c}"
     return (
         f"CASE WHEN {c} IS NOT NULL AND {cond} THEN '{col}: expected {what}, found {found} "
         f"WHEN {c} IS NOT NULL AND TRY_CAST({c} AS {kind}) IS NULL "
@@ -182,9 +177,9 @@ def _largest(kind: str) -> str:
     return "9" * (p - s) + "." + "9" * s
 
 
-def _below_roll_limit(col: str, cols: Mapping[str, str]) -> str:
-    """A part's amount the roll-up can hold exactly (see the module's notes)."""
-    v = f'TRY_CAST("{col}" AS DOUBLE)' if _numeric(col, cols) else f"TRY_CAST({_text(col, cols)} AS DOUBLE)"
+def _below_roll_limit(col: str, value: str) -> str:
+    """A part's amount (``value``, typed) the roll-up can hold exactly (see the module's notes)."""
+    v = f"CAST({value} AS DOUBLE)"
     return (
         f"CASE WHEN {v} >= {ROLL_LIMIT} THEN '{col}: at most {LARGEST_VALUE} per unit (the roll-up keeps "
         f"18 decimals in 28 digits), found ' || CAST({v} AS DECIMAL(38,4)) END"
@@ -216,14 +211,30 @@ class BomFiles:
     edges: Path
 
 
-def _checks(name: str, cols: Mapping[str, str]) -> list[str]:
+def number_column(
+    col: str, cols: Mapping[str, str], locale: str | None, *, quantity: bool = False, positive: bool = False
+) -> NumberSql:
+    """A number column: typed by its file (Parquet DECIMAL or integer) as it is, text by the grammar
+    of ``locale`` (:mod:`tmec.core.numbers`, as the Python path reads the same cell).  A quantity
+    is above 0."""
+    places, kind = (3, QTY) if quantity else (4, MONEY)
+    positive = positive or quantity
+    if _numeric(col, cols):
+        return NumberSql(f'TRY_CAST("{col}" AS {kind})', _amount_check(col, places, positive=positive))
+    g = grammar(locale) if locale and cols.get(col, "VARCHAR").upper() not in _FLOATS else None
+    return number_sql(col, _text(col, cols), g, LINE_QUANTITY if quantity else LINE_AMOUNT, positive=positive)
+
+
+_FLOATS = ("DOUBLE", "FLOAT", "REAL")  # typed columns whose text is plain, whatever the locale
+
+
+def _checks(name: str, cols: Mapping[str, str], locale: str | None) -> list[str]:
     if name == "goods":
         return [
             _required("good_id", cols),
             _hs_check("hs", cols, required=True, min_digits=6),
             _required("transaction_value", cols),
-            _amount_check("transaction_value", cols, 4),
-            *(_amount_check(c, cols, 4) for c in GOOD_AMOUNTS),
+            *(number_column(c, cols, locale).problem for c in ("transaction_value", *GOOD_AMOUNTS)),
         ]
     if name == "parts":
         origin = _text("origin", cols)
@@ -233,24 +244,23 @@ def _checks(name: str, cols: Mapping[str, str]) -> list[str]:
             _hs_check("hs", cols, required=False, min_digits=6),
             f"CASE WHEN {origin} IS NOT NULL AND {origin} NOT IN ({allowed}) THEN "
             f"'origin: expected originating, non_originating or unknown, found ''' || {origin} || '''' END",
-            _amount_check("value", cols, 4),
-            _amount_check("statement_vnm", cols, 4),
-            *(_below_roll_limit(c, cols) for c in ("value", "statement_vnm")),
+            *(number_column(c, cols, locale).problem for c in ("value", "statement_vnm")),
+            *(_below_roll_limit(c, number_column(c, cols, locale).value) for c in ("value", "statement_vnm")),
         ]
     return [
         _required("parent", cols),
         _required("child", cols),
-        _amount_check("quantity", cols, 3, positive=True),
+        number_column("quantity", cols, locale, quantity=True).problem,
         f"CASE WHEN {_text('parent', cols)} = {_text('child', cols)} THEN 'a part cannot contain itself' END",
     ]
 
 
-def _typed_sql(name: str, cols: Mapping[str, str]) -> str:
+def _typed_sql(name: str, cols: Mapping[str, str], locale: str | None) -> str:
     def t(c: str) -> str:
         return _text(c, cols)
 
     def amount(c: str, default: str | None = "0") -> str:
-        expr = f'TRY_CAST("{c}" AS {MONEY})' if _numeric(c, cols) else f"TRY_CAST({t(c)} AS {MONEY})"
+        expr = number_column(c, cols, locale).value
         return f"COALESCE({expr}, CAST({default} AS {MONEY}))" if default is not None else expr
 
     def hs(c: str) -> str:
@@ -273,7 +283,7 @@ def _typed_sql(name: str, cols: Mapping[str, str]) -> str:
         )
     return (
         f"SELECT {t('parent')} AS parent, {t('child')} AS child, "
-        f"TRY_CAST({'quantity' if _numeric('quantity', cols) else t('quantity')} AS {QTY}) AS quantity, "
+        f"{number_column('quantity', cols, locale, quantity=True).value} AS quantity, "
         "__line FROM raw_edges"
     )
 
@@ -312,8 +322,9 @@ def _cross_checks(files: BomFiles) -> list[str]:
     ]
 
 
-def load_bom(conn: duckdb.DuckDBPyConnection, directory: Path) -> BomFiles:
-    """Validate BOM_DIR and load it as the typed tables ``goods``, ``parts``, ``edges`` in ``conn``.
+def load_bom(conn: duckdb.DuckDBPyConnection, directory: Path, *, locale: str | None = None) -> BomFiles:
+    """Validate BOM_DIR and load it as the typed tables ``goods``, ``parts``, ``edges`` in ``conn``;
+    amounts written as text are read as ``locale`` writes them (:mod:`tmec.core.numbers`).
 
     Raises :class:`InputErrors` listing the first 20 malformed rows (file and
     line) and how many there are in all.
@@ -325,7 +336,7 @@ def load_bom(conn: duckdb.DuckDBPyConnection, directory: Path) -> BomFiles:
     for name in ("goods", "parts", "edges"):
         path: Path = getattr(files, name)
         cols = read_raw(conn, path, name)
-        checks = _checks(name, cols)
+        checks = _checks(name, cols, locale)
         src = str(path).replace("'", "''")
         problems.append(
             f"SELECT '{src}' AS file, __line AS line, msg FROM (SELECT __line, "
@@ -337,7 +348,7 @@ def load_bom(conn: duckdb.DuckDBPyConnection, directory: Path) -> BomFiles:
     conn.execute(f"CREATE OR REPLACE TABLE bom_row_problems AS {row_problems}")
     for name in ("goods", "parts", "edges"):
         cols = raw_columns(conn, name)
-        conn.execute(f'CREATE OR REPLACE TABLE "{name}" AS {_typed_sql(name, cols)}')
+        conn.execute(f'CREATE OR REPLACE TABLE "{name}" AS {_typed_sql(name, cols, locale)}')
         _drop(conn, f"raw_{name}")
     _report(conn, ["SELECT * FROM bom_row_problems", *_cross_checks(files), *_unknown_codes(conn, files)])
     return files

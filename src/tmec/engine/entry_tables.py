@@ -19,9 +19,7 @@ from pathlib import Path
 import duckdb
 
 from tmec.core.errors import InputError
-from tmec.core.numbers import LINE_AMOUNT, grammar
-from tmec.engine.bom_tables import InputErrors, _amount_check, _drop, _numeric, _q, _text
-from tmec.engine.number_sql import number_sql
+from tmec.engine.bom_tables import InputErrors, _drop, _q, _text, number_column
 from tmec.tariffs import default_tables
 
 __all__ = ["AMOUNT", "load_entries"]
@@ -69,10 +67,12 @@ def load_entries(
     def t(c: str) -> str:
         return _text(c, cols)
 
-    numbers = {c: _number(c, cols, locale, positive=c == "value") for c in ("value", *AMOUNTS, *QUANTITIES)}
+    numbers = {
+        c: number_column(c, cols, locale, positive=c == "value") for c in ("value", *AMOUNTS, *QUANTITIES)
+    }
 
     def amount(c: str) -> str:
-        return numbers[c][0]
+        return numbers[c].value
 
     hts = f"replace(replace(replace({t('hts')}, '.', ''), ' ', ''), '-', '')"
     date = (
@@ -91,7 +91,7 @@ def load_entries(
         f"|| {t('entry_date')} || '''' END",
         f"CASE WHEN {date} < DATE '{first}' THEN 'entry_date: no tariff data before {first}, found ' "
         f"|| {t('entry_date')} END",
-        *(numbers[c][1] for c in ("value", *AMOUNTS, *QUANTITIES)),  # weights run to millions of kg
+        *(numbers[c].problem for c in ("value", *AMOUNTS, *QUANTITIES)),
         *(
             f"CASE WHEN {amount(c)} > {amount('value')} THEN '{c}: more than the entered value' END"
             for c in AMOUNTS
@@ -166,21 +166,6 @@ def load_entries(
     conn.execute(f'ALTER TABLE "{staged}" RENAME TO "{name}"')
     row = conn.execute(f'SELECT count(*) FROM "{name}"').fetchall()
     return int(row[0][0]) if row else 0
-
-
-def _number(c: str, cols: dict[str, str], locale: str | None, *, positive: bool) -> tuple[str, str]:
-    """The amount column ``c`` typed, and its problem: a column typed by its file (Parquet) as it is,
-    text by the grammar of ``locale``."""
-    if _numeric(c, cols):
-        return f'TRY_CAST("{c}" AS {AMOUNT})', _amount_check(c, cols, 4, positive=positive)
-    g = grammar(locale) if locale and not _typed(c, cols) else None
-    n = number_sql(c, _text(c, cols), g, LINE_AMOUNT, positive=positive)
-    return n.value, n.problem
-
-
-def _typed(col: str, cols: dict[str, str]) -> bool:
-    """A floating-point column: its text is plain, whatever the locale."""
-    return cols.get(col, "VARCHAR").upper() in ("DOUBLE", "FLOAT", "REAL")
 
 
 Check = Callable[[str], str | None]  # a distinct value -> why it is wrong, or None

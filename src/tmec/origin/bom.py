@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from tmec.core.errors import InputError
-from tmec.core.input_limits import check_input_file
+from tmec.core.input_limits import MAX_MATERIAL_DEPTH, check_input_file
 from tmec.origin.case import Case, parse_case
 from tmec.origin.case_file import read_mapping
 
@@ -201,17 +201,31 @@ def _nest(
     lines: dict[str, int] = {}
     line_of = {id(m): line for line, m, _ in entries}
 
-    def walk(items: list[dict[str, Any]], prefix: str, depth: int) -> None:
-        if depth > 32:
-            raise InputError("parent links form a cycle", source=source)
+    # Rows in a cycle of parent links never hang from a top row: they are what the walk misses.
+    # The walk is iterative; depth is limited as a case's nesting is (TMEC_MAX_MATERIAL_DEPTH).
+    stack: list[tuple[list[dict[str, Any]], str, int]] = [(top, "", 1)]
+    while stack:
+        items, prefix, depth = stack.pop()
         for i, m in enumerate(items):
             where = f"{prefix}materials[{i}]"
             lines[where] = line_of[id(m)]
-            walk(m.get("materials", []), where + ".", depth + 1)
-
-    walk(top, "", 0)
+            if depth > (limit := MAX_MATERIAL_DEPTH.value()):
+                raise InputError(
+                    f"parent links nest too deep: more than {limit} levels "
+                    f"(raise it with {MAX_MATERIAL_DEPTH.env})",
+                    source=source,
+                    line=line_of[id(m)],
+                    field="parent",
+                )
+            stack.append((m.get("materials", []), where + ".", depth + 1))
     if len(lines) != len(entries):
-        raise InputError("parent links form a cycle", source=source)
+        stuck = sorted(line_of[id(m)] for _, m, _ in entries if line_of[id(m)] not in set(lines.values()))
+        raise InputError(
+            f"parent links form a cycle (lines {', '.join(map(str, stuck[:10]))})",
+            source=source,
+            line=stuck[0] if stuck else None,
+            field="parent",
+        )
     return top, lines
 
 

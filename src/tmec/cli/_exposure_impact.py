@@ -21,6 +21,7 @@ from tmec.cli._common import console
 from tmec.cli._table import Column, show_table
 from tmec.core.errors import InputError
 from tmec.core.money import HUNDRED, quantize, to_decimal
+from tmec.core.numbers import RATIO
 from tmec.core.params import ParameterSnapshot
 from tmec.law import load_parameters
 from tmec.tariffs.impact import elasticities_at, flows_impact
@@ -81,9 +82,9 @@ def parse_elasticities(
     """The ``--em``/``--es``/``--ex`` options as numbers, the dated parameters' where not given."""
     return elasticities_at(
         params,
-        em=to_decimal(em, field="--em", allow_negative=True) if em else None,
-        es=to_decimal(es, field="--es", allow_negative=True) if es else None,
-        ex=to_decimal(ex, field="--ex", allow_negative=True) if ex else None,
+        em=to_decimal(em, field="--em", allow_negative=True, limit=RATIO) if em else None,
+        es=to_decimal(es, field="--es", allow_negative=True, limit=RATIO) if es else None,
+        ex=to_decimal(ex, field="--ex", allow_negative=True, limit=RATIO) if ex else None,
     )
 
 

@@ -22,6 +22,7 @@ from tmec.core.dates import parse_date
 from tmec.core.errors import InputError
 from tmec.core.input_limits import read_input
 from tmec.core.money import quantize, to_decimal
+from tmec.core.numbers import RATIO
 from tmec.law import load_parameters
 from tmec.law.tariffs import load_scenario
 from tmec.tariffs.impact import implied_em, loss_chart_svg, smart, smart_diversion, sweep
@@ -33,7 +34,7 @@ HUNDRED = Decimal(100)
 
 def _rate(text: object, field: str, source: str | None = None, line: int | None = None) -> Decimal:
     try:
-        value = to_decimal(text, field=field, source=source)
+        value = to_decimal(text, field=field, source=source, limit=RATIO)
     except InputError as exc:
         raise exc.located(line=line) from None
     if value > 1000:

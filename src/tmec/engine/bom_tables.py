@@ -68,7 +68,7 @@ GOOD_AMOUNTS = (
 )
 TABLES = {
     "goods": ("good_id", "hs", "transaction_value"),
-    "parts": ("part_id", "value"),
+    "parts": ("part_id", "hs", "value"),  # hs: the column is required, a cell may be blank
     "edges": ("parent", "child", "quantity"),
 }
 ORIGINS = ("originating", "non_originating", "unknown")
@@ -331,6 +331,15 @@ def load_bom(conn: duckdb.DuckDBPyConnection, directory: Path, *, locale: str | 
     """
     if not directory.is_dir():
         raise InputError("expected a directory with goods, parts and edges tables", source=str(directory))
+    try:
+        return _load_bom(conn, directory, locale)
+    except duckdb.Error as exc:  # a damaged Parquet file fails as its pages are read, in many ways
+        raise InputError(
+            f"cannot read the tables: {str(exc).splitlines()[0]}", source=str(directory)
+        ) from None
+
+
+def _load_bom(conn: duckdb.DuckDBPyConnection, directory: Path, locale: str | None) -> BomFiles:
     files = BomFiles(*(find_table(directory, n) for n in ("goods", "parts", "edges")))  # type: ignore[arg-type]
     problems = []
     for name in ("goods", "parts", "edges"):
@@ -350,7 +359,15 @@ def load_bom(conn: duckdb.DuckDBPyConnection, directory: Path, *, locale: str | 
         cols = raw_columns(conn, name)
         conn.execute(f'CREATE OR REPLACE TABLE "{name}" AS {_typed_sql(name, cols, locale)}')
         _drop(conn, f"raw_{name}")
-    _report(conn, ["SELECT * FROM bom_row_problems", *_cross_checks(files), *_unknown_codes(conn, files)])
+    _report(
+        conn,
+        [
+            "SELECT * FROM bom_row_problems",
+            *_cross_checks(files),
+            *_unknown_codes(conn, files),
+            *_unknown_countries(conn, files),
+        ],
+    )
     return files
 
 
@@ -386,6 +403,29 @@ def _unknown_codes(conn: duckdb.DuckDBPyConnection, files: BomFiles) -> list[str
                 f"FROM {table} WHERE hs IN ({listed})"
             )
     return queries
+
+
+def _unknown_countries(conn: duckdb.DuckDBPyConnection, files: BomFiles) -> list[str]:
+    """Parts' countries that are not ISO 3166 codes (checked once per distinct value)."""
+    from tmec.core.countries import country
+
+    rows = conn.execute("SELECT DISTINCT country FROM parts WHERE country IS NOT NULL").fetchall()
+    bad = []
+    for (code,) in rows:
+        try:
+            country(code, field="country")
+        except InputError:
+            bad.append(str(code))
+    if not bad:
+        return []
+    listed = ", ".join(_lit(c) for c in bad)
+    src = str(files.parts).replace("'", "''")
+    msg = "'country: expected an ISO 3166 country code such as MX or CA, found ''' || country || ''''"
+    return [f"SELECT '{src}', __line, {msg} FROM parts WHERE country IN ({listed})"]
+
+
+def _lit(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _report(conn: duckdb.DuckDBPyConnection, queries: list[str]) -> None:

@@ -40,7 +40,18 @@ def load_entries(
 ) -> int:
     """Validate ``path`` and load it as the typed table ``name``; return the number of lines.
 
-    Amounts are read as :func:`tmec.tariffs.entry_from_mapping` reads them, in ``locale``."""
+    Amounts are read as :func:`tmec.tariffs.entry_from_mapping` reads them, in ``locale``.  A file
+    DuckDB cannot read to the end (a damaged Parquet file fails as its pages are read, in many
+    ways) is bad input naming the file."""
+    try:
+        return _load_entries(conn, path, name, locale)
+    except duckdb.Error as exc:
+        for table in (f"raw_{name}", f"{name}__staged"):
+            _drop(conn, table)
+        raise InputError(f"cannot read the file: {str(exc).splitlines()[0]}", source=str(path)) from None
+
+
+def _load_entries(conn: duckdb.DuckDBPyConnection, path: Path, name: str, locale: str | None) -> int:
     if not path.is_file():
         raise InputError("expected a CSV or Parquet file of entry lines", source=str(path))
     raw = f"raw_{name}"

@@ -31,8 +31,10 @@ Every error names the file and the line (and column) of the bad cell.
 from __future__ import annotations
 
 import csv
+import math
 import re
 from collections.abc import Iterator, Mapping
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -127,6 +129,10 @@ def _cell(value: Any) -> Any:
     if isinstance(value, str):
         value = value.strip()
         return value or None
+    if isinstance(value, float) and math.isfinite(value):
+        # A spreadsheet shows (and its user typed) 15 significant digits; the binary float behind
+        # a formula's result (0.1 * 3 -> 0.30000000000000004) is not what anyone wrote.
+        return Decimal(f"{value:.15g}")
     return value
 
 
@@ -167,7 +173,7 @@ def read_bom(path: str | Path) -> tuple[list[dict[str, Any]], dict[str, int]]:
 
 
 def _code_text(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, Decimal) and value == value.to_integral_value() and value.copy_abs() < 10**15:
         return str(int(value))
     return str(value)
 
@@ -237,8 +243,10 @@ _COLUMN_OF = {
 }
 
 
-def load_bom_case(bom: str | Path, good: str | Path) -> Case:
-    """The case of ``good`` (a case file without materials) with the materials of ``bom``."""
+def load_bom_case(bom: str | Path, good: str | Path, *, locale: str | None = None) -> Case:
+    """The case of ``good`` (a case file without materials) with the materials of ``bom``.
+
+    Amounts written as text are read in the good file's ``locale:``, else in ``locale``."""
     data = read_mapping(good)
     if not isinstance(data, Mapping):
         raise InputError("expected a case mapping (date, good, ...)", source=str(good))
@@ -250,7 +258,7 @@ def load_bom_case(bom: str | Path, good: str | Path) -> Case:
         )
     materials, lines = read_bom(bom)
     try:
-        return parse_case({**data, "materials": materials}, source=str(good))
+        return parse_case({**data, "materials": materials}, source=str(good), locale=locale)
     except InputError as exc:
         match = _FIELD.match(exc.field or "")
         if not match:

@@ -23,28 +23,20 @@ def _excluded(draw: st.DrawFn) -> dict[str, str]:
     return {f: str(draw(money)) for f in FAMILIES}
 
 
+def _purchased(draw: st.DrawFn, prefix: str, n: int) -> list[dict[str, str]]:
+    origins = st.sampled_from(["originating", "non_originating"])
+    return [
+        {"id": f"{prefix}{i}", "hs": "7208.39", "origin": draw(origins), "value": str(draw(money))}
+        for i in range(n)
+    ]
+
+
 @st.composite
 def builds(draw: st.DrawFn) -> dict[str, Any]:
     """A good's own lines and excluded costs, purchased materials, and one self-produced material
     with its own purchased inputs, cost lines and excluded costs."""
-    buy = [
-        {
-            "id": f"P{i}",
-            "hs": "7208.39",
-            "origin": draw(st.sampled_from(["originating", "non_originating"])),
-            "value": str(draw(money)),
-        }
-        for i in range(draw(st.integers(0, 3)))
-    ]
-    inputs = [
-        {
-            "id": f"S{i}",
-            "hs": "7208.39",
-            "origin": draw(st.sampled_from(["originating", "non_originating"])),
-            "value": str(draw(money)),
-        }
-        for i in range(draw(st.integers(1, 3)))
-    ]
+    buy = _purchased(draw, "P", draw(st.integers(0, 3)))
+    inputs = _purchased(draw, "S", draw(st.integers(1, 3)))
     return {
         "good_lines": {k: str(draw(money)) for k in LINES},
         "good_excluded": _excluded(draw),

@@ -98,11 +98,31 @@ def qualify(
     subject = _Subject(case.id, vehicle_good(case), rule, case.materials, case.costs, case.valuation, "")
     try:
         det = _assess(subject, day, chosen, load_parameters().at(day), 0, what_if)
+        other = part_rule(case, day, bundled_rule, other=True)
+        if other is not None:
+            _other_reading(det, replace(subject, rule=other), day, chosen)
     except InputError as exc:
         raise exc.located(source=case.source) from None
     if is_vehicle(case):
         apply_automotive(det, case, day)
     return det
+
+
+def _other_reading(det: Determination, subject: _Subject, day: dt.date, method: str | None) -> None:
+    """Where the primary texts disagree on a part table's dates (Table B: GN 11(k)(iii)(D) against
+    the Automotive Appendix and UR s.14(15)), a flagged note on a result the other reading would
+    change: the outcome under it, with its thresholds."""
+    alt = _assess(subject, day, method, load_parameters().at(day), 0, False)
+    if alt.originating == det.originating:
+        return
+    assert subject.rule is not None
+    note = (
+        f"FLAGGED: the texts disagree on this table's dates; under the other reading "
+        f"({subject.rule.note or 'the other thresholds'}) the good would "
+        f"{'be' if alt.originating else 'not be'} originating"
+    )
+    det.explanation.append(Step("note.other_reading", note, subject.rule.reference or ""))
+    det.notes.append(note)
 
 
 def _values(s: _Subject, rollup: RollUp, steps: list[Step], intermediate: bool) -> Values:

@@ -160,6 +160,8 @@ def grammar(locale: str = DEFAULT_LOCALE) -> Grammar:
     g = "[" + "".join(escape(c) for c in groups) + "]"
     first = max(secondary, 1)
     integer = f"([0-9]+|[1-9][0-9]{{0,{first - 1}}}({g}[0-9]{{{secondary}}})*{g}[0-9]{{{primary}}})"
+    if primary > 9:  # a pattern without grouping (Babel gives it 1000): digits only
+        integer = "[0-9]+"
     grouped = f"-?{integer}({escape(decimal)}[0-9]+)?"
     return Grammar(str(loc), decimal, groups, PLAIN, grouped)
 
@@ -169,6 +171,8 @@ def _grouped_example(g: Grammar) -> str:
     from babel import Locale
 
     primary, secondary = Locale.parse(g.locale).decimal_formats[None].grouping
+    if primary > 9:
+        return "12345678" + g.decimal + "5"
     digits, parts = "12345678", []
     parts.append(digits[-primary:])
     rest = digits[:-primary]

@@ -78,3 +78,11 @@ def test_changed_parts_file_not_utf8_is_bad_input(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"changes.csv:2: value: expected a number written 1234.56"):
         load_changes(changes)
     assert load_changes(changes, locale="de")[0].value == 1.5
+
+
+def test_a_good_without_components_is_bad_input(tmp_path: Path) -> None:
+    goods = GOODS + "G2,870830,50\n"
+    parts = PARTS + "G2,870830,,\n"
+    code, out = _qualify(_dir(tmp_path, goods=goods, parts=parts))
+    assert code == 2, out
+    assert "goods.csv:3: good_id: G2 has no components in edges" in out

@@ -69,9 +69,10 @@ class Limit:
         return f"below {self.largest:,} with at most {self.places} decimals"
 
 
-# The limits.  Far above any real good (world output is about 10^14 US dollars a year) and within
-# what the arithmetic keeps exact (28 significant digits): 14 integer digits + 10 decimals.
-AMOUNT = Limit("amount", Decimal(10) ** 14, 10, "AMOUNT")  # money: a value, a cost, a duty base
+# The limits.  Far above any real good (world output is about 10^14 US dollars a year).  An amount
+# keeps 18 decimals, as the engine's roll-up does per unit (DECIMAL(28,18)): a part's value times
+# quantities over several levels of a bill of materials has that many.
+AMOUNT = Limit("amount", Decimal(10) ** 14, 18, "AMOUNT")  # money: a value, a cost, a duty base
 RATIO = Limit("ratio", Decimal(10) ** 6, 10, "RATIO")  # a percentage, a share, an elasticity
 QUANTITY = Limit("quantity", Decimal(10) ** 9, 6, "QUANTITY")  # units, kilograms
 COUNT = Limit("count", Decimal(10) ** 9, 0, "COUNT")  # a whole number of things: engines, plants, months
@@ -232,7 +233,7 @@ def parse_number(
     ...     except InputError as exc:
     ...         print(exc)  # doctest: +ELLIPSIS
     value: expected a number written 1234.56 or as locale en writes it (1,234.56), found '3,60'
-    value: expected an amount below 100,000,000,000,000 with at most 10 decimals ...
+    value: expected an amount below 100,000,000,000,000 with at most 18 decimals ...
     """
     if isinstance(value, bool) or value is None:
         raise InputError(f"expected a number, found {value!r}", field=field, source=source)

@@ -304,6 +304,9 @@ def _cross_checks(files: BomFiles) -> list[str]:
         "WHERE n > 1",
         f"SELECT '{s(g)}', g.__line, 'good_id: ' || g.good_id || ' is not in parts' FROM goods g "
         "ANTI JOIN parts p ON g.good_id = p.part_id",
+        # Without components every test of origin would pass vacuously (as a case without materials).
+        f"SELECT '{s(g)}', g.__line, 'good_id: ' || g.good_id || ' has no components in edges: a good lists "
+        "its materials' FROM goods g ANTI JOIN edges e ON g.good_id = e.parent",
         f"SELECT '{s(e)}', e.__line, 'parent: ' || e.parent || ' is not in parts' FROM edges e "
         "ANTI JOIN parts p ON e.parent = p.part_id",
         f"SELECT '{s(e)}', e.__line, 'child: ' || e.child || ' is not in parts' FROM edges e "

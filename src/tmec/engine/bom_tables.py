@@ -212,7 +212,12 @@ class BomFiles:
 
 
 def number_column(
-    col: str, cols: Mapping[str, str], locale: str | None, *, quantity: bool = False, positive: bool = False
+    col: str,
+    cols: Mapping[str, str],
+    locale: str | None,
+    *,
+    quantity: bool = False,
+    positive: bool = False,
 ) -> NumberSql:
     """A number column: typed by its file (Parquet DECIMAL or integer) as it is, text by the grammar
     of ``locale`` (:mod:`tmec.core.numbers`, as the Python path reads the same cell).  A quantity
@@ -220,21 +225,26 @@ def number_column(
     places, kind = (3, QTY) if quantity else (4, MONEY)
     positive = positive or quantity
     if _numeric(col, cols):
-        return NumberSql(f'TRY_CAST("{col}" AS {kind})', _amount_check(col, places, positive=positive))
+        typed = f'TRY_CAST("{col}" AS {kind})'
+        return NumberSql(typed, _amount_check(col, places, positive=positive), typed)
     g = grammar(locale) if locale and cols.get(col, "VARCHAR").upper() not in _FLOATS else None
-    return number_sql(col, _text(col, cols), g, LINE_QUANTITY if quantity else LINE_AMOUNT, positive=positive)
+    limit = LINE_QUANTITY if quantity else LINE_AMOUNT
+    return number_sql(col, _text(col, cols), g, limit, positive=positive)
 
 
 _FLOATS = ("DOUBLE", "FLOAT", "REAL")  # typed columns whose text is plain, whatever the locale
 
 
 def _checks(name: str, cols: Mapping[str, str], locale: str | None) -> list[str]:
+    def number(c: str, quantity: bool = False) -> str:
+        return number_column(c, cols, locale, quantity=quantity).problem
+
     if name == "goods":
         return [
             _required("good_id", cols),
             _hs_check("hs", cols, required=True, min_digits=6),
             _required("transaction_value", cols),
-            *(number_column(c, cols, locale).problem for c in ("transaction_value", *GOOD_AMOUNTS)),
+            *(number(c) for c in ("transaction_value", *GOOD_AMOUNTS)),
         ]
     if name == "parts":
         origin = _text("origin", cols)
@@ -244,13 +254,16 @@ def _checks(name: str, cols: Mapping[str, str], locale: str | None) -> list[str]
             _hs_check("hs", cols, required=False, min_digits=6),
             f"CASE WHEN {origin} IS NOT NULL AND {origin} NOT IN ({allowed}) THEN "
             f"'origin: expected originating, non_originating or unknown, found ''' || {origin} || '''' END",
-            *(number_column(c, cols, locale).problem for c in ("value", "statement_vnm")),
-            *(_below_roll_limit(c, number_column(c, cols, locale).value) for c in ("value", "statement_vnm")),
+            *(number(c) for c in ("value", "statement_vnm")),
+            *(
+                _below_roll_limit(c, number_column(c, cols, locale).checked)
+                for c in ("value", "statement_vnm")
+            ),
         ]
     return [
         _required("parent", cols),
         _required("child", cols),
-        number_column("quantity", cols, locale, quantity=True).problem,
+        number("quantity", quantity=True),
         f"CASE WHEN {_text('parent', cols)} = {_text('child', cols)} THEN 'a part cannot contain itself' END",
     ]
 
@@ -260,7 +273,7 @@ def _typed_sql(name: str, cols: Mapping[str, str], locale: str | None) -> str:
         return _text(c, cols)
 
     def amount(c: str, default: str | None = "0") -> str:
-        expr = number_column(c, cols, locale).value
+        expr = number_column(c, cols, locale).checked  # the rows are checked before they are used
         return f"COALESCE({expr}, CAST({default} AS {MONEY}))" if default is not None else expr
 
     def hs(c: str) -> str:
@@ -283,7 +296,7 @@ def _typed_sql(name: str, cols: Mapping[str, str], locale: str | None) -> str:
         )
     return (
         f"SELECT {t('parent')} AS parent, {t('child')} AS child, "
-        f"{number_column('quantity', cols, locale, quantity=True).value} AS quantity, "
+        f"{number_column('quantity', cols, locale, quantity=True).checked} AS quantity, "
         "__line FROM raw_edges"
     )
 
@@ -348,11 +361,11 @@ def _load_bom(conn: duckdb.DuckDBPyConnection, directory: Path, locale: str | No
     for name in ("goods", "parts", "edges"):
         path: Path = getattr(files, name)
         cols = read_raw(conn, path, name)
-        checks = _checks(name, cols, locale)
         src = str(path).replace("'", "''")
+        checks = ", ".join(_checks(name, cols, locale))
         problems.append(
             f"SELECT '{src}' AS file, __line AS line, msg FROM (SELECT __line, "
-            f"coalesce({', '.join(checks)}) AS msg FROM raw_{name}) WHERE msg IS NOT NULL"
+            f"coalesce({checks}) AS msg FROM raw_{name}) WHERE msg IS NOT NULL"
         )
     problems.append(_bought_parts_need_value(conn, files))
     # Rows and cross-table checks are reported together: one run shows every kind of problem.

@@ -83,7 +83,8 @@ def _load_entries(conn: duckdb.DuckDBPyConnection, path: Path, name: str, locale
     }
 
     def amount(c: str) -> str:
-        return numbers[c].value
+        # The lines are loaded only if no problem is found: the cheaper reading is enough.
+        return numbers[c].checked
 
     hts = f"replace(replace(replace({t('hts')}, '.', ''), ' ', ''), '-', '')"
     date = (

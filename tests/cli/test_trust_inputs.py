@@ -203,7 +203,7 @@ def test_a_bom_past_the_depth_limit_is_too_deep_not_a_cycle(tmp_path: Path) -> N
         "good.yaml",
     )
     result = invoke("qualify", "--bom", str(_chain_bom(tmp_path, 102)), "--good", str(good))
-    bad_input(result, "too deep", "MAX_DEPTH")
+    bad_input(result, "too deep", "TMEC_MAX_MATERIAL_DEPTH")
     assert "cycle" not in result.output
 
 

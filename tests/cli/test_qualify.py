@@ -294,4 +294,4 @@ def test_a_yaml_alias_loop_in_the_materials_is_refused(tmp_path: Path) -> None:
         "materials:\n  - &loop {id: A, hs: '8482.99', self_produced: true, value: 1, materials: [*loop]}\n",
         encoding="utf-8",
     )
-    assert_bad_input(run(str(path)), "case.yaml", "nested more than")
+    assert_bad_input(run(str(path)), "case.yaml", "contains itself")

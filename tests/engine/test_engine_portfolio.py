@@ -90,8 +90,10 @@ def dags(draw: st.DrawFn) -> dict[str, list[dict[str, str]]]:
     for child in range(1, n):  # parents come before children: a DAG, with sharing
         for parent in draw(st.sets(st.integers(0, child - 1), min_size=0, max_size=3)):
             edges[(parent, child)] = draw(st.sampled_from(QTY))
+    if not edges:  # a good has components (one without is bad input, as a case without materials)
+        edges[(0, 1)] = "1"
     parents = {p for p, _ in edges}
-    goods = sorted(parents | {0})
+    goods = sorted(parents)
     good_rows = []
     for g in goods[: draw(st.integers(1, len(goods)))]:
         tv = draw(st.decimals(min_value=1, max_value=90000, places=2, allow_nan=False, allow_infinity=False))

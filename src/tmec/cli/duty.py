@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from tmec.cli._common import console, emit_json, handles_errors
+from tmec.cli._locale import locale_option
 from tmec.cli._table import Column, format_option, show_table
 from tmec.core.errors import InputError
 from tmec.core.input_limits import read_input
@@ -47,17 +48,17 @@ def _as_option(exc: InputError) -> InputError:
     return InputError(exc.message, source=exc.source, field=field, line=exc.line)
 
 
-def _single(options: dict[str, Any]) -> Entry:
+def _single(options: dict[str, Any], locale: str | None) -> Entry:
     missing = [o for o in ("hts", "origin", "value", "entry_date") if options.get(o) in (None, "")]
     if missing:
         raise InputError(
             "required with a single entry (or give --entries FILE.csv): "
             + ", ".join(_OPTION[m] for m in missing)
         )
-    return entry_from_mapping({k: v for k, v in options.items() if v is not None})
+    return entry_from_mapping({k: v for k, v in options.items() if v is not None}, locale=locale)
 
 
-def _read_entries(path: Path) -> list[Entry]:
+def _read_entries(path: Path, locale: str | None) -> list[Entry]:
     source = str(path)
     try:
         data = read_input(path)
@@ -72,7 +73,7 @@ def _read_entries(path: Path) -> list[Entry]:
             source=source,
             line=line,
         ) from None
-    return entries_from_csv(text, source)
+    return entries_from_csv(text, source, locale=locale)
 
 
 def _price(
@@ -163,15 +164,18 @@ def _print(duty: Duty) -> None:
 )
 @format_option
 @click.option("--json", "as_json", is_flag=True, help="machine-readable output, every field")
+@locale_option
 @handles_errors
-def command(entries: Path | None, basis: str, fmt: str, as_json: bool, **options: Any) -> None:
+def command(
+    entries: Path | None, basis: str, fmt: str, as_json: bool, locale: str | None, **options: Any
+) -> None:
     """The duty an entry line owes on its date: ordinary duty plus Section 232, IEEPA and Section 122,
     stacked as the law says, with USMCA relief where it applies."""
     if entries is not None:
         tables = default_tables()
         duties = [
             _price(e, tables, basis=basis, source=str(entries), line=n)
-            for n, e in enumerate(_read_entries(entries), start=2)
+            for n, e in enumerate(_read_entries(entries, locale), start=2)
         ]
         if as_json:
             emit_json(batch_document(duties, basis, tables))
@@ -187,7 +191,7 @@ def command(entries: Path | None, basis: str, fmt: str, as_json: bool, **options
             console.print(f"warning: {warning}", highlight=False, markup=False, soft_wrap=True)
         return
     try:
-        duty = _price(_single(options), default_tables(), basis=basis)
+        duty = _price(_single(options, locale), default_tables(), basis=basis)
     except InputError as exc:
         raise _as_option(exc) from None
     if as_json:

@@ -26,6 +26,7 @@ from tmec.cli._exposure_impact import (
     run_impact,
     unused_impact_options,
 )
+from tmec.cli._locale import locale_option
 from tmec.cli._progress import progress
 from tmec.cli._table import Column, format_option, show_table
 from tmec.core.errors import InputError
@@ -49,6 +50,7 @@ from tmec.tariffs import default_tables
 @impact_options
 @format_option
 @click.option("--json", "as_json", is_flag=True, help="everything (every breakdown) as JSON")
+@locale_option
 @handles_errors
 def command(
     entries: Path,
@@ -65,6 +67,7 @@ def command(
     day: dt.datetime | None,
     fmt: str,
     as_json: bool,
+    locale: str | None = None,
 ) -> None:
     """Price every entry line of ENTRIES (CSV or Parquet) and total the duties."""
     started = time.perf_counter()
@@ -80,11 +83,11 @@ def command(
     loaded = load_scenario(scenario, base_tables) if scenario is not None else None
     quiet = as_json or fmt != "table"
     with connect(engine) as e, progress("pricing the entry lines", quiet=quiet) as bar:  # type: ignore[arg-type]
-        base = price_exposure(e, entries, tables=base_tables, lines_out=lines_out, basis=basis)
+        base = price_exposure(e, entries, tables=base_tables, lines_out=lines_out, basis=basis, locale=locale)
         alt = None
         if loaded is not None:
             bar.stage("pricing the entry lines under the scenario")
-            alt = price_exposure(e, entries, tables=loaded[1], basis=basis)
+            alt = price_exposure(e, entries, tables=loaded[1], basis=basis, locale=locale)
             alt.scenario = loaded[0]
     impact_doc = None
     if el is not None and alt is not None:

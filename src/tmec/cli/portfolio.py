@@ -20,6 +20,7 @@ from tmec.cli._common import (
     handles_errors,
     writable_file,
 )
+from tmec.cli._locale import locale_option
 from tmec.cli._progress import progress
 from tmec.cli._statements_store import statements_in_force
 from tmec.cli._table import Column, show_table
@@ -71,6 +72,7 @@ def _engine_options(f: Any) -> Any:
     "--no-statements", is_flag=True, help="ignore the supplier statements in the store (tmec statements)"
 )
 @click.option("--json", "as_json", is_flag=True, help="the summary as JSON")
+@locale_option
 @handles_errors
 def qualify(
     bom_dir: Path,
@@ -82,17 +84,20 @@ def qualify(
     changed: Path | None,
     no_statements: bool,
     as_json: bool,
+    locale: str | None = None,
 ) -> None:
     """Qualify every finished good of BOM_DIR on --date; write the results and print a summary."""
     when = parse_date(day, field="--date")
     if out is not None:
         writable_file(out, option="--out")
     started = time.perf_counter()
-    changes = load_changes(changed) if changed else None  # a bad file is refused before the heavy work
+    changes = (
+        load_changes(changed, locale=locale) if changed else None
+    )  # a bad file is refused before the heavy work
     # Parts of unknown origin take the supplier statements in force that day (by supplier and part id).
     statements = [] if no_statements else statements_in_force(when)
     with connect(engine, database=database) as e, progress("loading the portfolio", quiet=as_json) as bar:  # type: ignore[arg-type]
-        p = load_portfolio(e, bom_dir, when, statements=statements)
+        p = load_portfolio(e, bom_dir, when, statements=statements, locale=locale)
         bar.stage("qualifying")
         if changes is not None:
             result = requalify(p, changes, method=method, progress=bar)

@@ -14,6 +14,7 @@ from rich.table import Table
 
 from tmec.cli._automotive import show_automotive
 from tmec.cli._common import EXIT_FAIL, EXIT_OK, console, emit_json, handles_errors
+from tmec.cli._locale import locale_option
 from tmec.cli._statements_store import case_statements
 from tmec.core import hs
 from tmec.core.dates import parse_date
@@ -44,6 +45,7 @@ MAX_MATERIAL_ROWS = 15
 @click.option(
     "--lang", type=click.Choice(["en", "es"]), help="language of the headings (default: $TMEC_LANG, $LANG)"
 )
+@locale_option
 @handles_errors
 def command(
     case: str | None,
@@ -54,16 +56,17 @@ def command(
     no_statements: bool,
     as_json: bool,
     lang: str | None,
+    locale: str | None = None,
 ) -> None:
     """Decide whether the good of CASE is USMCA-originating, and explain why with the law."""
     if bom is not None or good_file is not None:
         if case is not None or bom is None or good_file is None:
             raise InputError("give either CASE, or both --bom and --good", field="arguments")
-        the_case = load_bom_case(bom, good_file)
+        the_case = load_bom_case(bom, good_file, locale=locale)
     elif case is None:
         raise InputError("give a CASE file (or --bom with --good)", field="CASE")
     else:
-        the_case = load_case(case)
+        the_case = load_case(case, locale=locale)
     when = parse_date(day, field="--date") if day else None
     # The supplier statements in force that day (tmec statements import) settle materials of
     # unknown origin; the explanation cites each one it relied on.

@@ -70,7 +70,8 @@ MAX_YAML_ALIASES = Limit("TMEC_MAX_YAML_ALIASES", 1_000, "aliases (*name) in a Y
 MAX_YAML_NODES = Limit("TMEC_MAX_YAML_NODES", 2_000_000, "values in a YAML/JSON document, aliases expanded")
 MAX_YAML_DEPTH = Limit("TMEC_MAX_YAML_DEPTH", 100, "levels of nesting in a YAML/JSON document")
 MAX_MATERIALS = Limit("TMEC_MAX_MATERIALS", 100_000, "materials in a case, nested ones included")
-MAX_MATERIAL_DEPTH = Limit("TMEC_MAX_MATERIAL_DEPTH", 32, "levels of self-produced materials in a case")
+# Far above real bills of materials (a vehicle's has about a dozen levels): a deep chain is not a cycle.
+MAX_MATERIAL_DEPTH = Limit("TMEC_MAX_MATERIAL_DEPTH", 100, "levels of self-produced materials in a case")
 MAX_BOM_DEPTH = Limit("TMEC_MAX_BOM_DEPTH", 64, "levels in a portfolio's bill of materials (BOM_DIR)")
 
 LIMITS = (
@@ -137,14 +138,20 @@ def check_materials(data: Any, *, source: str | None = None) -> None:
         return
     max_count, max_depth = MAX_MATERIALS.value(), MAX_MATERIAL_DEPTH.value()
     count = 0
-    stack: list[tuple[Any, int, str]] = [(data.get("materials"), 1, "materials")]
+    stack: list[tuple[Any, int, str, frozenset[int]]] = [(data.get("materials"), 1, "materials", frozenset())]
     while stack:
-        items, depth, where = stack.pop()
+        items, depth, where, above = stack.pop()
         if not isinstance(items, Sequence) or isinstance(items, str | bytes):
             continue  # the parser names what is wrong with it
+        if id(items) in above:  # a YAML alias: the list is one of its own parents'
+            raise InputError(
+                "a material contains itself (a YAML alias to one of its own parents)",
+                source=source,
+                field=where,
+            )
         if items and depth > max_depth:
             raise MAX_MATERIAL_DEPTH.exceeded(
-                f"materials nested more than {max_depth} levels deep (a cycle?)",
+                f"materials nested too deep: more than {max_depth} levels",
                 max_depth,
                 source=source,
                 field=where,
@@ -156,4 +163,4 @@ def check_materials(data: Any, *, source: str | None = None) -> None:
             )
         for i, item in enumerate(items):
             if isinstance(item, Mapping) and item.get("materials"):
-                stack.append((item["materials"], depth + 1, f"{where}[{i}].materials"))
+                stack.append((item["materials"], depth + 1, f"{where}[{i}].materials", above | {id(items)}))

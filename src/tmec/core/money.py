@@ -11,7 +11,7 @@ from __future__ import annotations
 import decimal
 from decimal import ROUND_HALF_UP, Decimal
 
-from tmec.core.errors import InputError
+from tmec.core.numbers import AMOUNT, Limit, parse_number
 
 # 28 significant digits are the Decimal default; RVC ratios keep 28 digits, far
 # beyond any threshold comparison's need.
@@ -32,8 +32,10 @@ def to_decimal(
     field: str | None = None,
     source: str | None = None,
     allow_negative: bool = False,
+    locale: str | None = None,
+    limit: Limit = AMOUNT,
 ) -> Decimal:
-    """Parse an amount, rejecting what is not a finite number.
+    """Parse an amount, strictly and by locale (:func:`tmec.core.numbers.parse_number`).
 
     >>> to_decimal("1,234.50")
     Decimal('1234.50')
@@ -42,31 +44,11 @@ def to_decimal(
     >>> to_decimal(-1, field="value")
     Traceback (most recent call last):
     ...
-    tmec.core.errors.InputError: value: expected an amount not less than 0, found -1
+    tmec.core.errors.InputError: value: expected a number not less than 0, found -1
     """
-    if isinstance(value, bool) or value is None:
-        raise InputError(f"expected a number, found {value!r}", field=field, source=source)
-    if isinstance(value, Decimal):
-        result = value
-    elif isinstance(value, int):
-        result = Decimal(value)
-    elif isinstance(value, float):
-        result = Decimal(repr(value))
-    elif isinstance(value, str):
-        text = value.strip().replace(",", "").replace("_", "")
-        if text.startswith("$"):
-            text = text[1:]
-        try:
-            result = Decimal(text)
-        except decimal.InvalidOperation:
-            raise InputError(f"expected a number, found {value!r}", field=field, source=source) from None
-    else:
-        raise InputError(f"expected a number, found {value!r}", field=field, source=source)
-    if not result.is_finite():
-        raise InputError(f"expected a finite number, found {value!r}", field=field, source=source)
-    if result < 0 and not allow_negative:
-        raise InputError(f"expected an amount not less than 0, found {value!r}", field=field, source=source)
-    return result
+    return parse_number(
+        value, field=field, source=source, locale=locale, limit=limit, allow_negative=allow_negative
+    )
 
 
 def percent(numerator: Decimal, denominator: Decimal) -> Decimal:

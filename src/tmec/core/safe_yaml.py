@@ -99,8 +99,10 @@ def load_yaml_text(text: str, *, source: str | None = None) -> Any:
         return loader.get_single_data()
     except yaml.YAMLError as exc:
         raise _marked(exc, source) from None
-    except ValueError as exc:  # a date-like scalar that is no date (2024-13-12): PyYAML raises ValueError
-        raise InputError(f"malformed YAML: {exc}", source=source) from None
+    except ValueError as exc:
+        # Values fail as they are built, not in the syntax: an unquoted invalid date (2023-02-29,
+        # 0000-00-00), an integer of more than 4,300 digits.
+        raise InputError(f"invalid value: {exc}", source=source) from None
     except RecursionError:  # a limit raised beyond what the interpreter can nest
         raise MAX_YAML_DEPTH.exceeded(
             "nested too deep to parse", MAX_YAML_DEPTH.value(), source=source
@@ -154,6 +156,8 @@ def load_json_text(text: str, *, source: str | None = None, **options: Any) -> A
         data = json.loads(text, **options)
     except json.JSONDecodeError as exc:
         raise InputError(f"malformed JSON: {exc.msg}", source=source, line=exc.lineno) from None
+    except ValueError as exc:  # an integer of more than 4,300 digits
+        raise InputError(f"invalid value: {exc}", source=source) from None
     except RecursionError:
         raise MAX_YAML_DEPTH.exceeded(
             "nested too deep to parse", MAX_YAML_DEPTH.value(), source=source

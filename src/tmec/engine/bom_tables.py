@@ -37,6 +37,8 @@ from pathlib import Path
 import duckdb
 
 from tmec.core.errors import InputError
+from tmec.core.numbers import LINE_AMOUNT, LINE_QUANTITY, grammar
+from tmec.engine.number_sql import NumberSql, number_sql
 from tmec.engine.rollup import LARGEST_VALUE, ROLL_LIMIT
 
 __all__ = [
@@ -47,6 +49,7 @@ __all__ = [
     "InputErrors",
     "find_table",
     "load_bom",
+    "number_column",
 ]
 
 MONEY = "DECIMAL(18,4)"
@@ -65,7 +68,7 @@ GOOD_AMOUNTS = (
 )
 TABLES = {
     "goods": ("good_id", "hs", "transaction_value"),
-    "parts": ("part_id", "value"),
+    "parts": ("part_id", "hs", "value"),  # hs: the column is required, a cell may be blank
     "edges": ("parent", "child", "quantity"),
 }
 ORIGINS = ("originating", "non_originating", "unknown")
@@ -151,24 +154,16 @@ def _text(col: str, cols: Iterable[str]) -> str:
     return f"NULLIF(TRIM(CAST(\"{col}\" AS VARCHAR)), '')"
 
 
-def _amount_check(col: str, cols: Mapping[str, str], places: int, *, positive: bool = False) -> str:
-    """The column holds a number of at most ``places`` decimals (above 0 when ``positive``) that
-    fits its type (:data:`MONEY` for 4 places, :data:`QTY` for 3): a larger one is named, never
-    read as blank."""
+def _amount_check(col: str, places: int, *, positive: bool = False) -> str:
+    """A column typed as a number by its file holds one of at most ``places`` decimals (above 0 when
+    ``positive``) that fits its type (:data:`MONEY` for 4 places, :data:`QTY` for 3): a larger one
+    is named, never read as blank."""
     kind = MONEY if places == 4 else QTY
     top = _largest(kind)
     what = f"a number {'greater than' if positive else 'not less than'} 0 with at most {places} decimals"
-    if _numeric(col, cols):
-        c = f'"{col}"'
-        cond = f"({c} {'<=' if positive else '<'} 0 OR {c} <> round({c}, {places}))"
-        found = f"' || {c}"
-    else:
-        c = _text(col, cols)
-        pattern = rf"^[0-9]+(\.[0-9]{{1,{places}}})?$"
-        cond = f"NOT regexp_full_match({c}, '{pattern}')"
-        if positive:
-            cond = f"({cond} OR TRY_CAST({c} AS DOUBLE) = 0)"
-        found = f"''' || {c} || ''''"
+    c = f'"{col}"'
+    cond = f"({c} {'<=' if positive else '<'} 0 OR {c} <> round({c}, {places}))"
+    found = f"' || {c}"
     return (
         f"CASE WHEN {c} IS NOT NULL AND {cond} THEN '{col}: expected {what}, found {found} "
         f"WHEN {c} IS NOT NULL AND TRY_CAST({c} AS {kind}) IS NULL "
@@ -182,9 +177,9 @@ def _largest(kind: str) -> str:
     return "9" * (p - s) + "." + "9" * s
 
 
-def _below_roll_limit(col: str, cols: Mapping[str, str]) -> str:
-    """A part's amount the roll-up can hold exactly (see the module's notes)."""
-    v = f'TRY_CAST("{col}" AS DOUBLE)' if _numeric(col, cols) else f"TRY_CAST({_text(col, cols)} AS DOUBLE)"
+def _below_roll_limit(col: str, value: str) -> str:
+    """A part's amount (``value``, typed) the roll-up can hold exactly (see the module's notes)."""
+    v = f"CAST({value} AS DOUBLE)"
     return (
         f"CASE WHEN {v} >= {ROLL_LIMIT} THEN '{col}: at most {LARGEST_VALUE} per unit (the roll-up keeps "
         f"18 decimals in 28 digits), found ' || CAST({v} AS DECIMAL(38,4)) END"
@@ -216,14 +211,40 @@ class BomFiles:
     edges: Path
 
 
-def _checks(name: str, cols: Mapping[str, str]) -> list[str]:
+def number_column(
+    col: str,
+    cols: Mapping[str, str],
+    locale: str | None,
+    *,
+    quantity: bool = False,
+    positive: bool = False,
+) -> NumberSql:
+    """A number column: typed by its file (Parquet DECIMAL or integer) as it is, text by the grammar
+    of ``locale`` (:mod:`tmec.core.numbers`, as the Python path reads the same cell).  A quantity
+    is above 0."""
+    places, kind = (3, QTY) if quantity else (4, MONEY)
+    positive = positive or quantity
+    if _numeric(col, cols):
+        typed = f'TRY_CAST("{col}" AS {kind})'
+        return NumberSql(typed, _amount_check(col, places, positive=positive), typed)
+    g = grammar(locale) if locale and cols.get(col, "VARCHAR").upper() not in _FLOATS else None
+    limit = LINE_QUANTITY if quantity else LINE_AMOUNT
+    return number_sql(col, _text(col, cols), g, limit, positive=positive)
+
+
+_FLOATS = ("DOUBLE", "FLOAT", "REAL")  # typed columns whose text is plain, whatever the locale
+
+
+def _checks(name: str, cols: Mapping[str, str], locale: str | None) -> list[str]:
+    def number(c: str, quantity: bool = False) -> str:
+        return number_column(c, cols, locale, quantity=quantity).problem
+
     if name == "goods":
         return [
             _required("good_id", cols),
             _hs_check("hs", cols, required=True, min_digits=6),
             _required("transaction_value", cols),
-            _amount_check("transaction_value", cols, 4),
-            *(_amount_check(c, cols, 4) for c in GOOD_AMOUNTS),
+            *(number(c) for c in ("transaction_value", *GOOD_AMOUNTS)),
         ]
     if name == "parts":
         origin = _text("origin", cols)
@@ -233,24 +254,26 @@ def _checks(name: str, cols: Mapping[str, str]) -> list[str]:
             _hs_check("hs", cols, required=False, min_digits=6),
             f"CASE WHEN {origin} IS NOT NULL AND {origin} NOT IN ({allowed}) THEN "
             f"'origin: expected originating, non_originating or unknown, found ''' || {origin} || '''' END",
-            _amount_check("value", cols, 4),
-            _amount_check("statement_vnm", cols, 4),
-            *(_below_roll_limit(c, cols) for c in ("value", "statement_vnm")),
+            *(number(c) for c in ("value", "statement_vnm")),
+            *(
+                _below_roll_limit(c, number_column(c, cols, locale).checked)
+                for c in ("value", "statement_vnm")
+            ),
         ]
     return [
         _required("parent", cols),
         _required("child", cols),
-        _amount_check("quantity", cols, 3, positive=True),
+        number("quantity", quantity=True),
         f"CASE WHEN {_text('parent', cols)} = {_text('child', cols)} THEN 'a part cannot contain itself' END",
     ]
 
 
-def _typed_sql(name: str, cols: Mapping[str, str]) -> str:
+def _typed_sql(name: str, cols: Mapping[str, str], locale: str | None) -> str:
     def t(c: str) -> str:
         return _text(c, cols)
 
     def amount(c: str, default: str | None = "0") -> str:
-        expr = f'TRY_CAST("{c}" AS {MONEY})' if _numeric(c, cols) else f"TRY_CAST({t(c)} AS {MONEY})"
+        expr = number_column(c, cols, locale).checked  # the rows are checked before they are used
         return f"COALESCE({expr}, CAST({default} AS {MONEY}))" if default is not None else expr
 
     def hs(c: str) -> str:
@@ -273,7 +296,7 @@ def _typed_sql(name: str, cols: Mapping[str, str]) -> str:
         )
     return (
         f"SELECT {t('parent')} AS parent, {t('child')} AS child, "
-        f"TRY_CAST({'quantity' if _numeric('quantity', cols) else t('quantity')} AS {QTY}) AS quantity, "
+        f"{number_column('quantity', cols, locale, quantity=True).checked} AS quantity, "
         "__line FROM raw_edges"
     )
 
@@ -294,6 +317,9 @@ def _cross_checks(files: BomFiles) -> list[str]:
         "WHERE n > 1",
         f"SELECT '{s(g)}', g.__line, 'good_id: ' || g.good_id || ' is not in parts' FROM goods g "
         "ANTI JOIN parts p ON g.good_id = p.part_id",
+        # Without components every test of origin would pass vacuously (as a case without materials).
+        f"SELECT '{s(g)}', g.__line, 'good_id: ' || g.good_id || ' has no components in edges: a good lists "
+        "its materials' FROM goods g ANTI JOIN edges e ON g.good_id = e.parent",
         f"SELECT '{s(e)}', e.__line, 'parent: ' || e.parent || ' is not in parts' FROM edges e "
         "ANTI JOIN parts p ON e.parent = p.part_id",
         f"SELECT '{s(e)}', e.__line, 'child: ' || e.child || ' is not in parts' FROM edges e "
@@ -312,24 +338,34 @@ def _cross_checks(files: BomFiles) -> list[str]:
     ]
 
 
-def load_bom(conn: duckdb.DuckDBPyConnection, directory: Path) -> BomFiles:
-    """Validate BOM_DIR and load it as the typed tables ``goods``, ``parts``, ``edges`` in ``conn``.
+def load_bom(conn: duckdb.DuckDBPyConnection, directory: Path, *, locale: str | None = None) -> BomFiles:
+    """Validate BOM_DIR and load it as the typed tables ``goods``, ``parts``, ``edges`` in ``conn``;
+    amounts written as text are read as ``locale`` writes them (:mod:`tmec.core.numbers`).
 
     Raises :class:`InputErrors` listing the first 20 malformed rows (file and
     line) and how many there are in all.
     """
     if not directory.is_dir():
         raise InputError("expected a directory with goods, parts and edges tables", source=str(directory))
+    try:
+        return _load_bom(conn, directory, locale)
+    except duckdb.Error as exc:  # a damaged Parquet file fails as its pages are read, in many ways
+        raise InputError(
+            f"cannot read the tables: {str(exc).splitlines()[0]}", source=str(directory)
+        ) from None
+
+
+def _load_bom(conn: duckdb.DuckDBPyConnection, directory: Path, locale: str | None) -> BomFiles:
     files = BomFiles(*(find_table(directory, n) for n in ("goods", "parts", "edges")))  # type: ignore[arg-type]
     problems = []
     for name in ("goods", "parts", "edges"):
         path: Path = getattr(files, name)
         cols = read_raw(conn, path, name)
-        checks = _checks(name, cols)
         src = str(path).replace("'", "''")
+        checks = ", ".join(_checks(name, cols, locale))
         problems.append(
             f"SELECT '{src}' AS file, __line AS line, msg FROM (SELECT __line, "
-            f"coalesce({', '.join(checks)}) AS msg FROM raw_{name}) WHERE msg IS NOT NULL"
+            f"coalesce({checks}) AS msg FROM raw_{name}) WHERE msg IS NOT NULL"
         )
     problems.append(_bought_parts_need_value(conn, files))
     # Rows and cross-table checks are reported together: one run shows every kind of problem.
@@ -337,9 +373,17 @@ def load_bom(conn: duckdb.DuckDBPyConnection, directory: Path) -> BomFiles:
     conn.execute(f"CREATE OR REPLACE TABLE bom_row_problems AS {row_problems}")
     for name in ("goods", "parts", "edges"):
         cols = raw_columns(conn, name)
-        conn.execute(f'CREATE OR REPLACE TABLE "{name}" AS {_typed_sql(name, cols)}')
+        conn.execute(f'CREATE OR REPLACE TABLE "{name}" AS {_typed_sql(name, cols, locale)}')
         _drop(conn, f"raw_{name}")
-    _report(conn, ["SELECT * FROM bom_row_problems", *_cross_checks(files), *_unknown_codes(conn, files)])
+    _report(
+        conn,
+        [
+            "SELECT * FROM bom_row_problems",
+            *_cross_checks(files),
+            *_unknown_codes(conn, files),
+            *_unknown_countries(conn, files),
+        ],
+    )
     return files
 
 
@@ -375,6 +419,29 @@ def _unknown_codes(conn: duckdb.DuckDBPyConnection, files: BomFiles) -> list[str
                 f"FROM {table} WHERE hs IN ({listed})"
             )
     return queries
+
+
+def _unknown_countries(conn: duckdb.DuckDBPyConnection, files: BomFiles) -> list[str]:
+    """Parts' countries that are not ISO 3166 codes (checked once per distinct value)."""
+    from tmec.core.countries import country
+
+    rows = conn.execute("SELECT DISTINCT country FROM parts WHERE country IS NOT NULL").fetchall()
+    bad = []
+    for (code,) in rows:
+        try:
+            country(code, field="country")
+        except InputError:
+            bad.append(str(code))
+    if not bad:
+        return []
+    listed = ", ".join(_lit(c) for c in bad)
+    src = str(files.parts).replace("'", "''")
+    msg = "'country: expected an ISO 3166 country code such as MX or CA, found ''' || country || ''''"
+    return [f"SELECT '{src}', __line, {msg} FROM parts WHERE country IN ({listed})"]
+
+
+def _lit(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _report(conn: duckdb.DuckDBPyConnection, queries: list[str]) -> None:

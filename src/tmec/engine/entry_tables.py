@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 
 from tmec.core.errors import InputError
-from tmec.engine.bom_tables import InputErrors, _amount_check, _drop, _numeric, _q, _text
+from tmec.engine.bom_tables import InputErrors, _drop, _q, _text, number_column
 from tmec.tariffs import default_tables
 
 __all__ = ["AMOUNT", "load_entries"]
@@ -35,8 +35,23 @@ def _columns(conn: duckdb.DuckDBPyConnection, name: str) -> dict[str, str]:
     return {str(r[0]): str(r[1]) for r in conn.execute(f'DESCRIBE "{name}"').fetchall()[1:]}
 
 
-def load_entries(conn: duckdb.DuckDBPyConnection, path: Path, name: str = "entries") -> int:
-    """Validate ``path`` and load it as the typed table ``name``; return the number of lines."""
+def load_entries(
+    conn: duckdb.DuckDBPyConnection, path: Path, name: str = "entries", *, locale: str | None = None
+) -> int:
+    """Validate ``path`` and load it as the typed table ``name``; return the number of lines.
+
+    Amounts are read as :func:`tmec.tariffs.entry_from_mapping` reads them, in ``locale``.  A file
+    DuckDB cannot read to the end (a damaged Parquet file fails as its pages are read, in many
+    ways) is bad input naming the file."""
+    try:
+        return _load_entries(conn, path, name, locale)
+    except duckdb.Error as exc:
+        for table in (f"raw_{name}", f"{name}__staged"):
+            _drop(conn, table)
+        raise InputError(f"cannot read the file: {str(exc).splitlines()[0]}", source=str(path)) from None
+
+
+def _load_entries(conn: duckdb.DuckDBPyConnection, path: Path, name: str, locale: str | None) -> int:
     if not path.is_file():
         raise InputError("expected a CSV or Parquet file of entry lines", source=str(path))
     raw = f"raw_{name}"
@@ -63,8 +78,13 @@ def load_entries(conn: duckdb.DuckDBPyConnection, path: Path, name: str = "entri
     def t(c: str) -> str:
         return _text(c, cols)
 
+    numbers = {
+        c: number_column(c, cols, locale, positive=c == "value") for c in ("value", *AMOUNTS, *QUANTITIES)
+    }
+
     def amount(c: str) -> str:
-        return f'TRY_CAST("{c}" AS {AMOUNT})' if _numeric(c, cols) else f"TRY_CAST({t(c)} AS {AMOUNT})"
+        # The lines are loaded only if no problem is found: the cheaper reading is enough.
+        return numbers[c].checked
 
     hts = f"replace(replace(replace({t('hts')}, '.', ''), ' ', ''), '-', '')"
     date = (
@@ -83,9 +103,7 @@ def load_entries(conn: duckdb.DuckDBPyConnection, path: Path, name: str = "entri
         f"|| {t('entry_date')} || '''' END",
         f"CASE WHEN {date} < DATE '{first}' THEN 'entry_date: no tariff data before {first}, found ' "
         f"|| {t('entry_date')} END",
-        _amount_check("value", cols, 4, positive=True),
-        *(_amount_check(c, cols, 4) for c in AMOUNTS),
-        *(_amount_check(c, cols, 4) for c in QUANTITIES),  # weights run to millions of kg
+        *(numbers[c].problem for c in ("value", *AMOUNTS, *QUANTITIES)),
         *(
             f"CASE WHEN {amount(c)} > {amount('value')} THEN '{c}: more than the entered value' END"
             for c in AMOUNTS

@@ -481,9 +481,11 @@ def price_exposure(
     tables: TariffTables | None = None,
     lines_out: Path | None = None,
     basis: str = "liability",
+    locale: str | None = None,
 ) -> Exposure:
-    """Price every line of the entry file ``path`` and total it by measure, month, chapter, origin
-    and flow (chapter x origin, with the flow's entry value in ``flow_values``).
+    """Price every line of the entry file ``path`` (amounts written as ``locale`` writes them) and
+    total it by measure, month, chapter, origin and flow (chapter x origin, with the flow's entry
+    value in ``flow_values``).
 
     The duty lines are summed once by key, duty line and day (a small table);
     the breakdowns are sums of that.  ``basis`` is ``price_entry``'s.
@@ -493,7 +495,7 @@ def price_exposure(
     if basis not in BASES:
         raise InputError(f"expected one of {', '.join(BASES)}, found {basis!r}", field="basis")
     t = tables if tables is not None else default_tables()
-    n = load_entries(e.conn, path)
+    n = load_entries(e.conn, path, locale=locale)
     entries = e.table_from_duckdb("entries")
     try:
         lines, templates, asked = price_lines(e, entries, t, basis)

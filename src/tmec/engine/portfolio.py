@@ -190,13 +190,15 @@ def load_portfolio(
     rules: RuleBook | None = None,
     lump: bool = True,
     statements: Sequence[Statement] = (),
+    locale: str | None = None,
 ) -> Portfolio:
     """Validate BOM_DIR, load it into ``e`` and roll it up for the rules in force on ``day``.
 
     ``statements``: supplier statements; those in force on ``day`` settle the parts they match
-    (:mod:`tmec.engine.statements_join`).
+    (:mod:`tmec.engine.statements_join`).  Amounts written as text are read as ``locale`` writes
+    them.
     """
-    load_bom(e.conn, directory)
+    load_bom(e.conn, directory, locale=locale)
     used = apply_statements(e.conn, statements, day) if statements else {}
     goods = e.table_from_duckdb("goods")
     parts = e.table_from_duckdb("parts")

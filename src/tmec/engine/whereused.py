@@ -35,6 +35,7 @@ import pyarrow as pa
 
 from tmec.core.errors import InputError
 from tmec.core.money import to_decimal
+from tmec.core.numbers import BLANKS, LINE_AMOUNT
 from tmec.engine.delta import UpIndex, change_parts, changed_parts, good_rows, index, propagate, users
 from tmec.engine.portfolio import (
     GoodResult,
@@ -64,13 +65,21 @@ class Change:
     statement_vnm: Decimal | None = None
 
 
-def load_changes(path: Path) -> list[Change]:
+def load_changes(path: Path, *, locale: str | None = None) -> list[Change]:
+    """The changed parts of ``path``; amounts read as a BOM directory's are (4 decimals, in
+    ``locale``), and below what the roll-up holds."""
     src = str(path)
     try:
         with path.open(newline="", encoding="utf-8") as fh:
             rows = list(csv.DictReader(fh))
     except OSError as exc:
         raise InputError(f"cannot read the file: {exc.strerror}", source=src) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"expected UTF-8 text, found the byte 0x{exc.object[exc.start]:02x}", source=src
+        ) from None
+    except csv.Error as exc:
+        raise InputError(f"malformed CSV: {exc}", source=src) from None
     out = []
     for i, row in enumerate(rows, start=2):
         pid = (row.get("part_id") or "").strip()
@@ -81,11 +90,12 @@ def load_changes(path: Path) -> list[Change]:
             raise InputError(f"origin: expected one of {list(ORIGINS)}, found {origin!r}", source=src, line=i)
         amounts = {}
         for k in ("value", "statement_vnm"):
-            text = (row.get(k) or "").strip()
+            text = (row.get(k) or "").strip(BLANKS)
             if text:
-                amount = to_decimal(text, field=k, source=src)
-                if amount != amount.quantize(Decimal("0.0001")):
-                    raise InputError(f"{k}: at most 4 decimals, found {text!r}", source=src, line=i)
+                try:
+                    amount = to_decimal(text, field=k, source=src, locale=locale, limit=LINE_AMOUNT)
+                except InputError as exc:
+                    raise exc.located(line=i) from None
                 if amount >= ROLL_LIMIT:
                     raise InputError(
                         f"{k}: at most {LARGEST_VALUE} per unit, found {text!r}", source=src, line=i

@@ -31,13 +31,15 @@ Every error names the file and the line (and column) of the bad cell.
 from __future__ import annotations
 
 import csv
+import math
 import re
 from collections.abc import Iterator, Mapping
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from tmec.core.errors import InputError
-from tmec.core.input_limits import check_input_file
+from tmec.core.input_limits import MAX_MATERIAL_DEPTH, check_input_file
 from tmec.origin.case import Case, parse_case
 from tmec.origin.case_file import read_mapping
 
@@ -127,6 +129,10 @@ def _cell(value: Any) -> Any:
     if isinstance(value, str):
         value = value.strip()
         return value or None
+    if isinstance(value, float) and math.isfinite(value):
+        # A spreadsheet shows (and its user typed) 15 significant digits; the binary float behind
+        # a formula's result (0.1 * 3 -> 0.30000000000000004) is not what anyone wrote.
+        return Decimal(f"{value:.15g}")
     return value
 
 
@@ -167,7 +173,7 @@ def read_bom(path: str | Path) -> tuple[list[dict[str, Any]], dict[str, int]]:
 
 
 def _code_text(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, Decimal) and value == value.to_integral_value() and value.copy_abs() < 10**15:
         return str(int(value))
     return str(value)
 
@@ -201,17 +207,31 @@ def _nest(
     lines: dict[str, int] = {}
     line_of = {id(m): line for line, m, _ in entries}
 
-    def walk(items: list[dict[str, Any]], prefix: str, depth: int) -> None:
-        if depth > 32:
-            raise InputError("parent links form a cycle", source=source)
+    # Rows in a cycle of parent links never hang from a top row: they are what the walk misses.
+    # The walk is iterative; depth is limited as a case's nesting is (TMEC_MAX_MATERIAL_DEPTH).
+    stack: list[tuple[list[dict[str, Any]], str, int]] = [(top, "", 1)]
+    while stack:
+        items, prefix, depth = stack.pop()
         for i, m in enumerate(items):
             where = f"{prefix}materials[{i}]"
             lines[where] = line_of[id(m)]
-            walk(m.get("materials", []), where + ".", depth + 1)
-
-    walk(top, "", 0)
+            if depth > (limit := MAX_MATERIAL_DEPTH.value()):
+                raise InputError(
+                    f"parent links nest too deep: more than {limit} levels "
+                    f"(raise it with {MAX_MATERIAL_DEPTH.env})",
+                    source=source,
+                    line=line_of[id(m)],
+                    field="parent",
+                )
+            stack.append((m.get("materials", []), where + ".", depth + 1))
     if len(lines) != len(entries):
-        raise InputError("parent links form a cycle", source=source)
+        stuck = sorted(line_of[id(m)] for _, m, _ in entries if line_of[id(m)] not in set(lines.values()))
+        raise InputError(
+            f"parent links form a cycle (lines {', '.join(map(str, stuck[:10]))})",
+            source=source,
+            line=stuck[0] if stuck else None,
+            field="parent",
+        )
     return top, lines
 
 
@@ -223,8 +243,10 @@ _COLUMN_OF = {
 }
 
 
-def load_bom_case(bom: str | Path, good: str | Path) -> Case:
-    """The case of ``good`` (a case file without materials) with the materials of ``bom``."""
+def load_bom_case(bom: str | Path, good: str | Path, *, locale: str | None = None) -> Case:
+    """The case of ``good`` (a case file without materials) with the materials of ``bom``.
+
+    Amounts written as text are read in the good file's ``locale:``, else in ``locale``."""
     data = read_mapping(good)
     if not isinstance(data, Mapping):
         raise InputError("expected a case mapping (date, good, ...)", source=str(good))
@@ -236,7 +258,7 @@ def load_bom_case(bom: str | Path, good: str | Path) -> Case:
         )
     materials, lines = read_bom(bom)
     try:
-        return parse_case({**data, "materials": materials}, source=str(good))
+        return parse_case({**data, "materials": materials}, source=str(good), locale=locale)
     except InputError as exc:
         match = _FIELD.match(exc.field or "")
         if not match:

@@ -9,7 +9,10 @@ mapping read from YAML/JSON into a :class:`Case`; every bad value raises
 Fields beyond the contract, all optional (the contract allows additions):
 
 * ``good.wholly_obtained`` — the producer declares the good wholly obtained or
-  produced (Art. 4.2(a); 19 USC 4531(a)(4)); criterion A.
+  produced (Art. 4.2(a); 19 USC 4531(a)(4)); criterion A.  ``true``, or the letter of its basis
+  in 19 USC 4531(a)(4)(A)-(K) (``A``: a mineral good extracted in the territory...).  A case that
+  lists no materials gives that letter, or states ``costs.non_originating_materials``: without
+  either, every test of origin would pass vacuously.
 * ``good.set`` — the good is a set classified under GRI 3 (Art. 4.15; UR s.6).
 * ``good.unassembled`` — imported unassembled or disassembled but classified as
   assembled under GRI 2(a) (criterion D(II); 19 USC 4531(c)(1)(D)(ii)(II)).
@@ -37,6 +40,7 @@ from tmec.core.dates import parse_date
 from tmec.core.errors import InputError, InvalidHSCode
 from tmec.core.input_limits import MAX_MATERIAL_DEPTH
 from tmec.core.money import to_decimal
+from tmec.core.numbers import AMOUNT, QUANTITY, Limit, locale_name
 from tmec.origin.net_cost import total_cost
 from tmec.origin.rules import Rule, parse_rule
 
@@ -81,6 +85,7 @@ class Good:
     end_use: str = "any"
     kind: str | None = None
     wholly_obtained: bool = False
+    wholly_obtained_basis: str | None = None  # the letter of 19 USC 4531(a)(4)(A)-(K)
     is_set: bool = False
     unassembled: bool = False
 
@@ -180,8 +185,9 @@ _CHECKED: dict[tuple[str, int], str] = {}
 class _Reader:
     """Field access with errors that name the source and the field path."""
 
-    def __init__(self, source: str | None) -> None:
+    def __init__(self, source: str | None, locale: str | None = None) -> None:
         self.source = source
+        self.locale = locale
 
     def error(self, message: str, where: str) -> InputError:
         return InputError(message, source=self.source, field=where)
@@ -196,12 +202,14 @@ class _Reader:
             raise self.error("missing required field", f"{where}.{key}" if where else key)
         return data[key]
 
-    def amount(self, value: Any, where: str) -> Decimal:
-        return to_decimal(value, field=where, source=self.source)
+    def amount(self, value: Any, where: str, limit: Limit = AMOUNT) -> Decimal:
+        return to_decimal(value, field=where, source=self.source, locale=self.locale, limit=limit)
 
-    def opt_amount(self, data: Mapping[str, Any], key: str, where: str) -> Decimal | None:
+    def opt_amount(
+        self, data: Mapping[str, Any], key: str, where: str, limit: Limit = AMOUNT
+    ) -> Decimal | None:
         value = data.get(key)
-        return None if value is None else self.amount(value, f"{where}.{key}")
+        return None if value is None else self.amount(value, f"{where}.{key}", limit)
 
     def flag(self, data: Mapping[str, Any], key: str, where: str) -> bool:
         value = data.get(key, False)
@@ -282,11 +290,15 @@ def _accumulation(r: _Reader, data: Any, where: str) -> Accumulation:
     return acc
 
 
-def _material(r: _Reader, data: Any, where: str, index: int, depth: int = 1) -> Material:
+def _material(
+    r: _Reader, data: Any, where: str, index: int, depth: int = 1, above: frozenset[int] = frozenset()
+) -> Material:
     data = r.mapping(data, where)
-    if depth > (limit := MAX_MATERIAL_DEPTH.value()):  # YAML anchors can make a list contain itself
+    if id(data) in above:  # a YAML alias can make a material list itself among its own materials
+        raise r.error("a material contains itself (a YAML alias to one of its own parents)", where)
+    if depth > (limit := MAX_MATERIAL_DEPTH.value()):
         raise MAX_MATERIAL_DEPTH.exceeded(
-            f"materials nested more than {limit} levels deep (a cycle?)", limit, source=r.source, field=where
+            f"materials nested too deep: more than {limit} levels", limit, source=r.source, field=where
         )
     self_produced = r.flag(data, "self_produced", where)
     intermediate = r.flag(data, "intermediate", where)
@@ -306,8 +318,9 @@ def _material(r: _Reader, data: Any, where: str, index: int, depth: int = 1) -> 
         raise r.error("expected a list of materials", f"{where}.materials")
     if children_raw and not self_produced:
         raise r.error("only a self-produced material lists its own materials", f"{where}.materials")
+    inside = above | {id(data)}
     children = tuple(
-        _material(r, c, f"{where}.materials[{i}]", i, depth + 1) for i, c in enumerate(children_raw)
+        _material(r, c, f"{where}.materials[{i}]", i, depth + 1, inside) for i, c in enumerate(children_raw)
     )
     costs = _costs(r, data["costs"], f"{where}.costs") if data.get("costs") is not None else None
     if "value" in data and data["value"] is not None:
@@ -346,8 +359,8 @@ def _material(r: _Reader, data: Any, where: str, index: int, depth: int = 1) -> 
         origin=origin,
         hs=r.hs_code(data["hs"], f"{where}.hs", min_digits=4) if data.get("hs") is not None else None,
         description=_text(data.get("description")),
-        quantity=r.opt_amount(data, "quantity", where),
-        weight_kg=r.opt_amount(data, "weight_kg", where),
+        quantity=r.opt_amount(data, "quantity", where, QUANTITY),
+        weight_kg=r.opt_amount(data, "weight_kg", where, QUANTITY),
         country=country_code(country, field=f"{where}.country", source=r.source)
         if country is not None
         else None,
@@ -379,14 +392,49 @@ def _good(r: _Reader, data: Any) -> Good:
         category=r.choice(data.get("category", "other"), CATEGORIES, "good.category"),
         end_use=r.choice(data.get("end_use", "any"), END_USES, "good.end_use"),
         kind=str(data["kind"]) if data.get("kind") is not None else None,
-        wholly_obtained=r.flag(data, "wholly_obtained", "good"),
+        **_wholly_obtained(r, data.get("wholly_obtained", False)),
         is_set=r.flag(data, "set", "good"),
         unassembled=r.flag(data, "unassembled", "good"),
     )
 
 
-def parse_case(data: Any, *, source: str | None = None) -> Case:
+# 19 USC 4531(a)(4) (USMCA Art. 4.3): what a good wholly obtained or produced is.
+WHOLLY_OBTAINED = {
+    "A": "a mineral good or other naturally occurring substance extracted or taken in the territory",
+    "B": "a plant or plant good grown, cultivated, harvested, picked or gathered in the territory",
+    "C": "a live animal born and raised in the territory",
+    "D": "a good obtained from a live animal raised in the territory",
+    "E": "an animal obtained by hunting, trapping, fishing, gathering or capturing in the territory",
+    "F": "a good obtained from aquaculture in the territory",
+    "G": "fish, shellfish or other marine life taken from the sea by a vessel of a Party",
+    "H": "a good produced on board a factory ship of a Party from goods of (G)",
+    "I": "a good other than fish taken by a Party or its person from the seabed or subsoil outside the "
+    "territory, with the right to exploit it",
+    "J": "waste and scrap from production in the territory, or from used goods collected there, fit only "
+    "for the recovery of raw materials",
+    "K": "a good produced in the territory exclusively from goods of (A) to (J)",
+}
+
+
+def _wholly_obtained(r: _Reader, value: Any) -> dict[str, Any]:
+    where = "good.wholly_obtained"
+    if isinstance(value, bool):
+        return {"wholly_obtained": value}
+    letter = str(value).strip().strip("()").upper()
+    if letter not in WHOLLY_OBTAINED:
+        raise r.error(
+            "expected true, false or the letter of the basis in 19 USC 4531(a)(4)(A)-(K) "
+            f"(A: mineral goods extracted...; K: goods produced exclusively from them), found {value!r}",
+            where,
+        )
+    return {"wholly_obtained": True, "wholly_obtained_basis": letter}
+
+
+def parse_case(data: Any, *, source: str | None = None, locale: str | None = None) -> Case:
     """Validate a case mapping (as read from YAML or JSON) into a :class:`Case`.
+
+    Amounts written as text are read in the case's own ``locale:`` if it has one, else in
+    ``locale`` (the ``--locale`` flag), else as ``en`` and ``es-MX`` write them (1,234.56).
 
     >>> case = parse_case({"date": "2023-07-01", "good": {"hs": "8482.10"},
     ...                    "materials": [{"id": "RING", "hs": "8482.99", "value": "1.50",
@@ -398,12 +446,14 @@ def parse_case(data: Any, *, source: str | None = None) -> Case:
     ...
     tmec.core.errors.InputError: c.yaml: good: missing required field
     """
-    r = _Reader(source)
     if not isinstance(data, Mapping):
         raise InputError(
             f"expected a case: a mapping with date, good and materials; found {type(data).__name__}",
             source=source,
         )
+    if data.get("locale") is not None:
+        locale = locale_name(data["locale"], field="locale", source=source)
+    r = _Reader(source, locale)
     fmt = data.get("format", 1)
     if fmt != 1:
         raise r.error(f"expected format 1, found {fmt!r}", "format")
@@ -433,6 +483,21 @@ def parse_case(data: Any, *, source: str | None = None) -> Case:
     automotive = data.get("automotive")
     if automotive is not None:
         automotive = r.mapping(automotive, "automotive")
+    costs = _costs(r, data["costs"], "costs") if data.get("costs") is not None else None
+    if (
+        not materials
+        and good.wholly_obtained_basis is None
+        and (costs is None or costs.non_originating_materials is None)
+    ):
+        # Without materials every test of origin passes vacuously: only a wholly obtained good,
+        # declared with its basis, has none to list; or the cost build-up declares the
+        # non-originating materials' total (the Uniform Regulations' worked examples do).
+        raise r.error(
+            "the case lists no materials: list the bill of materials, declare the good wholly obtained "
+            "with its basis (good.wholly_obtained: the letter of 19 USC 4531(a)(4)(A)-(K)), or state "
+            "costs.non_originating_materials",
+            "materials",
+        )
     return Case(
         id=str(data["id"]) if data.get("id") is not None else None,
         date=day,
@@ -441,7 +506,7 @@ def parse_case(data: Any, *, source: str | None = None) -> Case:
         rule=parse_rule(data["rule"], field="rule", source=source) if data.get("rule") is not None else None,
         method=method,
         valuation=valuation,
-        costs=_costs(r, data["costs"], "costs") if data.get("costs") is not None else None,
+        costs=costs,
         automotive=automotive,
         source=source,
         raw=data,

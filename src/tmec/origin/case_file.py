@@ -28,11 +28,13 @@ def read_mapping(path: str | Path) -> Any:
     return data
 
 
-def load_case(path: str | Path) -> Case:
-    """Read and validate a case file; an error in a YAML file also names the line of the field."""
+def load_case(path: str | Path, *, locale: str | None = None) -> Case:
+    """Read and validate a case file; an error in a YAML file also names the line of the field.
+
+    Amounts are read in the case's own ``locale:``, else in ``locale``."""
     data = read_mapping(path)
     try:
-        return parse_case(data, source=str(path))
+        return parse_case(data, source=str(path), locale=locale)
     except InputError as exc:
         if exc.line is None and exc.field and Path(path).suffix.lower() != ".json":
             line = line_of(read_input(path).decode("utf-8-sig", "replace"), exc.field)

@@ -84,8 +84,13 @@ def criterion_a(
             ref.CRITERION_A,
             False,
         )
+    basis = good.wholly_obtained_basis
+    because = f" under 19 USC 4531(a)(4)({basis})" if basis else ""
     return True, Step(
-        "criterion.A", "wholly obtained or produced, as the producer declares", ref.CRITERION_A, True
+        "criterion.A",
+        f"wholly obtained or produced{because}, as the producer declares",
+        ref.CRITERION_A,
+        True,
     )
 
 

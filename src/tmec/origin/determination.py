@@ -97,6 +97,7 @@ class Determination:
     automotive: dict[str, Any] | None = None  # filled by the automotive assessment (UR Part 6)
     # The supplier statements the determination relied on (tmec.statements): id, supplier, validity.
     statements: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # flagged: a reading of the law that would change it
 
     # The per-good values the bulk engine is tested against.
     @property
@@ -154,6 +155,8 @@ class Determination:
             out["automotive"] = self.automotive
         if self.statements:
             out["statements"] = self.statements
+        if self.notes:
+            out["notes"] = list(self.notes)
         return out
 
 

@@ -3,9 +3,14 @@
 Total cost is the product, period and other costs on the producer's books;
 net cost is total cost less the four excluded-cost families that it includes
 (sales promotion/marketing/after-sales service, royalties, shipping and packing,
-non-allowable interest).  Excluded costs already embedded in the value of a
-material, such as an intermediate material valued at its total cost, are not
-subtracted again (UR s.7(13)(b)): only the good's own excluded costs are.
+non-allowable interest).
+
+A self-produced material is made on the same books: its own cost build-up, excluded costs
+included, is part of the good's total cost, so its excluded costs are subtracted with the good's
+(and, level by level, those of the self-produced materials inside it).  The exception is a
+designated intermediate material: it enters at its total cost, a material's value, and the
+excluded costs in it are not subtracted (UR s.7(13)(b)); nor are those inside a purchased
+material's price.  ``costs.excluded`` of the good are the good's own, not its materials'.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from tmec.origin.case import Costs, Material
 
-__all__ = ["material_cost_lines", "net_cost", "total_cost"]
+__all__ = ["embedded_excluded", "material_cost_lines", "net_cost", "total_cost"]
 
 ZERO = Decimal(0)
 
@@ -68,8 +73,24 @@ def total_cost(
     return originating + non_originating + costs.other_product_costs + costs.period_costs + costs.other_costs
 
 
-def net_cost(total: Decimal, costs: Costs | None) -> Decimal:
-    """Total cost less the excluded costs included in it."""
-    if costs is None:
-        return total
-    return total - costs.excluded.total
+def embedded_excluded(materials: Sequence[Material]) -> Decimal:
+    """The excluded costs in the build-up of the self-produced materials that are not designated
+    intermediate, at every level below them too (19 USC 4531(a)(8); UR s.7(13)); a designated
+    intermediate material keeps its own (UR s.7(13)(b)).  Iterative: the nesting is the user's."""
+    total = ZERO
+    stack = list(materials)
+    while stack:
+        m = stack.pop()
+        if not m.self_produced or m.intermediate:
+            continue
+        if m.costs is not None:
+            total += m.costs.excluded.total
+        stack.extend(m.materials)
+    return total
+
+
+def net_cost(total: Decimal, costs: Costs | None, materials: Sequence[Material] = ()) -> Decimal:
+    """Total cost less the excluded costs included in it: the good's own and those of its
+    self-produced, not designated intermediate, materials (:func:`embedded_excluded`)."""
+    own = costs.excluded.total if costs is not None else ZERO
+    return total - own - embedded_excluded(materials)

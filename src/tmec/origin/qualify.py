@@ -34,10 +34,10 @@ from tmec.origin.automotive.integrate import (
     vehicle_good,
     vehicle_method,
 )
-from tmec.origin.case import METHODS, Case, Costs, Good, Material, Valuation
+from tmec.origin.case import METHODS, Case, Costs, ExcludedCosts, Good, Material, Valuation
 from tmec.origin.criteria import criterion_a, criterion_c, criterion_d, set_rule
 from tmec.origin.determination import Determination, FailingMaterial, Margin, TariffShiftReport
-from tmec.origin.net_cost import net_cost, total_cost
+from tmec.origin.net_cost import embedded_excluded, net_cost, total_cost
 from tmec.origin.psr import find_rule, tariff_items_with_rules
 from tmec.origin.questions import accumulation_questions, cheapest_flip, margins, unknown_origin_questions
 from tmec.origin.rules import Rule
@@ -98,6 +98,9 @@ def qualify(
     subject = _Subject(case.id, vehicle_good(case), rule, case.materials, case.costs, case.valuation, "")
     try:
         det = _assess(subject, day, chosen, load_parameters().at(day), 0, what_if)
+        other = part_rule(case, day, bundled_rule, other=True)
+        if other is not None:
+            _other_reading(det, replace(subject, rule=other), day, chosen)
     except InputError as exc:
         raise exc.located(source=case.source) from None
     if is_vehicle(case):
@@ -105,10 +108,27 @@ def qualify(
     return det
 
 
+def _other_reading(det: Determination, subject: _Subject, day: dt.date, method: str | None) -> None:
+    """Where the primary texts disagree on a part table's dates (Table B: GN 11(k)(iii)(D) against
+    the Automotive Appendix and UR s.14(15)), a flagged note on a result the other reading would
+    change: the outcome under it, with its thresholds."""
+    alt = _assess(subject, day, method, load_parameters().at(day), 0, False)
+    if alt.originating == det.originating:
+        return
+    assert subject.rule is not None
+    note = (
+        f"FLAGGED: the texts disagree on this table's dates; under the other reading "
+        f"({subject.rule.note or 'the other thresholds'}) the good would "
+        f"{'be' if alt.originating else 'not be'} originating"
+    )
+    det.explanation.append(Step("note.other_reading", note, subject.rule.reference or ""))
+    det.notes.append(note)
+
+
 def _values(s: _Subject, rollup: RollUp, steps: list[Step], intermediate: bool) -> Values:
     adjusted = s.valuation.adjusted if s.valuation else None
     total = total_cost(s.costs, s.materials, materials_only=intermediate)
-    nc = net_cost(total, s.costs) if total is not None else None
+    nc = net_cost(total, s.costs, s.materials) if total is not None else None
     if nc is not None and nc <= 0:
         raise InputError(
             f"net cost {nc} (total cost {total} less excluded costs) must be positive",
@@ -137,14 +157,18 @@ def _values(s: _Subject, rollup: RollUp, steps: list[Step], intermediate: bool) 
                 ref.TOTAL_COST,
             )
         )
-    if nc is not None and s.costs is not None:
-        ex = s.costs.excluded
+    inside = embedded_excluded(s.materials)
+    if nc is not None and (s.costs is not None or inside):
+        ex = s.costs.excluded if s.costs is not None else ExcludedCosts()
+        of_materials = (
+            f" - excluded costs in self-produced materials' own build-up {inside}" if inside else ""
+        )
         steps.append(
             Step(
                 "value.net_cost",
                 f"{total} - excluded costs {ex.total} (sales promotion {ex.sales_promotion}, royalties "
                 f"{ex.royalties}, shipping and packing {ex.shipping_packing}, non-allowable interest "
-                f"{ex.non_allowable_interest}) = {nc}",
+                f"{ex.non_allowable_interest}){of_materials} = {nc}",
                 ref.NET_COST,
             )
         )

@@ -50,6 +50,7 @@ from tmec.core.dates import Period
 from tmec.core.errors import InputError
 from tmec.core.hs import HSRange
 from tmec.core.money import to_decimal
+from tmec.core.numbers import RATIO
 from tmec.core.params import ParameterSnapshot
 
 __all__ = [
@@ -195,7 +196,7 @@ def _groups(value: Any, *, field: str, source: str | None) -> tuple[tuple[HSRang
 def _threshold(value: Any, *, field: str, source: str | None) -> Threshold:
     if isinstance(value, str) and value.strip().lstrip("@")[:1].isalpha():
         return Threshold(parameter=value.strip().lstrip("@"))
-    number = to_decimal(value, field=field, source=source)
+    number = to_decimal(value, field=field, source=source, limit=RATIO)
     if number > 100:
         raise InputError(f"expected a percentage from 0 to 100, found {value!r}", field=field, source=source)
     return Threshold(value=number)

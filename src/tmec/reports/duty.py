@@ -32,7 +32,7 @@ def batch_document(duties: Sequence[Duty], basis: str, tables: TariffTables) -> 
     }
 
 
-def entries_from_csv(text: str, source: str) -> list[Entry]:
+def entries_from_csv(text: str, source: str, locale: str | None = None) -> list[Entry]:
     """Entry lines from CSV text (columns ``entry_date, hts, origin, value`` and the optional ones)."""
     reader = csv.DictReader(text.splitlines())
     required = {"hts", "origin", "value"}
@@ -43,4 +43,6 @@ def entries_from_csv(text: str, source: str) -> list[Entry]:
             source=source,
             line=1,
         )
-    return [entry_from_mapping(row, source=source, line=n) for n, row in enumerate(reader, start=2)]
+    return [
+        entry_from_mapping(row, source=source, line=n, locale=locale) for n, row in enumerate(reader, start=2)
+    ]

@@ -15,6 +15,7 @@ from typing import Any
 from tmec.core.dates import parse_date
 from tmec.core.errors import InputError
 from tmec.core.money import quantize, to_decimal
+from tmec.core.numbers import RATIO
 from tmec.core.params import ParameterSnapshot
 from tmec.law import load_parameters
 from tmec.law.tariffs import load_scenario
@@ -27,7 +28,7 @@ HUNDRED = Decimal(100)
 
 def rate_fraction(text: object, field: str, source: str | None = None, line: int | None = None) -> Decimal:
     try:
-        value = to_decimal(text, field=field, source=source)
+        value = to_decimal(text, field=field, source=source, limit=RATIO)
     except InputError as exc:
         raise exc.located(line=line) from None
     if value > 1000:
@@ -43,9 +44,9 @@ def parse_elasticities(
     """The ``--em``/``--es``/``--ex`` options as numbers, the dated parameters' where not given."""
     return elasticities_at(
         params,
-        em=to_decimal(em, field="--em", allow_negative=True) if em else None,
-        es=to_decimal(es, field="--es", allow_negative=True) if es else None,
-        ex=to_decimal(ex, field="--ex", allow_negative=True) if ex else None,
+        em=to_decimal(em, field="--em", allow_negative=True, limit=RATIO) if em else None,
+        es=to_decimal(es, field="--es", allow_negative=True, limit=RATIO) if es else None,
+        ex=to_decimal(ex, field="--ex", allow_negative=True, limit=RATIO) if ex else None,
     )
 
 

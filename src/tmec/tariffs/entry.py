@@ -17,6 +17,7 @@ from tmec.core.countries import UNKNOWN, country
 from tmec.core.dates import parse_date
 from tmec.core.errors import InputError
 from tmec.core.money import to_decimal
+from tmec.core.numbers import BLANKS, LINE_AMOUNT
 
 __all__ = ["UNKNOWN", "Entry", "country", "entry_from_mapping"]
 
@@ -115,11 +116,12 @@ def _flag(value: object, *, field: str, source: str | None) -> bool:
     raise InputError(f"expected yes/no (true/false), found {value!r}", field=field, source=source)
 
 
-def _amount(row: Mapping[str, object], name: str, source: str | None) -> Decimal | None:
+def _amount(row: Mapping[str, object], name: str, source: str | None, locale: str | None) -> Decimal | None:
     raw = row.get(name)
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
+    if raw is None or (isinstance(raw, str) and not raw.strip(BLANKS)):
         return None
-    return to_decimal(raw, field=name, source=source)
+    # An entry line's amounts are the engine's DECIMAL(18,4): both paths read a file alike.
+    return to_decimal(raw, field=name, source=source, locale=locale, limit=LINE_AMOUNT)
 
 
 def _place(row: Mapping[str, object], name: str, source: str | None) -> str | None:
@@ -132,9 +134,15 @@ def _place(row: Mapping[str, object], name: str, source: str | None) -> str | No
 
 
 def entry_from_mapping(
-    row: Mapping[str, object], *, source: str | None = None, line: int | None = None
+    row: Mapping[str, object],
+    *,
+    source: str | None = None,
+    line: int | None = None,
+    locale: str | None = None,
 ) -> Entry:
-    """Build an :class:`Entry` from a CSV/JSON row; every error names its field (and line)."""
+    """Build an :class:`Entry` from a CSV/JSON row; every error names its field (and line).
+
+    Amounts are read in ``locale`` (:func:`tmec.core.numbers.parse_number`)."""
     try:
         raw_date = row.get("entry_date", row.get("date"))
         if raw_date is None or raw_date == "":
@@ -146,26 +154,29 @@ def entry_from_mapping(
         if raw_origin is None or raw_origin == "":
             raise InputError("a country of origin is required", field="origin")
         raw_value = row.get("value")
-        if raw_value is None or raw_value == "":
+        if raw_value is None or (isinstance(raw_value, str) and not raw_value.strip(BLANKS)):
             raise InputError("the entered value is required", field="value")
+        value = to_decimal(raw_value, field="value", locale=locale, limit=LINE_AMOUNT)
+        if value == 0:
+            raise InputError(f"expected a number greater than 0, found {raw_value!r}", field="value")
         hts_digits = hs.compact(raw_hts)
         line_id = row.get("line")
         return Entry(
             entry_date=parse_date(raw_date, field="entry_date"),
             hts=hts_digits,
             origin=country(raw_origin, field="origin"),
-            value=to_decimal(raw_value, field="value"),
+            value=value,
             usmca=_flag(row.get("usmca", ""), field="usmca", source=source),
-            steel_value=_amount(row, "steel_value", source),
-            aluminum_value=_amount(row, "aluminum_value", source),
-            non_us_content=_amount(row, "non_us_content", source),
+            steel_value=_amount(row, "steel_value", source, locale),
+            aluminum_value=_amount(row, "aluminum_value", source, locale),
+            non_us_content=_amount(row, "non_us_content", source, locale),
             melted_poured=_place(row, "melted_poured", source),
             smelted_cast=_place(row, "smelted_cast", source),
             line=str(line_id) if line_id not in (None, "") else None,
-            quantity=_amount(row, "quantity", source),
-            weight_kg=_amount(row, "weight_kg", source),
+            quantity=_amount(row, "quantity", source, locale),
+            weight_kg=_amount(row, "weight_kg", source, locale),
             program=str(row["program"]) if row.get("program") not in (None, "") else None,
-            metal_weight_kg=_amount(row, "metal_weight_kg", source),
+            metal_weight_kg=_amount(row, "metal_weight_kg", source, locale),
         )
     except InputError as exc:
         raise exc.located(source=source, line=line) from None

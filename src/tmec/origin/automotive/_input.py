@@ -10,6 +10,7 @@ from typing import Any
 from tmec.core.dates import parse_date
 from tmec.core.errors import InputError
 from tmec.core.money import to_decimal
+from tmec.core.numbers import parse_count
 
 
 class Reader:
@@ -74,12 +75,9 @@ class Reader:
     def integer(self, key: str) -> int | None:
         if not self.has(key):
             return None
-        value = to_decimal(self.data[key], field=self.at(key), source=self.source)
-        if value != value.to_integral_value():
-            raise InputError(
-                f"expected a whole number, found {value}", field=self.at(key), source=self.source
-            )
-        return int(value)
+        # A count (engines, vehicles, months) is a bounded whole number: 1e999999999 is refused at
+        # once, not counted to.
+        return parse_count(self.data[key], field=self.at(key), source=self.source)
 
     def items(self, key: str) -> list[Any]:
         value = self.data.get(key)

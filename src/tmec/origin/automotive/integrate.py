@@ -20,7 +20,7 @@ from tmec.law import load_parameters
 from tmec.origin.automotive.assess import assess_vehicle, parse_automotive
 from tmec.origin.automotive.averaging import VehicleRecord
 from tmec.origin.automotive.classes import VEHICLE_CATEGORIES, classify
-from tmec.origin.automotive.parts import part_thresholds, staged_part_rule
+from tmec.origin.automotive.parts import other_reading, part_thresholds, staged_part_rule
 from tmec.origin.automotive.result import AutomotiveResult
 from tmec.origin.rules import Rule
 
@@ -88,25 +88,32 @@ def vehicle_good(case: Case) -> Good:
     return replace(good, end_use=cls.vehicle_class if cls.covered else "other", kind=kind)
 
 
-def part_rule(case: Case, day: dt.date, bundled: Callable[[str, dt.date], Rule]) -> Rule | None:
+def part_rule(
+    case: Case, day: dt.date, bundled: Callable[[str, dt.date], Rule], *, other: bool = False
+) -> Rule | None:
     """An original-equipment auto part's rule with its table's staged thresholds (UR s.14-s.15).
 
     The rule is the case's own, else the bundled Annex 4-B rule (``bundled``); a
     good that is not such a part, or that no table lists for its end use, keeps
-    ``case.rule`` unchanged (None: the usual lookup happens later).
+    ``case.rule`` unchanged (None: the usual lookup happens later).  ``other``: the rule under
+    the other reading of the table's dates (:func:`~tmec.origin.automotive.parts.other_reading`),
+    or None when there is none on ``day``.
     """
     good = case.good
     if good.category != "auto_part" or good.end_use not in _OE_USES:
-        return case.rule
+        return None if other else case.rule
     try:
-        found = part_thresholds(
-            good.hs, end_use=good.end_use, params=load_parameters().at(day), kind=good.kind
-        )
+        params = load_parameters().at(day)
+        found = part_thresholds(good.hs, end_use=good.end_use, params=params, kind=good.kind)
         if found is None:
-            return case.rule
+            return None if other else case.rule
+        if other:
+            found = other_reading(found, params)
+            if found is None:
+                return None
         rule = case.rule or bundled(good.hs, day)
     except NoRuleError:
-        return None  # the usual lookup reports it, with its question
+        return None  # the usual lookup reports it, with its question (or: no other reading)
     except InputError as exc:
         raise exc.located(source=case.source) from None
     return staged_part_rule(rule, found, end_use=good.end_use, kind=good.kind)

@@ -33,7 +33,7 @@ from tmec.core.params import ParameterSnapshot, ParamValue
 from tmec.origin.automotive.tables import Entry, parts_table
 from tmec.origin.rules import Alternative, Rule, RVCRequirement, Threshold
 
-__all__ = ["END_USES", "KINDS", "PartThresholds", "part_thresholds", "staged_part_rule"]
+__all__ = ["END_USES", "KINDS", "PartThresholds", "other_reading", "part_thresholds", "staged_part_rule"]
 
 END_USES = ("passenger_vehicle", "light_truck", "heavy_truck", "aftermarket", "other", "any")
 KINDS = ("body_stamping", "chassis_frame", "propulsion_battery")
@@ -45,6 +45,12 @@ _THRESHOLDS = {
     "C": (_P + "complementary_parts_nc", _P + "complementary_parts_tv"),
     "D": ("usmca.staging.ht_70", _P + "ht_principal_parts_tv"),
     "E": (_P + "ht_complementary_parts_nc", _P + "ht_complementary_parts_tv"),
+}
+# Where the primary texts disagree on a table's dates, the other reading's parameters: Table B's
+# levels (3)-(4) begin on 1 July 2022 / 2023 under the Automotive Appendix Art. 3.3 and UR s.14(15)
+# (applied), on 1 January under HTSUS GN 11(k)(iii)(D) as printed (a flagged note).
+_OTHER_READING = {
+    "B": ("usmca.staging.pv_lt_70_gn11", _P + "principal_parts_tv_gn11", "HTSUS GN 11(k)(iii)(D)"),
 }
 _REFS = {
     "A.1": "UR s.14(1), s.14(13)",
@@ -117,6 +123,18 @@ def part_thresholds(
             reference=f"{_REFS[name]}; {parts_table(name).reference}",
         )
     return None
+
+
+def other_reading(found: PartThresholds, params: ParameterSnapshot) -> PartThresholds | None:
+    """The thresholds of ``found``'s table under the other reading of its dates, when on the
+    parameters' day they differ from the applied ones; None otherwise."""
+    names = _OTHER_READING.get(found.table)
+    if names is None:
+        return None
+    nc, tv = params[names[0]], params[names[1]]
+    if nc.decimal == found.net_cost.decimal and tv.decimal == found.transaction_value.decimal:
+        return None
+    return replace(found, net_cost=nc, transaction_value=tv, reference=f"{names[2]}; {found.reference}")
 
 
 def _staged(a: Alternative, nc: Threshold, tv: Threshold, *, split: bool) -> tuple[Alternative, ...]:

@@ -28,14 +28,8 @@ SRC = Path(__file__).resolve().parents[2] / "src"
 
 # (exception type, innermost tmec frame "module:function") -> what it is and who fixes it.
 KNOWN_CRASHES: dict[tuple[str, str], str] = {
-    ("TypeError", "tmec.tariffs.measures:_scope_items"):
-        "a scenario's scope items not a list (e.g. a number): issue 11 item 8, parsing",
-    ("AttributeError", "tmec.tariffs.measures:<dictcomp>"):
-        "a scenario's scope not a mapping (scopes: {a: 5}): issue 11 item 8, parsing",
     ("TypeError", "tmec.tariffs.measures:parse_measures"):
         "a scenario of the wrong shape: issue 11 item 8, parsing (found by make fuzz, no reproducer yet)",
-    ("UnicodeDecodeError", "tmec.origin.automotive.fleet:<listcomp>"):
-        "a non-UTF-8 byte in an average --vehicles CSV: issue 11 item 8, encodings",
     ("InvalidOperation", "tmec.core.money:quantize"):
         "an amount past the decimal context: issue 11 item 8 (found by make fuzz, no reproducer yet)",
     ("Error", "tmec.engine.entry_tables:load_entries"):

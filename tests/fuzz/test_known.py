@@ -1,9 +1,8 @@
-"""The crashes the harness tolerates (``harness.KNOWN_CRASHES``), reproduced deterministically where
-a reproducer is known.
+"""Crashes the harness found, reproduced deterministically: the fixed ones must stay bad input.
 
-Strict xfail: when the fix lands these pass, the run fails, and the entry must be removed from
-``KNOWN_CRASHES`` (so a fixed crash cannot come back unnoticed).  Entries marked "no reproducer
-yet" were found by `make fuzz` (FUZZING.md shows each one's traceback).
+A crash with a reproducer is fixed here and leaves ``harness.KNOWN_CRASHES`` (so it cannot come back
+unnoticed).  The entries still there are marked "no reproducer yet": found by `make fuzz` (FUZZING.md
+shows each one's traceback), to be reproduced before they are fixed.
 """
 
 from __future__ import annotations
@@ -27,7 +26,8 @@ def vehicles(ws: Workspace, path: Path) -> list[str]:
     return ["average", *CASES, "--vehicles", str(path)]
 
 
-REPRODUCERS = {
+# Crashes the harness found and that are fixed: each input must now be bad input (exit 2, one line).
+FIXED = {
     ("TypeError", "tmec.tariffs.measures:_scope_items"): (
         scenario, SCENARIO.replace('items: ["72", "73"]', "items: 5").encode()
     ),
@@ -40,24 +40,15 @@ REPRODUCERS = {
 }  # fmt: skip
 
 
-def test_every_reproducer_is_a_known_crash() -> None:
-    assert set(REPRODUCERS) <= set(harness.KNOWN_CRASHES)
-
-
-@pytest.mark.xfail(reason="known crash, being fixed elsewhere (issue 11 item 8)", strict=True)
-@pytest.mark.parametrize("known", sorted(REPRODUCERS), ids=lambda k: f"{k[0]}@{k[1]}")
-def test_known_crash_is_fixed(known: tuple[str, str], workspace: Workspace, tmp_path: Path) -> None:
-    args, data = REPRODUCERS[known]
+@pytest.mark.parametrize("fixed", sorted(FIXED), ids=lambda k: f"{k[0]}@{k[1]}")
+def test_fixed_crash_is_bad_input(fixed: tuple[str, str], workspace: Workspace, tmp_path: Path) -> None:
+    args, data = FIXED[fixed]
     path = tmp_path / "input"
     path.write_bytes(data)
-    out = harness.run("known crashes", args(workspace, path), env=workspace.env)
+    out = harness.run("fixed crashes", args(workspace, path), env=workspace.env)
     assert out.crash is None, out.crash
+    assert out.exit_code == 2, out
 
 
-def test_the_reproducers_reproduce(workspace: Workspace, tmp_path: Path) -> None:
-    """Each reproducer still crashes with its own signature (else its xfail passes for another reason)."""
-    for known, (args, data) in REPRODUCERS.items():
-        path = tmp_path / "input"
-        path.write_bytes(data)
-        out = harness.run("known crashes", args(workspace, path), env=workspace.env)
-        assert out.crash in (known, None), (known, out.crash)
+def test_fixed_crashes_are_not_tolerated() -> None:
+    assert not set(FIXED) & set(harness.KNOWN_CRASHES)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -258,7 +258,18 @@ class MeasureSet:
         return [row for m in self.measures for row in m.to_rows()]
 
 
-def _scope_items(name: str, items: Sequence[object], source: str | None) -> tuple[ScopeItem, ...]:
+def _scope_items(name: str, spec: object, source: str | None) -> tuple[ScopeItem, ...]:
+    if not isinstance(spec, Mapping):
+        raise InputError(
+            f"expected a mapping with 'items', found {spec!r}", field=f"scopes.{name}", source=source
+        )
+    items = spec.get("items", [])
+    if not isinstance(items, list):
+        raise InputError(
+            f"expected a list of HS codes or ranges, found {items!r}",
+            field=f"scopes.{name}.items",
+            source=source,
+        )
     out = []
     for i, item in enumerate(items):
         rng = hs.HSRange.parse(item, field=f"scopes.{name}.items[{i}]", source=source)
@@ -279,7 +290,7 @@ def parse_measures(data: Mapping[str, Any], *, source: str | None = None) -> Mea
     raw_measures = data.get("measures")
     if not isinstance(raw_scopes, Mapping) or not isinstance(raw_measures, list):
         raise InputError("expected 'scopes' (mapping) and 'measures' (list)", source=source)
-    scopes = {name: _scope_items(name, spec.get("items", []), source) for name, spec in raw_scopes.items()}
+    scopes = {str(name): _scope_items(str(name), spec, source) for name, spec in raw_scopes.items()}
     measures = []
     seen: set[str] = set()
     for i, m in enumerate(raw_measures):

@@ -93,6 +93,11 @@ def read_vehicles(path: str | Path) -> list[Vehicle]:
                 out.append(replace(_vehicle(row, source=source, line=line), line=line))
     except OSError as exc:
         raise InputError(f"cannot read the vehicle list: {exc.strerror}", source=source) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"not UTF-8 text: byte 0x{exc.object[exc.start]:02x} (save the vehicle list as UTF-8)",
+            source=source,
+        ) from None
     if not out:
         raise InputError("no vehicles in the list", source=source)
     return out

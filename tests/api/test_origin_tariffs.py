@@ -154,7 +154,7 @@ def test_qualify_impossible_yaml_date_is_422_not_500(client: TestClient, keys: d
         headers={**auth(keys["analyst"]), "Content-Type": "application/yaml"},
     )
     assert r.status_code == 422
-    assert r.json()["error"]["message"].startswith("case.yaml: malformed YAML")
+    assert r.json()["error"]["message"].startswith("case.yaml: invalid value: month must be in 1..12")
 
 
 def test_qualify_bad_date_and_method(client: TestClient, keys: dict[str, str]) -> None:

@@ -5,9 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from rich.table import Table
-
 from tmec.cli._common import console
+from tmec.cli._table import Column, show_table
 
 LABELS = {
     "vehicle_rvc": "vehicle RVC (net cost)",
@@ -26,23 +25,18 @@ def show_automotive(automotive: dict[str, Any] | None) -> None:
     """One row per requirement: value, threshold, pass or fail; details below."""
     if not automotive:
         return
-    table = Table(
-        "requirement",
-        "value %",
-        "threshold %",
-        "",
-        title="Automotive requirements — "
-        f"{automotive['vehicle_class'].replace('_', ' ')}, {automotive['regime']}",
-        title_justify="left",
-    )
+    rows = []
     for name, label in LABELS.items():
         req = automotive.get(name)
         if req is None:
-            table.add_row(label, "", "", "[dim]not required[/]")
+            rows.append([label, "", "", "not required"])
             continue
-        mark = "[green]pass[/]" if req["passed"] else "[red]fail[/]"
-        table.add_row(label, _pct(req["value"]), _pct(req["threshold"]), mark)
-    console.print(table)
+        rows.append([label, _pct(req["value"]), _pct(req["threshold"]), "pass" if req["passed"] else "fail"])
+    columns = [Column("requirement"), Column("value %", numeric=True), Column("threshold %", numeric=True)]
+    title = (
+        f"Automotive requirements — {automotive['vehicle_class'].replace('_', ' ')}, {automotive['regime']}"
+    )
+    show_table([*columns, Column("")], rows, title=title)
     lvc = automotive.get("lvc")
     if lvc and lvc.get("high_wage_points") is not None:
         console.print(

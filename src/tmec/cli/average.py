@@ -15,9 +15,9 @@ import sys
 from pathlib import Path
 
 import click
-from rich.table import Table
 
 from tmec.cli._common import EXIT_FAIL, EXIT_OK, console, emit_json, handles_errors
+from tmec.cli._table import Column, show_table
 from tmec.core.errors import InputError
 from tmec.law import load_parameters
 from tmec.origin import load_case, qualify
@@ -127,27 +127,27 @@ def command(
             }
         )
     else:
-        table = Table(
-            "group",
-            "period",
-            "vehicles",
-            "RVC %",
-            "threshold %",
-            "",
-            title=f"Vehicle RVC averaged by {category} (UR s.16)",
-            title_justify="left",
-        )
+        rows = []
         for g in groups:
             d = g.to_dict()
-            table.add_row(
-                " / ".join(f"{v}" for v in g.key.values()),
-                f"{d['period']['start']}\n{d['period']['end']}",
-                str(g.count),
-                f"{g.value:.4f}",
-                str(g.threshold),
-                "[green]pass[/]" if g.passed else "[red]fail[/]",
+            rows.append(
+                [
+                    " / ".join(f"{v}" for v in g.key.values()),
+                    f"{d['period']['start']}\n{d['period']['end']}",
+                    str(g.count),
+                    f"{g.value:.4f}",
+                    str(g.threshold),
+                    "pass" if g.passed else "fail",
+                ]
             )
-        console.print(table)
+        columns = [
+            Column("group"),
+            Column("period"),
+            Column("vehicles", numeric=True),
+            Column("RVC %", numeric=True),
+        ]
+        columns += [Column("threshold %", numeric=True), Column("")]
+        show_table(columns, rows, title=f"Vehicle RVC averaged by {category} (UR s.16)")
         for g in groups:
             console.print(
                 f"  {' / '.join(map(str, g.key.values()))}: Σ net cost {g.net_cost}, Σ VNM {g.vnm}",

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.table import Table
 
 from tmec.cli._common import console, emit_json, handles_errors
+from tmec.cli._table import Column, show_table
 from tmec.core.errors import InputError
 from tmec.core.input_limits import read_input
 from tmec.core.money import to_decimal
@@ -72,18 +72,15 @@ def _print(result: dict[str, Any], title: str) -> None:
         markup=False,
     )
     console.print(f"  construction: {a['construction']}", highlight=False, markup=False)
-    table = Table("result", "amount")
-    for key in ("trade_change", "tariff_revenue_before", "tariff_revenue_after", "welfare", "tariff_burden"):
-        table.add_row(key.replace("_", " "), result[key])
-    for p in result["partners"]:
-        table.add_row(f"trade change, {p['partner']}", p["trade_change"])
-    console.print(table)
-    sweep_table = Table(
-        "Em", "SMART linear", "CES exact", title="sensitivity to the import-demand elasticity"
+    keys = ("trade_change", "tariff_revenue_before", "tariff_revenue_after", "welfare", "tariff_burden")
+    rows = [[key.replace("_", " "), str(result[key])] for key in keys]
+    rows += [[f"trade change, {p['partner']}", str(p["trade_change"])] for p in result["partners"]]
+    show_table([Column("result"), Column("amount", numeric=True)], rows)
+    show_table(
+        [Column("Em", numeric=True), Column("SMART linear", numeric=True), Column("CES exact", numeric=True)],
+        [[str(p["em"]), str(p["smart"]), str(p["ces"])] for p in result["sensitivity"]],
+        title="sensitivity to the import-demand elasticity",
     )
-    for p in result["sensitivity"]:
-        sweep_table.add_row(p["em"], p["smart"], p["ces"])
-    console.print(sweep_table)
     for name, src in a["sources"].items():
         console.print(f"  {name}: {src}", highlight=False, markup=False)
 

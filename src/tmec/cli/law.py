@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 import click
-from rich.table import Table
 
 from tmec.cli._common import console, emit_json, handles_errors
+from tmec.cli._table import Column, show_table
 from tmec.core.dates import parse_date
 from tmec.core.errors import InputError, UnknownParameter
 from tmec.law import load_parameters
@@ -70,10 +70,13 @@ def show(parameter: str | None, day: str | None, as_json: bool) -> None:
     console.print(f"[bold]{p.name}[/bold] on {when.isoformat()}: [bold]{current.value}[/bold] {p.unit or ''}")
     console.print(f"  in force since {current.since.isoformat()} — {current.cite()}", highlight=False)
     console.print(f"  {p.description}", highlight=False)
-    table = Table("since", "value", "reference", "confidence")
-    for row in history:
-        table.add_row(row["since"], str(row["value"]), row["reference"] or "", row["confidence"] or "")
-    console.print(table)
+    show_table(
+        [Column("since"), Column("value"), Column("reference"), Column("confidence")],
+        [
+            [str(row["since"]), str(row["value"]), row["reference"] or "", row["confidence"] or ""]
+            for row in history
+        ],
+    )
 
 
 @command.command("status")

@@ -10,12 +10,12 @@ import sys
 from collections.abc import Callable
 
 import click
-from rich.table import Table
 
 from tmec.cli._automotive import show_automotive
 from tmec.cli._common import EXIT_FAIL, EXIT_OK, console, emit_json, handles_errors
 from tmec.cli._locale import locale_option
 from tmec.cli._statements_store import case_statements
+from tmec.cli._table import Column, show_table
 from tmec.core import hs
 from tmec.core.dates import parse_date
 from tmec.core.errors import InputError
@@ -94,33 +94,34 @@ def _show(case: Case, det: Determination, _: Callable[[str], str]) -> None:
     console.print(f"[bold]{title}[/] {_('on')} {det.date.isoformat()}: {verdict}", highlight=False)
 
     if case.materials:
-        table = Table("material", "HS", "origin", "value", title="Bill of materials", title_justify="left")
+        rows: list[list[str]] = []
         by_value = sorted(case.materials, key=lambda m: m.value, reverse=True)
         for m in by_value[:MAX_MATERIAL_ROWS]:
             origin = m.origin if m.role == "material" else m.role.replace("_", " ")
             if m.self_produced:
                 origin = "self-produced, intermediate" if m.intermediate else "self-produced"
-            table.add_row(m.id, hs.format(m.hs) if m.hs else "—", origin, str(m.value))
+            rows.append([m.id, hs.format(m.hs) if m.hs else "—", origin, str(m.value)])
         if len(by_value) > MAX_MATERIAL_ROWS:
-            table.add_row(f"… {len(by_value) - MAX_MATERIAL_ROWS} more", "", "", "")
-        console.print(table)
+            rows.append([f"… {len(by_value) - MAX_MATERIAL_ROWS} more", "", "", ""])
+        columns = [Column("material"), Column("HS"), Column("origin"), Column("value", numeric=True)]
+        show_table(columns, rows, title="Bill of materials")
 
     shown = {k: v for k, v in det.rvc.items() if v is not None}
     if shown:
-        table = Table(
-            "RVC method", "base", "VNM", "RVC %", "threshold %", "margin pp", "", title_justify="left"
-        )
-        for method, v in shown.items():
-            table.add_row(
+        rvc_rows = [
+            [
                 method.replace("_", " "),
                 str(v.base),
                 str(v.vnm),
                 _pct(v.value),
                 str(v.threshold),
                 f"{v.margin:+.4f}",
-                "[green]pass[/]" if v.passed else "[red]fail[/]",
-            )
-        console.print(table)
+                "pass" if v.passed else "fail",
+            ]
+            for method, v in shown.items()
+        ]
+        numbers = ("base", "VNM", "RVC %", "threshold %", "margin pp")
+        show_table([Column("RVC method"), *(Column(n, numeric=True) for n in numbers), Column("")], rvc_rows)
     ts = det.tariff_shift
     if ts.required:
         state = "passed" if ts.passed else "failed"

@@ -27,10 +27,14 @@ __all__ = [
     "FORMAT",
     "CaseLike",
     "DeterminationLike",
+    "Good",
     "NotOriginating",
     "Scope",
     "build_certification",
+    "build_multi_certification",
     "build_revocation",
+    "combined_worksheet",
+    "good_worksheets",
     "jsonable",
     "worksheet",
 ]
@@ -192,6 +196,75 @@ def build_certification(
     reason: str | None = None,
 ) -> dict[str, Any]:
     """The signed payload of a certification (or of an amendment, when ``amends`` is given)."""
+    if language not in LANGUAGES:
+        raise InputError(f"expected one of {', '.join(LANGUAGES)}, found {language!r}", field="--language")
+    description, hs_code, criterion = _good_elements(case, determination)
+    return _payload(
+        parties,
+        scope,
+        {"good": {"description": description, "hs": hs_code}, "origin_criterion": criterion},
+        {"statement": label("statement", language)},
+        {
+            "case_id": case.id,
+            "case_date": case.date.isoformat(),
+            "determination_sha256": sha256_hex(canonical_json(jsonable(determination.to_dict()))),
+            "worksheet_sha256": worksheet_sha256,
+        },
+        certificate_id=certificate_id,
+        certification_date=certification_date,
+        issuer=issuer,
+        retention=retention,
+        language=language,
+        amends=amends,
+        reason=reason,
+    )
+
+
+def _payload(
+    parties: Parties,
+    scope: Scope,
+    goods: dict[str, Any],
+    statement: dict[str, Any],
+    qualification: dict[str, Any],
+    *,
+    certificate_id: str,
+    certification_date: dt.date,
+    issuer: Mapping[str, str],
+    retention: Mapping[str, Any],
+    language: str,
+    amends: str | None,
+    reason: str | None,
+    translation: str | None = None,
+) -> dict[str, Any]:
+    """The payload's elements in their order; ``goods``: element 6 and 7 (one good, or a list)."""
+    payload: dict[str, Any] = {
+        "format": FORMAT,
+        "kind": "amendment" if amends else "certification",
+        "certificate_id": certificate_id,
+        "language": language,
+        **({"translation": translation} if translation else {}),
+        **parties.to_dict(),
+        **goods,
+        **scope.to_dict(),
+        "certification": {
+            **statement,
+            "statement_unverified": True,  # spec usmca.md §6.1 [M]: the Annex text was not checked
+            "signed_by": parties.certifier.name,
+            "title": parties.certifier.title,
+            "date": certification_date.isoformat(),
+        },
+        "qualification": qualification,
+        "issuer": dict(issuer),
+        "retention": jsonable(retention),
+    }
+    if amends:
+        payload["amends"] = amends
+        payload["reason"] = reason or ""
+    return payload
+
+
+def _good_elements(case: CaseLike, determination: DeterminationLike) -> tuple[str, str, str]:
+    """Annex 5-A elements 6 and 7 of one good: description, HS subheading, origin criterion."""
     if not determination.originating:
         raise NotOriginating(
             f"the good in case {case.id or '(no id)'} does not qualify as originating on {case.date}: "
@@ -200,8 +273,6 @@ def build_certification(
     criterion = determination.criterion
     if criterion not in CRITERIA:
         raise InputError(f"the determination's origin criterion must be one of A-D, found {criterion!r}")
-    if language not in LANGUAGES:
-        raise InputError(f"expected one of {', '.join(LANGUAGES)}, found {language!r}", field="--language")
     # Annex 5-A element 6(b): the HS classification to six digits.
     hs6 = hs.subheading(hs.validate(case.good.hs, min_digits=6, field="good.hs"))
     description = (case.good.description or "").strip()
@@ -210,35 +281,88 @@ def build_certification(
             "the good's description is required on a certification (Annex 5-A element 6(a))",
             field="good.description",
         )
-    payload: dict[str, Any] = {
-        "format": FORMAT,
-        "kind": "amendment" if amends else "certification",
-        "certificate_id": certificate_id,
-        "language": language,
-        **parties.to_dict(),
-        "good": {"description": description, "hs": hs.format(hs6)},
-        "origin_criterion": criterion,
-        **scope.to_dict(),
-        "certification": {
-            "statement": label("statement", language),
-            "statement_unverified": True,  # spec usmca.md §6.1 [M]: the Annex text was not checked
-            "signed_by": parties.certifier.name,
-            "title": parties.certifier.title,
-            "date": certification_date.isoformat(),
-        },
-        "qualification": {
-            "case_id": case.id,
-            "case_date": case.date.isoformat(),
-            "determination_sha256": sha256_hex(canonical_json(jsonable(determination.to_dict()))),
-            "worksheet_sha256": worksheet_sha256,
-        },
-        "issuer": dict(issuer),
-        "retention": jsonable(retention),
+    return description, hs.format(hs6), criterion
+
+
+@dataclass(frozen=True)
+class Good:
+    """One good of a certification covering many: its case, its qualification, its case file's bytes."""
+
+    case: CaseLike
+    determination: DeterminationLike
+    case_file: bytes | None = None
+
+
+def combined_worksheet(goods: list[Good]) -> dict[str, Any]:
+    """The audit worksheet of a certification covering many goods: one worksheet per good, in order."""
+    return {
+        "format": "tmec.audit-worksheet/1",
+        "goods": [worksheet(g.case, g.determination, case_file=g.case_file) for g in goods],
     }
-    if amends:
-        payload["amends"] = amends
-        payload["reason"] = reason or ""
-    return payload
+
+
+def good_worksheets(sheet: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The per-good worksheets of a stored worksheet: itself, or each good's of a multi-good one."""
+    goods = sheet.get("goods")
+    return list(goods) if isinstance(goods, list) else [sheet]
+
+
+def build_multi_certification(
+    goods: list[Good],
+    parties: Parties,
+    scope: Scope,
+    *,
+    worksheet_sha256: str,
+    language: str = "es",
+    translation: str = "en",
+    **facts: Any,
+) -> dict[str, Any]:
+    """One certification covering every good of ``goods`` over a blanket period (Annex 5-A element 8).
+
+    Each good carries its own elements 6 and 7 and the hash of its determination; the labels are in
+    ``language`` with ``translation`` alongside (CBP asks for an English translation of a
+    certification in Spanish or French), and the statement is signed in both.  ``facts``: the
+    keyword arguments of :func:`build_certification` after ``worksheet_sha256``.
+    """
+    if not goods:
+        raise InputError("a certification covers at least one good", field="CASE")
+    if not scope.blanket:
+        raise InputError(
+            "a certification covering many goods is a blanket certification: give --blanket-from and "
+            "--blanket-to",
+            field="--blanket-from",
+        )
+    for lang in (language, translation):
+        if lang not in LANGUAGES:
+            raise InputError(f"expected one of {', '.join(LANGUAGES)}, found {lang!r}", field="--language")
+    if language == translation:
+        raise InputError(f"the translation must be in another language than {language!r}", field="--language")
+    items = []
+    for g in goods:
+        description, hs_code, criterion = _good_elements(g.case, g.determination)
+        items.append(
+            {
+                "description": description,
+                "hs": hs_code,
+                "origin_criterion": criterion,
+                "case_id": g.case.id,
+                "case_date": g.case.date.isoformat(),
+                "determination_sha256": sha256_hex(canonical_json(jsonable(g.determination.to_dict()))),
+            }
+        )
+    return _payload(
+        parties,
+        scope,
+        {"goods": items},
+        {
+            "statement": label("statement", language),
+            "statement_translation": label("statement", translation),
+        },
+        {"worksheet_sha256": worksheet_sha256},
+        language=language,
+        translation=translation,
+        **facts,
+    )
 
 
 def build_revocation(

@@ -43,6 +43,7 @@ from tmec.store.models import CertificateRow, IssuerKeyRow, table
 __all__ = [
     "MIN_RETENTION_YEARS",
     "BeforeCommit",
+    "Certification",
     "Issued",
     "Issuer",
     "NotInitialised",
@@ -67,6 +68,15 @@ class Issued:
     log_index: int
     envelope: dict[str, Any]
     worksheet: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class Certification:
+    """One certification to issue: of one good, or (``goods``) one covering many over a blanket period."""
+
+    good: cert.Good | None = None
+    certificate_id: str | None = None
+    goods: list[cert.Good] | None = None
 
 
 # Called inside the issuing transaction, after the log entry and before the commit: the files
@@ -224,42 +234,92 @@ class Issuer:
         certificate_id: str | None = None,
         before_commit: BeforeCommit | None = None,
     ) -> Issued:
+        (issued,) = self.issue_many(
+            signer,
+            [Certification(cert.Good(case, determination, case_file), certificate_id)],
+            parties,
+            scope,
+            language=language,
+            certification_date=certification_date,
+            retention_override=retention_override,
+            amends=amends,
+            reason=reason,
+            before_commit=before_commit,
+        )
+        return issued
+
+    def issue_many(
+        self,
+        signer: Ed25519Signer,
+        certifications: list[Certification],
+        parties: Parties,
+        scope: cert.Scope,
+        *,
+        language: str = "en",
+        translation: str | None = None,
+        certification_date: dt.date | None = None,
+        retention_override: int | None = None,
+        amends: str | None = None,
+        reason: str | None = None,
+        before_commit: BeforeCommit | None = None,
+    ) -> list[Issued]:
+        """Issue every certification of ``certifications`` in one transaction: all are logged, or none.
+
+        Each is signed, appended to the log and followed by its own checkpoint, exactly as one issued
+        alone (so each certificate.json is the same whether it was issued alone or in a batch);
+        ``before_commit`` runs once per certificate, inside the transaction.  Every payload is built
+        (and every good checked originating) before the transaction starts.
+        """
         day = certification_date or dt.date.today()
-        sheet = cert.worksheet(case, determination, case_file=case_file)
-        sheet_bytes = canonical_json(sheet)
         jurisdiction = parties.certifier.country
         years, reference = retention_years(jurisdiction, day, retention_override)
         retain_until = _add_years(day, years)
-        cert_id = certificate_id or new_certificate_id()
-        payload = cert.build_certification(
-            case,
-            determination,
-            parties,
-            scope,
-            certificate_id=cert_id,
-            certification_date=day,
-            worksheet_sha256=sha256_hex(sheet_bytes),
-            issuer={"log_origin": signer.public.name, "key_id": signer.public.key_id},
-            retention={
-                "jurisdiction": jurisdiction,
-                "years": years,
-                "retain_until": retain_until,
-                "reference": reference,
-            },
-            language=language,
-            amends=amends,
-            reason=reason,
-        )
+        retention = {
+            "jurisdiction": jurisdiction,
+            "years": years,
+            "retain_until": retain_until,
+            "reference": reference,
+        }
+        issuer_ref = {"log_origin": signer.public.name, "key_id": signer.public.key_id}
+        prepared: list[tuple[dict[str, Any], bytes, dict[str, Any]]] = []
+        for c in certifications:
+            if c.goods is not None:
+                sheet = cert.combined_worksheet(c.goods)
+            else:
+                assert c.good is not None
+                sheet = cert.worksheet(c.good.case, c.good.determination, case_file=c.good.case_file)
+            sheet_bytes = canonical_json(sheet)
+            facts: dict[str, Any] = {
+                "certificate_id": c.certificate_id or new_certificate_id(),
+                "certification_date": day,
+                "worksheet_sha256": sha256_hex(sheet_bytes),
+                "issuer": issuer_ref,
+                "retention": retention,
+                "language": language,
+                "amends": amends,
+                "reason": reason,
+            }
+            if c.goods is not None:
+                other = translation or ("en" if language != "en" else "es")
+                payload = cert.build_multi_certification(c.goods, parties, scope, translation=other, **facts)
+            else:
+                assert c.good is not None
+                payload = cert.build_certification(c.good.case, c.good.determination, parties, scope, **facts)
+            prepared.append((payload, sheet_bytes, sheet))
+        out = []
         with self.store.session() as s:
             if amends:
                 self._require_live(s, amends)
-            row, known = self._record(
-                s, signer, payload, day, jurisdiction, retain_until, sheet_bytes, refers_to=amends
-            )
-            issued = Issued(cert_id, row.log_index, self._envelope(s, row, signer.public, known), sheet)
-            if before_commit is not None:
-                before_commit(s, issued)
-        return issued
+            for payload, sheet_bytes, sheet in prepared:
+                row, known = self._record(
+                    s, signer, payload, day, jurisdiction, retain_until, sheet_bytes, refers_to=amends
+                )
+                envelope = self._envelope(s, row, signer.public, known)
+                issued = Issued(payload["certificate_id"], row.log_index, envelope, sheet)
+                if before_commit is not None:
+                    before_commit(s, issued)
+                out.append(issued)
+        return out
 
     def revoke(
         self,

@@ -60,6 +60,12 @@ _LABELS: dict[str, dict[str, str]] = {
         "es": "Disponible a solicitud de las autoridades importadoras",
         "fr": "Disponible sur demande des autorités importatrices",
     },
+    "criterion": {"en": "criterion", "es": "criterio", "fr": "critère"},
+    "per_good": {
+        "en": "Given for each good under 6",
+        "es": "Indicado para cada mercancía en 6",
+        "fr": "Indiqué pour chaque produit sous 6",
+    },
     "amends": {"en": "Amends", "es": "Modifica", "fr": "Modifie"},
     "reason": {"en": "Reason", "es": "Motivo", "fr": "Motif"},
     "certificate_id": {"en": "Certificate", "es": "Certificado", "fr": "Certificat"},

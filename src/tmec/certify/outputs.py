@@ -26,18 +26,28 @@ from sqlalchemy.orm import Session
 
 from tmec.certify.artifacts import certificate_files, credential_file
 from tmec.certify.canonical import canonical_json, loads
-from tmec.certify.issuer import Issued, Issuer, new_certificate_id
+from tmec.certify.issuer import BeforeCommit, Issued, Issuer, new_certificate_id
 from tmec.certify.keys import Signer
-from tmec.core.errors import InputError
+from tmec.core.errors import InputError, TmecError
 from tmec.store import ledger
 from tmec.store.models import CertificateRow, PendingOutputRow
 
-__all__ = ["Finished", "IssueCall", "finish_pending", "issue_with_files", "temporary_name"]
+__all__ = [
+    "Finished",
+    "IssueCall",
+    "IssueManyCall",
+    "finish_pending",
+    "issue_many_with_files",
+    "issue_with_files",
+    "temporary_name",
+]
 
 _SUFFIX = ".partial"
 
 # Runs the issuer with the certificate id chosen here and the hook that writes the files.
-IssueCall = Callable[[str, Callable[[Session, Issued], None]], Issued]
+IssueCall = Callable[[str, BeforeCommit], Issued]
+# The same for many certificates issued in one transaction: the ids, in order, and the hook for each.
+IssueManyCall = Callable[[list[str], BeforeCommit], list[Issued]]
 
 
 @dataclass(frozen=True)
@@ -116,51 +126,95 @@ def issue_with_files(
     default_root: Path = Path("certificates"),
 ) -> tuple[Issued, list[Path]]:
     """Issue through ``call`` and put the files in ``out_dir`` (default ``default_root/<id>``)."""
-    certificate_id = new_certificate_id()
-    shown = out_dir or default_root / certificate_id
-    directory = shown.absolute()  # the row must not depend on the working directory of who finishes it
-    created = _first_missing(directory)
+
+    def one(ids: list[str], hook: BeforeCommit) -> list[Issued]:
+        return [call(ids[0], hook)]
+
+    ((issued, files),) = issue_many_with_files(
+        issuer, [out_dir], one, signer, with_worksheet=with_worksheet, default_root=default_root
+    )
+    return issued, files
+
+
+def issue_many_with_files(
+    issuer: Issuer,
+    out_dirs: list[Path | None],
+    call: IssueManyCall,
+    signer: Signer | None,
+    *,
+    with_worksheet: bool,
+    default_root: Path = Path("certificates"),
+) -> list[tuple[Issued, list[Path]]]:
+    """Issue one certificate per entry of ``out_dirs`` through ``call``, in one transaction, each with
+    its files in its directory (None: ``default_root/<id>``).
+
+    The steps of the module's docstring, for all at once: one pending row per certificate (written
+    together), every certificate's temporaries written and synced inside the one issuing
+    transaction, then every rename.  A crash leaves all of them logged with their files (after
+    :func:`finish_pending`), or none logged and no temporary file.
+    """
+    ids = [new_certificate_id() for _ in out_dirs]
+    shown = [d or default_root / i for d, i in zip(out_dirs, ids, strict=True)]
+    # The rows must not depend on the working directory of who finishes them.
+    directories = {i: d.absolute() for i, d in zip(ids, shown, strict=True)}
+    created = {i: _first_missing(d) for i, d in directories.items()}
     store = issuer.store
     with store.session() as s:
-        s.add(
-            PendingOutputRow(
-                certificate_id=certificate_id,
-                directory=str(directory),
-                created_dir=str(created) if created is not None else None,
-                with_worksheet=with_worksheet,
-                credential=None,
-                host=socket.gethostname(),
-                pid=os.getpid(),
-                created_at=ledger.now(),
+        for i in ids:
+            s.add(
+                PendingOutputRow(
+                    certificate_id=i,
+                    directory=str(directories[i]),
+                    created_dir=str(created[i]) if created[i] is not None else None,
+                    with_worksheet=with_worksheet,
+                    credential=None,
+                    host=socket.gethostname(),
+                    pid=os.getpid(),
+                    created_at=ledger.now(),
+                )
             )
-        )
-    names: list[str] = []
+    names: dict[str, list[str]] = {i: [] for i in ids}
 
     def write_temporaries(s: Session, issued: Issued) -> None:
+        certificate_id = issued.certificate_id
+        directory = directories[certificate_id]
         credential = credential_file(issued.envelope, signer)
         # The worksheet as stored (canonical key order), so these files are what `tmec export` writes.
         sheet = loads(canonical_json(issued.worksheet)) if issued.worksheet is not None else None
         files = certificate_files(issued.envelope, sheet, credential)
         for name, data in files.items():
             _write_synced(temporary_name(directory, name, certificate_id), data)
-            names.append(name)
+            names[certificate_id].append(name)
         _sync_dir(directory)
         row = s.get(PendingOutputRow, certificate_id)
         assert row is not None
         row.credential = credential
 
     try:
-        _check_writable(directory, certificate_id)
-        issued = call(certificate_id, write_temporaries)
+        for i in ids:
+            _check_writable(directories[i], i)
+        issued_all = call(ids, write_temporaries)
+        if [x.certificate_id for x in issued_all] != ids:
+            raise TmecError("the issuer did not issue the certificates it was asked for")
     except BaseException:
         with store.session() as s:
-            s.execute(delete(PendingOutputRow).where(PendingOutputRow.certificate_id == certificate_id))
-        _remove_leftovers(directory, certificate_id, str(created) if created is not None else None)
+            s.execute(delete(PendingOutputRow).where(PendingOutputRow.certificate_id.in_(ids)))
+        for i in ids:
+            _remove_leftovers(directories[i], i, str(created[i]) if created[i] is not None else None)
         raise
-    _put_in_place(directory, certificate_id, issued.log_index, lambda: None, names)
+    for x in issued_all:
+        _put_in_place(
+            directories[x.certificate_id],
+            x.certificate_id,
+            x.log_index,
+            lambda: None,
+            names[x.certificate_id],
+        )
     with store.session() as s:
-        s.execute(delete(PendingOutputRow).where(PendingOutputRow.certificate_id == certificate_id))
-    return issued, [shown / name for name in names]
+        s.execute(delete(PendingOutputRow).where(PendingOutputRow.certificate_id.in_(ids)))
+    return [
+        (x, [d / name for name in names[x.certificate_id]]) for x, d in zip(issued_all, shown, strict=True)
+    ]
 
 
 def _put_in_place(

@@ -48,11 +48,14 @@ def _latin1(text: str) -> str:
     return "".join(out)
 
 
-def _party_text(party: Any, lang: str, *, missing: str) -> str:
+def _party_text(party: Any, lang: str, tr: str | None, *, missing: str) -> str:
+    def lbl(key: str) -> str:
+        return label(key, lang) if tr is None else f"{label(key, lang)} / {label(key, tr)}"
+
     if party is None:
-        return label(missing, lang)
+        return lbl(missing)
     if isinstance(party, str):
-        return label("various", lang) if party == "Various" else label("upon_request", lang)
+        return lbl("various") if party == "Various" else lbl("upon_request")
     lines = [party.get("name", "")]
     for key in ("title", "company", "address"):
         if party.get(key):
@@ -67,19 +70,24 @@ def _party_text(party: Any, lang: str, *, missing: str) -> str:
 def render_pdf(envelope: dict[str, Any]) -> bytes:
     payload = envelope["payload"]
     lang = payload.get("language", "en")
+    tr = payload.get("translation")  # a certification of many goods: a second language alongside
+
+    def lbl(key: str) -> str:
+        return label(key, lang) if tr is None else f"{label(key, lang)} / {label(key, tr)}"
+
     pdf = FPDF(format="Letter")
     pdf.set_creation_date(dt.datetime.fromisoformat(_MODIFIED))
     pdf.set_producer(PRODUCER)
-    pdf.set_title(_latin1(f"{label('title', lang)} {payload['certificate_id']}"))
+    pdf.set_title(_latin1(f"{lbl('title')} {payload['certificate_id']}"))
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 15)
-    pdf.cell(0, 9, _latin1(label("title", lang)), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "B", 15 if tr is None else 12)
+    pdf.cell(0, 9, _latin1(lbl("title")), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 9)
     pdf.cell(
         0,
         5,
-        _latin1(f"{label('certificate_id', lang)}: {payload['certificate_id']}"),
+        _latin1(f"{lbl('certificate_id')}: {payload['certificate_id']}"),
         new_x="LMARGIN",
         new_y="NEXT",
     )
@@ -87,10 +95,7 @@ def render_pdf(envelope: dict[str, Any]) -> bytes:
         pdf.cell(
             0,
             5,
-            _latin1(
-                f"{label('amends', lang)}: {payload['amends']} - {label('reason', lang)}: "
-                f"{payload.get('reason', '')}"
-            ),
+            _latin1(f"{lbl('amends')}: {payload['amends']} - {lbl('reason')}: {payload.get('reason', '')}"),
             new_x="LMARGIN",
             new_y="NEXT",
         )
@@ -98,7 +103,7 @@ def render_pdf(envelope: dict[str, Any]) -> bytes:
     pdf.cell(
         0,
         5,
-        _latin1(f"{label('log', lang)}: {log['origin']} #{log['index']} / {log['tree_size']}"),
+        _latin1(f"{lbl('log')}: {log['origin']} #{log['index']} / {log['tree_size']}"),
         new_x="LMARGIN",
         new_y="NEXT",
     )
@@ -112,46 +117,50 @@ def render_pdf(envelope: dict[str, Any]) -> bytes:
     role = certifier.get("role", "")
     period = payload.get("blanket_period")
     scope = (
-        f"{label('from', lang)} {period['from']}  {label('to', lang)} {period['to']}"
+        f"{lbl('from')} {period['from']}  {lbl('to')} {period['to']}"
         if period
-        else f"{label('single', lang)}"
-        + (
-            f" - {label('invoice', lang)}: {payload['invoice_number']}"
-            if payload.get("invoice_number")
-            else ""
-        )
+        else f"{lbl('single')}"
+        + (f" - {lbl('invoice')}: {payload['invoice_number']}" if payload.get("invoice_number") else "")
     )
-    good = payload["good"]
     sign = payload["certification"]
+    statement = sign["statement"]
+    if sign.get("statement_translation"):
+        statement += f"\n\n{sign['statement_translation']}"
+    if "goods" in payload:
+        goods = "\n".join(
+            f"{n}. {g['description']} - HS {g['hs']} - {lbl('criterion')} {g['origin_criterion']}"
+            for n, g in enumerate(payload["goods"], 1)
+        )
+        criterion = lbl("per_good")
+    else:
+        good = payload["good"]
+        goods = f"{good['description']}\nHS {good['hs']}" + (
+            f"\n{lbl('invoice')}: {payload['invoice_number']}" if payload.get("invoice_number") else ""
+        )
+        criterion = payload["origin_criterion"]
     elements = [
-        ("1", label(f"role.{role}", lang)),
-        ("2", _party_text(certifier, lang, missing="unknown")),
+        ("1", lbl(f"role.{role}")),
+        ("2", _party_text(certifier, lang, tr, missing="unknown")),
         (
             "3",
-            _party_text(payload.get("exporter"), lang, missing="same" if role == "exporter" else "unknown"),
-        ),
-        ("4", _party_text(payload.get("producer"), lang, missing="same")),
-        ("5", _party_text(payload.get("importer"), lang, missing="unknown")),
-        (
-            "6",
-            f"{good['description']}\nHS {good['hs']}"
-            + (
-                f"\n{label('invoice', lang)}: {payload['invoice_number']}"
-                if payload.get("invoice_number")
-                else ""
+            _party_text(
+                payload.get("exporter"), lang, tr, missing="same" if role == "exporter" else "unknown"
             ),
         ),
-        ("7", payload["origin_criterion"]),
+        ("4", _party_text(payload.get("producer"), lang, tr, missing="same")),
+        ("5", _party_text(payload.get("importer"), lang, tr, missing="unknown")),
+        ("6", goods),
+        ("7", criterion),
         ("8", scope),
         (
             "9",
-            f"{sign['statement']}\n\n{sign['signed_by']}, {sign.get('title') or ''}    {sign['date']}\n"
-            f"{label('pages', lang)}: {{nb}}",
+            f"{statement}\n\n{sign['signed_by']}, {sign.get('title') or ''}    {sign['date']}\n"
+            f"{lbl('pages')}: {{nb}}",
         ),
     ]
     for key, text in elements:
         pdf.set_font("Helvetica", "B", 9)
-        pdf.cell(0, 6, _latin1(label(key, lang)), new_x="LMARGIN", new_y="NEXT", fill=False)
+        pdf.cell(0, 6, _latin1(lbl(key)), new_x="LMARGIN", new_y="NEXT", fill=False)
         pdf.set_font("Helvetica", "", 9)
         pdf.multi_cell(0, 4.5, _latin1(text), border="B", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(1)

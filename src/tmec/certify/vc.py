@@ -94,13 +94,14 @@ def to_credential(envelope: dict[str, Any], signer: Signer) -> dict[str, Any]:
             "items": [
                 {
                     "type": "TradeLineItem",
-                    "description": p["good"]["description"],
+                    "description": good["description"],
                     "commodity": {
                         "type": "Commodity",
-                        "commodityCode": p["good"]["hs"].replace(".", ""),
+                        "commodityCode": good["hs"].replace(".", ""),
                         "commodityCodeType": "HS",
                     },
                 }
+                for good in p.get("goods") or [p["good"]]
             ],
             "usmca": {
                 k: p.get(k)
@@ -109,7 +110,7 @@ def to_credential(envelope: dict[str, Any], signer: Signer) -> dict[str, Any]:
                     "exporter",
                     "producer",
                     "importer",
-                    "origin_criterion",
+                    "origin_criterion" if "goods" not in p else "goods",
                     "blanket_period",
                     "invoice_number",
                     "certification",

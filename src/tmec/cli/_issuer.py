@@ -38,7 +38,6 @@ def issuer(*, create: bool = False) -> Issuer:
     Opening the store first finishes any issue that a dead process left without its files.
     """
     from tmec.certify.issuer import Issuer
-    from tmec.certify.outputs import finish_pending
     from tmec.store.db import open_store
 
     store = open_store(create=create)
@@ -46,11 +45,26 @@ def issuer(*, create: bool = False) -> Issuer:
     if ctx is not None:
         ctx.call_on_close(store.close)
     iss = Issuer(store)
+    if not _any_pending(iss):
+        return iss
+    # Only now: settling a pending issue renders its files, and the PDF renderer is slow to import.
+    from tmec.certify.outputs import finish_pending
+
     for done in finish_pending(
         iss, on_error=lambda exc: err_console.print(f"warning: {exc}", highlight=False)
     ):
         report_finished(done)
     return iss
+
+
+def _any_pending(iss: Issuer) -> bool:
+    """Does any issue wait for its files?  One indexed read, nearly always empty."""
+    from sqlalchemy import select
+
+    from tmec.store.models import PendingOutputRow
+
+    with iss.store.session() as s:
+        return s.scalars(select(PendingOutputRow.certificate_id).limit(1)).first() is not None
 
 
 def report_finished(done: Finished) -> None:

@@ -34,6 +34,14 @@ def statements_in_force(day: dt.date, suppliers: Iterable[str] | None = None) ->
     given); none when there is no store yet (a determination never creates one)."""
     if not store_exists():
         return []
+    from tmec.store.quick import quick_reader
+
+    quick = quick_reader()  # the stdlib's sqlite3: no SQLAlchemy to import for a few rows
+    if quick is not None:
+        try:
+            return quick.statements(in_force_on=day, kinds=USED_KINDS, suppliers=suppliers)
+        finally:
+            quick.close()
     return open_book(create=False).all(in_force_on=day, kinds=USED_KINDS, suppliers=suppliers)
 
 

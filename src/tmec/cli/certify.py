@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from tmec.certify.certificate import NotOriginating, Scope
+from tmec.certify.issuer import Certification
 from tmec.certify.parties import parse_parties
 from tmec.cli._common import EXIT_FAIL, console, emit_json, err_console, handles_errors
 from tmec.cli._issuer import issuer, passphrase, passphrase_option
@@ -19,6 +22,7 @@ from tmec.law import load_yaml
 from tmec.origin import load_case
 
 if TYPE_CHECKING:
+    from tmec.certify.certificate import Good
     from tmec.certify.issuer import BeforeCommit, Issued
 
 
@@ -38,9 +42,8 @@ def certify_options(func: Any) -> Any:
             click.option(
                 "--language",
                 type=click.Choice(["en", "es", "fr"]),
-                default="en",
-                show_default=True,
-                help="language of the certification's labels",
+                help="language of the certification's labels (default en; es for --blanket, with an "
+                "English version alongside)",
             ),
             click.option("--date", "day", help="certification date (default today)"),
             click.option(
@@ -62,19 +65,33 @@ def certify_options(func: Any) -> Any:
     return func
 
 
+def _qualified(case_path: Path) -> tuple[Good, Path]:
+    """One CASE qualified with the supplier statements in force on its date, as `tmec qualify` does:
+    the worksheet's determination lists them, so a withdrawal finds the certificate."""
+    from tmec.certify.certificate import Good
+    from tmec.cli._statements_store import case_statements
+    from tmec.statements import qualify_with_statements
+
+    case_bytes = read_input(case_path)
+    case = load_case(case_path)
+    determination, _ = qualify_with_statements(case, case_statements(case))
+    return Good(case, determination, case_bytes), case_path
+
+
 def run_certify(
-    case_path: Path,
+    case_paths: Sequence[Path],
     *,
     certifier_file: Path | None,
     blanket_from: str | None,
     blanket_to: str | None,
     invoice: str | None,
-    language: str,
+    language: str | None,
     day: str | None,
     retention_years: int | None,
     out_dir: Path | None,
     passphrase_file: Path | None,
     as_json: bool,
+    blanket: bool = False,
     amends: str | None = None,
     reason: str | None = None,
 ) -> None:
@@ -82,66 +99,70 @@ def run_certify(
         raise InputError("missing option --certifier FILE.yaml", field="--certifier")
     if not certifier_file.is_file():
         raise InputError("no such file", source=str(certifier_file))
+    if not case_paths:
+        raise InputError("missing argument CASE", field="CASE")
+    if amends and len(case_paths) > 1 and not blanket:
+        raise InputError("an amendment replaces one certification: one CASE, or --blanket", field="CASE")
     parties = parse_parties(load_yaml(certifier_file), source=str(certifier_file))
     scope = Scope(
         invoice=invoice,
         start=parse_date(blanket_from, field="--blanket-from") if blanket_from else None,
         end=parse_date(blanket_to, field="--blanket-to") if blanket_to else None,
     )
-    case_bytes = read_input(case_path)
-    case = load_case(case_path)
-    # The supplier statements in force on the case's date, as `tmec qualify` uses them: the
-    # worksheet's determination lists them, so a withdrawal finds this certificate.
-    from tmec.cli._statements_store import case_statements
-    from tmec.statements import qualify_with_statements
-
-    determination, _ = qualify_with_statements(case, case_statements(case))
+    if blanket and not scope.blanket:
+        raise InputError(
+            "--blanket covers the goods over a blanket period: give --blanket-from and --blanket-to",
+            field="--blanket",
+        )
+    goods = [_qualified(path) for path in case_paths]
+    refused = [(g, path) for g, path in goods if not g.determination.originating]
+    if refused:
+        _refuse(refused, as_json, batch=len(goods) > 1)
     iss = issuer()
     signer = iss.signer(passphrase(passphrase_file))
     certification_date = parse_date(day, field="--date") if day else None
+    each = [g for g, _ in goods]
+    wanted = [Certification(goods=each)] if blanket else [Certification(g) for g in each]
 
-    def call(certificate_id: str, before_commit: BeforeCommit) -> Issued:
-        return iss.issue(
+    def call(ids: list[str], before_commit: BeforeCommit) -> list[Issued]:
+        return iss.issue_many(
             signer,
-            case,
-            determination,
+            [replace(c, certificate_id=i) for c, i in zip(wanted, ids, strict=True)],
             parties,
             scope,
-            language=language,
+            language=language or ("es" if blanket else "en"),
             certification_date=certification_date,
             retention_override=retention_years,
-            case_file=case_bytes,
             amends=amends,
             reason=reason,
-            certificate_id=certificate_id,
             before_commit=before_commit,
         )
 
-    from tmec.certify.outputs import issue_with_files
+    from tmec.certify.outputs import issue_many_with_files
 
-    try:
-        issued, files = issue_with_files(iss, out_dir, call, signer, with_worksheet=True)
-    except NotOriginating as exc:
-        if as_json:
+    # One certificate: its files in --out.  Many: each in --out/<id> (default certificates/<id>).
+    many = len(wanted) > 1
+    dirs: list[Path | None] = [None] * len(wanted) if many or out_dir is None else [out_dir]
+    done = issue_many_with_files(
+        iss, dirs, call, signer, with_worksheet=True, default_root=out_dir or Path("certificates")
+    )
+    if as_json:
+        if many:
             emit_json(
                 {
-                    "certificate_id": None,
-                    "originating": False,
-                    "reason": str(exc),
-                    "determination": determination.to_dict(),
+                    "certificates": [
+                        {
+                            "certificate_id": issued.certificate_id,
+                            "log_index": issued.log_index,
+                            "case": str(path),
+                            "files": [str(f) for f in files],
+                        }
+                        for (issued, files), (_, path) in zip(done, goods, strict=True)
+                    ]
                 }
             )
-        else:
-            err_console.print(f"[red]refused:[/red] {exc}", highlight=False, soft_wrap=True)
-            for step in determination.to_dict().get("explanation", []):
-                if step.get("passed") is False:
-                    err_console.print(
-                        f"  {step['step']}: {step['result']} ({step['reference']})",
-                        highlight=False,
-                        soft_wrap=True,
-                    )
-        sys.exit(EXIT_FAIL)
-    if as_json:
+            return
+        ((issued, files),) = done
         emit_json(
             {
                 "certificate_id": issued.certificate_id,
@@ -150,13 +171,80 @@ def run_certify(
             }
         )
         return
+    for issued, files in done:
+        _print_issued(issued, files)
+
+
+def _refuse(refused: list[tuple[Good, Path]], as_json: bool, *, batch: bool) -> NoReturn:
+    """No certification when a good is not originating; in a batch, none at all (all or nothing)."""
+    reasons = [(g, path, _not_originating_reason(g)) for g, path in refused]
+    if as_json:
+        if not batch:
+            ((g, _, why),) = reasons
+            emit_json(
+                {
+                    "certificate_id": None,
+                    "originating": False,
+                    "reason": why,
+                    "determination": g.determination.to_dict(),
+                }
+            )
+        else:
+            emit_json(
+                {
+                    "certificates": [],
+                    "originating": False,
+                    "refused": [{"case": str(path), "reason": why} for _, path, why in reasons],
+                }
+            )
+        sys.exit(EXIT_FAIL)
+    for g, path, why in reasons:
+        prefix = f"{path}: " if batch else ""
+        err_console.print(f"[red]refused:[/red] {prefix}{why}", highlight=False, soft_wrap=True)
+        for step in g.determination.to_dict().get("explanation", []):
+            if step.get("passed") is False:
+                err_console.print(
+                    f"  {step['step']}: {step['result']} ({step['reference']})",
+                    highlight=False,
+                    soft_wrap=True,
+                )
+    if batch:
+        err_console.print("nothing was issued: every good of a batch must be originating", highlight=False)
+    sys.exit(EXIT_FAIL)
+
+
+def _not_originating_reason(g: Good) -> str:
+    from tmec.certify.certificate import _good_elements
+
+    try:
+        _good_elements(g.case, g.determination)
+    except NotOriginating as exc:
+        return str(exc)
+    return "not originating"
+
+
+def _print_issued(issued: Issued, files: list[Path]) -> None:
     p = issued.envelope["payload"]
-    console.print(
-        f"[bold]{issued.certificate_id}[/bold] certified: {p['good']['description']} "
-        f"(HS {p['good']['hs']}), origin criterion {p['origin_criterion']}",
-        highlight=False,
-        soft_wrap=True,
-    )
+    if "goods" in p:
+        console.print(
+            f"[bold]{issued.certificate_id}[/bold] certified {len(p['goods'])} goods "
+            f"({p['blanket_period']['from']} to {p['blanket_period']['to']}):",
+            highlight=False,
+            soft_wrap=True,
+        )
+        for good in p["goods"]:
+            console.print(
+                f"  {good['description']} (HS {good['hs']}), origin criterion {good['origin_criterion']}",
+                highlight=False,
+                soft_wrap=True,
+            )
+    else:
+        console.print(
+            f"[bold]{issued.certificate_id}[/bold] certified: {p['good']['description']} "
+            f"(HS {p['good']['hs']}), origin criterion {p['origin_criterion']}",
+            highlight=False,
+            soft_wrap=True,
+        )
     console.print(
         f"  log entry {issued.log_index} of {issued.envelope['log']['origin']}; "
         f"records kept until {p['retention']['retain_until']}",
@@ -199,27 +287,35 @@ def resume_pending(as_json: bool) -> None:
 
 
 @click.command("certify")
-@click.argument("case_path", metavar="CASE", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("case_paths", metavar="CASE...", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 @certify_options
+@click.option(
+    "--blanket",
+    is_flag=True,
+    help="one certification covering every CASE over the blanket period (labels in Spanish with "
+    "English alongside unless --language says otherwise), instead of one certification per CASE",
+)
 @click.option(
     "--resume",
     is_flag=True,
     help="finish the certificates whose files an interrupted run did not write, and print their ids",
 )
 @handles_errors
-def command(case_path: Path | None, resume: bool, **options: Any) -> None:
-    """Qualify CASE and, when the good is originating, issue its certification of origin.
+def command(case_paths: tuple[Path, ...], resume: bool, **options: Any) -> None:
+    """Qualify each CASE and, when every good is originating, issue its certification of origin.
 
     Writes certificate.json (payload, signature, log inclusion proof, checkpoint),
     certificate.pdf (the nine Annex 5-A elements, a QR code, the JSON attached),
     certificate.vc.json (W3C Verifiable Credential) and worksheet.json (the audit
-    worksheet).  Exit 1 when the good does not qualify, 2 for bad input.
+    worksheet).  Several CASEs: one certificate per good, all issued in one
+    transaction (each in --out/<id>), or with --blanket one certification listing
+    every good.  Exit 1 when a good does not qualify (nothing is issued), 2 for bad input.
     """
     if resume:
-        if case_path is not None:
+        if case_paths:
             raise InputError("--resume takes no CASE", field="--resume")
         resume_pending(options["as_json"])
         return
-    if case_path is None:
+    if not case_paths:
         raise InputError("missing argument CASE", field="CASE")
-    run_certify(case_path, **options)
+    run_certify(case_paths, **options)

@@ -21,7 +21,7 @@ from tmec.reports.verify import verify_file
 from tmec.store.paths import tmec_home
 
 if TYPE_CHECKING:
-    from tmec.certify.issuer import Issuer
+    from tmec.reports.verify import LogReader
 
 
 def read_keys(value: str) -> list[PublicKey]:
@@ -38,10 +38,19 @@ def read_keys(value: str) -> list[PublicKey]:
     raise InputError(f"no such key file, and not a verifier key string: {value!r}", field="--key")
 
 
-def _local_issuer(origin: Any) -> Issuer | None:
+def _local_issuer(origin: Any) -> LogReader | None:
     """The store at hand, when it holds this certificate's log."""
     if not os.environ.get("TMEC_DATABASE_URL") and not (tmec_home() / "tmec.db").is_file():
         return None
+    from tmec.store.quick import quick_reader
+
+    quick = quick_reader()  # the stdlib's sqlite3 when it can answer: no SQLAlchemy to import
+    if quick is not None:
+        ctx = click.get_current_context(silent=True)
+        if ctx is not None:
+            ctx.call_on_close(quick.close)
+        names = quick.key_names()
+        return quick if names and names[-1] == origin else None
     iss = issuer()
     keys = iss.keys()
     return iss if keys and keys[-1].name == origin else None

@@ -31,13 +31,13 @@ NAMES = {"en": "English", "es": "Español"}
 
 @functools.cache
 def _catalog(lang: str) -> NullTranslations:
+    po = LOCALES_DIR / lang / "LC_MESSAGES" / "tmec.po"
+    if not po.is_file():  # English, the source language: no catalog, and no Babel to import
+        return NullTranslations()
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
     from babel.support import Translations
 
-    po = LOCALES_DIR / lang / "LC_MESSAGES" / "tmec.po"
-    if not po.is_file():
-        return NullTranslations()
     with po.open("rb") as fh:
         catalog = read_po(fh, locale=LANGUAGES[lang])
     buf = io.BytesIO()

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from tmec.certify.keys import Keyring
 from tmec.certify.verify import (
@@ -24,8 +24,16 @@ from tmec.certify.verify import (
     verify_credential_document,
 )
 
-if TYPE_CHECKING:
-    from tmec.certify.issuer import Issuer
+
+class LogReader(Protocol):
+    """What verification reads from the issuer's store: an :class:`tmec.certify.issuer.Issuer`, or the
+    standard library's quick reader (:class:`tmec.store.quick.QuickReader`)."""
+
+    def keyring(self) -> Keyring: ...
+
+    def status(self, certificate_id: str) -> dict[str, Any]: ...
+
+    def log_head(self, size: int) -> tuple[str, list[bytes]] | None: ...
 
 
 @dataclass
@@ -45,7 +53,7 @@ def verify_file(
     keyring: Keyring | None,
     *,
     on: dt.date | None = None,
-    local: Callable[[Any], Issuer | None] = lambda _origin: None,
+    local: Callable[[Any], LogReader | None] = lambda _origin: None,
 ) -> Verified:
     doc = read_document(file)
     if is_credential(doc):

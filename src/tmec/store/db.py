@@ -13,23 +13,22 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from tmec.core.errors import InputError
 from tmec.store.paths import database_url, tmec_home
+from tmec.store.revision import MIGRATIONS, migration_head
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 __all__ = ["Store", "open_store"]
 
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _MIGRATION_LOCK = 0x746D6563  # "tmec": advisory lock ids for PostgreSQL
 _WRITE_LOCK = 0x746D6564
 
@@ -81,12 +80,34 @@ def _sqlite_engine(url: str) -> Engine:
 
 
 def _alembic_config() -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     return cfg
 
 
+def _at_head(engine: Engine) -> bool:
+    """Is the database at the migrations' head?  One read of ``alembic_version``; False on any doubt."""
+    head = migration_head()
+    if head is None:
+        return False
+    with engine.connect() as conn:
+        try:
+            rows = conn.exec_driver_sql("SELECT version_num FROM alembic_version").all()
+        except DBAPIError:  # no such table yet (a new store): Alembic creates it
+            rows = []
+        conn.rollback()
+    return [r[0] for r in rows] == [head]
+
+
 def _migrate(engine: Engine) -> None:
+    if _at_head(engine):
+        return
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
     cfg = _alembic_config()
     head = ScriptDirectory.from_config(cfg).get_current_head()
     with engine.connect() as conn:

@@ -16,19 +16,20 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from tmec.certify.canonical import sha256_hex
+from tmec.certify.certificate import good_worksheets
 from tmec.core.errors import InputError
 from tmec.statements.model import Statement, statement_id, supplier_key
 from tmec.store import ledger
 from tmec.store.bulk import insert_rows
 from tmec.store.db import Store
 from tmec.store.models import CertificateRow, StatementEventRow, StatementRow, table
+from tmec.store.statement_body import from_body as _from_body
 
 __all__ = ["Imported", "StatementBook", "UnknownStatement"]
 
@@ -44,32 +45,6 @@ class Imported:
     ids: list[str]  # every statement of the file, in its order
     new: int  # how many were not in the store yet
     first_log_index: int | None
-
-
-def _from_body(body: bytes) -> Statement:
-    data = json.loads(body)
-
-    def amount(key: str) -> Decimal | None:
-        return Decimal(data[key]) if key in data else None
-
-    return Statement(
-        kind=data["kind"],
-        supplier=data["supplier"],
-        valid_from=dt.date.fromisoformat(data["valid_from"]),
-        valid_to=dt.date.fromisoformat(data["valid_to"]),
-        signed_by=data["signed_by"],
-        part=data.get("part"),
-        description=data.get("description"),
-        hs=data.get("hs"),
-        origin=data.get("origin"),
-        countries=tuple(data.get("countries", ())),
-        shipment=data.get("shipment"),
-        evidence_sha256=data.get("evidence_sha256"),
-        net_cost=amount("net_cost"),
-        vnm=amount("vnm"),
-        non_vnm_amount=amount("non_vnm_amount"),
-        wage=amount("wage"),
-    )
 
 
 def _event_leaf(event: str, sid: str, **extra: str) -> bytes:
@@ -235,7 +210,8 @@ class StatementBook:
         """(id, worksheet) of every live certification (not revoked, not amended) that kept one.
 
         The worksheet's determination lists the statements it relied on (``statements``); its
-        hash is in the signed payload, so that record is what the certificate attests.
+        hash is in the signed payload, so that record is what the certificate attests.  A
+        certification of many goods gives one pair per good (the same id, each good's worksheet).
         """
         with self.store.session() as s:
             superseded = select(CertificateRow.refers_to).where(CertificateRow.refers_to.is_not(None))
@@ -244,4 +220,6 @@ class StatementBook:
                 .where(CertificateRow.kind != "revocation", CertificateRow.id.not_in(superseded))
                 .order_by(CertificateRow.log_index)
             )
-            return [(str(i), json.loads(bytes(w))) for i, w in s.execute(stmt) if w is not None]
+            rows = [(str(i), json.loads(bytes(w))) for i, w in s.execute(stmt) if w is not None]
+        # A certification covering many goods keeps one worksheet per good: each is listed.
+        return [(i, dict(good)) for i, sheet in rows for good in good_worksheets(sheet)]

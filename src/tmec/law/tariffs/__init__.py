@@ -215,7 +215,8 @@ def law_as_of(schedule: Schedule | None = None) -> dt.date:
     """The day through which the law is verified: the compiled revisions', or an imported revision's
     effective date when it is later (the import is the user's own, newer law)."""
     day = dt.date.fromisoformat(schedule_meta()["verified_through"])
-    revisions = (schedule or load_schedule()).revisions
+    # `is None`, not `or`: a Schedule's truth is its length, which parses every line of it.
+    revisions = (schedule if schedule is not None else load_schedule()).revisions
     return max([day, *(r.effective for r in revisions)])
 
 

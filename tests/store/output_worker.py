@@ -2,7 +2,8 @@
 
 MODE ``loop`` issues (and every third time revokes) until killed; MODE ``batch-loop`` issues batches of
 three certificates in one transaction (``issue_many_with_files``) until killed; MODE ``die-after-commit``
-issues one certificate and dies (``os._exit``, as kill -9 would) just after the commit, before any file is renamed.
+issues one certificate and dies (``os._exit``, as kill -9 would) just after the commit, before any file
+is renamed.
 Files go to ``DIR/certificates/<id>`` as with ``tmec certify`` without ``--out``.
 """
 

@@ -1,0 +1,108 @@
+"""The start of a command, and certificates issued by the batch form (issue 18, CLI targets).
+
+Whole-process figures, as a user waits for them: each command run as a fresh process (the `tmec`
+entry point of this interpreter), a warm-up then TMEC_BENCH_CLI_RUNS runs (default 5); the CPU
+seconds (user + sys, the children's rusage) and the wall seconds, medians.  Baseline in the same
+run: ``python -c pass`` (the interpreter's own start).
+
+* ``tmec --version``; ``tmec qualify examples/bearing.yaml`` (a store with an issuer at hand, as a
+  user's machine has); ``tmec duty`` of one line; ``tmec verify`` of a certificate.json and of a
+  certificate.pdf; ``tmec certify`` of one good;
+* the batch form: ``tmec certify`` of TMEC_BENCH_CLI_BATCH cases (default 100) in one process, one
+  transaction — certificates per second of CPU and of wall, against one ``tmec certify`` per good.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+TMEC = [sys.executable, "-c", "import sys; from tmec.cli import main; sys.exit(main())"]
+TARGETS = {
+    "version": 0.15,
+    "qualify": 0.4,
+    "duty": 0.4,
+    "verify-json": 0.4,
+    "verify-pdf": 0.4,
+    "certify": 0.6,
+}
+
+
+def _timed(argv: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float]:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    subprocess.run(argv, env=env, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return cpu, wall
+
+
+def _median(argv: list[str], env: dict[str, str], cwd: Path, runs: int) -> tuple[float, float]:
+    _timed(argv, env, cwd)  # warm-up: the OS's file cache, .pyc files
+    samples = [_timed(argv, env, cwd) for _ in range(runs)]
+    return statistics.median(c for c, _ in samples), statistics.median(w for _, w in samples)
+
+
+def run() -> None:
+    runs = int(os.environ.get("TMEC_BENCH_CLI_RUNS", "5"))
+    batch = int(os.environ.get("TMEC_BENCH_CLI_BATCH", "100"))
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]),
+            "TMEC_HOME": str(tmp / "home"),
+            "TMEC_KEY_PASSPHRASE": "a passphrase for the benchmark",
+        }
+        env.pop("TMEC_DATABASE_URL", None)
+        certifier = ["--certifier", str(EXAMPLES / "certifier.yaml"), "--invoice", "INV-1"]
+        subprocess.run([*TMEC, "init", "--origin", "bench.example/cli"], env=env, cwd=tmp, check=True,
+                       stdout=subprocess.DEVNULL)  # fmt: skip
+        subprocess.run([*TMEC, "certify", str(EXAMPLES / "bearing.yaml"), *certifier, "--out", "cert"],
+                       env=env, cwd=tmp, check=True, stdout=subprocess.DEVNULL)  # fmt: skip
+        commands = {
+            "version": ["--version"],
+            "qualify": ["qualify", str(EXAMPLES / "bearing.yaml")],
+            "duty": [
+                "duty",
+                "--hts",
+                "7208.39.00",
+                "--origin",
+                "MX",
+                "--value",
+                "1000",
+                "--date",
+                "2025-06-01",
+            ],
+            "verify-json": ["verify", "cert/certificate.json"],
+            "verify-pdf": ["verify", "cert/certificate.pdf"],
+            "certify": ["certify", str(EXAMPLES / "bearing.yaml"), *certifier],
+        }
+        base_cpu, base_wall = _median([sys.executable, "-c", "pass"], env, tmp, runs)
+        print(f"baseline python -c pass: {base_cpu:.3f} s CPU, {base_wall:.3f} s wall")
+        print(f"{'command':<12} {'CPU s':>7} {'wall s':>7} {'target':>7}  met (CPU)")
+        single_cpu = single_wall = 0.0
+        for name, args in commands.items():
+            cpu, wall = _median([*TMEC, *args], env, tmp, runs)
+            if name == "certify":
+                single_cpu, single_wall = cpu, wall
+            verdict = "yes" if cpu < TARGETS[name] else "no"
+            print(f"{name:<12} {cpu:7.3f} {wall:7.3f} {TARGETS[name]:7.2f}  {verdict}")
+        cases = [str(EXAMPLES / "bearing.yaml")] * batch
+        cpu, wall = _timed([*TMEC, "certify", *cases, *certifier, "--out", "batch"], env, tmp)
+        issued = sum(1 for p in (tmp / "batch").iterdir() if (p / "certificate.pdf").is_file())
+        assert issued == batch, issued
+        rate_cpu, rate_wall = batch / cpu, batch / wall
+        print(f"batch of {batch}: {cpu:.2f} s CPU, {wall:.2f} s wall = {rate_cpu:.1f} certificates/s of CPU,")
+        print(f"  {rate_wall:.1f}/s of wall (target 100/s); one `tmec certify` per good (baseline):")
+        one_cpu, one_wall = 1 / single_cpu, 1 / single_wall
+        print(f"  {one_cpu:.2f}/s of CPU, {one_wall:.2f}/s of wall; ratio {rate_cpu / one_cpu:.1f}x")

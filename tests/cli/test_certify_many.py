@@ -168,3 +168,19 @@ def test_the_statements_of_every_good_of_a_blanket_certification_stay_findable(e
     case_ids = [yaml.safe_load(g.read_text())["id"] for g in GOODS]
     assert [(i, s["case_id"]) for i, s in listed] == [(cert_id, c) for c in case_ids]
     assert all("determination" in s and "case" in s for _, s in listed)
+
+
+def test_a_batch_without_out_writes_each_certificate_under_certificates(env: Path) -> None:
+    result = certify(*map(str, GOODS[:2]), "--invoice", "INV-9")
+    assert result.exit_code == 0, result.output
+    for c in json.loads(result.output)["certificates"]:
+        assert (env / "certificates" / c["certificate_id"] / "certificate.pdf").is_file()
+
+
+def test_an_amendment_of_one_certification_takes_one_case_unless_blanket(env: Path) -> None:
+    first = json.loads(certify(str(GOODS[0]), "--invoice", "INV-1").output)["certificate_id"]
+    result = tmec(
+        "amend", first, *map(str, GOODS[:2]), "--reason", "r", "--invoice", "INV-1",
+        "--certifier", str(EXAMPLES / "certifier.yaml"),
+    )  # fmt: skip
+    assert result.exit_code == 2 and "one CASE, or --blanket" in result.output

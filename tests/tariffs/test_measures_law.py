@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
+import os
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.tariffs.helpers import extra, price
-from tmec.law.tariffs import S232_ANNEXES, load_chapter99, load_measures
+from tmec.law.tariffs import S232_ANNEXES, S232_DERIVATIVES_2025, S301_LISTS, load_chapter99, load_measures
 from tmec.tariffs.measures import Measure
 from tmec.tariffs.rates import parse_rate
 
@@ -29,6 +31,11 @@ def _checks(m: Measure) -> list[tuple[str, dt.date]]:
 
 
 MEASURES = [m for m in load_measures() if m.heading and (m.valid_to is None or m.valid_to > FIRST)]
+BY_ID = {m.id: m for m in MEASURES}
+# A revision dated before a change it already carries: (measure, revision) -> the measure whose rate
+# the revision's text must then show.  2025 rev 27 takes effect 2025-11-09 (its Section 301 crane
+# headings) and already prints the fentanyl cut that EO 14357 makes effective on 2025-11-10.
+AHEAD = {("ieepa_cn_fentanyl_20", "2025_rev_27"): "ieepa_cn_fentanyl_10_nov"}
 
 
 @pytest.mark.parametrize("measure", MEASURES, ids=[m.id for m in MEASURES])
@@ -39,15 +46,43 @@ def test_every_heading_is_in_chapter_99_with_the_measures_rate_in_every_revision
         line = CH99.line(heading.replace(".", ""), day)  # exit-2 error naming the revision if absent
         rate = parse_rate(line.general).ad_valorem
         want = Decimal(0) if measure.exemption or heading == measure.floor_met_heading else measure.rate
+        if (measure.id, rev.name) in AHEAD:
+            want = BY_ID[AHEAD[(measure.id, rev.name)]].rate
         assert rate == want, f"{heading} in {rev}: {line.general!r}, measure {measure.id} says {want}"
 
 
-def test_the_annex_lists_are_what_the_builder_makes_of_the_proclamation(shared_data: Path) -> None:
-    spec = importlib.util.spec_from_file_location("b", ROOT / "tools" / "law" / "build_s232_annexes.py")
+def _builder(name: str) -> Any:
+    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / "law" / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    assert module.build(shared_data, S232_ANNEXES.parent) == S232_ANNEXES.read_bytes()
+    return module
+
+
+def test_the_annex_lists_are_what_the_builder_makes_of_the_proclamation(shared_data: Path) -> None:
+    assert _builder("build_s232_annexes").build(shared_data, S232_ANNEXES.parent) == S232_ANNEXES.read_bytes()
+
+
+def test_the_august_2025_derivative_lists_are_what_the_builder_makes_of_the_notice(shared_data: Path) -> None:
+    built = _builder("build_s232_derivatives_2025").build(shared_data, S232_DERIVATIVES_2025.parent)
+    assert built == S232_DERIVATIVES_2025.read_bytes()
+
+
+def test_the_section_301_lists_are_what_the_builder_makes_of_the_tracker_table() -> None:
+    tracker = os.environ.get("TMEC_TARIFF_TRACKER")
+    if not tracker or not Path(tracker).exists():
+        pytest.skip(
+            "TMEC_TARIFF_TRACKER (a tariff-rate-tracker checkout or git dir, the lists' source) not set"
+        )
+    assert _builder("build_s301_lists").build(Path(tracker)) == S301_LISTS.read_bytes()
+
+
+def test_the_compiled_lists_name_their_source_and_the_301_lists_are_secondary() -> None:
+    for path in (S232_DERIVATIVES_2025, S301_LISTS):
+        assert "sha256" in path.read_text(encoding="utf-8").split("scopes:", 1)[0]
+    measures = load_measures()
+    assert measures.program("s301") and all(m.unverified for m in measures.program("s301"))
+    assert all("[unverified]" in m.cite() for m in measures.program("s301"))
 
 
 TODAY = "2026-12-06"
@@ -65,7 +100,7 @@ def test_mexican_pipe_is_priced() -> None:
 
 
 def test_annex_i_b_pays_25_on_full_value_and_annex_ii_nothing() -> None:
-    d = price(TODAY, "7321.11.10", "CN", weight_kg=Decimal(100), metal_weight_kg=Decimal(60))
+    d = price(TODAY, "7321.11.10", "DE", weight_kg=Decimal(100), metal_weight_kg=Decimal(60))
     assert extra(d) == {"9903.82.09": Decimal("25000.00")}
     assert not [ln for ln in price(TODAY, "9506.91.00", "CN").lines if ln.program.startswith("s232")]
 

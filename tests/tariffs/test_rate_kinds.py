@@ -27,6 +27,9 @@ from tmec.tariffs.rates import parse_rate
         ("37.5¢ each + 5.5%", "compound", "5.5", [("0.375", "No.")]),
         ("10¢/pr. + 15%", "compound", "15", [("0.1", "prs.")]),
         ("$1.56/t", "specific", "0", [("1.56", "t")]),
+        # chapter 99 texts: 9903.88.01 (Section 301 List 1) writes "plus", the others "+"
+        ("The duty provided in the applicable subheading plus 25%", "ad valorem", "25", []),
+        ("The duty provided in the applicable subheading + 7.5%", "ad valorem", "7.5", []),
     ],
 )
 def test_rate_texts_are_parsed_into_their_parts(

@@ -54,9 +54,19 @@ def test_v_usmca_mexican_car_may_2025_pays_autos_on_non_us_content_only() -> Non
 
 
 def test_vi_non_usmca_canadian_good_outside_232_march_2026_pays_section_122() -> None:
-    d = price("2026-03-01", "8708.99.81", "CA", 1000)
+    d = price("2026-03-01", "8516.71.00", "CA", 1000)  # coffee makers, on no Section 232 list
     assert extra(d) == {"9903.03.01": D("100.00")}
-    assert d.total_duty == D("125.00")  # 2.5 % MFN + 10 %
+    assert d.total_duty == D("137.00")  # 2.7 % MFN + 10 %
+
+
+def test_an_auto_part_the_august_2025_inclusions_list_is_a_232_derivative_not_a_section_122_good() -> None:
+    # 8708.99.81 is in U.S. note 16(n) from 2025-08-18 (FR 2025-15819 Annex I): its steel content pays
+    # 50 % under 9903.81.91 and the rest is the only part Section 122 reaches
+    d = price("2026-03-01", "8708.99.81", "CA", 1000, steel_value=400)
+    assert extra(d) == {"9903.81.91": D("200.00"), "9903.03.01": D("60.00")}
+    assert extra(price("2025-08-15", "8708.99.81", "CA", 1000, steel_value=400)) == {
+        "9903.01.10": D("350.00")
+    }
 
 
 def test_vii_usmca_mexican_listed_auto_part_june_2025_pays_zero() -> None:
@@ -116,9 +126,10 @@ REGIME_DATES = [
     ("2025-08-01", "8708.99.81", "CA", {}, {"9903.01.10": D("35000.00")}),  # 35 % from 1 Aug 2025
     ("2025-10-31", "8704.23.01", "MX", {}, {"9903.01.01": D("25000.00")}),
     ("2025-11-01", "8704.23.01", "MX", {}, {"9903.74.01": D("25000.00")}),  # Proc. 10984
-    ("2026-02-23", "8708.99.81", "MX", {}, {"9903.01.01": D("25000.00")}),
-    ("2026-02-24", "8708.99.81", "MX", {}, {"9903.03.01": D("10000.00")}),  # IEEPA ends; s.122 starts
-    ("2026-02-24", "8708.99.81", "MX", {"usmca": True}, {}),  # 9903.03.08
+    # from 2025-08-18 8708.99.81 is a steel derivative (note 16(n)): a good outside Section 232 here
+    ("2026-02-23", "8516.71.00", "MX", {}, {"9903.01.01": D("25000.00")}),
+    ("2026-02-24", "8516.71.00", "MX", {}, {"9903.03.01": D("10000.00")}),  # IEEPA ends; s.122 starts
+    ("2026-02-24", "8516.71.00", "MX", {"usmca": True}, {}),  # 9903.03.08
     # a part on Annex I-B pays Section 232 from 2026-04-06 (and no s.122): a plastics article here
     ("2026-07-23", "3926.90.99", "CA", {}, {"9903.03.01": D("10000.00")}),
     ("2026-07-24", "3926.90.99", "CA", {}, {}),  # 150-day limit

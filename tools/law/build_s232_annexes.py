@@ -26,7 +26,7 @@ import argparse
 import hashlib
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -144,15 +144,22 @@ def build(data: Path, out: Path) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def run_builder(
+    argv: Sequence[str] | None, description: str, build: Callable[[Path, Path], bytes], name: str
+) -> int:
+    """The command line of a builder that reads ``--data`` and writes ``--out/name``."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args(argv)
     body = build(args.data, args.out)
-    (args.out / NAME).write_bytes(body)
-    print(f"{args.out / NAME}: {len(body):,} bytes", file=sys.stderr)
+    (args.out / name).write_bytes(body)
+    print(f"{args.out / name}: {len(body):,} bytes", file=sys.stderr)
     return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return run_builder(argv, __doc__.splitlines()[0], build, NAME)
 
 
 if __name__ == "__main__":

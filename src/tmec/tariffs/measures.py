@@ -1,7 +1,8 @@
 """Chapter-99 measures as dated data: who pays what, on which base, from when.
 
 A :class:`Measure` is one row of spec tariffs.md §1.7 made exact: a program
-(``s232_vehicles``, ``s232_aluminum``, ``s232_steel``, ``ieepa``, ``s122``),
+(``s232_vehicles``, ``s232_metals``, ``s232_aluminum``, ``s232_steel``, ``ieepa``, ``s122``,
+``ieepa_china``, ``ieepa_reciprocal``, ``s301``),
 its chapter-99 heading, rate (percent), base (``full``, ``steel_content``,
 ``aluminum_content``, ``non_us_content``), origins, HTS scope, conditions
 (USMCA claim, melt-and-pour / smelt-and-cast countries), half-open validity,
@@ -29,6 +30,7 @@ from tmec.tariffs.entry import UNKNOWN, Entry, country
 
 __all__ = [
     "BASES",
+    "CUMULATIVE",
     "PROGRAMS",
     "Measure",
     "MeasureSet",
@@ -36,8 +38,23 @@ __all__ = [
     "parse_measures",
 ]
 
-# s232_metals: the 2026 regime, one heading of 9903.82 per article whatever its metals (note 16(a))
-PROGRAMS = ("s232_vehicles", "s232_metals", "s232_aluminum", "s232_steel", "ieepa", "s122")
+# s232_metals: the 2026 regime, one heading of 9903.82 per article whatever its metals (note 16(a));
+# ieepa: Canada and Mexico (EO 14193/14194), which EO 14289 ranks against Section 232;
+# ieepa_china (fentanyl, EO 14195) and s301 (Section 301, China) stack on everything;
+# ieepa_reciprocal (EO 14257) spares what Section 232 taxes (U.S. note 2(v)(vi)-(ix); 9903.01.33)
+PROGRAMS = (
+    "s232_vehicles",
+    "s232_metals",
+    "s232_aluminum",
+    "s232_steel",
+    "ieepa",
+    "s122",
+    "ieepa_china",
+    "ieepa_reciprocal",
+    "s301",
+)
+# stack on the full value whatever else applies (no exclusivity in their texts or EO 14289)
+CUMULATIVE = ("ieepa_china", "s301")
 BASES = ("full", "steel_content", "aluminum_content", "non_us_content")
 CONDITIONS = (
     "usmca_claim",
@@ -47,7 +64,11 @@ CONDITIONS = (
     "smelted_cast_in",
     "smelted_cast_not_in",
 )
-UNVERIFIED = {"M", "L"}
+UNVERIFIED = {
+    "S",
+    "M",
+    "L",
+}  # one secondary source, recalled, or unverified (COMMON rule: shown as [unverified])
 
 
 @dataclass(frozen=True, slots=True)

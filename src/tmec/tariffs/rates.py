@@ -134,7 +134,9 @@ def parse_rate(text: str | None) -> Rate:
     if not raw:
         return Rate(raw, None)
     if lowered in {"free", "no change"} or (
-        lowered.startswith("the duty provided in the applicable subheading") and ("+" not in lowered)
+        lowered.startswith("the duty provided in the applicable subheading")
+        and "+" not in lowered
+        and " plus " not in lowered  # 9903.88.01 writes "plus 25%"
     ):
         return Rate(raw, Decimal(0))
     if lowered.startswith("free"):

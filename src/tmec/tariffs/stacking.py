@@ -13,10 +13,10 @@ Order of operations — the same steps an SQL engine runs over the tables of
 3. **Ordinary duty** on the full value: column 2 for the countries of
    ``tariffs.column2_countries``; else the preference rate when claimed; else
    the general rate.
-4. **Select one measure per program** (``s232_vehicles``, ``s232_aluminum``,
-   ``s232_steel``, ``ieepa``, ``s122``): the first by ``priority`` that is in
-   force, applies to the origin, covers the HTS code and whose conditions hold
-   (USMCA claim; melted-and-poured / smelted-and-cast country, ``unknown`` when
+4. **Select one measure per program** (``s232_vehicles``, ``s232_metals``, ``s232_aluminum``,
+   ``s232_steel``, ``ieepa``, ``s122``, ``ieepa_reciprocal``, ``ieepa_china``, ``s301``): the
+   first by ``priority`` that is in force, applies to the origin, covers the HTS code and whose
+   conditions hold (USMCA claim; melted-and-poured / smelted-and-cast country, ``unknown`` when
    not reported).  Exemption measures are 0 % lines that end the search.
 5. **Vehicles win.**  A selected vehicles measure is the only additional duty
    (EO 14289 s.2; Proc. 10908; Proc. 10984).  Its base is the full value, or
@@ -33,7 +33,12 @@ Order of operations — the same steps an SQL engine runs over the tables of
    ``value - metal_base`` only; ``cumulative`` — both apply in full.
 8. **Section 122** on ``value - metal_base`` (not on the 232 portion; USMCA
    goods of CA/MX exempt by their own 0 % measures).
-9. **Amounts.**  ``duty = round(rate/100 × base)`` per line with
+9. **IEEPA reciprocal** (EO 14257; 2025-04-05 to 2026-02-23) on ``value - metal_base``
+   (U.S. note 2(v)(vi)-(ix): not on the value Section 232 taxes; 9903.01.33), never on a
+   Section 232 vehicle or part; Canada and Mexico have none (9903.01.26/.27).
+10. **Cumulative programs**: IEEPA China (fentanyl, EO 14195) and Section 301 (China) on the full
+   value, whatever else is due, vehicles included (neither EO 14289 nor their texts exclude them).
+11. **Amounts.**  ``duty = round(rate/100 × base)`` per line with
    ``tariffs.duty_rounding_places`` (half up); total = sum of lines.
 """
 
@@ -48,7 +53,7 @@ from tmec.core.params import ParameterSnapshot
 from tmec.core.trace import Question
 from tmec.tariffs.duty import DutyLine
 from tmec.tariffs.entry import Entry
-from tmec.tariffs.measures import Measure, MeasureSet
+from tmec.tariffs.measures import CUMULATIVE, Measure, MeasureSet
 from tmec.tariffs.rates import quantity_unit
 from tmec.tariffs.schedule import HtsLine
 
@@ -281,7 +286,7 @@ def stack(
     *,
     basis: str = "liability",
 ) -> Stack:
-    """Steps 2-9 for one entry line; ``basis`` picks the legal liability or the duty deposited at entry."""
+    """Steps 2-11 for one entry line; ``basis`` picks the legal liability or the duty deposited at entry."""
     st = Stack()
     places = Decimal(1).scaleb(-int(snapshot["tariffs.duty_rounding_places"].decimal))
     claim = usmca_claim_counts(entry, line, snapshot)
@@ -321,6 +326,11 @@ def stack(
                     "USMCA part at 0 % under the autos action taken to escape the 232 metals duties "
                     f"({snapshot['tariffs.usmca_part_escapes_metals'].cite()})"
                 )
+            if not vehicles.exemption and select(measures, "ieepa_reciprocal", entry, claim, st) is not None:
+                st.notes.append(
+                    "IEEPA reciprocal not applied: Section 232 vehicles and parts are excluded (9903.01.33)"
+                )
+            cumulative(entry, measures, claim, places, st)
             return st
 
     metals: list[DutyLine] = []
@@ -367,4 +377,24 @@ def stack(
             st.lines.append(_line(s122, base, places))
         else:
             st.notes.append("Section 122 not applied: Section 232 goods are exempt (9903.03.06)")
+
+    reciprocal = select(measures, "ieepa_reciprocal", entry, claim, st)
+    if reciprocal is not None:
+        # U.S. note 2(v)(vi)-(ix): not on the value Section 232 taxes, on the rest (9903.01.33)
+        base = entry.value if reciprocal.exemption else entry.value - metal_base
+        if order.value == "ieepa_first" and metal_base > 0:
+            base = ZERO  # before Proc. 10947 the whole 232 article was excluded, not its metal only
+        if base > 0:
+            st.lines.append(_line(reciprocal, base, places))
+        else:
+            st.notes.append("IEEPA reciprocal not applied: Section 232 goods are excluded (9903.01.33)")
+    cumulative(entry, measures, claim, places, st)
     return st
+
+
+def cumulative(entry: Entry, measures: MeasureSet, claim: bool, places: Decimal, st: Stack) -> None:
+    """Step 10: IEEPA China (fentanyl) and Section 301 on their own bases, whatever else is due."""
+    for program in CUMULATIVE:
+        m = select(measures, program, entry, claim, st)
+        if m is not None:
+            st.lines.append(_line(m, _base(m, entry, st), places))

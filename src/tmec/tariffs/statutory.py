@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from tmec.core.errors import InputError
-from tmec.tariffs.measures import PROGRAMS, Measure, MeasureSet
+from tmec.tariffs.measures import CUMULATIVE, PROGRAMS, Measure, MeasureSet
 from tmec.tariffs.rates import Rate
 from tmec.tariffs.tables import TariffTables
 
@@ -117,9 +117,13 @@ def _rate(m: Measure, ordinary: Decimal) -> Decimal:
 
 def _stacked(chosen: dict[str, Measure], ordinary: Decimal, order: object) -> Decimal:
     """The additional ad valorem rate on the full value, as ``tmec.tariffs.stacking`` stacks it."""
+    # IEEPA China and Section 301 stack on everything (stacking step 10)
+    extra = sum(
+        (_rate(chosen[p], ordinary) for p in CUMULATIVE if p in chosen and chosen[p].base == "full"), ZERO
+    )
     vehicles = chosen.get("s232_vehicles")
     if vehicles is not None and vehicles.base == "full" and not vehicles.exemption:
-        return _rate(vehicles, ordinary)  # vehicles win (EO 14289 s.2)
+        return _rate(vehicles, ordinary) + extra  # vehicles win (EO 14289 s.2)
     metals = [chosen[p] for p in METALS if p in chosen]
     full_metal = [m for m in metals if m.base == "full" and _rate(m, ordinary) > 0]
     total = sum((_rate(m, ordinary) for m in full_metal), ZERO)
@@ -132,4 +136,7 @@ def _stacked(chosen: dict[str, Measure], ordinary: Decimal, order: object) -> De
     s122 = chosen.get("s122")
     if s122 is not None and not full_metal:  # Section 232 goods are exempt (9903.03.06)
         total += _rate(s122, ordinary)
-    return total
+    reciprocal = chosen.get("ieepa_reciprocal")
+    if reciprocal is not None and not full_metal:  # nor do they pay the reciprocal duty (9903.01.33)
+        total += _rate(reciprocal, ordinary)
+    return total + extra

@@ -188,17 +188,24 @@ def load_schedule(home: Path | None = None) -> Schedule:
 
 
 S232_ANNEXES = TARIFFS_DIR / "s232_annexes_2026.yaml"  # compiled by tools/law/build_s232_annexes.py
+S232_DERIVATIVES_2025 = TARIFFS_DIR / "s232_derivatives_2025.yaml"  # tools/law/build_s232_derivatives_2025.py
+S301_LISTS = TARIFFS_DIR / "s301_china_lists.yaml"  # tools/law/build_s301_lists.py (secondary source)
+COMPILED_SCOPES = (S232_ANNEXES, S232_DERIVATIVES_2025, S301_LISTS)
 
 
 @cache
 def load_measures() -> MeasureSet:
-    """The measures, with the product lists compiled from the proclamation annexes among their scopes."""
+    """The measures, with the product lists compiled from the proclamation annexes, the Federal Register
+    notices and (secondary) the Section 301 lists among their scopes."""
     data = load_yaml(MEASURES)
-    annexes = load_yaml(S232_ANNEXES)["scopes"]
-    clash = set(annexes) & set(data["scopes"])
-    if clash:
-        raise InputError(f"scopes defined twice: {sorted(clash)}", source=str(MEASURES))
-    return parse_measures({**data, "scopes": {**data["scopes"], **annexes}}, source=str(MEASURES))
+    scopes = dict(data["scopes"])
+    for path in COMPILED_SCOPES:
+        compiled = load_yaml(path)["scopes"]
+        clash = set(compiled) & set(scopes)
+        if clash:
+            raise InputError(f"scopes defined twice: {sorted(clash)}", source=str(path))
+        scopes.update(compiled)
+    return parse_measures({**data, "scopes": scopes}, source=str(MEASURES))
 
 
 def load_tables(home: Path | None = None) -> TariffTables:

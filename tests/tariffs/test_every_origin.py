@@ -93,3 +93,25 @@ def test_the_august_2025_inclusions_start_on_2025_08_18() -> None:
     assert extra(after)["9903.85.08"] == D("10000.00")  # 50 % on the aluminum content
     uk = price("2025-08-18", fridge, "GB", 100000, aluminum_value=20000)
     assert extra(uk)["9903.85.15"] == D("5000.00")  # the UK's 25 % (note 19(s))
+
+
+def test_copper_wire_in_september_2025_pays_50_on_its_copper_content_and_the_reciprocal_on_the_rest() -> None:
+    d = price("2025-09-10", "7408.11.60", "DE", 100000, copper_value=80000)
+    assert extra(d) == {"9903.78.01": D("40000.00")}  # the EU's reciprocal rate (9903.02.xx) is not built
+    cn = price("2025-09-10", "7408.11.60", "CN", 100000, copper_value=80000)
+    assert extra(cn) == {
+        "9903.78.01": D("40000.00"),
+        "9903.01.25": D("2000.00"),  # 10 % on the 20,000 that is not copper
+        "9903.01.24": D("20000.00"),
+        "9903.88.03": D("25000.00"),
+    }
+    [copper] = [ln for ln in d.lines if ln.program == "s232_copper"]
+    assert copper.unverified  # the copper list is from a secondary table
+    unknown = price("2025-09-10", "7408.11.60", "DE", 100000)
+    assert extra(unknown) == {"9903.78.01": D("50000.00")} and "copper_content" in [
+        q.fact for q in unknown.questions
+    ]
+    # the day before Proc. 10962: the baseline reciprocal duty on the whole value
+    assert extra(price("2025-07-31", "7408.11.60", "DE", 100000, copper_value=80000)) == {
+        "9903.01.25": D("10000.00")
+    }

@@ -13,7 +13,14 @@ from typing import Any
 import pytest
 
 from tests.tariffs.helpers import extra, price
-from tmec.law.tariffs import S232_ANNEXES, S232_DERIVATIVES_2025, S301_LISTS, load_chapter99, load_measures
+from tmec.law.tariffs import (
+    S232_ANNEXES,
+    S232_COPPER_2025,
+    S232_DERIVATIVES_2025,
+    S301_LISTS,
+    load_chapter99,
+    load_measures,
+)
 from tmec.tariffs.measures import Measure
 from tmec.tariffs.rates import parse_rate
 
@@ -68,21 +75,24 @@ def test_the_august_2025_derivative_lists_are_what_the_builder_makes_of_the_noti
     assert built == S232_DERIVATIVES_2025.read_bytes()
 
 
-def test_the_section_301_lists_are_what_the_builder_makes_of_the_tracker_table() -> None:
+def test_the_section_301_and_copper_lists_are_what_the_builder_makes_of_the_tracker_tables() -> None:
     tracker = os.environ.get("TMEC_TARIFF_TRACKER")
     if not tracker or not Path(tracker).exists():
         pytest.skip(
             "TMEC_TARIFF_TRACKER (a tariff-rate-tracker checkout or git dir, the lists' source) not set"
         )
-    assert _builder("build_s301_lists").build(Path(tracker)) == S301_LISTS.read_bytes()
+    builder = _builder("build_tracker_lists")
+    assert builder.build(Path(tracker)) == S301_LISTS.read_bytes()
+    assert builder.build_copper(Path(tracker)) == S232_COPPER_2025.read_bytes()
 
 
 def test_the_compiled_lists_name_their_source_and_the_301_lists_are_secondary() -> None:
-    for path in (S232_DERIVATIVES_2025, S301_LISTS):
+    for path in (S232_DERIVATIVES_2025, S301_LISTS, S232_COPPER_2025):
         assert "sha256" in path.read_text(encoding="utf-8").split("scopes:", 1)[0]
     measures = load_measures()
-    assert measures.program("s301") and all(m.unverified for m in measures.program("s301"))
-    assert all("[unverified]" in m.cite() for m in measures.program("s301"))
+    for program in ("s301", "s232_copper"):
+        assert measures.program(program) and all(m.unverified for m in measures.program(program))
+        assert all("[unverified]" in m.cite() for m in measures.program(program))
 
 
 TODAY = "2026-12-06"

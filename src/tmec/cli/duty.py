@@ -40,6 +40,7 @@ _OPTION = {
     "weight_kg": "--weight-kg",
     "program": "--program",
     "metal_weight_kg": "--metal-weight-kg",
+    "copper_value": "--copper-value",
 }
 
 
@@ -142,6 +143,7 @@ def _print(duty: Duty) -> None:
 @click.option("--steel-value", help="value of the steel content (derivatives)")
 @click.option("--aluminum-value", help="value of the aluminum content (derivatives)")
 @click.option("--non-us-content", help="approved non-US content value of a USMCA vehicle")
+@click.option("--copper-value", help="value of the copper content (Section 232 copper, 2025)")
 @click.option("--melted-poured", help="country where the steel was melted and poured (or 'unknown')")
 @click.option("--smelted-cast", help="country where the aluminum was smelted and cast (or 'unknown')")
 @click.option(

@@ -34,13 +34,12 @@ from tmec.engine.session import DataFrame, Engine
 from tmec.law import load_yaml
 from tmec.tariffs import Entry, TariffTables, default_tables, parse_measures, price_entry
 from tmec.tariffs.impact import TradeFlow
-from tmec.tariffs.measures import PROGRAMS, MeasureSet
+from tmec.tariffs.measures import METAL_PROGRAMS, PROGRAMS, MeasureSet
 from tmec.tariffs.stacking import BASES
 
 __all__ = ["Exposure", "load_scenario", "price_exposure", "price_lines", "trade_flows"]
 
 PROBE_VALUE = Decimal(1000)
-METAL_PROGRAMS = ("s232_metals", "s232_aluminum", "s232_steel")
 PROBE = {
     "steel_value": Decimal(1),
     "aluminum_value": Decimal(2),

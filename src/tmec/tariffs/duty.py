@@ -100,6 +100,7 @@ class Duty:
                 "smelted_cast": e.smelted_cast,
                 "quantity": None if e.quantity is None else str(e.quantity),
                 "weight_kg": None if e.weight_kg is None else str(e.weight_kg),
+                "copper_value": None if e.copper_value is None else str(e.copper_value),
             },
             "basis": self.basis,
             "law_as_of": self.law_as_of.isoformat() if self.law_as_of else None,

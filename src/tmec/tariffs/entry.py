@@ -47,6 +47,7 @@ class Entry:
     weight_kg: Decimal | None = None  # net weight in kilograms
     program: str | None = None  # a special program claimed other than USMCA, by its symbol (KR, AU, A+)
     metal_weight_kg: Decimal | None = None  # weight of the steel, aluminum or copper in it (note 16(c))
+    copper_value: Decimal | None = None  # value of the copper content (Proc. 10962, 2025: note 36)
 
     @property
     def metal_share(self) -> Decimal | None:
@@ -65,7 +66,7 @@ class Entry:
             amount = getattr(self, name)
             if amount is not None and amount < 0:
                 raise InputError(f"expected a quantity not less than 0, found {amount}", field=name)
-        for name in ("steel_value", "aluminum_value", "non_us_content"):
+        for name in ("steel_value", "aluminum_value", "non_us_content", "copper_value"):
             amount = getattr(self, name)
             if amount is not None and amount > self.value:
                 raise InputError(
@@ -177,6 +178,7 @@ def entry_from_mapping(
             weight_kg=_amount(row, "weight_kg", source, locale),
             program=str(row["program"]) if row.get("program") not in (None, "") else None,
             metal_weight_kg=_amount(row, "metal_weight_kg", source, locale),
+            copper_value=_amount(row, "copper_value", source, locale),
         )
     except InputError as exc:
         raise exc.located(source=source, line=line) from None

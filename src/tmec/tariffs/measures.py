@@ -31,6 +31,7 @@ from tmec.tariffs.entry import UNKNOWN, Entry, country
 __all__ = [
     "BASES",
     "CUMULATIVE",
+    "METAL_PROGRAMS",
     "PROGRAMS",
     "Measure",
     "MeasureSet",
@@ -52,10 +53,13 @@ PROGRAMS = (
     "ieepa_china",
     "ieepa_reciprocal",
     "s301",
+    "s232_copper",  # Proc. 10962 (2025-08-01 to 2026-04-05), on the copper content: a metal like the others
 )
+# the Section 232 metal programs, in the order they are stacked (Proc. 10947: aluminum before steel)
+METAL_PROGRAMS = ("s232_metals", "s232_aluminum", "s232_steel", "s232_copper")
 # stack on the full value whatever else applies (no exclusivity in their texts or EO 14289)
 CUMULATIVE = ("ieepa_china", "s301")
-BASES = ("full", "steel_content", "aluminum_content", "non_us_content")
+BASES = ("full", "steel_content", "aluminum_content", "non_us_content", "copper_content")
 CONDITIONS = (
     "usmca_claim",
     "metal_weight_under",  # percent of the article's weight (note 16(c): under 15 %)

@@ -23,8 +23,8 @@ Order of operations — the same steps an SQL engine runs over the tables of
    the non-US content of a USMCA vehicle (its US content is reported at 0 %
    under the measure's ``remainder_heading``, 9903.94.04).  A USMCA part at 0 % (9903.94.06)
    also ends here unless ``tariffs.usmca_part_escapes_metals`` is false.
-6. **Metals.**  Aluminum, then steel: each on its base (full value, or the
-   metal content for derivatives).  ``metal_base`` = their bases summed,
+6. **Metals.**  The 2026 annexes; aluminum, then steel; copper (2025): each on its base (full
+   value, or the metal content for derivatives).  ``metal_base`` = their bases summed,
    capped at the value.  USMCA plays no part: 232 metals ignore the claim.
 7. **IEEPA** by ``tariffs.stacking_order`` (legal liability; ``..._deposited`` for the
    duty deposited before EO 14289 was signed, ``basis="deposited"``): ``ieepa_first`` (4 Mar – 3 Jun
@@ -53,7 +53,7 @@ from tmec.core.params import ParameterSnapshot
 from tmec.core.trace import Question
 from tmec.tariffs.duty import DutyLine
 from tmec.tariffs.entry import Entry
-from tmec.tariffs.measures import CUMULATIVE, Measure, MeasureSet
+from tmec.tariffs.measures import CUMULATIVE, METAL_PROGRAMS, Measure, MeasureSet
 from tmec.tariffs.rates import quantity_unit
 from tmec.tariffs.schedule import HtsLine
 
@@ -134,6 +134,7 @@ def _base(m: Measure, entry: Entry, st: Stack) -> Decimal:
         "steel_content": entry.steel_value,
         "aluminum_content": entry.aluminum_value,
         "non_us_content": entry.non_us_content,
+        "copper_content": entry.copper_value,
     }[m.base]
     if given is None:
         what = m.base.replace("_", " ")
@@ -336,7 +337,7 @@ def stack(
     metals: list[DutyLine] = []
     column1 = st.lines[0].rate  # the ordinary ad valorem rate, for the floors of Annex III
     # the 2026 regime (one heading per article), then Proc. 10947's order: aluminum before steel
-    for program in ("s232_metals", "s232_aluminum", "s232_steel"):
+    for program in METAL_PROGRAMS:
         m = select(measures, program, entry, claim, st)
         if m is not None:
             if m.floor and any(ln.unit for ln in st.lines):

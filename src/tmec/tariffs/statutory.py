@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from tmec.core.errors import InputError
-from tmec.tariffs.measures import CUMULATIVE, PROGRAMS, Measure, MeasureSet
+from tmec.tariffs.measures import CUMULATIVE, METAL_PROGRAMS, PROGRAMS, Measure, MeasureSet
 from tmec.tariffs.rates import Rate
 from tmec.tariffs.tables import TariffTables
 
@@ -30,7 +30,7 @@ __all__ = ["OTHERS", "origin_classes", "statutory_rows"]
 OTHERS = "*"  # every country no measure names
 ZERO = Decimal(0)
 PLACES = Decimal("0.000001")
-METALS = ("s232_metals", "s232_aluminum", "s232_steel")
+METALS = METAL_PROGRAMS
 
 
 def _unconditional(m: Measure, day: dt.date) -> bool:

@@ -189,8 +189,9 @@ def load_schedule(home: Path | None = None) -> Schedule:
 
 S232_ANNEXES = TARIFFS_DIR / "s232_annexes_2026.yaml"  # compiled by tools/law/build_s232_annexes.py
 S232_DERIVATIVES_2025 = TARIFFS_DIR / "s232_derivatives_2025.yaml"  # tools/law/build_s232_derivatives_2025.py
-S301_LISTS = TARIFFS_DIR / "s301_china_lists.yaml"  # tools/law/build_s301_lists.py (secondary source)
-COMPILED_SCOPES = (S232_ANNEXES, S232_DERIVATIVES_2025, S301_LISTS)
+S301_LISTS = TARIFFS_DIR / "s301_china_lists.yaml"  # tools/law/build_tracker_lists.py (secondary)
+S232_COPPER_2025 = TARIFFS_DIR / "s232_copper_2025.yaml"  # tools/law/build_tracker_lists.py (secondary)
+COMPILED_SCOPES = (S232_ANNEXES, S232_DERIVATIVES_2025, S301_LISTS, S232_COPPER_2025)
 
 
 @cache

@@ -60,3 +60,17 @@ def test_law_status_lists_each_source_revision_and_date() -> None:
     assert any("Annexes I-A" in s["source"] for s in data["sources"])
     code, out = run("law", "status")
     assert code == 0 and "verified through 2026-06-08" in out
+
+
+def test_law_status_names_the_compiled_lists_their_sources_and_the_known_gaps() -> None:
+    code, out = run("law", "status", "--json")
+    data = json.loads(out)
+    by_file = {s["file"]: s for s in data["sources"]}
+    assert "2025-15819.pdf sha256" in by_file["tariffs/s232_derivatives_2025.yaml"]["note"]
+    assert "SECONDARY" in by_file["tariffs/s301_china_lists.yaml"]["source"]
+    assert "SECONDARY" in by_file["tariffs/s232_copper_2025.yaml"]["source"]
+    gaps = " ".join(g["measure"] for g in data["known_gaps"])
+    for heading in ("9903.82.18", "9903.82.20", "9903.02.02", "9903.01.32"):
+        assert heading in gaps
+    code, out = run("law", "status")
+    assert code == 0 and "known gaps" in out

@@ -104,3 +104,7 @@ def status(as_json: bool) -> None:
         console.print(f"    {src['file']}: {span}", highlight=False, markup=False)
         if src.get("note"):
             console.print(f"    {src['note']}", highlight=False, markup=False)
+    if info["known_gaps"]:
+        console.print("known gaps (not priced; every answer that could need them says so):", highlight=False)
+    for gap in info["known_gaps"]:
+        console.print(f"- {gap['measure']}: {gap['why']}", highlight=False, markup=False)

@@ -360,8 +360,10 @@ def law_status(home: Path | None = None) -> dict[str, Any]:
                 "note": " ".join(annex_header[2:4]),
                 "licence": "US Government work, public domain",
             },
+            *(_compiled_source(path) for path in COMPILED_SCOPES[1:]),
             {
-                "source": "chapter 99 measures (Section 232, IEEPA, Section 122) with their legal references",
+                "source": "chapter 99 measures (Section 232, IEEPA, Section 122, Section 301) with their "
+                "legal references",
                 "file": str(MEASURES.relative_to(LAW_DIR)),
                 "revisions": [
                     {
@@ -390,4 +392,33 @@ def law_status(home: Path | None = None) -> dict[str, Any]:
                 else []
             ),
         ],
+        "known_gaps": [
+            {"measure": str(g["measure"]), "why": str(g["why"])} for g in load_yaml(MEASURES)["known_gaps"]
+        ],
+    }
+
+
+COMPILED_FROM = {
+    S232_DERIVATIVES_2025: (
+        "Section 232 derivative inclusions of 18 Aug 2025 (FR 2025-15819, Annex I)",
+        "2025-08-18",
+    ),
+    S301_LISTS: ("Section 301 China product lists (SECONDARY: a tracker's table)", "2018-07-06"),
+    S232_COPPER_2025: (
+        "Section 232 copper products, Proc. 10962 (SECONDARY: a tracker's table)",
+        "2025-08-01",
+    ),
+}
+
+
+def _compiled_source(path: Path) -> dict[str, Any]:
+    """A compiled product-list file as a source: its header names where it was compiled from."""
+    title, day = COMPILED_FROM[path]
+    header = [ln[2:] for ln in path.read_text(encoding="utf-8").splitlines() if ln.startswith("# ")]
+    return {
+        "source": title,
+        "file": str(path.relative_to(LAW_DIR)),
+        "revisions": [{"revision": f"effective {day}", "effective_date": day}],
+        "note": next(h for h in header if h.startswith("source: ")),
+        "licence": next(h for h in header if h.startswith("licence: ")).removeprefix("licence: "),
     }

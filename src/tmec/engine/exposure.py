@@ -112,6 +112,7 @@ class Exposure:
     questions: list[dict[str, Any]] = dataclasses.field(default_factory=list)
     law_as_of: dt.date | None = None  # the day through which the law priced with is verified
     warning: str | None = None  # set when some entry is later than that
+    probed: int = 0  # pricing keys priced one by one by the single-entry path (the rest by joins)
 
 
 def load_scenario(path: Path, base: TariffTables) -> tuple[str, TariffTables]:
@@ -319,10 +320,11 @@ def _rule(base: Decimal, metal_base: Decimal, unit: str = "") -> str:
 
 def price_lines(
     e: Engine, entries: DataFrame, tables: TariffTables, basis: str = "liability"
-) -> tuple[DataFrame, DataFrame, list[dict[str, Any]]]:
+) -> tuple[DataFrame, DataFrame, DataFrame | None, dt.date | None]:
     """Every duty line of every entry line (entry columns, ``key_id``, ``seq``, rate, base, duty),
-    the templates (``key_id``, ``seq``, program, measure, ...) they were priced with, and the
-    questions that leave part of some lines' duty uncounted (with their lines and value).
+    the templates (``key_id``, ``seq``, program, measure, ...) they were priced with, the
+    questions that leave part of some lines' duty uncounted, by key (None when there are none),
+    and the last entry date.
 
     ``basis`` is :func:`tmec.tariffs.price_entry`'s: the legal liability, or the duty deposited at
     entry (its stacking order is a dated parameter, so its dates are among the periods).
@@ -335,7 +337,9 @@ def price_lines(
     )
     if e.count(facts) != e.count(facts.select("fact").distinct()):
         raise InputError("two different entry facts share a hash; load the file again with another seed")
-    codes = sorted(str(r["hts"]) for r in e.to_arrow(facts.select("hts").distinct()).to_pylist())
+    seen = e.to_arrow(facts.groupBy("hts").agg(fn.max("entry_date").alias("last"))).to_pylist()
+    codes = sorted(str(r["hts"]) for r in seen)
+    last = max((r["last"] for r in seen), default=None)
     periods = e.from_arrow(_period_table(tables, codes), "xp_periods")
     dated = facts.join(
         periods,
@@ -384,7 +388,7 @@ def price_lines(
     keyed = entries.join(fact_keys, on="fact")
     if bad:
         _report_bad(e, keyed, bad)
-    asked = _questions(e, keyed, questions)
+    asked = _question_keys(e, questions)
     duty_t = e.decimal(*DUTY)
     # A base is an amount of the line, or the value less one: never above the value (the load
     # checks each amount, and steel plus aluminum, against it), so it is computed in the lines'
@@ -444,20 +448,28 @@ def price_lines(
     lines = lines.withColumn("duty", duty).select(
         "src_line", "line", "entry_date", "key_id", "seq", "program", "measure_id", "rate", "base", "duty"
     )
-    return lines, templates, asked
+    return lines, templates, asked, last
 
 
-def _questions(e: Engine, keyed: DataFrame, questions: list[tuple[int, str]]) -> list[dict[str, Any]]:
-    """How many entry lines (and how much value) each question leaves partly unpriced."""
+def _question_keys(e: Engine, questions: list[tuple[int, str]]) -> DataFrame | None:
+    """The questions of the keys (``key_id``, ``question``), or None when no key asks any."""
     if not questions:
-        return []
+        return None
     table = pa.table(
         {"key_id": pa.array([k for k, _ in questions], pa.int64()), "question": [q for _, q in questions]}
     )
+    return e.from_arrow(table, "xp_questions")
+
+
+def _questions(e: Engine, firsts: DataFrame, asked: DataFrame | None) -> list[dict[str, Any]]:
+    """How many entry lines (and how much value) each question leaves partly unpriced, from the
+    sums of the keys' first duty lines (``firsts``: one per entry line, on its whole value)."""
+    if asked is None:
+        return []
     fn = e.F
-    asked = keyed.join(e.from_arrow(table, "xp_questions"), on="key_id").groupBy("question")
+    by = firsts.join(asked, on="key_id").groupBy("question")
     rows = e.to_arrow(
-        asked.agg(fn.count(fn.lit(1)).alias("lines"), fn.sum("value").alias("value")).orderBy("question")
+        by.agg(fn.sum("duty_lines").alias("lines"), fn.sum("base").alias("value")).orderBy("question")
     ).to_pylist()
     return [{"question": r["question"], "lines": int(r["lines"]), "value": Decimal(r["value"])} for r in rows]
 
@@ -497,28 +509,35 @@ def price_exposure(
     n = load_entries(e.conn, path, locale=locale)
     entries = e.table_from_duckdb("entries")
     try:
-        lines, templates, asked = price_lines(e, entries, t, basis)
+        lines, templates, asked_keys, last_day = price_lines(e, entries, t, basis)
     except InputErrors as exc:
         raise InputErrors([(str(path), li, m) for _, li, m in exc.problems], exc.total) from None
     fn = e.F
-    daily = e.materialize(
-        lines.groupBy("key_id", "seq", "entry_date").agg(
+    # By month, not by day: every breakdown and total is a sum of these (the last entry date comes
+    # from the lines' facts), so no other pass over the lines is made.
+    monthly = e.materialize(
+        lines.withColumn("first_day", fn.trunc(fn.col("entry_date"), "month"))
+        .groupBy("key_id", "seq", "first_day")
+        .agg(
             fn.sum("duty").alias("duty"),
             fn.count(fn.lit(1)).alias("duty_lines"),
             fn.sum("base").alias("base"),
         ),
-        "xp_daily",
+        "xp_monthly",
     )
     keys = e.table_from_duckdb("xp_keys")
     detail = (
-        daily.join(
+        monthly.join(
             templates.select("key_id", "seq", "program", "measure_id", "measure"), on=["key_id", "seq"]
         )
         .join(keys.select("key_id", "hts", "origin"), on="key_id")
-        .withColumn("month", fn.date_format(fn.col("entry_date"), "yyyy-MM"))
+        .withColumn("month", fn.date_format(fn.col("first_day"), "yyyy-MM"))
         .withColumn("chapter", fn.substring(fn.col("hts"), 1, 2))
     )
     detail = e.materialize(detail, "xp_detail")
+    # every priced entry line has exactly one duty line 0, its ordinary duty on the whole value
+    firsts = detail.where(fn.col("seq") == 0)
+    asked = _questions(e, firsts, asked_keys)
     by: dict[str, list[dict[str, Any]]] = {}
     for name, cols in GROUPS.items():
         # Entry lines: a measure applies at most once to an entry line; in the other breakdowns every
@@ -535,14 +554,14 @@ def price_exposure(
             fn.sum("base").alias("base"),
         )
         by[name] = e.to_arrow(agg.orderBy(*cols)).to_pylist()
-    totals = e.to_arrow(
-        entries.agg(fn.sum("value").alias("value"), fn.max("entry_date").alias("last"))
-    ).to_pylist()[0]
-    flows = entries.withColumn("chapter", fn.substring(fn.col("hts"), 1, 2)).groupBy("chapter", "origin")
     flow_values = {
         (str(r["chapter"]), str(r["origin"])): Decimal(r["value"])
-        for r in e.to_arrow(flows.agg(fn.sum("value").alias("value"))).to_pylist()
+        for r in e.to_arrow(
+            firsts.groupBy("chapter", "origin").agg(fn.sum("base").alias("value"))
+        ).to_pylist()
     }
+    total_value = sum(flow_values.values(), Decimal(0))
+
     duty_total = sum((Decimal(r["duty"]) for r in by["measure"]), Decimal(0))
     if lines_out is not None:
         table = e.to_arrow(lines.select(*LINE_COLUMNS))
@@ -550,14 +569,15 @@ def price_exposure(
         write_table(table.sort_by(order), lines_out)
     return Exposure(
         n,
-        Decimal(totals["value"] or 0),
+        total_value,
         duty_total,
         by,
         basis=basis,
         flow_values=flow_values,
         questions=asked,
         law_as_of=t.law_as_of,
-        warning=t.staleness(totals["last"]) if totals["last"] is not None else None,
+        warning=t.staleness(last_day) if last_day is not None else None,
+        probed=e.count(keys),
     )
 
 

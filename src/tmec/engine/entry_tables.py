@@ -98,7 +98,7 @@ def _load_entries(conn: duckdb.DuckDBPyConnection, path: Path, name: str, locale
     place = {c: f"upper(coalesce({t(c)}, ''))" for c in ("melted_poured", "smelted_cast")}
     # Codes, countries and flags take few distinct values: they are checked once per value, in
     # Python, and only the lines holding a bad one are looked up.  Amounts are checked per line.
-    checks = [f"CASE WHEN {t(c)} IS NULL THEN '{c}: required' END" for c in REQUIRED] + [
+    checks = [f"CASE WHEN {_blank(c, cols)} THEN '{c}: required' END" for c in REQUIRED] + [
         f"CASE WHEN {date} IS NULL THEN 'entry_date: expected an ISO date YYYY-MM-DD, found ''' "
         f"|| {t('entry_date')} || '''' END",
         f"CASE WHEN {date} < DATE '{first}' THEN 'entry_date: no tariff data before {first}, found ' "
@@ -135,20 +135,24 @@ def _load_entries(conn: duckdb.DuckDBPyConnection, path: Path, name: str, locale
         (f"{usmca} || '|' || coalesce({origin_text}, '')", "NULL", _bad_claim),
     ]
     by_value = _by_value(conn, raw, path, value_checks)
-    country = {c: f"CASE WHEN {place[c]} = '' THEN NULL WHEN {place[c]} = 'UNKNOWN' THEN 'unknown' "
-                  f"WHEN {place[c]} = 'UK' THEN 'GB' ELSE {place[c]} END" for c in place}  # fmt: skip
-    origin = f"CASE WHEN upper({t('origin')}) = 'UK' THEN 'GB' ELSE upper({t('origin')}) END"
+    # The text columns' readings are computed once per line (below, in an inner query), and the
+    # typed line uses them by name: written out, each use was computed again.
+    once = {"__hts": hts, "__origin": origin_text, "__usmca": usmca, **{f"__{c}": place[c] for c in place}}
+    country = {c: f"CASE WHEN __{c} = '' THEN NULL WHEN __{c} = 'UNKNOWN' THEN 'unknown' "
+                  f"WHEN __{c} = 'UK' THEN 'GB' ELSE __{c} END" for c in place}  # fmt: skip
+    origin = "CASE WHEN __origin = 'UK' THEN 'GB' ELSE __origin END"
+    inner = f'SELECT *, {", ".join(f"{v} AS {k}" for k, v in once.items())} FROM "{raw}"'
     # The lines are typed and checked in one pass over the file (the problem, if any, in a column
     # of its own), into a table under another name: the table ``name`` is replaced only once
     # every line is good.
-    typed = f"""SELECT __line AS src_line, {date} AS entry_date, {hts} AS hts,
+    typed = f"""SELECT __line AS src_line, {date} AS entry_date, __hts AS hts,
         {origin} AS origin, {amount("value")} AS value,
-        {usmca} IN ('1', 'true', 'yes', 'y', 's', 'x') AS usmca,
+        __usmca IN ('1', 'true', 'yes', 'y', 's', 'x') AS usmca,
         {", ".join(f"{amount(c)} AS {c}" for c in AMOUNTS)},
         {", ".join(f"{amount(c)} AS {c}" for c in QUANTITIES)},
         {country["melted_poured"]} AS melted_poured, {country["smelted_cast"]} AS smelted_cast,
         {program} AS spi, {light_metal} AS light_metal,
-        {t("line")} AS line, coalesce({", ".join(checks)}) AS __problem FROM "{raw}" """
+        {t("line")} AS line, coalesce({", ".join(checks)}) AS __problem FROM ({inner}) """
     staged = f"{name}__staged"
     # ``fact``: what a line's duty depends on besides its amounts, hashed, so that the pricing
     # joins lines to their key on one integer (collisions are checked where it is used).
@@ -178,6 +182,14 @@ def _load_entries(conn: duckdb.DuckDBPyConnection, path: Path, name: str, locale
     conn.execute(f'ALTER TABLE "{staged}" RENAME TO "{name}"')
     row = conn.execute(f'SELECT count(*) FROM "{name}"').fetchall()
     return int(row[0][0]) if row else 0
+
+
+def _blank(col: str, cols: dict[str, str]) -> str:
+    """The column is blank: NULL, or (text) only spaces.  A number or date the file types is never
+    blank text, so it is not turned into text to be asked."""
+    if "CHAR" in cols[col].upper() or "STRING" in cols[col].upper():
+        return f"{_text(col, cols)} IS NULL"
+    return f'"{col}" IS NULL'
 
 
 Check = Callable[[str], str | None]  # a distinct value -> why it is wrong, or None

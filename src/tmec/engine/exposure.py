@@ -355,10 +355,25 @@ def price_lines(
         blank = fn.lit(None).cast(blanks[f]) if f in blanks else fn.lit(False)
         return fn.when(fn.col(f"rel_{f}"), fn.col(f)).otherwise(blank).alias(f)
 
-    dated = dated.select("fact", *(kept(c) for c in KEY))
-    keys = e.to_arrow(dated.select(*KEY).distinct()).to_pylist()
-    for i, k in enumerate(keys):
-        k["key_id"] = i
+    # A key's id is a 64-bit hash of its columns, made beside each fact: the facts find their key
+    # without a join on thirteen columns (collisions are checked on the keys, a few thousand).
+    def unnull(f: str) -> Any:  # Spark's xxhash64 skips NULLs: a blank must hash as a value
+        if f == "light_metal":
+            return fn.coalesce(fn.col(f), fn.lit(-1))
+        if f in blanks or f == "spi":
+            return fn.coalesce(fn.col(f), fn.lit("\u0000"))
+        return fn.col(f)
+
+    hashed = (
+        fn.xxhash64(*(unnull(c) for c in KEY))
+        if e.name == "spark"
+        else (fn.hash(*(unnull(c) for c in KEY)) % fn.lit(2**63 - 25)).cast("bigint")
+    )
+    dated = dated.select("fact", *(kept(c) for c in KEY)).withColumn("key_id", hashed)
+    fact_keys = e.materialize(dated, "xp_fact_keys")
+    keys = e.to_arrow(fact_keys.select(*KEY, "key_id").distinct()).to_pylist()
+    if len({k["key_id"] for k in keys}) != len(keys):
+        raise InputError("two different pricing keys share a hash; load the file again")
     tmpl, bad, questions = _templates(keys, tables, basis)
     key_schema = pa.schema(
         [
@@ -378,14 +393,8 @@ def price_lines(
             ("key_id", pa.int64()),
         ]
     )
-    key_df = e.from_arrow(pa.Table.from_pylist(keys, schema=key_schema), "xp_keys")
-    key_df = key_df.select(*(fn.col(c).alias(f"k_{c}") for c in KEY), "key_id")
-    # Null-safe: a melt country not reported is part of the key, not a non-match.
-    cond = fn.col(KEY[0]).eqNullSafe(fn.col(f"k_{KEY[0]}"))
-    for c in KEY[1:]:
-        cond = cond & fn.col(c).eqNullSafe(fn.col(f"k_{c}"))
-    fact_keys = e.materialize(dated.join(key_df, cond).select("fact", "key_id"), "xp_fact_keys")
-    keyed = entries.join(fact_keys, on="fact")
+    e.from_arrow(pa.Table.from_pylist(keys, schema=key_schema), "xp_keys")
+    keyed = entries.join(fact_keys.select("fact", "key_id"), on="fact")
     if bad:
         _report_bad(e, keyed, bad)
     asked = _question_keys(e, questions)

@@ -1,0 +1,96 @@
+"""Exposure totals on the full law: rate kinds, column 2 origins, dates on both sides of a revision,
+questions, flows and the law's as-of date, each equal to what ``price_entry`` gives line by line.
+
+The totals are sums of the per-key monthly duty lines (the value, the flows and the questions from
+each entry line's duty line 0, on its whole value): these hold them to the lines priced one by one.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+from tests.engine.test_engine_exposure import by_hand, engine_lines
+
+from tmec.engine import Engine
+from tmec.engine.exposure import price_exposure
+from tmec.tariffs import default_tables, entry_from_mapping, price_entry
+from tmec.tariffs.duty import Duty
+
+HEADER = "line,entry_date,hts,origin,value,weight_kg,quantity,steel_value,melted_poured,program\n"
+# 0402.99.90.00: a compound rate (46.3¢/kg + 14.9 %; column 2 54.5¢/kg + 17.5 %; PA 3¢/kg + 0.9 %
+# in 2025, Free from the 2026 basic edition); column 2 origins (CU, KP, RU); a coil of Russia
+ROWS = (
+    "a,2025-12-31,0402.99.90.00,CU,1000,100,,,,\n"
+    "b,2026-01-02,0402.99.90.00,DE,1000,100,,,,\n"
+    "c,2025-12-31,0402.99.90.00,PA,2000,50,,,,PA\n"
+    "d,2026-01-02,0402.99.90.00,PA,2000,50,,,,PA\n"
+    "e,2025-03-01,0402.99.90.00,KP,500,,,,,\n"
+    "f,2025-06-15,7208.39.00.30,RU,5000,,,5000,RU,\n"
+    "g,2025-06-15,7208.39.00.30,MX,5000,,,5000,MX,\n"
+)
+LATE = "h,2026-12-06,7208.39.00.30,MX,7000,,,7000,MX,\n"  # after the day the law is verified through
+
+
+def _write(path: Path, rows: str) -> Path:
+    path.write_text(HEADER + rows, encoding="utf-8")
+    return path
+
+
+def _priced(path: Path) -> list[tuple[dict[str, str], Duty]]:
+    tables = default_tables()
+    with path.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    return [
+        (row, price_entry(entry_from_mapping(row, source=str(path), line=i), tables=tables))
+        for i, row in enumerate(rows, start=2)
+    ]
+
+
+def test_every_line_and_every_total_equals_price_entry(duck: Engine, tmp_path: Path) -> None:
+    entries = _write(tmp_path / "entries.csv", ROWS)
+    out = tmp_path / "lines.parquet"
+    x = price_exposure(duck, entries, lines_out=out)
+    assert engine_lines(out) == by_hand(entries, default_tables())
+    priced = _priced(entries)
+    assert x.lines == len(priced)
+    assert x.value == sum(Decimal(r["value"]) for r, _ in priced)
+    assert x.duty == sum(d.total_duty for _, d in priced)
+    months: dict[str, Decimal] = defaultdict(Decimal)
+    flows: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for r, d in priced:
+        months[r["entry_date"][:7]] += d.total_duty
+        flows[r["hts"][:2], r["origin"]] += Decimal(r["value"])
+    assert {m["month"]: m["duty"] for m in x.by["month"]} == months
+    assert {m["month"]: m["entry_lines"] for m in x.by["month"]} == {"2025-12": 2, "2026-01": 2,
+                                                                      "2025-03": 1, "2025-06": 2}  # fmt: skip
+    assert x.flow_values == flows
+    # column 2 (CU, KP, RU) and the claimed program on both sides of the revision
+    measures = {r["line"]: {ln.measure_id for ln in d.lines} for r, d in priced}
+    assert measures["a"] >= {"hts:0402999000", "hts:0402999000:specific:0"}
+    titles = {r["line"]: d.lines[0].measure for r, d in priced}
+    assert titles["a"] == titles["e"] == titles["f"] == "Column 2 rate"
+    assert titles["c"].startswith("Special rate, program PA") and titles["d"].startswith("Special rate")
+    # line e has no weight: its specific part is a question, counted with its line and value
+    asked = {q["question"]: (q["lines"], q["value"]) for q in x.questions}
+    by_question: dict[str, tuple[int, Decimal]] = {}
+    for r, d in priced:
+        for q in d.questions:
+            if q.fact in ("quantity", "weight_kg", "ordinary duty"):
+                n, v = by_question.get(q.text, (0, Decimal(0)))
+                by_question[q.text] = (n + 1, v + Decimal(r["value"]))
+    assert asked == by_question and any(n == 1 and v == 500 for n, v in asked.values())
+    assert x.law_as_of == default_tables().law_as_of and x.warning is None
+
+
+def test_an_entry_after_the_law_as_of_date_warns_in_the_totals(duck: Engine, tmp_path: Path) -> None:
+    entries = _write(tmp_path / "entries.csv", ROWS + LATE)
+    x = price_exposure(duck, entries)
+    tables = default_tables()
+    assert x.law_as_of == tables.law_as_of
+    assert x.law_as_of is not None and x.law_as_of < dt.date(2026, 12, 6)
+    assert x.warning == tables.staleness(dt.date(2026, 12, 6)) and x.warning
+    assert x.duty == sum(d.total_duty for _, d in _priced(entries))

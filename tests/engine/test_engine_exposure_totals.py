@@ -13,9 +13,11 @@ from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
 
+import pyarrow.parquet as pq
+import pytest
 from tests.engine.test_engine_exposure import by_hand, engine_lines
 
-from tmec.engine import Engine
+from tmec.engine import Engine, InputErrors
 from tmec.engine.exposure import price_exposure
 from tmec.tariffs import default_tables, entry_from_mapping, price_entry
 from tmec.tariffs.duty import Duty
@@ -94,3 +96,19 @@ def test_an_entry_after_the_law_as_of_date_warns_in_the_totals(duck: Engine, tmp
     assert x.law_as_of is not None and x.law_as_of < dt.date(2026, 12, 6)
     assert x.warning == tables.staleness(dt.date(2026, 12, 6)) and x.warning
     assert x.duty == sum(d.total_duty for _, d in _priced(entries))
+
+
+def test_text_with_spaces_reads_as_trimmed_and_blank_text_is_missing(duck: Engine, tmp_path: Path) -> None:
+    """Only the texts that start or end with a space are trimmed: the others are the same text."""
+    plain = price_exposure(duck, _write(tmp_path / "plain.csv", ROWS))
+    spaced_rows = "".join(
+        ",".join(f" {v} " if i in (0, 2, 3, 8, 9) and v else v for i, v in enumerate(row.split(","))) + "\n"
+        for row in ROWS.splitlines()
+    )
+    out = tmp_path / "lines.parquet"
+    spaced = price_exposure(duck, _write(tmp_path / "spaced.csv", spaced_rows), lines_out=out)
+    assert (spaced.duty, spaced.by, spaced.questions) == (plain.duty, plain.by, plain.questions)
+    assert sorted({r["line"] for r in pq.read_table(out).to_pylist()}) == list("abcdefg")
+    with pytest.raises(InputErrors) as info:
+        price_exposure(duck, _write(tmp_path / "blank.csv", "x,2025-03-01,   ,MX,10,,,,,\n"))
+    assert "hts: required" in str(info.value)

@@ -4,24 +4,14 @@ general ad valorem rate on the value."""
 
 from __future__ import annotations
 
-import importlib.util
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from types import ModuleType
 
 import duckdb
+from tests.engine.test_engine_bare_baseline import _bench
 
 from tmec.engine import generate_entries
 from tmec.tariffs import Entry, default_tables, price_entry
-
-
-def _bench() -> ModuleType:
-    path = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_engine.py"
-    spec = importlib.util.spec_from_file_location("bench_engine_exposure_under_test", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_every_line_meets_one_rate_and_pays_the_general_rate(tmp_path: Path) -> None:

@@ -494,3 +494,59 @@ def test_statements_pinned_with_a_value_that_is_not_on_or_off_is_bad_input(
     case.write_text(DOOR.read_text() + "statements: maybe\n")
     r = CliRunner().invoke(main, ["qualify", str(case)])
     assert r.exit_code == 2 and "statements: expected on or off, found 'maybe'" in r.output
+
+
+# -- expiry, an event like withdrawal (issue 17 item 5) -----------------------------------------
+
+
+def _certify(tmp_path: Path, out: str, *scope: str) -> str:
+    certifier = ROOT / "examples" / "certifier.yaml"
+    r = run(
+        "certify", str(DOOR), "--certifier", str(certifier), *scope, "--out", str(tmp_path / out), "--json"
+    )
+    assert r.exit_code == 0, r.output
+    return str(json.loads(r.output)["certificate_id"])
+
+
+def test_an_expired_statement_lists_the_certificates_that_cited_it(
+    tmp_path: Path, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A good flips when its statement is imported and back when it expires; the blanket
+    certification that relied on it past its end is listed (revoke, then amend once renewed),
+    every time until it is acted on; a single shipment qualified while it was in force is not."""
+    monkeypatch.setenv("TMEC_KEY_PASSPHRASE", "a long passphrase for the test key")
+    assert qualify_json("--date", "2025-06-30")[0] == 1
+    path = statement_yaml(tmp_path / "s.yaml", coil(valid_to="2025-06-30"))
+    (sid,) = json.loads(run("statements", "import", str(path), "--json").output)["ids"]
+    assert qualify_json("--date", "2025-06-30")[0] == 0  # flips with the statement ...
+    assert qualify_json("--date", "2025-07-01")[0] == 1  # ... and back when it has expired
+    assert run("init", "--origin", "tmec.example/stamping").exit_code == 0
+    blanket = _certify(tmp_path, "b", "--blanket-from", "2025-03-03", "--blanket-to", "2026-03-02")
+    _certify(tmp_path, "i", "--invoice", "INV-1")  # one shipment of the good qualified on 2025-03-03
+    early = json.loads(run("statements", "expire", "--date", "2025-06-30", "--json").output)
+    assert early["expired"] == [] and early["certificates"] == []  # still in force that day
+    r = run("statements", "expire", "--json")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    assert out["expired"] == []  # the import's sweep noticed it (today is past 2025): one log leaf
+    (cert,) = out["certificates"]
+    assert (cert["certificate_id"], cert["statements"], cert["action"]) == (blanket, [sid], "revoke")
+    assert cert["requalified_on"] == "2025-07-01" and cert["originating"] is False
+    again = json.loads(run("statements", "expire", "--json").output)
+    assert again["expired"] == [] and [c["certificate_id"] for c in again["certificates"]] == [blanket]
+    r = run("statements", "due", "--date", "2026-12-01")  # the renewal routine shows it too
+    assert f"certificate {blanket}: REVOKE" in r.output.replace("\n", " ")
+    # the supplier renews from 1 July: the certification is still originating, to amend
+    renewal = statement_yaml(tmp_path / "r.yaml", coil(valid_from="2025-07-01", valid_to="2026-06-30"))
+    r = CliRunner().invoke(main, ["statements", "import", str(renewal), "--json"])
+    assert r.exit_code == 0 and f"({blanket})" in r.stderr  # warned on stderr, stdout stays JSON
+    assert json.loads(r.stdout)["imported"] == 1
+    (cert,) = json.loads(run("statements", "expire", "--json").output)["certificates"]
+    assert (cert["certificate_id"], cert["action"], cert["originating"]) == (blanket, "amend", True)
+    r = run(
+        "revoke", blanket, "--reason", "the coil statement expired", "--yes", "--out", str(tmp_path / "r")
+    )
+    assert r.exit_code == 0, r.output
+    assert json.loads(run("statements", "expire", "--json").output)["certificates"] == []
+    r = CliRunner().invoke(main, ["statements", "expire", "--date", "2999-01-01"])
+    assert r.exit_code == 2 and "not foreseen" in r.output

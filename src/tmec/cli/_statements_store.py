@@ -94,3 +94,30 @@ def sign_checkpoint(book: StatementBook) -> int | None:
             note = Checkpoint(signer.public.name, size, ledger.root(s, size)).sign(signer)
             ledger.store_checkpoint(s, size, note)
     return size
+
+
+def sweep(book: StatementBook, today: dt.date) -> tuple[list[str], list[dict[str, Any]]]:
+    """Notice what the calendar did: log the expiry of every statement whose period ended before
+    ``today`` (once each), and list every live certification that cites a statement expired or
+    withdrawn by then, with the action to take (listed until it is amended or revoked)."""
+    from tmec.statements.impact import lapsed_actions
+
+    expired = book.record_expiries(today)
+    live = book.live_certificates()
+    actions = lapsed_actions(live, book.all(), today) if live else []
+    if expired or actions:
+        sign_checkpoint(book)
+    return expired, actions
+
+
+def warn_actions(actions: Sequence[dict[str, Any]]) -> None:
+    """One line on stderr (stdout may be JSON) when certifications wait for an amendment or revocation."""
+    from tmec.cli._common import err_console
+
+    if actions:
+        ids = ", ".join(a["certificate_id"] for a in actions[:5]) + (" ..." if len(actions) > 5 else "")
+        err_console.print(
+            f"warning: {len(actions)} certification(s) of origin cite a statement that expired or was "
+            f"withdrawn ({ids}): `tmec statements expire` lists what to amend or revoke",
+            highlight=False,
+        )

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from tmec.certify.canonical import sha256_hex
 from tmec.certify.certificate import good_worksheets
 from tmec.core.errors import InputError
+from tmec.statements.impact import LiveCertificate, cited
 from tmec.statements.model import Statement, statement_id, supplier_key
 from tmec.store import ledger
 from tmec.store.bulk import insert_rows
@@ -223,3 +224,30 @@ class StatementBook:
             rows = [(str(i), json.loads(bytes(w))) for i, w in s.execute(stmt) if w is not None]
         # A certification covering many goods keeps one worksheet per good: each is listed.
         return [(i, dict(good)) for i, sheet in rows for good in good_worksheets(sheet)]
+
+    def live_certificates(self) -> list[LiveCertificate]:
+        """The live certifications that cite a statement, with the last day each covers (a blanket
+        period's end; for a single shipment, the date its good was qualified on); one per good of
+        a certification covering many."""
+        with self.store.session() as s:
+            superseded = select(CertificateRow.refers_to).where(CertificateRow.refers_to.is_not(None))
+            stmt = (
+                select(CertificateRow.id, CertificateRow.worksheet, CertificateRow.payload,
+                       CertificateRow.certification_date)
+                .where(CertificateRow.kind != "revocation", CertificateRow.id.not_in(superseded))
+                .order_by(CertificateRow.log_index)
+            )  # fmt: skip
+            out = []
+            for i, w, payload, certified in s.execute(stmt):
+                if w is None:
+                    continue
+                period = json.loads(bytes(payload)).get("blanket_period") or {}
+                for sheet in good_worksheets(json.loads(bytes(w))):
+                    if not cited(sheet):
+                        continue
+                    if period.get("to"):
+                        end = dt.date.fromisoformat(period["to"])
+                    else:  # one shipment: of the good as qualified on its case's date
+                        end = dt.date.fromisoformat(sheet.get("case_date") or certified.isoformat())
+                    out.append(LiveCertificate(str(i), sheet, end))
+            return out

@@ -41,7 +41,8 @@ __all__ = ["Lapse", "goods_lost_without", "lapse_requalify", "portfolio_requests
 
 MAX_DEPTH = 32
 # A statement's recorded fields (not its withdrawal, nor its cached body)
-_RECORD = [f.name for f in fields(Statement) if f.name not in ("withdrawn_on", "withdrawal_reason", "_body")]
+_RECORD = [f.name for f in fields(Statement) if f.name not in ("withdrawn_on", "withdrawal_reason")
+           and not f.name.startswith("_")]  # fmt: skip
 QTY = "DECIMAL(38,12)"
 
 

@@ -262,8 +262,11 @@ def expire(day: str | None, bom_dir: Path | None, within: str, as_json: bool) ->
     if as_json:
         emit_json(out)
         return
-    console.print(f"{len(expired)} statement(s) expired since the last sweep: {', '.join(expired[:20])}",
-                  highlight=False)  # fmt: skip
+    if expired:
+        console.print(f"{len(expired)} statement(s) expired since the last sweep: {', '.join(expired[:20])}",
+                      highlight=False)  # fmt: skip
+    else:
+        console.print("no statement expired since the last sweep")
     _show_impact(actions, "no live certification of origin cites an expired or withdrawn statement")
     if "portfolio" in out:
         _show_portfolio(bom_dir, out["portfolio"])

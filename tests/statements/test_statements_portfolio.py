@@ -200,6 +200,7 @@ def test_an_accumulation_statement_that_lapses_lists_the_goods_it_changes(
     assert found["parts"] == ["M1"] and found["goods_no_longer_originating"] == ["A"]
     ((good, before, after),) = [(g["good_id"], g["before"], g["after"]) for g in found["goods_requalified"]]
     assert (good, before, after) == ("A", True, False)
+    assert "bulk" in found["paths"]  # the engine's incremental (delta) path, not a new roll-up
     if how == "withdraw":  # a melt-and-pour declaration settles nothing a BOM determination uses
         r = runner.invoke(main, ["statements", "withdraw", melt, "--bom", str(bom), "--date", "2025-03-02",
                                  "--json"])  # fmt: skip

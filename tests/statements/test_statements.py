@@ -574,3 +574,12 @@ def test_the_fast_import_path_writes_what_the_general_one_does() -> None:
     with pytest.raises(BadRows) as exc:
         parse_rows(bad, source="a.csv")
     assert [(e.line, e.field) for e in exc.value.problems] == [(5, "origin"), (9, "origin")]
+
+
+@pytest.mark.parametrize(("supplier", "used"), [(LAKESHORE, True), ("Another Steel Co", False)])
+def test_a_statement_by_description_matches_its_supplier_only(supplier: str, used: bool) -> None:
+    """Without a part number a statement matches by description, and still only its supplier's."""
+    st = _st(supplier=supplier, part="", description="Hot-dip galvanized steel coil, 0.8 mm")
+    assert st.part is None
+    det, applied = qualify_with_statements(load_case(DOOR), [st])
+    assert bool(applied.uses) is used and det.originating is used

@@ -305,6 +305,8 @@ def requests(
     window = _within(within)
     when = parse_date(day, field="--date") if day else None
     book = open_book(create=False) if store_exists() else None
+    if book is not None:
+        warn_actions(sweep(book, dt.date.today())[1])
     statements = book.all() if book is not None else []
     certificates = book.certificate_worksheets() if book is not None else []
     if len(paths) == 1 and Path(paths[0]).is_dir():

@@ -106,16 +106,23 @@ def sign_checkpoint(book: StatementBook) -> int | None:
     return size
 
 
-def sweep(book: StatementBook, today: dt.date) -> tuple[list[str], list[dict[str, Any]]]:
+def sweep(
+    book: StatementBook, today: dt.date, *, decide: bool = True
+) -> tuple[list[str], list[dict[str, Any]]]:
     """Notice what the calendar did: log the expiry of every statement whose period ended before
     ``today`` (once each), and list every live certification that cites a statement expired or
-    withdrawn by then, with the action to take (listed until it is amended or revoked)."""
-    from tmec.statements.impact import lapsed_actions
+    withdrawn by then, with the action to take (listed until it is amended or revoked; with
+    ``decide=False`` without qualifying them again: which ones, for a warning)."""
+    from tmec.statements.impact import cited, lapsed_actions
 
     expired = book.record_expiries(today)
     live = book.live_certificates()
-    actions = lapsed_actions(live, book.all(), today) if live else []
-    if expired or actions:
+    actions: list[dict[str, Any]] = []
+    if live:
+        # a warning needs only the statements the certifications cite; a decision, every one
+        cited_ids = set().union(*(cited(c.worksheet) for c in live)) if not decide else None
+        actions = lapsed_actions(live, book.all(ids=cited_ids), today, decide=decide)
+    if expired:
         sign_checkpoint(book)
     return expired, actions
 

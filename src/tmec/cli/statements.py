@@ -54,7 +54,7 @@ def import_(file: str, as_json: bool) -> None:
     b = open_book()
     done = b.record(statements)
     sign_checkpoint(b)
-    warn_actions(sweep(b, dt.date.today())[1])
+    warn_actions(sweep(b, dt.date.today(), decide=False)[1])
     if as_json:
         emit_json({"imported": done.new, "ids": done.ids, "already_recorded": len(done.ids) - done.new})
     else:
@@ -86,7 +86,7 @@ def withdraw(
     b = open_book(create=False)
     st = b.withdraw(statement_id, when, reason)
     sign_checkpoint(b)
-    sweep(b, dt.date.today())
+    sweep(b, dt.date.today(), decide=False)
     impact = impact_of(b, [st])
     if bom_dir is not None:
         others = [s for s in b.all(in_force_on=when) if s.id != st.id]
@@ -154,7 +154,7 @@ def list_(day: str | None, supplier: str | None, as_json: bool) -> None:
 
     when = _day(day)
     b = open_book()
-    warn_actions(sweep(b, dt.date.today())[1])
+    warn_actions(sweep(b, dt.date.today(), decide=False)[1])
     found = b.all()
     if supplier is not None:
         found = [st for st in found if st.supplier_key == supplier_key(supplier)]
@@ -306,7 +306,7 @@ def requests(
     when = parse_date(day, field="--date") if day else None
     book = open_book(create=False) if store_exists() else None
     if book is not None:
-        warn_actions(sweep(book, dt.date.today())[1])
+        warn_actions(sweep(book, dt.date.today(), decide=False)[1])
     statements = book.all() if book is not None else []
     certificates = book.certificate_worksheets() if book is not None else []
     if len(paths) == 1 and Path(paths[0]).is_dir():

@@ -97,10 +97,15 @@ def certificate_actions(
 
 
 def lapsed_actions(
-    certificates: Iterable[LiveCertificate], statements: Sequence[Statement], today: dt.date
+    certificates: Iterable[LiveCertificate],
+    statements: Sequence[Statement],
+    today: dt.date,
+    *,
+    decide: bool = True,
 ) -> list[dict[str, Any]]:
     """Every live certification that cites a statement withdrawn or expired by ``today`` (as the
-    module says which), with the action to take.  Listed as long as it is not amended or revoked."""
+    module says which), with the action to take.  Listed as long as it is not amended or revoked.
+    ``decide=False``: which certifications and statements only (a warning needs no qualification)."""
     by_id = {st.id: st for st in statements}
     out = []
     for cert in certificates:
@@ -117,6 +122,11 @@ def lapsed_actions(
         if not withdrawn and not expired:
             continue
         hit = [st.id for st in (*withdrawn, *expired)]
+        if not decide:
+            out.append(
+                {"certificate_id": cert.id, "statements": hit, "case_id": cert.worksheet.get("case_id")}
+            )
+            continue
         if withdrawn:  # retroactive: the case's own date
             day, how = None, "withdrawn" if not expired else "withdrawn or expired"
         else:

@@ -175,10 +175,13 @@ class StatementBook:
         in_force_on: dt.date | None = None,
         kinds: Iterable[str] | None = None,
         suppliers: Iterable[str] | None = None,
+        ids: Iterable[str] | None = None,
     ) -> list[Statement]:
         """The statements (with their withdrawals), optionally only those whose period covers a day."""
         with self.store.session() as s:
             stmt = select(StatementRow.body)
+            if ids is not None:  # a few cited ones
+                stmt = stmt.where(StatementRow.id.in_(sorted(set(ids))))
             if in_force_on is not None:
                 stmt = stmt.where(
                     StatementRow.valid_from <= in_force_on, StatementRow.valid_to >= in_force_on

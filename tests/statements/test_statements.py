@@ -583,3 +583,26 @@ def test_a_statement_by_description_matches_its_supplier_only(supplier: str, use
     assert st.part is None
     det, applied = qualify_with_statements(load_case(DOOR), [st])
     assert bool(applied.uses) is used and det.originating is used
+
+
+def test_an_expired_statement_lists_each_good_of_a_multi_good_certification(
+    tmp_path: Path, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A blanket certification of several goods (`certify --blanket`) keeps one worksheet per good:
+    the expiry of the statement they relied on lists the certification for each good."""
+    monkeypatch.setenv("TMEC_KEY_PASSPHRASE", "a long passphrase for the test key")
+    path = statement_yaml(tmp_path / "s.yaml", coil(valid_to="2025-06-30"))
+    (sid,) = json.loads(run("statements", "import", str(path), "--json").output)["ids"]
+    assert run("init", "--origin", "tmec.example/stamping").exit_code == 0
+    other = _door_variant(tmp_path, "B")
+    certifier = ROOT / "examples" / "certifier.yaml"
+    r = run("certify", str(DOOR), str(other), "--blanket", "--certifier", str(certifier),
+            "--blanket-from", "2025-03-03", "--blanket-to", "2026-03-02", "--out", str(tmp_path / "m"),
+            "--json")  # fmt: skip
+    assert r.exit_code == 0, r.output
+    found = json.loads(run("statements", "expire", "--json").output)["certificates"]
+    assert sorted((c["case_id"], c["statements"], c["action"]) for c in found) == [
+        ("B", [sid], "revoke"),
+        ("US-STAMP-DOOR-2025", [sid], "revoke"),
+    ]
+    assert len({c["certificate_id"] for c in found}) == 1

@@ -7,19 +7,32 @@
   statements in force, explode the failing goods' bills down to the parts of unknown origin, rank
   per supplier and part; baseline: the portfolio qualification alone (load, roll-up, every good).
 
-Sizes: TMEC_BENCH_STATEMENTS (default 100,000), TMEC_BENCH_REQUEST_GOODS (default 20,000).
+* re-qualification after a withdrawal (``tmec statements withdraw --bom``): origin statements
+  settle 200 parts of unknown origin of the same portfolio; one is withdrawn and the goods that
+  used it are re-qualified where-used; baseline: the engine's own where-used re-qualification of
+  the same change (``requalify`` with the part's origin back to unknown), the speed it has today.
+
+Every figure is CPU seconds of this process (DuckDB's threads included) first, then wall.
+Sizes: TMEC_BENCH_STATEMENTS (default 100,000), TMEC_BENCH_REQUEST_GOODS (default 20,000),
+TMEC_BENCH_WITHDRAW_GOODS (default 2,000).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import resource
 import sqlite3
 import tempfile
 import time
 from pathlib import Path
 
 DAY = dt.date(2026, 3, 2)
+
+
+def _cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
 
 
 def _csv(path: Path, n: int) -> None:
@@ -71,23 +84,74 @@ def bench_import(tmp: Path, n: int) -> None:
 
 def bench_requests(tmp: Path, goods: int) -> None:
     from tmec.engine import connect, generate_portfolio, load_portfolio, qualify_goods
-    from tmec.engine.requests import portfolio_requests
+    from tmec.engine.requests import _origin_requests
+    from tmec.statements.requests import rank
 
     bom = tmp / "bom"
     generate_portfolio(bom, goods=goods, seed=1)
     with connect("duckdb") as e:
-        t0 = time.perf_counter()
-        qualify_goods(load_portfolio(e, bom, DAY), flips=0)
-        base_s = time.perf_counter() - t0
-    with connect("duckdb") as e:
-        t0 = time.perf_counter()
-        found = portfolio_requests(e, bom, DAY, [])
-        req_s = time.perf_counter() - t0
-    goods_covered = len({g for r in found for g in r.goods})
+        c0, t0 = _cpu(), time.perf_counter()
+        result = qualify_goods(load_portfolio(e, bom, DAY), flips=0)
+        c1, t1 = _cpu(), time.perf_counter()
+        # what the requests add to the qualification: explode the failing goods' bills, rank
+        found = rank(_origin_requests(e, [g.good_id for g in result.failing]))
+        c2, t2 = _cpu(), time.perf_counter()
+    pairs = sum(len(r.goods) for r in found)
     print(
-        f"requests for {goods:,} goods: {req_s:.2f} s ({len(found):,} parts to ask about, "
-        f"covering {goods_covered:,} failing goods; top: {found[0].part if found else '-'} in "
-        f"{len(found[0].goods) if found else 0} goods); baseline portfolio qualification {base_s:.2f} s",
+        f"requests for {goods:,} goods: cpu {c2 - c0:.2f} s (wall {t2 - t0:.2f} s): the qualification "
+        f"(baseline) cpu {c1 - c0:.2f} s (wall {t1 - t0:.2f} s) + explosion and ranking cpu {c2 - c1:.2f} s "
+        f"(wall {t2 - t1:.2f} s), ratio {(c2 - c0) / (c1 - c0):.2f}x; {len(found):,} parts to ask about, "
+        f"{pairs:,} (good, part) pairs, {len(result.failing):,} failing goods",
+        flush=True,
+    )
+
+
+def bench_withdraw(tmp: Path, goods: int) -> None:
+    import duckdb
+
+    from tmec.engine import connect, generate_portfolio, load_portfolio, qualify_goods
+    from tmec.engine.requests import _reverts
+    from tmec.engine.whereused import Change, requalify
+    from tmec.statements.parse import parse_rows
+
+    bom = tmp / "bom"
+    generate_portfolio(bom, goods=goods, seed=1)
+    # The generator names no suppliers: every bought part gets one of 50.
+    src = bom / "parts.parquet"
+    duckdb.sql(
+        f"COPY (SELECT *, 'Supplier ' || CAST(hash(part_id) % 50 AS VARCHAR) AS supplier FROM '{src}') "
+        f"TO '{tmp / 'parts.parquet'}' (FORMAT PARQUET)"
+    )
+    (tmp / "parts.parquet").replace(src)
+    parts = duckdb.sql(
+        f"SELECT part_id, supplier FROM '{src}' WHERE origin = 'unknown' ORDER BY part_id LIMIT 200"
+    ).fetchall()
+    rows = [
+        (n, {"kind": "origin", "supplier": sup, "part": pid, "hs": "7210.49", "origin": "originating",
+             "valid_from": "2026-01-01", "valid_to": "2026-12-31", "signed_by": "J. Smith"})
+        for n, (pid, sup) in enumerate(parts, start=2)
+    ]  # fmt: skip
+    statements = parse_rows(rows, source="bench")
+    figures = {}
+    for what in ("baseline", "withdraw", "baseline", "withdraw"):
+        with connect("duckdb") as e:
+            p = load_portfolio(e, bom, DAY, statements=statements)
+            qualify_goods(p, flips=0)
+            gone = statements[0]
+            if what == "withdraw":
+                c0, t0 = _cpu(), time.perf_counter()
+                _, back, _ = _reverts(p, {gone.id: gone})
+                result = requalify(p, back)
+            else:
+                c0, t0 = _cpu(), time.perf_counter()
+                result = requalify(p, [Change(str(gone.part), origin="unknown")])
+            figures.setdefault(what, []).append((_cpu() - c0, time.perf_counter() - t0, len(result.goods)))
+    (wc, ww, n), (bc, bw, _) = min(figures["withdraw"]), min(figures["baseline"])
+    print(
+        f"re-qualify after a withdrawal ({goods:,} goods, {n} re-qualified where-used, paths "
+        f"{result.paths}): cpu {wc:.3f} s (wall {ww:.3f} s); baseline engine where-used re-qualification "
+        f"of the same change cpu {bc:.3f} s (wall {bw:.3f} s), ratio {wc / bc:.2f}x "
+        "(best of 2 each, alternated)",
         flush=True,
     )
 
@@ -95,8 +159,11 @@ def bench_requests(tmp: Path, goods: int) -> None:
 def run() -> None:
     n = int(os.environ.get("TMEC_BENCH_STATEMENTS", "100000"))
     goods = int(os.environ.get("TMEC_BENCH_REQUEST_GOODS", "20000"))
+    withdraw_goods = int(os.environ.get("TMEC_BENCH_WITHDRAW_GOODS", "2000"))
     with tempfile.TemporaryDirectory() as d:
         bench_import(Path(d), n)
+    with tempfile.TemporaryDirectory() as d:
+        bench_withdraw(Path(d), withdraw_goods)
     with tempfile.TemporaryDirectory() as d:
         bench_requests(Path(d), goods)
 

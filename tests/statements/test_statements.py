@@ -494,3 +494,115 @@ def test_statements_pinned_with_a_value_that_is_not_on_or_off_is_bad_input(
     case.write_text(DOOR.read_text() + "statements: maybe\n")
     r = CliRunner().invoke(main, ["qualify", str(case)])
     assert r.exit_code == 2 and "statements: expected on or off, found 'maybe'" in r.output
+
+
+# -- expiry, an event like withdrawal (issue 17 item 5) -----------------------------------------
+
+
+def _certify(tmp_path: Path, out: str, *scope: str) -> str:
+    certifier = ROOT / "examples" / "certifier.yaml"
+    r = run(
+        "certify", str(DOOR), "--certifier", str(certifier), *scope, "--out", str(tmp_path / out), "--json"
+    )
+    assert r.exit_code == 0, r.output
+    return str(json.loads(r.output)["certificate_id"])
+
+
+def test_an_expired_statement_lists_the_certificates_that_cited_it(
+    tmp_path: Path, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A good flips when its statement is imported and back when it expires; the blanket
+    certification that relied on it past its end is listed (revoke, then amend once renewed),
+    every time until it is acted on; a single shipment qualified while it was in force is not."""
+    monkeypatch.setenv("TMEC_KEY_PASSPHRASE", "a long passphrase for the test key")
+    assert qualify_json("--date", "2025-06-30")[0] == 1
+    path = statement_yaml(tmp_path / "s.yaml", coil(valid_to="2025-06-30"))
+    (sid,) = json.loads(run("statements", "import", str(path), "--json").output)["ids"]
+    assert qualify_json("--date", "2025-06-30")[0] == 0  # flips with the statement ...
+    assert qualify_json("--date", "2025-07-01")[0] == 1  # ... and back when it has expired
+    assert run("init", "--origin", "tmec.example/stamping").exit_code == 0
+    blanket = _certify(tmp_path, "b", "--blanket-from", "2025-03-03", "--blanket-to", "2026-03-02")
+    _certify(tmp_path, "i", "--invoice", "INV-1")  # one shipment of the good qualified on 2025-03-03
+    early = json.loads(run("statements", "expire", "--date", "2025-06-30", "--json").output)
+    assert early["expired"] == [] and early["certificates"] == []  # still in force that day
+    r = run("statements", "expire", "--json")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    assert out["expired"] == []  # the import's sweep noticed it (today is past 2025): one log leaf
+    (cert,) = out["certificates"]
+    assert (cert["certificate_id"], cert["statements"], cert["action"]) == (blanket, [sid], "revoke")
+    assert cert["requalified_on"] == "2025-07-01" and cert["originating"] is False
+    again = json.loads(run("statements", "expire", "--json").output)
+    assert again["expired"] == [] and [c["certificate_id"] for c in again["certificates"]] == [blanket]
+    r = run("statements", "due", "--date", "2026-12-01")  # the renewal routine shows it too
+    assert f"certificate {blanket}: REVOKE" in r.output.replace("\n", " ")
+    # the supplier renews from 1 July: the certification is still originating, to amend
+    renewal = statement_yaml(tmp_path / "r.yaml", coil(valid_from="2025-07-01", valid_to="2026-06-30"))
+    r = CliRunner().invoke(main, ["statements", "import", str(renewal), "--json"])
+    assert r.exit_code == 0 and f"({blanket})" in r.stderr  # warned on stderr, stdout stays JSON
+    assert json.loads(r.stdout)["imported"] == 1
+    (cert,) = json.loads(run("statements", "expire", "--json").output)["certificates"]
+    assert (cert["certificate_id"], cert["action"], cert["originating"]) == (blanket, "amend", True)
+    r = run(
+        "revoke", blanket, "--reason", "the coil statement expired", "--yes", "--out", str(tmp_path / "r")
+    )
+    assert r.exit_code == 0, r.output
+    assert json.loads(run("statements", "expire", "--json").output)["certificates"] == []
+    r = CliRunner().invoke(main, ["statements", "expire", "--date", "2999-01-01"])
+    assert r.exit_code == 2 and "not foreseen" in r.output
+
+
+def test_the_fast_import_path_writes_what_the_general_one_does() -> None:
+    """The recording leaf written out, the checks shared by rows of one supplier, code and period,
+    and the id's base 32 give the same bytes as the general encoders (issue 17 item 3)."""
+    import base64
+    import hashlib
+
+    from tmec.store.statements import _event_leaf, _record_leaf
+
+    sid, digest = "ST-ABCDEFGHIJKLMNOP", "0f" * 32
+    assert _record_leaf(sid, digest) == _event_leaf("record", sid, record_sha256=digest)
+    rows = [(2, {k: str(v) for k, v in coil(part=f"P{i}").items()}) for i in range(3)]
+    first, again = parse_rows(rows, source="a.csv"), parse_rows(rows, source="a.csv")
+    assert first == again and [s.part for s in again] == ["P0", "P1", "P2"]
+    fresh = Statement(**{k: getattr(first[1], k) for k in ("kind", "supplier", "valid_from", "valid_to",
+                                                          "signed_by", "part", "hs", "origin")})  # fmt: skip
+    assert fresh.body() == first[1].body() and fresh.id == first[1].id
+    assert fresh.id == "ST-" + base64.b32encode(hashlib.sha256(fresh.body()).digest()[:10]).decode()
+    # a row the shared checks refuse is refused every time, and named by its own line
+    bad = [(5, {**rows[0][1], "origin": "perhaps"}), (9, {**rows[0][1], "origin": "perhaps", "part": "Q"})]
+    with pytest.raises(BadRows) as exc:
+        parse_rows(bad, source="a.csv")
+    assert [(e.line, e.field) for e in exc.value.problems] == [(5, "origin"), (9, "origin")]
+
+
+@pytest.mark.parametrize(("supplier", "used"), [(LAKESHORE, True), ("Another Steel Co", False)])
+def test_a_statement_by_description_matches_its_supplier_only(supplier: str, used: bool) -> None:
+    """Without a part number a statement matches by description, and still only its supplier's."""
+    st = _st(supplier=supplier, part="", description="Hot-dip galvanized steel coil, 0.8 mm")
+    assert st.part is None
+    det, applied = qualify_with_statements(load_case(DOOR), [st])
+    assert bool(applied.uses) is used and det.originating is used
+
+
+def test_an_expired_statement_lists_each_good_of_a_multi_good_certification(
+    tmp_path: Path, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A blanket certification of several goods (`certify --blanket`) keeps one worksheet per good:
+    the expiry of the statement they relied on lists the certification for each good."""
+    monkeypatch.setenv("TMEC_KEY_PASSPHRASE", "a long passphrase for the test key")
+    path = statement_yaml(tmp_path / "s.yaml", coil(valid_to="2025-06-30"))
+    (sid,) = json.loads(run("statements", "import", str(path), "--json").output)["ids"]
+    assert run("init", "--origin", "tmec.example/stamping").exit_code == 0
+    other = _door_variant(tmp_path, "B")
+    certifier = ROOT / "examples" / "certifier.yaml"
+    r = run("certify", str(DOOR), str(other), "--blanket", "--certifier", str(certifier),
+            "--blanket-from", "2025-03-03", "--blanket-to", "2026-03-02", "--out", str(tmp_path / "m"),
+            "--json")  # fmt: skip
+    assert r.exit_code == 0, r.output
+    found = json.loads(run("statements", "expire", "--json").output)["certificates"]
+    assert sorted((c["case_id"], c["statements"], c["action"]) for c in found) == [
+        ("B", [sid], "revoke"),
+        ("US-STAMP-DOOR-2025", [sid], "revoke"),
+    ]
+    assert len({c["certificate_id"] for c in found}) == 1

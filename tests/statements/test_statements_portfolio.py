@@ -143,4 +143,65 @@ def test_withdrawal_requalifies_the_goods_that_relied_on_it(store_and_file: tupl
         main, ["statements", "withdraw", sid, "--date", "2025-03-03", "--bom", str(bom), "--json"]
     )
     assert r.exit_code == 0, r.output
-    assert json.loads(r.output)["portfolio"] == {"parts": ["P1"], "goods_no_longer_originating": ["G", "K"]}
+    found = json.loads(r.output)["portfolio"]
+    assert (found["parts"], found["goods_no_longer_originating"]) == (["P1"], ["G", "K"])
+    assert [(g["good_id"], g["before"], g["after"]) for g in found["goods_requalified"]] == [
+        ("G", True, False),
+        ("K", True, False),
+    ]  # where-used: H does not use P1
+
+
+def write_accumulation_bom(directory: Path) -> Path:
+    """Good A passes its 60 % RVC only when the VNM of M1 (made in Mexico, non-originating as a
+    whole) comes from its producer's accumulation statement (UR s.9); B does not use M1."""
+    directory.mkdir(parents=True, exist_ok=True)
+    tables = {
+        "goods.csv": "good_id,hs,transaction_value,period_costs\nA,870829,1000,10\nB,870829,1000,10\n",
+        "parts.csv": "part_id,hs,origin,value,supplier,country\nA,870829,,,,\nB,870829,,,,\n"
+        "M1,870830,non_originating,600,Maquila Norte,MX\nO1,870830,originating,300,Propia,US\n",
+        "edges.csv": "parent,child,quantity\nA,M1,1\nA,O1,1\nB,O1,2\n",
+        "rules.yaml": '- hs: "87"\n  rule: {rvc: {transaction_value: 60}}\n',
+    }
+    for name, text in tables.items():
+        (directory / name).write_text(text, encoding="utf-8")
+    return directory
+
+
+@pytest.mark.parametrize("how", ["withdraw", "expire"])
+def test_an_accumulation_statement_that_lapses_lists_the_goods_it_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    """Issue 17 item 5: withdrawal or expiry of an accumulation statement (not only an origin one)
+    re-qualifies where it was used and lists each good with its new outcome."""
+    monkeypatch.setenv("TMEC_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("TMEC_DATABASE_URL", raising=False)
+    bom = write_accumulation_bom(tmp_path / "bom")
+    src = tmp_path / "s.csv"
+    src.write_text(
+        "tipo,proveedor,parte,vmn,paises,vigente_desde,vigente_hasta,firmado_por\n"
+        "acumulacion,Maquila Norte,M1,100,,2025-01-01,2025-03-02,JS\n"
+        "fusion_vertido,Maquila Norte,M1,,MX,2025-01-01,2025-03-02,JS\n",
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+    args = ["portfolio", "qualify", str(bom), "--date", "2025-03-02", "--json"]
+    assert json.loads(runner.invoke(main, args).output)["qualifying"] == 1  # B
+    r = runner.invoke(main, ["statements", "import", str(src), "--json"])
+    assert r.exit_code == 0, r.output
+    acc, melt = json.loads(r.output)["ids"]
+    assert json.loads(runner.invoke(main, args).output)["qualifying"] == 2  # A, on the statement
+    if how == "withdraw":
+        cmd = ["statements", "withdraw", acc, "--date", "2025-03-02", "--bom", str(bom), "--json"]
+    else:  # on 3 March it has expired; today's sweep has logged that on import already
+        cmd = ["statements", "expire", "--date", "2025-03-03", "--bom", str(bom), "--json"]
+    r = runner.invoke(main, cmd)
+    assert r.exit_code == 0, r.output
+    found = json.loads(r.output)["portfolio"]
+    assert found["parts"] == ["M1"] and found["goods_no_longer_originating"] == ["A"]
+    ((good, before, after),) = [(g["good_id"], g["before"], g["after"]) for g in found["goods_requalified"]]
+    assert (good, before, after) == ("A", True, False)
+    assert "bulk" in found["paths"]  # the engine's incremental (delta) path, not a new roll-up
+    if how == "withdraw":  # a melt-and-pour declaration settles nothing a BOM determination uses
+        r = runner.invoke(main, ["statements", "withdraw", melt, "--bom", str(bom), "--date", "2025-03-02",
+                                 "--json"])  # fmt: skip
+        assert json.loads(r.output)["portfolio"]["goods_requalified"] == []

@@ -16,11 +16,21 @@ USED_KINDS = ("origin", "accumulation")
 
 
 def open_book(*, create: bool = True) -> StatementBook:
-    """The statements of the default store; the store closes when the command ends."""
-    from tmec.cli._issuer import issuer
+    """The statements of the default store; the store closes when the command ends.
+
+    Opened as a store, not as the issuer: a certification a dead process left without its files
+    is finished by the next certification command, and the PDF and file-writing machinery that
+    takes stays out of every statement command (a third of a second)."""
+    import click
+
+    from tmec.store.db import open_store
     from tmec.store.statements import StatementBook
 
-    return StatementBook(issuer(create=create).store)
+    store = open_store(create=create)
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        ctx.call_on_close(store.close)
+    return StatementBook(store)
 
 
 def store_exists() -> bool:
@@ -94,3 +104,37 @@ def sign_checkpoint(book: StatementBook) -> int | None:
             note = Checkpoint(signer.public.name, size, ledger.root(s, size)).sign(signer)
             ledger.store_checkpoint(s, size, note)
     return size
+
+
+def sweep(
+    book: StatementBook, today: dt.date, *, decide: bool = True
+) -> tuple[list[str], list[dict[str, Any]]]:
+    """Notice what the calendar did: log the expiry of every statement whose period ended before
+    ``today`` (once each), and list every live certification that cites a statement expired or
+    withdrawn by then, with the action to take (listed until it is amended or revoked; with
+    ``decide=False`` without qualifying them again: which ones, for a warning)."""
+    from tmec.statements.impact import cited, lapsed_actions
+
+    expired = book.record_expiries(today)
+    live = book.live_certificates()
+    actions: list[dict[str, Any]] = []
+    if live:
+        # a warning needs only the statements the certifications cite; a decision, every one
+        cited_ids = set().union(*(cited(c.worksheet) for c in live)) if not decide else None
+        actions = lapsed_actions(live, book.all(ids=cited_ids), today, decide=decide)
+    if expired:
+        sign_checkpoint(book)
+    return expired, actions
+
+
+def warn_actions(actions: Sequence[dict[str, Any]]) -> None:
+    """One line on stderr (stdout may be JSON) when certifications wait for an amendment or revocation."""
+    from tmec.cli._common import err_console
+
+    if actions:
+        ids = ", ".join(a["certificate_id"] for a in actions[:5]) + (" ..." if len(actions) > 5 else "")
+        err_console.print(
+            f"warning: {len(actions)} certification(s) of origin cite a statement that expired or was "
+            f"withdrawn ({ids}): `tmec statements expire` lists what to amend or revoke",
+            highlight=False,
+        )

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from tmec.cli._common import console, emit_json, handles_errors
-from tmec.cli._statements_store import impact_of, open_book, sign_checkpoint
+from tmec.cli._statements_store import impact_of, open_book, sign_checkpoint, sweep, warn_actions
 from tmec.cli._table import Column, show_table
 from tmec.core.dates import parse_date
 from tmec.core.errors import InputError
@@ -54,8 +53,8 @@ def import_(file: str, as_json: bool) -> None:
     statements = load_statements(file)
     b = open_book()
     done = b.record(statements)
-    b.record_expiries(dt.date.today())
     sign_checkpoint(b)
+    warn_actions(sweep(b, dt.date.today(), decide=False)[1])
     if as_json:
         emit_json({"imported": done.new, "ids": done.ids, "already_recorded": len(done.ids) - done.new})
     else:
@@ -87,37 +86,61 @@ def withdraw(
     b = open_book(create=False)
     st = b.withdraw(statement_id, when, reason)
     sign_checkpoint(b)
+    sweep(b, dt.date.today(), decide=False)
     impact = impact_of(b, [st])
     if bom_dir is not None:
-        from tmec.engine import connect
-        from tmec.engine.requests import withdrawal_requalify
-
         others = [s for s in b.all(in_force_on=when) if s.id != st.id]
-        with connect("duckdb") as e:
-            # the portfolio as it stood with the statement in force, then without it where it was used
-            recorded = replace(st, withdrawn_on=None, withdrawal_reason=None)
-            parts, lost = withdrawal_requalify(e, bom_dir, when, others, recorded)
-        impact["portfolio"] = {"parts": parts, "goods_no_longer_originating": lost}
+        impact["portfolio"] = _requalify(bom_dir, when, others, [st])
     if as_json:
         emit_json({"withdrawn": statement_id, "day": when, **impact})
     else:
         console.print(f"{statement_id} withdrawn from {when} ({st.supplier}, {st.part or st.description})")
-        _show_impact(impact)
+        _show_impact(impact["certificates"])
         if "portfolio" in impact:
-            lost = impact["portfolio"]["goods_no_longer_originating"]
-            console.print(
-                f"  {bom_dir}: {len(lost)} good(s) no longer originating: {', '.join(lost[:20])}",
-                highlight=False,
-            )
+            _show_portfolio(bom_dir, impact["portfolio"])
 
 
-def _show_impact(impact: dict[str, Any]) -> None:
-    for c in impact["certificates"]:
+def _requalify(bom_dir: Path, day: dt.date, others: list[Statement], gone: list[Statement]) -> dict[str, Any]:
+    """The portfolio on ``day`` as it stood with ``gone`` in force, re-qualified where-used without them."""
+    from tmec.engine import connect
+    from tmec.engine.requests import lapse_requalify
+
+    with connect("duckdb") as e:
+        return lapse_requalify(e, bom_dir, day, others, gone).to_dict()
+
+
+def _outcome(value: bool | None) -> str:
+    return {True: "originating", False: "not originating", None: "error"}[value]
+
+
+def _show_portfolio(bom_dir: Path | None, found: dict[str, Any]) -> None:
+    goods = found["goods_requalified"]
+    console.print(
+        f"  {bom_dir}: {len(found['parts'])} part(s) it settled, {len(goods)} good(s) re-qualified "
+        "where used, "
+        f"{len(found['goods_no_longer_originating'])} no longer originating",
+        highlight=False,
+    )
+    changed = [g for g in goods if g["before"] != g["after"]] or goods
+    for g in changed[:20]:
+        console.print(
+            f"    {g['good_id']}: {_outcome(g['before'])} -> {_outcome(g['after'])}"
+            + (f" (criterion {g['criterion']})" if g["after"] else ""),
+            highlight=False,
+        )
+    if len(changed) > 20:
+        console.print(f"    ... and {len(changed) - 20} more (--json for all)")
+
+
+def _show_impact(
+    actions: list[dict[str, Any]], none: str = "no certification of origin relied on it"
+) -> None:
+    for c in actions:
         console.print(
             f"  certificate {c['certificate_id']}: {c['action'].upper()} — {c['why']}", highlight=False
         )
-    if not impact["certificates"]:
-        console.print("  no certification of origin relied on it")
+    if not actions:
+        console.print(f"  {none}")
 
 
 @command.command("list")
@@ -131,7 +154,7 @@ def list_(day: str | None, supplier: str | None, as_json: bool) -> None:
 
     when = _day(day)
     b = open_book()
-    b.record_expiries(dt.date.today())
+    warn_actions(sweep(b, dt.date.today(), decide=False)[1])
     found = b.all()
     if supplier is not None:
         found = [st for st in found if st.supplier_key == supplier_key(supplier)]
@@ -170,7 +193,7 @@ def due(within: str, day: str | None, as_json: bool) -> None:
     when = _day(day)
     until = when + _within(within)
     b = open_book()
-    b.record_expiries(dt.date.today())
+    _, actions = sweep(b, dt.date.today())
     found = sorted(
         (st for st in b.all() if st.in_force(when) and st.valid_to <= until),
         key=lambda st: (st.valid_to, st.supplier_key, st.part or ""),
@@ -190,6 +213,63 @@ def due(within: str, day: str | None, as_json: bool) -> None:
     )
     if not found:
         console.print(f"nothing expires between {when} and {until}")
+    if actions:
+        console.print("certifications of origin citing a statement that expired or was withdrawn:")
+        _show_impact(actions)
+
+
+@command.command("expire")
+@click.option("--date", "day", help="notice the expiries up to this day (not after today); default today")
+@click.option(
+    "--bom",
+    "bom_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="a portfolio (BOM_DIR) to re-qualify on --date where the statements that expired were used",
+)
+@click.option(
+    "--within",
+    default="30d",
+    show_default=True,
+    help="with --bom: the statements whose period ended within these days before --date",
+)
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+@handles_errors
+def expire(day: str | None, bom_dir: Path | None, within: str, as_json: bool) -> None:
+    """Log the expiry of every statement whose period has ended (a leaf of the transparency log,
+    once each) and list every live certification citing a statement that expired or was withdrawn,
+    qualified again without it: AMEND or REVOKE.  Each is listed until it is amended or revoked.
+
+    The same sweep runs on every `tmec statements` command (run this one daily, e.g. from cron);
+    `tmec qualify` and `tmec portfolio` never write to the store, and never use an expired statement.
+    """
+    today = dt.date.today()
+    when = _day(day)
+    if when > today:
+        raise InputError(
+            f"an expiry is noticed, not foreseen: {when} is after today ({today}); "
+            "`tmec statements due` looks ahead",
+            field="--date",
+        )
+    b = open_book(create=False)
+    expired, actions = sweep(b, when)
+    out: dict[str, Any] = {"day": when, "expired": expired, "certificates": actions}
+    if bom_dir is not None:
+        since = when - _within(within)
+        statements = b.all()
+        gone = [st for st in statements if since <= st.valid_to < when and st.withdrawn_on is None]
+        others = [st for st in statements if st.in_force(when)]
+        out["portfolio"] = _requalify(bom_dir, when, others, gone)
+    if as_json:
+        emit_json(out)
+        return
+    if expired:
+        console.print(f"{len(expired)} statement(s) expired since the last sweep: {', '.join(expired[:20])}",
+                      highlight=False)  # fmt: skip
+    else:
+        console.print("no statement expired since the last sweep")
+    _show_impact(actions, "no live certification of origin cites an expired or withdrawn statement")
+    if "portfolio" in out:
+        _show_portfolio(bom_dir, out["portfolio"])
 
 
 @command.command("requests")
@@ -225,6 +305,8 @@ def requests(
     window = _within(within)
     when = parse_date(day, field="--date") if day else None
     book = open_book(create=False) if store_exists() else None
+    if book is not None:
+        warn_actions(sweep(book, dt.date.today(), decide=False)[1])
     statements = book.all() if book is not None else []
     certificates = book.certificate_worksheets() if book is not None else []
     if len(paths) == 1 and Path(paths[0]).is_dir():

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -30,14 +31,18 @@ import pyarrow as pa
 from tmec.core.errors import InputError
 from tmec.engine.portfolio import Portfolio, load_portfolio, qualify_goods
 from tmec.engine.session import Engine
+from tmec.engine.statements_join import statement_matches
 from tmec.engine.whereused import Change, requalify
 from tmec.statements.impact import cited
 from tmec.statements.model import Statement
 from tmec.statements.requests import Request, rank
 
-__all__ = ["goods_lost_without", "portfolio_requests", "withdrawal_requalify"]
+__all__ = ["Lapse", "goods_lost_without", "lapse_requalify", "portfolio_requests"]
 
 MAX_DEPTH = 32
+# A statement's recorded fields (not its withdrawal, nor its cached body)
+_RECORD = [f.name for f in fields(Statement) if f.name not in ("withdrawn_on", "withdrawal_reason")
+           and not f.name.startswith("_")]  # fmt: skip
 QTY = "DECIMAL(38,12)"
 
 
@@ -56,7 +61,7 @@ def portfolio_requests(
     out = _origin_requests(e, failing)
     by_id = {st.id: st for st in statements}
     due = sorted(
-        {sid for sid in p.statement_uses.values() if by_id[sid].valid_to - day <= within},
+        {s for _, _, s, _ in statement_matches(e.conn) if statements and by_id[s].valid_to - day <= within},
         key=lambda sid: (by_id[sid].valid_to, sid),
     )
     if due:
@@ -64,31 +69,105 @@ def portfolio_requests(
     return rank(out)
 
 
-def goods_lost_without(p: Portfolio, st: Statement, parts: Sequence[str], *, restore: bool) -> set[str]:
-    """The goods that stop qualifying when ``st`` no longer settles ``parts`` (where-used only).
+def _reverts(p: Portfolio, gone: Mapping[str, Statement]) -> tuple[list[str], list[Change], list[Change]]:
+    """The parts the statements of ``gone`` (by the id the load applied them under) settled, the
+    changes that take each back (an origin statement: the part's origin unknown again; an
+    accumulation statement: its VNM the part's whole value, as without a statement, UR s.9) and
+    those that restore them."""
+    parts: set[str] = set()
+    back: dict[str, Change] = {}
+    again: dict[str, Change] = {}
+    for part, kind, sid, value in statement_matches(p.engine.conn):
+        st = gone.get(sid)
+        if st is None:
+            continue
+        parts.add(part)
+        was, was_again = back.get(part, Change(part)), again.get(part, Change(part))
+        if kind == "origin":
+            back[part] = replace(was, origin="unknown")
+            again[part] = replace(was_again, origin=st.origin)
+        else:
+            back[part] = replace(was, statement_vnm=Decimal(value))
+            again[part] = replace(was_again, statement_vnm=st.vnm)
+    return sorted(parts), [back[k] for k in sorted(back)], [again[k] for k in sorted(again)]
 
-    An accumulation statement's VNM cannot be taken back by a :class:`Change` (None means "as
-    it was"), so only origin statements are followed.
-    """
+
+def goods_lost_without(p: Portfolio, st: Statement, *, restore: bool) -> set[str]:
+    """The goods that stop qualifying when ``st`` no longer settles the parts it settled (where-used
+    re-qualification); with ``restore`` the portfolio is left as it was."""
+    _, back, again = _reverts(p, {st.id: st})
+    if not back:
+        return set()
     before = {g: r.originating for g, r in p.results.items()}
-    lost: set[str] = set()
-    for part in parts if st.kind == "origin" else ():
-        again = requalify(p, [Change(part, origin="unknown")])
-        lost.update(g.good_id for g in again.goods if before.get(g.good_id) and not g.originating)
-        if restore:
-            requalify(p, [Change(part, origin=st.origin)])
-    return lost
+    result = requalify(p, back)
+    if restore:
+        requalify(p, again)
+    return {g.good_id for g in result.goods if before.get(g.good_id) and not g.originating}
 
 
-def withdrawal_requalify(
-    e: Engine, directory: Path, day: dt.date, statements: Sequence[Statement], gone: Statement
-) -> tuple[list[str], list[str]]:
-    """Qualify the portfolio with ``gone`` still in force, then re-qualify where it was used without
-    it: (the parts it settled, the goods that lose their origin)."""
-    p = load_portfolio(e, directory, day, statements=[*statements, gone])
+@dataclass
+class Lapse:
+    """A portfolio qualified again where lapsed statements were used: the parts they settled, and
+    each good re-qualified with its outcome before and after."""
+
+    statements: list[str]
+    parts: list[str]
+    goods: list[dict[str, Any]] = field(default_factory=list)
+    paths: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def lost(self) -> list[str]:
+        return [g["good_id"] for g in self.goods if g["before"] is True and g["after"] is not True]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "statements": self.statements,
+            "parts": self.parts,
+            "goods_requalified": self.goods,
+            "goods_no_longer_originating": self.lost,
+            "paths": self.paths,
+        }
+
+
+def lapse_requalify(
+    e: Engine, directory: Path, day: dt.date, statements: Sequence[Statement], gone: Sequence[Statement]
+) -> Lapse:
+    """Qualify the portfolio on ``day`` as it stood with ``gone`` in force (withdrawn or expired
+    statements of any kind: origin, accumulation; melt-and-pour and smelt-and-cast ones settle
+    nothing a BOM's determination uses), then re-qualify where they were used without them (the
+    engine's incremental where-used path)."""
+    held: dict[str, Statement] = {}  # the id each is applied under -> the statement
+    forced = []
+    for st in gone:
+        still = Statement(**{
+            **{f: getattr(st, f) for f in _RECORD},
+            "valid_from": min(st.valid_from, day),
+            "valid_to": max(st.valid_to, day),
+        })  # fmt: skip
+        held[still.id] = st
+        forced.append(still)
+    p = load_portfolio(e, directory, day, statements=[*statements, *forced])
     qualify_goods(p, flips=0)
-    parts = sorted(part for part, sid in p.statement_uses.items() if sid == gone.id)
-    return parts, sorted(goods_lost_without(p, gone, parts, restore=False))
+    parts, back, _ = _reverts(p, held)
+    lapse = Lapse(sorted(st.id for st in gone), parts)
+    if not back:
+        return lapse
+    before = dict(p.results)
+    result = requalify(p, back)
+    lapse.paths = dict(result.paths)
+    for g in result.goods:
+        was = before.get(g.good_id)
+        lapse.goods.append(
+            {
+                "good_id": g.good_id,
+                "before": None if was is None else was.originating,
+                "after": g.originating,
+                "criterion_before": None if was is None else was.criterion,
+                "criterion": g.criterion,
+                "error": g.error,
+            }
+        )
+    return lapse
 
 
 def _origin_requests(e: Engine, failing: list[str]) -> list[Request]:
@@ -186,12 +265,9 @@ def _origin_requests(e: Engine, failing: list[str]) -> list[Request]:
 def _renewals(
     p: Portfolio, due: list[Statement], certificates: Sequence[tuple[str, Mapping[str, Any]]]
 ) -> list[Request]:
-    parts_of: dict[str, list[str]] = {}
-    for part, sid in p.statement_uses.items():
-        parts_of.setdefault(sid, []).append(part)
     out = []
     for st in due:
-        lost = goods_lost_without(p, st, sorted(parts_of.get(st.id, ())), restore=True)
+        lost = goods_lost_without(p, st, restore=True)
         out.append(
             Request(
                 st.supplier,

@@ -20,7 +20,7 @@ import pyarrow as pa
 from tmec.statements.apply import index
 from tmec.statements.model import Statement, supplier_key
 
-__all__ = ["apply_statements"]
+__all__ = ["apply_statements", "statement_matches"]
 
 _SCHEMA = pa.schema(
     [
@@ -38,6 +38,7 @@ def apply_statements(
     conn: duckdb.DuckDBPyConnection, statements: Sequence[Statement], day: dt.date
 ) -> dict[str, str]:
     """Apply the statements in force on ``day`` to the ``parts`` table; return part_id -> statement id."""
+    conn.execute("DROP TABLE IF EXISTS st_match")  # a former load's matches are not this one's
     found = index(statements, day)
     rows = []
     for (skey, part), sts in found.items():
@@ -91,3 +92,17 @@ def apply_statements(
     for part_id, sid in used:
         out.setdefault(str(part_id), str(sid))  # the origin statement before an accumulation one
     return out
+
+
+def statement_matches(conn: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str, str]]:
+    """Every statement the last :func:`apply_statements` applied: (part_id, kind, statement id, the
+    part's value), both kinds of a part included (``statement_uses`` keeps one per part)."""
+    if not conn.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'st_match'").fetchall()[0][
+        0
+    ]:
+        return []
+    rows = conn.execute(
+        "SELECT m.part_id, m.kind, m.statement_id, CAST(p.value AS VARCHAR) FROM st_match m "
+        "JOIN parts p ON p.part_id = m.part_id ORDER BY m.part_id, m.kind DESC"
+    ).fetchall()
+    return [(str(a), str(b), str(c), str(d)) for a, b, c, d in rows]

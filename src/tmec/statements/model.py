@@ -19,7 +19,6 @@ status on a day is computed, never stored: ``in_force``, ``not_yet`` (before its
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import hashlib
 import json
@@ -32,6 +31,10 @@ __all__ = ["KINDS", "ORIGINS", "STATUSES", "Statement", "statement_id", "supplie
 KINDS = ("origin", "accumulation", "melt_pour", "smelt_cast", "lvc_wage")
 ORIGINS = ("originating", "non_originating")
 STATUSES = ("in_force", "not_yet", "expired", "withdrawn")
+# One encoder for every body (json.dumps with options builds a new one per call).
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+_B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+_SHIFTS = tuple(range(75, -1, -5))
 
 
 def supplier_key(name: str) -> str:
@@ -60,6 +63,7 @@ class Statement:
     withdrawn_on: dt.date | None = None  # from the store: the withdrawal, not part of the record
     withdrawal_reason: str | None = None
     _body: bytes | None = field(default=None, compare=False, repr=False)  # body(), computed once
+    _id: str | None = field(default=None, compare=False, repr=False)  # id, computed once
 
     def record(self) -> dict[str, Any]:
         """The statement as recorded (what its id and its log leaf hash): no withdrawal state."""
@@ -87,15 +91,17 @@ class Statement:
         """The record as canonical JSON (RFC 8785: every value is a string or a list of strings, and
         every key ASCII, so sorted keys and no spaces are the canonical form)."""
         if self._body is None:
-            text = json.dumps(self.record(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-            object.__setattr__(self, "_body", text.encode())  # frozen: a cache, not a change
+            object.__setattr__(self, "_body", _CANONICAL.encode(self.record()).encode())  # a cache
         assert self._body is not None
         return self._body
 
     @property
     def id(self) -> str:
         """Content-addressed: the same statement imported twice is one statement."""
-        return statement_id(self.body())
+        if self._id is None:
+            object.__setattr__(self, "_id", statement_id(self.body()))  # frozen: a cache, not a change
+        assert self._id is not None
+        return self._id
 
     @property
     def supplier_key(self) -> str:
@@ -155,8 +161,15 @@ class Statement:
 
 
 def statement_id(body: bytes) -> str:
-    """The id of the statement whose canonical record is ``body``: ST- and 80 bits of its SHA-256."""
-    return "ST-" + base64.b32encode(hashlib.sha256(body).digest()[:10]).decode()
+    """The id of the statement whose canonical record is ``body``: ST- and 80 bits of its SHA-256,
+    in base 32 (RFC 4648: 80 bits are 16 letters, no padding).
+
+    >>> import base64; body = b'{"kind":"origin"}'
+    >>> statement_id(body) == "ST-" + base64.b32encode(hashlib.sha256(body).digest()[:10]).decode()
+    True
+    """
+    n = int.from_bytes(hashlib.sha256(body).digest()[:10], "big")
+    return "ST-" + "".join([_B32[(n >> shift) & 31] for shift in _SHIFTS])
 
 
 def _text(value: Decimal | None) -> str | None:

@@ -140,11 +140,13 @@ def _blank(value: Any) -> bool:
 
 def _str(row: Mapping[str, Any], key: str) -> str | None:
     value = row.get(key)
-    if _blank(value):
+    if value is None:
         return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # a spreadsheet's part number 1234 comes back as 1234.0
-    return " ".join(str(value).split())
+    if value.__class__ is not str:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # a spreadsheet's part number 1234 comes back as 1234.0
+        value = str(value)
+    return " ".join(value.split()) or None
 
 
 def _amount(row: Mapping[str, Any], key: str, source: str | None, line: int | None) -> Decimal | None:
@@ -161,9 +163,21 @@ def _date(row: Mapping[str, Any], key: str, source: str | None) -> dt.date | Non
     value = row.get(key)
     if _blank(value):
         return None
-    if isinstance(value, dt.datetime):
+    if value.__class__ is str:
+        day = _iso_date(value)  # a file repeats a few dates: each parsed once
+        if day is not None:
+            return day
+    elif isinstance(value, dt.datetime):
         value = value.date()
     return parse_date(value, field=key, source=source)
+
+
+@functools.lru_cache(maxsize=4096)
+def _iso_date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        return None  # parse_date says what was expected
 
 
 @functools.lru_cache(maxsize=4096)
@@ -199,15 +213,50 @@ def _need(row: Mapping[str, Any], key: str, why: str = "") -> str:
     return value
 
 
+# The fields whose checks do not depend on the part: a file repeats a few suppliers, codes, dates
+# and signers, so each combination is checked once (CSV and most YAML values are text).
+_SHARED = ("kind", "supplier", "signed_by", "hs", "origin", "net_cost", "vnm", "non_vnm_amount",
+           "countries", "wage", "valid_from", "valid_to")  # fmt: skip
+_checked: dict[tuple[Any, ...], dict[str, Any]] = {}
+_TEXT = frozenset((str, type(None)))
+
+
 def _parse(row: Mapping[str, Any], source: str | None, line: int | None) -> Statement:
+    part, description = _str(row, "part"), _str(row, "description")
+    shipment = _str(row, "shipment")
+    values = tuple(map(row.get, _SHARED))
+    if _TEXT.issuperset(map(type, values)):
+        key = (source, part is None and description is None, shipment is not None, *values)
+        shared = _checked.get(key)
+        if shared is None:
+            shared = _shared(row, source, line, part is None and description is None, shipment is not None)
+            if len(_checked) > 100_000:
+                _checked.clear()
+            _checked[key] = shared
+    else:
+        shared = _shared(row, source, line, part is None and description is None, shipment is not None)
+    evidence = _str(row, "evidence_sha256")
+    if evidence is not None:
+        evidence = evidence.lower()
+        if not _HEX64.fullmatch(evidence):
+            raise InputError(
+                f"expected 64 hexadecimal digits (SHA-256), found {evidence!r}", field="evidence_sha256"
+            )
+    return Statement(
+        **shared, part=part, description=description, shipment=shipment, evidence_sha256=evidence
+    )
+
+
+def _shared(
+    row: Mapping[str, Any], source: str | None, line: int | None, no_part: bool, per_shipment: bool
+) -> dict[str, Any]:
     raw_kind = _need(row, "kind").lower()
     kind = KIND_ES.get(raw_kind, raw_kind)
     if kind not in KINDS:
         raise InputError(f"expected one of {', '.join(KINDS)}; found {raw_kind!r}", field="kind")
     supplier = _need(row, "supplier")
     signed_by = _need(row, "signed_by")
-    part, description = _str(row, "part"), _str(row, "description")
-    if part is None and description is None and kind in ("origin", "accumulation"):
+    if no_part and kind in ("origin", "accumulation"):
         raise InputError(f"a statement of kind {kind} names its part (or describes it)", field="part")
     code = None
     raw_hs = row.get("hs")
@@ -257,25 +306,17 @@ def _parse(row: Mapping[str, Any], source: str | None, line: int | None) -> Stat
     wage = _amount(row, "wage", source, line)
     if kind == "lvc_wage" and wage is None:
         raise InputError("missing required field (the plant's average base wage)", field="wage")
-    evidence = _str(row, "evidence_sha256")
-    if evidence is not None:
-        evidence = evidence.lower()
-        if not _HEX64.fullmatch(evidence):
-            raise InputError(
-                f"expected 64 hexadecimal digits (SHA-256), found {evidence!r}", field="evidence_sha256"
-            )
     valid_from = _date(row, "valid_from", source)
     if valid_from is None:
         raise InputError("missing required field", field="valid_from")
     valid_to = _date(row, "valid_to", source)
-    shipment = _str(row, "shipment")
     if valid_to is None:
-        if shipment is None:
+        if not per_shipment:
             raise InputError("missing required field (or give the shipment it covers)", field="valid_to")
         valid_to = valid_from
     if valid_to < valid_from:
         raise InputError(f"the statement ends ({valid_to}) before it starts ({valid_from})", field="valid_to")
-    if shipment is not None and valid_to != valid_from:
+    if per_shipment and valid_to != valid_from:
         raise InputError(
             "a per-shipment statement is for one day: give valid_to equal to valid_from, or none",
             field="valid_to",
@@ -287,24 +328,20 @@ def _parse(row: Mapping[str, Any], source: str | None, line: int | None) -> Stat
             f"{add_months(valid_from, months) - dt.timedelta(days=1)}, found {valid_to}",
             field="valid_to",
         )
-    return Statement(
-        kind=kind,
-        supplier=supplier,
-        valid_from=valid_from,
-        valid_to=valid_to,
-        signed_by=signed_by,
-        part=part,
-        description=description,
-        hs=code,
-        origin=origin,
-        net_cost=net_cost,
-        vnm=vnm,
-        non_vnm_amount=non_vnm,
-        countries=countries,
-        wage=wage,
-        shipment=shipment,
-        evidence_sha256=evidence,
-    )
+    return {
+        "kind": kind,
+        "supplier": supplier,
+        "valid_from": valid_from,
+        "valid_to": valid_to,
+        "signed_by": signed_by,
+        "hs": code,
+        "origin": origin,
+        "net_cost": net_cost,
+        "vnm": vnm,
+        "non_vnm_amount": non_vnm,
+        "countries": countries,
+        "wage": wage,
+    }
 
 
 def parse_rows(rows: Iterable[tuple[int | None, Mapping[str, Any]]], *, source: str) -> list[Statement]:

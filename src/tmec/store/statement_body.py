@@ -35,4 +35,5 @@ def from_body(body: bytes) -> Statement:
         vnm=amount("vnm"),
         non_vnm_amount=amount("non_vnm_amount"),
         wage=amount("wage"),
+        _body=body,  # what the store holds is the record's canonical form: its id is hashed from it
     )

@@ -24,7 +24,8 @@ from sqlalchemy.orm import Session
 from tmec.certify.canonical import sha256_hex
 from tmec.certify.certificate import good_worksheets
 from tmec.core.errors import InputError
-from tmec.statements.model import Statement, statement_id, supplier_key
+from tmec.statements.impact import LiveCertificate, cited
+from tmec.statements.model import Statement, supplier_key
 from tmec.store import ledger
 from tmec.store.bulk import insert_rows
 from tmec.store.db import Store
@@ -47,6 +48,15 @@ class Imported:
     first_log_index: int | None
 
 
+def _record_leaf(sid: str, record_sha256: str) -> bytes:
+    """:func:`_event_leaf` of a recording, written out: the keys in their sorted order, the values
+    an id and a hex digest (nothing to escape).  A test checks it is the same bytes."""
+    return b'{"event":"statement.record","record_sha256":"%s","statement_id":"%s"}' % (
+        record_sha256.encode(),
+        sid.encode(),
+    )
+
+
 def _event_leaf(event: str, sid: str, **extra: str) -> bytes:
     """A log leaf, canonical JSON (RFC 8785) as certify's leaves are: only ASCII keys and strings here,
     so sorted keys without spaces is the canonical form, at a fraction of the general encoder's cost."""
@@ -65,7 +75,7 @@ class StatementBook:
     def record(self, statements: Sequence[Statement]) -> Imported:
         """Record every statement not yet in the store, in one transaction (all or none)."""
         bodies = [st.body() for st in statements]
-        ids = [statement_id(b) for b in bodies]
+        ids = [st.id for st in statements]
         with self.store.session() as s:
             known = self._known(s, ids)
             fresh: dict[str, tuple[Statement, bytes]] = {}
@@ -74,10 +84,7 @@ class StatementBook:
                     fresh.setdefault(sid, (st, body))
             if not fresh:
                 return Imported(ids, 0, None)
-            leaves = [
-                _event_leaf("record", sid, record_sha256=hashlib.sha256(body).hexdigest())
-                for sid, (_, body) in fresh.items()
-            ]
+            leaves = [_record_leaf(sid, hashlib.sha256(body).hexdigest()) for sid, (_, body) in fresh.items()]
             first, _ = ledger.append_many(s, "statement.record", leaves)
             at = ledger.now()
             rows = [
@@ -168,10 +175,13 @@ class StatementBook:
         in_force_on: dt.date | None = None,
         kinds: Iterable[str] | None = None,
         suppliers: Iterable[str] | None = None,
+        ids: Iterable[str] | None = None,
     ) -> list[Statement]:
         """The statements (with their withdrawals), optionally only those whose period covers a day."""
         with self.store.session() as s:
             stmt = select(StatementRow.body)
+            if ids is not None:  # a few cited ones
+                stmt = stmt.where(StatementRow.id.in_(sorted(set(ids))))
             if in_force_on is not None:
                 stmt = stmt.where(
                     StatementRow.valid_from <= in_force_on, StatementRow.valid_to >= in_force_on
@@ -223,3 +233,30 @@ class StatementBook:
             rows = [(str(i), json.loads(bytes(w))) for i, w in s.execute(stmt) if w is not None]
         # A certification covering many goods keeps one worksheet per good: each is listed.
         return [(i, dict(good)) for i, sheet in rows for good in good_worksheets(sheet)]
+
+    def live_certificates(self) -> list[LiveCertificate]:
+        """The live certifications that cite a statement, with the last day each covers (a blanket
+        period's end; for a single shipment, the date its good was qualified on); one per good of
+        a certification covering many."""
+        with self.store.session() as s:
+            superseded = select(CertificateRow.refers_to).where(CertificateRow.refers_to.is_not(None))
+            stmt = (
+                select(CertificateRow.id, CertificateRow.worksheet, CertificateRow.payload,
+                       CertificateRow.certification_date)
+                .where(CertificateRow.kind != "revocation", CertificateRow.id.not_in(superseded))
+                .order_by(CertificateRow.log_index)
+            )  # fmt: skip
+            out = []
+            for i, w, payload, certified in s.execute(stmt):
+                if w is None:
+                    continue
+                period = json.loads(bytes(payload)).get("blanket_period") or {}
+                for sheet in good_worksheets(json.loads(bytes(w))):
+                    if not cited(sheet):
+                        continue
+                    if period.get("to"):
+                        end = dt.date.fromisoformat(period["to"])
+                    else:  # one shipment: of the good as qualified on its case's date
+                        end = dt.date.fromisoformat(sheet.get("case_date") or certified.isoformat())
+                    out.append(LiveCertificate(str(i), sheet, end))
+            return out

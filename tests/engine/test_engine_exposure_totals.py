@@ -112,3 +112,30 @@ def test_text_with_spaces_reads_as_trimmed_and_blank_text_is_missing(duck: Engin
     with pytest.raises(InputErrors) as info:
         price_exposure(duck, _write(tmp_path / "blank.csv", "x,2025-03-01,   ,MX,10,,,,,\n"))
     assert "hts: required" in str(info.value)
+
+
+COPPER = (
+    "line,entry_date,hts,origin,value,copper_value,steel_value\n"
+    "k,2025-09-10,7407.10.50.10,CN,1000,800,\n"
+    "l,2025-09-10,7407.10.50.10,CN,1000,,\n"
+    "m,2025-09-10,7407.10.50.10,MX,1000,800,\n"
+    "n,2025-09-10,7407.10.50.10,DE,2500,1000,\n"
+    "o,2025-09-11,7407.10.50.10,DE,1000,,\n"
+    "p,2026-05-04,7407.10.50.10,MX,1000,800,\n"
+)
+
+
+def test_copper_content_is_priced_as_the_single_entry_path_prices_it(duck: Engine, tmp_path: Path) -> None:
+    # Section 232 copper (9903.78.01, 2025-08-01 to 2026-04-05) is charged on the copper content,
+    # and the measures after it (IEEPA, the reciprocal duty) on the rest: the bulk path reads the
+    # column and keeps lines with and without it apart.
+    entries = tmp_path / "copper.csv"
+    entries.write_text(COPPER, encoding="utf-8")
+    out = tmp_path / "lines.parquet"
+    x = price_exposure(duck, entries, lines_out=out)
+    assert engine_lines(out) == by_hand(entries, default_tables())
+    priced = _priced(entries)
+    assert x.duty == sum(d.total_duty for _, d in priced)
+    copper = {r["line"]: [y.base for y in d.lines if y.measure_id == "s232_copper_2025"] for r, d in priced}
+    # without its copper value a line is charged on its whole value, as for steel and aluminum
+    assert copper["k"] == [Decimal(800)] and copper["l"] == [Decimal(1000)] and copper["p"] == []

@@ -3,7 +3,7 @@
 Columns (the fields of :class:`tmec.tariffs.Entry`): ``entry_date`` (ISO date),
 ``hts`` (8 or 10 digits, dots allowed), ``origin`` (ISO 3166 alpha-2),
 ``value`` (> 0, below 10^14), optional ``usmca`` (yes/no, only for CA and MX goods),
-``steel_value``, ``aluminum_value``, ``non_us_content`` (amounts, not above the
+``steel_value``, ``aluminum_value``, ``non_us_content``, ``copper_value`` (amounts, not above the
 value), ``melted_poured``, ``smelted_cast`` (country, or ``unknown``), ``quantity`` (in the
 line's unit of quantity) and ``weight_kg`` (for specific rates), ``line`` (your own line id).
 Malformed rows: the first 20 with file and line, then a count; nothing is priced or written.
@@ -26,7 +26,7 @@ __all__ = ["AMOUNT", "load_entries"]
 
 AMOUNT = "DECIMAL(18,4)"
 REQUIRED = ("entry_date", "hts", "origin", "value")
-AMOUNTS = ("steel_value", "aluminum_value", "non_us_content")
+AMOUNTS = ("steel_value", "aluminum_value", "non_us_content", "copper_value")
 QUANTITIES = ("quantity", "weight_kg", "metal_weight_kg")  # specific rates; the 2026 metal-weight rule
 MAX_SHOWN = 20
 
@@ -159,9 +159,11 @@ def _load_entries(conn: duckdb.DuckDBPyConnection, path: Path, name: str, locale
     conn.execute(
         f"""CREATE OR REPLACE TABLE "{staged}" AS SELECT *,
         CAST(hash(entry_date, hts, origin, usmca, melted_poured, smelted_cast,
-                  has_steel, has_alu, has_nonus, has_qty, has_kg, spi, light_metal) >> 1 AS BIGINT)
+                  has_steel, has_alu, has_copper, has_nonus, has_qty, has_kg, spi, light_metal) >> 1
+                  AS BIGINT)
              AS fact
         FROM (SELECT *, steel_value IS NOT NULL AS has_steel, aluminum_value IS NOT NULL AS has_alu,
+              copper_value IS NOT NULL AS has_copper,
               non_us_content IS NOT NULL AS has_nonus, quantity IS NOT NULL AS has_qty,
               weight_kg IS NOT NULL AS has_kg FROM ({typed}))"""
     )

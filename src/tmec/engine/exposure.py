@@ -46,6 +46,7 @@ PROBE = {
     "non_us_content": Decimal(4),
     "quantity": Decimal(8),
     "weight_kg": Decimal(16),
+    "copper_value": Decimal(32),
 }
 BASE_OF = {amount: name for name, amount in PROBE.items()}
 KEY = (
@@ -57,6 +58,7 @@ KEY = (
     "smelted_cast",
     "has_steel",
     "has_alu",
+    "has_copper",
     "has_nonus",
     "has_qty",
     "has_kg",
@@ -71,6 +73,7 @@ RULES = (
     "value",
     "steel_value",
     "aluminum_value",
+    "copper_value",
     "non_us_content",
     "quantity",  # a specific rate: per unit of the line's quantity, or per kg of its weight
     "weight_kg",
@@ -152,6 +155,7 @@ RELEVANT = (
     "smelted_cast",
     "has_steel",
     "has_alu",
+    "has_copper",
     "has_nonus",
 )
 
@@ -183,6 +187,7 @@ def _code_law(tables: TariffTables, code: str) -> tuple[set[dt.date], dict[str, 
         "smelted_cast": any(k.startswith("smelted_cast") for m in measures for k in m.when),
         "has_steel": any(m.base == "steel_content" for m in measures),
         "has_alu": any(m.base == "aluminum_content" for m in measures),
+        "has_copper": any(m.base == "copper_content" for m in measures),
         "has_nonus": any(m.base == "non_us_content" for m in measures),
     }
     return days, relevant
@@ -240,6 +245,7 @@ def _templates(
                 usmca=bool(k["usmca"]),
                 steel_value=PROBE["steel_value"] if k["has_steel"] else None,
                 aluminum_value=PROBE["aluminum_value"] if k["has_alu"] else None,
+                copper_value=PROBE["copper_value"] if k["has_copper"] else None,
                 non_us_content=PROBE["non_us_content"] if k["has_nonus"] else None,
                 quantity=PROBE["quantity"] if k["has_qty"] else None,
                 # the metal's share of the weight needs a weight even where no rate is per kg
@@ -273,6 +279,7 @@ def _templates(
                     "mb_full": sum(1 for m in metals if m.base == PROBE_VALUE),
                     "mb_steel": any(m.base == PROBE["steel_value"] for m in metals),
                     "mb_alu": any(m.base == PROBE["aluminum_value"] for m in metals),
+                    "mb_copper": any(m.base == PROBE["copper_value"] for m in metals),
                 }
             )
     schema = pa.schema(
@@ -289,6 +296,7 @@ def _templates(
             ("mb_full", pa.int32()),
             ("mb_steel", pa.bool_()),
             ("mb_alu", pa.bool_()),
+            ("mb_copper", pa.bool_()),
         ]
     )
     return pa.Table.from_pylist(rows, schema=schema), bad, questions
@@ -385,6 +393,7 @@ def price_lines(
             ("smelted_cast", pa.string()),
             ("has_steel", pa.bool_()),
             ("has_alu", pa.bool_()),
+            ("has_copper", pa.bool_()),
             ("has_nonus", pa.bool_()),
             ("has_qty", pa.bool_()),
             ("has_kg", pa.bool_()),
@@ -413,6 +422,7 @@ def price_lines(
     metal = (
         fn.when(fn.col("mb_steel"), amount("steel_value")).otherwise(zero)
         + fn.when(fn.col("mb_alu"), amount("aluminum_value")).otherwise(zero)
+        + fn.when(fn.col("mb_copper"), amount("copper_value")).otherwise(zero)
     ).cast(amount_t)
     metal_base = fn.when(fn.col("mb_full") > 0, value).otherwise(fn.least(value, metal))
     rule = fn.col("rule_id")
@@ -420,6 +430,7 @@ def price_lines(
         fn.when(rule == RULES.index("value"), value)
         .when(rule == RULES.index("steel_value"), amount("steel_value"))
         .when(rule == RULES.index("aluminum_value"), amount("aluminum_value"))
+        .when(rule == RULES.index("copper_value"), amount("copper_value"))
         .when(rule == RULES.index("non_us_content"), amount("non_us_content"))
         .when(rule == RULES.index("quantity"), amount("quantity"))
         .when(rule == RULES.index("weight_kg"), amount("weight_kg"))
@@ -440,6 +451,7 @@ def price_lines(
                 "mb_full",
                 "mb_steel",
                 "mb_alu",
+                "mb_copper",
             ),
             on="key_id",
         )

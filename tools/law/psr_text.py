@@ -38,7 +38,8 @@ _LEVEL_WORD = r"(?:chapters?|headings?|subheadings?|tariff items?)"
 _CODE = r"\d{4}\.\d{2}\.\d{2}|\d{4}\.\d{2}|\d{2}\.\d{2}|\d{4}"
 _CODE_RE = re.compile(rf"(?<![\d.])(?:{_CODE})(?![\d])")
 _THROUGH = re.compile(rf"({_CODE})\s*through\s*({_CODE})")
-_CHAPTERS = re.compile(r"\bchapters?\s+((?:\d{1,2}\b(?:\s*(?:,|or|and|through)\s*)?)+)")
+# "chapters 28, 29, or 32": a comma may come with the "or"/"and" before the last chapter.
+_CHAPTERS = re.compile(r"\bchapters?\s+((?:\d{1,2}\b(?:\s*(?:,\s*(?:or|and)?|or|and|through)\s*)?)+)")
 _RVC_RE = re.compile(r"(\d+(?:\.\d+)?)\s*percent\s+(?:where|under)\s+the\s+(transaction value|net cost)\b")
 _WEIGHT_RE = re.compile(
     r"at least (\d+(?:\.\d+)?) percent by weight of the materials of (.*?) (?:is|are)\s*originating"
@@ -163,7 +164,7 @@ def _strip_percent(text: str) -> str:
 
 def _in_chapter(text: str, m: re.Match[str]) -> bool:
     before = text[max(0, m.start() - 40) : m.start()]
-    return bool(re.search(r"chapters?\s+(?:\d{1,2}\s*(?:,|or|and|through)\s*)*$", before))
+    return bool(re.search(r"chapters?\s+(?:\d{1,2}\s*(?:,\s*(?:or|and)?|or|and|through)\s*)*$", before))
 
 
 @dataclass

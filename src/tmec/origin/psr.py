@@ -64,6 +64,8 @@ __all__ = [
     "kinds",
     "load_rule_file",
     "lookup",
+    "paragraph_reference",
+    "provisions",
     "rule_files",
     "rules_for_chapter",
     "search",
@@ -78,7 +80,8 @@ _RULE_KEYS = {"hs", "text", "reference", "valid_from", "valid_to", "confidence",
 # Keys of a compiled GN 11(o) rule kept in ``Rule.extra``: where it is printed, its bilateral
 # scope (CA-US, MX-US, other), whether its number is underscored (GN 11(k) may apply) and the
 # "until" date as printed when it was read as the day the next rule begins.
-_EXTRA_KEYS = {"gn", "page", "scope", "underscored", "until_as_printed"}
+# "limits": the processes that bar origin for the rule's goods (GN 11(n)(iv)(H)).
+_EXTRA_KEYS = {"gn", "page", "scope", "underscored", "until_as_printed", "limits"}
 SCOPES = ("CA-US", "MX-US", "other")
 
 
@@ -237,6 +240,27 @@ def _overlays() -> Mapping[str, Path]:
 
 
 @cache
+def provisions() -> Mapping[str, Mapping[str, Any]]:
+    """The process provisions of GN 11(n)(iv)-(v) and of chapter rules (ch. 27 chapter rule 1), by
+    paragraph ("GN 11(n)(iv)(A)"): process, goods, goods_except, text, conditions, page."""
+    return {p["para"]: p for p in gn11o_index().get("processes", [])}
+
+
+def paragraph_reference(paragraph: str) -> str:
+    """``HTSUS GN 11(n)(iv)(A) (GN p. 21)`` for a bundled provision, the paragraph as given else."""
+    found = provisions().get(paragraph)
+    return f"HTSUS {paragraph}" + (f" (GN p. {found['page']})" if found is not None else "")
+
+
+def _with_words(alt: Mapping[str, Any]) -> Mapping[str, Any]:
+    # A process alternative is compiled as its paragraph only; its words are kept once in the index.
+    found = provisions().get(alt.get("paragraph", "")) if "process" in alt else None
+    if found is None:
+        return alt
+    return {"text": found["text"], "proviso": " ".join([found["text"], *found["conditions"]]), **alt}
+
+
+@cache
 def compiled_chapter(chapter: str) -> tuple[Rule, ...]:
     """The rules compiled from GN 11(o) for one chapter ("84"), parsed on first use."""
     body = gn11o_chapter(chapter)
@@ -244,6 +268,8 @@ def compiled_chapter(chapter: str) -> tuple[Rule, ...]:
     source = str(GN11O_DIR / f"ch{chapter}.json")
     rules: list[Rule] = []
     for i, entry in enumerate(body["rules"]):
+        if any("process" in a for a in entry["any_of"]):
+            entry = {**entry, "any_of": [_with_words(a) for a in entry["any_of"]]}
         rules.extend(_parse_entry(entry, i, vintage=vintage, confidence="V", source=source))
     return tuple(rules)
 

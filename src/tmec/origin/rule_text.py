@@ -67,6 +67,15 @@ def _threshold_words(threshold: Threshold, params: ParameterSnapshot | None) -> 
 def describe_alternative(alt: Alternative, params: ParameterSnapshot | None = None) -> str:
     """One alternative in words, e.g. ``a change of heading (CTH); RVC >= 70 % net cost``."""
     parts: list[str] = []
+    if alt.process is not None:
+        from tmec.origin.alternatives import PROCESS_WORDS
+
+        parts.append(
+            f"origin by {PROCESS_WORDS.get(alt.process, alt.process)} in the territory "
+            f"({alt.paragraph or 'process claimed in good.processes'}); the case claims it in good.processes"
+        )
+        if alt.goods_except:
+            parts.append(f"not for goods of {_codes(alt.goods_except)}")
     if alt.change is not None:
         parts.append(_change_words(alt.change))
     elif alt.rvc is not None or alt.weight_share is not None:
@@ -111,6 +120,9 @@ def alternative_to_dict(alt: Alternative, params: ParameterSnapshot | None = Non
         "weight_share": None,
         "proviso": alt.proviso,
         "text": alt.text,
+        "process": alt.process,
+        "paragraph": alt.paragraph,
+        "goods_except": [str(r) for r in alt.goods_except],
     }
     if alt.change is not None:
         out["change"] = {

@@ -10,13 +10,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_psr_qualify import _case, _m  # the same case shape as the other GN 11(o) goods
 
 from tmec.core.errors import InputError
 from tmec.origin import parse_case, qualify
 from tmec.origin.psr import find_rule, provisions
 from tmec.origin.rules import PROCESSES, parse_rule
-
-from .test_psr_qualify import _case, _m
 
 ROOT = Path(__file__).resolve().parents[2]
 GN11 = ROOT.parent / "shared" / "data" / "usmca-psr" / "gn11_hts2025r7.txt"

@@ -382,18 +382,26 @@ def correlate(hs2022_code: str) -> list[str]:
     return list(found) if found is not None else [digits]
 
 
-_Entry = tuple[str, str, int, Rule]
+_Entry = tuple[str, str, int, int, Rule]  # start, end, level, width of the range, rule
 
 
 @cache
 def _index(chapter: str) -> Mapping[str, tuple[_Entry, ...]]:
-    """A chapter's rules by the headings they may cover, each as (start, end, level, rule): a
-    look-up scans the few rules of one heading and compares prefixes of already validated digits
-    instead of validating each code again for each rule.  Key "" holds them all."""
-    entries = [(r.hs.start, r.hs.end, r.hs.level, r) for r in _by_chapter(chapter) if r.hs is not None]
+    """A chapter's rules by the headings they may cover, each as (start, end, level, width, rule),
+    most specific first (a tariff item before a subheading before a heading range; the narrower
+    range first): a look-up scans the few rules of one heading, compares prefixes of already
+    validated digits and stops after the first matches.  Key "" holds them all."""
+    entries = sorted(
+        (
+            (r.hs.start, r.hs.end, r.hs.level, int(r.hs.end) - int(r.hs.start), r)
+            for r in _by_chapter(chapter)
+            if r.hs is not None
+        ),
+        key=lambda e: (-e[2], e[3]),
+    )
     out: dict[str, list[_Entry]] = defaultdict(list)
     for entry in entries:
-        start, end, level, _ = entry
+        start, end, level = entry[:3]
         if level >= 4:
             first, last = int(start[:4]), int(end[:4])
         else:  # a chapter range covers every heading of its chapters
@@ -405,13 +413,20 @@ def _index(chapter: str) -> Mapping[str, tuple[_Entry, ...]]:
 
 
 def _candidates(digits: str, day: dt.date) -> list[Rule]:
+    """The most specific rules in force for ``digits`` on ``day``: one, or several of one level and
+    width (one per bilateral scope)."""
     index = _index(digits[:2])
     bucket = index.get(digits[:4], ()) if len(digits) >= 4 else index[""]
-    return [
-        r
-        for start, end, level, r in bucket
-        if len(digits) >= level and start <= digits[:level] <= end and r.valid is not None and day in r.valid
-    ]
+    found: list[Rule] = []
+    best: tuple[int, int] | None = None
+    n = len(digits)
+    for start, end, level, width, r in bucket:
+        if best is not None and best != (level, width):
+            break
+        if n >= level and start <= digits[:level] <= end and r.valid is not None and day in r.valid:
+            found.append(r)
+            best = (level, width)
+    return found
 
 
 TRADE_WORDS = {
@@ -421,16 +436,9 @@ TRADE_WORDS = {
 }
 
 
-def _most_specific(rules: list[Rule], trade: str | None = None) -> Rule:
-    # A tariff-item rule beats a subheading rule beats a heading range; within a level the
-    # narrower range wins (validation forbids two rules of one level on one code and day, unless
-    # their bilateral scopes differ: then the trade decides).
-    def key(r: Rule) -> tuple[int, int]:
-        assert r.hs is not None
-        return (r.hs.level, -(int(r.hs.end) - int(r.hs.start)))
-
-    best = max(key(r) for r in rules)
-    top = [r for r in rules if key(r) == best]
+def _most_specific(top: list[Rule], trade: str | None = None) -> Rule:
+    # ``_candidates`` keeps only the most specific level and width; two rules there differ by
+    # bilateral scope (validation forbids any other overlap): then the trade decides.
     if len(top) == 1:
         return top[0]
     scopes = {str(r.extra.get("scope")): r for r in top}
@@ -462,7 +470,7 @@ def _no_rule(digits: str, day: dt.date) -> NoRuleError:
     dated = sorted(
         (
             r
-            for start, end, level, r in _index(digits[:2]).get(digits[:4], ())
+            for start, end, level, _, r in _index(digits[:2]).get(digits[:4], ())
             if len(digits) >= level and start <= digits[:level] <= end and r.valid is not None
         ),
         key=lambda r: r.valid.start if r.valid else ENTRY_INTO_FORCE,

@@ -218,9 +218,16 @@ def _groups(value: Any, *, field: str, source: str | None) -> tuple[tuple[HSRang
     return groups
 
 
+_PLAIN_PERCENT = re.compile(r"^(?:100|\d{1,2})(?:\.\d{1,4})?$")
+
+
 def _threshold(value: Any, *, field: str, source: str | None) -> Threshold:
     if isinstance(value, str) and value.strip().lstrip("@")[:1].isalpha():
         return Threshold(parameter=value.strip().lstrip("@"))
+    if isinstance(value, str) and _PLAIN_PERCENT.match(value):
+        # "60", "62.5": the compiled rules' form, read without loading the locale-aware parser
+        # (its locale data would cost a `tmec rules show` more than the rule itself).
+        return Threshold(value=Decimal(value))
     number = to_decimal(value, field=field, source=source, limit=RATIO)
     if number > 100:
         raise InputError(f"expected a percentage from 0 to 100, found {value!r}", field=field, source=source)

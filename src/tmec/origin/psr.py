@@ -518,6 +518,33 @@ def _lookup_or_refusal(hs: str, day: dt.date, trade: str | None) -> RuleMatch | 
         return str(exc)
 
 
+def _one_requirement(rules: tuple[Rule, ...]) -> bool:
+    """Whether rules printed for different codes state one requirement: the same alternatives
+    word for word in the model ("a change to ... from any other chapter"), apart from the text."""
+    shapes = {
+        (tuple(replace(a, text=None) for a in r.alternatives), repr(r.extra.get("limits"))) for r in rules
+    }
+    return len(shapes) == 1
+
+
+def _correlated_rule(code: str, targets: tuple[str, ...], rules: tuple[Rule, ...]) -> Rule:
+    """An HS 2022 code whose HS 2012 counterparts have rules that state one requirement: that
+    requirement, under the rule of UNSD's one-code conversion when it is one of them, tagged S (a
+    correlation read by tmec, not a published table) and saying so."""
+    row = correlation_document()["codes"].get(code[:6], {})
+    conversion = row.get("conversion")
+    chosen = next(
+        (r for r in rules if r.hs is not None and conversion and r.hs.contains(conversion)), rules[0]
+    )
+    cited = ", ".join(str(r.extra.get("gn", r.hs)) for r in rules)
+    note = (
+        f"{hscode.format(code)} is an HS 2022 code; its goods were classified in HS 2012 subheadings "
+        f"{', '.join(hscode.format(t) for t in targets)} (UNSD correlation), whose rules ({cited}) state "
+        "the same requirement; it is applied to the HS 2022 code"
+    )
+    return replace(chosen, confidence="S", note="; ".join(n for n in (chosen.note, note) if n))
+
+
 def _lookup(hs: str, day: dt.date, trade: str | None) -> RuleMatch:
     digits = hscode.validate(hs, field="hs")
     if not hscode.exists(digits) and digits[:6] not in _vintage_only_codes():
@@ -539,6 +566,8 @@ def _lookup(hs: str, day: dt.date, trade: str | None) -> RuleMatch:
                 break  # the answer is already "whose rules differ"
         if missing and (len(found) == 0 or len(targets) == 1 or day < ENTRY_INTO_FORCE):
             raise _no_rule(missing[0], day)
+        if len(found) > 1 and not missing and _one_requirement(tuple(found.values())):
+            return RuleMatch(_correlated_rule(digits, targets, tuple(found.values())), digits, targets)
         if len(found) > 1 or missing:
             shown = ", ".join(hscode.format(t) for t in targets[:8])
             if len(targets) > 8:

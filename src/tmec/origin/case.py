@@ -149,6 +149,7 @@ class Material:
     weight_kg: Decimal | None = None
     country: str | None = None
     supplier: str | None = None
+    kind: str | None = None  # what the material is, where a rule names materials by kind (housings)
     self_produced: bool = False
     intermediate: bool = False
     ctc_unit: bool = False
@@ -367,6 +368,7 @@ def _material(
         if country is not None
         else None,
         supplier=_text(data.get("supplier")),
+        kind=_text(data.get("kind")),
         self_produced=self_produced,
         intermediate=intermediate,
         ctc_unit=ctc_unit,

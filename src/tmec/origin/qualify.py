@@ -569,9 +569,10 @@ def _data_questions(units: Sequence[object], outcomes: Sequence[AltOutcome], ctx
     for o in outcomes:
         for f in o.shift.failures if o.shift else ():
             m = f.unit.material
-            if f.question is not None and m.id not in seen:  # which 8-digit tariff item?
+            if f.question is not None and m.id not in seen:  # which 8-digit tariff item? which kind?
                 seen.add(m.id)
-                out.append(Question(fact=f"tariff item of material {m.id}", text=f.question, material=m.id))
+                what = "kind" if "materials[].kind" in f.question else "tariff item"
+                out.append(Question(fact=f"{what} of material {m.id}", text=f.question, material=m.id))
             if m.hs is None and m.id not in seen:
                 seen.add(m.id)
                 out.append(

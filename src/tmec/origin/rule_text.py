@@ -35,6 +35,9 @@ def _change_words(change: TariffChange) -> str:
         words += f", except from {_codes(change.except_)}"
     if change.from_:
         words += f"; or from {_codes(change.from_)}, whether or not there is also that change"
+    if change.material_kinds:
+        named = ", ".join(f"{k.replace('_', ' ')} of {r}" for r, k in change.material_kinds)
+        words += f" (of those codes, only materials that are: {named})"
     if change.except_more_than_one:
         groups = " / ".join(_codes(g) for g in change.except_more_than_one)
         words += f"; except from more than one of: {groups}"
@@ -130,6 +133,7 @@ def alternative_to_dict(alt: Alternative, params: ParameterSnapshot | None = Non
             "except": [str(r) for r in alt.change.except_],
             "from": [str(r) for r in alt.change.from_],
             "except_more_than_one": [[str(r) for r in g] for g in alt.change.except_more_than_one],
+            "material_kinds": {str(r): k for r, k in alt.change.material_kinds},
         }
     if alt.rvc is not None:
         rvc = alt.rvc

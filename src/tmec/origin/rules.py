@@ -24,6 +24,10 @@ alternative combines, all of which must hold:
 * ``end_use`` / ``kind``: the alternative applies only to goods of these end uses
   (passenger_vehicle | light_truck | heavy_truck | aftermarket | other) or of
   these kinds (a tag such as ``body_stamping`` the case gives in ``good.kind``).
+* ``material_kinds``: codes of ``except``/``from`` that the text names by kind ("except from
+  housings of subheading 8508.70" -> ``{"8508.70": housings}``): only materials of that kind
+  (``materials[].kind`` in the case) are excepted or allowed; a material of the code without a
+  kind is a question, never a silent pass.
 * ``except_kind``: the alternative does not apply to goods of these kinds (the
   law's "any other good of subheading 8708.29" after a rule for body stampings).
   A good with no kind is not excluded.
@@ -139,6 +143,12 @@ class TariffChange:
     except_: tuple[HSRange, ...] = ()
     from_: tuple[HSRange, ...] = ()
     except_more_than_one: tuple[tuple[HSRange, ...], ...] = ()
+    # Materials the text names by kind ("housings of subheading 8508.70"): an ``except``/``from``
+    # code listed here reaches only the materials of that kind (``materials[].kind``).
+    material_kinds: tuple[tuple[HSRange, str], ...] = ()
+
+    def kind_of(self, r: HSRange) -> str | None:
+        return next((k for code, k in self.material_kinds if code == r), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,6 +231,14 @@ def _groups(value: Any, *, field: str, source: str | None) -> tuple[tuple[HSRang
 _PLAIN_PERCENT = re.compile(r"^(?:100|\d{1,2})(?:\.\d{1,4})?$")
 
 
+def _material_kinds(value: Any, *, field: str, source: str | None) -> tuple[tuple[HSRange, str], ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, Mapping) or not all(isinstance(k, str) and v for k, v in value.items()):
+        raise InputError("expected a mapping of HS code -> kind of material", field=field, source=source)
+    return tuple((hs_range(k, field=f"{field}.{k}", source=source), str(v)) for k, v in value.items())
+
+
 def _threshold(value: Any, *, field: str, source: str | None) -> Threshold:
     if isinstance(value, str) and value.strip().lstrip("@")[:1].isalpha():
         return Threshold(parameter=value.strip().lstrip("@"))
@@ -251,6 +269,7 @@ _KEYS = {
     "except",
     "except_more_than_one",
     "from",
+    "material_kinds",
     "rvc",
     "weight_share",
     "end_use",
@@ -287,6 +306,9 @@ def parse_alternative(data: Any, *, field: str, source: str | None = None) -> Al
             from_=_ranges(data.get("from", []), field=f"{field}.from", source=source),
             except_more_than_one=_groups(
                 data.get("except_more_than_one", []), field=f"{field}.except_more_than_one", source=source
+            ),
+            material_kinds=_material_kinds(
+                data.get("material_kinds"), field=f"{field}.material_kinds", source=source
             ),
         )
         if change.level is None and not change.from_:

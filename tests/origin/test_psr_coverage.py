@@ -263,3 +263,30 @@ def test_chapter_87_overlay_agrees_with_the_text_it_replaces() -> None:
             for t in psr.thresholds(h):
                 value = t.value if t.value is not None else final[t.parameter or ""].decimal
                 assert value in printed or not printed, (str(rule.hs), rule.extra["gn"], value, printed)
+
+
+def _schedule(name: str) -> list[tuple[str, str]]:
+    from tmec.law import load_parameters
+
+    return [(v.since.isoformat(), f"{v.decimal.normalize():f}") for v in load_parameters()[name].values]
+
+
+def test_the_staged_thresholds_of_chapter_87_are_those_gn11k_prints() -> None:
+    """The chapter 87 rules name dated parameters for the staging GN 11(o) leaves to GN 11(k)(iii);
+    each is the schedule parsed from the text (tools/law/psr_staging.py), never only retyped."""
+    from tmec.law.rules import gn11o_index
+
+    staging = {
+        p["para"]: [(s["from"], s["net_cost"]) for s in p["steps"]]
+        for p in gn11o_index()["automotive_staging"]
+    }
+    assert sorted(staging) == [f"GN 11(k)(iii)({x})" for x in "ABDEJKL"]
+    assert _schedule("usmca.staging.pv_lt_75") == staging["GN 11(k)(iii)(A)"]  # vehicles 66 -> 75
+    assert _schedule("usmca.staging.ht_70") == staging["GN 11(k)(iii)(J)"]  # heavy trucks 60 -> 70
+    assert (
+        _schedule("usmca.staging.pv_lt_70_gn11") == staging["GN 11(k)(iii)(D)"]
+    )  # Table B as GN 11 dates it
+    # the Appendix / UR s.14(15) reading of Table B: the same values, 1 July dates (README, Table B)
+    assert [v for _, v in _schedule("usmca.staging.pv_lt_70")] == [v for _, v in staging["GN 11(k)(iii)(D)"]]
+    named = {t.parameter for r in psr.chapter_rules("87") for t in psr.thresholds(r) if t.parameter}
+    assert named == {"usmca.staging.pv_lt_75", "usmca.staging.pv_lt_70", "usmca.staging.ht_70"}

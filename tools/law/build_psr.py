@@ -24,6 +24,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from psr_processes import attach, parse_chapter_rule, parse_gn11n
+from psr_staging import parse_staging
 from psr_text import ENTRY_INTO_FORCE, merge_same_codes, parse_de_minimis_rules, parse_record
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -233,6 +234,9 @@ def build(data: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         "de_minimis": parse_de_minimis_rules((psr / "gn11e_de_minimis.txt").read_text(encoding="utf-8")),
         "unparsed": unparsed,
         "processes": processes,
+        # GN 11(k)(iii): the staging of the vehicle and part thresholds GN 11(o) prints at their
+        # final values; the dated parameters the chapter 87 rules name are checked against it.
+        "automotive_staging": parse_staging((psr / "gn11_hts2025r7.txt").read_text(encoding="utf-8")),
         "no_rule": {code: {"gn": gn, "reason": why} for code, (gn, why) in NO_RULE.items()},
         "chapters": dict(sorted(chapters.items())),
     }

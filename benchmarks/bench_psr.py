@@ -74,9 +74,9 @@ def _linear(rules: tuple[psr.Rule, ...], code: str) -> object:
 def run() -> None:
     codes = _codes()
     _fresh()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     found, explained = _all(codes)
-    cold = time.perf_counter() - t0
+    cold, cold_cpu = time.perf_counter() - t0, time.process_time() - c0
     t0 = time.perf_counter()
     _all(codes)
     warm = time.perf_counter() - t0
@@ -88,13 +88,21 @@ def run() -> None:
     baseline = (time.perf_counter() - t0) * len(codes) / len(sample)
     _fresh()
     hscode.exists("848210")  # the HS 2022 nomenclature is loaded before, and apart from, the rules
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     psr.find_rule("8482.10", DAY)
-    one = time.perf_counter() - t0
+    one, one_cpu = time.perf_counter() - t0, time.process_time() - c0
     print(f"{len(codes)} HS 2022 subheadings on {DAY}: {found} rules found, {explained} explained refusals")
-    print(f"  all of them, fresh (every chapter parsed): {cold * 1000:.0f} ms")
+    print(
+        f"  all of them, fresh (every chapter parsed, HS 2022 nomenclature loaded): {cold * 1000:.0f} ms "
+        f"wall, "
+        f"{cold_cpu * 1000:.0f} ms CPU (target < 1 s)"
+    )
     print(f"  all of them again (cached):                {warm * 1000:.1f} ms")
     print(
         f"  baseline linear scan over {len(rules)} rules:   {baseline * 1000:.0f} ms (from a 1-in-20 sample)"
     )
-    print(f"  rules show one code (index, ch. 84 read and parsed, correlation, look-up): {one * 1000:.1f} ms")
+    print(
+        f"  rules show one code (index, ch. 84 read and parsed, correlation, look-up): {one * 1000:.1f} ms "
+        f"wall, "
+        f"{one_cpu * 1000:.1f} ms CPU (target < 50 ms)"
+    )

@@ -214,7 +214,7 @@ def test_every_hs2022_subheading_finds_its_rule_or_a_reason() -> None:
                 continue
             assert rule.valid is not None and day in rule.valid
             found += 1
-    # 5,541 subheadings find a rule on every date; 71 get a reason (49 HS 2022 codes whose
+    # 5,543 subheadings find a rule on every date; 69 get a reason (47 HS 2022 codes whose
     # HS 2012 counterparts have different rules: 8524 displays, 8806 drones, 8462 presses ...;
     # 8471.49 and the 8549 e-waste codes that go through it: GN 11(o) ch. 84 chapter rule 2;
     # 15 textile codes whose rule depends on the trade: Canada-US, Mexico-US or all other).
@@ -225,8 +225,20 @@ def test_every_hs2022_subheading_finds_its_rule_or_a_reason() -> None:
         for trade in ("CA-US", "MX-US", "other"):
             assert psr.find_rule(code, dt.date(2024, 1, 1), trade).extra["gn"]
     assert len(bilateral) == 15, sorted(bilateral)
-    assert len(explained) == 71, sorted(explained)
+    assert len(explained) == 69, sorted(explained)
     assert found == 3 * (len(codes) - len(explained))
+
+
+@pytest.mark.parametrize("code", ["1211.50", "1211.60"])
+def test_an_hs2022_code_whose_counterparts_state_one_requirement_resolves_tagged_s(code: str) -> None:
+    # 1211.60 (cinchona bark) was classified in 1211.90, 1404.90 or 2008.99: rules 12-9, 14-1 and
+    # 20-3 each say "a change from any other chapter"; one requirement, applied with tag S
+    rule = psr.find_rule(code, dt.date(2024, 1, 1))
+    assert rule.confidence == "S" and rule.extra["gn"] == "gn11o-ch12-r009"  # UNSD's conversion: 1211.90
+    assert rule.note is not None and "state the same requirement" in rule.note
+    # 8462.22 (HS 2022 presses) keeps its reason: 8462.21 and 8462.29 have different rules
+    with pytest.raises(NoRuleError, match="whose rules differ"):
+        psr.find_rule("8462.22", dt.date(2024, 1, 1))
 
 
 def test_chapter_87_overlay_agrees_with_the_text_it_replaces() -> None:
@@ -251,3 +263,30 @@ def test_chapter_87_overlay_agrees_with_the_text_it_replaces() -> None:
             for t in psr.thresholds(h):
                 value = t.value if t.value is not None else final[t.parameter or ""].decimal
                 assert value in printed or not printed, (str(rule.hs), rule.extra["gn"], value, printed)
+
+
+def _schedule(name: str) -> list[tuple[str, str]]:
+    from tmec.law import load_parameters
+
+    return [(v.since.isoformat(), f"{v.decimal.normalize():f}") for v in load_parameters()[name].values]
+
+
+def test_the_staged_thresholds_of_chapter_87_are_those_gn11k_prints() -> None:
+    """The chapter 87 rules name dated parameters for the staging GN 11(o) leaves to GN 11(k)(iii);
+    each is the schedule parsed from the text (tools/law/psr_staging.py), never only retyped."""
+    from tmec.law.rules import gn11o_index
+
+    staging = {
+        p["para"]: [(s["from"], s["net_cost"]) for s in p["steps"]]
+        for p in gn11o_index()["automotive_staging"]
+    }
+    assert sorted(staging) == [f"GN 11(k)(iii)({x})" for x in "ABDEJKL"]
+    assert _schedule("usmca.staging.pv_lt_75") == staging["GN 11(k)(iii)(A)"]  # vehicles 66 -> 75
+    assert _schedule("usmca.staging.ht_70") == staging["GN 11(k)(iii)(J)"]  # heavy trucks 60 -> 70
+    assert (
+        _schedule("usmca.staging.pv_lt_70_gn11") == staging["GN 11(k)(iii)(D)"]
+    )  # Table B as GN 11 dates it
+    # the Appendix / UR s.14(15) reading of Table B: the same values, 1 July dates (README, Table B)
+    assert [v for _, v in _schedule("usmca.staging.pv_lt_70")] == [v for _, v in staging["GN 11(k)(iii)(D)"]]
+    named = {t.parameter for r in psr.chapter_rules("87") for t in psr.thresholds(r) if t.parameter}
+    assert named == {"usmca.staging.pv_lt_75", "usmca.staging.pv_lt_70", "usmca.staging.ht_70"}

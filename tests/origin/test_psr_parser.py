@@ -154,7 +154,9 @@ def test_bilateral_scope() -> None:
     parsed = psr_text.parse_record(note)
     assert [e["scope"] for e in parsed.entries] == ["CA-US", "other"]
     assert parsed.entries[0]["any_of"][0]["from"] == ["550130"]
-    assert "named by kind" in parsed.entries[0]["note"]  # the tow's kind is not a code: said so
+    # the tow's kind is not a code: a condition on the materials of 5501.30, exact, so no note
+    assert parsed.entries[0]["any_of"][0]["material_kinds"] == {"550130": "acid_dyeable_acrylic_tow"}
+    assert "note" not in parsed.entries[0]
 
 
 def test_except_from_more_than_one_of_the_following() -> None:

@@ -65,6 +65,12 @@ def test_goods_of_more_chapters_qualify_with_their_bundled_rule(
     assert result.originating is originating
     data = result.to_dict()
     assert any(gn in step["reference"] for step in data["explanation"]), data["explanation"]
+    # step by step: the rule found, each alternative's tariff shift and verdict, then criterion B,
+    # the rule's steps citing its GN rule
+    steps = {step["step"]: step for step in data["explanation"]}
+    assert gn in steps["rule"]["reference"]
+    assert "rule.alternative[1].tariff_shift" in steps and gn in steps["rule.alternative[1]"]["reference"]
+    assert steps["criterion.B"]["passed"] is originating
 
 
 def test_a_material_at_6_digits_where_the_rule_names_tariff_items_is_a_question() -> None:

@@ -23,6 +23,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from psr_processes import attach, parse_chapter_rule, parse_gn11n
+from psr_staging import parse_staging
 from psr_text import ENTRY_INTO_FORCE, merge_same_codes, parse_de_minimis_rules, parse_record
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -210,6 +212,16 @@ def build(data: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         for rule in chapter["rules"]:
             del rule["_labels"]
         _phase(chapter["rules"])
+    processes = parse_gn11n((psr / "gn11_hts2025r7.txt").read_text(encoding="utf-8"))
+    for record in records:
+        # A chapter rule that confers origin by a process "notwithstanding the applicable
+        # product-specific rules" (ch. 27: a chemical reaction) is one more alternative, as (n)(iv).
+        if (
+            record.get("kind") == "chapter_rule"
+            and "Notwithstanding the applicable product-specific" in (record["text"])
+        ):
+            processes.extend(parse_chapter_rule(record, int(record["chapter"])))
+    attach(chapters, processes)
     document = {
         "source": "HTSUS General Note 11 (USMCA), subdivision (o), as published by the USITC in "
         "HTS 2025 Revision 7 (GN pp. 24-135); shared/data/usmca-psr/gn11o_rules.jsonl",
@@ -221,6 +233,10 @@ def build(data: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         "generated_by": "tools/law/build_psr.py",
         "de_minimis": parse_de_minimis_rules((psr / "gn11e_de_minimis.txt").read_text(encoding="utf-8")),
         "unparsed": unparsed,
+        "processes": processes,
+        # GN 11(k)(iii): the staging of the vehicle and part thresholds GN 11(o) prints at their
+        # final values; the dated parameters the chapter 87 rules name are checked against it.
+        "automotive_staging": parse_staging((psr / "gn11_hts2025r7.txt").read_text(encoding="utf-8")),
         "no_rule": {code: {"gn": gn, "reason": why} for code, (gn, why) in NO_RULE.items()},
         "chapters": dict(sorted(chapters.items())),
     }

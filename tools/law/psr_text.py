@@ -38,7 +38,8 @@ _LEVEL_WORD = r"(?:chapters?|headings?|subheadings?|tariff items?)"
 _CODE = r"\d{4}\.\d{2}\.\d{2}|\d{4}\.\d{2}|\d{2}\.\d{2}|\d{4}"
 _CODE_RE = re.compile(rf"(?<![\d.])(?:{_CODE})(?![\d])")
 _THROUGH = re.compile(rf"({_CODE})\s*through\s*({_CODE})")
-_CHAPTERS = re.compile(r"\bchapters?\s+((?:\d{1,2}\b(?:\s*(?:,|or|and|through)\s*)?)+)")
+# "chapters 28, 29, or 32": a comma may come with the "or"/"and" before the last chapter.
+_CHAPTERS = re.compile(r"\bchapters?\s+((?:\d{1,2}\b(?:\s*(?:,\s*(?:or|and)?|or|and|through)\s*)?)+)")
 _RVC_RE = re.compile(r"(\d+(?:\.\d+)?)\s*percent\s+(?:where|under)\s+the\s+(transaction value|net cost)\b")
 _WEIGHT_RE = re.compile(
     r"at least (\d+(?:\.\d+)?) percent by weight of the materials of (.*?) (?:is|are)\s*originating"
@@ -163,7 +164,7 @@ def _strip_percent(text: str) -> str:
 
 def _in_chapter(text: str, m: re.Match[str]) -> bool:
     before = text[max(0, m.start() - 40) : m.start()]
-    return bool(re.search(r"chapters?\s+(?:\d{1,2}\s*(?:,|or|and|through)\s*)*$", before))
+    return bool(re.search(r"chapters?\s+(?:\d{1,2}\s*(?:,\s*(?:or|and)?|or|and|through)\s*)*$", before))
 
 
 @dataclass
@@ -293,7 +294,7 @@ def _origin(origin: str, targets: list[str], alt: dict[str, Any], branch: Branch
             continue
         frm.extend(codes)
         leftover = re.sub(rf"{_LEVEL_WORD}|through|\bor\b|\band\b|[\d.,;]|\s", "", part)
-        if leftover:
+        if leftover and not _material_kinds(part, alt):
             branch.approximations.append(f"materials named by kind, read by their codes: {part!r}")
     if level is not None:
         alt["change"] = level.replace("tariff item", "tariff_item")
@@ -301,6 +302,38 @@ def _origin(origin: str, targets: list[str], alt: dict[str, Any], branch: Branch
         alt["from"] = frm
     if level is None and not frm:
         branch.problems.append(f"no origin found in {origin!r}")
+
+
+_KIND_OF = re.compile(
+    rf"(?P<what>[A-Za-z][A-Za-z ,'()-]*?)\s+of\s+(?:{_LEVEL_WORD}\s+)?"
+    rf"(?P<codes>(?:{_CODE})(?:\s*through\s*(?:{_CODE}))?)"
+)
+_LIST_WORDS = re.compile(rf"\b(?:from|or|and|through|any|{_LEVEL_WORD})\b|[\d.,;]")
+
+
+def _material_kinds(part: str, alt: dict[str, Any]) -> bool:
+    """Materials named by kind ("housings of subheading 8508.70", "battery cells of 8507.90"):
+    each kind becomes a condition on the materials of its code (``material_kinds``: code -> kind;
+    a case gives ``materials[].kind``).  True when every word of ``part`` is a code, a list word or
+    such a kind, so that the encoding is exact; False leaves it an approximation."""
+    found: dict[str, str] = {}
+    rest = part
+    for m in _KIND_OF.finditer(part):
+        what = _LIST_WORDS.sub(" ", m.group("what")).strip(" ,")
+        what = re.sub(r"^(?:other\s+)?", "", what).strip()
+        if not what or re.search(r"\b(?:that|those|these|the same|within|outside|thereof)\b", what):
+            return False
+        rest = rest.replace(m.group(0), " ")
+        if slug(what) in {"good", "goods"}:
+            continue  # "a good of heading 5108", "any other good of 8536.70": the code alone
+        for code in parse_codes(m.group("codes")):
+            found[code] = slug(what)
+    leftover = _LIST_WORDS.sub(" ", rest)
+    if re.sub(r"\s", "", leftover):
+        return False
+    if found:
+        alt.setdefault("material_kinds", {}).update(found)
+    return True
 
 
 def _except(text: str, alt: dict[str, Any], branch: Branch) -> None:
@@ -330,7 +363,7 @@ def _except(text: str, alt: dict[str, Any], branch: Branch) -> None:
         return
     alt.setdefault("except", []).extend(codes)
     leftover = re.sub(rf"\bfrom\b|{_LEVEL_WORD}|through|\bor\b|\band\b|[\d.,;]|\s", "", text)
-    if leftover:
+    if leftover and not _material_kinds(text, alt):
         branch.approximations.append(f"excepted materials named by kind, read by their codes: {text!r}")
 
 

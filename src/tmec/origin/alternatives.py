@@ -9,14 +9,14 @@ RVC de minimis of UR s.5(4)).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from tmec.core.params import ParameterSnapshot
 from tmec.core.trace import Step
 from tmec.origin import references as ref
 from tmec.origin.de_minimis import DeMinimis, TextileRule, de_minimis, excluded, textile_rule
-from tmec.origin.psr import correlate
+from tmec.origin.psr import correlate, paragraph_reference
 from tmec.origin.rules import Alternative, RVCRequirement
 from tmec.origin.rvc import METHOD_LABEL, RVCValue, Values
 from tmec.origin.tariff_shift import ShiftResult, test_change
@@ -39,6 +39,8 @@ class Context:
     rule_reference: str
     materials_listed: bool  # False: only cost totals, no bill of materials
     de_minimis_limit: Decimal  # percent, usmca.de_minimis on the day
+    processes: frozenset[str] = frozenset()  # the processes the case claims (good.processes)
+    barred: Step | None = None  # why no alternative can confer origin (GN 11(n)(iv)(H)), if so
 
     def display(self, value: Decimal) -> str:
         places = int(self.params["usmca.rvc_display_places"].decimal)
@@ -57,6 +59,7 @@ class AltOutcome:
     rvc_waiver: DeMinimis | None = None
     rvc_passed: bool | None = None
     missing_methods: list[str] = field(default_factory=list)
+    process_passed: bool | None = None
     steps: list[Step] = field(default_factory=list)
     _failing: tuple[frozenset[int], Decimal] | None = None
 
@@ -77,6 +80,7 @@ class AltOutcome:
             self.change_passed is not False
             and self.weight_passed is not False
             and self.rvc_passed is not False
+            and self.process_passed is not False
         )
 
     @property
@@ -86,7 +90,11 @@ class AltOutcome:
     @property
     def shortfall(self) -> int:
         """How many requirements fail (to pick the alternative to report on a failing good)."""
-        return sum(1 for p in (self.change_passed, self.weight_passed, self.rvc_passed) if p is False)
+        return sum(
+            1
+            for p in (self.change_passed, self.weight_passed, self.rvc_passed, self.process_passed)
+            if p is False
+        )
 
 
 def methods_for(allowed: Sequence[str], ctx: Context) -> tuple[list[str], list[str]]:
@@ -323,9 +331,66 @@ def _rvc(alt: Alternative, o: AltOutcome, ctx: Context, label: str) -> None:
         )
 
 
+PROCESS_WORDS = {
+    "chemical_reaction": "a chemical reaction",
+    "purification": "purification",
+    "mixing_blending": "deliberate and proportionally controlled mixing or blending",
+    "particle_size": "deliberate and controlled modification in particle size",
+    "standards_material": "production of a standards material",
+    "isomer_separation": "isolation or separation of isomers",
+    "biotechnological_processing": "a biochemical process or biotechnological processing",
+    "separation_from_mixture": "separation of materials from a man-made mixture",
+}
+
+
+def _process(alt: Alternative, o: AltOutcome, ctx: Context, label: str) -> None:
+    """A process alternative (GN 11(n)(iv)-(v), ch. 27 chapter rule 1): met when the case claims
+    the process in ``good.processes``; its conditions are facts to confirm, never tested here."""
+    assert alt.process is not None
+    reference = paragraph_reference(alt.paragraph) if alt.paragraph else ctx.rule_reference
+    words = PROCESS_WORDS.get(alt.process, alt.process)
+    outside = next((r for r in alt.goods_except if r.contains(ctx.good_hs)), None)
+    if outside is not None:
+        o.process_passed = False
+        o.steps.append(
+            Step(
+                f"{label}.process", f"{words}: does not reach goods of {outside} (excepted)", reference, False
+            )
+        )
+    elif alt.process in ctx.processes:
+        o.process_passed = True
+        o.steps.append(
+            Step(
+                f"{label}.process",
+                f"claimed: the good results from {words} in the territory of one or more USMCA countries "
+                f"(good.processes: {alt.process})",
+                reference,
+                True,
+            )
+        )
+    else:
+        o.process_passed = False
+        o.steps.append(
+            Step(
+                f"{label}.process",
+                f"not claimed: the case does not state {words} in the territory "
+                f"(good.processes: {alt.process} would claim it)",
+                reference,
+                False,
+            )
+        )
+
+
 def evaluate(index: int, alt: Alternative, ctx: Context) -> AltOutcome:
     label = f"rule.alternative[{index + 1}]"
     o = AltOutcome(index, alt)
+    if ctx.barred is not None:
+        o.process_passed = False
+        o.steps.append(replace(ctx.barred, step=f"{label}.barred"))
+        o.steps.append(Step(label, "not met", f"{ctx.rule_reference}; {ref.ALTERNATIVES}", False))
+        return o
+    if alt.process is not None:
+        _process(alt, o, ctx, label)
     if alt.change is not None:
         _change(alt, o, ctx, label)
     if alt.weight_share is not None:

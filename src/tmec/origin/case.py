@@ -42,7 +42,7 @@ from tmec.core.input_limits import MAX_MATERIAL_DEPTH
 from tmec.core.money import to_decimal
 from tmec.core.numbers import AMOUNT, QUANTITY, Limit, locale_name
 from tmec.origin.net_cost import total_cost
-from tmec.origin.rules import Rule, parse_rule
+from tmec.origin.rules import PROCESSES, Rule, parse_rule
 
 __all__ = [
     "CATEGORIES",
@@ -88,6 +88,8 @@ class Good:
     wholly_obtained_basis: str | None = None  # the letter of 19 USC 4531(a)(4)(A)-(K)
     is_set: bool = False
     unassembled: bool = False
+    # Processes done in the territory the producer claims (GN 11(n)(iv)-(v)): chemical_reaction ...
+    processes: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +149,7 @@ class Material:
     weight_kg: Decimal | None = None
     country: str | None = None
     supplier: str | None = None
+    kind: str | None = None  # what the material is, where a rule names materials by kind (housings)
     self_produced: bool = False
     intermediate: bool = False
     ctc_unit: bool = False
@@ -365,6 +368,7 @@ def _material(
         if country is not None
         else None,
         supplier=_text(data.get("supplier")),
+        kind=_text(data.get("kind")),
         self_produced=self_produced,
         intermediate=intermediate,
         ctc_unit=ctc_unit,
@@ -395,7 +399,22 @@ def _good(r: _Reader, data: Any) -> Good:
         **_wholly_obtained(r, data.get("wholly_obtained", False)),
         is_set=r.flag(data, "set", "good"),
         unassembled=r.flag(data, "unassembled", "good"),
+        processes=_processes(r, data.get("processes")),
     )
+
+
+def _processes(r: _Reader, value: Any) -> frozenset[str]:
+    if value is None:
+        return frozenset()
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not all(isinstance(v, str) for v in items):
+        raise r.error("expected a process name or a list of them", "good.processes")
+    unknown = sorted(set(items) - PROCESSES)
+    if unknown:
+        raise r.error(
+            f"unknown process {unknown}; expected one of {', '.join(sorted(PROCESSES))}", "good.processes"
+        )
+    return frozenset(items)
 
 
 # 19 USC 4531(a)(4) (USMCA Art. 4.3): what a good wholly obtained or produced is.

@@ -64,6 +64,8 @@ __all__ = [
     "kinds",
     "load_rule_file",
     "lookup",
+    "paragraph_reference",
+    "provisions",
     "rule_files",
     "rules_for_chapter",
     "search",
@@ -78,7 +80,8 @@ _RULE_KEYS = {"hs", "text", "reference", "valid_from", "valid_to", "confidence",
 # Keys of a compiled GN 11(o) rule kept in ``Rule.extra``: where it is printed, its bilateral
 # scope (CA-US, MX-US, other), whether its number is underscored (GN 11(k) may apply) and the
 # "until" date as printed when it was read as the day the next rule begins.
-_EXTRA_KEYS = {"gn", "page", "scope", "underscored", "until_as_printed"}
+# "limits": the processes that bar origin for the rule's goods (GN 11(n)(iv)(H)).
+_EXTRA_KEYS = {"gn", "page", "scope", "underscored", "until_as_printed", "limits"}
 SCOPES = ("CA-US", "MX-US", "other")
 
 
@@ -237,6 +240,27 @@ def _overlays() -> Mapping[str, Path]:
 
 
 @cache
+def provisions() -> Mapping[str, Mapping[str, Any]]:
+    """The process provisions of GN 11(n)(iv)-(v) and of chapter rules (ch. 27 chapter rule 1), by
+    paragraph ("GN 11(n)(iv)(A)"): process, goods, goods_except, text, conditions, page."""
+    return {p["para"]: p for p in gn11o_index().get("processes", [])}
+
+
+def paragraph_reference(paragraph: str) -> str:
+    """``HTSUS GN 11(n)(iv)(A) (GN p. 21)`` for a bundled provision, the paragraph as given else."""
+    found = provisions().get(paragraph)
+    return f"HTSUS {paragraph}" + (f" (GN p. {found['page']})" if found is not None else "")
+
+
+def _with_words(alt: Mapping[str, Any]) -> Mapping[str, Any]:
+    # A process alternative is compiled as its paragraph only; its words are kept once in the index.
+    found = provisions().get(alt.get("paragraph", "")) if "process" in alt else None
+    if found is None:
+        return alt
+    return {"text": found["text"], "proviso": " ".join([found["text"], *found["conditions"]]), **alt}
+
+
+@cache
 def compiled_chapter(chapter: str) -> tuple[Rule, ...]:
     """The rules compiled from GN 11(o) for one chapter ("84"), parsed on first use."""
     body = gn11o_chapter(chapter)
@@ -244,6 +268,8 @@ def compiled_chapter(chapter: str) -> tuple[Rule, ...]:
     source = str(GN11O_DIR / f"ch{chapter}.json")
     rules: list[Rule] = []
     for i, entry in enumerate(body["rules"]):
+        if any("process" in a for a in entry["any_of"]):
+            entry = {**entry, "any_of": [_with_words(a) for a in entry["any_of"]]}
         rules.extend(_parse_entry(entry, i, vintage=vintage, confidence="V", source=source))
     return tuple(rules)
 
@@ -356,18 +382,26 @@ def correlate(hs2022_code: str) -> list[str]:
     return list(found) if found is not None else [digits]
 
 
-_Entry = tuple[str, str, int, Rule]
+_Entry = tuple[str, str, int, int, Rule]  # start, end, level, width of the range, rule
 
 
 @cache
 def _index(chapter: str) -> Mapping[str, tuple[_Entry, ...]]:
-    """A chapter's rules by the headings they may cover, each as (start, end, level, rule): a
-    look-up scans the few rules of one heading and compares prefixes of already validated digits
-    instead of validating each code again for each rule.  Key "" holds them all."""
-    entries = [(r.hs.start, r.hs.end, r.hs.level, r) for r in _by_chapter(chapter) if r.hs is not None]
+    """A chapter's rules by the headings they may cover, each as (start, end, level, width, rule),
+    most specific first (a tariff item before a subheading before a heading range; the narrower
+    range first): a look-up scans the few rules of one heading, compares prefixes of already
+    validated digits and stops after the first matches.  Key "" holds them all."""
+    entries = sorted(
+        (
+            (r.hs.start, r.hs.end, r.hs.level, int(r.hs.end) - int(r.hs.start), r)
+            for r in _by_chapter(chapter)
+            if r.hs is not None
+        ),
+        key=lambda e: (-e[2], e[3]),
+    )
     out: dict[str, list[_Entry]] = defaultdict(list)
     for entry in entries:
-        start, end, level, _ = entry
+        start, end, level = entry[:3]
         if level >= 4:
             first, last = int(start[:4]), int(end[:4])
         else:  # a chapter range covers every heading of its chapters
@@ -379,13 +413,20 @@ def _index(chapter: str) -> Mapping[str, tuple[_Entry, ...]]:
 
 
 def _candidates(digits: str, day: dt.date) -> list[Rule]:
+    """The most specific rules in force for ``digits`` on ``day``: one, or several of one level and
+    width (one per bilateral scope)."""
     index = _index(digits[:2])
     bucket = index.get(digits[:4], ()) if len(digits) >= 4 else index[""]
-    return [
-        r
-        for start, end, level, r in bucket
-        if len(digits) >= level and start <= digits[:level] <= end and r.valid is not None and day in r.valid
-    ]
+    found: list[Rule] = []
+    best: tuple[int, int] | None = None
+    n = len(digits)
+    for start, end, level, width, r in bucket:
+        if best is not None and best != (level, width):
+            break
+        if n >= level and start <= digits[:level] <= end and r.valid is not None and day in r.valid:
+            found.append(r)
+            best = (level, width)
+    return found
 
 
 TRADE_WORDS = {
@@ -395,16 +436,9 @@ TRADE_WORDS = {
 }
 
 
-def _most_specific(rules: list[Rule], trade: str | None = None) -> Rule:
-    # A tariff-item rule beats a subheading rule beats a heading range; within a level the
-    # narrower range wins (validation forbids two rules of one level on one code and day, unless
-    # their bilateral scopes differ: then the trade decides).
-    def key(r: Rule) -> tuple[int, int]:
-        assert r.hs is not None
-        return (r.hs.level, -(int(r.hs.end) - int(r.hs.start)))
-
-    best = max(key(r) for r in rules)
-    top = [r for r in rules if key(r) == best]
+def _most_specific(top: list[Rule], trade: str | None = None) -> Rule:
+    # ``_candidates`` keeps only the most specific level and width; two rules there differ by
+    # bilateral scope (validation forbids any other overlap): then the trade decides.
     if len(top) == 1:
         return top[0]
     scopes = {str(r.extra.get("scope")): r for r in top}
@@ -436,7 +470,7 @@ def _no_rule(digits: str, day: dt.date) -> NoRuleError:
     dated = sorted(
         (
             r
-            for start, end, level, r in _index(digits[:2]).get(digits[:4], ())
+            for start, end, level, _, r in _index(digits[:2]).get(digits[:4], ())
             if len(digits) >= level and start <= digits[:level] <= end and r.valid is not None
         ),
         key=lambda r: r.valid.start if r.valid else ENTRY_INTO_FORCE,
@@ -484,6 +518,33 @@ def _lookup_or_refusal(hs: str, day: dt.date, trade: str | None) -> RuleMatch | 
         return str(exc)
 
 
+def _one_requirement(rules: tuple[Rule, ...]) -> bool:
+    """Whether rules printed for different codes state one requirement: the same alternatives
+    word for word in the model ("a change to ... from any other chapter"), apart from the text."""
+    shapes = {
+        (tuple(replace(a, text=None) for a in r.alternatives), repr(r.extra.get("limits"))) for r in rules
+    }
+    return len(shapes) == 1
+
+
+def _correlated_rule(code: str, targets: tuple[str, ...], rules: tuple[Rule, ...]) -> Rule:
+    """An HS 2022 code whose HS 2012 counterparts have rules that state one requirement: that
+    requirement, under the rule of UNSD's one-code conversion when it is one of them, tagged S (a
+    correlation read by tmec, not a published table) and saying so."""
+    row = correlation_document()["codes"].get(code[:6], {})
+    conversion = row.get("conversion")
+    chosen = next(
+        (r for r in rules if r.hs is not None and conversion and r.hs.contains(conversion)), rules[0]
+    )
+    cited = ", ".join(str(r.extra.get("gn", r.hs)) for r in rules)
+    note = (
+        f"{hscode.format(code)} is an HS 2022 code; its goods were classified in HS 2012 subheadings "
+        f"{', '.join(hscode.format(t) for t in targets)} (UNSD correlation), whose rules ({cited}) state "
+        "the same requirement; it is applied to the HS 2022 code"
+    )
+    return replace(chosen, confidence="S", note="; ".join(n for n in (chosen.note, note) if n))
+
+
 def _lookup(hs: str, day: dt.date, trade: str | None) -> RuleMatch:
     digits = hscode.validate(hs, field="hs")
     if not hscode.exists(digits) and digits[:6] not in _vintage_only_codes():
@@ -505,6 +566,8 @@ def _lookup(hs: str, day: dt.date, trade: str | None) -> RuleMatch:
                 break  # the answer is already "whose rules differ"
         if missing and (len(found) == 0 or len(targets) == 1 or day < ENTRY_INTO_FORCE):
             raise _no_rule(missing[0], day)
+        if len(found) > 1 and not missing and _one_requirement(tuple(found.values())):
+            return RuleMatch(_correlated_rule(digits, targets, tuple(found.values())), digits, targets)
         if len(found) > 1 or missing:
             shown = ", ".join(hscode.format(t) for t in targets[:8])
             if len(targets) > 8:

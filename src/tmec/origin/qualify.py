@@ -26,7 +26,7 @@ from tmec.core.params import ParameterSnapshot
 from tmec.core.trace import Question, Step
 from tmec.law import load_parameters
 from tmec.origin import references as ref
-from tmec.origin.alternatives import AltOutcome, Context, evaluate
+from tmec.origin.alternatives import PROCESS_WORDS, AltOutcome, Context, evaluate
 from tmec.origin.automotive.integrate import (
     apply_automotive,
     is_vehicle,
@@ -39,8 +39,9 @@ from tmec.origin.criteria import criterion_a, criterion_c, criterion_d, set_rule
 from tmec.origin.determination import Determination, FailingMaterial, Margin, TariffShiftReport
 from tmec.origin.net_cost import embedded_excluded, net_cost, total_cost
 from tmec.origin.psr import find_rule, tariff_items_with_rules
+from tmec.origin.psr import paragraph_reference as psr_paragraph_reference
 from tmec.origin.questions import accumulation_questions, cheapest_flip, margins, unknown_origin_questions
-from tmec.origin.rules import Rule
+from tmec.origin.rules import Alternative, Rule
 from tmec.origin.rvc import RVCValue, Values
 from tmec.origin.vnm import RollUp, describe, roll_up
 
@@ -326,7 +327,7 @@ class _RuleResult:
 
 def _apply_rule(s: _Subject, day: dt.date, ctx: Context, steps: list[Step]) -> _RuleResult:
     rule = s.rule or bundled_rule(s.good.hs, day, field=f"{s.field}.rule" if s.field else "rule")
-    ctx = replace(ctx, rule_reference=rule.reference)
+    ctx = replace(ctx, rule_reference=rule.reference, barred=_barred(rule, s.good))
     applicable = rule.applicable(s.good.end_use, s.good.kind)
     steps.append(
         Step(
@@ -362,6 +363,8 @@ def _apply_rule(s: _Subject, day: dt.date, ctx: Context, steps: list[Step]) -> _
     if rule.note:
         steps.append(Step("rule.note", rule.note, rule.reference))
     reported = out.reported
+    if reported is None or not reported.passed:
+        out.questions.extend(_process_questions(applicable, s.good))
     if reported is not None and reported.passed:
         out.criterion = "B"
         out.subject_to_rvc = reported.alternative.rvc is not None
@@ -399,6 +402,45 @@ def _apply_rule(s: _Subject, day: dt.date, ctx: Context, steps: list[Step]) -> _
     return out
 
 
+def _barred(rule: Rule, good: Good) -> Step | None:
+    """GN 11(n)(iv)(H): a good whose change of classification results from separating materials out
+    of a man-made mixture is not originating unless the isolated material underwent a chemical
+    reaction.  The case says so in ``good.processes``."""
+    for limit in rule.extra.get("limits", ()):
+        bars, unless = limit["bars"], limit["process"]
+        if bars not in good.processes or unless in good.processes:
+            continue
+        if any(hs.HSRange.parse(c).contains(good.hs) for c in limit.get("goods_except", ())):
+            continue
+        return Step(
+            "rule.barred",
+            f"the case states {bars} (good.processes) and not {unless}: the good is not treated as "
+            "originating under any alternative",
+            psr_paragraph_reference(limit["paragraph"]),
+            False,
+        )
+    return None
+
+
+def _process_questions(applicable: Sequence[Alternative], good: Good) -> list[Question]:
+    """A rule that confers origin by a process the case does not claim: would it?"""
+    out = []
+    for alt in applicable:
+        if alt.process is None or alt.process in good.processes:
+            continue
+        if any(r.contains(good.hs) for r in alt.goods_except):
+            continue
+        out.append(
+            Question(
+                fact=f"process: {alt.process}",
+                text=f"does the good result from {PROCESS_WORDS.get(alt.process, alt.process)} in the "
+                f"territory of one or more USMCA countries ({alt.paragraph})? If so, state "
+                f"`{alt.process}` in good.processes",
+            )
+        )
+    return out
+
+
 def _assess(
     s: _Subject, day: dt.date, method: str | None, params: ParameterSnapshot, depth: int, what_if: bool = True
 ) -> Determination:
@@ -416,7 +458,7 @@ def _assess(
     listed = bool(s.materials)
     rule_ref = "rule given in the case file"
     limit = params["usmca.de_minimis"].decimal
-    ctx = Context(s.good.hs, units, values, params, method, rule_ref, listed, limit)
+    ctx = Context(s.good.hs, units, values, params, method, rule_ref, listed, limit, s.good.processes)
 
     criterion: str | None = None
     outcomes: list[AltOutcome] = []
@@ -527,9 +569,10 @@ def _data_questions(units: Sequence[object], outcomes: Sequence[AltOutcome], ctx
     for o in outcomes:
         for f in o.shift.failures if o.shift else ():
             m = f.unit.material
-            if f.question is not None and m.id not in seen:  # which 8-digit tariff item?
+            if f.question is not None and m.id not in seen:  # which 8-digit tariff item? which kind?
                 seen.add(m.id)
-                out.append(Question(fact=f"tariff item of material {m.id}", text=f.question, material=m.id))
+                what = "kind" if "materials[].kind" in f.question else "tariff item"
+                out.append(Question(fact=f"{what} of material {m.id}", text=f.question, material=m.id))
             if m.hs is None and m.id not in seen:
                 seen.add(m.id)
                 out.append(

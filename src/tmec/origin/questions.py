@@ -93,12 +93,16 @@ def _rvc_ok_without(o: AltOutcome, u: Unit, ctx: Context) -> bool:
 
 def passes_if_originating(o: AltOutcome, u: Unit, ctx: Context) -> bool:
     """Whether alternative ``o`` would be met were material ``u`` originating."""
+    if o.process_passed is False:
+        return False  # a process not claimed (or barred) does not depend on any material's origin
     return _ctc_ok_without(o, u, ctx) and _weight_ok_without(o, u) and _rvc_ok_without(o, u, ctx)
 
 
 def could_flip(o: AltOutcome, units: Sequence[Unit], ctx: Context) -> bool:
     """Whether any single material's being originating could meet alternative ``o`` (a quick bound
     that spares the per-material what-if when the answer is no for every material)."""
+    if o.process_passed is False:
+        return False
     if o.alternative.change is not None:
         if o.shift is None:
             return False

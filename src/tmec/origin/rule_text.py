@@ -35,6 +35,9 @@ def _change_words(change: TariffChange) -> str:
         words += f", except from {_codes(change.except_)}"
     if change.from_:
         words += f"; or from {_codes(change.from_)}, whether or not there is also that change"
+    if change.material_kinds:
+        named = ", ".join(f"{k.replace('_', ' ')} of {r}" for r, k in change.material_kinds)
+        words += f" (of those codes, only materials that are: {named})"
     if change.except_more_than_one:
         groups = " / ".join(_codes(g) for g in change.except_more_than_one)
         words += f"; except from more than one of: {groups}"
@@ -67,6 +70,15 @@ def _threshold_words(threshold: Threshold, params: ParameterSnapshot | None) -> 
 def describe_alternative(alt: Alternative, params: ParameterSnapshot | None = None) -> str:
     """One alternative in words, e.g. ``a change of heading (CTH); RVC >= 70 % net cost``."""
     parts: list[str] = []
+    if alt.process is not None:
+        from tmec.origin.alternatives import PROCESS_WORDS
+
+        parts.append(
+            f"origin by {PROCESS_WORDS.get(alt.process, alt.process)} in the territory "
+            f"({alt.paragraph or 'process claimed in good.processes'}); the case claims it in good.processes"
+        )
+        if alt.goods_except:
+            parts.append(f"not for goods of {_codes(alt.goods_except)}")
     if alt.change is not None:
         parts.append(_change_words(alt.change))
     elif alt.rvc is not None or alt.weight_share is not None:
@@ -111,6 +123,9 @@ def alternative_to_dict(alt: Alternative, params: ParameterSnapshot | None = Non
         "weight_share": None,
         "proviso": alt.proviso,
         "text": alt.text,
+        "process": alt.process,
+        "paragraph": alt.paragraph,
+        "goods_except": [str(r) for r in alt.goods_except],
     }
     if alt.change is not None:
         out["change"] = {
@@ -118,6 +133,7 @@ def alternative_to_dict(alt: Alternative, params: ParameterSnapshot | None = Non
             "except": [str(r) for r in alt.change.except_],
             "from": [str(r) for r in alt.change.from_],
             "except_more_than_one": [[str(r) for r in g] for g in alt.change.except_more_than_one],
+            "material_kinds": {str(r): k for r, k in alt.change.material_kinds},
         }
     if alt.rvc is not None:
         rvc = alt.rvc

@@ -24,9 +24,20 @@ alternative combines, all of which must hold:
 * ``end_use`` / ``kind``: the alternative applies only to goods of these end uses
   (passenger_vehicle | light_truck | heavy_truck | aftermarket | other) or of
   these kinds (a tag such as ``body_stamping`` the case gives in ``good.kind``).
+* ``material_kinds``: codes of ``except``/``from`` that the text names by kind ("except from
+  housings of subheading 8508.70" -> ``{"8508.70": housings}``): only materials of that kind
+  (``materials[].kind`` in the case) are excepted or allowed; a material of the code without a
+  kind is a question, never a silent pass.
 * ``except_kind``: the alternative does not apply to goods of these kinds (the
   law's "any other good of subheading 8708.29" after a rule for body stampings).
   A good with no kind is not excluded.
+* ``process``: the good is originating because a process named by GN 11(n)(iv)-(v) (chapters
+  28-40) or a chapter rule (ch. 27) took place in the territory: ``chemical_reaction``,
+  ``purification``, ``mixing_blending``, ``particle_size``, ``standards_material``,
+  ``isomer_separation``, ``biotechnological_processing``.  The case claims it in
+  ``good.processes``; ``paragraph`` names the GN paragraph (``GN 11(n)(iv)(A)``) and ``proviso``
+  its conditions (shown as facts to confirm).  ``goods_except`` lists goods the alternative does
+  not reach ("except a good of heading 3301").
 * ``proviso``: a condition in words that the engine cannot test from a bill of
   materials (e.g. the 7308 list of simple processes on 7216 sections that do not
   confer origin).  The determination must show it to the user as a fact to
@@ -56,6 +67,7 @@ from tmec.core.params import ParameterSnapshot
 __all__ = [
     "END_USES",
     "LEVEL_DIGITS",
+    "PROCESSES",
     "Alternative",
     "Level",
     "RVCRequirement",
@@ -72,6 +84,20 @@ Level = Literal["chapter", "heading", "subheading", "tariff_item"]
 LEVEL_DIGITS: dict[str, int] = {"chapter": 2, "heading": 4, "subheading": 6, "tariff_item": 8}
 END_USES = frozenset({"passenger_vehicle", "light_truck", "heavy_truck", "aftermarket", "other", "any"})
 METHODS = ("transaction_value", "net_cost")
+# The processes of GN 11(n)(iv)-(v) and GN 11(o) ch. 27 chapter rule 1 a producer may claim
+# (``good.processes``), and the one that bars origin: (n)(iv)(H) separation from a man-made mixture.
+PROCESSES = frozenset(
+    {
+        "chemical_reaction",
+        "purification",
+        "mixing_blending",
+        "particle_size",
+        "standards_material",
+        "isomer_separation",
+        "biotechnological_processing",
+        "separation_from_mixture",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +143,12 @@ class TariffChange:
     except_: tuple[HSRange, ...] = ()
     from_: tuple[HSRange, ...] = ()
     except_more_than_one: tuple[tuple[HSRange, ...], ...] = ()
+    # Materials the text names by kind ("housings of subheading 8508.70"): an ``except``/``from``
+    # code listed here reaches only the materials of that kind (``materials[].kind``).
+    material_kinds: tuple[tuple[HSRange, str], ...] = ()
+
+    def kind_of(self, r: HSRange) -> str | None:
+        return next((k for code, k in self.material_kinds if code == r), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +167,9 @@ class Alternative:
     text: str | None = None
     except_kind: frozenset[str] | None = None
     proviso: str | None = None
+    process: str | None = None
+    paragraph: str | None = None  # the GN paragraph of a process alternative: GN 11(n)(iv)(A)
+    goods_except: tuple[HSRange, ...] = ()
 
     def applies_to(self, end_use: str | None, kind: str | None) -> bool:
         if self.end_use is not None and (end_use or "any") not in self.end_use and "any" not in self.end_use:
@@ -193,9 +228,24 @@ def _groups(value: Any, *, field: str, source: str | None) -> tuple[tuple[HSRang
     return groups
 
 
+_PLAIN_PERCENT = re.compile(r"^(?:100|\d{1,2})(?:\.\d{1,4})?$")
+
+
+def _material_kinds(value: Any, *, field: str, source: str | None) -> tuple[tuple[HSRange, str], ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, Mapping) or not all(isinstance(k, str) and v for k, v in value.items()):
+        raise InputError("expected a mapping of HS code -> kind of material", field=field, source=source)
+    return tuple((hs_range(k, field=f"{field}.{k}", source=source), str(v)) for k, v in value.items())
+
+
 def _threshold(value: Any, *, field: str, source: str | None) -> Threshold:
     if isinstance(value, str) and value.strip().lstrip("@")[:1].isalpha():
         return Threshold(parameter=value.strip().lstrip("@"))
+    if isinstance(value, str) and _PLAIN_PERCENT.match(value):
+        # "60", "62.5": the compiled rules' form, read without loading the locale-aware parser
+        # (its locale data would cost a `tmec rules show` more than the rule itself).
+        return Threshold(value=Decimal(value))
     number = to_decimal(value, field=field, source=source, limit=RATIO)
     if number > 100:
         raise InputError(f"expected a percentage from 0 to 100, found {value!r}", field=field, source=source)
@@ -219,6 +269,7 @@ _KEYS = {
     "except",
     "except_more_than_one",
     "from",
+    "material_kinds",
     "rvc",
     "weight_share",
     "end_use",
@@ -226,6 +277,9 @@ _KEYS = {
     "except_kind",
     "proviso",
     "text",
+    "process",
+    "paragraph",
+    "goods_except",
 }
 
 
@@ -252,6 +306,9 @@ def parse_alternative(data: Any, *, field: str, source: str | None = None) -> Al
             from_=_ranges(data.get("from", []), field=f"{field}.from", source=source),
             except_more_than_one=_groups(
                 data.get("except_more_than_one", []), field=f"{field}.except_more_than_one", source=source
+            ),
+            material_kinds=_material_kinds(
+                data.get("material_kinds"), field=f"{field}.material_kinds", source=source
             ),
         )
         if change.level is None and not change.from_:
@@ -284,9 +341,14 @@ def parse_alternative(data: Any, *, field: str, source: str | None = None) -> Al
             ).value
             or Decimal(0),
         )
-    if change is None and rvc is None and weight_share is None:
+    process = data.get("process")
+    if process is not None and process not in PROCESSES:
         raise InputError(
-            "an alternative needs a change, an rvc or a weight_share", field=field, source=source
+            f"expected one of {sorted(PROCESSES)}, found {process!r}", field=f"{field}.process", source=source
+        )
+    if change is None and rvc is None and weight_share is None and process is None:
+        raise InputError(
+            "an alternative needs a change, an rvc, a weight_share or a process", field=field, source=source
         )
     return Alternative(
         change=change,
@@ -301,6 +363,9 @@ def parse_alternative(data: Any, *, field: str, source: str | None = None) -> Al
         if "except_kind" in data
         else None,
         proviso=data.get("proviso"),
+        process=process,
+        paragraph=str(data["paragraph"]) if data.get("paragraph") is not None else None,
+        goods_except=_ranges(data.get("goods_except", []), field=f"{field}.goods_except", source=source),
     )
 
 

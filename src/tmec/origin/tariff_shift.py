@@ -64,11 +64,44 @@ def _finer(ranges: tuple[HSRange, ...], code: str) -> list[HSRange]:
     return [r for r in ranges if len(code) < r.level and r.start[: len(code)] <= code <= r.end[: len(code)]]
 
 
-def undecided(change: TariffChange, good_hs: str, code: str | None) -> str | None:
+def _named(change: TariffChange, r: HSRange, code: str, kind: str | None) -> bool | None:
+    """Whether a material of ``code`` (of kind ``kind``) is one the rule's code ``r`` names: None
+    when the rule names only a kind of that code's materials and the material's kind is not given."""
+    if not _in(r, code):
+        return False
+    want = change.kind_of(r) if change.material_kinds else None
+    if want is None:
+        return True
+    return None if kind is None else kind == want
+
+
+def _kind_question(change: TariffChange, good_hs: str, code: str) -> str | None:
+    """A material of a code the rule names only by kind ("housings of 8508.70"), without its kind:
+    the question, when its kind decides the outcome."""
+    for r, want in change.material_kinds:
+        if not _in(r, code):
+            continue
+        if (material_fails(change, good_hs, code, want) is None) != (
+            material_fails(change, good_hs, code, "") is None
+        ):
+            verb = "excepts" if r in change.except_ else "allows"
+            return (
+                f"the rule {verb} only {want.replace('_', ' ')} of {r}: is this material one? "
+                f"give materials[].kind ({want} or another word)"
+            )
+    return None
+
+
+def undecided(change: TariffChange, good_hs: str, code: str | None, kind: str | None = None) -> str | None:
     """The question a material's code leaves open for ``change``, or None: a 6-digit material that
-    the rule's exception (or its 'from' list) names only some tariff items of."""
+    the rule's exception (or its 'from' list) names only some tariff items of; a material of a code
+    the rule names by kind, whose kind is not given."""
     if code is None:
         return None
+    if change.material_kinds and kind is None:
+        question = _kind_question(change, good_hs, code)
+        if question is not None:
+            return question
     excepted, allowed = _finer(change.except_, code), _finer(change.from_, code)
     plain = material_fails(change, good_hs, code)
     if (excepted and plain is None) or (allowed and plain is not None):
@@ -80,15 +113,21 @@ def undecided(change: TariffChange, good_hs: str, code: str | None) -> str | Non
     return None
 
 
-def material_fails(change: TariffChange, good_hs: str, code: str | None) -> str | None:
-    """Why a non-originating material of code ``code`` fails ``change``, or None when it passes."""
+def material_fails(
+    change: TariffChange, good_hs: str, code: str | None, kind: str | None = None
+) -> str | None:
+    """Why a non-originating material of code ``code`` fails ``change``, or None when it passes.
+    A material of a code the rule names by kind, without a kind, is taken as excepted and not
+    allowed (never a silent pass; ``undecided`` asks for the kind)."""
     if code is None:
         return "classification not given"
     for r in change.except_:
-        if _in(r, code):
-            return f"from {_label(r)}, which the rule excepts"
+        if _named(change, r, code, kind) is not False:
+            return f"from {_label(r)}, which the rule excepts" + (
+                f" ({want.replace('_', ' ')})" if (want := change.kind_of(r)) else ""
+            )
     for r in change.from_:
-        if _in(r, code):
+        if _named(change, r, code, kind):
             return None
     if change.level is None:
         return "not from " + ", ".join(str(r) for r in change.from_)
@@ -121,11 +160,11 @@ def test_change(change: TariffChange, good_hs: str, units: Sequence[Unit]) -> Sh
         if u.originating or u.ctc_disregarded:
             continue
         tested.append(u)
-        question = undecided(change, good_hs, u.material.hs)
+        question = undecided(change, good_hs, u.material.hs, u.material.kind)
         if question is not None:
             failures.append(Failure(u, question, question))
             continue
-        reason = material_fails(change, good_hs, u.material.hs)
+        reason = material_fails(change, good_hs, u.material.hs, u.material.kind)
         if reason is not None:
             failures.append(Failure(u, reason))
     if change.except_more_than_one:

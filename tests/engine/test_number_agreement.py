@@ -7,6 +7,7 @@ entry file; they must accept and refuse the same cells and read the same values 
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -73,6 +74,11 @@ def test_sql_reads_every_cell_as_python_does(locale: str, data: st.DataObject) -
 @given(st.decimals(min_value=0, max_value=Decimal(10) ** 13, places=4, allow_nan=False))
 def test_what_babel_writes_is_read_back_and_agrees_with_its_strict_reader(locale: str, d: Decimal) -> None:
     text = str(format_decimal(d, locale=locale, decimal_quantization=False))
+    if re.fullmatch(r"[0-9]+\.[0-9]+", text) and Decimal(text) != d:
+        # German 1250 is written "1.250", which is also plain 1.25: ambiguous, refused, never guessed
+        with pytest.raises(InputError, match="found"):
+            parse_number(text, locale=locale)
+        return
     assert parse_number(text, locale=locale) == d == parse_decimal(text, locale=locale, strict=True)
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -193,3 +195,43 @@ def test_reads_do_not_wait_for_the_write_lock(client: TestClient, keys: dict[str
     finally:
         release.set()
         t.join()
+
+
+def test_job_delete_and_expiry(settings: Settings, keys: dict[str, str], tmp_path: Path) -> None:
+    entries = tmp_path / "entries.csv"
+    assert run_cli("generate", "entries", str(entries), "--lines", "20", "--year", "2025").exit_code == 0
+    files = {"entries": ("entries.csv", entries.read_bytes(), "text/csv")}
+    h, other = auth(keys["analyst"]), auth(keys["certifier"])
+    root = settings.home / "jobs"
+    stale = root / "0123456789abcdef"  # left by an earlier server process: nobody can reach it
+    stale.mkdir(parents=True)
+    (stale / "results.parquet").write_bytes(b"old")
+    old = time.time() - 3 * 3600
+    os.utime(stale, (old, old))
+    with TestClient(create_app(replace(settings, job_ttl_seconds=3600))) as client:
+        assert not stale.exists()  # removed when the server starts
+        post = lambda: client.post("/api/v1/jobs/exposure", files=files, headers=h).json()  # noqa: E731
+        first = wait(client, post(), keys["analyst"])
+        assert (root / first["id"]).is_dir()
+        # another analyst cannot delete it; its owner can, and it is gone with its files
+        assert client.delete(f"/api/v1/jobs/{first['id']}", headers=other).status_code == 404
+        assert client.delete(f"/api/v1/jobs/{first['id']}").status_code == 401
+        assert client.delete(f"/api/v1/jobs/{first['id']}", headers=h).status_code == 204
+        assert not (root / first["id"]).exists()
+        assert client.get(f"/api/v1/jobs/{first['id']}", headers=h).status_code == 404
+        assert client.delete(f"/api/v1/jobs/{first['id']}", headers=h).status_code == 404
+        # a finished job expires an hour after it ended: its record and its directory
+        second = wait(client, post(), keys["analyst"])
+        jobs = client.app.state.jobs  # type: ignore[attr-defined]
+        assert jobs.expire(now=time.time() + 1800) == []
+        assert client.get(f"/api/v1/jobs/{second['id']}", headers=h).status_code == 200
+        assert jobs.expire(now=time.time() + 3601) == [second["id"]]
+        assert not (root / second["id"]).exists()
+        assert client.get(f"/api/v1/jobs/{second['id']}", headers=h).status_code == 404
+
+
+def test_job_ttl_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TMEC_JOB_TTL_HOURS", "2")
+    assert Settings.from_env().job_ttl_seconds == 7200
+    monkeypatch.setenv("TMEC_JOB_TTL_HOURS", "0")
+    assert Settings.from_env().job_ttl_seconds == 0

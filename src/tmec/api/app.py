@@ -52,7 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.reads = reads  # for requests that only read: no write lock, so they run side by side
     app.state.keys = KeyCache(reads)
     app.state.sessions = {}
-    app.state.jobs = Jobs(settings.home / "jobs", settings.job_workers)
+    app.state.jobs = Jobs(settings.home / "jobs", settings.job_workers, settings.job_ttl_seconds)
     errors.install(app)
 
     @app.exception_handler(BodyTooLarge)

@@ -4,6 +4,10 @@ Jobs run one at a time in a worker thread (the engine keeps one DuckDB session p
 Each job has a directory under ``$TMEC_HOME/jobs/<random id>``: its inputs under fixed names,
 its results as Parquet, turned into CSV or XLSX when asked for.  A job's bad input is reported
 as the CLI would (one line naming the file, line and field), with status ``failed``.
+
+A finished job, its record and its directory are removed ``ttl`` seconds after it finished
+(``$TMEC_JOB_TTL_HOURS``, 24; 0 keeps them) or when its owner deletes it; directories a previous
+server process left behind (jobs live in this process's memory) go once they are that old.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import secrets
 import shutil
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,6 +53,8 @@ class Job:
     summary: dict[str, Any] | None = None
     result: str | None = None  # the results file's name in the directory
     created: float = field(default_factory=time.time)
+    finished: float | None = None  # when it ended (done or failed): its time to live runs from here
+    future: Future[None] | None = field(default=None, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -65,16 +71,49 @@ class Job:
 
 
 class Jobs:
-    def __init__(self, root: Path, workers: int = 1) -> None:
+    def __init__(self, root: Path, workers: int = 1, ttl: float = 24 * 3600) -> None:
         self.root = root
+        self.ttl = ttl
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tmec-job")
+        self.expire()
+
+    def expire(self, now: float | None = None, scan: bool = True) -> list[str]:
+        """Remove the jobs that finished more than ``ttl`` seconds ago and, with ``scan``, directories
+        under the root no job of this process owns that were last changed that long ago; the ids removed."""
+        if self.ttl <= 0:
+            return []
+        now = time.time() if now is None else now
+        with self._lock:
+            old = [j for j in self._jobs.values() if j.finished is not None and now - j.finished > self.ttl]
+            for j in old:
+                del self._jobs[j.id]
+            known = set(self._jobs)
+        for j in old:
+            shutil.rmtree(j.directory, ignore_errors=True)
+        removed = [j.id for j in old]
+        if scan and self.root.is_dir():
+            for d in self.root.iterdir():
+                if d.name not in known and d.is_dir() and now - d.stat().st_mtime > self.ttl:
+                    shutil.rmtree(d, ignore_errors=True)
+                    removed.append(d.name)
+        return removed
+
+    def delete(self, job_id: str, who: ApiKey) -> None:
+        """Forget a job and remove its files; a running job cannot be stopped, so it is refused (409)."""
+        job = self.get(job_id, who)
+        if job.state not in ("done", "failed") and (job.future is None or not job.future.cancel()):
+            raise ApiError(409, f"job {job.id} is running: delete it when it has finished", field="job_id")
+        with self._lock:
+            self._jobs.pop(job.id, None)
+        shutil.rmtree(job.directory, ignore_errors=True)
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
 
     def get(self, job_id: str, who: ApiKey) -> Job:
+        self.expire(scan=False)
         with self._lock:
             job = self._jobs.get(job_id)
         if job is None or (job.owner != who.name and not who.can("admin")):
@@ -82,6 +121,7 @@ class Jobs:
         return job
 
     def _new(self, kind: str, who: ApiKey) -> tuple[Job, Workdir]:
+        self.expire()
         job_id = secrets.token_hex(8)
         directory = self.root / job_id
         directory.mkdir(parents=True)
@@ -106,6 +146,8 @@ class Jobs:
             log.exception("job %s failed", job.id)
             job.error = error_document("internal error (logged on the server)", 500)["error"]
             job.state = "failed"
+        finally:
+            job.finished = time.time()
 
     def portfolio(
         self,
@@ -156,7 +198,7 @@ class Jobs:
                 result, Path("results.parquet"), elapsed, "duckdb", p.statement_uses
             )
 
-        self._pool.submit(self._run, job, work, wd)
+        job.future = self._pool.submit(self._run, job, work, wd)
         return job
 
     def exposure(self, who: ApiKey, files: dict[str, Upload], basis: str) -> Job:
@@ -196,7 +238,7 @@ class Jobs:
             job.result = "results.parquet"
             job.summary = exposure_document(entries_name, "duckdb", basis, base, alt, started)
 
-        self._pool.submit(self._run, job, work, wd)
+        job.future = self._pool.submit(self._run, job, work, wd)
         return job
 
     def results(self, job: Job, fmt: str) -> Path:

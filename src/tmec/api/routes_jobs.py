@@ -74,3 +74,11 @@ def results(job_id: str, fmt: str, request: Request, who: ApiKey = ANALYST) -> F
     j = jobs(request)
     path = j.results(j.get(job_id, who), fmt)
     return FileResponse(path, media_type=FORMATS[fmt], filename=f"{job_id}-{j.get(job_id, who).kind}.{fmt}")
+
+
+@router.delete("/{job_id}", status_code=204)
+def delete(job_id: str, request: Request, who: ApiKey = ANALYST) -> Response:
+    """Forget a finished job and remove its files (409 while it runs); finished jobs also expire by
+    themselves after `$TMEC_JOB_TTL_HOURS` (24)."""
+    jobs(request).delete(job_id, who)
+    return Response(status_code=204)

@@ -170,3 +170,35 @@ def test_the_cli_shares_the_catalog(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TMEC_LANG", "es")
     assert "NO ORIGINARIA" in CliRunner().invoke(main, ["qualify", case]).output
     assert "NOT ORIGINATING" in CliRunner().invoke(main, ["qualify", case, "--lang", "en"]).output
+
+
+def test_the_qualify_result_explains_in_the_readers_language(client: TestClient) -> None:
+    client.get("/login")
+    client.post("/login", data={"key": client.key, "csrf": client.cookies.get("tmec_csrf")})  # type: ignore[attr-defined]
+    case = (Path(__file__).resolve().parents[2] / "examples" / "bearing.yaml").read_bytes()
+
+    def result(lang: str) -> str:
+        client.get(f"/qualify?lang={lang}")
+        r = client.post(
+            "/qualify",
+            data={"csrf": client.cookies.get("tmec_csrf"), "mode": "case"},
+            files={"case": ("bearing.yaml", case, "application/yaml")},
+        )
+        assert r.status_code == 200, r.text
+        return r.text
+
+    es, en = result("es"), result("en")
+    spanish = (
+        "4 de 5 materiales no son originarios (1 de origen desconocido)",
+        "se cumple con la alternativa 2",
+        "desde 8482.99, que la regla exceptúa",
+        "sí: criterio B (regla específica de origen)",
+    )
+    english = (
+        "4 of 5 materials are not originating (1 of unknown origin)",
+        "met under alternative 2",
+        "from 8482.99, which the rule excepts",
+        "yes: criterion B (product-specific rule)",
+    )
+    assert all(s in es for s in spanish)
+    assert all(e in en and e not in es for e in english)

@@ -7,7 +7,6 @@ Also ``tmec qualify --bom bom.csv|bom.xlsx --good good.yaml`` (column layout in
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 
 import click
 
@@ -19,7 +18,7 @@ from tmec.cli._table import Column, show_table
 from tmec.core import hs
 from tmec.core.dates import parse_date
 from tmec.core.errors import InputError
-from tmec.i18n import cli_language
+from tmec.i18n import Locale, cli_language
 from tmec.origin import Case, Determination, load_case
 from tmec.origin.bom import load_bom_case
 from tmec.origin.case import METHODS
@@ -75,7 +74,7 @@ def command(
     if as_json:
         emit_json(det.to_dict())
     else:
-        _show(the_case, det, cli_language(lang).gettext)
+        _show(the_case, det, cli_language(lang))
     sys.exit(EXIT_OK if det.originating else EXIT_FAIL)
 
 
@@ -83,7 +82,8 @@ def _pct(value: object) -> str:
     return f"{value:.4f}"
 
 
-def _show(case: Case, det: Determination, _: Callable[[str], str]) -> None:
+def _show(case: Case, det: Determination, loc: Locale) -> None:
+    _ = loc.gettext
     good = det.good
     title = f"{case.id + ': ' if case.id else ''}{good.description or 'good'} ({hs.format(good.hs)})"
     verdict = (
@@ -129,20 +129,21 @@ def _show(case: Case, det: Determination, _: Callable[[str], str]) -> None:
             f"Tariff shift: {state}; {len(ts.failing_materials)} material(s) failing", highlight=False
         )
         for f in ts.failing_materials[:10]:
-            console.print(f"  - {f.id} ({hs.format(f.hs) if f.hs else 'no HS'}): {f.reason}", highlight=False)
+            code = hs.format(f.hs) if f.hs else "no HS"
+            console.print(f"  - {f.id} ({code}): {loc.explain(f.reason)}", highlight=False)
 
     show_automotive(det.automotive)
     console.print(f"\n[bold]{_('Why')}[/]")
     for i, step in enumerate(det.explanation, start=1):
         mark = {True: "[green]✓[/]", False: "[red]✗[/]", None: "·"}[step.passed]
-        console.print(f"{i:>3}. {mark} [cyan]{step.step}[/]: {step.result}", highlight=False)
+        console.print(f"{i:>3}. {mark} [cyan]{step.step}[/]: {loc.explain(step.result)}", highlight=False)
         console.print(f"       [dim]{step.reference}[/]", highlight=False)
     if det.questions:
         console.print(
             f"\n[bold]{_('Questions that would change the outcome')}[/] {_('(most decisive first)')}"
         )
         for q in det.questions:
-            console.print(f"  ? {q.text}", highlight=False)
+            console.print(f"  ? {loc.explain(q.text)}", highlight=False)
     if det.cheapest_flip and not det.originating:
         flip = det.cheapest_flip
         console.print(

@@ -59,6 +59,14 @@ class Locale:
     def gettext(self, message: str) -> str:
         return _catalog(self.lang).gettext(message)
 
+    def explain(self, text: object) -> str:
+        """A step, question or reason of the library's explanation in this language (English: as it is)."""
+        if self.lang == "en":
+            return "" if text is None else str(text)
+        from tmec.i18n.explain import explanation_translator
+
+        return explanation_translator(self.lang)(text)
+
     def number(self, value: object, places: int | None = None) -> str:
         """A Decimal (or its text) with grouping; ``places`` fixed, or as many as it has."""
         if value is None or value == "":

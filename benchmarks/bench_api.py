@@ -122,6 +122,28 @@ def _direct(fn: Any, seconds: float) -> float:
     return (time.perf_counter() - t0) / n
 
 
+def _yaml_parse_cpu(text: str, rounds: int = 3, n: int = 100) -> dict[str, float]:
+    """CPU seconds per parse of ``text`` by the bounded loader on PyYAML's pure-Python parser and on
+    libyaml's (the one the server uses), alternated in this process."""
+    from tmec.core import safe_yaml
+
+    loaders = {"pure Python": safe_yaml._BoundedLoader, "libyaml": safe_yaml._LOADER}
+    best: dict[str, float] = {}
+    saved = safe_yaml._LOADER
+    try:
+        for _ in range(rounds):
+            for name, loader in loaders.items():
+                safe_yaml._LOADER = loader
+                t0 = time.process_time()
+                for _ in range(n):
+                    safe_yaml.load_yaml_text(text)
+                per = (time.process_time() - t0) / n
+                best[name] = min(best.get(name, per), per)
+    finally:
+        safe_yaml._LOADER = saved
+    return best
+
+
 def run() -> None:
     from tmec.certify.keys import Keyring, PublicKey
     from tmec.certify.verify import verify_certificate
@@ -179,6 +201,7 @@ def run() -> None:
         data = json.loads(case_json)
         direct_qj = _direct(lambda: qualify(parse_case(data)), min(seconds, 5))
         direct_v = _direct(lambda: verify_certificate(env, keys), min(seconds, 5))
+        parse = _yaml_parse_cpu(case.decode())
     print(f"  {clients} clients, {seconds:.0f} s each, tmec serve (uvicorn, 1 process) on {HOST}")
     runs = (
         ("POST /api/v1/qualify, the case as JSON", qj, direct_qj, "qualify(parse_case(mapping))"),
@@ -191,6 +214,11 @@ def run() -> None:
             f"p50 {r['p50_ms']:.1f} ms, p95 {r['p95_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms"
         )
         print(f"    baseline in this process, {call}: {base * 1000:.2f} ms ({1 / base:.0f} a second)")
+    py, c = parse["pure Python"], parse["libyaml"]
+    print(
+        f"  the case's bounded YAML parse (tmec.core.safe_yaml), CPU: libyaml {c * 1000:.2f} ms, "
+        f"pure-Python parser {py * 1000:.2f} ms (baseline): {py / c:.1f}x"
+    )
 
 
 if __name__ == "__main__":

@@ -113,9 +113,16 @@ def test_spanish_interface_end_to_end(page_es: Any, server: Server, certificate:
     page.fill("input[name=m0_value]", "1,020.00")
     page.click("#form-form button[type=submit]")
     verdict = page.locator("#verdict").inner_text()
-    assert "ORIGINARIA" in verdict
+    assert verdict.startswith("NO ORIGINARIA")  # no weight for the coil, an RVC of 15 %
     assert "de enero de 2024" in verdict  # the date in the reader's locale
     assert "Por qué" in page.content()
+    steps = page.locator("#steps").inner_text()  # the library's explanation, in Spanish too
+    assert "no se cumple ninguna alternativa de la regla" in steps
+    assert "desde 72.08-72.29, que la regla exceptúa" in steps
+    assert "desconocido: falta el peso de COIL" in steps
+    assert "no alternative of the rule is met" not in steps and "materials fail" not in steps
+    questions = page.locator("#questions").inner_text()
+    assert "no se indica el peso de COIL (7208.51)" in questions
     server.shot(page, "es-qualify-result")
     # an amount written the European way is refused, not guessed
     page.goto(f"{server.url}/qualify")
@@ -216,3 +223,57 @@ def test_keyboard_only(page: Any, server: Server) -> None:
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "vdate"
     server.shot(page, "en-keyboard-duty")
+
+
+def _tab_to(page: Any, selector: str, most: int = 4) -> None:
+    """Tab until ``selector`` has the focus (a date field's own buttons take a Tab or two)."""
+    for _ in range(most):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"Tab did not reach {selector}")
+
+
+def test_keyboard_only_qualify_form(page: Any, server: Server) -> None:
+    """The qualify form, from the first field to the result, with the keyboard only."""
+    sign_in(page, server)
+    page.locator("#f-hs").focus()
+    page.keyboard.type("7306.30")
+    _tab_to(page, "#f-desc")
+    page.keyboard.type("welded tube")
+    _tab_to(page, "#f-date")
+    page.keyboard.type("01152024")
+    _tab_to(page, "#f-transaction_value")
+    page.keyboard.type("1,250.00")
+    _tab_to(page, "#f-other_product_costs")
+    page.keyboard.type("180.50")
+    _tab_to(page, "[name=m0_id]", most=6)
+    page.keyboard.type("COIL")
+    _tab_to(page, "[name=m0_hs]")
+    page.keyboard.type("7208.51")
+    _tab_to(page, "[name=m0_origin]")
+    page.keyboard.press("ArrowDown")  # a select moves through its options with the arrows
+    page.keyboard.press("ArrowDown")
+    assert page.eval_on_selector("[name=m0_origin]", "s => s.value") == "non_originating"
+    _tab_to(page, "[name=m0_value]")
+    page.keyboard.type("1,020.00")
+    page.keyboard.press("Enter")  # submits the form it is in
+    page.wait_for_selector("#verdict")
+    assert page.locator("#verdict").inner_text().startswith("NOT ORIGINATING")  # the form's case, as typed
+    assert "COIL" in page.locator("#steps").inner_text()
+    server.shot(page, "en-keyboard-qualify")
+
+
+PAGES = {"home": "/", "qualify": "/qualify", "verify": "/verify", "duty": "/duty", "impact": "/impact",
+         "rules": "/rules?hs=7306.30&date=2023-07-01", "jobs": "/jobs", "monitor": "/monitor"}  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_screenshots_of_the_main_pages(page: Any, server: Server, lang: str) -> None:
+    """Every main page in both languages, for a person to look at (``.screenshots/``, not committed)."""
+    sign_in(page, server)
+    for name, path in PAGES.items():
+        page.goto(f"{server.url}{path}{'&' if '?' in path else '?'}lang={lang}")
+        assert page.locator("html").get_attribute("lang") == ("es-MX" if lang == "es" else "en")
+        assert page.locator("h1").count() == 1
+        server.shot(page, f"{lang}-page-{name}")

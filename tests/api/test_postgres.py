@@ -1,5 +1,5 @@
 """The service on PostgreSQL, as the README deploys it: migrations as the owner, the server as a role
-that may only read and append (SELECT, INSERT)."""
+that may only read and append (SELECT, INSERT), and change only the service's own state (sessions, jobs)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,14 @@ from pathlib import Path
 
 import pytest
 import yaml
+from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import EXAMPLES, ORIGIN, PASSPHRASE, auth
+from tests.api.test_jobs_access import wait
 from tmec.api import Settings, create_app
 from tmec.certify.issuer import Issuer
+from tmec.cli import main
 from tmec.store.access import create_key
 from tmec.store.db import open_store
 
@@ -25,6 +28,7 @@ GRANT CONNECT ON DATABASE "{db}" TO {role};
 GRANT USAGE ON SCHEMA public TO {role};
 GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA public TO {role};
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {role};
+GRANT UPDATE, DELETE ON web_session, service_job TO {role};
 """
 
 
@@ -102,3 +106,15 @@ def test_the_server_role_qualifies_certifies_and_revokes(
         actions = [e["action"] for e in client.get("/api/v1/audit", headers=auth(keys["admin"])).json()]
         assert actions[:2] == ["certificate.revoke", "certificate.issue"]
         assert client.get("/monitor").status_code == 200
+        # a web session and a job, in the store the server role may change
+        client.get("/login")
+        client.post("/login", data={"key": keys["analyst"], "csrf": client.cookies.get("tmec_csrf")})
+        assert client.get("/qualify", follow_redirects=False).status_code == 200
+        entries = tmp_path / "entries.csv"
+        assert CliRunner().invoke(main, ["generate", "entries", str(entries), "--lines", "5"]).exit_code == 0
+        files = {"entries": ("entries.csv", entries.read_bytes(), "text/csv")}
+        job = client.post("/api/v1/jobs/exposure", files=files, headers=auth(keys["analyst"])).json()
+        assert wait(client, job, keys["analyst"])["state"] == "done"
+        assert client.delete(f"/api/v1/jobs/{job['id']}", headers=auth(keys["analyst"])).status_code == 204
+        client.post("/logout", data={"csrf": client.cookies.get("tmec_csrf")})
+        assert client.get("/qualify", follow_redirects=False).status_code == 303

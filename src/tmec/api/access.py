@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from fastapi import Depends, Request
 
 from tmec.api.errors import ApiError
-from tmec.store.access import ApiKey, find_key, key_hash
+from tmec.store.access import KEY_PREFIX, ApiKey, find_key_hash, key_hash
 
 if TYPE_CHECKING:
     from tmec.store.db import Store
@@ -29,13 +29,17 @@ class KeyCache:
         self._lock = threading.Lock()
 
     def lookup(self, key: str) -> ApiKey | None:
-        digest = key_hash(key)
+        if not key.startswith(KEY_PREFIX):
+            return None
+        return self.lookup_hash(key_hash(key))
+
+    def lookup_hash(self, digest: str) -> ApiKey | None:
         now = time.monotonic()
         with self._lock:
             hit = self._seen.get(digest)
         if hit is not None and now - hit[0] < CACHE_SECONDS:
             return hit[1]
-        found = find_key(self.store, key)
+        found = find_key_hash(self.store, digest)
         with self._lock:
             if len(self._seen) > 10_000:  # wrong keys must not grow it without bound
                 self._seen.clear()
@@ -71,8 +75,8 @@ def caller(request: Request) -> ApiKey | None:
     # the API needs the header, which another site's form cannot send.
     api_write = request.url.path.startswith("/api/") and request.method not in ("GET", "HEAD")
     if session and not api_write:
-        key = request.app.state.sessions.get(session)
-        return cache.lookup(key) if key else None
+        digest = request.app.state.sessions.key_hash_of(session)
+        return cache.lookup_hash(digest) if digest else None
     return None
 
 

@@ -15,6 +15,7 @@ from tmec.api.errors import error_document
 from tmec.api.jobs import Jobs
 from tmec.api.readstore import read_only
 from tmec.api.security import BodyTooLarge, Guard
+from tmec.api.sessions import WebSessions
 from tmec.api.settings import Settings
 from tmec.store.db import open_store
 
@@ -51,8 +52,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.store = store
     app.state.reads = reads  # for requests that only read: no write lock, so they run side by side
     app.state.keys = KeyCache(reads)
-    app.state.sessions = {}
-    app.state.jobs = Jobs(settings.home / "jobs", settings.job_workers, settings.job_ttl_seconds)
+    app.state.sessions = WebSessions(store, reads)
+    app.state.jobs = Jobs(
+        settings.home / "jobs", store, reads, settings.job_workers, settings.job_ttl_seconds
+    )
     errors.install(app)
 
     @app.exception_handler(BodyTooLarge)

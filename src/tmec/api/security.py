@@ -2,7 +2,9 @@
 
 Pure ASGI (no BaseHTTPMiddleware) so the hot path of ``/api/v1/qualify`` pays a few
 microseconds for it.  The rate limit is a token bucket per API key (per client address for
-calls without a key), in memory: one server process, as ``tmec serve`` runs it.
+calls without a key), in this process's memory: with ``tmec serve --workers N`` each process
+counts on its own (up to N times the limit in all), because a bucket shared through the store
+would cost a database write on every request.
 """
 
 from __future__ import annotations

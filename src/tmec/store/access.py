@@ -18,7 +18,17 @@ from tmec.store.ledger import now
 from tmec.store.models import ApiKeyRow, AuditRow
 from tmec.store.roles import ROLES
 
-__all__ = ["ROLES", "ApiKey", "AuditEvent", "audit", "audit_events", "create_key", "find_key", "revoke_key"]
+__all__ = [
+    "ROLES",
+    "ApiKey",
+    "AuditEvent",
+    "audit",
+    "audit_events",
+    "create_key",
+    "find_key",
+    "find_key_hash",
+    "revoke_key",
+]
 
 KEY_PREFIX = "tmec_"
 
@@ -78,8 +88,13 @@ def find_key(store: Store, key: str) -> ApiKey | None:
     """The live key whose hash this is, or None."""
     if not key.startswith(KEY_PREFIX):
         return None
+    return find_key_hash(store, key_hash(key))
+
+
+def find_key_hash(store: Store, digest: str) -> ApiKey | None:
+    """The live key with this SHA-256 (a web session keeps the hash, not the key), or None."""
     with store.session() as s:
-        row = s.scalars(select(ApiKeyRow).where(ApiKeyRow.key_hash == key_hash(key))).first()
+        row = s.scalars(select(ApiKeyRow).where(ApiKeyRow.key_hash == digest)).first()
         if row is None or row.revoked_at is not None:
             return None
         return ApiKey(row.name, row.role)

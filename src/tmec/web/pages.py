@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import secrets
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -106,8 +105,7 @@ async def login(request: Request) -> Response:
             next=_local_next(fields.get("next")),
             error=_loc(request).gettext("Unknown or revoked API key."),
         )
-    session = secrets.token_urlsafe(32)
-    request.app.state.sessions[session] = key  # in this process only: a restart signs everyone out
+    session = request.app.state.sessions.open(key)  # in the store: every server process knows it
     response = RedirectResponse(_local_next(fields.get("next")), status_code=303)
     response.set_cookie(
         SESSION_COOKIE, session, httponly=True, samesite="strict", secure=secure(request), max_age=8 * 3600
@@ -118,7 +116,7 @@ async def login(request: Request) -> Response:
 @router.post("/logout")
 async def logout(request: Request) -> Response:
     await _form(request)
-    request.app.state.sessions.pop(request.cookies.get(SESSION_COOKIE, ""), None)
+    request.app.state.sessions.close(request.cookies.get(SESSION_COOKIE, ""))
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response

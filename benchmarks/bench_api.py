@@ -8,7 +8,10 @@ certificate issued from it.  Baselines in the same run: the library called direc
 (``qualify(load_case(...))`` and ``verify_certificate``) in this process.
 
 Sizes: TMEC_BENCH_API_SECONDS per scenario (default 10; the target run uses 60),
-TMEC_BENCH_API_CLIENTS (default 20).
+TMEC_BENCH_API_CLIENTS (default 20), TMEC_BENCH_API_WORKERS (server processes, default "1"; "1,2"
+runs every scenario on ``tmec serve --workers 1`` and then ``--workers 2`` and prints the ratios).
+Beside wall-clock figures, the server's CPU seconds (its processes, user + system, from /proc)
+are measured per scenario: requests per server CPU second hardly moves with the machine's load.
 """
 
 from __future__ import annotations
@@ -39,12 +42,12 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _start_server(home: Path, port: int) -> subprocess.Popen[bytes]:
+def _start_server(home: Path, port: int, workers: int = 1) -> subprocess.Popen[bytes]:
     env = {**os.environ, "TMEC_HOME": str(home), "TMEC_RATE_LIMIT": "0", "TMEC_KEY_PASSPHRASE": "bench"}
     env.pop("TMEC_DATABASE_URL", None)
     code = "import sys; from tmec.cli import main; sys.exit(main())"
     proc = subprocess.Popen(
-        [sys.executable, "-c", code, "serve", "--host", HOST, "--port", str(port)],
+        [sys.executable, "-c", code, "serve", "--host", HOST, "--port", str(port), "--workers", str(workers)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -60,6 +63,22 @@ def _start_server(home: Path, port: int) -> subprocess.Popen[bytes]:
             time.sleep(0.2)
     proc.kill()
     raise RuntimeError("tmec serve did not start")
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process and its descendants (Linux /proc), 0 elsewhere."""
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    total, todo = 0.0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo.extend(int(c) for c in (task / "children").read_text().split())
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
 
 
 def _request(
@@ -144,6 +163,53 @@ def _yaml_parse_cpu(text: str, rounds: int = 3, n: int = 100) -> dict[str, float
     return best
 
 
+def _scenarios(
+    home: Path, key: str, workers: int, clients: int, seconds: float
+) -> tuple[dict[str, dict[str, Any]], bytes, bytes]:
+    """Qualify as JSON and as YAML, and verify, on a server of ``workers`` processes."""
+    port = _free_port()
+    server = _start_server(home, port, workers)
+    try:
+        auth = {"Authorization": f"Bearer {key}"}
+        case = CASE.read_bytes()
+        body = {
+            "parties": yaml.safe_load((ROOT / "examples" / "certifier.yaml").read_text(encoding="utf-8")),
+            "case_yaml": case.decode(),
+            "blanket_from": "2025-01-01",
+            "blanket_to": "2025-12-31",
+        }
+        status, issued = _request(
+            port,
+            "POST",
+            "/api/v1/certificates",
+            json.dumps(body).encode(),
+            {**auth, "Content-Type": "application/json"},
+        )
+        assert status == 201, issued
+        cid = json.loads(issued)["certificate_id"]
+        _, cert = _request(port, "GET", f"/api/v1/certificates/{cid}", None, auth)
+        # warm up both paths (imports, caches) in every process before measuring
+        for _ in range(20 * workers):
+            _request(port, "POST", "/api/v1/qualify", case, {**auth, "Content-Type": "application/yaml"})
+            _request(port, "POST", "/api/v1/verify", cert, {"Content-Type": "application/json"})
+        case_json = json.dumps(yaml.safe_load(case), default=str).encode()
+        runs = {
+            "qualify_json": ("/api/v1/qualify", case_json, {**auth, "Content-Type": "application/json"}),
+            "qualify_yaml": ("/api/v1/qualify", case, {**auth, "Content-Type": "application/yaml"}),
+            "verify": ("/api/v1/verify", cert, {"Content-Type": "application/json"}),
+        }
+        out = {}
+        for name, (path, data, headers) in runs.items():
+            cpu0 = _cpu_seconds(server.pid)
+            r = _load(port, path, data, headers, clients, seconds)
+            r["server_cpu_s"] = _cpu_seconds(server.pid) - cpu0
+            out[name] = r
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return out, cert, case_json
+
+
 def run() -> None:
     from tmec.certify.keys import Keyring, PublicKey
     from tmec.certify.verify import verify_certificate
@@ -153,6 +219,8 @@ def run() -> None:
 
     seconds = float(os.environ.get("TMEC_BENCH_API_SECONDS", "10"))
     clients = int(os.environ.get("TMEC_BENCH_API_CLIENTS", "20"))
+    workers = [int(w) for w in os.environ.get("TMEC_BENCH_API_WORKERS", "1").split(",") if w.strip()]
+    results: dict[int, dict[str, dict[str, Any]]] = {}
     with tempfile.TemporaryDirectory(prefix="tmec-bench-api-") as tmp:
         home = Path(tmp)
         store = open_store(f"sqlite:///{home / 'tmec.db'}", home=home)
@@ -161,58 +229,49 @@ def run() -> None:
         Issuer(store).init("bench.example/api", b"bench")
         key = create_key(store, "bench", "certifier")
         store.close()
-        port = _free_port()
-        server = _start_server(home, port)
-        try:
-            auth = {"Authorization": f"Bearer {key}"}
-            case = CASE.read_bytes()
-            body = {
-                "parties": yaml.safe_load((ROOT / "examples" / "certifier.yaml").read_text(encoding="utf-8")),
-                "case_yaml": case.decode(),
-                "blanket_from": "2025-01-01",
-                "blanket_to": "2025-12-31",
-            }
-            status, issued = _request(
-                port,
-                "POST",
-                "/api/v1/certificates",
-                json.dumps(body).encode(),
-                {**auth, "Content-Type": "application/json"},
-            )
-            assert status == 201, issued
-            cid = json.loads(issued)["certificate_id"]
-            _, cert = _request(port, "GET", f"/api/v1/certificates/{cid}", None, auth)
-            # warm up both paths (imports, caches) before measuring
-            for _ in range(20):
-                _request(port, "POST", "/api/v1/qualify", case, {**auth, "Content-Type": "application/yaml"})
-                _request(port, "POST", "/api/v1/verify", cert, {"Content-Type": "application/json"})
-            case_json = json.dumps(yaml.safe_load(case), default=str).encode()
-            as_json = {**auth, "Content-Type": "application/json"}
-            qj = _load(port, "/api/v1/qualify", case_json, as_json, clients, seconds)
-            as_yaml = {**auth, "Content-Type": "application/yaml"}
-            qy = _load(port, "/api/v1/qualify", case, as_yaml, clients, seconds)
-            v = _load(port, "/api/v1/verify", cert, {"Content-Type": "application/json"}, clients, seconds)
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+        for n in workers:
+            results[n], cert, case_json = _scenarios(home, key, n, clients, seconds)
         env = json.loads(cert)
         keys = Keyring([PublicKey.parse(env["public_key"])])
         direct_qy = _direct(lambda: qualify(load_case(CASE)), min(seconds, 5))
         data = json.loads(case_json)
         direct_qj = _direct(lambda: qualify(parse_case(data)), min(seconds, 5))
         direct_v = _direct(lambda: verify_certificate(env, keys), min(seconds, 5))
-        parse = _yaml_parse_cpu(case.decode())
-    print(f"  {clients} clients, {seconds:.0f} s each, tmec serve (uvicorn, 1 process) on {HOST}")
+        parse = _yaml_parse_cpu(CASE.read_text(encoding="utf-8"))
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"  {clients} clients, {seconds:.0f} s each, tmec serve (uvicorn) on {HOST}; load average {load}")
     runs = (
-        ("POST /api/v1/qualify, the case as JSON", qj, direct_qj, "qualify(parse_case(mapping))"),
-        ("POST /api/v1/qualify, the case as YAML", qy, direct_qy, "qualify(load_case(file.yaml))"),
-        ("POST /api/v1/verify, certificate.json", v, direct_v, "verify_certificate(envelope, keyring)"),
+        ("POST /api/v1/qualify, the case as JSON", "qualify_json", direct_qj, "qualify(parse_case(mapping))"),
+        (
+            "POST /api/v1/qualify, the case as YAML",
+            "qualify_yaml",
+            direct_qy,
+            "qualify(load_case(file.yaml))",
+        ),
+        (
+            "POST /api/v1/verify, certificate.json",
+            "verify",
+            direct_v,
+            "verify_certificate(envelope, keyring)",
+        ),
     )
-    for name, r, base, call in runs:
-        print(
-            f"  {name}: {r['requests']:,} requests, {r['errors']} errors, {r['rps']:.0f} req/s, "
-            f"p50 {r['p50_ms']:.1f} ms, p95 {r['p95_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms"
-        )
+    first = workers[0]
+    for name, scenario, base, call in runs:
+        print(f"  {name}:")
+        for n in workers:
+            r = results[n][scenario]
+            per_cpu = r["requests"] / r["server_cpu_s"] if r["server_cpu_s"] else float("nan")
+            line = (
+                f"    {n} worker(s): {r['requests']:,} requests, {r['errors']} errors, {r['rps']:.0f} req/s, "
+                f"p50 {r['p50_ms']:.1f} ms, p95 {r['p95_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms; "
+                f"server CPU {r['server_cpu_s']:.1f} s, {per_cpu:.0f} requests per CPU second"
+            )
+            if n != first:
+                b = results[first][scenario]
+                line += (
+                    f" (req/s x{r['rps'] / b['rps']:.2f}, p95 x{r['p95_ms'] / b['p95_ms']:.2f} of {first})"
+                )
+            print(line)
         print(f"    baseline in this process, {call}: {base * 1000:.2f} ms ({1 / base:.0f} a second)")
     py, c = parse["pure Python"], parse["libyaml"]
     print(

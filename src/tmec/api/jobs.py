@@ -151,9 +151,10 @@ class Jobs:
         if self.ttl <= 0:
             return []
         now = time.time() if now is None else now
-        with self.store.session() as s:
+        with self.reads.session() as s:  # every job poll asks: no write lock unless there is work
             old = s.scalars(select(ServiceJobRow.id).where(ServiceJobRow.finished < now - self.ttl)).all()
-            if old:
+        if old:
+            with self.store.session() as s:
                 s.execute(delete(ServiceJobRow).where(ServiceJobRow.id.in_(old)))
         removed = list(old)
         for job_id in removed:

@@ -77,6 +77,17 @@ def test_templates_fill_slots_translate_phrases_and_lists() -> None:
         "cambio de subpartida excepto desde 8482.10-8482.80: 2 de 4 materiales no originarios no califican — "
         "RINGS (8482.99): desde 8482.99, que la regla exceptúa; CAGE: clasificación no indicada"
     )
+    # a supplier's statement the determination relied on (tmec.statements), and criterion D's reason
+    assert es.explain(
+        "material GREASE: originating, by statement S-1 of Lubes SA (valid 2024-01-01 to 2024-12-31, "
+        "signed by J. Pérez)"
+    ) == (
+        "material GREASE: originario, según la declaración S-1 de Lubes SA (vigente del 2024-01-01 al "
+        "2024-12-31, firmada por J. Pérez)"
+    )
+    assert es.explain("applies: every failing non-originating part is of the good's own subheading") == (
+        "aplica: toda parte no originaria que no cumple es de la propia subpartida de la mercancía"
+    )
     # a loose template ("{material}: {reason}") never half-translates English it was not written for
     note = "Table B (brakes, wheels): its tariff shift, or the staged RVC from 70 NC"
     assert es.explain(note) == note

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from tmec.core.errors import InputError
 from tmec.core.input_limits import MAX_BOM_DEPTH
+from tmec.engine.rollup_sql import Steps, decimal_scales
 from tmec.engine.session import DataFrame, Engine
 
 __all__ = [
@@ -103,6 +104,7 @@ def roll_up(
     seeds: RollUp | None = None,
     max_depth: int | None = None,
     tag: str = "bom",
+    sql: bool | None = None,
 ) -> RollUp:
     """Roll the BOM up from the bought materials to the finished goods.
 
@@ -116,12 +118,19 @@ def roll_up(
     ``seeds`` are components already rolled up (incremental re-qualification):
     they are resolved from the start and not in ``parts``.
 
+    On DuckDB a full roll-up (no ``seeds``) is issued as SQL (:mod:`tmec.engine.rollup_sql`: the
+    same tables, cheaper); ``sql=False`` keeps it on the DataFrame path.
+
     Raises :class:`InputError` naming a cycle (``A -> B -> A``) when parts
     contain themselves through their components.
     """
     fn = e.F
     integer = e.T.IntegerType()
     max_depth = max_depth or MAX_BOM_DEPTH.value()
+    if seeds is None and e.name == "duckdb" and sql is not False:
+        steps = _sql_steps(e, parts, edges, tag)
+        if steps is not None:
+            return _roll_up_sql(e, steps, parts, edges, codes, max_depth)
     measured = False
     edges = edges.select("parent", "child", "quantity")
     nchild = e.materialize(
@@ -164,6 +173,60 @@ def roll_up(
         resolved += e.count(new)
         materials.append(m_new)
     return RollUp(e.union_all(values, f"{tag}_values"), e.union_all(materials, f"{tag}_materials"), level)
+
+
+def _sql_steps(e: Engine, parts: DataFrame, edges: DataFrame, tag: str) -> Steps | None:
+    parts_sql, edges_sql = e._sql(parts), e._sql(edges.select("parent", "child", "quantity"))
+    amounts = decimal_scales(e, parts_sql, ("value", "statement_vnm"))
+    quantity = decimal_scales(e, edges_sql, ("quantity",))
+    if amounts is None or quantity is None:
+        return None
+    return Steps(e, parts_sql, edges_sql, {**amounts, **quantity}, tag)
+
+
+def _roll_up_sql(
+    e: Engine, steps: Steps, parts: DataFrame, edges: DataFrame, codes: DataFrame | None, max_depth: int
+) -> RollUp:
+    """:func:`roll_up` through :class:`tmec.engine.rollup_sql.Steps`, with the same checks and errors."""
+    edges = edges.select("parent", "child", "quantity")
+    steps.nchild()
+    try:
+        v0, _ = steps.leaves(None if codes is None else e._sql(codes.select("hs")))
+    except Exception as exc:
+        if e.is_overflow(exc):
+            raise bought_beyond_range() from None
+        raise
+    tables = [v0]
+    total = e.count(parts)
+    resolved = e.count(e.session.table(v0))
+    measured = False
+    level = 0
+
+    def done() -> DataFrame:
+        union = " UNION ALL ".join(f'SELECT part_id FROM "{t}"' for t in tables)
+        e.conn.execute(f'CREATE OR REPLACE VIEW "{steps.plan.tag}_done" AS {union}')
+        return e.session.table(f"{steps.plan.tag}_done")
+
+    while resolved < total:
+        if not measured and total - resolved <= FEW_LEFT:
+            measured = True
+            _check_depth_left(e, edges, done(), level, max_depth)
+        level += 1
+        if level > max_depth:
+            raise _too_deep(max_depth)
+        try:
+            table, _, n = steps.level(level)
+        except Exception as exc:
+            if e.is_overflow(exc):
+                frontier = e.session.table(tables[-1]).select("part_id", *SUMS)
+                raise _overflow(e, edges, frontier.withColumnRenamed("part_id", "child"), level) from None
+            raise
+        if n == 0:
+            raise find_cycle(e, edges, done())
+        tables.append(table)
+        resolved += n
+    values, materials = steps.finish(level)
+    return RollUp(e.session.table(values), e.session.table(materials), level)
 
 
 def _level(

@@ -31,13 +31,15 @@ def _rows(e: Engine, r: RollUp) -> tuple[list[Any], list[Any], list[Any]]:
 def _both(e: Engine, directory: Path) -> None:
     p = load_portfolio(e, directory, DAY)
     by_df = roll_up(e, p.parts, p.edges, codes=p.codes, sql=False, tag="df")
-    by_sql = roll_up(e, p.parts, p.edges, codes=p.codes, sql=True, tag="sq")
-    assert by_sql.levels == by_df.levels
-    got, want = _rows(e, by_sql), _rows(e, by_df)
-    assert got[2] == want[2]  # the same columns and types
-    assert got[0] == want[0]
-    assert got[1] == want[1]
-    assert [str(r["value"]) for r in got[1]] == [str(r["value"]) for r in want[1]]  # same digits
+    want = _rows(e, by_df)
+    for known_ids in (False, True):  # parts joined by their ids, or by a hash of them
+        by_sql = roll_up(e, p.parts, p.edges, codes=p.codes, sql=True, known_ids=known_ids, tag="sq")
+        assert by_sql.levels == by_df.levels
+        got = _rows(e, by_sql)
+        assert got[2] == want[2]  # the same columns and types
+        assert got[0] == want[0]
+        assert got[1] == want[1]
+        assert [str(r["value"]) for r in got[1]] == [str(r["value"]) for r in want[1]]  # same digits
 
 
 def test_generated_portfolio_same_tables(duck: Engine, tmp_path: Path) -> None:

@@ -219,7 +219,7 @@ def load_portfolio(
         table = _lumped_codes(mat_codes, resolved)
         lumped = tuple(table.column("hs").to_pylist())
         codes = e.from_arrow(table, "pf_codes")
-    r = roll_up(e, parts, edges, codes=codes)
+    r = roll_up(e, parts, edges, codes=codes, known_ids=True)  # load_bom checked every edge's ends
     return Portfolio(
         e, directory, day, goods, parts, edges, r, book, resolved, codes, lumped, statement_uses=used
     )

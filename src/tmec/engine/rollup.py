@@ -105,6 +105,7 @@ def roll_up(
     max_depth: int | None = None,
     tag: str = "bom",
     sql: bool | None = None,
+    known_ids: bool = False,
 ) -> RollUp:
     """Roll the BOM up from the bought materials to the finished goods.
 
@@ -119,7 +120,8 @@ def roll_up(
     they are resolved from the start and not in ``parts``.
 
     On DuckDB a full roll-up (no ``seeds``) is issued as SQL (:mod:`tmec.engine.rollup_sql`: the
-    same tables, cheaper); ``sql=False`` keeps it on the DataFrame path.
+    same tables, cheaper); ``sql=False`` keeps it on the DataFrame path.  ``known_ids``: every
+    edge's parent and child is a part (the load has checked it), so parts may be joined by a hash.
 
     Raises :class:`InputError` naming a cycle (``A -> B -> A``) when parts
     contain themselves through their components.
@@ -128,7 +130,7 @@ def roll_up(
     integer = e.T.IntegerType()
     max_depth = max_depth or MAX_BOM_DEPTH.value()
     if seeds is None and e.name == "duckdb" and sql is not False:
-        steps = _sql_steps(e, parts, edges, tag)
+        steps = _sql_steps(e, parts, edges, tag, known_ids)
         if steps is not None:
             return _roll_up_sql(e, steps, parts, edges, codes, max_depth)
     measured = False
@@ -175,13 +177,13 @@ def roll_up(
     return RollUp(e.union_all(values, f"{tag}_values"), e.union_all(materials, f"{tag}_materials"), level)
 
 
-def _sql_steps(e: Engine, parts: DataFrame, edges: DataFrame, tag: str) -> Steps | None:
+def _sql_steps(e: Engine, parts: DataFrame, edges: DataFrame, tag: str, known_ids: bool) -> Steps | None:
     parts_sql, edges_sql = e._sql(parts), e._sql(edges.select("parent", "child", "quantity"))
     amounts = decimal_scales(e, parts_sql, ("value", "statement_vnm"))
     quantity = decimal_scales(e, edges_sql, ("quantity",))
     if amounts is None or quantity is None:
         return None
-    return Steps(e, parts_sql, edges_sql, {**amounts, **quantity}, tag)
+    return Steps(e, parts_sql, edges_sql, {**amounts, **quantity}, tag, known_ids=known_ids)
 
 
 def _roll_up_sql(

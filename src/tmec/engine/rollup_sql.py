@@ -42,6 +42,11 @@ ROLL = _kind(ROLL_SCALE)
 SUM = f"DECIMAL(38,{ROLL_SCALE})"
 
 
+def _hashed(column: str) -> str:
+    """A part's id as a 63-bit hash (BIGINT: SQLFrame reads no unsigned type)."""
+    return f"CAST(hash({column}) >> 1 AS BIGINT)"
+
+
 def decimal_scales(e: Engine, sql: str, columns: tuple[str, ...]) -> dict[str, int] | None:
     """The scale of each of ``columns`` of the query ``sql`` when all are DECIMAL, else None."""
     kinds = {str(r[0]): str(r[1]).upper() for r in e.conn.execute(f"DESCRIBE ({sql})").fetchall()}
@@ -71,8 +76,20 @@ class Steps:
     """The roll-up driven level by level by :func:`tmec.engine.rollup.roll_up` (which keeps the
     checks of depth and cycles and the error messages common to both paths)."""
 
-    def __init__(self, e: Engine, parts_sql: str, edges_sql: str, scales: dict[str, int], tag: str) -> None:
+    def __init__(
+        self, e: Engine, parts_sql: str, edges_sql: str, scales: dict[str, int], tag: str, *, known_ids: bool
+    ) -> None:
         self.e = e
+        # Parts are joined by a 64-bit hash of their id rather than by the text when every edge's
+        # ends are parts (the load checks it) and no two parts' ids share a hash (checked here).
+        hashed = (
+            known_ids
+            and not e.conn.execute(
+                f"SELECT 1 FROM ({parts_sql}) GROUP BY {_hashed('part_id')} "
+                "HAVING min(part_id) <> max(part_id) LIMIT 1"
+            ).fetchall()
+        )
+        self.key = _hashed if hashed else (lambda c: c)
         leaf = max(scales["value"], scales["statement_vnm"])
         q_scale = scales["quantity"]
         # The fewest decimals that hold every quantity exactly.
@@ -85,15 +102,20 @@ class Steps:
         ).fetchone()
         q = next((k for k in range(q_scale) if counts is not None and counts[k] == 0), q_scale)
         quantity = "quantity" if q == q_scale else f"CAST(quantity AS DECIMAL(18,{q}))"
-        edges = f"(SELECT parent, child, {quantity} AS quantity FROM ({edges_sql}))"
-        self.plan = _Plan(tag, edges, q, [leaf])
-        self.parts_sql = parts_sql
+        key = self.key
+        ends = f"{key('parent')} AS parent, {key('child')} AS child"
+        edges = f"(SELECT {ends}, {quantity} AS quantity FROM ({edges_sql}))"
+        self.plan = _Plan(tag, f'"{tag}_edges"', q, [leaf])
+        self.parts_sql, self.edges_sql = parts_sql, edges_sql
+        self._edges = edges
 
     def nchild(self) -> str:
         p = self.plan
+        # The edges keyed and their quantities scaled once: every level reads them twice.
+        self.e.conn.execute(f"CREATE OR REPLACE TABLE {p.edges} AS {self._edges[1:-1]}")
         self.e.conn.execute(
-            f"CREATE OR REPLACE TABLE {p.t('nchild')} AS SELECT parent, count(*) AS n_children "
-            f"FROM {p.edges} GROUP BY parent"
+            f"CREATE OR REPLACE TABLE {p.t('nchild')} AS SELECT {self.key('parent')} AS parent, "
+            f"any_value(parent) AS name, count(*) AS n_children FROM ({self.edges_sql}) GROUP BY 1"
         )
         return f"{p.tag}_nchild"
 
@@ -104,9 +126,12 @@ class Steps:
         value = f"CAST(value AS {kind})"
         vnm = f"CAST(coalesce(statement_vnm, value) AS {kind})"
         zero = f"CAST(0 AS {kind})"
-        leaves = f"(SELECT * FROM ({self.parts_sql}) ANTI JOIN {p.t('nchild')} n ON part_id = n.parent)"
+        leaves = (
+            f"(SELECT {self.key('part_id')} AS k, * FROM ({self.parts_sql}) b "
+            f"ANTI JOIN {p.t('nchild')} n ON {self.key('b.part_id')} = n.parent)"
+        )
         self.e.conn.execute(
-            f"CREATE OR REPLACE TABLE {p.t('v', 0)} AS SELECT part_id, CAST(0 AS INTEGER) AS level, "
+            f"CREATE OR REPLACE TABLE {p.t('v', 0)} AS SELECT k, part_id, CAST(0 AS INTEGER) AS level, "
             f"CASE WHEN origin = 'originating' THEN {value} ELSE {zero} END AS orig, "
             f"CASE WHEN origin = 'originating' THEN {zero} ELSE {value} END AS nonorig, "
             f"CASE WHEN origin = 'originating' THEN {zero} ELSE {vnm} END AS vnm, "
@@ -119,10 +144,10 @@ class Steps:
         )
         quiet = f"ANTI JOIN ({codes_sql}) c ON b.hs = c.hs" if codes_sql is not None else ""
         self.e.conn.execute(
-            f"CREATE OR REPLACE TABLE {p.t('m', 0)} AS SELECT part_id, hs, origin, "
+            f"CREATE OR REPLACE TABLE {p.t('m', 0)} AS SELECT k, part_id, hs, origin, "
             f"CAST(sum({value}) AS {kind}) AS value, CAST(sum({vnm}) AS {kind}) AS vnm FROM "
-            f"(SELECT part_id, coalesce(hs, '') AS hs, origin, value, statement_vnm FROM {leaves} "
-            f"WHERE NOT (origin = 'originating')) b {quiet} GROUP BY part_id, hs, origin"
+            f"(SELECT k, part_id, coalesce(hs, '') AS hs, origin, value, statement_vnm FROM {leaves} "
+            f"WHERE NOT (origin = 'originating')) b {quiet} GROUP BY k, part_id, hs, origin"
         )
         return f"{p.tag}_v0", f"{p.tag}_m0"
 
@@ -145,7 +170,7 @@ class Steps:
             + ", ".join(f"{product(c, 'f')} AS {c}" for c in SUMS)
             + ", "
             + ", ".join(f"max(f.{c}) AS {c}" for c in FLAGS)
-            + f" FROM {p.edges} e JOIN {p.t('v', level - 1)} f ON e.child = f.part_id GROUP BY e.parent"
+            + f" FROM {p.edges} e JOIN {p.t('v', level - 1)} f ON e.child = f.k GROUP BY e.parent"
         )
         pending = p.t("p", level - 1) if level > 1 else None
         if pending is not None:
@@ -159,12 +184,12 @@ class Steps:
             done = "c.n_done"
             source = f"{p.t('c')} c"
         conn.execute(
-            f"CREATE OR REPLACE TABLE {p.t('step')} AS SELECT c.parent, {done} AS n_done, n.n_children, "
-            f"{merged}, {flags} FROM {source} JOIN {p.t('nchild')} n ON n.parent = c.parent"
+            f"CREATE OR REPLACE TABLE {p.t('step')} AS SELECT c.parent, n.name, {done} AS n_done, "
+            f"n.n_children, {merged}, {flags} FROM {source} JOIN {p.t('nchild')} n ON n.parent = c.parent"
         )
         cols = ", ".join((*SUMS, *FLAGS))
         conn.execute(
-            f"CREATE OR REPLACE TABLE {p.t('v', level)} AS SELECT parent AS part_id, "
+            f"CREATE OR REPLACE TABLE {p.t('v', level)} AS SELECT parent AS k, name AS part_id, "
             f"CAST({level} AS INTEGER) AS level, {cols} FROM {p.t('step')} WHERE n_done = n_children"
         )
         still = f"SELECT parent, n_done, {cols} FROM {p.t('step')} WHERE n_done < n_children"
@@ -181,16 +206,19 @@ class Steps:
             # Each resolved part's materials by code: its edges times its components' (any level).
             below = _kind(before)
             known = " UNION ALL ".join(
-                f"SELECT part_id, hs, origin, CAST(value AS {below}) AS value, CAST(vnm AS {below}) AS vnm "
+                f"SELECT k, hs, origin, CAST(value AS {below}) AS value, CAST(vnm AS {below}) AS vnm "
                 f"FROM {p.t('m', k)}"
                 for k in range(level)
             )
-            conn.execute(
-                f"CREATE OR REPLACE TABLE {p.t('m', level)} AS SELECT e.parent AS part_id, m.hs, m.origin, "
-                f"CAST({product('value', 'm')} AS {kind}) AS value, "
+            by_code = (
+                f"SELECT e.parent AS k, m.hs, m.origin, CAST({product('value', 'm')} AS {kind}) AS value, "
                 f"CAST({product('vnm', 'm')} AS {kind}) AS vnm "
-                f"FROM {p.edges} e SEMI JOIN {p.t('v', level)} r ON e.parent = r.part_id "
-                f"JOIN ({known}) m ON m.part_id = e.child GROUP BY e.parent, m.hs, m.origin"
+                f"FROM {p.edges} e SEMI JOIN {p.t('v', level)} r ON e.parent = r.k "
+                f"JOIN ({known}) m ON m.k = e.child GROUP BY e.parent, m.hs, m.origin"
+            )
+            conn.execute(
+                f"CREATE OR REPLACE TABLE {p.t('m', level)} AS SELECT g.k, r.part_id, g.hs, g.origin, "
+                f"g.value, g.vnm FROM ({by_code}) g JOIN {p.t('v', level)} r ON r.k = g.k"
             )
         return f"{p.tag}_v{level}", f"{p.tag}_m{level}", n
 
@@ -210,7 +238,7 @@ class Steps:
         )
         conn.execute(f"CREATE OR REPLACE VIEW {p.t('values')} AS {values}")
         conn.execute(f"CREATE OR REPLACE VIEW {p.t('materials')} AS {materials}")
-        for what in ("c", "step"):
+        for what in ("c", "step", "edges"):
             conn.execute(f"DROP TABLE IF EXISTS {p.t(what)}")
         for k in range(1, levels + 1):
             conn.execute(f"DROP TABLE IF EXISTS {p.t('p', k)}")

@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, cast
 
 from tmec.core.hs import HSRange
@@ -108,6 +108,9 @@ def _in(ranges: tuple[HSRange, ...], code: str) -> bool:
     return any(r.contains(code) for r in ranges if len(code) >= r.level)
 
 
+# A portfolio asks this of the same few (good code, material code) pairs for thousands of goods;
+# the answer depends on them and the law only (loaded once).
+@lru_cache(maxsize=1 << 16)
 def excluded(good_hs: str, material_hs: str | None, good_codes: tuple[str, ...] = ()) -> Exclusion | None:
     """Whether GN 11(e)(ii)/(iii) keep this failing material out of de minimis.  ``good_codes``
     are the good's codes in the rules' HS 2012 (2202.99 -> 2202.90), besides its own."""

@@ -104,19 +104,21 @@ def test_random_deep_dags_same_tables(
     _both(duck, directory)
 
 
-def test_rounding_past_18_decimals_is_the_same(duck: Engine, tmp_path: Path) -> None:
+@pytest.mark.parametrize("value", ["1.0001", "1200000000.0005"])
+def test_rounding_past_18_decimals_is_the_same(duck: Engine, tmp_path: Path, value: str) -> None:
     """A chain of 1.001 quantities: 4 + 3 x 5 decimals pass 18 at the fifth level, so both paths
-    round there (to 18 places) and at each level above, and keep the same digits."""
+    round there (to 18 places) and at each level above, and keep the same digits; near the top
+    of the range too (products of more than 18 digits)."""
     n = 8
     parts = [
-        {"part_id": f"P{i}", "hs": "720851", "origin": "non_originating", "value": "1.0001"} for i in range(n)
+        {"part_id": f"P{i}", "hs": "720851", "origin": "non_originating", "value": value} for i in range(n)
     ]
     edges = [{"parent": f"P{i}", "child": f"P{i + 1}", "quantity": "1.001"} for i in range(n - 1)]
     _write(tmp_path, parts, edges, ["P0"])
     _both(duck, tmp_path)
     p = load_portfolio(duck, tmp_path, DAY)
     top = next(r for r in duck.to_arrow(p.rollup.values).to_pylist() if r["part_id"] == "P0")["nonorig"]
-    exact = Decimal("1.0001") * Decimal("1.001") ** (n - 1)
+    exact = Decimal(value) * Decimal("1.001") ** (n - 1)
     assert top != exact and abs(top - exact) < Decimal("1e-17")
 
 

@@ -101,7 +101,8 @@ class Steps:
             else "SELECT 1"
         ).fetchone()
         q = next((k for k in range(q_scale) if counts is not None and counts[k] == 0), q_scale)
-        quantity = "quantity" if q == q_scale else f"CAST(quantity AS DECIMAL(18,{q}))"
+        # 38 digits: DuckDB multiplies two narrow decimals in 64 bits and fails past 18 digits.
+        quantity = f"CAST(quantity AS DECIMAL(38,{q}))"
         key = self.key
         ends = f"{key('parent')} AS parent, {key('child')} AS child"
         edges = f"(SELECT {ends}, {quantity} AS quantity FROM ({edges_sql}))"

@@ -130,3 +130,21 @@ def test_a_sum_past_the_range_is_the_same_error(duck: Engine, tmp_path: Path) ->
     _write(tmp_path, parts, [{"parent": "A", "child": "B", "quantity": "900"}], ["A"])
     with pytest.raises(InputError, match=r"reaches 10\^10 at level 1 of the roll-up \(first: A\)"):
         load_portfolio(duck, tmp_path, DAY)
+
+
+def test_a_pair_listed_twice_is_named_with_its_line(duck: Engine, tmp_path: Path) -> None:
+    """The load looks for pairs line by line only when the pairs' hashes are not all distinct: a
+    pair listed twice still makes them so, and is named with the line of its second listing."""
+    parts = [
+        {"part_id": "A", "hs": "", "origin": "", "value": ""},
+        {"part_id": "B", "hs": "720851", "origin": "non_originating", "value": "2"},
+        {"part_id": "C", "hs": "720851", "origin": "non_originating", "value": "3"},
+    ]
+    edges = [
+        {"parent": "A", "child": "B", "quantity": "1"},
+        {"parent": "A", "child": "C", "quantity": "1"},
+        {"parent": "A", "child": "B", "quantity": "2"},
+    ]
+    _write(tmp_path, parts, edges, ["A"])
+    with pytest.raises(InputError, match=r"edges.csv:4: the pair A -> B appears more than once"):
+        load_portfolio(duck, tmp_path, DAY)

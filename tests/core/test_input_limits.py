@@ -172,10 +172,13 @@ def test_a_200_level_portfolio_bom_is_refused_without_rolling_up_64_levels(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from tmec.engine import rollup
+    from tmec.engine.rollup_sql import Steps
 
     levels_rolled: list[int] = []
-    real_level = rollup._level
+    real_level, real_step = rollup._level, Steps.level
     monkeypatch.setattr(rollup, "_level", lambda *a: levels_rolled.append(1) or real_level(*a))
+    # DuckDB's full roll-up runs its levels as SQL (tmec.engine.rollup_sql): counted the same way
+    monkeypatch.setattr(Steps, "level", lambda *a: levels_rolled.append(1) or real_step(*a))
     bom = _chain(tmp_path / "deep", 200)
     args = ["portfolio", "qualify", str(bom), "--date", "2025-01-01", "--out", str(tmp_path / "o.csv")]
     result = CliRunner().invoke(main, args)

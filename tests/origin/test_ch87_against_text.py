@@ -19,9 +19,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools" / "law"))
 
 import psr_automotive  # noqa: E402
-from psr_automotive import ANY_OTHER, END_USES, PV_LT  # noqa: E402
+from psr_automotive import END_USES, PV_LT  # noqa: E402
 
-HEAVY = frozenset({"heavy_truck"})
 ITEMS_8708_99 = [item for items in psr_automotive.TARIFF_ITEMS.values() for item in items]
 
 # Each difference the text decides for the hand-written rules: the parser's model of GN 11(o)
@@ -31,11 +30,6 @@ TEXT_SUPPORTS_HAND: dict[str, set[tuple[str, str, str | None]]] = {
     # parsed rule 25 does not exclude body stampings, so a body stamping would pass by CTH or 70 %
     "GN 11(o) ch. 87 rule 25: 'any other good' than a body stamping": {
         ("870829", u, "body_stamping") for u in PV_LT
-    },
-    # rules 38/39 (B) "A change to any other good of subheading 8708.80 from any other heading":
-    # parsed without excluding McPherson struts, which (A) holds to a CTSH + 50 % only
-    "GN 11(o) ch. 87 rules 38-39 (B): 'any other good' than McPherson struts": {
-        ("870880", u, "mcpherson_strut") for u in HEAVY | ANY_OTHER
     },
     # rules 53 and 55 are printed without their opening words: they are (D)/(E) of rules 52/54,
     # "any other good of subheading 8708.99" (not a chassis frame, not the tariff items named in
@@ -112,6 +106,16 @@ def test_radiators_and_silencers_each_change_from_their_own_subheading() -> None
     assert [str(r) for r in radiators.from_] == ["8708.91"]
     assert [str(r) for r in silencers.from_] == ["8708.92"]
     assert _changes("8708.91", "passenger_vehicle", "silencer_or_exhaust_pipe") == []
+
+
+def test_suspension_systems_and_their_parts_need_the_rvc_of_8708_80() -> None:
+    # GN 11(o) ch. 87 rules 38-39 (B) "A change to any other good [of] subheading 8708.80 from any
+    # other heading" (the text omits "of"; the parser reads it since this change): a good of none
+    # of the kinds (A), (C), (D) name; the hand-written (B) excluded only McPherson struts
+    rule = psr.find_rule("8708.80", DAY)
+    for kind in ("mcpherson_strut", "suspension_system", "suspension_part"):
+        assert all(a.rvc is not None for a in rule.applicable("heavy_truck", kind)), kind
+    assert any(a.rvc is None for a in rule.applicable("heavy_truck", None))
 
 
 def test_no_change_in_8708_94_is_for_parts_of_steering_wheels_columns_or_boxes() -> None:

@@ -89,6 +89,7 @@ def _fix(text: str) -> str:
     text = text.replace("goodis", "good is").replace("isoriginating", "is originating")
     text = re.sub(r"\b(other|that|the|net)(subheading|heading|chapter|group|cost|net)\b", r"\1 \2", text)
     text = text.replace("Achange", "A change").replace("thenet", "the net")
+    text = text.replace("any other good subheading", "any other good of subheading")  # ch. 87 r. 38-39
     text = re.sub(r"\[Compiler's note:.*?\]", "", text)
     return re.sub(r"\s+", " ", text).strip()
 

@@ -19,34 +19,14 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools" / "law"))
 
 import psr_automotive  # noqa: E402
-from psr_automotive import END_USES, PV_LT  # noqa: E402
-
-ITEMS_8708_99 = [item for items in psr_automotive.TARIFF_ITEMS.values() for item in items]
-
-# Each difference the text decides for the hand-written rules: the parser's model of GN 11(o)
-# ch. 87 misses a scope the words give (issue 13 item 3 counts these as parser work).
-TEXT_SUPPORTS_HAND: dict[str, set[tuple[str, str, str | None]]] = {
-    # rule 25 is "for any other good of subheading 8708.29" after rule 24 (body stampings): the
-    # parsed rule 25 does not exclude body stampings, so a body stamping would pass by CTH or 70 %
-    "GN 11(o) ch. 87 rule 25: 'any other good' than a body stamping": {
-        ("870829", u, "body_stamping") for u in PV_LT
-    },
-    # rules 53 and 55 are printed without their opening words: they are (D)/(E) of rules 52/54,
-    # "any other good of subheading 8708.99" (not a chassis frame, not the tariff items named in
-    # (A)-(C)) for use in a vehicle (53, 70 %) or for any other use (55, 50 %); parsed without
-    # end use or exclusions, they reach every good of 8708.99 at 70 and 50 %
-    "GN 11(o) ch. 87 rules 53, 55: the scope of the unlabelled 'any other good' rules": (
-        {("870899", u, k) for u in END_USES for k in ("chassis_frame", None)}
-        | {(item, u, k) for item in ITEMS_8708_99 for u in END_USES for k in ("chassis_frame", None)}
-    ),
-}
 
 
 def test_the_hand_written_chapter_87_requires_what_the_text_does() -> None:
-    expected = set().union(*TEXT_SUPPORTS_HAND.values())
+    # every difference is resolved against the text; the parser carries the scopes of rules 25
+    # ("any other good" than rule 24's body stampings) and 53/55 (printed without opening words:
+    # the "any other good" branches of rules 52/54, not chassis frames, not the tariff items)
     found = psr_automotive.differences()
-    assert set(found) - expected == set(), {k: found[k] for k in set(found) - expected}
-    assert expected - set(found) == set()  # a difference resolved: drop it from the list
+    assert found == {}
 
 
 def test_each_staged_threshold_applies_to_the_vehicle_class_of_its_gn11k_schedule() -> None:
@@ -125,3 +105,14 @@ def test_no_change_in_8708_94_is_for_parts_of_steering_wheels_columns_or_boxes()
     assert all(a.change is not None for a in rule.applicable("heavy_truck", None))
     parts = rule.applicable("heavy_truck", "steering_wheel_column_or_box_part")
     assert any(a.change is None and a.rvc is not None for a in parts)
+
+
+def test_a_chassis_frame_for_the_aftermarket_is_any_other_good_of_8708_99() -> None:
+    # GN 11(o) ch. 87 rules 50 and 54-55: the chassis-frame rule is for use in a passenger vehicle
+    # or light truck; a chassis frame for any other use has (A) a change of heading too
+    for code in ("8708.99", "8708.99.06"):
+        rule = psr.find_rule(code, DAY)
+        aftermarket = rule.applicable("aftermarket", "chassis_frame")
+        assert any(a.change is not None and a.rvc is None for a in aftermarket), code
+        vehicle = rule.applicable("passenger_vehicle", "chassis_frame")
+        assert all(a.rvc is not None for a in vehicle), code

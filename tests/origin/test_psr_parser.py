@@ -188,3 +188,101 @@ def test_codes_in_reads_numbers_that_are_not_codes_as_numbers() -> None:
 def test_print_oddities_are_normalised(odd: str) -> None:
     fixed = psr_text._fix(odd)
     assert fixed != odd
+
+
+def _chapter(*texts: str) -> list[dict[str, Any]]:
+    """Records of ch. 87 parsed in print order, as build_psr does, with the kinds carried."""
+    entries: list[dict[str, Any]] = []
+    before = None
+    for n, text in enumerate(texts, 1):
+        before = psr_text.parse_record(
+            _rule(text, chapter=87, rule_no=n, label_raw=f"{text.split('.')[0]}."), before
+        )
+        assert before.problems == []
+        entries.extend(before.entries)
+    psr_text.exclude_named_kinds(entries)
+    return [{k: v for k, v in a.items() if k != "text"} for e in entries for a in e["any_of"]]
+
+
+def test_any_other_good_for_use_in_a_vehicle_is_not_the_kind_a_rule_before_names_for_that_use() -> None:
+    # GN 11(o) ch. 87 rules 24-25: a body stamping for a passenger vehicle or light truck has rule
+    # 24 only; one for a heavy truck is "any other good" of rule 25
+    alts = _chapter(
+        "24. For a body stamping of subheading 8708.29 for use in a passenger vehicle or light truck:\n"
+        "(A) No change in tariff classification to a body stamping of subheading 8708.29, provided "
+        "there is a regional value content of at least 75 percent under the net cost method.",
+        "25. For any other good of subheading 8708.29 for use in a passenger vehicle, light truck or "
+        "heavy truck:\n(A) A change to subheading 8708.29 from any other heading; or\n"
+        "(B) No change in tariff classification to a good of subheading 8708.29, provided there is a "
+        "regional value content of not less than 70 percent under the net cost method.",
+    )
+    assert alts[1:] == [
+        {
+            "change": "heading",
+            "end_use": ["passenger_vehicle", "light_truck"],
+            "except_kind": ["body_stamping"],
+        },
+        {"change": "heading", "end_use": ["heavy_truck"]},
+        {
+            "end_use": ["passenger_vehicle", "light_truck"],
+            "except_kind": ["body_stamping"],
+            "rvc": {"net_cost": "70"},
+        },
+        {"end_use": ["heavy_truck"], "rvc": {"net_cost": "70"}},
+    ]
+
+
+RULE_52 = (
+    "52. For any other good of subheading 8708.99 for use in a heavy truck or for any other good of "
+    "subheading 8708.99 for use in a passenger vehicle or light truck:\n"
+    "(A) A change to tariff items 8708.99.03, 8708.99.27 or 8708.99.55 from any other subheading, "
+    "provided there is a regional value content of not less than 70 percent under the net cost method,"
+)
+RULE_53 = (
+    "53. (A) A change to subheading 8708.99 from any other heading; or\n"
+    "(B) No change in tariff classification to a good of subheading 8708.99, provided there is a "
+    "regional value content of not less than 70 percent under the net cost method."
+)
+
+
+def test_a_rule_printed_without_opening_words_continues_the_heading_line_before_it() -> None:
+    # GN 11(o) ch. 87 rules 50, 52-53: rule 53 is the "any other good" branch of rule 52: for use
+    # in a vehicle, and neither a chassis frame (rule 50) nor the tariff items rule 52 names
+    chassis_frame = (
+        "50. For a chassis frame of subheading 8708.99 for use in a passenger vehicle or light truck:\n"
+        "(A) No change in tariff classification to a good of subheading 8708.99, provided there is a "
+        "regional value content of not less than 75 percent under the net cost method."
+    )
+    alts = _chapter(chassis_frame, RULE_52, RULE_53)
+    items = "tariff_items_8708_99_03_8708"
+    assert alts[1]["kind"] == [items] and alts[1]["except_kind"] == ["chassis_frame"]
+    assert alts[1]["end_use"] == ["passenger_vehicle", "light_truck"]
+    assert alts[2] == {
+        "end_use": ["heavy_truck"],
+        "kind": [items],
+        "change": "subheading",
+        "rvc": {"net_cost": "70"},
+    }
+    assert alts[3:] == [
+        {
+            "change": "heading",
+            "end_use": ["passenger_vehicle", "light_truck"],
+            "except_kind": ["chassis_frame", items],
+        },
+        {"change": "heading", "end_use": ["heavy_truck"], "except_kind": [items]},
+        {
+            "end_use": ["passenger_vehicle", "light_truck"],
+            "except_kind": ["chassis_frame", items],
+            "rvc": {"net_cost": "70"},
+        },
+        {"end_use": ["heavy_truck"], "except_kind": [items], "rvc": {"net_cost": "70"}},
+    ]
+
+
+def test_a_rule_with_its_own_codes_does_not_continue_the_heading_line_before_it() -> None:
+    alts = _chapter(
+        RULE_52,
+        RULE_53,
+        "56. (A) A change to subheadings 8709.11 through 8709.19 from any other heading.",
+    )
+    assert alts[-1] == {"change": "heading"}

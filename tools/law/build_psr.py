@@ -25,7 +25,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from psr_processes import attach, parse_chapter_rule, parse_gn11n
 from psr_staging import parse_staging
-from psr_text import ENTRY_INTO_FORCE, merge_same_codes, parse_de_minimis_rules, parse_record
+from psr_text import (
+    ENTRY_INTO_FORCE,
+    ParsedRecord,
+    exclude_named_kinds,
+    merge_same_codes,
+    parse_de_minimis_rules,
+    parse_record,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATA = ROOT.parent / "shared" / "data"
@@ -156,6 +163,8 @@ def build(data: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     ]
     chapters: dict[str, dict[str, list[dict[str, Any]]]] = {}
     unparsed: list[dict[str, Any]] = []
+    before: ParsedRecord | None = None
+    before_chapter = ""
     for record in records:
         ch = f"{int(record['chapter']):02d}"
         chapter = chapters.setdefault(ch, {"rules": [], "notes": []})
@@ -170,7 +179,8 @@ def build(data: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
                 }
             )
             continue
-        parsed = parse_record(record)
+        parsed = parse_record(record, before if before and before_chapter == ch else None)
+        before, before_chapter = parsed, ch
         if record["id"] in HAND:
             hand = HAND[record["id"]]
             unparsed.append({"gn": record["id"], "reason": hand["reason"], "written_by_hand": True})
@@ -203,6 +213,7 @@ def build(data: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
                 e["confidence"] = "M" if e.get("note") else "V"
         chapter["rules"].extend(entries)
     for chapter in chapters.values():
+        exclude_named_kinds(chapter["rules"])
         for rule in chapter["rules"]:
             for alt in rule["any_of"]:
                 for key in ("kind", "except_kind"):

@@ -153,6 +153,13 @@ def _compare(
                 )
 
 
+def _not_items(alt: Alternative, items: set[str]) -> Alternative:
+    """An alternative for a good that is none of the tariff items: their kinds need no excluding."""
+    if alt.except_kind is None or not alt.except_kind & items:
+        return alt
+    return replace(alt, except_kind=(alt.except_kind - items) or None)
+
+
 def differences() -> dict[Key, str]:
     """Every (code, end use, good kind) whose requirements differ between the parsed GN 11(o)
     chapter and the hand-written rules, with what each side alone requires."""
@@ -162,13 +169,19 @@ def differences() -> dict[Key, str]:
         code = rule.hs.start if len(rule.hs.start) >= 6 else rule.hs.start + "10"
         text = [_normalised(a) for a in rule.alternatives]
         items = {k for k in _kinds(text) if k in TARIFF_ITEMS}
-        general = [a for a in text if not (a.kind or frozenset()) & items]
+        general = [_not_items(a, items) for a in text if not (a.kind or frozenset()) & items]
         found.update(_compare(code, general, _hand_rule(code).alternatives))
         for kind in sorted(items):
             # the hand-written 8-digit rule stands for the text's branches of that tariff item,
-            # with those of the subheading's other goods (a chassis frame) that reach it
+            # with those of the subheading's other goods (a chassis frame) that reach it; the
+            # "any other good" branches (rules 53, 55) leave the tariff items out
             of_item = [replace(a, kind=None) if kind in (a.kind or ()) else a for a in text]
-            of_item = [a for a in of_item if not (a.kind or frozenset()) & items]
+            of_item = [
+                _not_items(a, items)
+                for a in of_item
+                if not ((a.kind or frozenset()) | (a.except_kind or frozenset())) & {kind}
+                and not (a.kind or frozenset()) & items
+            ]
             for item in TARIFF_ITEMS[kind]:
                 found.update(_compare(item, of_item, _hand_rule(item).alternatives))
     return found

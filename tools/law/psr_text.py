@@ -29,7 +29,15 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["ParsedRecord", "codes_in", "merge_same_codes", "parse_codes", "parse_record", "slug"]
+__all__ = [
+    "ParsedRecord",
+    "codes_in",
+    "exclude_named_kinds",
+    "merge_same_codes",
+    "parse_codes",
+    "parse_record",
+    "slug",
+]
 
 LEVELS = {"chapter": 2, "heading": 4, "subheading": 6, "tariff item": 8}
 _LEVEL_WORD = r"(?:chapters?|headings?|subheadings?|tariff items?)"
@@ -186,6 +194,7 @@ class Branch:
 class ParsedRecord:
     entries: list[dict[str, Any]]
     problems: list[str]  # why (part of) the record could not be taken; empty when it was
+    header: dict[str, Any] = field(default_factory=dict)  # the last "For ... :" line's context
 
 
 _TARGET_RE = re.compile(
@@ -538,10 +547,34 @@ def _scope(words: str | None) -> str:
     return "other"
 
 
-def parse_record(record: dict[str, Any]) -> ParsedRecord:
-    """One GN 11(o) rule (or operative note) -> entries of the bundled-rule form."""
+def _carried(lines: list[str], before: ParsedRecord | None) -> dict[str, Any]:
+    """The context a rule printed without opening words takes from the rule before it.
+
+    GN 11(o) ch. 87 rules 53 and 55 begin "(A) A change to subheading 8708.99 ...": they follow
+    rules 52 and 54 ("For any other good of subheading 8708.99 [for use in ...]:"), whose
+    branches name only tariff items of 8708.99, and are those rules' branches for the rest of
+    the subheading: the same end use, and "any other good" than the goods named before them."""
+    if before is None or not before.header.get("header") or not lines:
+        return {}
+    first = _fix(lines[0])
+    if not _BRANCH_START.match(_LABEL_RE.sub("", first, count=1).strip()):
+        return {}
+    m = _CHANGE_RE.match(_LABEL_RE.sub("", first, count=1).strip())
+    targets = _target(m.group("target"))[0] if m and m.group("target") else []
+    header = before.header.get("targets", [])
+    if not targets or not all(any(_within(t, h) for h in header) for t in targets):
+        return {}
+    context = {k: v for k, v in before.header.items() if k != "kind"}
+    context["any_other"] = True
+    return context
+
+
+def parse_record(record: dict[str, Any], before: ParsedRecord | None = None) -> ParsedRecord:
+    """One GN 11(o) rule (or operative note) -> entries of the bundled-rule form.  ``before``:
+    the record printed just before it, whose heading line a rule without one continues."""
     lines = _lines(record)
-    context: dict[str, Any] = {}
+    context: dict[str, Any] = _carried(lines, before)
+    carried = dict(context)
     valid: tuple[dt.date, dt.date | None] = (ENTRY_INTO_FORCE, None)
     scope: str | None = None
     groups: list[tuple[str | None, list[Branch]]] = []  # (scope, branches)
@@ -611,7 +644,7 @@ def parse_record(record: dict[str, Any]) -> ParsedRecord:
         problems.append(f"line not understood: {line!r}")
     flush()
     entries = _entries(record, groups, valid, problems)
-    return ParsedRecord(entries, problems)
+    return ParsedRecord(entries, problems, dict(context) if context.get("header") else carried)
 
 
 def _reference(chapter: int, labels: list[str], page: int) -> str:
@@ -645,6 +678,8 @@ def _entries(
                 alt["kind"] = [slug(b.kind)]
             elif b.any_other and kinds:
                 alt["except_kind"] = sorted(kinds)
+            if b.any_other:
+                alt["_any_other"] = True  # kinds named in earlier rules: exclude_named_kinds
             if b.problems:
                 alt = {"proviso": b.text, **{k: v for k, v in alt.items() if k in {"end_use", "kind"}}}
             alt["text"] = b.text
@@ -738,12 +773,57 @@ def _nest(by_target: dict[tuple[str, ...], list[dict[str, Any]]]) -> None:
                     by_target[tuple(carved)] = alts
 
 
+def _same_codes(e: dict[str, Any]) -> tuple[Any, ...]:
+    return (tuple(e["hs"]), e["valid_from"], e.get("valid_to"), e.get("scope"))
+
+
+def exclude_named_kinds(entries: list[dict[str, Any]]) -> None:
+    """An "any other good" of a code is any good but those of the kinds named for that code in the
+    rules printed before it, for the same end use: GN 11(o) ch. 87 rule 25 ("For any other good
+    of subheading 8708.29 for use in a passenger vehicle, light truck or heavy truck") follows
+    rule 24 ("For a body stamping of subheading 8708.29 for use in a passenger vehicle or light
+    truck"), so a body stamping for a passenger vehicle or light truck is not one of its goods,
+    while one for a heavy truck is; rule 52's tariff items "for any other good of subheading
+    8708.99" are not chassis frames (rule 50).  An alternative whose end uses the earlier kinds cover in
+    part is split by end use.  Entries in print order, one chapter; drops the ``_any_other`` mark."""
+    named: dict[tuple[Any, ...], list[tuple[str, frozenset[str] | None]]] = {}
+    for e in entries:
+        earlier = list(named.get(_same_codes(e), []))
+        alts: list[dict[str, Any]] = []
+        for alt in e["any_of"]:
+            if not alt.pop("_any_other", False) or not earlier:
+                alts.append(alt)
+                continue
+            uses = alt.get("end_use")
+            by_kinds: dict[tuple[str, ...], list[str] | None] = {}
+            for use in uses or [None]:
+                kinds = set(alt.get("except_kind", []))
+                kinds |= {k for k, ks in earlier if ks is None or use is None or use in ks}
+                kinds -= set(alt.get("kind", []))
+                group = by_kinds.setdefault(tuple(sorted(kinds)), [] if uses else None)
+                if group is not None and use is not None:
+                    group.append(use)
+            for kinds_key, group in by_kinds.items():
+                part = dict(alt)
+                if group is not None:
+                    part["end_use"] = group
+                if kinds_key:
+                    part["except_kind"] = list(kinds_key)
+                alts.append(part)
+        e["any_of"] = alts
+        named.setdefault(_same_codes(e), []).extend(
+            (k, frozenset(a["end_use"]) if a.get("end_use") else None)
+            for a in alts
+            for k in a.get("kind", [])
+        )
+
+
 def merge_same_codes(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Rules printed apart for the same codes, dates and trade (8407.31-.34: one rule per end use;
     8523.52: one per kind of good) are one rule with the alternatives of each."""
     merged: dict[tuple[Any, ...], dict[str, Any]] = {}
     for e in entries:
-        key = (tuple(e["hs"]), e["valid_from"], e.get("valid_to"), e.get("scope"))
+        key = _same_codes(e)
         first = merged.get(key)
         if first is None:
             merged[key] = e

@@ -26,6 +26,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 
 from tmec.core.errors import InputError
@@ -44,6 +45,7 @@ MAX_DEPTH = 32
 _RECORD = [f.name for f in fields(Statement) if f.name not in ("withdrawn_on", "withdrawal_reason")
            and not f.name.startswith("_")]  # fmt: skip
 QTY = "DECIMAL(38,12)"
+COLUMNS = ("part_id", "supplier", "hs", "description", "at_stake", "material")
 
 
 def portfolio_requests(
@@ -235,18 +237,30 @@ def _origin_requests(e: Engine, failing: list[str]) -> list[Request]:
                 break
         else:
             raise InputError(f"the bill of materials is deeper than {MAX_DEPTH} levels", field="edges")
-        rows = conn.execute(
+        # The goods of each part come back as numbers and are named from one array: millions of
+        # (good, part) pairs made as Python strings one by one cost more than the explosion.
+        named = conn.execute(
+            "SELECT i.n, i.node FROM rq_failing f JOIN rq_ids i ON i.node = f.good"
+        ).fetchall()
+        table = conn.sql(
             "WITH h AS (SELECT DISTINCT g, part FROM rq_hit), "
             "d AS (SELECT part, SUM(qty) AS qty FROM rq_demand GROUP BY part), "
-            "s AS (SELECT h.part, list(gi.node ORDER BY gi.node) AS goods, "
+            "s AS (SELECT h.part, list(h.g ORDER BY gi.node) AS goods, "
             "SUM(g.transaction_value) AS at_stake FROM h JOIN rq_ids gi ON gi.n = h.g "
             "JOIN goods g ON g.good_id = gi.node GROUP BY h.part) "
-            "SELECT u.part_id, u.supplier, u.hs, u.description, s.goods, CAST(s.at_stake AS VARCHAR), "
-            "CAST(d.qty * u.value AS VARCHAR) FROM s JOIN d ON d.part = s.part "
+            "SELECT u.part_id, u.supplier, u.hs, u.description, s.goods, "
+            "CAST(s.at_stake AS VARCHAR) AS at_stake, CAST(d.qty * u.value AS VARCHAR) AS material "
+            "FROM s JOIN d ON d.part = s.part "
             "JOIN rq_ids pi ON pi.n = s.part JOIN rq_unknown u ON u.part_id = pi.node"
-        ).fetchall()
+        ).to_arrow_table()
     finally:
         conn.unregister("rq_failing")
+    names = np.empty(max((n for n, _ in named), default=0) + 1, dtype=object)
+    for n, node in named:
+        names[n] = node
+    goods = table.column("goods").combine_chunks()
+    offsets = goods.offsets.to_numpy()
+    picked = names[goods.flatten().to_numpy()] if len(table) else names[:0]
     return [
         Request(
             supplier,
@@ -254,11 +268,13 @@ def _origin_requests(e: Engine, failing: list[str]) -> list[Request]:
             "origin",
             hs,
             description,
-            goods=list(goods),
+            goods=picked[offsets[i] : offsets[i + 1]].tolist(),
             value_at_stake=Decimal(at_stake),
             material_value=Decimal(material),
         )
-        for part, supplier, hs, description, goods, at_stake, material in rows
+        for i, (part, supplier, hs, description, at_stake, material) in enumerate(
+            zip(*(table.column(c).to_pylist() for c in COLUMNS), strict=True)
+        )
     ]
 
 

@@ -193,9 +193,11 @@ def _origin_requests(e: Engine, failing: list[str]) -> list[Request]:
             "CREATE OR REPLACE TEMP TABLE rq_edges AS SELECT e.parent, e.child, e.quantity FROM edges e "
             "SEMI JOIN rq_up u ON u.node = e.child"
         )
-        # Parts by number: the explosion joins and deduplicates integers, not text.
+        # Parts by number, in the order of their ids: the explosion joins, deduplicates and sorts
+        # integers, not text.
         conn.execute(
-            "CREATE OR REPLACE TEMP TABLE rq_ids AS SELECT node, row_number() OVER () :: INTEGER AS n, "
+            "CREATE OR REPLACE TEMP TABLE rq_ids AS SELECT node, "
+            "row_number() OVER (ORDER BY node) :: INTEGER AS n, "
             "node IN (SELECT part_id FROM rq_unknown) AS unknown "
             "FROM (SELECT node FROM rq_up UNION SELECT good FROM rq_failing)"
         )
@@ -245,9 +247,10 @@ def _origin_requests(e: Engine, failing: list[str]) -> list[Request]:
         table = conn.sql(
             "WITH h AS (SELECT DISTINCT g, part FROM rq_hit), "
             "d AS (SELECT part, SUM(qty) AS qty FROM rq_demand GROUP BY part), "
-            "s AS (SELECT h.part, list(h.g ORDER BY gi.node) AS goods, "
-            "SUM(g.transaction_value) AS at_stake FROM h JOIN rq_ids gi ON gi.n = h.g "
-            "JOIN goods g ON g.good_id = gi.node GROUP BY h.part) "
+            "fg AS (SELECT i.n AS g, g.transaction_value AS tv FROM rq_failing f "
+            "JOIN rq_ids i ON i.node = f.good JOIN goods g ON g.good_id = f.good), "
+            "s AS (SELECT h.part, list(h.g ORDER BY h.g) AS goods, SUM(fg.tv) AS at_stake "
+            "FROM h JOIN fg ON fg.g = h.g GROUP BY h.part) "
             "SELECT u.part_id, u.supplier, u.hs, u.description, s.goods, "
             "CAST(s.at_stake AS VARCHAR) AS at_stake, CAST(d.qty * u.value AS VARCHAR) AS material "
             "FROM s JOIN d ON d.part = s.part "

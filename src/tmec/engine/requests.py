@@ -217,13 +217,14 @@ def _origin_requests(e: Engine, failing: list[str]) -> list[Request]:
         )
         conn.execute(f"CREATE OR REPLACE TEMP TABLE rq_demand (part INTEGER, qty {QTY})")
         for _ in range(MAX_DEPTH):
+            # the pairs that reach a part of unknown origin are kept (deduplicated once, at the
+            # end); the others are the next level's front, deduplicated as they are made
             conn.execute(
-                "CREATE OR REPLACE TEMP TABLE rq_next AS SELECT DISTINCT f.g, e.c AS n, e.unknown "
-                "FROM rq_front f JOIN rq_e e ON e.p = f.n"
+                "INSERT INTO rq_hit SELECT f.g, e.c FROM rq_front f JOIN rq_e e ON e.p = f.n WHERE e.unknown"
             )
-            conn.execute("INSERT INTO rq_hit SELECT g, n FROM rq_next WHERE unknown")
             conn.execute(
-                "CREATE OR REPLACE TEMP TABLE rq_front AS SELECT g, n FROM rq_next WHERE NOT unknown"
+                "CREATE OR REPLACE TEMP TABLE rq_front AS SELECT DISTINCT f.g, e.c AS n "
+                "FROM rq_front f JOIN rq_e e ON e.p = f.n WHERE NOT e.unknown"
             )
             conn.execute(
                 "CREATE OR REPLACE TEMP TABLE rq_demand_next AS "

@@ -26,7 +26,7 @@ from tmec.core.params import ParameterSnapshot
 from tmec.core.trace import Question, Step
 from tmec.law import load_parameters
 from tmec.origin import references as ref
-from tmec.origin.alternatives import PROCESS_WORDS, AltOutcome, Context, evaluate
+from tmec.origin.alternatives import AltOutcome, Context, evaluate
 from tmec.origin.automotive.integrate import (
     apply_automotive,
     is_vehicle,
@@ -40,8 +40,16 @@ from tmec.origin.determination import Determination, FailingMaterial, Margin, Ta
 from tmec.origin.net_cost import embedded_excluded, net_cost, total_cost
 from tmec.origin.psr import find_rule, tariff_items_with_rules
 from tmec.origin.psr import paragraph_reference as psr_paragraph_reference
-from tmec.origin.questions import accumulation_questions, cheapest_flip, margins, unknown_origin_questions
-from tmec.origin.rules import Alternative, Rule
+from tmec.origin.questions import (
+    accumulation_questions,
+    cap_questions,
+    cheapest_flip,
+    data_questions,
+    margins,
+    process_questions,
+    unknown_origin_questions,
+)
+from tmec.origin.rules import Rule
 from tmec.origin.rvc import RVCValue, Values
 from tmec.origin.vnm import RollUp, describe, roll_up
 
@@ -271,23 +279,6 @@ def _check_proviso(rollup: RollUp) -> None:
             stack.extend(inner_sub.intermediates)
 
 
-MAX_QUESTIONS = 25
-
-
-def _cap(questions: list[Question]) -> list[Question]:
-    """The most decisive questions, and one line for the rest (a 5,000-line BOM can raise thousands)."""
-    if len(questions) <= MAX_QUESTIONS:
-        return questions
-    rest = len(questions) - MAX_QUESTIONS + 1
-    return [
-        *questions[: MAX_QUESTIONS - 1],
-        Question(
-            fact="more questions",
-            text=f"{rest} more facts of lesser weight (mostly origins of smaller materials) are missing",
-        ),
-    ]
-
-
 def _rule_requires_rvc(s: _Subject, day: dt.date) -> bool:
     """Whether every alternative of the material's rule asks for an RVC (the UR s.8(6) proviso's
     "subject to a regional value content requirement"), for a material that qualified without its rule."""
@@ -364,7 +355,7 @@ def _apply_rule(s: _Subject, day: dt.date, ctx: Context, steps: list[Step]) -> _
         steps.append(Step("rule.note", rule.note, rule.reference))
     reported = out.reported
     if reported is None or not reported.passed:
-        out.questions.extend(_process_questions(applicable, s.good))
+        out.questions.extend(process_questions(applicable, s.good))
     if reported is not None and reported.passed:
         out.criterion = "B"
         out.subject_to_rvc = reported.alternative.rvc is not None
@@ -420,25 +411,6 @@ def _barred(rule: Rule, good: Good) -> Step | None:
             False,
         )
     return None
-
-
-def _process_questions(applicable: Sequence[Alternative], good: Good) -> list[Question]:
-    """A rule that confers origin by a process the case does not claim: would it?"""
-    out = []
-    for alt in applicable:
-        if alt.process is None or alt.process in good.processes:
-            continue
-        if any(r.contains(good.hs) for r in alt.goods_except):
-            continue
-        out.append(
-            Question(
-                fact=f"process: {alt.process}",
-                text=f"does the good result from {PROCESS_WORDS.get(alt.process, alt.process)} in the "
-                f"territory of one or more USMCA countries ({alt.paragraph})? If so, state "
-                f"`{alt.process}` in good.processes",
-            )
-        )
-    return out
 
 
 def _assess(
@@ -532,14 +504,14 @@ def _assess(
     if not originating and not intermediate and what_if:
         questions.extend(unknown_origin_questions(s.good, units, outcomes, reported, ctx))
         questions.extend(accumulation_questions(units, reported))
-        questions.extend(_data_questions(units, outcomes, ctx))
+        questions.extend(data_questions(units, outcomes, ctx))
         flip = cheapest_flip(s.good, units, outcomes, ctx)
         if flip is not None:
             flip_summary, question = flip
             if not any(q.material == question.material for q in questions):
                 questions.append(question)
         questions.sort(key=lambda q: -(q.impact or Decimal(0)))
-        questions = _cap(questions)
+        questions = cap_questions(questions)
 
     return Determination(
         id=s.id,
@@ -560,62 +532,3 @@ def _assess(
         subject_to_rvc=subject_to_rvc,
         intermediates=list(rollup.intermediates),
     )
-
-
-def _data_questions(units: Sequence[object], outcomes: Sequence[AltOutcome], ctx: Context) -> list[Question]:
-    """Facts missing from the case that the tests needed: classifications, weights, method data."""
-    out: list[Question] = []
-    seen: set[str] = set()
-    for o in outcomes:
-        for f in o.shift.failures if o.shift else ():
-            m = f.unit.material
-            if f.question is not None and m.id not in seen:  # which 8-digit tariff item? which kind?
-                seen.add(m.id)
-                what = "kind" if "materials[].kind" in f.question else "tariff item"
-                out.append(Question(fact=f"{what} of material {m.id}", text=f.question, material=m.id))
-            if m.hs is None and m.id not in seen:
-                seen.add(m.id)
-                out.append(
-                    Question(
-                        fact=f"classification of material {m.id}",
-                        text=f"the HS code of non-originating material {describe(m)} is not given: "
-                        "the tariff shift cannot be shown without it",
-                        material=m.id,
-                    )
-                )
-        for u in o.weight.missing if o.weight else ():
-            if u.material.id not in seen:
-                seen.add(u.material.id)
-                out.append(
-                    Question(
-                        fact=f"weight of material {u.material.id}",
-                        text=f"the weight of {describe(u.material)} is not given: the rule's share by weight "
-                        "of originating materials needs it",
-                        material=u.material.id,
-                    )
-                )
-        for method in o.missing_methods:
-            key = f"method:{method}"
-            if key not in seen:
-                seen.add(key)
-                what = (
-                    "valuation (transaction value)"
-                    if method == "transaction_value"
-                    else "costs (net cost build-up)"
-                )
-                out.append(
-                    Question(
-                        fact=f"data for the {method.replace('_', ' ')} method",
-                        text=f"the rule allows the {method.replace('_', ' ')} method "
-                        f"but the case gives no {what}",
-                    )
-                )
-    if not ctx.materials_listed and any(o.alternative.change is not None for o in outcomes):
-        out.append(
-            Question(
-                fact="bill of materials",
-                text="list the non-originating materials with their HS codes: "
-                "the rule's tariff shift needs them",
-            )
-        )
-    return out

@@ -15,15 +15,25 @@ from decimal import Decimal
 from tmec.core import hs
 from tmec.core.money import percent
 from tmec.core.trace import Question
-from tmec.origin.alternatives import AltOutcome, Context
+from tmec.origin.alternatives import PROCESS_WORDS, AltOutcome, Context
 from tmec.origin.case import Good
 from tmec.origin.criteria import same_subheading
 from tmec.origin.de_minimis import annex_4a_excepted
 from tmec.origin.determination import Margin
+from tmec.origin.rules import Alternative
 from tmec.origin.rvc import rvc
-from tmec.origin.vnm import Unit
+from tmec.origin.vnm import Unit, describe
 
-__all__ = ["cheapest_flip", "margins", "passes_if_originating", "unknown_origin_questions"]
+__all__ = [
+    "MAX_QUESTIONS",
+    "cap_questions",
+    "cheapest_flip",
+    "data_questions",
+    "margins",
+    "passes_if_originating",
+    "process_questions",
+    "unknown_origin_questions",
+]
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
@@ -334,4 +344,99 @@ def margins(reported: AltOutcome | None, extra: Sequence[Margin] = ()) -> list[M
         if w is not None and w.share is not None:
             out.append(Margin("weight_share", w.share, w.min_percent, w.share - w.min_percent))
     out.extend(extra)
+    return out
+
+
+MAX_QUESTIONS = 25
+
+
+def cap_questions(questions: list[Question]) -> list[Question]:
+    """The most decisive questions, and one line for the rest (a 5,000-line BOM can raise thousands)."""
+    if len(questions) <= MAX_QUESTIONS:
+        return questions
+    rest = len(questions) - MAX_QUESTIONS + 1
+    return [
+        *questions[: MAX_QUESTIONS - 1],
+        Question(
+            fact="more questions",
+            text=f"{rest} more facts of lesser weight (mostly origins of smaller materials) are missing",
+        ),
+    ]
+
+
+def process_questions(applicable: Sequence[Alternative], good: Good) -> list[Question]:
+    """A rule that confers origin by a process the case does not claim: would it?"""
+    out = []
+    for alt in applicable:
+        if alt.process is None or alt.process in good.processes:
+            continue
+        if any(r.contains(good.hs) for r in alt.goods_except):
+            continue
+        out.append(
+            Question(
+                fact=f"process: {alt.process}",
+                text=f"does the good result from {PROCESS_WORDS.get(alt.process, alt.process)} in the "
+                f"territory of one or more USMCA countries ({alt.paragraph})? If so, state "
+                f"`{alt.process}` in good.processes",
+            )
+        )
+    return out
+
+
+def data_questions(units: Sequence[object], outcomes: Sequence[AltOutcome], ctx: Context) -> list[Question]:
+    """Facts missing from the case that the tests needed: classifications, weights, method data."""
+    out: list[Question] = []
+    seen: set[str] = set()
+    for o in outcomes:
+        for f in o.shift.failures if o.shift else ():
+            m = f.unit.material
+            if f.question is not None and m.id not in seen:  # which 8-digit tariff item? which kind?
+                seen.add(m.id)
+                what = "kind" if "materials[].kind" in f.question else "tariff item"
+                out.append(Question(fact=f"{what} of material {m.id}", text=f.question, material=m.id))
+            if m.hs is None and m.id not in seen:
+                seen.add(m.id)
+                out.append(
+                    Question(
+                        fact=f"classification of material {m.id}",
+                        text=f"the HS code of non-originating material {describe(m)} is not given: "
+                        "the tariff shift cannot be shown without it",
+                        material=m.id,
+                    )
+                )
+        for u in o.weight.missing if o.weight else ():
+            if u.material.id not in seen:
+                seen.add(u.material.id)
+                out.append(
+                    Question(
+                        fact=f"weight of material {u.material.id}",
+                        text=f"the weight of {describe(u.material)} is not given: the rule's share by weight "
+                        "of originating materials needs it",
+                        material=u.material.id,
+                    )
+                )
+        for method in o.missing_methods:
+            key = f"method:{method}"
+            if key not in seen:
+                seen.add(key)
+                what = (
+                    "valuation (transaction value)"
+                    if method == "transaction_value"
+                    else "costs (net cost build-up)"
+                )
+                out.append(
+                    Question(
+                        fact=f"data for the {method.replace('_', ' ')} method",
+                        text=f"the rule allows the {method.replace('_', ' ')} method "
+                        f"but the case gives no {what}",
+                    )
+                )
+    if not ctx.materials_listed and any(o.alternative.change is not None for o in outcomes):
+        out.append(
+            Question(
+                fact="bill of materials",
+                text="list the non-originating materials with their HS codes: "
+                "the rule's tariff shift needs them",
+            )
+        )
     return out

@@ -3,23 +3,35 @@
 A line's *pricing key* is what its duties turn on besides its amounts: its code, origin, claim,
 reported melt/smelt countries, which content values and quantities it reports, and the period of
 its date in which nothing that prices its code changes.  :func:`templates` prices one probe entry
-per key with :func:`tmec.tariffs.price_entry`; the probe's amounts (value 1000, steel 1, aluminium 2,
+per kind of key with :func:`tmec.tariffs.price_entry`; the probe's amounts (value 1000, steel 1, aluminium 2,
 non-US content 4, quantity 8, weight 16, copper 32) are chosen so that each duty line's base tells
 which amount of a real line it is taken on (:data:`RULES`).  :mod:`tmec.engine.exposure` joins the
 lines to these templates.
+
+Keys are many (every code's periods split by every origin's measures, times the reported facts)
+but their laws are few: keys of one code, origin and claim priced in one stretch of days in which
+nothing that prices them changes (their schedule line, the measures that cover the code for that
+origin, the legal parameters the pricing read), and differing only in facts that no rate or
+measure in force then turns on, get the same template; it is priced once (:class:`_Probes`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from bisect import bisect_right
+from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
 import pyarrow as pa
 
 from tmec.core.errors import InputError
+from tmec.core.params import Parameter, ParameterSet, ParameterSnapshot
 from tmec.tariffs import Entry, TariffTables, price_entry
-from tmec.tariffs.measures import METAL_PROGRAMS, PROGRAMS
+from tmec.tariffs.measures import METAL_PROGRAMS, PROGRAMS, Measure
+from tmec.tariffs.schedule import HtsLine
+from tmec.tariffs.tables import STACKING_PARAMETERS
 
 PROBE_VALUE = Decimal(1000)
 PROBE = {
@@ -66,10 +78,17 @@ UNCOUNTED = ("quantity", "weight_kg", "ordinary duty")
 RATE = (12, 6)
 
 
+# The legal parameters a pricing reads (but the coverage, which only words a note): the days on
+# which one changes split every code's periods; the others (rules of origin, CBAM) do not price
+# a duty.  ``templates`` checks every pricing against this list.
+PRICING_PARAMETERS = tuple(p for p in STACKING_PARAMETERS if p != "tariffs.measures_coverage")
+NOTE_ONLY = frozenset(STACKING_PARAMETERS) - frozenset(PRICING_PARAMETERS)
+
+
 def _global_days(tables: TariffTables) -> set[dt.date]:
     """The days on which a parameter of the pricing changes (every line's periods start on them)."""
     days = {tables.first_date()}
-    for name in tables.parameters:
+    for name in PRICING_PARAMETERS:
         days.update(tables.parameters[name].dates)
     return days
 
@@ -93,22 +112,42 @@ def _code_law(tables: TariffTables, code: str) -> tuple[set[dt.date], dict[str, 
     """The days on which something that prices ``code`` changes (its lines and its item's in the
     schedule, the measures whose scope covers it or names a finer code under it), and which of the
     facts in :data:`RELEVANT` any of them turns on."""
-    days: set[dt.date] = set()
-    specific = False
-    # an 8-digit code is priced from its statistical lines when it has no rates (or units) itself
-    for c in {code, code[:8]} | (tables.schedule.codes(code) if len(code) == 8 else set()):
-        for v in tables.schedule.versions(c):
-            days.update(d for d in (v.valid_from, v.valid_to) if d is not None)
-            rates = (v.general_rate, v.column2_rate, *v.programs.values())
-            specific = specific or any(r.parts or not r.complete for r in rates)
-    measures = []
+    versions = _versions(tables, code)
+    measures = _measures(tables, code)
+    days = _days(versions, measures)
+    return days, _relevant(versions, measures)
+
+
+def _versions(tables: TariffTables, code: str) -> list[HtsLine]:
+    """The schedule lines that can price ``code``: its own, its item's, and (an 8-digit code is
+    priced from its statistical lines when it has no rates or units itself) its statistical lines'."""
+    codes = {code, code[:8]} | (tables.schedule.codes(code) if len(code) == 8 else set())
+    return [v for c in sorted(codes) for v in tables.schedule.versions(c)]
+
+
+def _measures(tables: TariffTables, code: str) -> list[Measure]:
+    """The measures whose scope covers ``code`` or names a finer code under it."""
+    measures: list[Measure] = []
     for program in PROGRAMS:
         covering, finer = tables.measures.covering(program, code)
         measures += [*covering, *finer]
-    for m in measures:
-        days.update(d for d in (m.valid_from, m.valid_to) if d is not None)
+    return measures
+
+
+def _days(versions: list[HtsLine], measures: list[Measure]) -> set[dt.date]:
+    dated: list[HtsLine | Measure] = [*versions, *measures]
+    return {d for x in dated for d in (x.valid_from, x.valid_to) if d is not None}
+
+
+def _relevant(versions: list[HtsLine], measures: list[Measure]) -> dict[str, bool]:
+    """Which of the facts in :data:`RELEVANT` these lines and measures turn on."""
+    specific = any(
+        r.parts or not r.complete
+        for v in versions
+        for r in (v.general_rate, v.column2_rate, *v.programs.values())
+    )
     floors = any(m.floor for m in measures)
-    relevant = {
+    return {
         "has_qty": specific,
         "has_kg": specific or floors,
         "light_metal": any("metal_weight_under" in m.when for m in measures),
@@ -119,7 +158,6 @@ def _code_law(tables: TariffTables, code: str) -> tuple[set[dt.date], dict[str, 
         "has_copper": any(m.base == "copper_content" for m in measures),
         "has_nonus": any(m.base == "non_us_content" for m in measures),
     }
-    return days, relevant
 
 
 def period_table(tables: TariffTables, codes: list[str]) -> pa.Table:
@@ -150,85 +188,242 @@ def period_table(tables: TariffTables, codes: list[str]) -> pa.Table:
     )
 
 
-def templates(
-    keys: list[dict[str, Any]], tables: TariffTables, basis: str
-) -> tuple[pa.Table, list[tuple[int, str]], list[tuple[int, str]]]:
-    """Price one probe entry per key with the single-entry path; its lines become the key's template."""
-    rows: list[dict[str, Any]] = []
-    bad: list[tuple[int, str]] = []
-    questions: list[tuple[int, str]] = []
-    thresholds = sorted(
-        {
-            Decimal(str(m.when["metal_weight_under"]))
-            for m in tables.measures
-            if "metal_weight_under" in m.when
-        }
-    )
-    for k in keys:
-        try:
-            probe = Entry(
-                entry_date=k["period"],
-                hts=k["hts"],
-                origin=k["origin"],
-                value=PROBE_VALUE,
-                usmca=bool(k["usmca"]),
-                steel_value=PROBE["steel_value"] if k["has_steel"] else None,
-                aluminum_value=PROBE["aluminum_value"] if k["has_alu"] else None,
-                copper_value=PROBE["copper_value"] if k["has_copper"] else None,
-                non_us_content=PROBE["non_us_content"] if k["has_nonus"] else None,
-                quantity=PROBE["quantity"] if k["has_qty"] else None,
-                # the metal's share of the weight needs a weight even where no rate is per kg
-                weight_kg=PROBE["weight_kg"] if k["has_kg"] or k["light_metal"] is not None else None,
-                program=k["spi"],
-                metal_weight_kg=_metal_weight(k["light_metal"], thresholds),
-                melted_poured=k["melted_poured"],
-                smelted_cast=k["smelted_cast"],
+SCHEMA = pa.schema(
+    [
+        ("key_id", pa.int64()),
+        ("seq", pa.int32()),
+        ("program", pa.string()),
+        ("measure_id", pa.string()),
+        ("measure", pa.string()),
+        ("rate", pa.decimal128(*RATE)),
+        ("rule", pa.string()),
+        ("rule_id", pa.int8()),
+        ("places", pa.int32()),
+        ("mb_full", pa.int32()),
+        ("mb_steel", pa.bool_()),
+        ("mb_alu", pa.bool_()),
+        ("mb_copper", pa.bool_()),
+    ]
+)
+BLANK: dict[str, Any] = {
+    f: None if f in ("melted_poured", "smelted_cast", "light_metal") else False for f in RELEVANT
+}
+
+
+class _Watched(Mapping[str, Parameter]):
+    """The legal parameters, noting the name of each one read."""
+
+    def __init__(self, parameters: ParameterSet, read: set[str]) -> None:
+        self._parameters, self.read = parameters, read
+
+    def __getitem__(self, name: str) -> Parameter:
+        self.read.add(name)
+        return self._parameters[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._parameters)
+
+    def __len__(self) -> int:
+        return len(self._parameters)
+
+
+class _Reading(ParameterSet):
+    """A parameter set whose snapshots note which parameters a pricing reads (``read``)."""
+
+    def __init__(self, parameters: ParameterSet) -> None:
+        super().__init__(parameters)
+        self.read: set[str] = set()
+        self._watched = _Watched(parameters, self.read)
+
+    def at(self, day: dt.date) -> ParameterSnapshot:
+        return ParameterSnapshot(self._watched, day)
+
+
+@dataclasses.dataclass(slots=True)
+class _Priced:
+    """One pricing of a probe entry: its template rows (without key), the questions that leave
+    part of its duty uncounted, and the first day after its own on which it may differ."""
+
+    rows: list[dict[str, Any]]
+    questions: list[str]
+    until: dt.date
+    n: int  # which pricing it is (0, 1, ...)
+
+
+@dataclasses.dataclass(slots=True)
+class _Law:
+    """What prices one code for one origin: the schedule lines that can price the code, the
+    measures that cover it for the origin (a measure for other origins is passed over by every
+    pricing), the days on which any of them starts or ends, and by stretch between those days
+    (``bisect_right(days, day)``) the facts they turn on."""
+
+    versions: list[HtsLine]
+    measures: list[Measure]
+    days: list[dt.date]
+    facts: dict[int, tuple[str, ...]] = dataclasses.field(default_factory=dict)
+    priced: dict[tuple[Any, ...], _Priced] = dataclasses.field(default_factory=dict)
+
+    def relevant(self, stretch: int, day: dt.date) -> tuple[str, ...]:
+        found = self.facts.get(stretch)
+        if found is None:
+            matter = _relevant(
+                [v for v in self.versions if v.in_force(day)], [m for m in self.measures if m.in_force(day)]
             )
-            duty = price_entry(probe, tables=tables, basis=basis)
-        except InputError as exc:
-            bad.append((k["key_id"], str(exc)))
-            continue
-        places = int(tables.parameters.at(k["period"])["tariffs.duty_rounding_places"].decimal)
-        questions.extend((k["key_id"], q.text) for q in duty.questions if q.fact in UNCOUNTED)
+            found = self.facts[stretch] = tuple(f for f in RELEVANT if matter[f])
+        return found
+
+
+class _Probes:
+    """Keys priced once per law: a key takes the template of an earlier key of the same code,
+    origin, claim, program and facts that matter (those the lines and measures in force on its day
+    turn on) priced in the same stretch of days, in which none of its schedule lines, none of the
+    measures that cover its code for its origin and none of the parameters its pricing read
+    change; else its probe is priced."""
+
+    def __init__(self, tables: TariffTables, basis: str) -> None:
+        self.reading = _Reading(tables.parameters)
+        self.tables = dataclasses.replace(tables, parameters=self.reading)
+        self.basis = basis
+        self.thresholds = sorted(
+            {
+                Decimal(str(m.when["metal_weight_under"]))
+                for m in tables.measures
+                if "metal_weight_under" in m.when
+            }
+        )
+        self.probes = 0  # entries priced by price_entry
+
+    def law(self, code: str, origin: str) -> _Law:
+        versions = _versions(self.tables, code)
+        measures = [m for m in _measures(self.tables, code) if m.applies_to_origin(origin)]
+        return _Law(versions, measures, sorted(_days(versions, measures)))
+
+    def template(self, law: _Law, k: dict[str, Any]) -> _Priced:
+        """The template of key ``k`` of ``law``'s code and origin (a code's keys must come in the
+        order of their days); InputError when the single-entry path refuses its probe."""
+        day = k["period"]
+        matter = law.relevant(bisect_right(law.days, day), day)
+        kind = (k["usmca"], k["spi"], matter, *(k[f] for f in matter))
+        found = law.priced.get(kind)
+        if found is None or day >= found.until:
+            found = law.priced[kind] = self.price(
+                law, k, {f: k[f] if f in matter else BLANK[f] for f in RELEVANT}
+            )
+        return found
+
+    def price(self, law: _Law, k: dict[str, Any], facts: dict[str, Any]) -> _Priced:
+        """Price key ``k``'s probe entry with ``facts`` (the key's, less those that do not matter)."""
+        day = k["period"]
+        probe = Entry(
+            entry_date=day,
+            hts=k["hts"],
+            origin=k["origin"],
+            value=PROBE_VALUE,
+            usmca=bool(k["usmca"]),
+            steel_value=PROBE["steel_value"] if facts["has_steel"] else None,
+            aluminum_value=PROBE["aluminum_value"] if facts["has_alu"] else None,
+            copper_value=PROBE["copper_value"] if facts["has_copper"] else None,
+            non_us_content=PROBE["non_us_content"] if facts["has_nonus"] else None,
+            quantity=PROBE["quantity"] if facts["has_qty"] else None,
+            # the metal's share of the weight needs a weight even where no rate is per kg
+            weight_kg=PROBE["weight_kg"] if facts["has_kg"] or facts["light_metal"] is not None else None,
+            program=k["spi"],
+            metal_weight_kg=_metal_weight(facts["light_metal"], self.thresholds),
+            melted_poured=facts["melted_poured"],
+            smelted_cast=facts["smelted_cast"],
+        )
+        read = self.reading.read
+        read.clear()
+        duty = price_entry(probe, tables=self.tables, basis=self.basis)
+        places = int(self.reading.at(day)["tariffs.duty_rounding_places"].decimal)
+        if not read <= frozenset(PRICING_PARAMETERS) | NOTE_ONLY:  # pragma: no cover - a new parameter
+            raise AssertionError(f"pricing read parameters the periods do not split on: {sorted(read)}")
+        questions = [q.text for q in duty.questions if q.fact in UNCOUNTED]
         metals = [ln for ln in duty.lines if ln.program in METAL_PROGRAMS and ln.rate > 0]
         mb = sum((ln.base for ln in metals), Decimal(0))
+        shared = {
+            "places": places,
+            "mb_full": sum(1 for m in metals if m.base == PROBE_VALUE),
+            "mb_steel": any(m.base == PROBE["steel_value"] for m in metals),
+            "mb_alu": any(m.base == PROBE["aluminum_value"] for m in metals),
+            "mb_copper": any(m.base == PROBE["copper_value"] for m in metals),
+        }
+        rows = []
         for seq, ln in enumerate(duty.lines):
+            rule = _rule(ln.base, min(PROBE_VALUE, mb), ln.unit)
             rows.append(
                 {
-                    "key_id": k["key_id"],
                     "seq": seq,
                     "program": ln.program,
                     "measure_id": ln.measure_id,
                     "measure": ln.measure,
                     # a specific rate is dollars per unit: as a percent of its base, 100 times that
                     "rate": ln.rate * 100 if ln.unit else ln.rate,
-                    "rule": (rule := _rule(ln.base, min(PROBE_VALUE, mb), ln.unit)),
+                    "rule": rule,
                     "rule_id": RULES.index(rule),
-                    "places": places,
-                    "mb_full": sum(1 for m in metals if m.base == PROBE_VALUE),
-                    "mb_steel": any(m.base == PROBE["steel_value"] for m in metals),
-                    "mb_alu": any(m.base == PROBE["aluminum_value"] for m in metals),
-                    "mb_copper": any(m.base == PROBE["copper_value"] for m in metals),
+                    **shared,
                 }
             )
-    schema = pa.schema(
-        [
-            ("key_id", pa.int64()),
-            ("seq", pa.int32()),
-            ("program", pa.string()),
-            ("measure_id", pa.string()),
-            ("measure", pa.string()),
-            ("rate", pa.decimal128(*RATE)),
-            ("rule", pa.string()),
-            ("rule_id", pa.int8()),
-            ("places", pa.int32()),
-            ("mb_full", pa.int32()),
-            ("mb_steel", pa.bool_()),
-            ("mb_alu", pa.bool_()),
-            ("mb_copper", pa.bool_()),
-        ]
-    )
-    return pa.Table.from_pylist(rows, schema=schema), bad, questions
+        # the next day on which a line, a measure or a parameter read may change the answer
+        changes: list[Sequence[dt.date]] = [law.days]
+        changes += [self.tables.parameters[name].dates for name in read - NOTE_ONLY]
+        until = min(
+            (days[i] for days in changes if (i := bisect_right(days, day)) < len(days)),
+            default=dt.date.max,
+        )
+        self.probes += 1
+        return _Priced(rows, questions, until, self.probes - 1)
+
+
+def templates(
+    keys: list[dict[str, Any]], tables: TariffTables, basis: str
+) -> tuple[pa.Table, list[tuple[int, str]], list[tuple[int, str]]]:
+    """The template of every key (priced once per law, :class:`_Probes`), the keys whose probe the
+    single-entry path refuses (with its message), and the questions that leave part of some keys'
+    duty uncounted."""
+    return _templates(keys, _Probes(tables, basis))
+
+
+def _templates(
+    keys: list[dict[str, Any]], probes: _Probes
+) -> tuple[pa.Table, list[tuple[int, str]], list[tuple[int, str]]]:
+    bad: list[tuple[int, str]] = []
+    questions: list[tuple[int, str]] = []
+    by_law: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for k in keys:
+        by_law.setdefault((k["hts"], k["origin"]), []).append(k)
+    priced: list[_Priced] = []  # each pricing once, by its number
+    which: list[int] = []  # the pricing of each key of key_ids
+    key_ids: list[int] = []
+    for (code, origin), group in by_law.items():
+        law = probes.law(code, origin)
+        group.sort(key=lambda k: k["period"])
+        for k in group:
+            try:
+                found = probes.template(law, k)
+            except InputError as exc:
+                bad.append((k["key_id"], str(exc)))
+                continue
+            if found.n == len(priced):
+                priced.append(found)
+            which.append(found.n)
+            key_ids.append(k["key_id"])
+            if found.questions:
+                questions.extend((k["key_id"], q) for q in found.questions)
+    # each template's rows once in a table; every key takes its pricing's rows by index
+    ranges, at = [], 0
+    for p in priced:
+        ranges.append(range(at, at + len(p.rows)))
+        at += len(p.rows)
+    take: list[int] = []
+    keyed: list[int] = []
+    for n, key_id in zip(which, key_ids, strict=True):
+        take.extend(ranges[n])
+        keyed.extend([key_id] * len(ranges[n]))
+    shared = pa.Table.from_pylist([r for p in priced for r in p.rows], schema=SCHEMA.remove(0))
+    table = shared.take(pa.array(take, pa.int64()))
+    table = table.add_column(0, SCHEMA.field("key_id"), pa.array(keyed, pa.int64()))
+    return table, bad, questions
 
 
 def _metal_weight(under: int | None, thresholds: list[Decimal]) -> Decimal | None:

@@ -29,7 +29,7 @@ import pyarrow as pa
 from tmec.core.errors import InputError
 from tmec.engine.bom_tables import InputErrors
 from tmec.engine.entry_tables import load_entries
-from tmec.engine.pricing_keys import FACT, KEY, RATE, RELEVANT, RULES, period_table
+from tmec.engine.pricing_keys import FACT, KEY, RATE, RELEVANT, RULES, origin_period_table
 from tmec.engine.pricing_keys import templates as price_keys
 from tmec.engine.session import DataFrame, Engine
 from tmec.law import load_yaml
@@ -114,13 +114,15 @@ def price_lines(
     )
     if e.count(facts) != e.count(facts.select("fact").distinct()):
         raise InputError("two different entry facts share a hash; load the file again with another seed")
-    seen = e.to_arrow(facts.groupBy("hts").agg(fn.max("entry_date").alias("last"))).to_pylist()
-    codes = sorted(str(r["hts"]) for r in seen)
+    seen = e.to_arrow(facts.groupBy("hts", "origin").agg(fn.max("entry_date").alias("last"))).to_pylist()
+    pairs = sorted((str(r["hts"]), str(r["origin"])) for r in seen)
     last = max((r["last"] for r in seen), default=None)
-    periods = e.from_arrow(period_table(tables, codes), "xp_periods")
+    # each code's periods for each origin: a measure for one origin splits no other's
+    periods = e.from_arrow(origin_period_table(tables, pairs), "xp_periods")
     dated = facts.join(
         periods,
         (facts.hts == periods.p_hts)
+        & (facts.origin == periods.p_origin)
         & (facts.entry_date >= periods.p_start)
         & (facts.entry_date < periods.p_end),
     ).withColumnRenamed("p_start", "period")

@@ -93,8 +93,8 @@ def _global_days(tables: TariffTables) -> set[dt.date]:
     return days
 
 
-# A fact of a line that no measure or rate of its code turns on is left out of its key (so
-# that lines differing only in it share one): the fact, and what makes it matter.
+# A fact of a line that no rate or measure of its code in force in its period turns on is left out
+# of its key, so that lines differing only in it share one (:func:`_relevant`: what makes each matter).
 RELEVANT = (
     "has_qty",
     "has_kg",
@@ -106,16 +106,6 @@ RELEVANT = (
     "has_copper",
     "has_nonus",
 )
-
-
-def _code_law(tables: TariffTables, code: str) -> tuple[set[dt.date], dict[str, bool]]:
-    """The days on which something that prices ``code`` changes (its lines and its item's in the
-    schedule, the measures whose scope covers it or names a finer code under it), and which of the
-    facts in :data:`RELEVANT` any of them turns on."""
-    versions = _versions(tables, code)
-    measures = _measures(tables, code)
-    days = _days(versions, measures)
-    return days, _relevant(versions, measures)
 
 
 def _versions(tables: TariffTables, code: str) -> list[HtsLine]:
@@ -163,25 +153,50 @@ def _relevant(versions: list[HtsLine], measures: list[Measure]) -> dict[str, boo
 def period_table(tables: TariffTables, codes: list[str]) -> pa.Table:
     """Per code, the periods in which nothing that prices it changes (a line's key is its code's
     period, so that lines of a code whose law is stable share one key over many revisions), and
-    which facts of its lines matter (``rel_<fact>``)."""
+    which facts of its lines the lines and measures in force in the period turn on
+    (``rel_<fact>``)."""
+    return _period_table(tables, [(code, None) for code in codes])
+
+
+def origin_period_table(tables: TariffTables, pairs: list[tuple[str, str]]) -> pa.Table:
+    """:func:`period_table` per code and origin (``p_origin``): only the measures that apply to
+    the origin split its periods and make its facts matter (a measure for other origins is passed
+    over by every pricing of it)."""
+    return _period_table(tables, pairs)
+
+
+def _period_table(tables: TariffTables, pairs: Sequence[tuple[str, str | None]]) -> pa.Table:
     common = _global_days(tables)
     cols: dict[str, list[Any]] = {
         "p_hts": [],
+        "p_origin": [],
         "p_start": [],
         "p_end": [],
         **{f"rel_{f}": [] for f in RELEVANT},
     }
-    for code in codes:
-        own, relevant = _code_law(tables, code)
-        days = sorted(common | own)
+    end = dt.date(9999, 12, 31)
+    for code, origin in pairs:
+        versions = _versions(tables, code)
+        measures = _measures(tables, code)
+        if origin is not None:
+            measures = [m for m in measures if m.applies_to_origin(origin)]
+        days = sorted(common | _days(versions, measures))
+        for start in days:
+            relevant = _relevant(
+                [v for v in versions if v.in_force(start)], [m for m in measures if m.in_force(start)]
+            )
+            for f in RELEVANT:
+                cols[f"rel_{f}"].append(relevant[f])
         cols["p_hts"] += [code] * len(days)
+        cols["p_origin"] += [origin] * len(days)
         cols["p_start"] += days
-        cols["p_end"] += [*days[1:], dt.date(9999, 12, 31)]
-        for f in RELEVANT:
-            cols[f"rel_{f}"] += [relevant[f]] * len(days)
+        cols["p_end"] += [*days[1:], end]
+    if all(origin is None for _, origin in pairs):
+        del cols["p_origin"]
     return pa.table(
         {
             **cols,
+            **({"p_origin": pa.array(cols["p_origin"], pa.string())} if "p_origin" in cols else {}),
             "p_start": pa.array(cols["p_start"], pa.date32()),
             "p_end": pa.array(cols["p_end"], pa.date32()),
         }

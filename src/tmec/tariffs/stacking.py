@@ -352,10 +352,12 @@ def stack(
             metals.append(_line(m, _base(m, entry, st), places, column1))
     metal_base = min(entry.value, sum((d.base for d in metals if d.rate > 0), ZERO))
 
-    order = snapshot[BASES[basis]]
     ieepa = select(measures, "ieepa", entry, claim, st)
     ieepa_due = ieepa is not None and not ieepa.exemption
-    if ieepa is not None and ieepa_due and order.value == "ieepa_first":
+    # The stacking order decides only with IEEPA or a metals duty: read only then, as a bulk
+    # pricing takes a pricing to hold until a parameter it read changes (engine.pricing_keys).
+    order = snapshot[BASES[basis]] if ieepa is not None or metal_base > 0 else None
+    if ieepa is not None and ieepa_due and order is not None and order.value == "ieepa_first":
         if any(d.rate > 0 for d in metals):
             st.notes.append(f"Section 232 metals duty displaced by IEEPA ({order.cite()})")
         metals = [d for d in metals if d.rate == 0]
@@ -364,7 +366,7 @@ def stack(
         st.lines.append(_line(ieepa, entry.value, places))
     else:
         st.lines.extend(metals)
-        if ieepa is not None:
+        if ieepa is not None and order is not None:
             base = entry.value if order.value == "cumulative" or not ieepa_due else entry.value - metal_base
             if base > 0:
                 st.lines.append(_line(ieepa, base, places))
@@ -383,7 +385,7 @@ def stack(
     if reciprocal is not None:
         # U.S. note 2(v)(vi)-(ix): not on the value Section 232 taxes, on the rest (9903.01.33)
         base = entry.value if reciprocal.exemption else entry.value - metal_base
-        if order.value == "ieepa_first" and metal_base > 0:
+        if order is not None and order.value == "ieepa_first" and metal_base > 0:
             base = ZERO  # before Proc. 10947 the whole 232 article was excluded, not its metal only
         if base > 0:
             st.lines.append(_line(reciprocal, base, places))

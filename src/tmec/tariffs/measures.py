@@ -118,6 +118,18 @@ class Measure:
     floor: bool = False
     floor_met_heading: str = ""
     priority: int = 0  # position in the data: lower wins within a program
+    # the entry facts its conditions turn on, found once (asked for each entry it could cover)
+    _asks: tuple[str, ...] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        facts = []
+        if any(k.startswith("melted_poured") for k in self.when):
+            facts.append("melted_poured")
+        if any(k.startswith("smelted_cast") for k in self.when):
+            facts.append("smelted_cast")
+        if "metal_weight_under" in self.when:
+            facts.append("metal_weight_kg")
+        object.__setattr__(self, "_asks", tuple(facts))
 
     @property
     def unverified(self) -> bool:
@@ -162,14 +174,7 @@ class Measure:
 
     def asks_about(self) -> tuple[str, ...]:
         """The entry facts this measure's conditions turn on (for questions when they are missing)."""
-        facts = []
-        if any(k.startswith("melted_poured") for k in self.when):
-            facts.append("melted_poured")
-        if any(k.startswith("smelted_cast") for k in self.when):
-            facts.append("smelted_cast")
-        if "metal_weight_under" in self.when:
-            facts.append("metal_weight_kg")
-        return tuple(facts)
+        return self._asks
 
     def to_rows(self) -> list[dict[str, Any]]:
         """One plain row per scope item, for loading into an SQL engine."""

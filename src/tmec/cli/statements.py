@@ -327,7 +327,11 @@ def requests(
         found = case_requests(cases, statements, day=when, within=window, certificates=certificates)
     written = _write_letters(found, letters, language) if letters is not None else []
     if as_json:
-        emit_json([r.to_dict() for r in found])
+        from tmec.statements.requests_json import requests_json
+
+        for piece in requests_json(found):
+            click.echo(piece, nl=False)
+        click.echo()
         return
     cols = [
         Column("#", numeric=True),

@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from tmec.cli import main
+from tmec.core.errors import InputError
 from tmec.engine import connect, generate_portfolio, load_portfolio, qualify_goods
 from tmec.engine.requests import portfolio_requests
 from tmec.reports.jsondoc import dumps
@@ -80,3 +81,23 @@ def test_the_commands_json_is_the_general_encoders(tmp_path: Path, monkeypatch: 
     assert r.exit_code == 0, r.output
     assert r.output == dumps([x.to_dict() for x in found]) + "\n"
     assert len(json.loads(r.output)) == len(found) > 10
+
+
+def test_a_failure_while_the_explosion_is_prepared_ends_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The goods are decided while the explosion's preparation runs beside them: an error in the
+    decision is raised as it is, the preparation is stopped and the engine stays usable."""
+    import tmec.engine.requests as rq
+
+    bom = tmp_path / "bom"
+    generate_portfolio(bom, goods=24, seed=3)
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise InputError("a broken rule", field="rules")
+
+    monkeypatch.setattr(rq, "qualify_goods", broken)
+    with connect("duckdb") as e:
+        with pytest.raises(InputError, match="a broken rule"):
+            rq.portfolio_requests(e, bom, DAY, [])
+        assert e.conn.execute("SELECT count(*) FROM goods").fetchall() == [(24,)]

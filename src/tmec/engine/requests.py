@@ -21,11 +21,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import numpy as np
 import pyarrow as pa
 
@@ -58,9 +60,17 @@ def portfolio_requests(
     certificates: Sequence[tuple[str, Mapping[str, Any]]] = (),
 ) -> list[Request]:
     p = load_portfolio(e, directory, day, statements=statements)
-    result = qualify_goods(p, flips=0)
-    failing = [g.good_id for g in result.failing]
-    out = _origin_requests(e, failing)
+    with e.conn.cursor() as conn, ThreadPoolExecutor(1) as pool:
+        # The explosion's preparation (DuckDB, which lets go of the interpreter) runs while the
+        # goods are decided (mostly Python): the two take both cores rather than one after the other.
+        prepared = pool.submit(_prepare, conn)
+        try:
+            result = qualify_goods(p, flips=0)
+        except BaseException:
+            conn.interrupt()
+            raise
+        prepared.result()
+        out = _explode(conn, [g.good_id for g in result.failing])
     by_id = {st.id: st for st in statements}
     due = sorted(
         {s for _, _, s, _ in statement_matches(e.conn) if statements and by_id[s].valid_to - day <= within},
@@ -172,39 +182,49 @@ def lapse_requalify(
     return lapse
 
 
+def _prepare(conn: duckdb.DuckDBPyConnection) -> None:
+    """What the explosion needs that does not depend on which goods fail: the parts of unknown
+    origin, the parts above them (the only ones followed) and their edges, by number."""
+    conn.execute(
+        "CREATE OR REPLACE TEMP TABLE rq_unknown AS SELECT part_id, supplier, hs, description, value "
+        "FROM parts WHERE origin = 'unknown' AND part_id NOT IN (SELECT parent FROM edges)"
+    )
+    # Only what leads down to a part of unknown origin is followed: the parts above them (one
+    # recursive query) and the edges into those; everything else would multiply the pairs.  A good
+    # that is not among them reaches no part to ask about.
+    conn.execute(
+        "CREATE OR REPLACE TEMP TABLE rq_up AS WITH RECURSIVE up(node) AS ("
+        "SELECT part_id FROM rq_unknown UNION SELECT e.parent FROM edges e JOIN up ON e.child = up.node"
+        ") SELECT DISTINCT node FROM up"
+    )
+    # Parts by number, in the order of their ids: the explosion joins, deduplicates and sorts
+    # integers, not text.
+    conn.execute(
+        "CREATE OR REPLACE TEMP TABLE rq_ids AS SELECT node, "
+        "row_number() OVER (ORDER BY node) :: INTEGER AS n, "
+        "node IN (SELECT part_id FROM rq_unknown) AS unknown FROM rq_up"
+    )
+    conn.execute(
+        "CREATE OR REPLACE TEMP TABLE rq_e AS SELECT p.n AS p, c.n AS c, c.unknown, e.quantity "
+        "FROM edges e JOIN rq_ids c ON c.node = e.child JOIN rq_ids p ON p.node = e.parent"
+    )
+
+
 def _origin_requests(e: Engine, failing: list[str]) -> list[Request]:
+    """The origin requests of the ``failing`` goods (all in this thread)."""
     if not failing:
         return []
-    conn = e.conn
+    with e.conn.cursor() as conn:
+        _prepare(conn)
+        return _explode(conn, failing)
+
+
+def _explode(conn: duckdb.DuckDBPyConnection, failing: list[str]) -> list[Request]:
+    """The parts of unknown origin each of the ``failing`` goods takes (``_prepare`` ran on ``conn``)."""
+    if not failing:
+        return []
     conn.register("rq_failing", pa.table({"good": failing}))
     try:
-        conn.execute(
-            "CREATE OR REPLACE TEMP TABLE rq_unknown AS SELECT part_id, supplier, hs, description, value "
-            "FROM parts WHERE origin = 'unknown' AND part_id NOT IN (SELECT parent FROM edges)"
-        )
-        # Only what leads down to a part of unknown origin is followed: the parts above them (one
-        # recursive query) and the edges into those; everything else would multiply the pairs.
-        conn.execute(
-            "CREATE OR REPLACE TEMP TABLE rq_up AS WITH RECURSIVE up(node) AS ("
-            "SELECT part_id FROM rq_unknown UNION SELECT e.parent FROM edges e JOIN up ON e.child = up.node"
-            ") SELECT DISTINCT node FROM up"
-        )
-        conn.execute(
-            "CREATE OR REPLACE TEMP TABLE rq_edges AS SELECT e.parent, e.child, e.quantity FROM edges e "
-            "SEMI JOIN rq_up u ON u.node = e.child"
-        )
-        # Parts by number, in the order of their ids: the explosion joins, deduplicates and sorts
-        # integers, not text.
-        conn.execute(
-            "CREATE OR REPLACE TEMP TABLE rq_ids AS SELECT node, "
-            "row_number() OVER (ORDER BY node) :: INTEGER AS n, "
-            "node IN (SELECT part_id FROM rq_unknown) AS unknown "
-            "FROM (SELECT node FROM rq_up UNION SELECT good FROM rq_failing)"
-        )
-        conn.execute(
-            "CREATE OR REPLACE TEMP TABLE rq_e AS SELECT p.n AS p, c.n AS c, c.unknown, e.quantity "
-            "FROM rq_edges e JOIN rq_ids p ON p.node = e.parent JOIN rq_ids c ON c.node = e.child"
-        )
         # Which failing goods reach which part (sets: pairs, deduplicated level by level) ...
         conn.execute(
             "CREATE OR REPLACE TEMP TABLE rq_front AS SELECT i.n AS g, i.n AS n "

@@ -79,14 +79,15 @@ def rank(requests: Iterable[Request]) -> list[Request]:
     """Merge requests for the same (supplier, part, kind) and order them most settling first."""
     merged: dict[tuple[str, str, str], Request] = {}
     for r in requests:
-        if r.key in merged:
-            merged[r.key].merge(r)
+        key = r.key  # a supplier's key is worked out once per request, not at every look-up
+        if key in merged:
+            merged[key].merge(r)
         else:
-            merged[r.key] = r
-    out = sorted(
-        merged.values(),
-        key=lambda r: (-len(r.goods), -r.value_at_stake, -r.material_value, r.key),
+            merged[key] = r
+    order = sorted(
+        ((-len(r.goods), -r.value_at_stake, -r.material_value, key), r) for key, r in merged.items()
     )
+    out = [r for _, r in order]
     for n, r in enumerate(out, start=1):
         r.priority = n
     return out

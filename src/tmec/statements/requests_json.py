@@ -48,7 +48,7 @@ def _texts(values: list[Any], memo: dict[str, str]) -> str:
     if not values:
         return "[]"
     try:
-        return "[\n      " + GOOD.join([memo[v] for v in values]) + "\n    ]"
+        return "[\n      " + GOOD.join(map(memo.__getitem__, values)) + "\n    ]"
     except (KeyError, TypeError):
         pass
     for v in values:
@@ -64,7 +64,13 @@ def _item(doc: dict[str, Any], memo: dict[str, str]) -> str:
         return "{}"
     out = []
     for key, value in doc.items():
-        text = _texts(value, memo) if type(value) is list else _scalar(value)
+        kind = type(value)
+        if kind is str:
+            text = encode_basestring(value)
+        elif kind is list:
+            text = _texts(value, memo)
+        else:
+            text = _scalar(value)
         out.append(f"{encode_basestring(key)}: {text}")
     return "{\n    " + FIELD.join(out) + "\n  }"
 

@@ -20,8 +20,10 @@ Then, in DuckDB:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+import gc
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
 from pathlib import Path
@@ -58,6 +60,31 @@ def portfolio_requests(
     *,
     within: dt.timedelta = dt.timedelta(days=60),
     certificates: Sequence[tuple[str, Mapping[str, Any]]] = (),
+) -> list[Request]:
+    with _fewer_collections():
+        return _portfolio_requests(e, directory, day, statements, within, certificates)
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """The qualification and the explosion make millions of short-lived objects and keep the
+    results: the cyclic collector's default pace (a pass every 700 allocations, a full one now and
+    then over everything kept) took 0.8 s of CPU at 20,000 goods, 0.2 s at this one."""
+    before = gc.get_threshold()
+    gc.set_threshold(max(before[0], 100_000), *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
+def _portfolio_requests(
+    e: Engine,
+    directory: Path,
+    day: dt.date,
+    statements: Sequence[Statement],
+    within: dt.timedelta,
+    certificates: Sequence[tuple[str, Mapping[str, Any]]],
 ) -> list[Request]:
     p = load_portfolio(e, directory, day, statements=statements)
     with e.conn.cursor() as conn, ThreadPoolExecutor(1) as pool:

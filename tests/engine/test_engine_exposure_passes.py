@@ -109,3 +109,38 @@ def test_a_damaged_file_is_bad_input_naming_it(duck: Engine, tmp_path: Path) -> 
     with pytest.raises((InputError, duckdb.Error)) as info:
         price_exposure(duck, entries)
     assert isinstance(info.value, InputError) and "entries.parquet" in str(info.value)
+
+
+def test_the_largest_amounts_are_priced_exactly(duck: Engine, tmp_path: Path) -> None:
+    """Rates times amounts near 10^14 need 128 bits (a product of 64-bit decimals overflows)."""
+    from tests.engine.test_engine_exposure import by_hand, engine_lines
+
+    from tmec.tariffs import default_tables
+
+    path = tmp_path / "entries.parquet"
+    pq.write_table(
+        pa.table(
+            {
+                "entry_date": pa.array([dt.date(2025, 5, 1), dt.date(2026, 12, 6)], pa.date32()),
+                "hts": ["72085100", "84248990"],
+                "origin": ["CN", "DE"],
+                "value": pa.array(
+                    [Decimal("99999999999999.99"), Decimal("98765432109876.54")], pa.decimal128(18, 2)
+                ),
+                "weight_kg": pa.array([None, Decimal("99999999999.999")], pa.decimal128(18, 3)),
+                "metal_weight_kg": pa.array([None, Decimal("99999999999.998")], pa.decimal128(18, 3)),
+            }
+        ),
+        path,
+    )
+    out = tmp_path / "lines.parquet"
+    price_exposure(duck, path, lines_out=out)
+    csv_path = tmp_path / "entries.csv"
+    csv_path.write_text(
+        "entry_date,hts,origin,value,weight_kg,metal_weight_kg\n"
+        "2025-05-01,72085100,CN,99999999999999.99,,\n"
+        "2026-12-06,84248990,DE,98765432109876.54,99999999999.999,99999999999.998\n",
+        encoding="utf-8",
+    )
+    # the Parquet file's rows are its lines from 1, the CSV file's from 2 (its header is line 1)
+    assert {k + 1: v for k, v in engine_lines(out).items()} == by_hand(csv_path, default_tables())

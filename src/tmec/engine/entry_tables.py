@@ -108,6 +108,7 @@ class EntrySource:
     view: str  # the view of the source columns
     raw: str  # the view (Parquet) or table (CSV, read once as text) of the file's lines
     first_day: dt.date  # the earliest day the schedule prices
+    amount: str  # the type of the source's amounts (the file's own, when all share one that fits)
     _problem: str  # every problem of a line, as a message (NULL when none)
     _value_checks: tuple[tuple[str, str, Check], ...]
 
@@ -175,10 +176,26 @@ def open_entries(
         raise InputError(f"missing column(s) {missing}; found {list(cols)}", source=str(path), line=1)
     first = default_tables().first_date()
     source, problem, checks = _source_sql(raw, cols, locale, first)
+    amount = _native(cols) or AMOUNT
     view = f"{name}__source"
     with reading(path):
         conn.execute(f'CREATE OR REPLACE VIEW "{view}" AS {source}')
-    return EntrySource(path, view, raw, first, problem, tuple(checks))
+    return EntrySource(path, view, raw, first, amount, problem, tuple(checks))
+
+
+PRICED = ("value", *AMOUNTS, "quantity", "weight_kg")  # the amounts duties are taken on
+
+
+def _native(cols: dict[str, str]) -> str | None:
+    """The file's type of the amounts priced, when they all have one DECIMAL of 64 bits and at
+    most 4 decimals: they are read as they are (a cast of every amount of every line costs more
+    than the rest of the reading; one too large for DECIMAL(18,4) is a problem of its line)."""
+    kinds = {cols[c].upper() for c in PRICED if c in cols}
+    if len(kinds) != 1:
+        return None
+    kind = kinds.pop()
+    m = re.fullmatch(r"DECIMAL\((\d+),(\d+)\)", kind)
+    return kind if m and int(m[1]) <= 18 and int(m[2]) <= 4 else None
 
 
 def _source_sql(
@@ -193,9 +210,13 @@ def _source_sql(
         c: number_column(c, cols, locale, positive=c == "value") for c in ("value", *AMOUNTS, *QUANTITIES)
     }
 
+    native = _native(cols)
+
     def amount(c: str) -> str:
         # The lines are priced only if no problem is found: the cheaper reading is enough.
-        return "CAST(NULL AS DECIMAL(18,4))" if c not in cols else numbers[c].checked
+        if c not in cols:
+            return f"CAST(NULL AS {native or AMOUNT})"
+        return f'"{c}"' if native and c in PRICED else numbers[c].checked
 
     date = (
         'TRY_CAST("entry_date" AS DATE)'
@@ -246,7 +267,11 @@ def _source_sql(
         }
     )
     metal, weight = amount("metal_weight_kg"), amount("weight_kg")
-    light = " + ".join(f"CASE WHEN {metal} * 100 < {weight} * {x} THEN 1 ELSE 0 END" for x in thresholds)
+    wide = "DECIMAL(38,4)"  # products of 64-bit decimals overflow in 64 bits
+    light = " + ".join(
+        f"CASE WHEN CAST({metal} AS {wide}) * 100 < CAST({weight} AS {wide}) * {x} THEN 1 ELSE 0 END"
+        for x in thresholds
+    )
     light_metal = (
         f"CASE WHEN {metal} IS NULL OR {weight} IS NULL OR {weight} = 0 THEN NULL ELSE ({light or '0'}) END"
     )

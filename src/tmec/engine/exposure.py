@@ -30,7 +30,7 @@ from tmec.core.errors import InputError
 from tmec.engine.bom_tables import InputErrors
 from tmec.engine.entry_tables import CLEAN, EntrySource, open_entries, reading, text_problems
 from tmec.engine.line_passes import PRESENT, Passes
-from tmec.engine.pricing_keys import KEY, RELEVANT, period_table
+from tmec.engine.pricing_keys import KEY, RELEVANT, RULES, period_table
 from tmec.engine.pricing_keys import templates as price_keys
 from tmec.engine.session import Engine
 from tmec.law import load_yaml
@@ -145,7 +145,7 @@ def _store(conn: Any, name: str, table: pa.Table) -> None:
 
 def _price(e: Engine, source: EntrySource, t: TariffTables, basis: str, lines_out: Path | None) -> Exposure:
     conn = e.conn
-    p = Passes(e, source.view)
+    p = Passes(e, source.view, source.amount)
     # 1. the codes and their days: the periods of each code, and the period of each (code, day)
     codes = p.codes()
     _store(conn, "xp_codes", codes)
@@ -209,11 +209,20 @@ def _price(e: Engine, source: EntrySource, t: TariffTables, basis: str, lines_ou
         ),
     )
     # 4. every line priced, summed by class and month (and its amounts checked)
-    sums = p.priced(seqs, places)
+    value = RULES.index("value")
+    mixed = [
+        bool(
+            conn.execute(f"SELECT count(*) FROM xp_class WHERE seqs[{i + 1}].rule_id <> {value}").fetchall()[
+                0
+            ][0]
+        )
+        for i in range(seqs)
+    ]
+    sums = p.priced(seqs, places, mixed)
     _store(conn, "xp_sums", sums)
     if conn.execute("SELECT sum(bad) FROM xp_sums").fetchall()[0][0]:
         raise source.problems(conn)
-    x = _totals(conn, seqs, int(n), t, last)
+    x = _totals(conn, mixed, int(n), t, last)
     x.probed = len(keys)
     x.basis = basis
     if lines_out is not None:
@@ -297,14 +306,21 @@ def _report_bad(e: Engine, p: Passes, source: EntrySource, bad: list[tuple[int, 
     raise InputErrors(problems, total)
 
 
-def _totals(conn: Any, seqs: int, n: int, t: TariffTables, last: dt.date | None) -> Exposure:
+def _totals(conn: Any, mixed: list[bool], n: int, t: TariffTables, last: dt.date | None) -> Exposure:
     """The breakdowns, flows and questions: sums of the classes' monthly sums (``xp_sums``)."""
+    value = RULES.index("value")
+
+    def on_value(i: int, whole: str, own: str) -> str:  # a duty line's lines or base (Passes.priced)
+        own = own if mixed[i] else "NULL"
+        return f"CASE WHEN c.seqs[{i + 1}].rule_id = {value} THEN m.{whole} ELSE {own} END"
+
     parts = [
-        f"""SELECT m.class_id, m.month, {i} AS seq, c.seqs[{i + 1}].program AS program,
+        f"""SELECT * FROM (SELECT m.class_id, m.month, {i} AS seq, c.seqs[{i + 1}].program AS program,
             c.seqs[{i + 1}].measure_id AS measure_id, c.seqs[{i + 1}].measure AS measure, c.chapter, c.origin,
-            m.d{i} AS duty, m.n{i} AS duty_lines, m.b{i} AS base
-        FROM xp_sums m JOIN xp_class c USING (class_id) WHERE m.n{i} > 0"""
-        for i in range(seqs)
+            m.d{i} AS duty, {on_value(i, "n", f"m.xn{i}")} AS duty_lines,
+            {on_value(i, "v", f"m.xb{i}")} AS base
+        FROM xp_sums m JOIN xp_class c USING (class_id) WHERE len(c.seqs) > {i}) s WHERE duty_lines > 0"""
+        for i in range(len(mixed))
     ]
     conn.execute(
         "CREATE OR REPLACE TABLE xp_detail AS SELECT * EXCLUDE (month), "

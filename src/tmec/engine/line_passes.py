@@ -13,7 +13,6 @@ from collections.abc import Sequence
 
 import pyarrow as pa
 
-from tmec.engine.entry_tables import AMOUNT
 from tmec.engine.pricing_keys import RULES
 from tmec.engine.session import Engine
 
@@ -38,8 +37,9 @@ BASES_SQL = {
 class Passes:
     """The engine's view of the source ``src`` and of the small tables, and the passes' SQL."""
 
-    def __init__(self, e: Engine, source_view: str) -> None:
+    def __init__(self, e: Engine, source_view: str, amount: str) -> None:
         self.e = e
+        self.amount = amount  # the type of the lines' amounts
         if e.name == "spark":
             e.table_from_duckdb(source_view).createOrReplaceTempView("xp_src")
             self.src = "xp_src"
@@ -119,7 +119,7 @@ class Passes:
         lines = f"SELECT src_line, {self.fact_hash('x')} AS fph FROM {self.dated()} x"
         return f"SELECT l.src_line, l.fph FROM ({lines}) l JOIN {fphs} b ON l.fph = b.fph"
 
-    def _based(self, table: str, seqs: int, extra: str) -> str:
+    def _based(self, table: str, seqs: int, extra: str, mixed: Sequence[bool] | None = None) -> str:
         """The lines joined by fact to ``table`` (a metal-base flags and ``rule_{i}`` per duty line),
         with each duty line's base ``base_{i}`` and the columns ``extra``."""
         inner = (
@@ -134,40 +134,48 @@ class Passes:
             f"CASE WHEN mb_{m} THEN coalesce({c}, 0) ELSE 0 END"
             for m, c in (("steel", "steel_value"), ("alu", "aluminum_value"), ("copper", "copper_value"))
         )
-        # The differences are amounts of the line's own type (never above its value once the
+        # The differences are amounts of the lines' own type (never above its value once the
         # line is checked: a bad line, counted in the same pass, reads as none), so that every base
         # is a 64-bit decimal, not a 128-bit one.
         metal_base = f"CASE WHEN mb_full > 0 THEN value ELSE least(value, {metal}) END AS metal_base"
         us_content = "value - coalesce(non_us_content, 0)"
 
         def positive(x: str, name: str) -> str:
-            return f"CASE WHEN {x} > 0 THEN TRY_CAST({x} AS {AMOUNT}) END AS {name}"
+            return f"CASE WHEN {x} > 0 THEN TRY_CAST({x} AS {self.amount}) END AS {name}"
 
         differences = (
             f"SELECT *, {positive(us_content, 'us_content')}, {positive('value - metal_base', 'remainder')} "
             f"FROM (SELECT *, {metal_base} FROM ({inner}) j) k"
         )
         rule = " ".join(f"WHEN {r} THEN {BASES_SQL[name]}" for r, name in enumerate(RULES))
-        bases = ", ".join(f"CASE rule_{i} {rule} END AS base_{i}" for i in range(seqs))
+        # a duty line on the value in every class (``mixed``: False) needs no choice of its base
+        bases = ", ".join(
+            f"CASE rule_{i} {rule} END AS base_{i}" if mixed is None or mixed[i] else f"value AS base_{i}"
+            for i in range(seqs)
+        )
         return f"SELECT *, {bases} FROM ({differences}) d"
 
-    def priced(self, seqs: int, places: Sequence[int]) -> pa.Table:
+    def priced(self, seqs: int, places: Sequence[int], mixed: Sequence[bool]) -> pa.Table:
         """Every line priced by its class's duty lines (``xp_wide``: per fact, its class, the metals
         its remainder leaves out, and each duty line's rate, rule and places), summed by class and
-        month; with the number of lines whose amounts are wrong."""
+        month; with the number of lines whose amounts are wrong.
+
+        A duty line on the value (nearly all) has as many lines and as much base as its class has
+        (``n``, ``v``): only the others' (``mixed[i]``: some class's line ``i`` is not on the value)
+        are counted and summed on their own (``xn{i}``, ``xb{i}``, NULL for a line on the value)."""
         month = "year(l.entry_date) * 100 + month(l.entry_date) AS month, l.bad_amount"
-        based = self._based("xp_wide", seqs, month)
-        duties = ", ".join(
+        based = self._based("xp_wide", seqs, month, mixed)
+        value = RULES.index("value")
+        cols = [
             f"{duty_sql(f'rate_{i}', f'base_{i}', f'places_{i}', places)} AS duty_{i}" for i in range(seqs)
-        )
-        sums = ", ".join(
-            f"sum(duty_{i}) AS d{i}, count(base_{i}) AS n{i}, sum(base_{i}) AS b{i}" for i in range(seqs)
-        )
-        kept = ", ".join(f"base_{i}" for i in range(seqs))
+        ]
+        cols += [f"CASE WHEN rule_{i} <> {value} THEN base_{i} END AS x_{i}" for i in range(seqs) if mixed[i]]
+        sums = [f"sum(duty_{i}) AS d{i}" for i in range(seqs)]
+        sums += [f"count(x_{i}) AS xn{i}, sum(x_{i}) AS xb{i}" for i in range(seqs) if mixed[i]]
         return self.get(
-            f"SELECT class_id, month, {sums}, count_if(bad_amount) AS bad FROM "
-            f"(SELECT class_id, month, bad_amount, {kept}, {duties} FROM ({based}) b) p "
-            "GROUP BY class_id, month"
+            f"SELECT class_id, month, count(*) AS n, sum(value) AS v, {', '.join(sums)}, "
+            f"count_if(bad_amount) AS bad FROM (SELECT class_id, month, bad_amount, value, {', '.join(cols)} "
+            f"FROM ({based}) b) p GROUP BY class_id, month"
         )
 
     def duty_lines(self, places: Sequence[int]) -> str:
@@ -184,7 +192,8 @@ class Passes:
 
 def duty_sql(rate: str, base: str, places_col: str, places: Sequence[int]) -> str:
     """A duty line's duty: rate percent of its base, rounded half up at the law's places per line."""
-    raw = f"CAST({rate} AS DECIMAL(12,6)) * {base} * CAST(0.01 AS DECIMAL(3,2))"
+    # in 128 bits: a product of two 64-bit decimals stays in 64 bits on DuckDB, and overflows
+    raw = f"CAST({rate} AS DECIMAL(12,6)) * CAST({base} AS DECIMAL(28,4)) * CAST(0.01 AS DECIMAL(3,2))"
     ps = sorted(set(places)) or [2]
     duty = f"round({raw}, {ps[0]})"
     for p in ps[1:]:

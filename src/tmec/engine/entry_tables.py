@@ -1,4 +1,4 @@
-"""A year of customs entry lines (CSV or Parquet), validated before anything is priced.
+"""A year of customs entry lines (CSV or Parquet), read where they lie and validated in passes that count.
 
 Columns (the fields of :class:`tmec.tariffs.Entry`): ``entry_date`` (ISO date),
 ``hts`` (8 or 10 digits, dots allowed), ``origin`` (ISO 3166 alpha-2),
@@ -7,51 +7,152 @@ Columns (the fields of :class:`tmec.tariffs.Entry`): ``entry_date`` (ISO date),
 value), ``melted_poured``, ``smelted_cast`` (country, or ``unknown``), ``quantity`` (in the
 line's unit of quantity) and ``weight_kg`` (for specific rates), ``line`` (your own line id).
 Malformed rows: the first 20 with file and line, then a count; nothing is priced or written.
+
+No typed copy of the file is made.  :func:`open_entries` defines the *source*: a view of the lines
+(a Parquet file is streamed, column by column, at each pass) whose amounts are typed per line and
+whose texts (code, origin, claim, program, melt and smelt countries) are left as the file writes
+them: they take few distinct values, so they are read, cleaned and checked once per distinct value
+(:data:`CLEAN`, :func:`text_problems`) on the small tables the passes group them into.  A pass that
+finds something wrong calls :meth:`EntrySource.problems`, the one pass that names the lines.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 
 from tmec.core.errors import InputError
-from tmec.engine.bom_tables import InputErrors, _drop, _q, _text, number_column
+from tmec.engine.bom_tables import InputErrors, _drop, _numeric, _q, _text, number_column
 from tmec.tariffs import default_tables
 
-__all__ = ["AMOUNT", "load_entries"]
+__all__ = [
+    "AMOUNT",
+    "CLEAN",
+    "SOURCE",
+    "EntrySource",
+    "load_entries",
+    "open_entries",
+    "reading",
+    "text_problems",
+]
 
 AMOUNT = "DECIMAL(18,4)"
 REQUIRED = ("entry_date", "hts", "origin", "value")
 AMOUNTS = ("steel_value", "aluminum_value", "non_us_content", "copper_value")
 QUANTITIES = ("quantity", "weight_kg", "metal_weight_kg")  # specific rates; the 2026 metal-weight rule
 MAX_SHOWN = 20
+# The texts of a line, as the file writes them (source column -> file column).
+TEXTS = {
+    "hts_text": "hts",
+    "origin_text": "origin",
+    "usmca_text": "usmca",
+    "program_text": "program",
+    "melted_text": "melted_poured",
+    "smelted_text": "smelted_cast",
+}
+# The source's columns: what every pass reads.
+SOURCE = (
+    "src_line",
+    "line",
+    "entry_date",
+    *TEXTS,
+    "value",
+    *AMOUNTS,
+    "quantity",
+    "weight_kg",
+    "light_metal",  # how many of the measures' metal-weight thresholds the metal's share is under
+    "bad_amount",  # some amount of the line is wrong (which one: EntrySource.problems)
+)
+
+
+def _trim(x: str) -> str:
+    return f"NULLIF(TRIM(CAST({x} AS VARCHAR)), '')"
+
+
+def _country(x: str) -> str:
+    return f"CASE WHEN {x} = 'UK' THEN 'GB' ELSE {x} END"
+
+
+def _place(x: str) -> str:
+    p = f"upper(coalesce({_trim(x)}, ''))"
+    return f"CASE WHEN {p} = '' THEN NULL WHEN {p} = 'UNKNOWN' THEN 'unknown' ELSE {_country(p)} END"
+
+
+TRUE = ("1", "true", "yes", "y", "s", "x")
+FLAGS = ("", "0", "false", "no", "n", *TRUE)
+# A text's reading, once per distinct text (SQL on a column of the texts, named by the argument).
+CLEAN: dict[str, Callable[[str], str]] = {
+    "hts_text": lambda x: f"replace(replace(replace({_trim(x)}, '.', ''), ' ', ''), '-', '')",
+    "origin_text": lambda x: _country(f"upper({_trim(x)})"),
+    "usmca_text": lambda x: f"lower(coalesce({_trim(x)}, '')) IN ({', '.join(repr(t) for t in TRUE)})",
+    "program_text": lambda x: f"upper({_trim(x)})",
+    "melted_text": _place,
+    "smelted_text": _place,
+}
+# What each text is checked as (the same readings, before UK is read as GB): column -> SQL, check.
+Check = Callable[[str], str | None]  # a distinct value -> why it is wrong, or None
+
+
+@dataclass(frozen=True)
+class EntrySource:
+    """The entry lines of one file as a view (:data:`SOURCE` columns), and how to name its bad lines."""
+
+    path: Path
+    view: str  # the view of the source columns
+    raw: str  # the view (Parquet) or table (CSV, read once as text) of the file's lines
+    first_day: dt.date  # the earliest day the schedule prices
+    amount: str  # the type of the source's amounts (the file's own, when all share one that fits)
+    _problem: str  # every problem of a line, as a message (NULL when none)
+    _value_checks: tuple[tuple[str, str, Check], ...]
+
+    def problems(self, conn: duckdb.DuckDBPyConnection) -> InputErrors:
+        """The bad lines named (the first 20 in line order) and counted: the one pass that writes
+        messages, made once some pass has found that there are bad lines."""
+        with reading(self.path):
+            by_value = _by_value(conn, self.raw, self.path, list(self._value_checks))
+            problems = (
+                f"SELECT '{_q(self.path)}' AS file, __line AS line, __problem AS msg "
+                f'FROM (SELECT __line, {self._problem} AS __problem FROM "{self.raw}") '
+                f"WHERE __problem IS NOT NULL{by_value}"
+            )
+            row = conn.execute(f"SELECT count(*) FROM ({problems})").fetchall()
+            rows = conn.execute(f"SELECT * FROM ({problems}) ORDER BY line, msg LIMIT {MAX_SHOWN}").fetchall()
+        return InputErrors([(str(f), int(li), str(m)) for f, li, m in rows], int(row[0][0]) if row else 0)
+
+    def close(self, conn: duckdb.DuckDBPyConnection) -> None:
+        _drop(conn, self.view)
+        _drop(conn, self.raw)
+
+
+@contextmanager
+def reading(path: Path) -> Iterator[None]:
+    """A file DuckDB cannot read to the end (a damaged Parquet file fails as its pages are read, in
+    many ways, at any pass) is bad input naming the file."""
+    try:
+        yield
+    except (duckdb.BinderException, duckdb.ParserException, duckdb.CatalogException):
+        raise  # a query of tmec's own that is wrong: not the file's fault
+    except duckdb.Error as exc:
+        raise InputError(f"cannot read the file: {str(exc).splitlines()[0]}", source=str(path)) from None
 
 
 def _columns(conn: duckdb.DuckDBPyConnection, name: str) -> dict[str, str]:
     return {str(r[0]): str(r[1]) for r in conn.execute(f'DESCRIBE "{name}"').fetchall()[1:]}
 
 
-def load_entries(
+def open_entries(
     conn: duckdb.DuckDBPyConnection, path: Path, name: str = "entries", *, locale: str | None = None
-) -> int:
-    """Validate ``path`` and load it as the typed table ``name``; return the number of lines.
-
-    Amounts are read as :func:`tmec.tariffs.entry_from_mapping` reads them, in ``locale``.  A file
-    DuckDB cannot read to the end (a damaged Parquet file fails as its pages are read, in many
-    ways) is bad input naming the file."""
-    try:
-        return _load_entries(conn, path, name, locale)
-    except duckdb.Error as exc:
-        for table in (f"raw_{name}", f"{name}__staged"):
-            _drop(conn, table)
-        raise InputError(f"cannot read the file: {str(exc).splitlines()[0]}", source=str(path)) from None
-
-
-def _load_entries(conn: duckdb.DuckDBPyConnection, path: Path, name: str, locale: str | None) -> int:
+) -> EntrySource:
+    """The source view ``{name}__source`` of ``path`` (amounts read as
+    :func:`tmec.tariffs.entry_from_mapping` reads them, in ``locale``); no line is read yet, except
+    that a CSV file is loaded once as text (it is parsed, not streamed, by DuckDB)."""
     if not path.is_file():
         raise InputError("expected a CSV or Parquet file of entry lines", source=str(path))
     raw = f"raw_{name}"
@@ -66,14 +167,41 @@ def _load_entries(conn: duckdb.DuckDBPyConnection, path: Path, name: str, locale
             f"FROM read_parquet('{_q(path)}', file_row_number = true)"
         )
         kind = "VIEW"
-    try:
+    with reading(path):
         conn.execute(f'CREATE {kind} "{raw}" AS {sql}')
-    except duckdb.Error as exc:
-        raise InputError(f"cannot read the file: {str(exc).splitlines()[0]}", source=str(path)) from None
-    cols = _columns(conn, raw)
+        cols = _columns(conn, raw)
     missing = [c for c in REQUIRED if c not in cols]
     if missing:
+        _drop(conn, raw)
         raise InputError(f"missing column(s) {missing}; found {list(cols)}", source=str(path), line=1)
+    first = default_tables().first_date()
+    source, problem, checks = _source_sql(raw, cols, locale, first)
+    amount = _native(cols) or AMOUNT
+    view = f"{name}__source"
+    with reading(path):
+        conn.execute(f'CREATE OR REPLACE VIEW "{view}" AS {source}')
+    return EntrySource(path, view, raw, first, amount, problem, tuple(checks))
+
+
+PRICED = ("value", *AMOUNTS, "quantity", "weight_kg")  # the amounts duties are taken on
+
+
+def _native(cols: dict[str, str]) -> str | None:
+    """The file's type of the amounts priced, when they all have one DECIMAL of 64 bits and at
+    most 4 decimals: they are read as they are (a cast of every amount of every line costs more
+    than the rest of the reading; one too large for DECIMAL(18,4) is a problem of its line)."""
+    kinds = {cols[c].upper() for c in PRICED if c in cols}
+    if len(kinds) != 1:
+        return None
+    kind = kinds.pop()
+    m = re.fullmatch(r"DECIMAL\((\d+),(\d+)\)", kind)
+    return kind if m and int(m[1]) <= 18 and int(m[2]) <= 4 else None
+
+
+def _source_sql(
+    raw: str, cols: dict[str, str], locale: str | None, first: dt.date
+) -> tuple[str, str, list[tuple[str, str, Check]]]:
+    """The source's SELECT, the problem message of a line, and the checks of its texts."""
 
     def t(c: str) -> str:
         return _trimmed(c, cols)
@@ -82,38 +210,55 @@ def _load_entries(conn: duckdb.DuckDBPyConnection, path: Path, name: str, locale
         c: number_column(c, cols, locale, positive=c == "value") for c in ("value", *AMOUNTS, *QUANTITIES)
     }
 
-    def amount(c: str) -> str:
-        # The lines are loaded only if no problem is found: the cheaper reading is enough.
-        return numbers[c].checked
+    native = _native(cols)
 
-    hts = f"replace(replace(replace({t('hts')}, '.', ''), ' ', ''), '-', '')"
+    def amount(c: str) -> str:
+        # The lines are priced only if no problem is found: the cheaper reading is enough.
+        if c not in cols:
+            return f"CAST(NULL AS {native or AMOUNT})"
+        return f'"{c}"' if native and c in PRICED else numbers[c].checked
+
     date = (
         'TRY_CAST("entry_date" AS DATE)'
         if "DATE" in cols["entry_date"]
         else f"TRY_CAST({t('entry_date')} AS DATE)"
     )
-    tables = default_tables()
-    first = tables.first_date().isoformat()  # the earliest day the schedule prices
-    usmca = f"lower(coalesce({t('usmca')}, ''))"
-    place = {c: f"upper(coalesce({t(c)}, ''))" for c in ("melted_poured", "smelted_cast")}
-    # Codes, countries and flags take few distinct values: they are checked once per value, in
-    # Python, and only the lines holding a bad one are looked up.  Amounts are checked per line.
+    bigger = [
+        *((c, "value", f"{c}: more than the entered value") for c in AMOUNTS),
+    ]
+    bigger = [(a, b, m) for a, b, m in bigger if a in cols]
     checks = [f"CASE WHEN {_blank(c, cols)} THEN '{c}: required' END" for c in REQUIRED] + [
         f"CASE WHEN {date} IS NULL THEN 'entry_date: expected an ISO date YYYY-MM-DD, found ''' "
         f"|| {t('entry_date')} || '''' END",
         f"CASE WHEN {date} < DATE '{first}' THEN 'entry_date: no tariff data before {first}, found ' "
         f"|| {t('entry_date')} END",
-        *(numbers[c].problem for c in ("value", *AMOUNTS, *QUANTITIES)),
-        *(
-            f"CASE WHEN {amount(c)} > {amount('value')} THEN '{c}: more than the entered value' END"
-            for c in AMOUNTS
-        ),
+        *(numbers[c].problem for c in ("value", *AMOUNTS, *QUANTITIES) if c in cols),
+        *(f"CASE WHEN {amount(a)} > {amount(b)} THEN '{m}' END" for a, b, m in bigger),
         f"CASE WHEN coalesce({amount('steel_value')}, 0) + coalesce({amount('aluminum_value')}, 0) "
         f"> {amount('value')} "
         "THEN 'aluminum_value: steel value plus aluminum value is more than the value' END",
     ]
+    # What a pass counts: the amounts' problems, cheaply (a number the file types needs no
+    # grammar: its sign, and its size where its type can hold more than the line's type).
+    bad = [f"{amount('value')} IS NULL"]
+    for c in ("value", *AMOUNTS, *QUANTITIES):
+        if c in cols:
+            bad.append(_cheap_check(c, cols) if _numeric(c, cols) else f"{numbers[c].problem} IS NOT NULL")
+    bad += [f"{amount(a)} > {amount(b)}" for a, b, _ in bigger]
+    bad.append(
+        f"coalesce({amount('steel_value')}, 0) + coalesce({amount('aluminum_value')}, 0) > {amount('value')}"
+    )
+    # as tmec.tariffs.Entry: the metal weighs no more than the article, when the article's weight is given
+    heavy = f"{amount('weight_kg')} > 0 AND {amount('metal_weight_kg')} > {amount('weight_kg')}"
+    bad.append(heavy)
+    checks.append(
+        f"CASE WHEN {heavy} THEN 'metal_weight_kg: the metal weighs ' || {amount('metal_weight_kg')} "
+        f"|| ' kg, more than the weight ' || {amount('weight_kg')} || ' kg' END"
+    )
     # the 2026 metals carve-out turns on the metal's share of the weight being under a threshold
-    # (15 %, note 16(c)): the share's side of each threshold of the measures is a fact of the line
+    # (15 %, note 16(c)): the share's side of each threshold of the measures is a fact of the line,
+    # compared exactly (metal * 100 < threshold * weight), as tmec.tariffs compares its Decimals
+    tables = default_tables()
     thresholds = sorted(
         {
             Decimal(str(m.when["metal_weight_under"]))
@@ -121,69 +266,140 @@ def _load_entries(conn: duckdb.DuckDBPyConnection, path: Path, name: str, locale
             if "metal_weight_under" in m.when
         }
     )
-    share = f"({amount('metal_weight_kg')} * 100 / NULLIF({amount('weight_kg')}, 0))"
-    light = " + ".join(f"CASE WHEN {share} < {x} THEN 1 ELSE 0 END" for x in thresholds) or "0"
-    light_metal = f"CASE WHEN {share} IS NULL THEN NULL ELSE ({light}) END"
-    program = f"upper({t('program')})"  # the special program claimed: column spi (program is the duty's)
+    metal, weight = amount("metal_weight_kg"), amount("weight_kg")
+    wide = "DECIMAL(38,4)"  # products of 64-bit decimals overflow in 64 bits
+    light = " + ".join(
+        f"CASE WHEN CAST({metal} AS {wide}) * 100 < CAST({weight} AS {wide}) * {x} THEN 1 ELSE 0 END"
+        for x in thresholds
+    )
+    light_metal = (
+        f"CASE WHEN {metal} IS NULL OR {weight} IS NULL OR {weight} = 0 THEN NULL ELSE ({light or '0'}) END"
+    )
+    texts = ", ".join(f"{_text_of(c, cols)} AS {s}" for s, c in TEXTS.items())
+    source = (
+        f"SELECT __line AS src_line, {t('line')} AS line, {date} AS entry_date, {texts}, "
+        + ", ".join(f"{amount(c)} AS {c}" for c in ("value", *AMOUNTS, "quantity", "weight_kg"))
+        + f", CAST({light_metal} AS INTEGER) AS light_metal, "
+        + f"({' OR '.join(f'coalesce({b}, false)' for b in bad)})"
+        f' AS bad_amount FROM "{raw}"'
+    )
+    return source, f"coalesce({', '.join(checks)})", _value_checks(cols)
+
+
+def _value_checks(cols: dict[str, str]) -> list[tuple[str, str, Check]]:
+    """The readings of the texts checked once per distinct value: (SQL, the text shown, check)."""
+
+    def t(c: str) -> str:
+        return _trimmed(c, cols)
+
+    usmca = f"lower(coalesce({t('usmca')}, ''))"
     origin_text = f"upper({t('origin')})"
-    value_checks = [
+    place = {c: f"upper(coalesce({t(c)}, ''))" for c in ("melted_poured", "smelted_cast")}
+    hts = f"replace(replace(replace({t('hts')}, '.', ''), ' ', ''), '-', '')"
+    return [
         (hts, t("hts"), _bad_hts),
         (origin_text, t("origin"), _bad_origin),
         (usmca, t("usmca"), _bad_flag),
-        (program, t("program"), _bad_program),
+        (f"upper({t('program')})", t("program"), _bad_program),
         *((place[c], t(c), _bad_place(c)) for c in place),
         (f"{usmca} || '|' || coalesce({origin_text}, '')", "NULL", _bad_claim),
     ]
-    by_value = _by_value(conn, raw, path, value_checks)
-    # The text columns' readings are computed once per line (below, in an inner query), and the
-    # typed line uses them by name: written out, each use was computed again.
-    once = {"__hts": hts, "__origin": origin_text, "__usmca": usmca, **{f"__{c}": place[c] for c in place}}
-    country = {c: f"CASE WHEN __{c} = '' THEN NULL WHEN __{c} = 'UNKNOWN' THEN 'unknown' "
-                  f"WHEN __{c} = 'UK' THEN 'GB' ELSE __{c} END" for c in place}  # fmt: skip
-    origin = "CASE WHEN __origin = 'UK' THEN 'GB' ELSE __origin END"
-    inner = f'SELECT *, {", ".join(f"{v} AS {k}" for k, v in once.items())} FROM "{raw}"'
-    # The lines are typed and checked in one pass over the file (the problem, if any, in a column
-    # of its own), into a table under another name: the table ``name`` is replaced only once
-    # every line is good.
-    typed = f"""SELECT __line AS src_line, {date} AS entry_date, __hts AS hts,
-        {origin} AS origin, {amount("value")} AS value,
-        __usmca IN ('1', 'true', 'yes', 'y', 's', 'x') AS usmca,
-        {", ".join(f"{amount(c)} AS {c}" for c in AMOUNTS)},
-        {", ".join(f"{amount(c)} AS {c}" for c in QUANTITIES)},
-        {country["melted_poured"]} AS melted_poured, {country["smelted_cast"]} AS smelted_cast,
-        {program} AS spi, {light_metal} AS light_metal,
-        {t("line")} AS line, coalesce({", ".join(checks)}) AS __problem FROM ({inner}) """
-    staged = f"{name}__staged"
-    # ``fact``: what a line's duty depends on besides its amounts, hashed, so that the pricing
-    # joins lines to their key on one integer (collisions are checked where it is used).
-    conn.execute(
-        f"""CREATE OR REPLACE TABLE "{staged}" AS SELECT *,
-        CAST(hash(entry_date, hts, origin, usmca, melted_poured, smelted_cast,
-                  has_steel, has_alu, has_copper, has_nonus, has_qty, has_kg, spi, light_metal) >> 1
-                  AS BIGINT)
-             AS fact
-        FROM (SELECT *, steel_value IS NOT NULL AS has_steel, aluminum_value IS NOT NULL AS has_alu,
-              copper_value IS NOT NULL AS has_copper,
-              non_us_content IS NOT NULL AS has_nonus, quantity IS NOT NULL AS has_qty,
-              weight_kg IS NOT NULL AS has_kg FROM ({typed}))"""
-    )
-    problems = (
-        f"SELECT '{_q(path)}' AS file, src_line AS line, __problem AS msg FROM \"{staged}\" "
-        f"WHERE __problem IS NOT NULL{by_value}"
-    )
-    row = conn.execute(f"SELECT count(*) FROM ({problems})").fetchall()
-    n_bad = int(row[0][0]) if row else 0
-    if n_bad:
-        rows = conn.execute(f"SELECT * FROM ({problems}) ORDER BY line LIMIT {MAX_SHOWN}").fetchall()
-        _drop(conn, staged)
-        _drop(conn, raw)
-        raise InputErrors([(str(f), int(li), str(m)) for f, li, m in rows], n_bad)
-    _drop(conn, raw)
+
+
+def text_problems(conn: duckdb.DuckDBPyConnection, relation: str, only: Iterable[str] = tuple(TEXTS)) -> bool:
+    """Whether some text of the lines is wrong or a required one is missing: ``relation`` (a small
+    table) holds distinct texts in :data:`TEXTS` columns (``only`` those), read here exactly as the
+    naming pass reads them in the file."""
+    present = set(only)
+    cols = {c: "VARCHAR" for s, c in TEXTS.items() if s in present}
+    checks = [
+        (expr, check)
+        for (expr, _, check), s in zip(_value_checks(cols), [*TEXTS, "claim"], strict=True)
+        if s in present or (s == "claim" and {"usmca_text", "origin_text"} <= present)
+    ]
+    renamed = ", ".join(f"{s} AS {c}" for s, c in TEXTS.items() if s in present)
+    required = [f"{_trimmed(c, cols)} IS NULL" for c in ("hts", "origin") if c in cols]
+    rows = conn.execute(
+        f"SELECT DISTINCT {', '.join(e for e, _ in checks)}, {' OR '.join(required) or 'false'} "
+        f"FROM (SELECT {renamed} FROM {relation})"
+    ).fetchall()
+    for r in rows:
+        if r[-1]:
+            return True  # hts or origin: required
+        for (_, check), v in zip(checks, r, strict=False):
+            if v is not None and check(str(v)) is not None:
+                return True
+    return False
+
+
+def _text_of(col: str, cols: dict[str, str]) -> str:
+    """A text column as the file writes it (NULL when absent): read once per distinct value."""
+    if col not in cols:
+        return "CAST(NULL AS VARCHAR)"
+    return f'"{col}"' if _is_text(col, cols) else f'CAST("{col}" AS VARCHAR)'
+
+
+def _cheap_check(col: str, cols: dict[str, str]) -> str:
+    """A number typed by its file is wrong when below 0 (0 for the value), when it has more than 4
+    decimals, or when it is too large for DECIMAL(18,4) (the checks of ``_amount_check``, written
+    without what its type makes needless)."""
+    c, kind = f'"{col}"', cols[col].upper()
+    out = [f"{c} <= 0" if col == "value" else f"{c} < 0"]
+    scale = int(kind[kind.index(",") + 1 : kind.index(")")]) if kind.startswith("DECIMAL(") else 0
+    if scale > 4:
+        out.append(f"{c} <> round({c}, 4)")
+    if not (kind.startswith("DECIMAL(") and int(kind[8 : kind.index(",")]) - scale <= 14):
+        out.append(f"{c} >= 100000000000000")  # past DECIMAL(18,4)
+    return f"({c} IS NOT NULL AND ({' OR '.join(out)}))"
+
+
+def load_entries(
+    conn: duckdb.DuckDBPyConnection, path: Path, name: str = "entries", *, locale: str | None = None
+) -> int:
+    """Validate ``path`` and define the typed view ``name`` of its lines; return the number of lines.
+
+    A bad file leaves ``name`` as it was (nothing half-made is left behind)."""
+    source = open_entries(conn, path, f"{name}__staged", locale=locale)
+    try:
+        n = check_entries(conn, source)
+    except BaseException:
+        source.close(conn)
+        raise
+    keep = f"{name}__file"
     _drop(conn, name)
-    conn.execute(f'ALTER TABLE "{staged}" DROP COLUMN __problem')
-    conn.execute(f'ALTER TABLE "{staged}" RENAME TO "{name}"')
-    row = conn.execute(f'SELECT count(*) FROM "{name}"').fetchall()
-    return int(row[0][0]) if row else 0
+    _drop(conn, keep)
+    # the file's lines stay where they are (Parquet) or in the text table read once (CSV)
+    conn.execute(f'ALTER {"TABLE" if path.suffix == ".csv" else "VIEW"} "{source.raw}" RENAME TO "{keep}"')
+    conn.execute(f'DROP VIEW "{source.view}"')
+    cols = _columns(conn, keep)
+    typed, _, _ = _source_sql(keep, cols, locale, source.first_day)
+    clean = ", ".join(f"{CLEAN[s](s)} AS {c}" for s, c in TEXTS.items() if s != "program_text")
+    conn.execute(
+        f"""CREATE VIEW "{name}" AS SELECT src_line, entry_date,
+        {clean}, {CLEAN["program_text"]("program_text")} AS spi,
+        value, {", ".join(AMOUNTS)}, quantity, weight_kg, light_metal, line FROM ({typed})"""
+    )
+    return n
+
+
+def check_entries(conn: duckdb.DuckDBPyConnection, source: EntrySource) -> int:
+    """One pass over the lines that counts what is wrong with them (the distinct texts, then
+    checked once each); the number of lines, or the bad lines named."""
+    texts = ", ".join(TEXTS)
+    found = f"{source.view}__texts"
+    with reading(source.path):
+        conn.execute(
+            f'CREATE OR REPLACE TEMP TABLE "{found}" AS SELECT {texts}, count(*) AS n, '
+            f"count_if(bad_amount OR entry_date IS NULL OR entry_date < DATE '{source.first_day}') AS bad "
+            f'FROM "{source.view}" GROUP BY ALL'
+        )
+    try:
+        row = conn.execute(f'SELECT sum(n), sum(bad) FROM "{found}"').fetchall()[0]
+        if row[1] or text_problems(conn, f'"{found}"'):
+            raise source.problems(conn)
+    finally:
+        conn.execute(f'DROP TABLE IF EXISTS "{found}"')
+    return int(row[0] or 0)
 
 
 def _is_text(col: str, cols: dict[str, str]) -> bool:
@@ -209,11 +425,6 @@ def _blank(col: str, cols: dict[str, str]) -> str:
     if _is_text(col, cols):
         return f"{_trimmed(col, cols)} IS NULL"
     return f'"{col}" IS NULL'
-
-
-Check = Callable[[str], str | None]  # a distinct value -> why it is wrong, or None
-TRUE = ("1", "true", "yes", "y", "s", "x")
-FLAGS = ("", "0", "false", "no", "n", *TRUE)
 
 
 def _bad_hts(v: str) -> str | None:

@@ -28,19 +28,19 @@ import pyarrow as pa
 
 from tmec.core.errors import InputError
 from tmec.engine.bom_tables import InputErrors
-from tmec.engine.entry_tables import load_entries
-from tmec.engine.pricing_keys import FACT, KEY, RATE, RELEVANT, RULES, origin_period_table
+from tmec.engine.entry_tables import CLEAN, EntrySource, open_entries, reading, text_problems
+from tmec.engine.line_passes import PRESENT, Passes
+from tmec.engine.pricing_keys import KEY, RELEVANT, RULES, origin_period_table, period_table
 from tmec.engine.pricing_keys import templates as price_keys
-from tmec.engine.session import DataFrame, Engine
+from tmec.engine.session import Engine
 from tmec.law import load_yaml
 from tmec.tariffs import TariffTables, default_tables, parse_measures
 from tmec.tariffs.impact import TradeFlow
 from tmec.tariffs.measures import MeasureSet
 from tmec.tariffs.stacking import BASES
 
-__all__ = ["Exposure", "load_scenario", "price_exposure", "price_lines", "trade_flows"]
+__all__ = ["Exposure", "load_scenario", "price_exposure", "trade_flows"]
 
-DUTY = (28, 4)
 LINE_COLUMNS = (
     "src_line",
     "line",
@@ -95,186 +95,12 @@ def load_scenario(path: Path, base: TariffTables) -> tuple[str, TariffTables]:
     return name, dataclasses.replace(base, measures=MeasureSet([*ordered, *base.measures]))
 
 
-def price_lines(
-    e: Engine, entries: DataFrame, tables: TariffTables, basis: str = "liability"
-) -> tuple[DataFrame, DataFrame, DataFrame | None, dt.date | None]:
-    """Every duty line of every entry line (entry columns, ``key_id``, ``seq``, rate, base, duty),
-    the templates (``key_id``, ``seq``, program, measure, ...) they were priced with, the
-    questions that leave part of some lines' duty uncounted, by key (None when there are none),
-    and the last entry date.
-
-    ``basis`` is :func:`tmec.tariffs.price_entry`'s: the legal liability, or the duty deposited at
-    entry (its stacking order is a dated parameter, so its dates are among the periods).
-    """
-    fn = e.F
-    # The distinct facts of the lines (``fact``: a hash of them, made when the file was loaded) are
-    # few; they are dated and keyed on their own, and the lines find their key by one integer.
-    facts = e.materialize(
-        entries.groupBy("fact", "entry_date", *FACT).agg(fn.count(fn.lit(1)).alias("n")), "xp_facts"
-    )
-    if e.count(facts) != e.count(facts.select("fact").distinct()):
-        raise InputError("two different entry facts share a hash; load the file again with another seed")
-    seen = e.to_arrow(facts.groupBy("hts", "origin").agg(fn.max("entry_date").alias("last"))).to_pylist()
-    pairs = sorted((str(r["hts"]), str(r["origin"])) for r in seen)
-    last = max((r["last"] for r in seen), default=None)
-    # each code's periods for each origin: a measure for one origin splits no other's
-    periods = e.from_arrow(origin_period_table(tables, pairs), "xp_periods")
-    dated = facts.join(
-        periods,
-        (facts.hts == periods.p_hts)
-        & (facts.origin == periods.p_origin)
-        & (facts.entry_date >= periods.p_start)
-        & (facts.entry_date < periods.p_end),
-    ).withColumnRenamed("p_start", "period")
-    blanks = {"melted_poured": "string", "smelted_cast": "string", "light_metal": "int"}
-
-    def kept(f: str) -> Any:  # a fact nothing turns on is left out of the key (one select: plans copy)
-        if f not in RELEVANT:
-            return fn.col(f)
-        blank = fn.lit(None).cast(blanks[f]) if f in blanks else fn.lit(False)
-        return fn.when(fn.col(f"rel_{f}"), fn.col(f)).otherwise(blank).alias(f)
-
-    # A key's id is a 64-bit hash of its columns, made beside each fact: the facts find their key
-    # without a join on thirteen columns (collisions are checked on the keys, a few thousand).
-    def unnull(f: str) -> Any:  # Spark's xxhash64 skips NULLs: a blank must hash as a value
-        if f == "light_metal":
-            return fn.coalesce(fn.col(f), fn.lit(-1))
-        if f in blanks or f == "spi":
-            return fn.coalesce(fn.col(f), fn.lit("\u0000"))
-        return fn.col(f)
-
-    hashed = (
-        fn.xxhash64(*(unnull(c) for c in KEY))
-        if e.name == "spark"
-        else (fn.hash(*(unnull(c) for c in KEY)) % fn.lit(2**63 - 25)).cast("bigint")
-    )
-    dated = dated.select("fact", *(kept(c) for c in KEY)).withColumn("key_id", hashed)
-    fact_keys = e.materialize(dated, "xp_fact_keys")
-    keys = e.to_arrow(fact_keys.select(*KEY, "key_id").distinct()).to_pylist()
-    if len({k["key_id"] for k in keys}) != len(keys):
-        raise InputError("two different pricing keys share a hash; load the file again")
-    tmpl, bad, questions = price_keys(keys, tables, basis)
-    key_schema = pa.schema(
-        [
-            ("period", pa.date32()),
-            ("hts", pa.string()),
-            ("origin", pa.string()),
-            ("usmca", pa.bool_()),
-            ("melted_poured", pa.string()),
-            ("smelted_cast", pa.string()),
-            ("has_steel", pa.bool_()),
-            ("has_alu", pa.bool_()),
-            ("has_copper", pa.bool_()),
-            ("has_nonus", pa.bool_()),
-            ("has_qty", pa.bool_()),
-            ("has_kg", pa.bool_()),
-            ("spi", pa.string()),
-            ("light_metal", pa.int32()),
-            ("key_id", pa.int64()),
-        ]
-    )
-    e.from_arrow(pa.Table.from_pylist(keys, schema=key_schema), "xp_keys")
-    keyed = entries.join(fact_keys.select("fact", "key_id"), on="fact")
-    if bad:
-        _report_bad(e, keyed, bad)
-    asked = _question_keys(e, questions)
-    duty_t = e.decimal(*DUTY)
-    # A base is an amount of the line, or the value less one: never above the value (the load
-    # checks each amount, and steel plus aluminum, against it), so it is computed in the lines'
-    # own type (64-bit decimals), then widened.
-    amount_t = e.decimal(18, 4)
-    value = fn.col("value")
-    zero = e.lit(0, amount_t)
-
-    def amount(c: str) -> Any:
-        return fn.coalesce(fn.col(c), zero)
-
-    # a metal line at the full value (mb_full) takes it all; else the metal values it is on
-    metal = (
-        fn.when(fn.col("mb_steel"), amount("steel_value")).otherwise(zero)
-        + fn.when(fn.col("mb_alu"), amount("aluminum_value")).otherwise(zero)
-        + fn.when(fn.col("mb_copper"), amount("copper_value")).otherwise(zero)
-    ).cast(amount_t)
-    metal_base = fn.when(fn.col("mb_full") > 0, value).otherwise(fn.least(value, metal))
-    rule = fn.col("rule_id")
-    base = (
-        fn.when(rule == RULES.index("value"), value)
-        .when(rule == RULES.index("steel_value"), amount("steel_value"))
-        .when(rule == RULES.index("aluminum_value"), amount("aluminum_value"))
-        .when(rule == RULES.index("copper_value"), amount("copper_value"))
-        .when(rule == RULES.index("non_us_content"), amount("non_us_content"))
-        .when(rule == RULES.index("quantity"), amount("quantity"))
-        .when(rule == RULES.index("weight_kg"), amount("weight_kg"))
-        .when(rule == RULES.index("us_content"), (value - amount("non_us_content")).cast(amount_t))
-        .otherwise((value - metal_base).cast(amount_t))
-    ).cast(duty_t)
-    templates = e.from_arrow(tmpl, "xp_templates")
-    lines = (
-        keyed.join(
-            templates.select(
-                "key_id",
-                "seq",
-                "program",
-                "measure_id",
-                "rate",
-                "rule_id",
-                "places",
-                "mb_full",
-                "mb_steel",
-                "mb_alu",
-                "mb_copper",
-            ),
-            on="key_id",
-        )
-        .withColumn("base", base)
-        .where((rule < RULES.index("us_content")) | (fn.col("base") > e.lit(0, duty_t)))
-    )
-    raw = (fn.col("rate").cast(e.decimal(*RATE)) * fn.col("base") * e.lit("0.01", e.decimal(3, 2))).cast(
-        e.decimal(38, 12)
-    )
-    # Half up per line, at the places of the law in force (the only places in the tables are 2).
-    places = sorted({int(p) for p in tmpl.column("places").to_pylist()}) or [2]
-    duty = fn.round(raw, places[0]).cast(duty_t)
-    for p in places[1:]:
-        duty = fn.when(fn.col("places") == p, fn.round(raw, p).cast(duty_t)).otherwise(duty)
-    lines = lines.withColumn("duty", duty).select(
-        "src_line", "line", "entry_date", "key_id", "seq", "program", "measure_id", "rate", "base", "duty"
-    )
-    return lines, templates, asked, last
-
-
-def _question_keys(e: Engine, questions: list[tuple[int, str]]) -> DataFrame | None:
-    """The questions of the keys (``key_id``, ``question``), or None when no key asks any."""
-    if not questions:
-        return None
-    table = pa.table(
-        {"key_id": pa.array([k for k, _ in questions], pa.int64()), "question": [q for _, q in questions]}
-    )
-    return e.from_arrow(table, "xp_questions")
-
-
-def _questions(e: Engine, firsts: DataFrame, asked: DataFrame | None) -> list[dict[str, Any]]:
-    """How many entry lines (and how much value) each question leaves partly unpriced, from the
-    sums of the keys' first duty lines (``firsts``: one per entry line, on its whole value)."""
-    if asked is None:
-        return []
-    fn = e.F
-    by = firsts.join(asked, on="key_id").groupBy("question")
-    rows = e.to_arrow(
-        by.agg(fn.sum("duty_lines").alias("lines"), fn.sum("base").alias("value")).orderBy("question")
-    ).to_pylist()
-    return [{"question": r["question"], "lines": int(r["lines"]), "value": Decimal(r["value"])} for r in rows]
-
-
-def _report_bad(e: Engine, keyed: DataFrame, bad: list[tuple[int, str]]) -> None:
-    table = pa.table({"key_id": [k for k, _ in bad], "msg": [m for _, m in bad]})
-    rows = e.to_arrow(
-        keyed.join(e.from_arrow(table, "xp_bad"), on="key_id").select("src_line", "msg").orderBy("src_line")
-    ).to_pylist()
-    problems: list[tuple[str, int | None, str]] = [
-        ("entries", int(r["src_line"]), str(r["msg"])) for r in rows[:20]
-    ]
-    raise InputErrors(problems, len(rows))
+# Beyond this many (code, day) pairs in the codes' spans, the pairs are read from the lines.
+SPAN_LIMIT = 2_000_000
+# the key's facts, from the facts' own columns (has_* flags: which amounts the line reports)
+HAS = dict(
+    zip(PRESENT, ("has_steel", "has_alu", "has_copper", "has_nonus", "has_qty", "has_kg"), strict=True)
+)
 
 
 def price_exposure(
@@ -290,87 +116,285 @@ def price_exposure(
     total it by measure, month, chapter, origin and flow (chapter x origin, with the flow's entry
     value in ``flow_values``).
 
-    The duty lines are summed once by key, duty line and day (a small table);
-    the breakdowns are sums of that.  ``basis`` is ``price_entry``'s.
+    The lines are read four times where they lie and never copied: their codes and days, their
+    facts (what their keys are made of), their duties summed by class of key and month, and (with
+    ``lines_out``) every duty line.  Each pass also counts what is wrong with the lines it reads;
+    the lines are named only when something is.  ``basis`` is ``price_entry``'s.
     """
-    from tmec.engine.output import write_table
-
     if basis not in BASES:
         raise InputError(f"expected one of {', '.join(BASES)}, found {basis!r}", field="basis")
     t = tables if tables is not None else default_tables()
-    n = load_entries(e.conn, path, locale=locale)
-    entries = e.table_from_duckdb("entries")
+    source = open_entries(e.conn, path, "entries", locale=locale)
     try:
-        lines, templates, asked_keys, last_day = price_lines(e, entries, t, basis)
-    except InputErrors as exc:
-        raise InputErrors([(str(path), li, m) for _, li, m in exc.problems], exc.total) from None
-    fn = e.F
-    # By month, not by day: every breakdown and total is a sum of these (the last entry date comes
-    # from the lines' facts), so no other pass over the lines is made.
-    monthly = e.materialize(
-        lines.withColumn("first_day", fn.trunc(fn.col("entry_date"), "month"))
-        .groupBy("key_id", "seq", "first_day")
-        .agg(
-            fn.sum("duty").alias("duty"),
-            fn.count(fn.lit(1)).alias("duty_lines"),
-            fn.sum("base").alias("base"),
-        ),
-        "xp_monthly",
-    )
-    keys = e.table_from_duckdb("xp_keys")
-    detail = (
-        monthly.join(
-            templates.select("key_id", "seq", "program", "measure_id", "measure"), on=["key_id", "seq"]
+        with reading(path):
+            return _price(e, source, t, basis, lines_out)
+    finally:
+        source.close(e.conn)
+
+
+def _local(e: Engine, sql: str) -> pa.Table:
+    return e.conn.sql(sql).to_arrow_table()
+
+
+def _store(conn: Any, name: str, table: pa.Table) -> None:
+    """A small table on the local DuckDB (the results of the passes, the keys, the classes)."""
+    conn.register(f"__{name}", table)
+    conn.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM "__{name}"')
+    conn.unregister(f"__{name}")
+
+
+def _price(e: Engine, source: EntrySource, t: TariffTables, basis: str, lines_out: Path | None) -> Exposure:
+    conn = e.conn
+    p = Passes(e, source.view, source.amount)
+    # 1. the codes and their days: the periods of each code, and the period of each (code, day)
+    codes = p.codes()
+    _store(conn, "xp_codes", codes)
+    first = source.first_day
+    n, undated, early, span = conn.execute(
+        f"SELECT sum(n), sum(n - dated), count_if(lo < DATE '{first}'), sum(hi - lo + 1) FROM xp_codes"
+    ).fetchall()[0]
+    if undated or early or text_problems(conn, "xp_codes", only=("hts_text",)):
+        raise source.problems(conn)
+    clean_hts = CLEAN["hts_text"]("hts_text")
+    conn.execute(f"CREATE OR REPLACE TABLE xp_codes AS SELECT *, {clean_hts} AS hts FROM xp_codes")
+    codes_clean = sorted({str(r[0]) for r in conn.execute("SELECT DISTINCT hts FROM xp_codes").fetchall()})
+    last = conn.execute("SELECT max(hi) FROM xp_codes").fetchall()[0][0]
+    _store(conn, "xp_periods", period_table(t, codes_clean))
+    if (span or 0) <= SPAN_LIMIT:
+        pairs = (
+            "SELECT hts_text, hts, CAST(unnest(generate_series(CAST(lo AS TIMESTAMP), CAST(hi AS TIMESTAMP), "
+            "INTERVAL 1 DAY)) AS DATE) AS entry_date FROM xp_codes"
         )
-        .join(keys.select("key_id", "hts", "origin"), on="key_id")
-        .withColumn("month", fn.date_format(fn.col("first_day"), "yyyy-MM"))
-        .withColumn("chapter", fn.substring(fn.col("hts"), 1, 2))
+    else:
+        _store(conn, "xp_pairs", p.days())
+        pairs = "SELECT d.hts_text, c.hts, d.entry_date FROM xp_pairs d JOIN xp_codes c USING (hts_text)"
+    days = _local(
+        e,
+        f"SELECT d.hts_text, d.entry_date, p.p_start AS period FROM ({pairs}) d JOIN xp_periods p "
+        "ON p.p_hts = d.hts AND d.entry_date >= p.p_start AND d.entry_date < p.p_end",
     )
-    detail = e.materialize(detail, "xp_detail")
-    # every priced entry line has exactly one duty line 0, its ordinary duty on the whole value
-    firsts = detail.where(fn.col("seq") == 0)
-    asked = _questions(e, firsts, asked_keys)
+    p.put("xp_days", days)
+    # 2. the facts of the lines, by hash; their texts checked once each; the keys they make
+    facts = p.facts()
+    _store(conn, "xp_facts", facts)
+    if sum(facts.column("n").to_pylist()) != n:
+        raise source.problems(conn)  # a line without its day's period: never, as the days are all there
+    if conn.execute("SELECT count(*) FROM xp_facts WHERE fph2_lo <> fph2_hi").fetchall()[0][0]:
+        raise InputError(
+            "two different entry facts share a hash; price the file again", source=str(source.path)
+        )
+    if text_problems(conn, "xp_facts"):
+        raise source.problems(conn)
+    keys = _keys(e, t)
+    tmpl, bad, questions = price_keys(keys, t, basis)
+    if bad:
+        _report_bad(e, p, source, bad)
+    # 3. the classes of keys (the same duty lines, chapter, origin and questions), per fact
+    _store(conn, "xp_templates", tmpl)
+    asked = {"key_id": pa.array([k for k, _ in questions], pa.int64()), "question": [q for _, q in questions]}
+    _store(conn, "xp_questions", pa.table(asked))
+    seqs = _classes(conn)
+    places = [int(x) for x in set(tmpl.column("places").to_pylist())]
+    wide = ", ".join(
+        f"c.seqs[{i + 1}].rate AS rate_{i}, c.seqs[{i + 1}].rule_id AS rule_{i}, "
+        f"c.seqs[{i + 1}].places AS places_{i}"
+        for i in range(seqs)
+    )
+    p.put(
+        "xp_wide",
+        _local(
+            e,
+            f"SELECT f.fph, c.class_id, c.mb_full, c.mb_steel, c.mb_alu, c.mb_copper, {wide} "
+            "FROM xp_fact_keys f JOIN xp_classes c USING (key_id)",
+        ),
+    )
+    # 4. every line priced, summed by class and month (and its amounts checked)
+    value = RULES.index("value")
+    mixed = [
+        bool(
+            conn.execute(f"SELECT count(*) FROM xp_class WHERE seqs[{i + 1}].rule_id <> {value}").fetchall()[
+                0
+            ][0]
+        )
+        for i in range(seqs)
+    ]
+    sums = p.priced(seqs, places, mixed)
+    _store(conn, "xp_sums", sums)
+    if conn.execute("SELECT sum(bad) FROM xp_sums").fetchall()[0][0]:
+        raise source.problems(conn)
+    x = _totals(conn, mixed, int(n), t, last)
+    x.probed = len(keys)
+    x.basis = basis
+    if lines_out is not None:
+        _write_lines(e, p, lines_out, places)
+    return x
+
+
+def _keys(e: Engine, t: TariffTables) -> list[dict[str, Any]]:
+    """The pricing keys of the facts (``xp_fact_keys``: fact -> key), numbered; a fact nothing
+    turns on for its code and origin is left out of its key (so that lines differing only in it
+    share one).
+
+    A line's day was dated by its code's periods (``xp_periods``: cut by every measure covering the
+    code, for any origin); its key takes the period of its code *and origin*
+    (:func:`~tmec.engine.pricing_keys.origin_period_table`: cut only by the measures for that
+    origin), which holds the code's period whole, so a measure for one country splits no other's keys.
+    """
+    read = {
+        "period": "p.p_start",
+        "hts": CLEAN["hts_text"]("f.hts_text"),
+        "origin": CLEAN["origin_text"]("f.origin_text"),
+        "usmca": CLEAN["usmca_text"]("f.usmca_text"),
+        "melted_poured": CLEAN["melted_text"]("f.melted_text"),
+        "smelted_cast": CLEAN["smelted_text"]("f.smelted_text"),
+        "spi": CLEAN["program_text"]("f.program_text"),
+        "light_metal": "f.light_metal",
+        **{has: f"f.has_{c}" for c, has in HAS.items()},
+    }
+
+    def kept(k: str) -> str:
+        if k not in RELEVANT:
+            return f"{read[k]} AS {k}"
+        blank = "NULL" if k in ("melted_poured", "smelted_cast", "light_metal") else "false"
+        return f"CASE WHEN p.rel_{k} THEN {read[k]} ELSE {blank} END AS {k}"
+
+    pairs = e.conn.execute(
+        f"SELECT DISTINCT {read['hts']}, {read['origin']} FROM xp_facts f ORDER BY 1, 2"
+    ).fetchall()
+    _store(e.conn, "xp_origin_periods", origin_period_table(t, [(str(h), str(o)) for h, o in pairs]))
+    order = ", ".join(f"{k} NULLS FIRST" for k in KEY)
+    e.conn.execute(
+        f"""CREATE OR REPLACE TABLE xp_fact_keys AS SELECT *, dense_rank() OVER (ORDER BY {order}) AS key_id
+        FROM (SELECT f.fph, {", ".join(kept(k) for k in KEY)} FROM xp_facts f
+              JOIN xp_origin_periods p ON p.p_hts = {read["hts"]} AND p.p_origin = {read["origin"]}
+                AND f.period >= p.p_start AND f.period < p.p_end) k"""
+    )
+    e.conn.execute(
+        f"CREATE OR REPLACE TABLE xp_keys AS SELECT DISTINCT {', '.join(KEY)}, key_id FROM xp_fact_keys"
+    )
+    rows: list[dict[str, Any]] = _local(e, "SELECT * FROM xp_keys ORDER BY key_id").to_pylist()
+    return rows
+
+
+def _classes(conn: Any) -> int:
+    """``xp_classes``: the keys (``key_id``) with their class (the same duty lines, metals, chapter,
+    origin and questions: the lines of a class are summed together); the most duty lines a key has."""
+    conn.execute(
+        """CREATE OR REPLACE TABLE xp_key_lines AS
+        WITH t AS (SELECT key_id, list({'program': program, 'measure_id': measure_id, 'measure': measure,
+                                       'rate': rate, 'rule_id': rule_id, 'places': places} ORDER BY seq)
+                              AS seqs,
+                          max(mb_full) AS mb_full, bool_or(mb_steel) AS mb_steel, bool_or(mb_alu) AS mb_alu,
+                          bool_or(mb_copper) AS mb_copper
+                   FROM xp_templates GROUP BY key_id),
+             q AS (SELECT key_id, list(question ORDER BY question) AS qs FROM xp_questions GROUP BY key_id)
+        SELECT k.key_id, left(k.hts, 2) AS chapter, k.origin, t.seqs, t.mb_full, t.mb_steel, t.mb_alu,
+               t.mb_copper, coalesce(q.qs, CAST([] AS VARCHAR[])) AS qs
+        FROM xp_keys k JOIN t USING (key_id) LEFT JOIN q USING (key_id)"""
+    )
+    conn.execute(
+        """CREATE OR REPLACE TABLE xp_classes AS SELECT *, dense_rank() OVER
+        (ORDER BY chapter, origin, seqs, mb_full, mb_steel, mb_alu, mb_copper, qs) AS class_id
+        FROM xp_key_lines"""
+    )
+    conn.execute(
+        "CREATE OR REPLACE TABLE xp_class AS "
+        "SELECT DISTINCT class_id, chapter, origin, seqs, qs FROM xp_classes"
+    )
+    row = conn.execute("SELECT max(len(seqs)) FROM xp_class").fetchall()
+    return int(row[0][0] or 0)
+
+
+def _report_bad(e: Engine, p: Passes, source: EntrySource, bad: list[tuple[int, str]]) -> None:
+    """The lines of the keys the single-entry path refuses, named with its reason."""
+    _store(e.conn, "xp_bad_keys", pa.table({"key_id": [k for k, _ in bad], "msg": [m for _, m in bad]}))
+    p.put("xp_bad", _local(e, "SELECT f.fph, b.msg FROM xp_fact_keys f JOIN xp_bad_keys b USING (key_id)"))
+    lines = f"SELECT l.src_line, b.msg FROM ({p.lines_of('xp_bad')}) l JOIN xp_bad b ON l.fph = b.fph"
+    total = int(p.get(f"SELECT count(*) AS n FROM ({lines}) c").column("n")[0].as_py())
+    rows = p.get(f"SELECT * FROM ({lines}) c ORDER BY src_line, msg LIMIT 20").to_pylist()
+    problems: list[tuple[str, int | None, str]] = [
+        (str(source.path), int(r["src_line"]), str(r["msg"])) for r in rows
+    ]
+    raise InputErrors(problems, total)
+
+
+def _totals(conn: Any, mixed: list[bool], n: int, t: TariffTables, last: dt.date | None) -> Exposure:
+    """The breakdowns, flows and questions: sums of the classes' monthly sums (``xp_sums``)."""
+    value = RULES.index("value")
+
+    def on_value(i: int, whole: str, own: str) -> str:  # a duty line's lines or base (Passes.priced)
+        own = own if mixed[i] else "NULL"
+        return f"CASE WHEN c.seqs[{i + 1}].rule_id = {value} THEN m.{whole} ELSE {own} END"
+
+    parts = [
+        f"""SELECT * FROM (SELECT m.class_id, m.month, {i} AS seq, c.seqs[{i + 1}].program AS program,
+            c.seqs[{i + 1}].measure_id AS measure_id, c.seqs[{i + 1}].measure AS measure, c.chapter, c.origin,
+            m.d{i} AS duty, {on_value(i, "n", f"m.xn{i}")} AS duty_lines,
+            {on_value(i, "v", f"m.xb{i}")} AS base
+        FROM xp_sums m JOIN xp_class c USING (class_id) WHERE len(c.seqs) > {i}) s WHERE duty_lines > 0"""
+        for i in range(len(mixed))
+    ]
+    conn.execute(
+        "CREATE OR REPLACE TABLE xp_detail AS SELECT * EXCLUDE (month), "
+        "printf('%04d-%02d', month // 100, month % 100) AS month FROM (" + " UNION ALL ".join(parts) + ") u"
+    )
     by: dict[str, list[dict[str, Any]]] = {}
     for name, cols in GROUPS.items():
         # Entry lines: a measure applies at most once to an entry line; in the other breakdowns every
-        # priced entry line has exactly one duty line 0 (its ordinary duty).
-        first = (
-            fn.col("duty_lines")
-            if "measure_id" in cols
-            else fn.when(fn.col("seq") == 0, fn.col("duty_lines"))
+        # priced entry line has exactly one duty line 0 (its ordinary duty, on its whole value).
+        first = "duty_lines" if "measure_id" in cols else "CASE WHEN seq = 0 THEN duty_lines END"
+        keys = ", ".join(cols)
+        by[name] = (
+            conn.sql(
+                f"SELECT {keys}, CAST(sum(duty) AS DECIMAL(38,4)) AS duty, sum(duty_lines) AS duty_lines, "
+                f"coalesce(sum({first}), 0) AS entry_lines, CAST(sum(base) AS DECIMAL(38,4)) AS base "
+                f"FROM xp_detail GROUP BY {keys} ORDER BY {keys}"
+            )
+            .to_arrow_table()
+            .to_pylist()
         )
-        agg = detail.groupBy(*cols).agg(
-            fn.sum("duty").alias("duty"),
-            fn.sum("duty_lines").alias("duty_lines"),
-            fn.coalesce(fn.sum(first), fn.lit(0)).alias("entry_lines"),
-            fn.sum("base").alias("base"),
-        )
-        by[name] = e.to_arrow(agg.orderBy(*cols)).to_pylist()
     flow_values = {
-        (str(r["chapter"]), str(r["origin"])): Decimal(r["value"])
-        for r in e.to_arrow(
-            firsts.groupBy("chapter", "origin").agg(fn.sum("base").alias("value"))
-        ).to_pylist()
+        (str(r[0]), str(r[1])): Decimal(r[2])
+        for r in conn.execute(
+            "SELECT chapter, origin, CAST(sum(base) AS DECIMAL(38,4)) FROM xp_detail WHERE seq = 0 "
+            "GROUP BY chapter, origin"
+        ).fetchall()
     }
-    total_value = sum(flow_values.values(), Decimal(0))
-
-    duty_total = sum((Decimal(r["duty"]) for r in by["measure"]), Decimal(0))
-    if lines_out is not None:
-        table = e.to_arrow(lines.select(*LINE_COLUMNS))
-        order = [("src_line", "ascending"), ("program", "ascending"), ("measure_id", "ascending")]
-        write_table(table.sort_by(order), lines_out)
+    asked = [
+        {"question": str(q), "lines": int(lines), "value": Decimal(value)}
+        for q, lines, value in conn.execute(
+            "SELECT q, sum(duty_lines), CAST(sum(base) AS DECIMAL(38,4)) FROM (SELECT unnest(c.qs) AS q, "
+            "d.duty_lines, d.base FROM xp_detail d JOIN xp_class c USING (class_id) WHERE d.seq = 0) a "
+            "GROUP BY q ORDER BY q"
+        ).fetchall()
+    ]
     return Exposure(
         n,
-        total_value,
-        duty_total,
+        sum(flow_values.values(), Decimal(0)),
+        sum((Decimal(r["duty"]) for r in by["measure"]), Decimal(0)),
         by,
-        basis=basis,
         flow_values=flow_values,
         questions=asked,
         law_as_of=t.law_as_of,
-        warning=t.staleness(last_day) if last_day is not None else None,
-        probed=e.count(keys),
+        warning=t.staleness(last) if last is not None else None,
     )
+
+
+def _write_lines(e: Engine, p: Passes, path: Path, places: list[int]) -> None:
+    """Every duty line of every entry line, in line order (``--lines``)."""
+    from tmec.engine.output import write_table
+
+    p.put(
+        "xp_long",
+        _local(
+            e,
+            "SELECT f.fph, t.seq, t.program, t.measure_id, t.rate, t.rule_id AS rule_0, "
+            "t.places AS places_0, "
+            "t.mb_full, t.mb_steel, t.mb_alu, t.mb_copper "
+            "FROM xp_fact_keys f JOIN xp_templates t USING (key_id)",
+        ),
+    )
+    write_table(p.get(p.duty_lines(places)), path)
 
 
 def trade_flows(base: Exposure, alt: Exposure) -> list[TradeFlow]:

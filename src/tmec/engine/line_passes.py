@@ -1,0 +1,201 @@
+"""The passes over the entry lines that the exposure makes, on DuckDB or on Spark, in one SQL.
+
+The lines are never copied: each pass streams the source (:mod:`tmec.engine.entry_tables`) and
+leaves a small table.  The small tables are made and read on DuckDB (:attr:`Engine.conn`) whatever
+the engine; the engine sees them as tables (DuckDB) or temporary views (Spark).  The SQL here is
+written in the part of SQL both engines read alike; where they differ (the 64-bit hash of a row)
+:class:`Passes` says it for its engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pyarrow as pa
+
+from tmec.engine.pricing_keys import RULES
+from tmec.engine.session import Engine
+
+__all__ = ["BASES_SQL", "Passes"]
+
+# A line's facts besides its code and date (what its key is made of, with its code's period).
+FACT_TEXTS = ("origin_text", "usmca_text", "program_text", "melted_text", "smelted_text")
+PRESENT = ("steel_value", "aluminum_value", "copper_value", "non_us_content", "quantity", "weight_kg")
+
+# How a duty line's base follows from the line's amounts, by rule (pricing_keys.RULES): the two
+# differences are NULL where they are not above 0 (the line has no such duty line).
+BASES_SQL = {
+    "value": "value",
+    **{a: f"coalesce({a}, 0)" for a in ("steel_value", "aluminum_value", "copper_value", "non_us_content")},
+    "quantity": "coalesce(quantity, 0)",
+    "weight_kg": "coalesce(weight_kg, 0)",
+    "us_content": "us_content",
+    "remainder": "remainder",
+}
+
+
+class Passes:
+    """The engine's view of the source ``src`` and of the small tables, and the passes' SQL."""
+
+    def __init__(self, e: Engine, source_view: str, amount: str) -> None:
+        self.e = e
+        self.amount = amount  # the type of the lines' amounts
+        if e.name == "spark":
+            e.table_from_duckdb(source_view).createOrReplaceTempView("xp_src")
+            self.src = "xp_src"
+        else:
+            self.src = f'"{source_view}"'
+
+    # -- small tables in and out ---------------------------------------------------------
+    def put(self, name: str, table: pa.Table) -> None:
+        """A small table the passes read, under ``name``."""
+        if self.e.name == "spark":
+            self.e.from_arrow(table, name).createOrReplaceTempView(name)
+        else:
+            self.e.conn.register(f"__arrow_{name}", table)
+            self.e.conn.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM "__arrow_{name}"')
+            self.e.conn.unregister(f"__arrow_{name}")
+
+    def get(self, sql: str) -> pa.Table:
+        """A pass's (small) result."""
+        if self.e.name == "spark":
+            return self.e.session.sql(sql).toArrow()
+        return self.e.conn.sql(sql).to_arrow_table()
+
+    # -- the SQL ---------------------------------------------------------------------------
+    def fact_hash(self, alias: str, reverse: bool = False) -> str:
+        """A 64-bit hash of a line's facts and period (``alias``: the line with its period)."""
+        cols = [
+            f"{alias}.period",
+            f"{alias}.hts_text",
+            *(f"{alias}.{c}" for c in FACT_TEXTS),
+            *(f"{alias}.{c} IS NOT NULL" for c in PRESENT),
+            f"{alias}.light_metal",
+        ]
+        if reverse:
+            cols.reverse()
+        if self.e.name == "spark":  # Spark's xxhash64 skips NULLs: a blank must hash as a value
+            spark = [
+                f"coalesce({c}, -1)" if c.endswith("light_metal") else
+                f"coalesce({c}, '\\u0000')" if c.endswith("_text") else c
+                for c in cols
+            ]  # fmt: skip
+            return f"xxhash64({', '.join(spark)})"
+        return f"hash({', '.join(cols)})"
+
+    def dated(self) -> str:
+        """The lines with the period of their code their date falls in (``xp_days``)."""
+        return (
+            f"(SELECT s.*, d.period FROM {self.src} s JOIN xp_days d "
+            "ON s.hts_text = d.hts_text AND s.entry_date = d.entry_date)"
+        )
+
+    def codes(self) -> pa.Table:
+        """Each code as written, its first and last day, its lines and its dated lines."""
+        return self.get(
+            f"SELECT hts_text, min(entry_date) AS lo, max(entry_date) AS hi, count(*) AS n, "
+            f"count(entry_date) AS dated FROM {self.src} GROUP BY hts_text"
+        )
+
+    def days(self) -> pa.Table:
+        """Each code as written and each day it has lines (when its span of days is too long)."""
+        return self.get(f"SELECT DISTINCT hts_text, entry_date FROM {self.src}")
+
+    def facts(self) -> pa.Table:
+        """The distinct facts of the lines, by hash (and a second hash: a collision shows as two)."""
+        # any value of a group: the hash is of all of them (the second hash checks that it is)
+        texts = ", ".join(f"any_value({c}) AS {c}" for c in ("hts_text", *FACT_TEXTS))
+        present = ", ".join(f"any_value({c} IS NOT NULL) AS has_{c}" for c in PRESENT)
+        return self.get(
+            f"SELECT fph, any_value(period) AS period, {texts}, {present}, "
+            "any_value(light_metal) AS light_metal, "
+            f"count(*) AS n, min(fph2) AS fph2_lo, max(fph2) AS fph2_hi FROM (SELECT l.*, "
+            f"{self.fact_hash('l')} AS fph, {self.fact_hash('l', True)} AS fph2 FROM {self.dated()} l) "
+            "GROUP BY fph"
+        )
+
+    def lines_of(self, fphs: str) -> str:
+        """The source lines of some facts (``fphs``: a table of ``fph``)."""
+        lines = f"SELECT src_line, {self.fact_hash('x')} AS fph FROM {self.dated()} x"
+        return f"SELECT l.src_line, l.fph FROM ({lines}) l JOIN {fphs} b ON l.fph = b.fph"
+
+    def _based(self, table: str, seqs: int, extra: str, mixed: Sequence[bool] | None = None) -> str:
+        """The lines joined by fact to ``table`` (a metal-base flags and ``rule_{i}`` per duty line),
+        with each duty line's base ``base_{i}`` and the columns ``extra``."""
+        inner = (
+            f"SELECT w.*, {extra}, l.value, l.steel_value, l.aluminum_value, l.copper_value, "
+            "l.non_us_content, l.quantity, l.weight_kg "
+            f"FROM (SELECT x.*, {self.fact_hash('x')} AS fph FROM {self.dated()} x) l "
+            f"JOIN {table} w ON l.fph = w.fph"
+        )
+        # the metals a remainder leaves out: the whole value (a metal line on the full value), or
+        # the metal values the key's metal lines are on
+        metal = " + ".join(
+            f"CASE WHEN mb_{m} THEN coalesce({c}, 0) ELSE 0 END"
+            for m, c in (("steel", "steel_value"), ("alu", "aluminum_value"), ("copper", "copper_value"))
+        )
+        # The differences are amounts of the lines' own type (never above its value once the
+        # line is checked: a bad line, counted in the same pass, reads as none), so that every base
+        # is a 64-bit decimal, not a 128-bit one.
+        metal_base = f"CASE WHEN mb_full > 0 THEN value ELSE least(value, {metal}) END AS metal_base"
+        us_content = "value - coalesce(non_us_content, 0)"
+
+        def positive(x: str, name: str) -> str:
+            return f"CASE WHEN {x} > 0 THEN TRY_CAST({x} AS {self.amount}) END AS {name}"
+
+        differences = (
+            f"SELECT *, {positive(us_content, 'us_content')}, {positive('value - metal_base', 'remainder')} "
+            f"FROM (SELECT *, {metal_base} FROM ({inner}) j) k"
+        )
+        rule = " ".join(f"WHEN {r} THEN {BASES_SQL[name]}" for r, name in enumerate(RULES))
+        # a duty line on the value in every class (``mixed``: False) needs no choice of its base
+        bases = ", ".join(
+            f"CASE rule_{i} {rule} END AS base_{i}" if mixed is None or mixed[i] else f"value AS base_{i}"
+            for i in range(seqs)
+        )
+        return f"SELECT *, {bases} FROM ({differences}) d"
+
+    def priced(self, seqs: int, places: Sequence[int], mixed: Sequence[bool]) -> pa.Table:
+        """Every line priced by its class's duty lines (``xp_wide``: per fact, its class, the metals
+        its remainder leaves out, and each duty line's rate, rule and places), summed by class and
+        month; with the number of lines whose amounts are wrong.
+
+        A duty line on the value (nearly all) has as many lines and as much base as its class has
+        (``n``, ``v``): only the others' (``mixed[i]``: some class's line ``i`` is not on the value)
+        are counted and summed on their own (``xn{i}``, ``xb{i}``, NULL for a line on the value)."""
+        month = "year(l.entry_date) * 100 + month(l.entry_date) AS month, l.bad_amount"
+        based = self._based("xp_wide", seqs, month, mixed)
+        value = RULES.index("value")
+        cols = [
+            f"{duty_sql(f'rate_{i}', f'base_{i}', f'places_{i}', places)} AS duty_{i}" for i in range(seqs)
+        ]
+        cols += [f"CASE WHEN rule_{i} <> {value} THEN base_{i} END AS x_{i}" for i in range(seqs) if mixed[i]]
+        sums = [f"sum(duty_{i}) AS d{i}" for i in range(seqs)]
+        sums += [f"count(x_{i}) AS xn{i}, sum(x_{i}) AS xb{i}" for i in range(seqs) if mixed[i]]
+        return self.get(
+            f"SELECT class_id, month, count(*) AS n, sum(value) AS v, {', '.join(sums)}, "
+            f"count_if(bad_amount) AS bad FROM (SELECT class_id, month, bad_amount, value, {', '.join(cols)} "
+            f"FROM ({based}) b) p GROUP BY class_id, month"
+        )
+
+    def duty_lines(self, places: Sequence[int]) -> str:
+        """Every duty line of every line (``xp_long``: per fact, one row per duty line), in line order."""
+        extra = "l.src_line, l.line, l.entry_date"
+        duty = duty_sql("rate", "base_0", "places_0", places)
+        return (
+            "SELECT src_line, line, entry_date, program, measure_id, CAST(rate AS DECIMAL(12,6)) AS rate, "
+            f"CAST(base_0 AS DECIMAL(28,4)) AS base, CAST({duty} AS DECIMAL(28,4)) AS duty "
+            f"FROM ({self._based('xp_long', 1, extra)}) b WHERE base_0 IS NOT NULL "
+            "ORDER BY src_line, program, measure_id"
+        )
+
+
+def duty_sql(rate: str, base: str, places_col: str, places: Sequence[int]) -> str:
+    """A duty line's duty: rate percent of its base, rounded half up at the law's places per line."""
+    # in 128 bits: a product of two 64-bit decimals stays in 64 bits on DuckDB, and overflows
+    raw = f"CAST({rate} AS DECIMAL(12,6)) * CAST({base} AS DECIMAL(28,4)) * CAST(0.01 AS DECIMAL(3,2))"
+    ps = sorted(set(places)) or [2]
+    duty = f"round({raw}, {ps[0]})"
+    for p in ps[1:]:
+        duty = f"CASE WHEN {places_col} = {p} THEN round({raw}, {p}) ELSE {duty} END"
+    return duty

@@ -1,0 +1,146 @@
+"""The exposure reads the entry file where it lies, in passes that count problems: a bad line found
+by any pass (its code and day, its texts, the single-entry path's refusal of its key, its amounts)
+is named with its file and line, nothing is priced, and no copy of the lines is left or made."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from tmec.core.errors import InputError
+from tmec.engine import Engine, InputErrors, generate_entries
+from tmec.engine.exposure import price_exposure
+from tmec.tariffs import entry_from_mapping
+
+HEADER = "line,entry_date,hts,origin,value,steel_value,weight_kg,metal_weight_kg\n"
+
+
+def _csv(tmp_path: Path, rows: str) -> Path:
+    path = tmp_path / "entries.csv"
+    path.write_text(HEADER + rows, encoding="utf-8")
+    return path
+
+
+def _refusal(duck: Engine, path: Path) -> str:
+    with pytest.raises(InputErrors) as info:
+        price_exposure(duck, path)
+    return str(info.value)
+
+
+def test_amounts_are_checked_in_the_pricing_pass(duck: Engine, tmp_path: Path) -> None:
+    entries = _csv(
+        tmp_path,
+        "a,2025-05-01,7208.51.00,MX,100,,,\n"
+        "b,2025-05-01,7208.51.00,MX,-3,,,\n"
+        "c,2025-05-01,7208.51.00,MX,100,150,,\n"
+        "d,2025-05-01,7208.51.00,MX,100,,,\n",
+    )
+    text = _refusal(duck, entries)
+    assert "2 malformed row(s)" in text
+    assert "entries.csv:3: value: expected a number greater than 0" in text
+    assert "entries.csv:4: steel_value: more than the entered value" in text
+
+
+def test_a_typed_parquet_file_is_checked_as_a_text_one(duck: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "entries.parquet"
+    money = pa.decimal128(18, 2)
+    pq.write_table(
+        pa.table(
+            {
+                "entry_date": pa.array([dt.date(2025, 5, 1)] * 3, pa.date32()),
+                "hts": ["72085100"] * 3,
+                "origin": ["MX", "MX", "CA"],
+                "value": pa.array([Decimal("10"), Decimal("0"), Decimal("100000000000000")], money),
+            }
+        ),
+        path,
+    )
+    text = _refusal(duck, path)
+    # (a Parquet file's lines are its rows, from 1)
+    assert "entries.parquet:2: value: expected a number greater than 0" in text
+    assert "entries.parquet:3: value: at most 99999999999999.9999" in text
+
+
+def test_a_metal_heavier_than_the_good_is_refused_as_price_entry_refuses_it(
+    duck: Engine, tmp_path: Path
+) -> None:
+    row = {"entry_date": "2026-12-06", "hts": "8424.89.90", "origin": "DE", "value": "1000"}
+    with pytest.raises(InputError, match="more than the weight"):
+        entry_from_mapping({**row, "weight_kg": "10", "metal_weight_kg": "11"})
+    entries = _csv(
+        tmp_path, "a,2026-12-06,8424.89.90,DE,1000,,10,11\nb,2026-12-06,8424.89.90,DE,1000,,0,11\n"
+    )
+    text = _refusal(duck, entries)
+    assert "1 malformed row(s)" in text
+    assert "entries.csv:2: metal_weight_kg: the metal weighs 11.0000 kg, more than the weight" in text
+
+
+def test_a_code_the_schedule_refuses_is_named_with_its_lines(duck: Engine, tmp_path: Path) -> None:
+    entries = _csv(tmp_path, "a,2025-05-01,7208.51.00,MX,100,,,\nb,2025-05-01,9999.99.99,MX,5,,,\n")
+    text = _refusal(duck, entries)
+    assert "entries.csv:3:" in text
+    assert "entries.csv:2:" not in text
+
+
+def test_the_lines_are_not_copied(duck: Engine, tmp_path: Path) -> None:
+    entries = tmp_path / "entries.parquet"
+    generate_entries(entries, lines=3000, seed=7, year=2025)
+    x = price_exposure(duck, entries)
+    assert x.lines == 3000
+    tables = duck.conn.execute(
+        "SELECT table_name, list(column_name) FROM information_schema.columns GROUP BY table_name"
+    ).fetchall()
+    # no table holds the lines' amounts or numbers: the passes left only their small tables
+    assert tables and not [t for t, cols in tables if {"value", "src_line"} & set(cols)]
+
+
+def test_a_damaged_file_is_bad_input_naming_it(duck: Engine, tmp_path: Path) -> None:
+    entries = tmp_path / "entries.parquet"
+    generate_entries(entries, lines=2000, seed=8, year=2025)
+    data = bytearray(entries.read_bytes())
+    data[len(data) // 3 : len(data) // 3 + 200] = bytes(200)
+    entries.write_bytes(bytes(data))
+    with pytest.raises((InputError, duckdb.Error)) as info:
+        price_exposure(duck, entries)
+    assert isinstance(info.value, InputError) and "entries.parquet" in str(info.value)
+
+
+def test_the_largest_amounts_are_priced_exactly(duck: Engine, tmp_path: Path) -> None:
+    """Rates times amounts near 10^14 need 128 bits (a product of 64-bit decimals overflows)."""
+    from tests.engine.test_engine_exposure import by_hand, engine_lines
+
+    from tmec.tariffs import default_tables
+
+    path = tmp_path / "entries.parquet"
+    pq.write_table(
+        pa.table(
+            {
+                "entry_date": pa.array([dt.date(2025, 5, 1), dt.date(2026, 12, 6)], pa.date32()),
+                "hts": ["72085100", "84248990"],
+                "origin": ["CN", "DE"],
+                "value": pa.array(
+                    [Decimal("99999999999999.99"), Decimal("98765432109876.54")], pa.decimal128(18, 2)
+                ),
+                "weight_kg": pa.array([None, Decimal("99999999999.999")], pa.decimal128(18, 3)),
+                "metal_weight_kg": pa.array([None, Decimal("99999999999.998")], pa.decimal128(18, 3)),
+            }
+        ),
+        path,
+    )
+    out = tmp_path / "lines.parquet"
+    price_exposure(duck, path, lines_out=out)
+    csv_path = tmp_path / "entries.csv"
+    csv_path.write_text(
+        "entry_date,hts,origin,value,weight_kg,metal_weight_kg\n"
+        "2025-05-01,72085100,CN,99999999999999.99,,\n"
+        "2026-12-06,84248990,DE,98765432109876.54,99999999999.999,99999999999.998\n",
+        encoding="utf-8",
+    )
+    # the Parquet file's rows are its lines from 1, the CSV file's from 2 (its header is line 1)
+    assert {k + 1: v for k, v in engine_lines(out).items()} == by_hand(csv_path, default_tables())

@@ -52,7 +52,8 @@ def widths(font: str) -> list[int]:
 
 
 def render() -> str:
-    lines = [HEADER.format(first=FIRST, last=LAST), "", f"FIRST_CODE = {FIRST}", ""]
+    lines = [HEADER.format(first=FIRST, last=LAST), f"FIRST_CODE = {FIRST}", ""]
+    lines.append("# fmt: off")
     lines.append("WIDTHS: dict[str, tuple[int, ...]] = {")
     for font in FONTS:
         w = widths(font)
@@ -61,6 +62,7 @@ def render() -> str:
             lines.append("        " + ", ".join(str(x) for x in w[i : i + 16]) + ",")
         lines.append("    ),")
     lines.append("}")
+    lines.append("# fmt: on")
     return "\n".join(lines) + "\n"
 
 

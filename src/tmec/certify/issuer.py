@@ -68,6 +68,8 @@ class Issued:
     log_index: int
     envelope: dict[str, Any]
     worksheet: dict[str, Any] | None
+    # The worksheet's canonical JSON, as stored and hashed into the payload (None: not at hand).
+    worksheet_canonical: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -310,12 +312,21 @@ class Issuer:
         with self.store.session() as s:
             if amends:
                 self._require_live(s, amends)
+            self._require_current(s, signer)  # once: the transaction holds the write lock throughout
             for payload, sheet_bytes, sheet in prepared:
                 row, known = self._record(
-                    s, signer, payload, day, jurisdiction, retain_until, sheet_bytes, refers_to=amends
+                    s,
+                    signer,
+                    payload,
+                    day,
+                    jurisdiction,
+                    retain_until,
+                    sheet_bytes,
+                    refers_to=amends,
+                    key_checked=True,
                 )
                 envelope = self._envelope(s, row, signer.public, known)
-                issued = Issued(payload["certificate_id"], row.log_index, envelope, sheet)
+                issued = Issued(payload["certificate_id"], row.log_index, envelope, sheet, sheet_bytes)
                 if before_commit is not None:
                     before_commit(s, issued)
                 out.append(issued)
@@ -378,13 +389,11 @@ class Issuer:
         retain_until: dt.date,
         sheet: bytes | None,
         refers_to: str | None,
+        *,
+        key_checked: bool = False,
     ) -> tuple[CertificateRow, tuple[str, list[bytes]]]:
-        # Checked under the write lock: another process may have rotated the key since it was loaded.
-        key = s.get(IssuerKeyRow, signer.public.key_id)
-        if key is None or key.retired_at is not None:
-            raise InputError(
-                f"issuer key {signer.public.key_id} is not the current key (rotated?): reload it"
-            )
+        if not key_checked:
+            self._require_current(s, signer)
         body = canonical_json(payload)
         signature = signer.sign(body)
         leaf = leaf_body(payload, signature, signer.public.key_id)
@@ -407,6 +416,15 @@ class Issuer:
         }
         s.execute(insert(table(CertificateRow)), [values])
         return CertificateRow(**values), (note, proof)
+
+    @staticmethod
+    def _require_current(s: Session, signer: Ed25519Signer) -> None:
+        # Checked under the write lock: another process may have rotated the key since it was loaded.
+        key = s.get(IssuerKeyRow, signer.public.key_id)
+        if key is None or key.retired_at is not None:
+            raise InputError(
+                f"issuer key {signer.public.key_id} is not the current key (rotated?): reload it"
+            )
 
     def _envelope(
         self, s: Session, row: CertificateRow, key: PublicKey, known: tuple[str, list[bytes]] | None = None

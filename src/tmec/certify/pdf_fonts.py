@@ -18,9 +18,9 @@ Incorporated.  All Rights Reserved.  Helvetica is a trademark of Linotype-Hell A
 subsidiaries.  Modified: only the widths are kept, indexed by WinAnsiEncoding code.
 """
 
-
 FIRST_CODE = 32
 
+# fmt: off
 WIDTHS: dict[str, tuple[int, ...]] = {
     "Helvetica": (
         278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278,
@@ -55,3 +55,4 @@ WIDTHS: dict[str, tuple[int, ...]] = {
         611, 611, 611, 611, 611, 611, 611, 584, 611, 611, 611, 611, 611, 556, 611, 556,
     ),
 }
+# fmt: on

@@ -10,6 +10,7 @@ no zlib build can change them either, and the attachment can be read back withou
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -22,16 +23,20 @@ FONTS = {"Helvetica": "F1", "Helvetica-Bold": "F2"}
 LETTER = (612.0, 792.0)
 
 
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
 def encode(text: str) -> bytes:
     """``text`` in WinAnsiEncoding (cp1252); other characters lose their accent, or become ``?``.
 
     Control characters become ``?`` too, so nothing a certificate says can change the page's layout.
     """
+    try:
+        return _CONTROLS.sub("?", text).encode("cp1252")
+    except UnicodeEncodeError:
+        pass
     out = bytearray()
-    for ch in text:
-        if ch < " " or "\x7f" <= ch < "\xa0":
-            out += b"?"
-            continue
+    for ch in _CONTROLS.sub("?", text):
         try:
             out += ch.encode("cp1252")
         except UnicodeEncodeError:
@@ -41,30 +46,42 @@ def encode(text: str) -> bytes:
 
 
 def text_width(data: bytes, font: str, size: float) -> float:
+    return _units(data, font) * size / 1000
+
+
+def _units(data: bytes, font: str) -> int:
     widths = WIDTHS[font]
-    return sum(widths[b - FIRST_CODE] for b in data) * size / 1000
+    return sum([widths[b - FIRST_CODE] for b in data])
 
 
 def wrap(text: str, font: str, size: float, width: float) -> list[bytes]:
     """``text`` broken into lines no wider than ``width``: at its newlines, then between words, and
     inside a word only when the word alone is too wide."""
+    limit = width * 1000 / size  # in the font's units: integers, compared exactly
+    space = _units(b" ", font)
     lines: list[bytes] = []
     for paragraph in text.split("\n"):
-        line = b""
+        line, used = b"", 0
         for word in encode(paragraph).split(b" "):
-            candidate = line + b" " + word if line else word
-            if text_width(candidate, font, size) <= width:
-                line = candidate
+            units = _units(word, font)
+            if line and used + space + units <= limit:
+                line, used = line + b" " + word, used + space + units
+                continue
+            if not line and units <= limit:
+                line, used = word, units
                 continue
             if line:
                 lines.append(line)
-            line = b""
+            line, used = b"", 0
+            if units <= limit:
+                line, used = word, units
+                continue
             for byte in word:  # a word wider than the line: cut it where it fills the line
-                piece = line + bytes([byte])
-                if line and text_width(piece, font, size) > width:
+                w = _units(bytes([byte]), font)
+                if line and used + w > limit:
                     lines.append(line)
-                    piece = bytes([byte])
-                line = piece
+                    line, used = b"", 0
+                line, used = line + bytes([byte]), used + w
         lines.append(line)
     return lines
 
@@ -100,7 +117,9 @@ class Page:
         self.ops.append(b"%s w %s %s m %s %s l S" % (_num(width), _num(x1), _num(y1), _num(x2), _num(y2)))
 
     def image(self, name: str, x: float, y: float, w: float, h: float) -> None:
-        self.ops.append(b"q %s 0 0 %s %s %s cm /%s Do Q" % (_num(w), _num(h), _num(x), _num(y), name.encode()))
+        self.ops.append(
+            b"q %s 0 0 %s %s %s cm /%s Do Q" % (_num(w), _num(h), _num(x), _num(y), name.encode())
+        )
 
 
 @dataclass(frozen=True)
@@ -123,7 +142,9 @@ class Attachment:
 class Document:
     """A PDF built page by page and written in one go, objects in a fixed order."""
 
-    def __init__(self, *, title: str, producer: str, created: str, size: tuple[float, float] = LETTER) -> None:
+    def __init__(
+        self, *, title: str, producer: str, created: str, size: tuple[float, float] = LETTER
+    ) -> None:
         self.title, self.producer, self.created = title, producer, created
         self.size = size
         self.pages: list[Page] = []
@@ -158,7 +179,10 @@ class Document:
         font_refs = []
         for font, res in FONTS.items():
             n = reserve()
-            put(n, b"<< /Type /Font /Subtype /Type1 /BaseFont /%s /Encoding /WinAnsiEncoding >>" % font.encode())
+            put(
+                n,
+                b"<< /Type /Font /Subtype /Type1 /BaseFont /%s /Encoding /WinAnsiEncoding >>" % font.encode(),
+            )
             font_refs.append(b"/%s %d 0 R" % (res.encode(), n))
         image_refs = []
         for name, img in self.images.items():
@@ -176,14 +200,20 @@ class Document:
         for att in self.attachments:
             data_n, spec_n = reserve(), reserve()
             mime = att.mime.replace("/", "#2F").encode()
-            put(data_n, stream(b"/Type /EmbeddedFile /Subtype /%s /Params << /Size %d >>" % (mime, len(att.data)), att.data))
-            name = _escape(encode(att.name))
+            put(
+                data_n,
+                stream(
+                    b"/Type /EmbeddedFile /Subtype /%s /Params << /Size %d >>" % (mime, len(att.data)),
+                    att.data,
+                ),
+            )
+            file_name = _escape(encode(att.name))
             put(
                 spec_n,
                 b"<< /Type /Filespec /F (%s) /UF %s /EF << /F %d 0 R >> /Desc %s /AFRelationship /Data >>"
-                % (name, _text_string(att.name), data_n, _text_string(att.description)),
+                % (file_name, _text_string(att.name), data_n, _text_string(att.description)),
             )
-            specs.append((name, spec_n))
+            specs.append((file_name, spec_n))
         resources = b"<< /Font << %s >> /XObject << %s >> >>" % (b" ".join(font_refs), b" ".join(image_refs))
         kids = []
         for page in self.pages:
@@ -196,7 +226,7 @@ class Document:
             )
             kids.append(b"%d 0 R" % page_n)
         put(pages_n, b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(kids), len(kids)))
-        names = b" ".join(b"(%s) %d 0 R" % (name, n) for name, n in specs)
+        names = b" ".join(b"(%s) %d 0 R" % (file_name, n) for file_name, n in specs)
         files = b" ".join(b"%d 0 R" % n for _, n in specs)
         put(
             catalog,
@@ -206,7 +236,12 @@ class Document:
         put(
             info,
             b"<< /Title %s /Producer %s /CreationDate (D:%s) /ModDate (D:%s) >>"
-            % (_text_string(self.title), _text_string(self.producer), self.created.encode(), self.created.encode()),
+            % (
+                _text_string(self.title),
+                _text_string(self.producer),
+                self.created.encode(),
+                self.created.encode(),
+            ),
         )
         out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
         offsets = []

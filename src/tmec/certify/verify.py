@@ -253,13 +253,23 @@ def _qr_check(reader: Any, payload: Mapping[str, Any]) -> Check:
 
 
 def _is_qr_of(image: Any, text: str) -> bool:
-    """Does ``image`` show the QR symbol of ``text`` (quiet zone of 2 modules, any whole scale)?"""
+    """Does ``image`` show the QR symbol of ``text`` (quiet zone of 2 modules, any whole scale), as
+    either renderer draws it (fpdf2's: the best mask; tmec's own: a fixed one)?"""
     import segno
 
-    matrix = segno.make(text, error="m").matrix
+    from tmec.certify.pdf import QR_MASK
+
+    gray = image.convert("L")
+    for mask in (None, QR_MASK):
+        matrix = segno.make(text, error="m", mask=mask).matrix
+        if _shows(gray, matrix):
+            return True
+    return False
+
+
+def _shows(gray: Any, matrix: Any) -> bool:
     border = 2
     size = len(matrix) + 2 * border
-    gray = image.convert("L")
     width, height = gray.size
     if width != height or width % size:
         return False

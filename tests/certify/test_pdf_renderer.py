@@ -52,11 +52,8 @@ def blanket(issuer: Issuer, signer: Ed25519Signer, parties: Parties) -> dict[str
 
 
 @pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, issuer: Issuer) -> Path:
-    monkeypatch.setenv("TMEC_HOME", str(tmp_path))  # the issuer fixture's store is at tmp_path/tmec.db
-    monkeypatch.delenv("TMEC_DATABASE_URL", raising=False)
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
+def home(cli_env: Path) -> Path:
+    return cli_env
 
 
 def _verify(path: Path) -> dict[str, Any]:
@@ -76,7 +73,8 @@ def test_the_pdf_parses_back_with_its_text_its_qr_code_and_the_signed_record(env
     assert reader.pdf_header == "%PDF-1.7"
     assert reader.metadata is not None and reader.metadata["/Producer"] == PRODUCER
     text = reader.pages[0].extract_text()
-    for words in ("USMCA Certification of Origin", "Ana Pérez", "Ball bearings, 40 mm", "HS 8482.10", "INV-9"):
+    expected = ("USMCA Certification of Origin", "Ana Pérez", "Ball bearings, 40 mm", "HS 8482.10", "INV-9")
+    for words in expected:
         assert words in text, words
     assert reader.attachments["certificate.json"] == [canonical_json(env)]
     (image,) = reader.pages[0].images

@@ -23,9 +23,7 @@ import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-
-from sqlalchemy import delete, select, update
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from tmec.certify.artifacts import certificate_files, credential_file
 from tmec.certify.canonical import canonical_json, loads
@@ -33,7 +31,12 @@ from tmec.certify.issuer import BeforeCommit, Issued, Issuer, new_certificate_id
 from tmec.certify.keys import Signer
 from tmec.core.errors import InputError, TmecError
 from tmec.store import ledger
-from tmec.store.models import CertificateRow, PendingOutputRow, table
+from tmec.store.sql import Tx, in_list, run
+
+if TYPE_CHECKING:  # SQLAlchemy loads only to finish a dead process's issue, never to issue
+    from sqlalchemy.orm import Session
+
+    from tmec.store.models import PendingOutputRow
 
 __all__ = [
     "Finished",
@@ -203,24 +206,29 @@ def issue_many_with_files(
     # The rows must not depend on the working directory of who finishes them.
     directories = {i: d.absolute() for i, d in zip(ids, shown, strict=True)}
     created = {i: _first_missing(d) for i, d in directories.items()}
-    store = issuer.store
-    with store.session() as s:
-        for i in ids:
-            s.add(
-                PendingOutputRow(
-                    certificate_id=i,
-                    directory=str(directories[i]),
-                    created_dir=str(created[i]) if created[i] is not None else None,
-                    with_worksheet=with_worksheet,
-                    credential=None,
-                    host=socket.gethostname(),
-                    pid=os.getpid(),
-                    created_at=ledger.now(),
-                )
-            )
+    with issuer.transaction() as s:
+        run(
+            s,
+            "INSERT INTO pending_output (certificate_id, directory, created_dir, with_worksheet, credential, "
+            "host, pid, created_at) VALUES (:certificate_id, :directory, :created_dir, :with_worksheet, "
+            ":credential, :host, :pid, :created_at)",
+            [
+                {
+                    "certificate_id": i,
+                    "directory": str(directories[i]),
+                    "created_dir": str(created[i]) if created[i] is not None else None,
+                    "with_worksheet": with_worksheet,
+                    "credential": None,
+                    "host": socket.gethostname(),
+                    "pid": os.getpid(),
+                    "created_at": ledger.now(),
+                }
+                for i in ids
+            ],
+        )
     names: dict[str, list[str]] = {i: [] for i in ids}
 
-    def write_temporaries(s: Session, issued: Issued) -> None:
+    def write_temporaries(s: Tx, issued: Issued) -> None:
         certificate_id = issued.certificate_id
         directory = directories[certificate_id]
         credential = credential_file(issued.envelope, signer)
@@ -233,10 +241,10 @@ def issue_many_with_files(
         for name, data in files.items():
             temporary_name(directory, name, certificate_id).write_bytes(data)
             names[certificate_id].append(name)
-        # One UPDATE, not the ORM's load-and-flush of the row (a third of a batch's store time).
-        pending = table(PendingOutputRow)
-        s.execute(
-            update(pending).where(pending.c.certificate_id == certificate_id).values(credential=credential)
+        run(
+            s,
+            "UPDATE pending_output SET credential = :credential WHERE certificate_id = :id",
+            {"credential": credential, "id": certificate_id},
         )
 
     try:
@@ -246,8 +254,7 @@ def issue_many_with_files(
         if [x.certificate_id for x in issued_all] != ids:
             raise TmecError("the issuer did not issue the certificates it was asked for")
     except BaseException:
-        with store.session() as s:
-            s.execute(delete(PendingOutputRow).where(PendingOutputRow.certificate_id.in_(ids)))
+        _forget(issuer, ids)
         for i in ids:
             _remove_leftovers(directories[i], i, str(created[i]) if created[i] is not None else None)
         raise
@@ -269,11 +276,17 @@ def issue_many_with_files(
             f"({exc.strerror}): run `tmec certify --resume`",
             source=str(placed[0].parent),
         ) from None
-    with store.session() as s:
-        s.execute(delete(PendingOutputRow).where(PendingOutputRow.certificate_id.in_(ids)))
+    _forget(issuer, ids)
     return [
         (x, [d / name for name in names[x.certificate_id]]) for x, d in zip(issued_all, shown, strict=True)
     ]
+
+
+def _forget(issuer: Issuer, ids: list[str]) -> None:
+    """Delete the pending rows of ``ids``: their certificates are in place, or were never issued."""
+    with issuer.transaction() as s:
+        listed, params = in_list("id", ids)
+        run(s, f"DELETE FROM pending_output WHERE certificate_id IN {listed}", params)
 
 
 def _put_in_place(
@@ -327,6 +340,10 @@ def finish_pending(
     ``on_error``: report a row that cannot be settled and go on (it stays pending); without it the
     error is raised.
     """
+    from sqlalchemy import select
+
+    from tmec.store.models import PendingOutputRow
+
     finished = []
     with issuer.store.session() as s:
         rows = list(s.scalars(select(PendingOutputRow).order_by(PendingOutputRow.created_at)))
@@ -346,6 +363,8 @@ def finish_pending(
 
 
 def _settle(issuer: Issuer, s: Session, row: PendingOutputRow) -> Finished:
+    from tmec.store.models import CertificateRow
+
     directory = Path(row.directory)
     record = s.get(CertificateRow, row.certificate_id)
     if record is None:  # died before the commit: nothing was issued

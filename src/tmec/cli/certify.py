@@ -152,7 +152,7 @@ def run_certify(
     refused = [(g, path) for g, path in goods if not g.determination.originating]
     if refused:
         _refuse(refused, as_json, batch=len(goods) > 1)
-    iss = issuer()
+    iss = issuer(quick=True)
     signer = iss.signer(passphrase(passphrase_file))
     each = [g for g, _ in goods]
     wanted = [Certification(goods=each)] if blanket else [Certification(g) for g in each]

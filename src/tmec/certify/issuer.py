@@ -474,7 +474,7 @@ class Issuer:
             self._require_current(s, signer)
         body = canonical_json(payload)
         signature = signer.sign(body)
-        leaf = leaf_body(payload, signature, signer.public.key_id)
+        leaf = leaf_body(payload, signature, signer.public.key_id, canonical=body)
         index, root, proof = ledger.append(s, f"certificate.{payload['kind']}", leaf)
         note = Checkpoint(signer.public.name, index + 1, root).sign(signer)
         ledger.store_checkpoint(s, index + 1, note)

@@ -259,33 +259,26 @@ def _not_originating_reason(g: Good) -> str:
 def _print_issued(issued: Issued, files: list[Path]) -> None:
     p = issued.envelope["payload"]
     if "goods" in p:
-        console.print(
+        lines = [
             f"[bold]{issued.certificate_id}[/bold] certified {len(p['goods'])} goods "
             f"({p['blanket_period']['from']} to {p['blanket_period']['to']}):",
-            highlight=False,
-            soft_wrap=True,
-        )
-        for good in p["goods"]:
-            console.print(
-                f"  {good['description']} (HS {good['hs']}), origin criterion {good['origin_criterion']}",
-                highlight=False,
-                soft_wrap=True,
-            )
+            *(
+                f"  {good['description']} (HS {good['hs']}), origin criterion {good['origin_criterion']}"
+                for good in p["goods"]
+            ),
+        ]
     else:
-        console.print(
+        lines = [
             f"[bold]{issued.certificate_id}[/bold] certified: {p['good']['description']} "
-            f"(HS {p['good']['hs']}), origin criterion {p['origin_criterion']}",
-            highlight=False,
-            soft_wrap=True,
-        )
-    console.print(
+            f"(HS {p['good']['hs']}), origin criterion {p['origin_criterion']}"
+        ]
+    lines.append(
         f"  log entry {issued.log_index} of {issued.envelope['log']['origin']}; "
-        f"records kept until {p['retention']['retain_until']}",
-        highlight=False,
-        soft_wrap=True,
+        f"records kept until {p['retention']['retain_until']}"
     )
-    for f in files:
-        console.print(f"  wrote {f}", highlight=False, soft_wrap=True)
+    lines.extend(f"  wrote {f}" for f in files)
+    # One print a certificate: a batch of a hundred spent more in the console than in the log.
+    console.print("\n".join(lines), highlight=False, soft_wrap=True)
 
 
 def resume_pending(as_json: bool) -> None:

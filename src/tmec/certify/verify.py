@@ -134,7 +134,9 @@ def _pdf_attachment(data: bytes, path: Path) -> bytes:
     return attachment
 
 
-# PDFs proven to be exactly what their attached record renders to: SHA-256 of the file -> the record.
+# The last PDF proven to be exactly what its attached record renders to (SHA-256 of the file -> the
+# record), so the check of its pages that follows does not render it again.  One entry: a server
+# verifying many files keeps no more than one.
 _RENDERED: dict[bytes, bytes] = {}
 
 
@@ -153,6 +155,7 @@ def _own_attachment(pdf: bytes) -> bytes | None:
         return None
     if not same:
         return None
+    _RENDERED.clear()
     _RENDERED[hashlib.sha256(pdf).digest()] = found
     return found
 

@@ -36,3 +36,12 @@ def issuer(store: Store) -> Issuer:
 @pytest.fixture
 def signer(issuer: Issuer) -> Ed25519Signer:
     return issuer.signer(PASSPHRASE)
+
+
+@pytest.fixture
+def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, issuer: Issuer) -> Path:
+    """The CLI at home in the issuer fixture's store (tmp_path/tmec.db), run from tmp_path."""
+    monkeypatch.setenv("TMEC_HOME", str(tmp_path))
+    monkeypatch.delenv("TMEC_DATABASE_URL", raising=False)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path

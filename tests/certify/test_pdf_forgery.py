@@ -55,14 +55,6 @@ def issued_env(issuer: Issuer, signer: Ed25519Signer, parties: Parties) -> dict[
     return issuer.issue(signer, Case(), Determination(), parties, Scope(invoice="INV-9")).envelope
 
 
-@pytest.fixture
-def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, issuer: Issuer) -> Path:
-    monkeypatch.setenv("TMEC_HOME", str(tmp_path))  # the issuer fixture's store is at tmp_path/tmec.db
-    monkeypatch.delenv("TMEC_DATABASE_URL", raising=False)
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
 @pytest.mark.parametrize("genuine_qr", [True, False], ids=["genuine-qr", "forged-qr"])
 @pytest.mark.parametrize("producer", PRODUCERS, ids=["same", "different", "missing", "garbage"])
 def test_forged_visible_text_is_never_valid_whatever_the_producer(

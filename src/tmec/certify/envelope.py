@@ -27,13 +27,16 @@ __all__ = ["ENVELOPE_FORMAT", "leaf_body", "payload_hash_b64url"]
 ENVELOPE_FORMAT = "tmec.certificate/1"
 
 
-def leaf_body(payload: dict[str, Any], signature: bytes, key_id: str) -> bytes:
-    """The log entry for a certification event: what the Merkle leaf hashes."""
+def leaf_body(
+    payload: dict[str, Any], signature: bytes, key_id: str, *, canonical: bytes | None = None
+) -> bytes:
+    """The log entry for a certification event: what the Merkle leaf hashes (``canonical``: the
+    payload's canonical JSON, when the caller has it already)."""
     return canonical_json(
         {
             "event": f"certificate.{payload['kind']}",
             "certificate_id": payload["certificate_id"],
-            "payload_sha256": sha256_hex(canonical_json(payload)),
+            "payload_sha256": sha256_hex(canonical if canonical is not None else canonical_json(payload)),
             "key_id": key_id,
             "signature": base64.b64encode(signature).decode(),
         }

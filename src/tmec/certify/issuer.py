@@ -14,12 +14,10 @@ import os
 import secrets
 import tempfile
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import delete, insert, select
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any, Protocol
 
 from tmec.certify import certificate as cert
 from tmec.certify.canonical import canonical_json, loads, sha256_hex
@@ -37,8 +35,14 @@ from tmec.certify.parties import Parties
 from tmec.core.errors import InputError, TmecError
 from tmec.law import load_parameters
 from tmec.store import ledger
-from tmec.store.db import Store
-from tmec.store.models import CertificateRow, IssuerKeyRow, table
+from tmec.store.sql import Tx, day_value, rows, run
+
+if TYPE_CHECKING:  # SQLAlchemy loads only for what `tmec certify`'s issuing path does not need
+    from sqlalchemy.orm import Session
+
+    from tmec.store.db import Store
+    from tmec.store.models import CertificateRow
+    from tmec.store.quick_store import QuickStore
 
 __all__ = [
     "MIN_RETENTION_YEARS",
@@ -68,6 +72,8 @@ class Issued:
     log_index: int
     envelope: dict[str, Any]
     worksheet: dict[str, Any] | None
+    # The worksheet's canonical JSON, as stored and hashed into the payload (None: not at hand).
+    worksheet_canonical: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -81,7 +87,41 @@ class Certification:
 
 # Called inside the issuing transaction, after the log entry and before the commit: the files
 # are written to temporary names there, so a committed entry always has them on disk.
-BeforeCommit = Callable[[Session, Issued], None]
+BeforeCommit = Callable[[Tx, Issued], None]
+
+
+@dataclass(frozen=True)
+class IssuerKey:
+    """An issuer key's row: its public half, where its private key lives, its log entry."""
+
+    key_id: str
+    name: str
+    public_key: bytes
+    private_key_file: str | None
+    log_index: int
+    created_at: str
+    retired_at: str | None
+
+
+class SignedRecord(Protocol):
+    """What certificate.json is built from: a stored certificate row, or one just recorded."""
+
+    @property
+    def log_index(self) -> int: ...
+    @property
+    def payload(self) -> bytes: ...
+    @property
+    def signature(self) -> bytes: ...
+    @property
+    def key_id(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class Recorded:
+    log_index: int
+    payload: bytes
+    signature: bytes
+    key_id: str
 
 
 def new_certificate_id() -> str:
@@ -128,24 +168,52 @@ def _add_years(day: dt.date, years: int) -> dt.date:
 
 
 class Issuer:
-    """Certification and log operations over an open :class:`Store`."""
+    """Certification and log operations over an open :class:`Store`.
 
-    def __init__(self, store: Store) -> None:
-        self.store = store
+    Over a :class:`~tmec.store.quick_store.QuickStore` (``tmec certify``'s sqlite3 path) only the
+    keys and the issue itself are at hand: they are plain SQL (:mod:`tmec.store.sql`).
+    """
+
+    def __init__(self, store: Store | QuickStore) -> None:
+        self._store = store
+
+    @property
+    def store(self) -> Store:
+        """The full store, for the operations written with SQLAlchemy's ORM."""
+        from tmec.store.db import Store
+
+        if not isinstance(self._store, Store):
+            raise TmecError("this operation needs the full store (SQLAlchemy), not the quick one")
+        return self._store
+
+    @property
+    def home(self) -> Path:
+        return self._store.home
+
+    def transaction(self) -> AbstractContextManager[Tx]:
+        """One transaction holding the write lock, on whichever store this issuer has."""
+        return self._store.session()
 
     # -- keys ---------------------------------------------------------------------------------
 
-    def keys(self) -> list[IssuerKeyRow]:
-        with self.store.session() as s:
-            return list(s.scalars(select(IssuerKeyRow).order_by(IssuerKeyRow.log_index)))
+    def keys(self) -> list[IssuerKey]:
+        with self.transaction() as s:
+            found = rows(
+                s,
+                "SELECT key_id, name, public_key, private_key_file, log_index, created_at, retired_at "
+                "FROM issuer_key ORDER BY log_index",
+            )
+        return [IssuerKey(k, n, bytes(p), f, int(i), c, r) for k, n, p, f, i, c, r in found]
 
     def keyring(self) -> Keyring:
         return Keyring(PublicKey(k.name, bytes(k.public_key)) for k in self.keys())
 
-    def current_key(self) -> IssuerKeyRow:
+    def current_key(self) -> IssuerKey:
         live = [k for k in self.keys() if k.retired_at is None]
         if not live:
-            raise NotInitialised("this store has no issuer key: run `tmec init` first", source=self.store.url)
+            raise NotInitialised(
+                "this store has no issuer key: run `tmec init` first", source=self._store.url
+            )
         return live[-1]
 
     def origin(self) -> str:
@@ -194,6 +262,8 @@ class Issuer:
             event["endorsement"] = base64.b64encode(
                 previous.sign(new.public.verifier_key().encode())
             ).decode()
+        from tmec.store.models import IssuerKeyRow
+
         with self.store.session() as s:
             index, root, _ = ledger.append(s, "key.add", canonical_json(event))
             s.add(
@@ -307,15 +377,24 @@ class Issuer:
                 payload = cert.build_certification(c.good.case, c.good.determination, parties, scope, **facts)
             prepared.append((payload, sheet_bytes, sheet))
         out = []
-        with self.store.session() as s:
+        with self.transaction() as s:
             if amends:
                 self._require_live(s, amends)
+            self._require_current(s, signer)  # once: the transaction holds the write lock throughout
             for payload, sheet_bytes, sheet in prepared:
                 row, known = self._record(
-                    s, signer, payload, day, jurisdiction, retain_until, sheet_bytes, refers_to=amends
+                    s,
+                    signer,
+                    payload,
+                    day,
+                    jurisdiction,
+                    retain_until,
+                    sheet_bytes,
+                    refers_to=amends,
+                    key_checked=True,
                 )
                 envelope = self._envelope(s, row, signer.public, known)
-                issued = Issued(payload["certificate_id"], row.log_index, envelope, sheet)
+                issued = Issued(payload["certificate_id"], row.log_index, envelope, sheet, sheet_bytes)
                 if before_commit is not None:
                     before_commit(s, issued)
                 out.append(issued)
@@ -339,15 +418,15 @@ class Issuer:
             date=day,
             issuer={"log_origin": signer.public.name, "key_id": signer.public.key_id},
         )
-        with self.store.session() as s:
-            original = self._require_live(s, certificate_id)
+        with self.transaction() as s:
+            jurisdiction, retain_until = self._require_live(s, certificate_id)
             row, known = self._record(
                 s,
                 signer,
                 payload,
                 day,
-                original.jurisdiction,
-                original.retain_until,
+                jurisdiction,
+                retain_until,
                 None,
                 refers_to=certificate_id,
             )
@@ -358,19 +437,29 @@ class Issuer:
                 before_commit(s, issued)
         return issued
 
-    def _require_live(self, s: Session, certificate_id: str) -> CertificateRow:
-        row = s.get(CertificateRow, certificate_id)
-        if row is None or row.kind == "revocation":
+    @staticmethod
+    def _require_live(s: Tx, certificate_id: str) -> tuple[str, dt.date]:
+        """The certificate's jurisdiction and retention date, when it is neither revoked nor replaced."""
+        found = rows(
+            s,
+            "SELECT kind, jurisdiction, retain_until FROM certificate WHERE id = :id",
+            {"id": certificate_id},
+        )
+        if not found or found[0][0] == "revocation":
             raise UnknownCertificate(f"no certificate {certificate_id} in this store", field="CERT_ID")
-        for later in s.scalars(select(CertificateRow).where(CertificateRow.refers_to == certificate_id)):
+        for later_id, later_kind in rows(
+            s, "SELECT id, kind FROM certificate WHERE refers_to = :id", {"id": certificate_id}
+        ):
             raise InputError(
-                f"certificate {certificate_id} was already {_PAST[later.kind]} by {later.id}", field="CERT_ID"
+                f"certificate {certificate_id} was already {_PAST[later_kind]} by {later_id}", field="CERT_ID"
             )
-        return row
+        _, jurisdiction, retain_until = found[0]
+        until = retain_until if isinstance(retain_until, dt.date) else dt.date.fromisoformat(retain_until)
+        return str(jurisdiction), until
 
     def _record(
         self,
-        s: Session,
+        s: Tx,
         signer: Ed25519Signer,
         payload: dict[str, Any],
         day: dt.date,
@@ -378,16 +467,14 @@ class Issuer:
         retain_until: dt.date,
         sheet: bytes | None,
         refers_to: str | None,
-    ) -> tuple[CertificateRow, tuple[str, list[bytes]]]:
-        # Checked under the write lock: another process may have rotated the key since it was loaded.
-        key = s.get(IssuerKeyRow, signer.public.key_id)
-        if key is None or key.retired_at is not None:
-            raise InputError(
-                f"issuer key {signer.public.key_id} is not the current key (rotated?): reload it"
-            )
+        *,
+        key_checked: bool = False,
+    ) -> tuple[Recorded, tuple[str, list[bytes]]]:
+        if not key_checked:
+            self._require_current(s, signer)
         body = canonical_json(payload)
         signature = signer.sign(body)
-        leaf = leaf_body(payload, signature, signer.public.key_id)
+        leaf = leaf_body(payload, signature, signer.public.key_id, canonical=body)
         index, root, proof = ledger.append(s, f"certificate.{payload['kind']}", leaf)
         note = Checkpoint(signer.public.name, index + 1, root).sign(signer)
         ledger.store_checkpoint(s, index + 1, note)
@@ -399,25 +486,38 @@ class Issuer:
             "payload": body,
             "signature": signature,
             "key_id": signer.public.key_id,
-            "certification_date": day,
+            "certification_date": day_value(s, day),
             "jurisdiction": jurisdiction,
-            "retain_until": retain_until,
+            "retain_until": day_value(s, retain_until),
             "worksheet": sheet,
             "created_at": ledger.now(),
         }
-        s.execute(insert(table(CertificateRow)), [values])
-        return CertificateRow(**values), (note, proof)
+        run(
+            s,
+            f"INSERT INTO certificate ({', '.join(values)}) VALUES ({', '.join(':' + k for k in values)})",
+            values,
+        )
+        return Recorded(index, body, signature, signer.public.key_id), (note, proof)
+
+    @staticmethod
+    def _require_current(s: Tx, signer: Ed25519Signer) -> None:
+        # Checked under the write lock: another process may have rotated the key since it was loaded.
+        key = rows(s, "SELECT retired_at FROM issuer_key WHERE key_id = :k", {"k": signer.public.key_id})
+        if not key or key[0][0] is not None:
+            raise InputError(
+                f"issuer key {signer.public.key_id} is not the current key (rotated?): reload it"
+            )
 
     def _envelope(
-        self, s: Session, row: CertificateRow, key: PublicKey, known: tuple[str, list[bytes]] | None = None
+        self, s: Tx, row: SignedRecord, key: PublicKey, known: tuple[str, list[bytes]] | None = None
     ) -> dict[str, Any]:
         """certificate.json for ``row``, proven in the tree just after its entry (``known``: note, proof)."""
         size = row.log_index + 1
         if known is None:
-            cp = ledger.checkpoint_at(s, size)
-            if cp is None:
+            cp = rows(s, "SELECT note FROM checkpoint WHERE size = :size", {"size": size})
+            if not cp:
                 raise TmecError(f"the log has no checkpoint of size {size}")
-            known = (cp.note, ledger.inclusion_proof(s, row.log_index, size))
+            known = (str(cp[0][0]), ledger.inclusion_proof(s, row.log_index, size))
         note, proof = known
         return {
             "format": ENVELOPE_FORMAT,
@@ -446,6 +546,10 @@ class Issuer:
         Their log entries stay: they hold only hashes and signatures.  The database refuses to
         delete a record before its ``retain_until`` date whatever the caller asks.
         """
+        from sqlalchemy import delete
+
+        from tmec.store.models import CertificateRow
+
         today = today or dt.date.today()
         with self.store.session() as s:
             ids = self._expired(s, today)
@@ -460,12 +564,18 @@ class Issuer:
 
     @staticmethod
     def _expired(s: Session, today: dt.date) -> list[str]:
+        from sqlalchemy import select
+
+        from tmec.store.models import CertificateRow
+
         stmt = select(CertificateRow.id).where(CertificateRow.retain_until <= today)
         return list(s.scalars(stmt.order_by(CertificateRow.log_index)))
 
     # -- reading back -----------------------------------------------------------------------------
 
     def get(self, certificate_id: str) -> CertificateRow:
+        from tmec.store.models import CertificateRow
+
         with self.store.session() as s:
             row = s.get(CertificateRow, certificate_id)
         if row is None:
@@ -479,6 +589,8 @@ class Issuer:
 
     def envelope_in(self, s: Session, row: CertificateRow) -> dict[str, Any]:
         """``row``'s certificate.json, read within the open transaction ``s``."""
+        from tmec.store.models import IssuerKeyRow
+
         key = s.get(IssuerKeyRow, row.key_id)
         if key is None:
             raise TmecError(f"the store has no key {row.key_id}")
@@ -486,6 +598,10 @@ class Issuer:
 
     def history(self, certificate_id: str) -> list[CertificateRow]:
         """The records that amend or revoke ``certificate_id``."""
+        from sqlalchemy import select
+
+        from tmec.store.models import CertificateRow
+
         with self.store.session() as s:
             stmt = select(CertificateRow).where(CertificateRow.refers_to == certificate_id)
             return list(s.scalars(stmt.order_by(CertificateRow.log_index)))
@@ -500,6 +616,10 @@ class Issuer:
 
     def status(self, certificate_id: str) -> dict[str, Any]:
         """``{"state": "valid" | "revoked" | "amended", "by": id, "reason": ...}`` from the store."""
+        from sqlalchemy import select
+
+        from tmec.store.models import CertificateRow
+
         with self.store.session() as s:
             for later in s.scalars(select(CertificateRow).where(CertificateRow.refers_to == certificate_id)):
                 p = loads(bytes(later.payload))

@@ -61,6 +61,9 @@ _LABELS: dict[str, dict[str, str]] = {
         "fr": "Disponible sur demande des autorités importatrices",
     },
     "criterion": {"en": "criterion", "es": "criterio", "fr": "critère"},
+    "col.description": {"en": "Description", "es": "Descripción", "fr": "Désignation"},
+    "col.hs": {"en": "HS", "es": "SA", "fr": "SH"},
+    "col.criterion": {"en": "Criterion", "es": "Criterio", "fr": "Critère"},
     "per_good": {
         "en": "Given for each good under 6",
         "es": "Indicado para cada mercancía en 6",

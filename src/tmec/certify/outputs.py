@@ -3,14 +3,17 @@
 1. The destination is checked (created, and a file written to it) before anything is signed.
 2. A ``pending_output`` row records the destination, in its own transaction.
 3. Inside the issuing transaction, after the log entry, the files are rendered to temporary names
-   in the destination and synced; the row receives the W3C credential (only the key can make it).
+   in the destination; the row receives the W3C credential (only the key can make it).
 4. The transaction commits the log entry, the record and the row together.
-5. The files are renamed into place and the row is deleted.
+5. The files are renamed into place and made durable (synced), and only then the row is deleted.
 
-If the process dies after 4, the row says so: :func:`finish_pending` (run by every command that
-opens the store, and by ``tmec certify --resume``) writes the files again from the signed record —
-byte for byte what ``tmec export`` writes — and removes the temporary ones.  If it dies before 4,
-the row has no certificate: its temporary files and the directories it created are removed.
+If the process (or the machine) dies after 4, the row says so: :func:`finish_pending` (run by every
+command that opens the store, and by ``tmec certify --resume``) writes the files again from the
+signed record — byte for byte what ``tmec export`` writes — and removes the temporary ones.  So the
+temporaries need no sync of their own before the commit: only the files in place do, before their
+row goes.  A batch syncs its whole file system once (``syncfs``) rather than each of its files.  If
+it dies before 4, the row has no certificate: its temporary files and the directories it created
+are removed.
 """
 
 from __future__ import annotations
@@ -20,9 +23,7 @@ import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-
-from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from tmec.certify.artifacts import certificate_files, credential_file
 from tmec.certify.canonical import canonical_json, loads
@@ -30,7 +31,12 @@ from tmec.certify.issuer import BeforeCommit, Issued, Issuer, new_certificate_id
 from tmec.certify.keys import Signer
 from tmec.core.errors import InputError, TmecError
 from tmec.store import ledger
-from tmec.store.models import CertificateRow, PendingOutputRow
+from tmec.store.sql import Tx, in_list, run
+
+if TYPE_CHECKING:  # SQLAlchemy loads only to finish a dead process's issue, never to issue
+    from sqlalchemy.orm import Session
+
+    from tmec.store.models import PendingOutputRow
 
 __all__ = [
     "Finished",
@@ -100,6 +106,48 @@ def _write_synced(path: Path, data: bytes) -> None:
         os.fsync(fh.fileno())
 
 
+def _sync_files(paths: list[Path]) -> None:
+    """Make ``paths`` and their directory entries durable: each file and directory synced, or, for
+    many, one ``syncfs`` of each file system they are on (Linux; elsewhere, each file)."""
+    directories = sorted({p.parent for p in paths})
+    if len(paths) > 8:
+        syncfs = _syncfs()
+        if syncfs is not None:
+            devices: dict[int, Path] = {}
+            for d in directories:
+                devices.setdefault(d.stat().st_dev, d)
+            if all(syncfs(d) for d in devices.values()):
+                return
+    for path in paths:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    for d in directories:
+        _sync_dir(d)
+
+
+def _syncfs() -> Callable[[Path], bool] | None:
+    """syncfs(2) through the C library, or None where there is none."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        call = libc.syncfs
+    except (OSError, AttributeError):
+        return None
+
+    def sync(directory: Path) -> bool:
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            return bool(call(fd) == 0)
+        finally:
+            os.close(fd)
+
+    return sync
+
+
 def _remove_leftovers(directory: Path, certificate_id: str, created_dir: str | None) -> None:
     if directory.is_dir():
         for tmp in directory.glob(f".*.{certificate_id}{_SUFFIX}"):
@@ -158,37 +206,46 @@ def issue_many_with_files(
     # The rows must not depend on the working directory of who finishes them.
     directories = {i: d.absolute() for i, d in zip(ids, shown, strict=True)}
     created = {i: _first_missing(d) for i, d in directories.items()}
-    store = issuer.store
-    with store.session() as s:
-        for i in ids:
-            s.add(
-                PendingOutputRow(
-                    certificate_id=i,
-                    directory=str(directories[i]),
-                    created_dir=str(created[i]) if created[i] is not None else None,
-                    with_worksheet=with_worksheet,
-                    credential=None,
-                    host=socket.gethostname(),
-                    pid=os.getpid(),
-                    created_at=ledger.now(),
-                )
-            )
+    with issuer.transaction() as s:
+        run(
+            s,
+            "INSERT INTO pending_output (certificate_id, directory, created_dir, with_worksheet, credential, "
+            "host, pid, created_at) VALUES (:certificate_id, :directory, :created_dir, :with_worksheet, "
+            ":credential, :host, :pid, :created_at)",
+            [
+                {
+                    "certificate_id": i,
+                    "directory": str(directories[i]),
+                    "created_dir": str(created[i]) if created[i] is not None else None,
+                    "with_worksheet": with_worksheet,
+                    "credential": None,
+                    "host": socket.gethostname(),
+                    "pid": os.getpid(),
+                    "created_at": ledger.now(),
+                }
+                for i in ids
+            ],
+        )
     names: dict[str, list[str]] = {i: [] for i in ids}
 
-    def write_temporaries(s: Session, issued: Issued) -> None:
+    def write_temporaries(s: Tx, issued: Issued) -> None:
         certificate_id = issued.certificate_id
         directory = directories[certificate_id]
         credential = credential_file(issued.envelope, signer)
         # The worksheet as stored (canonical key order), so these files are what `tmec export` writes.
-        sheet = loads(canonical_json(issued.worksheet)) if issued.worksheet is not None else None
+        stored = issued.worksheet_canonical
+        if stored is None and issued.worksheet is not None:
+            stored = canonical_json(issued.worksheet)
+        sheet = loads(stored) if stored is not None else None
         files = certificate_files(issued.envelope, sheet, credential)
         for name, data in files.items():
-            _write_synced(temporary_name(directory, name, certificate_id), data)
+            temporary_name(directory, name, certificate_id).write_bytes(data)
             names[certificate_id].append(name)
-        _sync_dir(directory)
-        row = s.get(PendingOutputRow, certificate_id)
-        assert row is not None
-        row.credential = credential
+        run(
+            s,
+            "UPDATE pending_output SET credential = :credential WHERE certificate_id = :id",
+            {"credential": credential, "id": certificate_id},
+        )
 
     try:
         for i in ids:
@@ -197,8 +254,7 @@ def issue_many_with_files(
         if [x.certificate_id for x in issued_all] != ids:
             raise TmecError("the issuer did not issue the certificates it was asked for")
     except BaseException:
-        with store.session() as s:
-            s.execute(delete(PendingOutputRow).where(PendingOutputRow.certificate_id.in_(ids)))
+        _forget(issuer, ids)
         for i in ids:
             _remove_leftovers(directories[i], i, str(created[i]) if created[i] is not None else None)
         raise
@@ -209,23 +265,47 @@ def issue_many_with_files(
             x.log_index,
             lambda: None,
             names[x.certificate_id],
+            sync=False,
         )
-    with store.session() as s:
-        s.execute(delete(PendingOutputRow).where(PendingOutputRow.certificate_id.in_(ids)))
+    placed = [directories[i] / name for i in ids for name in names[i]]
+    try:
+        _sync_files(placed)
+    except OSError as exc:
+        raise InputError(
+            f"the certificates are logged and their files written, but they could not be synced "
+            f"({exc.strerror}): run `tmec certify --resume`",
+            source=str(placed[0].parent),
+        ) from None
+    _forget(issuer, ids)
     return [
         (x, [d / name for name in names[x.certificate_id]]) for x, d in zip(issued_all, shown, strict=True)
     ]
 
 
+def _forget(issuer: Issuer, ids: list[str]) -> None:
+    """Delete the pending rows of ``ids``: their certificates are in place, or were never issued."""
+    with issuer.transaction() as s:
+        listed, params = in_list("id", ids)
+        run(s, f"DELETE FROM pending_output WHERE certificate_id IN {listed}", params)
+
+
 def _put_in_place(
-    directory: Path, certificate_id: str, log_index: int, write: Callable[[], None], names: list[str]
+    directory: Path,
+    certificate_id: str,
+    log_index: int,
+    write: Callable[[], None],
+    names: list[str],
+    *,
+    sync: bool = True,
 ) -> None:
-    """``write`` the temporaries (if not done yet) and rename each of ``names`` into place."""
+    """``write`` the temporaries (if not done yet) and rename each of ``names`` into place
+    (``sync``: and sync the directory; the caller syncs otherwise)."""
     try:
         write()
         for name in names:
             os.replace(temporary_name(directory, name, certificate_id), directory / name)
-        _sync_dir(directory)
+        if sync:
+            _sync_dir(directory)
     except OSError as exc:
         raise InputError(
             f"certificate {certificate_id} (log entry {log_index}) is logged but its files could not "
@@ -260,6 +340,10 @@ def finish_pending(
     ``on_error``: report a row that cannot be settled and go on (it stays pending); without it the
     error is raised.
     """
+    from sqlalchemy import select
+
+    from tmec.store.models import PendingOutputRow
+
     finished = []
     with issuer.store.session() as s:
         rows = list(s.scalars(select(PendingOutputRow).order_by(PendingOutputRow.created_at)))
@@ -279,6 +363,8 @@ def finish_pending(
 
 
 def _settle(issuer: Issuer, s: Session, row: PendingOutputRow) -> Finished:
+    from tmec.store.models import CertificateRow
+
     directory = Path(row.directory)
     record = s.get(CertificateRow, row.certificate_id)
     if record is None:  # died before the commit: nothing was issued

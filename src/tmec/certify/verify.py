@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import binascii
 import datetime as dt
+import hashlib
 import io
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -118,6 +119,9 @@ def read_document(path: Path) -> dict[str, Any]:
 
 
 def _pdf_attachment(data: bytes, path: Path) -> bytes:
+    own = _own_attachment(data)
+    if own is not None:
+        return own
     from pypdf import PdfReader
 
     try:  # pypdf reads lazily: a damaged file fails in .get() or bytes() with any exception
@@ -130,31 +134,72 @@ def _pdf_attachment(data: bytes, path: Path) -> bytes:
     return attachment
 
 
+# The last PDF proven to be exactly what its attached record renders to (SHA-256 of the file -> the
+# record), so the check of its pages that follows does not render it again.  One entry: a server
+# verifying many files keeps no more than one.
+_RENDERED: dict[bytes, bytes] = {}
+
+
+def _own_attachment(pdf: bytes) -> bytes | None:
+    """The record attached by tmec's own renderer, read without a PDF parser — trusted only when it
+    renders back to ``pdf`` byte for byte (then the file holds nothing else); otherwise None and
+    the caller reads the file with a full parser."""
+    from tmec.certify.pdf import attachment, render_pdf
+
+    found = attachment(pdf)
+    if found is None:
+        return None
+    try:
+        same = render_pdf(loads(found)) == pdf
+    except Exception:  # a record the renderer cannot draw: let the full parser and the checks say why
+        return None
+    if not same:
+        return None
+    _RENDERED.clear()
+    _RENDERED[hashlib.sha256(pdf).digest()] = found
+    return found
+
+
 def check_pdf_document(pdf: bytes, env: dict[str, Any]) -> list[Check]:
     """Is the visible PDF exactly what the signed record renders to, and does its QR code match?
 
     Only an exact match verifies the pages.  Nothing the file says about itself (its Producer) can
-    switch the comparison off: a PDF that differs is either altered or made by another version of
-    the renderer, and in neither case are its pages verified.
+    switch the comparison off: it only chooses which renderer to compare with (tmec's own, or the
+    fpdf2 renderer of earlier releases, loaded only then).  A PDF that differs is either altered or
+    made by another renderer, and in neither case are its pages verified.
     """
     from tmec.certify.pdf import PRODUCER, render_pdf
 
-    if render_pdf(env) == pdf:
+    if _RENDERED.get(hashlib.sha256(pdf).digest()) == canonical_json(env) or render_pdf(env) == pdf:
         return [
             Check(
                 "document", True, "the visible PDF is exactly what the signed record renders to", visible=True
             )
         ]
     reader = _pdf_reader(pdf)
-    qr = _qr_check(reader, env["payload"])
     producer = _producer(reader)
-    if producer == PRODUCER:
+    renderer = PRODUCER
+    if producer is not None and "fpdf2" in producer:
+        from tmec.certify import pdf_fpdf2
+
+        renderer = pdf_fpdf2.PRODUCER
+        if pdf_fpdf2.render_pdf(env) == pdf:
+            return [
+                Check(
+                    "document",
+                    True,
+                    f"the visible PDF is exactly what the signed record renders to ({renderer})",
+                    visible=True,
+                )
+            ]
+    qr = _qr_check(reader, env["payload"])
+    if producer == renderer:
         return [
             qr,
             Check(
                 "document",
                 False,
-                f"the PDF names this renderer ({PRODUCER}) but its pages differ from what the signed "
+                f"the PDF names this renderer ({renderer}) but its pages differ from what the signed "
                 "record renders to: it was altered",
                 visible=True,
             ),
@@ -164,7 +209,7 @@ def check_pdf_document(pdf: bytes, env: dict[str, Any]) -> list[Check]:
         Check(
             "document",
             None,
-            f"the PDF's pages differ from what this tmec renders ({PRODUCER}; the file names "
+            f"the PDF's pages differ from what this tmec renders ({renderer}; the file names "
             f"{producer or 'no producer'}): the visible pages are not verified; compare them with the "
             "signed payload",
             required=True,
@@ -193,7 +238,7 @@ def _producer(reader: Any) -> str | None:
 
 def _qr_check(reader: Any, payload: Mapping[str, Any]) -> Check:
     """The QR code on the first page must carry the signed payload's id and SHA-256."""
-    from tmec.certify.pdf import qr_text
+    from tmec.certify.pdf_common import qr_text
 
     expected = qr_text(dict(payload))
     try:
@@ -211,13 +256,23 @@ def _qr_check(reader: Any, payload: Mapping[str, Any]) -> Check:
 
 
 def _is_qr_of(image: Any, text: str) -> bool:
-    """Does ``image`` show the QR symbol of ``text`` (quiet zone of 2 modules, any whole scale)?"""
+    """Does ``image`` show the QR symbol of ``text`` (quiet zone of 2 modules, any whole scale), as
+    either renderer draws it (fpdf2's: the best mask; tmec's own: a fixed one)?"""
     import segno
 
-    matrix = segno.make(text, error="m").matrix
+    from tmec.certify.pdf import QR_MASK
+
+    gray = image.convert("L")
+    for mask in (None, QR_MASK):
+        matrix = segno.make(text, error="m", mask=mask).matrix
+        if _shows(gray, matrix):
+            return True
+    return False
+
+
+def _shows(gray: Any, matrix: Any) -> bool:
     border = 2
     size = len(matrix) + 2 * border
-    gray = image.convert("L")
     width, height = gray.size
     if width != height or width % size:
         return False

@@ -32,12 +32,24 @@ def passphrase(path: Path | None) -> bytes | None:
     return env.encode() if env else None
 
 
-def issuer(*, create: bool = False) -> Issuer:
+def issuer(*, create: bool = False, quick: bool = False) -> Issuer:
     """The issuer over the default store; the store closes when the command ends.
 
     Opening the store first finishes any issue that a dead process left without its files.
+    ``quick``: over the standard library's sqlite3 when it can (:mod:`tmec.store.quick_store`: SQLite
+    at head, nothing pending), for the commands that only issue (``tmec certify``).
     """
     from tmec.certify.issuer import Issuer
+
+    if quick:
+        from tmec.store.quick_store import open_quick_store
+
+        fast = open_quick_store()
+        if fast is not None:
+            ctx = click.get_current_context(silent=True)
+            if ctx is not None:
+                ctx.call_on_close(fast.close)
+            return Issuer(fast)
     from tmec.store.db import open_store
 
     store = open_store(create=create)
@@ -59,12 +71,10 @@ def issuer(*, create: bool = False) -> Issuer:
 
 def _any_pending(iss: Issuer) -> bool:
     """Does any issue wait for its files?  One indexed read, nearly always empty."""
-    from sqlalchemy import select
+    from tmec.store.sql import rows
 
-    from tmec.store.models import PendingOutputRow
-
-    with iss.store.session() as s:
-        return s.scalars(select(PendingOutputRow.certificate_id).limit(1)).first() is not None
+    with iss.transaction() as s:
+        return bool(rows(s, "SELECT 1 FROM pending_output LIMIT 1"))
 
 
 def report_finished(done: Finished) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
@@ -78,6 +79,29 @@ def _qualified(case_path: Path) -> tuple[Good, Path]:
     return Good(case, determination, case_bytes), case_path
 
 
+def _portfolio_goods(bom_dir: Path, on: dt.date, as_json: bool) -> list[tuple[Good, Path]]:
+    """The goods of BOM_DIR that qualify on ``on`` (supplier statements in force that day applied),
+    each named ``BOM_DIR#good id``; those that do not are named on stderr and left out."""
+    from tmec.cli._statements_store import statements_in_force
+    from tmec.engine import connect, load_portfolio, qualify_goods
+    from tmec.engine.certifiable import certifiable_goods
+
+    if not bom_dir.is_dir():
+        raise InputError("no such directory", source=str(bom_dir), field="--portfolio")
+    with connect("duckdb") as e:
+        p = load_portfolio(e, bom_dir, on, statements=statements_in_force(on))
+        result = qualify_goods(p, flips=0)
+        found = certifiable_goods(p, result)
+    if not found.goods:
+        raise InputError(
+            f"no good of the portfolio qualifies on {on}: nothing to certify", source=str(bom_dir)
+        )
+    if not as_json:
+        for good_id, why in found.left_out:
+            err_console.print(f"left out: {good_id}: {why}", highlight=False, soft_wrap=True)
+    return [(g, Path(f"{bom_dir}#{g.case.id}")) for g in found.goods]
+
+
 def run_certify(
     case_paths: Sequence[Path],
     *,
@@ -94,12 +118,16 @@ def run_certify(
     blanket: bool = False,
     amends: str | None = None,
     reason: str | None = None,
+    portfolio: Path | None = None,
+    qualify_on: str | None = None,
 ) -> None:
     if certifier_file is None:
         raise InputError("missing option --certifier FILE.yaml", field="--certifier")
     if not certifier_file.is_file():
         raise InputError("no such file", source=str(certifier_file))
-    if not case_paths:
+    if portfolio is not None and case_paths:
+        raise InputError("give CASE files or --portfolio BOM_DIR, not both", field="--portfolio")
+    if not case_paths and portfolio is None:
         raise InputError("missing argument CASE", field="CASE")
     if amends and len(case_paths) > 1 and not blanket:
         raise InputError("an amendment replaces one certification: one CASE, or --blanket", field="CASE")
@@ -114,13 +142,18 @@ def run_certify(
             "--blanket covers the goods over a blanket period: give --blanket-from and --blanket-to",
             field="--blanket",
         )
-    goods = [_qualified(path) for path in case_paths]
+    certification_date = parse_date(day, field="--date") if day else None
+    goods: list[tuple[Good, Path]]
+    if portfolio is not None:
+        on = parse_date(qualify_on, field="--on") if qualify_on else certification_date or dt.date.today()
+        goods = _portfolio_goods(portfolio, on, as_json)
+    else:
+        goods = [_qualified(path) for path in case_paths]
     refused = [(g, path) for g, path in goods if not g.determination.originating]
     if refused:
         _refuse(refused, as_json, batch=len(goods) > 1)
-    iss = issuer()
+    iss = issuer(quick=True)
     signer = iss.signer(passphrase(passphrase_file))
-    certification_date = parse_date(day, field="--date") if day else None
     each = [g for g, _ in goods]
     wanted = [Certification(goods=each)] if blanket else [Certification(g) for g in each]
 
@@ -226,33 +259,26 @@ def _not_originating_reason(g: Good) -> str:
 def _print_issued(issued: Issued, files: list[Path]) -> None:
     p = issued.envelope["payload"]
     if "goods" in p:
-        console.print(
+        lines = [
             f"[bold]{issued.certificate_id}[/bold] certified {len(p['goods'])} goods "
             f"({p['blanket_period']['from']} to {p['blanket_period']['to']}):",
-            highlight=False,
-            soft_wrap=True,
-        )
-        for good in p["goods"]:
-            console.print(
-                f"  {good['description']} (HS {good['hs']}), origin criterion {good['origin_criterion']}",
-                highlight=False,
-                soft_wrap=True,
-            )
+            *(
+                f"  {good['description']} (HS {good['hs']}), origin criterion {good['origin_criterion']}"
+                for good in p["goods"]
+            ),
+        ]
     else:
-        console.print(
+        lines = [
             f"[bold]{issued.certificate_id}[/bold] certified: {p['good']['description']} "
-            f"(HS {p['good']['hs']}), origin criterion {p['origin_criterion']}",
-            highlight=False,
-            soft_wrap=True,
-        )
-    console.print(
+            f"(HS {p['good']['hs']}), origin criterion {p['origin_criterion']}"
+        ]
+    lines.append(
         f"  log entry {issued.log_index} of {issued.envelope['log']['origin']}; "
-        f"records kept until {p['retention']['retain_until']}",
-        highlight=False,
-        soft_wrap=True,
+        f"records kept until {p['retention']['retain_until']}"
     )
-    for f in files:
-        console.print(f"  wrote {f}", highlight=False, soft_wrap=True)
+    lines.extend(f"  wrote {f}" for f in files)
+    # One print a certificate: a batch of a hundred spent more in the console than in the log.
+    console.print("\n".join(lines), highlight=False, soft_wrap=True)
 
 
 def resume_pending(as_json: bool) -> None:
@@ -296,6 +322,15 @@ def resume_pending(as_json: bool) -> None:
     "English alongside unless --language says otherwise), instead of one certification per CASE",
 )
 @click.option(
+    "--portfolio",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="certify the goods of this BOM_DIR that qualify (as `tmec portfolio qualify`), each alone "
+    "or, with --blanket, all under one certification; the others are listed and left out",
+)
+@click.option(
+    "--on", "qualify_on", help="with --portfolio: qualify on this ISO date (default: --date, or today)"
+)
+@click.option(
     "--resume",
     is_flag=True,
     help="finish the certificates whose files an interrupted run did not write, and print their ids",
@@ -316,6 +351,6 @@ def command(case_paths: tuple[Path, ...], resume: bool, **options: Any) -> None:
             raise InputError("--resume takes no CASE", field="--resume")
         resume_pending(options["as_json"])
         return
-    if not case_paths:
+    if not case_paths and options.get("portfolio") is None:
         raise InputError("missing argument CASE", field="CASE")
     run_certify(case_paths, **options)

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
-from typing import Any, TypeVar
-
-from sqlalchemy import func, insert, select, text
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from tmec.certify import merkle
-from tmec.store.bulk import insert_rows
-from tmec.store.models import CheckpointRow, LogEntry, LogNode, table
+from tmec.store.sql import Tx, rows, run
+
+if TYPE_CHECKING:  # SQLAlchemy loads only for what the issuing path does not need
+    from sqlalchemy.orm import Session
+
+    from tmec.store.models import CheckpointRow
 
 __all__ = [
     "LogCorrupted",
@@ -44,8 +45,8 @@ def now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
 
 
-def log_size(s: Session) -> int:
-    top = s.scalar(select(func.max(LogEntry.idx)))
+def log_size(s: Tx) -> int:
+    ((top,),) = rows(s, "SELECT max(idx) FROM log_entry")
     return 0 if top is None else int(top) + 1
 
 
@@ -59,7 +60,7 @@ def _compact_range(size: int) -> list[tuple[int, int]]:
     return out
 
 
-def _fetch(s: Session, keys: set[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
+def _fetch(s: Tx, keys: set[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
     if not keys:
         return {}
     # One (level = ? AND idx = ?) term per key, as plain SQL: both engines answer it from the primary
@@ -70,15 +71,14 @@ def _fetch(s: Session, keys: set[tuple[int, int]]) -> dict[tuple[int, int], byte
     for n, (level, idx) in enumerate(sorted(keys)):
         terms.append(f"(level = :l{n} AND idx = :i{n})")
         params[f"l{n}"], params[f"i{n}"] = level, idx
-    sql = text(f"SELECT level, idx, hash FROM log_node WHERE {' OR '.join(terms)}")
-    rows: list[Any] = list(s.execute(sql, params))
-    found = {(int(lv), int(i)): bytes(h) for lv, i, h in rows}
+    got = rows(s, f"SELECT level, idx, hash FROM log_node WHERE {' OR '.join(terms)}", params)
+    found = {(int(lv), int(i)): bytes(h) for lv, i, h in got}
     if len(found) != len(keys):
         raise LogCorrupted(f"the log is missing {len(keys) - len(found)} subtree hashes")
     return found
 
 
-def _with_nodes(s: Session, compute: Callable[[merkle.PerfectHash], T]) -> T:
+def _with_nodes(s: Tx, compute: Callable[[merkle.PerfectHash], T]) -> T:
     """Run ``compute`` twice: once to learn which subtree hashes it reads, once with them (one query)."""
     wanted: set[tuple[int, int]] = set()
 
@@ -91,7 +91,7 @@ def _with_nodes(s: Session, compute: Callable[[merkle.PerfectHash], T]) -> T:
     return compute(lambda level, idx: found[(level, idx)])
 
 
-def append(s: Session, kind: str, body: bytes) -> tuple[int, bytes, list[bytes]]:
+def append(s: Tx, kind: str, body: bytes) -> tuple[int, bytes, list[bytes]]:
     """Append one entry; return its index, the new root and the entry's inclusion proof in the new tree.
 
     The caller's transaction holds the write lock.  The proof of the last leaf is the old tree's
@@ -102,9 +102,11 @@ def append(s: Session, kind: str, body: bytes) -> tuple[int, bytes, list[bytes]]
     compact = _compact_range(index)
     hashes = _fetch(s, set(compact))
     leaf = merkle.leaf_hash(body)
-    s.execute(
-        insert(table(LogEntry)),
-        [{"idx": index, "kind": kind, "body": body, "leaf_hash": leaf, "created_at": now()}],
+    run(
+        s,
+        "INSERT INTO log_entry (idx, kind, body, leaf_hash, created_at) "
+        "VALUES (:idx, :kind, :body, :leaf_hash, :created_at)",
+        {"idx": index, "kind": kind, "body": body, "leaf_hash": leaf, "created_at": now()},
     )
     nodes = [{"level": 0, "idx": index, "hash": leaf}]
     level, idx, h = 0, index, leaf
@@ -114,7 +116,7 @@ def append(s: Session, kind: str, body: bytes) -> tuple[int, bytes, list[bytes]]
         h = merkle.node_hash(right_edge.pop(), h)
         level, idx = level + 1, idx >> 1
         nodes.append({"level": level, "idx": idx, "hash": h})
-    s.execute(insert(table(LogNode)), nodes)
+    run(s, "INSERT INTO log_node (level, idx, hash) VALUES (:level, :idx, :hash)", nodes)
     right_edge.append(h)
     new_root = right_edge[-1]
     for left in reversed(right_edge[:-1]):
@@ -148,6 +150,8 @@ def append_many(s: Session, kind: str, bodies: list[bytes]) -> tuple[int, bytes]
             level, idx = level + 1, idx >> 1
             nodes.append((level, idx, h))
         right_edge.append(h)
+    from tmec.store.bulk import insert_rows
+
     insert_rows(s, "log_entry", ("idx", "kind", "body", "leaf_hash", "created_at"), entries)
     insert_rows(s, "log_node", ("level", "idx", "hash"), nodes)
     new_root = right_edge[-1]
@@ -156,42 +160,56 @@ def append_many(s: Session, kind: str, bodies: list[bytes]) -> tuple[int, bytes]
     return first, new_root
 
 
-def root(s: Session, size: int) -> bytes:
+def root(s: Tx, size: int) -> bytes:
     return _with_nodes(s, lambda get: merkle.root_from(get, size))
 
 
-def inclusion_proof(s: Session, index: int, size: int) -> list[bytes]:
+def inclusion_proof(s: Tx, index: int, size: int) -> list[bytes]:
     return _with_nodes(s, lambda get: merkle.inclusion_proof_from(get, index, size))
 
 
-def consistency_proof(s: Session, m: int, size: int) -> list[bytes]:
+def consistency_proof(s: Tx, m: int, size: int) -> list[bytes]:
     return _with_nodes(s, lambda get: merkle.consistency_proof_from(get, m, size))
 
 
-def store_checkpoint(s: Session, size: int, note: str) -> None:
-    s.execute(insert(table(CheckpointRow)), [{"size": size, "note": note, "created_at": now()}])
+def store_checkpoint(s: Tx, size: int, note: str) -> None:
+    run(
+        s,
+        "INSERT INTO checkpoint (size, note, created_at) VALUES (:size, :note, :created_at)",
+        {"size": size, "note": note, "created_at": now()},
+    )
 
 
 def latest_checkpoint(s: Session) -> CheckpointRow | None:
+    from sqlalchemy import select
+
+    from tmec.store.models import CheckpointRow
+
     return s.scalars(select(CheckpointRow).order_by(CheckpointRow.size.desc()).limit(1)).first()
 
 
 def checkpoint_at(s: Session, size: int) -> CheckpointRow | None:
+    from tmec.store.models import CheckpointRow
+
     return s.get(CheckpointRow, size)
 
 
 def entries(s: Session, batch: int = 50_000) -> Iterator[tuple[int, bytes, bytes]]:
     """Every ``(index, body, stored leaf hash)`` in index order, streamed in batches."""
+    from sqlalchemy import select
+
+    from tmec.store.models import LogEntry
+
     start = 0
     while True:
-        rows = s.execute(
+        got = s.execute(
             select(LogEntry.idx, LogEntry.body, LogEntry.leaf_hash)
             .where(LogEntry.idx >= start)
             .order_by(LogEntry.idx)
             .limit(batch)
         ).all()
-        if not rows:
+        if not got:
             return
-        for idx, body, lh in rows:
+        for idx, body, lh in got:
             yield int(idx), bytes(body), bytes(lh)
-        start = int(rows[-1][0]) + 1
+        start = int(got[-1][0]) + 1

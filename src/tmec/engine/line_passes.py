@@ -166,11 +166,22 @@ class Passes:
         month = "year(l.entry_date) * 100 + month(l.entry_date) AS month, l.bad_amount"
         based = self._based("xp_wide", seqs, month, mixed)
         value = RULES.index("value")
+        # On DuckDB each line's duty is worked out in 64-bit integers (ten-thousandths; exact, a
+        # tenth of the CPU of 128-bit decimals) and the sums made decimals again; Spark keeps the
+        # decimals (its integer arithmetic wraps silently on overflow).
+        units = self.e.name == "duckdb" and max(places, default=2) <= UNIT_PLACES
         cols = [
-            f"{duty_sql(f'rate_{i}', f'base_{i}', f'places_{i}', places)} AS duty_{i}" for i in range(seqs)
+            f"{duty_units_sql(f'rate_{i}', f'base_{i}', f'places_{i}', places)} AS duty_{i}"
+            if units
+            else f"{duty_sql(f'rate_{i}', f'base_{i}', f'places_{i}', places)} AS duty_{i}"
+            for i in range(seqs)
         ]
         cols += [f"CASE WHEN rule_{i} <> {value} THEN base_{i} END AS x_{i}" for i in range(seqs) if mixed[i]]
-        sums = [f"sum(duty_{i}) AS d{i}" for i in range(seqs)]
+        unit = f"CAST(0.{'0' * (UNIT_PLACES - 1)}1 AS DECIMAL({UNIT_PLACES + 1},{UNIT_PLACES}))"
+        sums = [
+            f"CAST(sum(duty_{i}) AS DECIMAL(38,0)) * {unit} AS d{i}" if units else f"sum(duty_{i}) AS d{i}"
+            for i in range(seqs)
+        ]
         sums += [f"count(x_{i}) AS xn{i}, sum(x_{i}) AS xb{i}" for i in range(seqs) if mixed[i]]
         return self.get(
             f"SELECT class_id, month, count(*) AS n, sum(value) AS v, {', '.join(sums)}, "
@@ -188,6 +199,40 @@ class Passes:
             f"FROM ({self._based('xp_long', 1, extra)}) b WHERE base_0 IS NOT NULL "
             "ORDER BY src_line, program, measure_id"
         )
+
+
+UNIT_PLACES = 4  # duty_units_sql's unit: ten-thousandths (the places of a duty, DUTY)
+# Its integer path holds bases under 10^10 (a base x 10^4 read from a 64-bit decimal) and rates
+# under 9 x 10^p % at p places (900 % at 2); the other lines take the decimal path, row by row.
+_BASE_LIMIT = 10**10
+
+
+def duty_units_sql(rate: str, base: str, places_col: str, places: Sequence[int]) -> str:
+    """:func:`duty_sql`'s duty as an integer number of ten-thousandths, exactly (DuckDB).
+
+    With r = rate x 10^6 and b = base x 10^4 (integers), the duty is r x b / 10^12; rounded half
+    up at p places it is q = r x (b div D) + (r x (b mod D) + D/2) div D units of 10^-p, D = 10^(12-p):
+    both products stay under 2^63 while the base is under 10^10 and the rate under 9 x 10^p %
+    (r x D < 9 x 10^18).
+    """
+    r = f"CAST({rate} * 1000000 AS BIGINT)"
+    b = f"CAST(CAST({base} AS DECIMAL(18,4)) * 10000 AS BIGINT)"
+
+    def at(p: int) -> str:
+        d = 10 ** (12 - p)
+        q = f"({r} * ({b} // {d}) + ({r} * ({b} % {d}) + {d // 2}) // {d})"
+        return f"{q} * {10 ** (UNIT_PLACES - p)}" if p < UNIT_PLACES else q
+
+    def one(p: int) -> str:  # the decimal path for a rate or base the integers cannot hold
+        fits = f"{rate} >= 0 AND {rate} < {9 * 10**p} AND {base} >= 0 AND {base} < {_BASE_LIMIT}"
+        exact = f"CAST({duty_sql(rate, base, places_col, [p])} * {10**UNIT_PLACES} AS HUGEINT)"
+        return f"CASE WHEN {fits} THEN {at(p)} ELSE {exact} END"
+
+    ps = sorted(set(places)) or [2]
+    out = one(ps[0])
+    for p in ps[1:]:
+        out = f"CASE WHEN {places_col} = {p} THEN {one(p)} ELSE {out} END"
+    return out
 
 
 def duty_sql(rate: str, base: str, places_col: str, places: Sequence[int]) -> str:

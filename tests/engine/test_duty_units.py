@@ -1,0 +1,58 @@
+"""Each line's duty in 64-bit integers (``duty_units_sql``) equals the decimal computation — rate
+percent of the base, rounded half up at the law's places — to the last ten-thousandth, on both of
+its paths (integers; decimals for a base of 10^10 or more, or a rate of 9 x 10^p % or more at p
+places), at the
+half-cent boundaries where rounding decides, and at every number of places up to four."""
+
+from __future__ import annotations
+
+import random
+from decimal import ROUND_HALF_UP, Decimal
+
+import duckdb
+import pytest
+
+from tmec.engine.line_passes import UNIT_PLACES, duty_units_sql
+
+
+def _by_hand(rate: Decimal, base: Decimal, places: int) -> int:
+    duty = (rate * base / 100).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return int(duty.scaleb(UNIT_PLACES))
+
+
+def _cases(rng: random.Random) -> list[tuple[Decimal, Decimal, int]]:
+    rates = [Decimal(0), Decimal("2.5"), Decimal(25), Decimal(50), Decimal("899.999999"), Decimal(900)]
+    rates += [Decimal(rng.randrange(0, 2_000_000_000)).scaleb(-6) for _ in range(100)]
+    rates += [Decimal(rng.randrange(0, 100_000_000)).scaleb(-6) for _ in range(200)]
+    bases = [Decimal(0), Decimal("0.02"), Decimal("10.10"), Decimal("9999999999.9999"), Decimal(10**10)]
+    bases += [Decimal("99999999999999.9999"), Decimal("98765432109876.5432")]
+    bases += [Decimal(rng.randrange(0, 10**16)).scaleb(-4) for _ in range(300)]
+    bases += [Decimal(rng.randrange(0, 10**8)).scaleb(-2) for _ in range(300)]
+    out = []
+    for _ in range(3000):
+        out.append((rng.choice(rates), rng.choice(bases), rng.choice([0, 1, 2, 3, 4])))
+    # half-cent boundaries: 10.10 x 25 % = 2.525, 0.02 x 25 % = 0.005
+    out += [
+        (Decimal(25), Decimal("10.10"), 2),
+        (Decimal(25), Decimal("0.02"), 2),
+        (Decimal(50), Decimal("0.01"), 2),
+    ]
+    return out
+
+
+@pytest.mark.parametrize("places_sets", [[2], [0, 2], [1, 3, 4]])
+def test_duty_units_equal_the_decimal_duty_on_both_paths(places_sets: list[int]) -> None:
+    cases = [c for c in _cases(random.Random(7)) if c[2] in places_sets]
+    conn = duckdb.connect()
+    conn.execute("CREATE TABLE t (i INTEGER, rate DECIMAL(12,6), base DECIMAL(18,4), places INTEGER)")
+    conn.executemany("INSERT INTO t VALUES (?, ?, ?, ?)", [(i, r, b, p) for i, (r, b, p) in enumerate(cases)])
+    expr = duty_units_sql("rate", "base", "places", places_sets)
+    got = dict(conn.execute(f"SELECT i, CAST({expr} AS HUGEINT) FROM t").fetchall())
+    wrong = [
+        (r, b, p, got[i], _by_hand(r, b, p))
+        for i, (r, b, p) in enumerate(cases)
+        if got[i] != _by_hand(r, b, p)
+    ]
+    assert not wrong, wrong[:5]
+    integer_path = [c for c in cases if c[0] < 9 * 10 ** c[2] and c[1] < 10**10]
+    assert len(integer_path) > 200 and len(cases) - len(integer_path) > 100  # both paths are tested

@@ -192,12 +192,14 @@ S232_DERIVATIVES_2025 = TARIFFS_DIR / "s232_derivatives_2025.yaml"  # tools/law/
 S301_LISTS = TARIFFS_DIR / "s301_china_lists.yaml"  # tools/law/build_tracker_lists.py (secondary)
 S232_COPPER_2025 = TARIFFS_DIR / "s232_copper_2025.yaml"  # tools/law/build_tracker_lists.py (secondary)
 COMPILED_SCOPES = (S232_ANNEXES, S232_DERIVATIVES_2025, S301_LISTS, S232_COPPER_2025)
+IEEPA_RECIPROCAL = TARIFFS_DIR / "ieepa_reciprocal.yaml"  # tools/law/build_ieepa_reciprocal.py
 
 
 @cache
 def load_measures() -> MeasureSet:
     """The measures, with the product lists compiled from the proclamation annexes, the Federal Register
-    notices and (secondary) the Section 301 lists among their scopes."""
+    notices and (secondary) the Section 301 lists among their scopes, and the IEEPA reciprocal measures
+    compiled from chapter 99 after the hand-written ones."""
     data = load_yaml(MEASURES)
     scopes = dict(data["scopes"])
     for path in COMPILED_SCOPES:
@@ -206,7 +208,8 @@ def load_measures() -> MeasureSet:
         if clash:
             raise InputError(f"scopes defined twice: {sorted(clash)}", source=str(path))
         scopes.update(compiled)
-    return parse_measures({**data, "scopes": scopes}, source=str(MEASURES))
+    measures = [*data["measures"], *load_yaml(IEEPA_RECIPROCAL)["measures"]]
+    return parse_measures({**data, "scopes": scopes, "measures": measures}, source=str(MEASURES))
 
 
 def load_tables(home: Path | None = None) -> TariffTables:

@@ -364,6 +364,7 @@ def law_status(home: Path | None = None) -> dict[str, Any]:
                 "licence": "US Government work, public domain",
             },
             *(_compiled_source(path) for path in COMPILED_SCOPES[1:]),
+            _reciprocal_source(),
             {
                 "source": "chapter 99 measures (Section 232, IEEPA, Section 122, Section 301) with their "
                 "legal references",
@@ -424,4 +425,28 @@ def _compiled_source(path: Path) -> dict[str, Any]:
         "revisions": [{"revision": f"effective {day}", "effective_date": day}],
         "note": next(h for h in header if h.startswith("source: ")),
         "licence": next(h for h in header if h.startswith("licence: ")).removeprefix("licence: "),
+    }
+
+
+def _reciprocal_source() -> dict[str, Any]:
+    """The IEEPA reciprocal measures compiled from chapter 99: the revisions read, their end."""
+    compiled = load_yaml(IEEPA_RECIPROCAL)
+    revisions = compiled["source"]["revisions"]
+    measures = compiled["measures"]
+    return {
+        "source": "IEEPA reciprocal duties (EO 14257 as amended): the country headings of chapter 99 "
+        "(9903.01.25-.76, 9903.02.xx), compiled from the text of every HTSUS revision",
+        "file": str(IEEPA_RECIPROCAL.relative_to(LAW_DIR)),
+        "revisions": [
+            {
+                "revision": f"{len(measures)} measures from {len(revisions)} revisions",
+                "effective_date": min(str(m["valid_from"]) for m in measures),
+            }
+        ],  # fmt: skip
+        "note": next(
+            ln[2:]
+            for ln in IEEPA_RECIPROCAL.read_text(encoding="utf-8").splitlines()
+            if ln.startswith("# end: ")
+        ),
+        "licence": str(compiled["source"]["licence"]),
     }

@@ -442,7 +442,7 @@ def _reciprocal_source() -> dict[str, Any]:
                 "revision": f"{len(measures)} measures from {len(revisions)} revisions",
                 "effective_date": min(str(m["valid_from"]) for m in measures),
             }
-        ],  # fmt: skip
+        ],
         "note": next(
             ln[2:]
             for ln in IEEPA_RECIPROCAL.read_text(encoding="utf-8").splitlines()

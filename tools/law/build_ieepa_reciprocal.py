@@ -256,8 +256,8 @@ def stretches(
                 current.end = min(start_of[rev] if rev is not None else end, end)
                 out.append(current)
                 current = None
-            if current is not None and rev is not None:
-                current.last = rev
+            if current is not None and rev is not None and start_of[rev] < end:
+                current.last = rev  # the last revision printing it while it is in force
             if live and current is None and reading is not None and rev is not None:
                 day = max(start_of[rev], reading.stated)
                 current = Stretch(heading, reading, rev, rev, day, "")
@@ -303,8 +303,8 @@ def _measure(s: Stretch, floor_met: dict[tuple[str, tuple[str, ...], str], str],
     m["valid_from"] = s.start
     m["valid_to"] = s.end
     m["reference"] = (
-        f"{LAW}; heading {s.heading} '{r.text}', U.S. note 2(v) (HTSUS {s.first}"
-        f"{'' if s.first == s.last else ' - ' + s.last}); {why}"
+        f"{LAW}; heading {s.heading} '{r.text}', U.S. note 2(v) (HTSUS {s.first.replace('_', ' ')}"
+        f"{'' if s.first == s.last else ' - ' + s.last.replace('_', ' ')}); {why}"
     )
     m["confidence"] = "T"
     return m

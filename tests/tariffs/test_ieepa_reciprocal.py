@@ -62,7 +62,7 @@ def test_japan_before_during_and_after() -> None:
     d = price("2025-10-01", VALVE, "JP")
     assert extra(d) == {"9903.02.73": D("13000.00")} and d.total_duty == D("15000.00")
     # column 1 at or above 15 %: nothing more, reported under 9903.02.72
-    shoe = price("2025-10-01", SHOE, "JP")
+    shoe = price("2025-10-01", SHOE, "JP")  # a floor met is reported at 0 (an exemption is not)
     assert extra(shoe) == {} and shoe.total_duty == D("20000.00")
     assert [ln.heading for ln in shoe.lines if ln.program == "ieepa_reciprocal"] == ["9903.02.72"]
     # IEEPA ended: Section 122 from 2026-02-24
@@ -110,7 +110,9 @@ def test_the_floor_stacks_on_what_section_232_leaves() -> None:
 
 
 def test_exemptions_that_are_data() -> None:
-    assert extra(price("2025-10-01", TOY, "RU")) == {}  # general note 3(b) (9903.01.29)
+    russia = price("2025-10-01", TOY, "RU")  # general note 3(b) (9903.01.29)
+    assert extra(russia) == {} and any("9903.01.29" in n for n in russia.notes)
+    assert not [ln for ln in russia.lines if ln.program == "ieepa_reciprocal"]  # nothing to report
     assert extra(price("2025-10-01", TOY, "CA")) == {"9903.01.10": D("35000.00")}  # fentanyl, not reciprocal
     assert extra(price("2025-10-01", TOY, "MX", usmca=True)) == {}
 

@@ -389,9 +389,12 @@ def stack(
             st.notes.append("Section 122 not applied: Section 232 goods are exempt (9903.03.06)")
 
     reciprocal = select(measures, "ieepa_reciprocal", entry, claim, st)
-    if reciprocal is not None:
+    if reciprocal is not None and reciprocal.exemption:
+        # Canada, Mexico, the column 2 countries: no reciprocal duty, and no line to report
+        st.notes.append(f"{reciprocal.title} ({reciprocal.heading})")
+    elif reciprocal is not None:
         # U.S. note 2(v)(vi)-(ix): not on the value Section 232 taxes, on the rest (9903.01.33)
-        base = entry.value if reciprocal.exemption else entry.value - metal_base
+        base = entry.value - metal_base
         if order is not None and order.value == "ieepa_first" and metal_base > 0:
             base = ZERO  # before Proc. 10947 the whole 232 article was excluded, not its metal only
         if base > 0:

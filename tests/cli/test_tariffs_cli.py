@@ -130,7 +130,8 @@ def test_measures_show_lists_what_is_in_force() -> None:
     code, out = run(
         "measures", "show", "--date", "2025-06-10", "--origin", "MX", "--hts", "7208.39.00", "--json"
     )
-    assert {m["program"] for m in json.loads(out)["measures"]} == {"s232_steel", "ieepa"}
+    # Mexico's goods: no reciprocal duty (9903.01.27), listed as the exemption in force
+    assert {m["program"] for m in json.loads(out)["measures"]} == {"s232_steel", "ieepa", "ieepa_reciprocal"}
     code, out = run("measures", "show", "--origin", "Narnia")
     assert code == 2 and "--origin" in out
 

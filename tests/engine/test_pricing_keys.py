@@ -172,7 +172,10 @@ def test_a_measure_for_one_origin_splits_only_its_periods() -> None:
     ):
         starts[origin].add(start)
     every = set(period_table(tables, [code]).column("p_start").to_pylist())
-    assert dt.date(2025, 4, 10) in starts["CN"] and dt.date(2025, 4, 10) not in starts["DE"]
+    # China's 125 % ends on 2025-05-14 (a day of no German measure); the EU's floor starts on 2025-08-07
+    # (China's reciprocal rate did not change that day)
+    assert dt.date(2025, 5, 14) in starts["CN"] and dt.date(2025, 5, 14) not in starts["DE"]
+    assert dt.date(2025, 8, 7) in starts["DE"] and dt.date(2025, 8, 7) not in starts["CN"]
     assert starts["CN"] | starts["DE"] <= every and len(starts["DE"]) < len(starts["CN"]) < len(every)
 
 

@@ -97,7 +97,8 @@ def test_the_august_2025_inclusions_start_on_2025_08_18() -> None:
 
 def test_copper_wire_in_september_2025_pays_50_on_its_copper_content_and_the_reciprocal_on_the_rest() -> None:
     d = price("2025-09-10", "7408.11.60", "DE", 100000, copper_value=80000)
-    assert extra(d) == {"9903.78.01": D("40000.00")}  # the EU's reciprocal rate (9903.02.xx) is not built
+    # the EU's floor on the 20,000 that is not copper: 15 % less column 1's 3 % (9903.02.20)
+    assert extra(d) == {"9903.78.01": D("40000.00"), "9903.02.20": D("2400.00")}
     cn = price("2025-09-10", "7408.11.60", "CN", 100000, copper_value=80000)
     assert extra(cn) == {
         "9903.78.01": D("40000.00"),
@@ -108,7 +109,7 @@ def test_copper_wire_in_september_2025_pays_50_on_its_copper_content_and_the_rec
     [copper] = [ln for ln in d.lines if ln.program == "s232_copper"]
     assert copper.unverified  # the copper list is from a secondary table
     unknown = price("2025-09-10", "7408.11.60", "DE", 100000)
-    assert extra(unknown) == {"9903.78.01": D("50000.00")} and "copper_content" in [
+    assert extra(unknown) == {"9903.78.01": D("50000.00")} and "copper_content" in [  # nothing left
         q.fact for q in unknown.questions
     ]
     # the day before Proc. 10962: the baseline reciprocal duty on the whole value

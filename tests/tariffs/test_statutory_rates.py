@@ -17,7 +17,7 @@ from tmec.tariffs.statutory import OTHERS, statutory_rows
 pytestmark = pytest.mark.usefixtures("home")  # a fresh $TMEC_HOME: no imported schedule
 
 
-@pytest.mark.parametrize("day", ["2025-06-10", "2026-12-06"])
+@pytest.mark.parametrize("day", ["2025-06-10", "2025-10-01", "2026-12-06"])
 def test_each_row_is_what_price_entry_charges_on_the_value(day: str) -> None:
     """On lines with ad valorem rates only and measures on the full value, the table's total rate
     is the duty price_entry computes on an entry of that line, as a percentage of its value."""
@@ -26,8 +26,9 @@ def test_each_row_is_what_price_entry_charges_on_the_value(day: str) -> None:
     rows = list(statutory_rows(tables, when))
     checked = 0
     for row in rows[:: max(1, len(rows) // 400)]:
-        origin = {"*": "DE"}.get(row["origin_class"], row["origin_class"])
-        bases = {row[f"{p}_base"] for p in ("s232_metals", "s232_aluminum", "s232_steel", "s232_vehicles")}
+        origin = {"*": "SG"}.get(row["origin_class"], row["origin_class"])  # named by no measure
+        metals = ("s232_metals", "s232_aluminum", "s232_steel", "s232_copper", "s232_vehicles")
+        bases = {row[f"{p}_base"] for p in metals}
         if row["ordinary_specific"] or not row["ordinary_computed"] or bases - {None, "full"}:
             continue
         duty = price_entry(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from array import array
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -17,8 +18,15 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from tmec.engine.output import atomic_file
-from tmec.tariffs.measures import PROGRAMS
-from tmec.tariffs.statutory import OTHERS, origin_classes, statutory_rows
+from tmec.tariffs.measures import PROGRAMS, Measure
+from tmec.tariffs.statutory import (
+    OTHERS,
+    OVERLAY,
+    country_overlay,
+    origin_classes,
+    overlay_applies,
+    statutory_rows,
+)
 from tmec.tariffs.tables import TariffTables
 
 __all__ = ["write_statutory_rates"]
@@ -50,13 +58,21 @@ def write_statutory_rates(
     from tmec.core.countries import _iso_countries
 
     countries = sorted(origins or _iso_countries())
-    classes = set(origin_classes(tables, day))
+    # the reciprocal duty, one measure per country on every line, is laid over the other programs'
+    # classes (a hundred classes of full rows would cost more than the 4.9 M rows' arithmetic)
+    overlay = overlay_applies(tables, day)
+    classes = set(origin_classes(tables, day, overlay=overlay))
     cls_of = [c if c in classes else OTHERS for c in countries]
     wanted = set(cls_of)
-    rows = [r for r in statutory_rows(tables, day) if r["origin_class"] in wanted]
-    by_class = pa.Table.from_pylist(rows, schema=_schema())
+    rows = [r for r in statutory_rows(tables, day, overlay=overlay) if r["origin_class"] in wanted]
+    schema = _schema()
+    if overlay:
+        schema = schema.append(pa.field("overlay_open", pa.bool_()))
+    by_class = pa.Table.from_pylist(rows, schema=schema)
     expanded = _expand(by_class, countries, cls_of)
-    cols = [f.name for f in by_class.schema if f.name not in ("hts", "description", "origin_class")]
+    if overlay:
+        expanded = _overlay(expanded, country_overlay(tables, day, countries))
+    cols = [f.name for f in expanded.schema if f.name not in ("hts", "description", "origin_class", "origin")]
     if out.suffix != ".csv":
         # the text columns stay dictionaries on the way to Parquet (which stores them so anyway);
         # without Arrow's schema in the file they read back as plain text
@@ -131,6 +147,43 @@ def _expand(by_class: pa.Table, countries: list[str], cls_of: list[str]) -> pa.T
         _int32(array("i", range(len(countries))) * lines), pa.array(countries, pa.string())
     )
     return taken.append_column("origin", origin.cast(pa.string()))
+
+
+def _overlay(expanded: pa.Table, measures: list[Measure | None]) -> pa.Table:
+    """Each row completed with its country's reciprocal measure (``measures``, in the countries'
+    order, which is the rows' order within a line): heading, rate (a floor less the ordinary rate,
+    not below 0, under its "no change" heading when nothing is left), base, and the totals."""
+    n = len(measures)
+    lines = expanded.num_rows // n if n else 0
+    # the country of each row, as an index into ``measures``: 0..n-1 repeated per line
+    which = _int32(array("i", range(n)) * lines)
+    rate = pa.array([None if m is None else (0 if m.exemption else m.rate) for m in measures], RATE).take(
+        which
+    )
+    floor = pa.array([m is not None and m.floor for m in measures], pa.bool_()).take(which)
+    heading = pa.array([m.heading if m else None for m in measures], pa.string()).take(which)
+    met = pa.array([(m.floor_met_heading or m.heading) if m else None for m in measures], pa.string()).take(
+        which
+    )
+    ordinary = pc.cast(expanded.column("ordinary_ad_valorem"), RATE)  # _expand made it a dictionary
+    zero = pa.scalar(Decimal(0), RATE)
+    topped = pc.max_element_wise(pc.cast(pc.subtract(rate, ordinary), RATE), zero)
+    rate = pc.if_else(floor, topped, rate)
+    heading = pc.if_else(pc.and_kleene(floor, pc.equal(rate, zero)), met, heading)
+    base = pc.if_else(pc.is_null(rate), pa.scalar(None, pa.string()), pa.scalar("full"))
+    added = pc.if_else(pc.and_(expanded.column("overlay_open"), pc.is_valid(rate)), rate, zero)
+    additional = pc.cast(pc.add(pc.cast(expanded.column("additional_ad_valorem"), RATE), added), RATE)
+    total = pc.cast(pc.add(ordinary, additional), RATE)
+    out = expanded.drop_columns(["overlay_open"])
+    for name, column in (
+        (f"{OVERLAY}_heading", heading),
+        (f"{OVERLAY}_rate", rate),
+        (f"{OVERLAY}_base", base),
+        ("additional_ad_valorem", additional),
+        ("total_ad_valorem", total),
+    ):
+        out = out.set_column(out.schema.get_field_index(name), name, column)
+    return out
 
 
 def _int64(values: array[int]) -> pa.Array:

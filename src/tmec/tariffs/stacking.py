@@ -35,7 +35,9 @@ Order of operations — the same steps an SQL engine runs over the tables of
    goods of CA/MX exempt by their own 0 % measures).
 9. **IEEPA reciprocal** (EO 14257; 2025-04-05 to 2026-02-23) on ``value - metal_base``
    (U.S. note 2(v)(vi)-(ix): not on the value Section 232 taxes; 9903.01.33), never on a
-   Section 232 vehicle or part; Canada and Mexico have none (9903.01.26/.27).
+   Section 232 vehicle or part; Canada and Mexico have none (9903.01.26/.27).  A country's floor
+   (the EU's 9903.02.20: "15 %" for goods whose column 1 rate is under 15 %) is the difference
+   between it and the ordinary ad valorem rate, reported under its "no change" heading when none.
 10. **Cumulative programs**: IEEPA China (fentanyl, EO 14195) and Section 301 (China) on the full
    value, whatever else is due, vehicles included (neither EO 14289 nor their texts exclude them).
 11. **Amounts.**  ``duty = round(rate/100 × base)`` per line with
@@ -171,6 +173,19 @@ def _line(m: Measure, base: Decimal, places: Decimal, column1: Decimal = ZERO) -
         base_kind=m.base,
         unverified=m.unverified,
     )
+
+
+def _ask_floor(m: Measure, st: Stack) -> None:
+    """A floor on a rate with a specific part: the ad valorem equivalent the floor needs is not known."""
+    if m.floor and any(ln.unit for ln in st.lines):
+        st.questions.append(
+            Question(
+                fact="ordinary duty",
+                text=f"{m.title} ({m.heading}) tops column 1 up to {m.rate} %: what is the ad "
+                "valorem equivalent of the specific part of the rate? Only its ad valorem part "
+                "is counted.",
+            )
+        )
 
 
 def ordinary_lines(
@@ -340,15 +355,7 @@ def stack(
     for program in METAL_PROGRAMS:
         m = select(measures, program, entry, claim, st)
         if m is not None:
-            if m.floor and any(ln.unit for ln in st.lines):
-                st.questions.append(
-                    Question(
-                        fact="ordinary duty",
-                        text=f"{m.title} ({m.heading}) tops column 1 up to {m.rate} %: what is the ad "
-                        "valorem equivalent of the specific part of the rate? Only its ad valorem part "
-                        "is counted.",
-                    )
-                )
+            _ask_floor(m, st)
             metals.append(_line(m, _base(m, entry, st), places, column1))
     metal_base = min(entry.value, sum((d.base for d in metals if d.rate > 0), ZERO))
 
@@ -382,13 +389,17 @@ def stack(
             st.notes.append("Section 122 not applied: Section 232 goods are exempt (9903.03.06)")
 
     reciprocal = select(measures, "ieepa_reciprocal", entry, claim, st)
-    if reciprocal is not None:
+    if reciprocal is not None and reciprocal.exemption:
+        # Canada, Mexico, the column 2 countries: no reciprocal duty, and no line to report
+        st.notes.append(f"{reciprocal.title} ({reciprocal.heading})")
+    elif reciprocal is not None:
         # U.S. note 2(v)(vi)-(ix): not on the value Section 232 taxes, on the rest (9903.01.33)
-        base = entry.value if reciprocal.exemption else entry.value - metal_base
+        base = entry.value - metal_base
         if order is not None and order.value == "ieepa_first" and metal_base > 0:
             base = ZERO  # before Proc. 10947 the whole 232 article was excluded, not its metal only
         if base > 0:
-            st.lines.append(_line(reciprocal, base, places))
+            _ask_floor(reciprocal, st)  # the EU, Japan, Korea, Switzerland: 15 % inclusive of column 1
+            st.lines.append(_line(reciprocal, base, places, column1))
         else:
             st.notes.append("IEEPA reciprocal not applied: Section 232 goods are excluded (9903.01.33)")
     cumulative(entry, measures, claim, places, st)

@@ -25,9 +25,13 @@ from tmec.tariffs.measures import CUMULATIVE, METAL_PROGRAMS, PROGRAMS, Measure,
 from tmec.tariffs.rates import Rate
 from tmec.tariffs.tables import TariffTables
 
-__all__ = ["OTHERS", "origin_classes", "statutory_rows"]
+__all__ = ["OTHERS", "OVERLAY", "country_overlay", "origin_classes", "overlay_applies", "statutory_rows"]
 
 OTHERS = "*"  # every country no measure names
+# A program whose measures turn on the origin alone (every chapter in scope): the IEEPA reciprocal
+# duty names some ninety countries, each its own class; the bulk table lays it over the rows of the
+# other programs' classes country by country instead (``statutory_rows(..., overlay=True)``).
+OVERLAY = "ieepa_reciprocal"
 ZERO = Decimal(0)
 PLACES = Decimal("0.000001")
 METALS = METAL_PROGRAMS
@@ -37,13 +41,30 @@ def _unconditional(m: Measure, day: dt.date) -> bool:
     return m.in_force(day) and not m.when
 
 
-def origin_classes(tables: TariffTables, day: dt.date) -> list[str]:
-    """The countries that some measure in force (or the column 2 list) names, and ``*``."""
+def origin_classes(tables: TariffTables, day: dt.date, *, overlay: bool = False) -> list[str]:
+    """The countries that some measure in force (or the column 2 list) names, and ``*``; with
+    ``overlay``, those that a measure of another program than :data:`OVERLAY` names."""
     named: set[str] = set(tables.parameters.at(day)["tariffs.column2_countries"].value)
     for m in tables.measures:
-        if _unconditional(m, day):
+        if _unconditional(m, day) and not (overlay and m.program == OVERLAY):
             named |= set(m.origins or ()) | set(m.origins_except)
     return [*sorted(named), OTHERS]
+
+
+def overlay_applies(tables: TariffTables, day: dt.date) -> bool:
+    """Whether every :data:`OVERLAY` measure in force covers every chapter (so a country's measure
+    is the same on every line, and can be laid over the rows)."""
+    return all(
+        any(item.level == 2 and item.lo <= "01" and item.hi >= "97" for item in m.scope)
+        for m in tables.measures.program(OVERLAY)
+        if _unconditional(m, day)
+    )
+
+
+def country_overlay(tables: TariffTables, day: dt.date, countries: list[str]) -> list[Measure | None]:
+    """Each country's :data:`OVERLAY` measure on ``day`` (the first that applies; None: none)."""
+    measures = [m for m in tables.measures.program(OVERLAY) if _unconditional(m, day)]
+    return [next((m for m in measures if m.applies_to_origin(c)), None) for c in countries]
 
 
 def _applies(m: Measure, cls: str) -> bool:
@@ -52,16 +73,23 @@ def _applies(m: Measure, cls: str) -> bool:
     return m.applies_to_origin(cls)
 
 
-def statutory_rows(tables: TariffTables, day: dt.date) -> Iterator[dict[str, Any]]:
-    """One row per HTS-10 line in force on ``day`` and origin class (see the module's notes)."""
+def statutory_rows(tables: TariffTables, day: dt.date, *, overlay: bool = False) -> Iterator[dict[str, Any]]:
+    """One row per HTS-10 line in force on ``day`` and origin class (see the module's notes).
+
+    ``overlay`` (when :func:`overlay_applies`): the classes leave out the countries only the
+    :data:`OVERLAY` program names, its columns are empty, ``additional_ad_valorem`` is without it
+    and ``overlay_open`` says whether it would be added (no Section 232 vehicle or full-value metal
+    duty); the bulk engine completes a row for each country from :func:`country_overlay`."""
     if day < (tables.first_date()):
         raise InputError(f"no tariff data before {tables.first_date().isoformat()}", field="--date")
     snapshot = tables.parameters.at(day)
     column2 = set(snapshot["tariffs.column2_countries"].value)
     order = snapshot["tariffs.stacking_order"].value
-    classes = origin_classes(tables, day)
+    classes = origin_classes(tables, day, overlay=overlay)
     schedule = tables.schedule
-    measures = MeasureSet(m for m in tables.measures if _unconditional(m, day))  # a smaller index
+    measures = MeasureSet(
+        m for m in tables.measures if _unconditional(m, day) and not (overlay and m.program == OVERLAY)
+    )  # a smaller index
     for code in sorted(c for c in schedule.codes() if len(c) == 10):
         try:
             line = schedule.line(code, day)
@@ -81,11 +109,13 @@ def statutory_rows(tables: TariffTables, day: dt.date) -> Iterator[dict[str, Any
             row = built.get(key)
             if row is None:
                 row = built[key] = {**shared, **_row(line.column2_rate if in_column2 else line.general_rate,
-                                                   in_column2, chosen, order)}  # fmt: skip
+                                                   in_column2, chosen, order, overlay)}  # fmt: skip
             yield {**row, "origin_class": cls}
 
 
-def _row(rate: Rate, in_column2: bool, chosen: dict[str, Measure], order: object) -> dict[str, Any]:
+def _row(
+    rate: Rate, in_column2: bool, chosen: dict[str, Measure], order: object, overlay: bool = False
+) -> dict[str, Any]:
     ordinary = rate.ad_valorem if rate.ad_valorem is not None else ZERO
     row: dict[str, Any] = {
         "column": "column 2" if in_column2 else "general",
@@ -103,8 +133,14 @@ def _row(rate: Rate, in_column2: bool, chosen: dict[str, Measure], order: object
         row[f"{p}_heading"] = heading or None
         row[f"{p}_rate"] = pct
         row[f"{p}_base"] = found.base if found is not None else None
-    row["additional_ad_valorem"] = _stacked(chosen, ordinary, order)
-    row["total_ad_valorem"] = ordinary + row["additional_ad_valorem"]
+    additional, open_ = _stacked(chosen, ordinary, order)
+    reciprocal = chosen.get(OVERLAY)
+    if overlay:
+        row["overlay_open"] = open_
+    elif reciprocal is not None and open_:  # nor do Section 232 goods pay the reciprocal duty (9903.01.33)
+        additional += _rate(reciprocal, ordinary)
+    row["additional_ad_valorem"] = additional
+    row["total_ad_valorem"] = ordinary + additional
     # to 6 places (a third of a percent is 33.333333), the table's type
     return {k: v.quantize(PLACES) if isinstance(v, Decimal) else v for k, v in row.items()}
 
@@ -115,15 +151,16 @@ def _rate(m: Measure, ordinary: Decimal) -> Decimal:
     return max(ZERO, m.rate - ordinary) if m.floor else m.rate
 
 
-def _stacked(chosen: dict[str, Measure], ordinary: Decimal, order: object) -> Decimal:
-    """The additional ad valorem rate on the full value, as ``tmec.tariffs.stacking`` stacks it."""
+def _stacked(chosen: dict[str, Measure], ordinary: Decimal, order: object) -> tuple[Decimal, bool]:
+    """The additional ad valorem rate on the full value, as ``tmec.tariffs.stacking`` stacks it, less
+    the reciprocal duty; and whether that is added (not on Section 232 goods)."""
     # IEEPA China and Section 301 stack on everything (stacking step 10)
     extra = sum(
         (_rate(chosen[p], ordinary) for p in CUMULATIVE if p in chosen and chosen[p].base == "full"), ZERO
     )
     vehicles = chosen.get("s232_vehicles")
     if vehicles is not None and vehicles.base == "full" and not vehicles.exemption:
-        return _rate(vehicles, ordinary) + extra  # vehicles win (EO 14289 s.2)
+        return _rate(vehicles, ordinary) + extra, False  # vehicles win (EO 14289 s.2)
     metals = [chosen[p] for p in METALS if p in chosen]
     full_metal = [m for m in metals if m.base == "full" and _rate(m, ordinary) > 0]
     total = sum((_rate(m, ordinary) for m in full_metal), ZERO)
@@ -136,7 +173,4 @@ def _stacked(chosen: dict[str, Measure], ordinary: Decimal, order: object) -> De
     s122 = chosen.get("s122")
     if s122 is not None and not full_metal:  # Section 232 goods are exempt (9903.03.06)
         total += _rate(s122, ordinary)
-    reciprocal = chosen.get("ieepa_reciprocal")
-    if reciprocal is not None and not full_metal:  # nor do they pay the reciprocal duty (9903.01.33)
-        total += _rate(reciprocal, ordinary)
-    return total + extra
+    return total + extra, not full_metal

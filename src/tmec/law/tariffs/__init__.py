@@ -192,12 +192,14 @@ S232_DERIVATIVES_2025 = TARIFFS_DIR / "s232_derivatives_2025.yaml"  # tools/law/
 S301_LISTS = TARIFFS_DIR / "s301_china_lists.yaml"  # tools/law/build_tracker_lists.py (secondary)
 S232_COPPER_2025 = TARIFFS_DIR / "s232_copper_2025.yaml"  # tools/law/build_tracker_lists.py (secondary)
 COMPILED_SCOPES = (S232_ANNEXES, S232_DERIVATIVES_2025, S301_LISTS, S232_COPPER_2025)
+IEEPA_RECIPROCAL = TARIFFS_DIR / "ieepa_reciprocal.yaml"  # tools/law/build_ieepa_reciprocal.py
 
 
 @cache
 def load_measures() -> MeasureSet:
     """The measures, with the product lists compiled from the proclamation annexes, the Federal Register
-    notices and (secondary) the Section 301 lists among their scopes."""
+    notices and (secondary) the Section 301 lists among their scopes, and the IEEPA reciprocal measures
+    compiled from chapter 99 after the hand-written ones."""
     data = load_yaml(MEASURES)
     scopes = dict(data["scopes"])
     for path in COMPILED_SCOPES:
@@ -206,7 +208,8 @@ def load_measures() -> MeasureSet:
         if clash:
             raise InputError(f"scopes defined twice: {sorted(clash)}", source=str(path))
         scopes.update(compiled)
-    return parse_measures({**data, "scopes": scopes}, source=str(MEASURES))
+    measures = [*data["measures"], *load_yaml(IEEPA_RECIPROCAL)["measures"]]
+    return parse_measures({**data, "scopes": scopes, "measures": measures}, source=str(MEASURES))
 
 
 def load_tables(home: Path | None = None) -> TariffTables:
@@ -361,6 +364,7 @@ def law_status(home: Path | None = None) -> dict[str, Any]:
                 "licence": "US Government work, public domain",
             },
             *(_compiled_source(path) for path in COMPILED_SCOPES[1:]),
+            _reciprocal_source(),
             {
                 "source": "chapter 99 measures (Section 232, IEEPA, Section 122, Section 301) with their "
                 "legal references",
@@ -421,4 +425,28 @@ def _compiled_source(path: Path) -> dict[str, Any]:
         "revisions": [{"revision": f"effective {day}", "effective_date": day}],
         "note": next(h for h in header if h.startswith("source: ")),
         "licence": next(h for h in header if h.startswith("licence: ")).removeprefix("licence: "),
+    }
+
+
+def _reciprocal_source() -> dict[str, Any]:
+    """The IEEPA reciprocal measures compiled from chapter 99: the revisions read, their end."""
+    compiled = load_yaml(IEEPA_RECIPROCAL)
+    revisions = compiled["source"]["revisions"]
+    measures = compiled["measures"]
+    return {
+        "source": "IEEPA reciprocal duties (EO 14257 as amended): the country headings of chapter 99 "
+        "(9903.01.25-.76, 9903.02.xx), compiled from the text of every HTSUS revision",
+        "file": str(IEEPA_RECIPROCAL.relative_to(LAW_DIR)),
+        "revisions": [
+            {
+                "revision": f"{len(measures)} measures from {len(revisions)} revisions",
+                "effective_date": min(str(m["valid_from"]) for m in measures),
+            }
+        ],
+        "note": next(
+            ln[2:]
+            for ln in IEEPA_RECIPROCAL.read_text(encoding="utf-8").splitlines()
+            if ln.startswith("# end: ")
+        ),
+        "licence": str(compiled["source"]["licence"]),
     }

@@ -367,51 +367,59 @@ def load_bom(conn: duckdb.DuckDBPyConnection, directory: Path, *, locale: str | 
 
 def _load_bom(conn: duckdb.DuckDBPyConnection, directory: Path, locale: str | None) -> BomFiles:
     files = BomFiles(*(find_table(directory, n) for n in ("goods", "parts", "edges")))  # type: ignore[arg-type]
-    problems = []
-    for name in ("goods", "parts", "edges"):
-        path: Path = getattr(files, name)
-        cols = read_raw(conn, path, name)
-        src = str(path).replace("'", "''")
-        checks = ", ".join(_checks(name, cols, locale))
-        problems.append(
-            f"SELECT '{src}' AS file, __line AS line, msg FROM (SELECT __line, "
-            f"coalesce({checks}) AS msg FROM raw_{name}) WHERE msg IS NOT NULL"
-        )
-    # Rows and cross-table checks are reported together: one run shows every kind of problem.
-    row_problems = "SELECT * FROM (" + " UNION ALL ".join(f"({q})" for q in problems) + ")"
-    conn.execute(f"CREATE OR REPLACE TABLE bom_row_problems AS {row_problems}")
-    for name in ("goods", "parts", "edges"):
-        cols = raw_columns(conn, name)
-        conn.execute(f'CREATE OR REPLACE TABLE "{name}" AS {_typed_sql(name, cols, locale)}')
-        if name != "parts":  # the parts' raw cells are read once more, by the check of values
-            _drop(conn, f"raw_{name}")
+    problems: list[str] = []
+    made: list[str] = []
     try:
+        # One pass per table: the typed copy carries each row's problem, if any, in a column of its
+        # own (and the parts whether a value was given), dropped once the rows have been reported.
+        # The checks and the typed copy reading the raw cells apart cost a second pass over them.
+        for name in ("goods", "parts", "edges"):
+            path: Path = getattr(files, name)
+            cols = read_raw(conn, path, name)
+            src = str(path).replace("'", "''")
+            extra = f", coalesce({', '.join(_checks(name, cols, locale))}) AS {PROBLEM}"
+            if name == "parts":
+                extra += f", {_text('value', cols)} IS NULL AS {NO_VALUE}"
+            head, _, tail = _typed_sql(name, cols, locale).rpartition(f" FROM raw_{name}")
+            conn.execute(f'CREATE OR REPLACE TABLE "{name}" AS {head}{extra} FROM raw_{name}{tail}')
+            made.append(name)
+            _drop(conn, f"raw_{name}")
+            problems.append(
+                f"SELECT '{src}' AS file, __line AS line, {PROBLEM} AS msg FROM {name} "
+                f"WHERE {PROBLEM} IS NOT NULL"
+            )
+        # Rows and cross-table checks are reported together: one run shows every kind of problem.
         _report(
             conn,
             [
-                "SELECT * FROM bom_row_problems",
-                _bought_parts_need_value(conn, files),
+                *problems,
+                _bought_parts_need_value(files),
                 *_cross_checks(conn, files),
                 *_unknown_codes(conn, files),
                 *_unknown_countries(conn, files),
             ],
         )
     finally:
-        _drop(conn, "raw_parts")
+        for name in made:
+            conn.execute(f'ALTER TABLE "{name}" DROP COLUMN {PROBLEM}')
+            if name == "parts":
+                conn.execute(f'ALTER TABLE "parts" DROP COLUMN {NO_VALUE}')
     return files
 
 
-def _bought_parts_need_value(conn: duckdb.DuckDBPyConnection, files: BomFiles) -> str:
+PROBLEM = "__problem"  # the row's first problem (NULL: none), while the tables are checked
+NO_VALUE = "__no_value"  # the part's value cell was blank or absent, while the tables are checked
+
+
+def _bought_parts_need_value(files: BomFiles) -> str:
     """A bought part (no components in ``edges``) without a value would silently count as zero.
-    Its raw cell says whether the value was given; the typed edges give the parents, trimmed once."""
-    parts = raw_columns(conn, "parts")
+    The load noted whether the value was given; the typed edges give the parents."""
     src = str(files.parts).replace("'", "''")
-    part_id = _text("part_id", parts)
     return (
         f"SELECT '{src}' AS file, __line AS line, "
-        "'value: required for a bought part (one with no components in edges)' AS msg FROM raw_parts "
-        f"WHERE {_text('value', parts)} IS NULL AND {part_id} IS NOT NULL "
-        f"AND {part_id} NOT IN (SELECT parent FROM edges WHERE parent IS NOT NULL)"
+        "'value: required for a bought part (one with no components in edges)' AS msg FROM parts "
+        f"WHERE {NO_VALUE} AND part_id IS NOT NULL "
+        "AND part_id NOT IN (SELECT parent FROM edges WHERE parent IS NOT NULL)"
     )
 
 

@@ -31,7 +31,7 @@ count) and nothing is computed or written.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import duckdb
@@ -40,6 +40,7 @@ from tmec.core.errors import InputError
 from tmec.core.numbers import LINE_AMOUNT, LINE_QUANTITY, grammar
 from tmec.engine.number_sql import NumberSql, number_sql
 from tmec.engine.rollup import LARGEST_VALUE, ROLL_LIMIT
+from tmec.engine.rollup_sql import part_key
 
 __all__ = [
     "GOOD_AMOUNTS",
@@ -209,6 +210,8 @@ class BomFiles:
     goods: Path
     parts: Path
     edges: Path
+    # No two parts' ids share the roll-up's 63-bit key (tmec.engine.rollup_sql): it may join by it.
+    distinct_keys: bool = False
 
 
 def number_column(
@@ -302,7 +305,10 @@ def _typed_sql(name: str, cols: Mapping[str, str], locale: str | None) -> str:
 
 
 def _cross_checks(conn: duckdb.DuckDBPyConnection, files: BomFiles) -> list[str]:
-    """Checks across tables and rows: unknown ids, duplicates, statements above the value."""
+    """Checks across tables and rows: unknown ids, duplicates, statements above the value.
+
+    Parts listed twice are looked for line by line only when their ids' keys are not all distinct
+    (``files.distinct_keys``: distinct keys are distinct ids)."""
     g, p, e = (str(files.goods), str(files.parts), str(files.edges))
     # Pairs listed twice are looked for line by line only when as many pairs' hashes are not
     # distinct (a duplicate, or two pairs sharing a hash): counting them is cheaper than the window.
@@ -313,9 +319,15 @@ def _cross_checks(conn: duckdb.DuckDBPyConnection, files: BomFiles) -> list[str]
         return x.replace("'", "''")
 
     return [
-        f"SELECT '{s(p)}', __line, 'part_id: ' || part_id || ' appears more than once' FROM "
-        "(SELECT part_id, __line, row_number() OVER (PARTITION BY part_id ORDER BY __line) AS n FROM parts) "
-        "WHERE n > 1",
+        *(
+            []
+            if files.distinct_keys
+            else [
+                f"SELECT '{s(p)}', __line, 'part_id: ' || part_id || ' appears more than once' FROM "
+                "(SELECT part_id, __line, row_number() OVER (PARTITION BY part_id ORDER BY __line) AS n "
+                "FROM parts) WHERE n > 1"
+            ]
+        ),
         f"SELECT '{s(g)}', __line, 'good_id: ' || good_id || ' appears more than once' FROM "
         "(SELECT good_id, __line, row_number() OVER (PARTITION BY good_id ORDER BY __line) AS n FROM goods) "
         "WHERE n > 1",
@@ -388,6 +400,10 @@ def _load_bom(conn: duckdb.DuckDBPyConnection, directory: Path, locale: str | No
                 f"SELECT '{src}' AS file, __line AS line, {PROBLEM} AS msg FROM {name} "
                 f"WHERE {PROBLEM} IS NOT NULL"
             )
+        row = conn.execute(
+            f"SELECT count(*) = count(DISTINCT {part_key('part_id')}) FROM parts WHERE part_id IS NOT NULL"
+        ).fetchone()
+        files = replace(files, distinct_keys=bool(row and row[0]))
         # Rows and cross-table checks are reported together: one run shows every kind of problem.
         _report(
             conn,

@@ -198,7 +198,7 @@ def load_portfolio(
     (:mod:`tmec.engine.statements_join`).  Amounts written as text are read as ``locale`` writes
     them.
     """
-    load_bom(e.conn, directory, locale=locale)
+    files = load_bom(e.conn, directory, locale=locale)
     used = apply_statements(e.conn, statements, day) if statements else {}
     goods = e.table_from_duckdb("goods")
     parts = e.table_from_duckdb("parts")
@@ -219,7 +219,8 @@ def load_portfolio(
         table = _lumped_codes(mat_codes, resolved)
         lumped = tuple(table.column("hs").to_pylist())
         codes = e.from_arrow(table, "pf_codes")
-    r = roll_up(e, parts, edges, codes=codes, known_ids=True)  # load_bom checked every edge's ends
+    # load_bom checked every edge's ends, and whether the parts' keys are distinct
+    r = roll_up(e, parts, edges, codes=codes, known_ids=True, distinct_keys=files.distinct_keys)
     return Portfolio(
         e, directory, day, goods, parts, edges, r, book, resolved, codes, lumped, statement_uses=used
     )

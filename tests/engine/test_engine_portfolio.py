@@ -179,3 +179,13 @@ def test_flips_found_in_two_processes_are_those_of_one(
     shared = qualify_goods(p)
     assert len(alone.failing) >= 4 and sum(len(v) for v in alone.flips.values()) >= 2, "too few to test"
     assert list(shared.flips.items()) == list(alone.flips.items())
+    # from a thread other than the main one (a server's job) nothing is forked: the same flips
+    from concurrent.futures import ThreadPoolExecutor
+
+    def no_fork(*args: object) -> None:
+        raise AssertionError("forked from a thread that is not the main one")
+
+    monkeypatch.setattr(portfolio.mp, "get_context", no_fork)
+    with ThreadPoolExecutor(1) as pool:
+        threaded = pool.submit(qualify_goods, p).result()
+    assert list(threaded.flips.items()) == list(alone.flips.items())

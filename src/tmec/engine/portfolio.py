@@ -19,6 +19,7 @@ import datetime as dt
 import gc
 import multiprocessing as mp
 import os
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -463,7 +464,10 @@ _FLIP_WORK: tuple[Any, ...] | None = None
 def _flips_of(work: tuple[Any, ...], goods: Sequence[str]) -> list[str | None]:
     """The cheapest flip's code (None: no single flip) of each of ``goods``, in their order."""
     global _FLIP_WORK
-    if len(goods) < FLIPS_PARALLEL_FROM or _processes(PARALLEL_FROM) < 2:
+    # Forked from the main thread only: a server's worker thread may share the process with
+    # threads holding locks the child would wait on.
+    main = threading.current_thread() is threading.main_thread()
+    if len(goods) < FLIPS_PARALLEL_FROM or not main or _processes(PARALLEL_FROM) < 2:
         return [_flip(work, g) for g in goods]
     half = len(goods) // 2
     _FLIP_WORK = work

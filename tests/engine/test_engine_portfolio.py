@@ -185,6 +185,7 @@ def test_flips_found_in_two_processes_are_those_of_one(
     def no_fork(*args: object) -> None:
         raise AssertionError("forked from a thread that is not the main one")
 
+    monkeypatch.setattr(portfolio, "_processes", lambda n: 2 if n == portfolio.PARALLEL_FROM else 1)
     monkeypatch.setattr(portfolio.mp, "get_context", no_fork)
     with ThreadPoolExecutor(1) as pool:
         threaded = pool.submit(qualify_goods, p).result()

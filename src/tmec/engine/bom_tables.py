@@ -433,9 +433,8 @@ def _bought_parts_need_value(files: BomFiles) -> str:
     src = str(files.parts).replace("'", "''")
     return (
         f"SELECT '{src}' AS file, __line AS line, "
-        "'value: required for a bought part (one with no components in edges)' AS msg FROM parts "
-        f"WHERE {NO_VALUE} AND part_id IS NOT NULL "
-        "AND part_id NOT IN (SELECT parent FROM edges WHERE parent IS NOT NULL)"
+        "'value: required for a bought part (one with no components in edges)' AS msg FROM parts p "
+        f"ANTI JOIN edges e ON p.part_id = e.parent WHERE {NO_VALUE} AND part_id IS NOT NULL"
     )
 
 

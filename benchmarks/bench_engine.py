@@ -124,8 +124,9 @@ def _portfolio(
     directory: Path, engine: str, changes: tuple[tuple[str, str, str], ...] = CHANGES
 ) -> dict[str, Any]:
     steps = "\n".join(
-        f"t = time.perf_counter(); again = requalify(p, [Change({part!r}, {change})], delta={name != 'general'}); "
-        f"out['incremental_{name}'] = time.perf_counter() - t; out['incremental_{name}_goods'] = len(again.goods); "
+        f"t, c = time.perf_counter(), _cpu(); again = requalify(p, [Change({part!r}, {change})], delta={name != 'general'}); "
+        f"out['incremental_{name}'] = time.perf_counter() - t; out['incremental_{name}_cpu'] = _cpu() - c; "
+        f"out['incremental_{name}_goods'] = len(again.goods); "
         f"out['incremental_{name}_bulk'] = again.paths.get('bulk', 0)"
         for name, part, change in changes
     )
@@ -143,9 +144,9 @@ def _portfolio(
         t3 = time.perf_counter()
         out = dict(start=t1 - t0, load_and_rollup=t2 - t1, qualify=t3 - t2, full=t3 - t1, full_cpu=_cpu() - c1,
                    goods=len(r.goods), qualifying=r.qualifying, levels=r.levels)
-        t = time.perf_counter()
+        t, c = time.perf_counter(), _cpu()
         prepare(p)
-        out["prepare"] = time.perf_counter() - t
+        out["prepare"], out["prepare_cpu"] = time.perf_counter() - t, _cpu() - c
 {textwrap.indent(steps, " " * 8)}
         t = time.perf_counter()
         r2 = qualify_goods(p, flips=0)

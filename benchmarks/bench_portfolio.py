@@ -61,10 +61,13 @@ def run() -> None:
             f"{min(ratios):.2f}-{max(ratios):.2f}), {statistics.median(walls):.2f}x wall (target 3x); "
             f"{first['qualifying']:,} of {first['goods']:,} qualify"
         )
-        print(f"  prepare (upward index, signatures): {first['prepare']:.2f} s")
+        prep = f"{first['prepare']:.2f} s wall, {first['prepare_cpu']:.2f} s CPU"
+        print(f"  prepare (upward index, signatures): {prep}")
         for name, part, change in CHANGES:
+            key = "incremental_" + name
             print(
-                f"  incremental ({name}: {part} {change}): {first['incremental_' + name]:.2f} s for "
-                f"{first['incremental_' + name + '_goods']:,} goods, "
-                f"{first['incremental_' + name + '_bulk']:,} in bulk"
+                f"  incremental ({name}: {part} {change}): {first[key]:.2f} s wall, "
+                f"{first[key + '_cpu']:.2f} s CPU for {first[key + '_goods']:,} goods, "
+                f"{first[key + '_bulk']:,} in bulk"
             )
+        print(f"  {_load()}")

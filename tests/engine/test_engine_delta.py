@@ -298,3 +298,18 @@ def test_delta_after_the_general_path(tmp_path: Path) -> None:
     for good_id, g in full.items():
         assert _fields(latest[good_id]) == _fields(g), good_id
     assert tables == full_tables
+
+
+def test_a_change_gives_duckdb_its_threads_back(duck: Engine, tmp_path: Path) -> None:
+    """The roll-up is written on one DuckDB thread while the goods are decided; the engine's own
+    setting is restored afterwards, also when the change is carried as a delta."""
+    generate_portfolio(tmp_path, goods=40, seed=11, fmt="csv")
+    p = load_portfolio(duck, tmp_path, DAY)
+    qualify_goods(p, flips=0)
+    part = duck.conn.execute(
+        "SELECT child FROM edges WHERE child NOT IN (SELECT parent FROM edges) GROUP BY child "
+        "ORDER BY count(*) DESC, child LIMIT 1"
+    ).fetchall()
+    again = requalify(p, [Change(str(part[0][0]), value=Decimal("1.2345"))])
+    assert again.paths.get("bulk", 0) + again.paths.get("qualify", 0) > 0, "the delta path should run"
+    assert duck.conn.execute("SELECT current_setting('threads')").fetchall() == [(2,)]

@@ -161,3 +161,32 @@ def test_criterion_d_sees_each_failing_code(duck: Engine, tmp_path: Path) -> Non
     assert_same(result, tmp_path)
     (g,) = result.goods
     assert g.originating is False and g.criterion is None
+
+
+def test_flips_found_in_two_processes_are_those_of_one(
+    duck: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From FLIPS_PARALLEL_FROM failing goods a forked process finds half the cheapest flips: the same
+    codes for the same goods, in the same order, as finding them all in this process."""
+    import tmec.engine.portfolio as portfolio
+
+    generate_portfolio(tmp_path, goods=60, seed=7, fmt="csv")
+    p = load_portfolio(duck, tmp_path, DAY)
+    monkeypatch.setattr(portfolio, "FLIPS_PARALLEL_FROM", 10**9)
+    alone = qualify_goods(p)
+    monkeypatch.setattr(portfolio, "FLIPS_PARALLEL_FROM", 2)
+    monkeypatch.setattr(portfolio, "_processes", lambda n: 2)
+    shared = qualify_goods(p)
+    assert len(alone.failing) >= 4 and sum(len(v) for v in alone.flips.values()) >= 2, "too few to test"
+    assert list(shared.flips.items()) == list(alone.flips.items())
+    # from a thread other than the main one (a server's job) nothing is forked: the same flips
+    from concurrent.futures import ThreadPoolExecutor
+
+    def no_fork(*args: object) -> None:
+        raise AssertionError("forked from a thread that is not the main one")
+
+    monkeypatch.setattr(portfolio, "_processes", lambda n: 2 if n == portfolio.PARALLEL_FROM else 1)
+    monkeypatch.setattr(portfolio.mp, "get_context", no_fork)
+    with ThreadPoolExecutor(1) as pool:
+        threaded = pool.submit(qualify_goods, p).result()
+    assert list(threaded.flips.items()) == list(alone.flips.items())

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from tmec.core.errors import InputError
 from tmec.engine import Engine, generate_portfolio, load_portfolio
+from tmec.engine.bom_tables import load_bom
 from tmec.engine.rollup import RollUp, roll_up
 
 DAY = dt.date(2026, 3, 2)
@@ -32,8 +33,12 @@ def _both(e: Engine, directory: Path) -> None:
     p = load_portfolio(e, directory, DAY)
     by_df = roll_up(e, p.parts, p.edges, codes=p.codes, sql=False, tag="df")
     want = _rows(e, by_df)
-    for known_ids in (False, True):  # parts joined by their ids, or by a hash of them
-        by_sql = roll_up(e, p.parts, p.edges, codes=p.codes, sql=True, known_ids=known_ids, tag="sq")
+    # parts joined by their ids, or by a hash of them (its collisions looked for here, or by the load)
+    for known_ids, distinct_keys in ((False, False), (True, False), (True, True)):
+        by_sql = roll_up(
+            e, p.parts, p.edges, codes=p.codes, sql=True, known_ids=known_ids, distinct_keys=distinct_keys,
+            tag="sq",
+        )  # fmt: skip
         assert by_sql.levels == by_df.levels
         got = _rows(e, by_sql)
         assert got[2] == want[2]  # the same columns and types
@@ -45,6 +50,17 @@ def _both(e: Engine, directory: Path) -> None:
 def test_generated_portfolio_same_tables(duck: Engine, tmp_path: Path) -> None:
     generate_portfolio(tmp_path, goods=60, seed=3)
     _both(duck, tmp_path)
+
+
+def test_the_load_says_whether_parts_keys_are_distinct(duck: Engine, tmp_path: Path) -> None:
+    """The load counts the parts' distinct keys once: the roll-up then need not look for two parts
+    sharing one, and the line-by-line search for a part listed twice runs only when one is."""
+    generate_portfolio(tmp_path, goods=20, seed=3, fmt="csv")
+    assert load_bom(duck.conn, tmp_path).distinct_keys
+    parts = (tmp_path / "parts.csv").read_text(encoding="utf-8").splitlines()
+    (tmp_path / "parts.csv").write_text("\n".join([*parts, parts[1]]) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match=f"parts.csv:{len(parts) + 1}: part_id: .* appears more than once"):
+        load_bom(duck.conn, tmp_path)
 
 
 def _write(

@@ -31,7 +31,7 @@ count) and nothing is computed or written.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import duckdb
@@ -40,6 +40,7 @@ from tmec.core.errors import InputError
 from tmec.core.numbers import LINE_AMOUNT, LINE_QUANTITY, grammar
 from tmec.engine.number_sql import NumberSql, number_sql
 from tmec.engine.rollup import LARGEST_VALUE, ROLL_LIMIT
+from tmec.engine.rollup_sql import part_key
 
 __all__ = [
     "GOOD_AMOUNTS",
@@ -209,6 +210,8 @@ class BomFiles:
     goods: Path
     parts: Path
     edges: Path
+    # No two parts' ids share the roll-up's 63-bit key (tmec.engine.rollup_sql): it may join by it.
+    distinct_keys: bool = False
 
 
 def number_column(
@@ -302,7 +305,10 @@ def _typed_sql(name: str, cols: Mapping[str, str], locale: str | None) -> str:
 
 
 def _cross_checks(conn: duckdb.DuckDBPyConnection, files: BomFiles) -> list[str]:
-    """Checks across tables and rows: unknown ids, duplicates, statements above the value."""
+    """Checks across tables and rows: unknown ids, duplicates, statements above the value.
+
+    Parts listed twice are looked for line by line only when their ids' keys are not all distinct
+    (``files.distinct_keys``: distinct keys are distinct ids)."""
     g, p, e = (str(files.goods), str(files.parts), str(files.edges))
     # Pairs listed twice are looked for line by line only when as many pairs' hashes are not
     # distinct (a duplicate, or two pairs sharing a hash): counting them is cheaper than the window.
@@ -313,9 +319,15 @@ def _cross_checks(conn: duckdb.DuckDBPyConnection, files: BomFiles) -> list[str]
         return x.replace("'", "''")
 
     return [
-        f"SELECT '{s(p)}', __line, 'part_id: ' || part_id || ' appears more than once' FROM "
-        "(SELECT part_id, __line, row_number() OVER (PARTITION BY part_id ORDER BY __line) AS n FROM parts) "
-        "WHERE n > 1",
+        *(
+            []
+            if files.distinct_keys
+            else [
+                f"SELECT '{s(p)}', __line, 'part_id: ' || part_id || ' appears more than once' FROM "
+                "(SELECT part_id, __line, row_number() OVER (PARTITION BY part_id ORDER BY __line) AS n "
+                "FROM parts) WHERE n > 1"
+            ]
+        ),
         f"SELECT '{s(g)}', __line, 'good_id: ' || good_id || ' appears more than once' FROM "
         "(SELECT good_id, __line, row_number() OVER (PARTITION BY good_id ORDER BY __line) AS n FROM goods) "
         "WHERE n > 1",
@@ -367,51 +379,62 @@ def load_bom(conn: duckdb.DuckDBPyConnection, directory: Path, *, locale: str | 
 
 def _load_bom(conn: duckdb.DuckDBPyConnection, directory: Path, locale: str | None) -> BomFiles:
     files = BomFiles(*(find_table(directory, n) for n in ("goods", "parts", "edges")))  # type: ignore[arg-type]
-    problems = []
-    for name in ("goods", "parts", "edges"):
-        path: Path = getattr(files, name)
-        cols = read_raw(conn, path, name)
-        src = str(path).replace("'", "''")
-        checks = ", ".join(_checks(name, cols, locale))
-        problems.append(
-            f"SELECT '{src}' AS file, __line AS line, msg FROM (SELECT __line, "
-            f"coalesce({checks}) AS msg FROM raw_{name}) WHERE msg IS NOT NULL"
-        )
-    # Rows and cross-table checks are reported together: one run shows every kind of problem.
-    row_problems = "SELECT * FROM (" + " UNION ALL ".join(f"({q})" for q in problems) + ")"
-    conn.execute(f"CREATE OR REPLACE TABLE bom_row_problems AS {row_problems}")
-    for name in ("goods", "parts", "edges"):
-        cols = raw_columns(conn, name)
-        conn.execute(f'CREATE OR REPLACE TABLE "{name}" AS {_typed_sql(name, cols, locale)}')
-        if name != "parts":  # the parts' raw cells are read once more, by the check of values
-            _drop(conn, f"raw_{name}")
+    problems: list[str] = []
+    made: list[str] = []
     try:
+        # One pass per table: the typed copy carries each row's problem, if any, in a column of its
+        # own (and the parts whether a value was given), dropped once the rows have been reported.
+        # The checks and the typed copy reading the raw cells apart cost a second pass over them.
+        for name in ("goods", "parts", "edges"):
+            path: Path = getattr(files, name)
+            cols = read_raw(conn, path, name)
+            src = str(path).replace("'", "''")
+            extra = f", coalesce({', '.join(_checks(name, cols, locale))}) AS {PROBLEM}"
+            if name == "parts":
+                extra += f", {_text('value', cols)} IS NULL AS {NO_VALUE}"
+            head, _, tail = _typed_sql(name, cols, locale).rpartition(f" FROM raw_{name}")
+            conn.execute(f'CREATE OR REPLACE TABLE "{name}" AS {head}{extra} FROM raw_{name}{tail}')
+            made.append(name)
+            _drop(conn, f"raw_{name}")
+            problems.append(
+                f"SELECT '{src}' AS file, __line AS line, {PROBLEM} AS msg FROM {name} "
+                f"WHERE {PROBLEM} IS NOT NULL"
+            )
+        row = conn.execute(
+            f"SELECT count(*) = count(DISTINCT {part_key('part_id')}) FROM parts WHERE part_id IS NOT NULL"
+        ).fetchone()
+        files = replace(files, distinct_keys=bool(row and row[0]))
+        # Rows and cross-table checks are reported together: one run shows every kind of problem.
         _report(
             conn,
             [
-                "SELECT * FROM bom_row_problems",
-                _bought_parts_need_value(conn, files),
+                *problems,
+                _bought_parts_need_value(files),
                 *_cross_checks(conn, files),
                 *_unknown_codes(conn, files),
                 *_unknown_countries(conn, files),
             ],
         )
     finally:
-        _drop(conn, "raw_parts")
+        for name in made:
+            conn.execute(f'ALTER TABLE "{name}" DROP COLUMN {PROBLEM}')
+            if name == "parts":
+                conn.execute(f'ALTER TABLE "parts" DROP COLUMN {NO_VALUE}')
     return files
 
 
-def _bought_parts_need_value(conn: duckdb.DuckDBPyConnection, files: BomFiles) -> str:
+PROBLEM = "__problem"  # the row's first problem (NULL: none), while the tables are checked
+NO_VALUE = "__no_value"  # the part's value cell was blank or absent, while the tables are checked
+
+
+def _bought_parts_need_value(files: BomFiles) -> str:
     """A bought part (no components in ``edges``) without a value would silently count as zero.
-    Its raw cell says whether the value was given; the typed edges give the parents, trimmed once."""
-    parts = raw_columns(conn, "parts")
+    The load noted whether the value was given; the typed edges give the parents."""
     src = str(files.parts).replace("'", "''")
-    part_id = _text("part_id", parts)
     return (
         f"SELECT '{src}' AS file, __line AS line, "
-        "'value: required for a bought part (one with no components in edges)' AS msg FROM raw_parts "
-        f"WHERE {_text('value', parts)} IS NULL AND {part_id} IS NOT NULL "
-        f"AND {part_id} NOT IN (SELECT parent FROM edges WHERE parent IS NOT NULL)"
+        "'value: required for a bought part (one with no components in edges)' AS msg FROM parts p "
+        f"ANTI JOIN edges e ON p.part_id = e.parent WHERE {NO_VALUE} AND part_id IS NOT NULL"
     )
 
 

@@ -7,8 +7,8 @@ the products of the quantities.  The multipliers are computed level by level
 (one query per level, on the edges ordered by their parent's level: the
 :class:`UpIndex`, built once by ``tmec.engine.whereused.prepare`` or the first
 change), and the stored roll-up gets multiplier x change added: no part is
-rolled up again.  The goods' new rows are computed first (the bulk decision
-needs them); every part's are written by :meth:`Propagated.apply`, in one
+rolled up again.  Every part's new rows are computed once, the goods' read first
+(the bulk decision needs them); all are written by :meth:`Propagated.apply`, in one
 transaction, into copies of the roll-up kept in level and code order.
 
 Exactness (the result must equal a full run to the last digit):
@@ -91,7 +91,8 @@ class Propagated:
     rows: dict[str, list[dict[str, Any]]]
 
     def apply(self, e: Engine, then: Sequence[str] = ()) -> bool:
-        """Write every affected part's new sums and material rows into the roll-up's tables, then
+        """Write every affected part's new sums and material rows (:func:`propagate` computed them)
+        into the roll-up's tables, then
         run the statements ``then`` (:func:`change_parts`'s): one transaction, sent as one script
         (a thread that runs it needs the interpreter lock once, not at every statement); False,
         and nothing written, if a check fails."""
@@ -100,8 +101,7 @@ class Propagated:
         v, m = f'"{up.values}"', f'"{up.materials}"'
         same = f"{m}.part_id = n.part_id AND {m}.hs = n.hs AND {m}.origin = n.origin AND {self.codes_at(m)}"
         script = [
-            "BEGIN TRANSACTION",
-            *_new_rows(self, f'"{t}_m"', ""),
+            "BEGIN TRANSACTION",  # the new rows are propagate()'s
             f"SELECT CASE WHEN {_bad(t, '')} > 0 THEN error('{CHECK_FAILED}') END",
             f'UPDATE {v} SET {cols} FROM "{t}_nv" n WHERE {v}.part_id = n.part_id AND {self.parts_at(v)}',
             # rows that stay change in place; rows now worth 0 go; new rows come in
@@ -341,12 +341,14 @@ def _propagate(
         if exact is None or not exact[0]:
             return None
 
-    # The goods' new rows now (the bulk decision needs them); every part's with apply().
-    c.execute(f'CREATE OR REPLACE TABLE "{tag}_mg" AS SELECT m.* FROM {m} m SEMI JOIN ({up.goods}) g '
-              "ON g.good_id = m.part_id")  # fmt: skip
+    # Every part's new rows, once: the goods' are read now (the bulk decision needs them), and
+    # apply() writes them all (it checks them all, in its transaction).
     done = Propagated(up, tag, tuple(r["src"] for r in sums), tuple(sorted({r["hs"] for r in mats})), {}, {})
-    for statement in _new_rows(done, f'"{tag}_mg"', "g"):
+    for statement in _new_rows(done, m, ""):
         c.execute(statement)
+    for kind in ("nv", "nm"):
+        c.execute(f'CREATE OR REPLACE TABLE "{tag}_{kind}g" AS SELECT n.* FROM "{tag}_{kind}" n '
+                  f"SEMI JOIN ({up.goods}) g ON g.good_id = n.part_id")  # fmt: skip
     bad = c.execute(f"SELECT {_bad(tag, 'g')}").fetchall()[0][0]
     if bad:
         return None

@@ -106,6 +106,7 @@ def roll_up(
     tag: str = "bom",
     sql: bool | None = None,
     known_ids: bool = False,
+    distinct_keys: bool = False,
 ) -> RollUp:
     """Roll the BOM up from the bought materials to the finished goods.
 
@@ -121,7 +122,8 @@ def roll_up(
 
     On DuckDB a full roll-up (no ``seeds``) is issued as SQL (:mod:`tmec.engine.rollup_sql`: the
     same tables, cheaper); ``sql=False`` keeps it on the DataFrame path.  ``known_ids``: every
-    edge's parent and child is a part (the load has checked it), so parts may be joined by a hash.
+    edge's parent and child is a part (the load has checked it), so parts may be joined by a hash;
+    ``distinct_keys``: the load has also seen that no two parts share one (BomFiles.distinct_keys).
 
     Raises :class:`InputError` naming a cycle (``A -> B -> A``) when parts
     contain themselves through their components.
@@ -130,7 +132,7 @@ def roll_up(
     integer = e.T.IntegerType()
     max_depth = max_depth or MAX_BOM_DEPTH.value()
     if seeds is None and e.name == "duckdb" and sql is not False:
-        steps = _sql_steps(e, parts, edges, tag, known_ids)
+        steps = _sql_steps(e, parts, edges, tag, known_ids, distinct_keys)
         if steps is not None:
             return _roll_up_sql(e, steps, parts, edges, codes, max_depth)
     measured = False
@@ -177,13 +179,16 @@ def roll_up(
     return RollUp(e.union_all(values, f"{tag}_values"), e.union_all(materials, f"{tag}_materials"), level)
 
 
-def _sql_steps(e: Engine, parts: DataFrame, edges: DataFrame, tag: str, known_ids: bool) -> Steps | None:
+def _sql_steps(
+    e: Engine, parts: DataFrame, edges: DataFrame, tag: str, known_ids: bool, distinct_keys: bool
+) -> Steps | None:
     parts_sql, edges_sql = e._sql(parts), e._sql(edges.select("parent", "child", "quantity"))
     amounts = decimal_scales(e, parts_sql, ("value", "statement_vnm"))
     quantity = decimal_scales(e, edges_sql, ("quantity",))
     if amounts is None or quantity is None:
         return None
-    return Steps(e, parts_sql, edges_sql, {**amounts, **quantity}, tag, known_ids=known_ids)
+    scales = {**amounts, **quantity}
+    return Steps(e, parts_sql, edges_sql, scales, tag, known_ids=known_ids, distinct_keys=distinct_keys)
 
 
 def _roll_up_sql(

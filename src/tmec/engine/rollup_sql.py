@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from tmec.engine.session import Engine
 
-__all__ = ["Steps", "decimal_scales"]
+__all__ = ["Steps", "decimal_scales", "part_key"]
 
 ROLL_SCALE = 18
 DIGITS = 10  # before the point: as DECIMAL(28,18)
@@ -42,7 +42,7 @@ ROLL = _kind(ROLL_SCALE)
 SUM = f"DECIMAL(38,{ROLL_SCALE})"
 
 
-def _hashed(column: str) -> str:
+def part_key(column: str) -> str:
     """A part's id as a 63-bit hash (BIGINT: SQLFrame reads no unsigned type)."""
     return f"CAST(hash({column}) >> 1 AS BIGINT)"
 
@@ -77,19 +77,28 @@ class Steps:
     checks of depth and cycles and the error messages common to both paths)."""
 
     def __init__(
-        self, e: Engine, parts_sql: str, edges_sql: str, scales: dict[str, int], tag: str, *, known_ids: bool
+        self,
+        e: Engine,
+        parts_sql: str,
+        edges_sql: str,
+        scales: dict[str, int],
+        tag: str,
+        *,
+        known_ids: bool,
+        distinct_keys: bool = False,
     ) -> None:
         self.e = e
         # Parts are joined by a 64-bit hash of their id rather than by the text when every edge's
-        # ends are parts (the load checks it) and no two parts' ids share a hash (checked here).
-        hashed = (
-            known_ids
-            and not e.conn.execute(
-                f"SELECT 1 FROM ({parts_sql}) GROUP BY {_hashed('part_id')} "
+        # ends are parts (the load checks it) and no two parts' ids share a hash (checked here,
+        # unless the load has: ``distinct_keys``).
+        hashed = known_ids and (
+            distinct_keys
+            or not e.conn.execute(
+                f"SELECT 1 FROM ({parts_sql}) GROUP BY {part_key('part_id')} "
                 "HAVING min(part_id) <> max(part_id) LIMIT 1"
             ).fetchall()
         )
-        self.key = _hashed if hashed else (lambda c: c)
+        self.key = part_key if hashed else (lambda c: c)
         leaf = max(scales["value"], scales["statement_vnm"])
         q_scale = scales["quantity"]
         # The fewest decimals that hold every quantity exactly.

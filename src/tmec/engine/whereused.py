@@ -25,7 +25,9 @@ Changes file (CSV): ``part_id`` and any of ``origin``, ``value``,
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
@@ -224,8 +226,9 @@ def _carry(
         return moved.apply(e, [parts_update])
 
     # The roll-up's tables take the change (in DuckDB, off the interpreter lock) while the
-    # goods are decided again from the rows already read.
-    with ThreadPoolExecutor(1) as pool:
+    # goods are decided again from the rows already read: on one DuckDB thread, the decision
+    # (pure Python) having the other core.
+    with _threads(e, 1), ThreadPoolExecutor(1) as pool:
         applying = pool.submit(write)
         try:
             decided = redecide(p, moved.heads, moved.rows)
@@ -259,6 +262,21 @@ def _carry(
         again = qualify_goods(p, only=only, method=method, flips=0)
         results.update((g.good_id, g) for g in again.goods)
     return results, {"bulk": len(decided.results), "qualify": len(to_qualify) + len(rest)}
+
+
+@contextmanager
+def _threads(e: Engine, n: int) -> Iterator[None]:
+    """DuckDB's threads at most ``n`` meanwhile (the setting is the database's, not a query's)."""
+    row = e.conn.execute("SELECT current_setting('threads')").fetchone()
+    before = int(row[0]) if row else n
+    if before <= n:
+        yield
+        return
+    e.conn.execute(f"SET threads = {n}")
+    try:
+        yield
+    finally:
+        e.conn.execute(f"SET threads = {before}")
 
 
 def _effective(e: Engine, p: Portfolio, table: DataFrame) -> DataFrame:

@@ -191,7 +191,8 @@ S232_ANNEXES = TARIFFS_DIR / "s232_annexes_2026.yaml"  # compiled by tools/law/b
 S232_DERIVATIVES_2025 = TARIFFS_DIR / "s232_derivatives_2025.yaml"  # tools/law/build_s232_derivatives_2025.py
 S301_LISTS = TARIFFS_DIR / "s301_china_lists.yaml"  # tools/law/build_tracker_lists.py (secondary)
 S232_COPPER_2025 = TARIFFS_DIR / "s232_copper_2025.yaml"  # tools/law/build_tracker_lists.py (secondary)
-COMPILED_SCOPES = (S232_ANNEXES, S232_DERIVATIVES_2025, S301_LISTS, S232_COPPER_2025)
+S232_JUNE_2026 = TARIFFS_DIR / "s232_annexes_2026_jun.yaml"  # tools/law/build_s232_june_2026.py (secondary)
+COMPILED_SCOPES = (S232_ANNEXES, S232_DERIVATIVES_2025, S301_LISTS, S232_COPPER_2025, S232_JUNE_2026)
 IEEPA_RECIPROCAL = TARIFFS_DIR / "ieepa_reciprocal.yaml"  # tools/law/build_ieepa_reciprocal.py
 
 
@@ -411,6 +412,10 @@ COMPILED_FROM = {
     S232_COPPER_2025: (
         "Section 232 copper products, Proc. 10962 (SECONDARY: a tracker's table)",
         "2025-08-01",
+    ),
+    S232_JUNE_2026: (
+        "Section 232 metals lists as changed by Proclamation 11032 (SECONDARY: a tracker's table)",
+        "2026-06-08",
     ),
 }
 

@@ -1,0 +1,102 @@
+"""Section 232 metals in 2026 after the April annexes: the Russia headings (9903.82.14-.17, 9903.85.67)
+and the June changes of Proclamation 11032 (lists from a tracker's table, secondary).
+
+Every amount below is worked by hand from the heading texts (HTSUS 2026 rev 5 - rev 10) on a value of
+$100,000: "+ 50%" is 50,000; "15%" is a total with column 1 (column 1 Free: 15,000; 1.4 %: 13,600).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.tariffs.helpers import extra, price
+from tmec.law.tariffs import S232_JUNE_2026, load_measures
+
+ROOT = Path(__file__).resolve().parents[2]
+D = Decimal
+# a derivative outside the metal chapters must weigh at least 15 % metal to be in scope (note 16(c))
+HEAVY = {"weight_kg": D(100), "metal_weight_kg": D(80)}
+
+
+def _builder() -> Any:
+    spec = importlib.util.spec_from_file_location("b", ROOT / "tools" / "law" / "build_s232_june_2026.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_june_lists_are_what_the_builder_makes_of_the_tracker_table() -> None:
+    tracker = os.environ.get("TMEC_TARIFF_TRACKER")
+    if not tracker or not Path(tracker).exists():
+        pytest.skip(
+            "TMEC_TARIFF_TRACKER (a tariff-rate-tracker checkout or git dir, the lists' source) not set"
+        )
+    assert _builder().build(Path(tracker), S232_JUNE_2026.parent) == S232_JUNE_2026.read_bytes()
+
+
+def test_a_moved_code_leaves_every_list_of_another_annex_and_a_coarser_one_left_there_fails() -> None:
+    b = _builder()
+    april = {"i_b_steel_derivatives": ["8432.10.00", "8415.90.80"], "iii_steel_derivatives": ["8401.40.00"]}
+    june = b.june_lists(april, [("8432.10.00", "iii_steel_derivatives")])
+    assert june["i_b_steel_derivatives"] == ["8415.90.80"]
+    assert june["iii_steel_derivatives"] == ["8401.40.00", "8432.10.00"]
+    with pytest.raises(SystemExit, match=r"keeps the coarser 8415\.90\.80"):
+        b.june_lists(april, [("8415.90.80.10", "iii_steel_derivatives")])
+
+
+def test_the_june_lists_are_secondary_and_every_measure_on_them_is_unverified() -> None:
+    header = S232_JUNE_2026.read_text(encoding="utf-8").split("scopes:", 1)[0]
+    assert "SECONDARY" in header and "sha256" in header
+    june = [m for m in load_measures() if any(i.scope.startswith("s232_2026_jun_") for i in m.scope)]
+    assert len(june) == 14 and all(m.unverified and "[unverified]" in m.cite() for m in june)
+
+
+def test_forklifts_and_loaders_join_list_c_xi_on_2026_06_08() -> None:
+    # 8429.51.10 (column 1 Free): Annex I-B until June 7; then (c)(xi): 25 % under 9903.82.09, or
+    # 15 % in all for the partner countries of 9903.82.22 (Germany is in the European Union)
+    assert extra(price("2026-06-05", "8429.51.10", "DE", **HEAVY)) == {"9903.82.09": D("25000.00")}
+    assert extra(price("2026-06-08", "8429.51.10", "DE", **HEAVY)) == {"9903.82.22": D("15000.00")}
+    assert extra(price("2026-06-10", "8429.51.10", "JP", **HEAVY)) == {"9903.82.22": D("15000.00")}
+    assert extra(price("2026-06-10", "8429.51.10", "BR", **HEAVY)) == {"9903.82.09": D("25000.00")}
+    partner = price("2026-06-10", "8429.51.10", "DE", **HEAVY)
+    assert any("[unverified]" in ln.reference for ln in partner.lines if ln.heading == "9903.82.22")
+
+
+def test_agricultural_machinery_moves_from_annex_i_b_to_the_15_percent_floor() -> None:
+    # 8432.10.00 (Free) and 8415.90.80.10 (1.4 %): 25 % on the full value until June 7, then
+    # topped up to 15 % (9903.82.10)
+    assert extra(price("2026-06-05", "8432.10.00", "BR", **HEAVY)) == {"9903.82.09": D("25000.00")}
+    assert extra(price("2026-06-08", "8432.10.00", "BR", **HEAVY)) == {"9903.82.10": D("15000.00")}
+    assert extra(price("2026-06-05", "8415.90.80.10", "BR", **HEAVY)) == {"9903.82.09": D("25000.00")}
+    d = price("2026-06-10", "8415.90.80.10", "BR", **HEAVY)
+    assert extra(d) == {"9903.82.10": D("13600.00")} and d.total_duty == D("15000.00")
+
+
+def test_russia_has_its_own_headings() -> None:
+    # column 2 plus: Annex I-A +50 % (9903.82.14), I-B +25 % (.16), Annex III steel +25 % (.17)
+    assert extra(price("2026-04-10", "7208.39.00", "RU")) == {"9903.82.14": D("50000.00")}
+    assert extra(price("2026-04-23", "7321.11.10", "RU", **HEAVY)) == {"9903.82.16": D("25000.00")}
+    assert extra(price("2026-05-01", "8424.89.90", "RU", **HEAVY)) == {"9903.82.17": D("25000.00")}
+    us_melted = price("2026-04-23", "7321.11.10", "RU", melted_poured="US", **HEAVY)
+    assert extra(us_melted) == {"9903.82.15": D("10000.00")}
+    # (c)(xi) joins 9903.82.16 from June 8
+    assert extra(price("2026-06-10", "8429.51.10", "RU", **HEAVY)) == {"9903.82.16": D("25000.00")}
+    # other origins keep the general headings
+    assert extra(price("2026-04-10", "7208.39.00", "BR")) == {"9903.82.02": D("50000.00")}
+
+
+def test_russian_smelted_aluminum_pays_200_percent_instead_of_the_2026_heading() -> None:
+    # 9903.82.02: "Except as provided for in headings 9903.82.14, 9903.85.67 and 9903.85.68"
+    russian = price("2026-04-06", "7601.10.60", "RU", smelted_cast="RU")
+    assert extra(russian) == {"9903.85.67": D("200000.00")}
+    assert extra(price("2026-06-10", "7601.10.60", "CA", smelted_cast="unknown")) == {
+        "9903.85.67": D("200000.00")
+    }
+    assert extra(price("2026-06-10", "7601.10.60", "CA", smelted_cast="CA")) == {"9903.82.02": D("50000.00")}

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from tmec.tariffs import Duty, Entry, price_entry
@@ -45,3 +47,13 @@ def extra(duty: Duty) -> dict[str, Decimal]:
         if line.program != "ordinary" and line.duty:
             out[line.heading] = out.get(line.heading, Decimal(0)) + line.duty
     return out
+
+
+def builder(name: str) -> Any:
+    """The law builder ``tools/law/<name>.py`` as a module (the tools are scripts, not a package)."""
+    path = Path(__file__).resolve().parents[2] / "tools" / "law" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

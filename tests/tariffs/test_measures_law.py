@@ -4,15 +4,13 @@ the 2026 Section 232 metals regime from the proclamation's annexes."""
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import os
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from tests.tariffs.helpers import extra, price
+from tests.tariffs.helpers import builder, extra, price
 from tmec.law.tariffs import (
     S232_ANNEXES,
     S232_COPPER_2025,
@@ -60,20 +58,12 @@ def test_every_heading_is_in_chapter_99_with_the_measures_rate_in_every_revision
         assert rate == want, f"{heading} in {rev}: {line.general!r}, measure {measure.id} says {want}"
 
 
-def _builder(name: str) -> Any:
-    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / "law" / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_the_annex_lists_are_what_the_builder_makes_of_the_proclamation(shared_data: Path) -> None:
-    assert _builder("build_s232_annexes").build(shared_data, S232_ANNEXES.parent) == S232_ANNEXES.read_bytes()
+    assert builder("build_s232_annexes").build(shared_data, S232_ANNEXES.parent) == S232_ANNEXES.read_bytes()
 
 
 def test_the_august_2025_derivative_lists_are_what_the_builder_makes_of_the_notice(shared_data: Path) -> None:
-    built = _builder("build_s232_derivatives_2025").build(shared_data, S232_DERIVATIVES_2025.parent)
+    built = builder("build_s232_derivatives_2025").build(shared_data, S232_DERIVATIVES_2025.parent)
     assert built == S232_DERIVATIVES_2025.read_bytes()
 
 
@@ -83,9 +73,9 @@ def test_the_section_301_and_copper_lists_are_what_the_builder_makes_of_the_trac
         pytest.skip(
             "TMEC_TARIFF_TRACKER (a tariff-rate-tracker checkout or git dir, the lists' source) not set"
         )
-    builder = _builder("build_tracker_lists")
-    assert builder.build(Path(tracker)) == S301_LISTS.read_bytes()
-    assert builder.build_copper(Path(tracker)) == S232_COPPER_2025.read_bytes()
+    tracker_lists = builder("build_tracker_lists")
+    assert tracker_lists.build(Path(tracker)) == S301_LISTS.read_bytes()
+    assert tracker_lists.build_copper(Path(tracker)) == S232_COPPER_2025.read_bytes()
 
 
 def test_the_compiled_lists_name_their_source_and_the_301_lists_are_secondary() -> None:

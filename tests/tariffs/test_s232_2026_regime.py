@@ -7,29 +7,18 @@ $100,000: "+ 50%" is 50,000; "15%" is a total with column 1 (column 1 Free: 15,0
 
 from __future__ import annotations
 
-import importlib.util
 import os
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from tests.tariffs.helpers import extra, price
+from tests.tariffs.helpers import builder, extra, price
 from tmec.law.tariffs import S232_JUNE_2026, load_measures
 
-ROOT = Path(__file__).resolve().parents[2]
 D = Decimal
 # a derivative outside the metal chapters must weigh at least 15 % metal to be in scope (note 16(c))
 HEAVY = {"weight_kg": D(100), "metal_weight_kg": D(80)}
-
-
-def _builder() -> Any:
-    spec = importlib.util.spec_from_file_location("b", ROOT / "tools" / "law" / "build_s232_june_2026.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_the_june_lists_are_what_the_builder_makes_of_the_tracker_table() -> None:
@@ -38,11 +27,12 @@ def test_the_june_lists_are_what_the_builder_makes_of_the_tracker_table() -> Non
         pytest.skip(
             "TMEC_TARIFF_TRACKER (a tariff-rate-tracker checkout or git dir, the lists' source) not set"
         )
-    assert _builder().build(Path(tracker), S232_JUNE_2026.parent) == S232_JUNE_2026.read_bytes()
+    built = builder("build_s232_june_2026").build(Path(tracker), S232_JUNE_2026.parent)
+    assert built == S232_JUNE_2026.read_bytes()
 
 
 def test_a_moved_code_leaves_every_list_of_another_annex_and_a_coarser_one_left_there_fails() -> None:
-    b = _builder()
+    b = builder("build_s232_june_2026")
     april = {"i_b_steel_derivatives": ["8432.10.00", "8415.90.80"], "iii_steel_derivatives": ["8401.40.00"]}
     june = b.june_lists(april, [("8432.10.00", "iii_steel_derivatives")])
     assert june["i_b_steel_derivatives"] == ["8415.90.80"]

@@ -22,19 +22,17 @@ Written to ``src/tmec/law/tariffs/s232_annexes_2026_jun.yaml``: ``s232_2026_jun_
 that changes, with its ``_other_chapters`` variant (outside chapters 72, 73, 74, 76: the metal-weight
 rule of note 16(c)), and the new ``s232_2026_jun_xi_steel_derivatives``.
 
-Usage: ``python tools/law/build_s232_june_2026.py --tracker PATH [--out DIR]``; the test in
+Written by ``python tools/law/build_tracker_lists.py --tracker PATH [--out DIR]``; the test in
 ``tests/tariffs/test_s232_june_2026.py`` regenerates the file when ``$TMEC_TARIFF_TRACKER`` names a
 tracker checkout or git directory, and skips otherwise.
 """
 
 from __future__ import annotations
 
-import argparse
 import csv
 import hashlib
 import io
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 
 import yaml
@@ -167,20 +165,3 @@ def build(tracker: Path, out: Path = DEFAULT_OUT) -> bytes:
                 "    confidence: S",
             ]
     return ("\n".join(lines) + "\n").encode("utf-8")
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--tracker", type=Path, required=True, help="a tariff-rate-tracker checkout or git dir"
-    )
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    args = parser.parse_args(argv)
-    body = build(args.tracker, args.out)
-    (args.out / NAME).write_bytes(body)
-    print(f"{args.out / NAME}: {len(body):,} bytes", file=sys.stderr)
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

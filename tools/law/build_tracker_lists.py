@@ -14,7 +14,8 @@ Written to ``src/tmec/law/tariffs/``:
 * ``s301_china_lists.yaml``: one scope ``s301_<heading>`` per chapter 99 heading of
   :data:`HEADINGS`.  List 4B (9903.88.16, suspended since Dec 2019) and the crane/chassis headings
   (conditions on the article, not a list) are left out;
-* ``s232_copper_2025.yaml``: ``s232_copper_2025`` (heading 9903.78.01).
+* ``s232_copper_2025.yaml``: ``s232_copper_2025`` (heading 9903.78.01);
+* ``s232_annexes_2026_jun.yaml``: the list moves of Proclamation 11032 (``build_s232_june_2026.py``).
 
 Usage: ``python tools/law/build_tracker_lists.py --tracker PATH [--out DIR]``; the test in
 ``tests/tariffs/test_measures_law.py`` regenerates the files when ``$TMEC_TARIFF_TRACKER`` names
@@ -134,7 +135,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args(argv)
-    for name, body in ((NAME, build(args.tracker)), (COPPER_NAME, build_copper(args.tracker))):
+    from build_s232_june_2026 import NAME as JUNE_NAME  # imports this module: not at its top
+    from build_s232_june_2026 import build as build_june
+
+    built = ((NAME, build(args.tracker)), (COPPER_NAME, build_copper(args.tracker)))
+    for name, body in (*built, (JUNE_NAME, build_june(args.tracker, args.out))):
         (args.out / name).write_bytes(body)
         print(f"{args.out / name}: {len(body):,} bytes", file=sys.stderr)
     return 0

@@ -140,7 +140,7 @@ def test_a_bad_file_leaves_the_loaded_lines_as_they_were(duck: Engine, tmp_path:
 
 
 def test_full_law_columns_equal_price_entry(duck: Engine, tmp_path: Path) -> None:
-    """Specific rates on a weight or quantity, a special program, the 2026 metal-weight rule, and a
+    """Specific rates on a weight or quantity, a special program, the 2026 metal-weight rules, and a
     specific rate without its quantity (a question, counted by line), in bulk as one by one."""
     entries = tmp_path / "entries.csv"
     entries.write_text(
@@ -150,7 +150,12 @@ def test_full_law_columns_equal_price_entry(duck: Engine, tmp_path: Path) -> Non
         "c,2025-01-15,8708.99.81,KR,1000,,,,KR\n"
         "d,2026-12-06,8424.89.90,DE,100000,100,,10,\n"
         "e,2026-12-06,8424.89.90,DE,100000,100,,80,\n"
-        "f,2025-01-15,0201.10.10,AR,10000,,,,\n",
+        "f,2025-01-15,0201.10.10,AR,10000,,,,\n"
+        # no metal at all (9903.82.01), with and without the weight; June's (c)(xi); Russia
+        "g,2026-06-10,8424.89.90,DE,100000,,,0,\n"
+        "h,2026-06-10,8424.89.90,DE,100000,100,,0,\n"
+        "i,2026-06-10,8429.51.10,JP,100000,100,,80,\n"
+        "j,2026-04-23,7208.39.00,RU,100000,,,,\n",
         encoding="utf-8",
     )
     out = tmp_path / "lines.parquet"

@@ -45,7 +45,7 @@ def test_the_june_lists_are_secondary_and_every_measure_on_them_is_unverified() 
     header = S232_JUNE_2026.read_text(encoding="utf-8").split("scopes:", 1)[0]
     assert "SECONDARY" in header and "sha256" in header
     june = [m for m in load_measures() if any(i.scope.startswith("s232_2026_jun_") for i in m.scope)]
-    assert len(june) == 14 and all(m.unverified and "[unverified]" in m.cite() for m in june)
+    assert len(june) == 15 and all(m.unverified and "[unverified]" in m.cite() for m in june)
 
 
 def test_forklifts_and_loaders_join_list_c_xi_on_2026_06_08() -> None:
@@ -90,3 +90,30 @@ def test_russian_smelted_aluminum_pays_200_percent_instead_of_the_2026_heading()
         "9903.85.67": D("200000.00")
     }
     assert extra(price("2026-06-10", "7601.10.60", "CA", smelted_cast="CA")) == {"9903.82.02": D("50000.00")}
+
+
+def test_an_article_with_no_metal_in_it_pays_no_metals_duty_under_9903_82_01() -> None:
+    # 8424.89.90 (Annex III, column 1 1.8 %): a metal weight of 0 is no steel, aluminum or copper;
+    # not a Section 232 good, it pays the Section 122 surcharge (10 %, to 2026-07-24) like any other
+    for day in ("2026-04-06", "2026-04-23", "2026-06-10"):
+        none = price(day, "8424.89.90", "DE", metal_weight_kg=D(0))
+        (line,) = [ln for ln in none.lines if ln.program == "s232_metals"]
+        assert (line.heading, line.duty) == ("9903.82.01", D("0.00"))
+        assert extra(none) == {"9903.03.01": D("10000.00")}
+        assert "metal_weight_kg" not in [q.fact for q in none.questions]
+    assert extra(price("2026-08-01", "8424.89.90", "DE", metal_weight_kg=D(0))) == {}
+    # the weight given as well: 9903.82.01 still comes first (note 16(a): one heading)
+    both = price("2026-06-10", "8424.89.90", "DE", weight_kg=D(100), metal_weight_kg=D(0))
+    assert [ln.heading for ln in both.lines if ln.program == "s232_metals"] == ["9903.82.01"]
+    # some metal: the 15 % floor of Annex III (13.2 % on top of 1.8 %)
+    some = price("2026-06-10", "8424.89.90", "DE", weight_kg=D(100), metal_weight_kg=D(80))
+    assert extra(some) == {"9903.82.10": D("13200.00")}
+    # not given: the answer asks, and the carve-out is not taken
+    asked = price("2026-06-10", "8424.89.90", "DE")
+    assert extra(asked) == {"9903.82.10": D("13200.00")}
+    assert any("contain any steel, aluminum or copper" in q.text for q in asked.questions)
+    # a steel coil is of steel by its classification: no carve-out can reach chapter 72
+    coil = price("2026-06-10", "7208.39.00", "DE", metal_weight_kg=D(0))
+    assert extra(coil) == {"9903.82.02": D("50000.00")}
+    # before the 2026 regime the heading did not exist
+    assert "9903.82.01" not in [ln.heading for ln in price("2026-04-05", "8424.89.90", "DE").lines]

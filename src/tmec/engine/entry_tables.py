@@ -272,8 +272,10 @@ def _source_sql(
         f"CASE WHEN CAST({metal} AS {wide}) * 100 < CAST({weight} AS {wide}) * {x} THEN 1 ELSE 0 END"
         for x in thresholds
     )
+    # no metal at all (9903.82.01) is a value of its own, whether or not the weight is given
     light_metal = (
-        f"CASE WHEN {metal} IS NULL OR {weight} IS NULL OR {weight} = 0 THEN NULL ELSE ({light or '0'}) END"
+        f"CASE WHEN {metal} = 0 THEN {len(thresholds) + 1} "
+        f"WHEN {metal} IS NULL OR {weight} IS NULL OR {weight} = 0 THEN NULL ELSE ({light or '0'}) END"
     )
     texts = ", ".join(f"{_text_of(c, cols)} AS {s}" for s, c in TEXTS.items())
     source = (

@@ -58,6 +58,7 @@ KEY = (
     "has_kg",
     "spi",  # the special program claimed (the entry file's column program)
     "light_metal",  # how many of the measures' metal-weight thresholds the metal's share is under
+    # (one more than there are thresholds when the line has no metal at all: 9903.82.01)
 )
 FACT = KEY[1:]  # the key of a line, less the period its date falls in
 # How a duty line's base follows from the line's amounts (``_rule``); the last two are
@@ -141,7 +142,7 @@ def _relevant(versions: list[HtsLine], measures: list[Measure]) -> dict[str, boo
     return {
         "has_qty": specific,
         "has_kg": specific or floors,
-        "light_metal": any("metal_weight_under" in m.when for m in measures),
+        "light_metal": any("metal_weight_under" in m.when or "metal_free" in m.when for m in measures),
         "melted_poured": any(k.startswith("melted_poured") for m in measures for k in m.when),
         "smelted_cast": any(k.startswith("smelted_cast") for m in measures for k in m.when),
         "has_steel": any(m.base == "steel_content" for m in measures),
@@ -300,13 +301,7 @@ class _Probes:
         self.reading = _Reading(tables.parameters)
         self.tables = dataclasses.replace(tables, parameters=self.reading)
         self.basis = basis
-        self.thresholds = sorted(
-            {
-                Decimal(str(m.when["metal_weight_under"]))
-                for m in tables.measures
-                if "metal_weight_under" in m.when
-            }
-        )
+        self.thresholds = metal_thresholds(tables)
         self.probes = 0  # entries priced by price_entry
 
     def law(self, code: str, origin: str) -> _Law:
@@ -442,11 +437,25 @@ def _templates(
     return table, bad, questions
 
 
+def metal_thresholds(tables: TariffTables) -> list[Decimal]:
+    """The metal-weight thresholds of the measures (percent of the article's weight), lowest first."""
+    return sorted(
+        {
+            Decimal(str(m.when["metal_weight_under"]))
+            for m in tables.measures
+            if "metal_weight_under" in m.when
+        }
+    )
+
+
 def _metal_weight(under: int | None, thresholds: list[Decimal]) -> Decimal | None:
     """A metal weight whose share of the probe's weight is under exactly ``under`` of the thresholds
-    (the lowest first): halfway between the thresholds it must fall between."""
+    (the lowest first): halfway between the thresholds it must fall between; none at all for one
+    more than there are thresholds."""
     if under is None:
         return None
+    if under > len(thresholds):
+        return Decimal(0)
     bounds = [Decimal(0), *thresholds, Decimal(100)]
     lo, hi = bounds[len(thresholds) - under], bounds[len(thresholds) - under + 1]
     return (lo + hi) / 2 * PROBE["weight_kg"] / 100

@@ -63,6 +63,7 @@ BASES = ("full", "steel_content", "aluminum_content", "non_us_content", "copper_
 CONDITIONS = (
     "usmca_claim",
     "metal_weight_under",  # percent of the article's weight (note 16(c): under 15 %)
+    "metal_free",  # true: no steel, aluminum or copper in it at all (a metal weight of 0; 9903.82.01)
     "melted_poured_in",
     "melted_poured_not_in",
     "smelted_cast_in",
@@ -127,7 +128,7 @@ class Measure:
             facts.append("melted_poured")
         if any(k.startswith("smelted_cast") for k in self.when):
             facts.append("smelted_cast")
-        if "metal_weight_under" in self.when:
+        if "metal_weight_under" in self.when or self.when.get("metal_free"):
             facts.append("metal_weight_kg")
         object.__setattr__(self, "_asks", tuple(facts))
 
@@ -159,6 +160,8 @@ class Measure:
             return False
         # A country not given (None) satisfies no country condition: the answer then asks for it.
         # "unknown" is a country reported as unknown, and meets the conditions that name it.
+        if when.get("metal_free") and entry.metal_weight_kg != 0:
+            return False  # not given (None) is not "none in it": the answer asks
         if "metal_weight_under" in when:
             share = entry.metal_share
             if share is None or share >= Decimal(str(when["metal_weight_under"])):
@@ -196,6 +199,7 @@ class Measure:
             "smelted_cast_in": ",".join(self.when.get("smelted_cast_in", ())) or None,
             "smelted_cast_not_in": ",".join(self.when.get("smelted_cast_not_in", ())) or None,
             "metal_weight_under": self.when.get("metal_weight_under"),
+            "metal_free": bool(self.when.get("metal_free", False)),
             "floor": self.floor,
             "floor_met_heading": self.floor_met_heading or None,
             "valid_from": self.valid_from,

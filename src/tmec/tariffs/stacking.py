@@ -103,16 +103,9 @@ def select(measures: MeasureSet, program: str, entry: Entry, claim: bool, st: St
             continue
         for fact in m.asks_about():
             if fact == "metal_weight_kg":
-                if entry.metal_share is None and not any(q.fact == fact for q in st.questions):
-                    st.questions.append(
-                        Question(
-                            fact=fact,
-                            text="What do the article and the steel, aluminum or copper in it weigh "
-                            f"(--weight-kg, --metal-weight-kg)? {m.title} ({m.heading}) applies when the "
-                            f"metal is under {m.when['metal_weight_under']} % of the weight; not given, "
-                            "it is not applied.",
-                        )
-                    )
+                weight = _metal_question(m, entry)
+                if weight is not None and weight not in st.questions:
+                    st.questions.append(weight)
                 continue
             if getattr(entry, fact) is None and not any(q.fact == fact for q in st.questions):
                 what = "steel melted and poured" if fact == "melted_poured" else "aluminum smelted and cast"
@@ -127,6 +120,26 @@ def select(measures: MeasureSet, program: str, entry: Entry, claim: bool, st: St
             chosen = m
             break
     return chosen
+
+
+def _metal_question(m: Measure, entry: Entry) -> Question | None:
+    """What the weight carve-outs of note 16(c) need to be told, if it was not given."""
+    if m.when.get("metal_free"):
+        if entry.metal_weight_kg is not None:
+            return None
+        return Question(
+            fact="metal_weight_kg",
+            text="Does the article contain any steel, aluminum or copper (--metal-weight-kg: their weight, "
+            f"0 if none)? {m.title} ({m.heading}) applies to one with none; not given, it is not applied.",
+        )
+    if entry.metal_share is not None:
+        return None
+    return Question(
+        fact="metal_weight_kg",
+        text="What do the article and the steel, aluminum or copper in it weigh "
+        f"(--weight-kg, --metal-weight-kg)? {m.title} ({m.heading}) applies when the "
+        f"metal is under {m.when['metal_weight_under']} % of the weight; not given, it is not applied.",
+    )
 
 
 def _base(m: Measure, entry: Entry, st: Stack) -> Decimal:

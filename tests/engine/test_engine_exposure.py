@@ -98,8 +98,10 @@ def test_cli_exposure_with_scenario(tmp_path: Path) -> None:
 def test_bad_entry_lines_are_reported(duck: Engine, tmp_path: Path) -> None:
     entries = tmp_path / "entries.csv"
     entries.write_text(
-        "entry_date,hts,origin,value,usmca\n2025-13-01,7208.51.00,MX,10,yes\n2025-05-01,72085100,DE,10,yes\n"
-        "2025-05-01,72085100,ZZ,5,no\n2025-05-01,99999999,MX,5,no\n2015-05-01,72085100,MX,5,no\n",
+        "entry_date,hts,origin,value,usmca,metals_relief\n2025-13-01,7208.51.00,MX,10,yes,\n"
+        "2025-05-01,72085100,DE,10,yes,\n2025-05-01,72085100,ZZ,5,no,\n2025-05-01,99999999,MX,5,no,\n"
+        "2015-05-01,72085100,MX,5,no,\n2026-05-01,84138100,DE,10,no,motorcycle_parts\n"
+        "2026-05-01,84138100,DE,10,no,quota\n",
         encoding="utf-8",
     )
     with pytest.raises(InputErrors) as info:
@@ -109,6 +111,9 @@ def test_bad_entry_lines_are_reported(duck: Engine, tmp_path: Path) -> None:
     assert "entries.csv:3: usmca: a USMCA claim needs a good of Canada or Mexico" in text
     assert "entries.csv:4: origin: expected an ISO 3166 country code, found ZZ" in text
     assert "entries.csv:6: entry_date: no tariff data before 2018-01-01, found 2015-05-01" in text
+    assert "entries.csv:7" not in text
+    relief = "metals_relief: expected one of commerce_quota, motorcycle_parts, none, found 'quota'"
+    assert f"entries.csv:8: {relief}" in text
 
 
 def test_a_bad_file_leaves_the_loaded_lines_as_they_were(duck: Engine, tmp_path: Path) -> None:
@@ -144,18 +149,22 @@ def test_full_law_columns_equal_price_entry(duck: Engine, tmp_path: Path) -> Non
     specific rate without its quantity (a question, counted by line), in bulk as one by one."""
     entries = tmp_path / "entries.csv"
     entries.write_text(
-        "line,entry_date,hts,origin,value,weight_kg,quantity,metal_weight_kg,program\n"
-        "a,2025-01-15,0201.10.10,AR,10000,2000,,,\n"
-        "b,2025-01-15,0105.11.00,DE,1000,,1000,,\n"
-        "c,2025-01-15,8708.99.81,KR,1000,,,,KR\n"
-        "d,2026-12-06,8424.89.90,DE,100000,100,,10,\n"
-        "e,2026-12-06,8424.89.90,DE,100000,100,,80,\n"
-        "f,2025-01-15,0201.10.10,AR,10000,,,,\n"
+        "line,entry_date,hts,origin,value,weight_kg,quantity,metal_weight_kg,program,metals_relief\n"
+        "a,2025-01-15,0201.10.10,AR,10000,2000,,,,\n"
+        "b,2025-01-15,0105.11.00,DE,1000,,1000,,,\n"
+        "c,2025-01-15,8708.99.81,KR,1000,,,,KR,\n"
+        "d,2026-12-06,8424.89.90,DE,100000,100,,10,,\n"
+        "e,2026-12-06,8424.89.90,DE,100000,100,,80,,\n"
+        "f,2025-01-15,0201.10.10,AR,10000,,,,,\n"
         # no metal at all (9903.82.01), with and without the weight; June's (c)(xi); Russia
-        "g,2026-06-10,8424.89.90,DE,100000,,,0,\n"
-        "h,2026-06-10,8424.89.90,DE,100000,100,,0,\n"
-        "i,2026-06-10,8429.51.10,JP,100000,100,,80,\n"
-        "j,2026-04-23,7208.39.00,RU,100000,,,,\n",
+        "g,2026-06-10,8424.89.90,DE,100000,,,0,,\n"
+        "h,2026-06-10,8424.89.90,DE,100000,100,,0,,\n"
+        "i,2026-06-10,8429.51.10,JP,100000,100,,80,,\n"
+        "j,2026-04-23,7208.39.00,RU,100000,,,,,\n"
+        # a relief of note 16 claimed, refused, or not stated (9903.82.13)
+        "k,2026-04-23,8413.81.00,DE,100000,100,,80,,motorcycle_parts\n"
+        "l,2026-04-23,8413.81.00,DE,100000,100,,80,,None\n"
+        "m,2026-04-23,8413.81.00,DE,100000,100,,80,,\n",
         encoding="utf-8",
     )
     out = tmp_path / "lines.parquet"

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.tariffs.helpers import builder, extra, price
+from tmec.core.errors import InputError
 from tmec.law.tariffs import S232_JUNE_2026, load_measures
 
 D = Decimal
@@ -45,7 +46,7 @@ def test_the_june_lists_are_secondary_and_every_measure_on_them_is_unverified() 
     header = S232_JUNE_2026.read_text(encoding="utf-8").split("scopes:", 1)[0]
     assert "SECONDARY" in header and "sha256" in header
     june = [m for m in load_measures() if any(i.scope.startswith("s232_2026_jun_") for i in m.scope)]
-    assert len(june) == 15 and all(m.unverified and "[unverified]" in m.cite() for m in june)
+    assert len(june) == 16 and all(m.unverified and "[unverified]" in m.cite() for m in june)
 
 
 def test_forklifts_and_loaders_join_list_c_xi_on_2026_06_08() -> None:
@@ -117,3 +118,110 @@ def test_an_article_with_no_metal_in_it_pays_no_metals_duty_under_9903_82_01() -
     assert extra(coil) == {"9903.82.02": D("50000.00")}
     # before the 2026 regime the heading did not exist
     assert "9903.82.01" not in [ln.heading for ln in price("2026-04-05", "8424.89.90", "DE").lines]
+
+
+NOTE_16 = Path(__file__).resolve().parents[2] / "tools" / "law" / "sources" / "hts_2026_rev_6_note_16.txt"
+
+
+def test_the_stored_note_16_is_what_the_extractor_keeps_of_the_chapter_99_text() -> None:
+    tracker = os.environ.get("TMEC_TARIFF_TRACKER")
+    if not tracker or not Path(tracker).exists():
+        pytest.skip(
+            "TMEC_TARIFF_TRACKER (a tariff-rate-tracker checkout or git dir, the text's source) not set"
+        )
+    assert builder("extract_note_16").build(Path(tracker)) == NOTE_16.read_bytes()
+
+
+def test_the_reliefs_are_the_words_of_note_16() -> None:
+    text = " ".join(NOTE_16.read_text(encoding="utf-8").split())
+    assert "sha256" in text and "2026HTSRev6" in text
+    by_id = {m.id: m for m in load_measures()}
+    april = yaml_scopes()
+    # 16(h)-(i): (c)(iii) steel / (c)(i) aluminum, melted or smelted in Canada or Mexico, USMCA
+    # (general note 11), within a Commerce authorisation (clause 13 of Proc. 10984)
+    for heading, sub, metal, place, mid in (
+        ("9903.82.18", "(c)(iii)", "steel", "melted and poured", "s232_2026_usmca_steel_quota"),
+        ("9903.82.19", "(c)(i)", "aluminum", "smelted and cast", "s232_2026_usmca_aluminum_quota"),
+    ):
+        applies = f"Heading {heading} applies to limited quantities of articles of {metal} described"
+        assert f"{applies} in subdivision {sub}" in text
+        assert f"were {place} in Canada or Mexico" in text
+        m = by_id[mid]
+        assert m.heading == heading and m.origins == {"CA", "MX"} and m.rate == 0
+        key = "melted_poured_in" if metal == "steel" else "smelted_cast_in"
+        assert m.when == {"usmca_claim": True, key: ("CA", "MX"), "metals_relief": "commerce_quota"}
+        assert {i.lo for i in m.scope} == {c.replace(".", "") for c in april[f"s232_2026_i_a_{metal}"]}
+    usmca = "under the United States-Mexico-Canada Agreement, as provided in general note 11"
+    assert text.count(usmca) == 2
+    assert text.count("pursuant to clause 13 of Presidential Proclamation 10984") == 2
+    # 16(g): (c)(vi)-(viii) articles that are motorcycle parts of chapters 84, 85, 87
+    assert (
+        "Heading 9903.82.13 applies to articles that otherwise meet the criteria of subdivisions "
+        "(c)(vi)-(viii) that are motorcycle parts classifiable in chapter 84, 85 or 87 for use in the "
+        "manufacturing of motorcycles in the United States" in text
+    )
+    moto = by_id["s232_2026_motorcycle_parts"]
+    i_b = {
+        c.replace(".", "")
+        for n in ("steel_derivatives", "aluminum_derivatives", "copper")
+        for c in april[f"s232_2026_i_b_{n}"]
+    }
+    assert {i.lo for i in moto.scope} == {c for c in i_b if c[:2] in ("84", "85", "87")}
+    # 16(c): the weight rule, and 16(a): one heading per article
+    assert "only apply where the weight of the applicable metal is at least 15 percent" in text
+    assert by_id["s232_2026_light_metal"].when == {"metal_weight_under": 15}
+    assert "These headings are mutually exclusive" in text
+
+
+def yaml_scopes() -> dict[str, list[str]]:
+    from tmec.law import load_yaml
+    from tmec.law.tariffs import S232_ANNEXES
+
+    return {name: [str(c) for c in spec["items"]] for name, spec in load_yaml(S232_ANNEXES)["scopes"].items()}
+
+
+def test_usmca_steel_within_a_commerce_authorisation_pays_no_metals_duty_from_2026_04_23() -> None:
+    # 7208.39.00 of Mexico, USMCA (Free), steel melted and poured in Mexico: 9903.82.18 "no change"
+    quota = {"usmca": True, "melted_poured": "MX", "metals_relief": "commerce_quota"}
+    d = price("2026-04-23", "7208.39.00", "MX", **quota)
+    assert extra(d) == {} and "9903.82.18" in [ln.heading for ln in d.lines]
+    assert d.total_duty == D(0)
+    # before revision 6 the heading did not exist: 50 % under 9903.82.02
+    assert extra(price("2026-04-22", "7208.39.00", "MX", **quota)) == {"9903.82.02": D("50000.00")}
+    # not stated: 50 %, and the answer asks; stated none: 50 %, no question
+    asked = price("2026-04-23", "7208.39.00", "MX", usmca=True, melted_poured="MX")
+    assert extra(asked) == {"9903.82.02": D("50000.00")}
+    assert [q.fact for q in asked.questions] == ["metals_relief"]
+    told = price("2026-04-23", "7208.39.00", "MX", usmca=True, melted_poured="MX", metals_relief="none")
+    assert extra(told) == {"9903.82.02": D("50000.00")} and not told.questions
+    # each condition of note 16(h) is needed, and none is asked about when another one fails
+    for kw in ({**quota, "usmca": False}, {**quota, "melted_poured": "BR"}):
+        assert extra(price("2026-06-10", "7208.39.00", "MX", **kw)) == {"9903.82.02": D("50000.00")}
+    no_claim = price("2026-06-10", "7208.39.00", "MX", melted_poured="MX")
+    assert "metals_relief" not in [q.fact for q in no_claim.questions]
+    # 16(i): aluminum of Canada smelted and cast in Canada (9903.82.19)
+    alu = price(
+        "2026-06-10", "7601.10.60", "CA", usmca=True, smelted_cast="CA", metals_relief="commerce_quota"
+    )
+    assert extra(alu) == {} and "9903.82.19" in [ln.heading for ln in alu.lines]
+
+
+def test_motorcycle_parts_pay_no_metals_duty_and_no_section_122() -> None:
+    # 8413.81.00 (pumps, Annex I-B, Free): 25 % under 9903.82.09, or nothing under 9903.82.13 for
+    # motorcycle manufacture; a Section 232 good either way, so no Section 122 (note 2(aa)(v)(1))
+    assert extra(price("2026-04-23", "8413.81.00", "DE", **HEAVY)) == {"9903.82.09": D("25000.00")}
+    moto = price("2026-04-23", "8413.81.00", "DE", metals_relief="motorcycle_parts", **HEAVY)
+    assert extra(moto) == {} and "9903.82.13" in [ln.heading for ln in moto.lines]
+    # (c)(xi) joins it from June 8
+    assert extra(price("2026-06-10", "8429.51.10", "BR", metals_relief="motorcycle_parts", **HEAVY)) == {}
+    # a floor met (9903.82.11, "No change") is a Section 232 good too: no Section 122
+    d = price("2026-04-23", "8479.89.95.99", "DE", **HEAVY)
+    assert "9903.03.01" not in extra(d)
+    # the carve-outs 9903.82.01/.03 leave Section 232: Section 122 applies
+    light = price("2026-04-23", "8413.81.00", "DE", weight_kg=D(100), metal_weight_kg=D(5))
+    assert extra(light) == {"9903.03.01": D("10000.00")}
+
+
+def test_a_relief_not_in_the_list_is_refused() -> None:
+    with pytest.raises(InputError, match="metals_relief"):
+        price("2026-04-23", "8413.81.00", "DE", metals_relief="quota")

@@ -103,6 +103,7 @@ def test_sql_selection_matches_python(db: sqlite3.Connection, entry: Entry) -> N
                     "smelted": e.smelted_cast,
                     "metal_share": None if e.metal_share is None else float(e.metal_share),
                     "metal_kg": None if e.metal_weight_kg is None else float(e.metal_weight_kg),
+                    "relief": e.metals_relief,
                 },
             ).fetchone()
             assert (got[0] if got else None) == (expected.id if expected else None), (program, e)

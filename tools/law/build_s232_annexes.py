@@ -12,9 +12,11 @@ and writes ``src/tmec/law/tariffs/s232_annexes_2026.yaml``: one scope per annex 
 
 and, for the metal-weight rule of note 16(c) (under 15 % of the article's weight: heading
 9903.82.03, except in chapters 72, 73, 74 and 76), ``<scope>_other_chapters``: the codes of a list
-outside those chapters.  Every code of Annexes I-A, I-B and III is checked to exist in the HTSUS
-revision in force on 2026-04-06 (``src/tmec/law/tariffs/hts_schedule.tsv``); the builder fails on
-one that does not (Annex II, which imposes nothing, cites two retired statistical lines: listed).
+outside those chapters; for the motorcycle parts of note 16(g) (heading 9903.82.13),
+``<scope>_ch84_85_87``: the codes of an Annex I-B list in chapters 84, 85 and 87.  Every code of
+Annexes I-A, I-B and III is checked to exist in the HTSUS revision in force on 2026-04-06
+(``src/tmec/law/tariffs/hts_schedule.tsv``); the builder fails on one that does not (Annex II,
+which imposes nothing, cites two retired statistical lines: listed).
 
 Usage: ``python tools/law/build_s232_annexes.py [--data ../shared/data] [--out src/tmec/law/tariffs]``;
 ``tests/tariffs/test_measures_law.py`` regenerates the file when the data is present.
@@ -49,6 +51,9 @@ NOTE = {
     "iii": "Annex III (temporary reduction, 15 % floor; U.S. note 16(c)(ix)-(x))",
 }
 METAL_CHAPTERS = ("72", "73", "74", "76")
+# note 16(g): motorcycle parts "classifiable in chapter 84, 85 or 87" (heading 9903.82.13)
+PARTS_CHAPTERS = ("84", "85", "87")
+PARTS = "ch84_85_87"
 CODE = re.compile(r"^\d{4}(?:\.\d{2}(?:\.\d{2}(?:\.?\d{2})?)?)?$")
 
 
@@ -131,6 +136,8 @@ def build(data: Path, out: Path) -> bytes:
         other = [c for c in lists[name] if c[:2] not in METAL_CHAPTERS]
         if annex != "ii":  # even when empty: the carve-out names every list
             variants.append((f"{name}_other_chapters", other))
+        if annex == "i_b":  # motorcycle parts: note 16(g), heading 9903.82.13
+            variants.append((f"{name}_{PARTS}", [c for c in lists[name] if c[:2] in PARTS_CHAPTERS]))
         for scope, codes in variants:
             what = name.removeprefix(f"s232_2026_{annex}_").replace("_", " ")
             lines += [
@@ -138,6 +145,7 @@ def build(data: Path, out: Path) -> bytes:
                 f"    items: [{', '.join(repr(c).replace(chr(39), chr(34)) for c in codes)}]",
                 f'    reference: "Proclamation of April 2026 (Section 232 metals), {NOTE[annex]}: {what}'
                 + (", outside chapters 72, 73, 74, 76" if scope.endswith("_other_chapters") else "")
+                + (", in chapters 84, 85, 87" if scope.endswith(PARTS) else "")
                 + '"',
                 "    confidence: T",
             ]

@@ -20,7 +20,8 @@ Annex II, which imposes nothing, is kept).  Every code moved must exist in the H
 
 Written to ``src/tmec/law/tariffs/s232_annexes_2026_jun.yaml``: ``s232_2026_jun_<list>`` for each list
 that changes, with its ``_other_chapters`` variant (outside chapters 72, 73, 74, 76: the metal-weight
-rule of note 16(c)), and the new ``s232_2026_jun_xi_steel_derivatives``.
+rule of note 16(c)) and for (c)(vi)-(viii) and (xi) its ``_ch84_85_87`` variant (the motorcycle parts
+of note 16(g)), and the new ``s232_2026_jun_xi_steel_derivatives``.
 
 Written by ``python tools/law/build_tracker_lists.py --tracker PATH [--out DIR]``; the test in
 ``tests/tariffs/test_s232_june_2026.py`` regenerates the file when ``$TMEC_TARIFF_TRACKER`` names a
@@ -39,7 +40,13 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from build_s232_annexes import METAL_CHAPTERS, _code, _known_codes  # sibling scripts, not a package
+from build_s232_annexes import (
+    METAL_CHAPTERS,
+    PARTS,
+    PARTS_CHAPTERS,
+    _code,
+    _known_codes,
+)  # sibling scripts, not a package
 from build_tracker_lists import read_table
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -155,12 +162,15 @@ def build(tracker: Path, out: Path = DEFAULT_OUT) -> bytes:
         variants = [(name, codes)]
         if annex != "ii":
             variants.append((f"{name}_other_chapters", [c for c in codes if c[:2] not in METAL_CHAPTERS]))
+        if annex in ("i_b", "xi"):  # motorcycle parts: note 16(g), heading 9903.82.13
+            variants.append((f"{name}_{PARTS}", [c for c in codes if c[:2] in PARTS_CHAPTERS]))
         for scope, items in variants:
             lines += [
                 f"  s232_2026_jun_{scope}:",
                 f"    items: [{', '.join(f'{chr(34)}{c}{chr(34)}' for c in items)}]",
                 f'    reference: "Proclamation 11032 (June 2026), {NOTE[annex]}: {what}'
                 + (", outside chapters 72, 73, 74, 76" if scope.endswith("_other_chapters") else "")
+                + (", in chapters 84, 85, 87" if scope.endswith(PARTS) else "")
                 + f" ({len(items)} codes; moves from a tracker's table, secondary)\"",
                 "    confidence: S",
             ]

@@ -15,7 +15,9 @@ Written to ``src/tmec/law/tariffs/``:
   :data:`HEADINGS`.  List 4B (9903.88.16, suspended since Dec 2019) and the crane/chassis headings
   (conditions on the article, not a list) are left out;
 * ``s232_copper_2025.yaml``: ``s232_copper_2025`` (heading 9903.78.01);
-* ``s232_annexes_2026_jun.yaml``: the list moves of Proclamation 11032 (``build_s232_june_2026.py``).
+* ``s232_annexes_2026_jun.yaml``: the list moves of Proclamation 11032 (``build_s232_june_2026.py``);
+
+and ``tools/law/sources/hts_2026_rev_6_note_16.txt``, the words of U.S. note 16 (``extract_note_16.py``).
 
 Usage: ``python tools/law/build_tracker_lists.py --tracker PATH [--out DIR]``; the test in
 ``tests/tariffs/test_measures_law.py`` regenerates the files when ``$TMEC_TARIFF_TRACKER`` names
@@ -135,13 +137,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args(argv)
-    from build_s232_june_2026 import NAME as JUNE_NAME  # imports this module: not at its top
+    # these import this module: not at its top
+    from build_s232_june_2026 import NAME as JUNE_NAME
     from build_s232_june_2026 import build as build_june
+    from extract_note_16 import DEFAULT_OUT as NOTE_16
+    from extract_note_16 import build as build_note_16
 
     built = ((NAME, build(args.tracker)), (COPPER_NAME, build_copper(args.tracker)))
-    for name, body in (*built, (JUNE_NAME, build_june(args.tracker, args.out))):
-        (args.out / name).write_bytes(body)
-        print(f"{args.out / name}: {len(body):,} bytes", file=sys.stderr)
+    outputs = [(args.out / name, body) for name, body in built]
+    outputs += [
+        (args.out / JUNE_NAME, build_june(args.tracker, args.out)),
+        (NOTE_16, build_note_16(args.tracker)),
+    ]
+    for path, body in outputs:
+        path.write_bytes(body)
+        print(f"{path}: {len(body):,} bytes", file=sys.stderr)
     return 0
 
 

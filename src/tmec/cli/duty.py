@@ -2,7 +2,7 @@
 
 One line from options, or many from ``--entries FILE.csv`` (columns ``entry_date, hts, origin,
 value`` and optionally ``usmca, steel_value, aluminum_value, non_us_content, melted_poured,
-smelted_cast, quantity, weight_kg, metal_weight_kg, program, line``).  Exit 2 on bad input,
+smelted_cast, quantity, weight_kg, metal_weight_kg, metals_relief, program, line``).  Exit 2 on bad input,
 naming the option or the file, line and column.
 """
 
@@ -41,6 +41,7 @@ _OPTION = {
     "program": "--program",
     "metal_weight_kg": "--metal-weight-kg",
     "copper_value": "--copper-value",
+    "metals_relief": "--metals-relief",
 }
 
 
@@ -154,6 +155,11 @@ def _print(duty: Duty) -> None:
     "--metal-weight-kg", help="weight of the steel, aluminum or copper in it (2026 metals: under 15 %)"
 )
 @click.option("--program", help="special program claimed other than USMCA, by its symbol (KR, AU, A+, D)")
+@click.option(
+    "--metals-relief",
+    help="a Section 232 metals relief of U.S. note 16 claimed: commerce_quota (9903.82.18/.19), "
+    "motorcycle_parts (9903.82.13) or none",
+)
 @click.option(
     "--basis",
     type=click.Choice(["liability", "deposited"]),

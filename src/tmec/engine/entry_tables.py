@@ -31,6 +31,7 @@ import duckdb
 from tmec.core.errors import InputError
 from tmec.engine.bom_tables import InputErrors, _drop, _numeric, _q, _text, number_column
 from tmec.tariffs import default_tables
+from tmec.tariffs.entry import RELIEFS
 
 __all__ = [
     "AMOUNT",
@@ -56,6 +57,7 @@ TEXTS = {
     "program_text": "program",
     "melted_text": "melted_poured",
     "smelted_text": "smelted_cast",
+    "relief_text": "metals_relief",
 }
 # The source's columns: what every pass reads.
 SOURCE = (
@@ -95,6 +97,7 @@ CLEAN: dict[str, Callable[[str], str]] = {
     "program_text": lambda x: f"upper({_trim(x)})",
     "melted_text": _place,
     "smelted_text": _place,
+    "relief_text": lambda x: f"lower({_trim(x)})",
 }
 # What each text is checked as (the same readings, before UK is read as GB): column -> SQL, check.
 Check = Callable[[str], str | None]  # a distinct value -> why it is wrong, or None
@@ -304,6 +307,7 @@ def _value_checks(cols: dict[str, str]) -> list[tuple[str, str, Check]]:
         (usmca, t("usmca"), _bad_flag),
         (f"upper({t('program')})", t("program"), _bad_program),
         *((place[c], t(c), _bad_place(c)) for c in place),
+        (f"lower({t('metals_relief')})", t("metals_relief"), _bad_relief),
         (f"{usmca} || '|' || coalesce({origin_text}, '')", "NULL", _bad_claim),
     ]
 
@@ -449,6 +453,10 @@ def _bad_origin(v: str) -> str | None:
     if not re.fullmatch(r"[A-Z]{2}", v):
         return "origin: expected an ISO 3166 country code such as MX or CA, found {raw!r}"
     return None if _iso(v) else f"origin: expected an ISO 3166 country code, found {v}"
+
+
+def _bad_relief(v: str) -> str | None:
+    return None if v in RELIEFS else f"metals_relief: expected one of {', '.join(RELIEFS)}, found {{raw!r}}"
 
 
 def _bad_program(v: str) -> str | None:

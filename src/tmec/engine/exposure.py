@@ -249,13 +249,14 @@ def _keys(e: Engine, t: TariffTables) -> list[dict[str, Any]]:
         "smelted_cast": CLEAN["smelted_text"]("f.smelted_text"),
         "spi": CLEAN["program_text"]("f.program_text"),
         "light_metal": "f.light_metal",
+        "metals_relief": CLEAN["relief_text"]("f.relief_text"),
         **{has: f"f.has_{c}" for c, has in HAS.items()},
     }
 
     def kept(k: str) -> str:
         if k not in RELEVANT:
             return f"{read[k]} AS {k}"
-        blank = "NULL" if k in ("melted_poured", "smelted_cast", "light_metal") else "false"
+        blank = "NULL" if k in ("melted_poured", "smelted_cast", "light_metal", "metals_relief") else "false"
         return f"CASE WHEN p.rel_{k} THEN {read[k]} ELSE {blank} END AS {k}"
 
     pairs = e.conn.execute(

@@ -19,7 +19,7 @@ from tmec.engine.session import Engine
 __all__ = ["BASES_SQL", "Passes"]
 
 # A line's facts besides its code and date (what its key is made of, with its code's period).
-FACT_TEXTS = ("origin_text", "usmca_text", "program_text", "melted_text", "smelted_text")
+FACT_TEXTS = ("origin_text", "usmca_text", "program_text", "melted_text", "smelted_text", "relief_text")
 PRESENT = ("steel_value", "aluminum_value", "copper_value", "non_us_content", "quantity", "weight_kg")
 
 # How a duty line's base follows from the line's amounts, by rule (pricing_keys.RULES): the two

@@ -59,6 +59,7 @@ KEY = (
     "spi",  # the special program claimed (the entry file's column program)
     "light_metal",  # how many of the measures' metal-weight thresholds the metal's share is under
     # (one more than there are thresholds when the line has no metal at all: 9903.82.01)
+    "metals_relief",  # the note 16 relief claimed (9903.82.13, .18, .19, .23-.26)
 )
 FACT = KEY[1:]  # the key of a line, less the period its date falls in
 # How a duty line's base follows from the line's amounts (``_rule``); the last two are
@@ -107,6 +108,7 @@ RELEVANT = (
     "has_alu",
     "has_copper",
     "has_nonus",
+    "metals_relief",
 )
 
 
@@ -149,6 +151,7 @@ def _relevant(versions: list[HtsLine], measures: list[Measure]) -> dict[str, boo
         "has_alu": any(m.base == "aluminum_content" for m in measures),
         "has_copper": any(m.base == "copper_content" for m in measures),
         "has_nonus": any(m.base == "non_us_content" for m in measures),
+        "metals_relief": any("metals_relief" in m.when for m in measures),
     }
 
 
@@ -223,7 +226,8 @@ SCHEMA = pa.schema(
     ]
 )
 BLANK: dict[str, Any] = {
-    f: None if f in ("melted_poured", "smelted_cast", "light_metal") else False for f in RELEVANT
+    f: None if f in ("melted_poured", "smelted_cast", "light_metal", "metals_relief") else False
+    for f in RELEVANT
 }
 
 
@@ -342,6 +346,7 @@ class _Probes:
             metal_weight_kg=_metal_weight(facts["light_metal"], self.thresholds),
             melted_poured=facts["melted_poured"],
             smelted_cast=facts["smelted_cast"],
+            metals_relief=facts["metals_relief"],
         )
         read = self.reading.read
         read.clear()

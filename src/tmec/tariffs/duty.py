@@ -101,6 +101,7 @@ class Duty:
                 "quantity": None if e.quantity is None else str(e.quantity),
                 "weight_kg": None if e.weight_kg is None else str(e.weight_kg),
                 "copper_value": None if e.copper_value is None else str(e.copper_value),
+                "metals_relief": e.metals_relief,
             },
             "basis": self.basis,
             "law_as_of": self.law_as_of.isoformat() if self.law_as_of else None,

@@ -19,7 +19,17 @@ from tmec.core.errors import InputError
 from tmec.core.money import to_decimal
 from tmec.core.numbers import BLANKS, LINE_AMOUNT
 
-__all__ = ["UNKNOWN", "Entry", "country", "entry_from_mapping"]
+__all__ = ["RELIEFS", "UNKNOWN", "Entry", "country", "entry_from_mapping"]
+
+# The Section 232 metals reliefs of U.S. note 16 that turn on a fact only the importer knows: the
+# value of an entry's ``metals_relief`` (not given: the answer asks where one could apply).
+RELIEFS = {
+    "commerce_quota": "a quantity the Secretary of Commerce authorised under clause 13 of Proc. 10984 "
+    "(U.S. note 16(h)-(i); 9903.82.18/.19)",
+    "motorcycle_parts": "parts for use in manufacturing motorcycles in the United States "
+    "(U.S. note 16(g); 9903.82.13)",
+    "none": "no such relief is claimed",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +58,7 @@ class Entry:
     program: str | None = None  # a special program claimed other than USMCA, by its symbol (KR, AU, A+)
     metal_weight_kg: Decimal | None = None  # weight of the steel, aluminum or copper in it (note 16(c))
     copper_value: Decimal | None = None  # value of the copper content (Proc. 10962, 2025: note 36)
+    metals_relief: str | None = None  # one of RELIEFS: the note 16 relief claimed for the line
 
     @property
     def metal_share(self) -> Decimal | None:
@@ -88,6 +99,14 @@ class Entry:
                 f"metal weight {self.metal_weight_kg} kg is more than the weight {self.weight_kg} kg",
                 field="metal_weight_kg",
             )
+        if self.metals_relief is not None:
+            relief = self.metals_relief.strip().lower() or None
+            if relief is not None and relief not in RELIEFS:
+                raise InputError(
+                    f"expected one of {', '.join(RELIEFS)}, found {self.metals_relief!r}",
+                    field="metals_relief",
+                )
+            object.__setattr__(self, "metals_relief", relief)
         if self.program is not None:
             object.__setattr__(self, "program", self.program.strip().upper() or None)
         if self.program in {"S", "S+"}:
@@ -179,6 +198,7 @@ def entry_from_mapping(
             program=str(row["program"]) if row.get("program") not in (None, "") else None,
             metal_weight_kg=_amount(row, "metal_weight_kg", source, locale),
             copper_value=_amount(row, "copper_value", source, locale),
+            metals_relief=str(row["metals_relief"]) if row.get("metals_relief") not in (None, "") else None,
         )
     except InputError as exc:
         raise exc.located(source=source, line=line) from None

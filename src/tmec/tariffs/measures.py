@@ -26,7 +26,7 @@ from tmec.core import hs
 from tmec.core.dates import parse_date
 from tmec.core.errors import InputError
 from tmec.core.money import to_decimal
-from tmec.tariffs.entry import UNKNOWN, Entry, country
+from tmec.tariffs.entry import RELIEFS, UNKNOWN, Entry, country
 
 __all__ = [
     "BASES",
@@ -64,6 +64,7 @@ CONDITIONS = (
     "usmca_claim",
     "metal_weight_under",  # percent of the article's weight (note 16(c): under 15 %)
     "metal_free",  # true: no steel, aluminum or copper in it at all (a metal weight of 0; 9903.82.01)
+    "metals_relief",  # the note 16 relief the importer claims (tmec.tariffs.entry.RELIEFS)
     "melted_poured_in",
     "melted_poured_not_in",
     "smelted_cast_in",
@@ -130,6 +131,8 @@ class Measure:
             facts.append("smelted_cast")
         if "metal_weight_under" in self.when or self.when.get("metal_free"):
             facts.append("metal_weight_kg")
+        if "metals_relief" in self.when:
+            facts.append("metals_relief")
         object.__setattr__(self, "_asks", tuple(facts))
 
     @property
@@ -160,6 +163,8 @@ class Measure:
             return False
         # A country not given (None) satisfies no country condition: the answer then asks for it.
         # "unknown" is a country reported as unknown, and meets the conditions that name it.
+        if "metals_relief" in when and entry.metals_relief != when["metals_relief"]:
+            return False  # not given is no claim: the answer asks
         if when.get("metal_free") and entry.metal_weight_kg != 0:
             return False  # not given (None) is not "none in it": the answer asks
         if "metal_weight_under" in when:
@@ -200,6 +205,7 @@ class Measure:
             "smelted_cast_not_in": ",".join(self.when.get("smelted_cast_not_in", ())) or None,
             "metal_weight_under": self.when.get("metal_weight_under"),
             "metal_free": bool(self.when.get("metal_free", False)),
+            "metals_relief": self.when.get("metals_relief"),
             "floor": self.floor,
             "floor_met_heading": self.floor_met_heading or None,
             "valid_from": self.valid_from,
@@ -355,6 +361,11 @@ def parse_measures(data: Mapping[str, Any], *, source: str | None = None) -> Mea
             for key in ("melted_poured_in", "melted_poured_not_in", "smelted_cast_in", "smelted_cast_not_in"):
                 if key in when:
                     when[key] = tuple(str(c) if str(c) == UNKNOWN else str(c).upper() for c in when[key])
+            if "metals_relief" in when and when["metals_relief"] not in RELIEFS:
+                raise InputError(
+                    f"metals_relief must be one of {tuple(RELIEFS)}, found {when['metals_relief']!r}",
+                    field=f"{where}.when",
+                )
             valid_to = m.get("valid_to")
             measures.append(
                 Measure(

@@ -46,7 +46,7 @@ Order of operations — the same steps an SQL engine runs over the tables of
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from tmec.core import hs
@@ -54,7 +54,7 @@ from tmec.core.money import ZERO
 from tmec.core.params import ParameterSnapshot
 from tmec.core.trace import Question
 from tmec.tariffs.duty import DutyLine
-from tmec.tariffs.entry import Entry
+from tmec.tariffs.entry import RELIEFS, Entry
 from tmec.tariffs.measures import CUMULATIVE, METAL_PROGRAMS, Measure, MeasureSet
 from tmec.tariffs.rates import quantity_unit
 from tmec.tariffs.schedule import HtsLine
@@ -107,6 +107,11 @@ def select(measures: MeasureSet, program: str, entry: Entry, claim: bool, st: St
                 if weight is not None and weight not in st.questions:
                     st.questions.append(weight)
                 continue
+            if fact == "metals_relief":
+                relief = _relief_question(m, entry, claim)
+                if relief is not None and relief not in st.questions:
+                    st.questions.append(relief)
+                continue
             if getattr(entry, fact) is None and not any(q.fact == fact for q in st.questions):
                 what = "steel melted and poured" if fact == "melted_poured" else "aluminum smelted and cast"
                 st.questions.append(
@@ -120,6 +125,18 @@ def select(measures: MeasureSet, program: str, entry: Entry, claim: bool, st: St
             chosen = m
             break
     return chosen
+
+
+def _relief_question(m: Measure, entry: Entry, claim: bool) -> Question | None:
+    """A note 16 relief not stated, asked only where the measure's other conditions hold."""
+    relief = str(m.when["metals_relief"])
+    if entry.metals_relief is not None or not m.conditions_met(replace(entry, metals_relief=relief), claim):
+        return None
+    return Question(
+        fact="metals_relief",
+        text=f"Is this line {RELIEFS[relief]}? Give --metals-relief {relief} if so, none if not: "
+        f"{m.title} ({m.heading}) turns on it; not given, it is not applied.",
+    )
 
 
 def _metal_question(m: Measure, entry: Entry) -> Question | None:
@@ -363,6 +380,7 @@ def stack(
             return st
 
     metals: list[DutyLine] = []
+    covered = False  # a Section 232 good of the 2026 regime, at any rate
     column1 = st.lines[0].rate  # the ordinary ad valorem rate, for the floors of Annex III
     # the 2026 regime (one heading per article), then Proc. 10947's order: aluminum before steel
     for program in METAL_PROGRAMS:
@@ -370,6 +388,10 @@ def stack(
         if m is not None:
             _ask_floor(m, st)
             metals.append(_line(m, _base(m, entry, st), places, column1))
+            # U.S. note 2(aa)(v)(1): an article under a 2026 metals heading (9903.82.02, .04-.19) is
+            # spared Section 122 whatever that heading's rate (a floor met, motorcycle parts, a USMCA
+            # quota); the carve-outs 9903.82.01 and .03 (``exemption``) leave it outside Section 232
+            covered = covered or (m.program == "s232_metals" and not m.exemption)
     metal_base = min(entry.value, sum((d.base for d in metals if d.rate > 0), ZERO))
 
     ieepa = select(measures, "ieepa", entry, claim, st)
@@ -396,6 +418,8 @@ def stack(
     s122 = select(measures, "s122", entry, claim, st)
     if s122 is not None:
         base = entry.value if s122.exemption else entry.value - metal_base
+        if covered and not s122.exemption:
+            base = ZERO
         if base > 0:
             st.lines.append(_line(s122, base, places))
         else:

@@ -46,7 +46,7 @@ def test_the_june_lists_are_secondary_and_every_measure_on_them_is_unverified() 
     header = S232_JUNE_2026.read_text(encoding="utf-8").split("scopes:", 1)[0]
     assert "SECONDARY" in header and "sha256" in header
     june = [m for m in load_measures() if any(i.scope.startswith("s232_2026_jun_") for i in m.scope)]
-    assert len(june) == 16 and all(m.unverified and "[unverified]" in m.cite() for m in june)
+    assert len(june) == 17 and all(m.unverified and "[unverified]" in m.cite() for m in june)
 
 
 def test_forklifts_and_loaders_join_list_c_xi_on_2026_06_08() -> None:
@@ -56,6 +56,12 @@ def test_forklifts_and_loaders_join_list_c_xi_on_2026_06_08() -> None:
     assert extra(price("2026-06-08", "8429.51.10", "DE", **HEAVY)) == {"9903.82.22": D("15000.00")}
     assert extra(price("2026-06-10", "8429.51.10", "JP", **HEAVY)) == {"9903.82.22": D("15000.00")}
     assert extra(price("2026-06-10", "8429.51.10", "BR", **HEAVY)) == {"9903.82.09": D("25000.00")}
+    # USMCA goods of Mexico: 9903.82.20's 25 %, on the full value (an upper bound the answer names:
+    # the U.S. content up to 40 % of the value is free under 9903.82.21, note 16(j), not modelled)
+    usmca = price("2026-06-10", "8429.51.10", "MX", usmca=True, **HEAVY)
+    assert extra(usmca) == {"9903.82.20": D("25000.00")}
+    assert any("upper bound" in ln.measure for ln in usmca.lines if ln.heading == "9903.82.20")
+    assert extra(price("2026-06-10", "8429.51.10", "MX", **HEAVY)) == {"9903.82.09": D("25000.00")}
     partner = price("2026-06-10", "8429.51.10", "DE", **HEAVY)
     assert any("[unverified]" in ln.reference for ln in partner.lines if ln.heading == "9903.82.22")
 

@@ -171,6 +171,9 @@ def _stacked(chosen: dict[str, Measure], ordinary: Decimal, order: object) -> tu
         elif order == "cumulative" or not full_metal:
             total += _rate(ieepa, ordinary)
     s122 = chosen.get("s122")
-    if s122 is not None and not full_metal:  # Section 232 goods are exempt (9903.03.06)
+    # Section 232 goods are exempt (9903.03.06): a 2026 heading spares it whatever its rate (a floor
+    # met), its carve-outs 9903.82.01/.03 (exemptions) do not (U.S. note 2(aa)(v)(1))
+    covered = any(m.program == "s232_metals" and not m.exemption for m in metals)
+    if s122 is not None and not full_metal and not covered:
         total += _rate(s122, ordinary)
     return total + extra, not full_metal

@@ -46,7 +46,7 @@ def test_the_june_lists_are_secondary_and_every_measure_on_them_is_unverified() 
     header = S232_JUNE_2026.read_text(encoding="utf-8").split("scopes:", 1)[0]
     assert "SECONDARY" in header and "sha256" in header
     june = [m for m in load_measures() if any(i.scope.startswith("s232_2026_jun_") for i in m.scope)]
-    assert len(june) == 17 and all(m.unverified and "[unverified]" in m.cite() for m in june)
+    assert len(june) == 20 and all(m.unverified and "[unverified]" in m.cite() for m in june)
 
 
 def test_forklifts_and_loaders_join_list_c_xi_on_2026_06_08() -> None:
@@ -243,3 +243,20 @@ def test_the_statutory_table_spares_section_122_on_a_2026_heading_whatever_its_r
     assert _stacked({"s232_metals": floor, "s122": s122}, D(2), "metals_first") == 13
     # the carve-out 9903.82.03 leaves Section 232: Section 122's 10 % is due
     assert _stacked({"s232_metals": light, "s122": s122}, D(2), "metals_first") == 10
+
+
+def test_parts_for_making_equipment_pay_10_or_15_percent_with_column_1_from_2026_06_08() -> None:
+    # 8413.81.00 (pumps, Annex I-B, Free), claimed as parts for agricultural or industrial equipment
+    # (note 16(k), secondary): 15 % under 9903.82.25, or 10 % under 9903.82.23 of US-melted steel
+    parts = {"metals_relief": "equipment_parts", **HEAVY}
+    assert extra(price("2026-06-10", "8413.81.00", "DE", **parts)) == {"9903.82.25": D("15000.00")}
+    us = price("2026-06-10", "8413.81.00", "DE", melted_poured="US", **parts)
+    assert extra(us) == {"9903.82.23": D("10000.00")}
+    assert all("[unverified]" in ln.reference for ln in us.lines if ln.heading == "9903.82.23")
+    # not for the general note 3(b) countries (Russia keeps 9903.82.16), nor before June 8
+    assert extra(price("2026-06-10", "8413.81.00", "RU", **parts)) == {"9903.82.16": D("25000.00")}
+    assert extra(price("2026-06-05", "8413.81.00", "DE", **parts)) == {"9903.82.09": D("25000.00")}
+    # not stated: 25 % under 9903.82.09, and the answer asks about both end uses
+    asked = price("2026-06-10", "8413.81.00", "DE", **HEAVY)
+    assert extra(asked) == {"9903.82.09": D("25000.00")}
+    assert [q.fact for q in asked.questions].count("metals_relief") == 2

@@ -158,7 +158,7 @@ def _print(duty: Duty) -> None:
 @click.option(
     "--metals-relief",
     help="a Section 232 metals relief of U.S. note 16 claimed: commerce_quota (9903.82.18/.19), "
-    "motorcycle_parts (9903.82.13) or none",
+    "motorcycle_parts (9903.82.13), equipment_parts (9903.82.23-.26) or none",
 )
 @click.option(
     "--basis",

@@ -28,6 +28,8 @@ RELIEFS = {
     "(U.S. note 16(h)-(i); 9903.82.18/.19)",
     "motorcycle_parts": "parts for use in manufacturing motorcycles in the United States "
     "(U.S. note 16(g); 9903.82.13)",
+    "equipment_parts": "parts used only in manufacturing agricultural, fixed industrial or mobile "
+    "industrial equipment (U.S. note 16(k), from 2026-06-08; 9903.82.23-.26)",
     "none": "no such relief is claimed",
 }
 

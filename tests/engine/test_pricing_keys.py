@@ -43,6 +43,7 @@ CODES = (
     "73071990",
     "5509590000",
     "8424100000",
+    "8413810000",  # the reliefs of note 16(g) and (k): motorcycle and equipment parts
 )
 ORIGINS = ("CA", "MX", "CN", "DE", "JP", "VN")
 
@@ -81,7 +82,10 @@ def _keys(tables: TariffTables, n: int, seed: int) -> list[dict[str, Any]]:
                 "has_qty": rnd.random() < 0.5,
                 "has_kg": rnd.random() < 0.5,
                 "spi": None if usmca or rnd.random() < 0.7 else rnd.choice(["KR", "AU", "A+"]),
-                "light_metal": rnd.choice([None, 0, 1]),
+                "light_metal": rnd.choice([None, 0, 1, 2]),  # 2: no metal at all (9903.82.01)
+                "metals_relief": rnd.choice(
+                    [None, "none", "commerce_quota", "motorcycle_parts", "equipment_parts"]
+                ),
             }
         )
     return keys
@@ -152,6 +156,7 @@ def test_keys_of_one_law_share_one_probe() -> None:
             "has_kg": False,
             "spi": None,
             "light_metal": None,
+            "metals_relief": None,
         }
         for i, (melted, steel) in enumerate([(None, False), ("CN", True), ("unknown", False)])
         for j, day in enumerate(every)
@@ -194,7 +199,9 @@ def test_a_fact_matters_only_in_the_periods_and_for_the_origins_of_the_measures_
 
     assert on("MX", dt.date(2025, 1, 15)) and not on("DE", dt.date(2025, 1, 15))
     assert on("MX", dt.date(2025, 5, 15)) and on("DE", dt.date(2025, 5, 15))
-    assert not on("MX", dt.date(2026, 5, 15)) and not on("DE", dt.date(2026, 5, 15))  # the UK's only
+    assert not on("MX", dt.date(2026, 4, 10)) and not on("DE", dt.date(2026, 4, 10))  # the UK's only
+    # from 2026-04-23, the USMCA quota of 9903.82.18 turns on it for Canada and Mexico
+    assert on("MX", dt.date(2026, 5, 15)) and not on("DE", dt.date(2026, 5, 15))
 
 
 def test_the_stacking_order_is_read_only_where_it_decides() -> None:

@@ -239,10 +239,10 @@ def test_the_statutory_table_spares_section_122_on_a_2026_heading_whatever_its_r
     by_id = {m.id: m for m in load_measures()}
     floor, light, s122 = by_id["s232_2026_iii_floor"], by_id["s232_2026_light_metal"], by_id["s122"]
     # column 1 at 20 %: the 15 % floor is met (9903.82.11, nothing added), still no Section 122
-    assert _stacked({"s232_metals": floor, "s122": s122}, D(20), "metals_first") == 0
-    assert _stacked({"s232_metals": floor, "s122": s122}, D(2), "metals_first") == 13
+    assert _stacked({"s232_metals": floor, "s122": s122}, D(20), "metals_first")[0] == 0
+    assert _stacked({"s232_metals": floor, "s122": s122}, D(2), "metals_first")[0] == 13
     # the carve-out 9903.82.03 leaves Section 232: Section 122's 10 % is due
-    assert _stacked({"s232_metals": light, "s122": s122}, D(2), "metals_first") == 10
+    assert _stacked({"s232_metals": light, "s122": s122}, D(2), "metals_first")[0] == 10
 
 
 def test_parts_for_making_equipment_pay_10_or_15_percent_with_column_1_from_2026_06_08() -> None:

@@ -144,3 +144,14 @@ def test_the_largest_amounts_are_priced_exactly(duck: Engine, tmp_path: Path) ->
     )
     # the Parquet file's rows are its lines from 1, the CSV file's from 2 (its header is line 1)
     assert {k + 1: v for k, v in engine_lines(out).items()} == by_hand(csv_path, default_tables())
+
+
+def test_the_engine_keeps_its_insertion_order_setting(duck: Engine, tmp_path: Path) -> None:
+    """The passes run without DuckDB's insertion order (their results are read in an order of their
+    own); the setting is as it was afterwards, after a refusal too."""
+    entries = _csv(tmp_path, "a,2025-05-01,7208.51.00,MX,100,,,\n")
+    price_exposure(duck, entries)
+    setting = "SELECT current_setting('preserve_insertion_order')"
+    assert duck.conn.execute(setting).fetchall()[0][0] is True
+    _refusal(duck, _csv(tmp_path, "b,2025-05-01,7208.51.00,MX,-3,,,\n"))
+    assert duck.conn.execute(setting).fetchall()[0][0] is True

@@ -215,3 +215,30 @@ def test_the_stacking_order_is_read_only_where_it_decides() -> None:
     price_entry(Entry(day, "8543901200", "CA", Decimal(1000)), tables=t)
     assert "tariffs.stacking_order" in reading.read  # IEEPA Canada: its order against 232 decides
     assert reading.read <= set(STACKING_PARAMETERS)
+
+
+def test_keys_priced_in_two_processes_equal_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From PARALLEL_FROM keys a forked second process prices half the codes and origins: the same
+    templates, refusals and questions as one process; from a thread other than the main one (a
+    server's job) nothing is forked."""
+    import threading
+
+    import tmec.engine.pricing_keys as pk
+
+    tables = default_tables()
+    keys = _keys(tables, 1500, seed=11)
+    monkeypatch.setattr(pk, "PARALLEL_FROM", 10**9)
+    one = templates(keys, tables, "liability")
+    monkeypatch.setattr(pk, "PARALLEL_FROM", 0)
+    forks: list[int] = []
+    real_context = pk.mp.get_context
+    monkeypatch.setattr(pk.mp, "get_context", lambda m: forks.append(1) or real_context(m))
+    two = templates(keys, tables, "liability")
+    assert forks == [1]
+    assert _by_key(two[0]) == _by_key(one[0])
+    assert sorted(two[1]) == sorted(one[1]) and sorted(two[2]) == sorted(one[2])
+    out: list[Any] = []
+    worker = threading.Thread(target=lambda: out.append(templates(keys, tables, "liability")))
+    worker.start()
+    worker.join()
+    assert forks == [1] and _by_key(out[0][0]) == _by_key(one[0])

@@ -16,9 +16,10 @@ chapter and origin.  The tests check every line against ``price_entry``.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -126,7 +127,9 @@ def price_exposure(
     t = tables if tables is not None else default_tables()
     source = open_entries(e.conn, path, "entries", locale=locale)
     try:
-        with reading(path):
+        # The passes' results are small tables read in an order of their own (ORDER BY, ranks), so
+        # DuckDB need not keep the lines' order (10 M lines: 9.5 s rather than 10.0-10.7 s).
+        with reading(path), _insertion_order(e.conn, False):
             return _price(e, source, t, basis, lines_out)
     finally:
         source.close(e.conn)
@@ -226,8 +229,20 @@ def _price(e: Engine, source: EntrySource, t: TariffTables, basis: str, lines_ou
     x.probed = len(keys)
     x.basis = basis
     if lines_out is not None:
-        _write_lines(e, p, lines_out, places)
+        with _insertion_order(conn, True):  # the duty lines are written in the order of the file
+            _write_lines(e, p, lines_out, places)
     return x
+
+
+@contextlib.contextmanager
+def _insertion_order(conn: Any, preserve: bool) -> Iterator[None]:
+    """DuckDB's ``preserve_insertion_order`` for a while, then as it was."""
+    before = conn.execute("SELECT current_setting('preserve_insertion_order')").fetchall()[0][0]
+    conn.execute(f"SET preserve_insertion_order = {str(preserve).lower()}")
+    try:
+        yield
+    finally:
+        conn.execute(f"SET preserve_insertion_order = {str(before).lower()}")
 
 
 def _keys(e: Engine, t: TariffTables) -> list[dict[str, Any]]:

@@ -19,6 +19,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gc
+import multiprocessing as mp
+import os
+import threading
 from bisect import bisect_right
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
@@ -397,7 +401,56 @@ def templates(
     """The template of every key (priced once per law, :class:`_Probes`), the keys whose probe the
     single-entry path refuses (with its message), and the questions that leave part of some keys'
     duty uncounted."""
-    return _templates(keys, _Probes(tables, basis))
+    if len(keys) < PARALLEL_FROM or not _can_fork():
+        return _templates(keys, _Probes(tables, basis))
+    # Two processes: a second (forked, so it has the law without copying it) prices the keys of
+    # half the codes and origins while this one prices the rest; a code and origin's keys stay in
+    # one process, whose probes are shared by its keys.
+    count: dict[tuple[str, str], int] = {}
+    for k in keys:
+        count[(k["hts"], k["origin"])] = count.get((k["hts"], k["origin"]), 0) + 1
+    theirs_laws: set[tuple[str, str]] = set()
+    taken = 0
+    for law, n in sorted(count.items()):
+        if taken >= len(keys) // 2:
+            break
+        theirs_laws.add(law)
+        taken += n
+    theirs = [k for k in keys if (k["hts"], k["origin"]) in theirs_laws]
+    mine = [k for k in keys if (k["hts"], k["origin"]) not in theirs_laws]
+    global _WORK
+    _WORK = (tables, basis)
+    try:
+        with mp.get_context("fork").Pool(1, initializer=gc.disable) as pool:
+            other = pool.map_async(_templates_of, [theirs])
+            table, bad, questions = _templates(mine, _Probes(tables, basis))
+            t2, bad2, questions2 = other.get()[0]
+    finally:
+        _WORK = None
+    return pa.concat_tables([t2, table]), [*bad2, *bad], [*questions2, *questions]
+
+
+# From this many keys the pricing is split over two processes (below it the fork and the pool
+# cost about what they save).
+PARALLEL_FROM = 4000
+_WORK: tuple[TariffTables, str] | None = None
+
+
+def _can_fork() -> bool:
+    """Fork only from the main thread (a server's worker thread may share the process with threads
+    holding locks the child would wait on), where fork exists, on more than one core."""
+    return (
+        threading.current_thread() is threading.main_thread()
+        and "fork" in mp.get_all_start_methods()
+        and (os.cpu_count() or 1) >= 2
+    )
+
+
+def _templates_of(
+    keys: list[dict[str, Any]],
+) -> tuple[pa.Table, list[tuple[int, str]], list[tuple[int, str]]]:
+    assert _WORK is not None
+    return _templates(keys, _Probes(*_WORK))
 
 
 def _templates(

@@ -155,3 +155,19 @@ def test_the_engine_keeps_its_insertion_order_setting(duck: Engine, tmp_path: Pa
     assert duck.conn.execute(setting).fetchall()[0][0] is True
     _refusal(duck, _csv(tmp_path, "b,2025-05-01,7208.51.00,MX,-3,,,\n"))
     assert duck.conn.execute(setting).fetchall()[0][0] is True
+
+
+def test_keys_sharing_a_hash_are_numbered_instead(
+    duck: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A key's id is a hash of its columns; were two keys to share one (forced here: every key
+    hashes to 0), they are numbered in order instead, never priced as one."""
+    import tmec.engine.exposure as exposure
+
+    path = tmp_path / "entries.parquet"
+    generate_entries(path, lines=3000, seed=5, year=2025)
+    want = price_exposure(duck, path)
+    monkeypatch.setattr(exposure, "KEY_HASH_MODULUS", 1)
+    got = price_exposure(duck, path)
+    assert want.probed > 100 and got.probed == want.probed
+    assert (got.duty, got.by) == (want.duty, want.by)

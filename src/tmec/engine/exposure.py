@@ -245,6 +245,9 @@ def _insertion_order(conn: Any, preserve: bool) -> Iterator[None]:
         conn.execute(f"SET preserve_insertion_order = {str(before).lower()}")
 
 
+KEY_HASH_MODULUS = 2**63 - 25  # a key id is its columns' hash modulo this (a BIGINT)
+
+
 def _keys(e: Engine, t: TariffTables) -> list[dict[str, Any]]:
     """The pricing keys of the facts (``xp_fact_keys``: fact -> key), numbered; a fact nothing
     turns on for its code and origin is left out of its key (so that lines differing only in it
@@ -278,16 +281,22 @@ def _keys(e: Engine, t: TariffTables) -> list[dict[str, Any]]:
         f"SELECT DISTINCT {read['hts']}, {read['origin']} FROM xp_facts f ORDER BY 1, 2"
     ).fetchall()
     _store(e.conn, "xp_origin_periods", origin_period_table(t, [(str(h), str(o)) for h, o in pairs]))
-    order = ", ".join(f"{k} NULLS FIRST" for k in KEY)
-    e.conn.execute(
-        f"""CREATE OR REPLACE TABLE xp_fact_keys AS SELECT *, dense_rank() OVER (ORDER BY {order}) AS key_id
-        FROM (SELECT f.fph, {", ".join(kept(k) for k in KEY)} FROM xp_facts f
-              JOIN xp_origin_periods p ON p.p_hts = {read["hts"]} AND p.p_origin = {read["origin"]}
-                AND f.period >= p.p_start AND f.period < p.p_end) k"""
-    )
-    e.conn.execute(
-        f"CREATE OR REPLACE TABLE xp_keys AS SELECT DISTINCT {', '.join(KEY)}, key_id FROM xp_fact_keys"
-    )
+    # A key's id is a 64-bit hash of its columns (numbering them in order sorts every fact: 0.6 s
+    # at 10 M lines); should two keys share one, they are numbered in order instead.
+    hashed = f"CAST(hash({', '.join(KEY)}) % {KEY_HASH_MODULUS} AS BIGINT)"
+    ranked = f"dense_rank() OVER (ORDER BY {', '.join(f'{k} NULLS FIRST' for k in KEY)})"
+    for key_id in (hashed, ranked):
+        e.conn.execute(
+            f"""CREATE OR REPLACE TABLE xp_fact_keys AS SELECT *, {key_id} AS key_id
+            FROM (SELECT f.fph, {", ".join(kept(k) for k in KEY)} FROM xp_facts f
+                  JOIN xp_origin_periods p ON p.p_hts = {read["hts"]} AND p.p_origin = {read["origin"]}
+                    AND f.period >= p.p_start AND f.period < p.p_end) k"""
+        )
+        e.conn.execute(
+            f"CREATE OR REPLACE TABLE xp_keys AS SELECT DISTINCT {', '.join(KEY)}, key_id FROM xp_fact_keys"
+        )
+        if not e.conn.execute("SELECT count(*) - count(DISTINCT key_id) FROM xp_keys").fetchall()[0][0]:
+            break
     rows: list[dict[str, Any]] = _local(e, "SELECT * FROM xp_keys ORDER BY key_id").to_pylist()
     return rows
 

@@ -11,6 +11,7 @@ import datetime as dt
 from array import array
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -25,7 +26,7 @@ from tmec.tariffs.statutory import (
     country_overlay,
     origin_classes,
     overlay_applies,
-    statutory_rows,
+    statutory_row_groups,
 )
 from tmec.tariffs.tables import TariffTables
 
@@ -64,11 +65,10 @@ def write_statutory_rates(
     classes = set(origin_classes(tables, day, overlay=overlay))
     cls_of = [c if c in classes else OTHERS for c in countries]
     wanted = set(cls_of)
-    rows = [r for r in statutory_rows(tables, day, overlay=overlay) if r["origin_class"] in wanted]
     schema = _schema()
     if overlay:
         schema = schema.append(pa.field("overlay_open", pa.bool_()))
-    by_class = pa.Table.from_pylist(rows, schema=schema)
+    by_class = _by_class(tables, day, overlay, schema, wanted)
     expanded = _expand(by_class, countries, cls_of)
     if overlay:
         expanded = _overlay(expanded, country_overlay(tables, day, countries))
@@ -114,6 +114,26 @@ def write_statutory_rates(
     finally:
         conn.close()
     return int(n_rows[0]) if n_rows else 0
+
+
+def _by_class(
+    tables: TariffTables, day: dt.date, overlay: bool, schema: pa.Schema, wanted: set[str]
+) -> pa.Table:
+    """The rows of every line for the ``wanted`` classes, in line then class order: each distinct
+    row made once (a line's classes mostly share a few rows) and taken by index."""
+    classes = origin_classes(tables, day, overlay=overlay)
+    kept = [k for k, c in enumerate(classes) if c in wanted]
+    distinct: list[dict[str, Any]] = []
+    index = array("q")
+    lines = 0
+    for rows, which in statutory_row_groups(tables, day, overlay=overlay):
+        index.extend(len(distinct) + which[k] for k in kept)
+        distinct.extend(rows)
+        lines += 1
+    at = schema.get_field_index("origin_class")
+    table = pa.Table.from_pylist(distinct, schema=schema.remove(at)).take(_int64(index))
+    names = pa.array([classes[k] for k in kept] * lines, pa.string())
+    return table.add_column(at, schema.field(at), names)
 
 
 def _expand(by_class: pa.Table, countries: list[str], cls_of: list[str]) -> pa.Table:

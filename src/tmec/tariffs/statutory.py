@@ -25,7 +25,15 @@ from tmec.tariffs.measures import CUMULATIVE, METAL_PROGRAMS, PROGRAMS, Measure,
 from tmec.tariffs.rates import Rate
 from tmec.tariffs.tables import TariffTables
 
-__all__ = ["OTHERS", "OVERLAY", "country_overlay", "origin_classes", "overlay_applies", "statutory_rows"]
+__all__ = [
+    "OTHERS",
+    "OVERLAY",
+    "country_overlay",
+    "origin_classes",
+    "overlay_applies",
+    "statutory_row_groups",
+    "statutory_rows",
+]
 
 OTHERS = "*"  # every country no measure names
 # A program whose measures turn on the origin alone (every chapter in scope): the IEEPA reciprocal
@@ -80,6 +88,18 @@ def statutory_rows(tables: TariffTables, day: dt.date, *, overlay: bool = False)
     :data:`OVERLAY` program names, its columns are empty, ``additional_ad_valorem`` is without it
     and ``overlay_open`` says whether it would be added (no Section 232 vehicle or full-value metal
     duty); the bulk engine completes a row for each country from :func:`country_overlay`."""
+    classes = origin_classes(tables, day, overlay=overlay)
+    for rows, which in statutory_row_groups(tables, day, overlay=overlay):
+        for cls, i in zip(classes, which, strict=True):
+            yield {**rows[i], "origin_class": cls}
+
+
+def statutory_row_groups(
+    tables: TariffTables, day: dt.date, *, overlay: bool = False
+) -> Iterator[tuple[list[dict[str, Any]], list[int]]]:
+    """:func:`statutory_rows` line by line, each distinct row once: per HTS-10 line in force, its
+    rows (without ``origin_class``) and, for each class of :func:`origin_classes` in its order,
+    the index of its row (classes that come to the same row share it)."""
     if day < (tables.first_date()):
         raise InputError(f"no tariff data before {tables.first_date().isoformat()}", field="--date")
     snapshot = tables.parameters.at(day)
@@ -99,18 +119,22 @@ def statutory_rows(tables: TariffTables, day: dt.date, *, overlay: bool = False)
         description = next((v.description for v in stat if v.in_force(day)), line.description)
         candidates = {p: measures.covering(p, code)[0] for p in PROGRAMS}
         shared = {"hts": code, "description": description}
-        built: dict[tuple[object, ...], dict[str, Any]] = {}  # classes that come to the same row share it
+        built: dict[tuple[object, ...], int] = {}
+        rows: list[dict[str, Any]] = []
+        which: list[int] = []
         for cls in classes:
             in_column2 = cls in column2
             chosen = {
                 p: m for p in PROGRAMS if (m := next((m for m in candidates[p] if _applies(m, cls)), None))
             }
             key = (in_column2, *(id(m) for m in chosen.values()))
-            row = built.get(key)
-            if row is None:
-                row = built[key] = {**shared, **_row(line.column2_rate if in_column2 else line.general_rate,
-                                                   in_column2, chosen, order, overlay)}  # fmt: skip
-            yield {**row, "origin_class": cls}
+            at = built.get(key)
+            if at is None:
+                at = built[key] = len(rows)
+                rows.append({**shared, **_row(line.column2_rate if in_column2 else line.general_rate,
+                                              in_column2, chosen, order, overlay)})  # fmt: skip
+            which.append(at)
+        yield rows, which
 
 
 def _row(

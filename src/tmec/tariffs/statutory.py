@@ -110,6 +110,7 @@ def statutory_row_groups(
     measures = MeasureSet(
         m for m in tables.measures if _unconditional(m, day) and not (overlay and m.program == OVERLAY)
     )  # a smaller index
+    plans: dict[tuple[tuple[int, ...], ...], tuple[list[tuple[bool, dict[str, Measure]]], list[int]]] = {}
     for code in sorted(c for c in schedule.codes() if len(c) == 10):
         try:
             line = schedule.line(code, day)
@@ -118,23 +119,38 @@ def statutory_row_groups(
         stat = schedule.versions(code)
         description = next((v.description for v in stat if v.in_force(day)), line.description)
         candidates = {p: measures.covering(p, code)[0] for p in PROGRAMS}
+        # lines covered by the same measures share how their classes come to rows (a few hundred
+        # plans for 20,000 lines): the classes' measures are chosen once per plan
+        plan_key = tuple(tuple(id(m) for m in candidates[p]) for p in PROGRAMS)
+        plan = plans.get(plan_key)
+        if plan is None:
+            plan = plans[plan_key] = _plan(classes, column2, candidates)
+        distinct, which = plan
         shared = {"hts": code, "description": description}
-        built: dict[tuple[object, ...], int] = {}
-        rows: list[dict[str, Any]] = []
-        which: list[int] = []
-        for cls in classes:
-            in_column2 = cls in column2
-            chosen = {
-                p: m for p in PROGRAMS if (m := next((m for m in candidates[p] if _applies(m, cls)), None))
-            }
-            key = (in_column2, *(id(m) for m in chosen.values()))
-            at = built.get(key)
-            if at is None:
-                at = built[key] = len(rows)
-                rows.append({**shared, **_row(line.column2_rate if in_column2 else line.general_rate,
-                                              in_column2, chosen, order, overlay)})  # fmt: skip
-            which.append(at)
+        rows = [
+            {**shared, **_row(line.column2_rate if c2 else line.general_rate, c2, chosen, order, overlay)}
+            for c2, chosen in distinct
+        ]
         yield rows, which
+
+
+def _plan(
+    classes: list[str], column2: set[str], candidates: dict[str, tuple[Measure, ...]]
+) -> tuple[list[tuple[bool, dict[str, Measure]]], list[int]]:
+    """The distinct (column 2?, measure of each program) of the classes, and each class's index."""
+    built: dict[tuple[object, ...], int] = {}
+    distinct: list[tuple[bool, dict[str, Measure]]] = []
+    which: list[int] = []
+    for cls in classes:
+        in_column2 = cls in column2
+        chosen = {p: m for p in PROGRAMS if (m := next((m for m in candidates[p] if _applies(m, cls)), None))}
+        key = (in_column2, *(id(m) for m in chosen.values()))
+        at = built.get(key)
+        if at is None:
+            at = built[key] = len(distinct)
+            distinct.append((in_column2, chosen))
+        which.append(at)
+    return distinct, which
 
 
 def _row(

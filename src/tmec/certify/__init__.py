@@ -23,10 +23,11 @@ if TYPE_CHECKING:
         worksheet,
     )
     from tmec.certify.consistency import consistency_document, verify_consistency_document
-    from tmec.certify.issuer import Issued, Issuer, retention_years
+    from tmec.certify.issuer import Issued, Issuer
     from tmec.certify.keys import Ed25519Signer, Keyring, PublicKey, Signer
     from tmec.certify.note import Checkpoint, open_note, sign_note
     from tmec.certify.parties import Parties, Party, parse_parties
+    from tmec.certify.retention import retention_years
     from tmec.certify.vc import to_credential, verify_credential
     from tmec.certify.verify import Check, Verification, read_certificate, verify_certificate
 
@@ -57,7 +58,7 @@ _WHERE = {
     "open_note": "tmec.certify.note",
     "parse_parties": "tmec.certify.parties",
     "read_certificate": "tmec.certify.verify",
-    "retention_years": "tmec.certify.issuer",
+    "retention_years": "tmec.certify.retention",
     "sign_note": "tmec.certify.note",
     "to_credential": "tmec.certify.vc",
     "verify_certificate": "tmec.certify.verify",

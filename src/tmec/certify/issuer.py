@@ -32,8 +32,9 @@ from tmec.certify.keys import (
 )
 from tmec.certify.note import Checkpoint
 from tmec.certify.parties import Parties
+from tmec.certify.retention import MIN_RETENTION_YEARS, retention_years
+from tmec.core.dates import add_years
 from tmec.core.errors import InputError, TmecError
-from tmec.law import load_parameters
 from tmec.store import ledger
 from tmec.store.sql import Tx, day_value, rows, run
 
@@ -53,9 +54,8 @@ __all__ = [
     "NotInitialised",
     "UnknownCertificate",
     "new_certificate_id",
+    "retention_years",
 ]
-
-MIN_RETENTION_YEARS = 5  # 19 USC 1508(b)(2); USMCA Art. 5.8(1): "at least five years"
 
 
 class NotInitialised(InputError):
@@ -139,32 +139,6 @@ def _write_private(path: Path, data: bytes) -> None:
     finally:
         os.close(fd)
     os.replace(tmp, path)
-
-
-def retention_years(jurisdiction: str, day: dt.date, override: int | None = None) -> tuple[int, str]:
-    """Years to keep records for ``jurisdiction``: the dated parameter, an override, never below five."""
-    params = load_parameters().at(day)
-    name = f"usmca.retention.{jurisdiction.lower()}"
-    years, reference = MIN_RETENTION_YEARS, "USMCA Art. 5.8(1) [unverified]"
-    if name in params:
-        value = params[name]
-        years, reference = int(value.decimal), value.cite()
-    if override is not None:
-        if override < MIN_RETENTION_YEARS:
-            raise InputError(
-                f"records are kept at least {MIN_RETENTION_YEARS} years (19 USC 1508(b)(2); "
-                f"USMCA Art. 5.8), found {override}",
-                field="--retention-years",
-            )
-        years, reference = max(years, override), f"{reference}; extended by the issuer"
-    return max(years, MIN_RETENTION_YEARS), reference
-
-
-def _add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 class Issuer:
@@ -343,7 +317,7 @@ class Issuer:
         day = certification_date or dt.date.today()
         jurisdiction = parties.certifier.country
         years, reference = retention_years(jurisdiction, day, retention_override)
-        retain_until = _add_years(day, years)
+        retain_until = add_years(day, years)
         retention = {
             "jurisdiction": jurisdiction,
             "years": years,

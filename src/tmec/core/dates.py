@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from tmec.core.errors import InputError
 
-__all__ = ["Period", "parse_date"]
+__all__ = ["Period", "add_years", "parse_date"]
 
 
 def parse_date(value: object, *, field: str | None = None, source: str | None = None) -> dt.date:
@@ -47,3 +47,11 @@ class Period:
         if not isinstance(day, dt.date):
             return False
         return self.start <= day and (self.end is None or day < self.end)
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    """The same day ``years`` later (28 February for a 29 February that year has not)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)

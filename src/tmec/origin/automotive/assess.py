@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
+from tmec.core.dates import add_years
 from tmec.core.errors import InputError, NotInForce
 from tmec.core.hs import validate
 from tmec.core.money import ZERO, percent, to_decimal
@@ -49,13 +50,6 @@ __all__ = [
 MAX_SHARED = 100_000  # cached configuration x law-epoch results per VehicleAssessor
 REF_RVC = "UR s.13 (net cost only); Automotive Appendix Arts. 3, 4, 10"
 ASR = "usmca.automotive.asr_"
-
-
-def _add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 class _Params:
@@ -182,7 +176,7 @@ def _new_plant_window(
     rate = snap["usmca.automotive.new_plant_rvc"]
     if block.new_plant_first_prototype is not None:
         years = int(snap["usmca.automotive.new_plant_years"].decimal)
-        end = _add_years(block.new_plant_first_prototype, years)
+        end = add_years(block.new_plant_first_prototype, years)
         if block.new_plant_first_prototype <= day < end:
             return (
                 rate,
@@ -190,7 +184,7 @@ def _new_plant_window(
             )
     if block.refit_first_prototype is not None:
         years = int(snap["usmca.automotive.refit_plant_years"].decimal)
-        end = _add_years(block.refit_first_prototype, years)
+        end = add_years(block.refit_first_prototype, years)
         if block.refit_first_prototype <= day < end:
             return (
                 rate,

@@ -202,3 +202,37 @@ def test_the_qualify_result_explains_in_the_readers_language(client: TestClient)
     )
     assert all(s in es for s in spanish)
     assert all(e in en and e not in es for e in english)
+
+
+def test_the_duty_form_takes_every_fact_of_an_entry_line(client: TestClient) -> None:
+    """The form asks what ``tmec duty`` asks: a metals relief changes the heading and the duty."""
+    from tmec.tariffs.entry import RELIEFS
+
+    client.get("/login")
+    client.post("/login", data={"key": client.key, "csrf": client.cookies.get("tmec_csrf")})  # type: ignore[attr-defined]
+    page = client.get("/duty?lang=en").text
+    select = page[page.index('name="metals_relief"') : page.index("</select>")]
+    assert set(re.findall(r'<option value="([a-z_]+)"', select)) == set(RELIEFS)
+
+    def priced(status: int = 200, **extra: str) -> str:
+        form = {
+            "csrf": client.cookies.get("tmec_csrf") or "",
+            "hts": "7208.51.00",
+            "origin": "MX",
+            "value": "1000",
+            "entry_date": "2026-07-01",
+            "steel_value": "1000",
+            "melted_poured": "MX",
+            "usmca": "yes",
+            **extra,
+        }
+        r = client.post("/duty", data=form, files={"none": ("", b"")})
+        assert r.status_code == status, r.text
+        return r.text
+
+    asked = priced()
+    assert "9903.82.02" in asked and 'id="total-duty">500.00<' in asked
+    assert "Secretary of Commerce authorised" in asked  # the question, not a silent guess
+    relieved = priced(metals_relief="commerce_quota")
+    assert "9903.82.18" in relieved and 'id="total-duty">0.00<' in relieved
+    assert "metals_relief" in priced(422, metals_relief="sometimes")

@@ -241,8 +241,24 @@ DUTY_FIELDS = (
     "non_us_content",
     "melted_poured",
     "smelted_cast",
+    "copper_value",
+    "quantity",
+    "weight_kg",
+    "metal_weight_kg",
+    "program",
+    "metals_relief",
 )
-AMOUNTS = {"value", "steel_value", "aluminum_value", "non_us_content"}
+# Numbers written in the reader's locale (a quantity or a weight too: "1.234,5" in Spanish).
+AMOUNTS = {
+    "value",
+    "steel_value",
+    "aluminum_value",
+    "non_us_content",
+    "copper_value",
+    "quantity",
+    "weight_kg",
+    "metal_weight_kg",
+}
 
 
 @router.get("/duty")

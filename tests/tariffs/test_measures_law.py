@@ -146,3 +146,37 @@ def test_new_derivatives_of_2025_are_reported_under_the_headings_cbp_named() -> 
     alu = price("2025-07-01", "7610.10.00", "MX", aluminum_value=40000)
     assert extra(alu)["9903.85.07"] == Decimal("20000.00")
     assert extra(price("2025-04-01", "7610.10.00", "DE")) == {"9903.85.07": Decimal("25000.00")}
+
+
+def test_no_floor_reaches_a_column_2_origin() -> None:
+    """A floor (Annex III, note 16(e)-(f); the reciprocal 15 % all-in) is what column 1 and the duty
+    come to together, and its heading's column 2 rate is "No change": a good of a column 2 origin
+    pays the heading that excepts it (9903.82.12, .17 for Russia), never a floor computed against
+    its column 2 rate.  Priced, for every floor, on its first day, with every fact its conditions ask."""
+    from tmec.law.tariffs import load_tables
+
+    tables = load_tables()
+    floors = [m for m in tables.measures if m.floor]
+    assert floors, "the law has floors (Annex III, the reciprocal rates of the EU, Japan, Korea...)"
+    priced = 0
+    for m in floors:
+        day = max(m.valid_from, FIRST)
+        # a code of its list (the reciprocal floors cover everything: an ordinary steel article)
+        code = next((item.lo for item in m.scope if item.level >= 8), "73269086")
+        facts: dict[str, object] = {
+            "melted_poured": "US",
+            "smelted_cast": "US",
+            "steel_value": 40000,
+            "aluminum_value": 40000,
+        }
+        if "metals_relief" in m.when:
+            facts["metals_relief"] = m.when["metals_relief"]
+        for origin in sorted(tables.parameters.at(day)["tariffs.column2_countries"].value):
+            try:
+                duty = price(day.isoformat(), code, origin, **facts)
+            except InputError:  # the code not in the revision of that day
+                continue
+            priced += 1
+            headings = {line.heading for line in duty.lines}
+            assert not headings & {m.heading, m.floor_met_heading}, (m.id, origin, day, headings)
+    assert priced >= 4 * 5, priced

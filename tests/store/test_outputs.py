@@ -65,41 +65,43 @@ def _assert_every_logged_certificate_has_its_files(issuer: Issuer, where: Path) 
     return len(rows)
 
 
+def _kill_9_repeatedly(
+    issuer: Issuer, db_url: str, home: Path, where: Path, mode: str, *, rounds: int, seed: int, within: float
+) -> list[int]:
+    """Start a worker issuing in ``mode``, kill -9 it at a random point, let the next command finish
+    what was pending, and check every logged certificate has its files: the counts after each round."""
+    where.mkdir()
+    rng = random.Random(seed)
+    counts = []
+    for _ in range(rounds):
+        worker = _run_worker(db_url, home, where, mode)
+        assert worker.stdout is not None
+        worker.stdout.readline()  # issuing is under way
+        time.sleep(rng.uniform(0, within))  # then die at an arbitrary point of a later issue
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.communicate(timeout=30)
+        finish_pending(issuer)  # what the next command does when it opens the store
+        counts.append(_assert_every_logged_certificate_has_its_files(issuer, where))
+    return counts
+
+
 def test_kill_9_at_random_points_never_leaves_a_logged_certificate_without_its_files(
     issuer_at: Issuer, db_url: str, home: Path, tmp_path: Path
 ) -> None:
-    where = tmp_path / "work"
-    where.mkdir()
-    rng = random.Random(12)
-    for _ in range(10):
-        worker = _run_worker(db_url, home, where, "loop")
-        assert worker.stdout is not None
-        worker.stdout.readline()  # issuing is under way
-        time.sleep(rng.uniform(0, 0.4))  # then die at an arbitrary point of a later issue
-        os.kill(worker.pid, signal.SIGKILL)
-        worker.communicate(timeout=30)
-        finish_pending(issuer_at)  # what the next command does when it opens the store
-        count = _assert_every_logged_certificate_has_its_files(issuer_at, where)
-    assert count >= 10
+    counts = _kill_9_repeatedly(
+        issuer_at, db_url, home, tmp_path / "work", "loop", rounds=10, seed=12, within=0.4
+    )
+    assert counts[-1] >= 10
 
 
 def test_kill_9_during_a_batch_leaves_every_certificate_of_it_with_its_files_or_none(
     issuer_at: Issuer, db_url: str, home: Path, tmp_path: Path
 ) -> None:
-    where = tmp_path / "work"
-    where.mkdir()
-    rng = random.Random(18)
-    for _ in range(8):
-        worker = _run_worker(db_url, home, where, "batch-loop")
-        assert worker.stdout is not None
-        worker.stdout.readline()  # a first batch is issued
-        time.sleep(rng.uniform(0, 0.5))  # then die at an arbitrary point of a later batch
-        os.kill(worker.pid, signal.SIGKILL)
-        worker.communicate(timeout=30)
-        finish_pending(issuer_at)  # what the next command does when it opens the store
-        count = _assert_every_logged_certificate_has_its_files(issuer_at, where)
-        assert count % 3 == 0, count  # whole batches only: one transaction each
-    assert count >= 24
+    counts = _kill_9_repeatedly(
+        issuer_at, db_url, home, tmp_path / "work", "batch-loop", rounds=8, seed=18, within=0.5
+    )
+    assert all(c % 3 == 0 for c in counts), counts  # whole batches only: one transaction each
+    assert counts[-1] >= 24
 
 
 def test_the_next_command_finishes_an_issue_that_died_after_its_commit(

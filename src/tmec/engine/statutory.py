@@ -1,19 +1,24 @@
 """The statutory-rate table in bulk: every HTS-10 line x every origin on one day, written in bulk.
 
-:func:`tmec.tariffs.statutory.statutory_rows` computes each line's rates once per origin class (the
-countries some measure names, and the rest); the classes are expanded to the countries by index (no
-join and sort of 4.9 M wide rows) and written, Parquet by Arrow, CSV by DuckDB, atomically.
+:func:`tmec.tariffs.statutory.statutory_table` makes each distinct row once (a few thousand for
+20,000 lines x the origin classes) and points each line's classes at them.  Here the countries are
+put in groups that come to the same rows (the same class and, on the days of the IEEPA reciprocal
+country rates, the same reciprocal measure), each distinct (row, reciprocal measure) is completed
+once, and the table is streamed to the file in row groups of about 250,000 rows: each column a
+small table of distinct values taken by an integer index, never 4.9 M Python objects or the whole
+table in memory.  Parquet by Arrow (the text columns written as the dictionaries they are), CSV by
+DuckDB, atomically.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from array import array
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -23,23 +28,22 @@ from tmec.tariffs.measures import PROGRAMS, Measure
 from tmec.tariffs.statutory import (
     OTHERS,
     OVERLAY,
+    StatutoryTable,
     country_overlay,
-    origin_classes,
     overlay_applies,
-    statutory_row_groups,
+    statutory_table,
 )
 from tmec.tariffs.tables import TariffTables
 
 __all__ = ["write_statutory_rates"]
 
 RATE = pa.decimal128(12, 6)
+CHUNK_ROWS = 1 << 18  # rows per row group written: a few tens of MB of columns at a time
 
 
-def _schema() -> pa.Schema:
+def _body_schema(overlay: bool) -> pa.Schema:
+    """The columns of a class's row of a line (after ``hts, origin, date, description``)."""
     fields = [
-        ("hts", pa.string()),
-        ("description", pa.string()),
-        ("origin_class", pa.string()),
         ("column", pa.string()),
         ("ordinary_rate", pa.string()),
         ("ordinary_ad_valorem", RATE),
@@ -49,6 +53,8 @@ def _schema() -> pa.Schema:
     for p in PROGRAMS:
         fields += [(f"{p}_heading", pa.string()), (f"{p}_rate", RATE), (f"{p}_base", pa.string())]
     fields += [("additional_ad_valorem", RATE), ("total_ad_valorem", RATE)]
+    if overlay:
+        fields.append(("overlay_open", pa.bool_()))
     return pa.schema(fields)
 
 
@@ -60,123 +66,146 @@ def write_statutory_rates(
 
     countries = sorted(origins or _iso_countries())
     # the reciprocal duty, one measure per country on every line, is laid over the other programs'
-    # classes (a hundred classes of full rows would cost more than the 4.9 M rows' arithmetic)
+    # classes (a hundred classes of full rows would cost more than completing the distinct rows)
     overlay = overlay_applies(tables, day)
-    classes = set(origin_classes(tables, day, overlay=overlay))
-    cls_of = [c if c in classes else OTHERS for c in countries]
-    wanted = set(cls_of)
-    schema = _schema()
+    table = statutory_table(tables, day, overlay=overlay)
+    measures: list[Measure | None] = [None] * len(countries)
     if overlay:
-        schema = schema.append(pa.field("overlay_open", pa.bool_()))
-    by_class = _by_class(tables, day, overlay, schema, wanted)
-    expanded = _expand(by_class, countries, cls_of)
-    if overlay:
-        expanded = _overlay(expanded, country_overlay(tables, day, countries))
-    cols = [f.name for f in expanded.schema if f.name not in ("hts", "description", "origin_class", "origin")]
+        measures = country_overlay(tables, day, countries)
+    rows, per_group, group_of = _distinct_rows(table, countries, measures, overlay)
+    batches = _batches(table, day, countries, rows, per_group, group_of)
+    n = len(table.codes) * len(countries)
     if out.suffix != ".csv":
-        # the text columns stay dictionaries on the way to Parquet (which stores them so anyway);
-        # without Arrow's schema in the file they read back as plain text
-        n = int(expanded.num_rows)
-        date = pa.DictionaryArray.from_arrays(_int32(array("i", bytes(4 * n))), pa.array([day], pa.date32()))
-        table = pa.table(
-            [
-                expanded.column("hts"),
-                expanded.column("origin"),
-                date.cast(pa.date32()),
-                expanded.column("description"),
-                *(expanded.column(c) for c in cols),
-            ],
-            schema=pa.schema(
-                [
-                    pa.field("hts", expanded.schema.field("hts").type),
-                    pa.field("origin", pa.string()),
-                    pa.field("date", pa.date32(), nullable=False),
-                    pa.field("description", expanded.schema.field("description").type),
-                    *(expanded.schema.field(c) for c in cols),
-                ]
-            ),
-        )
-        with atomic_file(out) as tmp:
-            pq.write_table(table, tmp, store_schema=False)
+        # without Arrow's schema in the file the text columns read back as plain text; min and max
+        # kept for the columns a reader can skip row groups by (the lines are in order; the others'
+        # ranges span every row group, and cost half the writing)
+        with (
+            atomic_file(out) as tmp,
+            pq.ParquetWriter(
+                tmp, _empty(rows).schema, store_schema=False, write_statistics=["hts", "origin", "date"]
+            ) as writer,
+        ):
+            for chunk in batches:
+                writer.write_table(chunk, row_group_size=chunk.num_rows)
         return n
     conn = duckdb.connect()
     try:
         conn.execute("SET enable_progress_bar = false")
-        conn.register("expanded", expanded)
-        # read in the order written (DuckDB keeps a scan's insertion order): no sort of wide rows
-        select = (
-            f"SELECT hts, origin, DATE '{day.isoformat()}' AS date, description, "
-            + ", ".join(f'"{c}"' for c in cols)
-            + " FROM expanded"
+        conn.execute("SET threads = 1")  # one scan of the stream, in the order written
+        reader = pa.RecordBatchReader.from_batches(
+            _empty(rows).schema, (b for t in batches for b in t.to_batches())
         )
+        conn.register("expanded", reader)
         with atomic_file(out) as tmp:
-            n_rows = conn.execute(f"COPY ({select}) TO '{tmp}' (FORMAT csv, HEADER true)").fetchone()
+            written = conn.execute(f"COPY expanded TO '{tmp}' (FORMAT csv, HEADER true)").fetchone()
     finally:
         conn.close()
-    return int(n_rows[0]) if n_rows else 0
+    return int(written[0]) if written else 0
 
 
-def _by_class(
-    tables: TariffTables, day: dt.date, overlay: bool, schema: pa.Schema, wanted: set[str]
-) -> pa.Table:
-    """The rows of every line for the ``wanted`` classes, in line then class order: each distinct
-    row made once (a line's classes mostly share a few rows) and taken by index."""
-    classes = origin_classes(tables, day, overlay=overlay)
-    kept = [k for k, c in enumerate(classes) if c in wanted]
-    distinct: list[dict[str, Any]] = []
-    index = array("q")
-    lines = 0
-    for rows, which in statutory_row_groups(tables, day, overlay=overlay):
-        index.extend(len(distinct) + which[k] for k in kept)
-        distinct.extend(rows)
-        lines += 1
-    at = schema.get_field_index("origin_class")
-    table = pa.Table.from_pylist(distinct, schema=schema.remove(at)).take(_int64(index))
-    names = pa.array([classes[k] for k in kept] * lines, pa.string())
-    return table.add_column(at, schema.field(at), names)
-
-
-def _expand(by_class: pa.Table, countries: list[str], cls_of: list[str]) -> pa.Table:
-    """One row per line and country, ordered by line then country: each country takes its class's
-    row of the line.  ``statutory_rows`` gives every line the same classes in the same order, in
-    line order, so the row of (line i, class k) is i x classes + k: an index, not a join and sort."""
-    order = by_class.column("origin_class").to_pylist()
-    n_classes = len(dict.fromkeys(order))
-    position = {c: i for i, c in enumerate(order[:n_classes])}
-    lines = by_class.num_rows // n_classes if n_classes else 0
-    if order != order[:n_classes] * lines:  # pragma: no cover
-        raise AssertionError("statutory rows: the lines do not share their classes' order")
-    # built in C: the countries' class positions repeated per line, plus each line's first row
-    count = lines * len(cls_of)
-    step = pc.multiply(
-        pc.divide(_int64(array("q", range(count))), pa.scalar(len(cls_of), pa.int64())),
-        pa.scalar(n_classes, pa.int64()),
+def _distinct_rows(
+    table: StatutoryTable, countries: list[str], measures: list[Measure | None], overlay: bool
+) -> tuple[pa.Table, np.ndarray, np.ndarray]:
+    """The distinct final rows (without ``hts, origin, date, description``), the row of each line
+    and country group (``per_group[i * groups + g]``), and each country's group."""
+    position = {c: k for k, c in enumerate(table.classes)}
+    cls = [position.get(c, position[OTHERS]) for c in countries]
+    distinct = list({id(m): m for m in [None, *measures]}.values())  # None first
+    at = {id(m): i for i, m in enumerate(distinct)}
+    measure = [at[id(m)] for m in measures]
+    keys: dict[tuple[int, int], int] = {}
+    group_of = np.array(
+        [keys.setdefault((k, m), len(keys)) for k, m in zip(cls, measure, strict=True)], np.int32
     )
-    index = pc.add(step, _int64(array("q", [position[c] for c in cls_of]) * lines))
-    # text and rate columns as dictionaries first: the take copies indices, not the values 249 times
+    group_cls = np.array([k for k, _ in keys], np.int64)
+    group_measure = np.array([m for _, m in keys], np.int64)
+    lines, n_classes = len(table.codes), len(table.classes)
+    index = np.frombuffer(table.index, np.int32) if lines else np.zeros(0, np.int32)
+    # the row of each (line, group): the line's row of the group's class
+    body = index[(np.arange(lines, dtype=np.int64)[:, None] * n_classes + group_cls[None, :]).ravel()]
+    bodies = pa.Table.from_pylist(table.rows, schema=_body_schema(overlay))
+    if not overlay:
+        return bodies, body.astype(np.int32), group_of
+    # each distinct (row, reciprocal measure) completed once
+    pairs = body.astype(np.int64) * len(distinct) + np.tile(group_measure, lines)
+    unique, per_group = np.unique(pairs, return_inverse=True)
+    completed = _overlay(
+        bodies.take(pa.array(unique // len(distinct))), distinct, pa.array(unique % len(distinct), pa.int32())
+    )
+    return completed, per_group.astype(np.int32).ravel(), group_of
+
+
+def _batches(
+    table: StatutoryTable,
+    day: dt.date,
+    countries: list[str],
+    rows: pa.Table,
+    per_group: np.ndarray,
+    group_of: np.ndarray,
+) -> Iterator[pa.Table]:
+    """The table in row groups of whole lines, in line then country order: each country takes its
+    group's row of the line, text columns as dictionaries of their distinct values."""
+    width = len(countries)
+    groups = int(group_of.max()) + 1 if width else 0
+    # text columns as dictionaries: a take copies their small integer indices, not the text
     encoded = pa.table(
         {
-            f.name: pc.dictionary_encode(by_class.column(f.name))
-            if pa.types.is_string(f.type) or pa.types.is_decimal(f.type)
-            else by_class.column(f.name)
-            for f in by_class.schema
+            f.name: pc.dictionary_encode(rows.column(f.name))
+            if pa.types.is_string(f.type)
+            else rows.column(f.name)
+            for f in rows.schema
         }
     )
-    taken = encoded.take(index)
-    origin = pa.DictionaryArray.from_arrays(
-        _int32(array("i", range(len(countries))) * lines), pa.array(countries, pa.string())
+    codes = pa.array(table.codes, pa.string())
+    descriptions = pa.array(table.descriptions, pa.string())
+    origin = pa.array(countries, pa.string())
+    step = max(1, CHUNK_ROWS // max(1, width))
+    for start in range(0, len(table.codes), step):
+        lines = min(step, len(table.codes) - start)
+        line = np.repeat(np.arange(lines, dtype=np.int32), width)
+        country = np.tile(np.arange(width, dtype=np.int32), lines)
+        taken = encoded.take(
+            pa.array(per_group[(line.astype(np.int64) + start) * groups + group_of[country]])
+        )
+        local = pa.array(line)
+        described = pc.dictionary_encode(descriptions.slice(start, lines))
+        date = np.full(lines * width, (day - dt.date(1970, 1, 1)).days, np.int32)
+        yield pa.table(
+            [
+                pa.DictionaryArray.from_arrays(local, codes.slice(start, lines)),
+                pa.DictionaryArray.from_arrays(pa.array(country), origin),
+                pa.Array.from_buffers(pa.date32(), len(date), [None, pa.py_buffer(date)]),
+                described.take(local),
+                *taken.columns,
+            ],
+            schema=_schema(taken.schema),
+        )
+
+
+def _schema(rows: pa.Schema) -> pa.Schema:
+    text = pa.dictionary(pa.int32(), pa.string())
+    return pa.schema(
+        [
+            pa.field("hts", text),
+            pa.field("origin", text),
+            pa.field("date", pa.date32(), nullable=False),
+            pa.field("description", text),
+            *rows,
+        ]
     )
-    return taken.append_column("origin", origin.cast(pa.string()))
 
 
-def _overlay(expanded: pa.Table, measures: list[Measure | None]) -> pa.Table:
-    """Each row completed with its country's reciprocal measure (``measures``, in the countries'
-    order, which is the rows' order within a line): heading, rate (a floor less the ordinary rate,
-    not below 0, under its "no change" heading when nothing is left), base, and the totals."""
-    n = len(measures)
-    lines = expanded.num_rows // n if n else 0
-    # the country of each row, as an index into ``measures``: 0..n-1 repeated per line
-    which = _int32(array("i", range(n)) * lines)
+def _empty(rows: pa.Table) -> pa.Table:
+    """The table's schema with no rows (no line in force, or no country)."""
+    text = pa.dictionary(pa.int32(), pa.string())
+    fields = [pa.field(f.name, text) if pa.types.is_string(f.type) else f for f in rows.schema]
+    return _schema(pa.schema(fields)).empty_table()
+
+
+def _overlay(rows: pa.Table, measures: list[Measure | None], which: pa.Array) -> pa.Table:
+    """Each row completed with a reciprocal measure (``measures[which[i]]`` for row ``i``): heading,
+    rate (a floor less the ordinary rate, not below 0, under its "no change" heading when nothing is
+    left), base, and the totals."""
     rate = pa.array([None if m is None else (0 if m.exemption else m.rate) for m in measures], RATE).take(
         which
     )
@@ -185,16 +214,16 @@ def _overlay(expanded: pa.Table, measures: list[Measure | None]) -> pa.Table:
     met = pa.array([(m.floor_met_heading or m.heading) if m else None for m in measures], pa.string()).take(
         which
     )
-    ordinary = pc.cast(expanded.column("ordinary_ad_valorem"), RATE)  # _expand made it a dictionary
+    ordinary = rows.column("ordinary_ad_valorem")
     zero = pa.scalar(Decimal(0), RATE)
     topped = pc.max_element_wise(pc.cast(pc.subtract(rate, ordinary), RATE), zero)
     rate = pc.if_else(floor, topped, rate)
     heading = pc.if_else(pc.and_kleene(floor, pc.equal(rate, zero)), met, heading)
     base = pc.if_else(pc.is_null(rate), pa.scalar(None, pa.string()), pa.scalar("full"))
-    added = pc.if_else(pc.and_(expanded.column("overlay_open"), pc.is_valid(rate)), rate, zero)
-    additional = pc.cast(pc.add(pc.cast(expanded.column("additional_ad_valorem"), RATE), added), RATE)
+    added = pc.if_else(pc.and_(rows.column("overlay_open"), pc.is_valid(rate)), rate, zero)
+    additional = pc.cast(pc.add(rows.column("additional_ad_valorem"), added), RATE)
     total = pc.cast(pc.add(ordinary, additional), RATE)
-    out = expanded.drop_columns(["overlay_open"])
+    out = rows.drop_columns(["overlay_open"])
     for name, column in (
         (f"{OVERLAY}_heading", heading),
         (f"{OVERLAY}_rate", rate),
@@ -204,12 +233,3 @@ def _overlay(expanded: pa.Table, measures: list[Measure | None]) -> pa.Table:
     ):
         out = out.set_column(out.schema.get_field_index(name), name, column)
     return out
-
-
-def _int64(values: array[int]) -> pa.Array:
-    """An Arrow int64 array over a C array's memory (pa.array would read it item by item)."""
-    return pa.Array.from_buffers(pa.int64(), len(values), [None, pa.py_buffer(values)])
-
-
-def _int32(values: array[int]) -> pa.Array:
-    return pa.Array.from_buffers(pa.int32(), len(values), [None, pa.py_buffer(values)])

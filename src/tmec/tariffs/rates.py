@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 __all__ = ["UNITS", "Rate", "SpecificPart", "parse_rate", "quantity_unit", "special_programs"]
 
@@ -128,6 +129,8 @@ def _specific(term: str) -> SpecificPart | None:
     return SpecificPart(term.strip(), amount, unit)
 
 
+# the schedule repeats a few thousand texts over its 40,000 rows and columns (a Rate is immutable)
+@lru_cache(maxsize=1 << 14)
 def parse_rate(text: str | None) -> Rate:
     raw = " ".join((text or "").split())
     lowered = raw.lower()
@@ -177,6 +180,11 @@ def quantity_unit(part: SpecificPart, units: str) -> tuple[str, ...]:
 
 def special_programs(text: str | None) -> dict[str, Rate]:
     """Map each program symbol of a "special" column text to its rate."""
+    return dict(_special_programs(text))  # a dict of its own: the caller may change it
+
+
+@lru_cache(maxsize=1 << 14)
+def _special_programs(text: str | None) -> tuple[tuple[str, Rate], ...]:
     out: dict[str, Rate] = {}
     for rate_text, programs in _GROUP.findall(text or ""):
         rate = parse_rate(rate_text)
@@ -184,4 +192,4 @@ def special_programs(text: str | None) -> dict[str, Rate]:
             symbol = symbol.strip()
             if symbol and symbol not in out:
                 out[symbol] = rate
-    return out
+    return tuple(out.items())

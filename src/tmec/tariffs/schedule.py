@@ -194,6 +194,7 @@ class Schedule:
             for code, versions in by_code.items()
         }
         self._parsed: dict[str, list[HtsLine]] = {}  # compiled rows read so far, by code
+        self._preloaded = False  # every compiled row in _parsed
         # look-ups repeat (a portfolio prices the same codes again and again): kept once made
         self._versions: dict[str, list[HtsLine]] = {}
         self._starts: dict[str, list[dt.date]] = {}
@@ -285,6 +286,30 @@ class Schedule:
         """The release in force on ``day`` (None before the first, or when none is known)."""
         i = bisect_right([r.effective for r in self.revisions], day)
         return self.revisions[i - 1] if i else None
+
+    def preload(self) -> None:
+        """Read every compiled row now, in one pass (a reader of every line, such as the statutory-rate
+        table, would otherwise search the rows once per code)."""
+        if self._rows and not self._preloaded:
+            self._preloaded = True
+            by_code: dict[str, list[str]] = {}
+            for row in self._rows:
+                by_code.setdefault(row.split("\t", 1)[0], []).append(row)
+            sources: dict[str, str] = {}  # rows of one start share their revision
+            for code, rows in by_code.items():
+                if code in self._parsed:
+                    continue
+                found = []
+                for row in rows:
+                    start = row.split("\t", 2)[1]
+                    source = sources.get(start)
+                    if source is None:
+                        source = sources[start] = self._row_source(row)
+                    found.append(parse_row(row, source))
+                found.sort(key=lambda v: v.valid_from or dt.date.min)
+                self._parsed[code] = found
+        if self._base is not None:
+            self._base.preload()
 
     def _layer(self, other: Schedule, start: dt.date | None, name: str) -> Schedule:
         out = Schedule(name=name, strict=other.strict if start is not None else other.strict or self.strict)

@@ -16,8 +16,12 @@ class, every other country shares one class ``*``.  The rates are computed once 
 from __future__ import annotations
 
 import datetime as dt
+from array import array
+from bisect import bisect_left
 from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
+from itertools import pairwise
 from typing import Any
 
 from tmec.core.errors import InputError
@@ -28,11 +32,12 @@ from tmec.tariffs.tables import TariffTables
 __all__ = [
     "OTHERS",
     "OVERLAY",
+    "StatutoryTable",
     "country_overlay",
     "origin_classes",
     "overlay_applies",
-    "statutory_row_groups",
     "statutory_rows",
+    "statutory_table",
 ]
 
 OTHERS = "*"  # every country no measure names
@@ -81,6 +86,19 @@ def _applies(m: Measure, cls: str) -> bool:
     return m.applies_to_origin(cls)
 
 
+@dataclass(frozen=True, slots=True)
+class StatutoryTable:
+    """The rows of :func:`statutory_rows`, each distinct row once: line ``i``'s row for class ``k``
+    (of ``classes``) is ``rows[index[i * len(classes) + k]]`` with ``codes[i]`` and
+    ``descriptions[i]``; ``rows`` have neither ``hts``, ``description`` nor ``origin_class``."""
+
+    classes: list[str]
+    codes: list[str]
+    descriptions: list[str]
+    rows: list[dict[str, Any]]
+    index: array[int]
+
+
 def statutory_rows(tables: TariffTables, day: dt.date, *, overlay: bool = False) -> Iterator[dict[str, Any]]:
     """One row per HTS-10 line in force on ``day`` and origin class (see the module's notes).
 
@@ -88,18 +106,21 @@ def statutory_rows(tables: TariffTables, day: dt.date, *, overlay: bool = False)
     :data:`OVERLAY` program names, its columns are empty, ``additional_ad_valorem`` is without it
     and ``overlay_open`` says whether it would be added (no Section 232 vehicle or full-value metal
     duty); the bulk engine completes a row for each country from :func:`country_overlay`."""
-    classes = origin_classes(tables, day, overlay=overlay)
-    for rows, which in statutory_row_groups(tables, day, overlay=overlay):
-        for cls, i in zip(classes, which, strict=True):
-            yield {**rows[i], "origin_class": cls}
+    table = statutory_table(tables, day, overlay=overlay)
+    n = len(table.classes)
+    for i, (code, description) in enumerate(zip(table.codes, table.descriptions, strict=True)):
+        for k, cls in enumerate(table.classes):
+            yield {
+                "hts": code,
+                "description": description,
+                **table.rows[table.index[i * n + k]],
+                "origin_class": cls,
+            }
 
 
-def statutory_row_groups(
-    tables: TariffTables, day: dt.date, *, overlay: bool = False
-) -> Iterator[tuple[list[dict[str, Any]], list[int]]]:
-    """:func:`statutory_rows` line by line, each distinct row once: per HTS-10 line in force, its
-    rows (without ``origin_class``) and, for each class of :func:`origin_classes` in its order,
-    the index of its row (classes that come to the same row share it)."""
+def statutory_table(tables: TariffTables, day: dt.date, *, overlay: bool = False) -> StatutoryTable:
+    """:func:`statutory_rows` as a :class:`StatutoryTable`: the rows made once per distinct (ordinary
+    rate, column 2 or not, measure of each program), the lines and classes pointing at them."""
     if day < (tables.first_date()):
         raise InputError(f"no tariff data before {tables.first_date().isoformat()}", field="--date")
     snapshot = tables.parameters.at(day)
@@ -107,31 +128,85 @@ def statutory_row_groups(
     order = snapshot["tariffs.stacking_order"].value
     classes = origin_classes(tables, day, overlay=overlay)
     schedule = tables.schedule
+    schedule.preload()  # every line is read
     measures = MeasureSet(
         m for m in tables.measures if _unconditional(m, day) and not (overlay and m.program == OVERLAY)
     )  # a smaller index
-    plans: dict[tuple[tuple[int, ...], ...], tuple[list[tuple[bool, dict[str, Measure]]], list[int]]] = {}
-    for code in sorted(c for c in schedule.codes() if len(c) == 10):
-        try:
-            line = schedule.line(code, day)
-        except InputError:
-            continue  # not in force that day
-        stat = schedule.versions(code)
-        description = next((v.description for v in stat if v.in_force(day)), line.description)
-        candidates = {p: measures.covering(p, code)[0] for p in PROGRAMS}
-        # lines covered by the same measures share how their classes come to rows (a few hundred
-        # plans for 20,000 lines): the classes' measures are chosen once per plan
-        plan_key = tuple(tuple(id(m) for m in candidates[p]) for p in PROGRAMS)
-        plan = plans.get(plan_key)
-        if plan is None:
-            plan = plans[plan_key] = _plan(classes, column2, candidates)
-        distinct, which = plan
-        shared = {"hts": code, "description": description}
-        rows = [
-            {**shared, **_row(line.column2_rate if c2 else line.general_rate, c2, chosen, order, overlay)}
-            for c2, chosen in distinct
-        ]
-        yield rows, which
+    every = sorted(c for c in schedule.codes() if len(c) == 10)
+    # lines covered by the same measures share how their classes come to rows (a few hundred plans
+    # for 20,000 lines): the classes' measures are chosen once per plan, the rows once per plan and
+    # ordinary rates, each distinct row kept once
+    plans: dict[tuple[tuple[int, ...], ...], int] = {}
+    planned: list[tuple[list[tuple[bool, dict[str, Measure]]], list[int]]] = []
+    rows: list[dict[str, Any]] = []
+    row_ids: dict[tuple[tuple[str, Any], ...], int] = {}
+    by_rates: dict[tuple[int, str, str], tuple[int, ...]] = {}
+    codes: list[str] = []
+    descriptions: list[str] = []
+    index: array[int] = array("i")
+    for run, candidates in _covering_runs(every, measures):
+        key = tuple(tuple(id(m) for m in candidates[p]) for p in PROGRAMS)
+        at = plans.get(key)
+        if at is None:
+            at = plans[key] = len(planned)
+            planned.append(_plan(classes, column2, candidates))
+        for code in run:
+            try:
+                line = schedule.line(code, day)
+            except InputError:
+                continue  # not in force that day
+            rates = (at, line.general, line.other)  # a line's rates are its texts parsed
+            ids = by_rates.get(rates)
+            if ids is None:
+                distinct, which = planned[at]
+                made = []
+                for c2, chosen in distinct:
+                    row = _row(line.column2_rate if c2 else line.general_rate, c2, chosen, order, overlay)
+                    made.append(row_ids.setdefault(tuple(row.items()), len(row_ids)))
+                    if made[-1] == len(rows):
+                        rows.append(row)
+                ids = by_rates[rates] = tuple(made[w] for w in which)
+            index.extend(ids)
+            codes.append(code)
+            stat = schedule.versions(code)
+            descriptions.append(next((v.description for v in stat if v.in_force(day)), line.description))
+    return StatutoryTable(classes, codes, descriptions, rows, index)
+
+
+def _covering_runs(
+    codes: list[str], measures: MeasureSet
+) -> Iterator[tuple[list[str], dict[str, tuple[Measure, ...]]]]:
+    """``codes`` (sorted) in runs that the same measures cover, each with those measures by program
+    (what ``measures.covering(program, code)[0]`` gives for each code of the run).
+
+    A scope item covers a contiguous run of sorted codes (``lo <= code[:n] <= hi``), so the covering
+    measures change only where some item's run starts or ends: one sweep over those points, not a
+    scan of the scopes per code."""
+    # per point: the program's measures (by their index in the program) that start or stop covering
+    events: dict[int, list[tuple[str, int, int]]] = {}
+    for p in PROGRAMS:
+        for i, m in enumerate(measures.program(p)):
+            for item in m.scope:
+                # code[:n] >= lo is code >= lo; code[:n] <= hi is code < hi followed by a non-digit
+                first, end = bisect_left(codes, item.lo), bisect_left(codes, item.hi + "~")
+                if first < end:
+                    events.setdefault(first, []).append((p, i, 1))
+                    events.setdefault(end, []).append((p, i, -1))
+    active: dict[str, dict[int, int]] = {p: {} for p in PROGRAMS}  # measure index: items covering
+    covering: dict[str, tuple[Measure, ...]] = dict.fromkeys(PROGRAMS, ())
+    points = sorted({0, len(codes), *events})
+    for at, end in pairwise(points):
+        changed = set()
+        for p, i, step in events.get(at, ()):
+            count = active[p][i] = active[p].get(i, 0) + step
+            if not count:
+                del active[p][i]
+            changed.add(p)
+        for p in changed:
+            program = measures.program(p)
+            covering[p] = tuple(program[i] for i in sorted(active[p]))
+        if at < end:
+            yield codes[at:end], dict(covering)
 
 
 def _plan(

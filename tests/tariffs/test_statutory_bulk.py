@@ -23,7 +23,7 @@ ORIGINS = ["ZW", "CN", "MX", "KP", "DE", "CA"]
 # on 2025-10-01 the reciprocal duty is laid over the rows country by country: the EU's and Japan's
 # floors, Vietnam's rate, the baseline, the exemptions of Canada, Mexico and the column 2 countries
 RECIPROCAL_DAY = dt.date(2025, 10, 1)
-RECIPROCAL_ORIGINS = [*ORIGINS, "JP", "VN", "FR", "RU", "US", "IN"]
+RECIPROCAL_ORIGINS = [*ORIGINS, "JP", "VN", "FR", "RU", "BR", "IN"]
 
 
 def _expected(day: dt.date = DAY, origins: list[str] = ORIGINS) -> list[tuple[str, str, dict[str, object]]]:

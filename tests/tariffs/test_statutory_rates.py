@@ -11,8 +11,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from tests.tariffs.helpers import run
+from tmec.core.countries import _iso_countries
 from tmec.tariffs import Entry, default_tables, price_entry
-from tmec.tariffs.statutory import OTHERS, statutory_rows
+from tmec.tariffs.statutory import OTHERS, statutory_rows, table_origins
 
 pytestmark = pytest.mark.usefixtures("home")  # a fresh $TMEC_HOME: no imported schedule
 
@@ -74,3 +75,16 @@ def test_bad_input_exits_2(tmp_path: Path) -> None:
     )
     assert run("rates", "--date", "2026-01-01", "--out", str(tmp_path / "x.txt"))[0] == 2
     assert not (tmp_path / "x.parquet").exists()
+
+
+@pytest.mark.parametrize("origin", ["US", "PR"])
+def test_the_united_states_is_no_origin_of_the_table(tmp_path: Path, origin: str) -> None:
+    """Goods of U.S. origin are not imports rated by origin (returned: 9801.00.10, Free); on
+    2025-10-01 the table gave the United States the 10 % reciprocal baseline (9903.01.25)."""
+    out = tmp_path / "us.parquet"
+    code, text = run("rates", "--date", "2025-10-01", "--origin", origin, "--out", str(out))
+    assert code == 2 and "customs territory of the United States" in text and "9801.00.10" in text, text
+    assert not out.exists()
+    every = table_origins(default_tables(), dt.date(2025, 10, 1), _iso_countries(), None)
+    assert "US" not in every and "PR" not in every and {"MX", "CA", "CN"} <= set(every)
+    assert len(every) == len(_iso_countries()) - 2

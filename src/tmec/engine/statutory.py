@@ -32,6 +32,7 @@ from tmec.tariffs.statutory import (
     country_overlay,
     overlay_applies,
     statutory_table,
+    table_origins,
 )
 from tmec.tariffs.tables import TariffTables
 
@@ -61,10 +62,11 @@ def _body_schema(overlay: bool) -> pa.Schema:
 def write_statutory_rates(
     tables: TariffTables, day: dt.date, out: Path, *, origins: list[str] | None = None
 ) -> int:
-    """Write the table for ``day`` (every ISO country, or ``origins``) to ``out``; return its rows."""
+    """Write the table for ``day`` (every ISO country but the United States' customs territory, or
+    ``origins``) to ``out``; return its rows."""
     from tmec.core.countries import _iso_countries
 
-    countries = sorted(origins or _iso_countries())
+    countries = table_origins(tables, day, _iso_countries(), origins)
     # the reciprocal duty, one measure per country on every line, is laid over the other programs'
     # classes (a hundred classes of full rows would cost more than completing the distinct rows)
     overlay = overlay_applies(tables, day)

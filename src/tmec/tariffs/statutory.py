@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import pairwise
@@ -38,6 +38,7 @@ __all__ = [
     "overlay_applies",
     "statutory_rows",
     "statutory_table",
+    "table_origins",
 ]
 
 OTHERS = "*"  # every country no measure names
@@ -48,10 +49,31 @@ OVERLAY = "ieepa_reciprocal"
 ZERO = Decimal(0)
 PLACES = Decimal("0.000001")
 METALS = METAL_PROGRAMS
+TERRITORY = "tariffs.customs_territory"  # no origin of the table (see :func:`table_origins`)
 
 
 def _unconditional(m: Measure, day: dt.date) -> bool:
     return m.in_force(day) and not m.when
+
+
+def table_origins(
+    tables: TariffTables, day: dt.date, every: Iterable[str], origins: list[str] | None
+) -> list[str]:
+    """The countries the table has rows for, sorted: ``origins``, or ``every`` country less the
+    customs territory of the United States (its goods are not imports rated by origin: goods of
+    U.S. origin returned are entered under 9801.00.10); asking for one of those is bad input."""
+    territory = tables.parameters.at(day)[TERRITORY]
+    if origins is None:
+        return sorted(c for c in every if c not in territory.value)
+    inside = [c for c in origins if c in territory.value]
+    if inside:
+        raise InputError(
+            f"expected an origin outside the customs territory of the United States, found {inside[0]!r}: "
+            "its goods are not imports rated by origin (goods of U.S. origin returned are entered under "
+            f"9801.00.10, Free; {territory.cite()})",
+            field="--origin",
+        )
+    return sorted(origins)
 
 
 def origin_classes(tables: TariffTables, day: dt.date, *, overlay: bool = False) -> list[str]:

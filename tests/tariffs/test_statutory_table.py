@@ -28,7 +28,7 @@ def test_each_run_has_the_measures_covering_each_of_its_codes(day: str) -> None:
     measures = MeasureSet(m for m in tables.measures if m.in_force(when))
     codes = sorted(c for c in tables.schedule.codes() if len(c) == 10)
     seen = []
-    for run, covering in _covering_runs(codes, measures):
+    for run, covering in _covering_runs(codes, {p: measures.program(p) for p in PROGRAMS}):
         seen += run
         for code in run:
             assert covering == {p: measures.covering(p, code)[0] for p in PROGRAMS}, code
@@ -54,7 +54,8 @@ def test_runs_start_and_end_where_scopes_do() -> None:
         {"scopes": scopes, "measures": [measure("wide", "wide"), measure("narrow", "narrow")]}
     )
     codes = ["7207110000", "7208100000", "7210490090", "7212600000", "7213100000", "7304191020", "7304191050"]
-    runs = [(run, [m.id for m in cover["s301"]]) for run, cover in _covering_runs(codes, measures)]
+    by_program = {p: measures.program(p) for p in PROGRAMS}
+    runs = [(run, [m.id for m in cover["s301"]]) for run, cover in _covering_runs(codes, by_program)]
     assert runs == [
         (["7207110000"], []),
         (["7208100000"], ["wide"]),

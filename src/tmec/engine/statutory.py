@@ -17,7 +17,6 @@ from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -90,6 +89,8 @@ def write_statutory_rates(
             for chunk in batches:
                 writer.write_table(chunk, row_group_size=chunk.num_rows)
         return n
+    import duckdb  # CSV only
+
     conn = duckdb.connect()
     try:
         conn.execute("SET enable_progress_bar = false")
@@ -129,12 +130,14 @@ def _distinct_rows(
     if not overlay:
         return bodies, body.astype(np.int32), group_of
     # each distinct (row, reciprocal measure) completed once
-    pairs = body.astype(np.int64) * len(distinct) + np.tile(group_measure, lines)
-    unique, per_group = np.unique(pairs, return_inverse=True)
+    pairs = pc.dictionary_encode(
+        pa.array(body.astype(np.int64) * len(distinct) + np.tile(group_measure, lines))
+    )
+    unique = pairs.dictionary.to_numpy()  # in order of first use: a hash, no sort
     completed = _overlay(
         bodies.take(pa.array(unique // len(distinct))), distinct, pa.array(unique % len(distinct), pa.int32())
     )
-    return completed, per_group.astype(np.int32).ravel(), group_of
+    return completed, pairs.indices.to_numpy(), group_of
 
 
 def _batches(

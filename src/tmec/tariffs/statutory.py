@@ -18,14 +18,14 @@ from __future__ import annotations
 import datetime as dt
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import pairwise
 from typing import Any
 
 from tmec.core.errors import InputError
-from tmec.tariffs.measures import CUMULATIVE, METAL_PROGRAMS, PROGRAMS, Measure, MeasureSet
+from tmec.tariffs.measures import CUMULATIVE, METAL_PROGRAMS, PROGRAMS, Measure
 from tmec.tariffs.rates import Rate
 from tmec.tariffs.tables import TariffTables
 
@@ -151,9 +151,13 @@ def statutory_table(tables: TariffTables, day: dt.date, *, overlay: bool = False
     classes = origin_classes(tables, day, overlay=overlay)
     schedule = tables.schedule
     schedule.preload()  # every line is read
-    measures = MeasureSet(
-        m for m in tables.measures if _unconditional(m, day) and not (overlay and m.program == OVERLAY)
-    )  # a smaller index
+    # each program's measures in force, in priority order (as ``tables.measures.program`` has them)
+    measures = {
+        p: tuple(
+            m for m in tables.measures.program(p) if _unconditional(m, day) and not (overlay and p == OVERLAY)
+        )
+        for p in PROGRAMS
+    }
     every = sorted(c for c in schedule.codes() if len(c) == 10)
     # lines covered by the same measures share how their classes come to rows (a few hundred plans
     # for 20,000 lines): the classes' measures are chosen once per plan, the rows once per plan and
@@ -196,10 +200,11 @@ def statutory_table(tables: TariffTables, day: dt.date, *, overlay: bool = False
 
 
 def _covering_runs(
-    codes: list[str], measures: MeasureSet
+    codes: list[str], measures: Mapping[str, tuple[Measure, ...]]
 ) -> Iterator[tuple[list[str], dict[str, tuple[Measure, ...]]]]:
-    """``codes`` (sorted) in runs that the same measures cover, each with those measures by program
-    (what ``measures.covering(program, code)[0]`` gives for each code of the run).
+    """``codes`` (sorted) in runs that the same measures cover, each with those of ``measures`` (by
+    program, in priority order) that cover them: what ``MeasureSet(...).covering(program, code)[0]``
+    gives for each code of the run.
 
     A scope item covers a contiguous run of sorted codes (``lo <= code[:n] <= hi``), so the covering
     measures change only where some item's run starts or ends: one sweep over those points, not a
@@ -207,7 +212,7 @@ def _covering_runs(
     # per point: the program's measures (by their index in the program) that start or stop covering
     events: dict[int, list[tuple[str, int, int]]] = {}
     for p in PROGRAMS:
-        for i, m in enumerate(measures.program(p)):
+        for i, m in enumerate(measures[p]):
             for item in m.scope:
                 # code[:n] >= lo is code >= lo; code[:n] <= hi is code < hi followed by a non-digit
                 first, end = bisect_left(codes, item.lo), bisect_left(codes, item.hi + "~")
@@ -225,7 +230,7 @@ def _covering_runs(
                 del active[p][i]
             changed.add(p)
         for p in changed:
-            program = measures.program(p)
+            program = measures[p]
             covering[p] = tuple(program[i] for i in sorted(active[p]))
         if at < end:
             yield codes[at:end], dict(covering)

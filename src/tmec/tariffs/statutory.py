@@ -9,8 +9,10 @@ the metal's weight are left out (their default case applies), and a duty on the 
 not the value).
 
 Origins fall into classes: every country some measure (or the column 2 list) names is its own
-class, every other country shares one class ``*``.  The rates are computed once per line and class
-(:func:`statutory_rows`); the bulk engine expands the classes to the countries.
+class, every other country shares one class ``*``.  Each distinct row is made once and every line
+and class points at one (:func:`statutory_table`; :func:`statutory_rows` spells them out); the bulk
+engine expands the classes to the countries.  The customs territory of the United States is no
+origin of the table (:func:`table_origins`).
 """
 
 from __future__ import annotations

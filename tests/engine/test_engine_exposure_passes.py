@@ -171,3 +171,28 @@ def test_keys_sharing_a_hash_are_numbered_instead(
     got = price_exposure(duck, path)
     assert want.probed > 100 and got.probed == want.probed
     assert (got.duty, got.by) == (want.duty, want.by)
+
+
+def test_a_failure_of_duckdb_that_is_not_the_file_is_not_reported_as_unreadable(
+    duck: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only a read or parse error of the input says "cannot read the file"; an overflow (or running
+    out of memory...) in a pass over a good file names what failed, and is not bad input."""
+    from tmec.engine.entry_tables import EngineFailure
+    from tmec.engine.line_passes import Passes
+
+    entries = tmp_path / "entries.parquet"
+    generate_entries(entries, lines=500, seed=9, year=2025)
+    real = Passes.get
+
+    def overflowing(self: Passes, sql: str) -> pa.Table:
+        if "count_if(bad_amount)" in sql:  # the pricing pass
+            sql = "SELECT 9223372036854775807::BIGINT * 2 AS n"
+        return real(self, sql)
+
+    monkeypatch.setattr(Passes, "get", overflowing)
+    with pytest.raises(EngineFailure) as info:
+        price_exposure(duck, entries)
+    text = str(info.value)
+    assert not isinstance(info.value, InputError) and "cannot read" not in text
+    assert "pricing the entry lines" in text and "entries.parquet" in text and "Overflow" in text

@@ -129,7 +129,7 @@ def price_exposure(
     try:
         # The passes' results are small tables read in an order of their own (ORDER BY, ranks), so
         # DuckDB need not keep the lines' order (10 M lines: 9.5 s rather than 10.0-10.7 s).
-        with reading(path), _insertion_order(e.conn, False):
+        with reading(path, "pricing the entry lines"), _insertion_order(e.conn, False):
             return _price(e, source, t, basis, lines_out)
     finally:
         source.close(e.conn)

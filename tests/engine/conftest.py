@@ -30,3 +30,10 @@ def spark_engine() -> Iterator[Engine]:
     e = connect("spark", spark_conf={"spark.driver.memory": "1g"})
     yield e
     e.close()
+
+
+@pytest.fixture(autouse=True)
+def own_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test its own ``$TMEC_HOME``: the exposure keeps the keys it prices there
+    (``tmec.engine.pricing_cache``), and a test must not read another's (nor the user's)."""
+    monkeypatch.setenv("TMEC_HOME", str(tmp_path_factory.mktemp("home")))

@@ -31,7 +31,8 @@ from tmec.core.errors import InputError
 from tmec.engine.bom_tables import InputErrors
 from tmec.engine.entry_tables import CLEAN, EntrySource, open_entries, reading, text_problems
 from tmec.engine.line_passes import PRESENT, Passes
-from tmec.engine.pricing_keys import KEY, RELEVANT, RULES, origin_period_table, period_table
+from tmec.engine.pricing_cache import KeyCache, cache_for, cached_table
+from tmec.engine.pricing_keys import KEY, RELEVANT, RULES, SCHEMA, origin_period_table, period_table
 from tmec.engine.pricing_keys import templates as price_keys
 from tmec.engine.session import Engine
 from tmec.law import load_yaml
@@ -75,6 +76,7 @@ class Exposure:
     law_as_of: dt.date | None = None  # the day through which the law priced with is verified
     warning: str | None = None  # set when some entry is later than that
     probed: int = 0  # pricing keys priced one by one by the single-entry path (the rest by joins)
+    cached: int = 0  # of which priced by an earlier run on the same law (pricing_cache)
 
 
 def load_scenario(path: Path, base: TariffTables) -> tuple[str, TariffTables]:
@@ -162,7 +164,15 @@ def _price(e: Engine, source: EntrySource, t: TariffTables, basis: str, lines_ou
     conn.execute(f"CREATE OR REPLACE TABLE xp_codes AS SELECT *, {clean_hts} AS hts FROM xp_codes")
     codes_clean = sorted({str(r[0]) for r in conn.execute("SELECT DISTINCT hts FROM xp_codes").fetchall()})
     last = conn.execute("SELECT max(hi) FROM xp_codes").fetchall()[0][0]
-    _store(conn, "xp_periods", period_table(t, codes_clean))
+    cache = cache_for(t, basis)
+    cached_table(
+        conn,
+        cache,
+        "periods",
+        pa.table({"p_hts": pa.array(codes_clean, pa.string())}),
+        lambda wanted: period_table(t, [str(c) for c in wanted.column("p_hts").to_pylist()]),
+        "xp_periods",
+    )
     if (span or 0) <= SPAN_LIMIT:
         pairs = (
             "SELECT hts_text, hts, CAST(unnest(generate_series(CAST(lo AS TIMESTAMP), CAST(hi AS TIMESTAMP), "
@@ -188,16 +198,11 @@ def _price(e: Engine, source: EntrySource, t: TariffTables, basis: str, lines_ou
         )
     if text_problems(conn, "xp_facts"):
         raise source.problems(conn)
-    keys = _keys(e, t)
-    tmpl, bad, questions = price_keys(keys, t, basis)
-    if bad:
-        _report_bad(e, p, source, bad)
+    _keys(e, t, cache)
+    keys, cached = _templates(e, p, source, t, basis, cache)
     # 3. the classes of keys (the same duty lines, chapter, origin and questions), per fact
-    _store(conn, "xp_templates", tmpl)
-    asked = {"key_id": pa.array([k for k, _ in questions], pa.int64()), "question": [q for _, q in questions]}
-    _store(conn, "xp_questions", pa.table(asked))
     seqs = _classes(conn)
-    places = [int(x) for x in set(tmpl.column("places").to_pylist())]
+    places = sorted(int(r[0]) for r in conn.execute("SELECT DISTINCT places FROM xp_templates").fetchall())
     wide = ", ".join(
         f"c.seqs[{i + 1}].rate AS rate_{i}, c.seqs[{i + 1}].rule_id AS rule_{i}, "
         f"c.seqs[{i + 1}].places AS places_{i}"
@@ -226,7 +231,7 @@ def _price(e: Engine, source: EntrySource, t: TariffTables, basis: str, lines_ou
     if conn.execute("SELECT sum(bad) FROM xp_sums").fetchall()[0][0]:
         raise source.problems(conn)
     x = _totals(conn, mixed, int(n), t, last)
-    x.probed = len(keys)
+    x.probed, x.cached = keys, cached
     x.basis = basis
     if lines_out is not None:
         with _insertion_order(conn, True):  # the duty lines are written in the order of the file
@@ -248,10 +253,10 @@ def _insertion_order(conn: Any, preserve: bool) -> Iterator[None]:
 KEY_HASH_MODULUS = 2**63 - 25  # a key id is its columns' hash modulo this (a BIGINT)
 
 
-def _keys(e: Engine, t: TariffTables) -> list[dict[str, Any]]:
-    """The pricing keys of the facts (``xp_fact_keys``: fact -> key), numbered; a fact nothing
-    turns on for its code and origin is left out of its key (so that lines differing only in it
-    share one).
+def _keys(e: Engine, t: TariffTables, cache: KeyCache | None) -> None:
+    """The pricing keys of the facts (``xp_keys``; ``xp_fact_keys``: fact -> key), numbered; a fact
+    nothing turns on for its code and origin is left out of its key (so that lines differing only
+    in it share one).
 
     A line's day was dated by its code's periods (``xp_periods``: cut by every measure covering the
     code, for any origin); its key takes the period of its code *and origin*
@@ -280,7 +285,19 @@ def _keys(e: Engine, t: TariffTables) -> list[dict[str, Any]]:
     pairs = e.conn.execute(
         f"SELECT DISTINCT {read['hts']}, {read['origin']} FROM xp_facts f ORDER BY 1, 2"
     ).fetchall()
-    _store(e.conn, "xp_origin_periods", origin_period_table(t, [(str(h), str(o)) for h, o in pairs]))
+    wanted = pa.table(
+        {
+            "p_hts": pa.array([str(h) for h, _ in pairs], pa.string()),
+            "p_origin": pa.array([str(o) for _, o in pairs], pa.string()),
+        }
+    )
+
+    def make(w: pa.Table) -> pa.Table:
+        return origin_period_table(
+            t, list(zip(w.column("p_hts").to_pylist(), w.column("p_origin").to_pylist(), strict=True))
+        )
+
+    cached_table(e.conn, cache, "origin_periods", wanted, make, "xp_origin_periods")
     # A key's id is a 64-bit hash of its columns (numbering them in order sorts every fact: 0.6 s
     # at 10 M lines); should two keys share one, they are numbered in order instead.
     hashed = f"CAST(hash({', '.join(KEY)}) % {KEY_HASH_MODULUS} AS BIGINT)"
@@ -297,8 +314,58 @@ def _keys(e: Engine, t: TariffTables) -> list[dict[str, Any]]:
         )
         if not e.conn.execute("SELECT count(*) - count(DISTINCT key_id) FROM xp_keys").fetchall()[0][0]:
             break
-    rows: list[dict[str, Any]] = _local(e, "SELECT * FROM xp_keys ORDER BY key_id").to_pylist()
-    return rows
+
+
+def _templates(
+    e: Engine, p: Passes, source: EntrySource, t: TariffTables, basis: str, cache: KeyCache | None
+) -> tuple[int, int]:
+    """``xp_templates`` and ``xp_questions`` of every key (``xp_keys``): those an earlier run on the
+    same law priced from the cache, the others priced now (and kept); the keys, and how many were
+    cached.  A key the single-entry path refuses names its lines."""
+    conn = e.conn
+    cached = cache.take(conn, "templates", "xp_keys", KEY, "xp_cached") if cache else 0
+    if not cache:
+        conn.execute("CREATE OR REPLACE TABLE xp_cached AS SELECT key_id FROM xp_keys WHERE false")
+    missing: list[dict[str, Any]] = _local(
+        e, "SELECT * FROM xp_keys ANTI JOIN xp_cached USING (key_id) ORDER BY key_id"
+    ).to_pylist()
+    tmpl, bad, questions = price_keys(missing, t, basis)
+    if bad:
+        _report_bad(e, p, source, bad)
+    _store(conn, "xp_new_templates", tmpl)
+    asked = {
+        "key_id": pa.array([k for k, _ in questions], pa.int64()),
+        "question": pa.array([q for _, q in questions], pa.string()),
+    }
+    _store(conn, "xp_new_questions", pa.table(asked))
+    fields = ", ".join(f"'{f}': {f}" for f in SCHEMA.names[1:])
+    if cache and missing:
+        cache.add(
+            conn,
+            "templates",
+            f"""SELECT {", ".join(f"k.{c}" for c in KEY)}, t.rows,
+                   coalesce(q.questions, CAST([] AS VARCHAR[])) AS questions
+            FROM xp_keys k
+            JOIN (SELECT key_id, list({{{fields}}} ORDER BY seq) AS rows FROM xp_new_templates
+                  GROUP BY key_id) t USING (key_id)
+            LEFT JOIN (SELECT key_id, list(question ORDER BY question) AS questions FROM xp_new_questions
+                       GROUP BY key_id) q USING (key_id)""",
+        )
+    if cached:
+        conn.execute(
+            "CREATE OR REPLACE TABLE xp_templates AS SELECT * FROM xp_new_templates UNION ALL BY NAME "
+            "SELECT key_id, unnest(r) FROM (SELECT key_id, unnest(rows) AS r FROM xp_cached)"
+        )
+        conn.execute(
+            "CREATE OR REPLACE TABLE xp_questions AS SELECT * FROM xp_new_questions UNION ALL BY NAME "
+            "SELECT key_id, unnest(questions) AS question FROM xp_cached"
+        )
+    else:
+        for name in ("templates", "questions"):
+            conn.execute(f"DROP TABLE IF EXISTS xp_{name}")
+            conn.execute(f"ALTER TABLE xp_new_{name} RENAME TO xp_{name}")
+    total = int(conn.execute("SELECT count(*) FROM xp_keys").fetchall()[0][0])
+    return total, cached
 
 
 def _classes(conn: Any) -> int:

@@ -240,7 +240,7 @@ def _exposure(path: Path, engine: str) -> dict[str, Any]:
         x = price_exposure(e, Path({str(path)!r}))
         t2 = time.perf_counter()
         out = dict(start=t1 - t0, exposure=t2 - t1, exposure_cpu=_cpu() - c1, lines=x.lines,
-                   duty=str(x.duty), keys=x.probed)
+                   duty=str(x.duty), keys=x.probed, cached=x.cached)
         e.close()
     """)
 

@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import duckdb
 import pytest
 
-from tmec.engine.line_passes import UNIT_PLACES, duty_units_sql
+from tmec.engine.line_passes import UNIT_PLACES, duty_units_sql, rate_units_sql
 
 
 def _by_hand(rate: Decimal, base: Decimal, places: int) -> int:
@@ -41,12 +41,18 @@ def _cases(rng: random.Random) -> list[tuple[Decimal, Decimal, int]]:
 
 
 @pytest.mark.parametrize("places_sets", [[2], [0, 2], [1, 3, 4]])
-def test_duty_units_equal_the_decimal_duty_on_both_paths(places_sets: list[int]) -> None:
+@pytest.mark.parametrize("per_class", [False, True])
+def test_duty_units_equal_the_decimal_duty_on_both_paths(places_sets: list[int], per_class: bool) -> None:
+    """(``per_class``: the rate's integer units worked out beforehand, as the pricing pass takes
+    them from its classes, rather than in the expression.)"""
     cases = [c for c in _cases(random.Random(7)) if c[2] in places_sets]
     conn = duckdb.connect()
     conn.execute("CREATE TABLE t (i INTEGER, rate DECIMAL(12,6), base DECIMAL(18,4), places INTEGER)")
     conn.executemany("INSERT INTO t VALUES (?, ?, ?, ?)", [(i, r, b, p) for i, (r, b, p) in enumerate(cases)])
-    expr = duty_units_sql("rate", "base", "places", places_sets)
+    if per_class:
+        units = rate_units_sql("rate", "places", places_sets)
+        conn.execute(f"CREATE OR REPLACE TABLE t AS SELECT *, {units} AS r FROM t")
+    expr = duty_units_sql("rate", "base", "places", places_sets, "r" if per_class else None)
     got = dict(conn.execute(f"SELECT i, CAST({expr} AS HUGEINT) FROM t").fetchall())
     wrong = [
         (r, b, p, got[i], _by_hand(r, b, p))

@@ -30,7 +30,7 @@ import pyarrow as pa
 from tmec.core.errors import InputError
 from tmec.engine.bom_tables import InputErrors
 from tmec.engine.entry_tables import CLEAN, EntrySource, open_entries, reading, text_problems
-from tmec.engine.line_passes import PRESENT, Passes
+from tmec.engine.line_passes import PRESENT, Passes, rate_units_sql
 from tmec.engine.pricing_cache import KeyCache, cache_for, cached_table
 from tmec.engine.pricing_keys import KEY, RELEVANT, RULES, SCHEMA, origin_period_table, period_table
 from tmec.engine.pricing_keys import templates as price_keys
@@ -205,7 +205,8 @@ def _price(e: Engine, source: EntrySource, t: TariffTables, basis: str, lines_ou
     places = sorted(int(r[0]) for r in conn.execute("SELECT DISTINCT places FROM xp_templates").fetchall())
     wide = ", ".join(
         f"c.seqs[{i + 1}].rate AS rate_{i}, c.seqs[{i + 1}].rule_id AS rule_{i}, "
-        f"c.seqs[{i + 1}].places AS places_{i}"
+        f"c.seqs[{i + 1}].places AS places_{i}, "
+        f"{rate_units_sql(f'c.seqs[{i + 1}].rate', f'c.seqs[{i + 1}].places', places)} AS r_{i}"
         for i in range(seqs)
     )
     p.put(
@@ -217,16 +218,18 @@ def _price(e: Engine, source: EntrySource, t: TariffTables, basis: str, lines_ou
         ),
     )
     # 4. every line priced, summed by class and month (and its amounts checked)
-    value = RULES.index("value")
-    mixed = [
-        bool(
-            conn.execute(f"SELECT count(*) FROM xp_class WHERE seqs[{i + 1}].rule_id <> {value}").fetchall()[
-                0
-            ][0]
+    # the rules each duty line is on in some class: only those bases are worked out per line
+    rules = [
+        sorted(
+            int(r[0])
+            for r in conn.execute(
+                f"SELECT DISTINCT seqs[{i + 1}].rule_id FROM xp_class WHERE len(seqs) > {i}"
+            ).fetchall()
         )
         for i in range(seqs)
     ]
-    sums = p.priced(seqs, places, mixed)
+    mixed = [r != [RULES.index("value")] for r in rules]
+    sums = p.priced(seqs, places, rules)
     _store(conn, "xp_sums", sums)
     if conn.execute("SELECT sum(bad) FROM xp_sums").fetchall()[0][0]:
         raise source.problems(conn)

@@ -16,7 +16,7 @@ import pyarrow as pa
 from tmec.engine.pricing_keys import RULES
 from tmec.engine.session import Engine
 
-__all__ = ["BASES_SQL", "Passes"]
+__all__ = ["BASES_SQL", "Passes", "duty_units_sql", "rate_units_sql"]
 
 # A line's facts besides its code and date (what its key is made of, with its code's period).
 FACT_TEXTS = ("origin_text", "usmca_text", "program_text", "melted_text", "smelted_text", "relief_text")
@@ -119,15 +119,17 @@ class Passes:
         lines = f"SELECT src_line, {self.fact_hash('x')} AS fph FROM {self.dated()} x"
         return f"SELECT l.src_line, l.fph FROM ({lines}) l JOIN {fphs} b ON l.fph = b.fph"
 
-    def _based(self, table: str, seqs: int, extra: str, mixed: Sequence[bool] | None = None) -> str:
+    def _based(self, table: str, seqs: int, extra: str, rules: Sequence[Sequence[int]] | None = None) -> str:
         """The lines joined by fact to ``table`` (a metal-base flags and ``rule_{i}`` per duty line),
-        with each duty line's base ``base_{i}`` and the columns ``extra``."""
+        with each duty line's base ``base_{i}`` and the columns ``extra``; ``rules[i]``: the rules
+        duty line ``i`` is on in some class (None: any), so that only those bases are worked out."""
         inner = (
             f"SELECT w.*, {extra}, l.value, l.steel_value, l.aluminum_value, l.copper_value, "
             "l.non_us_content, l.quantity, l.weight_kg "
             f"FROM (SELECT x.*, {self.fact_hash('x')} AS fph FROM {self.dated()} x) l "
             f"JOIN {table} w ON l.fph = w.fph"
         )
+        used = set(range(len(RULES))) if rules is None else {r for rs in rules for r in rs}
         # the metals a remainder leaves out: the whole value (a metal line on the full value), or
         # the metal values the key's metal lines are on
         metal = " + ".join(
@@ -143,35 +145,44 @@ class Passes:
         def positive(x: str, name: str) -> str:
             return f"CASE WHEN {x} > 0 THEN TRY_CAST({x} AS {self.amount}) END AS {name}"
 
-        differences = (
-            f"SELECT *, {positive(us_content, 'us_content')}, {positive('value - metal_base', 'remainder')} "
-            f"FROM (SELECT *, {metal_base} FROM ({inner}) j) k"
-        )
-        rule = " ".join(f"WHEN {r} THEN {BASES_SQL[name]}" for r, name in enumerate(RULES))
-        # a duty line on the value in every class (``mixed``: False) needs no choice of its base
-        bases = ", ".join(
-            f"CASE rule_{i} {rule} END AS base_{i}" if mixed is None or mixed[i] else f"value AS base_{i}"
-            for i in range(seqs)
-        )
-        return f"SELECT *, {bases} FROM ({differences}) d"
+        differences = []
+        if RULES.index("us_content") in used:
+            differences.append(positive(us_content, "us_content"))
+        if RULES.index("remainder") in used:
+            differences.append(positive("value - metal_base", "remainder"))
+            inner = f"SELECT *, {metal_base} FROM ({inner}) j"
+        if differences:
+            inner = f"SELECT *, {', '.join(differences)} FROM ({inner}) k"
+        value = RULES.index("value")
 
-    def priced(self, seqs: int, places: Sequence[int], mixed: Sequence[bool]) -> pa.Table:
+        def base(i: int) -> str:  # a duty line on the value in every class needs no choice of its base
+            on = list(range(len(RULES))) if rules is None else sorted(rules[i])
+            if on == [value]:
+                return f"value AS base_{i}"
+            cases = " ".join(f"WHEN {r} THEN {BASES_SQL[RULES[r]]}" for r in on)
+            return f"CASE rule_{i} {cases} END AS base_{i}"
+
+        return f"SELECT *, {', '.join(base(i) for i in range(seqs))} FROM ({inner}) d"
+
+    def priced(self, seqs: int, places: Sequence[int], rules: Sequence[Sequence[int]]) -> pa.Table:
         """Every line priced by its class's duty lines (``xp_wide``: per fact, its class, the metals
-        its remainder leaves out, and each duty line's rate, rule and places), summed by class and
-        month; with the number of lines whose amounts are wrong.
+        its remainder leaves out, and each duty line's rate, rule, places and rate in integer units
+        ``r_{i}``), summed by class and month; with the number of lines whose amounts are wrong.
 
         A duty line on the value (nearly all) has as many lines and as much base as its class has
-        (``n``, ``v``): only the others' (``mixed[i]``: some class's line ``i`` is not on the value)
-        are counted and summed on their own (``xn{i}``, ``xb{i}``, NULL for a line on the value)."""
+        (``n``, ``v``): only the others' (``rules[i]``: the rules of some class's line ``i``, when
+        not only the value) are counted and summed on their own (``xn{i}``, ``xb{i}``, NULL for a
+        line on the value)."""
         month = "year(l.entry_date) * 100 + month(l.entry_date) AS month, l.bad_amount"
-        based = self._based("xp_wide", seqs, month, mixed)
+        based = self._based("xp_wide", seqs, month, rules)
         value = RULES.index("value")
+        mixed = [list(r) != [value] for r in rules]
         # On DuckDB each line's duty is worked out in 64-bit integers (ten-thousandths; exact, a
         # tenth of the CPU of 128-bit decimals) and the sums made decimals again; Spark keeps the
         # decimals (its integer arithmetic wraps silently on overflow).
         units = self.e.name == "duckdb" and max(places, default=2) <= UNIT_PLACES
         cols = [
-            f"{duty_units_sql(f'rate_{i}', f'base_{i}', f'places_{i}', places)} AS duty_{i}"
+            f"{duty_units_sql(f'rate_{i}', f'base_{i}', f'places_{i}', places, f'r_{i}')} AS duty_{i}"
             if units
             else f"{duty_sql(f'rate_{i}', f'base_{i}', f'places_{i}', places)} AS duty_{i}"
             for i in range(seqs)
@@ -207,15 +218,26 @@ UNIT_PLACES = 4  # duty_units_sql's unit: ten-thousandths (the places of a duty,
 _BASE_LIMIT = 10**10
 
 
-def duty_units_sql(rate: str, base: str, places_col: str, places: Sequence[int]) -> str:
+def rate_units_sql(rate: str, places_col: str, places: Sequence[int]) -> str:
+    """A rate in millionths of a percent as a BIGINT, where :func:`duty_units_sql`'s integer path
+    holds it (0 <= rate < 9 x 10^p % at p places), else NULL: worked out once per class, not per line."""
+    ps = sorted(set(places)) or [2]
+    fits = " ".join(f"WHEN {places_col} = {p} THEN {rate} < {9 * 10**p}" for p in ps)
+    return f"CASE WHEN {rate} >= 0 AND (CASE {fits} ELSE false END) THEN CAST({rate} * 1000000 AS BIGINT) END"
+
+
+def duty_units_sql(
+    rate: str, base: str, places_col: str, places: Sequence[int], units: str | None = None
+) -> str:
     """:func:`duty_sql`'s duty as an integer number of ten-thousandths, exactly (DuckDB).
 
     With r = rate x 10^6 and b = base x 10^4 (integers), the duty is r x b / 10^12; rounded half
     up at p places it is q = r x (b div D) + (r x (b mod D) + D/2) div D units of 10^-p, D = 10^(12-p):
     both products stay under 2^63 while the base is under 10^10 and the rate under 9 x 10^p %
-    (r x D < 9 x 10^18).
+    (r x D < 9 x 10^18).  ``units``: a column holding :func:`rate_units_sql` of the rate (else it
+    is worked out here).
     """
-    r = f"CAST({rate} * 1000000 AS BIGINT)"
+    r = units or f"({rate_units_sql(rate, places_col, places)})"
     b = f"CAST(CAST({base} AS DECIMAL(18,4)) * 10000 AS BIGINT)"
 
     def at(p: int) -> str:
@@ -224,7 +246,7 @@ def duty_units_sql(rate: str, base: str, places_col: str, places: Sequence[int])
         return f"{q} * {10 ** (UNIT_PLACES - p)}" if p < UNIT_PLACES else q
 
     def one(p: int) -> str:  # the decimal path for a rate or base the integers cannot hold
-        fits = f"{rate} >= 0 AND {rate} < {9 * 10**p} AND {base} >= 0 AND {base} < {_BASE_LIMIT}"
+        fits = f"{r} IS NOT NULL AND {base} >= 0 AND {base} < {_BASE_LIMIT}"
         exact = f"CAST({duty_sql(rate, base, places_col, [p])} * {10**UNIT_PLACES} AS HUGEINT)"
         return f"CASE WHEN {fits} THEN {at(p)} ELSE {exact} END"
 

@@ -29,7 +29,7 @@ import pyarrow as pa
 
 from tmec.core.errors import InputError
 from tmec.engine.bom_tables import InputErrors
-from tmec.engine.entry_tables import CLEAN, EntrySource, open_entries, reading, text_problems
+from tmec.engine.entry_tables import CLEAN, TEXTS, EntrySource, open_entries, reading, text_problems
 from tmec.engine.line_passes import PRESENT, Passes, rate_units_sql
 from tmec.engine.pricing_cache import KeyCache, cache_for, cached_table
 from tmec.engine.pricing_keys import KEY, RELEVANT, RULES, SCHEMA, origin_period_table, period_table
@@ -152,8 +152,11 @@ def _price(e: Engine, source: EntrySource, t: TariffTables, basis: str, lines_ou
     conn = e.conn
     p = Passes(e, source.view, source.amount)
     # 1. the codes and their days: the periods of each code, and the period of each (code, day)
-    codes = p.codes()
-    _store(conn, "xp_codes", codes)
+    _store(conn, "xp_texts", p.texts())
+    conn.execute(
+        "CREATE OR REPLACE TABLE xp_codes AS SELECT hts_text, min(lo) AS lo, max(hi) AS hi, sum(n) AS n, "
+        "sum(dated) AS dated FROM xp_texts GROUP BY hts_text"
+    )
     first = source.first_day
     n, undated, early, span = conn.execute(
         f"SELECT sum(n), sum(n - dated), count_if(lo < DATE '{first}'), sum(hi - lo + 1) FROM xp_codes"
@@ -192,7 +195,15 @@ def _price(e: Engine, source: EntrySource, t: TariffTables, basis: str, lines_ou
     _store(conn, "xp_facts", facts)
     if sum(facts.column("n").to_pylist()) != n:
         raise source.problems(conn)  # a line without its day's period: never, as the days are all there
-    if conn.execute("SELECT count(*) FROM xp_facts WHERE fph2_lo <> fph2_hi").fetchall()[0][0]:
+    conn.execute(
+        "CREATE OR REPLACE TABLE xp_facts AS SELECT f.* EXCLUDE (th), "
+        f"{', '.join(f't.{c}' for c in TEXTS)} FROM xp_facts f JOIN xp_texts t USING (th)"
+    )
+    texts_shared = "SELECT count(*) - count(DISTINCT th) FROM xp_texts"
+    if (
+        conn.execute(texts_shared).fetchall()[0][0]
+        or conn.execute("SELECT count(*) FROM xp_facts WHERE fph2_lo <> fph2_hi").fetchall()[0][0]
+    ):
         raise InputError(
             "two different entry facts share a hash; price the file again", source=str(source.path)
         )

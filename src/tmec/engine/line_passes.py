@@ -63,17 +63,8 @@ class Passes:
         return self.e.conn.sql(sql).to_arrow_table()
 
     # -- the SQL ---------------------------------------------------------------------------
-    def fact_hash(self, alias: str, reverse: bool = False) -> str:
-        """A 64-bit hash of a line's facts and period (``alias``: the line with its period)."""
-        cols = [
-            f"{alias}.period",
-            f"{alias}.hts_text",
-            *(f"{alias}.{c}" for c in FACT_TEXTS),
-            *(f"{alias}.{c} IS NOT NULL" for c in PRESENT),
-            f"{alias}.light_metal",
-        ]
-        if reverse:
-            cols.reverse()
+    def _hash(self, cols: list[str]) -> str:
+        """A 64-bit hash of the columns ``cols`` (texts, flags, a date, a light-metal count)."""
         if self.e.name == "spark":  # Spark's xxhash64 skips NULLs: a blank must hash as a value
             spark = [
                 f"coalesce({c}, -1)" if c.endswith("light_metal") else
@@ -83,6 +74,20 @@ class Passes:
             return f"xxhash64({', '.join(spark)})"
         return f"hash({', '.join(cols)})"
 
+    def text_hash(self, alias: str) -> str:
+        """A 64-bit hash of a line's texts (``alias``: the line): its facts hash it, not its texts,
+        so that grouping the lines by fact carries one number rather than seven texts per group."""
+        return self._hash([f"{alias}.{c}" for c in ("hts_text", *FACT_TEXTS)])
+
+    def fact_hash(self, alias: str, reverse: bool = False) -> str:
+        """A 64-bit hash of a line's facts and period (``alias``: the line with its period); the
+        ``reverse`` one hashes the texts themselves, in the other order (it checks the first)."""
+        flags = [*(f"{alias}.{c} IS NOT NULL" for c in PRESENT), f"{alias}.light_metal"]
+        if reverse:
+            texts = [f"{alias}.{c}" for c in ("hts_text", *FACT_TEXTS)]
+            return self._hash([f"{alias}.period", *texts, *flags][::-1])
+        return self._hash([f"{alias}.period", self.text_hash(alias), *flags])
+
     def dated(self) -> str:
         """The lines with the period of their code their date falls in (``xp_days``)."""
         return (
@@ -90,11 +95,13 @@ class Passes:
             "ON s.hts_text = d.hts_text AND s.entry_date = d.entry_date)"
         )
 
-    def codes(self) -> pa.Table:
-        """Each code as written, its first and last day, its lines and its dated lines."""
+    def texts(self) -> pa.Table:
+        """Each distinct set of a line's texts as written (``th``: its hash), with its first and last
+        day, its lines and its dated lines."""
+        texts = ", ".join(("hts_text", *FACT_TEXTS))
         return self.get(
-            f"SELECT hts_text, min(entry_date) AS lo, max(entry_date) AS hi, count(*) AS n, "
-            f"count(entry_date) AS dated FROM {self.src} GROUP BY hts_text"
+            f"SELECT {texts}, {self.text_hash('s')} AS th, min(entry_date) AS lo, max(entry_date) AS hi, "
+            f"count(*) AS n, count(entry_date) AS dated FROM {self.src} s GROUP BY ALL"
         )
 
     def days(self) -> pa.Table:
@@ -102,16 +109,16 @@ class Passes:
         return self.get(f"SELECT DISTINCT hts_text, entry_date FROM {self.src}")
 
     def facts(self) -> pa.Table:
-        """The distinct facts of the lines, by hash (and a second hash: a collision shows as two)."""
+        """The distinct facts of the lines, by hash, with the hash of their texts ``th`` (and a second
+        hash of the facts: a collision shows as two)."""
         # any value of a group: the hash is of all of them (the second hash checks that it is)
-        texts = ", ".join(f"any_value({c}) AS {c}" for c in ("hts_text", *FACT_TEXTS))
         present = ", ".join(f"any_value({c} IS NOT NULL) AS has_{c}" for c in PRESENT)
         return self.get(
-            f"SELECT fph, any_value(period) AS period, {texts}, {present}, "
+            f"SELECT fph, any_value(period) AS period, any_value(th) AS th, {present}, "
             "any_value(light_metal) AS light_metal, "
             f"count(*) AS n, min(fph2) AS fph2_lo, max(fph2) AS fph2_hi FROM (SELECT l.*, "
-            f"{self.fact_hash('l')} AS fph, {self.fact_hash('l', True)} AS fph2 FROM {self.dated()} l) "
-            "GROUP BY fph"
+            f"{self.text_hash('l')} AS th, {self.fact_hash('l')} AS fph, {self.fact_hash('l', True)} AS fph2 "
+            f"FROM {self.dated()} l) GROUP BY fph"
         )
 
     def lines_of(self, fphs: str) -> str:

@@ -165,15 +165,14 @@ def _price(e: Engine, source: EntrySource, t: TariffTables, basis: str, lines_ou
         raise source.problems(conn)
     clean_hts = CLEAN["hts_text"]("hts_text")
     conn.execute(f"CREATE OR REPLACE TABLE xp_codes AS SELECT *, {clean_hts} AS hts FROM xp_codes")
-    codes_clean = sorted({str(r[0]) for r in conn.execute("SELECT DISTINCT hts FROM xp_codes").fetchall()})
     last = conn.execute("SELECT max(hi) FROM xp_codes").fetchall()[0][0]
     cache = cache_for(t, basis)
     cached_table(
         conn,
         cache,
         "periods",
-        pa.table({"p_hts": pa.array(codes_clean, pa.string())}),
-        lambda wanted: period_table(t, [str(c) for c in wanted.column("p_hts").to_pylist()]),
+        "SELECT DISTINCT hts AS p_hts FROM xp_codes",
+        lambda wanted: period_table(t, sorted(str(c) for c in wanted.column("p_hts").to_pylist())),
         "xp_periods",
     )
     if (span or 0) <= SPAN_LIMIT:
@@ -296,20 +295,11 @@ def _keys(e: Engine, t: TariffTables, cache: KeyCache | None) -> None:
         blank = "NULL" if k in ("melted_poured", "smelted_cast", "light_metal", "metals_relief") else "false"
         return f"CASE WHEN p.rel_{k} THEN {read[k]} ELSE {blank} END AS {k}"
 
-    pairs = e.conn.execute(
-        f"SELECT DISTINCT {read['hts']}, {read['origin']} FROM xp_facts f ORDER BY 1, 2"
-    ).fetchall()
-    wanted = pa.table(
-        {
-            "p_hts": pa.array([str(h) for h, _ in pairs], pa.string()),
-            "p_origin": pa.array([str(o) for _, o in pairs], pa.string()),
-        }
-    )
+    wanted = f"SELECT DISTINCT {read['hts']} AS p_hts, {read['origin']} AS p_origin FROM xp_facts f"
 
     def make(w: pa.Table) -> pa.Table:
-        return origin_period_table(
-            t, list(zip(w.column("p_hts").to_pylist(), w.column("p_origin").to_pylist(), strict=True))
-        )
+        pairs = zip(w.column("p_hts").to_pylist(), w.column("p_origin").to_pylist(), strict=True)
+        return origin_period_table(t, sorted((str(h), str(o)) for h, o in pairs))
 
     cached_table(e.conn, cache, "origin_periods", wanted, make, "xp_origin_periods")
     # A key's id is a 64-bit hash of its columns (numbering them in order sorts every fact: 0.6 s
@@ -330,6 +320,24 @@ def _keys(e: Engine, t: TariffTables, cache: KeyCache | None) -> None:
             break
 
 
+# The SQL types of the template columns (pricing_keys.SCHEMA), for an empty table of them.
+TYPES = {
+    "key_id": "BIGINT",
+    "seq": "INTEGER",
+    "program": "VARCHAR",
+    "measure_id": "VARCHAR",
+    "measure": "VARCHAR",
+    "rate": "DECIMAL(12,6)",
+    "rule": "VARCHAR",
+    "rule_id": "TINYINT",
+    "places": "INTEGER",
+    "mb_full": "INTEGER",
+    "mb_steel": "BOOLEAN",
+    "mb_alu": "BOOLEAN",
+    "mb_copper": "BOOLEAN",
+}
+
+
 def _templates(
     e: Engine, p: Passes, source: EntrySource, t: TariffTables, basis: str, cache: KeyCache | None
 ) -> tuple[int, int]:
@@ -343,15 +351,23 @@ def _templates(
     missing: list[dict[str, Any]] = _local(
         e, "SELECT * FROM xp_keys ANTI JOIN xp_cached USING (key_id) ORDER BY key_id"
     ).to_pylist()
-    tmpl, bad, questions = price_keys(missing, t, basis)
-    if bad:
-        _report_bad(e, p, source, bad)
-    _store(conn, "xp_new_templates", tmpl)
-    asked = {
-        "key_id": pa.array([k for k, _ in questions], pa.int64()),
-        "question": pa.array([q for _, q in questions], pa.string()),
-    }
-    _store(conn, "xp_new_questions", pa.table(asked))
+    if missing:
+        tmpl, bad, questions = price_keys(missing, t, basis)
+        if bad:
+            _report_bad(e, p, source, bad)
+        _store(conn, "xp_new_templates", tmpl)
+        asked = {
+            "key_id": pa.array([k for k, _ in questions], pa.int64()),
+            "question": pa.array([q for _, q in questions], pa.string()),
+        }
+        _store(conn, "xp_new_questions", pa.table(asked))
+    else:  # (made in SQL: pyarrow's arrays from Python lists import pandas, 0.3 s)
+        columns = ", ".join(f"CAST(NULL AS {TYPES[f.name]}) AS {f.name}" for f in SCHEMA)
+        conn.execute(f"CREATE OR REPLACE TABLE xp_new_templates AS SELECT {columns} WHERE false")
+        conn.execute(
+            "CREATE OR REPLACE TABLE xp_new_questions AS "
+            "SELECT CAST(NULL AS BIGINT) AS key_id, CAST(NULL AS VARCHAR) AS question WHERE false"
+        )
     fields = ", ".join(f"'{f}': {f}" for f in SCHEMA.names[1:])
     if cache and missing:
         cache.add(

@@ -149,25 +149,21 @@ def cached_table(
     conn: duckdb.DuckDBPyConnection,
     cache: KeyCache | None,
     name: str,
-    wanted: pa.Table,
+    wanted: str,
     make: Callable[[pa.Table], pa.Table],
     out: str,
 ) -> None:
-    """Table ``out``: ``make(wanted)`` (rows by the columns of ``wanted``, its keys), the rows of the
-    keys an earlier run made taken from the cache, the others made now and kept."""
-    key = wanted.column_names
-    conn.register("__wanted", wanted)
-    try:
-        conn.execute("CREATE OR REPLACE TEMP TABLE __wanted_keys AS SELECT * FROM __wanted")
-    finally:
-        conn.unregister("__wanted")
+    """Table ``out``: ``make(keys)`` of the keys ``wanted`` (a query; rows by its columns), the rows
+    of the keys an earlier run made taken from the cache, the others made now and kept."""
+    conn.execute(f"CREATE OR REPLACE TEMP TABLE __wanted_keys AS {wanted}")
+    key = [str(r[0]) for r in conn.execute("DESCRIBE __wanted_keys").fetchall()]
     found = cache.take(conn, name, "__wanted_keys", key, "__found") if cache else 0
     same = " AND ".join(f"w.{k} IS NOT DISTINCT FROM f.{k}" for k in key)
-    missing = (
-        conn.sql(f"SELECT w.* FROM __wanted_keys w ANTI JOIN __found f ON {same}").to_arrow_table()
+    missing = conn.sql(
+        f"SELECT w.* FROM __wanted_keys w ANTI JOIN __found f ON {same}"
         if found
-        else wanted
-    )
+        else "SELECT * FROM __wanted_keys"
+    ).to_arrow_table()
     made = make(missing) if missing.num_rows or not found else None
     if made is not None:
         conn.register("__made", made)

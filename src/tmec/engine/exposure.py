@@ -29,7 +29,7 @@ import pyarrow as pa
 
 from tmec.core.errors import InputError
 from tmec.engine.bom_tables import InputErrors
-from tmec.engine.entry_tables import CLEAN, TEXTS, EntrySource, open_entries, reading, text_problems
+from tmec.engine.entry_tables import CLEAN, EntrySource, open_entries, reading, text_problems
 from tmec.engine.line_passes import PRESENT, Passes, rate_units_sql
 from tmec.engine.pricing_cache import KeyCache, cache_for, cached_table
 from tmec.engine.pricing_keys import KEY, RELEVANT, RULES, SCHEMA, origin_period_table, period_table
@@ -161,7 +161,8 @@ def _price(e: Engine, source: EntrySource, t: TariffTables, basis: str, lines_ou
     n, undated, early, span = conn.execute(
         f"SELECT sum(n), sum(n - dated), count_if(lo < DATE '{first}'), sum(hi - lo + 1) FROM xp_codes"
     ).fetchall()[0]
-    if undated or early or text_problems(conn, "xp_codes", only=("hts_text",)):
+    # every text of every line is in xp_texts: checked there once per distinct set of them
+    if undated or early or text_problems(conn, "xp_texts"):
         raise source.problems(conn)
     clean_hts = CLEAN["hts_text"]("hts_text")
     conn.execute(f"CREATE OR REPLACE TABLE xp_codes AS SELECT *, {clean_hts} AS hts FROM xp_codes")
@@ -194,9 +195,11 @@ def _price(e: Engine, source: EntrySource, t: TariffTables, basis: str, lines_ou
     _store(conn, "xp_facts", facts)
     if sum(facts.column("n").to_pylist()) != n:
         raise source.problems(conn)  # a line without its day's period: never, as the days are all there
+    # the texts of each fact as the key reads them (read once per distinct set of texts)
+    read = ", ".join(f"{CLEAN[text](text)} AS {key}" for key, text in READ_TEXTS.items())
     conn.execute(
-        "CREATE OR REPLACE TABLE xp_facts AS SELECT f.* EXCLUDE (th), "
-        f"{', '.join(f't.{c}' for c in TEXTS)} FROM xp_facts f JOIN xp_texts t USING (th)"
+        "CREATE OR REPLACE TABLE xp_facts AS SELECT f.* EXCLUDE (th), t.* EXCLUDE (th) FROM xp_facts f "
+        f"JOIN (SELECT th, {read} FROM xp_texts) t USING (th)"
     )
     texts_shared = "SELECT count(*) - count(DISTINCT th) FROM xp_texts"
     if (
@@ -206,8 +209,6 @@ def _price(e: Engine, source: EntrySource, t: TariffTables, basis: str, lines_ou
         raise InputError(
             "two different entry facts share a hash; price the file again", source=str(source.path)
         )
-    if text_problems(conn, "xp_facts"):
-        raise source.problems(conn)
     _keys(e, t, cache)
     keys, cached = _templates(e, p, source, t, basis, cache)
     # 3. the classes of keys (the same duty lines, chapter, origin and questions), per fact
@@ -263,6 +264,16 @@ def _insertion_order(conn: Any, preserve: bool) -> Iterator[None]:
         conn.execute(f"SET preserve_insertion_order = {str(before).lower()}")
 
 
+# A key's texts (KEY columns) and the texts of the lines (entry_tables.TEXTS) they are read from.
+READ_TEXTS = {
+    "hts": "hts_text",
+    "origin": "origin_text",
+    "usmca": "usmca_text",
+    "melted_poured": "melted_text",
+    "smelted_cast": "smelted_text",
+    "spi": "program_text",
+    "metals_relief": "relief_text",
+}
 KEY_HASH_MODULUS = 2**63 - 25  # a key id is its columns' hash modulo this (a BIGINT)
 
 
@@ -278,14 +289,8 @@ def _keys(e: Engine, t: TariffTables, cache: KeyCache | None) -> None:
     """
     read = {
         "period": "p.p_start",
-        "hts": CLEAN["hts_text"]("f.hts_text"),
-        "origin": CLEAN["origin_text"]("f.origin_text"),
-        "usmca": CLEAN["usmca_text"]("f.usmca_text"),
-        "melted_poured": CLEAN["melted_text"]("f.melted_text"),
-        "smelted_cast": CLEAN["smelted_text"]("f.smelted_text"),
-        "spi": CLEAN["program_text"]("f.program_text"),
+        **{k: f"f.{k}" for k in READ_TEXTS},
         "light_metal": "f.light_metal",
-        "metals_relief": CLEAN["relief_text"]("f.relief_text"),
         **{has: f"f.has_{c}" for c, has in HAS.items()},
     }
 

@@ -175,3 +175,33 @@ def test_a_goods_amount_past_its_type_is_named(tmp_path: Path) -> None:
         "goods.csv:2: royalties: expected an amount below 100,000,000,000,000 with at most 4 decimals"
         in result.output
     )
+
+
+def test_a_damaged_table_is_bad_input_and_a_failure_of_duckdb_is_not(
+    duck: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A BOM table DuckDB cannot read is bad input naming it; DuckDB failing on tables it could read
+    (an overflow, out of memory) names what failed and is never "cannot read the tables"."""
+    from tmec.engine import bom_tables
+    from tmec.engine.duck_errors import EngineFailure
+
+    good = tmp_path / "good"
+    generate_portfolio(good, goods=3, seed=4)
+    damaged = tmp_path / "damaged"
+    generate_portfolio(damaged, goods=3, seed=4)
+    data = bytearray((damaged / "parts.parquet").read_bytes())
+    data[len(data) // 3 : len(data) // 3 + 200] = b"\xab" * 200
+    (damaged / "parts.parquet").write_bytes(bytes(data))
+    with pytest.raises(InputError) as bad:
+        load_bom(duck.conn, damaged)
+    assert "damaged/parts.parquet: cannot read the file: " in str(bad.value)  # the table, named
+
+    def overflowing(conn: object, directory: Path, locale: str | None) -> object:
+        return duck.conn.execute("SELECT 9223372036854775807::BIGINT * 2").fetchall()
+
+    monkeypatch.setattr(bom_tables, "_load_bom", overflowing)
+    with pytest.raises(EngineFailure) as failed:
+        load_bom(duck.conn, good)
+    text = str(failed.value)
+    assert not isinstance(failed.value, InputError) and "cannot read" not in text
+    assert "validating the bill of materials" in text and "Overflow" in text

@@ -38,6 +38,7 @@ import duckdb
 
 from tmec.core.errors import InputError
 from tmec.core.numbers import LINE_AMOUNT, LINE_QUANTITY, grammar
+from tmec.engine.duck_errors import reading
 from tmec.engine.number_sql import NumberSql, number_sql
 from tmec.engine.rollup import LARGEST_VALUE, ROLL_LIMIT
 from tmec.engine.rollup_sql import part_key
@@ -119,11 +120,9 @@ def read_raw(conn: duckdb.DuckDBPyConnection, path: Path, name: str) -> dict[str
             "SELECT (file_row_number + 1)::BIGINT AS __line, * EXCLUDE (file_row_number) "
             f"FROM read_parquet('{_q(path)}', file_row_number = true)"
         )
-    try:
+    with reading(path, f"opening the {name} table"):
         _drop(conn, f"raw_{name}")
         conn.execute(f'CREATE {kind} "raw_{name}" AS {sql}')
-    except duckdb.Error as exc:
-        raise InputError(f"cannot read the file: {str(exc).splitlines()[0]}", source=str(path)) from None
     cols = raw_columns(conn, name)
     missing = [c for c in TABLES[name] if c not in cols]
     if missing:
@@ -369,12 +368,35 @@ def load_bom(conn: duckdb.DuckDBPyConnection, directory: Path, *, locale: str | 
     """
     if not directory.is_dir():
         raise InputError("expected a directory with goods, parts and edges tables", source=str(directory))
+    # A damaged Parquet file fails as its pages are read, in many ways, at any step: bad input naming
+    # the tables; any other failure of DuckDB (out of memory, an overflow) says what failed instead.
     try:
-        return _load_bom(conn, directory, locale)
-    except duckdb.Error as exc:  # a damaged Parquet file fails as its pages are read, in many ways
-        raise InputError(
-            f"cannot read the tables: {str(exc).splitlines()[0]}", source=str(directory)
-        ) from None
+        with reading(directory, "validating the bill of materials", "the tables"):
+            return _load_bom(conn, directory, locale)
+    except InputError as exc:
+        culprit = _unreadable(conn, directory) if exc.source == str(directory) else None
+        if culprit is None:
+            raise
+        raise InputError(exc.message.replace("the tables", "the file"), source=str(culprit)) from None
+
+
+def _unreadable(conn: duckdb.DuckDBPyConnection, directory: Path) -> Path | None:
+    """The table DuckDB cannot read to its end, when its error named none (a damaged Parquet page):
+    each read whole (every column hashed), on this error path only."""
+    for name in ("goods", "parts", "edges"):
+        path = find_table(directory, name, required=False)
+        if path is None:
+            continue
+        src = (
+            f"read_csv('{_q(path)}', all_varchar=true)"
+            if path.suffix == ".csv"
+            else f"read_parquet('{_q(path)}')"
+        )
+        try:
+            conn.execute(f"SELECT max(hash(t)) FROM {src} t").fetchall()
+        except duckdb.Error:
+            return path
+    return None
 
 
 def _load_bom(conn: duckdb.DuckDBPyConnection, directory: Path, locale: str | None) -> BomFiles:

@@ -24,7 +24,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pyarrow as pa
 
 from tmec.carbon.actual import ActualData
@@ -33,6 +32,7 @@ from tmec.carbon.declaration import Declaration, finish
 from tmec.carbon.law import CarbonLaw
 from tmec.core.errors import InputError
 from tmec.engine.bom_tables import InputErrors, _drop, _q, _text
+from tmec.engine.duck_errors import reading
 from tmec.engine.entry_tables import _by_value, _iso
 from tmec.engine.session import Engine
 
@@ -59,10 +59,8 @@ def load_imports(e: Engine, path: Path, law: CarbonLaw, year: int, installations
             f"FROM read_parquet('{_q(path)}', file_row_number = true)"
         )
     _drop(conn, "cbam_raw")
-    try:
+    with reading(path, "reading the import lines"):
         conn.execute(f"CREATE TABLE cbam_raw AS {sql}")
-    except duckdb.Error as exc:
-        raise InputError(f"cannot read the file: {str(exc).splitlines()[0]}", source=str(path)) from None
     cols = {str(r[0]): str(r[1]) for r in conn.execute("DESCRIBE cbam_raw").fetchall()[1:]}
     missing = [c for c in REQUIRED if c not in cols]
     if missing:

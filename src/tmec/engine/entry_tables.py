@@ -20,8 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -30,6 +29,7 @@ import duckdb
 
 from tmec.core.errors import InputError
 from tmec.engine.bom_tables import InputErrors, _drop, _numeric, _q, _text, number_column
+from tmec.engine.duck_errors import EngineFailure, reading
 from tmec.tariffs import default_tables
 from tmec.tariffs.entry import RELIEFS
 
@@ -133,39 +133,6 @@ class EntrySource:
     def close(self, conn: duckdb.DuckDBPyConnection) -> None:
         _drop(conn, self.view)
         _drop(conn, self.raw)
-
-
-class EngineFailure(RuntimeError):
-    """DuckDB failed while working on an input that it could read (out of memory, an overflow, an
-    interruption...): not the input's fault, so not bad input; the message says what was being done."""
-
-
-def read_failure(exc: duckdb.Error, path: Path) -> bool:
-    """Whether DuckDB's error is a failure to read or parse the file ``path`` itself: an I/O error,
-    or invalid input in the file (a damaged Parquet page, a CSV it cannot parse), which DuckDB
-    reports naming the file or its format."""
-    if isinstance(exc, duckdb.IOException):
-        return True
-    text = str(exc)
-    return isinstance(exc, duckdb.InvalidInputException) and (
-        str(path) in text or path.name in text or "Parquet" in text or "parquet" in text or "CSV" in text
-    )
-
-
-@contextmanager
-def reading(path: Path, doing: str = "reading the entry lines") -> Iterator[None]:
-    """A file DuckDB cannot read to the end (a damaged Parquet file fails as its pages are read, in
-    many ways, at any pass) is bad input naming the file; any other failure of DuckDB meanwhile is
-    an :class:`EngineFailure` naming what it was ``doing``, never "cannot read the file"."""
-    try:
-        yield
-    except (duckdb.BinderException, duckdb.ParserException, duckdb.CatalogException):
-        raise  # a query of tmec's own that is wrong: not the file's fault
-    except duckdb.Error as exc:
-        first = str(exc).splitlines()[0]
-        if read_failure(exc, path):
-            raise InputError(f"cannot read the file: {first}", source=str(path)) from None
-        raise EngineFailure(f"DuckDB failed while {doing} of {path}: {first}") from exc
 
 
 def _columns(conn: duckdb.DuckDBPyConnection, name: str) -> dict[str, str]:

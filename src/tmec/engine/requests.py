@@ -297,7 +297,7 @@ def _explode(conn: duckdb.DuckDBPyConnection, failing: list[str]) -> list[Reques
             "d AS (SELECT part, SUM(qty) AS qty FROM rq_demand GROUP BY part), "
             "fg AS (SELECT i.n AS g, g.transaction_value AS tv FROM rq_failing f "
             "JOIN rq_ids i ON i.node = f.good JOIN goods g ON g.good_id = f.good), "
-            "s AS (SELECT h.part, list(h.g ORDER BY h.g) AS goods, SUM(fg.tv) AS at_stake "
+            "s AS (SELECT h.part, list(h.g) AS goods, SUM(fg.tv) AS at_stake "
             "FROM h JOIN fg ON fg.g = h.g GROUP BY h.part) "
             "SELECT u.part_id, u.supplier, u.hs, u.description, s.goods, "
             "CAST(s.at_stake AS VARCHAR) AS at_stake, CAST(d.qty * u.value AS VARCHAR) AS material "
@@ -311,7 +311,12 @@ def _explode(conn: duckdb.DuckDBPyConnection, failing: list[str]) -> list[Reques
         names[n] = node
     goods = table.column("goods").combine_chunks()
     offsets = goods.offsets.to_numpy()
-    picked = names[goods.flatten().to_numpy()] if len(table) else names[:0]
+    offsets = offsets - offsets[0]
+    # Each part's goods in the order of their ids (of their numbers): one stable sort of
+    # (row, good) keys costs a third of an ordered list aggregate per part in DuckDB.
+    rows = np.repeat(np.arange(len(table), dtype=np.int64), np.diff(offsets))
+    ordered = np.sort((rows << 32) | goods.flatten().to_numpy().astype(np.int64), kind="stable")
+    picked = names[ordered & 0xFFFFFFFF]
     return [
         Request(
             supplier,

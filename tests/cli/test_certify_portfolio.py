@@ -87,3 +87,17 @@ def test_a_qualifying_good_without_a_description_is_refused_by_name(bom_dir: Pat
 def test_cases_and_a_portfolio_together_are_refused(bom_dir: Path) -> None:
     result = certify(str(EXAMPLES / "bearing.yaml"), "--portfolio", str(bom_dir), "--invoice", "X")
     assert result.exit_code == 2 and "not both" in result.output
+
+
+def test_the_json_names_every_good_left_out_and_why(bom_dir: Path) -> None:
+    qualifying = _qualifying(bom_dir)
+    every = pq.read_table(bom_dir / "goods.parquet").column("good_id").to_pylist()
+    for args in (["--blanket", *PERIOD, "--out", "blanket"], ["--invoice", "INV-P2", "--out", "each"]):
+        result = _run(bom_dir, *args)
+        assert result.exit_code == 0, result.output
+        out = json.loads(result.output)
+        left = out["left_out"]
+        assert [g["good_id"] for g in left] == sorted(set(every) - set(qualifying))
+        assert all(g["reason"] for g in left)  # its determination's error, or "not originating"
+        issued = out.get("certificates", [out])
+        assert len(issued) == (1 if "--blanket" in args else len(qualifying))

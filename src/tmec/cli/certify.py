@@ -79,9 +79,11 @@ def _qualified(case_path: Path) -> tuple[Good, Path]:
     return Good(case, determination, case_bytes), case_path
 
 
-def _portfolio_goods(bom_dir: Path, on: dt.date, as_json: bool) -> list[tuple[Good, Path]]:
+def _portfolio_goods(
+    bom_dir: Path, on: dt.date, as_json: bool
+) -> tuple[list[tuple[Good, Path]], list[dict[str, str]]]:
     """The goods of BOM_DIR that qualify on ``on`` (supplier statements in force that day applied),
-    each named ``BOM_DIR#good id``; those that do not are named on stderr and left out."""
+    each named ``BOM_DIR#good id``, and those left out with why (named on stderr without --json)."""
     from tmec.cli._statements_store import statements_in_force
     from tmec.engine import connect, load_portfolio, qualify_goods
     from tmec.engine.certifiable import certifiable_goods
@@ -99,7 +101,8 @@ def _portfolio_goods(bom_dir: Path, on: dt.date, as_json: bool) -> list[tuple[Go
     if not as_json:
         for good_id, why in found.left_out:
             err_console.print(f"left out: {good_id}: {why}", highlight=False, soft_wrap=True)
-    return [(g, Path(f"{bom_dir}#{g.case.id}")) for g in found.goods]
+    left_out = [{"good_id": good_id, "reason": why} for good_id, why in found.left_out]
+    return [(g, Path(f"{bom_dir}#{g.case.id}")) for g in found.goods], left_out
 
 
 def run_certify(
@@ -144,9 +147,10 @@ def run_certify(
         )
     certification_date = parse_date(day, field="--date") if day else None
     goods: list[tuple[Good, Path]]
+    left_out: dict[str, Any] = {}  # with --portfolio, the goods not certified and why (in --json)
     if portfolio is not None:
         on = parse_date(qualify_on, field="--on") if qualify_on else certification_date or dt.date.today()
-        goods = _portfolio_goods(portfolio, on, as_json)
+        goods, left_out["left_out"] = _portfolio_goods(portfolio, on, as_json)
     else:
         goods = [_qualified(path) for path in case_paths]
     refused = [(g, path) for g, path in goods if not g.determination.originating]
@@ -191,7 +195,8 @@ def run_certify(
                             "files": [str(f) for f in files],
                         }
                         for (issued, files), (_, path) in zip(done, goods, strict=True)
-                    ]
+                    ],
+                    **left_out,
                 }
             )
             return
@@ -201,6 +206,7 @@ def run_certify(
                 "certificate_id": issued.certificate_id,
                 "log_index": issued.log_index,
                 "files": [str(f) for f in files],
+                **left_out,
             }
         )
         return

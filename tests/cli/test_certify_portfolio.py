@@ -101,3 +101,81 @@ def test_the_json_names_every_good_left_out_and_why(bom_dir: Path) -> None:
         assert all(g["reason"] for g in left)  # its determination's error, or "not originating"
         issued = out.get("certificates", [out])
         assert len(issued) == (1 if "--blanket" in args else len(qualifying))
+
+
+def _bom_with_a_supplier(directory: Path) -> Path:
+    """G and K use P1 (Acme, origin unknown: a change of heading fails without a statement); H uses
+    Q1 of another supplier.  Only an origin statement from Acme for P1 makes G and K qualify."""
+    directory.mkdir()
+    pq.write_table(
+        pa.table(
+            {
+                "good_id": ["G", "H", "K"],
+                "hs": ["870829"] * 3,
+                "transaction_value": ["2000", "2000", "3000"],
+                "period_costs": ["10"] * 3,
+                "description": ["Defensa [tipo A]", "Defensa B", "Defensa C"],
+            }
+        ),
+        directory / "goods.parquet",
+    )
+    pq.write_table(
+        pa.table(
+            {
+                "part_id": ["G", "H", "K", "S1", "P1", "P2", "Q1"],
+                "hs": ["870829", "870829", "870829", "870829", "870830", "731815", "870830"],
+                "origin": [None, None, None, None, "unknown", "originating", "unknown"],
+                "value": [None, None, None, None, "500", "100", "500"],
+                "supplier": [None, None, None, None, "Acme Stampings", "Tornillos", "Other Co"],
+            }
+        ),
+        directory / "parts.parquet",
+    )
+    pq.write_table(pa.table({
+        "parent": ["G", "S1", "G", "H", "H", "K"], "child": ["S1", "P1", "P2", "Q1", "P2", "P1"],
+        "quantity": ["1", "1", "2", "1", "1", "2"],
+    }), directory / "edges.parquet")  # fmt: skip
+    (directory / "rules.yaml").write_text('- hs: "87"\n  rule: {change: heading}\n', encoding="utf-8")
+    return directory
+
+
+def test_the_worksheet_names_the_statements_each_good_relied_on(env: Path) -> None:
+    bom = _bom_with_a_supplier(env / "supplied")
+    (env / "st.yaml").write_text(
+        "statements:\n"
+        + "".join(
+            f"  - {{kind: origin, supplier: {who}, part: {part}, hs: '8708.30', origin: {origin}, "
+            "valid_from: 2025-01-01, valid_to: 2025-12-31, signed_by: J. Smith}\n"
+            for who, part, origin in (
+                ("ACME stampings", "P1", "originating"),  # the part's supplier, named another way
+                ("Someone Else", "Q1", "originating"),  # not Q1's supplier: never matches
+            )
+        ),
+        encoding="utf-8",
+    )
+    imported = tmec("statements", "import", str(env / "st.yaml"), "--json")
+    assert imported.exit_code == 0, imported.output
+    acme, _ = json.loads(imported.output)["ids"]
+    result = certify("--portfolio", str(bom), "--on", "2025-03-03", "--blanket", *PERIOD, "--out", "blanket")
+    assert result.exit_code == 0, result.output
+    assert [g["good_id"] for g in json.loads(result.output)["left_out"]] == ["H"]
+    sheet = json.loads((env / "blanket" / "worksheet.json").read_text())
+    relied = {g["case"]["source"]["good_id"]: g["determination"]["statements"] for g in sheet["goods"]}
+    assert set(relied) == {"G", "K"}
+    for good in ("G", "K"):  # G takes P1 through a subassembly, K directly
+        (cited,) = relied[good]
+        assert cited["id"] == acme and cited["material"] == "P1"
+        assert (cited["supplier"], cited["valid_from"], cited["valid_to"]) == (
+            "ACME stampings", "2025-01-01", "2025-12-31"
+        )  # fmt: skip
+    steps = [s for s in sheet["goods"][0]["determination"]["explanation"] if s["step"] == "statement.applied"]
+    assert len(steps) == 1 and acme in steps[0]["result"]
+    # A withdrawal now finds the certificate (it was never listed: its worksheet cited nothing).
+    withdrawn = tmec("statements", "withdraw", acme, "--date", "2025-03-03", "--json")
+    assert withdrawn.exit_code == 0, withdrawn.output
+    actions = json.loads(withdrawn.output)["certificates"]  # one for each good citing it
+    assert [a["case_id"] for a in actions] == ["G", "K"]
+    for action in actions:
+        assert action["certificate_id"] == json.loads(result.output)["certificate_id"]
+        assert action["statements"] == [acme] and action["action"] == "review", action
+        assert str(bom) in action["why"] and "--bom" in action["why"]

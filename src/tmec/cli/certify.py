@@ -91,9 +91,10 @@ def _portfolio_goods(
     if not bom_dir.is_dir():
         raise InputError("no such directory", source=str(bom_dir), field="--portfolio")
     with connect("duckdb") as e:
-        p = load_portfolio(e, bom_dir, on, statements=statements_in_force(on))
+        statements = statements_in_force(on)
+        p = load_portfolio(e, bom_dir, on, statements=statements)
         result = qualify_goods(p, flips=0)
-        found = certifiable_goods(p, result)
+        found = certifiable_goods(p, result, statements=statements)
     if not found.goods:
         raise InputError(
             f"no good of the portfolio qualifies on {on}: nothing to certify", source=str(bom_dir)

@@ -10,6 +10,7 @@ lines by class, with the directory they come from.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -17,8 +18,11 @@ from tmec.certify.certificate import Good
 from tmec.core.errors import InputError
 from tmec.engine.compact import compact_case, quiet_lines
 from tmec.engine.portfolio import Portfolio, PortfolioResult
+from tmec.engine.statements_join import statements_by_good
 from tmec.origin import qualify as qualify_case
 from tmec.origin.rules import Rule
+from tmec.statements.apply import Use
+from tmec.statements.model import Statement
 
 __all__ = ["PortfolioGoods", "certifiable_goods"]
 
@@ -31,9 +35,18 @@ class PortfolioGoods:
     left_out: list[tuple[str, str]]  # (good id, reason)
 
 
-def certifiable_goods(p: Portfolio, result: PortfolioResult, *, method: str | None = None) -> PortfolioGoods:
+def certifiable_goods(
+    p: Portfolio,
+    result: PortfolioResult,
+    *,
+    method: str | None = None,
+    statements: Sequence[Statement] = (),
+) -> PortfolioGoods:
+    """``statements``: those the portfolio was loaded with; each good's determination cites the
+    ones applied to a part of its bill of materials (as the single-good path cites them)."""
     goods: list[Good] = []
     left_out: list[tuple[str, str]] = []
+    relied = _relied_on(p, result, statements)
     for r in sorted(result.goods, key=lambda g: g.good_id):
         if not r.originating:
             left_out.append((r.good_id, r.error or "not originating"))
@@ -47,6 +60,10 @@ def certifiable_goods(p: Portfolio, result: PortfolioResult, *, method: str | No
         if not det.originating:  # the bulk decision and the single-good path must agree
             left_out.append((r.good_id, "not originating on the single-good path"))
             continue
+        uses = relied.get(r.good_id, [])
+        if uses:  # the facts behind its sums: a withdrawal or expiry finds the certificate
+            det.explanation[:0] = [u.step() for u in uses]
+            det.statements = [u.to_dict() for u in uses]
         raw: dict[str, Any] = {
             "id": r.good_id,
             "date": p.day,
@@ -66,3 +83,17 @@ def certifiable_goods(p: Portfolio, result: PortfolioResult, *, method: str | No
             field="description",
         )
     return PortfolioGoods(goods, left_out)
+
+
+def _relied_on(
+    p: Portfolio, result: PortfolioResult, statements: Sequence[Statement]
+) -> dict[str, list[Use]]:
+    """The statements applied to a part in each originating good's bill of materials."""
+    if not statements or not p.statement_uses:
+        return {}
+    by_id = {st.id: st for st in statements}
+    wanted = [r.good_id for r in result.goods if r.originating]
+    return {
+        good: [Use(part, "parts", by_id[sid]) for part, sid in found]
+        for good, found in statements_by_good(p.engine.conn, wanted).items()
+    }

@@ -20,7 +20,7 @@ import pyarrow as pa
 from tmec.statements.apply import index
 from tmec.statements.model import Statement, supplier_key
 
-__all__ = ["apply_statements", "statement_matches"]
+__all__ = ["apply_statements", "statement_matches", "statements_by_good"]
 
 _SCHEMA = pa.schema(
     [
@@ -106,3 +106,35 @@ def statement_matches(conn: duckdb.DuckDBPyConnection) -> list[tuple[str, str, s
         "JOIN parts p ON p.part_id = m.part_id ORDER BY m.part_id, m.kind DESC"
     ).fetchall()
     return [(str(a), str(b), str(c), str(d)) for a, b, c, d in rows]
+
+
+def statements_by_good(
+    conn: duckdb.DuckDBPyConnection, goods: Sequence[str]
+) -> dict[str, list[tuple[str, str]]]:
+    """For each of ``goods``, the (part id, statement id) of every statement the last
+    :func:`apply_statements` applied to a part in its bill of materials, directly or not, by part
+    id (an origin statement before an accumulation one).  An accumulation statement counts only
+    where it was applied: its part not made originating by an origin statement."""
+    if (
+        not goods
+        or not conn.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'st_match'").fetchall()[
+            0
+        ][0]
+    ):
+        return {}
+    conn.register("st_goods", pa.table({"good": list(goods)}))
+    try:
+        rows = conn.execute(
+            "WITH RECURSIVE used AS (SELECT m.part_id, m.kind, m.statement_id FROM st_match m "
+            "JOIN parts p ON p.part_id = m.part_id WHERE m.kind = 'origin' OR p.origin <> 'originating'), "
+            "up(part, node) AS (SELECT DISTINCT part_id, part_id FROM used "
+            "UNION SELECT up.part, e.parent FROM edges e JOIN up ON e.child = up.node) "
+            "SELECT g.good, u.part_id, u.statement_id FROM up JOIN st_goods g ON g.good = up.node "
+            "JOIN used u ON u.part_id = up.part ORDER BY g.good, u.part_id, u.kind DESC"
+        ).fetchall()
+    finally:
+        conn.unregister("st_goods")
+    out: dict[str, list[tuple[str, str]]] = {}
+    for good, part, sid in rows:
+        out.setdefault(str(good), []).append((str(part), str(sid)))
+    return out

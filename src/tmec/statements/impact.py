@@ -3,7 +3,9 @@
 A certification whose worksheet cites the statement is qualified again from its own case,
 without that statement (and with every other statement the store holds in force that day).
 Still originating: **amend** it (its stated basis is gone; the amendment cites what holds
-now).  No longer originating: **revoke** it.  Never left silently valid.
+now).  No longer originating: **revoke** it.  A good certified from a portfolio (its worksheet
+holds its materials summed by class, not the parts) is to **review**: its portfolio is qualified
+again without the statement (``--bom``), then it is amended or revoked.  Never left silently valid.
 
 Which certifications a lapse reaches, and on which day they are qualified again:
 
@@ -61,6 +63,19 @@ def _action(
     if day is not None:
         entry["requalified_on"] = day.isoformat()
     gone = ", ".join(hit)
+    source = (sheet.get("case") or {}).get("source")
+    if isinstance(source, Mapping) and source.get("portfolio"):
+        # A portfolio's good: its worksheet keeps its materials summed by class, with the
+        # statement's answer already in the sums; only its portfolio can be qualified without it.
+        bom = source["portfolio"]
+        entry.update(
+            action="review",
+            originating=None,
+            why=f"good {source.get('good_id')} of the portfolio {bom} relied on {gone} ({how}): qualify "
+            f"the portfolio again without it (`--bom {bom}` lists the goods that lose their origin), "
+            "then amend or revoke it",
+        )
+        return entry
     try:
         case = parse_case(sheet.get("case"), source=f"worksheet of {cert_id}")
         det, _ = qualify_with_statements(case, keep, date=day, what_if=False)

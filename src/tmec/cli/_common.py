@@ -38,8 +38,12 @@ EXIT_INTERNAL = 3
 
 DEBUG_ENV = "TMEC_DEBUG"
 
-console = Console()
-err_console = Console(stderr=True)
+# Markup and emoji codes off: what is printed is the text as given.  A description, supplier,
+# part number or file name holding ``[coil]`` or ``:cd:`` would otherwise lose it to Rich's markup
+# (or become an emoji; ``[/]`` is an error).  A command that styles its own words passes
+# ``markup=True`` and escapes every value it puts in the markup (:func:`rich.markup.escape`).
+console = Console(markup=False, emoji=False)
+err_console = Console(stderr=True, markup=False, emoji=False)
 
 
 def _error_document(kind: str, message: str, exit_code: int, **where: Any) -> dict[str, Any]:

@@ -42,7 +42,7 @@ def progress(stage: str, *, quiet: bool = False, console: Console | None = None)
     out = console or _common.err_console
     bar = Progress(
         SpinnerColumn(),
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),  # a stage may name a file
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),

@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any
 
 import click
+from rich.markup import escape
 from rich.table import Table
 
 from tmec.cli._common import console, emit_json, handles_errors
@@ -143,6 +144,8 @@ def show_part(hs: str, end_use: str, kind: str | None, day: str | None, as_json:
         emit_json(out)
         return
     console.print(
-        f"[bold]{hs}[/] for {end_use.replace('_', ' ')} on {when}: {found.describe()}", highlight=False
+        f"[bold]{escape(hs)}[/] for {end_use.replace('_', ' ')} on {when}: {escape(found.describe())}",
+        highlight=False,
+        markup=True,
     )
     console.print(f"  {out['reference']}", highlight=False)

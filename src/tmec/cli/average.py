@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import click
+from rich.markup import escape
 
 from tmec.cli._common import EXIT_FAIL, EXIT_OK, console, emit_json, handles_errors
 from tmec.cli._table import Column, show_table
@@ -161,8 +162,10 @@ def command(
                 )
         for vid, names in failing_other.items():
             console.print(
-                f"  [yellow]{vid}[/] also fails {', '.join(names)} (not cured by averaging the RVC)",
+                f"  [yellow]{escape(vid)}[/] "
+                + escape(f"also fails {', '.join(names)} (not cured by averaging the RVC)"),
                 highlight=False,
+                markup=True,
             )
         console.print(
             f"  {below_alone} of {len(records)} vehicle(s) are below their RVC threshold on their own",
@@ -170,7 +173,10 @@ def command(
         )
         if vehicles:
             for name, n in sorted(failing_count.items()):
-                console.print(f"  [yellow]{n}[/] vehicle(s) fail {name} (not cured by averaging the RVC)")
+                console.print(
+                    f"  [yellow]{n}[/] " + escape(f"vehicle(s) fail {name} (not cured by averaging the RVC)"),
+                    markup=True,
+                )
     sys.exit(EXIT_OK if ok else EXIT_FAIL)
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
+from rich.markup import escape
 
 from tmec.certify.certificate import NotOriginating, Scope
 from tmec.certify.issuer import Certification
@@ -240,7 +241,9 @@ def _refuse(refused: list[tuple[Good, Path]], as_json: bool, *, batch: bool) -> 
         sys.exit(EXIT_FAIL)
     for g, path, why in reasons:
         prefix = f"{path}: " if batch else ""
-        err_console.print(f"[red]refused:[/red] {prefix}{why}", highlight=False, soft_wrap=True)
+        err_console.print(
+            f"[red]refused:[/red] {escape(prefix + why)}", highlight=False, soft_wrap=True, markup=True
+        )
         for step in g.determination.to_dict().get("explanation", []):
             if step.get("passed") is False:
                 err_console.print(
@@ -270,22 +273,28 @@ def _print_issued(issued: Issued, files: list[Path]) -> None:
             f"[bold]{issued.certificate_id}[/bold] certified {len(p['goods'])} goods "
             f"({p['blanket_period']['from']} to {p['blanket_period']['to']}):",
             *(
-                f"  {good['description']} (HS {good['hs']}), origin criterion {good['origin_criterion']}"
+                escape(
+                    f"  {good['description']} (HS {good['hs']}), origin criterion {good['origin_criterion']}"
+                )
                 for good in p["goods"]
             ),
         ]
     else:
         lines = [
-            f"[bold]{issued.certificate_id}[/bold] certified: {p['good']['description']} "
-            f"(HS {p['good']['hs']}), origin criterion {p['origin_criterion']}"
+            f"[bold]{issued.certificate_id}[/bold] certified: "
+            + escape(
+                f"{p['good']['description']} (HS {p['good']['hs']}), origin criterion {p['origin_criterion']}"
+            )
         ]
     lines.append(
-        f"  log entry {issued.log_index} of {issued.envelope['log']['origin']}; "
-        f"records kept until {p['retention']['retain_until']}"
+        escape(
+            f"  log entry {issued.log_index} of {issued.envelope['log']['origin']}; "
+            f"records kept until {p['retention']['retain_until']}"
+        )
     )
-    lines.extend(f"  wrote {f}" for f in files)
+    lines.extend(escape(f"  wrote {f}") for f in files)
     # One print a certificate: a batch of a hundred spent more in the console than in the log.
-    console.print("\n".join(lines), highlight=False, soft_wrap=True)
+    console.print("\n".join(lines), highlight=False, soft_wrap=True, markup=True)
 
 
 def resume_pending(as_json: bool) -> None:

@@ -62,4 +62,6 @@ def command(origin: str, passphrase_file: Path | None, no_passphrase: bool, as_j
     )
     console.print(f"public key {key.verifier_key()}", highlight=False, soft_wrap=True)
     if secret is None:
-        err_console.print("[yellow]warning:[/yellow] the private key is not encrypted (--no-passphrase)")
+        err_console.print(
+            "[yellow]warning:[/yellow] the private key is not encrypted (--no-passphrase)", markup=True
+        )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import click
+from rich.markup import escape
 
 from tmec.cli._common import console, emit_json, handles_errors
 from tmec.cli._table import Column, show_table
@@ -67,7 +68,11 @@ def show(parameter: str | None, day: str | None, as_json: bool) -> None:
             }
         )
         return
-    console.print(f"[bold]{p.name}[/bold] on {when.isoformat()}: [bold]{current.value}[/bold] {p.unit or ''}")
+    console.print(
+        f"[bold]{escape(p.name)}[/bold] on {when.isoformat()}: [bold]{escape(str(current.value))}[/bold] "
+        f"{escape(p.unit or '')}",
+        markup=True,
+    )
     console.print(f"  in force since {current.since.isoformat()} — {current.cite()}", highlight=False)
     console.print(f"  {p.description}", highlight=False)
     show_table(

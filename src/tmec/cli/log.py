@@ -6,7 +6,9 @@ import sys
 from pathlib import Path
 
 import click
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from tmec.certify.canonical import loads
 from tmec.certify.consistency import consistency_document, verify_consistency_document
@@ -66,10 +68,13 @@ def verify(earlier: Path | None, all_checkpoints: bool, as_json: bool) -> None:
     else:
         table = Table("check", "", "detail", title=f"log of {result.size} entries, root {result.root.hex()}")
         for c in result.checks:
-            table.add_row(c.name, "[green]ok[/green]" if c.passed else "[red]FAILED[/red]", c.detail)
+            table.add_row(
+                c.name, Text.from_markup("[green]ok[/green]" if c.passed else "[red]FAILED[/red]"), c.detail
+            )
         console.print(table)
         console.print(
-            "[green bold]CONSISTENT[/green bold]" if result.valid else "[red bold]ALTERED[/red bold]"
+            "[green bold]CONSISTENT[/green bold]" if result.valid else "[red bold]ALTERED[/red bold]",
+            markup=True,
         )
     if not result.valid:
         sys.exit(EXIT_FAIL)
@@ -146,9 +151,10 @@ def check(file: Path, keys: tuple[str, ...], as_json: bool) -> None:
         emit_json({"valid": ok, "detail": detail})
     else:
         console.print(
-            ("[green]CONSISTENT[/green] " if ok else "[red]INCONSISTENT[/red] ") + detail,
+            ("[green]CONSISTENT[/green] " if ok else "[red]INCONSISTENT[/red] ") + escape(detail),
             highlight=False,
             soft_wrap=True,
+            markup=True,
         )
     if not ok:
         sys.exit(EXIT_FAIL)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich.markup import escape
 
 from tmec.cli._common import (
     EXIT_FAIL,
@@ -127,6 +128,7 @@ def _show(r: PortfolioResult, s: dict[str, Any]) -> None:
         f"{s['not_qualifying']} do not; {s['errors']} without a result "
         f"({s['engine']}, {s['seconds']} s, BOM depth {r.levels})",
         highlight=False,
+        markup=True,
         soft_wrap=True,  # one line whatever its length: a timing never moves a line break
     )
     if r.failing:
@@ -151,7 +153,9 @@ def _show(r: PortfolioResult, s: dict[str, Any]) -> None:
         ]
         show_table(columns, rows, title=f"goods that do not qualify (first {min(MAX_ROWS, len(r.failing))})")
     for g in r.errors[:MAX_ROWS]:
-        console.print(f"[yellow]no result[/] {g.good_id} ({g.hs}): {g.error}", highlight=False)
+        console.print(
+            f"[yellow]no result[/] {escape(f'{g.good_id} ({g.hs}): {g.error}')}", highlight=False, markup=True
+        )
     if s["flip_materials"]:
         rows = [
             [

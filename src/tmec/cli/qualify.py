@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 
 import click
+from rich.markup import escape
 
 from tmec.cli._automotive import show_automotive
 from tmec.cli._common import EXIT_FAIL, EXIT_OK, console, emit_json, handles_errors
@@ -91,7 +92,9 @@ def _show(case: Case, det: Determination, loc: Locale) -> None:
         if det.originating
         else f"[bold red]{_('NOT ORIGINATING')}[/]"
     )
-    console.print(f"[bold]{title}[/] {_('on')} {det.date.isoformat()}: {verdict}", highlight=False)
+    console.print(
+        f"[bold]{escape(title)}[/] {_('on')} {det.date.isoformat()}: {verdict}", highlight=False, markup=True
+    )
 
     if case.materials:
         rows: list[list[str]] = []
@@ -133,14 +136,19 @@ def _show(case: Case, det: Determination, loc: Locale) -> None:
             console.print(f"  - {f.id} ({code}): {loc.explain(f.reason)}", highlight=False)
 
     show_automotive(det.automotive)
-    console.print(f"\n[bold]{_('Why')}[/]")
+    console.print(f"\n[bold]{_('Why')}[/]", markup=True)
     for i, step in enumerate(det.explanation, start=1):
         mark = {True: "[green]✓[/]", False: "[red]✗[/]", None: "·"}[step.passed]
-        console.print(f"{i:>3}. {mark} [cyan]{step.step}[/]: {loc.explain(step.result)}", highlight=False)
-        console.print(f"       [dim]{step.reference}[/]", highlight=False)
+        console.print(
+            f"{i:>3}. {mark} [cyan]{escape(step.step)}[/]: {escape(loc.explain(step.result))}",
+            highlight=False,
+            markup=True,
+        )
+        console.print(f"       [dim]{escape(step.reference)}[/]", highlight=False, markup=True)
     if det.questions:
         console.print(
-            f"\n[bold]{_('Questions that would change the outcome')}[/] {_('(most decisive first)')}"
+            f"\n[bold]{_('Questions that would change the outcome')}[/] {_('(most decisive first)')}",
+            markup=True,
         )
         for q in det.questions:
             console.print(f"  ? {loc.explain(q.text)}", highlight=False)

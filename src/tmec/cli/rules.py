@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import click
+from rich.markup import escape
 from rich.table import Table
 
 from tmec.cli._common import console, emit_json, handles_errors
@@ -79,8 +80,10 @@ def show(
     filtered = end_use is not None or kind is not None
     applicable = rule.applicable(end_use, kind) if filtered else rule.alternatives
     shown = hscode.format(match.code)
-    title = f"[bold]{shown}[/bold] on {when.isoformat()}: rule for {rule.hs} ({rule.vintage})"
-    console.print(title, highlight=False)
+    title = f"[bold]{escape(shown)}[/bold] " + escape(
+        f"on {when.isoformat()}: rule for {rule.hs} ({rule.vintage})"
+    )
+    console.print(title, highlight=False, markup=True)
     if match.correlated:
         targets = ", ".join(hscode.format(c) for c in match.vintage_codes)
         console.print(
@@ -96,25 +99,27 @@ def show(
         console.print(f"No alternative of this rule applies to a good of end use {end_use}, kind {kind}.")
     console.print("Any one alternative is enough (UR s.3(6)):")
     console.print(table)
-    console.print(f"[bold]Legal text[/bold]: {rule.text}", highlight=False)
-    console.print(f"[bold]Reference[/bold]: {rule.reference}", highlight=False)
-    console.print(f"[bold]In force[/bold]: {_validity(rule)}", highlight=False)
+    _labelled("Legal text", rule.text)
+    _labelled("Reference", rule.reference)
+    _labelled("In force", _validity(rule))
     scope = rule.extra.get("scope")
     if scope is not None:
-        console.print(
-            f"[bold]Trade[/bold]: this rule is for {TRADE_WORDS.get(scope, scope)}", highlight=False
-        )
+        _labelled("Trade", f"this rule is for {TRADE_WORDS.get(scope, scope)}")
     confidence = CONFIDENCE_WORDS.get(rule.confidence, rule.confidence)
-    console.print(f"[bold]Confidence[/bold]: {rule.confidence} ({confidence})", highlight=False)
+    _labelled("Confidence", f"{rule.confidence} ({confidence})")
     if rule.note:
-        console.print(f"[bold]Note[/bold]: {rule.note.strip()}", highlight=False)
+        _labelled("Note", rule.note.strip())
     items = tariff_items_with_rules(match.code, when)
     if items:
-        console.print(
-            f"[bold]Tariff items[/bold]: {', '.join(items)} have rules of their own; give the 8-digit "
-            "item if the good is one of them",
-            highlight=False,
+        _labelled(
+            "Tariff items",
+            f"{', '.join(items)} have rules of their own; give the 8-digit item if the good is one of them",
         )
+
+
+def _labelled(label: str, value: str) -> None:
+    """``label: value``, the label in bold, the value (legal text, a note) exactly as it is."""
+    console.print(f"[bold]{label}[/bold]: {escape(value)}", highlight=False, markup=True)
 
 
 @command.command("list")
@@ -152,7 +157,10 @@ def list_(chapter: str | None, day: str | None, fmt: str, as_json: bool) -> None
     if chapter is not None and fmt == "table":
         for note in chapter_notes(hscode.chapter(chapter)):
             console.print(
-                f"[bold]{note['gn']}[/bold] (GN p. {note['page']}): {note['text']}", highlight=False
+                f"[bold]{escape(str(note['gn']))}[/bold] "
+                + escape(f"(GN p. {note['page']}): {note['text']}"),
+                highlight=False,
+                markup=True,
             )
 
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from tmec.certify.keys import Keyring, PublicKey
 from tmec.cli._common import EXIT_FAIL, console, emit_json, handles_errors
@@ -87,18 +88,20 @@ def command(file: Path, keys: tuple[str, ...], day: str | None, as_json: bool) -
             mark = {True: "[green]ok[/green]", False: "[red]FAILED[/red]", None: "[yellow]-[/yellow]"}[
                 c.passed
             ]
-            table.add_row(c.name, mark, escape(c.detail))  # details quote the file: no markup
+            table.add_row(c.name, Text.from_markup(mark), c.detail)  # details quote the file: as they are
         console.print(table)
         if result.valid:
-            console.print("[green bold]VALID[/green bold]")
+            console.print("[green bold]VALID[/green bold]", markup=True)
         elif signed_payload is not None and not result.failed:
             console.print(
                 "[yellow bold]NOT VERIFIED[/yellow bold]: the signed record is valid; the visible pages "
                 "are not verified. Compare them with the signed payload:",
                 soft_wrap=True,
+                markup=True,
             )
             console.print_json(data=signed_payload)
         else:
-            console.print(f"[red bold]INVALID[/red bold]: {', '.join(c.name for c in result.failed)} failed")
+            failed = ", ".join(c.name for c in result.failed)
+            console.print(f"[red bold]INVALID[/red bold]: {escape(failed)} failed", markup=True)
     if not result.valid:
         sys.exit(EXIT_FAIL)

@@ -26,7 +26,6 @@ __all__ = ["requests_json"]
 ITEM = ",\n  "
 GOOD = ",\n      "
 QUOTED = '"' + GOOD + '"'
-ESCAPED = len(encode_basestring(QUOTED)) - len(QUOTED) - 2  # what escaping adds to one separator
 CHUNK = 1 << 20  # characters handed to the writer at a time
 # ``to_dict``'s keys in its order, each value's text in its place (a test holds it to ``dumps``)
 TEMPLATE = "{\n    " + ",\n    ".join(
@@ -50,7 +49,30 @@ def _text(value: object) -> str:
     raise _Other
 
 
-def _texts(values: object, memo: dict[str, str]) -> str:
+class _Names:
+    """Each name's text, worked out once however many requests name it; ``plain``: the names
+    that need no escape (the usual case), whose list is written as the plain join of them."""
+
+    def __init__(self) -> None:
+        self.text: dict[str, str] = {}
+        self.plain: set[str] = set()
+
+    def all_plain(self, values: list[str]) -> bool:
+        if self.plain.issuperset(values):  # one C loop over names already seen
+            return True
+        every = True
+        for v in values:
+            if v not in self.text:
+                if type(v) is not str:
+                    raise _Other
+                self.text[v] = text = str(encode_basestring(v))
+                if len(text) == len(v) + 2:
+                    self.plain.add(v)
+            every = every and v in self.plain
+        return every
+
+
+def _texts(values: object, names: _Names) -> str:
     if type(values) is not list:
         raise _Other
     if not values:
@@ -59,19 +81,12 @@ def _texts(values: object, memo: dict[str, str]) -> str:
         joined = QUOTED.join(values)
     except TypeError:
         raise _Other from None
-    # Names that need no escape (the usual case) are written as they are: the escaped text of the
-    # whole join is longer than the join only by its quotes and the separators' own escapes.
-    if len(encode_basestring(joined)) == len(joined) + 2 + ESCAPED * (len(values) - 1):
+    if names.all_plain(values):
         return '[\n      "' + joined + '"\n    ]'
-    for v in values:
-        if type(v) is not str:
-            raise _Other
-        if v not in memo:
-            memo[v] = str(encode_basestring(v))
-    return "[\n      " + GOOD.join([memo[v] for v in values]) + "\n    ]"
+    return "[\n      " + GOOD.join([names.text[v] for v in values]) + "\n    ]"
 
 
-def _item(r: Request, memo: dict[str, str]) -> str:
+def _item(r: Request, names: _Names) -> str:
     if type(r.priority) is not int or not (r.expires is None or type(r.expires) is dt.date):
         raise _Other
     return TEMPLATE % (
@@ -81,10 +96,10 @@ def _item(r: Request, memo: dict[str, str]) -> str:
         _text(r.kind),
         _text(r.hs),
         _text(r.description),
-        _texts(r.goods, memo),
+        _texts(r.goods, names),
         encode_basestring(str(r.value_at_stake)),
         encode_basestring(str(r.material_value)),
-        _texts(r.certificates, memo),
+        _texts(r.certificates, names),
         _text(r.statement),
         "null" if r.expires is None else f'"{r.expires.isoformat()}"',
     )
@@ -98,11 +113,11 @@ def _general(r: Request) -> str:
 
 def requests_json(requests: Iterable[Request]) -> Iterator[str]:
     """The text of ``dumps([r.to_dict() for r in requests])`` in pieces, in order (no final newline)."""
-    memo: dict[str, str] = {}
+    names = _Names()
     buffer, size, n = ["["], 0, 0
     for n, r in enumerate(requests, start=1):
         try:
-            text = _item(r, memo)
+            text = _item(r, names)
         except _Other:
             text = _general(r)
         buffer.append(ITEM + text if n > 1 else "\n  " + text)

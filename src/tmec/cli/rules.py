@@ -117,9 +117,9 @@ def show(
         )
 
 
-def _labelled(label: str, value: str) -> None:
+def _labelled(label: str, value: object) -> None:
     """``label: value``, the label in bold, the value (legal text, a note) exactly as it is."""
-    console.print(f"[bold]{label}[/bold]: {escape(value)}", highlight=False, markup=True)
+    console.print(f"[bold]{label}[/bold]: {escape(str(value))}", highlight=False, markup=True)
 
 
 @command.command("list")

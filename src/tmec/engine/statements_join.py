@@ -94,12 +94,16 @@ def apply_statements(
     return out
 
 
+def _applied(conn: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the last load matched any statement (its matches are in ``st_match``)."""
+    found = conn.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'st_match'").fetchall()
+    return bool(found[0][0])
+
+
 def statement_matches(conn: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str, str]]:
     """Every statement the last :func:`apply_statements` applied: (part_id, kind, statement id, the
     part's value), both kinds of a part included (``statement_uses`` keeps one per part)."""
-    if not conn.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'st_match'").fetchall()[0][
-        0
-    ]:
+    if not _applied(conn):
         return []
     rows = conn.execute(
         "SELECT m.part_id, m.kind, m.statement_id, CAST(p.value AS VARCHAR) FROM st_match m "
@@ -115,12 +119,7 @@ def statements_by_good(
     :func:`apply_statements` applied to a part in its bill of materials, directly or not, by part
     id (an origin statement before an accumulation one).  An accumulation statement counts only
     where it was applied: its part not made originating by an origin statement."""
-    if (
-        not goods
-        or not conn.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'st_match'").fetchall()[
-            0
-        ][0]
-    ):
+    if not goods or not _applied(conn):
         return {}
     conn.register("st_goods", pa.table({"good": list(goods)}))
     try:

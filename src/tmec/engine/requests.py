@@ -212,9 +212,11 @@ def lapse_requalify(
 def _prepare(conn: duckdb.DuckDBPyConnection) -> None:
     """What the explosion needs that does not depend on which goods fail: the parts of unknown
     origin, the parts above them (the only ones followed) and their edges, by number."""
+    # the bought parts by an anti-join: ``NOT IN (SELECT parent FROM edges)`` cost half as much
+    # again (0.45-0.59 s against 0.31-0.34 s of CPU at 20,000 goods; the load refuses a NULL parent)
     conn.execute(
-        "CREATE OR REPLACE TEMP TABLE rq_unknown AS SELECT part_id, supplier, hs, description, value "
-        "FROM parts WHERE origin = 'unknown' AND part_id NOT IN (SELECT parent FROM edges)"
+        "CREATE OR REPLACE TEMP TABLE rq_unknown AS SELECT p.part_id, p.supplier, p.hs, p.description, "
+        "p.value FROM parts p ANTI JOIN edges e ON e.parent = p.part_id WHERE p.origin = 'unknown'"
     )
     # Only what leads down to a part of unknown origin is followed: the parts above them (one
     # recursive query) and the edges into those; everything else would multiply the pairs.  A good

@@ -89,9 +89,10 @@ def test_the_european_union_floor_every_member() -> None:
 
 def test_india_and_brazil_their_reciprocal_rates() -> None:
     assert extra(price("2025-04-09", TOY, "IN")) == {"9903.01.55": D("26000.00")}
-    assert extra(price("2025-10-01", TOY, "IN")) == {"9903.02.26": D("25000.00")}
+    # each with its own order's duty on top (tests/tariffs/test_ieepa_country.py)
+    assert extra(price("2025-10-01", TOY, "IN")) == {"9903.02.26": D("25000.00"), "9903.01.84": D("25000.00")}
     assert extra(price("2025-04-09", TOY, "BR")) == {"9903.01.25": D("10000.00")}  # no Phase 1 rate
-    assert extra(price("2025-10-01", TOY, "BR")) == {"9903.02.09": D("10000.00")}
+    assert extra(price("2025-10-01", TOY, "BR")) == {"9903.02.09": D("10000.00"), "9903.01.77": D("40000.00")}
     assert extra(price("2026-03-01", TOY, "BR")) == {"9903.03.01": D("10000.00")}
 
 

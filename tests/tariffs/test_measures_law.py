@@ -45,7 +45,9 @@ AHEAD = {("ieepa_cn_fentanyl_20", "2025_rev_27"): "ieepa_cn_fentanyl_10_nov"}
 # A heading a later revision added with effect from before it: (heading, revision that lacks it).
 # 9903.82.01 was added by 2026 rev 7 (2026-04-29) with effect from 2026-04-06; rev 6 was published
 # between (the file of rev 5 already carries the correction, rev 6's does not).
-ADDED_LATER = {("9903.82.01", "2026_rev_6")}
+# 9903.01.77 and .81 (EO 14323, Brazil) take effect on 2025-08-06, as the compiler's note of 2025 rev 20
+# says; rev 18, the first to print them, takes effect on 2025-08-07.
+ADDED_LATER = {("9903.82.01", "2026_rev_6"), ("9903.01.77", "2025_rev_17"), ("9903.01.81", "2025_rev_17")}
 
 
 @pytest.mark.parametrize("measure", MEASURES, ids=[m.id for m in MEASURES])

@@ -101,7 +101,7 @@ NOT_COMPILED = {
 }
 _RATE_ADD = re.compile(r"^The duty provided in the applicable subheading ?\+ ?(\d+(?:\.\d+)?)%$")
 _RATE_FLOOR = re.compile(r"^(\d+(?:\.\d+)?)%$")
-_NO_CHANGE = "The duty provided in the applicable subheading"
+NO_CHANGE = "The duty provided in the applicable subheading"
 _PRODUCT_OF = re.compile(
     r"(?:articles|goods) the product of (.+?)"
     r"(?:,? as provided|, with an ad valorem| that are|, classified|$)",
@@ -165,9 +165,9 @@ def read_heading(heading: str, general: str, description: str) -> Reading | None
         if not threshold or threshold.group(1) != "less than" or threshold.group(2) != m.group(1):
             raise SystemExit(f"{heading}: rate {general!r} without 'less than {m.group(1)} percent'")
         kind, rate = "floor", m.group(1)
-    elif general == _NO_CHANGE and threshold and threshold.group(1) == "equal to or greater than":
+    elif general == NO_CHANGE and threshold and threshold.group(1) == "equal to or greater than":
         kind, rate = "floor_met", threshold.group(2)
-    elif general in (_NO_CHANGE, ""):
+    elif general in (NO_CHANGE, ""):
         kind, rate = "none", "0"
     else:
         raise SystemExit(f"{heading}: rate text {general!r} not understood")
@@ -198,7 +198,7 @@ def read_revisions(data: Path) -> tuple[list[dict[str, Any]], dict[str, list[tup
     return revisions, texts
 
 
-def _end(data: Path) -> str:
+def end_of_ieepa(data: Path) -> str:
     with (data / "hts" / "revision_dates.csv").open(encoding="utf-8", newline="") as fh:
         days = [row["effective_date"] for row in csv.DictReader(fh) if END_EVENT in row["policy_event"]]
     if len(days) != 1:
@@ -312,7 +312,7 @@ def _measure(s: Stretch, floor_met: dict[tuple[str, tuple[str, ...], str], str],
 
 def compile_measures(data: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, str], str]:
     revisions, texts = read_revisions(data)
-    end = _end(data)
+    end = end_of_ieepa(data)
     found, skipped = stretches(revisions, texts, end)
     floor_met = {
         (s.first, s.reading.countries, s.reading.rate): s.heading
@@ -330,7 +330,7 @@ def compile_measures(data: Path) -> tuple[list[dict[str, Any]], list[dict[str, A
     ):
         [(rev, general, description)] = texts[heading][:1]
         start = next(r["chapter99_from"] for r in revisions if r["revision"] == rev)
-        if general not in (_NO_CHANGE, "") or start < first:
+        if general not in (NO_CHANGE, "") or start < first:
             raise SystemExit(f"{heading}: expected no additional duty, found {general!r}")
         exemptions.append(
             {

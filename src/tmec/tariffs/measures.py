@@ -2,7 +2,7 @@
 
 A :class:`Measure` is one row of spec tariffs.md §1.7 made exact: a program
 (``s232_vehicles``, ``s232_metals``, ``s232_aluminum``, ``s232_steel``, ``ieepa``, ``s122``,
-``ieepa_china``, ``ieepa_reciprocal``, ``s301``),
+``ieepa_china``, ``ieepa_reciprocal``, ``s301``, ``s232_copper``, ``ieepa_country``),
 its chapter-99 heading, rate (percent), base (``full``, ``steel_content``,
 ``aluminum_content``, ``non_us_content``), origins, HTS scope, conditions
 (USMCA claim, melt-and-pour / smelt-and-cast countries), half-open validity,
@@ -36,6 +36,7 @@ __all__ = [
     "Measure",
     "MeasureSet",
     "ScopeItem",
+    "Unchecked",
     "parse_measures",
 ]
 
@@ -54,6 +55,9 @@ PROGRAMS = (
     "ieepa_reciprocal",
     "s301",
     "s232_copper",  # Proc. 10962 (2025-08-01 to 2026-04-05), on the copper content: a metal like the others
+    # a country's own IEEPA order on top of the reciprocal rate (Brazil EO 14323, India EO 14329):
+    # like the reciprocal duty, not on what Section 232 taxes (their orders' s.3(a))
+    "ieepa_country",
 )
 # the Section 232 metal programs, in the order they are stacked (Proc. 10947: aluminum before steel)
 METAL_PROGRAMS = ("s232_metals", "s232_aluminum", "s232_steel", "s232_copper")
@@ -98,6 +102,22 @@ class ScopeItem:
 
 
 @dataclass(frozen=True, slots=True)
+class Unchecked:
+    """An exemption from a measure that turns on what the entry line does not say (a product list
+    the data lacks, a donation, goods in transit): the answer asks about it while it is in force."""
+
+    heading: str
+    why: str
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+
+    def in_force(self, day: dt.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day < self.valid_to
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Measure:
     id: str
     program: str
@@ -120,6 +140,10 @@ class Measure:
     floor: bool = False
     floor_met_heading: str = ""
     priority: int = 0  # position in the data: lower wins within a program
+    # exemptions from it that the entry cannot show (asked about, the duty charged meanwhile)
+    unchecked: tuple[Unchecked, ...] = ()
+    # the heading that spares what Section 232 taxes (9903.01.83 for Brazil), named when it does
+    section232_heading: str = ""
     # the entry facts its conditions turn on, found once (asked for each entry it could cover)
     _asks: tuple[str, ...] = field(init=False, compare=False, repr=False)
 
@@ -324,6 +348,25 @@ def _countries(value: object, field: str, source: str | None) -> frozenset[str]:
     return frozenset(country(v, field=f"{field}[{i}]", source=source) for i, v in enumerate(value))
 
 
+def _unchecked(value: object, where: str) -> tuple[Unchecked, ...]:
+    if not isinstance(value, list):
+        raise InputError(f"expected a list of exemptions (heading, why), found {value!r}", field=where)
+    out = []
+    for i, u in enumerate(value):
+        if not isinstance(u, Mapping) or "heading" not in u or "why" not in u:
+            raise InputError(f"expected a mapping with heading and why, found {u!r}", field=f"{where}[{i}]")
+        start, end = u.get("valid_from"), u.get("valid_to")
+        out.append(
+            Unchecked(
+                heading=str(u["heading"]),
+                why=str(u["why"]),
+                valid_from=parse_date(start, field=f"{where}[{i}].valid_from") if start else None,
+                valid_to=parse_date(end, field=f"{where}[{i}].valid_to") if end else None,
+            )
+        )
+    return tuple(out)
+
+
 def parse_measures(data: Mapping[str, Any], *, source: str | None = None) -> MeasureSet:
     """Validate and build the measures of a ``measures.yaml`` mapping."""
     raw_scopes = data.get("scopes")
@@ -388,6 +431,8 @@ def parse_measures(data: Mapping[str, Any], *, source: str | None = None) -> Mea
                     floor=bool(m.get("floor", False)),
                     floor_met_heading=str(m.get("floor_met_heading", "")),
                     priority=i,
+                    unchecked=_unchecked(m.get("unchecked", []), f"{where}.unchecked"),
+                    section232_heading=str(m.get("section232_heading", "")),
                 )
             )
         except KeyError as exc:

@@ -55,10 +55,9 @@ def price_entry(entry: Entry, *, tables: TariffTables | None = None, basis: str 
         notes.append(f"{entry.entry_date.isoformat()} is {coverage.value}: {coverage.cite()}")
     if entry.origin not in {"CA", "MX", "US"}:
         notes.append(
-            "for goods of other origins than Canada and Mexico, not included: the IEEPA reciprocal country "
-            "rates (2025-04-09 and from 2025-08-07; only China's and the 10 % baseline are), the reciprocal "
-            "Annex II exemptions, Section 301 exclusions, and the Section 232 country arrangements "
-            "before 2025"
+            "for goods of other origins than Canada and Mexico, not included: the reciprocal duty's product "
+            "exemptions (Annex II of EO 14257, 9903.01.32; the EU, Swiss and Korean lists), Section 301 "
+            "exclusions, and the Section 232 country arrangements before 2025"
         )
     return Duty(
         entry=entry,

@@ -38,6 +38,11 @@ Order of operations — the same steps an SQL engine runs over the tables of
    Section 232 vehicle or part; Canada and Mexico have none (9903.01.26/.27).  A country's floor
    (the EU's 9903.02.20: "15 %" for goods whose column 1 rate is under 15 %) is the difference
    between it and the ordinary ad valorem rate, reported under its "no change" heading when none.
+9b. **A country's own IEEPA order** (Brazil EO 14323 +40 %, India EO 14329 +25 %) on top of the
+   reciprocal duty (their s.3(c)), on the same base: not on what Section 232 taxes (their s.3(a);
+   U.S. note 2(x)(v)-(xi), 9903.01.83; 2(z), 9903.01.87), never on a Section 232 vehicle or part.
+   Its exemptions that are lists the data has (Brazil's Annex I, 9903.01.81) are 0 % lines; those
+   the entry cannot show (donations, goods in transit, lists the data lacks) are asked about.
 10. **Cumulative programs**: IEEPA China (fentanyl, EO 14195) and Section 301 (China) on the full
    value, whatever else is due, vehicles included (neither EO 14289 nor their texts exclude them).
 11. **Amounts.**  ``duty = round(rate/100 × base)`` per line with
@@ -376,6 +381,12 @@ def stack(
                 st.notes.append(
                     "IEEPA reciprocal not applied: Section 232 vehicles and parts are excluded (9903.01.33)"
                 )
+            country = select(measures, "ieepa_country", entry, claim, st) if not vehicles.exemption else None
+            if country is not None and not country.exemption:
+                st.notes.append(
+                    f"{country.title} not applied: Section 232 vehicles and parts are excluded "
+                    f"({country.section232_heading or country.reference})"
+                )
             cumulative(entry, measures, claim, places, st)
             return st
 
@@ -439,8 +450,32 @@ def stack(
             st.lines.append(_line(reciprocal, base, places, column1))
         else:
             st.notes.append("IEEPA reciprocal not applied: Section 232 goods are excluded (9903.01.33)")
+    country = select(measures, "ieepa_country", entry, claim, st)
+    if country is not None:
+        country_line(country, entry, ZERO if covered else entry.value - metal_base, places, st)
     cumulative(entry, measures, claim, places, st)
     return st
+
+
+def country_line(m: Measure, entry: Entry, base: Decimal, places: Decimal, st: Stack) -> None:
+    """Step 9b: a country's own IEEPA duty on what Section 232 leaves; its exemption lists as 0 % lines."""
+    if m.exemption:
+        st.lines.append(_line(m, entry.value, places))
+        return
+    if base <= 0:
+        st.notes.append(f"{m.title} not applied: Section 232 goods are excluded ({m.section232_heading})")
+        return
+    st.lines.append(_line(m, base, places))
+    open_ = [u for u in m.unchecked if u.in_force(entry.entry_date)]
+    if open_:
+        st.questions.append(
+            Question(
+                fact="exemption",
+                text=f"Is the article exempt from {m.title} ({m.heading}, {m.rate} %)? It is not due on "
+                + "; ".join(f"{u.why} ({u.heading})" for u in open_)
+                + ". tmec cannot tell from the entry line and charges it.",
+            )
+        )
 
 
 def cumulative(entry: Entry, measures: MeasureSet, claim: bool, places: Decimal, st: Stack) -> None:

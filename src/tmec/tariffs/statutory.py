@@ -320,4 +320,8 @@ def _stacked(chosen: dict[str, Measure], ordinary: Decimal, order: object) -> tu
     covered = any(m.program == "s232_metals" and not m.exemption for m in metals)
     if s122 is not None and not full_metal and not covered:
         total += _rate(s122, ordinary)
+    # a country's own IEEPA order (Brazil, India) spares Section 232 goods as the reciprocal duty does
+    country = chosen.get("ieepa_country")
+    if country is not None and not full_metal and not covered:
+        total += _rate(country, ordinary)
     return total + extra, not full_metal

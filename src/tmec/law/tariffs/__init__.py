@@ -192,15 +192,24 @@ S232_DERIVATIVES_2025 = TARIFFS_DIR / "s232_derivatives_2025.yaml"  # tools/law/
 S301_LISTS = TARIFFS_DIR / "s301_china_lists.yaml"  # tools/law/build_tracker_lists.py (secondary)
 S232_COPPER_2025 = TARIFFS_DIR / "s232_copper_2025.yaml"  # tools/law/build_tracker_lists.py (secondary)
 S232_JUNE_2026 = TARIFFS_DIR / "s232_annexes_2026_jun.yaml"  # tools/law/build_s232_june_2026.py (secondary)
-COMPILED_SCOPES = (S232_ANNEXES, S232_DERIVATIVES_2025, S301_LISTS, S232_COPPER_2025, S232_JUNE_2026)
+IEEPA_BRAZIL_ANNEX = TARIFFS_DIR / "ieepa_brazil_annex_i.yaml"  # tools/law/build_ieepa_brazil_annex.py
+COMPILED_SCOPES = (
+    S232_ANNEXES,
+    S232_DERIVATIVES_2025,
+    S301_LISTS,
+    S232_COPPER_2025,
+    S232_JUNE_2026,
+    IEEPA_BRAZIL_ANNEX,
+)
 IEEPA_RECIPROCAL = TARIFFS_DIR / "ieepa_reciprocal.yaml"  # tools/law/build_ieepa_reciprocal.py
+IEEPA_COUNTRY = TARIFFS_DIR / "ieepa_country.yaml"  # tools/law/build_ieepa_country.py (Brazil, India)
 
 
 @cache
 def load_measures() -> MeasureSet:
     """The measures, with the product lists compiled from the proclamation annexes, the Federal Register
     notices and (secondary) the Section 301 lists among their scopes, and the IEEPA reciprocal measures
-    compiled from chapter 99 after the hand-written ones."""
+    compiled from chapter 99 after the hand-written ones, then the Brazil and India orders'."""
     data = load_yaml(MEASURES)
     scopes = dict(data["scopes"])
     for path in COMPILED_SCOPES:
@@ -209,7 +218,11 @@ def load_measures() -> MeasureSet:
         if clash:
             raise InputError(f"scopes defined twice: {sorted(clash)}", source=str(path))
         scopes.update(compiled)
-    measures = [*data["measures"], *load_yaml(IEEPA_RECIPROCAL)["measures"]]
+    measures = [
+        *data["measures"],
+        *load_yaml(IEEPA_RECIPROCAL)["measures"],
+        *load_yaml(IEEPA_COUNTRY)["measures"],
+    ]
     return parse_measures({**data, "scopes": scopes, "measures": measures}, source=str(MEASURES))
 
 
@@ -366,6 +379,7 @@ def law_status(home: Path | None = None) -> dict[str, Any]:
             },
             *(_compiled_source(path) for path in COMPILED_SCOPES[1:]),
             _reciprocal_source(),
+            _country_source(),
             {
                 "source": "chapter 99 measures (Section 232, IEEPA, Section 122, Section 301) with their "
                 "legal references",
@@ -417,6 +431,11 @@ COMPILED_FROM = {
         "Section 232 metals lists as changed by Proclamation 11032 (SECONDARY: a tracker's table)",
         "2026-06-08",
     ),
+    IEEPA_BRAZIL_ANNEX: (
+        "IEEPA Brazil, EO 14323: the provisions of U.S. note 2(x)(iii) (Annex I, 9903.01.81) and (x)(iv) "
+        "(civil aircraft, 9903.01.82), from the order's text",
+        "2025-08-06",
+    ),
 }
 
 
@@ -454,4 +473,25 @@ def _reciprocal_source() -> dict[str, Any]:
             if ln.startswith("# end: ")
         ),
         "licence": str(compiled["source"]["licence"]),
+    }
+
+
+def _country_source() -> dict[str, Any]:
+    """The IEEPA duties of Brazil's and India's own orders, compiled from chapter 99."""
+    compiled = load_yaml(IEEPA_COUNTRY)
+    header = [ln[2:] for ln in IEEPA_COUNTRY.read_text(encoding="utf-8").splitlines() if ln.startswith("# ")]
+    return {
+        "source": "IEEPA Brazil (EO 14323, +40 %, 9903.01.77-.83, .90) and India (EO 14329, +25 %, "
+        "9903.01.84-.89): their headings of chapter 99, compiled from the text of every HTSUS revision",
+        "file": str(IEEPA_COUNTRY.relative_to(LAW_DIR)),
+        "revisions": [
+            {
+                "revision": f"{m['id']}: {m['heading']} +{m['rate']} % to {m['valid_to']}",
+                "effective_date": str(m["valid_from"]),
+            }
+            for m in compiled["measures"]
+            if not m.get("exemption") and m["scope"] == "everything"
+        ],
+        "note": next(h for h in header if h.startswith("end: ")),
+        "licence": next(h for h in header if h.startswith("licence: ")).removeprefix("licence: "),
     }

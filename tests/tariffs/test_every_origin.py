@@ -112,7 +112,7 @@ def test_copper_wire_in_september_2025_pays_50_on_its_copper_content_and_the_rec
     assert extra(unknown) == {"9903.78.01": D("50000.00")} and "copper_content" in [  # nothing left
         q.fact for q in unknown.questions
     ]
-    # the day before Proc. 10962: the baseline reciprocal duty on the whole value
-    assert extra(price("2025-07-31", "7408.11.60", "DE", 100000, copper_value=80000)) == {
-        "9903.01.25": D("10000.00")
-    }
+    # the day before Proc. 10962: copper was in Annex II of EO 14257 (9903.01.32), no reciprocal duty;
+    # it left the list when Section 232 copper began (tests/tariffs/test_ieepa_annex_ii.py)
+    before = price("2025-07-31", "7408.11.60", "DE", 100000, copper_value=80000)
+    assert extra(before) == {} and "9903.01.32" in {ln.heading for ln in before.lines}

@@ -93,6 +93,12 @@ CIVIL_AIRCRAFT = (
     "articles of civil aircraft, their engines, parts and components, meeting general note 6 "
     "(U.S. note 2(x)(iv)); this provision is one of those it lists"
 )
+LISTS = "ieepa_annex_ii.yaml"  # tools/law/build_ieepa_annex_ii.py: lists of U.S. note 2 (HTSUS 2026 rev 6)
+PARTICULAR = (
+    "the particular articles of U.S. note 2(x)(iii)(b) (etrogs, frozen tropical fruit, branches and baked "
+    "goods "
+    "for religious purposes, ...) from {day}"
+)
 REVISED = (
     "the agricultural products added to Annex I of EO 14323 from {day} (U.S. note 2(x)(iii)(a) and (b)), "
     "whose list tmec's data does not carry"
@@ -141,8 +147,14 @@ def _exempt(heading: str, texts: dict[str, list[tuple[str, str, str]]]) -> str:
 
 
 def compile_country(
-    iso: str, spec: dict[str, Any], texts: dict[str, list[tuple[str, str, str]]], end: str, revised: str
+    iso: str,
+    spec: dict[str, Any],
+    texts: dict[str, list[tuple[str, str, str]]],
+    end: str,
+    revised: str,
+    compiled: dict[str, str],
 ) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """The country's measures; ``compiled``: the exemption headings whose lists ``LISTS`` compiles (why)."""
     heading = spec["heading"]
     printed = texts[heading]
     readings = {read_heading(heading, general, desc) for _, general, desc in printed}
@@ -176,6 +188,9 @@ def compile_country(
     skipped: dict[str, str] = {}
     for h, why in spec["unchecked"].items():
         desc = _exempt(h, texts)
+        if h in compiled:
+            skipped[h] = compiled[h]
+            continue
         until = [_day(m) for m in _BEFORE.findall(desc)]
         item: dict[str, Any] = {"heading": h, "why": why.format(until=until[-1] if until else "")}
         if "{until}" in why:
@@ -221,6 +236,8 @@ def compile_country(
             "why": REVISED.format(day=revised),
             "valid_from": revised,
         }
+        if annex in compiled:  # the revised list of (x)(iii)(a) is compiled; (b) names articles, not codes
+            revised_item = {"heading": later, "why": PARTICULAR.format(day=revised), "valid_from": revised}
         unchecked.append(revised_item)
         measures.append(
             {
@@ -231,7 +248,7 @@ def compile_country(
                 "unchecked": [{"heading": aircraft, "why": CIVIL_AIRCRAFT}, *unchecked],
             }
         )
-        skipped[annex] = (
+        skipped[annex] = compiled.get(annex) or (
             f"the provisions of note 2(x)(iii) as of {start}: compiled (tariffs/{ANNEX}); "
             + revised_item["why"]
         )
@@ -249,10 +266,16 @@ def compile_measures(data: Path, annex: Path) -> tuple[list[dict[str, Any]], dic
     texts = read_texts(data)
     end = end_of_ieepa(data)
     revised = str(yaml.safe_load(annex.read_text(encoding="utf-8"))["revised"]["valid_from"])
+    lists = annex.parent / LISTS
+    compiled: dict[str, str] = {}
+    if lists.is_file():
+        for m in yaml.safe_load(lists.read_text(encoding="utf-8"))["measures"]:
+            if m["program"] == "ieepa_country":
+                compiled[m["heading"]] = f"compiled as exemptions from lists of U.S. note 2 (tariffs/{LISTS})"
     measures: list[dict[str, Any]] = []
     skipped: dict[str, str] = {}
     for iso, spec in COUNTRIES.items():
-        found, why = compile_country(iso, spec, texts, end, revised)
+        found, why = compile_country(iso, spec, texts, end, revised, compiled)
         measures += found
         skipped.update(why)
     missing = sorted(set(texts) - skipped.keys() - {m["heading"] for m in measures})

@@ -94,7 +94,8 @@ NOT_COMPILED = {
     "9903.01.28": "goods in transit before 2025-04-05: the entry does not say when the goods were loaded",
     "9903.01.30": "donations (U.S. note 2(v)(ii)): the entry does not say",
     "9903.01.31": "informational materials: the entry does not say",
-    "9903.01.32": "the Annex II product list of U.S. note 2(v)(iii), which the HTSUS JSON does not carry",
+    "9903.01.32": "the Annex II product list of U.S. note 2(v)(iii)(a), which the HTSUS JSON does not carry: "
+    "compiled from the notes' text by tools/law/build_ieepa_annex_ii.py (ieepa_annex_ii.yaml)",
     "9903.01.33": "Section 232 goods: applied in stacking (none on the value Section 232 taxes)",
     "9903.01.34": "the U.S. content of goods with at least 20 % of it (U.S. note 2(v)(xii)): not modelled",
     "9903.02.01": "goods CBP finds transshipped (+40 %): a determination, not an entry fact",

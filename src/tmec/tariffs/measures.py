@@ -58,6 +58,8 @@ PROGRAMS = (
     # a country's own IEEPA order on top of the reciprocal rate (Brazil EO 14323, India EO 14329):
     # like the reciprocal duty, not on what Section 232 taxes (their orders' s.3(a))
     "ieepa_country",
+    # products the reciprocal duty spares (Annex II of EO 14257, 9903.01.32): its exemptions only
+    "ieepa_annex_ii",
 )
 # the Section 232 metal programs, in the order they are stacked (Proc. 10947: aluminum before steel)
 METAL_PROGRAMS = ("s232_metals", "s232_aluminum", "s232_steel", "s232_copper")

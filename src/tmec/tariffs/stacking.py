@@ -38,6 +38,8 @@ Order of operations — the same steps an SQL engine runs over the tables of
    Section 232 vehicle or part; Canada and Mexico have none (9903.01.26/.27).  A country's floor
    (the EU's 9903.02.20: "15 %" for goods whose column 1 rate is under 15 %) is the difference
    between it and the ordinary ad valorem rate, reported under its "no change" heading when none.
+   An Annex II product (U.S. note 2(v)(iii)(a), program ``ieepa_annex_ii``) owes none: a 0 %
+   line under 9903.01.32 takes its place.
 9b. **A country's own IEEPA order** (Brazil EO 14323 +40 %, India EO 14329 +25 %) on top of the
    reciprocal duty (their s.3(c)), on the same base: not on what Section 232 taxes (their s.3(a);
    U.S. note 2(x)(v)-(xi), 9903.01.83; 2(z), 9903.01.87), never on a Section 232 vehicle or part.
@@ -437,7 +439,11 @@ def stack(
             st.notes.append("Section 122 not applied: Section 232 goods are exempt (9903.03.06)")
 
     reciprocal = select(measures, "ieepa_reciprocal", entry, claim, st)
-    if reciprocal is not None and reciprocal.exemption:
+    annex = select(measures, "ieepa_annex_ii", entry, claim, st) if reciprocal is not None else None
+    if reciprocal is not None and annex is not None and not reciprocal.exemption:
+        # U.S. note 2(v)(iii)(a): an Annex II product owes no reciprocal duty; declared under 9903.01.32
+        st.lines.append(_line(annex, entry.value, places))
+    elif reciprocal is not None and reciprocal.exemption:
         # Canada, Mexico, the column 2 countries: no reciprocal duty, and no line to report
         st.notes.append(f"{reciprocal.title} ({reciprocal.heading})")
     elif reciprocal is not None:

@@ -278,6 +278,7 @@ def _row(
         row[f"{p}_rate"] = pct
         row[f"{p}_base"] = found.base if found is not None else None
     additional, open_ = _stacked(chosen, ordinary, order)
+    open_ = open_ and "ieepa_annex_ii" not in chosen  # an Annex II product owes no reciprocal duty
     reciprocal = chosen.get(OVERLAY)
     if overlay:
         row["overlay_open"] = open_

@@ -193,6 +193,8 @@ S301_LISTS = TARIFFS_DIR / "s301_china_lists.yaml"  # tools/law/build_tracker_li
 S232_COPPER_2025 = TARIFFS_DIR / "s232_copper_2025.yaml"  # tools/law/build_tracker_lists.py (secondary)
 S232_JUNE_2026 = TARIFFS_DIR / "s232_annexes_2026_jun.yaml"  # tools/law/build_s232_june_2026.py (secondary)
 IEEPA_BRAZIL_ANNEX = TARIFFS_DIR / "ieepa_brazil_annex_i.yaml"  # tools/law/build_ieepa_brazil_annex.py
+# the reciprocal duty's Annex II, Brazil's revised Annex I, India's Annex II exemption: scopes and measures
+IEEPA_ANNEX_II = TARIFFS_DIR / "ieepa_annex_ii.yaml"  # tools/law/build_ieepa_annex_ii.py
 COMPILED_SCOPES = (
     S232_ANNEXES,
     S232_DERIVATIVES_2025,
@@ -200,6 +202,7 @@ COMPILED_SCOPES = (
     S232_COPPER_2025,
     S232_JUNE_2026,
     IEEPA_BRAZIL_ANNEX,
+    IEEPA_ANNEX_II,
 )
 IEEPA_RECIPROCAL = TARIFFS_DIR / "ieepa_reciprocal.yaml"  # tools/law/build_ieepa_reciprocal.py
 IEEPA_COUNTRY = TARIFFS_DIR / "ieepa_country.yaml"  # tools/law/build_ieepa_country.py (Brazil, India)
@@ -221,6 +224,7 @@ def load_measures() -> MeasureSet:
     measures = [
         *data["measures"],
         *load_yaml(IEEPA_RECIPROCAL)["measures"],
+        *load_yaml(IEEPA_ANNEX_II)["measures"],  # exemptions, before the country duties they spare
         *load_yaml(IEEPA_COUNTRY)["measures"],
     ]
     return parse_measures({**data, "scopes": scopes, "measures": measures}, source=str(MEASURES))
@@ -435,6 +439,12 @@ COMPILED_FROM = {
         "IEEPA Brazil, EO 14323: the provisions of U.S. note 2(x)(iii) (Annex I, 9903.01.81) and (x)(iv) "
         "(civil aircraft, 9903.01.82), from the order's text",
         "2025-08-06",
+    ),
+    IEEPA_ANNEX_II: (
+        "IEEPA reciprocal Annex II (9903.01.32, U.S. note 2(v)(iii)(a)), India's 9903.01.86 and Brazil's "
+        "Annex I as revised on 20 Nov 2025, from U.S. note 2 in HTSUS 2026 rev 6 (dates SECONDARY: a "
+        "tracker's table)",
+        "2025-04-05",
     ),
 }
 

@@ -46,6 +46,7 @@ import pyarrow as pa
 from tmec.engine.portfolio import Portfolio
 from tmec.engine.rollup import FLAGS, ROLL, SUMS, RollUp
 from tmec.engine.rollup_small import leaf
+from tmec.engine.rollup_sql import part_key
 from tmec.engine.session import Engine
 
 __all__ = [
@@ -67,7 +68,11 @@ class UpIndex:
     module updates in place, and what the exactness rests on."""
 
     goods: str  # the SQL of the portfolio's goods
-    edges: str  # table: parent, child, quantity, plevel (the parent's level), ordered by plevel
+    # tables: every part's number (part_id, k: BIGINT, level), and the edges by those numbers
+    # (parent, child, quantity, plevel: the parent's level), ordered by plevel; the multipliers
+    # join integers, not ids
+    ids: str
+    edges: str
     parts: str  # tables holding the parts and the roll-up (RollUp.values, RollUp.materials)
     values: str
     materials: str
@@ -101,7 +106,8 @@ class Propagated:
         v, m = f'"{up.values}"', f'"{up.materials}"'
         same = f"{m}.part_id = n.part_id AND {m}.hs = n.hs AND {m}.origin = n.origin AND {self.codes_at(m)}"
         script = [
-            "BEGIN TRANSACTION",  # the new rows are propagate()'s
+            "BEGIN TRANSACTION",
+            *_new_rows(self, f'"{t}_m"', ""),
             f"SELECT CASE WHEN {_bad(t, '')} > 0 THEN error('{CHECK_FAILED}') END",
             f'UPDATE {v} SET {cols} FROM "{t}_nv" n WHERE {v}.part_id = n.part_id AND {self.parts_at(v)}',
             # rows that stay change in place; rows now worth 0 go; new rows come in
@@ -142,18 +148,13 @@ def index(p: Portfolio) -> UpIndex:
     e = p.engine
     if p.up is None:
         name = f"up{next(e._counter)}"
-        edges, values = e._sql(p.edges), e._sql(p.rollup.values)
-        e.conn.execute(
-            f'CREATE OR REPLACE TABLE "{name}_edges" AS SELECT e.parent, e.child, e.quantity, '
-            f"v.level AS plevel FROM ({edges}) e "
-            f"JOIN (SELECT part_id, level FROM ({values}) WHERE level > 0) v "  # a parent is made
-            "ON v.part_id = e.parent ORDER BY plevel"
-        )
+        _number_parts(e, e._sql(p.edges), e._sql(p.rollup.values), name)
         places = " + ".join(f"CAST(bool_or(quantity * {10**k} <> round(quantity * {10**k})) AS INTEGER)"
                             for k in range(3))  # fmt: skip
         qty, n_places = e.conn.execute(f'SELECT min(quantity), {places} FROM "{name}_edges"').fetchall()[0]
         p.up = UpIndex(
-            goods=e._sql(p.goods), edges=f"{name}_edges", parts="", values="", materials="", held=None,
+            goods=e._sql(p.goods), ids=f"{name}_ids", edges=f"{name}_edges", parts="", values="",
+            materials="", held=None,
             min_value=Decimal(0), min_quantity=qty or Decimal(0), quantity_places=int(n_places or 0),
             no_origin=0,
         )  # fmt: skip
@@ -187,6 +188,39 @@ def index(p: Portfolio) -> UpIndex:
         ).fetchall()[0]
         up.min_value, up.no_origin = (row[0] if row[0] is not None else Decimal(0)), int(row[1])
     return up
+
+
+def _number_parts(e: Engine, edges: str, values: str, name: str) -> None:
+    """The tables ``{name}_ids`` and ``{name}_edges`` of :class:`UpIndex`: a part's number is a
+    63-bit hash of its id (computed where it is read, no join) when no two parts share one, else
+    its row number."""
+    ids, up = f'"{name}_ids"', f'"{name}_edges"'
+    e.conn.execute(
+        f"CREATE OR REPLACE TABLE {ids} AS SELECT part_id, {part_key('part_id')} AS k, level FROM ({values})"
+    )
+    if _distinct(e, ids):
+        e.conn.execute(
+            f"CREATE OR REPLACE TABLE {up} AS SELECT {part_key('e.parent')} AS parent, "
+            f"{part_key('e.child')} AS child, e.quantity, v.level AS plevel FROM ({edges}) e "
+            f"JOIN (SELECT part_id, level FROM ({values}) WHERE level > 0) v "  # a parent is made
+            "ON v.part_id = e.parent ORDER BY plevel"
+        )
+        return
+    e.conn.execute(
+        f"CREATE OR REPLACE TABLE {ids} AS SELECT part_id, CAST(row_number() OVER () AS BIGINT) AS k, level "
+        f"FROM ({values})"
+    )
+    e.conn.execute(
+        f"CREATE OR REPLACE TABLE {up} AS SELECT a.k AS parent, b.k AS child, e.quantity, a.level AS plevel "
+        f"FROM ({edges}) e JOIN {ids} a ON a.part_id = e.parent JOIN {ids} b ON b.part_id = e.child "
+        "WHERE a.level > 0 ORDER BY plevel"
+    )
+
+
+def _distinct(e: Engine, ids: str) -> bool:
+    """Whether the parts' numbers in ``ids`` are distinct."""
+    row = e.conn.execute(f"SELECT count(DISTINCT k) = count(*) FROM {ids}").fetchone()
+    return bool(row and row[0])
 
 
 def _table(e: Engine, rows: Sequence[Mapping[str, Any]], schema: pa.Schema, name: str) -> str:
@@ -228,9 +262,11 @@ def users(p: Portfolio, up: UpIndex, ids: Sequence[str]) -> list[str]:
     e = p.engine
     start = _table(e, [{"part_id": i} for i in ids], IDS, f"up_users{next(e._counter)}")
     rows = e.conn.sql(
-        f"WITH RECURSIVE found(part_id) AS (SELECT part_id FROM {start} UNION "
-        f'SELECT u.parent FROM "{up.edges}" u JOIN found ON u.child = found.part_id) '
-        f"SELECT f.part_id FROM found f SEMI JOIN ({up.goods}) g ON g.good_id = f.part_id ORDER BY 1"
+        f'WITH RECURSIVE found(k) AS (SELECT i.k FROM "{up.ids}" i '
+        f"SEMI JOIN {start} s ON s.part_id = i.part_id "
+        f'UNION SELECT u.parent FROM "{up.edges}" u JOIN found ON u.child = found.k) '
+        f'SELECT i.part_id FROM "{up.ids}" i SEMI JOIN found f ON f.k = i.k '
+        f"SEMI JOIN ({up.goods}) g ON g.good_id = i.part_id ORDER BY 1"
     ).fetchall()
     return [r[0] for r in rows]
 
@@ -320,11 +356,16 @@ def _propagate(
     )  # fmt: skip
     _table(e, mats, mat_schema, f"{tag}_dmat")
 
-    # Multipliers, level by level: a part's level is above all its components' levels.
-    m = f'"{tag}_m"'
+    # Multipliers, level by level: a part's level is above all its components' levels; by the
+    # parts' numbers (k), each source's (src) too.
+    m = f'"{tag}_mk"'
     c.execute(
-        f"CREATE OR REPLACE TABLE {m} AS SELECT src AS part_id, src, CAST(1 AS {MULT}) AS m, true AS ok "
-        f'FROM "{tag}_dsum"'
+        f'CREATE OR REPLACE TABLE "{tag}_src" AS SELECT i.k, d.src FROM "{tag}_dsum" d '
+        f'JOIN "{up.ids}" i ON i.part_id = d.src'
+    )
+    c.execute(
+        f"CREATE OR REPLACE TABLE {m} AS SELECT k, k AS src, CAST(1 AS {MULT}) AS m, true AS ok "
+        f'FROM "{tag}_src"'
     )
     term = "e.quantity * m.m"
     # a product of one quantity per level has at most places x levels decimals
@@ -333,22 +374,27 @@ def _propagate(
     for level in range(1, p.rollup.levels + 1):
         c.execute(
             f"INSERT INTO {m} SELECT e.parent, m.src, CAST(sum({term}) AS {MULT}), {ok} "
-            f'FROM "{up.edges}" e JOIN {m} m ON e.child = m.part_id WHERE e.plevel = {level} '
+            f'FROM "{up.edges}" e JOIN {m} m ON e.child = m.k WHERE e.plevel = {level} '
             "GROUP BY e.parent, m.src"
         )
     if checked:
         exact = c.execute(f"SELECT bool_and(ok) FROM {m}").fetchall()[0]
         if exact is None or not exact[0]:
             return None
+    c.execute(
+        f'CREATE OR REPLACE TABLE "{tag}_m" AS SELECT i.part_id, s.src, m.m FROM {m} m '
+        f'JOIN "{up.ids}" i ON i.k = m.k JOIN "{tag}_src" s ON s.k = m.src'
+    )
 
-    # Every part's new rows, once: the goods' are read now (the bulk decision needs them), and
-    # apply() writes them all (it checks them all, in its transaction).
+    # The goods' new rows first (the bulk decision needs them); apply() computes every part's
+    # and writes them (it checks them all, in its transaction) while the goods are decided.
     done = Propagated(up, tag, tuple(r["src"] for r in sums), tuple(sorted({r["hs"] for r in mats})), {}, {})
-    for statement in _new_rows(done, m, ""):
+    c.execute(
+        f'CREATE OR REPLACE TABLE "{tag}_mg" AS SELECT m.* FROM "{tag}_m" m '
+        f"SEMI JOIN ({up.goods}) g ON g.good_id = m.part_id"
+    )
+    for statement in _new_rows(done, f'"{tag}_mg"', "g"):
         c.execute(statement)
-    for kind in ("nv", "nm"):
-        c.execute(f'CREATE OR REPLACE TABLE "{tag}_{kind}g" AS SELECT n.* FROM "{tag}_{kind}" n '
-                  f"SEMI JOIN ({up.goods}) g ON g.good_id = n.part_id")  # fmt: skip
     bad = c.execute(f"SELECT {_bad(tag, 'g')}").fetchall()[0][0]
     if bad:
         return None

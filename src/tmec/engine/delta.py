@@ -430,19 +430,29 @@ def _new_rows(done: Propagated, m: str, suffix: str) -> tuple[str, str]:
     """SQL: the new roll-up rows (``{tag}_nv{suffix}``) and material rows (``{tag}_nm{suffix}``,
     with their deltas and whether they are new) of the parts in the multipliers table ``m``."""
     up, tag = done.index, done.tag
-    d_sums = ", ".join(f"sum(m.m * d.{k}) AS {k}" for k in SUMS)
+    # One changed part: each part has one multiplier and each code and origin one delta, so the
+    # terms need no summing (the same decimals: a sum of one term has the term's type).
+    one = len(done.sources) == 1
+
+    def total(term: str) -> str:
+        return term if one else f"sum({term})"
+
+    def group(by: str) -> str:
+        return "" if one else f" GROUP BY {by}"
+
+    d_sums = ", ".join(f"{total(f'm.m * d.{k}')} AS {k}" for k in SUMS)
     new_sums = ", ".join(f"CAST(v.{k} + d.{k} AS {ROLL_SQL}) AS {k}" for k in SUMS)
     return (
         f'CREATE OR REPLACE TABLE "{tag}_nv{suffix}" AS '
-        f'WITH d AS (SELECT m.part_id, {d_sums} FROM {m} m JOIN "{tag}_dsum" d ON m.src = d.src '
-        "GROUP BY m.part_id), "
+        f'WITH d AS (SELECT m.part_id, {d_sums} FROM {m} m JOIN "{tag}_dsum" d ON m.src = d.src'
+        f"{group('m.part_id')}), "
         f'new AS (SELECT v.part_id, v.level, {new_sums} FROM "{up.values}" v '
         f"JOIN d ON v.part_id = d.part_id WHERE {done.parts_at('v')}) "
         "SELECT *, CAST(orig > 0 AS INTEGER) AS any_orig, CAST(nonorig - unk > 0 AS INTEGER) AS any_non, "
         "CAST(unk > 0 AS INTEGER) AS any_unk FROM new",
         f'CREATE OR REPLACE TABLE "{tag}_nm{suffix}" AS '
-        "WITH d AS (SELECT m.part_id, d.hs, d.origin, sum(m.m * d.dvalue) AS dvalue, "
-        f'sum(m.m * d.dvnm) AS dvnm FROM {m} m JOIN "{tag}_dmat" d ON m.src = d.src GROUP BY 1, 2, 3) '
+        f"WITH d AS (SELECT m.part_id, d.hs, d.origin, {total('m.m * d.dvalue')} AS dvalue, "
+        f'{total("m.m * d.dvnm")} AS dvnm FROM {m} m JOIN "{tag}_dmat" d ON m.src = d.src{group("1, 2, 3")}) '
         f"SELECT d.part_id, d.hs, d.origin, CAST(coalesce(o.value, 0) + d.dvalue AS {ROLL_SQL}) AS value, "
         f"CAST(coalesce(o.vnm, 0) + d.dvnm AS {ROLL_SQL}) AS vnm, d.dvalue, d.dvnm, "
         "o.part_id IS NULL AS created "

@@ -50,6 +50,7 @@ class _NotPlain(Exception):
 
 
 _string = json.encoder.encode_basestring  # what json.dumps(..., ensure_ascii=False) escapes with
+_LITERALS = {None: "null", True: "true", False: "false"}
 
 
 def _pretty(value: Any, out: list[str], newline: str) -> None:
@@ -59,12 +60,8 @@ def _pretty(value: Any, out: list[str], newline: str) -> None:
     kind = type(value)
     if kind is str:
         out.append(_string(value))
-    elif value is None:
-        out.append("null")
-    elif value is True:
-        out.append("true")
-    elif value is False:
-        out.append("false")
+    elif value is None or kind is bool:
+        out.append(_LITERALS[value])
     elif kind is int:
         out.append(int.__repr__(value))
     elif kind is dict:

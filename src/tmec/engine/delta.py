@@ -410,10 +410,10 @@ def _propagate(
         columns[k] = list(map(Decimal, columns[k]))
     names = ["level", *SUMS, *FLAGS]
     floats = zip(columns["f_orig"], columns["f_non"], columns["f_vnm"], strict=True)
-    heads = {
-        good: {**dict(zip(names, values, strict=True)), "floats": f}
-        for good, f, *values in zip(columns["part_id"], floats, *(columns[n] for n in names), strict=True)
-    }
+    heads = {}
+    for good, f, *values in zip(columns["part_id"], floats, *(columns[n] for n in names), strict=True):
+        head = heads[good] = dict(zip(names, values, strict=True))
+        head["floats"] = f
     rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
     found = c.sql(
         f'SELECT part_id, hs, origin, dvalue, dvnm, created, value = 0 AS removed FROM "{tag}_nmg"'

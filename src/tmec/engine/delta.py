@@ -260,12 +260,22 @@ def changed_parts(p: Portfolio, ids: Sequence[str]) -> tuple[dict[str, dict[str,
 def users(p: Portfolio, up: UpIndex, ids: Sequence[str]) -> list[str]:
     """The goods that contain one of the parts ``ids``, directly or not (or are one)."""
     e = p.engine
-    start = _table(e, [{"part_id": i} for i in ids], IDS, f"up_users{next(e._counter)}")
+    tag = f"up_users{next(e._counter)}"
+    start = _table(e, [{"part_id": i} for i in ids], IDS, tag)
+    found = f'"{tag}_found"'
+    e.conn.execute(
+        f'CREATE OR REPLACE TABLE {found} AS SELECT i.k FROM "{up.ids}" i SEMI JOIN {start} s '
+        "ON s.part_id = i.part_id"
+    )
+    # Up one level at a time: a part's parents are all above it, so the parts found below a level
+    # are all its edges need; each level reads its own edges (they are ordered by it), once.
+    for level in range(1, p.rollup.levels + 1):
+        e.conn.execute(
+            f'INSERT INTO {found} SELECT DISTINCT u.parent FROM "{up.edges}" u SEMI JOIN {found} f '
+            f"ON f.k = u.child WHERE u.plevel = {level} AND u.parent NOT IN (SELECT k FROM {found})"
+        )
     rows = e.conn.sql(
-        f'WITH RECURSIVE found(k) AS (SELECT i.k FROM "{up.ids}" i '
-        f"SEMI JOIN {start} s ON s.part_id = i.part_id "
-        f'UNION SELECT u.parent FROM "{up.edges}" u JOIN found ON u.child = found.k) '
-        f'SELECT i.part_id FROM "{up.ids}" i SEMI JOIN found f ON f.k = i.k '
+        f'SELECT i.part_id FROM "{up.ids}" i SEMI JOIN {found} f ON f.k = i.k '
         f"SEMI JOIN ({up.goods}) g ON g.good_id = i.part_id ORDER BY 1"
     ).fetchall()
     return [r[0] for r in rows]

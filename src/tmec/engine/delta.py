@@ -68,9 +68,9 @@ class UpIndex:
     module updates in place, and what the exactness rests on."""
 
     goods: str  # the SQL of the portfolio's goods
-    # tables: every part's number (part_id, k: BIGINT, level), and the edges by those numbers
-    # (parent, child, quantity, plevel: the parent's level), ordered by plevel; the multipliers
-    # join integers, not ids
+    # tables: every part's number (part_id, k: BIGINT, level; the goods' alone in ``{ids}_goods``),
+    # and the edges by those numbers (parent, child, quantity, plevel: the parent's level), ordered
+    # by plevel; the multipliers join integers, not ids
     ids: str
     edges: str
     parts: str  # tables holding the parts and the roll-up (RollUp.values, RollUp.materials)
@@ -107,6 +107,7 @@ class Propagated:
         same = f"{m}.part_id = n.part_id AND {m}.hs = n.hs AND {m}.origin = n.origin AND {self.codes_at(m)}"
         script = [
             "BEGIN TRANSACTION",
+            _by_id(f'"{t}_mk"', f'"{up.ids}"', f'"{t}_m"', t),
             *_new_rows(self, f'"{t}_m"', ""),
             f"SELECT CASE WHEN {_bad(t, '')} > 0 THEN error('{CHECK_FAILED}') END",
             f'UPDATE {v} SET {cols} FROM "{t}_nv" n WHERE {v}.part_id = n.part_id AND {self.parts_at(v)}',
@@ -149,6 +150,10 @@ def index(p: Portfolio) -> UpIndex:
     if p.up is None:
         name = f"up{next(e._counter)}"
         _number_parts(e, e._sql(p.edges), e._sql(p.rollup.values), name)
+        e.conn.execute(
+            f'CREATE OR REPLACE TABLE "{name}_ids_goods" AS SELECT i.part_id, i.k FROM "{name}_ids" i '
+            f"SEMI JOIN ({e._sql(p.goods)}) g ON g.good_id = i.part_id"
+        )
         places = " + ".join(f"CAST(bool_or(quantity * {10**k} <> round(quantity * {10**k})) AS INTEGER)"
                             for k in range(3))  # fmt: skip
         qty, n_places = e.conn.execute(f'SELECT min(quantity), {places} FROM "{name}_edges"').fetchall()[0]
@@ -391,18 +396,11 @@ def _propagate(
         exact = c.execute(f"SELECT bool_and(ok) FROM {m}").fetchall()[0]
         if exact is None or not exact[0]:
             return None
-    c.execute(
-        f'CREATE OR REPLACE TABLE "{tag}_m" AS SELECT i.part_id, s.src, m.m FROM {m} m '
-        f'JOIN "{up.ids}" i ON i.k = m.k JOIN "{tag}_src" s ON s.k = m.src'
-    )
 
     # The goods' new rows first (the bulk decision needs them); apply() computes every part's
     # and writes them (it checks them all, in its transaction) while the goods are decided.
     done = Propagated(up, tag, tuple(r["src"] for r in sums), tuple(sorted({r["hs"] for r in mats})), {}, {})
-    c.execute(
-        f'CREATE OR REPLACE TABLE "{tag}_mg" AS SELECT m.* FROM "{tag}_m" m '
-        f"SEMI JOIN ({up.goods}) g ON g.good_id = m.part_id"
-    )
+    c.execute(_by_id(m, f'"{up.ids}_goods"', f'"{tag}_mg"', tag))
     for statement in _new_rows(done, f'"{tag}_mg"', "g"):
         c.execute(statement)
     bad = c.execute(f"SELECT {_bad(tag, 'g')}").fetchall()[0][0]
@@ -434,6 +432,14 @@ def _propagate(
         rows[r["part_id"]].append(r)
     done.heads, done.rows = heads, rows
     return done
+
+
+def _by_id(m: str, ids: str, name: str, tag: str) -> str:
+    """SQL: the table ``name`` of the multipliers ``m`` of the parts in ``ids`` by their ids."""
+    return (
+        f"CREATE OR REPLACE TABLE {name} AS SELECT i.part_id, s.src, m.m FROM {m} m "
+        f'JOIN {ids} i ON i.k = m.k JOIN "{tag}_src" s ON s.k = m.src'
+    )
 
 
 def _new_rows(done: Propagated, m: str, suffix: str) -> tuple[str, str]:

@@ -149,7 +149,7 @@ def index(p: Portfolio) -> UpIndex:
     e = p.engine
     if p.up is None:
         name = f"up{next(e._counter)}"
-        _number_parts(e, e._sql(p.edges), e._sql(p.rollup.values), name)
+        _number_parts(e, e._sql(p.edges), e._sql(p.rollup.values), name, known=p.distinct_keys)
         e.conn.execute(
             f'CREATE OR REPLACE TABLE "{name}_ids_goods" AS SELECT i.part_id, i.k FROM "{name}_ids" i '
             f"SEMI JOIN ({e._sql(p.goods)}) g ON g.good_id = i.part_id"
@@ -195,15 +195,15 @@ def index(p: Portfolio) -> UpIndex:
     return up
 
 
-def _number_parts(e: Engine, edges: str, values: str, name: str) -> None:
+def _number_parts(e: Engine, edges: str, values: str, name: str, *, known: bool) -> None:
     """The tables ``{name}_ids`` and ``{name}_edges`` of :class:`UpIndex`: a part's number is a
     63-bit hash of its id (computed where it is read, no join) when no two parts share one, else
-    its row number."""
+    its row number.  ``known``: the load has seen the hashes distinct."""
     ids, up = f'"{name}_ids"', f'"{name}_edges"'
     e.conn.execute(
         f"CREATE OR REPLACE TABLE {ids} AS SELECT part_id, {part_key('part_id')} AS k, level FROM ({values})"
     )
-    if _distinct(e, ids):
+    if known or _distinct(e, ids):
         e.conn.execute(
             f"CREATE OR REPLACE TABLE {up} AS SELECT {part_key('e.parent')} AS parent, "
             f"{part_key('e.child')} AS child, e.quantity, v.level AS plevel FROM ({edges}) e "

@@ -42,6 +42,7 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from tmec.engine.portfolio import Portfolio
 from tmec.engine.rollup import FLAGS, ROLL, SUMS, RollUp
@@ -407,15 +408,18 @@ def _propagate(
     if bad:
         return None
     # Column by column (a third faster than row by row), the sums through their text (faster than
-    # Arrow's decimals, and the same numbers and exponents); the doubles for tmec.engine.redecide.
-    as_text = ", ".join(f"CAST({k} AS VARCHAR) AS {k}" for k in SUMS)
+    # Arrow's decimals to Python, and the same numbers and exponents: Arrow writes every one of
+    # the 18 places, as DuckDB does), the text made by Arrow (DuckDB's casts to text and to double
+    # cost twice as much); the doubles for tmec.engine.redecide from the Decimals.
     found_heads = c.sql(
-        f"SELECT part_id, level, {as_text}, {', '.join(FLAGS)}, CAST(orig AS DOUBLE) AS f_orig, "
-        f'CAST(nonorig AS DOUBLE) AS f_non, CAST(vnm AS DOUBLE) AS f_vnm FROM "{tag}_nvg"'
+        f'SELECT part_id, level, {", ".join((*SUMS, *FLAGS))} FROM "{tag}_nvg"'
     ).to_arrow_table()
-    columns = {name: found_heads.column(name).to_pylist() for name in found_heads.column_names}
+    columns = {name: found_heads.column(name).to_pylist() for name in ("part_id", "level", *FLAGS)}
     for k in SUMS:
-        columns[k] = list(map(Decimal, columns[k]))
+        columns[k] = list(map(Decimal, pc.cast(found_heads.column(k), pa.string()).to_pylist()))
+    columns["f_orig"], columns["f_non"], columns["f_vnm"] = (
+        list(map(float, columns[k])) for k in ("orig", "nonorig", "vnm")
+    )
     names = ["level", *SUMS, *FLAGS]
     floats = zip(columns["f_orig"], columns["f_non"], columns["f_vnm"], strict=True)
     heads = {}

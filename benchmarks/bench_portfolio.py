@@ -63,11 +63,13 @@ def run() -> None:
         )
         prep = f"{first['prepare']:.2f} s wall, {first['prepare_cpu']:.2f} s CPU"
         print(f"  prepare (upward index, signatures): {prep}")
+        general = first["incremental_general"]
         for name, part, change in CHANGES:
             key = "incremental_" + name
             print(
                 f"  incremental ({name}: {part} {change}): {first[key]:.2f} s wall, "
                 f"{first[key + '_cpu']:.2f} s CPU for {first[key + '_goods']:,} goods, "
-                f"{first[key + '_bulk']:,} in bulk"
+                f"{first[key + '_bulk']:,} in bulk; {first[key] / general:.3f} of the general path's wall "
+                f"(target under 1 s)"
             )
         print(f"  {_load()}")

@@ -75,16 +75,43 @@ def _encode(value: Any, out: list[str], path: str) -> None:
         )
 
 
+# The standard library's C encoder, compact and sorted: for values of plain types (below) with
+# ASCII member names it writes exactly what _encode writes (code-point order is UTF-16 order for
+# ASCII; ints, strings, true, false and null alike), several times faster.
+_C_ENCODE = json.JSONEncoder(
+    ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False
+).encode
+
+
+def _plain(value: Any) -> bool:
+    """Whether ``value`` holds only dicts with ASCII string keys, lists, tuples, strings, safe
+    integers, booleans and None, each of exactly that type (subclasses may print otherwise)."""
+    kind = type(value)
+    if kind is str or value is None or kind is bool:
+        return True
+    if kind is int:
+        return -_MAX_SAFE_INTEGER <= value <= _MAX_SAFE_INTEGER  # type: ignore[no-any-return]
+    if kind is dict:
+        return all(type(k) is str and k.isascii() for k in value) and all(map(_plain, value.values()))
+    if kind is list or kind is tuple:
+        return all(map(_plain, value))
+    return False
+
+
 def canonical_json(value: Any) -> bytes:
     """The RFC 8785 canonical UTF-8 bytes of ``value``.
 
     >>> canonical_json({"b": [1, "é"], "a": None})
     b'{"a":null,"b":[1,"\\xc3\\xa9"]}'
     """
-    out: list[str] = []
-    _encode(value, out, "")
+    if _plain(value):
+        text = _C_ENCODE(value)
+    else:  # the general encoder: UTF-16 order, and it names what it refuses
+        out: list[str] = []
+        _encode(value, out, "")
+        text = "".join(out)
     try:
-        return "".join(out).encode("utf-8")
+        return text.encode("utf-8")
     except UnicodeEncodeError as exc:
         raise InputError(
             f"a lone surrogate cannot be encoded in UTF-8 (RFC 8785 §3.2.2.2): {exc.reason}"

@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from tmec.origin import Case, Material
     from tmec.statements.model import Statement
+    from tmec.store.quick import QuickReader
     from tmec.store.statements import StatementBook
 
 USED_KINDS = ("origin", "accumulation")
@@ -39,23 +41,47 @@ def store_exists() -> bool:
     return bool(os.environ.get("TMEC_DATABASE_URL")) or (tmec_home() / "tmec.db").is_file()
 
 
-def statements_in_force(day: dt.date, suppliers: Iterable[str] | None = None) -> list[Statement]:
+@contextmanager
+def one_reader() -> Iterator[QuickReader | None]:
+    """One quick reader of the store for a batch of cases (None: each case reads as it would
+    alone); :func:`case_statements` reads through it, one snapshot a case as before."""
+    if not store_exists():
+        yield None
+        return
+    from tmec.store.quick import quick_reader
+
+    quick = quick_reader()
+    try:
+        yield quick
+    finally:
+        if quick is not None:
+            quick.close()
+
+
+def statements_in_force(
+    day: dt.date, suppliers: Iterable[str] | None = None, *, quick: QuickReader | None = None
+) -> list[Statement]:
     """The origin and accumulation statements in force on ``day`` (of ``suppliers`` only, when
-    given); none when there is no store yet (a determination never creates one)."""
+    given); none when there is no store yet (a determination never creates one).  ``quick``: a
+    reader :func:`one_reader` opened for a batch."""
+    if quick is not None:
+        return quick.statements(in_force_on=day, kinds=USED_KINDS, suppliers=suppliers)
     if not store_exists():
         return []
     from tmec.store.quick import quick_reader
 
-    quick = quick_reader()  # the stdlib's sqlite3: no SQLAlchemy to import for a few rows
-    if quick is not None:
+    own = quick_reader()  # the stdlib's sqlite3: no SQLAlchemy to import for a few rows
+    if own is not None:
         try:
-            return quick.statements(in_force_on=day, kinds=USED_KINDS, suppliers=suppliers)
+            return own.statements(in_force_on=day, kinds=USED_KINDS, suppliers=suppliers)
         finally:
-            quick.close()
+            own.close()
     return open_book(create=False).all(in_force_on=day, kinds=USED_KINDS, suppliers=suppliers)
 
 
-def case_statements(case: Case, day: dt.date | None = None) -> list[Statement]:
+def case_statements(
+    case: Case, day: dt.date | None = None, *, quick: QuickReader | None = None
+) -> list[Statement]:
     """The statements a case's determination may use: in force on ``day`` (default its date), of
     its materials' suppliers; none when the case pins them off."""
     from tmec.statements import pinned_off
@@ -63,7 +89,7 @@ def case_statements(case: Case, day: dt.date | None = None) -> list[Statement]:
     if pinned_off(case):
         return []
     return statements_in_force(
-        day or case.date, {m.supplier for m in _materials(case.materials) if m.supplier}
+        day or case.date, {m.supplier for m in _materials(case.materials) if m.supplier}, quick=quick
     )
 
 

@@ -26,6 +26,7 @@ from tmec.origin import load_case
 if TYPE_CHECKING:
     from tmec.certify.certificate import Good
     from tmec.certify.issuer import BeforeCommit, Issued
+    from tmec.store.quick import QuickReader
 
 
 def certify_options(func: Any) -> Any:
@@ -67,16 +68,17 @@ def certify_options(func: Any) -> Any:
     return func
 
 
-def _qualified(case_path: Path) -> tuple[Good, Path]:
+def _qualified(case_path: Path, quick: QuickReader | None) -> tuple[Good, Path]:
     """One CASE qualified with the supplier statements in force on its date, as `tmec qualify` does:
-    the worksheet's determination lists them, so a withdrawal finds the certificate."""
+    the worksheet's determination lists them, so a withdrawal finds the certificate.  ``quick``:
+    the batch's reader of the store (:func:`tmec.cli._statements_store.one_reader`)."""
     from tmec.certify.certificate import Good
     from tmec.cli._statements_store import case_statements
     from tmec.statements import qualify_with_statements
 
     case_bytes = read_input(case_path)
     case = load_case(case_path)
-    determination, _ = qualify_with_statements(case, case_statements(case))
+    determination, _ = qualify_with_statements(case, case_statements(case, quick=quick))
     return Good(case, determination, case_bytes), case_path
 
 
@@ -154,7 +156,10 @@ def run_certify(
         on = parse_date(qualify_on, field="--on") if qualify_on else certification_date or dt.date.today()
         goods, left_out["left_out"] = _portfolio_goods(portfolio, on, as_json)
     else:
-        goods = [_qualified(path) for path in case_paths]
+        from tmec.cli._statements_store import one_reader
+
+        with one_reader() as quick:
+            goods = [_qualified(path, quick) for path in case_paths]
     refused = [(g, path) for g, path in goods if not g.determination.originating]
     if refused:
         _refuse(refused, as_json, batch=len(goods) > 1)

@@ -42,10 +42,12 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from tmec.engine.portfolio import Portfolio
 from tmec.engine.rollup import FLAGS, ROLL, SUMS, RollUp
 from tmec.engine.rollup_small import leaf
+from tmec.engine.rollup_sql import part_key
 from tmec.engine.session import Engine
 
 __all__ = [
@@ -67,7 +69,11 @@ class UpIndex:
     module updates in place, and what the exactness rests on."""
 
     goods: str  # the SQL of the portfolio's goods
-    edges: str  # table: parent, child, quantity, plevel (the parent's level), ordered by plevel
+    # tables: every part's number (part_id, k: BIGINT, level; the goods' alone in ``{ids}_goods``),
+    # and the edges by those numbers (parent, child, quantity, plevel: the parent's level), ordered
+    # by plevel; the multipliers join integers, not ids
+    ids: str
+    edges: str
     parts: str  # tables holding the parts and the roll-up (RollUp.values, RollUp.materials)
     values: str
     materials: str
@@ -101,7 +107,9 @@ class Propagated:
         v, m = f'"{up.values}"', f'"{up.materials}"'
         same = f"{m}.part_id = n.part_id AND {m}.hs = n.hs AND {m}.origin = n.origin AND {self.codes_at(m)}"
         script = [
-            "BEGIN TRANSACTION",  # the new rows are propagate()'s
+            "BEGIN TRANSACTION",
+            _by_id(f'"{t}_mk"', f'"{up.ids}"', f'"{t}_m"', t),
+            *_new_rows(self, f'"{t}_m"', ""),
             f"SELECT CASE WHEN {_bad(t, '')} > 0 THEN error('{CHECK_FAILED}') END",
             f'UPDATE {v} SET {cols} FROM "{t}_nv" n WHERE {v}.part_id = n.part_id AND {self.parts_at(v)}',
             # rows that stay change in place; rows now worth 0 go; new rows come in
@@ -142,18 +150,17 @@ def index(p: Portfolio) -> UpIndex:
     e = p.engine
     if p.up is None:
         name = f"up{next(e._counter)}"
-        edges, values = e._sql(p.edges), e._sql(p.rollup.values)
+        _number_parts(e, e._sql(p.edges), e._sql(p.rollup.values), name, known=p.distinct_keys)
         e.conn.execute(
-            f'CREATE OR REPLACE TABLE "{name}_edges" AS SELECT e.parent, e.child, e.quantity, '
-            f"v.level AS plevel FROM ({edges}) e "
-            f"JOIN (SELECT part_id, level FROM ({values}) WHERE level > 0) v "  # a parent is made
-            "ON v.part_id = e.parent ORDER BY plevel"
+            f'CREATE OR REPLACE TABLE "{name}_ids_goods" AS SELECT i.part_id, i.k FROM "{name}_ids" i '
+            f"SEMI JOIN ({e._sql(p.goods)}) g ON g.good_id = i.part_id"
         )
         places = " + ".join(f"CAST(bool_or(quantity * {10**k} <> round(quantity * {10**k})) AS INTEGER)"
                             for k in range(3))  # fmt: skip
         qty, n_places = e.conn.execute(f'SELECT min(quantity), {places} FROM "{name}_edges"').fetchall()[0]
         p.up = UpIndex(
-            goods=e._sql(p.goods), edges=f"{name}_edges", parts="", values="", materials="", held=None,
+            goods=e._sql(p.goods), ids=f"{name}_ids", edges=f"{name}_edges", parts="", values="",
+            materials="", held=None,
             min_value=Decimal(0), min_quantity=qty or Decimal(0), quantity_places=int(n_places or 0),
             no_origin=0,
         )  # fmt: skip
@@ -187,6 +194,39 @@ def index(p: Portfolio) -> UpIndex:
         ).fetchall()[0]
         up.min_value, up.no_origin = (row[0] if row[0] is not None else Decimal(0)), int(row[1])
     return up
+
+
+def _number_parts(e: Engine, edges: str, values: str, name: str, *, known: bool) -> None:
+    """The tables ``{name}_ids`` and ``{name}_edges`` of :class:`UpIndex`: a part's number is a
+    63-bit hash of its id (computed where it is read, no join) when no two parts share one, else
+    its row number.  ``known``: the load has seen the hashes distinct."""
+    ids, up = f'"{name}_ids"', f'"{name}_edges"'
+    e.conn.execute(
+        f"CREATE OR REPLACE TABLE {ids} AS SELECT part_id, {part_key('part_id')} AS k, level FROM ({values})"
+    )
+    if known or _distinct(e, ids):
+        e.conn.execute(
+            f"CREATE OR REPLACE TABLE {up} AS SELECT {part_key('e.parent')} AS parent, "
+            f"{part_key('e.child')} AS child, e.quantity, v.level AS plevel FROM ({edges}) e "
+            f"JOIN (SELECT part_id, level FROM ({values}) WHERE level > 0) v "  # a parent is made
+            "ON v.part_id = e.parent ORDER BY plevel"
+        )
+        return
+    e.conn.execute(
+        f"CREATE OR REPLACE TABLE {ids} AS SELECT part_id, CAST(row_number() OVER () AS BIGINT) AS k, level "
+        f"FROM ({values})"
+    )
+    e.conn.execute(
+        f"CREATE OR REPLACE TABLE {up} AS SELECT a.k AS parent, b.k AS child, e.quantity, a.level AS plevel "
+        f"FROM ({edges}) e JOIN {ids} a ON a.part_id = e.parent JOIN {ids} b ON b.part_id = e.child "
+        "WHERE a.level > 0 ORDER BY plevel"
+    )
+
+
+def _distinct(e: Engine, ids: str) -> bool:
+    """Whether the parts' numbers in ``ids`` are distinct."""
+    row = e.conn.execute(f"SELECT count(DISTINCT k) = count(*) FROM {ids}").fetchone()
+    return bool(row and row[0])
 
 
 def _table(e: Engine, rows: Sequence[Mapping[str, Any]], schema: pa.Schema, name: str) -> str:
@@ -226,11 +266,23 @@ def changed_parts(p: Portfolio, ids: Sequence[str]) -> tuple[dict[str, dict[str,
 def users(p: Portfolio, up: UpIndex, ids: Sequence[str]) -> list[str]:
     """The goods that contain one of the parts ``ids``, directly or not (or are one)."""
     e = p.engine
-    start = _table(e, [{"part_id": i} for i in ids], IDS, f"up_users{next(e._counter)}")
+    tag = f"up_users{next(e._counter)}"
+    start = _table(e, [{"part_id": i} for i in ids], IDS, tag)
+    found = f'"{tag}_found"'
+    e.conn.execute(
+        f'CREATE OR REPLACE TABLE {found} AS SELECT i.k FROM "{up.ids}" i SEMI JOIN {start} s '
+        "ON s.part_id = i.part_id"
+    )
+    # Up one level at a time: a part's parents are all above it, so the parts found below a level
+    # are all its edges need; each level reads its own edges (they are ordered by it), once.
+    for level in range(1, p.rollup.levels + 1):
+        e.conn.execute(
+            f'INSERT INTO {found} SELECT DISTINCT u.parent FROM "{up.edges}" u SEMI JOIN {found} f '
+            f"ON f.k = u.child WHERE u.plevel = {level} AND u.parent NOT IN (SELECT k FROM {found})"
+        )
     rows = e.conn.sql(
-        f"WITH RECURSIVE found(part_id) AS (SELECT part_id FROM {start} UNION "
-        f'SELECT u.parent FROM "{up.edges}" u JOIN found ON u.child = found.part_id) '
-        f"SELECT f.part_id FROM found f SEMI JOIN ({up.goods}) g ON g.good_id = f.part_id ORDER BY 1"
+        f'SELECT i.part_id FROM "{up.ids}" i SEMI JOIN {found} f ON f.k = i.k '
+        f"SEMI JOIN ({up.goods}) g ON g.good_id = i.part_id ORDER BY 1"
     ).fetchall()
     return [r[0] for r in rows]
 
@@ -320,11 +372,16 @@ def _propagate(
     )  # fmt: skip
     _table(e, mats, mat_schema, f"{tag}_dmat")
 
-    # Multipliers, level by level: a part's level is above all its components' levels.
-    m = f'"{tag}_m"'
+    # Multipliers, level by level: a part's level is above all its components' levels; by the
+    # parts' numbers (k), each source's (src) too.
+    m = f'"{tag}_mk"'
     c.execute(
-        f"CREATE OR REPLACE TABLE {m} AS SELECT src AS part_id, src, CAST(1 AS {MULT}) AS m, true AS ok "
-        f'FROM "{tag}_dsum"'
+        f'CREATE OR REPLACE TABLE "{tag}_src" AS SELECT i.k, d.src FROM "{tag}_dsum" d '
+        f'JOIN "{up.ids}" i ON i.part_id = d.src'
+    )
+    c.execute(
+        f"CREATE OR REPLACE TABLE {m} AS SELECT k, k AS src, CAST(1 AS {MULT}) AS m, true AS ok "
+        f'FROM "{tag}_src"'
     )
     term = "e.quantity * m.m"
     # a product of one quantity per level has at most places x levels decimals
@@ -333,7 +390,7 @@ def _propagate(
     for level in range(1, p.rollup.levels + 1):
         c.execute(
             f"INSERT INTO {m} SELECT e.parent, m.src, CAST(sum({term}) AS {MULT}), {ok} "
-            f'FROM "{up.edges}" e JOIN {m} m ON e.child = m.part_id WHERE e.plevel = {level} '
+            f'FROM "{up.edges}" e JOIN {m} m ON e.child = m.k WHERE e.plevel = {level} '
             "GROUP BY e.parent, m.src"
         )
     if checked:
@@ -341,33 +398,34 @@ def _propagate(
         if exact is None or not exact[0]:
             return None
 
-    # Every part's new rows, once: the goods' are read now (the bulk decision needs them), and
-    # apply() writes them all (it checks them all, in its transaction).
+    # The goods' new rows first (the bulk decision needs them); apply() computes every part's
+    # and writes them (it checks them all, in its transaction) while the goods are decided.
     done = Propagated(up, tag, tuple(r["src"] for r in sums), tuple(sorted({r["hs"] for r in mats})), {}, {})
-    for statement in _new_rows(done, m, ""):
+    c.execute(_by_id(m, f'"{up.ids}_goods"', f'"{tag}_mg"', tag))
+    for statement in _new_rows(done, f'"{tag}_mg"', "g"):
         c.execute(statement)
-    for kind in ("nv", "nm"):
-        c.execute(f'CREATE OR REPLACE TABLE "{tag}_{kind}g" AS SELECT n.* FROM "{tag}_{kind}" n '
-                  f"SEMI JOIN ({up.goods}) g ON g.good_id = n.part_id")  # fmt: skip
     bad = c.execute(f"SELECT {_bad(tag, 'g')}").fetchall()[0][0]
     if bad:
         return None
     # Column by column (a third faster than row by row), the sums through their text (faster than
-    # Arrow's decimals, and the same numbers and exponents); the doubles for tmec.engine.redecide.
-    as_text = ", ".join(f"CAST({k} AS VARCHAR) AS {k}" for k in SUMS)
+    # Arrow's decimals to Python, and the same numbers and exponents: Arrow writes every one of
+    # the 18 places, as DuckDB does), the text made by Arrow (DuckDB's casts to text and to double
+    # cost twice as much); the doubles for tmec.engine.redecide from the Decimals.
     found_heads = c.sql(
-        f"SELECT part_id, level, {as_text}, {', '.join(FLAGS)}, CAST(orig AS DOUBLE) AS f_orig, "
-        f'CAST(nonorig AS DOUBLE) AS f_non, CAST(vnm AS DOUBLE) AS f_vnm FROM "{tag}_nvg"'
+        f'SELECT part_id, level, {", ".join((*SUMS, *FLAGS))} FROM "{tag}_nvg"'
     ).to_arrow_table()
-    columns = {name: found_heads.column(name).to_pylist() for name in found_heads.column_names}
+    columns = {name: found_heads.column(name).to_pylist() for name in ("part_id", "level", *FLAGS)}
     for k in SUMS:
-        columns[k] = list(map(Decimal, columns[k]))
+        columns[k] = list(map(Decimal, pc.cast(found_heads.column(k), pa.string()).to_pylist()))
+    columns["f_orig"], columns["f_non"], columns["f_vnm"] = (
+        list(map(float, columns[k])) for k in ("orig", "nonorig", "vnm")
+    )
     names = ["level", *SUMS, *FLAGS]
     floats = zip(columns["f_orig"], columns["f_non"], columns["f_vnm"], strict=True)
-    heads = {
-        good: {**dict(zip(names, values, strict=True)), "floats": f}
-        for good, f, *values in zip(columns["part_id"], floats, *(columns[n] for n in names), strict=True)
-    }
+    heads = {}
+    for good, f, *values in zip(columns["part_id"], floats, *(columns[n] for n in names), strict=True):
+        head = heads[good] = dict(zip(names, values, strict=True))
+        head["floats"] = f
     rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
     found = c.sql(
         f'SELECT part_id, hs, origin, dvalue, dvnm, created, value = 0 AS removed FROM "{tag}_nmg"'
@@ -380,23 +438,41 @@ def _propagate(
     return done
 
 
+def _by_id(m: str, ids: str, name: str, tag: str) -> str:
+    """SQL: the table ``name`` of the multipliers ``m`` of the parts in ``ids`` by their ids."""
+    return (
+        f"CREATE OR REPLACE TABLE {name} AS SELECT i.part_id, s.src, m.m FROM {m} m "
+        f'JOIN {ids} i ON i.k = m.k JOIN "{tag}_src" s ON s.k = m.src'
+    )
+
+
 def _new_rows(done: Propagated, m: str, suffix: str) -> tuple[str, str]:
     """SQL: the new roll-up rows (``{tag}_nv{suffix}``) and material rows (``{tag}_nm{suffix}``,
     with their deltas and whether they are new) of the parts in the multipliers table ``m``."""
     up, tag = done.index, done.tag
-    d_sums = ", ".join(f"sum(m.m * d.{k}) AS {k}" for k in SUMS)
+    # One changed part: each part has one multiplier and each code and origin one delta, so the
+    # terms need no summing (the same decimals: a sum of one term has the term's type).
+    one = len(done.sources) == 1
+
+    def total(term: str) -> str:
+        return term if one else f"sum({term})"
+
+    def group(by: str) -> str:
+        return "" if one else f" GROUP BY {by}"
+
+    d_sums = ", ".join(f"{total(f'm.m * d.{k}')} AS {k}" for k in SUMS)
     new_sums = ", ".join(f"CAST(v.{k} + d.{k} AS {ROLL_SQL}) AS {k}" for k in SUMS)
     return (
         f'CREATE OR REPLACE TABLE "{tag}_nv{suffix}" AS '
-        f'WITH d AS (SELECT m.part_id, {d_sums} FROM {m} m JOIN "{tag}_dsum" d ON m.src = d.src '
-        "GROUP BY m.part_id), "
+        f'WITH d AS (SELECT m.part_id, {d_sums} FROM {m} m JOIN "{tag}_dsum" d ON m.src = d.src'
+        f"{group('m.part_id')}), "
         f'new AS (SELECT v.part_id, v.level, {new_sums} FROM "{up.values}" v '
         f"JOIN d ON v.part_id = d.part_id WHERE {done.parts_at('v')}) "
         "SELECT *, CAST(orig > 0 AS INTEGER) AS any_orig, CAST(nonorig - unk > 0 AS INTEGER) AS any_non, "
         "CAST(unk > 0 AS INTEGER) AS any_unk FROM new",
         f'CREATE OR REPLACE TABLE "{tag}_nm{suffix}" AS '
-        "WITH d AS (SELECT m.part_id, d.hs, d.origin, sum(m.m * d.dvalue) AS dvalue, "
-        f'sum(m.m * d.dvnm) AS dvnm FROM {m} m JOIN "{tag}_dmat" d ON m.src = d.src GROUP BY 1, 2, 3) '
+        f"WITH d AS (SELECT m.part_id, d.hs, d.origin, {total('m.m * d.dvalue')} AS dvalue, "
+        f'{total("m.m * d.dvnm")} AS dvnm FROM {m} m JOIN "{tag}_dmat" d ON m.src = d.src{group("1, 2, 3")}) '
         f"SELECT d.part_id, d.hs, d.origin, CAST(coalesce(o.value, 0) + d.dvalue AS {ROLL_SQL}) AS value, "
         f"CAST(coalesce(o.vnm, 0) + d.dvnm AS {ROLL_SQL}) AS vnm, d.dvalue, d.dvnm, "
         "o.part_id IS NULL AS created "

@@ -85,6 +85,8 @@ class Portfolio:
     decisions: Any = None  # what tmec.engine.redecide has learnt of the rules' outcomes
     # part_id -> the supplier statement (tmec.statements) that settled its origin or VNM
     statement_uses: dict[str, str] = field(default_factory=dict)
+    # the load saw no two parts' ids share a 63-bit key (tmec.engine.rollup_sql.part_key)
+    distinct_keys: bool = False
 
 
 @dataclass(slots=True)
@@ -224,8 +226,9 @@ def load_portfolio(
     # load_bom checked every edge's ends, and whether the parts' keys are distinct
     r = roll_up(e, parts, edges, codes=codes, known_ids=True, distinct_keys=files.distinct_keys)
     return Portfolio(
-        e, directory, day, goods, parts, edges, r, book, resolved, codes, lumped, statement_uses=used
-    )
+        e, directory, day, goods, parts, edges, r, book, resolved, codes, lumped, statement_uses=used,
+        distinct_keys=files.distinct_keys,
+    )  # fmt: skip
 
 
 def _lumped_codes(mat_codes: Iterable[str], rules: Mapping[str, Rule | str]) -> pa.Table:

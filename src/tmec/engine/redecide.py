@@ -410,8 +410,9 @@ def _redecide(
     out: Decided,
 ) -> None:
     d = decisions(p)
+    inputs, results, rules, outcomes = p.inputs, p.results, p.good_rules, d.outcomes
     for good_id, new in heads.items():
-        inp = p.inputs.get(good_id)
+        inp = inputs.get(good_id)
         if inp is None or new["level"] == 0:
             out.to_read.append(good_id)
             continue
@@ -421,20 +422,22 @@ def _redecide(
             continue
         lines, failing, moved = applied
         now = GoodInputs({**inp.head, **new}, lines, failing)
-        old = p.results.get(good_id)
-        rule = p.good_rules.get(str(now.head["hs"]))
-        decided = None
+        old = results.get(good_id)
+        rule = rules.get(str(now.head["hs"]))
         if old is not None and isinstance(rule, Rule):
-            before = _derive(p, d, rule, inp)
+            before = inp.derived if isinstance(inp.derived, Derived) else _derive(p, d, rule, inp)
             if not before.learned:
                 d.learn(before.signature, old)
                 before.learned = True
-            decided = _known_outcome(p, d, rule, old, now, before, moved)
-        if decided is None:
-            out.to_qualify[good_id] = now
-        else:
-            out.results[good_id] = decided
-            out.inputs[good_id] = now
+            after = _derive(p, d, rule, now, before, moved)
+            outcome = outcomes.get(after.signature) if after.signature is not None else None
+            if outcome is not None:
+                out.results[good_id] = _result(p, good_id, old.hs, outcome, now, after)
+                out.inputs[good_id] = now
+                # its result is its signature's outcome: learning it would change nothing
+                after.learned = True
+                continue
+        out.to_qualify[good_id] = now
 
 
 def _order(c: Mapping[str, Any]) -> tuple[str, str, str]:
@@ -524,24 +527,6 @@ def _derive(
     derived = Derived(inp.lines, ordered, classes, sums, failing_t, const, quiet, kind, total, signature)
     inp.derived = derived
     return derived
-
-
-def _known_outcome(
-    p: Portfolio,
-    d: Decisions,
-    rule: Rule,
-    old: GoodResult,
-    now: GoodInputs,
-    before: Derived,
-    moved: Moved | None,
-) -> GoodResult | None:
-    """The good's new result when a good of the same signature has been decided (itself before the
-    change, most often), else None."""
-    after = _derive(p, d, rule, now, before, moved)
-    outcome = d.outcomes.get(after.signature) if after.signature is not None else None
-    if outcome is None:
-        return None
-    return _result(p, old.good_id, old.hs, outcome, now, after)
 
 
 def _result(

@@ -40,6 +40,7 @@ from tmec.core.money import to_decimal
 from tmec.core.numbers import BLANKS, LINE_AMOUNT
 from tmec.engine.delta import UpIndex, change_parts, changed_parts, good_rows, index, propagate, users
 from tmec.engine.portfolio import (
+    PARALLEL_FROM,
     GoodResult,
     Portfolio,
     PortfolioResult,
@@ -232,6 +233,10 @@ def _carry(
         applying = pool.submit(write)
         try:
             decided = redecide(p, moved.heads, moved.rows)
+            # The goods sent to the single-good path need nothing the write makes: decided while
+            # it runs (not from PARALLEL_FROM goods on: those fork, which waits for the write).
+            early = dict(decided.to_qualify) if len(decided.to_qualify) < PARALLEL_FROM else {}
+            done = qualify_inputs(p, early, method) if early else {}
         except BaseException:
             applying.result()
             for good_id in moved.heads:  # their stored inputs are no longer theirs
@@ -244,11 +249,15 @@ def _carry(
     p.results.update(results)
     p.inputs.update(decided.inputs)
     to_qualify = decided.to_qualify
+    late = {g: inp for g, inp in to_qualify.items() if g not in early}
     readable = [g for g in decided.to_read if g in p.inputs and moved.heads[g]["level"] > 0]
     for good_id, found_rows in good_rows(p, readable).items():
-        to_qualify[good_id] = read_inputs(p, {**p.inputs[good_id].head, **moved.heads[good_id]}, found_rows)
-    if to_qualify:
-        done = qualify_inputs(p, to_qualify, method)
+        late[good_id] = to_qualify[good_id] = read_inputs(
+            p, {**p.inputs[good_id].head, **moved.heads[good_id]}, found_rows
+        )
+    if late:
+        done = {**done, **qualify_inputs(p, late, method)}
+    if done:
         results.update(done)
         p.results.update(done)
         p.inputs.update(to_qualify)

@@ -101,7 +101,7 @@ def test_bad_entry_lines_are_reported(duck: Engine, tmp_path: Path) -> None:
         "entry_date,hts,origin,value,usmca,metals_relief\n2025-13-01,7208.51.00,MX,10,yes,\n"
         "2025-05-01,72085100,DE,10,yes,\n2025-05-01,72085100,ZZ,5,no,\n2025-05-01,99999999,MX,5,no,\n"
         "2015-05-01,72085100,MX,5,no,\n2026-05-01,84138100,DE,10,no,motorcycle_parts\n"
-        "2026-05-01,84138100,DE,10,no,quota\n",
+        "2026-05-01,84138100,DE,10,no,quota\n2025-05-01,72085100,us,10,no,\n",
         encoding="utf-8",
     )
     with pytest.raises(InputErrors) as info:
@@ -114,6 +114,12 @@ def test_bad_entry_lines_are_reported(duck: Engine, tmp_path: Path) -> None:
     assert "entries.csv:7" not in text
     relief = "expected one of commerce_quota, motorcycle_parts, equipment_parts, none, found 'quota'"
     assert f"entries.csv:8: metals_relief: {relief}" in text
+    # the customs territory is no origin (refused as tmec duty refuses it)
+    assert (
+        "entries.csv:9: origin: expected an origin outside the customs territory of the United States, "
+        "found 'US'" in text
+    )
+    assert "9801.00.10" in text
 
 
 def test_a_bad_file_leaves_the_loaded_lines_as_they_were(duck: Engine, tmp_path: Path) -> None:

@@ -10,8 +10,9 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from tests.tariffs.helpers import run
+from tests.tariffs.helpers import price, run
 from tmec.core.countries import _iso_countries
+from tmec.core.errors import InputError
 from tmec.tariffs import Entry, default_tables, price_entry
 from tmec.tariffs.statutory import OTHERS, statutory_rows, table_origins
 
@@ -88,3 +89,19 @@ def test_the_united_states_is_no_origin_of_the_table(tmp_path: Path, origin: str
     every = table_origins(default_tables(), dt.date(2025, 10, 1), _iso_countries(), None)
     assert "US" not in every and "PR" not in every and {"MX", "CA", "CN"} <= set(every)
     assert len(every) == len(_iso_countries()) - 2
+
+
+@pytest.mark.parametrize("origin", ["US", "pr"])
+def test_duty_refuses_an_origin_in_the_customs_territory(origin: str) -> None:
+    """Goods of U.S. origin are not imports rated by origin (returned, they are entered under
+    9801.00.10, Free): ``tmec duty`` refuses the line, as ``tmec rates`` has no row for it, rather
+    than charging the 10 % reciprocal baseline or a Section 232 duty."""
+
+    with pytest.raises(InputError) as info:
+        price("2025-10-01", "7326.90.86", origin)
+    assert info.value.field == "origin" and "customs territory" in info.value.message
+    assert "9801.00.10" in info.value.message
+    code, out = run(
+        "duty", "--hts", "7326.90.86", "--origin", origin, "--value", "1000", "--date", "2025-10-01"
+    )
+    assert code == 2 and "customs territory of the United States" in out

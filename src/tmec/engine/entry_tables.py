@@ -28,10 +28,12 @@ from pathlib import Path
 import duckdb
 
 from tmec.core.errors import InputError
+from tmec.core.params import ParamValue
 from tmec.engine.bom_tables import InputErrors, _drop, _numeric, _q, _text, number_column
 from tmec.engine.duck_errors import EngineFailure, reading
 from tmec.tariffs import default_tables
 from tmec.tariffs.entry import RELIEFS
+from tmec.tariffs.territory import TERRITORY, inside_territory, territory_codes
 
 __all__ = [
     "AMOUNT",
@@ -441,7 +443,17 @@ def _iso(code: str) -> bool:
 def _bad_origin(v: str) -> str | None:
     if not re.fullmatch(r"[A-Z]{2}", v):
         return "origin: expected an ISO 3166 country code such as MX or CA, found {raw!r}"
-    return None if _iso(v) else f"origin: expected an ISO 3166 country code, found {v}"
+    if not _iso(v):
+        return f"origin: expected an ISO 3166 country code, found {v}"
+    if v in territory_codes(default_tables().parameters):  # refused as tmec.tariffs.price_entry does
+        why = inside_territory(v, _territory_in_force()) or v
+        return "origin: " + why.replace("{", "{{").replace("}", "}}")  # formatted with the raw text
+    return None
+
+
+def _territory_in_force() -> ParamValue:
+    parameter = default_tables().parameters[TERRITORY]
+    return parameter.at(parameter.dates[-1])
 
 
 def _bad_relief(v: str) -> str | None:

@@ -15,6 +15,7 @@ from tmec.tariffs.duty import Duty
 from tmec.tariffs.entry import Entry
 from tmec.tariffs.stacking import BASES, stack
 from tmec.tariffs.tables import TariffTables
+from tmec.tariffs.territory import TERRITORY, inside_territory
 
 __all__ = ["default_tables", "price_entries", "price_entry"]
 
@@ -46,8 +47,11 @@ def price_entry(entry: Entry, *, tables: TariffTables | None = None, basis: str 
             "(chapter-99 headings are added by the measures)",
             field="hts",
         )
-    line = t.schedule.line(entry.hts, entry.entry_date, field="hts")
     snapshot = t.parameters.at(entry.entry_date)
+    refused = inside_territory(entry.origin, snapshot[TERRITORY])
+    if refused:
+        raise InputError(refused, field="origin")
+    line = t.schedule.line(entry.hts, entry.entry_date, field="hts")
     st = stack(entry, line, t.measures, snapshot, basis=basis)
     coverage = snapshot["tariffs.measures_coverage"]
     notes = list(st.notes)

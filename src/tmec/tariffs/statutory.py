@@ -30,6 +30,7 @@ from tmec.core.errors import InputError
 from tmec.tariffs.measures import CUMULATIVE, METAL_PROGRAMS, PROGRAMS, Measure
 from tmec.tariffs.rates import Rate
 from tmec.tariffs.tables import TariffTables
+from tmec.tariffs.territory import TERRITORY, inside_territory
 
 __all__ = [
     "OTHERS",
@@ -51,7 +52,6 @@ OVERLAY = "ieepa_reciprocal"
 ZERO = Decimal(0)
 PLACES = Decimal("0.000001")
 METALS = METAL_PROGRAMS
-TERRITORY = "tariffs.customs_territory"  # no origin of the table (see :func:`table_origins`)
 
 
 def _unconditional(m: Measure, day: dt.date) -> bool:
@@ -67,14 +67,10 @@ def table_origins(
     territory = tables.parameters.at(day)[TERRITORY]
     if origins is None:
         return sorted(c for c in every if c not in territory.value)
-    inside = [c for c in origins if c in territory.value]
-    if inside:
-        raise InputError(
-            f"expected an origin outside the customs territory of the United States, found {inside[0]!r}: "
-            "its goods are not imports rated by origin (goods of U.S. origin returned are entered under "
-            f"9801.00.10, Free; {territory.cite()})",
-            field="--origin",
-        )
+    for code in origins:
+        refused = inside_territory(code, territory)
+        if refused:
+            raise InputError(refused, field="--origin")
     return sorted(origins)
 
 

@@ -60,6 +60,7 @@ LIMIT 1
 # The legal parameters the stacking steps read.
 STACKING_PARAMETERS = (
     "tariffs.column2_countries",
+    "tariffs.customs_territory",
     "tariffs.duty_rounding_places",
     "tariffs.measures_coverage",
     "tariffs.north_american_preference",

@@ -32,7 +32,6 @@ Usage: ``python tools/law/build_ieepa_annex_ii.py --tracker GITDIR [--out DIR]``
 
 from __future__ import annotations
 
-import argparse
 import csv
 import hashlib
 import io
@@ -45,6 +44,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from builder_cli import run_builder  # a sibling script, not a package
 
 NAME = "ieepa_annex_ii.yaml"
 ROOT = Path(__file__).resolve().parents[2]
@@ -269,14 +272,9 @@ def _end_of_ieepa(out: Path) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tracker", type=Path, required=True, help=f"a git directory of {REPO}")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    args = parser.parse_args(argv)
-    body = build(args.tracker, args.out)
-    (args.out / NAME).write_bytes(body)
-    print(f"{args.out / NAME}: {len(body):,} bytes", file=sys.stderr)
-    return 0
+    return run_builder(
+        argv, __doc__.splitlines()[0], build, NAME, source="--tracker", required=f"a git directory of {REPO}"
+    )
 
 
 if __name__ == "__main__":

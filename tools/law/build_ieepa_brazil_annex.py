@@ -28,7 +28,6 @@ git directory.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import hashlib
 import re
@@ -38,6 +37,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from builder_cli import run_builder  # a sibling script, not a package
 
 NAME = "ieepa_brazil_annex_i.yaml"
 ROOT = Path(__file__).resolve().parents[2]
@@ -166,14 +169,14 @@ def build(git_dir: Path) -> bytes:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--briefings", type=Path, required=True, help=f"a git directory of {REPO}")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    args = parser.parse_args(argv)
-    body = build(args.briefings)
-    (args.out / NAME).write_bytes(body)
-    print(f"{args.out / NAME}: {len(body):,} bytes", file=sys.stderr)
-    return 0
+    return run_builder(
+        argv,
+        __doc__.splitlines()[0],
+        lambda briefings, _out: build(briefings),
+        NAME,
+        source="--briefings",
+        required=f"a git directory of {REPO}",
+    )
 
 
 if __name__ == "__main__":

@@ -29,7 +29,6 @@ Usage: ``python tools/law/build_ieepa_country.py [--data ../shared/data] [--out 
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import gzip
 import json
@@ -43,8 +42,9 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from build_hts import DEFAULT_DATA, DEFAULT_OUT, LICENCE, SOURCE, clean, revision_files  # sibling scripts
+from build_hts import DEFAULT_OUT, LICENCE, SOURCE, clean, revision_files  # sibling scripts
 from build_ieepa_reciprocal import END_REFERENCE, NO_CHANGE, end_of_ieepa, read_heading
+from builder_cli import run_builder
 
 NAME = "ieepa_country.yaml"
 ANNEX = "ieepa_brazil_annex_i.yaml"  # tools/law/build_ieepa_brazil_annex.py
@@ -305,14 +305,7 @@ def build(data: Path, out: Path = DEFAULT_OUT) -> bytes:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    args = parser.parse_args(argv)
-    body = build(args.data, args.out)
-    (args.out / NAME).write_bytes(body)
-    print(f"{args.out / NAME}: {len(body):,} bytes", file=sys.stderr)
-    return 0
+    return run_builder(argv, __doc__.splitlines()[0], build, NAME)
 
 
 if __name__ == "__main__":

@@ -34,7 +34,6 @@ Usage: ``python tools/law/build_ieepa_reciprocal.py [--data ../shared/data] [--o
 
 from __future__ import annotations
 
-import argparse
 import csv
 import datetime as dt
 import gzip
@@ -51,7 +50,8 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from build_hts import DEFAULT_DATA, DEFAULT_OUT, LICENCE, SOURCE, clean, revision_files  # a sibling script
+from build_hts import LICENCE, SOURCE, clean, revision_files  # a sibling script
+from builder_cli import run_builder
 
 NAME = "ieepa_reciprocal.yaml"
 ROOT = Path(__file__).resolve().parents[2]
@@ -383,14 +383,7 @@ def build(data: Path) -> bytes:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    args = parser.parse_args(argv)
-    body = build(args.data)
-    (args.out / NAME).write_bytes(body)
-    print(f"{args.out / NAME}: {len(body):,} bytes", file=sys.stderr)
-    return 0
+    return run_builder(argv, __doc__.splitlines()[0], lambda data, _out: build(data), NAME)
 
 
 if __name__ == "__main__":

@@ -24,12 +24,15 @@ Usage: ``python tools/law/build_s232_annexes.py [--data ../shared/data] [--out s
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from builder_cli import run_builder  # a sibling script, not a package
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATA = ROOT.parent / "shared" / "data"
@@ -150,20 +153,6 @@ def build(data: Path, out: Path) -> bytes:
                 "    confidence: T",
             ]
     return ("\n".join(lines) + "\n").encode("utf-8")
-
-
-def run_builder(
-    argv: Sequence[str] | None, description: str, build: Callable[[Path, Path], bytes], name: str
-) -> int:
-    """The command line of a builder that reads ``--data`` and writes ``--out/name``."""
-    parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    args = parser.parse_args(argv)
-    body = build(args.data, args.out)
-    (args.out / name).write_bytes(body)
-    print(f"{args.out / name}: {len(body):,} bytes", file=sys.stderr)
-    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -30,7 +30,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from build_s232_annexes import _known_codes, run_builder  # a sibling script, not a package
+from build_s232_annexes import _known_codes  # sibling scripts, not a package
+from builder_cli import run_builder
 
 NAME = "s232_derivatives_2025.yaml"
 PDF = Path("us-measures") / "2025-15819.pdf"

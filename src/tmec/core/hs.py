@@ -46,6 +46,9 @@ __all__ = [
 
 _SEPARATORS = re.compile(r"[\s.\-]")
 _LENGTHS = (2, 4, 6, 8, 10)
+# One code as the law's lists write it ("8708.29", "7208510000"), of a chapter that exists: what
+# validate() would accept and return without its dots (the annex lists hold thousands).
+_PLAIN = re.compile(r"(?!00|77)\d\d(?:\.?\d\d){0,4}")
 
 
 def compact(code: object) -> str:
@@ -165,6 +168,9 @@ class HSRange:
     @classmethod
     def parse(cls, text: object, *, field: str | None = None, source: str | None = None) -> HSRange:
         raw = str(text).strip()
+        if _PLAIN.fullmatch(raw):
+            code = raw.replace(".", "")
+            return cls(code, code)
         parts = (
             re.split(r"\s*(?:-|–|through|to)\s*", raw)
             if re.search(r"\d\s*(-|–|through|to)\s*\d", raw)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -254,22 +255,34 @@ class MeasureSet:
             p: tuple(m for m in self.measures if m.program == p) for p in PROGRAMS
         }
         self._covering: dict[tuple[str, str], tuple[tuple[Measure, ...], tuple[Measure, ...]]] = {}
-        # Scope index per program (annex lists run to hundreds of codes): single codes by their
-        # digits, and by each shorter prefix (for "a finer code under this one"); ranges as a list.
-        self._exact: dict[str, dict[str, set[int]]] = {p: {} for p in PROGRAMS}
-        self._under: dict[str, dict[str, set[int]]] = {p: {} for p in PROGRAMS}
-        self._ranges: dict[str, list[tuple[str, str, int, int]]] = {
-            p: [] for p in PROGRAMS
-        }  # lo, hi, level, i
+        # The scope index.  A named list (an annex runs to hundreds of codes) is the scope of many
+        # measures: each distinct run of items is indexed once, by its single codes and each shorter
+        # prefix of them (for "a finer code under this one"), its ranges kept as a list; a program's
+        # measures point at their runs.
+        runs: dict[tuple[ScopeItem, ...], int] = {}
+        self._exact: dict[str, set[int]] = {}  # code -> runs naming it
+        self._under: dict[str, set[int]] = {}  # prefix -> runs naming a finer code under it
+        self._run_ranges: list[list[tuple[str, str, int]]] = []  # run -> its ranges (lo, hi, level)
+        self._run_measures: dict[str, dict[int, list[int]]] = {p: {} for p in PROGRAMS}
         for p, measures in self._by_program.items():
             for i, m in enumerate(measures):
-                for item in m.scope:
-                    if item.lo != item.hi:
-                        self._ranges[p].append((item.lo, item.hi, item.level, i))
-                        continue
-                    self._exact[p].setdefault(item.lo, set()).add(i)
-                    for n in range(2, item.level):
-                        self._under[p].setdefault(item.lo[:n], set()).add(i)
+                for run in _runs(m.scope):
+                    r = runs.get(run)
+                    if r is None:
+                        r = runs[run] = len(runs)
+                        self._run_ranges.append(self._index_run(run, r))
+                    self._run_measures[p].setdefault(r, []).append(i)
+
+    def _index_run(self, run: tuple[ScopeItem, ...], r: int) -> list[tuple[str, str, int]]:
+        ranges = []
+        for item in run:
+            if item.lo != item.hi:
+                ranges.append((item.lo, item.hi, item.level))
+                continue
+            self._exact.setdefault(item.lo, set()).add(r)
+            for n in range(2, item.level):
+                self._under.setdefault(item.lo[:n], set()).add(r)
+        return ranges
 
     def __iter__(self) -> Iterator[Measure]:
         return iter(self.measures)
@@ -289,18 +302,21 @@ class MeasureSet:
         found = self._covering.get(key)
         if found is None:
             measures = self._by_program[program]
-            exact = self._exact[program]
-            cover: set[int] = set()
+            used = self._run_measures[program]
+            cover_runs: set[int] = set()
             for n in range(2, len(digits) + 1):
-                cover |= exact.get(digits[:n], set())
-            finer = set(self._under[program].get(digits, set()))
+                cover_runs |= self._exact.get(digits[:n], set())
+            finer_runs = set(self._under.get(digits, set()))
             n = len(digits)
-            for lo, hi, level, i in self._ranges[program]:
-                if level <= n:
-                    if lo <= digits[:level] <= hi:
-                        cover.add(i)
-                elif lo[:n] <= digits <= hi[:n]:
-                    finer.add(i)
+            for r in used:
+                for lo, hi, level in self._run_ranges[r]:
+                    if level <= n:
+                        if lo <= digits[:level] <= hi:
+                            cover_runs.add(r)
+                    elif lo[:n] <= digits <= hi[:n]:
+                        finer_runs.add(r)
+            cover = {i for r in cover_runs for i in used.get(r, ())}
+            finer = {i for r in finer_runs for i in used.get(r, ())}
             found = (
                 tuple(measures[i] for i in sorted(cover)),
                 tuple(measures[i] for i in sorted(finer - cover)),
@@ -322,6 +338,11 @@ class MeasureSet:
 
     def rows(self) -> list[dict[str, Any]]:
         return [row for m in self.measures for row in m.to_rows()]
+
+
+def _runs(scope: tuple[ScopeItem, ...]) -> list[tuple[ScopeItem, ...]]:
+    """A scope cut into its runs of one named list each, in order."""
+    return [tuple(items) for _, items in itertools.groupby(scope, key=lambda item: item.scope)]
 
 
 def _scope_items(name: str, spec: object, source: str | None) -> tuple[ScopeItem, ...]:

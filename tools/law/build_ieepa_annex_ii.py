@@ -37,7 +37,6 @@ import hashlib
 import io
 import json
 import re
-import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -47,7 +46,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from builder_cli import run_builder  # a sibling script, not a package
+from builder_cli import git_show, run_builder  # a sibling script, not a package
 
 NAME = "ieepa_annex_ii.yaml"
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,17 +67,6 @@ _HEADER = re.compile(
     r"Harmonized Tariff Schedule|Annotated for|U\.S\. Notes|^\s*[IVXLC]+\s*$|99 - III|Compiler"
 )
 _TOKEN = re.compile(r"(?<![\d.])(\d{4}(?:\.\d{2}(?:\.\d{2,4})?)?)(?![\d.])")
-
-
-def git_show(git_dir: Path, path: str) -> bytes:
-    try:
-        return subprocess.run(
-            ["git", "--git-dir", str(git_dir), "show", f"{COMMIT}:{path}"], check=True, capture_output=True
-        ).stdout
-    except subprocess.CalledProcessError as exc:
-        raise SystemExit(
-            f"{git_dir}: cannot read {path} at {COMMIT}: {exc.stderr.decode().strip()}"
-        ) from None
 
 
 def enumeration(text: str, start: str, end: str) -> list[str]:
@@ -137,8 +125,8 @@ def _fmt(code: str) -> str:
 
 
 def build(git_dir: Path, out: Path = DEFAULT_OUT) -> bytes:
-    raw = git_show(git_dir, NOTES)
-    dates_raw = git_show(git_dir, DATES)
+    raw = git_show(git_dir, COMMIT, NOTES)
+    dates_raw = git_show(git_dir, COMMIT, DATES)
     text = raw.decode("utf-8", errors="replace")
     table = list(csv.DictReader(io.StringIO(dates_raw.decode("utf-8"))))
     day_of = _revision_days(out)

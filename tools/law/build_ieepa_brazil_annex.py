@@ -31,7 +31,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -40,7 +39,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from builder_cli import run_builder  # a sibling script, not a package
+from builder_cli import git_show, run_builder  # a sibling script, not a package
 
 NAME = "ieepa_brazil_annex_i.yaml"
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,16 +66,7 @@ _EFFECTIVE = re.compile(
 
 def read_page(git_dir: Path, commit: str, path: str, url: str) -> tuple[str, str]:
     """The page's Markdown at ``commit``, and its sha256; stops if it is not the page of ``url``."""
-    try:
-        raw = subprocess.run(
-            ["git", "--git-dir", str(git_dir), "show", f"{commit}:{path}"],
-            check=True,
-            capture_output=True,
-        ).stdout
-    except subprocess.CalledProcessError as exc:
-        raise SystemExit(
-            f"{git_dir}: cannot read {path} at {commit}: {exc.stderr.decode().strip()}"
-        ) from None
+    raw = git_show(git_dir, commit, path)
     text = raw.decode("utf-8")
     if f"source_url: {url}" not in text:
         raise SystemExit(f"{path}: not the page of {url}")

@@ -4,6 +4,7 @@ mirror named by another option), write one compiled file into ``--out``, say its
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -35,3 +36,15 @@ def run_builder(
     (args.out / name).write_bytes(body)
     print(f"{args.out / name}: {len(body):,} bytes", file=sys.stderr)
     return 0
+
+
+def git_show(git_dir: Path, commit: str, path: str) -> bytes:
+    """The bytes of ``path`` at ``commit`` in the mirror ``git_dir``; stops naming what could not be read."""
+    try:
+        return subprocess.run(
+            ["git", "--git-dir", str(git_dir), "show", f"{commit}:{path}"], check=True, capture_output=True
+        ).stdout
+    except subprocess.CalledProcessError as exc:
+        raise SystemExit(
+            f"{git_dir}: cannot read {path} at {commit}: {exc.stderr.decode().strip()}"
+        ) from None

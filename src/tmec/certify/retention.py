@@ -30,10 +30,3 @@ def retention_years(jurisdiction: str, day: dt.date, override: int | None = None
             )
         years, reference = max(years, override), f"{reference}; extended by the issuer"
     return max(years, MIN_RETENTION_YEARS), reference
-
-
-def _add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)

@@ -246,15 +246,22 @@ def parse_number(
     elif isinstance(value, float):
         result = Decimal(repr(value))
     elif isinstance(value, str):
-        g = grammar(locale or DEFAULT_LOCALE)
         text = value.strip(BLANKS)
         if len(text) > 64:  # longer than any number within a limit: not read at all
             raise _beyond(value, limit, field, source)
+        # Plain text is its own value in every locale but those where "." groups digits (not in the
+        # default locale, whose decimal symbol is "." — tested): the locale's grammar (Babel's data,
+        # a twentieth of a second to load) is then not needed.
+        own = locale in (None, DEFAULT_LOCALE) or "." not in text
         try:
-            found = _from_text(text, g)
+            if own and re.fullmatch(PLAIN, text) is not None:
+                found: Decimal | None = Decimal(text)
+            else:
+                found = _from_text(text, grammar(locale or DEFAULT_LOCALE))
         except DecimalException:  # an exponent past what Decimal holds: far beyond any limit
             raise _beyond(value, limit, field, source) from None
         if found is None:
+            g = grammar(locale or DEFAULT_LOCALE)
             raise InputError(
                 f"expected a number written 1234.56 or as locale {g.locale} writes it ({example(g)}), "
                 f"found {value!r}",

@@ -17,7 +17,6 @@ one when they grow many.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import uuid
 from collections.abc import Callable, Sequence
@@ -30,6 +29,7 @@ import pyarrow as pa
 
 import tmec
 from tmec.engine.session import tmec_home
+from tmec.law.digest import files_digest, package_files
 from tmec.tariffs import TariffTables, default_tables
 
 __all__ = ["CACHE_ENV", "KeyCache", "cache_for", "cached_table"]
@@ -65,19 +65,10 @@ def cache_for(tables: TariffTables, basis: str) -> KeyCache | None:
 
 @cache
 def _digest(basis: str, imported: tuple[Any, ...]) -> str:
-    h = hashlib.sha256(f"tmec {tmec.__version__}\nbasis {basis}\n".encode())
-    files: list[Path] = []
-    for name in _SOURCES:
-        root = _PACKAGE / name
-        files += [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+    files = package_files(_PACKAGE, _SOURCES)
     if imported:
         files.append(Path(imported[0]))
-    for path in files:
-        if "__pycache__" in path.parts:
-            continue
-        h.update(f"\0{path.relative_to(_PACKAGE) if path.is_relative_to(_PACKAGE) else path}\0".encode())
-        h.update(path.read_bytes())
-    return h.hexdigest()[:40]
+    return files_digest(f"tmec {tmec.__version__}\nbasis {basis}\n", files, _PACKAGE)
 
 
 class KeyCache:

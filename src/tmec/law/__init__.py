@@ -9,16 +9,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from tmec.core.errors import InputError
 from tmec.core.params import ParameterSet, parse_parameter
-from tmec.core.safe_yaml import load_yaml_file
 
 LAW_DIR = Path(__file__).resolve().parent
 PARAMS_DIR = LAW_DIR / "params"
 
-__all__ = ["LAW_DIR", "PARAMS_DIR", "load_parameters", "load_yaml", "parameter_files"]
+__all__ = ["LAW_DIR", "PARAMS_DIR", "build_parameters", "load_parameters", "load_yaml", "parameter_files"]
 
 
 def load_yaml(path: Path) -> Any:
@@ -28,6 +25,10 @@ def load_yaml(path: Path) -> Any:
     safe subset, several times faster; the chapter 87 rules and the parameters are read at every
     start).  Any other file is the user's and goes through the bounded loader (input limits).
     """
+    import yaml  # not at import: the compiled law is read without it (tmec.law.compiled)
+
+    from tmec.core.safe_yaml import load_yaml_file
+
     if not path.resolve().is_relative_to(LAW_DIR):
         return load_yaml_file(path)
     try:
@@ -49,10 +50,16 @@ def parameter_name(path: Path) -> str:
 
 @cache
 def load_parameters() -> ParameterSet:
-    """Every bundled legal parameter, loaded once."""
+    """Every bundled legal parameter, loaded once (as an earlier run built them when nothing they are
+    made of has changed: :mod:`tmec.law.compiled`)."""
+    from tmec.law.compiled import compiled
+
+    files = parameter_files()
+    return compiled("parameters", files, lambda: build_parameters(files), ParameterSet)
+
+
+def build_parameters(files: list[Path]) -> ParameterSet:
+    """The parameters read from ``files`` and built."""
     return ParameterSet(
-        {
-            parameter_name(p): parse_parameter(parameter_name(p), load_yaml(p), source=str(p))
-            for p in parameter_files()
-        }
+        {parameter_name(p): parse_parameter(parameter_name(p), load_yaml(p), source=str(p)) for p in files}
     )

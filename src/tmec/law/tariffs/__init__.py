@@ -16,7 +16,6 @@ import hashlib
 import io
 import json
 import os
-import tempfile
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -24,6 +23,7 @@ from typing import Any
 
 from tmec.core.errors import InputError
 from tmec.law import LAW_DIR, load_parameters, load_yaml
+from tmec.law.home import tmec_home
 from tmec.tariffs.importers import parse_hts_json, parse_tariff_database
 from tmec.tariffs.measures import MeasureSet, parse_measures
 from tmec.tariffs.schedule import HtsLine, Revision, Schedule, SortedRows
@@ -35,6 +35,7 @@ __all__ = [
     "HTS_SCHEDULE",
     "MEASURES",
     "SCENARIOS",
+    "build_measures",
     "imported_schedule_path",
     "law_as_of",
     "law_status",
@@ -43,6 +44,7 @@ __all__ = [
     "load_scenario",
     "load_schedule",
     "load_tables",
+    "measure_files",
     "read_schedule_file",
     "scenario_names",
     "schedule_meta",
@@ -68,15 +70,6 @@ COLUMNS = (
     "source",
     "confidence",
 )
-
-
-def tmec_home() -> Path:
-    """``$TMEC_HOME``, else ``$XDG_DATA_HOME/tmec``, else ``~/.local/share/tmec``."""
-    env = os.environ.get("TMEC_HOME")
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "tmec"
 
 
 def imported_schedule_path(home: Path | None = None) -> Path:
@@ -208,11 +201,24 @@ IEEPA_RECIPROCAL = TARIFFS_DIR / "ieepa_reciprocal.yaml"  # tools/law/build_ieep
 IEEPA_COUNTRY = TARIFFS_DIR / "ieepa_country.yaml"  # tools/law/build_ieepa_country.py (Brazil, India)
 
 
+def measure_files() -> list[Path]:
+    """Every file the measures may be read from (the key of the compiled law: a file added here is in it)."""
+    return sorted(TARIFFS_DIR.glob("*.yaml"))
+
+
 @cache
 def load_measures() -> MeasureSet:
     """The measures, with the product lists compiled from the proclamation annexes, the Federal Register
     notices and (secondary) the Section 301 lists among their scopes, and the IEEPA reciprocal measures
-    compiled from chapter 99 after the hand-written ones, then the Brazil and India orders'."""
+    compiled from chapter 99 after the hand-written ones, then the Brazil and India orders'; as an
+    earlier run built them when nothing they are made of has changed (:mod:`tmec.law.compiled`)."""
+    from tmec.law.compiled import compiled
+
+    return compiled("measures", measure_files(), build_measures, MeasureSet)
+
+
+def build_measures() -> MeasureSet:
+    """The measures read from their files and built."""
     data = load_yaml(MEASURES)
     scopes = dict(data["scopes"])
     for path in COMPILED_SCOPES:
@@ -296,6 +302,8 @@ def store_schedule(
 
     ``extends_from``: the file is a whole revision that continues the bundled timeline from that day.
     """
+    import tempfile  # writing only (shutil, under it, is a hundredth of a second to import)
+
     target = imported_schedule_path(home)
     target.parent.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256(origin.read_bytes()).hexdigest()

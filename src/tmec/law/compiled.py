@@ -64,9 +64,14 @@ def compiled(name: str, files: Sequence[Path], build: Callable[[], T], kind: typ
 
 def cache_path(name: str, files: Sequence[Path]) -> Path:
     """Where the law ``name`` built from ``files`` is kept."""
-    header = f"tmec {__version__}\npython {sys.implementation.cache_tag}\nlaw {name}\n"
-    digest = files_digest(header, [*_code(), *files], PACKAGE)
+    digest = files_digest(f"{_code_digest()}\nlaw {name}\n", files, PACKAGE)
     return tmec_home() / "cache" / "law" / f"{name}-{digest}.pickle"
+
+
+@cache
+def _code_digest() -> str:
+    header = f"tmec {__version__}\npython {sys.implementation.cache_tag}\n"
+    return files_digest(header, _code(), PACKAGE)
 
 
 @cache

@@ -99,6 +99,11 @@ class ScopeItem:
     def contains(self, digits: str) -> bool:
         return len(digits) >= self.level and self.lo <= digits[: self.level] <= self.hi
 
+    def __reduce__(self) -> tuple[type[ScopeItem], tuple[str, str, str]]:
+        # pickled as its constructor's arguments: the compiled law holds tens of thousands of items,
+        # and a slotted dataclass's default state (a list of its fields) reads back at twice the cost
+        return (ScopeItem, (self.scope, self.lo, self.hi))
+
     def narrower_than(self, digits: str) -> bool:
         """True when the item names a finer code under ``digits`` (the entry code is too coarse to tell)."""
         return len(digits) < self.level and self.lo[: len(digits)] <= digits <= self.hi[: len(digits)]

@@ -6,8 +6,10 @@ seconds (user + sys, the children's rusage) and the wall seconds, medians.  Base
 run: ``python -c pass`` (the interpreter's own start).
 
 * ``tmec --version``; ``tmec qualify examples/bearing.yaml`` (a store with an issuer at hand, as a
-  user's machine has); ``tmec duty`` of one line; ``tmec verify`` of a certificate.json and of a
-  certificate.pdf; ``tmec certify`` of one good;
+  user's machine has); ``tmec duty`` of one line (reading the law kept by an earlier run, then with
+  the law built at every start, ``TMEC_LAW_CACHE=0``, and once after a change to the law: the cache
+  emptied before each run); ``tmec verify`` of a certificate.json and of a certificate.pdf;
+  ``tmec certify`` of one good;
 * the batch form: ``tmec certify`` of TMEC_BENCH_CLI_BATCH cases (default 100) in one process, one
   transaction — certificates per second of CPU and of wall, against one ``tmec certify`` per good;
 * a portfolio's qualifying goods: ``tmec certify --portfolio BOM_DIR`` over a generated portfolio of
@@ -22,11 +24,13 @@ from __future__ import annotations
 
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,10 +57,29 @@ def _timed(argv: list[str], env: dict[str, str], cwd: Path) -> tuple[float, floa
     return cpu, wall
 
 
-def _median(argv: list[str], env: dict[str, str], cwd: Path, runs: int) -> tuple[float, float]:
-    _timed(argv, env, cwd)  # warm-up: the OS's file cache, .pyc files
-    samples = [_timed(argv, env, cwd) for _ in range(runs)]
+def _median(
+    argv: list[str], env: dict[str, str], cwd: Path, runs: int, before: Callable[[], object] = lambda: None
+) -> tuple[float, float]:
+    _timed(argv, env, cwd)  # warm-up: the OS's file cache, .pyc files, the compiled law
+    samples = []
+    for _ in range(runs):
+        before()
+        samples.append(_timed(argv, env, cwd))
     return statistics.median(c for c, _ in samples), statistics.median(w for _, w in samples)
+
+
+def _law_built(name: str, argv: list[str], env: dict[str, str], cwd: Path, runs: int) -> None:
+    """``tmec duty`` reading the law kept by an earlier run (the rows above) against building it:
+    at every start (the cache turned off) and once after a change to the law (the cache emptied)."""
+    cache = Path(env["TMEC_HOME"]) / "cache" / "law"
+    off_cpu, off_wall = _median(argv, {**env, "TMEC_LAW_CACHE": "0"}, cwd, runs)
+
+    def empty() -> None:
+        shutil.rmtree(cache, ignore_errors=True)
+
+    cold_cpu, cold_wall = _median(argv, env, cwd, runs, before=empty)
+    print(f"{name + ', law built':<16} {off_cpu:7.3f} {off_wall:7.3f}  (TMEC_LAW_CACHE=0: at every start)")
+    print(f"{name + ', cold':<16} {cold_cpu:7.3f} {cold_wall:7.3f}  (the first run after the law changed)")
 
 
 def run() -> None:
@@ -107,6 +130,8 @@ def run() -> None:
                 single_cpu, single_wall = cpu, wall
             verdict = "yes" if cpu < TARGETS[name] else "no"
             print(f"{name:<16} {cpu:7.3f} {wall:7.3f} {TARGETS[name]:7.2f}  {verdict}")
+            if name == "duty":
+                _law_built(name, [*TMEC, *args], env, tmp, runs)
         cases = [str(EXAMPLES / "bearing.yaml")] * batch
         cpu, wall = _timed([*TMEC, "certify", *cases, *certifier, "--out", "batch"], env, tmp)
         issued = sum(1 for p in (tmp / "batch").iterdir() if (p / "certificate.pdf").is_file())

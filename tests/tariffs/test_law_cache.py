@@ -17,8 +17,9 @@ import pytest
 from tmec.law import build_parameters, parameter_files
 from tmec.law import compiled as law_cache
 from tmec.law.compiled import CACHE_ENV, MAGIC, cache_path, compiled
-from tmec.law.tariffs import build_measures, load_tables, measure_files
+from tmec.law.tariffs import HTS_SCHEDULE, build_measures, load_tables, measure_files
 from tmec.tariffs import Entry, MeasureSet, TariffTables, price_entry
+from tmec.tariffs.measures import PROGRAMS
 
 
 def _never() -> MeasureSet:
@@ -38,9 +39,13 @@ def test_the_kept_law_is_the_law_built(home: Path) -> None:
     kept = compiled("measures", files, _never, MeasureSet)
     assert kept is not built
     assert kept.measures == built.measures
-    for code in ("72083900", "7208", "8703230190", "0101", "9403", "76", "2204", "8471300100"):
-        for program in ("s232_metals", "s232_steel", "ieepa_reciprocal", "s301", "ieepa_annex_ii"):
-            assert kept.covering(program, code) == built.covering(program, code)
+    # every chapter and heading of the schedule, and every 8-digit line of two metals' chapters
+    lines = [ln.split("\t", 1)[0] for ln in HTS_SCHEDULE.read_text(encoding="utf-8").splitlines()]
+    codes = {c[:n] for c in lines if c.isdigit() for n in (2, 4)}
+    codes |= {c[:8] for c in lines if c[:2] in {"73", "76"} and c.isdigit()}
+    for code in sorted(codes):
+        for program in PROGRAMS:
+            assert kept.covering(program, code) == built.covering(program, code), (program, code)
     params = parameter_files()
     made = compiled("parameters", params, lambda: build_parameters(params), type(build_parameters(params)))
     read = compiled("parameters", params, _never, type(made))  # type: ignore[arg-type]

@@ -265,8 +265,8 @@ class MeasureSet:
         # prefix of them (for "a finer code under this one"), its ranges kept as a list; a program's
         # measures point at their runs.
         runs: dict[tuple[ScopeItem, ...], int] = {}
-        self._exact: dict[str, set[int]] = {}  # code -> runs naming it
-        self._under: dict[str, set[int]] = {}  # prefix -> runs naming a finer code under it
+        exact: dict[str, set[int]] = {}  # code -> runs naming it
+        under: dict[str, set[int]] = {}  # prefix -> runs naming a finer code under it
         self._run_ranges: list[list[tuple[str, str, int]]] = []  # run -> its ranges (lo, hi, level)
         self._run_measures: dict[str, dict[int, list[int]]] = {p: {} for p in PROGRAMS}
         for p, measures in self._by_program.items():
@@ -275,19 +275,11 @@ class MeasureSet:
                     r = runs.get(run)
                     if r is None:
                         r = runs[run] = len(runs)
-                        self._run_ranges.append(self._index_run(run, r))
+                        self._run_ranges.append(_index_run(run, r, exact, under))
                     self._run_measures[p].setdefault(r, []).append(i)
-
-    def _index_run(self, run: tuple[ScopeItem, ...], r: int) -> list[tuple[str, str, int]]:
-        ranges = []
-        for item in run:
-            if item.lo != item.hi:
-                ranges.append((item.lo, item.hi, item.level))
-                continue
-            self._exact.setdefault(item.lo, set()).add(r)
-            for n in range(2, item.level):
-                self._under.setdefault(item.lo[:n], set()).add(r)
-        return ranges
+        # kept as tuples: the compiled law (tmec.law.compiled) reads tuples back at half a set's cost
+        self._exact = {code: tuple(sorted(rs)) for code, rs in exact.items()}
+        self._under = {prefix: tuple(sorted(rs)) for prefix, rs in under.items()}
 
     def __iter__(self) -> Iterator[Measure]:
         return iter(self.measures)
@@ -310,8 +302,8 @@ class MeasureSet:
             used = self._run_measures[program]
             cover_runs: set[int] = set()
             for n in range(2, len(digits) + 1):
-                cover_runs |= self._exact.get(digits[:n], set())
-            finer_runs = set(self._under.get(digits, set()))
+                cover_runs.update(self._exact.get(digits[:n], ()))
+            finer_runs = set(self._under.get(digits, ()))
             n = len(digits)
             for r in used:
                 for lo, hi, level in self._run_ranges[r]:
@@ -343,6 +335,21 @@ class MeasureSet:
 
     def rows(self) -> list[dict[str, Any]]:
         return [row for m in self.measures for row in m.to_rows()]
+
+
+def _index_run(
+    run: tuple[ScopeItem, ...], r: int, exact: dict[str, set[int]], under: dict[str, set[int]]
+) -> list[tuple[str, str, int]]:
+    """Run ``r`` indexed: its single codes in ``exact``, their shorter prefixes in ``under``; its ranges."""
+    ranges = []
+    for item in run:
+        if item.lo != item.hi:
+            ranges.append((item.lo, item.hi, item.level))
+            continue
+        exact.setdefault(item.lo, set()).add(r)
+        for n in range(2, item.level):
+            under.setdefault(item.lo[:n], set()).add(r)
+    return ranges
 
 
 def _runs(scope: tuple[ScopeItem, ...]) -> list[tuple[ScopeItem, ...]]:

@@ -147,12 +147,28 @@ def test_a_damaged_file_is_built_again(home: Path, tmp_path: Path, damage: objec
     assert compiled("t", files, dict, dict) == {"rate": 25, "again": True}  # written again, whole
 
 
-@pytest.mark.parametrize("kept", [OrderedDict(rate=1), ["a list"]])
-def test_a_foreign_class_or_another_kind_is_built_again(home: Path, tmp_path: Path, kept: object) -> None:
+def _call(module: str, name: str, arg: str) -> bytes:
+    """A pickle calling ``module``'s ``name`` (dotted: reached through its attributes) on ``arg``."""
+    parts = [module.encode(), name.encode(), arg.encode()]
+    m, n, x = (bytes([0x8C, len(b)]) + b for b in parts)  # SHORT_BINUNICODE
+    return b"\x80\x04" + m + n + b"\x93" + x + b"\x85R."  # PROTO 4, STACK_GLOBAL, TUPLE1, REDUCE, STOP
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        pickle.dumps(OrderedDict(rate=1)),  # a class of another package
+        pickle.dumps(["a list"]),  # another kind of object
+        _call("tmec.core.package_data", "json.loads", "{}"),  # a dict, made by a function it imports
+        _call("tmec.core.safe_yaml", "yaml.safe_load", "{}"),
+    ],
+    ids=["another-package", "another-kind", "json.loads", "yaml.safe_load"],
+)
+def test_a_foreign_class_or_another_kind_is_built_again(home: Path, tmp_path: Path, payload: bytes) -> None:
+    assert pickle.loads(payload) is not None  # a well-formed pickle; the file's checksum is right
     files = _files(tmp_path)
     path = cache_path("t", files)
     path.parent.mkdir(parents=True)
-    payload = pickle.dumps(kept)  # a well-formed file, its checksum right
     path.write_bytes(MAGIC + hashlib.sha256(payload).digest() + payload)
     assert compiled("t", files, lambda: {"rate": 25}, dict) == {"rate": 25}
 

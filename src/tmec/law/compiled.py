@@ -84,8 +84,10 @@ class _LawUnpickler(pickle.Unpickler):
 
     def find_class(self, module: str, name: str) -> type:
         if module.startswith(MODULES) or (module, name) in STANDARD:
-            found: type = super().find_class(module, name)
-            return found
+            found = super().find_class(module, name)
+            # a class defined there, not any name reachable from the module (a function, `os`...)
+            if isinstance(found, type) and (found.__module__, found.__qualname__) == (module, name):
+                return found
         raise pickle.UnpicklingError(f"{module}.{name} is not a class of the law")
 
 

@@ -136,15 +136,15 @@ def test_a_failed_check_writes_nothing(tmp_path: Path, monkeypatch: pytest.Monke
     seen = []
     real_apply = delta.Propagated.apply
 
-    def spy(self: delta.Propagated, e: Engine, then: Any = ()) -> bool:
-        up = self.index
+    def spy(self: delta.Propagated, e: Engine, then: Any = (), conn: Any = None) -> bool:
+        up, c = self.index, conn or e.conn  # the writer's cursor: the engine's reads the goods meanwhile
         before = [
-            e.conn.execute(f'SELECT * FROM "{t}" ORDER BY ALL').fetchall()
+            c.execute(f'SELECT * FROM "{t}" ORDER BY ALL').fetchall()
             for t in (up.values, up.materials, up.parts)
         ]
-        ok = real_apply(self, e, then)
+        ok = real_apply(self, e, then, conn)
         after = [
-            e.conn.execute(f'SELECT * FROM "{t}" ORDER BY ALL').fetchall()
+            c.execute(f'SELECT * FROM "{t}" ORDER BY ALL').fetchall()
             for t in (up.values, up.materials, up.parts)
         ]
         seen.append((ok, before == after))

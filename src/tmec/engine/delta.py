@@ -51,7 +51,8 @@ from tmec.engine.rollup_sql import part_key
 from tmec.engine.session import Engine
 
 __all__ = [
-    "Propagated", "UpIndex", "change_parts", "changed_parts", "good_rows", "index", "propagate", "users",
+    "Propagated", "UpIndex", "change_parts", "changed_parts", "good_rows", "index", "propagate", "read_goods",
+    "users",
 ]  # fmt: skip
 
 CHECK_FAILED = "tmec: a delta breaks the notes of tmec.engine.delta"  # no quote: it goes in SQL
@@ -96,12 +97,16 @@ class Propagated:
     # good -> its changed material rows: code, origin, deltas, created or removed (now worth 0)
     rows: dict[str, list[dict[str, Any]]]
 
-    def apply(self, e: Engine, then: Sequence[str] = ()) -> bool:
+    def apply(
+        self, e: Engine, then: Sequence[str] = (), conn: duckdb.DuckDBPyConnection | None = None
+    ) -> bool:
         """Write every affected part's new sums and material rows (:func:`propagate` computed them)
         into the roll-up's tables, then
         run the statements ``then`` (:func:`change_parts`'s): one transaction, sent as one script
         (a thread that runs it needs the interpreter lock once, not at every statement); False,
-        and nothing written, if a check fails."""
+        and nothing written, if a check fails.  ``conn``: a cursor of the engine's of its own (the
+        goods' rows are read meanwhile through the engine's), else the engine's."""
+        c = conn if conn is not None else e.conn
         up, t = self.index, self.tag
         cols = ", ".join(f"{k} = n.{k}" for k in (*SUMS, *FLAGS))
         v, m = f'"{up.values}"', f'"{up.materials}"'
@@ -121,10 +126,10 @@ class Propagated:
             "COMMIT",
         ]
         try:
-            e.conn.execute(";\n".join(script))
+            c.execute(";\n".join(script))
         except duckdb.Error as exc:
             with contextlib.suppress(duckdb.TransactionException):  # none open: it failed before
-                e.conn.execute("ROLLBACK")
+                c.execute("ROLLBACK")
             if CHECK_FAILED in str(exc) or e.is_overflow(exc):
                 return False  # the general path rolls up again (and names what overflows)
             raise
@@ -407,6 +412,13 @@ def _propagate(
     bad = c.execute(f"SELECT {_bad(tag, 'g')}").fetchall()[0][0]
     if bad:
         return None
+    return done
+
+
+def read_goods(done: Propagated, e: Engine) -> None:
+    """The goods' new rows (:func:`propagate` made them in the engine) into ``done.heads`` and
+    ``done.rows``, for the bulk decision; read while :meth:`Propagated.apply` writes."""
+    c, tag = e.conn, done.tag
     # Column by column (a third faster than row by row), the sums through their text (faster than
     # Arrow's decimals to Python, and the same numbers and exponents: Arrow writes every one of
     # the 18 places, as DuckDB does), the text made by Arrow (DuckDB's casts to text and to double
@@ -435,7 +447,6 @@ def _propagate(
         r = dict(zip(names, values, strict=True))
         rows[r["part_id"]].append(r)
     done.heads, done.rows = heads, rows
-    return done
 
 
 def _by_id(m: str, ids: str, name: str, tag: str) -> str:

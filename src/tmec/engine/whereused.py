@@ -38,7 +38,16 @@ import pyarrow as pa
 from tmec.core.errors import InputError
 from tmec.core.money import to_decimal
 from tmec.core.numbers import BLANKS, LINE_AMOUNT
-from tmec.engine.delta import UpIndex, change_parts, changed_parts, good_rows, index, propagate, users
+from tmec.engine.delta import (
+    UpIndex,
+    change_parts,
+    changed_parts,
+    good_rows,
+    index,
+    propagate,
+    read_goods,
+    users,
+)
 from tmec.engine.portfolio import (
     PARALLEL_FROM,
     GoodResult,
@@ -223,15 +232,13 @@ def _carry(
     if moved is None:
         return None
 
-    def write() -> bool:
-        return moved.apply(e, [parts_update])
-
-    # The roll-up's tables take the change (in DuckDB, off the interpreter lock) while the
-    # goods are decided again from the rows already read: on one DuckDB thread, the decision
-    # (pure Python) having the other core.
-    with _threads(e, 1), ThreadPoolExecutor(1) as pool:
-        applying = pool.submit(write)
+    # The roll-up's tables take the change (in DuckDB, off the interpreter lock, through a cursor
+    # of its own) while the goods' new rows are read and the goods decided again: on one DuckDB
+    # thread, the reading and the decision (Python) having the other core.
+    with _threads(e, 1), e.conn.cursor() as conn, ThreadPoolExecutor(1) as pool:
+        applying = pool.submit(moved.apply, e, [parts_update], conn)
         try:
+            read_goods(moved, e)
             decided = redecide(p, moved.heads, moved.rows)
             # The goods sent to the single-good path need nothing the write makes: decided while
             # it runs (not from PARALLEL_FROM goods on: those fork, which waits for the write).
@@ -239,7 +246,9 @@ def _carry(
             done = qualify_inputs(p, early, method) if early else {}
         except BaseException:
             applying.result()
-            for good_id in moved.heads:  # their stored inputs are no longer theirs
+            # their stored inputs are no longer theirs (all goods', when the failure came before
+            # the goods were read)
+            for good_id in list(moved.heads or p.results):
                 p.results.pop(good_id, None)
                 p.inputs.pop(good_id, None)
             raise
@@ -325,6 +334,7 @@ def prepare(p: Portfolio) -> bool:
 def _prepared(p: Portfolio) -> UpIndex:
     if p.up is not None:
         return index(p)
+    _no_auto_checkpoint(p.engine)
     # The index is built in DuckDB (off the interpreter lock) while the signatures are derived.
     with ThreadPoolExecutor(1) as pool:
         building = pool.submit(index, p)
@@ -333,6 +343,21 @@ def _prepared(p: Portfolio) -> UpIndex:
         finally:
             up = building.result()
     return up
+
+
+def _no_auto_checkpoint(e: Engine) -> None:
+    """An in-memory database that will take changes is not checkpointed on its own.
+
+    DuckDB checkpoints a database at a commit once enough has been written since the last
+    checkpoint: the first change after the index's tables were built paid about 0.15-0.25 s of
+    it, in one of its statements (an explicit ``CHECKPOINT`` instead costs 2.9 s).  In memory a
+    checkpoint has nothing to make durable; a file database keeps DuckDB's setting (its
+    write-ahead log must not grow without bound)."""
+    row = e.conn.execute(
+        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+    ).fetchone()
+    if row is not None and row[0] is None:
+        e.conn.execute("SET checkpoint_threshold = '1 TiB'")
 
 
 def requalify(

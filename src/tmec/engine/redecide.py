@@ -41,10 +41,10 @@ from decimal import Decimal, localcontext
 from typing import Any
 
 from tmec.core.money import EXACT as EXACT_SUMS
+from tmec.core.money import ZERO
 from tmec.engine.compact import (
     TrackedSums,
     compact_values,
-    exact_values,
     fails_every,
     material_class,
     quiet_lines,
@@ -459,6 +459,9 @@ class Derived:
     total: float  # its total cost, roughly
     signature: tuple[object, ...] | None  # None: an amount too near a mark
     learned: bool = False
+    # the good's adjusted TV and excluded costs in Decimal (its own amounts: no change moves them),
+    # computed by the first result that needs them, as tmec.engine.compact computes them
+    amounts: tuple[Decimal, Decimal] | None = None
 
     def lines(self, p: Portfolio, head: Mapping[str, Any]) -> list[Mapping[str, Any]]:
         """Every line of the compact case, in its order."""
@@ -525,6 +528,8 @@ def _derive(
     if sides is not None:
         signature = (code, inp.head.get("end_use"), bool(inp.head["any_orig"]), kind, sides)
     derived = Derived(inp.lines, ordered, classes, sums, failing_t, const, quiet, kind, total, signature)
+    if base is not None:
+        derived.amounts = base.amounts
     inp.derived = derived
     return derived
 
@@ -534,23 +539,39 @@ def _result(
 ) -> GoodResult:
     """The good's result: the outcome its signature was decided with, its own amounts and RVCs."""
     originating, criterion, method, shift, tv_shown, nc_shown = outcome
+    g = now.head
     if after.total < EXACT:
-        values = exact_values(now.head, bool(after.ordered or after.quiet))
+        # tmec.engine.compact.exact_values, its sums in the same order, without building its
+        # Values (a frozen dataclass: a few microseconds a good); the good's own amounts kept
+        if after.amounts is None:
+            excluded = (
+                g["sales_promotion"] + g["royalties"] + g["shipping_packing"] + g["non_allowable_interest"]
+            )
+            after.amounts = (g["transaction_value"] - g["international_shipping"], excluded)
+        adjusted_tv, excluded = after.amounts
+        orig = (ZERO + (g["orig"] or ZERO)) if g["any_orig"] else ZERO
+        vnm_nc, vnm_tv = (g["nonorig"], g["vnm"]) if (after.ordered or after.quiet) else (ZERO, ZERO)
+        total = orig + vnm_nc + g["other_product_costs"] + g["period_costs"] + g["other_costs"]
+        net_cost = total - excluded
     else:
-        values = compact_values(now.head, after.lines(p, now.head), ordered=True)
-    assert values.net_cost is not None and values.total_cost is not None and values.adjusted_tv is not None
+        values = compact_values(g, after.lines(p, g), ordered=True)
+        assert (
+            values.net_cost is not None and values.total_cost is not None and values.adjusted_tv is not None
+        )
+        adjusted_tv, total, net_cost = values.adjusted_tv, values.total_cost, values.net_cost
+        vnm_tv, vnm_nc = values.vnm_tv, values.vnm_nc
     return GoodResult(
         good_id=good_id,
         hs=code,
         originating=originating,
         criterion=criterion,
         method=method,
-        rvc_tv=rvc(values.adjusted_tv, values.vnm_tv) if tv_shown else None,
-        rvc_nc=rvc(values.net_cost, values.vnm_nc) if nc_shown else None,
-        vnm=values.vnm_nc,
-        net_cost=values.net_cost,
-        adjusted_tv=values.adjusted_tv,
-        total_cost=values.total_cost,
+        rvc_tv=rvc(adjusted_tv, vnm_tv) if tv_shown else None,
+        rvc_nc=rvc(net_cost, vnm_nc) if nc_shown else None,
+        vnm=vnm_nc,
+        net_cost=net_cost,
+        adjusted_tv=adjusted_tv,
+        total_cost=total,
         tariff_shift_passed=shift,
         failing_codes=() if originating else tuple(sorted(now.failing)),
     )

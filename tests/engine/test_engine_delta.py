@@ -315,6 +315,31 @@ def test_a_change_gives_duckdb_its_threads_back(duck: Engine, tmp_path: Path) ->
     assert duck.conn.execute("SELECT current_setting('threads')").fetchall() == [(2,)]
 
 
+def test_prepare_stops_automatic_checkpoints_in_memory_only(tmp_path: Path) -> None:
+    """An in-memory database that will take changes is not checkpointed on its own (the first
+    change paid the checkpoint); a database in a file keeps DuckDB's setting (its log must not
+    grow without bound).  Either way the change equals a full run."""
+    from tmec.engine import prepare
+
+    generate_portfolio(tmp_path / "bom", goods=12, seed=6, fmt="csv")
+    runs = []
+    for database in (None, tmp_path / "portfolio.duckdb"):
+        with connect("duckdb", database=database) as e:
+            before = e.conn.execute("SELECT current_setting('checkpoint_threshold')").fetchall()
+            p = load_portfolio(e, tmp_path / "bom", DAY)
+            qualify_goods(p, flips=0)
+            assert prepare(p) is True
+            after = e.conn.execute("SELECT current_setting('checkpoint_threshold')").fetchall()
+            assert after == ([("1.0 TiB",)] if database is None else before), (database, after)
+            runs.append(requalify(p, [Change("P0000000", origin="originating")]).goods)
+    rewrite_parts(tmp_path / "bom", {"P0000000": {"origin": "originating"}})
+    full, _ = _full(tmp_path / "bom")
+    for goods in runs:
+        assert goods
+        for g in goods:
+            assert _fields(g) == _fields(full[g.good_id]), g.good_id
+
+
 def _users(directory: Path, part: str) -> set[str]:
     """The goods that contain ``part`` (or are it), found up edges.csv in Python."""
     parents: dict[str, set[str]] = {}

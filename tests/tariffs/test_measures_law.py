@@ -29,9 +29,12 @@ FIRST = CH99.revisions[0].effective
 
 
 def _checks(m: Measure) -> list[tuple[str, dt.date]]:
-    """(heading, day) for each revision of chapter 99 in force during the measure's validity."""
-    end = m.valid_to or dt.date.max
-    days = {max(m.valid_from, FIRST)} | {r.effective for r in CH99.revisions if m.valid_from < r.effective}
+    """(heading, day) for each revision of chapter 99 in force while the measure was printed: its
+    validity, or the days it was deposited at entry where an order dated it back (the revisions print
+    a heading from when it was deposited, not from the day the order reaches back to)."""
+    start = m.deposited_from or m.valid_from
+    end = m.deposited_to or m.valid_to or dt.date.max
+    days = {max(start, FIRST)} | {r.effective for r in CH99.revisions if start < r.effective}
     headings = [m.heading] + [h for h in (m.floor_met_heading, m.remainder_heading) if h]
     return [(h, d) for h in headings for d in sorted(days) if d < end]
 

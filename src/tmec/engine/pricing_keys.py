@@ -143,7 +143,8 @@ def _measures(tables: TariffTables, code: str) -> list[Measure]:
 
 def _days(versions: list[HtsLine], measures: list[Measure]) -> set[dt.date]:
     dated: list[HtsLine | Measure] = [*versions, *measures]
-    return {d for x in dated for d in (x.valid_from, x.valid_to) if d is not None}
+    days = {d for x in dated for d in (x.valid_from, x.valid_to) if d is not None}
+    return days | {d for m in measures for d in m.dates}  # the days of the deposited basis too
 
 
 def _relevant(versions: list[HtsLine], measures: list[Measure]) -> dict[str, bool]:
@@ -202,7 +203,7 @@ def _period_table(tables: TariffTables, pairs: Sequence[tuple[str, str | None]])
         days = sorted(common | _days(versions, measures))
         for start in days:
             relevant = _relevant(
-                [v for v in versions if v.in_force(start)], [m for m in measures if m.in_force(start)]
+                [v for v in versions if v.in_force(start)], [m for m in measures if m.in_force_either(start)]
             )
             for f in RELEVANT:
                 cols[f"rel_{f}"].append(relevant[f])
@@ -302,7 +303,8 @@ class _Law:
         found = self.facts.get(stretch)
         if found is None:
             matter = _relevant(
-                [v for v in self.versions if v.in_force(day)], [m for m in self.measures if m.in_force(day)]
+                [v for v in self.versions if v.in_force(day)],
+                [m for m in self.measures if m.in_force_either(day)],
             )
             found = self.facts[stretch] = tuple(f for f in RELEVANT if matter[f])
         return found

@@ -156,6 +156,11 @@ class Measure:
     section232_heading: str = ""
     # the least duty in percent of the value (base non_us_parts: "not less than 15 percent ad valorem")
     minimum_duty: Decimal | None = None
+    # Where a later order dated the measure back (or cut it short) retroactively, the days between
+    # which it was deposited at entry, as the revisions printed it (``basis="deposited"``); the
+    # validity above is the law's (``basis="liability"``).  None: the same as the validity.
+    deposited_from: dt.date | None = None
+    deposited_to: dt.date | None = None
     # the entry facts its conditions turn on, found once (asked for each entry it could cover)
     _asks: tuple[str, ...] = field(init=False, compare=False, repr=False)
 
@@ -178,8 +183,22 @@ class Measure:
     def cite(self) -> str:
         return self.reference + (" [unverified]" if self.unverified else "")
 
-    def in_force(self, day: dt.date) -> bool:
-        return self.valid_from <= day and (self.valid_to is None or day < self.valid_to)
+    def in_force(self, day: dt.date, basis: str = "liability") -> bool:
+        """In force on ``day`` in law, or (``basis="deposited"``) as deposited at entry then."""
+        start, end = self.valid_from, self.valid_to
+        if basis == "deposited":
+            start, end = self.deposited_from or start, self.deposited_to or end
+        return start <= day and (end is None or day < end)
+
+    def in_force_either(self, day: dt.date) -> bool:
+        """In force on ``day`` in law or as deposited (what a pricing of either basis may read)."""
+        return self.in_force(day) or self.in_force(day, "deposited")
+
+    @property
+    def dates(self) -> tuple[dt.date, ...]:
+        """Every day on which it starts or ends, in law or as deposited."""
+        days = (self.valid_from, self.valid_to, self.deposited_from, self.deposited_to)
+        return tuple(d for d in days if d is not None)
 
     def applies_to_origin(self, origin: str) -> bool:
         if self.origins is not None:
@@ -459,6 +478,10 @@ def parse_measures(data: Mapping[str, Any], *, source: str | None = None) -> Mea
                     field=f"{where}.when",
                 )
             valid_to = m.get("valid_to")
+            deposited = {
+                k: parse_date(m[k], field=f"{where}.{k}") if m.get(k) else None
+                for k in ("deposited_from", "deposited_to")
+            }
             minimum = m.get("minimum_duty")
             if (minimum is None) != (base != "non_us_parts"):
                 raise InputError(
@@ -496,6 +519,7 @@ def parse_measures(data: Mapping[str, Any], *, source: str | None = None) -> Mea
                     unchecked=_unchecked(m.get("unchecked", []), f"{where}.unchecked"),
                     section232_heading=str(m.get("section232_heading", "")),
                     minimum_duty=least,
+                    **deposited,
                 )
             )
         except KeyError as exc:

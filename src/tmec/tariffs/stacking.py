@@ -15,9 +15,10 @@ Order of operations — the same steps an SQL engine runs over the tables of
    the general rate.
 4. **Select one measure per program** (``s232_vehicles``, ``s232_metals``, ``s232_aluminum``,
    ``s232_steel``, ``ieepa``, ``s122``, ``ieepa_reciprocal``, ``ieepa_china``, ``s301``): the
-   first by ``priority`` that is in force, applies to the origin, covers the HTS code and whose
-   conditions hold (USMCA claim; melted-and-poured / smelted-and-cast country, ``unknown`` when
-   not reported).  Exemption measures are 0 % lines that end the search.
+   first by ``priority`` that is in force (in law; with ``basis="deposited"``, as deposited at
+   entry before a retroactive order: ``Measure.deposited_from``), applies to the origin, covers the
+   HTS code and whose conditions hold (USMCA claim; melted-and-poured / smelted-and-cast country,
+   ``unknown`` when not reported).  Exemption measures are 0 % lines that end the search.
 5. **Vehicles win.**  A selected vehicles measure is the only additional duty
    (EO 14289 s.2; Proc. 10908; Proc. 10984).  Its base is the full value, or
    the non-US content of a USMCA vehicle (its US content is reported at 0 %
@@ -81,6 +82,7 @@ class Stack:
     lines: list[DutyLine] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     questions: list[Question] = field(default_factory=list)
+    basis: str = "liability"  # the measures in force in law, or as deposited at entry (Measure.in_force)
 
 
 def _amount(rate: Decimal, base: Decimal, places: Decimal) -> Decimal:
@@ -100,7 +102,7 @@ def select(measures: MeasureSet, program: str, entry: Entry, claim: bool, st: St
     chosen: Measure | None = None
     covering, finer = measures.covering(program, entry.hts)
     for m in finer:
-        if m.in_force(entry.entry_date) and m.applies_to_origin(entry.origin):
+        if m.in_force(entry.entry_date, st.basis) and m.applies_to_origin(entry.origin):
             q = Question(
                 fact="hts statistical suffix",
                 text=f"Which 10-digit statistical line is HTS {hs.format(entry.hts)}? "
@@ -109,7 +111,7 @@ def select(measures: MeasureSet, program: str, entry: Entry, claim: bool, st: St
             if q not in st.questions:
                 st.questions.append(q)
     for m in covering:
-        if not (m.in_force(entry.entry_date) and m.applies_to_origin(entry.origin)):
+        if not (m.in_force(entry.entry_date, st.basis) and m.applies_to_origin(entry.origin)):
             continue
         for fact in m.asks_about():
             if fact == "metal_weight_kg":
@@ -387,7 +389,7 @@ def stack(
     basis: str = "liability",
 ) -> Stack:
     """Steps 2-11 for one entry line; ``basis`` picks the legal liability or the duty deposited at entry."""
-    st = Stack()
+    st = Stack(basis=basis)
     places = Decimal(1).scaleb(-int(snapshot["tariffs.duty_rounding_places"].decimal))
     claim = usmca_claim_counts(entry, line, snapshot)
     if entry.usmca and not claim:

@@ -275,6 +275,9 @@ class Measure:
             "floor_met_heading": self.floor_met_heading or None,
             "valid_from": self.valid_from,
             "valid_to": self.valid_to,
+            # as deposited at entry, where a retroactive order moved the validity (None: the same)
+            "deposited_from": self.deposited_from,
+            "deposited_to": self.deposited_to,
             "reference": self.reference,
             "confidence": self.confidence,
         }

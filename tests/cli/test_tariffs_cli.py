@@ -65,6 +65,20 @@ def test_duty_human_output_lists_lines_and_total() -> None:
     assert "9903.94.03" in out and "total duty 3000.00" in out
 
 
+def test_duty_splits_a_usmca_loader_by_its_us_parts() -> None:
+    """U.S. note 16(j): --us-parts-value; above 40 % of the value, the 15 % minimum holds."""
+    args = ("duty", "--hts", "8429.51.10", "--origin", "CA", "--value", "100000", "--date", "2026-06-10")
+    facts = ("--usmca", "--metals-relief", "none", "--weight-kg", "100", "--metal-weight-kg", "80")
+    code, out = run(*args, *facts, "--us-parts-value", "50000", "--json")
+    assert code == 0, out
+    data = json.loads(out)
+    lines = {ln["heading"]: (ln["base"], ln["duty"]) for ln in data["lines"]}
+    assert lines["9903.82.20"] == ("60000", "15000.00") and lines["9903.82.21"] == ("40000", "0.00")
+    assert data["entry"]["us_parts_value"] == "50000"
+    code, out = run(*args, *facts, "--us-parts-value", "150000")
+    assert code == 2 and "--us-parts-value" in out
+
+
 @pytest.mark.parametrize(
     ("args", "field"),
     [

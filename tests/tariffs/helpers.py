@@ -28,6 +28,7 @@ def price(
         "steel_value",
         "aluminum_value",
         "non_us_content",
+        "us_parts_value",
         "quantity",
         "weight_kg",
         "metal_weight_kg",

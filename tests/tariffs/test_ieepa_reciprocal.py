@@ -57,8 +57,10 @@ def test_japan_before_during_and_after() -> None:
     assert extra(price("2025-04-08", VALVE, "JP")) == {"9903.01.25": D("10000.00")}  # 10 % baseline
     assert extra(price("2025-04-09", VALVE, "JP")) == {"9903.01.53": D("24000.00")}  # Brunei, Japan, Malaysia
     assert extra(price("2025-04-10", VALVE, "JP")) == {"9903.01.25": D("10000.00")}  # 9903.01.53 suspended
-    assert extra(price("2025-08-07", VALVE, "JP")) == {"9903.02.30": D("15000.00")}  # + 15 %
-    # from 2025-09-16: 15 % inclusive of column 1 (9903.02.73): 15 - 2 = 13 % on 100,000
+    # + 15 % as deposited at entry until 2025-09-16; in law 15 % inclusive of column 1 (9903.02.73)
+    # from 2025-08-07, the EO of 4 Sep 2025 being retroactive: 15 - 2 = 13 % on 100,000
+    assert extra(price("2025-08-07", VALVE, "JP", basis="deposited")) == {"9903.02.30": D("15000.00")}
+    assert extra(price("2025-08-07", VALVE, "JP")) == {"9903.02.73": D("13000.00")}
     d = price("2025-10-01", VALVE, "JP")
     assert extra(d) == {"9903.02.73": D("13000.00")} and d.total_duty == D("15000.00")
     # column 1 at or above 15 %: nothing more, reported under 9903.02.72
@@ -99,7 +101,11 @@ def test_india_and_brazil_their_reciprocal_rates() -> None:
 def test_korea_and_switzerland_move_to_their_floors() -> None:
     assert extra(price("2025-12-04", VALVE, "KR")) == {"9903.02.56": D("15000.00")}
     assert extra(price("2025-12-05", VALVE, "KR")) == {"9903.02.80": D("13000.00")}
-    assert extra(price("2025-12-31", VALVE, "CH")) == {"9903.02.58": D("39000.00")}
+    # Switzerland and Liechtenstein: the revisions print the floors from 2026-01-01, the notice of
+    # 18 Dec 2025 dates them back to 2025-11-14 (tests/tariffs/test_ieepa_retroactive.py)
+    assert extra(price("2025-12-31", VALVE, "CH", basis="deposited")) == {"9903.02.58": D("39000.00")}
+    assert extra(price("2025-11-13", VALVE, "CH")) == {"9903.02.58": D("39000.00")}
+    assert extra(price("2025-12-31", VALVE, "CH")) == {"9903.02.83": D("13000.00")}
     assert extra(price("2026-01-01", VALVE, "CH")) == {"9903.02.83": D("13000.00")}
     assert extra(price("2026-01-01", VALVE, "LI")) == {"9903.02.88": D("13000.00")}
 

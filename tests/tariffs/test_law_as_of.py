@@ -70,8 +70,9 @@ def test_law_status_names_the_compiled_lists_their_sources_and_the_known_gaps() 
     assert "SECONDARY" in by_file["tariffs/s301_china_lists.yaml"]["source"]
     assert "SECONDARY" in by_file["tariffs/s232_copper_2025.yaml"]["source"]
     gaps = " ".join(g["measure"] for g in data["known_gaps"])
-    for heading in ("9903.82.20", "9903.82.21", "9903.02.78", "9903.01.32"):
+    for heading in ("9903.02.78", "9903.01.32"):
         assert heading in gaps
+    assert "9903.82.20" not in gaps and "9903.82.21" not in gaps  # note 16(j) is priced
     assert "9903.02.02" not in gaps  # the reciprocal country rates are compiled
     assert "2026-02-24" in by_file["tariffs/ieepa_reciprocal.yaml"]["note"]
     code, out = run("law", "status")

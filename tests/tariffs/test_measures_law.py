@@ -29,10 +29,13 @@ FIRST = CH99.revisions[0].effective
 
 
 def _checks(m: Measure) -> list[tuple[str, dt.date]]:
-    """(heading, day) for each revision of chapter 99 in force during the measure's validity."""
-    end = m.valid_to or dt.date.max
-    days = {max(m.valid_from, FIRST)} | {r.effective for r in CH99.revisions if m.valid_from < r.effective}
-    headings = [m.heading] + ([m.floor_met_heading] if m.floor_met_heading else [])
+    """(heading, day) for each revision of chapter 99 in force while the measure was printed: its
+    validity, or the days it was deposited at entry where an order dated it back (the revisions print
+    a heading from when it was deposited, not from the day the order reaches back to)."""
+    start = m.deposited_from or m.valid_from
+    end = m.deposited_to or m.valid_to or dt.date.max
+    days = {max(start, FIRST)} | {r.effective for r in CH99.revisions if start < r.effective}
+    headings = [m.heading] + [h for h in (m.floor_met_heading, m.remainder_heading) if h]
     return [(h, d) for h in headings for d in sorted(days) if d < end]
 
 
@@ -63,7 +66,8 @@ def test_every_heading_is_in_chapter_99_with_the_measures_rate_in_every_revision
         rate = parse_rate(line.general).ad_valorem
         if rate is None and measure.exemption and not line.general:
             rate = Decimal(0)  # 9903.01.29 (general note 3(b) countries) prints no rate: none is added
-        want = Decimal(0) if measure.exemption or heading == measure.floor_met_heading else measure.rate
+        free = (measure.floor_met_heading, measure.remainder_heading)  # "No change": none added
+        want = Decimal(0) if measure.exemption or heading in free else measure.rate
         if (measure.id, rev.name) in AHEAD:
             want = BY_ID[AHEAD[(measure.id, rev.name)]].rate
         assert rate == want, f"{heading} in {rev}: {line.general!r}, measure {measure.id} says {want}"

@@ -16,6 +16,7 @@ import pytest
 from tests.tariffs.helpers import builder, extra, price
 from tmec.core.errors import InputError
 from tmec.law.tariffs import S232_JUNE_2026, load_measures
+from tmec.tariffs import Duty
 
 D = Decimal
 # a derivative outside the metal chapters must weigh at least 15 % metal to be in scope (note 16(c))
@@ -56,11 +57,10 @@ def test_forklifts_and_loaders_join_list_c_xi_on_2026_06_08() -> None:
     assert extra(price("2026-06-08", "8429.51.10", "DE", **HEAVY)) == {"9903.82.22": D("15000.00")}
     assert extra(price("2026-06-10", "8429.51.10", "JP", **HEAVY)) == {"9903.82.22": D("15000.00")}
     assert extra(price("2026-06-10", "8429.51.10", "BR", **HEAVY)) == {"9903.82.09": D("25000.00")}
-    # USMCA goods of Mexico: 9903.82.20's 25 %, on the full value (an upper bound the answer names:
-    # the U.S. content up to 40 % of the value is free under 9903.82.21, note 16(j), not modelled)
+    # USMCA goods of Mexico: 9903.82.20's 25 %, without the value of their U.S. parts on the full
+    # value (an upper bound), and a question asking for it (note 16(j), below)
     usmca = price("2026-06-10", "8429.51.10", "MX", usmca=True, **HEAVY)
     assert extra(usmca) == {"9903.82.20": D("25000.00")}
-    assert any("upper bound" in ln.measure for ln in usmca.lines if ln.heading == "9903.82.20")
     assert extra(price("2026-06-10", "8429.51.10", "MX", **HEAVY)) == {"9903.82.09": D("25000.00")}
     partner = price("2026-06-10", "8429.51.10", "DE", **HEAVY)
     assert any("[unverified]" in ln.reference for ln in partner.lines if ln.heading == "9903.82.22")
@@ -260,3 +260,60 @@ def test_parts_for_making_equipment_pay_10_or_15_percent_with_column_1_from_2026
     asked = price("2026-06-10", "8413.81.00", "DE", **HEAVY)
     assert extra(asked) == {"9903.82.09": D("25000.00")}
     assert [q.fact for q in asked.questions].count("metals_relief") == 2
+
+
+def _split(d: Duty) -> list[tuple[str, Decimal, Decimal, Decimal]]:
+    return [(ln.heading, ln.rate, ln.base, ln.duty) for ln in d.lines if ln.heading.startswith("9903.82.2")]
+
+
+def test_note_16j_splits_a_usmca_good_by_its_us_parts_with_a_15_percent_minimum() -> None:
+    """Proc. 11032 clause (2)(d): 25 % on the value less the parts produced in the United States,
+    the duty at least 15 % of the value (a base of at least 60 % of it); the rest at 0 % under
+    9903.82.21.  On $100,000: U.S. parts of 30,000 leave 70,000 (17,500); of 50,000, the
+    minimum 60,000 (15,000), 40,000 free; none, the full value under 9903.82.20 alone."""
+    d = price("2026-06-10", "8429.51.10", "MX", usmca=True, us_parts_value=30000, **HEAVY)
+    assert _split(d) == [("9903.82.20", 25, 70000, D("17500.00")), ("9903.82.21", 0, 30000, 0)]
+    assert not any(q.fact == "us_parts_value" for q in d.questions)
+    assert all("upper bound" not in n for n in d.notes)
+    d = price("2026-06-10", "8429.51.10", "CA", usmca=True, us_parts_value=50000, **HEAVY)
+    assert _split(d) == [("9903.82.20", 25, 60000, D("15000.00")), ("9903.82.21", 0, 40000, 0)]
+    assert d.total_duty == D("15000.00")  # column 1 Free under the USMCA: 15 % in all
+    d = price("2026-06-10", "8429.51.10", "MX", usmca=True, us_parts_value=100000, **HEAVY)
+    assert _split(d) == [("9903.82.20", 25, 60000, D("15000.00")), ("9903.82.21", 0, 40000, 0)]
+    d = price("2026-06-10", "8429.51.10", "MX", usmca=True, us_parts_value=0, **HEAVY)
+    assert _split(d) == [("9903.82.20", 25, 100000, D("25000.00"))]
+    line = next(ln for ln in d.lines if ln.heading == "9903.82.20")
+    assert "clause (2)(d)" in line.reference and "Proclamation 11032" in line.reference
+    # each line names its measure, heading, rate, base and reference; the remainder its own measure
+    d = price("2026-06-10", "8429.51.10", "MX", usmca=True, us_parts_value=30000, **HEAVY)
+    rest = next(ln for ln in d.lines if ln.heading == "9903.82.21")
+    assert "parts produced in the United States" in rest.measure and rest.reference == line.reference
+    assert rest.measure_id == "s232_2026_xi_usmca:remainder" and rest.base_kind == "us_parts"
+    # 60 % of 100.01 is 60.006; of 1234.5679, 740.74074, taken up to the ten-thousandth
+    d = price("2026-06-10", "8429.51.10", "MX", "100.01", usmca=True, us_parts_value=50, **HEAVY)
+    assert _split(d) == [("9903.82.20", 25, D("60.006"), D("15.00")), ("9903.82.21", 0, D("40.004"), 0)]
+    d = price("2026-06-10", "8429.51.10", "MX", "1234.5679", usmca=True, us_parts_value=900, **HEAVY)
+    assert _split(d)[0][2] == D("740.7408")
+
+
+def test_without_its_us_parts_a_16j_good_pays_on_the_full_value_and_the_answer_asks() -> None:
+    d = price("2026-06-10", "8429.51.10", "MX", usmca=True, **HEAVY)
+    assert _split(d) == [("9903.82.20", 25, 100000, D("25000.00"))]
+    asked = [q.text for q in d.questions if q.fact == "us_parts_value"]
+    assert len(asked) == 1 and "--us-parts-value" in asked[0] and "upper bound" in asked[0]
+    assert "60 %" in asked[0] and "15 %" in asked[0]
+    assert any("upper bound" in n for n in d.notes)
+    # the parts change nothing where note 16(j) does not apply: no claim, another origin, before June 8
+    for day, origin, usmca in (
+        ("2026-06-10", "MX", False),
+        ("2026-06-10", "DE", False),
+        ("2026-06-05", "MX", True),
+    ):
+        d = price(day, "8429.51.10", origin, usmca=usmca, us_parts_value=30000, **HEAVY)
+        assert not _split(d) or _split(d)[0][0] == "9903.82.22"
+        assert not any(q.fact == "us_parts_value" for q in d.questions)
+
+
+def test_us_parts_above_the_value_are_bad_input() -> None:
+    with pytest.raises(InputError, match="us parts value 200 is more than the entered value 100"):
+        price("2026-06-10", "8429.51.10", "MX", 100, usmca=True, us_parts_value=200)

@@ -236,3 +236,9 @@ def test_the_duty_form_takes_every_fact_of_an_entry_line(client: TestClient) -> 
     relieved = priced(metals_relief="commerce_quota")
     assert "9903.82.18" in relieved and 'id="total-duty">0.00<' in relieved
     assert "metals_relief" in priced(422, metals_relief="sometimes")
+    # note 16(j): a USMCA (c)(xi) loader's U.S. parts, asked in the reader's language
+    loader = {"hts": "8429.51.10", "entry_date": "2026-06-10", "weight_kg": "100", "metal_weight_kg": "80"}
+    split = priced(**loader, value="100000", steel_value="", us_parts_value="30000", metals_relief="none")
+    assert "9903.82.21" in split and 'id="total-duty">17,500.00<' in split
+    assert "--us-parts-value" in priced(**loader, value="100000", steel_value="", metals_relief="none")
+    assert "Valor de las partes producidas en EE. UU." in client.get("/duty?lang=es").text

@@ -21,6 +21,10 @@ What is read from the text, never retyped:
   revisions keep printing the headings after *Learning Resources v. Trump*; the end is the revision
   the dates file marks "IEEPA invalidated" (2026 rev 4, 2026-02-24: CBP CSMS #67834313).
 
+What the text does not say: the floors that a later order dated back (Japan's to 2025-08-07,
+Switzerland's and Liechtenstein's to 2025-11-14: :data:`RETROACTIVE`, each with its order or notice).
+In law they apply from then; the revisions' days are kept as those of the duty deposited at entry.
+
 Exemptions that are data: Canada and Mexico (9903.01.26/.27, "the duty provided in the applicable
 subheading"), the countries of general note 3(b) (9903.01.29; the column 2 countries of the
 parameter ``tariffs.column2_countries``).  Section 232 goods (9903.01.33) are spared in stacking
@@ -111,6 +115,32 @@ _PRODUCT_OF = re.compile(
 _THRESHOLD = re.compile(r"(equal to or greater than|less than) (\d+(?:\.\d+)?) percent")
 _STATED = re.compile(r"before 12:01 a\.m\. eastern daylight time on (\w+ \d{1,2}, \d{4})")
 _COMPILER = re.compile(r"\[Compiler's note: (?:this )?provision (?:was )?(suspended|terminated)", re.I)
+
+# Floors that a later order dated back before the revision that first prints them: country ->
+# (floor heading, the legal start, the primary text).  In law the floor applies from that day and the
+# country's earlier rate ends then; the duty deposited at entry kept the revisions' days, which the
+# measures keep as ``deposited_from`` / ``deposited_to`` (``--basis deposited``).  Each text and its
+# words are checked by tests/tariffs/test_ieepa_retroactive.py against the copies named (commits below).
+WH_BRIEFINGS = ("brian14708/wh-briefings", "52fd51b73f1800cc650ee3902397278448053780")
+TRACKER = ("arifshehab/tariff-rate-tracker", "b7b80a410be746d991807bfd1b98cff3a3d9257e")
+JAPAN_EO = "presidential-actions/2025-09/2025-09-04-implementing-the-united-states-japan-agreement.md"
+SWISS_NOTICE = "docs/federal-register/2025-23316.pdf"
+JAPAN = (
+    "EO of 4 Sep 2025 'Implementing the United States-Japan Agreement' (whitehouse.gov), sec. 2(d): the "
+    "floor 'shall apply retroactively to products of Japan entered for consumption ... on or after 12:01 "
+    "a.m. eastern daylight time on August 7, 2025' (copy: GitHub brian14708/wh-briefings)"
+)
+SWISS = (
+    "USTR and Commerce notice 'Implementing Certain Tariff-Related Elements of the Framework for a United "
+    "States-Switzerland-Liechtenstein Agreement', FR Doc. 2025-23316 (90 FR 59281, 18 Dec 2025), DATES: "
+    "its Annex II 'effective with respect to goods entered for consumption ... on or after 12:01 a.m. "
+    "eastern time on November 14, 2025' (copy: GitHub arifshehab/tariff-rate-tracker)"
+)
+RETROACTIVE = {
+    "JP": ("9903.02.73", "2025-08-07", JAPAN),
+    "CH": ("9903.02.83", "2025-11-14", SWISS),
+    "LI": ("9903.02.88", "2025-11-14", SWISS),
+}
 
 
 @dataclass(frozen=True)
@@ -354,7 +384,31 @@ def compile_measures(data: Path) -> tuple[list[dict[str, Any]], list[dict[str, A
         skipped.pop(heading, None)
     # exceptions first (the first match wins), then the country rates, then every other country
     ordered = exemptions + [_measure(s, floor_met, end) for s in countries + baseline]
+    for country, (heading, start, text) in RETROACTIVE.items():
+        date_back(ordered, country, heading, start, text)
     return ordered, revisions, skipped, end
+
+
+def date_back(measures: list[dict[str, Any]], country: str, heading: str, start: str, text: str) -> None:
+    """The floor ``heading`` of ``country`` in law from ``start`` (as ``text`` orders), its earlier
+    rates ending then; the revisions' days kept as the deposited ones."""
+    floors = [m for m in measures if m["heading"] == heading and m.get("origins") == [country]]
+    if not floors or not floors[0].get("floor") or start >= floors[0]["valid_from"]:
+        raise SystemExit(f"{heading} ({country}): expected a floor first printed after {start}")
+    floor = floors[0]
+    printed = floor["valid_from"]
+    floor["deposited_from"], floor["valid_from"] = printed, start
+    floor["reference"] += f"; in force from {start} by {text}, deposited at entry from {printed}"
+    for m in measures:
+        if country not in m.get("origins", []) or m.get("exemption") or m is floor:
+            continue
+        if m["valid_from"] < printed and m["valid_to"] > start:
+            if m["origins"] != [country] or m["valid_to"] != printed:
+                raise SystemExit(
+                    f"{m['heading']} ({m['origins']}): cannot end at {start} for {country} alone"
+                )
+            m["deposited_to"], m["valid_to"] = m["valid_to"], max(start, m["valid_from"])
+            m["reference"] += f"; in law replaced from {start} by the floor {heading}, retroactively"
 
 
 def build(data: Path) -> bytes:

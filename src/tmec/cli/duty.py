@@ -2,8 +2,8 @@
 
 One line from options, or many from ``--entries FILE.csv`` (columns ``entry_date, hts, origin,
 value`` and optionally ``usmca, steel_value, aluminum_value, non_us_content, melted_poured,
-smelted_cast, quantity, weight_kg, metal_weight_kg, metals_relief, program, line``).  Exit 2 on bad input,
-naming the option or the file, line and column.
+smelted_cast, quantity, weight_kg, metal_weight_kg, metals_relief, us_parts_value, program,
+line``).  Exit 2 on bad input, naming the option or the file, line and column.
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ _OPTION = {
     "metal_weight_kg": "--metal-weight-kg",
     "copper_value": "--copper-value",
     "metals_relief": "--metals-relief",
+    "us_parts_value": "--us-parts-value",
 }
 
 
@@ -144,6 +145,10 @@ def _print(duty: Duty) -> None:
 @click.option("--steel-value", help="value of the steel content (derivatives)")
 @click.option("--aluminum-value", help="value of the aluminum content (derivatives)")
 @click.option("--non-us-content", help="approved non-US content value of a USMCA vehicle")
+@click.option(
+    "--us-parts-value",
+    help="value of the parts produced in the United States (USMCA steel derivatives, U.S. note 16(j))",
+)
 @click.option("--copper-value", help="value of the copper content (Section 232 copper, 2025)")
 @click.option("--melted-poured", help="country where the steel was melted and poured (or 'unknown')")
 @click.option("--smelted-cast", help="country where the aluminum was smelted and cast (or 'unknown')")

@@ -36,6 +36,12 @@ from tmec.reports.exposure import exposure_document
 from tmec.tariffs import default_tables
 
 
+def _how(question: str) -> str:
+    """What a question of the totals means for their duty: part of it not counted, or (a good of
+    note 16(j) without its U.S. parts, priced on its full value) counted in full, an upper bound."""
+    return "duty an upper bound" if question.endswith("an upper bound.") else "duty not wholly counted"
+
+
 @click.command("exposure")
 @click.argument("entries", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--engine", type=click.Choice(ENGINES), default="duckdb", show_default=True)
@@ -136,7 +142,7 @@ def command(
     show_table(columns, table, title=title)
     for q in base.questions:
         console.print(
-            f"  question ({q['lines']:,} lines, value {q['value']:,.2f}, duty not wholly counted): "
+            f"  question ({q['lines']:,} lines, value {q['value']:,.2f}, {_how(q['question'])}): "
             f"{q['question']}",
             highlight=False,
             markup=False,

@@ -3,8 +3,8 @@
 Columns (the fields of :class:`tmec.tariffs.Entry`): ``entry_date`` (ISO date),
 ``hts`` (8 or 10 digits, dots allowed), ``origin`` (ISO 3166 alpha-2),
 ``value`` (> 0, below 10^14), optional ``usmca`` (yes/no, only for CA and MX goods),
-``steel_value``, ``aluminum_value``, ``non_us_content``, ``copper_value`` (amounts, not above the
-value), ``melted_poured``, ``smelted_cast`` (country, or ``unknown``), ``quantity`` (in the
+``steel_value``, ``aluminum_value``, ``non_us_content``, ``copper_value``, ``us_parts_value`` (amounts,
+not above the value), ``melted_poured``, ``smelted_cast`` (country, or ``unknown``), ``quantity`` (in the
 line's unit of quantity) and ``weight_kg`` (for specific rates), ``line`` (your own line id).
 Malformed rows: the first 20 with file and line, then a count; nothing is priced or written.
 
@@ -49,7 +49,7 @@ __all__ = [
 
 AMOUNT = "DECIMAL(18,4)"
 REQUIRED = ("entry_date", "hts", "origin", "value")
-AMOUNTS = ("steel_value", "aluminum_value", "non_us_content", "copper_value")
+AMOUNTS = ("steel_value", "aluminum_value", "non_us_content", "copper_value", "us_parts_value")
 QUANTITIES = ("quantity", "weight_kg", "metal_weight_kg")  # specific rates; the 2026 metal-weight rule
 MAX_SHOWN = 20
 # The texts of a line, as the file writes them (source column -> file column).

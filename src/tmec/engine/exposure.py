@@ -33,6 +33,7 @@ from tmec.engine.entry_tables import CLEAN, EntrySource, open_entries, reading, 
 from tmec.engine.line_passes import PRESENT, Passes, rate_units_sql
 from tmec.engine.pricing_cache import KeyCache, cache_for, cached_table
 from tmec.engine.pricing_keys import KEY, RELEVANT, RULES, SCHEMA, origin_period_table, period_table
+from tmec.engine.pricing_keys import least_share as minimum_share
 from tmec.engine.pricing_keys import templates as price_keys
 from tmec.engine.session import Engine
 from tmec.law import load_yaml
@@ -71,7 +72,8 @@ class Exposure:
     scenario: str | None = None
     basis: str = "liability"
     flow_values: dict[tuple[str, str], Decimal] = dataclasses.field(default_factory=dict)  # entry value
-    # lines whose duty is not wholly counted (a specific rate without its quantity...), by question
+    # lines whose duty is not wholly counted (a specific rate without its quantity...) or is an upper
+    # bound (note 16(j) without the U.S. parts), by question
     questions: list[dict[str, Any]] = dataclasses.field(default_factory=list)
     law_as_of: dt.date | None = None  # the day through which the law priced with is verified
     warning: str | None = None  # set when some entry is later than that
@@ -102,7 +104,11 @@ def load_scenario(path: Path, base: TariffTables) -> tuple[str, TariffTables]:
 SPAN_LIMIT = 2_000_000
 # the key's facts, from the facts' own columns (has_* flags: which amounts the line reports)
 HAS = dict(
-    zip(PRESENT, ("has_steel", "has_alu", "has_copper", "has_nonus", "has_qty", "has_kg"), strict=True)
+    zip(
+        PRESENT,
+        ("has_steel", "has_alu", "has_copper", "has_nonus", "has_qty", "has_kg", "has_usparts"),
+        strict=True,
+    )
 )
 
 
@@ -150,7 +156,7 @@ def _store(conn: Any, name: str, table: pa.Table) -> None:
 
 def _price(e: Engine, source: EntrySource, t: TariffTables, basis: str, lines_out: Path | None) -> Exposure:
     conn = e.conn
-    p = Passes(e, source.view, source.amount)
+    p = Passes(e, source.view, source.amount, minimum_share(t))
     # 1. the codes and their days: the periods of each code, and the period of each (code, day)
     _store(conn, "xp_texts", p.texts())
     conn.execute(

@@ -10,6 +10,7 @@ written in the part of SQL both engines read alike; where they differ (the 64-bi
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 
 import pyarrow as pa
 
@@ -20,7 +21,15 @@ __all__ = ["BASES_SQL", "Passes", "duty_units_sql", "rate_units_sql"]
 
 # A line's facts besides its code and date (what its key is made of, with its code's period).
 FACT_TEXTS = ("origin_text", "usmca_text", "program_text", "melted_text", "smelted_text", "relief_text")
-PRESENT = ("steel_value", "aluminum_value", "copper_value", "non_us_content", "quantity", "weight_kg")
+PRESENT = (
+    "steel_value",
+    "aluminum_value",
+    "copper_value",
+    "non_us_content",
+    "quantity",
+    "weight_kg",
+    "us_parts_value",
+)
 
 # How a duty line's base follows from the line's amounts, by rule (pricing_keys.RULES): the two
 # differences are NULL where they are not above 0 (the line has no such duty line).
@@ -31,15 +40,18 @@ BASES_SQL = {
     "weight_kg": "coalesce(weight_kg, 0)",
     "us_content": "us_content",
     "remainder": "remainder",
+    "non_us_parts": "non_us_parts",
+    "us_parts": "us_parts",
 }
 
 
 class Passes:
     """The engine's view of the source ``src`` and of the small tables, and the passes' SQL."""
 
-    def __init__(self, e: Engine, source_view: str, amount: str) -> None:
+    def __init__(self, e: Engine, source_view: str, amount: str, share: Decimal | None = None) -> None:
         self.e = e
         self.amount = amount  # the type of the lines' amounts
+        self.share = share  # the least share of the value 9903.82.20 is on (pricing_keys.least_share)
         if e.name == "spark":
             e.table_from_duckdb(source_view).createOrReplaceTempView("xp_src")
             self.src = "xp_src"
@@ -132,7 +144,7 @@ class Passes:
         duty line ``i`` is on in some class (None: any), so that only those bases are worked out."""
         inner = (
             f"SELECT w.*, {extra}, l.value, l.steel_value, l.aluminum_value, l.copper_value, "
-            "l.non_us_content, l.quantity, l.weight_kg "
+            "l.non_us_content, l.quantity, l.weight_kg, l.us_parts_value "
             f"FROM (SELECT x.*, {self.fact_hash('x')} AS fph FROM {self.dated()} x) l "
             f"JOIN {table} w ON l.fph = w.fph"
         )
@@ -158,6 +170,20 @@ class Passes:
         if RULES.index("remainder") in used:
             differences.append(positive("value - metal_base", "remainder"))
             inner = f"SELECT *, {metal_base} FROM ({inner}) j"
+        if {RULES.index("non_us_parts"), RULES.index("us_parts")} & used:
+            # Proc. 11032 clause (2)(d): the value less the U.S. parts, but at least the share of the
+            # value that gives the minimum duty, to the ten-thousandth up (Measure.least_base)
+            share = self.share if self.share is not None else Decimal(0)
+            up = f"ceil(CAST(value AS DECIMAL(28,4)) * {share * 10000})"
+            least = f"CAST({up} AS DECIMAL(38,0)) * CAST(0.0001 AS DECIMAL(5,4))"
+            rest = "value - coalesce(us_parts_value, 0)"
+            # (at four places whatever the file's own amounts: the minimum has more than the value)
+            split = f"CAST(greatest({rest}, {least}) AS DECIMAL(18,4)) AS non_us_parts"
+            inner = f"SELECT *, {split} FROM ({inner}) s"
+            us_parts = "value - non_us_parts"
+            differences.append(
+                f"CASE WHEN {us_parts} > 0 THEN CAST({us_parts} AS DECIMAL(18,4)) END AS us_parts"
+            )
         if differences:
             inner = f"SELECT *, {', '.join(differences)} FROM ({inner}) k"
         value = RULES.index("value")

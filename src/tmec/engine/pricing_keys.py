@@ -45,8 +45,11 @@ PROBE = {
     "quantity": Decimal(8),
     "weight_kg": Decimal(16),
     "copper_value": Decimal(32),
+    "us_parts_value": Decimal(64),
 }
-BASE_OF = {amount: name for name, amount in PROBE.items()}
+# the amounts a duty line's base can be (the U.S. parts of note 16(j) are not: their line is on what
+# the minimum leaves of them, and 9903.82.20's on the rest, rules of their own)
+BASE_OF = {amount: name for name, amount in PROBE.items() if name != "us_parts_value"}
 KEY = (
     "period",
     "hts",
@@ -58,6 +61,7 @@ KEY = (
     "has_alu",
     "has_copper",
     "has_nonus",
+    "has_usparts",
     "has_qty",
     "has_kg",
     "spi",  # the special program claimed (the entry file's column program)
@@ -78,9 +82,13 @@ RULES = (
     "weight_kg",
     "us_content",
     "remainder",
+    "non_us_parts",  # 9903.82.20: the value less the U.S. parts, at least the minimum's share of it
+    "us_parts",  # 9903.82.21: the rest (a difference: no duty line where it is 0)
 )
-# Questions of the single-entry path that mean part of a line's duty is not counted.
+# Questions of the single-entry path that mean part of a line's duty is not counted, or (the U.S.
+# parts of note 16(j)) that its duty is an upper bound: the exposure totals them.
 UNCOUNTED = ("quantity", "weight_kg", "ordinary duty")
+UPPER_BOUND = ("us_parts_value",)
 RATE = (12, 6)
 
 
@@ -112,6 +120,7 @@ RELEVANT = (
     "has_alu",
     "has_copper",
     "has_nonus",
+    "has_usparts",
     "metals_relief",
 )
 
@@ -134,7 +143,8 @@ def _measures(tables: TariffTables, code: str) -> list[Measure]:
 
 def _days(versions: list[HtsLine], measures: list[Measure]) -> set[dt.date]:
     dated: list[HtsLine | Measure] = [*versions, *measures]
-    return {d for x in dated for d in (x.valid_from, x.valid_to) if d is not None}
+    days = {d for x in dated for d in (x.valid_from, x.valid_to) if d is not None}
+    return days | {d for m in measures for d in m.dates}  # the days of the deposited basis too
 
 
 def _relevant(versions: list[HtsLine], measures: list[Measure]) -> dict[str, bool]:
@@ -155,6 +165,7 @@ def _relevant(versions: list[HtsLine], measures: list[Measure]) -> dict[str, boo
         "has_alu": any(m.base == "aluminum_content" for m in measures),
         "has_copper": any(m.base == "copper_content" for m in measures),
         "has_nonus": any(m.base == "non_us_content" for m in measures),
+        "has_usparts": any(m.base == "non_us_parts" for m in measures),
         "metals_relief": any("metals_relief" in m.when for m in measures),
     }
 
@@ -192,7 +203,7 @@ def _period_table(tables: TariffTables, pairs: Sequence[tuple[str, str | None]])
         days = sorted(common | _days(versions, measures))
         for start in days:
             relevant = _relevant(
-                [v for v in versions if v.in_force(start)], [m for m in measures if m.in_force(start)]
+                [v for v in versions if v.in_force(start)], [m for m in measures if m.in_force_either(start)]
             )
             for f in RELEVANT:
                 cols[f"rel_{f}"].append(relevant[f])
@@ -292,7 +303,8 @@ class _Law:
         found = self.facts.get(stretch)
         if found is None:
             matter = _relevant(
-                [v for v in self.versions if v.in_force(day)], [m for m in self.measures if m.in_force(day)]
+                [v for v in self.versions if v.in_force(day)],
+                [m for m in self.measures if m.in_force_either(day)],
             )
             found = self.facts[stretch] = tuple(f for f in RELEVANT if matter[f])
         return found
@@ -343,6 +355,7 @@ class _Probes:
             aluminum_value=PROBE["aluminum_value"] if facts["has_alu"] else None,
             copper_value=PROBE["copper_value"] if facts["has_copper"] else None,
             non_us_content=PROBE["non_us_content"] if facts["has_nonus"] else None,
+            us_parts_value=PROBE["us_parts_value"] if facts["has_usparts"] else None,
             quantity=PROBE["quantity"] if facts["has_qty"] else None,
             # the metal's share of the weight needs a weight even where no rate is per kg
             weight_kg=PROBE["weight_kg"] if facts["has_kg"] or facts["light_metal"] is not None else None,
@@ -358,7 +371,7 @@ class _Probes:
         places = int(self.reading.at(day)["tariffs.duty_rounding_places"].decimal)
         if not read <= READABLE:  # pragma: no cover - a new parameter
             raise AssertionError(f"pricing read parameters the periods do not split on: {sorted(read)}")
-        questions = [q.text for q in duty.questions if q.fact in UNCOUNTED]
+        questions = [q.text for q in duty.questions if q.fact in UNCOUNTED or q.fact in UPPER_BOUND]
         metals = [ln for ln in duty.lines if ln.program in METAL_PROGRAMS and ln.rate > 0]
         mb = sum((ln.base for ln in metals), Decimal(0))
         shared = {
@@ -369,8 +382,14 @@ class _Probes:
             "mb_copper": any(m.base == PROBE["copper_value"] for m in metals),
         }
         rows = []
+        split = any(ln.base_kind == "non_us_parts" for ln in metals)
         for seq, ln in enumerate(duty.lines):
-            rule = _rule(ln.base, min(PROBE_VALUE, mb), ln.unit)
+            rule = SPLIT.get(ln.base_kind) or _rule(ln.base, min(PROBE_VALUE, mb), ln.unit)
+            if split and rule == "remainder":  # the engine's metal base knows no U.S. parts
+                raise InputError(
+                    f"{ln.measure} ({ln.measure_id}): a duty on what Section 232 leaves of a good split "
+                    "by its U.S. parts (U.S. note 16(j)) is priced by tmec duty, not by the bulk engine"
+                )
             rows.append(
                 {
                     "seq": seq,
@@ -517,6 +536,26 @@ def _metal_weight(under: int | None, thresholds: list[Decimal]) -> Decimal | Non
     bounds = [Decimal(0), *thresholds, Decimal(100)]
     lo, hi = bounds[len(thresholds) - under], bounds[len(thresholds) - under + 1]
     return (lo + hi) / 2 * PROBE["weight_kg"] / 100
+
+
+# Duty lines whose base is found by their kind (DutyLine.base_kind), not by their amount on the probe:
+# 9903.82.20 and .21 split the value by the U.S. parts and the minimum (Proc. 11032 clause (2)(d)).
+SPLIT = {"non_us_parts": "non_us_parts", "us_parts": "us_parts"}
+
+
+def least_share(tables: TariffTables) -> Decimal | None:
+    """The least share of the value 9903.82.20 (base ``non_us_parts``) is taken on: its minimum duty
+    over its rate (15 / 25 = 0.6), one for every such measure priced; None when there is none."""
+    shares = {m.minimum_duty / m.rate for m in tables.measures if m.base == "non_us_parts" and m.minimum_duty}
+    if len(shares) > 1:
+        raise InputError(
+            "the bulk engine takes one minimum share for the measures on base non_us_parts, found "
+            + ", ".join(str(s) for s in sorted(shares))
+        )
+    share = next(iter(shares), None)
+    if share is not None and share.quantize(Decimal("0.000001")) != share:
+        raise InputError(f"the bulk engine takes a minimum share of at most 6 decimals, found {share}")
+    return share
 
 
 def _rule(base: Decimal, metal_base: Decimal, unit: str = "") -> str:

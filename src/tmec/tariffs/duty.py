@@ -102,6 +102,7 @@ class Duty:
                 "weight_kg": None if e.weight_kg is None else str(e.weight_kg),
                 "copper_value": None if e.copper_value is None else str(e.copper_value),
                 "metals_relief": e.metals_relief,
+                "us_parts_value": None if e.us_parts_value is None else str(e.us_parts_value),
             },
             "basis": self.basis,
             "law_as_of": self.law_as_of.isoformat() if self.law_as_of else None,

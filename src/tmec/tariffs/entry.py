@@ -39,7 +39,11 @@ class Entry:
     """One entry line.  Amounts in US dollars (customs value, 19 USC 1401a).
 
     ``non_us_content`` is the Commerce-approved non-US content of a USMCA vehicle
-    (Proc. 10908); ``melted_poured`` / ``smelted_cast`` are the countries reported
+    (Proc. 10908); ``us_parts_value`` the value of the parts of a good produced in the United
+    States (Proc. 11032 clause (2)(d), U.S. note 16(j): a USMCA steel derivative of list (c)(xi)
+    pays 25 % on the rest of its value; not the vehicles' "U.S. content", which counts parts
+    wholly obtained, produced or substantially transformed there, as Commerce approved);
+    ``melted_poured`` / ``smelted_cast`` are the countries reported
     for steel and aluminum (``UNKNOWN`` when not reported, ``None`` when the good
     has none).
     """
@@ -61,6 +65,7 @@ class Entry:
     metal_weight_kg: Decimal | None = None  # weight of the steel, aluminum or copper in it (note 16(c))
     copper_value: Decimal | None = None  # value of the copper content (Proc. 10962, 2025: note 36)
     metals_relief: str | None = None  # one of RELIEFS: the note 16 relief claimed for the line
+    us_parts_value: Decimal | None = None  # value of the parts produced in the US (note 16(j))
 
     @property
     def metal_share(self) -> Decimal | None:
@@ -79,7 +84,7 @@ class Entry:
             amount = getattr(self, name)
             if amount is not None and amount < 0:
                 raise InputError(f"expected a quantity not less than 0, found {amount}", field=name)
-        for name in ("steel_value", "aluminum_value", "non_us_content", "copper_value"):
+        for name in ("steel_value", "aluminum_value", "non_us_content", "copper_value", "us_parts_value"):
             amount = getattr(self, name)
             if amount is not None and amount > self.value:
                 raise InputError(
@@ -201,6 +206,7 @@ def entry_from_mapping(
             metal_weight_kg=_amount(row, "metal_weight_kg", source, locale),
             copper_value=_amount(row, "copper_value", source, locale),
             metals_relief=str(row["metals_relief"]) if row.get("metals_relief") not in (None, "") else None,
+            us_parts_value=_amount(row, "us_parts_value", source, locale),
         )
     except InputError as exc:
         raise exc.located(source=source, line=line) from None

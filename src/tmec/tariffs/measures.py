@@ -4,8 +4,8 @@ A :class:`Measure` is one row of spec tariffs.md §1.7 made exact: a program
 (``s232_vehicles``, ``s232_metals``, ``s232_aluminum``, ``s232_steel``, ``ieepa``, ``s122``,
 ``ieepa_china``, ``ieepa_reciprocal``, ``s301``, ``s232_copper``, ``ieepa_country``),
 its chapter-99 heading, rate (percent), base (``full``, ``steel_content``,
-``aluminum_content``, ``non_us_content``), origins, HTS scope, conditions
-(USMCA claim, melt-and-pour / smelt-and-cast countries), half-open validity,
+``aluminum_content``, ``non_us_content``, ``copper_content``, ``non_us_parts``), origins, HTS
+scope, conditions (USMCA claim, melt-and-pour / smelt-and-cast countries), half-open validity,
 legal reference and confidence.  Within a program the first matching measure
 wins: exceptions are written before the general rule, as the law writes them.
 
@@ -20,7 +20,7 @@ import functools
 import itertools
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
 from tmec.core import hs
@@ -66,7 +66,9 @@ PROGRAMS = (
 METAL_PROGRAMS = ("s232_metals", "s232_aluminum", "s232_steel", "s232_copper")
 # stack on the full value whatever else applies (no exclusivity in their texts or EO 14289)
 CUMULATIVE = ("ieepa_china", "s301")
-BASES = ("full", "steel_content", "aluminum_content", "non_us_content", "copper_content")
+# non_us_parts: the value less the parts produced in the United States (the entry's us_parts_value),
+# but never under ``minimum_duty`` / ``rate`` of the value (Proc. 11032 clause (2)(d), note 16(j))
+BASES = ("full", "steel_content", "aluminum_content", "non_us_content", "copper_content", "non_us_parts")
 CONDITIONS = (
     "usmca_claim",
     "metal_weight_under",  # percent of the article's weight (note 16(c): under 15 %)
@@ -152,6 +154,13 @@ class Measure:
     unchecked: tuple[Unchecked, ...] = ()
     # the heading that spares what Section 232 taxes (9903.01.83 for Brazil), named when it does
     section232_heading: str = ""
+    # the least duty in percent of the value (base non_us_parts: "not less than 15 percent ad valorem")
+    minimum_duty: Decimal | None = None
+    # Where a later order dated the measure back (or cut it short) retroactively, the days between
+    # which it was deposited at entry, as the revisions printed it (``basis="deposited"``); the
+    # validity above is the law's (``basis="liability"``).  None: the same as the validity.
+    deposited_from: dt.date | None = None
+    deposited_to: dt.date | None = None
     # the entry facts its conditions turn on, found once (asked for each entry it could cover)
     _asks: tuple[str, ...] = field(init=False, compare=False, repr=False)
 
@@ -174,8 +183,22 @@ class Measure:
     def cite(self) -> str:
         return self.reference + (" [unverified]" if self.unverified else "")
 
-    def in_force(self, day: dt.date) -> bool:
-        return self.valid_from <= day and (self.valid_to is None or day < self.valid_to)
+    def in_force(self, day: dt.date, basis: str = "liability") -> bool:
+        """In force on ``day`` in law, or (``basis="deposited"``) as deposited at entry then."""
+        start, end = self.valid_from, self.valid_to
+        if basis == "deposited":
+            start, end = self.deposited_from or start, self.deposited_to or end
+        return start <= day and (end is None or day < end)
+
+    def in_force_either(self, day: dt.date) -> bool:
+        """In force on ``day`` in law or as deposited (what a pricing of either basis may read)."""
+        return self.in_force(day) or self.in_force(day, "deposited")
+
+    @property
+    def dates(self) -> tuple[dt.date, ...]:
+        """Every day on which it starts or ends, in law or as deposited."""
+        days = (self.valid_from, self.valid_to, self.deposited_from, self.deposited_to)
+        return tuple(d for d in days if d is not None)
 
     def applies_to_origin(self, origin: str) -> bool:
         if self.origins is not None:
@@ -212,6 +235,15 @@ class Measure:
                 return False
         return True
 
+    def least_base(self, value: Decimal) -> Decimal:
+        """The smallest base that gives ``minimum_duty`` percent of ``value`` at the measure's rate, to
+        the ten-thousandth (an entry line's amounts), up: 60 % of the value at 25 % for 15 %."""
+        if not self.minimum_duty or not self.rate:
+            return Decimal(0)
+        least = value * self.minimum_duty / self.rate
+        up = least.quantize(Decimal("0.0001"), rounding=ROUND_CEILING)
+        return least if least == up else up
+
     def asks_about(self) -> tuple[str, ...]:
         """The entry facts this measure's conditions turn on (for questions when they are missing)."""
         return self._asks
@@ -238,10 +270,14 @@ class Measure:
             "metal_weight_under": self.when.get("metal_weight_under"),
             "metal_free": bool(self.when.get("metal_free", False)),
             "metals_relief": self.when.get("metals_relief"),
+            "minimum_duty": self.minimum_duty,
             "floor": self.floor,
             "floor_met_heading": self.floor_met_heading or None,
             "valid_from": self.valid_from,
             "valid_to": self.valid_to,
+            # as deposited at entry, where a retroactive order moved the validity (None: the same)
+            "deposited_from": self.deposited_from,
+            "deposited_to": self.deposited_to,
             "reference": self.reference,
             "confidence": self.confidence,
         }
@@ -445,13 +481,30 @@ def parse_measures(data: Mapping[str, Any], *, source: str | None = None) -> Mea
                     field=f"{where}.when",
                 )
             valid_to = m.get("valid_to")
+            deposited = {
+                k: parse_date(m[k], field=f"{where}.{k}") if m.get(k) else None
+                for k in ("deposited_from", "deposited_to")
+            }
+            minimum = m.get("minimum_duty")
+            if (minimum is None) != (base != "non_us_parts"):
+                raise InputError(
+                    "minimum_duty goes with base non_us_parts, and only with it",
+                    field=f"{where}.minimum_duty",
+                )
+            rate = to_decimal(m["rate"], field=f"{where}.rate", source=source)
+            least = None if minimum is None else to_decimal(minimum, field=f"{where}.minimum_duty")
+            if least is not None and not 0 <= least <= rate:
+                raise InputError(
+                    f"expected a minimum duty from 0 to the rate {rate}, found {least}",
+                    field=f"{where}.minimum_duty",
+                )
             measures.append(
                 Measure(
                     id=mid,
                     program=program,
                     title=str(m.get("title", mid)),
                     heading=str(m.get("heading", "")),
-                    rate=to_decimal(m["rate"], field=f"{where}.rate", source=source),
+                    rate=rate,
                     base=base,
                     scope=tuple(items),
                     valid_from=parse_date(m["valid_from"], field=f"{where}.valid_from"),
@@ -468,6 +521,8 @@ def parse_measures(data: Mapping[str, Any], *, source: str | None = None) -> Mea
                     priority=i,
                     unchecked=_unchecked(m.get("unchecked", []), f"{where}.unchecked"),
                     section232_heading=str(m.get("section232_heading", "")),
+                    minimum_duty=least,
+                    **deposited,
                 )
             )
         except KeyError as exc:

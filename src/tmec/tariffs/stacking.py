@@ -15,9 +15,10 @@ Order of operations — the same steps an SQL engine runs over the tables of
    the general rate.
 4. **Select one measure per program** (``s232_vehicles``, ``s232_metals``, ``s232_aluminum``,
    ``s232_steel``, ``ieepa``, ``s122``, ``ieepa_reciprocal``, ``ieepa_china``, ``s301``): the
-   first by ``priority`` that is in force, applies to the origin, covers the HTS code and whose
-   conditions hold (USMCA claim; melted-and-poured / smelted-and-cast country, ``unknown`` when
-   not reported).  Exemption measures are 0 % lines that end the search.
+   first by ``priority`` that is in force (in law; with ``basis="deposited"``, as deposited at
+   entry before a retroactive order: ``Measure.deposited_from``), applies to the origin, covers the
+   HTS code and whose conditions hold (USMCA claim; melted-and-poured / smelted-and-cast country,
+   ``unknown`` when not reported).  Exemption measures are 0 % lines that end the search.
 5. **Vehicles win.**  A selected vehicles measure is the only additional duty
    (EO 14289 s.2; Proc. 10908; Proc. 10984).  Its base is the full value, or
    the non-US content of a USMCA vehicle (its US content is reported at 0 %
@@ -25,7 +26,10 @@ Order of operations — the same steps an SQL engine runs over the tables of
    also ends here unless ``tariffs.usmca_part_escapes_metals`` is false.
 6. **Metals.**  The 2026 annexes; aluminum, then steel; copper (2025): each on its base (full
    value, or the metal content for derivatives).  ``metal_base`` = their bases summed,
-   capped at the value.  USMCA plays no part: 232 metals ignore the claim.
+   capped at the value.  USMCA plays no part: 232 metals ignore the claim, but for a USMCA (c)(xi)
+   steel derivative of Canada or Mexico from 2026-06-08 (Proc. 11032 clause (2)(d), U.S. note
+   16(j)): 25 % under 9903.82.20 on the value less the parts produced in the United States, at
+   least 60 % of the value (15 % in duty), the rest reported at 0 % under 9903.82.21.
 7. **IEEPA** by ``tariffs.stacking_order`` (legal liability; ``..._deposited`` for the
    duty deposited before EO 14289 was signed, ``basis="deposited"``): ``ieepa_first`` (4 Mar – 3 Jun
    2025) — when IEEPA is due it applies to the full value and the metals lines
@@ -78,6 +82,7 @@ class Stack:
     lines: list[DutyLine] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     questions: list[Question] = field(default_factory=list)
+    basis: str = "liability"  # the measures in force in law, or as deposited at entry (Measure.in_force)
 
 
 def _amount(rate: Decimal, base: Decimal, places: Decimal) -> Decimal:
@@ -97,7 +102,7 @@ def select(measures: MeasureSet, program: str, entry: Entry, claim: bool, st: St
     chosen: Measure | None = None
     covering, finer = measures.covering(program, entry.hts)
     for m in finer:
-        if m.in_force(entry.entry_date) and m.applies_to_origin(entry.origin):
+        if m.in_force(entry.entry_date, st.basis) and m.applies_to_origin(entry.origin):
             q = Question(
                 fact="hts statistical suffix",
                 text=f"Which 10-digit statistical line is HTS {hs.format(entry.hts)}? "
@@ -106,7 +111,7 @@ def select(measures: MeasureSet, program: str, entry: Entry, claim: bool, st: St
             if q not in st.questions:
                 st.questions.append(q)
     for m in covering:
-        if not (m.in_force(entry.entry_date) and m.applies_to_origin(entry.origin)):
+        if not (m.in_force(entry.entry_date, st.basis) and m.applies_to_origin(entry.origin)):
             continue
         for fact in m.asks_about():
             if fact == "metal_weight_kg":
@@ -169,6 +174,8 @@ def _metal_question(m: Measure, entry: Entry) -> Question | None:
 def _base(m: Measure, entry: Entry, st: Stack) -> Decimal:
     if m.base == "full":
         return entry.value
+    if m.base == "non_us_parts":
+        return _non_us_parts(m, entry, st)
     given = {
         "steel_content": entry.steel_value,
         "aluminum_content": entry.aluminum_value,
@@ -189,6 +196,48 @@ def _base(m: Measure, entry: Entry, st: Stack) -> Decimal:
         )
         return entry.value
     return given
+
+
+def _non_us_parts(m: Measure, entry: Entry, st: Stack) -> Decimal:
+    """Proc. 11032 clause (2)(d) (U.S. note 16(j)): the value less the parts produced in the United
+    States, but at least what gives the minimum duty; without the parts' value, the full value (an
+    upper bound) and a question."""
+    least = m.least_base(entry.value)
+    if entry.us_parts_value is None:
+        share = format((least * 100 / entry.value).normalize(), "f") if entry.value else "0"
+        st.notes.append(
+            f"{m.title}: no value of the parts produced in the United States given, so the duty is on "
+            "the full entered value, an upper bound"
+        )
+        st.questions.append(
+            Question(
+                fact="us_parts_value",
+                text="What is the value of the parts of this article produced in the United States "
+                f"(--us-parts-value)? {m.heading} charges {m.rate} % only on the rest of the value, but on "
+                f"at least {share} % of it ({m.minimum_duty} % of the value in duty); not given, the duty "
+                "is on the full value, an upper bound.",
+            )
+        )
+        return entry.value
+    return max(entry.value - entry.us_parts_value, least)
+
+
+def _remainder(m: Measure, entry: Entry, base: Decimal, places: Decimal, kind: str, what: str) -> DutyLine:
+    """The rest of the value (``value - base``), reported at 0 % under the measure's
+    ``remainder_heading``: a USMCA vehicle's US content (9903.94.04), the U.S. parts of a
+    (c)(xi) steel derivative (9903.82.21)."""
+    return DutyLine(
+        measure=f"{m.title}: {what} (no additional duty)",
+        heading=m.remainder_heading,
+        rate=ZERO,
+        base=entry.value - base,
+        duty=_amount(ZERO, entry.value - base, places),
+        reference=m.cite(),
+        program=m.program,
+        measure_id=f"{m.id}:remainder",
+        base_kind=kind,
+        unverified=m.unverified,
+    )
 
 
 def _line(m: Measure, base: Decimal, places: Decimal, column1: Decimal = ZERO) -> DutyLine:
@@ -340,7 +389,7 @@ def stack(
     basis: str = "liability",
 ) -> Stack:
     """Steps 2-11 for one entry line; ``basis`` picks the legal liability or the duty deposited at entry."""
-    st = Stack()
+    st = Stack(basis=basis)
     places = Decimal(1).scaleb(-int(snapshot["tariffs.duty_rounding_places"].decimal))
     claim = usmca_claim_counts(entry, line, snapshot)
     if entry.usmca and not claim:
@@ -358,20 +407,7 @@ def stack(
         st.lines.append(_line(vehicles, base, places))
         if vehicles.remainder_heading and base < entry.value:
             # Proc. 10908: the US content of a USMCA vehicle is reported on its own line, at no duty.
-            st.lines.append(
-                DutyLine(
-                    measure=f"{vehicles.title}: US content (no additional duty)",
-                    heading=vehicles.remainder_heading,
-                    rate=ZERO,
-                    base=entry.value - base,
-                    duty=_amount(ZERO, entry.value - base, places),
-                    reference=vehicles.cite(),
-                    program=vehicles.program,
-                    measure_id=f"{vehicles.id}:remainder",
-                    base_kind="us_content",
-                    unverified=vehicles.unverified,
-                )
-            )
+            st.lines.append(_remainder(vehicles, entry, base, places, "us_content", "US content"))
         escapes = not vehicles.exemption or bool(snapshot["tariffs.usmca_part_escapes_metals"].value)
         if escapes:
             if vehicles.exemption:
@@ -400,7 +436,13 @@ def stack(
         m = select(measures, program, entry, claim, st)
         if m is not None:
             _ask_floor(m, st)
-            metals.append(_line(m, _base(m, entry, st), places, column1))
+            base = _base(m, entry, st)
+            metals.append(_line(m, base, places, column1))
+            if m.remainder_heading and base < entry.value:
+                # note 16(j): the U.S. parts of a USMCA (c)(xi) good, on their own line at no duty
+                metals.append(
+                    _remainder(m, entry, base, places, "us_parts", "parts produced in the United States")
+                )
             # U.S. note 2(aa)(v)(1): an article under a 2026 metals heading (9903.82.02, .04-.19) is
             # spared Section 122 whatever that heading's rate (a floor met, motorcycle parts, a USMCA
             # quota); the carve-outs 9903.82.01 and .03 (``exemption``) leave it outside Section 232

@@ -36,7 +36,6 @@ __all__ = ["Bills", "explode", "prepare"]
 
 MAX_DEPTH = 32
 QTY = "DECIMAL(38,12)"
-LOW = 0xFFFFFFFF
 # Sums of transaction values are whole numbers of their smallest unit: no rounding when scaled back.
 _EXACT = Context(prec=80)
 
@@ -96,8 +95,8 @@ def explode(
         ).fetchall()
         rows = pool.submit(_demand, conn)
         try:
-            start = np.array([n for n, _, _ in named], dtype=np.int64)
-            keys = _pairs(bills, start)
+            named.sort()  # the goods by number: in the order of their ids
+            part_of, good_of = _pairs(bills, np.array([n for n, _, _ in named], dtype=np.int64))
         except BaseException:
             conn.interrupt()
             _settle(rows)
@@ -105,18 +104,12 @@ def explode(
         table = rows.result()
     finally:
         conn.unregister("rq_failing")
-    size = max((n for n, _, _ in named), default=0) + 1
-    names = np.empty(size, dtype=object)
-    for n, node, _ in named:
-        names[n] = node
+    names = np.array([node for _, node, _ in named] or [""], dtype=object)
     scale, units = _units([tv for _, _, tv in named])
-    values = np.zeros(size, dtype=np.int64 if _fits(units) else object)
-    for (n, _, _), u in zip(named, units, strict=True):
-        values[n] = u
-    part_of, good_of = keys >> 32, keys & LOW
-    starts = np.flatnonzero(np.diff(part_of, prepend=-1)) if len(keys) else np.zeros(0, dtype=np.int64)
-    ends = np.append(starts[1:], len(keys))
-    at_stake = np.add.reduceat(values[good_of], starts) if len(keys) else values[:0]
+    values = np.array(units or [0], dtype=np.int64 if _fits(units) else object)
+    starts = np.flatnonzero(np.diff(part_of, prepend=-1)) if len(part_of) else np.zeros(0, dtype=np.int64)
+    ends = np.append(starts[1:], len(part_of))
+    at_stake = np.add.reduceat(values[good_of], starts) if len(part_of) else values[:0]
     picked = names[good_of]
     row_of = np.full(len(bills.first), -1, dtype=np.int64)
     row_of[np.asarray(table.column("n").to_numpy(), dtype=np.int64)] = np.arange(len(table))
@@ -143,11 +136,17 @@ def explode(
     return out
 
 
-def _pairs(bills: Bills, start: np.ndarray) -> np.ndarray:
-    """The distinct (part, good) pairs, as sorted keys ``part << 32 | good``, of the parts of unknown
-    origin each good of ``start`` (part numbers) reaches."""
+def _pairs(bills: Bills, start: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct (part, good) pairs of a part of unknown origin and a good of ``start`` (part
+    numbers, ascending) that reaches it, sorted by part then good: the parts' numbers, and the goods'
+    positions in ``start``.
+
+    A pair travels as one key, ``good * span + part`` in a front, ``part * goods + good`` once
+    found: 32 bits when the product of the counts allows (a sort of half the memory), else 64."""
     first, child, unknown = bills.first, bills.child, bills.unknown
-    good, node = start, start
+    kind = np.uint32 if len(start) * len(first) < 2**32 else np.int64
+    span, few = kind(len(first)), kind(max(len(start), 1))
+    good, node = np.arange(len(start), dtype=kind), start
     hits = []
     for _ in range(MAX_DEPTH):
         lo = first[node]
@@ -156,18 +155,19 @@ def _pairs(bills: Bills, start: np.ndarray) -> np.ndarray:
         total = int(reach[-1]) if len(reach) else 0
         # each (good, node) of the front, once per edge below the node: the edges' positions
         at = np.repeat(lo - (reach - degree), degree) + np.arange(total, dtype=np.int64)
-        goods, kids, hit = np.repeat(good, degree), child[at], unknown[at]
-        hits.append((kids[hit] << 32) | goods[hit])
-        front = np.sort((goods[~hit] << 32) | kids[~hit])
+        goods, kids, hit = np.repeat(good, degree), child[at].astype(kind), unknown[at]
+        hits.append(kids[hit] * few + goods[hit])
+        miss = ~hit
+        front = np.sort(goods[miss] * span + kids[miss])
         front = front[_new(front)]
         if not len(front):
             break
-        good, node = front >> 32, front & LOW
+        good, node = front // span, front % span
     else:
         raise InputError(f"the bill of materials is deeper than {MAX_DEPTH} levels", field="edges")
-    keys: np.ndarray = np.sort(np.concatenate(hits)) if hits else np.zeros(0, dtype=np.int64)
-    distinct: np.ndarray = keys[_new(keys)]
-    return distinct
+    keys = np.sort(np.concatenate(hits)) if hits else np.zeros(0, dtype=kind)
+    keys = keys[_new(keys)]
+    return keys // few, keys % few
 
 
 def _new(sorted_keys: np.ndarray) -> np.ndarray:

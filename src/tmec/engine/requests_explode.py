@@ -113,27 +113,27 @@ def explode(
     picked = names[good_of]
     row_of = np.full(len(bills.first), -1, dtype=np.int64)
     row_of[np.asarray(table.column("n").to_numpy(), dtype=np.int64)] = np.arange(len(table))
-    cols = [table.column(c).to_pylist() for c in ("part_id", "supplier", "hs", "description", "material")]
-    out = []
-    for r, lo, hi, stake in zip(
-        row_of[part_of[starts]].tolist(), starts.tolist(), ends.tolist(), at_stake.tolist(), strict=True
-    ):
-        if r < 0:  # (never: the units follow the same edges as the pairs)
-            continue
-        part_id, supplier, hs, description, material = (c[r] for c in cols)
-        out.append(
-            Request(
-                supplier,
-                str(part_id),
-                "origin",
-                hs,
-                description,
-                goods=picked[lo:hi].tolist(),
-                value_at_stake=Decimal(stake).scaleb(-scale, _EXACT),
-                material_value=Decimal(material),
-            )
+    rows_of = row_of[part_of[starts]]
+    found = rows_of >= 0  # (all: the units follow the same edges as the pairs)
+    ordered = table.take(pa.array(rows_of[found]))  # the parts' rows in the order of their pairs
+    columns = [
+        ordered.column(c).to_pylist() for c in ("part_id", "supplier", "hs", "description", "material")
+    ]
+    return [
+        Request(
+            supplier,
+            str(part_id),
+            "origin",
+            hs,
+            description,
+            goods=picked[lo:hi].tolist(),
+            value_at_stake=Decimal(stake).scaleb(-scale, _EXACT),
+            material_value=Decimal(material),
         )
-    return out
+        for part_id, supplier, hs, description, material, lo, hi, stake in zip(
+            *columns, starts[found].tolist(), ends[found].tolist(), at_stake[found].tolist(), strict=True
+        )
+    ]
 
 
 def _pairs(bills: Bills, start: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

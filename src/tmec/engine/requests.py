@@ -1,15 +1,15 @@
 """What to ask of whom for a whole portfolio: per supplier and part, most settling first.
 
 The portfolio is qualified once with the statements in force (:mod:`.statements_join`).
-Then, in DuckDB:
+Then:
 
-* **origin requests**: every bought part still of unknown origin that a failing good uses.
-  An originating answer can only help, so the goods whose outcome it could change are the
-  failing goods that contain it; they are found by exploding the failing goods' bills of
-  materials level by level as sets of (good, part) numbers, following only the edges that lead
-  down to a part of unknown origin, never the whole portfolio's; the units of each part the
-  failing goods take come from one amount per part and level (quantities multiplied on the way,
-  DECIMAL(38,12)), not per good.
+* **origin requests** (:mod:`.requests_explode`): every bought part still of unknown origin that
+  a failing good uses.  An originating answer can only help, so the goods whose outcome it could
+  change are the failing goods that contain it; they are found by exploding the failing goods'
+  bills of materials level by level as sets of (good, part) numbers (numpy), following only the
+  edges that lead down to a part of unknown origin, never the whole portfolio's; the units of each
+  part the failing goods take come from one amount per part and level (DuckDB, quantities
+  multiplied on the way, DECIMAL(38,12)), not per good.
   ``value_at_stake`` is those goods' transaction value, ``material_value`` the part's value
   in them (value x quantity).
 * **renewals**: every statement the portfolio relies on that expires within the window.  The

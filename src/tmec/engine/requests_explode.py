@@ -7,11 +7,11 @@ only the edges that lead down to a part of unknown origin, never the whole portf
   parts above them (the roll-up's ``any_unk`` flag: a part with such a part anywhere below it),
   numbered in the order of their ids, and their edges as arrays by parent;
 * :func:`explode`: the (good, part) pairs, in numpy: each level's front is expanded along the
-  edges by array arithmetic and deduplicated by one sort of 64-bit (good, part) keys, the pairs
-  that reach a part of unknown origin kept, sorted by (part, good) once at the end, which both
-  deduplicates them and orders each part's goods.  Meanwhile DuckDB (a thread of its own) works
-  out the units of each part the failing goods take (one amount per part and level, quantities
-  multiplied on the way, DECIMAL(38,12)) and the part's rows.
+  edges by array arithmetic and deduplicated by one sort of (good, part) keys (32 bits when the
+  counts allow, else 64), the pairs that reach a part of unknown origin kept, sorted by (part,
+  good) once at the end, which both deduplicates them and orders each part's goods.  Meanwhile
+  DuckDB (a thread of its own) works out the units of each part the failing goods take (one
+  amount per part and level, quantities multiplied on the way, DECIMAL(38,12)) and the part's rows.
 
 ``value_at_stake`` is the sum of those goods' transaction values (DECIMAL(18,4) in the engine's
 tables), added as integers of their smallest unit and written back with the column's scale, as

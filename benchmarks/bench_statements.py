@@ -14,7 +14,8 @@
 
 Every figure is CPU seconds of this process (DuckDB's threads included) first, then wall.
 Sizes: TMEC_BENCH_STATEMENTS (default 100,000), TMEC_BENCH_REQUEST_GOODS (default 20,000),
-TMEC_BENCH_WITHDRAW_GOODS (default 2,000).
+TMEC_BENCH_WITHDRAW_GOODS (default 2,000); TMEC_BENCH_REQUEST_RUNS (default 2): runs of each form of
+the whole ``requests`` command (table, ``--json``), in turn.
 """
 
 from __future__ import annotations
@@ -121,11 +122,20 @@ def bench_requests(tmp: Path, goods: int) -> None:
     env.pop("TMEC_DATABASE_URL", None)
     command = [sys.executable, "-c", "import sys; from tmec.cli import main; sys.exit(main())"]
     command += ["statements", "requests", str(bom), "--date", DAY.isoformat()]
-    for label, extra in (("table", []), ("--json", ["--json"])):
-        whole = _timed([*command, *extra], env, tmp)
+    # Two quiet runs of the same command differ by 10-20 % on the project's machine: each form runs
+    # ``runs`` times, in turn with the other, and every run is printed with the best.
+    runs = int(os.environ.get("TMEC_BENCH_REQUEST_RUNS", "2"))
+    forms: tuple[tuple[str, list[str]], ...] = (("table", []), ("--json", ["--json"]))
+    seen: dict[str, list[tuple[float, float]]] = {label: [] for label, _ in forms}
+    for _ in range(runs):
+        for label, extra in forms:
+            seen[label].append(_timed([*command, *extra], env, tmp))
+    for label, figures in seen.items():
+        best = min(figures, key=lambda f: f[1])
         print(
-            f"  the whole command ({label}): {_figure(*whole)}, ratio {whole[0] / base[0]:.2f}x the "
-            "baseline's CPU (target: under 10 s wall)",
+            f"  the whole command ({label}), best of {runs} by wall: {_figure(*best)}, ratio "
+            f"{best[0] / base[0]:.2f}x the baseline's CPU (target: under 10 s wall); every run: "
+            + "; ".join(_figure(*f) for f in figures),
             flush=True,
         )
 

@@ -79,3 +79,14 @@ def test_made_as_the_requests_come() -> None:
 
     first = next(iter(requests_json(produced())))
     assert first.startswith('[\n  {\n    "priority": 0,') and len(made) < 4000
+
+
+@given(st.lists(requests, max_size=30))
+def test_rank_puts_most_goods_then_value_then_material_first_ties_by_key(found: list[Request]) -> None:
+    """The order the ranking always had: ascending on (-goods, -value at stake, -material value,
+    (supplier, part, kind)), each key once (requests of the same key merged)."""
+    out = rank(found)
+    order = [(-len(r.goods), -r.value_at_stake, -r.material_value, r.key) for r in out]
+    assert order == sorted(order)
+    assert len({r.key for r in out}) == len(out) == len({r.key for r in found})
+    assert [r.priority for r in out] == list(range(1, len(out) + 1))

@@ -1,15 +1,15 @@
 """What to ask of whom for a whole portfolio: per supplier and part, most settling first.
 
 The portfolio is qualified once with the statements in force (:mod:`.statements_join`).
-Then, in DuckDB:
+Then:
 
-* **origin requests**: every bought part still of unknown origin that a failing good uses.
-  An originating answer can only help, so the goods whose outcome it could change are the
-  failing goods that contain it; they are found by exploding the failing goods' bills of
-  materials level by level as sets of (good, part) numbers, following only the edges that lead
-  down to a part of unknown origin, never the whole portfolio's; the units of each part the
-  failing goods take come from one amount per part and level (quantities multiplied on the way,
-  DECIMAL(38,12)), not per good.
+* **origin requests** (:mod:`.requests_explode`): every bought part still of unknown origin that
+  a failing good uses.  An originating answer can only help, so the goods whose outcome it could
+  change are the failing goods that contain it; they are found by exploding the failing goods'
+  bills of materials level by level as sets of (good, part) numbers (numpy), following only the
+  edges that lead down to a part of unknown origin, never the whole portfolio's; the units of each
+  part the failing goods take come from one amount per part and level (DuckDB, quantities
+  multiplied on the way, DECIMAL(38,12)), not per good.
   ``value_at_stake`` is those goods' transaction value, ``material_value`` the part's value
   in them (value x quantity).
 * **renewals**: every statement the portfolio relies on that expires within the window.  The
@@ -27,29 +27,24 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import duckdb
-import numpy as np
-import pyarrow as pa
-
-from tmec.core.errors import InputError
 from tmec.engine.portfolio import Portfolio, load_portfolio, qualify_goods
+from tmec.engine.requests_explode import explode, prepare
 from tmec.engine.session import Engine
 from tmec.engine.statements_join import statement_matches
-from tmec.engine.whereused import Change, requalify
 from tmec.statements.impact import cited
 from tmec.statements.model import Statement
 from tmec.statements.requests import Request, rank
 
+if TYPE_CHECKING:  # the where-used machinery is imported by the renewals and withdrawals that use it
+    from tmec.engine.whereused import Change
+
 __all__ = ["Lapse", "goods_lost_without", "lapse_requalify", "portfolio_requests"]
 
-MAX_DEPTH = 32
 # A statement's recorded fields (not its withdrawal, nor its cached body)
 _RECORD = [f.name for f in fields(Statement) if f.name not in ("withdrawn_on", "withdrawal_reason")
            and not f.name.startswith("_")]  # fmt: skip
-QTY = "DECIMAL(38,12)"
-COLUMNS = ("part_id", "supplier", "hs", "description", "at_stake", "material")
 
 
 def portfolio_requests(
@@ -90,14 +85,13 @@ def _portfolio_requests(
     with e.conn.cursor() as conn, ThreadPoolExecutor(1) as pool:
         # The explosion's preparation (DuckDB, which lets go of the interpreter) runs while the
         # goods are decided (mostly Python): the two take both cores rather than one after the other.
-        prepared = pool.submit(_prepare, conn)
+        prepared = pool.submit(prepare, conn, e._sql(p.rollup.values))
         try:
             result = qualify_goods(p, flips=0)
         except BaseException:
             conn.interrupt()
             raise
-        prepared.result()
-        out = _explode(conn, [g.good_id for g in result.failing])
+        out = explode(conn, prepared.result(), [g.good_id for g in result.failing], pool)
     by_id = {st.id: st for st in statements}
     due = sorted(
         {s for _, _, s, _ in statement_matches(e.conn) if statements and by_id[s].valid_to - day <= within},
@@ -113,6 +107,8 @@ def _reverts(p: Portfolio, gone: Mapping[str, Statement]) -> tuple[list[str], li
     changes that take each back (an origin statement: the part's origin unknown again; an
     accumulation statement: its VNM the part's whole value, as without a statement, UR s.9) and
     those that restore them."""
+    from tmec.engine.whereused import Change
+
     parts: set[str] = set()
     back: dict[str, Change] = {}
     again: dict[str, Change] = {}
@@ -134,6 +130,8 @@ def _reverts(p: Portfolio, gone: Mapping[str, Statement]) -> tuple[list[str], li
 def goods_lost_without(p: Portfolio, st: Statement, *, restore: bool) -> set[str]:
     """The goods that stop qualifying when ``st`` no longer settles the parts it settled (where-used
     re-qualification); with ``restore`` the portfolio is left as it was."""
+    from tmec.engine.whereused import requalify
+
     _, back, again = _reverts(p, {st.id: st})
     if not back:
         return set()
@@ -175,6 +173,8 @@ def lapse_requalify(
     statements of any kind: origin, accumulation; melt-and-pour and smelt-and-cast ones settle
     nothing a BOM's determination uses), then re-qualify where they were used without them (the
     engine's incremental where-used path)."""
+    from tmec.engine.whereused import requalify
+
     held: dict[str, Statement] = {}  # the id each is applied under -> the statement
     forced = []
     for st in gone:
@@ -207,133 +207,6 @@ def lapse_requalify(
             }
         )
     return lapse
-
-
-def _prepare(conn: duckdb.DuckDBPyConnection) -> None:
-    """What the explosion needs that does not depend on which goods fail: the parts of unknown
-    origin, the parts above them (the only ones followed) and their edges, by number."""
-    # the bought parts by an anti-join: ``NOT IN (SELECT parent FROM edges)`` cost half as much
-    # again (0.45-0.59 s against 0.31-0.34 s of CPU at 20,000 goods; the load refuses a NULL parent)
-    conn.execute(
-        "CREATE OR REPLACE TEMP TABLE rq_unknown AS SELECT p.part_id, p.supplier, p.hs, p.description, "
-        "p.value FROM parts p ANTI JOIN edges e ON e.parent = p.part_id WHERE p.origin = 'unknown'"
-    )
-    # Only what leads down to a part of unknown origin is followed: the parts above them (one
-    # recursive query) and the edges into those; everything else would multiply the pairs.  A good
-    # that is not among them reaches no part to ask about.
-    conn.execute(
-        "CREATE OR REPLACE TEMP TABLE rq_up AS WITH RECURSIVE up(node) AS ("
-        "SELECT part_id FROM rq_unknown UNION SELECT e.parent FROM edges e JOIN up ON e.child = up.node"
-        ") SELECT DISTINCT node FROM up"
-    )
-    # Parts by number, in the order of their ids: the explosion joins, deduplicates and sorts
-    # integers, not text.
-    conn.execute(
-        "CREATE OR REPLACE TEMP TABLE rq_ids AS SELECT node, "
-        "row_number() OVER (ORDER BY node) :: INTEGER AS n, "
-        "node IN (SELECT part_id FROM rq_unknown) AS unknown FROM rq_up"
-    )
-    conn.execute(
-        "CREATE OR REPLACE TEMP TABLE rq_e AS SELECT p.n AS p, c.n AS c, c.unknown, e.quantity "
-        "FROM edges e JOIN rq_ids c ON c.node = e.child JOIN rq_ids p ON p.node = e.parent"
-    )
-
-
-def _origin_requests(e: Engine, failing: list[str]) -> list[Request]:
-    """The origin requests of the ``failing`` goods (all in this thread)."""
-    if not failing:
-        return []
-    with e.conn.cursor() as conn:
-        _prepare(conn)
-        return _explode(conn, failing)
-
-
-def _explode(conn: duckdb.DuckDBPyConnection, failing: list[str]) -> list[Request]:
-    """The parts of unknown origin each of the ``failing`` goods takes (``_prepare`` ran on ``conn``)."""
-    if not failing:
-        return []
-    conn.register("rq_failing", pa.table({"good": failing}))
-    try:
-        # Which failing goods reach which part (sets: pairs, deduplicated level by level) ...
-        conn.execute(
-            "CREATE OR REPLACE TEMP TABLE rq_front AS SELECT i.n AS g, i.n AS n "
-            "FROM rq_failing f JOIN rq_ids i ON i.node = f.good"
-        )
-        conn.execute("CREATE OR REPLACE TEMP TABLE rq_hit (g INTEGER, part INTEGER)")
-        # ... and how many units of it they take in all (one amount per part, paths multiplied).
-        conn.execute(
-            f"CREATE OR REPLACE TEMP TABLE rq_demand_front AS SELECT n, CAST(1 AS {QTY}) AS qty FROM rq_front"
-        )
-        conn.execute(f"CREATE OR REPLACE TEMP TABLE rq_demand (part INTEGER, qty {QTY})")
-        for _ in range(MAX_DEPTH):
-            # the pairs that reach a part of unknown origin are kept (deduplicated once, at the
-            # end); the others are the next level's front, deduplicated as they are made
-            conn.execute(
-                "INSERT INTO rq_hit SELECT f.g, e.c FROM rq_front f JOIN rq_e e ON e.p = f.n WHERE e.unknown"
-            )
-            conn.execute(
-                "CREATE OR REPLACE TEMP TABLE rq_front AS SELECT DISTINCT f.g, e.c AS n "
-                "FROM rq_front f JOIN rq_e e ON e.p = f.n WHERE NOT e.unknown"
-            )
-            conn.execute(
-                "CREATE OR REPLACE TEMP TABLE rq_demand_next AS "
-                f"SELECT e.c AS n, e.unknown, CAST(SUM(f.qty * e.quantity) AS {QTY}) AS qty "
-                "FROM rq_demand_front f JOIN rq_e e ON e.p = f.n GROUP BY e.c, e.unknown"
-            )
-            conn.execute("INSERT INTO rq_demand SELECT n, qty FROM rq_demand_next WHERE unknown")
-            conn.execute(
-                "CREATE OR REPLACE TEMP TABLE rq_demand_front AS "
-                "SELECT n, qty FROM rq_demand_next WHERE NOT unknown"
-            )
-            if not conn.execute("SELECT count(*) FROM rq_front").fetchall()[0][0]:
-                break
-        else:
-            raise InputError(f"the bill of materials is deeper than {MAX_DEPTH} levels", field="edges")
-        # The goods of each part come back as numbers and are named from one array: millions of
-        # (good, part) pairs made as Python strings one by one cost more than the explosion.
-        named = conn.execute(
-            "SELECT i.n, i.node FROM rq_failing f JOIN rq_ids i ON i.node = f.good"
-        ).fetchall()
-        table = conn.sql(
-            "WITH h AS (SELECT DISTINCT g, part FROM rq_hit), "
-            "d AS (SELECT part, SUM(qty) AS qty FROM rq_demand GROUP BY part), "
-            "fg AS (SELECT i.n AS g, g.transaction_value AS tv FROM rq_failing f "
-            "JOIN rq_ids i ON i.node = f.good JOIN goods g ON g.good_id = f.good), "
-            "s AS (SELECT h.part, list(h.g) AS goods, SUM(fg.tv) AS at_stake "
-            "FROM h JOIN fg ON fg.g = h.g GROUP BY h.part) "
-            "SELECT u.part_id, u.supplier, u.hs, u.description, s.goods, "
-            "CAST(s.at_stake AS VARCHAR) AS at_stake, CAST(d.qty * u.value AS VARCHAR) AS material "
-            "FROM s JOIN d ON d.part = s.part "
-            "JOIN rq_ids pi ON pi.n = s.part JOIN rq_unknown u ON u.part_id = pi.node"
-        ).to_arrow_table()
-    finally:
-        conn.unregister("rq_failing")
-    names = np.empty(max((n for n, _ in named), default=0) + 1, dtype=object)
-    for n, node in named:
-        names[n] = node
-    goods = table.column("goods").combine_chunks()
-    offsets = goods.offsets.to_numpy()
-    offsets = offsets - offsets[0]
-    # Each part's goods in the order of their ids (of their numbers): one stable sort of
-    # (row, good) keys costs a third of an ordered list aggregate per part in DuckDB.
-    rows = np.repeat(np.arange(len(table), dtype=np.int64), np.diff(offsets))
-    ordered = np.sort((rows << 32) | goods.flatten().to_numpy().astype(np.int64), kind="stable")
-    picked = names[ordered & 0xFFFFFFFF]
-    return [
-        Request(
-            supplier,
-            str(part),
-            "origin",
-            hs,
-            description,
-            goods=picked[offsets[i] : offsets[i + 1]].tolist(),
-            value_at_stake=Decimal(at_stake),
-            material_value=Decimal(material),
-        )
-        for i, (part, supplier, hs, description, at_stake, material) in enumerate(
-            zip(*(table.column(c).to_pylist() for c in COLUMNS), strict=True)
-        )
-    ]
 
 
 def _renewals(

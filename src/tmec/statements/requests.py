@@ -20,6 +20,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 from tmec.origin import Case, Material
@@ -84,9 +85,10 @@ def rank(requests: Iterable[Request]) -> list[Request]:
             merged[key].merge(r)
         else:
             merged[key] = r
-    order = sorted(
-        ((-len(r.goods), -r.value_at_stake, -r.material_value, key), r) for key, r in merged.items()
-    )
+    # Most goods, then most value at stake, then most material value first; ties in the order of
+    # (supplier, part, kind): two stable sorts, rather than one on keys that negate every amount.
+    order = sorted(merged.items(), key=itemgetter(0))
+    order.sort(key=lambda kr: (len(kr[1].goods), kr[1].value_at_stake, kr[1].material_value), reverse=True)
     out = [r for _, r in order]
     for n, r in enumerate(out, start=1):
         r.priority = n

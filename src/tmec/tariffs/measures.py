@@ -61,6 +61,9 @@ PROGRAMS = (
     "ieepa_country",
     # products the reciprocal duty spares (Annex II of EO 14257, 9903.01.32): its exemptions only
     "ieepa_annex_ii",
+    # Section 232 timber, lumber and wood products (Proc. 10976, 9903.76): on the whole article, in place
+    # of IEEPA Canada/Mexico, the reciprocal, Brazil and India duties and Section 122
+    "s232_wood",
 )
 # the Section 232 metal programs, in the order they are stacked (Proc. 10947: aluminum before steel)
 METAL_PROGRAMS = ("s232_metals", "s232_aluminum", "s232_steel", "s232_copper")

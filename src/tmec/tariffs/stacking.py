@@ -24,6 +24,10 @@ Order of operations — the same steps an SQL engine runs over the tables of
    the non-US content of a USMCA vehicle (its US content is reported at 0 %
    under the measure's ``remainder_heading``, 9903.94.04).  A USMCA part at 0 % (9903.94.06)
    also ends here unless ``tariffs.usmca_part_escapes_metals`` is false.
+5b. **Wood** (Proc. 10976, from 2025-10-14): 9903.76 on the full value (the 15 % of Japan, the EU,
+   Korea and Taiwan a total with column 1, like a floor); a wood product owes no IEEPA Canada or
+   Mexico duty (clause 6), no reciprocal, Brazil or India duty (clause 4) and no Section 122
+   (9903.03.06); the articles of 9903.76.04 (not wooden cabinets) owe all of them.
 6. **Metals.**  The 2026 annexes; aluminum, then steel; copper (2025): each on its base (full
    value, or the metal content for derivatives).  ``metal_base`` = their bases summed,
    capped at the value.  USMCA plays no part: 232 metals ignore the claim, but for a USMCA (c)(xi)
@@ -428,9 +432,16 @@ def stack(
             cumulative(entry, measures, claim, places, st)
             return st
 
+    column1 = st.lines[0].rate  # the ordinary ad valorem rate, for the floors (Annex III, wood 15 %)
+    # Proc. 10976: a wood product pays 9903.76 on its whole value, in place of IEEPA Canada and Mexico
+    # (clause 6), the reciprocal, Brazil and India duties (clause 4) and Section 122 (9903.03.06)
+    wood = select(measures, "s232_wood", entry, claim, st)
+    wood_due = wood is not None and not wood.exemption
+    if wood is not None:
+        _ask_floor(wood, st)
+        st.lines.append(_line(wood, entry.value, places, column1))
     metals: list[DutyLine] = []
     covered = False  # a Section 232 good of the 2026 regime, at any rate
-    column1 = st.lines[0].rate  # the ordinary ad valorem rate, for the floors of Annex III
     # the 2026 regime (one heading per article), then Proc. 10947's order: aluminum before steel
     for program in METAL_PROGRAMS:
         m = select(measures, program, entry, claim, st)
@@ -450,6 +461,12 @@ def stack(
     metal_base = min(entry.value, sum((d.base for d in metals if d.rate > 0), ZERO))
 
     ieepa = select(measures, "ieepa", entry, claim, st)
+    if wood is not None and wood_due and ieepa is not None and not ieepa.exemption:
+        st.notes.append(
+            f"{ieepa.title} not applied: the wood product pays {wood.heading} instead (Proc. 10976 "
+            "clause 6; U.S. note 2(a), (j))"
+        )
+        ieepa = None
     ieepa_due = ieepa is not None and not ieepa.exemption
     # The stacking order decides only with IEEPA or a metals duty: read only then, as a bulk
     # pricing takes a pricing to hold until a parameter it read changes (engine.pricing_keys).
@@ -473,7 +490,7 @@ def stack(
     s122 = select(measures, "s122", entry, claim, st)
     if s122 is not None:
         base = entry.value if s122.exemption else entry.value - metal_base
-        if covered and not s122.exemption:
+        if (covered or wood_due) and not s122.exemption:
             base = ZERO
         if base > 0:
             st.lines.append(_line(s122, base, places))
@@ -482,7 +499,12 @@ def stack(
 
     reciprocal = select(measures, "ieepa_reciprocal", entry, claim, st)
     annex = select(measures, "ieepa_annex_ii", entry, claim, st) if reciprocal is not None else None
-    if reciprocal is not None and annex is not None and not reciprocal.exemption:
+    if reciprocal is not None and wood_due and not reciprocal.exemption:
+        st.notes.append(
+            "IEEPA reciprocal not applied: Section 232 wood products are excluded (Proc. 10976 clause 4; "
+            "U.S. note 2(v)(xiii))"
+        )
+    elif reciprocal is not None and annex is not None and not reciprocal.exemption:
         # U.S. note 2(v)(iii)(a): an Annex II product owes no reciprocal duty; declared under 9903.01.32
         st.lines.append(_line(annex, entry.value, places))
     elif reciprocal is not None and reciprocal.exemption:
@@ -500,7 +522,7 @@ def stack(
             st.notes.append("IEEPA reciprocal not applied: Section 232 goods are excluded (9903.01.33)")
     country = select(measures, "ieepa_country", entry, claim, st)
     if country is not None:
-        country_line(country, entry, ZERO if covered else entry.value - metal_base, places, st)
+        country_line(country, entry, ZERO if covered or wood_due else entry.value - metal_base, places, st)
     cumulative(entry, measures, claim, places, st)
     return st
 

@@ -302,6 +302,14 @@ def _stacked(chosen: dict[str, Measure], ordinary: Decimal, order: object) -> tu
     vehicles = chosen.get("s232_vehicles")
     if vehicles is not None and vehicles.base == "full" and not vehicles.exemption:
         return _rate(vehicles, ordinary) + extra, False  # vehicles win (EO 14289 s.2)
+    wood = chosen.get("s232_wood")
+    if wood is not None and not wood.exemption:
+        # Proc. 10976 clauses 4 and 6: in place of IEEPA Canada/Mexico, the reciprocal, Brazil, India
+        # duties and Section 122 (9903.03.06); with the metals' (no text relieves one of the other)
+        metal = sum(
+            (_rate(chosen[p], ordinary) for p in METALS if p in chosen and chosen[p].base == "full"), ZERO
+        )
+        return _rate(wood, ordinary) + metal + extra, False
     metals = [chosen[p] for p in METALS if p in chosen]
     full_metal = [m for m in metals if m.base == "full" and _rate(m, ordinary) > 0]
     total = sum((_rate(m, ordinary) for m in full_metal), ZERO)

@@ -188,6 +188,7 @@ S232_JUNE_2026 = TARIFFS_DIR / "s232_annexes_2026_jun.yaml"  # tools/law/build_s
 IEEPA_BRAZIL_ANNEX = TARIFFS_DIR / "ieepa_brazil_annex_i.yaml"  # tools/law/build_ieepa_brazil_annex.py
 # the reciprocal duty's Annex II, Brazil's revised Annex I, India's Annex II exemption: scopes and measures
 IEEPA_ANNEX_II = TARIFFS_DIR / "ieepa_annex_ii.yaml"  # tools/law/build_ieepa_annex_ii.py
+S232_WOOD = TARIFFS_DIR / "s232_wood_2025.yaml"  # tools/law/build_s232_wood.py (U.S. note 37)
 COMPILED_SCOPES = (
     S232_ANNEXES,
     S232_DERIVATIVES_2025,
@@ -196,6 +197,7 @@ COMPILED_SCOPES = (
     S232_JUNE_2026,
     IEEPA_BRAZIL_ANNEX,
     IEEPA_ANNEX_II,
+    S232_WOOD,
 )
 IEEPA_RECIPROCAL = TARIFFS_DIR / "ieepa_reciprocal.yaml"  # tools/law/build_ieepa_reciprocal.py
 IEEPA_COUNTRY = TARIFFS_DIR / "ieepa_country.yaml"  # tools/law/build_ieepa_country.py (Brazil, India)
@@ -453,6 +455,11 @@ COMPILED_FROM = {
         "Annex I as revised on 20 Nov 2025, from U.S. note 2 in HTSUS 2026 rev 6 (dates SECONDARY: a "
         "tracker's table)",
         "2025-04-05",
+    ),
+    S232_WOOD: (
+        "Section 232 timber, lumber and wood products, Proc. 10976: the lists of U.S. note 37 (9903.76), "
+        "from HTSUS 2026 rev 6",
+        "2025-10-14",
     ),
 }
 

@@ -1,0 +1,47 @@
+"""Section 232 wood products (9903.76) in bulk as one by one: lumber, upholstered furniture, kitchen
+cabinets and their parts, for Mexico, Canada and the other origins, with and without a USMCA claim and
+the note 37(g) relief, before and after 2025-10-14."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from tests.engine.test_engine_exposure import by_hand, engine_lines
+from tmec.engine import Engine
+from tmec.engine.exposure import price_exposure
+from tmec.tariffs import default_tables
+
+ROWS = [
+    ("2025-10-13", "9401.61.40.11", "MX", "", ""),
+    ("2025-11-01", "9401.61.40.11", "MX", "", ""),
+    ("2025-11-01", "9401.61.40.11", "MX", "yes", ""),
+    ("2025-11-01", "9401.61.60.31", "CA", "", ""),
+    ("2025-11-01", "4407.11.00", "CA", "yes", ""),
+    ("2025-11-01", "4407.12.00", "BR", "", ""),
+    ("2025-11-01", "9403.40.90.60", "DE", "", ""),
+    ("2025-11-01", "9403.60.80.93", "GB", "", ""),
+    ("2025-12-05", "9403.60.80.93", "KR", "", ""),
+    ("2026-03-01", "9403.91.00.80", "CN", "", ""),
+    ("2026-03-01", "9403.91.00.80", "VN", "", "not_wood_cabinet"),
+    ("2025-11-01", "9403.91.00.80", "BR", "", "not_wood_cabinet"),
+    ("2025-11-01", "9403.91.00.80", "MX", "", "none"),
+    ("2026-06-10", "9401.61.40.31", "TW", "", ""),
+]
+
+
+def test_wood_lines_equal_price_entry(duck: Engine, tmp_path: Path) -> None:
+    entries = tmp_path / "entries.csv"
+    body = "".join(
+        f"{n},{day},{hts},{origin},{10000 + n},{usmca},{relief}\n"
+        for n, (day, hts, origin, usmca, relief) in enumerate(ROWS)
+    )
+    entries.write_text("line,entry_date,hts,origin,value,usmca,metals_relief\n" + body, encoding="utf-8")
+    out = tmp_path / "lines.parquet"
+    x = price_exposure(duck, entries, lines_out=out)
+    want = by_hand(entries, default_tables())
+    assert engine_lines(out) == want
+    assert x.duty == sum(d for lines in want.values() for _, _, d in lines)
+    wood = [m for lines in want.values() for m, _, d in lines if m.startswith("s232_wood") and d > 0]
+    assert len(wood) == 11, wood
+    assert x.duty > Decimal(0)

@@ -1,0 +1,120 @@
+"""Section 232 timber, lumber and wood products (Proc. 10976, U.S. note 37, 9903.76): the lists as the
+note prints them, the rates by origin and day, and the duties the wood duty takes the place of."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from decimal import Decimal as D  # noqa: N817
+from pathlib import Path
+
+import pytest
+
+from tests.tariffs.helpers import builder, extra, price
+from tmec.law.tariffs import S232_WOOD, law_status, load_measures, load_schedule, load_tables
+from tmec.tariffs.statutory import statutory_table
+
+CHAIR = "9401.61.40.11"  # upholstered seat with a wooden frame, household (note 37(d))
+CABINET = "9403.40.90.60"  # wooden kitchen furniture, other (note 37(f))
+PARTS = "9403.91.00.80"  # parts of wooden furniture, other (note 37(f); 37(g) when not of a cabinet)
+LUMBER = "4407.11.00"  # sawn pine (note 37(b))
+
+
+def test_the_lists_are_what_the_builder_makes_of_note_37() -> None:
+    tracker = os.environ.get("TMEC_TARIFF_TRACKER")
+    if not tracker or not Path(tracker).exists():
+        pytest.skip("TMEC_TARIFF_TRACKER (a tariff-rate-tracker git dir, the notes' copy) not set")
+    assert builder("build_s232_wood").build(Path(tracker)) == S232_WOOD.read_bytes()
+
+
+def test_every_listed_provision_is_in_every_revision_since_the_duty_began() -> None:
+    schedule = load_schedule()
+    measures = [m for m in load_measures() if m.program == "s232_wood"]
+    items = {item.lo for m in measures for item in m.scope}
+    assert len(items) == 15 + 4 + 3
+    days = sorted({r.effective for r in schedule.revisions if r.effective >= dt.date(2025, 10, 14)})
+    for day in [dt.date(2025, 10, 14), *days]:
+        for code in items:
+            schedule.line(code, day)  # an error naming the revision if the code is not in it
+
+
+def test_a_mexican_sofa_pays_the_wood_duty_instead_of_ieepa_mexico() -> None:
+    before = price("2025-10-13", CHAIR, "MX")
+    assert extra(before) == {"9903.01.01": D("25000.00")}
+    after = price("2025-11-01", CHAIR, "MX")
+    assert extra(after) == {"9903.76.02": D("25000.00")}
+    assert any("IEEPA Mexico not applied" in n for n in after.notes)
+
+
+def test_usmca_gives_no_relief_from_the_wood_duty() -> None:
+    d = price("2025-11-01", CHAIR, "MX", usmca=True)
+    assert extra(d) == {"9903.76.02": D("25000.00")}
+    assert extra(price("2025-11-01", LUMBER, "CA", usmca=True)) == {"9903.76.01": D("10000.00")}
+
+
+def test_the_rise_of_2026_01_01_was_put_off() -> None:
+    assert extra(price("2026-01-02", CABINET, "MX")) == {"9903.76.03": D("25000.00")}
+    assert extra(price("2026-06-10", CHAIR, "CA")) == {"9903.76.02": D("25000.00")}
+
+
+def test_section_122_spares_wood_products_and_section_301_stacks() -> None:
+    d = price("2026-03-01", CABINET, "CN")
+    assert extra(d) == {"9903.76.03": D("25000.00"), "9903.88.03": D("25000.00")}
+    # a Vietnamese cabinet owes no Section 122 surcharge: the wood duty only
+    assert extra(price("2026-03-01", CABINET, "VN")) == {"9903.76.03": D("25000.00")}
+
+
+def test_the_reciprocal_and_brazil_duties_give_way_to_the_wood_duty() -> None:
+    assert extra(price("2025-11-01", CHAIR, "BR")) == {"9903.76.02": D("25000.00")}
+    assert extra(price("2025-11-01", CHAIR, "VN")) == {"9903.76.02": D("25000.00")}
+    # before 2025-10-14 the same chair paid the reciprocal and Brazil duties
+    assert set(extra(price("2025-10-13", CHAIR, "BR"))) == {"9903.02.09", "9903.01.77"}
+
+
+def test_partner_countries() -> None:
+    assert extra(price("2025-11-01", CHAIR, "GB")) == {"9903.76.20": D("10000.00")}
+    assert extra(price("2025-11-01", CHAIR, "JP")) == {"9903.76.21": D("15000.00")}
+    assert extra(price("2025-11-01", CABINET, "IT")) == {"9903.76.22": D("15000.00")}
+    # Korea's heading from the revision that prints it; Taiwan's from 2026-05-01
+    assert extra(price("2025-12-04", CHAIR, "KR")) == {"9903.76.02": D("25000.00")}
+    assert extra(price("2025-12-05", CHAIR, "KR")) == {"9903.76.23": D("15000.00")}
+    assert extra(price("2026-04-30", CHAIR, "TW")) == {"9903.76.02": D("25000.00")}
+    assert extra(price("2026-05-01", CHAIR, "TW")) == {"9903.76.24": D("15000.00")}
+
+
+def test_a_part_not_of_a_cabinet_is_asked_about_and_when_claimed_pays_the_other_duties() -> None:
+    asked = price("2025-11-01", PARTS, "BR")
+    assert extra(asked) == {"9903.76.03": D("25000.00")}
+    assert [q.fact for q in asked.questions if "37(g)" in q.text] == ["metals_relief"]
+    claimed = price("2025-11-01", PARTS, "BR", metals_relief="not_wood_cabinet")
+    assert extra(claimed) == {"9903.02.09": D("10000.00"), "9903.01.77": D("40000.00")}
+    assert "9903.76.04" in {ln.heading for ln in claimed.lines}
+    assert extra(price("2025-11-01", PARTS, "MX", metals_relief="not_wood_cabinet")) == {
+        "9903.01.01": D("25000.00")
+    }
+    assert extra(price("2025-11-01", PARTS, "MX", metals_relief="none")) == {"9903.76.03": D("25000.00")}
+
+
+def test_an_8_digit_furniture_code_asks_for_its_statistical_line() -> None:
+    d = price("2025-11-01", "9401.61.40", "MX")
+    assert any(q.fact == "hts statistical suffix" and "9903.76.02" in q.text for q in d.questions)
+
+
+def test_law_status_names_note_37() -> None:
+    sources = {s["file"]: s for s in law_status()["sources"]}
+    wood = sources["tariffs/s232_wood_2025.yaml"]
+    assert "sha256" in wood["note"] and "public domain" in wood["licence"]
+    gaps = " ".join(g["measure"] for g in law_status()["known_gaps"])
+    assert "lumber 9903.76" not in gaps and "semiconductors 9903.79" in gaps
+
+
+def test_the_statutory_table_stacks_the_wood_duty_as_the_pricing_does() -> None:
+    tables = load_tables()
+    day = dt.date(2025, 11, 1)
+    table = statutory_table(tables, day)
+    i = table.codes.index(CHAIR.replace(".", ""))
+    for origin, want in (("MX", D(25)), ("BR", D(25)), ("JP", D(15)), ("GB", D(10))):
+        row = table.rows[table.index[i * len(table.classes) + table.classes.index(origin)]]
+        assert row["total_ad_valorem"] == want, (origin, row)
+        duty = price(day.isoformat(), CHAIR, origin)
+        assert duty.total_duty == want * 1000

@@ -21,8 +21,9 @@ from tmec.core.numbers import BLANKS, LINE_AMOUNT
 
 __all__ = ["RELIEFS", "UNKNOWN", "Entry", "country", "entry_from_mapping"]
 
-# The Section 232 reliefs of U.S. notes 16 (metals) and 37 (wood) that turn on a fact only the importer
-# knows: the value of an entry's ``metals_relief`` (not given: the answer asks where one could apply).
+# The Section 232 facts of U.S. notes 16 (metals reliefs), 37 (wood: 37(g)) and 39 (a semiconductor
+# article) that only the importer knows: the value of an entry's ``metals_relief`` (not given: the
+# answer asks where one could apply).
 RELIEFS = {
     "commerce_quota": "a quantity the Secretary of Commerce authorised under clause 13 of Proc. 10984 "
     "(U.S. note 16(h)-(i); 9903.82.18/.19)",
@@ -32,6 +33,9 @@ RELIEFS = {
     "industrial equipment (U.S. note 16(k), from 2026-06-08; 9903.82.23-.26)",
     "not_wood_cabinet": "an article of the kitchen cabinet and vanity lines that is not a wooden kitchen "
     "cabinet or vanity or a part of one (U.S. note 37(g); 9903.76.04)",
+    "semiconductor_article": "a semiconductor article of U.S. note 39(b) (a logic integrated circuit, or an "
+    "article containing one, whose total processing performance and DRAM bandwidth lie in the note's "
+    "ranges) not entered for an end use of note 39(d) (9903.79.01)",
     "none": "no such relief is claimed",
 }
 

@@ -64,6 +64,9 @@ PROGRAMS = (
     # Section 232 timber, lumber and wood products (Proc. 10976, 9903.76): on the whole article, in place
     # of IEEPA Canada/Mexico, the reciprocal, Brazil and India duties and Section 122
     "s232_wood",
+    # Section 232 semiconductors (9903.79.01): in place of every other 232 duty and of IEEPA but China's
+    # Section 301 (U.S. note 39(a))
+    "s232_semiconductors",
 )
 # the Section 232 metal programs, in the order they are stacked (Proc. 10947: aluminum before steel)
 METAL_PROGRAMS = ("s232_metals", "s232_aluminum", "s232_steel", "s232_copper")

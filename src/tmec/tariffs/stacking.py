@@ -28,6 +28,8 @@ Order of operations — the same steps an SQL engine runs over the tables of
    Korea and Taiwan a total with column 1, like a floor); a wood product owes no IEEPA Canada or
    Mexico duty (clause 6), no reciprocal, Brazil or India duty (clause 4) and no Section 122
    (9903.03.06); the articles of 9903.76.04 (not wooden cabinets) owe all of them.
+   **Semiconductors** (from 2026-01-15) come before: a semiconductor article (9903.79.01, declared)
+   pays 25 % in place of every other Section 232 duty, of IEEPA and of Section 122; Section 301 adds.
 6. **Metals.**  The 2026 annexes; aluminum, then steel; copper (2025): each on its base (full
    value, or the metal content for derivatives).  ``metal_base`` = their bases summed,
    capped at the value.  USMCA plays no part: 232 metals ignore the claim, but for a USMCA (c)(xi)
@@ -405,6 +407,8 @@ def stack(
     if line.source:
         st.notes.append(f"HTS {hs.format(line.hts)} rates from {line.source}")
 
+    if _semiconductor(entry, measures, claim, places, st):
+        return st
     vehicles = select(measures, "s232_vehicles", entry, claim, st)
     if vehicles is not None:
         base = _base(vehicles, entry, st)
@@ -525,6 +529,24 @@ def stack(
         country_line(country, entry, ZERO if covered or wood_due else entry.value - metal_base, places, st)
     cumulative(entry, measures, claim, places, st)
     return st
+
+
+def _semiconductor(entry: Entry, measures: MeasureSet, claim: bool, places: Decimal, st: Stack) -> bool:
+    """Step 4b: a semiconductor article (9903.79.01) pays 25 % on its value in place of every other
+    Section 232 duty, IEEPA (headings 9903.01.01, .10, .24-.76, 9903.02.xx; Brazil, India) and
+    Section 122 (U.S. notes 39(a), 2(x)(xv), 2(z)(xiii), 2(aa)(v)(7)); Section 301 stacks."""
+    chips = select(measures, "s232_semiconductors", entry, claim, st)
+    if chips is None or chips.exemption:
+        return False
+    st.lines.append(_line(chips, entry.value, places))
+    st.notes.append(
+        "a semiconductor article of U.S. note 39(b) owes no other Section 232 duty, no IEEPA duty and no "
+        "Section 122 surcharge (U.S. notes 39(a), 2(x)(xv), 2(z)(xiii), 2(aa)(v)(7))"
+    )
+    s301 = select(measures, "s301", entry, claim, st)
+    if s301 is not None:
+        st.lines.append(_line(s301, _base(s301, entry, st), places))
+    return True
 
 
 def country_line(m: Measure, entry: Entry, base: Decimal, places: Decimal, st: Stack) -> None:

@@ -188,7 +188,8 @@ S232_JUNE_2026 = TARIFFS_DIR / "s232_annexes_2026_jun.yaml"  # tools/law/build_s
 IEEPA_BRAZIL_ANNEX = TARIFFS_DIR / "ieepa_brazil_annex_i.yaml"  # tools/law/build_ieepa_brazil_annex.py
 # the reciprocal duty's Annex II, Brazil's revised Annex I, India's Annex II exemption: scopes and measures
 IEEPA_ANNEX_II = TARIFFS_DIR / "ieepa_annex_ii.yaml"  # tools/law/build_ieepa_annex_ii.py
-S232_WOOD = TARIFFS_DIR / "s232_wood_2025.yaml"  # tools/law/build_s232_wood.py (U.S. note 37)
+# tools/law/build_s232_wood_semiconductors.py (U.S. notes 37 and 39)
+S232_WOOD = TARIFFS_DIR / "s232_wood_semiconductors.yaml"
 COMPILED_SCOPES = (
     S232_ANNEXES,
     S232_DERIVATIVES_2025,
@@ -457,8 +458,8 @@ COMPILED_FROM = {
         "2025-04-05",
     ),
     S232_WOOD: (
-        "Section 232 timber, lumber and wood products, Proc. 10976: the lists of U.S. note 37 (9903.76), "
-        "from HTSUS 2026 rev 6",
+        "Section 232 timber, lumber and wood products (Proc. 10976) and semiconductors (proclamation of "
+        "14 Jan 2026): the lists of U.S. notes 37 (9903.76) and 39 (9903.79), from HTSUS 2026 rev 6",
         "2025-10-14",
     ),
 }

@@ -1,5 +1,6 @@
-"""Section 232 timber, lumber and wood products (Proc. 10976, U.S. note 37, 9903.76): the lists as the
-note prints them, the rates by origin and day, and the duties the wood duty takes the place of."""
+"""Section 232 timber, lumber and wood products (Proc. 10976, U.S. note 37, 9903.76) and semiconductors
+(U.S. note 39, 9903.79): the lists as the notes print them, the rates by origin and day, and the duties
+each takes the place of."""
 
 from __future__ import annotations
 
@@ -20,22 +21,25 @@ PARTS = "9403.91.00.80"  # parts of wooden furniture, other (note 37(f); 37(g) w
 LUMBER = "4407.11.00"  # sawn pine (note 37(b))
 
 
-def test_the_lists_are_what_the_builder_makes_of_note_37() -> None:
+def test_the_lists_are_what_the_builder_makes_of_notes_37_and_39() -> None:
     tracker = os.environ.get("TMEC_TARIFF_TRACKER")
     if not tracker or not Path(tracker).exists():
         pytest.skip("TMEC_TARIFF_TRACKER (a tariff-rate-tracker git dir, the notes' copy) not set")
-    assert builder("build_s232_wood").build(Path(tracker)) == S232_WOOD.read_bytes()
+    assert builder("build_s232_wood_semiconductors").build(Path(tracker)) == S232_WOOD.read_bytes()
 
 
 def test_every_listed_provision_is_in_every_revision_since_the_duty_began() -> None:
     schedule = load_schedule()
-    measures = [m for m in load_measures() if m.program == "s232_wood"]
+    measures = [m for m in load_measures() if m.program in ("s232_wood", "s232_semiconductors")]
     items = {item.lo for m in measures for item in m.scope}
-    assert len(items) == 15 + 4 + 3
+    assert len(items) == 15 + 4 + 3 + 3
     days = sorted({r.effective for r in schedule.revisions if r.effective >= dt.date(2025, 10, 14)})
     for day in [dt.date(2025, 10, 14), *days]:
         for code in items:
-            schedule.line(code, day)  # an error naming the revision if the code is not in it
+            if len(code) < 8:  # a subheading (note 39(b)): lines under it
+                assert schedule.codes(code), (code, day)
+            else:
+                schedule.line(code, day)  # an error naming the revision if the code is not in it
 
 
 def test_a_mexican_sofa_pays_the_wood_duty_instead_of_ieepa_mexico() -> None:
@@ -102,10 +106,11 @@ def test_an_8_digit_furniture_code_asks_for_its_statistical_line() -> None:
 
 def test_law_status_names_note_37() -> None:
     sources = {s["file"]: s for s in law_status()["sources"]}
-    wood = sources["tariffs/s232_wood_2025.yaml"]
+    wood = sources["tariffs/s232_wood_semiconductors.yaml"]
     assert "sha256" in wood["note"] and "public domain" in wood["licence"]
     gaps = " ".join(g["measure"] for g in law_status()["known_gaps"])
-    assert "lumber 9903.76" not in gaps and "semiconductors 9903.79" in gaps
+    assert "lumber 9903.76" not in gaps and "semiconductors 9903.79," not in gaps
+    assert "9903.79.02" in gaps and "pharmaceuticals" in gaps
 
 
 def test_the_statutory_table_stacks_the_wood_duty_as_the_pricing_does() -> None:
@@ -118,3 +123,49 @@ def test_the_statutory_table_stacks_the_wood_duty_as_the_pricing_does() -> None:
         assert row["total_ad_valorem"] == want, (origin, row)
         duty = price(day.isoformat(), CHAIR, origin)
         assert duty.total_duty == want * 1000
+
+
+SERVER = "8471.50.01.50"  # a processing unit (note 39(b): 8471.50, 8471.80, 8473.30)
+CHIPS = "semiconductor_article"
+
+
+def test_a_declared_semiconductor_article_pays_25_in_place_of_ieepa_and_the_reciprocal_duty() -> None:
+    d = price("2026-02-01", SERVER, "TW", metals_relief=CHIPS)
+    assert extra(d) == {"9903.79.01": D("25000.00")}
+    # undeclared, 8471 is an auto part of U.S. note 33(g) (9903.94.05), which spares the reciprocal duty
+    assert extra(price("2026-02-01", SERVER, "TW")) == {"9903.94.05": D("25000.00")}
+    part = price("2026-02-01", "8473.30.51.00", "TW", metals_relief=CHIPS)
+    assert extra(part) == {"9903.79.01": D("25000.00")}
+    assert "9903.01.32" not in {ln.heading for ln in part.lines}  # nor its Annex II line
+    # Section 122 (from 2026-02-24) spares it too
+    assert extra(price("2026-03-01", "8473.30.51.00", "DE")) == {"9903.03.01": D("10000.00")}
+    assert extra(price("2026-03-01", "8473.30.51.00", "DE", metals_relief=CHIPS)) == {
+        "9903.79.01": D("25000.00")
+    }
+    # before 2026-01-15 the declaration changes nothing
+    assert extra(price("2026-01-14", SERVER, "TW", metals_relief=CHIPS)) == extra(
+        price("2026-01-14", SERVER, "TW")
+    )
+
+
+def test_semiconductors_win_over_the_auto_parts_duty_and_section_122() -> None:
+    # 8471 is among the auto parts of U.S. note 33(g): undeclared, the line pays 9903.94.05
+    assert extra(price("2026-03-01", SERVER, "MX")) == {"9903.94.05": D("25000.00")}
+    assert extra(price("2026-03-01", SERVER, "MX", metals_relief=CHIPS)) == {"9903.79.01": D("25000.00")}
+    assert extra(price("2026-03-01", SERVER, "MX", usmca=True, metals_relief=CHIPS)) == {
+        "9903.79.01": D("25000.00")
+    }
+
+
+def test_section_301_stacks_on_a_semiconductor_article_and_the_fentanyl_duty_does_not() -> None:
+    d = price("2026-02-01", SERVER, "CN", metals_relief=CHIPS)
+    assert set(extra(d)) == {"9903.79.01", "9903.88.03"}
+    assert "9903.01.24" in extra(price("2026-02-01", SERVER, "CN"))
+
+
+def test_an_undeclared_line_is_asked_about() -> None:
+    d = price("2026-03-01", SERVER, "DE")
+    assert [q.fact for q in d.questions if "39(b)" in q.text] == ["metals_relief"]
+    assert not [
+        q for q in price("2026-03-01", SERVER, "DE", metals_relief="none").questions if "39(b)" in q.text
+    ]

@@ -1,6 +1,7 @@
-"""Section 232 wood products (9903.76) in bulk as one by one: lumber, upholstered furniture, kitchen
-cabinets and their parts, for Mexico, Canada and the other origins, with and without a USMCA claim and
-the note 37(g) relief, before and after 2025-10-14."""
+"""Section 232 wood products (9903.76) and semiconductors (9903.79) in bulk as one by one: lumber,
+upholstered furniture, kitchen cabinets and their parts, for Mexico, Canada and the other origins, with
+and without a USMCA claim and the note 37(g) relief, before and after 2025-10-14; processing units and
+computer parts declared semiconductor articles or not, before and after 2026-01-15."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from tests.engine.test_engine_exposure import by_hand, engine_lines
+
 from tmec.engine import Engine
 from tmec.engine.exposure import price_exposure
 from tmec.tariffs import default_tables
@@ -27,10 +29,17 @@ ROWS = [
     ("2025-11-01", "9403.91.00.80", "BR", "", "not_wood_cabinet"),
     ("2025-11-01", "9403.91.00.80", "MX", "", "none"),
     ("2026-06-10", "9401.61.40.31", "TW", "", ""),
+    ("2026-01-14", "8471.50.01.50", "TW", "", "semiconductor_article"),
+    ("2026-02-01", "8471.50.01.50", "TW", "", "semiconductor_article"),
+    ("2026-02-01", "8471.50.01.50", "CN", "", "semiconductor_article"),
+    ("2026-03-01", "8471.50.01.50", "MX", "yes", "semiconductor_article"),
+    ("2026-03-01", "8473.30.51.00", "DE", "", "semiconductor_article"),
+    ("2026-03-01", "8473.30.51.00", "DE", "", ""),
+    ("2026-03-01", "8471.50.01.50", "MX", "", "none"),
 ]
 
 
-def test_wood_lines_equal_price_entry(duck: Engine, tmp_path: Path) -> None:
+def test_wood_and_semiconductor_lines_equal_price_entry(duck: Engine, tmp_path: Path) -> None:
     entries = tmp_path / "entries.csv"
     body = "".join(
         f"{n},{day},{hts},{origin},{10000 + n},{usmca},{relief}\n"
@@ -44,4 +53,6 @@ def test_wood_lines_equal_price_entry(duck: Engine, tmp_path: Path) -> None:
     assert x.duty == sum(d for lines in want.values() for _, _, d in lines)
     wood = [m for lines in want.values() for m, _, d in lines if m.startswith("s232_wood") and d > 0]
     assert len(wood) == 11, wood
+    chips = [m for lines in want.values() for m, _, d in lines if m == "s232_semiconductors" and d > 0]
+    assert len(chips) == 4, chips
     assert x.duty > Decimal(0)

@@ -162,8 +162,9 @@ def _print(duty: Duty) -> None:
 @click.option("--program", help="special program claimed other than USMCA, by its symbol (KR, AU, A+, D)")
 @click.option(
     "--metals-relief",
-    help="a Section 232 metals relief of U.S. note 16 claimed: commerce_quota (9903.82.18/.19), "
-    "motorcycle_parts (9903.82.13), equipment_parts (9903.82.23-.26) or none",
+    help="a Section 232 fact only the importer knows: a metals relief of U.S. note 16, commerce_quota "
+    "(9903.82.18/.19), motorcycle_parts (9903.82.13), equipment_parts (9903.82.23-.26); not_wood_cabinet "
+    "(note 37(g), 9903.76.04); semiconductor_article (note 39(b), 9903.79.01); or none",
 )
 @click.option(
     "--basis",

@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import duckdb
 import pytest
 
-from tmec.engine.line_passes import UNIT_PLACES, duty_units_sql, rate_units_sql
+from tmec.engine.line_passes import UNIT_PLACES, duty_units_sql, lean_duty_sql, rate_units_sql
 
 
 def _by_hand(rate: Decimal, base: Decimal, places: int) -> int:
@@ -62,3 +62,30 @@ def test_duty_units_equal_the_decimal_duty_on_both_paths(places_sets: list[int],
     assert not wrong, wrong[:5]
     integer_path = [c for c in cases if c[0] < 9 * 10 ** c[2] and c[1] < 10**10]
     assert len(integer_path) > 200 and len(cases) - len(integer_path) > 100  # both paths are tested
+
+
+@pytest.mark.parametrize("places", [0, 1, 2, 3, 4])
+def test_lean_duty_equals_the_decimal_duty_under_its_bound(places: int) -> None:
+    """The pricing pass's single integer expression (``lean_duty_sql``: no choice of a path per
+    line) equals the decimal duty for every base under 10^10 and every rate in integer units, the
+    largest of both included."""
+    rng = random.Random(11)
+    cases = [
+        (Decimal(rng.randrange(0, 9 * 10 ** (places + 6))).scaleb(-6), b, places)
+        for _, b, _ in _cases(rng)
+        if b < 10**10
+    ]
+    top = Decimal(9 * 10**places) - Decimal("0.000001")
+    cases += [(top, Decimal("9999999999.9999"), places), (top, Decimal("0.0001"), places)]
+    conn = duckdb.connect()
+    conn.execute("CREATE TABLE t (i INTEGER, rate DECIMAL(12,6), base DECIMAL(18,4), places INTEGER)")
+    conn.executemany("INSERT INTO t VALUES (?, ?, ?, ?)", [(i, r, b, p) for i, (r, b, p) in enumerate(cases)])
+    units = rate_units_sql("rate", "places", [places])
+    expr = lean_duty_sql(f"({units})", "base", places)
+    scaled = f"CAST({expr} AS HUGEINT) * {10 ** (UNIT_PLACES - places)}"
+    got = dict(conn.execute(f"SELECT i, {scaled} FROM t").fetchall())
+    wrong = [
+        (r, b, got[i], _by_hand(r, b, p)) for i, (r, b, p) in enumerate(cases) if got[i] != _by_hand(r, b, p)
+    ]
+    assert not wrong, wrong[:5]
+    assert len(cases) > 1000

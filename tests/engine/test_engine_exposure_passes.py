@@ -196,3 +196,37 @@ def test_a_failure_of_duckdb_that_is_not_the_file_is_not_reported_as_unreadable(
     text = str(info.value)
     assert not isinstance(info.value, InputError) and "cannot read" not in text
     assert "pricing the entry lines" in text and "entries.parquet" in text and "Overflow" in text
+
+
+@pytest.mark.parametrize("value", ["1999999999.99", "2000000000.00", "7.77"])
+def test_the_totals_are_exact_either_side_of_the_lean_bound(
+    duck: Engine, tmp_path: Path, value: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pricing pass takes its leaner duty expression only when every amount is under
+    LEAN_BASE; either way every duty line's total is the single-entry path's, to the cent."""
+    from tmec.engine import line_passes
+    from tmec.tariffs import default_tables, price_entry
+
+    chosen: list[list[bool]] = []
+    lean = line_passes.Passes._lean
+
+    def spy(self: line_passes.Passes, *args: object) -> list[bool]:
+        chosen.append(lean(self, *args))  # type: ignore[arg-type]
+        return chosen[-1]
+
+    monkeypatch.setattr(line_passes.Passes, "_lean", spy)
+    rows = (
+        f"a,2025-05-01,7208.51.00,MX,{value},,,\n"
+        f"b,2025-06-02,7208.51.00,CN,{value},,,\n"
+        f"c,2026-12-06,8424.89.90,DE,{value},1.23,100,7\n"
+        "d,2025-03-14,7604.29.10,CN,10.10,3.33,,\n"
+    )
+    path = _csv(tmp_path, rows)
+    x = price_exposure(duck, path)
+    tables = default_tables()
+    want = Decimal(0)
+    for i, r in enumerate(rows.splitlines()):
+        f = dict(zip(HEADER.strip().split(","), r.split(","), strict=True))
+        want += price_entry(entry_from_mapping(f, line=i + 2), tables=tables).total_duty
+    assert x.duty == want
+    assert chosen and all(chosen[-1]) == (Decimal(value) < line_passes.LEAN_BASE)

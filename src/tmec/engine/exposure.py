@@ -246,7 +246,8 @@ def _price(e: Engine, source: EntrySource, t: TariffTables, basis: str, lines_ou
         for i in range(seqs)
     ]
     mixed = [r != [RULES.index("value")] for r in rules]
-    sums = p.priced(seqs, places, rules)
+    most = conn.execute("SELECT max(most) FROM xp_texts").fetchall()[0][0]
+    sums = p.priced(seqs, places, rules, None if most is None else Decimal(most))
     _store(conn, "xp_sums", sums)
     if conn.execute("SELECT sum(bad) FROM xp_sums").fetchall()[0][0]:
         raise source.problems(conn)

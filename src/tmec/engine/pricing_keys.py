@@ -33,7 +33,7 @@ import pyarrow as pa
 from tmec.core.errors import InputError
 from tmec.core.params import Parameter, ParameterSet, ParameterSnapshot
 from tmec.tariffs import Entry, TariffTables, price_entry
-from tmec.tariffs.measures import METAL_PROGRAMS, PROGRAMS, Measure
+from tmec.tariffs.measures import METAL_PROGRAMS, PROGRAMS, Measure, MeasureSet
 from tmec.tariffs.schedule import HtsLine
 from tmec.tariffs.tables import STACKING_PARAMETERS
 
@@ -310,6 +310,31 @@ class _Law:
         return found
 
 
+class _OriginMeasures(MeasureSet):
+    """The measures as the pricing of one origin's goods sees them: a program's measures covering
+    a code, less those for other origins.  The stacking passes over those anyway (``select`` asks
+    ``applies_to_origin`` of each, in order), so the answers are the same; a probe no longer walks
+    the ~70 country rates of the reciprocal program, of which one can be its origin's."""
+
+    def __init__(self, measures: MeasureSet, origin: str) -> None:  # a view: no index of its own
+        self._all, self._origin = measures, origin
+        self._seen: dict[tuple[str, str], tuple[tuple[Measure, ...], tuple[Measure, ...]]] = {}
+
+    def __getattr__(self, name: str) -> Any:  # everything but covering: the whole set's
+        return getattr(self._all, name)
+
+    def covering(self, program: str, digits: str) -> tuple[tuple[Measure, ...], tuple[Measure, ...]]:
+        found = self._seen.get((program, digits))
+        if found is None:
+            cover, finer = self._all.covering(program, digits)
+            o = self._origin
+            found = self._seen[(program, digits)] = (
+                tuple(m for m in cover if m.applies_to_origin(o)),
+                tuple(m for m in finer if m.applies_to_origin(o)),
+            )
+        return found
+
+
 class _Probes:
     """Keys priced once per law: a key takes the template of an earlier key of the same code,
     origin, claim, program and facts that matter (those the lines and measures in force on its day
@@ -323,6 +348,15 @@ class _Probes:
         self.basis = basis
         self.thresholds = metal_thresholds(tables)
         self.probes = 0  # entries priced by price_entry
+        self._of_origin: dict[str, TariffTables] = {}
+
+    def tables_of(self, origin: str) -> TariffTables:
+        """The tables with the measures as ``origin``'s goods see them (:class:`_OriginMeasures`)."""
+        found = self._of_origin.get(origin)
+        if found is None:
+            measures = _OriginMeasures(self.tables.measures, origin)
+            found = self._of_origin[origin] = dataclasses.replace(self.tables, measures=measures)
+        return found
 
     def law(self, code: str, origin: str) -> _Law:
         versions = _versions(self.tables, code)
@@ -367,7 +401,7 @@ class _Probes:
         )
         read = self.reading.read
         read.clear()
-        duty = price_entry(probe, tables=self.tables, basis=self.basis)
+        duty = price_entry(probe, tables=self.tables_of(probe.origin), basis=self.basis)
         places = int(self.reading.at(day)["tariffs.duty_rounding_places"].decimal)
         if not read <= READABLE:  # pragma: no cover - a new parameter
             raise AssertionError(f"pricing read parameters the periods do not split on: {sorted(read)}")

@@ -246,8 +246,7 @@ def _price(e: Engine, source: EntrySource, t: TariffTables, basis: str, lines_ou
         for i in range(seqs)
     ]
     mixed = [r != [RULES.index("value")] for r in rules]
-    most = conn.execute("SELECT max(most) FROM xp_texts").fetchall()[0][0]
-    sums = p.priced(seqs, places, rules, None if most is None else Decimal(most))
+    sums = p.priced(seqs, places, rules)
     _store(conn, "xp_sums", sums)
     if conn.execute("SELECT sum(bad) FROM xp_sums").fetchall()[0][0]:
         raise source.problems(conn)

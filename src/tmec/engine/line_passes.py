@@ -10,8 +10,8 @@ written in the part of SQL both engines read alike; where they differ (the 64-bi
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
 
+import duckdb
 import pyarrow as pa
 
 from tmec.engine.pricing_keys import RULES
@@ -91,14 +91,14 @@ class Passes:
         so that grouping the lines by fact carries one number rather than seven texts per group."""
         return self._hash([f"{alias}.{c}" for c in ("hts_text", *FACT_TEXTS)])
 
-    def fact_hash(self, alias: str, reverse: bool = False) -> str:
-        """A 64-bit hash of a line's facts and period (``alias``: the line with its period); the
-        ``reverse`` one hashes the texts themselves, in the other order (it checks the first)."""
+    def fact_hash(self, alias: str, reverse: bool = False, th: str | None = None) -> str:
+        """A 64-bit hash of a line's facts and period (``alias``: the line with its period; ``th``:
+        a column holding its :meth:`text_hash`, else worked out here); the ``reverse`` one hashes
+        them in the other order (it checks the first: two facts sharing one hash differ in it; two
+        sets of texts sharing a text hash are found on the distinct texts, ``xp_texts``)."""
         flags = [*(f"{alias}.{c} IS NOT NULL" for c in PRESENT), f"{alias}.light_metal"]
-        if reverse:
-            texts = [f"{alias}.{c}" for c in ("hts_text", *FACT_TEXTS)]
-            return self._hash([f"{alias}.period", *texts, *flags][::-1])
-        return self._hash([f"{alias}.period", self.text_hash(alias), *flags])
+        cols = [f"{alias}.period", th or self.text_hash(alias), *flags]
+        return self._hash(cols[::-1] if reverse else cols)
 
     def dated(self) -> str:
         """The lines with the period of their code their date falls in (``xp_days``)."""
@@ -109,14 +109,11 @@ class Passes:
 
     def texts(self) -> pa.Table:
         """Each distinct set of a line's texts as written (``th``: its hash), with its first and last
-        day, its lines and its dated lines, and the size of its largest amount (``most``: the
-        pricing pass takes a leaner expression when every amount is small enough)."""
+        day, its lines and its dated lines."""
         texts = ", ".join(("hts_text", *FACT_TEXTS))
-        sizes = ", ".join(f"abs({c})" for c in ("value", *PRESENT))
         return self.get(
             f"SELECT {texts}, {self.text_hash('s')} AS th, min(entry_date) AS lo, max(entry_date) AS hi, "
-            f"count(*) AS n, count(entry_date) AS dated, max(greatest({sizes})) AS most "
-            f"FROM {self.src} s GROUP BY ALL"
+            f"count(*) AS n, count(entry_date) AS dated FROM {self.src} s GROUP BY ALL"
         )
 
     def days(self) -> pa.Table:
@@ -132,8 +129,8 @@ class Passes:
             f"SELECT fph, any_value(period) AS period, any_value(th) AS th, {present}, "
             "any_value(light_metal) AS light_metal, "
             f"count(*) AS n, min(fph2) AS fph2_lo, max(fph2) AS fph2_hi FROM (SELECT l.*, "
-            f"{self.text_hash('l')} AS th, {self.fact_hash('l')} AS fph, {self.fact_hash('l', True)} AS fph2 "
-            f"FROM {self.dated()} l) GROUP BY fph"
+            f"{self.fact_hash('l', th='l.th')} AS fph, {self.fact_hash('l', True, 'l.th')} AS fph2 "
+            f"FROM (SELECT d.*, {self.text_hash('d')} AS th FROM {self.dated()} d) l) GROUP BY fph"
         )
 
     def lines_of(self, fphs: str) -> str:
@@ -200,13 +197,7 @@ class Passes:
 
         return f"SELECT *, {', '.join(base(i) for i in range(seqs))} FROM ({inner}) d"
 
-    def priced(
-        self,
-        seqs: int,
-        places: Sequence[int],
-        rules: Sequence[Sequence[int]],
-        largest: Decimal | None = None,
-    ) -> pa.Table:
+    def priced(self, seqs: int, places: Sequence[int], rules: Sequence[Sequence[int]]) -> pa.Table:
         """Every line priced by its class's duty lines (``xp_wide``: per fact, its class, the metals
         its remainder leaves out, and each duty line's rate, rule, places and rate in integer units
         ``r_{i}``), summed by class and month; with the number of lines whose amounts are wrong.
@@ -214,8 +205,25 @@ class Passes:
         A duty line on the value (nearly all) has as many lines and as much base as its class has
         (``n``, ``v``): only the others' (``rules[i]``: the rules of some class's line ``i``, when
         not only the value) are counted and summed on their own (``xn{i}``, ``xb{i}``, NULL for a
-        line on the value).  ``largest``: the size of the largest amount of any line (:meth:`texts`;
-        None: not known), under :data:`LEAN_BASE` for the leaner expression of the duties."""
+        line on the value).
+
+        On DuckDB the duties are first worked out by :func:`lean_duty_sql` (exact, or an overflow
+        error: a base of 10^10 or more); only if that fails is the pass made again with
+        :func:`duty_units_sql`, which chooses per line."""
+        units = self.e.name == "duckdb" and max(places, default=2) <= UNIT_PLACES
+        lean = self._lean(seqs, places) if units else [False] * seqs
+        if any(lean):
+            try:
+                return self.get(self._priced(seqs, places, rules, lean))
+            except (duckdb.OutOfRangeException, duckdb.ConversionException):
+                pass  # some line's base is too large for it: the other path takes it
+        return self.get(self._priced(seqs, places, rules, [False] * seqs))
+
+    def _priced(
+        self, seqs: int, places: Sequence[int], rules: Sequence[Sequence[int]], lean: Sequence[bool]
+    ) -> str:
+        """The pricing pass's SQL (:meth:`priced`), with :func:`lean_duty_sql` for duty line ``i``
+        where ``lean[i]``."""
         month = "year(l.entry_date) * 100 + month(l.entry_date) AS month, l.bad_amount"
         based = self._based("xp_wide", seqs, month, rules)
         value = RULES.index("value")
@@ -224,7 +232,6 @@ class Passes:
         # tenth of the CPU of 128-bit decimals) and the sums made decimals again; Spark keeps the
         # decimals (its integer arithmetic wraps silently on overflow).
         units = self.e.name == "duckdb" and max(places, default=2) <= UNIT_PLACES
-        lean = self._lean(seqs, places, largest) if units else [False] * seqs
         unit = f"CAST(0.{'0' * (UNIT_PLACES - 1)}1 AS DECIMAL({UNIT_PLACES + 1},{UNIT_PLACES}))"
 
         def duty(i: int) -> tuple[str, str]:  # a duty line's duty per line, and its sum
@@ -241,18 +248,17 @@ class Passes:
         cols += [f"CASE WHEN rule_{i} <> {value} THEN base_{i} END AS x_{i}" for i in range(seqs) if mixed[i]]
         sums = [f"{duty(i)[1]} AS d{i}" for i in range(seqs)]
         sums += [f"count(x_{i}) AS xn{i}, sum(x_{i}) AS xb{i}" for i in range(seqs) if mixed[i]]
-        return self.get(
+        return (
             f"SELECT class_id, month, count(*) AS n, sum(value) AS v, {', '.join(sums)}, "
             f"count_if(bad_amount) AS bad FROM (SELECT class_id, month, bad_amount, value, {', '.join(cols)} "
             f"FROM ({based}) b) p GROUP BY class_id, month"
         )
 
-    def _lean(self, seqs: int, places: Sequence[int], largest: Decimal | None) -> list[bool]:
-        """Per duty line, whether :func:`lean_duty_sql` holds the duty of every line (DuckDB): one
-        rounding for all (``places`` a single value), the lines' amounts under :data:`LEAN_BASE`
-        (``largest``: the largest size of any, :meth:`texts`) and every class's rate in integer
-        units (``xp_wide``'s ``r_{i}`` wherever its ``rate_{i}`` is)."""
-        if len(set(places)) != 1 or not seqs or largest is None or largest >= LEAN_BASE:
+    def _lean(self, seqs: int, places: Sequence[int]) -> list[bool]:
+        """Per duty line, whether :func:`lean_duty_sql` can take its duty on every line (DuckDB):
+        one rounding for all (``places`` a single value) and every class's rate in integer units
+        (``xp_wide``'s ``r_{i}`` wherever its ``rate_{i}`` is)."""
+        if len(set(places)) != 1 or not seqs:
             return [False] * seqs
         misfits = ", ".join(f"count_if(rate_{i} IS NOT NULL AND r_{i} IS NULL)" for i in range(seqs))
         row = self.e.conn.execute(f"SELECT {misfits} FROM xp_wide").fetchall()[0]
@@ -315,17 +321,15 @@ def duty_units_sql(
     return out
 
 
-# lean_duty_sql holds every base under 10^10: with every amount of a pass under this in size, so is
-# every base (a difference of amounts, or what up to three metal values leave of the value).
-LEAN_BASE = 2 * 10**9
-
-
 def lean_duty_sql(units: str, base: str, p: int) -> str:
     """:func:`duty_units_sql`'s integer path without its choice of a path per line, as a number of
-    units of 10^-p: for a pass whose amounts are all under :data:`LEAN_BASE` in size (its bases then
-    under 10^10, the integer path's limit: no overflow, even on a bad line) and whose rates are all
-    in integer units ``units`` (:func:`rate_units_sql`).  The same duty as ``duty_units_sql``; a
-    tenth of the pricing pass's CPU less (no 128-bit branch, no test per line)."""
+    units of 10^-p: ``units`` the rate in millionths of a percent (:func:`rate_units_sql`: under
+    9 x 10^p %), ``base`` a decimal of at most 18 digits and 4 places.
+
+    Exact wherever it gives an answer: DuckDB refuses (an overflow error) any product or sum past
+    64 bits rather than wrap, and up to a base of 10^10 none is (as on the integer path).  The
+    caller prices with :func:`duty_units_sql` when it refuses.
+    """
     b = f"CAST({base} * 10000 AS BIGINT)"
     d = 10 ** (12 - p)
     return f"({units} * ({b} // {d}) + ({units} * ({b} % {d}) + {d // 2}) // {d})"

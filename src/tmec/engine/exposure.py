@@ -192,7 +192,8 @@ def _price(e: Engine, source: EntrySource, t: TariffTables, basis: str, lines_ou
         pairs = "SELECT d.hts_text, c.hts, d.entry_date FROM xp_pairs d JOIN xp_codes c USING (hts_text)"
     days = _local(
         e,
-        f"SELECT d.hts_text, d.entry_date, p.p_start AS period FROM ({pairs}) d JOIN xp_periods p "
+        "SELECT d.hts_text, d.entry_date, p.p_start AS period, "
+        f"year(d.entry_date) * 100 + month(d.entry_date) AS month FROM ({pairs}) d JOIN xp_periods p "
         "ON p.p_hts = d.hts AND d.entry_date >= p.p_start AND d.entry_date < p.p_end",
     )
     p.put("xp_days", days)

@@ -101,9 +101,10 @@ class Passes:
         return self._hash(cols[::-1] if reverse else cols)
 
     def dated(self) -> str:
-        """The lines with the period of their code their date falls in (``xp_days``)."""
+        """The lines with the period of their code their date falls in and their month (yyyymm),
+        from ``xp_days`` (worked out once per code and day, not per line)."""
         return (
-            f"(SELECT s.*, d.period FROM {self.src} s JOIN xp_days d "
+            f"(SELECT s.*, d.period, d.month FROM {self.src} s JOIN xp_days d "
             "ON s.hts_text = d.hts_text AND s.entry_date = d.entry_date)"
         )
 
@@ -224,7 +225,7 @@ class Passes:
     ) -> str:
         """The pricing pass's SQL (:meth:`priced`), with :func:`lean_duty_sql` for duty line ``i``
         where ``lean[i]``."""
-        month = "year(l.entry_date) * 100 + month(l.entry_date) AS month, l.bad_amount"
+        month = "l.month, l.bad_amount"
         based = self._based("xp_wide", seqs, month, rules)
         value = RULES.index("value")
         mixed = [list(r) != [value] for r in rules]

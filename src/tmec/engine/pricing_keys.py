@@ -200,11 +200,17 @@ def _period_table(tables: TariffTables, pairs: Sequence[tuple[str, str | None]])
         measures = _measures(tables, code)
         if origin is not None:
             measures = [m for m in measures if m.applies_to_origin(origin)]
-        days = sorted(common | _days(versions, measures))
+        own = _days(versions, measures)
+        days = sorted(common | own)
+        relevant: dict[str, bool] = {}
         for start in days:
-            relevant = _relevant(
-                [v for v in versions if v.in_force(start)], [m for m in measures if m.in_force_either(start)]
-            )
+            # what is in force changes only on the lines' and measures' own days (the others are
+            # the parameters' days, which split the periods without changing what turns on facts)
+            if start in own or not relevant:
+                relevant = _relevant(
+                    [v for v in versions if v.in_force(start)],
+                    [m for m in measures if m.in_force_either(start)],
+                )
             for f in RELEVANT:
                 cols[f"rel_{f}"].append(relevant[f])
         cols["p_hts"] += [code] * len(days)

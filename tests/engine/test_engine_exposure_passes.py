@@ -231,3 +231,22 @@ def test_the_totals_are_exact_on_both_duty_expressions(
         want += price_entry(entry_from_mapping(f, line=i + 2), tables=tables).total_duty
     assert x.duty == want
     assert passes == ([True] if Decimal(value) < 10**10 else [True, False])
+
+
+def test_facts_sharing_a_hash_are_refused(
+    duck: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The lines are grouped by their facts themselves and each fact hashed once: were two facts
+    to share a hash (forced here), the lines could not be told apart by it, and the file is
+    refused rather than priced wrong."""
+    from tmec.engine import line_passes
+
+    made = line_passes.Passes.fact_hash
+
+    def one_hash(self: line_passes.Passes, alias: str, grouped: bool = False) -> str:
+        return "CAST(0 AS UBIGINT)" if grouped else made(self, alias, grouped)
+
+    monkeypatch.setattr(line_passes.Passes, "fact_hash", one_hash)
+    path = _csv(tmp_path, "a,2025-05-01,7208.51.00,MX,100,,,\nb,2025-05-01,7208.51.00,CN,100,,,\n")
+    with pytest.raises(InputError, match="share a hash"):
+        price_exposure(duck, path)

@@ -211,7 +211,7 @@ def _price(e: Engine, source: EntrySource, t: TariffTables, basis: str, lines_ou
     texts_shared = "SELECT count(*) - count(DISTINCT th) FROM xp_texts"
     if (
         conn.execute(texts_shared).fetchall()[0][0]
-        or conn.execute("SELECT count(*) FROM xp_facts WHERE fph2_lo <> fph2_hi").fetchall()[0][0]
+        or conn.execute("SELECT count(*) - count(DISTINCT fph) FROM xp_facts").fetchall()[0][0]
     ):
         raise InputError(
             "two different entry facts share a hash; price the file again", source=str(source.path)

@@ -91,14 +91,16 @@ class Passes:
         so that grouping the lines by fact carries one number rather than seven texts per group."""
         return self._hash([f"{alias}.{c}" for c in ("hts_text", *FACT_TEXTS)])
 
-    def fact_hash(self, alias: str, reverse: bool = False, th: str | None = None) -> str:
-        """A 64-bit hash of a line's facts and period (``alias``: the line with its period; ``th``:
-        a column holding its :meth:`text_hash`, else worked out here); the ``reverse`` one hashes
-        them in the other order (it checks the first: two facts sharing one hash differ in it; two
-        sets of texts sharing a text hash are found on the distinct texts, ``xp_texts``)."""
-        flags = [*(f"{alias}.{c} IS NOT NULL" for c in PRESENT), f"{alias}.light_metal"]
-        cols = [f"{alias}.period", th or self.text_hash(alias), *flags]
-        return self._hash(cols[::-1] if reverse else cols)
+    def fact_hash(self, alias: str, grouped: bool = False) -> str:
+        """A 64-bit hash of a line's facts and period (``alias``: the line with its period), or
+        (``grouped``) of a row of :meth:`facts` (the same value for its lines)."""
+        if grouped:
+            flags = [f"{alias}.has_{c}" for c in PRESENT]
+            th = f"{alias}.th"
+        else:
+            flags = [f"{alias}.{c} IS NOT NULL" for c in PRESENT]
+            th = self.text_hash(alias)
+        return self._hash([f"{alias}.period", th, *flags, f"{alias}.light_metal"])
 
     def dated(self) -> str:
         """The lines with the period of their code their date falls in and their month (yyyymm),
@@ -122,16 +124,16 @@ class Passes:
         return self.get(f"SELECT DISTINCT hts_text, entry_date FROM {self.src}")
 
     def facts(self) -> pa.Table:
-        """The distinct facts of the lines, by hash, with the hash of their texts ``th`` (and a second
-        hash of the facts: a collision shows as two)."""
-        # any value of a group: the hash is of all of them (the second hash checks that it is)
-        present = ", ".join(f"any_value({c} IS NOT NULL) AS has_{c}" for c in PRESENT)
+        """The distinct facts of the lines (period, hash of their texts ``th``, which amounts they
+        report, metal share), with their lines and their hash ``fph``, worked out per fact: the
+        lines are grouped by the facts themselves, not by a hash of each line's (two facts sharing
+        a hash show as two rows with one ``fph``)."""
+        present = ", ".join(f"d.{c} IS NOT NULL AS has_{c}" for c in PRESENT)
         return self.get(
-            f"SELECT fph, any_value(period) AS period, any_value(th) AS th, {present}, "
-            "any_value(light_metal) AS light_metal, "
-            f"count(*) AS n, min(fph2) AS fph2_lo, max(fph2) AS fph2_hi FROM (SELECT l.*, "
-            f"{self.fact_hash('l', th='l.th')} AS fph, {self.fact_hash('l', True, 'l.th')} AS fph2 "
-            f"FROM (SELECT d.*, {self.text_hash('d')} AS th FROM {self.dated()} d) l) GROUP BY fph"
+            f"SELECT g.*, {self.fact_hash('g', grouped=True)} AS fph FROM (SELECT period, th, "
+            f"{', '.join(f'has_{c}' for c in PRESENT)}, light_metal, count(*) AS n "
+            f"FROM (SELECT d.period, {self.text_hash('d')} AS th, {present}, d.light_metal "
+            f"FROM {self.dated()} d) l GROUP BY ALL) g"
         )
 
     def lines_of(self, fphs: str) -> str:

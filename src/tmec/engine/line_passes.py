@@ -10,6 +10,7 @@ written in the part of SQL both engines read alike; where they differ (the 64-bi
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 
 import duckdb
 import pyarrow as pa

@@ -59,13 +59,17 @@ def one_reader() -> Iterator[QuickReader | None]:
 
 
 def statements_in_force(
-    day: dt.date, suppliers: Iterable[str] | None = None, *, quick: QuickReader | None = None
+    day: dt.date,
+    suppliers: Iterable[str] | None = None,
+    *,
+    quick: QuickReader | None = None,
+    kinds: Sequence[str] = USED_KINDS,
 ) -> list[Statement]:
-    """The origin and accumulation statements in force on ``day`` (of ``suppliers`` only, when
-    given); none when there is no store yet (a determination never creates one).  ``quick``: a
-    reader :func:`one_reader` opened for a batch."""
+    """The statements of ``kinds`` (default: origin and accumulation) in force on ``day`` (of
+    ``suppliers`` only, when given); none when there is no store yet (a determination never
+    creates one).  ``quick``: a reader :func:`one_reader` opened for a batch."""
     if quick is not None:
-        return quick.statements(in_force_on=day, kinds=USED_KINDS, suppliers=suppliers)
+        return quick.statements(in_force_on=day, kinds=kinds, suppliers=suppliers)
     if not store_exists():
         return []
     from tmec.store.quick import quick_reader
@@ -73,10 +77,10 @@ def statements_in_force(
     own = quick_reader()  # the stdlib's sqlite3: no SQLAlchemy to import for a few rows
     if own is not None:
         try:
-            return own.statements(in_force_on=day, kinds=USED_KINDS, suppliers=suppliers)
+            return own.statements(in_force_on=day, kinds=kinds, suppliers=suppliers)
         finally:
             own.close()
-    return open_book(create=False).all(in_force_on=day, kinds=USED_KINDS, suppliers=suppliers)
+    return open_book(create=False).all(in_force_on=day, kinds=kinds, suppliers=suppliers)
 
 
 def case_statements(

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -29,7 +29,11 @@ from tmec.core.countries import country
 from tmec.core.dates import parse_date
 from tmec.core.errors import InputError
 from tmec.core.money import to_decimal
+from tmec.core.trace import Step
 from tmec.engine.session import ENGINES
+
+if TYPE_CHECKING:
+    from tmec.statements.model import Statement
 
 __all__ = ["command"]
 
@@ -92,6 +96,12 @@ def _proposal(cn: str, year: int, as_json: bool) -> bool:
 )
 @click.option("--route", help="production route letter, when the data's marker does not name one")
 @click.option(
+    "--supplier",
+    help="the producer: without --actual, its emissions declaration in force (tmec statements) is used",
+)
+@click.option("--installation", help="with --supplier: the installation whose declaration is used")
+@click.option("--no-statements", is_flag=True, help="ignore the emissions declarations in the store")
+@click.option(
     "--paid-abroad", help="carbon price effectively paid abroad, EUR per t CO2e (Art. 9, provisional)"
 )
 @click.option("--rate", help="units of --currency per EUR, to show the cost in another currency")
@@ -110,6 +120,9 @@ def command(
     price: str | None,
     actual: Path | None,
     route: str | None,
+    supplier: str | None,
+    installation: str | None,
+    no_statements: bool,
     paid_abroad: str | None,
     rate: str | None,
     currency: str | None,
@@ -146,14 +159,27 @@ def command(
         return
     if rate is not None and not currency:
         raise InputError("give the currency's code with --rate", field="--currency")
+    if installation is not None and supplier is None:
+        raise InputError(
+            "--installation names a supplier's installation: give --supplier", field="--supplier"
+        )
+    when = parse_date(day, field="--date") if day else None
+    data = read_actual(actual) if actual is not None else None
+    declaration = None
+    if data is None and supplier is not None and not no_statements:
+        declaration = _declaration(supplier, cn, when or dt.date(year, 1, 1), installation)
+        if declaration is not None:
+            from tmec.statements.emissions import to_actual
+
+            data = to_actual(declaration)
     line = ImportLine(
         cn=cn,
         origin=country(origin, field="--origin"),
         mass=_amount(mass, "--mass") or Decimal(0),
         year=year,
-        date=parse_date(day, field="--date") if day else None,
+        date=when,
         price=_amount(price, "--price"),
-        actual=read_actual(actual) if actual is not None else None,
+        actual=data,
         route=route,
         carbon_price_paid=_amount(paid_abroad, "--paid-abroad"),
         rate=_amount(rate, "--rate", positive=True),
@@ -165,10 +191,37 @@ def command(
         result = assess(load_carbon_law(), line)
     except InputError as exc:
         raise _as_option(exc) from None
+    out = result.to_dict()
+    if declaration is not None:
+        from tmec.statements.emissions import REFERENCE
+
+        step = Step(
+            "statement.applied",
+            f"actual data {declaration.what()}, by statement {declaration.id} of "
+            f"{declaration.supplier} (valid {declaration.validity}, signed by {declaration.signed_by})",
+            REFERENCE,
+            detail=declaration.citation(),
+        )
+        result.steps.insert(0, step)
+        out["explanation"].insert(0, step.to_dict())
+        out["statements"] = [declaration.citation()]
     if as_json:
-        emit_json(result.to_dict())
+        emit_json(out)
         return
     _print(result)
+    if declaration is not None:
+        _say(f"actual data: {result.steps[0].result}")
+
+
+def _declaration(supplier: str, cn: str, day: dt.date, installation: str | None) -> Statement | None:
+    """The supplier's emissions declaration for ``cn`` in force on ``day``, from the store."""
+    from tmec.carbon.tables import cn_digits
+    from tmec.cli._statements_store import statements_in_force
+    from tmec.statements.emissions import declaration_for
+
+    digits = cn_digits(cn, field="--cn")
+    found = statements_in_force(day, [supplier], kinds=("emissions",))
+    return declaration_for(found, supplier, digits, day, installation)
 
 
 _OPTIONS = {

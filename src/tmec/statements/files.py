@@ -15,7 +15,7 @@ from typing import Any
 from tmec.core.errors import InputError
 from tmec.core.safe_yaml import read_yaml_file_with_nodes
 from tmec.statements.model import Statement
-from tmec.statements.parse import FIELDS, canonical_field, parse_rows
+from tmec.statements.parse import ALL_FIELDS, canonical_field, parse_rows
 
 __all__ = ["Row", "load_statements", "read_rows"]
 
@@ -49,7 +49,7 @@ def _header(cells: Sequence[Any], path: Path) -> list[str | None]:
     unknown = [n for n, c in zip(names, out, strict=True) if n and c is None]
     if unknown:
         raise InputError(
-            f"unknown column(s) {unknown}; expected some of {', '.join(FIELDS)} (or their Spanish names)",
+            f"unknown column(s) {unknown}; expected some of {', '.join(ALL_FIELDS)} (or their Spanish names)",
             source=str(path),
             line=1,
         )
@@ -131,7 +131,7 @@ def _yaml_rows(path: Path) -> list[Row]:
             name = canonical_field(str(key))
             if name is None:
                 raise InputError(
-                    f"unknown field {key!r}; expected some of {', '.join(FIELDS)}",
+                    f"unknown field {key!r}; expected some of {', '.join(ALL_FIELDS)}",
                     source=str(path),
                     line=line,
                     field=f"statements[{i}]",

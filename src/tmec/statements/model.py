@@ -10,6 +10,10 @@ Kinds (what the supplier states about a part, or about its whole supply):
                   1 July 2027; Section 232).
 ``smelt_cast``    the countries where the aluminum was smelted and cast.
 ``lvc_wage``      a plant's attestation of its average base wage (labor value content, UR s.18).
+``emissions``     a producer's actual embedded emissions of one CBAM good (CN code) of one
+                  installation: specific direct (and indirect) emissions, t CO2e per tonne, for
+                  a reporting period, verified or not by an accredited CBAM verifier (EU CBAM,
+                  Reg. (EU) 2023/956 Annex IV; used by ``tmec carbon`` in place of defaults).
 
 A statement is valid for a blanket period (at most the months of the dated parameter
 ``usmca.blanket_period``) or for one shipment (``shipment``: an invoice, on one day).  Its
@@ -26,9 +30,9 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
-__all__ = ["KINDS", "ORIGINS", "STATUSES", "Statement", "statement_id", "supplier_key"]
+__all__ = ["KINDS", "ORIGINS", "STATUSES", "Emissions", "Statement", "statement_id", "supplier_key"]
 
-KINDS = ("origin", "accumulation", "melt_pour", "smelt_cast", "lvc_wage")
+KINDS = ("origin", "accumulation", "melt_pour", "smelt_cast", "lvc_wage", "emissions")
 ORIGINS = ("originating", "non_originating")
 STATUSES = ("in_force", "not_yet", "expired", "withdrawn")
 # One encoder for every body (json.dumps with options builds a new one per call).
@@ -40,6 +44,47 @@ _SHIFTS = tuple(range(75, -1, -5))
 def supplier_key(name: str) -> str:
     """How suppliers are compared: case and runs of spaces do not make another supplier."""
     return " ".join(name.split()).casefold()
+
+
+@dataclass(frozen=True, slots=True)
+class Emissions:
+    """What an emissions declaration states of one good of one installation (EU CBAM actual data)."""
+
+    installation: str  # the installation's id (as in the operator's communication template)
+    installation_country: str  # ISO 3166 alpha-2
+    cn: str  # the good's CN code, 8 digits
+    see_direct: Decimal  # specific direct embedded emissions, t CO2e / t good, precursors included
+    verified: bool  # by an accredited CBAM verifier
+    period_from: dt.date  # the reporting period the figures are of
+    period_to: dt.date
+    see_indirect: Decimal | None = None  # t CO2e / t; counts only where Annex II says so
+    route: str | None = None  # the installation's production route (benchmark column A)
+    verifier: str | None = None
+
+    def record(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "installation": self.installation,
+            "installation_country": self.installation_country,
+            "cn": self.cn,
+            "route": self.route,
+            "see_direct": str(self.see_direct),
+            "see_indirect": _text(self.see_indirect),
+            "verified": "true" if self.verified else "false",  # canonical bodies hold strings only
+            "verifier": self.verifier,
+            "period_from": self.period_from.isoformat(),
+            "period_to": self.period_to.isoformat(),
+        }
+        return out
+
+    def what(self) -> str:
+        indirect = f", indirect {self.see_indirect}" if self.see_indirect is not None else ""
+        route = f", route {self.route}" if self.route else ""
+        check = "verified" if self.verified else "NOT verified"
+        return (
+            f"CN {self.cn}: direct {self.see_direct}{indirect} t CO2e/t (installation {self.installation}, "
+            f"{self.installation_country}{route}; period {self.period_from.isoformat()} to "
+            f"{self.period_to.isoformat()}; {check})"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +103,7 @@ class Statement:
     non_vnm_amount: Decimal | None = None
     countries: tuple[str, ...] = ()  # melt_pour, smelt_cast
     wage: Decimal | None = None  # lvc_wage: the plant's average base wage, USD per hour
+    emissions: Emissions | None = None  # kind emissions
     shipment: str | None = None  # per-shipment statement: the invoice it covers
     evidence_sha256: str | None = None  # the signed document's hash (hex)
     withdrawn_on: dt.date | None = None  # from the store: the withdrawal, not part of the record
@@ -79,6 +125,7 @@ class Statement:
             "non_vnm_amount": _text(self.non_vnm_amount),
             "countries": list(self.countries),
             "wage": _text(self.wage),
+            **(self.emissions.record() if self.emissions is not None else {}),
             "valid_from": self.valid_from.isoformat(),
             "valid_to": self.valid_to.isoformat(),
             "shipment": self.shipment,
@@ -138,6 +185,8 @@ class Statement:
         if self.kind in ("melt_pour", "smelt_cast"):
             verb = "melted and poured" if self.kind == "melt_pour" else "smelted and cast"
             return f"{verb} in {', '.join(self.countries)}"
+        if self.kind == "emissions" and self.emissions is not None:
+            return self.emissions.what()
         return f"average base wage {self.wage} USD/h"
 
     def _figures(self) -> dict[str, Decimal]:
@@ -157,7 +206,13 @@ class Statement:
             "shipment": self.shipment,
             "signed_by": self.signed_by,
             "evidence_sha256": self.evidence_sha256,
+            **({} if self.emissions is None else self._emission_citation()),
         }
+
+    def _emission_citation(self) -> dict[str, Any]:
+        e = self.emissions
+        assert e is not None
+        return {"installation": e.installation, "cn": e.cn, "verified": e.verified}
 
 
 def statement_id(body: bytes) -> str:

@@ -27,6 +27,9 @@ signed_by           firmado_por                 who signed (required)
 evidence_sha256     evidencia_sha256            SHA-256 of the signed document (64 hex digits)
 ==================  ==========================  =================================================
 
+Kind ``emissions`` (``emisiones``) has fields of its own: see :mod:`tmec.statements.emissions`.
+Its validity is the supplier's (the USMCA blanket period does not apply to CBAM data).
+
 Every bad row is named with its line; nothing is accepted when any row is bad.
 """
 
@@ -45,9 +48,19 @@ from tmec.core.dates import parse_date
 from tmec.core.errors import InputError
 from tmec.core.money import to_decimal
 from tmec.law import load_parameters
+from tmec.statements.emissions import EMISSION_FIELDS, EMISSION_SPANISH, parse_emissions
 from tmec.statements.model import KINDS, ORIGINS, Statement
 
-__all__ = ["FIELDS", "SPANISH", "BadRows", "add_months", "canonical_field", "parse_rows", "parse_statement"]
+__all__ = [
+    "ALL_FIELDS",
+    "FIELDS",
+    "SPANISH",
+    "BadRows",
+    "add_months",
+    "canonical_field",
+    "parse_rows",
+    "parse_statement",
+]
 
 FIELDS = (
     "kind",
@@ -67,6 +80,7 @@ FIELDS = (
     "signed_by",
     "evidence_sha256",
 )
+# The fields of every kind but emissions (a request letter asks for these).
 SPANISH = {
     "tipo": "kind",
     "proveedor": "supplier",
@@ -95,7 +109,10 @@ KIND_ES = {
     "fusion_vertido": "melt_pour",
     "fundicion_colada": "smelt_cast",
     "salario_lvc": "lvc_wage",
+    "emisiones": "emissions",
 }
+ALL_FIELDS = FIELDS + EMISSION_FIELDS
+_EMISSION_KEYS = frozenset(EMISSION_FIELDS)
 ORIGIN_ES = {"originaria": "originating", "no_originaria": "non_originating"}
 MAX_SHOWN = 20
 _HEX64 = re.compile(r"[0-9a-f]{64}")
@@ -119,9 +136,9 @@ class BadRows(InputError):
 def canonical_field(name: str) -> str | None:
     """The English field a header names (English or Spanish), or None."""
     key = name.strip().lower().replace(" ", "_")
-    if key in FIELDS:
+    if key in ALL_FIELDS:
         return key
-    return SPANISH.get(key)
+    return SPANISH.get(key) or EMISSION_SPANISH.get(key)
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -242,8 +259,16 @@ def _parse(row: Mapping[str, Any], source: str | None, line: int | None) -> Stat
             raise InputError(
                 f"expected 64 hexadecimal digits (SHA-256), found {evidence!r}", field="evidence_sha256"
             )
+    emissions = None
+    if shared["kind"] == "emissions" or not _EMISSION_KEYS.isdisjoint(row):
+        emissions = parse_emissions(row, shared["kind"], source)
     return Statement(
-        **shared, part=part, description=description, shipment=shipment, evidence_sha256=evidence
+        **shared,
+        emissions=emissions,
+        part=part,
+        description=description,
+        shipment=shipment,
+        evidence_sha256=evidence,
     )
 
 
@@ -322,7 +347,7 @@ def _shared(
             field="valid_to",
         )
     months, cite = _blanket_period(valid_from)
-    if valid_to >= add_months(valid_from, months):
+    if kind != "emissions" and valid_to >= add_months(valid_from, months):
         raise InputError(
             f"a blanket period is at most {months} months ({cite}): {valid_from} to at most "
             f"{add_months(valid_from, months) - dt.timedelta(days=1)}, found {valid_to}",

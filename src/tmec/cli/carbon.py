@@ -210,7 +210,7 @@ def command(
         return
     _print(result)
     if declaration is not None:
-        _say(f"actual data: {result.steps[0].result}")
+        _say(result.steps[0].result)
 
 
 def _declaration(supplier: str, cn: str, day: dt.date, installation: str | None) -> Statement | None:

@@ -26,16 +26,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tmec.carbon.actual import ActualData, ActualGood, Installation
-from tmec.carbon.routes import marker_letters
 from tmec.core.countries import country
 from tmec.core.dates import parse_date
 from tmec.core.errors import InputError
 from tmec.core.money import to_decimal
-from tmec.law.carbon import load_tables
 from tmec.statements.model import Emissions, Statement, supplier_key
+
+if TYPE_CHECKING:
+    from tmec.carbon.actual import ActualData
 
 __all__ = [
     "EMISSION_FIELDS",
@@ -104,6 +104,10 @@ def _figure(row: Mapping[str, Any], key: str) -> Any:
 def parse_emissions(row: Mapping[str, Any], kind: str, source: str | None) -> Emissions | None:
     """The emissions fields of a row (keys already English): required for kind emissions,
     refused for any other kind.  An InputError names the field."""
+    # imported on use: a file of origin statements never loads the CBAM tables
+    from tmec.carbon.routes import marker_letters
+    from tmec.law.carbon import load_tables
+
     given = [k for k in EMISSION_FIELDS if _text(row, k) is not None]
     if kind != "emissions":
         if given:
@@ -152,6 +156,8 @@ def parse_emissions(row: Mapping[str, Any], kind: str, source: str | None) -> Em
 
 def to_actual(st: Statement) -> ActualData:
     """The declaration as the producer's actual data for ``tmec carbon`` (what ``--actual`` reads)."""
+    from tmec.carbon.actual import ActualData, ActualGood, Installation
+
     e = st.emissions
     assert e is not None, "an emissions statement"
     return ActualData(

@@ -220,3 +220,28 @@ def test_the_latest_period_of_one_installation_wins(tmp_path: Path) -> None:
     assert declaration_for([older, newer], MILL, "72071114", day) == newer
     assert declaration_for([older, newer], MILL, "72071114", dt.date(2026, 2, 1)) == older
     assert to_actual(newer).for_cn("72071114").see_direct == Decimal("0.40")
+
+
+def test_recording_withdrawal_and_expiry_are_log_leaves_and_the_store_keeps_the_figures(
+    tmp_path: Path, home: Path
+) -> None:
+    from sqlalchemy import select
+
+    from tmec.store.db import open_store
+    from tmec.store.models import LogEntry
+    from tmec.store.statements import StatementBook
+
+    path = write_yaml(tmp_path / "e.yaml", declaration(see_indirect="0.05"), declaration(cn="72071210"))
+    given = load_statements(path)
+    store = open_store()
+    try:
+        book = StatementBook(store)
+        ids = book.record(given).ids
+        assert book.all() == given  # every figure back from the store, the same ids
+        book.withdraw(ids[0], dt.date(2026, 2, 1), None)
+        assert book.record_expiries(dt.date(2026, 7, 2)) == [ids[1]]
+        with store.session() as s:
+            kinds = [e.kind for e in s.scalars(select(LogEntry).order_by(LogEntry.idx))]
+        assert kinds == ["statement.record"] * 2 + ["statement.withdrawal", "statement.expiry"]
+    finally:
+        store.close()

@@ -1,6 +1,7 @@
 """``tmec carbon``: what the EU CBAM charges a steel or aluminium good, from the official tables.
 
     tmec carbon --cn CN8 --origin CC --mass TONNES --year YYYY [--price EUR] [--actual FILE] [--json]
+    tmec carbon ... --supplier NAME [--installation ID]   the supplier's emissions declaration in force
     tmec carbon declare IMPORTS.csv --year YYYY      the importer's annual declaration
     tmec carbon compare --cn CN8 --origins MX,CN     certificates per tonne, 2026-2034
     tmec carbon sign-emissions ACTUAL.yaml --out X.json   a producer's signed emissions declaration

@@ -60,8 +60,8 @@ def price_entry(entry: Entry, *, tables: TariffTables | None = None, basis: str 
     if entry.origin not in {"CA", "MX", "US"}:
         notes.append(
             "for goods of other origins than Canada and Mexico, not included: the reciprocal duty's product "
-            "exemptions (Annex II of EO 14257, 9903.01.32; the EU, Swiss and Korean lists), Section 301 "
-            "exclusions, and the Section 232 country arrangements before 2025"
+            "exemptions (Annex II of EO 14257, 9903.01.32; the EU, Swiss and Korean lists) "
+            "and the Section 232 country arrangements before 2025"
         )
     return Duty(
         entry=entry,

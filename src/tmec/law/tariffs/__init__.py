@@ -190,6 +190,11 @@ IEEPA_BRAZIL_ANNEX = TARIFFS_DIR / "ieepa_brazil_annex_i.yaml"  # tools/law/buil
 IEEPA_ANNEX_II = TARIFFS_DIR / "ieepa_annex_ii.yaml"  # tools/law/build_ieepa_annex_ii.py
 # tools/law/build_s232_wood_semiconductors.py (U.S. notes 37 and 39)
 S232_WOOD = TARIFFS_DIR / "s232_wood_semiconductors.yaml"
+# tools/law/build_s301_exclusions.py (U.S. note 20(vvv), 20(www)): scopes and measures
+S301_EXCLUSIONS = TARIFFS_DIR / "s301_exclusions.yaml"
+# the bundled measure before which the Section 301 exclusions go: after the four-year review's (note 31),
+# whose duties they do not spare, before the List 1-4A duties they do
+S301_EXCLUSIONS_BEFORE = "s301_list_1"
 COMPILED_SCOPES = (
     S232_ANNEXES,
     S232_DERIVATIVES_2025,
@@ -199,6 +204,7 @@ COMPILED_SCOPES = (
     IEEPA_BRAZIL_ANNEX,
     IEEPA_ANNEX_II,
     S232_WOOD,
+    S301_EXCLUSIONS,
 )
 IEEPA_RECIPROCAL = TARIFFS_DIR / "ieepa_reciprocal.yaml"  # tools/law/build_ieepa_reciprocal.py
 IEEPA_COUNTRY = TARIFFS_DIR / "ieepa_country.yaml"  # tools/law/build_ieepa_country.py (Brazil, India)
@@ -230,8 +236,11 @@ def build_measures() -> MeasureSet:
         if clash:
             raise InputError(f"scopes defined twice: {sorted(clash)}", source=str(path))
         scopes.update(compiled)
+    bundled = list(data["measures"])
+    at = next(i for i, m in enumerate(bundled) if m["id"] == S301_EXCLUSIONS_BEFORE)
+    bundled[at:at] = load_yaml(S301_EXCLUSIONS)["measures"]
     measures = [
-        *data["measures"],
+        *bundled,
         *load_yaml(IEEPA_RECIPROCAL)["measures"],
         *load_yaml(IEEPA_ANNEX_II)["measures"],  # exemptions, before the country duties they spare
         *load_yaml(IEEPA_COUNTRY)["measures"],

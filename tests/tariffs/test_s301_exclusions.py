@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.tariffs.helpers import builder, extra, price
-from tmec.law.tariffs import S301_EXCLUSIONS, load_measures, load_schedule
+from tmec.law.tariffs import S301_EXCLUSIONS, law_status, load_measures, load_schedule
 
 SOLAR = "8486.10.00.00"  # silicon growth furnaces and 6 more solar machines (note 20(www)(1)-(7))
 BEARING = "8483.50.90.40"  # a number excluded whole (note 20(vvv)(i)(1)), List 1
@@ -106,3 +106,8 @@ def test_the_days_between_an_end_and_its_extension_are_covered() -> None:
     """2025 rev 15's text ended the exclusions on May 31, 2025; the extension the next revision printed
     reaches back to June 1 (entries "on or after June 15, 2024 and through August 31, 2025")."""
     assert "9903.88.01" not in extra(price("2025-06-02", BEARING, "CN", metals_relief=CLAIM))
+
+
+def test_law_status_names_the_exclusions_and_their_copy() -> None:
+    source = next(s for s in law_status()["sources"] if s.get("file") == "tariffs/s301_exclusions.yaml")
+    assert "9903.88.69" in source["source"] and "sha256" in source["note"]

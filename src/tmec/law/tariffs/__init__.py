@@ -471,6 +471,11 @@ COMPILED_FROM = {
         "14 Jan 2026): the lists of U.S. notes 37 (9903.76) and 39 (9903.79), from HTSUS 2026 rev 6",
         "2025-10-14",
     ),
+    S301_EXCLUSIONS: (
+        "Section 301 product exclusions (USTR): U.S. note 20(vvv) (9903.88.69) and 20(www) (9903.88.70), "
+        "from HTSUS 2026 rev 6; in force through 2026-11-09 by the headings' text",
+        "2024-06-15",
+    ),
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -15,7 +16,7 @@ from tmec.carbon.declaration import Declaration, DeclarationLine, declare
 from tmec.carbon.law import CarbonLaw
 from tmec.cli._carbon_files import read_actual
 from tmec.core.errors import InputError
-from tmec.engine import Engine, connect
+from tmec.engine import Engine, connect, spark_available
 from tmec.engine.cbam import declare_lines
 from tmec.statements import load_statements
 from tmec.statements.emissions import to_actual
@@ -176,3 +177,17 @@ def test_the_cli_reads_the_store_cites_and_pins_off(tmp_path: Path, monkeypatch:
     r = CliRunner().invoke(main, ["statements", "withdraw", st.id, "--date", "2026-01-01"])
     assert r.exit_code == 0, r.output
     assert run(*args).output == before.output
+
+
+@pytest.mark.spark
+def test_spark_takes_the_same_declarations(law: CarbonLaw, tmp_path: Path) -> None:
+    why = spark_available()
+    if why:
+        if os.environ.get("TMEC_REQUIRE_SPARK"):
+            pytest.fail(f"TMEC_REQUIRE_SPARK is set but Spark cannot run: {why}")
+        pytest.skip(f"Spark tests skipped: {why}")
+    st = statements(tmp_path)
+    with connect("spark", spark_conf={"spark.driver.memory": "1g"}) as e:
+        got = declare_lines(e, imports(tmp_path, LINES), law, year=2026, price=PRICE, declarations=[st])
+    same(got, reference(law, {2: st}))
+    assert got.rows[0]["statements"] == [st.id]

@@ -32,7 +32,7 @@ DECLARATION = """statements:
     supplier: {supplier}
     installation: {installation}
     installation_country: MX
-    cn: "72071114"
+    cn: "{cn}"
     route: E
     see_direct: "{see}"
     verified: true
@@ -60,11 +60,16 @@ def duck() -> Iterator[Engine]:
 
 
 def statements(
-    tmp_path: Path, supplier: str = MILL, installation: str = "MX-0001", see: str = "0.45"
+    tmp_path: Path,
+    supplier: str = MILL,
+    installation: str = "MX-0001",
+    see: str = "0.45",
+    cn: str = "72071114",
 ) -> Statement:
     path = tmp_path / f"{installation}.yaml"
     path.write_text(
-        DECLARATION.format(supplier=supplier, installation=installation, see=see), encoding="utf-8"
+        DECLARATION.format(supplier=supplier, installation=installation, see=see, cn=cn),
+        encoding="utf-8",
     )
     (st,) = load_statements(path)
     return st
@@ -125,6 +130,19 @@ def test_a_declaration_changes_nothing_for_the_lines_it_does_not_match(
         declare_lines(duck, example, law, year=2026, actuals=bolts, declarations=[st]).to_dict()
         == declare_lines(duck, example, law, year=2026, actuals=bolts).to_dict()
     )
+
+
+def test_a_lines_own_actual_data_wins_over_the_store(duck: Engine, law: CarbonLaw, tmp_path: Path) -> None:
+    st = statements(tmp_path, see="2.5", cn="73181568")
+    path = tmp_path / "own.csv"
+    path.write_text(
+        f"cn,origin,net_mass,date,supplier,installation\n73181568,MX,30,2026-03-01,{MILL},MX-BOLTS-01\n",
+        encoding="utf-8",
+    )
+    bolts = {"MX-BOLTS-01": read_actual(DATA / "bolts_actual.yaml")}
+    got = declare_lines(duck, path, law, year=2026, actuals=bolts, declarations=[st])
+    assert got.to_dict() == declare_lines(duck, path, law, year=2026, actuals=bolts).to_dict()
+    assert got.statements == []
 
 
 def test_withdrawal_removes_it_from_its_date_on(duck: Engine, law: CarbonLaw, tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -116,25 +116,24 @@ def load_imports(e: Engine, path: Path, law: CarbonLaw, year: int, installations
     def bad_installation(v: str) -> str | None:
         return None if v in installations else f"installation: no actual data for {v!r} (give --actual FILE)"
 
-    by_value = _by_value(
-        conn,
-        "cbam_raw",
-        path,
-        [
-            (cn, t("cn"), bad_cn),
-            (origin, t("origin"), bad_origin),
-            (
-                f"coalesce({t('installation')}, '')",
-                t("installation"),
-                lambda v: bad_installation(v) if v else None,
-            ),
-            (f"coalesce({t('supplier')}, '')", t("supplier"), lambda v: bad_supplier(v) if v else None),
-        ],
-    )
+    by_value_checks: list[tuple[str, str, Callable[[str], str | None]]] = [
+        (cn, t("cn"), bad_cn),
+        (origin, t("origin"), bad_origin),
+        (
+            f"coalesce({t('installation')}, '')",
+            t("installation"),
+            lambda v: bad_installation(v) if v else None,
+        ),
+    ]
+    if "supplier" in cols:  # a file without the column pays nothing for it
+        by_value_checks.append(
+            (f"coalesce({t('supplier')}, '')", t("supplier"), lambda v: bad_supplier(v) if v else None)
+        )
+    by_value = _by_value(conn, "cbam_raw", path, by_value_checks)
     conn.execute(
         f"""CREATE OR REPLACE TABLE cbam_staged AS SELECT __line AS src_line, {cn} AS cn, {origin} AS origin,
         {mass} AS net_mass, {date} AS import_date, {t("installation")} AS installation,
-        {t("supplier")} AS supplier, {t("line")} AS line,
+        {t("supplier")} AS supplier, {t("line")} AS line, CAST(NULL AS VARCHAR) AS statement,
         coalesce({", ".join(checks)}) AS __problem FROM cbam_raw"""
     )
     problems = (
@@ -302,8 +301,9 @@ def declare_lines(
         (fn.col("cn") == fn.col("k_cn"))
         & (fn.col("origin") == fn.col("k_origin"))
         & fn.col("installation").eqNullSafe(fn.col("k_inst"))
-        & fn.col("statement").eqNullSafe(fn.col("k_statement"))
     )
+    if used:  # lines that took no declaration join on three columns, as before
+        cond = cond & fn.col("statement").eqNullSafe(fn.col("k_statement"))
     mass = fn.col("net_mass")
     certs = mass * fn.col("per_tonne")
     priced = (

@@ -39,9 +39,9 @@ def _spans(group: Sequence[Statement]) -> list[tuple[dt.date, dt.date]]:
 
 
 def resolve_declarations(e: Engine, path: Path, statements: Sequence[Statement]) -> dict[str, Statement]:
-    """Fill ``cbam_lines.statement`` with the id of the declaration each line takes; return them by id."""
+    """Fill ``cbam_lines.statement`` (NULL as loaded) with the id of the declaration each line
+    takes; return the declarations taken, by id."""
     conn = e.conn
-    conn.execute("ALTER TABLE cbam_lines ADD COLUMN statement VARCHAR")
     names = [
         str(r[0])
         for r in conn.execute(

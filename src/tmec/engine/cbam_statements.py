@@ -69,11 +69,21 @@ def resolve_declarations(e: Engine, path: Path, statements: Sequence[Statement])
         for first, last in _spans(group):
             try:
                 found = declaration_for(group, group[0].supplier, cn, first)
-            except InputError as exc:
+            except InputError:
                 line = _first_line(e, who, cn, first, last)
                 if line is None:
                     continue  # no line of the file falls in the ambiguous days
-                raise InputError(exc.message, source=str(path), line=line, field="supplier") from None
+                places = sorted(
+                    {st.emissions.installation for st in group if st.emissions and st.in_force(first)}
+                )
+                raise InputError(
+                    f"{group[0].supplier} has emissions declarations for CN {cn} in force from "
+                    f"installations {', '.join(places)}: give the line its installation and that "
+                    "installation's data with --actual (or --no-statements)",
+                    source=str(path),
+                    line=line,
+                    field="supplier",
+                ) from None
             if found is not None:
                 rows.append((who, cn, first, last, found.id))
                 used[found.id] = found

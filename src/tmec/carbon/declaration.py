@@ -55,8 +55,10 @@ class Declaration:
     holding: list[dict[str, Any]]
     flags: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+    statements: list[dict[str, Any]] = field(default_factory=list)  # emissions declarations cited
 
     def to_dict(self) -> dict[str, Any]:
+        cited = {"statements": self.statements} if self.statements else {}
         return {
             "year": self.year,
             "totals": _plain(self.totals),
@@ -65,6 +67,7 @@ class Declaration:
             "quarterly_holding": [_plain(h) for h in self.holding],
             "flags": self.flags,
             "sources": self.sources,
+            **cited,
         }
 
 

@@ -83,6 +83,14 @@ def statements_in_force(
     return open_book(create=False).all(in_force_on=day, kinds=kinds, suppliers=suppliers)
 
 
+def emissions_declarations() -> list[Statement]:
+    """Every emissions declaration of the store with its withdrawal, whatever its status: a batch of
+    import lines has a date per line, and each line's date decides; none when there is no store."""
+    if not store_exists():
+        return []
+    return open_book(create=False).all(kinds=("emissions",))
+
+
 def case_statements(
     case: Case, day: dt.date | None = None, *, quick: QuickReader | None = None
 ) -> list[Statement]:

@@ -278,6 +278,7 @@ def _print(a: Assessment) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="actual data of an installation named in the 'installation' column (repeatable)",
 )
+@click.option("--no-statements", is_flag=True, help="ignore the emissions declarations in the store")
 @click.option("--engine", type=click.Choice(ENGINES), default="duckdb", show_default=True)
 @format_option
 @click.option("--json", "as_json", is_flag=True, help="the whole declaration, with totals and flags")
@@ -287,12 +288,14 @@ def declare(
     year: int,
     price: str | None,
     actual_files: tuple[Path, ...],
+    no_statements: bool,
     engine: str,
     fmt: str,
     as_json: bool,
 ) -> None:
     """The annual CBAM declaration of IMPORTS (CSV or Parquet: cn, origin, net_mass in tonnes, date,
-    optional installation): certificates and cost by CN code, origin and quarter."""
+    optional installation, supplier): certificates and cost by CN code, origin and quarter."""
+    from tmec.cli._statements_store import emissions_declarations
     from tmec.engine import connect
     from tmec.engine.cbam import declare_lines
     from tmec.law.carbon import load_carbon_law
@@ -312,9 +315,16 @@ def declare(
                 f"installation {key!r} is given twice", source=str(file), field="installation.id"
             )
         actuals[key] = data
+    declarations = [] if no_statements else emissions_declarations()
     with connect(engine) as e:  # type: ignore[arg-type]
         result = declare_lines(
-            e, imports, load_carbon_law(), year=year, price=_amount(price, "--price"), actuals=actuals
+            e,
+            imports,
+            load_carbon_law(),
+            year=year,
+            price=_amount(price, "--price"),
+            actuals=actuals,
+            declarations=declarations,
         )
     out = {"imports": str(imports), "engine": engine, **result.to_dict()}
     if as_json:
@@ -338,6 +348,15 @@ def declare(
     )
     for h in result.holding:
         _say(f"hold at end of {h['quarter_end']}: {h['to_hold']:,.3f} certificates")
+    for r in result.rows:
+        if r.get("statements"):
+            ids = ", ".join(r["statements"])
+            _say(f"{r['cn']} {r['origin']} {r['quarter']}: actual data by statement {ids}")
+    for c in result.statements:
+        _say(
+            f"statement {c['id']} of {c['supplier']}: {c['states']} (valid {c['valid_from']} to "
+            f"{c['valid_to']}, signed by {c['signed_by']})"
+        )
     for f in result.flags:
         _say(f"[flag] {f}")
 

@@ -12,17 +12,19 @@ against the pure path line by line.
 
 Columns: ``cn`` (8 digits, spaces or dots allowed), ``origin`` (ISO 3166), ``net_mass`` (tonnes,
 at most 6 decimals), ``date`` (ISO import date), optional ``installation`` (the id of an actual-data
-file given with ``--actual``) and ``line`` (your own id).
+file given with ``--actual``), ``supplier`` (the producer: without ``installation``, its emissions
+declaration in force on the line's date is used, :mod:`tmec.engine.cbam_statements`) and ``line``
+(your own id).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
@@ -36,6 +38,9 @@ from tmec.engine.duck_errors import reading
 from tmec.engine.entry_tables import _by_value, _iso
 from tmec.engine.session import Engine
 
+if TYPE_CHECKING:
+    from tmec.statements.model import Statement
+
 __all__ = ["MASS", "PER_TONNE", "declare_lines", "load_imports"]
 
 MASS = (16, 6)  # tonnes to the gram; with PER_TONNE the product stays within 38 digits on Spark too
@@ -43,6 +48,7 @@ PER_TONNE = (20, 14)  # t CO2e per t: published values have 3 decimals, template
 PRICE = (12, 2)
 REQUIRED = ("cn", "origin", "net_mass", "date")
 MAX_SHOWN = 20
+MAX_SUPPLIER = 300  # characters: a name, not a document
 
 
 def load_imports(e: Engine, path: Path, law: CarbonLaw, year: int, installations: set[str]) -> int:
@@ -99,26 +105,35 @@ def load_imports(e: Engine, path: Path, law: CarbonLaw, year: int, installations
             return f"origin: {v} is an EU member state: its goods are not CBAM imports"
         return None
 
+    def bad_supplier(v: str) -> str | None:
+        if len(v) > MAX_SUPPLIER or not v.isprintable():
+            return (
+                f"supplier: expected the supplier's name (printable, at most {MAX_SUPPLIER} "
+                "characters), found {raw!r}"
+            )
+        return None
+
     def bad_installation(v: str) -> str | None:
         return None if v in installations else f"installation: no actual data for {v!r} (give --actual FILE)"
 
-    by_value = _by_value(
-        conn,
-        "cbam_raw",
-        path,
-        [
-            (cn, t("cn"), bad_cn),
-            (origin, t("origin"), bad_origin),
-            (
-                f"coalesce({t('installation')}, '')",
-                t("installation"),
-                lambda v: bad_installation(v) if v else None,
-            ),
-        ],
-    )
+    by_value_checks: list[tuple[str, str, Callable[[str], str | None]]] = [
+        (cn, t("cn"), bad_cn),
+        (origin, t("origin"), bad_origin),
+        (
+            f"coalesce({t('installation')}, '')",
+            t("installation"),
+            lambda v: bad_installation(v) if v else None,
+        ),
+    ]
+    if "supplier" in cols:  # a file without the column pays nothing for it
+        by_value_checks.append(
+            (f"coalesce({t('supplier')}, '')", t("supplier"), lambda v: bad_supplier(v) if v else None)
+        )
+    by_value = _by_value(conn, "cbam_raw", path, by_value_checks)
     conn.execute(
         f"""CREATE OR REPLACE TABLE cbam_staged AS SELECT __line AS src_line, {cn} AS cn, {origin} AS origin,
-        {mass} AS net_mass, {date} AS import_date, {t("installation")} AS installation, {t("line")} AS line,
+        {mass} AS net_mass, {date} AS import_date, {t("installation")} AS installation,
+        {t("supplier")} AS supplier, {t("line")} AS line, CAST(NULL AS VARCHAR) AS statement,
         coalesce({", ".join(checks)}) AS __problem FROM cbam_raw"""
     )
     problems = (
@@ -149,8 +164,8 @@ def _first_line(e: Engine, where: str) -> int:
     return int(row[0][0])
 
 
-def _sql_text(v: str | None) -> str:
-    return "installation IS NULL" if v is None else "installation = '" + v.replace("'", "''") + "'"
+def _sql_text(v: str | None, col: str = "installation") -> str:
+    return f"{col} IS NULL" if v is None else f"{col} = '" + v.replace("'", "''") + "'"
 
 
 def declare_lines(
@@ -161,19 +176,30 @@ def declare_lines(
     year: int,
     price: Decimal | None = None,
     actuals: Mapping[str, ActualData] | None = None,
+    declarations: Sequence[Statement] = (),
 ) -> Declaration:
-    """The annual declaration of the import lines in ``path`` (CSV or Parquet)."""
+    """The annual declaration of the import lines in ``path`` (CSV or Parquet); ``declarations``:
+    the emissions declarations a line with a ``supplier`` may take (any status: each line's date
+    decides)."""
+    from tmec.engine.cbam_statements import resolve_declarations
+    from tmec.statements.emissions import to_actual
+
     actuals = actuals or {}
     load_imports(e, path, law, year, set(actuals))
+    used = resolve_declarations(e, path, declarations)
     fn = e.F
     lines = e.table_from_duckdb("cbam_lines")
     flags: list[str] = []
     sources: list[str] = []
     # One tonne per key: certificates per tonne, and its parts.
-    keys = e.conn.execute("SELECT DISTINCT cn, origin, installation FROM cbam_lines").fetchall()
+    keys = e.conn.execute("SELECT DISTINCT cn, origin, installation, statement FROM cbam_lines").fetchall()
     key_rows: list[dict[str, Any]] = []
-    for cn, origin, inst in keys:
-        where = f"cn = '{cn}' AND origin = '{origin}' AND {_sql_text(inst)}"
+    for cn, origin, inst, sid in keys:
+        where = f"cn = '{cn}' AND origin = '{origin}' AND {_sql_text(inst)} AND {_sql_text(sid, 'statement')}"
+        if inst is not None:
+            actual: ActualData | None = actuals[inst]
+        else:
+            actual = to_actual(used[sid]) if sid is not None else None
         try:
             a = assess(
                 law,
@@ -183,7 +209,7 @@ def declare_lines(
                     mass=Decimal(1),
                     year=year,
                     price=Decimal(0),
-                    actual=actuals[inst] if inst is not None else None,
+                    actual=actual,
                 ),
             )
             key_rows.append(
@@ -191,6 +217,7 @@ def declare_lines(
                     "cn": cn,
                     "origin": origin,
                     "installation": inst,
+                    "statement": sid,
                     "see": _exact(a.see, PER_TONNE[1], "SEE"),
                     "sefa": _exact(a.sefa, PER_TONNE[1], "SEFA"),
                     "per_tonne": _exact(a.certificates, PER_TONNE[1], "certificates per tonne"),
@@ -243,6 +270,7 @@ def declare_lines(
                     ("cn", pa.string()),
                     ("origin", pa.string()),
                     ("installation", pa.string()),
+                    ("statement", pa.string()),
                     ("see", per_t),
                     ("sefa", per_t),
                     ("per_tonne", per_t),
@@ -264,6 +292,7 @@ def declare_lines(
         fn.col("cn").alias("k_cn"),
         fn.col("origin").alias("k_origin"),
         fn.col("installation").alias("k_inst"),
+        fn.col("statement").alias("k_statement"),
         "see",
         "sefa",
         "per_tonne",
@@ -273,6 +302,8 @@ def declare_lines(
         & (fn.col("origin") == fn.col("k_origin"))
         & fn.col("installation").eqNullSafe(fn.col("k_inst"))
     )
+    if used:  # lines that took no declaration join on three columns, as before
+        cond = cond & fn.col("statement").eqNullSafe(fn.col("k_statement"))
     mass = fn.col("net_mass")
     certs = mass * fn.col("per_tonne")
     priced = (
@@ -295,4 +326,31 @@ def declare_lines(
     for r in rows:
         for k in ("mass", "embedded_emissions", "free_allocation", "certificates", "cost"):
             r[k] = Decimal(r[k]) if r[k] is not None else Decimal(0)
-    return finish(law, year, rows, flags=flags, sources=sources)
+    cited = _cited(e, rows, used)
+    sources.extend(
+        f"statement {c['id']} of {c['supplier']} (valid {c['valid_from']} to {c['valid_to']})" for c in cited
+    )
+    result = finish(law, year, rows, flags=flags, sources=sources)
+    result.statements = cited
+    return result
+
+
+def _cited(e: Engine, rows: list[dict[str, Any]], used: Mapping[str, Statement]) -> list[dict[str, Any]]:
+    """Name, on each row by CN, origin and quarter, the declarations its lines took (only where
+    some did: a row without one reads as before); the citations of those used, by id."""
+    if not used:
+        return []
+    found = e.conn.execute(
+        "SELECT cn, origin, CAST(year(import_date) AS VARCHAR) || '-Q' "
+        "|| CAST(quarter(import_date) AS VARCHAR), "
+        "list(DISTINCT statement ORDER BY statement) FROM cbam_lines WHERE statement IS NOT NULL "
+        "GROUP BY ALL"
+    ).fetchall()
+    ids = {(cn, o, q): list(s) for cn, o, q, s in found}
+    seen: set[str] = set()
+    for r in rows:
+        these = ids.get((r["cn"], r["origin"], r["quarter"]))
+        if these:
+            r["statements"] = these
+            seen.update(these)
+    return [used[i].citation() for i in sorted(seen)]

@@ -62,7 +62,13 @@ def test_a_scenario_another_basis_or_another_law_is_never_read_from_the_cache(
     assert liability.directory != deposited.directory
     # the digest covers every file of the law and of the pricing code
     package = tmp_path / "package"
-    for name in ("law/tariffs/measures.yaml", "tariffs/stacking.py", "core/hs.py", "engine/pricing_keys.py"):
+    for name in (
+        "law/tariffs/measures.yaml",
+        "tariffs/stacking.py",
+        "core/hs.py",
+        "engine/pricing_keys.py",
+        "engine/pricing_periods.py",
+    ):
         (package / name).parent.mkdir(parents=True, exist_ok=True)
         (package / name).write_text("x", encoding="utf-8")
     monkeypatch.setattr(pricing_cache, "_PACKAGE", package)

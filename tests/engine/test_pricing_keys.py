@@ -12,15 +12,8 @@ import pyarrow as pa
 import pytest
 
 from tmec.core.errors import InputError
-from tmec.engine.pricing_keys import (
-    RELEVANT,
-    _Probes,
-    _Reading,
-    _templates,
-    origin_period_table,
-    period_table,
-    templates,
-)
+from tmec.engine.pricing_keys import _Probes, _Reading, _templates, templates
+from tmec.engine.pricing_periods import RELEVANT, origin_period_table, period_table
 from tmec.tariffs import Entry, TariffTables, default_tables, price_entry
 from tmec.tariffs.tables import STACKING_PARAMETERS
 

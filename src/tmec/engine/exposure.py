@@ -32,9 +32,10 @@ from tmec.engine.bom_tables import InputErrors
 from tmec.engine.entry_tables import CLEAN, EntrySource, open_entries, reading, text_problems
 from tmec.engine.line_passes import PRESENT, Passes, rate_units_sql
 from tmec.engine.pricing_cache import KeyCache, cache_for, cached_table
-from tmec.engine.pricing_keys import KEY, RELEVANT, RULES, SCHEMA, origin_period_table, period_table
+from tmec.engine.pricing_keys import KEY, RULES, SCHEMA
 from tmec.engine.pricing_keys import least_share as minimum_share
 from tmec.engine.pricing_keys import templates as price_keys
+from tmec.engine.pricing_periods import RELEVANT, origin_period_table, period_table
 from tmec.engine.session import Engine
 from tmec.law import load_yaml
 from tmec.tariffs import TariffTables, default_tables, parse_measures
@@ -291,7 +292,7 @@ def _keys(e: Engine, t: TariffTables, cache: KeyCache | None) -> None:
 
     A line's day was dated by its code's periods (``xp_periods``: cut by every measure covering the
     code, for any origin); its key takes the period of its code *and origin*
-    (:func:`~tmec.engine.pricing_keys.origin_period_table`: cut only by the measures for that
+    (:func:`~tmec.engine.pricing_periods.origin_period_table`: cut only by the measures for that
     origin), which holds the code's period whole, so a measure for one country splits no other's keys.
     """
     read = {

@@ -38,7 +38,7 @@ CACHE_ENV = "TMEC_PRICING_CACHE"  # "0": no cache
 MERGE_FROM = 8  # parts: merged into one when a run leaves more
 _PACKAGE = Path(tmec.__file__).resolve().parent
 # What a key's template is made by: the law as shipped and the code that reads and prices it.
-_SOURCES = ("law", "tariffs", "core", "engine/pricing_keys.py")
+_SOURCES = ("law", "tariffs", "core", "engine/pricing_keys.py", "engine/pricing_periods.py")
 
 
 def cache_for(tables: TariffTables, basis: str) -> KeyCache | None:

@@ -33,8 +33,16 @@ import pyarrow as pa
 
 from tmec.core.errors import InputError
 from tmec.core.params import Parameter, ParameterSet, ParameterSnapshot
+from tmec.engine.pricing_periods import (
+    PRICING_PARAMETERS,
+    RELEVANT,
+    law_days,
+    law_measures,
+    law_versions,
+    relevant_facts,
+)
 from tmec.tariffs import Entry, TariffTables, price_entry
-from tmec.tariffs.measures import METAL_PROGRAMS, PROGRAMS, Measure, MeasureSet
+from tmec.tariffs.measures import METAL_PROGRAMS, Measure, MeasureSet
 from tmec.tariffs.schedule import HtsLine
 from tmec.tariffs.tables import STACKING_PARAMETERS
 
@@ -93,141 +101,8 @@ UPPER_BOUND = ("us_parts_value",)
 RATE = (12, 6)
 
 
-# The legal parameters a pricing reads (but the coverage, which only words a note): the days on
-# which one changes split every code's periods; the others (rules of origin, CBAM) do not price
-# a duty.  ``templates`` checks every pricing against this list.
-PRICING_PARAMETERS = tuple(p for p in STACKING_PARAMETERS if p != "tariffs.measures_coverage")
 NOTE_ONLY = frozenset(STACKING_PARAMETERS) - frozenset(PRICING_PARAMETERS)
 READABLE = frozenset(STACKING_PARAMETERS)
-
-
-def _global_days(tables: TariffTables) -> set[dt.date]:
-    """The days on which a parameter of the pricing changes (every line's periods start on them)."""
-    days = {tables.first_date()}
-    for name in PRICING_PARAMETERS:
-        days.update(tables.parameters[name].dates)
-    return days
-
-
-# A fact of a line that no rate or measure of its code in force in its period turns on is left out
-# of its key, so that lines differing only in it share one (:func:`_relevant`: what makes each matter).
-RELEVANT = (
-    "has_qty",
-    "has_kg",
-    "light_metal",
-    "melted_poured",
-    "smelted_cast",
-    "has_steel",
-    "has_alu",
-    "has_copper",
-    "has_nonus",
-    "has_usparts",
-    "metals_relief",
-)
-
-
-def _versions(tables: TariffTables, code: str) -> list[HtsLine]:
-    """The schedule lines that can price ``code``: its own, its item's, and (an 8-digit code is
-    priced from its statistical lines when it has no rates or units itself) its statistical lines'."""
-    codes = {code, code[:8]} | (tables.schedule.codes(code) if len(code) == 8 else set())
-    return [v for c in sorted(codes) for v in tables.schedule.versions(c)]
-
-
-def _measures(tables: TariffTables, code: str) -> list[Measure]:
-    """The measures whose scope covers ``code`` or names a finer code under it."""
-    measures: list[Measure] = []
-    for program in PROGRAMS:
-        covering, finer = tables.measures.covering(program, code)
-        measures += [*covering, *finer]
-    return measures
-
-
-def _days(versions: list[HtsLine], measures: list[Measure]) -> set[dt.date]:
-    dated: list[HtsLine | Measure] = [*versions, *measures]
-    days = {d for x in dated for d in (x.valid_from, x.valid_to) if d is not None}
-    return days | {d for m in measures for d in m.dates}  # the days of the deposited basis too
-
-
-def _relevant(versions: list[HtsLine], measures: list[Measure]) -> dict[str, bool]:
-    """Which of the facts in :data:`RELEVANT` these lines and measures turn on."""
-    specific = any(
-        r.parts or not r.complete
-        for v in versions
-        for r in (v.general_rate, v.column2_rate, *v.programs.values())
-    )
-    floors = any(m.floor for m in measures)
-    return {
-        "has_qty": specific,
-        "has_kg": specific or floors,
-        "light_metal": any("metal_weight_under" in m.when or "metal_free" in m.when for m in measures),
-        "melted_poured": any(k.startswith("melted_poured") for m in measures for k in m.when),
-        "smelted_cast": any(k.startswith("smelted_cast") for m in measures for k in m.when),
-        "has_steel": any(m.base == "steel_content" for m in measures),
-        "has_alu": any(m.base == "aluminum_content" for m in measures),
-        "has_copper": any(m.base == "copper_content" for m in measures),
-        "has_nonus": any(m.base == "non_us_content" for m in measures),
-        "has_usparts": any(m.base == "non_us_parts" for m in measures),
-        "metals_relief": any("metals_relief" in m.when for m in measures),
-    }
-
-
-def period_table(tables: TariffTables, codes: list[str]) -> pa.Table:
-    """Per code, the periods in which nothing that prices it changes (a line's key is its code's
-    period, so that lines of a code whose law is stable share one key over many revisions), and
-    which facts of its lines the lines and measures in force in the period turn on
-    (``rel_<fact>``)."""
-    return _period_table(tables, [(code, None) for code in codes])
-
-
-def origin_period_table(tables: TariffTables, pairs: list[tuple[str, str]]) -> pa.Table:
-    """:func:`period_table` per code and origin (``p_origin``): only the measures that apply to
-    the origin split its periods and make its facts matter (a measure for other origins is passed
-    over by every pricing of it)."""
-    return _period_table(tables, pairs)
-
-
-def _period_table(tables: TariffTables, pairs: Sequence[tuple[str, str | None]]) -> pa.Table:
-    common = _global_days(tables)
-    cols: dict[str, list[Any]] = {
-        "p_hts": [],
-        "p_origin": [],
-        "p_start": [],
-        "p_end": [],
-        **{f"rel_{f}": [] for f in RELEVANT},
-    }
-    end = dt.date(9999, 12, 31)
-    for code, origin in pairs:
-        versions = _versions(tables, code)
-        measures = _measures(tables, code)
-        if origin is not None:
-            measures = [m for m in measures if m.applies_to_origin(origin)]
-        own = _days(versions, measures)
-        days = sorted(common | own)
-        relevant: dict[str, bool] = {}
-        for start in days:
-            # what is in force changes only on the lines' and measures' own days (the others are
-            # the parameters' days, which split the periods without changing what turns on facts)
-            if start in own or not relevant:
-                relevant = _relevant(
-                    [v for v in versions if v.in_force(start)],
-                    [m for m in measures if m.in_force_either(start)],
-                )
-            for f in RELEVANT:
-                cols[f"rel_{f}"].append(relevant[f])
-        cols["p_hts"] += [code] * len(days)
-        cols["p_origin"] += [origin] * len(days)
-        cols["p_start"] += days
-        cols["p_end"] += [*days[1:], end]
-    if all(origin is None for _, origin in pairs):
-        del cols["p_origin"]
-    return pa.table(
-        {
-            **cols,
-            **({"p_origin": pa.array(cols["p_origin"], pa.string())} if "p_origin" in cols else {}),
-            "p_start": pa.array(cols["p_start"], pa.date32()),
-            "p_end": pa.array(cols["p_end"], pa.date32()),
-        }
-    )
 
 
 SCHEMA = pa.schema(
@@ -309,7 +184,7 @@ class _Law:
     def relevant(self, stretch: int, day: dt.date) -> tuple[str, ...]:
         found = self.facts.get(stretch)
         if found is None:
-            matter = _relevant(
+            matter = relevant_facts(
                 [v for v in self.versions if v.in_force(day)],
                 [m for m in self.measures if m.in_force_either(day)],
             )
@@ -366,9 +241,9 @@ class _Probes:
         return found
 
     def law(self, code: str, origin: str) -> _Law:
-        versions = _versions(self.tables, code)
-        measures = [m for m in _measures(self.tables, code) if m.applies_to_origin(origin)]
-        return _Law(versions, measures, sorted(_days(versions, measures)))
+        versions = law_versions(self.tables, code)
+        measures = [m for m in law_measures(self.tables, code) if m.applies_to_origin(origin)]
+        return _Law(versions, measures, sorted(law_days(versions, measures)))
 
     def template(self, law: _Law, k: dict[str, Any]) -> _Priced:
         """The template of key ``k`` of ``law``'s code and origin (a code's keys must come in the

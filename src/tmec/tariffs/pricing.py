@@ -60,8 +60,9 @@ def price_entry(entry: Entry, *, tables: TariffTables | None = None, basis: str 
     if entry.origin not in {"CA", "MX", "US"}:
         notes.append(
             "for goods of other origins than Canada and Mexico, not included: the reciprocal duty's product "
-            "exemptions (Annex II of EO 14257, 9903.01.32; the EU, Swiss and Korean lists) "
-            "and the Section 232 country arrangements before 2025"
+            "exemptions but Annex II (the EU, Swiss and Korean lists), the Section 232 country arrangements "
+            "for autos and parts (the United Kingdom, Japan, the EU, Korea, Taiwan: 9903.94.31-.69; their "
+            "25 % here is an upper bound) and for steel and aluminum before 2025"
         )
     return Duty(
         entry=entry,

@@ -192,7 +192,11 @@ def declare_lines(
     flags: list[str] = []
     sources: list[str] = []
     # One tonne per key: certificates per tonne, and its parts.
-    keys = e.conn.execute("SELECT DISTINCT cn, origin, installation, statement FROM cbam_lines").fetchall()
+    # In a fixed order (DISTINCT alone has none), so that flags and sources come out the same each run.
+    keys = e.conn.execute(
+        "SELECT DISTINCT cn, origin, installation, statement FROM cbam_lines "
+        "ORDER BY cn, origin, installation NULLS FIRST, statement NULLS FIRST"
+    ).fetchall()
     key_rows: list[dict[str, Any]] = []
     for cn, origin, inst, sid in keys:
         where = f"cn = '{cn}' AND origin = '{origin}' AND {_sql_text(inst)} AND {_sql_text(sid, 'statement')}"
@@ -231,7 +235,7 @@ def declare_lines(
         sources.extend(s for s in a.sources if s not in sources and "given by the user" not in s)
     # One price per import date.
     date_rows: list[dict[str, Any]] = []
-    for (day,) in e.conn.execute("SELECT DISTINCT import_date FROM cbam_lines").fetchall():
+    for (day,) in e.conn.execute("SELECT DISTINCT import_date FROM cbam_lines ORDER BY 1").fetchall():
         if price is not None:
             p = price
         else:

@@ -51,13 +51,6 @@ def write_yaml(path: Path, *items: dict[str, Any]) -> Path:
     return path
 
 
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("TMEC_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("TMEC_DATABASE_URL", raising=False)
-    return tmp_path / "home"
-
-
 def run(*args: str) -> Result:
     return CliRunner().invoke(main, list(args))
 

@@ -52,13 +52,6 @@ def coil(**over: Any) -> dict[str, Any]:
     return base
 
 
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("TMEC_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("TMEC_DATABASE_URL", raising=False)
-    return tmp_path / "home"
-
-
 def run(*args: str) -> Result:
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
 

@@ -26,6 +26,7 @@ import duckdb
 import pyarrow as pa
 
 from tmec.core.errors import InputError, TmecError
+from tmec.home import tmec_home
 
 EngineName = Literal["duckdb", "spark"]
 ENGINES: tuple[EngineName, ...] = ("duckdb", "spark")
@@ -37,11 +38,6 @@ __all__ = ["ENGINES", "DataFrame", "Engine", "EngineName", "connect", "spark_ava
 
 
 _OPEN_DUCKDB: set[int] = set()
-
-
-def tmec_home() -> Path:
-    """Where tmec keeps its files: ``$TMEC_HOME`` or ``~/.tmec``."""
-    return Path(os.environ.get("TMEC_HOME") or Path.home() / ".tmec")
 
 
 def spark_available() -> str | None:

@@ -30,8 +30,8 @@ from pathlib import Path
 from typing import TypeVar
 
 from tmec._version import __version__
+from tmec.home import tmec_home
 from tmec.law.digest import files_digest, package_files
-from tmec.law.home import tmec_home
 
 __all__ = ["CACHE_ENV", "cache_path", "compiled"]
 

@@ -5,15 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import platformdirs
+from tmec.home import tmec_home
 
 __all__ = ["database_url", "tmec_home"]
-
-
-def tmec_home() -> Path:
-    """``$TMEC_HOME`` when set, else the platform's per-user data directory (e.g. ~/.local/share/tmec)."""
-    env = os.environ.get("TMEC_HOME")
-    return Path(env).expanduser() if env else Path(platformdirs.user_data_dir("tmec", appauthor=False))
 
 
 def database_url(home: Path | None = None) -> str:

@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from tmec.core.errors import InputError
+from tmec.home import tmec_home
 from tmec.law import LAW_DIR, load_parameters, load_yaml
-from tmec.law.home import tmec_home
 from tmec.tariffs.importers import parse_hts_json, parse_tariff_database
 from tmec.tariffs.measures import MeasureSet, parse_measures
 from tmec.tariffs.schedule import HtsLine, Revision, Schedule, SortedRows

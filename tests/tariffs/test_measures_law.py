@@ -34,6 +34,8 @@ def _checks(m: Measure) -> list[tuple[str, dt.date]]:
     a heading from when it was deposited, not from the day the order reaches back to)."""
     start = m.deposited_from or m.valid_from
     end = m.deposited_to or m.valid_to or dt.date.max
+    if end <= start:  # in force in law only, before the revision that printed it: its heading as printed
+        end = start + dt.timedelta(days=1)
     days = {max(start, FIRST)} | {r.effective for r in CH99.revisions if start < r.effective}
     headings = [m.heading] + [h for h in (m.floor_met_heading, m.remainder_heading) if h]
     return [(h, d) for h in headings for d in sorted(days) if d < end]

@@ -230,11 +230,3 @@ def test_deposited_before_eo_14289_was_signed_stacks_both_and_the_difference_is_
     assert price("2025-05-01", "7208.39.00", "MX", melted_poured="MX", basis="deposited").total_duty == D(
         "25000.00"
     )
-
-
-def test_a_japanese_car_names_the_auto_arrangement_it_is_not_priced_under() -> None:
-    # Japan's 15 % all-in (9903.94.40/.41) is not built (known gap): the 25 % of 9903.94.01 is an
-    # upper bound, and the answer must say so rather than leave it silent.
-    d = price("2026-01-15", "8703.23.01", "JP")
-    assert [x.heading for x in d.additional("s232_vehicles")] == ["9903.94.01"]
-    assert any("9903.94.31-.69" in note and "upper bound" in note for note in d.notes)

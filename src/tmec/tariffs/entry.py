@@ -21,9 +21,10 @@ from tmec.core.numbers import BLANKS, LINE_AMOUNT
 
 __all__ = ["RELIEFS", "UNKNOWN", "Entry", "country", "entry_from_mapping"]
 
-# The Section 232 facts of U.S. notes 16 (metals reliefs), 37 (wood: 37(g)) and 39 (a semiconductor
-# article), and the Section 301 product exclusions of U.S. note 20(vvv)/(www), that only the importer
-# knows: the value of an entry's ``metals_relief`` (not given: the answer asks where one could apply).
+# The Section 232 facts of U.S. notes 16 (metals reliefs), 33(i) (the UK's vehicle quota), 37 (wood:
+# 37(g)) and 39 (a semiconductor article), and the Section 301 product exclusions of U.S. note
+# 20(vvv)/(www), that only the importer knows: the value of an entry's ``metals_relief`` (not given:
+# the answer asks where one could apply).
 RELIEFS = {
     "commerce_quota": "a quantity the Secretary of Commerce authorised under clause 13 of Proc. 10984 "
     "(U.S. note 16(h)-(i); 9903.82.18/.19)",
@@ -38,6 +39,8 @@ RELIEFS = {
     "ranges) not entered for an end use of note 39(d) (9903.79.01)",
     "s301_exclusion": "a product of China that matches the description of a Section 301 product "
     "exclusion granted by USTR (U.S. note 20(vvv), 20(www); 9903.88.69, 9903.88.70)",
+    "uk_vehicle_quota": "a passenger vehicle of the United Kingdom entered within the yearly quota of "
+    "U.S. note 33(i) (100,000 vehicles from 2026, 65,205 for 2025; 9903.94.31 at 7.5 %)",
     "none": "no such relief is claimed",
 }
 

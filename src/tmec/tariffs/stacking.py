@@ -23,7 +23,10 @@ Order of operations — the same steps an SQL engine runs over the tables of
    (EO 14289 s.2; Proc. 10908; Proc. 10984).  Its base is the full value, or
    the non-US content of a USMCA vehicle (its US content is reported at 0 %
    under the measure's ``remainder_heading``, 9903.94.04).  A USMCA part at 0 % (9903.94.06)
-   also ends here unless ``tariffs.usmca_part_escapes_metals`` is false.
+   also ends here unless ``tariffs.usmca_part_escapes_metals`` is false.  The country arrangements
+   (9903.94.31-.67) take the place of 9903.94.01/.05 and end here too, whatever their rate (U.S.
+   notes 33(i)-(t); no Section 122, note 2(aa)(v)(2)-(3)); Japan's, the EU's, Korea's and
+   Taiwan's are 15 % with column 1 (the UK's parts 10 %), a floor.
 5b. **Wood** (Proc. 10976, from 2025-10-14): 9903.76 on the full value (the 15 % of Japan, the EU,
    Korea and Taiwan a total with column 1, like a floor); a wood product owes no IEEPA Canada or
    Mexico duty (clause 6), no reciprocal, Brazil or India duty (clause 4) and no Section 122
@@ -412,7 +415,8 @@ def stack(
     vehicles = select(measures, "s232_vehicles", entry, claim, st)
     if vehicles is not None:
         base = _base(vehicles, entry, st)
-        st.lines.append(_line(vehicles, base, places))
+        _ask_floor(vehicles, st)  # a country arrangement's 15 % with column 1 (U.S. note 33(m))
+        st.lines.append(_line(vehicles, base, places, st.lines[0].rate))
         if vehicles.remainder_heading and base < entry.value:
             # Proc. 10908: the US content of a USMCA vehicle is reported on its own line, at no duty.
             st.lines.append(_remainder(vehicles, entry, base, places, "us_content", "US content"))

@@ -195,6 +195,9 @@ S301_EXCLUSIONS = TARIFFS_DIR / "s301_exclusions.yaml"
 # the bundled measure before which the Section 301 exclusions go: after the four-year review's (note 31),
 # whose duties they do not spare, before the List 1-4A duties they do
 S301_EXCLUSIONS_BEFORE = "s301_list_1"
+# tools/law/build_s232_auto_arrangements.py (9903.94.31-.67, U.S. note 33): scopes and measures, before
+# the 9903.94.01/.05 duties they take the place of (the file names the measure: ``before``)
+S232_AUTO_ARRANGEMENTS = TARIFFS_DIR / "s232_auto_arrangements.yaml"
 COMPILED_SCOPES = (
     S232_ANNEXES,
     S232_DERIVATIVES_2025,
@@ -205,6 +208,7 @@ COMPILED_SCOPES = (
     IEEPA_ANNEX_II,
     S232_WOOD,
     S301_EXCLUSIONS,
+    S232_AUTO_ARRANGEMENTS,
 )
 IEEPA_RECIPROCAL = TARIFFS_DIR / "ieepa_reciprocal.yaml"  # tools/law/build_ieepa_reciprocal.py
 IEEPA_COUNTRY = TARIFFS_DIR / "ieepa_country.yaml"  # tools/law/build_ieepa_country.py (Brazil, India)
@@ -239,6 +243,9 @@ def build_measures() -> MeasureSet:
     bundled = list(data["measures"])
     at = next(i for i, m in enumerate(bundled) if m["id"] == S301_EXCLUSIONS_BEFORE)
     bundled[at:at] = load_yaml(S301_EXCLUSIONS)["measures"]
+    autos = load_yaml(S232_AUTO_ARRANGEMENTS)
+    at = next(i for i, m in enumerate(bundled) if m["id"] == autos["before"])
+    bundled[at:at] = autos["measures"]
     measures = [
         *bundled,
         *load_yaml(IEEPA_RECIPROCAL)["measures"],
@@ -475,6 +482,12 @@ COMPILED_FROM = {
         "Section 301 product exclusions (USTR): U.S. note 20(vvv) (9903.88.69) and 20(www) (9903.88.70), "
         "from HTSUS 2026 rev 6; in force through 2026-11-09 by the headings' text",
         "2024-06-15",
+    ),
+    S232_AUTO_ARRANGEMENTS: (
+        "Section 232 autos and parts, the country arrangements of the United Kingdom, Japan, the EU, Korea "
+        "and Taiwan (9903.94.31-.67): headings and days from every HTSUS revision's chapter 99, scopes from "
+        "U.S. note 33 in HTSUS 2026 rev 6 (the EU's and Korea's retroactive starts SECONDARY)",
+        "2025-06-30",
     ),
 }
 

@@ -70,11 +70,16 @@ JAPAN = "EO 14345 of 4 Sep 2025 'Implementing the United States-Japan Agreement'
 EU = "USTR and Commerce notice of 25 Sep 2025 implementing the U.S.-EU Framework Agreement"
 KOREA = "USTR and Commerce notice FR Doc. 2025-21940 (90 FR 55964, 4 Dec 2025) Annex part A"
 TAIWAN = "the US-Taiwan agreement as implemented by HTSUS 2026 rev 9 (dated 2026-05-01 by its change record)"
-UK = (
+_UK = (
     "EO 14309 of 16 Jun 2025 'Implementing the General Terms of the United States of America-United Kingdom "
-    "Economic Prosperity Deal' sec. 2 (vehicles: 'a 7.5 percent tariff, in addition to the "
-    "most-favored-nation rate'; parts: 'a total tariff of 10 percent (including any most-favored-nation "
-    "tariffs)'; copy: GitHub brian14708/wh-briefings), notice 90 FR 27851 (30 Jun 2025)"
+    "Economic Prosperity Deal' sec. 2({}): {} (copy: GitHub brian14708/wh-briefings), notice 90 FR 27851 "
+    "(30 Jun 2025)"
+)
+UK_VEHICLES = _UK.format("a", "'a 7.5 percent tariff, in addition to the most-favored-nation rate'")
+UK_PARTS = _UK.format(
+    "b",
+    "'a total tariff of 10 percent (including any most-favored-nation tariffs)', as CBP CSMS #65475725 "
+    "files it (10 % reported on 9903.94.32, none on the chapter 1-97 line)",
 )
 ARRANGEMENTS = (
     (
@@ -86,9 +91,9 @@ ARRANGEMENTS = (
         "7.5",
         "s232_autos_uk_vehicles",
         "33(i)",
-        UK,
+        UK_VEHICLES,
     ),
-    ("uk_parts", "GB", "parts", "9903.94.32", "=", "10", "s232_autos_uk_parts", "33(j)", UK),
+    ("uk_parts", "GB", "parts", "9903.94.32", "=", "10", "s232_autos_uk_parts", "33(j)", UK_PARTS),
     (
         "japan_vehicle",
         "JP",
@@ -258,12 +263,12 @@ def build(git_dir: Path, out: Path | None = None) -> bytes:
         "scopes:",
         "  s232_autos_uk_vehicles:",
         "    items: [" + ", ".join(f'"{c}"' for c in uk_vehicles) + "]",
-        f'    reference: "{UK}: the passenger vehicles of the United Kingdom; U.S. note 33(i) '
+        f'    reference: "{UK_VEHICLES}: the passenger vehicles of the United Kingdom; U.S. note 33(i) '
         '(HTSUS 2026 rev 6)"',
         "    confidence: T",
         "  s232_autos_uk_parts:",
         "    items: [" + ", ".join(f'"{c}"' for c in uk_parts) + "]",
-        f'    reference: "{UK}: the parts of the United Kingdom; U.S. note 33(j) (HTSUS 2026 rev 6)"',
+        f'    reference: "{UK_PARTS}: the parts of the United Kingdom; U.S. note 33(j) (HTSUS 2026 rev 6)"',
         "    confidence: T",
         "measures:",
     ]  # fmt: skip

@@ -1,0 +1,63 @@
+"""The Section 232 auto arrangements (9903.94.31-.67) in bulk as one by one: cars, light trucks and
+parts of the United Kingdom (the quota claimed or not), Japan, the EU, Korea (with and without a KORUS
+claim) and Taiwan, on the days around each start in law and as printed, on both bases."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from test_engine_exposure import by_hand, engine_lines
+
+from tmec.engine import Engine
+from tmec.engine.exposure import price_exposure
+from tmec.tariffs import default_tables
+
+CAR, TRUCK, PART = "8703.23.01.90", "8704.21.01", "8708.99.68.90"
+ROWS = [
+    ("2025-09-15", CAR, "JP", "", ""),
+    ("2025-09-16", CAR, "JP", "", ""),
+    ("2025-10-01", TRUCK, "JP", "", ""),
+    ("2025-10-01", PART, "JP", "", ""),
+    ("2025-07-31", CAR, "DE", "", ""),
+    ("2025-08-01", CAR, "DE", "", ""),
+    ("2025-09-25", PART, "FR", "", ""),
+    ("2026-03-01", CAR, "IT", "", ""),
+    ("2025-10-31", CAR, "KR", "", ""),
+    ("2025-11-01", CAR, "KR", "", ""),
+    ("2025-12-05", PART, "KR", "", ""),
+    ("2025-12-10", CAR, "KR", "KR", ""),
+    ("2026-04-30", PART, "TW", "", ""),
+    ("2026-05-01", PART, "TW", "", ""),
+    ("2026-01-15", CAR, "GB", "", ""),
+    ("2026-01-15", CAR, "GB", "", "uk_vehicle_quota"),
+    ("2026-01-15", CAR, "GB", "", "none"),
+    ("2025-06-30", PART, "GB", "", ""),
+    ("2026-01-15", "4011.20.10.25", "GB", "", ""),
+    ("2026-01-15", CAR, "CN", "", ""),
+]
+
+
+@pytest.mark.parametrize("basis", ["liability", "deposited"])
+def test_the_arrangements_equal_price_entry_on_both_bases(duck: Engine, tmp_path: Path, basis: str) -> None:
+    entries = tmp_path / "entries.csv"
+    body = "".join(
+        f"{n},{day},{hts},{origin},{10000 + n},{program},{relief}\n"
+        for n, (day, hts, origin, program, relief) in enumerate(ROWS)
+    )
+    entries.write_text("line,entry_date,hts,origin,value,program,metals_relief\n" + body, encoding="utf-8")
+    out = tmp_path / "lines.parquet"
+    x = price_exposure(duck, entries, lines_out=out, basis=basis)
+    want = by_hand(entries, default_tables(), basis)
+    assert engine_lines(out) == want
+    assert x.duty == sum(d for lines in want.values() for _, _, d in lines)
+    ours = {m.id for m in default_tables().measures if m.id.startswith("s232_autos_") and m.origins}
+    arranged = {m for lines in want.values() for m, _, _ in lines if m in ours}
+    # in law, the EU's and Korea's days before their revisions are the arrangements' own
+    retro = {m for m in arranged if m.endswith("_retroactive")}
+    assert (retro == {"s232_autos_eu_vehicle_retroactive", "s232_autos_korea_vehicle_retroactive"}) == (
+        basis == "liability"
+    ), retro
+    assert len(arranged - retro) >= 7, arranged
+    assert x.duty > Decimal(0)

@@ -426,27 +426,35 @@ def read_goods(done: Propagated, e: Engine) -> None:
     found_heads = c.sql(
         f'SELECT part_id, level, {", ".join((*SUMS, *FLAGS))} FROM "{tag}_nvg"'
     ).to_arrow_table()
-    columns = {name: found_heads.column(name).to_pylist() for name in ("part_id", "level", *FLAGS)}
-    for k in SUMS:
-        columns[k] = list(map(Decimal, pc.cast(found_heads.column(k), pa.string()).to_pylist()))
-    columns["f_orig"], columns["f_non"], columns["f_vnm"] = (
-        list(map(float, columns[k])) for k in ("orig", "nonorig", "vnm")
-    )
-    names = ["level", *SUMS, *FLAGS]
-    floats = zip(columns["f_orig"], columns["f_non"], columns["f_vnm"], strict=True)
-    heads = {}
-    for good, f, *values in zip(columns["part_id"], floats, *(columns[n] for n in names), strict=True):
-        head = heads[good] = dict(zip(names, values, strict=True))
-        head["floats"] = f
+    orig, nonorig, vnm, unk, unk_vnm = (_decimals(found_heads.column(k)) for k in SUMS)
+    # the names of rollup.SUMS and FLAGS, written out: a dict display is built faster than from pairs
+    heads = {
+        good: {"level": level, "orig": o, "nonorig": n, "vnm": v, "unk": u, "unk_vnm": uv,
+               "any_orig": ao, "any_non": an, "any_unk": au, "floats": (float(o), float(n), float(v))}
+        for good, level, o, n, v, u, uv, ao, an, au in zip(
+            *(found_heads.column(k).to_pylist() for k in ("part_id", "level")), orig, nonorig, vnm, unk,
+            unk_vnm, *(found_heads.column(k).to_pylist() for k in FLAGS), strict=True,
+        )
+    }  # fmt: skip
     rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
     found = c.sql(
         f'SELECT part_id, hs, origin, dvalue, dvnm, created, value = 0 AS removed FROM "{tag}_nmg"'
     ).to_arrow_table()
-    names = found.column_names
-    for values in zip(*(found.column(n).to_pylist() for n in names), strict=True):
-        r = dict(zip(names, values, strict=True))
-        rows[r["part_id"]].append(r)
+    texts = (found.column(k).to_pylist() for k in ("part_id", "hs", "origin"))
+    flags = (found.column(k).to_pylist() for k in ("created", "removed"))
+    for good, hs, origin, dv, dvnm, created, removed in zip(
+        *texts, _decimals(found.column("dvalue")), _decimals(found.column("dvnm")), *flags, strict=True
+    ):
+        rows[good].append({"part_id": good, "hs": hs, "origin": origin, "dvalue": dv, "dvnm": dvnm,
+                           "created": created, "removed": removed})  # fmt: skip
     done.heads, done.rows = heads, rows
+
+
+def _decimals(column: pa.ChunkedArray) -> list[Decimal | None]:
+    """A decimal column's values as Decimals, through their text: faster than Arrow's decimals to
+    Python, and the same numbers and exponents (Arrow writes every place of the scale, as DuckDB
+    does)."""
+    return [None if t is None else Decimal(t) for t in pc.cast(column, pa.string()).to_pylist()]
 
 
 def _by_id(m: str, ids: str, name: str, tag: str) -> str:

@@ -113,8 +113,11 @@ class Propagated:
         same = f"{m}.part_id = n.part_id AND {m}.hs = n.hs AND {m}.origin = n.origin AND {self.codes_at(m)}"
         script = [
             "BEGIN TRANSACTION",
-            _by_id(f'"{t}_mk"', f'"{up.ids}"', f'"{t}_m"', t),
+            # every other part's new rows; the goods' are made already (propagate)
+            _by_id(f'"{t}_mk"', f'"{up.ids}"', f'"{t}_m"', t, but=f'"{up.ids}_goods"'),
             *_new_rows(self, f'"{t}_m"', ""),
+            f'INSERT INTO "{t}_nv" SELECT * FROM "{t}_nvg"',
+            f'INSERT INTO "{t}_nm" SELECT * FROM "{t}_nmg"',
             f"SELECT CASE WHEN {_bad(t, '')} > 0 THEN error('{CHECK_FAILED}') END",
             f'UPDATE {v} SET {cols} FROM "{t}_nv" n WHERE {v}.part_id = n.part_id AND {self.parts_at(v)}',
             # rows that stay change in place; rows now worth 0 go; new rows come in
@@ -457,10 +460,12 @@ def _decimals(column: pa.ChunkedArray) -> list[Decimal | None]:
     return [None if t is None else Decimal(t) for t in pc.cast(column, pa.string()).to_pylist()]
 
 
-def _by_id(m: str, ids: str, name: str, tag: str) -> str:
-    """SQL: the table ``name`` of the multipliers ``m`` of the parts in ``ids`` by their ids."""
+def _by_id(m: str, ids: str, name: str, tag: str, but: str = "") -> str:
+    """SQL: the table ``name`` of the multipliers ``m`` of the parts in ``ids`` by their ids (but
+    those in the table ``but``)."""
+    skip = f" ANTI JOIN {but} b ON b.k = m.k" if but else ""
     return (
-        f"CREATE OR REPLACE TABLE {name} AS SELECT i.part_id, s.src, m.m FROM {m} m "
+        f"CREATE OR REPLACE TABLE {name} AS SELECT i.part_id, s.src, m.m FROM {m} m{skip} "
         f'JOIN {ids} i ON i.k = m.k JOIN "{tag}_src" s ON s.k = m.src'
     )
 

@@ -181,11 +181,14 @@ def index(p: Portfolio) -> UpIndex:
         up.parts, up.values, up.materials = f"{name}_parts", f"{name}_values", f"{name}_materials"
         # The values stay in level order (the roll-up writes them so) and the materials go in code
         # order: a change touches the rows of a few codes, above level 0, and the statements that
-        # apply it say so in constants, which skip every other row group.
+        # apply it say so in constants, which skip every other row group.  Then by id: the goods'
+        # new rows, computed first, join these tables with the goods' ids, whose range (DuckDB's
+        # dynamic filter) then skips the row groups of parts named outside it (P0000000's change
+        # at 20,000 goods: 3 of 22 row groups of materials read, not 5; 0.11 -> 0.05 s).
         sources = (
             (up.parts, p.parts, ""),
-            (up.values, p.rollup.values, " ORDER BY level"),
-            (up.materials, p.rollup.materials, " ORDER BY hs"),
+            (up.values, p.rollup.values, " ORDER BY level, part_id"),
+            (up.materials, p.rollup.materials, " ORDER BY hs, part_id"),
         )
         for table, df, order in sources:
             e.conn.execute(f'CREATE TABLE "{table}" AS SELECT * FROM ({e._sql(df)}){order}')

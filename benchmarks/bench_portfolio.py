@@ -8,6 +8,8 @@ for the tariff shift, the rules, the cheapest flips; then ``prepare`` and the in
 (:func:`benchmarks.bench_engine.bare_rollup`), alternated so that a shared machine's load weighs on
 both alike; ``TMEC_BENCH_ROUNDS`` rounds (default 2).  The target: tmec within 3x of the bare
 baseline's CPU seconds (process, threads and workers), the incremental changes under 1 s.
+``--incremental`` runs only tmec's side and the changes (no bare baseline, no general path), for
+the incremental target alone: a few minutes less a round.
 """
 
 from __future__ import annotations
@@ -41,6 +43,9 @@ def run() -> None:
             f"portfolio: {size.goods:,} goods, {size.parts:,} parts, {size.edges:,} edges, "
             f"{size.levels} levels"
         )
+        if "--incremental" in sys.argv:
+            _incremental(bom, rounds)
+            return
         ratios: list[float] = []
         walls: list[float] = []
         first: dict[str, Any] | None = None
@@ -73,3 +78,19 @@ def run() -> None:
                 f"(target under 1 s)"
             )
         print(f"  {_load()}")
+
+
+def _incremental(bom: Path, rounds: int) -> None:
+    """The incremental changes alone, ``rounds`` fresh processes (the full run and ``prepare`` before
+    them in each, as the whole benchmark does)."""
+    changes = tuple(c for c in CHANGES if c[0] != "general")
+    for i in range(rounds):
+        out = _portfolio(bom, "duckdb", changes)
+        print(f"  round {i + 1}: prepare {out['prepare']:.2f} s wall, {out['prepare_cpu']:.2f} s CPU")
+        for name, part, change in changes:
+            key = "incremental_" + name
+            print(
+                f"    {name} ({part} {change}): {out[key]:.2f} s wall, {out[key + '_cpu']:.2f} s CPU for "
+                f"{out[key + '_goods']:,} goods, {out[key + '_bulk']:,} in bulk (target under 1 s)"
+            )
+        print(f"    {_load()}")

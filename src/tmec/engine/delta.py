@@ -109,8 +109,7 @@ class Propagated:
         c = conn if conn is not None else e.conn
         up, t = self.index, self.tag
         cols = ", ".join(f"{k} = n.{k}" for k in (*SUMS, *FLAGS))
-        v, m = f'"{up.values}"', f'"{up.materials}"'
-        same = f"{m}.part_id = n.part_id AND {m}.hs = n.hs AND {m}.origin = n.origin AND {self.codes_at(m)}"
+        v = f'"{up.values}"'
         script = [
             "BEGIN TRANSACTION",
             # every other part's new rows; the goods' are made already (propagate)
@@ -120,11 +119,8 @@ class Propagated:
             f'INSERT INTO "{t}_nm" SELECT * FROM "{t}_nmg"',
             f"SELECT CASE WHEN {_bad(t, '')} > 0 THEN error('{CHECK_FAILED}') END",
             f'UPDATE {v} SET {cols} FROM "{t}_nv" n WHERE {v}.part_id = n.part_id AND {self.parts_at(v)}',
-            # rows that stay change in place; rows now worth 0 go; new rows come in
-            f'UPDATE {m} SET value = n.value, vnm = n.vnm FROM "{t}_nm" n WHERE {same} AND n.value > 0 '
-            "AND NOT n.created",
-            f'DELETE FROM {m} USING "{t}_nm" n WHERE {same} AND n.value = 0',
-            f'INSERT INTO {m} SELECT part_id, hs, origin, value, vnm FROM "{t}_nm" WHERE created',
+            *self._material_rows(f'"{up.materials}"', f'"{t}_nm"'),
+            *self._material_rows(f'"{up.materials}_goods"', f'"{t}_nmg"'),
             *then,
             "COMMIT",
         ]
@@ -137,6 +133,17 @@ class Propagated:
                 return False  # the general path rolls up again (and names what overflows)
             raise
         return True
+
+    def _material_rows(self, m: str, new: str) -> tuple[str, str, str]:
+        """SQL: the material rows of table ``m`` take the new rows of table ``new``: rows that stay
+        change in place, rows now worth 0 go, new rows come in."""
+        same = f"{m}.part_id = n.part_id AND {m}.hs = n.hs AND {m}.origin = n.origin AND {self.codes_at(m)}"
+        return (
+            f"UPDATE {m} SET value = n.value, vnm = n.vnm FROM {new} n WHERE {same} AND n.value > 0 "
+            "AND NOT n.created",
+            f"DELETE FROM {m} USING {new} n WHERE {same} AND n.value = 0",
+            f"INSERT INTO {m} SELECT part_id, hs, origin, value, vnm FROM {new} WHERE created",
+        )
 
     # Constant filters: the tables' order (levels, codes) lets them skip most row groups.
     def parts_at(self, table: str) -> str:
@@ -185,8 +192,10 @@ def index(p: Portfolio) -> UpIndex:
         # the goods' new sums, computed first, join them with the goods' ids, whose range (DuckDB's
         # dynamic filter) then skips the row groups of parts named outside it (P0000000's change
         # at 20,000 goods: 0.047-0.063 -> 0.030-0.044 s; sorting costs about 0.1 s of CPU here).
-        # The materials by code alone: by code and id, the goods' material rows took 0.05 instead
-        # of 0.11 s, but the sort cost 1.2 s more CPU here (2.6 M rows, two strings).
+        # The goods' material rows are also kept apart (``{materials}_goods``, in code order): the
+        # goods' new rows, computed before the decision, read them (0.11-0.12 -> 0.04-0.09 s for
+        # P0000000's change at 20,000 goods, load 7; the materials sorted by code and id instead
+        # cost 1.2 s more CPU here, 2.6 M rows by two strings).
         sources = (
             (up.parts, p.parts, ""),
             (up.values, p.rollup.values, " ORDER BY level, part_id"),
@@ -194,7 +203,11 @@ def index(p: Portfolio) -> UpIndex:
         )
         for table, df, order in sources:
             e.conn.execute(f'CREATE TABLE "{table}" AS SELECT * FROM ({e._sql(df)}){order}')
-        for table in old:
+        e.conn.execute(
+            f'CREATE TABLE "{up.materials}_goods" AS SELECT m.* FROM "{up.materials}" m '
+            f'SEMI JOIN "{up.ids}_goods" g ON g.part_id = m.part_id ORDER BY hs'
+        )
+        for table in (*old, f"{old[2]}_goods" if old[2] else ""):
             if table:
                 e.conn.execute(f'DROP TABLE IF EXISTS "{table}"')
         p.parts = e.session.table(up.parts)
@@ -489,6 +502,7 @@ def _new_rows(done: Propagated, m: str, suffix: str) -> tuple[str, str]:
     def group(by: str) -> str:
         return "" if one else f" GROUP BY {by}"
 
+    materials = f"{up.materials}_goods" if suffix == "g" else up.materials  # the goods' rows apart
     d_sums = ", ".join(f"{total(f'm.m * d.{k}')} AS {k}" for k in SUMS)
     new_sums = ", ".join(f"CAST(v.{k} + d.{k} AS {ROLL_SQL}) AS {k}" for k in SUMS)
     return (
@@ -505,7 +519,7 @@ def _new_rows(done: Propagated, m: str, suffix: str) -> tuple[str, str]:
         f"SELECT d.part_id, d.hs, d.origin, CAST(coalesce(o.value, 0) + d.dvalue AS {ROLL_SQL}) AS value, "
         f"CAST(coalesce(o.vnm, 0) + d.dvnm AS {ROLL_SQL}) AS vnm, d.dvalue, d.dvnm, "
         "o.part_id IS NULL AS created "
-        f'FROM d LEFT JOIN (SELECT * FROM "{up.materials}" o WHERE {done.codes_at("o")}) o '
+        f'FROM d LEFT JOIN (SELECT * FROM "{materials}" o WHERE {done.codes_at("o")}) o '
         "ON o.part_id = d.part_id AND o.hs = d.hs AND o.origin = d.origin",
     )
 
@@ -527,7 +541,7 @@ def good_rows(p: Portfolio, goods: Sequence[str]) -> dict[str, list[dict[str, An
     out: dict[str, list[dict[str, Any]]] = {g: [] for g in goods}
     up: UpIndex = p.up
     rows = e.conn.sql(
-        f'SELECT m.* FROM "{up.materials}" m SEMI JOIN {ids} g ON g.part_id = m.part_id '
+        f'SELECT m.* FROM "{up.materials}_goods" m SEMI JOIN {ids} g ON g.part_id = m.part_id '
         "ORDER BY m.part_id, m.hs, m.origin"
     )
     for r in rows.to_arrow_table().to_pylist():

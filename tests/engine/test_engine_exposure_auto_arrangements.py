@@ -15,6 +15,7 @@ from tmec.engine.exposure import price_exposure
 from tmec.tariffs import default_tables
 
 CAR, TRUCK, PART = "8703.23.01.90", "8704.21.01", "8708.99.68.90"
+CERTIFIABLE = "8708.99.81.80"  # outside note 33(g)'s list
 ROWS = [
     ("2025-09-15", CAR, "JP", "", ""),
     ("2025-09-16", CAR, "JP", "", ""),
@@ -36,6 +37,15 @@ ROWS = [
     ("2025-06-30", PART, "GB", "", ""),
     ("2026-01-15", "4011.20.10.25", "GB", "", ""),
     ("2026-01-15", CAR, "CN", "", ""),
+    # the certified-use parts (note 33(p)-(r)): declared, not declared (asked), out of scope
+    ("2026-01-15", CERTIFIABLE, "JP", "", "auto_part_certified"),
+    ("2026-01-15", CERTIFIABLE, "DE", "", "auto_part_certified"),
+    ("2025-11-15", CERTIFIABLE, "KR", "", "auto_part_certified"),
+    ("2026-05-01", CERTIFIABLE, "TW", "", "auto_part_certified"),
+    ("2026-01-15", CERTIFIABLE, "GB", "", "uk_auto_part_certified"),
+    ("2026-01-15", "8481.80.90", "CN", "", "auto_part_certified"),
+    ("2026-01-15", CERTIFIABLE, "JP", "", ""),
+    ("2026-01-15", "7318.15.20", "DE", "", "auto_part_certified"),
 ]
 
 
@@ -53,11 +63,13 @@ def test_the_arrangements_equal_price_entry_on_both_bases(duck: Engine, tmp_path
     assert engine_lines(out) == want
     assert x.duty == sum(d for lines in want.values() for _, _, d in lines)
     ours = {m.id for m in default_tables().measures if m.id.startswith("s232_autos_") and m.origins}
+    certified = {m for lines in want.values() for m, _, _ in lines if "certified" in m}
+    assert "s232_autos_parts_certified" in certified and len(certified) >= 5, certified
     arranged = {m for lines in want.values() for m, _, _ in lines if m in ours}
     # in law, the EU's and Korea's days before their revisions are the arrangements' own
     retro = {m for m in arranged if m.endswith("_retroactive")}
-    assert (retro == {"s232_autos_eu_vehicle_retroactive", "s232_autos_korea_vehicle_retroactive"}) == (
-        basis == "liability"
-    ), retro
+    want_retro = {"s232_autos_eu_vehicle_retroactive", "s232_autos_korea_vehicle_retroactive"}
+    want_retro.add("s232_autos_korea_parts_certified_retroactive")
+    assert (retro == want_retro) == (basis == "liability"), retro
     assert len(arranged - retro) >= 7, arranged
     assert x.duty > Decimal(0)

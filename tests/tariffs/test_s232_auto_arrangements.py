@@ -124,7 +124,9 @@ def test_the_other_origins_keep_9903_94_01_and_the_note_names_only_what_is_not_b
 
 
 def test_every_arrangement_names_its_source_and_law_status_is_true() -> None:
-    arrangements = [m for m in load_measures() if m.id.startswith("s232_autos_") and m.origins]
+    arrangements = [
+        m for m in load_measures() if m.id.startswith("s232_autos_") and m.origins and "certified" not in m.id
+    ]
     headings = {m.heading for m in arrangements} | {m.floor_met_heading for m in arrangements} - {""}
     numbers = (31, 32, 40, 41, 42, 43, 50, 51, 52, 53, 60, 61, 62, 63, 66, 67)
     assert headings == {f"9903.94.{n}" for n in numbers}

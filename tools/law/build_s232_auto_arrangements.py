@@ -23,10 +23,17 @@ start (:data:`LEGAL_START`), when the days between are a measure of their own, i
 never deposited at entry (``deposited_from`` = ``deposited_to``: CBP collected 25 % until the
 revision printed the heading and refunded on correction), with the text's confidence.
 
-Not compiled: the certified-use parts of note 33(p)-(r) (9903.94.07 and its country headings
-9903.94.33, .44, .45, .54, .55, .64, .65, .68, .69): whether a part will be used for automobile
-production or repair in the United States is a certification that 9903.94.07 itself (not built)
-turns on; listed in ``not_compiled``.
+The certified-use parts of note 33(p)-(r): 9903.94.07 (+25 %, every country) on the automobile
+parts the importer of record certifies for automobile production or repair in the United States,
+and in its place the country headings 9903.94.44/.45 (the EU), .54/.55 (Japan), .64/.65 (Korea) and
+.68/.69 (Taiwan), 15 % with column 1 like theirs above; 9903.94.33 (10 %) on the parts of the United
+Kingdom certified for use in automobiles of the United Kingdom (33(q)).  The certification is not on
+the entry line: a fact the importer declares (``metals_relief`` ``auto_part_certified`` /
+``uk_auto_part_certified``), asked about on the lines of the parts headings of chapter 87
+(:data:`ASKED_WITHIN`) and charged on any line of the note's scope when declared.  Their scope is
+every chapter but those note 33(p)(i) names (72, 73, 76), after the parts of 33(g), which go first;
+the truck parts of U.S. note 38(i) (not compiled) and the FTA exception of 33(r) (goods qualifying
+under EO 14345 or KORUS) are listed in ``not_compiled``.
 
 Sources: chapter 99 of every HTSUS revision (USITC, ``hts_chapter99.tsv``); U.S. note 33 as HTSUS
 2026 rev 6 prints it, extracted from its PDF by GitHub ``arifshehab/tariff-rate-tracker``
@@ -166,12 +173,36 @@ LEGAL_START = {
         "S",
     ),
 }
+# The certified-use parts (note 33(p)-(r)), in the same shape, with the fact the importer declares;
+# after every other autos measure (``certified_after``: the parts of 33(g) and the trucks go first).
+CERTIFIED_AFTER = "s232_buses"
+CERT = "s232_autos_certified_parts"
+# the heading is first printed by the revision in force on 2025-11-01, the day Proc. 10984 took effect
+P_CERT = "the certified-use parts of U.S. note 33(p) (HTSUS from 2025-11-01, with Proc. 10984 of 17 Oct 2025)"
+CERTIFIED = (
+    ("uk_parts_certified", "GB", "parts{of} certified for its automobiles", "9903.94.33", "=", "10", CERT, "33(q)",
+     UK_PARTS, "uk_auto_part_certified"),
+    ("japan_parts_certified", "JP", "parts{of} certified for US production or repair", "9903.94.55",
+     "9903.94.54", "15", CERT, "33(m), (r)", JAPAN, "auto_part_certified"),
+    ("eu_parts_certified", "EU", "parts{of} certified for US production or repair", "9903.94.45",
+     "9903.94.44", "15", CERT, "33(m), (r)", EU, "auto_part_certified"),
+    ("korea_parts_certified", "KR", "parts{of} certified for US production or repair", "9903.94.65",
+     "9903.94.64", "15", CERT, "33(m), (r), (t)", KOREA, "auto_part_certified"),
+    ("taiwan_parts_certified", "TW", "parts{of} certified for US production or repair", "9903.94.69",
+     "9903.94.68", "15", CERT, "33(m), (r), (u)", TAIWAN, "auto_part_certified"),
+    ("parts_certified", "", "parts certified for US production or repair", "9903.94.07", "", "25",
+     CERT, "33(p)", P_CERT, "auto_part_certified"),
+)  # fmt: skip
+# Where the certification is asked about when not declared: the chapter 87 headings of motor vehicle
+# parts (8706 chassis, 8707 bodies, 8708 parts).  Elsewhere a part is charged only when declared.
+ASKED_WITHIN = ("8706", "8707", "8708")
 NOT_COMPILED = {
-    "9903.94.33": "UK parts certified for use in UK automobiles (note 33(q))",
-    "9903.94.44, 9903.94.45": "EU parts certified for US automobile production or repair (note 33(r))",
-    "9903.94.54, 9903.94.55": "Japanese parts certified for US automobile production or repair (note 33(r))",
-    "9903.94.64, 9903.94.65": "Korean parts certified for US production or repair (note 33(r), (t))",
-    "9903.94.68, 9903.94.69": "Taiwanese parts certified for US production or repair (notes 33(r), (u))",
+    "U.S. note 38(i)": "the parts of medium and heavy-duty vehicles that 9903.94.07 and its country "
+    "headings do not apply to (note 33(p)(iii), (r)(iii)): not compiled, such a part declared certified "
+    "is charged under them",
+    "9903.94.54, .55, .64, .65 (FTA)": "note 33(r): goods qualifying under EO 14345 (Japan) or KORUS are "
+    "spared the special rate's addition: not built, a certified part of Japan or Korea is charged the "
+    "heading's 15 % with column 1 whatever its claim",
 }
 _CODE = re.compile(r"(?<![\d.])(\d{4}\.\d{2}\.\d{2}(?:\.?\d{2})?)(?![\d.])")
 _MONTH = (
@@ -258,8 +289,7 @@ def build(git_dir: Path, out: Path | None = None) -> bytes:
         "# licence: US Government work (17 USC 105), public domain",
         f"before: {BEFORE}",
         "not_compiled:",
-        *(f"  {_quote(h)}: {_quote(why + ': 9903.94.07, which they take the place of, is not built')}"
-          for h, why in NOT_COMPILED.items()),
+        *(f"  {_quote(h)}: {_quote(why)}" for h, why in NOT_COMPILED.items()),
         "scopes:",
         "  s232_autos_uk_vehicles:",
         "    items: [" + ", ".join(f'"{c}"' for c in uk_vehicles) + "]",
@@ -270,33 +300,81 @@ def build(git_dir: Path, out: Path | None = None) -> bytes:
         "    items: [" + ", ".join(f'"{c}"' for c in uk_parts) + "]",
         f'    reference: "{UK_PARTS}: the parts of the United Kingdom; U.S. note 33(j) (HTSUS 2026 rev 6)"',
         "    confidence: T",
+        "  s232_autos_certified_parts:",
+        "    items: [" + ", ".join(f'"{c}"' for c in chapters_but(excluded_chapters(words))) + "]",
+        '    reference: "U.S. note 33(p)(i), (q)(i), (r)(i) (HTSUS 2026 rev 6): every chapter but those named; '
+        'the parts of 33(g) and (j) are priced first"',
+        "    confidence: T",
+        "  s232_autos_certified_asked:",
+        "    items: [" + ", ".join(f'"{c}"' for c in ASKED_WITHIN) + "]",
+        '    reference: "HTSUS 8706-8708: the chapter 87 headings of motor vehicle parts, where the '
+        'certification of U.S. note 33(p)-(r) is asked about when not declared"',
+        "    confidence: T",
         "measures:",
     ]  # fmt: skip
-    for ident, cc, goods, heading, met, rate, scope, note, law in ARRANGEMENTS:
+    lines += _measures(ARRANGEMENTS, chapter99, origins, "")
+    lines += [f"certified_after: {CERTIFIED_AFTER}", "certified_measures:"]
+    lines += _measures(CERTIFIED, chapter99, origins, printed(chapter99, "9903.94.07")[0])
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def excluded_chapters(words: str) -> list[str]:
+    """Note 33(p)(i): the chapters whose articles 9903.94.07 does not apply to."""
+    m = re.search(r"^\(p\).+?^\(i\) articles classifiable in HTSUS chapters ([\d, or]+);", words, re.M | re.S)
+    if m is None:
+        raise SystemExit("U.S. note 33(p)(i): the chapters it leaves out not found")
+    return re.findall(r"\d{2}", m.group(1))
+
+
+def chapters_but(left_out: list[str]) -> list[str]:
+    """Chapters 01-97 but ``left_out``, as ranges ("01-71", "74-75", "78-97")."""
+    kept = [c for c in range(1, 98) if f"{c:02d}" not in left_out and c != 77]  # 77: reserved in the HS
+    runs: list[list[int]] = []
+    for c in kept:
+        if runs and runs[-1][-1] == c - 1:
+            runs[-1].append(c)
+        else:
+            runs.append([c])
+    return [f"{r[0]:02d}" if len(r) == 1 else f"{r[0]:02d}-{r[-1]:02d}" for r in runs]
+
+
+def _measures(
+    table: Sequence[tuple[str, ...]], chapter99: Path, origins: dict[str, list[str]], since: str
+) -> list[str]:
+    """The measures of ``table``; a legal start before ``since`` (the day 9903.94.07 began, for the
+    certified parts) is not theirs."""
+    lines: list[str] = []
+    for ident, cc, goods, heading, met, rate, scope, note, law, *relief in table:
         first, general, stated = printed(chapter99, heading)
         if met and met != "=":
             met_first, _, _ = printed(chapter99, met)
             if met_first != first:
                 raise SystemExit(f"{heading} and {met} first printed on different days: {first}, {met_first}")
+        of = f" of {COUNTRY[cc]}" if cc else ""
         fields = {
             "id": f"s232_autos_{ident}",
             "program": "s232_vehicles",
             "title": _quote(
-                f"Section 232 autos, {goods} of {COUNTRY[cc]}"
+                "Section 232 autos, "
+                + (goods.format(of=of) if "{of}" in goods else goods + of)
                 + (f" ({rate} % with column 1)" if met else f" (+{rate} %)")
             ),
             "heading": _quote(heading),
             "rate": rate,
             "base": "full",
             "scope": scope,
-            "origins": "[" + ", ".join(origins.get(cc, [cc])) + "]",
         }
+        if cc:
+            fields["origins"] = "[" + ", ".join(origins.get(cc, [cc])) + "]"
         if met:
             fields["floor"] = "true"
         if met and met != "=":
             fields["floor_met_heading"] = _quote(met)
         if ident == "uk_vehicle":
             fields["when"] = "{metals_relief: uk_vehicle_quota}"
+        if relief:
+            fields["when"] = f"{{metals_relief: {relief[0]}}}"
+            fields["asked_within"] = "s232_autos_certified_asked"
         text = f"heading {heading} {general!r}" + (
             f" ({met} at or above {rate} %)" if met != "=" and met else ""
         )
@@ -306,14 +384,14 @@ def build(git_dir: Path, out: Path | None = None) -> bytes:
             reference += (
                 f"; in force from {start} as the heading's text says, deposited at entry from {first}"
             )
-        confidence = "T"
-        if cc in LEGAL_START:
+        if cc in LEGAL_START and LEGAL_START[cc][0] >= since:
             day, why, confidence = LEGAL_START[cc]
             retro = dict(fields, id=f"s232_autos_{ident}_retroactive", valid_from=day, valid_to=first)
             retro |= {"deposited_from": first, "deposited_to": first}
+            before = "9903.94.07" if relief else "9903.94.01/.05"
             retro["reference"] = _quote(
                 f"{reference}; in force from {day} by {why}; deposited at entry as 25 % "
-                f"under 9903.94.01/.05 until {first} (refund on correction)"
+                f"under {before} until {first} (refund on correction)"
             )
             retro["confidence"] = confidence
             lines += _measure(retro)
@@ -322,7 +400,7 @@ def build(git_dir: Path, out: Path | None = None) -> bytes:
             fields["deposited_from"] = first
         fields |= {"reference": _quote(reference), "confidence": "T"}
         lines += _measure(fields)
-    return ("\n".join(lines) + "\n").encode("utf-8")
+    return lines
 
 
 def main(argv: Sequence[str] | None = None) -> int:

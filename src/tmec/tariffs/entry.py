@@ -21,7 +21,8 @@ from tmec.core.numbers import BLANKS, LINE_AMOUNT
 
 __all__ = ["RELIEFS", "UNKNOWN", "Entry", "country", "entry_from_mapping"]
 
-# The Section 232 facts of U.S. notes 16 (metals reliefs), 33(i) (the UK's vehicle quota), 37 (wood:
+# The Section 232 facts of U.S. notes 16 (metals reliefs), 33(i) (the UK's vehicle quota), 33(p)-(r) (a
+# part's certified use), 37 (wood:
 # 37(g)) and 39 (a semiconductor article), and the Section 301 product exclusions of U.S. note
 # 20(vvv)/(www), that only the importer knows: the value of an entry's ``metals_relief`` (not given:
 # the answer asks where one could apply).
@@ -41,6 +42,11 @@ RELIEFS = {
     "exclusion granted by USTR (U.S. note 20(vvv), 20(www); 9903.88.69, 9903.88.70)",
     "uk_vehicle_quota": "a passenger vehicle of the United Kingdom entered within the yearly quota of "
     "U.S. note 33(i) (100,000 vehicles from 2026, 65,205 for 2025; 9903.94.31 at 7.5 %)",
+    "auto_part_certified": "an automobile part the importer of record certifies will be used for automobile "
+    "production or repair in the United States (U.S. note 33(p), (r); 9903.94.07 at 25 %, the EU's, Japan's, "
+    "Korea's and Taiwan's 9903.94.44-.69 at 15 % with column 1)",
+    "uk_auto_part_certified": "an automobile part of the United Kingdom the importer of record certifies will "
+    "be used in automobiles of the United Kingdom (U.S. note 33(q); 9903.94.33 at 10 %)",
     "none": "no such relief is claimed",
 }
 

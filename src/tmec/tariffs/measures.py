@@ -167,6 +167,9 @@ class Measure:
     # validity above is the law's (``basis="liability"``).  None: the same as the validity.
     deposited_from: dt.date | None = None
     deposited_to: dt.date | None = None
+    # where a relief the measure turns on is asked about when not declared (empty: wherever it could
+    # apply); U.S. note 33(p)-(r)'s certification is asked on the parts headings of chapter 87 only
+    asked_within: tuple[ScopeItem, ...] = ()
     # the entry facts its conditions turn on, found once (asked for each entry it could cover)
     _asks: tuple[str, ...] = field(init=False, compare=False, repr=False)
 
@@ -528,6 +531,7 @@ def parse_measures(data: Mapping[str, Any], *, source: str | None = None) -> Mea
                     unchecked=_unchecked(m.get("unchecked", []), f"{where}.unchecked"),
                     section232_heading=str(m.get("section232_heading", "")),
                     minimum_duty=least,
+                    asked_within=scopes[str(m["asked_within"])] if m.get("asked_within") else (),
                     **deposited,
                 )
             )

@@ -94,6 +94,25 @@ class Stack:
     basis: str = "liability"  # the measures in force in law, or as deposited at entry (Measure.in_force)
 
 
+# The other reading (two primary texts disagree): U.S. note 2(v)(x)-(xi) of HTSUS 2026 rev 6 spares from
+# the reciprocal duty the vehicles of 9903.94.01, .03, .60 and .61 and the parts of .05, .07, .33, .44,
+# .45, .54, .55, .62-.65, not Japan's and the EU's (9903.94.40-.43, .50-.53); tmec spares them as CBP's
+# guidance on the EU arrangement (CSMS #66336270) does, and says so on the answers concerned.
+_OTHER_READING = (
+    "Other reading: U.S. note 2(v)({}) (HTSUS 2026 rev 6) spares from the reciprocal duty only the {} of "
+    "{}, not {} ({}); on its letter the reciprocal duty would be due on the value. tmec follows CBP's "
+    "guidance (CSMS #66336270) that spares every Section 232 autos heading (9903.01.33)"
+)
+_VEHICLES_2V = ("x", "vehicles", "9903.94.01, .03, .60 and .61")
+_PARTS_2V = ("xi", "parts", "9903.94.05, .07, .33, .44, .45, .54, .55 and .62-.65")
+_NOT_IN_NOTE_2V = {
+    "9903.94.41": _OTHER_READING.format(*_VEHICLES_2V, "Japan's", "9903.94.40, .41"),
+    "9903.94.51": _OTHER_READING.format(*_VEHICLES_2V, "the European Union's", "9903.94.50, .51"),
+    "9903.94.43": _OTHER_READING.format(*_PARTS_2V, "Japan's", "9903.94.42, .43"),
+    "9903.94.53": _OTHER_READING.format(*_PARTS_2V, "the European Union's", "9903.94.52, .53"),
+}
+
+
 def _amount(rate: Decimal, base: Decimal, places: Decimal) -> Decimal:
     return (rate * base * _HUNDREDTH).quantize(places, rounding=ROUND_HALF_UP)
 
@@ -130,7 +149,9 @@ def select(measures: MeasureSet, program: str, entry: Entry, claim: bool, st: St
                 continue
             if fact == "metals_relief":
                 relief = _relief_question(m, entry, claim)
-                if relief is not None and relief not in st.questions:
+                # one question per relief, though several measures turn on it (9903.94.07, .55)
+                asked = f"--metals-relief {m.when['metals_relief']} if so"
+                if relief is not None and not any(asked in q.text for q in st.questions):
                     st.questions.append(relief)
                 continue
             if getattr(entry, fact) is None and not any(q.fact == fact for q in st.questions):
@@ -152,6 +173,8 @@ def _relief_question(m: Measure, entry: Entry, claim: bool) -> Question | None:
     """A note 16 relief not stated, asked only where the measure's other conditions hold."""
     relief = str(m.when["metals_relief"])
     if entry.metals_relief is not None or not m.conditions_met(replace(entry, metals_relief=relief), claim):
+        return None
+    if m.asked_within and not any(item.contains(entry.hts) for item in m.asked_within):
         return None
     return Question(
         fact="metals_relief",
@@ -431,6 +454,8 @@ def stack(
                 st.notes.append(
                     "IEEPA reciprocal not applied: Section 232 vehicles and parts are excluded (9903.01.33)"
                 )
+                if vehicles.heading in _NOT_IN_NOTE_2V:
+                    st.notes.append(_NOT_IN_NOTE_2V[vehicles.heading])
             country = select(measures, "ieepa_country", entry, claim, st) if not vehicles.exemption else None
             if country is not None and not country.exemption:
                 st.notes.append(

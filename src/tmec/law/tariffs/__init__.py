@@ -246,6 +246,9 @@ def build_measures() -> MeasureSet:
     autos = load_yaml(S232_AUTO_ARRANGEMENTS)
     at = next(i for i, m in enumerate(bundled) if m["id"] == autos["before"])
     bundled[at:at] = autos["measures"]
+    # the certified-use parts (9903.94.07, note 33(p)-(r)) after every other autos measure
+    at = next(i for i, m in enumerate(bundled) if m["id"] == autos["certified_after"]) + 1
+    bundled[at:at] = autos["certified_measures"]
     measures = [
         *bundled,
         *load_yaml(IEEPA_RECIPROCAL)["measures"],

@@ -180,8 +180,8 @@ CERT = "s232_autos_certified_parts"
 # the heading is first printed by the revision in force on 2025-11-01, the day Proc. 10984 took effect
 P_CERT = "the certified-use parts of U.S. note 33(p) (HTSUS from 2025-11-01, with Proc. 10984 of 17 Oct 2025)"
 CERTIFIED = (
-    ("uk_parts_certified", "GB", "parts{of} certified for its automobiles", "9903.94.33", "=", "10", CERT, "33(q)",
-     UK_PARTS, "uk_auto_part_certified"),
+    ("uk_parts_certified", "GB", "parts{of} certified for its automobiles", "9903.94.33", "=", "10", CERT,
+     "33(q)", UK_PARTS, "uk_auto_part_certified"),
     ("japan_parts_certified", "JP", "parts{of} certified for US production or repair", "9903.94.55",
      "9903.94.54", "15", CERT, "33(m), (r)", JAPAN, "auto_part_certified"),
     ("eu_parts_certified", "EU", "parts{of} certified for US production or repair", "9903.94.45",
@@ -302,8 +302,8 @@ def build(git_dir: Path, out: Path | None = None) -> bytes:
         "    confidence: T",
         "  s232_autos_certified_parts:",
         "    items: [" + ", ".join(f'"{c}"' for c in chapters_but(excluded_chapters(words))) + "]",
-        '    reference: "U.S. note 33(p)(i), (q)(i), (r)(i) (HTSUS 2026 rev 6): every chapter but those named; '
-        'the parts of 33(g) and (j) are priced first"',
+        '    reference: "U.S. note 33(p)(i), (q)(i), (r)(i) (HTSUS 2026 rev 6): every chapter but those '
+        'named; the parts of 33(g) and (j) are priced first"',
         "    confidence: T",
         "  s232_autos_certified_asked:",
         "    items: [" + ", ".join(f'"{c}"' for c in ASKED_WITHIN) + "]",

@@ -45,8 +45,8 @@ RELIEFS = {
     "auto_part_certified": "an automobile part the importer of record certifies will be used for automobile "
     "production or repair in the United States (U.S. note 33(p), (r); 9903.94.07 at 25 %, the EU's, Japan's, "
     "Korea's and Taiwan's 9903.94.44-.69 at 15 % with column 1)",
-    "uk_auto_part_certified": "an automobile part of the United Kingdom the importer of record certifies will "
-    "be used in automobiles of the United Kingdom (U.S. note 33(q); 9903.94.33 at 10 %)",
+    "uk_auto_part_certified": "an automobile part of the United Kingdom the importer of record certifies "
+    "will be used in automobiles of the United Kingdom (U.S. note 33(q); 9903.94.33 at 10 %)",
     "none": "no such relief is claimed",
 }
 

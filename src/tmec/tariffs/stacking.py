@@ -149,9 +149,12 @@ def select(measures: MeasureSet, program: str, entry: Entry, claim: bool, st: St
                 continue
             if fact == "metals_relief":
                 relief = _relief_question(m, entry, claim)
-                # one question per relief, though several measures turn on it (9903.94.07, .55)
+                # one question per relief where several headings in one another's place turn on it
+                # (9903.94.07 and .55: ``asked_within``); each Section 301 exclusion is its own question
                 asked = f"--metals-relief {m.when['metals_relief']} if so"
-                if relief is not None and not any(asked in q.text for q in st.questions):
+                if relief is not None and relief not in st.questions and not (
+                    m.asked_within and any(asked in q.text for q in st.questions)
+                ):
                     st.questions.append(relief)
                 continue
             if getattr(entry, fact) is None and not any(q.fact == fact for q in st.questions):

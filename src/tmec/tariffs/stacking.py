@@ -77,6 +77,7 @@ from tmec.tariffs.duty import DutyLine
 from tmec.tariffs.entry import RELIEFS, Entry
 from tmec.tariffs.measures import CUMULATIVE, METAL_PROGRAMS, Measure, MeasureSet
 from tmec.tariffs.rates import quantity_unit
+from tmec.tariffs.readings import NOT_IN_NOTE_2V
 from tmec.tariffs.schedule import HtsLine
 
 __all__ = ["Stack", "stack"]
@@ -92,25 +93,6 @@ class Stack:
     notes: list[str] = field(default_factory=list)
     questions: list[Question] = field(default_factory=list)
     basis: str = "liability"  # the measures in force in law, or as deposited at entry (Measure.in_force)
-
-
-# The other reading (two primary texts disagree): U.S. note 2(v)(x)-(xi) of HTSUS 2026 rev 6 spares from
-# the reciprocal duty the vehicles of 9903.94.01, .03, .60 and .61 and the parts of .05, .07, .33, .44,
-# .45, .54, .55, .62-.65, not Japan's and the EU's (9903.94.40-.43, .50-.53); tmec spares them as CBP's
-# guidance on the EU arrangement (CSMS #66336270) does, and says so on the answers concerned.
-_OTHER_READING = (
-    "Other reading: U.S. note 2(v)({}) (HTSUS 2026 rev 6) spares from the reciprocal duty only the {} of "
-    "{}, not {} ({}); on its letter the reciprocal duty would be due on the value. tmec follows CBP's "
-    "guidance (CSMS #66336270) that spares every Section 232 autos heading (9903.01.33)"
-)
-_VEHICLES_2V = ("x", "vehicles", "9903.94.01, .03, .60 and .61")
-_PARTS_2V = ("xi", "parts", "9903.94.05, .07, .33, .44, .45, .54, .55 and .62-.65")
-_NOT_IN_NOTE_2V = {
-    "9903.94.41": _OTHER_READING.format(*_VEHICLES_2V, "Japan's", "9903.94.40, .41"),
-    "9903.94.51": _OTHER_READING.format(*_VEHICLES_2V, "the European Union's", "9903.94.50, .51"),
-    "9903.94.43": _OTHER_READING.format(*_PARTS_2V, "Japan's", "9903.94.42, .43"),
-    "9903.94.53": _OTHER_READING.format(*_PARTS_2V, "the European Union's", "9903.94.52, .53"),
-}
 
 
 def _amount(rate: Decimal, base: Decimal, places: Decimal) -> Decimal:
@@ -152,8 +134,10 @@ def select(measures: MeasureSet, program: str, entry: Entry, claim: bool, st: St
                 # one question per relief where several headings in one another's place turn on it
                 # (9903.94.07 and .55: ``asked_within``); each Section 301 exclusion is its own question
                 asked = f"--metals-relief {m.when['metals_relief']} if so"
-                if relief is not None and relief not in st.questions and not (
-                    m.asked_within and any(asked in q.text for q in st.questions)
+                if (
+                    relief is not None
+                    and relief not in st.questions
+                    and not (m.asked_within and any(asked in q.text for q in st.questions))
                 ):
                     st.questions.append(relief)
                 continue
@@ -457,8 +441,8 @@ def stack(
                 st.notes.append(
                     "IEEPA reciprocal not applied: Section 232 vehicles and parts are excluded (9903.01.33)"
                 )
-                if vehicles.heading in _NOT_IN_NOTE_2V:
-                    st.notes.append(_NOT_IN_NOTE_2V[vehicles.heading])
+                if vehicles.heading in NOT_IN_NOTE_2V:
+                    st.notes.append(NOT_IN_NOTE_2V[vehicles.heading])
             country = select(measures, "ieepa_country", entry, claim, st) if not vehicles.exemption else None
             if country is not None and not country.exemption:
                 st.notes.append(

@@ -1,0 +1,24 @@
+"""Where two primary texts disagree: tmec follows one, cites it, and names the other reading on the
+answers concerned (a note, by the heading of the measure applied)."""
+
+from __future__ import annotations
+
+__all__ = ["NOT_IN_NOTE_2V"]
+
+# The other reading (two primary texts disagree): U.S. note 2(v)(x)-(xi) of HTSUS 2026 rev 6 spares from
+# the reciprocal duty the vehicles of 9903.94.01, .03, .60 and .61 and the parts of .05, .07, .33, .44,
+# .45, .54, .55, .62-.65, not Japan's and the EU's (9903.94.40-.43, .50-.53); tmec spares them as CBP's
+# guidance on the EU arrangement does (9903.01.33, stacking step 9), and says so on the answers concerned.
+_OTHER_READING = (
+    "Other reading: U.S. note 2(v)({}) (HTSUS 2026 rev 6) spares from the reciprocal duty only the {} of "
+    "{}, not {} ({}); on its letter the reciprocal duty would be due on the value. tmec follows CBP's "
+    "guidance on the EU arrangement, which spares every Section 232 autos heading (9903.01.33)"
+)
+_VEHICLES_2V = ("x", "vehicles", "9903.94.01, .03, .60 and .61")
+_PARTS_2V = ("xi", "parts", "9903.94.05, .07, .33, .44, .45, .54, .55 and .62-.65")
+NOT_IN_NOTE_2V = {
+    "9903.94.41": _OTHER_READING.format(*_VEHICLES_2V, "Japan's", "9903.94.40, .41"),
+    "9903.94.51": _OTHER_READING.format(*_VEHICLES_2V, "the European Union's", "9903.94.50, .51"),
+    "9903.94.43": _OTHER_READING.format(*_PARTS_2V, "Japan's", "9903.94.42, .43"),
+    "9903.94.53": _OTHER_READING.format(*_PARTS_2V, "the European Union's", "9903.94.52, .53"),
+}

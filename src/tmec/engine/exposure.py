@@ -232,8 +232,9 @@ def _price(e: Engine, source: EntrySource, t: TariffTables, basis: str, lines_ou
         "xp_wide",
         _local(
             e,
-            f"SELECT f.fph, c.class_id, c.mb_full, c.mb_steel, c.mb_alu, c.mb_copper, {wide} "
-            "FROM xp_fact_keys f JOIN xp_classes c USING (key_id)",
+            # the rates read out of each key's list of duty lines once per key, not once per fact
+            f"SELECT f.fph, k.* EXCLUDE (key_id) FROM xp_fact_keys f JOIN (SELECT c.key_id, c.class_id, "
+            f"c.mb_full, c.mb_steel, c.mb_alu, c.mb_copper, {wide} FROM xp_classes c) k USING (key_id)",
         ),
     )
     # 4. every line priced, summed by class and month (and its amounts checked)

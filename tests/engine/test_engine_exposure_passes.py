@@ -68,6 +68,41 @@ def test_a_typed_parquet_file_is_checked_as_a_text_one(duck: Engine, tmp_path: P
     assert "entries.parquet:3: value: at most 99999999999999.9999" in text
 
 
+def test_a_typed_parquet_files_amounts_are_compared_exactly_across_scales(
+    duck: Engine, tmp_path: Path
+) -> None:
+    """The checks compare a file's own decimals (of different scales) as they are: a thousandth
+    over the value is over it, the value itself is not."""
+    path = tmp_path / "entries.parquet"
+    cents, mills = pa.decimal128(18, 2), pa.decimal128(18, 3)
+    n = 5
+
+    def amounts(*xs: str | None, kind: pa.DataType = mills) -> pa.Array:
+        return pa.array([None if x is None else Decimal(x) for x in xs], kind)
+
+    pq.write_table(
+        pa.table(
+            {
+                "entry_date": pa.array([dt.date(2025, 5, 1)] * n, pa.date32()),
+                "hts": ["72085100"] * n,
+                "origin": ["MX"] * n,
+                "value": amounts("100", "100", "100", "100", "100", kind=cents),
+                "steel_value": amounts("100.000", "100.001", "60", None, "40"),
+                "aluminum_value": amounts(None, None, "40.001", None, "60"),
+                "weight_kg": amounts(None, None, None, "10.000", "10"),
+                "metal_weight_kg": amounts(None, None, None, "10.001", "10"),
+            }
+        ),
+        path,
+    )
+    text = _refusal(duck, path)
+    assert "3 malformed row(s)" in text
+    assert "entries.parquet:2: steel_value: more than the entered value" in text
+    assert "entries.parquet:3: aluminum_value: steel value plus aluminum value is more than the value" in text
+    assert "entries.parquet:4: metal_weight_kg: the metal weighs" in text
+    assert "entries.parquet:1:" not in text and "entries.parquet:5:" not in text
+
+
 def test_a_metal_heavier_than_the_good_is_refused_as_price_entry_refuses_it(
     duck: Engine, tmp_path: Path
 ) -> None:

@@ -232,8 +232,9 @@ def _price(e: Engine, source: EntrySource, t: TariffTables, basis: str, lines_ou
         "xp_wide",
         _local(
             e,
-            f"SELECT f.fph, c.class_id, c.mb_full, c.mb_steel, c.mb_alu, c.mb_copper, {wide} "
-            "FROM xp_fact_keys f JOIN xp_classes c USING (key_id)",
+            # the rates read out of each key's list of duty lines once per key, not once per fact
+            f"SELECT f.fph, k.* EXCLUDE (key_id) FROM xp_fact_keys f JOIN (SELECT c.key_id, c.class_id, "
+            f"c.mb_full, c.mb_steel, c.mb_alu, c.mb_copper, {wide} FROM xp_classes c) k USING (key_id)",
         ),
     )
     # 4. every line priced, summed by class and month (and its amounts checked)
@@ -354,7 +355,7 @@ TYPES = {
 def _templates(
     e: Engine, p: Passes, source: EntrySource, t: TariffTables, basis: str, cache: KeyCache | None
 ) -> tuple[int, int]:
-    """``xp_templates`` and ``xp_questions`` of every key (``xp_keys``): those an earlier run on the
+    """``xp_key_rows`` (and its view ``xp_templates``) of every key (``xp_keys``): those an earlier run on the
     same law priced from the cache, the others priced now (and kept); the keys, and how many were
     cached.  A key the single-entry path refuses names its lines."""
     conn = e.conn
@@ -381,32 +382,31 @@ def _templates(
             "CREATE OR REPLACE TABLE xp_new_questions AS "
             "SELECT CAST(NULL AS BIGINT) AS key_id, CAST(NULL AS VARCHAR) AS question WHERE false"
         )
+    # every key's duty lines (in order) and questions as the cache keeps them (``xp_key_rows``):
+    # the cached keys' as they are read, not unnested and listed again
     fields = ", ".join(f"'{f}': {f}" for f in SCHEMA.names[1:])
+    conn.execute(
+        f"""CREATE OR REPLACE TABLE xp_new_rows AS
+        SELECT t.key_id, t.rows, coalesce(q.questions, CAST([] AS VARCHAR[])) AS questions
+        FROM (SELECT key_id, list({{{fields}}} ORDER BY seq) AS rows FROM xp_new_templates GROUP BY key_id) t
+        LEFT JOIN (SELECT key_id, list(question ORDER BY question) AS questions FROM xp_new_questions
+                   GROUP BY key_id) q USING (key_id)"""
+    )
     if cache and missing:
         cache.add(
             conn,
             "templates",
-            f"""SELECT {", ".join(f"k.{c}" for c in KEY)}, t.rows,
-                   coalesce(q.questions, CAST([] AS VARCHAR[])) AS questions
-            FROM xp_keys k
-            JOIN (SELECT key_id, list({{{fields}}} ORDER BY seq) AS rows FROM xp_new_templates
-                  GROUP BY key_id) t USING (key_id)
-            LEFT JOIN (SELECT key_id, list(question ORDER BY question) AS questions FROM xp_new_questions
-                       GROUP BY key_id) q USING (key_id)""",
+            f"SELECT {', '.join(f'k.{c}' for c in KEY)}, r.rows, r.questions FROM xp_keys k "
+            "JOIN xp_new_rows r USING (key_id)",
         )
-    if cached:
-        conn.execute(
-            "CREATE OR REPLACE TABLE xp_templates AS SELECT * FROM xp_new_templates UNION ALL BY NAME "
-            "SELECT key_id, unnest(r) FROM (SELECT key_id, unnest(rows) AS r FROM xp_cached)"
-        )
-        conn.execute(
-            "CREATE OR REPLACE TABLE xp_questions AS SELECT * FROM xp_new_questions UNION ALL BY NAME "
-            "SELECT key_id, unnest(questions) AS question FROM xp_cached"
-        )
-    else:
-        for name in ("templates", "questions"):
-            conn.execute(f"DROP TABLE IF EXISTS xp_{name}")
-            conn.execute(f"ALTER TABLE xp_new_{name} RENAME TO xp_{name}")
+    conn.execute(
+        "CREATE OR REPLACE TABLE xp_key_rows AS SELECT key_id, rows, questions FROM xp_new_rows"
+        + (" UNION ALL BY NAME SELECT key_id, rows, questions FROM xp_cached" if cached else "")
+    )
+    conn.execute(
+        "CREATE OR REPLACE VIEW xp_templates AS "
+        "SELECT key_id, unnest(r) FROM (SELECT key_id, unnest(rows) AS r FROM xp_key_rows)"
+    )
     total = int(conn.execute("SELECT count(*) FROM xp_keys").fetchall()[0][0])
     return total, cached
 
@@ -414,18 +414,21 @@ def _templates(
 def _classes(conn: Any) -> int:
     """``xp_classes``: the keys (``key_id``) with their class (the same duty lines, metals, chapter,
     origin and questions: the lines of a class are summed together); the most duty lines a key has."""
+    seq = ", ".join(
+        f"'{f}': r.{f}" for f in ("program", "measure_id", "measure", "rate", "rule_id", "places")
+    )
+
+    def each(f: str) -> str:
+        return f"list_transform(k.rows, lambda r: r.{f})"
+
     conn.execute(
-        """CREATE OR REPLACE TABLE xp_key_lines AS
-        WITH t AS (SELECT key_id, list({'program': program, 'measure_id': measure_id, 'measure': measure,
-                                       'rate': rate, 'rule_id': rule_id, 'places': places} ORDER BY seq)
-                              AS seqs,
-                          max(mb_full) AS mb_full, bool_or(mb_steel) AS mb_steel, bool_or(mb_alu) AS mb_alu,
-                          bool_or(mb_copper) AS mb_copper
-                   FROM xp_templates GROUP BY key_id),
-             q AS (SELECT key_id, list(question ORDER BY question) AS qs FROM xp_questions GROUP BY key_id)
-        SELECT k.key_id, left(k.hts, 2) AS chapter, k.origin, t.seqs, t.mb_full, t.mb_steel, t.mb_alu,
-               t.mb_copper, coalesce(q.qs, CAST([] AS VARCHAR[])) AS qs
-        FROM xp_keys k JOIN t USING (key_id) LEFT JOIN q USING (key_id)"""
+        f"""CREATE OR REPLACE TABLE xp_key_lines AS
+        SELECT k.key_id, left(x.hts, 2) AS chapter, x.origin,
+               list_transform(k.rows, lambda r: {{{seq}}}) AS seqs,
+               list_max({each("mb_full")}) AS mb_full, list_bool_or({each("mb_steel")}) AS mb_steel,
+               list_bool_or({each("mb_alu")}) AS mb_alu, list_bool_or({each("mb_copper")}) AS mb_copper,
+               k.questions AS qs
+        FROM xp_keys x JOIN xp_key_rows k USING (key_id)"""
     )
     conn.execute(
         """CREATE OR REPLACE TABLE xp_classes AS SELECT *, dense_rank() OVER

@@ -91,11 +91,13 @@ class KeyCache:
         if parts:
             files = ", ".join(_literal(p) for p in parts)
             same = " AND ".join(f"w.{k} IS NOT DISTINCT FROM c.{k}" for k in key)
+            # (a key in one part only: no part to choose, no window over every row found)
+            first = f"QUALIFY dense_rank() OVER (PARTITION BY {keys} ORDER BY c.filename) = 1"
             try:
                 conn.execute(
                     f"""CREATE OR REPLACE TABLE {out} AS SELECT w.*, c.* EXCLUDE ({", ".join(key)}, filename)
                     FROM {wanted} w JOIN read_parquet([{files}], filename = true) c ON {same}
-                    QUALIFY dense_rank() OVER (PARTITION BY {keys} ORDER BY c.filename) = 1"""
+                    {first if len(parts) > 1 else ""}"""
                 )
                 found = f"SELECT count(*) FROM (SELECT DISTINCT {', '.join(key)} FROM {out})"
                 return int(conn.execute(found).fetchall()[0][0])

@@ -36,10 +36,12 @@ from tmec.core.params import Parameter, ParameterSet, ParameterSnapshot
 from tmec.engine.pricing_periods import (
     PRICING_PARAMETERS,
     RELEVANT,
+    FactMasks,
+    Turning,
+    in_force_facts,
     law_days,
     law_measures,
     law_versions,
-    relevant_facts,
 )
 from tmec.tariffs import Entry, TariffTables, price_entry
 from tmec.tariffs.measures import METAL_PROGRAMS, Measure, MeasureSet
@@ -178,17 +180,14 @@ class _Law:
     versions: list[HtsLine]
     measures: list[Measure]
     days: list[dt.date]
+    turning: list[Turning]  # those that turn on some fact (FactMasks.turning)
     facts: dict[int, tuple[str, ...]] = dataclasses.field(default_factory=dict)
     priced: dict[tuple[Any, ...], _Priced] = dataclasses.field(default_factory=dict)
 
     def relevant(self, stretch: int, day: dt.date) -> tuple[str, ...]:
         found = self.facts.get(stretch)
         if found is None:
-            matter = relevant_facts(
-                [v for v in self.versions if v.in_force(day)],
-                [m for m in self.measures if m.in_force_either(day)],
-            )
-            found = self.facts[stretch] = tuple(f for f in RELEVANT if matter[f])
+            found = self.facts[stretch] = in_force_facts(self.turning, day)
         return found
 
 
@@ -231,6 +230,7 @@ class _Probes:
         self.thresholds = metal_thresholds(tables)
         self.probes = 0  # entries priced by price_entry
         self._of_origin: dict[str, TariffTables] = {}
+        self.masks = FactMasks()
 
     def tables_of(self, origin: str) -> TariffTables:
         """The tables with the measures as ``origin``'s goods see them (:class:`_OriginMeasures`)."""
@@ -243,7 +243,8 @@ class _Probes:
     def law(self, code: str, origin: str) -> _Law:
         versions = law_versions(self.tables, code)
         measures = [m for m in law_measures(self.tables, code) if m.applies_to_origin(origin)]
-        return _Law(versions, measures, sorted(law_days(versions, measures)))
+        turning = self.masks.turning(versions, measures)
+        return _Law(versions, measures, sorted(law_days(versions, measures)), turning)
 
     def template(self, law: _Law, k: dict[str, Any]) -> _Priced:
         """The template of key ``k`` of ``law``'s code and origin (a code's keys must come in the

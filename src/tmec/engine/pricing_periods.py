@@ -22,12 +22,14 @@ from tmec.tariffs.tables import STACKING_PARAMETERS
 __all__ = [
     "PRICING_PARAMETERS",
     "RELEVANT",
+    "FactMasks",
+    "Turning",
+    "in_force_facts",
     "law_days",
     "law_measures",
     "law_versions",
     "origin_period_table",
     "period_table",
-    "relevant_facts",
 ]
 
 # The legal parameters a pricing reads (but the coverage, which only words a note): the days on
@@ -45,7 +47,7 @@ def _global_days(tables: TariffTables) -> set[dt.date]:
 
 
 # A fact of a line that no rate or measure of its code in force in its period turns on is left out
-# of its key, so that lines differing only in it share one (:func:`relevant_facts`: what makes each matter).
+# of its key, so that lines differing only in it share one (:class:`FactMasks`: what makes each matter).
 RELEVANT = (
     "has_qty",
     "has_kg",
@@ -83,27 +85,69 @@ def law_days(versions: list[HtsLine], measures: list[Measure]) -> set[dt.date]:
     return days | {d for m in measures for d in m.dates}  # the days of the deposited basis too
 
 
-def relevant_facts(versions: list[HtsLine], measures: list[Measure]) -> dict[str, bool]:
-    """Which of the facts in :data:`RELEVANT` these lines and measures turn on."""
-    specific = any(
-        r.parts or not r.complete
-        for v in versions
-        for r in (v.general_rate, v.column2_rate, *v.programs.values())
-    )
-    floors = any(m.floor for m in measures)
-    return {
-        "has_qty": specific,
-        "has_kg": specific or floors,
-        "light_metal": any("metal_weight_under" in m.when or "metal_free" in m.when for m in measures),
-        "melted_poured": any(k.startswith("melted_poured") for m in measures for k in m.when),
-        "smelted_cast": any(k.startswith("smelted_cast") for m in measures for k in m.when),
-        "has_steel": any(m.base == "steel_content" for m in measures),
-        "has_alu": any(m.base == "aluminum_content" for m in measures),
-        "has_copper": any(m.base == "copper_content" for m in measures),
-        "has_nonus": any(m.base == "non_us_content" for m in measures),
-        "has_usparts": any(m.base == "non_us_parts" for m in measures),
-        "metals_relief": any("metals_relief" in m.when for m in measures),
-    }
+Turning = tuple[HtsLine | Measure, int]  # a line or measure and the facts it turns on (a mask)
+_BIT = {f: 1 << i for i, f in enumerate(RELEVANT)}
+_BASES = {
+    "steel_content": "has_steel",
+    "aluminum_content": "has_alu",
+    "copper_content": "has_copper",
+    "non_us_content": "has_nonus",
+    "non_us_parts": "has_usparts",
+}
+
+
+def _line_mask(v: HtsLine) -> int:
+    """A schedule line turns on the quantity and weight when one of its rates is specific."""
+    rates = (v.general_rate, v.column2_rate, *v.programs.values())
+    return _BIT["has_qty"] | _BIT["has_kg"] if any(r.parts or not r.complete for r in rates) else 0
+
+
+def _measure_mask(m: Measure) -> int:
+    found = _BIT["has_kg"] if m.floor else 0
+    if "metal_weight_under" in m.when or "metal_free" in m.when:
+        found |= _BIT["light_metal"]
+    for k in m.when:
+        if k.startswith("melted_poured"):
+            found |= _BIT["melted_poured"]
+        elif k.startswith("smelted_cast"):
+            found |= _BIT["smelted_cast"]
+        elif k == "metals_relief":
+            found |= _BIT["metals_relief"]
+    if m.base in _BASES:
+        found |= _BIT[_BASES[m.base]]
+    return found
+
+
+class FactMasks:
+    """Which of the facts in :data:`RELEVANT` each schedule line or measure turns on (a bit mask),
+    worked out once per line or measure: a code's periods and probes OR the masks of those in
+    force, and pass over the many (ad valorem rates) that turn on none."""
+
+    def __init__(self) -> None:
+        self._seen: dict[int, tuple[HtsLine | Measure, int]] = {}  # by id (the object kept alive)
+
+    def of(self, x: HtsLine | Measure) -> int:
+        found = self._seen.get(id(x))
+        if found is None:
+            mask = _measure_mask(x) if isinstance(x, Measure) else _line_mask(x)
+            found = self._seen[id(x)] = (x, mask)
+        return found[1]
+
+    def turning(self, versions: list[HtsLine], measures: list[Measure]) -> list[Turning]:
+        """The lines and measures that turn on some fact, with their masks."""
+        both: list[HtsLine | Measure] = [*versions, *measures]
+        return [(x, m) for x in both if (m := self.of(x))]
+
+
+def in_force_facts(turning: list[Turning], day: dt.date) -> tuple[str, ...]:
+    """The facts (in :data:`RELEVANT` order) that the lines and measures of ``turning``
+    (:meth:`FactMasks.turning`) in force on ``day`` turn on: a measure in force in law or as
+    deposited, a line in force."""
+    found = 0
+    for x, m in turning:
+        if x.in_force_either(day) if isinstance(x, Measure) else x.in_force(day):
+            found |= m
+    return tuple(f for f in RELEVANT if found & _BIT[f])
 
 
 def period_table(tables: TariffTables, codes: list[str]) -> pa.Table:
@@ -123,6 +167,7 @@ def origin_period_table(tables: TariffTables, pairs: list[tuple[str, str]]) -> p
 
 def _period_table(tables: TariffTables, pairs: Sequence[tuple[str, str | None]]) -> pa.Table:
     common = _global_days(tables)
+    masks = FactMasks()
     cols: dict[str, list[Any]] = {
         "p_hts": [],
         "p_origin": [],
@@ -131,24 +176,24 @@ def _period_table(tables: TariffTables, pairs: Sequence[tuple[str, str | None]])
         **{f"rel_{f}": [] for f in RELEVANT},
     }
     end = dt.date(9999, 12, 31)
+    law: tuple[str, list[HtsLine], list[Measure]] | None = None
     for code, origin in pairs:
-        versions = law_versions(tables, code)
-        measures = law_measures(tables, code)
+        if law is None or law[0] != code:  # a code's law once for all its origins (pairs in order)
+            law = (code, law_versions(tables, code), law_measures(tables, code))
+        _, versions, measures = law
         if origin is not None:
             measures = [m for m in measures if m.applies_to_origin(origin)]
         own = law_days(versions, measures)
         days = sorted(common | own)
-        relevant: dict[str, bool] = {}
+        turning = masks.turning(versions, measures)
+        relevant: tuple[str, ...] | None = None
         for start in days:
             # what is in force changes only on the lines' and measures' own days (the others are
             # the parameters' days, which split the periods without changing what turns on facts)
-            if start in own or not relevant:
-                relevant = relevant_facts(
-                    [v for v in versions if v.in_force(start)],
-                    [m for m in measures if m.in_force_either(start)],
-                )
+            if start in own or relevant is None:
+                relevant = in_force_facts(turning, start)
             for f in RELEVANT:
-                cols[f"rel_{f}"].append(relevant[f])
+                cols[f"rel_{f}"].append(f in relevant)
         cols["p_hts"] += [code] * len(days)
         cols["p_origin"] += [origin] * len(days)
         cols["p_start"] += days

@@ -132,8 +132,12 @@ CHIPS = "semiconductor_article"
 def test_a_declared_semiconductor_article_pays_25_in_place_of_ieepa_and_the_reciprocal_duty() -> None:
     d = price("2026-02-01", SERVER, "TW", metals_relief=CHIPS)
     assert extra(d) == {"9903.79.01": D("25000.00")}
-    # undeclared, 8471 is an auto part of U.S. note 33(g) (9903.94.05), which spares the reciprocal duty
-    assert extra(price("2026-02-01", SERVER, "TW")) == {"9903.94.05": D("25000.00")}
+    # declared a vehicle part, 8471 pays the auto parts duty of U.S. note 33(g) (9903.94.05), which
+    # spares the reciprocal duty; undeclared, neither
+    assert extra(price("2026-02-01", SERVER, "TW", metals_relief="vehicle_part")) == {
+        "9903.94.05": D("25000.00")
+    }
+    assert extra(price("2026-02-01", SERVER, "TW")) == {}
     part = price("2026-02-01", "8473.30.51.00", "TW", metals_relief=CHIPS)
     assert extra(part) == {"9903.79.01": D("25000.00")}
     assert "9903.01.32" not in {ln.heading for ln in part.lines}  # nor its Annex II line
@@ -149,8 +153,10 @@ def test_a_declared_semiconductor_article_pays_25_in_place_of_ieepa_and_the_reci
 
 
 def test_semiconductors_win_over_the_auto_parts_duty_and_section_122() -> None:
-    # 8471 is among the auto parts of U.S. note 33(g): undeclared, the line pays 9903.94.05
-    assert extra(price("2026-03-01", SERVER, "MX")) == {"9903.94.05": D("25000.00")}
+    # 8471 is among the provisions of U.S. note 33(g): declared a vehicle part, the line pays 9903.94.05
+    assert extra(price("2026-03-01", SERVER, "MX", metals_relief="vehicle_part")) == {
+        "9903.94.05": D("25000.00")
+    }
     assert extra(price("2026-03-01", SERVER, "MX", metals_relief=CHIPS)) == {"9903.79.01": D("25000.00")}
     assert extra(price("2026-03-01", SERVER, "MX", usmca=True, metals_relief=CHIPS)) == {
         "9903.79.01": D("25000.00")

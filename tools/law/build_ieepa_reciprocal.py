@@ -104,6 +104,20 @@ NOT_COMPILED = {
     "9903.01.34": "the U.S. content of goods with at least 20 % of it (U.S. note 2(v)(xii)): not modelled",
     "9903.02.01": "goods CBP finds transshipped (+40 %): a determination, not an entry fact",
 }
+# The country lists of U.S. note 2 compiled from the notes' text by tools/law/build_ieepa_floor_lists.py.
+FLOOR_LISTS = {
+    h: f"the product list of U.S. note {note}, which the HTSUS JSON does not carry: compiled from the notes' "
+    "text by tools/law/build_ieepa_floor_lists.py (ieepa_floor_lists.yaml)"
+    + (" where the entry declares the product unpatented for pharmaceutical use" if pharma else "")
+    for h, note, pharma in (
+        ("9903.02.74", "2(v)(xx)", False),
+        ("9903.02.77", "2(v)(xxiii)", True),
+        ("9903.02.84", "2(v)(xxv)(b)", False),
+        ("9903.02.86", "2(v)(xxv)(d)", True),
+        ("9903.02.89", "2(v)(xxv)(b)", False),
+        ("9903.02.91", "2(v)(xxv)(d)", True),
+    )
+}
 _RATE_ADD = re.compile(r"^The duty provided in the applicable subheading ?\+ ?(\d+(?:\.\d+)?)%$")
 _RATE_FLOOR = re.compile(r"^(\d+(?:\.\d+)?)%$")
 NO_CHANGE = "The duty provided in the applicable subheading"
@@ -292,7 +306,9 @@ def stretches(
             if live and current is None and reading is not None and rev is not None:
                 day = max(start_of[rev], reading.stated)
                 current = Stretch(heading, reading, rev, rev, day, "")
-        if not kinds or kinds == {"none"}:
+        if (not kinds or kinds == {"none"}) and heading in FLOOR_LISTS:
+            skipped[heading] = FLOOR_LISTS[heading]
+        elif not kinds or kinds == {"none"}:
             first = texts[heading][0][2]
             skipped[heading] = (
                 "no additional duty on products named by a list or use of U.S. note 2 that the HTSUS JSON "

@@ -40,6 +40,9 @@ RELIEFS = {
     "vehicle_part": "a part of a passenger vehicle or light truck (U.S. note 33(g)) entered under a "
     "general-purpose provision of the note's list (an automatic data processing machine of 8471, a bearing, "
     "an electric motor, a battery...; 9903.94.05, or 9903.94.06 for a USMCA part)",
+    "unpatented_pharma": "a product of the European Union, Switzerland or Liechtenstein not patented in the "
+    "United States for use in pharmaceutical applications (U.S. note 2(v)(xxiii), (xxv)(d); 9903.02.77, "
+    ".86, .91)",
     "s301_exclusion": "a product of China that matches the description of a Section 301 product "
     "exclusion granted by USTR (U.S. note 20(vvv), 20(www); 9903.88.69, 9903.88.70)",
     "uk_vehicle_quota": "a passenger vehicle of the United Kingdom entered within the yearly quota of "

@@ -79,9 +79,17 @@ def test_partner_countries() -> None:
     assert extra(price("2025-11-01", CHAIR, "GB")) == {"9903.76.20": D("10000.00")}
     assert extra(price("2025-11-01", CHAIR, "JP")) == {"9903.76.21": D("15000.00")}
     assert extra(price("2025-11-01", CABINET, "IT")) == {"9903.76.22": D("15000.00")}
-    # Korea's heading from the revision that prints it; Taiwan's from 2026-05-01
-    assert extra(price("2025-12-04", CHAIR, "KR")) == {"9903.76.02": D("25000.00")}
-    assert extra(price("2025-12-05", CHAIR, "KR")) == {"9903.76.23": D("15000.00")}
+    # Korea's 15 % in law from 2025-11-14 (notice 2025-21940, [unverified] until the revision of
+    # 2025-12-05 prints it; 25 % as deposited before); Taiwan's from 2026-05-01
+    assert extra(price("2025-11-13", CHAIR, "KR")) == {"9903.76.02": D("25000.00")}
+    back = price("2025-11-14", CHAIR, "KR")
+    assert extra(back) == {"9903.76.23": D("15000.00")}
+    assert "[unverified]" in back.lines[-1].reference and "2025-21940" in back.lines[-1].reference
+    assert extra(price("2025-12-04", CHAIR, "KR", basis="deposited")) == {"9903.76.02": D("25000.00")}
+    printed = price("2025-12-05", CHAIR, "KR")
+    assert (
+        extra(printed) == {"9903.76.23": D("15000.00")} and "[unverified]" not in printed.lines[-1].reference
+    )
     assert extra(price("2026-04-30", CHAIR, "TW")) == {"9903.76.02": D("25000.00")}
     assert extra(price("2026-05-01", CHAIR, "TW")) == {"9903.76.24": D("15000.00")}
 

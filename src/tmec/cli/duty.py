@@ -168,7 +168,9 @@ def _print(duty: Duty) -> None:
     "not_wood_cabinet "
     "(note 37(g), 9903.76.04); semiconductor_article (note 39(b), 9903.79.01); s301_exclusion (the "
     "description of a Section 301 product exclusion, U.S. note 20(vvv)/(www), 9903.88.69/.70); "
-    "uk_vehicle_quota (a UK passenger vehicle within the quota of U.S. note 33(i), 9903.94.31); or none",
+    "uk_vehicle_quota (a UK passenger vehicle within the quota of U.S. note 33(i), 9903.94.31); "
+    "unpatented_pharma (an EU, Swiss or Liechtenstein product not patented for pharmaceutical use, "
+    "9903.02.77/.86/.91); or none",
 )
 @click.option(
     "--basis",

@@ -121,3 +121,13 @@ def test_the_cli_asks_and_charges_on_the_declaration() -> None:
     assert [(ln["heading"], ln["duty"]) for ln in lines if ln["heading"].startswith("9903")] == [
         ("9903.94.05", "250.00")
     ]
+
+
+def test_the_country_arrangements_follow_the_declaration_on_general_purpose_provisions() -> None:
+    bearing = "8482.10.50.44"  # column 1: 9 %
+    for origin, heading, duty in (("JP", "9903.94.43", "60.00"), ("GB", "9903.94.32", "10.00")):
+        assert heading not in extra(price("2026-03-01", bearing, origin, 1000)), origin
+        declared = price("2026-03-01", bearing, origin, 1000, metals_relief=PART)
+        assert extra(declared) == {heading: D(duty)}, origin  # 15 % / 10 % with column 1
+    # a vehicle-specific part keeps its arrangement without a declaration
+    assert extra(price("2026-03-01", BUMPER, "JP", 1000)) == {"9903.94.43": D("125.00")}

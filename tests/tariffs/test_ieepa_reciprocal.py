@@ -99,7 +99,9 @@ def test_india_and_brazil_their_reciprocal_rates() -> None:
 
 
 def test_korea_and_switzerland_move_to_their_floors() -> None:
-    assert extra(price("2025-12-04", VALVE, "KR")) == {"9903.02.56": D("15000.00")}
+    # Korea: printed from 2025-12-05, in law from 2025-11-14 (tests/tariffs/test_ieepa_retroactive.py)
+    assert extra(price("2025-12-04", VALVE, "KR", basis="deposited")) == {"9903.02.56": D("15000.00")}
+    assert extra(price("2025-12-04", VALVE, "KR")) == {"9903.02.80": D("13000.00")}
     assert extra(price("2025-12-05", VALVE, "KR")) == {"9903.02.80": D("13000.00")}
     # Switzerland and Liechtenstein: the revisions print the floors from 2026-01-01, the notice of
     # 18 Dec 2025 dates them back to 2025-11-14 (tests/tariffs/test_ieepa_retroactive.py)

@@ -3,8 +3,10 @@ at entry from the revision that printed them (``--basis deposited``).
 
 Japan: the EO of 4 Sep 2025 "Implementing the United States-Japan Agreement", sec. 2(d), from
 2025-08-07 (the revisions print 9903.02.73 from 2025-09-16). Switzerland and Liechtenstein: FR notice
-2025-23316 (18 Dec 2025), from 2025-11-14 (printed from 2026-01-01). A valve (8481.80.90, column 1
-2 %) worth 100,000: the floor is 13,000; Japan's +15 % was 15,000, Switzerland's 39 % 39,000.
+2025-23316 (18 Dec 2025), from 2025-11-14 (printed from 2026-01-01). Korea: FR notice 2025-21940
+(4 Dec 2025) as CBP's CSMS #67045953 dates it, from 2025-11-14 (printed from 2025-12-05). A valve
+(8481.80.90, column 1 2 %) worth 100,000: the floor is 13,000; Japan's and Korea's +15 % was 15,000,
+Switzerland's 39 % 39,000.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ VALVE = "8481.80.90"
         ("2025-11-14", "CH", "9903.02.83", ("9903.02.58", "39000.00")),
         ("2025-12-31", "CH", "9903.02.83", ("9903.02.58", "39000.00")),
         ("2025-11-14", "LI", "9903.02.88", ("9903.02.36", "15000.00")),
+        ("2025-11-20", "KR", "9903.02.80", ("9903.02.56", "15000.00")),  # CBP CSMS #67045953
     ],
 )
 def test_in_law_the_floor_from_the_orders_day_as_deposited_the_old_rate(
@@ -48,7 +51,8 @@ def test_before_the_orders_day_and_once_printed_both_bases_agree() -> None:
         ("2025-09-16", "JP", "9903.02.73", "13000.00"),
         ("2025-11-13", "CH", "9903.02.58", "39000.00"),
         ("2026-01-01", "LI", "9903.02.88", "13000.00"),
-        ("2025-11-20", "KR", "9903.02.56", "15000.00"),  # Korea's start is a known gap: the revisions' days
+        ("2025-11-13", "KR", "9903.02.56", "15000.00"),
+        ("2025-12-05", "KR", "9903.02.80", "13000.00"),
     ):
         for basis in ("liability", "deposited"):
             assert extra(price(day, VALVE, origin, basis=basis)) == {heading: D(duty)}, (day, origin, basis)
@@ -112,3 +116,13 @@ def test_the_swiss_notice_says_so() -> None:
     assert "on or after 12:01 a.m. eastern time on November 14, 2025" in dates
     assert "Vol. 90, No. 241 / Thursday, December 18, 2025" in text and "59281" in text
     assert b.RETROACTIVE["CH"][1] == b.RETROACTIVE["LI"][1] == "2025-11-14"
+    # its Annex II, effective from that day, creates the lists the floors spare (ieepa_floor_lists.yaml)
+    annex = text[text.index("Annex II Effective with respect to goods entered") :]
+    assert all(h in annex for h in ("9903.02.84", "9903.02.86", "9903.02.89", "9903.02.91"))
+
+
+def test_the_korea_day_is_the_one_cbp_quotes() -> None:
+    b = _builder()
+    assert "on or after 12:01 a.m. eastern time November 14, 2025" in b.KOREA
+    assert "2025-21940" in b.KOREA and "CSMS #67045953" in b.KOREA and "read 2026-12-07" in b.KOREA
+    assert b.RETROACTIVE["KR"][1] == "2025-11-14"

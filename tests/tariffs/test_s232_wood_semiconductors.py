@@ -79,9 +79,17 @@ def test_partner_countries() -> None:
     assert extra(price("2025-11-01", CHAIR, "GB")) == {"9903.76.20": D("10000.00")}
     assert extra(price("2025-11-01", CHAIR, "JP")) == {"9903.76.21": D("15000.00")}
     assert extra(price("2025-11-01", CABINET, "IT")) == {"9903.76.22": D("15000.00")}
-    # Korea's heading from the revision that prints it; Taiwan's from 2026-05-01
-    assert extra(price("2025-12-04", CHAIR, "KR")) == {"9903.76.02": D("25000.00")}
-    assert extra(price("2025-12-05", CHAIR, "KR")) == {"9903.76.23": D("15000.00")}
+    # Korea's 15 % in law from 2025-11-14 (notice 2025-21940, [unverified] until the revision of
+    # 2025-12-05 prints it; 25 % as deposited before); Taiwan's from 2026-05-01
+    assert extra(price("2025-11-13", CHAIR, "KR")) == {"9903.76.02": D("25000.00")}
+    back = price("2025-11-14", CHAIR, "KR")
+    assert extra(back) == {"9903.76.23": D("15000.00")}
+    assert "[unverified]" in back.lines[-1].reference and "2025-21940" in back.lines[-1].reference
+    assert extra(price("2025-12-04", CHAIR, "KR", basis="deposited")) == {"9903.76.02": D("25000.00")}
+    printed = price("2025-12-05", CHAIR, "KR")
+    assert (
+        extra(printed) == {"9903.76.23": D("15000.00")} and "[unverified]" not in printed.lines[-1].reference
+    )
     assert extra(price("2026-04-30", CHAIR, "TW")) == {"9903.76.02": D("25000.00")}
     assert extra(price("2026-05-01", CHAIR, "TW")) == {"9903.76.24": D("15000.00")}
 
@@ -132,8 +140,12 @@ CHIPS = "semiconductor_article"
 def test_a_declared_semiconductor_article_pays_25_in_place_of_ieepa_and_the_reciprocal_duty() -> None:
     d = price("2026-02-01", SERVER, "TW", metals_relief=CHIPS)
     assert extra(d) == {"9903.79.01": D("25000.00")}
-    # undeclared, 8471 is an auto part of U.S. note 33(g) (9903.94.05), which spares the reciprocal duty
-    assert extra(price("2026-02-01", SERVER, "TW")) == {"9903.94.05": D("25000.00")}
+    # declared a vehicle part, 8471 pays the auto parts duty of U.S. note 33(g) (9903.94.05), which
+    # spares the reciprocal duty; undeclared, neither
+    assert extra(price("2026-02-01", SERVER, "TW", metals_relief="vehicle_part")) == {
+        "9903.94.05": D("25000.00")
+    }
+    assert extra(price("2026-02-01", SERVER, "TW")) == {}
     part = price("2026-02-01", "8473.30.51.00", "TW", metals_relief=CHIPS)
     assert extra(part) == {"9903.79.01": D("25000.00")}
     assert "9903.01.32" not in {ln.heading for ln in part.lines}  # nor its Annex II line
@@ -149,8 +161,10 @@ def test_a_declared_semiconductor_article_pays_25_in_place_of_ieepa_and_the_reci
 
 
 def test_semiconductors_win_over_the_auto_parts_duty_and_section_122() -> None:
-    # 8471 is among the auto parts of U.S. note 33(g): undeclared, the line pays 9903.94.05
-    assert extra(price("2026-03-01", SERVER, "MX")) == {"9903.94.05": D("25000.00")}
+    # 8471 is among the provisions of U.S. note 33(g): declared a vehicle part, the line pays 9903.94.05
+    assert extra(price("2026-03-01", SERVER, "MX", metals_relief="vehicle_part")) == {
+        "9903.94.05": D("25000.00")
+    }
     assert extra(price("2026-03-01", SERVER, "MX", metals_relief=CHIPS)) == {"9903.79.01": D("25000.00")}
     assert extra(price("2026-03-01", SERVER, "MX", usmca=True, metals_relief=CHIPS)) == {
         "9903.79.01": D("25000.00")

@@ -22,7 +22,8 @@ What is read from the text, never retyped:
   the dates file marks "IEEPA invalidated" (2026 rev 4, 2026-02-24: CBP CSMS #67834313).
 
 What the text does not say: the floors that a later order dated back (Japan's to 2025-08-07,
-Switzerland's and Liechtenstein's to 2025-11-14: :data:`RETROACTIVE`, each with its order or notice).
+Switzerland's, Liechtenstein's and Korea's to 2025-11-14: :data:`RETROACTIVE`, each with its order or
+notice; Korea's as CBP's CSMS #67045953 states it).
 In law they apply from then; the revisions' days are kept as those of the duty deposited at entry.
 
 Exemptions that are data: Canada and Mexico (9903.01.26/.27, "the duty provided in the applicable
@@ -104,6 +105,20 @@ NOT_COMPILED = {
     "9903.01.34": "the U.S. content of goods with at least 20 % of it (U.S. note 2(v)(xii)): not modelled",
     "9903.02.01": "goods CBP finds transshipped (+40 %): a determination, not an entry fact",
 }
+# The country lists of U.S. note 2 compiled from the notes' text by tools/law/build_ieepa_floor_lists.py.
+FLOOR_LISTS = {
+    h: f"the product list of U.S. note {note}, which the HTSUS JSON does not carry: compiled from the notes' "
+    "text by tools/law/build_ieepa_floor_lists.py (ieepa_floor_lists.yaml)"
+    + (" where the entry declares the product unpatented for pharmaceutical use" if pharma else "")
+    for h, note, pharma in (
+        ("9903.02.74", "2(v)(xx)", False),
+        ("9903.02.77", "2(v)(xxiii)", True),
+        ("9903.02.84", "2(v)(xxv)(b)", False),
+        ("9903.02.86", "2(v)(xxv)(d)", True),
+        ("9903.02.89", "2(v)(xxv)(b)", False),
+        ("9903.02.91", "2(v)(xxv)(d)", True),
+    )
+}
 _RATE_ADD = re.compile(r"^The duty provided in the applicable subheading ?\+ ?(\d+(?:\.\d+)?)%$")
 _RATE_FLOOR = re.compile(r"^(\d+(?:\.\d+)?)%$")
 NO_CHANGE = "The duty provided in the applicable subheading"
@@ -136,8 +151,21 @@ SWISS = (
     "its Annex II 'effective with respect to goods entered for consumption ... on or after 12:01 a.m. "
     "eastern time on November 14, 2025' (copy: GitHub arifshehab/tariff-rate-tracker)"
 )
+# Korea: USTR and Commerce notice 2025-21940 (90 FR 55964, 4 Dec 2025) dated its Part B back; its DATES
+# text was not readable (only the notice's opening is in the pages searched), so the day is CBP's own
+# instruction to filers implementing it, a U.S. Government message read on 2026-12-07.
+KOREA = (
+    "USTR and Commerce notice 'Implementing Certain Tariff-Related Elements of the U.S.-Korea Strategic "
+    "Trade and Investment Deal', FR Doc. 2025-21940 (90 FR 55964, 4 Dec 2025), as CBP implements it in CSMS "
+    "#67045953 (correcting CSMS #66987366 of 3 Dec 2025): 'The reciprocal tariff for products of South "
+    "Korea, entered for consumption or withdrawn from warehouse for consumption on or after 12:01 a.m. "
+    "eastern time November 14, 2025, is dependent on the Column 1 ad valorem ... duty rate' (copy: "
+    "https://content.govdelivery.com/accounts/USDHSCBP/bulletins/3ff0a41, read 2026-12-07; the notice's "
+    "own DATES text not seen)"
+)
 RETROACTIVE = {
     "JP": ("9903.02.73", "2025-08-07", JAPAN),
+    "KR": ("9903.02.80", "2025-11-14", KOREA),
     "CH": ("9903.02.83", "2025-11-14", SWISS),
     "LI": ("9903.02.88", "2025-11-14", SWISS),
 }
@@ -292,7 +320,9 @@ def stretches(
             if live and current is None and reading is not None and rev is not None:
                 day = max(start_of[rev], reading.stated)
                 current = Stretch(heading, reading, rev, rev, day, "")
-        if not kinds or kinds == {"none"}:
+        if (not kinds or kinds == {"none"}) and heading in FLOOR_LISTS:
+            skipped[heading] = FLOOR_LISTS[heading]
+        elif not kinds or kinds == {"none"}:
             first = texts[heading][0][2]
             skipped[heading] = (
                 "no additional duty on products named by a list or use of U.S. note 2 that the HTSUS JSON "

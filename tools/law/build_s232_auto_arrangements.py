@@ -61,6 +61,7 @@ NAME = "s232_auto_arrangements.yaml"
 CHAPTER99 = "hts_chapter99.tsv"
 # the bundled measure before which the arrangements go (they are exceptions to it and to 9903.94.05)
 BEFORE = "s232_autos_vehicle"
+MEASURES = "measures.yaml"  # the bundled measures: the general-purpose provisions of note 33(g)
 PROC = "Proc. 10908 (26 Mar 2025) as amended"
 # The European Union's member countries as note 33(n) names them.
 EU_NAMES = {
@@ -267,6 +268,26 @@ def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def dual_use(measures: Path) -> tuple[str, ...]:
+    """The general-purpose provisions of note 33(g) (measures.yaml ``auto_parts_dual_use``), digits."""
+    text = measures.read_text(encoding="utf-8")
+    block = text[text.index("  auto_parts_dual_use:") :]
+    items = block[block.index("[") : block.index("]") + 1]
+    return tuple(c.replace(".", "") for c in re.findall(r'"([\d.]+)"', items))
+
+
+def _declared_twin(fields: dict[str, str]) -> dict[str, str] | None:
+    """A parts arrangement on the general-purpose provisions: only when the entry declares a vehicle
+    part (metals_relief vehicle_part), as 9903.94.05 there (measures.yaml)."""
+    twins = {"auto_parts": "auto_parts_dual_use", "s232_autos_uk_parts": "s232_autos_uk_parts_dual_use"}
+    if fields.get("scope") not in twins:
+        return None
+    twin = dict(fields, id=f"{fields['id']}_declared", scope=twins[fields["scope"]])
+    twin["when"] = "{metals_relief: vehicle_part}"
+    twin["title"] = fields["title"][:-1] + ', a general-purpose provision declared a vehicle part"'
+    return twin
+
+
 def _measure(fields: dict[str, str]) -> list[str]:
     return [f"  - id: {fields.pop('id')}"] + [f"    {k}: {v}" for k, v in fields.items()]
 
@@ -278,7 +299,10 @@ def build(git_dir: Path, out: Path | None = None) -> bytes:
     chapter99 = (out or DEFAULT_OUT) / CHAPTER99  # the repo's own, compiled from ../shared/data
     origins = {"EU": eu_members(subdivision(words, "n", "o"))}
     uk_vehicles = codes_listed(subdivision(words, "i", "j"), "33(i)")
-    uk_parts = codes_listed(subdivision(words, "j", "k"), "33(j)")
+    uk_all = codes_listed(subdivision(words, "j", "k"), "33(j)")
+    dual = dual_use((out or DEFAULT_OUT) / MEASURES)
+    uk_parts = [c for c in uk_all if not c.replace(".", "").startswith(dual)]
+    uk_dual = [c for c in uk_all if c.replace(".", "").startswith(dual)]
     lines = [
         "# Section 232 autos and parts: the country arrangements of the United Kingdom, Japan, the European",
         "# Union, Korea and Taiwan (9903.94.31-.69), compiled by tools/law/build_s232_auto_arrangements.py;",
@@ -309,6 +333,11 @@ def build(git_dir: Path, out: Path | None = None) -> bytes:
         "    items: [" + ", ".join(f'"{c}"' for c in ASKED_WITHIN) + "]",
         '    reference: "HTSUS 8706-8708: the chapter 87 headings of motor vehicle parts, where the '
         'certification of U.S. note 33(p)-(r) is asked about when not declared"',
+        "    confidence: T",
+        "  s232_autos_uk_parts_dual_use:",
+        "    items: [" + ", ".join(f'"{c}"' for c in uk_dual) + "]",
+        f'    reference: "{UK_PARTS}: the parts of the United Kingdom of general-purpose provisions (scope '
+        'auto_parts_dual_use of measures.yaml); U.S. note 33(j) (HTSUS 2026 rev 6)"',
         "    confidence: T",
         "measures:",
     ]  # fmt: skip
@@ -394,12 +423,16 @@ def _measures(
                 f"under {before} until {first} (refund on correction)"
             )
             retro["confidence"] = confidence
+            twin = _declared_twin(retro)
             lines += _measure(retro)
+            lines += _measure(twin) if twin else []
         fields["valid_from"] = start or first
         if start:
             fields["deposited_from"] = first
         fields |= {"reference": _quote(reference), "confidence": "T"}
+        twin = _declared_twin(fields)
         lines += _measure(fields)
+        lines += _measure(twin) if twin else []
     return lines
 
 

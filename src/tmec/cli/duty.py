@@ -163,13 +163,17 @@ def _print(duty: Duty) -> None:
 @click.option(
     "--metals-relief",
     help="a Section 232 fact only the importer knows: a metals relief of U.S. note 16, commerce_quota "
-    "(9903.82.18/.19), motorcycle_parts (9903.82.13), equipment_parts (9903.82.23-.26); not_wood_cabinet "
+    "(9903.82.18/.19), motorcycle_parts (9903.82.13), equipment_parts (9903.82.23-.26); vehicle_part (a "
+    "part of a passenger vehicle or light truck of a general-purpose provision of note 33(g), 9903.94.05); "
+    "not_wood_cabinet "
     "(note 37(g), 9903.76.04); semiconductor_article (note 39(b), 9903.79.01); s301_exclusion (the "
     "description of a Section 301 product exclusion, U.S. note 20(vvv)/(www), 9903.88.69/.70); "
     "uk_vehicle_quota (a UK passenger vehicle within the quota of U.S. note 33(i), 9903.94.31); "
     "auto_part_certified (a part certified for US automobile production or repair, note 33(p), (r), "
     "9903.94.07 and the EU's, Japan's, Korea's, Taiwan's headings); uk_auto_part_certified (a UK part "
-    "certified for UK automobiles, note 33(q), 9903.94.33); or none",
+    "certified for UK automobiles, note 33(q), 9903.94.33); "
+    "unpatented_pharma (an EU, Swiss or Liechtenstein product not patented for pharmaceutical use, "
+    "9903.02.77/.86/.91); or none",
 )
 @click.option(
     "--basis",

@@ -21,9 +21,10 @@ from tmec.core.numbers import BLANKS, LINE_AMOUNT
 
 __all__ = ["RELIEFS", "UNKNOWN", "Entry", "country", "entry_from_mapping"]
 
-# The Section 232 facts of U.S. notes 16 (metals reliefs), 33(i) (the UK's vehicle quota), 33(p)-(r) (a
-# part's certified use), 37 (wood:
-# 37(g)) and 39 (a semiconductor article), and the Section 301 product exclusions of U.S. note
+# The Section 232 facts of U.S. notes 16 (metals reliefs), 33(g) (a vehicle part of a general-purpose
+# provision), 33(i) (the UK's vehicle quota), 33(p)-(r) (a part's certified use), 37 (wood: 37(g)) and
+# 39 (a semiconductor article), the EU, Swiss and Liechtenstein lists spared their reciprocal floors (a
+# product not patented for pharmaceutical use), and the Section 301 product exclusions of U.S. note
 # 20(vvv)/(www), that only the importer knows: the value of an entry's ``metals_relief`` (not given:
 # the answer asks where one could apply).
 RELIEFS = {
@@ -38,6 +39,12 @@ RELIEFS = {
     "semiconductor_article": "a semiconductor article of U.S. note 39(b) (a logic integrated circuit, or an "
     "article containing one, whose total processing performance and DRAM bandwidth lie in the note's "
     "ranges) not entered for an end use of note 39(d) (9903.79.01)",
+    "vehicle_part": "a part of a passenger vehicle or light truck (U.S. note 33(g)) entered under a "
+    "general-purpose provision of the note's list (an automatic data processing machine of 8471, a bearing, "
+    "an electric motor, a battery...; 9903.94.05, or 9903.94.06 for a USMCA part)",
+    "unpatented_pharma": "a product of the European Union, Switzerland or Liechtenstein not patented in the "
+    "United States for use in pharmaceutical applications (U.S. note 2(v)(xxiii), (xxv)(d); 9903.02.77, "
+    ".86, .91)",
     "s301_exclusion": "a product of China that matches the description of a Section 301 product "
     "exclusion granted by USTR (U.S. note 20(vvv), 20(www); 9903.88.69, 9903.88.70)",
     "uk_vehicle_quota": "a passenger vehicle of the United Kingdom entered within the yearly quota of "

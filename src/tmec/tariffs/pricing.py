@@ -60,7 +60,8 @@ def price_entry(entry: Entry, *, tables: TariffTables | None = None, basis: str 
     if entry.origin not in {"CA", "MX", "US"}:
         notes.append(
             "for goods of other origins than Canada and Mexico, not included: the reciprocal duty's product "
-            "exemptions but Annex II (the EU, Swiss and Korean lists), the Section 232 duty on auto parts "
+            "exemptions but Annex II and the EU, Swiss and Liechtenstein lists (their civil aircraft, "
+            "Korea's and Japan's), the Section 232 duty on auto parts "
             "certified for automobile production or repair in the United States (9903.94.07 and its country "
             "headings 9903.94.33, .44, .45, .54, .55, .64, .65, .68, .69: none is charged here) and the "
             "Section 232 country arrangements for steel and aluminum before 2025"

@@ -188,6 +188,8 @@ S232_JUNE_2026 = TARIFFS_DIR / "s232_annexes_2026_jun.yaml"  # tools/law/build_s
 IEEPA_BRAZIL_ANNEX = TARIFFS_DIR / "ieepa_brazil_annex_i.yaml"  # tools/law/build_ieepa_brazil_annex.py
 # the reciprocal duty's Annex II, Brazil's revised Annex I, India's Annex II exemption: scopes and measures
 IEEPA_ANNEX_II = TARIFFS_DIR / "ieepa_annex_ii.yaml"  # tools/law/build_ieepa_annex_ii.py
+# the EU, Swiss and Liechtenstein lists spared their reciprocal floors (9903.02.74, .77, .84, .86, .89, .91)
+IEEPA_FLOOR_LISTS = TARIFFS_DIR / "ieepa_floor_lists.yaml"  # tools/law/build_ieepa_floor_lists.py
 # tools/law/build_s232_wood_semiconductors.py (U.S. notes 37 and 39)
 S232_WOOD = TARIFFS_DIR / "s232_wood_semiconductors.yaml"
 # tools/law/build_s301_exclusions.py (U.S. note 20(vvv), 20(www)): scopes and measures
@@ -206,6 +208,7 @@ COMPILED_SCOPES = (
     S232_JUNE_2026,
     IEEPA_BRAZIL_ANNEX,
     IEEPA_ANNEX_II,
+    IEEPA_FLOOR_LISTS,
     S232_WOOD,
     S301_EXCLUSIONS,
     S232_AUTO_ARRANGEMENTS,
@@ -253,6 +256,7 @@ def build_measures() -> MeasureSet:
         *bundled,
         *load_yaml(IEEPA_RECIPROCAL)["measures"],
         *load_yaml(IEEPA_ANNEX_II)["measures"],  # exemptions, before the country duties they spare
+        *load_yaml(IEEPA_FLOOR_LISTS)["measures"],
         *load_yaml(IEEPA_COUNTRY)["measures"],
     ]
     return parse_measures({**data, "scopes": scopes, "measures": measures}, source=str(MEASURES))
@@ -475,6 +479,11 @@ COMPILED_FROM = {
         "Annex I as revised on 20 Nov 2025, from U.S. note 2 in HTSUS 2026 rev 6 (dates SECONDARY: a "
         "tracker's table)",
         "2025-04-05",
+    ),
+    IEEPA_FLOOR_LISTS: (
+        "IEEPA reciprocal: the lists the EU, Switzerland and Liechtenstein spare their floors (9903.02.74, "
+        ".77, .84, .86, .89, .91; U.S. note 2(v)(xx), (xxiii), (xxv)(b), (xxv)(d)), from HTSUS 2026 rev 6",
+        "2025-09-25",
     ),
     S232_WOOD: (
         "Section 232 timber, lumber and wood products (Proc. 10976) and semiconductors (proclamation of "

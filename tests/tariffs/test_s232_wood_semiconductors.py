@@ -137,8 +137,11 @@ def test_a_declared_semiconductor_article_pays_25_in_place_of_ieepa_and_the_reci
     part = price("2026-02-01", "8473.30.51.00", "TW", metals_relief=CHIPS)
     assert extra(part) == {"9903.79.01": D("25000.00")}
     assert "9903.01.32" not in {ln.heading for ln in part.lines}  # nor its Annex II line
-    # Section 122 (from 2026-02-24) spares it too
-    assert extra(price("2026-03-01", "8473.30.51.00", "DE")) == {"9903.03.01": D("10000.00")}
+    # Section 122 (from 2026-02-24) spares it too; the part is also an aluminum derivative of note 19(k)
+    # (from 2025-03-12, on its aluminum content: none here)
+    assert extra(price("2026-03-01", "8473.30.51.00", "DE", aluminum_value=0)) == {
+        "9903.03.01": D("10000.00")
+    }
     assert extra(price("2026-03-01", "8473.30.51.00", "DE", metals_relief=CHIPS)) == {
         "9903.79.01": D("25000.00")
     }

@@ -182,6 +182,8 @@ def load_schedule(home: Path | None = None) -> Schedule:
 
 S232_ANNEXES = TARIFFS_DIR / "s232_annexes_2026.yaml"  # compiled by tools/law/build_s232_annexes.py
 S232_DERIVATIVES_2025 = TARIFFS_DIR / "s232_derivatives_2025.yaml"  # tools/law/build_s232_derivatives_2025.py
+# tools/law/build_s232_derivatives_2025_03.py: the lists of March 2025 and the April and June inclusions
+S232_DERIVATIVES_2025_03 = TARIFFS_DIR / "s232_derivatives_2025_03.yaml"
 S301_LISTS = TARIFFS_DIR / "s301_china_lists.yaml"  # tools/law/build_tracker_lists.py (secondary)
 S232_COPPER_2025 = TARIFFS_DIR / "s232_copper_2025.yaml"  # tools/law/build_tracker_lists.py (secondary)
 S232_JUNE_2026 = TARIFFS_DIR / "s232_annexes_2026_jun.yaml"  # tools/law/build_s232_june_2026.py (secondary)
@@ -201,6 +203,7 @@ S232_AUTO_ARRANGEMENTS = TARIFFS_DIR / "s232_auto_arrangements.yaml"
 COMPILED_SCOPES = (
     S232_ANNEXES,
     S232_DERIVATIVES_2025,
+    S232_DERIVATIVES_2025_03,
     S301_LISTS,
     S232_COPPER_2025,
     S232_JUNE_2026,
@@ -455,6 +458,12 @@ COMPILED_FROM = {
     S232_DERIVATIVES_2025: (
         "Section 232 derivative inclusions of 18 Aug 2025 (FR 2025-15819, Annex I)",
         "2025-08-18",
+    ),
+    S232_DERIVATIVES_2025_03: (
+        "Section 232 derivatives of Procs. 10896/10895 (12 Mar 2025: U.S. notes 16(m), (n) from the HTSUS "
+        "revisions' footnotes, 19(i)-(k) from the notes' text) and the inclusions of 4 Apr and 23 Jun 2025 "
+        "(SECONDARY: the notices' lists as CBP quotes them)",
+        "2025-03-12",
     ),
     S301_LISTS: ("Section 301 China product lists (SECONDARY: a tracker's table)", "2018-07-06"),
     S232_COPPER_2025: (

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.tariffs.helpers import builder, extra, price
-from tmec.law.tariffs import S232_WOOD, law_status, load_measures, load_schedule, load_tables
+from tmec.law.tariffs import S232_WOOD, S232_WOOD_2027, law_status, load_measures, load_schedule, load_tables
 from tmec.tariffs.statutory import statutory_table
 
 CHAIR = "9401.61.40.11"  # upholstered seat with a wooden frame, household (note 37(d))
@@ -59,6 +59,25 @@ def test_usmca_gives_no_relief_from_the_wood_duty() -> None:
 def test_the_rise_of_2026_01_01_was_put_off() -> None:
     assert extra(price("2026-01-02", CABINET, "MX")) == {"9903.76.03": D("25000.00")}
     assert extra(price("2026-06-10", CHAIR, "CA")) == {"9903.76.02": D("25000.00")}
+
+
+def test_the_rises_come_on_2027_01_01_except_for_countries_with_an_agreement() -> None:
+    assert extra(price("2026-12-31", CABINET, "MX")) == {"9903.76.03": D("25000.00")}
+    assert extra(price("2027-01-01", CABINET, "MX")) == {"9903.76.03": D("50000.00")}
+    assert extra(price("2027-01-01", CHAIR, "CA")) == {"9903.76.02": D("30000.00")}
+    after = price("2027-01-01", CHAIR, "VN")
+    assert extra(after) == {"9903.76.02": D("30000.00")}
+    assert after.warning and "2026-06-08" in after.warning  # a day past the bundled law: said so
+    # the United Kingdom, Japan and the EU keep their own headings
+    assert extra(price("2027-01-01", CABINET, "GB")) == {"9903.76.20": D("10000.00")}
+    assert set(extra(price("2027-01-01", CHAIR, "JP"))) <= {"9903.76.21"}
+
+
+def test_the_rises_are_what_the_builder_makes_of_the_proclamation_of_31_dec_2025() -> None:
+    git_dir = os.environ.get("TMEC_WH_BRIEFINGS")
+    if not git_dir or not Path(git_dir).exists():
+        pytest.skip("TMEC_WH_BRIEFINGS (a git directory of github brian14708/wh-briefings) not set")
+    assert builder("build_s232_wood_semiconductors").build_rises(Path(git_dir)) == S232_WOOD_2027.read_bytes()
 
 
 def test_section_122_spares_wood_products_and_section_301_stacks() -> None:

@@ -192,6 +192,9 @@ IEEPA_BRAZIL_ANNEX = TARIFFS_DIR / "ieepa_brazil_annex_i.yaml"  # tools/law/buil
 IEEPA_ANNEX_II = TARIFFS_DIR / "ieepa_annex_ii.yaml"  # tools/law/build_ieepa_annex_ii.py
 # tools/law/build_s232_wood_semiconductors.py (U.S. notes 37 and 39)
 S232_WOOD = TARIFFS_DIR / "s232_wood_semiconductors.yaml"
+# the same builder, from the proclamation of 31 Dec 2025: the 2027 rises, before the 25 % measures
+S232_WOOD_2027 = TARIFFS_DIR / "s232_wood_2027.yaml"
+S232_WOOD_2027_BEFORE = "s232_wood_upholstered"
 # tools/law/build_s301_exclusions.py (U.S. note 20(vvv), 20(www)): scopes and measures
 S301_EXCLUSIONS = TARIFFS_DIR / "s301_exclusions.yaml"
 # the bundled measure before which the Section 301 exclusions go: after the four-year review's (note 31),
@@ -252,6 +255,8 @@ def build_measures() -> MeasureSet:
     # the certified-use parts (9903.94.07, note 33(p)-(r)) after every other autos measure
     at = next(i for i, m in enumerate(bundled) if m["id"] == autos["certified_after"]) + 1
     bundled[at:at] = autos["certified_measures"]
+    at = next(i for i, m in enumerate(bundled) if m["id"] == S232_WOOD_2027_BEFORE)
+    bundled[at:at] = load_yaml(S232_WOOD_2027)["measures"]
     measures = [
         *bundled,
         *load_yaml(IEEPA_RECIPROCAL)["measures"],
@@ -414,7 +419,7 @@ def law_status(home: Path | None = None) -> dict[str, Any]:
                 "note": " ".join(annex_header[2:4]),
                 "licence": "US Government work, public domain",
             },
-            *(_compiled_source(path) for path in COMPILED_SCOPES[1:]),
+            *(_compiled_source(path) for path in (*COMPILED_SCOPES[1:], S232_WOOD_2027)),
             _reciprocal_source(),
             _country_source(),
             {
@@ -489,6 +494,10 @@ COMPILED_FROM = {
         "Section 232 timber, lumber and wood products (Proc. 10976) and semiconductors (proclamation of "
         "14 Jan 2026): the lists of U.S. notes 37 (9903.76) and 39 (9903.79), from HTSUS 2026 rev 6",
         "2025-10-14",
+    ),
+    S232_WOOD_2027: (
+        "Section 232 wood products: the rises to 30 % and 50 % from 2027-01-01 (proclamation of 31 Dec 2025)",
+        "2027-01-01",
     ),
     S301_EXCLUSIONS: (
         "Section 301 product exclusions (USTR): U.S. note 20(vvv) (9903.88.69) and 20(www) (9903.88.70), "

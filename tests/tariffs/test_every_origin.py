@@ -88,7 +88,8 @@ def test_copper_wire_in_2026_is_annex_i_a_on_full_value() -> None:
 def test_the_august_2025_inclusions_start_on_2025_08_18() -> None:
     fridge = "8418.10.00"  # note 19(k) from 2025-08-18 (FR 2025-15819 Annex I)
     before = price("2025-08-17", fridge, "KR", 100000, aluminum_value=20000)
-    assert not [ln for ln in before.lines if ln.program.startswith("s232")]
+    # its steel is charged from 2025-06-23 (a household appliance of note 16(n), FR 2025-11067)
+    assert not [ln for ln in before.lines if ln.program == "s232_aluminum"]
     after = price("2025-08-18", fridge, "KR", 100000, aluminum_value=20000)
     assert extra(after)["9903.85.08"] == D("10000.00")  # 50 % on the aluminum content
     uk = price("2025-08-18", fridge, "GB", 100000, aluminum_value=20000)

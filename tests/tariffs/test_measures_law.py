@@ -53,11 +53,21 @@ AHEAD = {("ieepa_cn_fentanyl_20", "2025_rev_27"): "ieepa_cn_fentanyl_10_nov"}
 # 9903.01.77 and .81 (EO 14323, Brazil) take effect on 2025-08-06, as the compiler's note of 2025 rev 20
 # says; rev 18, the first to print them, takes effect on 2025-08-07.
 ADDED_LATER = {("9903.82.01", "2026_rev_6"), ("9903.01.77", "2025_rev_17"), ("9903.01.81", "2025_rev_17")}
+# A rate a proclamation sets from a day after the last bundled revision, which that revision does not
+# print yet: measure -> the rate it still prints (the wood rises of 2027-01-01, proclamation of 31 Dec
+# 2025).  A newer revision printing the rise makes this fail: then the exception goes.
+NOT_YET_PRINTED = {"s232_wood_upholstered_2027": Decimal(25), "s232_wood_cabinets_vanities_2027": Decimal(25)}
 
 
 @pytest.mark.parametrize("measure", MEASURES, ids=[m.id for m in MEASURES])
 def test_every_heading_is_in_chapter_99_with_the_measures_rate_in_every_revision(measure: Measure) -> None:
     assert _checks(measure)
+    if measure.id in NOT_YET_PRINTED:
+        last = CH99.revisions[-1]
+        assert measure.valid_from > last.effective
+        printed = parse_rate(CH99.line(measure.heading.replace(".", ""), last.effective).general).ad_valorem
+        assert printed == NOT_YET_PRINTED[measure.id] != measure.rate
+        return
     for heading, day in _checks(measure):
         rev = CH99.revision_on(day)
         if (heading, rev.name) in ADDED_LATER:

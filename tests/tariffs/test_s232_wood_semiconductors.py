@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.tariffs.helpers import builder, extra, price
-from tmec.law.tariffs import S232_WOOD, law_status, load_measures, load_schedule, load_tables
+from tmec.law.tariffs import S232_WOOD, S232_WOOD_2027, law_status, load_measures, load_schedule, load_tables
 from tmec.tariffs.statutory import statutory_table
 
 CHAIR = "9401.61.40.11"  # upholstered seat with a wooden frame, household (note 37(d))
@@ -59,6 +59,25 @@ def test_usmca_gives_no_relief_from_the_wood_duty() -> None:
 def test_the_rise_of_2026_01_01_was_put_off() -> None:
     assert extra(price("2026-01-02", CABINET, "MX")) == {"9903.76.03": D("25000.00")}
     assert extra(price("2026-06-10", CHAIR, "CA")) == {"9903.76.02": D("25000.00")}
+
+
+def test_the_rises_come_on_2027_01_01_except_for_countries_with_an_agreement() -> None:
+    assert extra(price("2026-12-31", CABINET, "MX")) == {"9903.76.03": D("25000.00")}
+    assert extra(price("2027-01-01", CABINET, "MX")) == {"9903.76.03": D("50000.00")}
+    assert extra(price("2027-01-01", CHAIR, "CA")) == {"9903.76.02": D("30000.00")}
+    after = price("2027-01-01", CHAIR, "VN")
+    assert extra(after) == {"9903.76.02": D("30000.00")}
+    assert after.warning and "2026-06-08" in after.warning  # a day past the bundled law: said so
+    # the United Kingdom, Japan and the EU keep their own headings
+    assert extra(price("2027-01-01", CABINET, "GB")) == {"9903.76.20": D("10000.00")}
+    assert set(extra(price("2027-01-01", CHAIR, "JP"))) <= {"9903.76.21"}
+
+
+def test_the_rises_are_what_the_builder_makes_of_the_proclamation_of_31_dec_2025() -> None:
+    git_dir = os.environ.get("TMEC_WH_BRIEFINGS")
+    if not git_dir or not Path(git_dir).exists():
+        pytest.skip("TMEC_WH_BRIEFINGS (a git directory of github brian14708/wh-briefings) not set")
+    assert builder("build_s232_wood_semiconductors").build_rises(Path(git_dir)) == S232_WOOD_2027.read_bytes()
 
 
 def test_section_122_spares_wood_products_and_section_301_stacks() -> None:
@@ -149,8 +168,11 @@ def test_a_declared_semiconductor_article_pays_25_in_place_of_ieepa_and_the_reci
     part = price("2026-02-01", "8473.30.51.00", "TW", metals_relief=CHIPS)
     assert extra(part) == {"9903.79.01": D("25000.00")}
     assert "9903.01.32" not in {ln.heading for ln in part.lines}  # nor its Annex II line
-    # Section 122 (from 2026-02-24) spares it too
-    assert extra(price("2026-03-01", "8473.30.51.00", "DE")) == {"9903.03.01": D("10000.00")}
+    # Section 122 (from 2026-02-24) spares it too; the part is also an aluminum derivative of note 19(k)
+    # (from 2025-03-12, on its aluminum content: none here)
+    assert extra(price("2026-03-01", "8473.30.51.00", "DE", aluminum_value=0)) == {
+        "9903.03.01": D("10000.00")
+    }
     assert extra(price("2026-03-01", "8473.30.51.00", "DE", metals_relief=CHIPS)) == {
         "9903.79.01": D("25000.00")
     }

@@ -23,12 +23,24 @@ the measures that use them, with their rates and dates, are in ``measures.yaml``
 ``s232_wood`` and ``s232_semiconductors``), checked against every revision's chapter 99 by
 ``tests/tariffs/test_measures_law.py``.
 
-Usage: ``python tools/law/build_s232_wood_semiconductors.py --tracker GITDIR [--out DIR]``;
-``tests/tariffs/test_s232_wood_semiconductors.py`` regenerates the file when ``TMEC_TARIFF_TRACKER`` is set.
+The rises of the upholstered furniture and the kitchen cabinets and vanities duties are compiled from
+the proclamation of 31 Dec 2025 that put them off to 2027-01-01 (its clause (1), rewriting Proc.
+10976's clause 5: "Effective January 1, 2027, the duty rate in clause 2 shall increase to 30 percent
+and the duty rate in clause 3 shall increase to 50 percent ... except for countries with which the
+United States reaches an agreement"), read from its whitehouse.gov page as GitHub
+``brian14708/wh-briefings`` keeps it (``--wh-briefings``, or ``TMEC_WH_BRIEFINGS``): two measures,
+written to ``s232_wood_2027.yaml`` and read before the 25 % ones, which end that day; the countries
+with an agreement keep their own headings (the measures before them).  No HTSUS revision in
+``../shared/data`` (to 2026 rev 10) prints the rises yet.
+
+Usage: ``python tools/law/build_s232_wood_semiconductors.py --tracker GITDIR [--wh-briefings GITDIR]
+[--out DIR]``; ``tests/tariffs/test_s232_wood_semiconductors.py`` regenerates the files when
+``TMEC_TARIFF_TRACKER`` (and ``TMEC_WH_BRIEFINGS``) are set.
 """
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import re
 import sys
@@ -37,9 +49,40 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from builder_cli import git_show, run_builder  # a sibling script, not a package
+from builder_cli import DEFAULT_OUT, git_show  # a sibling script, not a package
 
 NAME = "s232_wood_semiconductors.yaml"
+RISES = "s232_wood_2027.yaml"
+WH = "brian14708/wh-briefings"
+# the proclamation of 31 Dec 2025 as the mirror first kept it
+AMENDMENT = (
+    "c98868d5f3c781586ee1e6b7ab21ac6a73b4a005",
+    "presidential-actions/2025-12/2025-12-31-amendments-to-adjusting-imports-of-timber-lumber-and-their-"
+    "derivative-products-into-the-united-states.md",
+)
+_RISE = re.compile(
+    r"Effective\s+(\w+\s+\d{1,2},\s+\d{4}),\s+the\s+duty\s+rate\s+in\s+clause\s+2\s+shall\s+increase\s+to\s+"
+    r"(\d+)\s+percent\s+and\s+the\s+duty\s+rate\s+in\s+clause\s+3\s+shall\s+increase\s+to\s+(\d+)\s+percent"
+)
+# (clause of Proc. 10976, the 25 % measure of measures.yaml it follows, title, heading, scope, note 37)
+_RISEN = (
+    (
+        "2",
+        "s232_wood_upholstered",
+        "upholstered wooden furniture",
+        "9903.76.02",
+        "s232_wood_upholstered",
+        "(c)-(d)",
+    ),
+    (
+        "3",
+        "s232_wood_cabinets_vanities",
+        "kitchen cabinets and vanities and their parts",
+        "9903.76.03",
+        "s232_wood_cabinets_vanities",
+        "(e)-(f)",
+    ),
+)
 REPO = "arifshehab/tariff-rate-tracker"
 COMMIT = "9919812fe16ad61d72318dc7b96d387cc6c226da"
 NOTES = "data/us_notes/chapter99_2026_rev_6.txt"
@@ -133,10 +176,58 @@ def build(git_dir: Path, out: Path | None = None) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
+def build_rises(git_dir: Path) -> bytes:
+    """The 2027 rates of clauses 2 and 3 of Proc. 10976, from the proclamation of 31 Dec 2025."""
+    import datetime as dt  # only this builder dates anything
+
+    raw = git_show(git_dir, *AMENDMENT)
+    text = re.sub(r"\s+", " ", raw.decode("utf-8"))
+    found = _RISE.search(text)
+    if found is None or "except for countries with which the United States reaches an agreement" not in text:
+        raise SystemExit(f"{AMENDMENT[1]}: the rises of clauses 2 and 3 not found")
+    day = dt.datetime.strptime(found[1].replace("  ", " "), "%B %d, %Y").date().isoformat()
+    copy = f"GitHub {WH} {AMENDMENT[1]} at commit {AMENDMENT[0]} sha256 {hashlib.sha256(raw).hexdigest()}"
+    lines = [
+        "# Section 232 wood products: the rises of Proc. 10976 clauses 2 and 3 as the proclamation of",
+        "# 31 Dec 2025 (clause (1), rewriting clause 5) dates them, compiled by",
+        "# tools/law/build_s232_wood_semiconductors.py; do not edit.",
+        f"# source: {copy} (the page of whitehouse.gov/presidential-actions/2025/12/ it copies)",
+        "# licence: US Government work (17 USC 105), public domain",
+        "# countries with an agreement keep their headings (9903.76.20-.24: the measures before these)",
+        "measures:",
+    ]
+    for (clause, after, what, heading, scope, note), rate in zip(_RISEN, (found[2], found[3]), strict=True):
+        lines += [
+            f"  - id: {after}_{day[:4]}",
+            "    program: s232_wood",
+            f'    title: "Section 232 {what} (from {day})"',
+            f'    heading: "{heading}"',
+            f"    rate: {rate}",
+            "    base: full",
+            f"    scope: {scope}",
+            f"    valid_from: {day}",
+            '    reference: "Proclamation of 31 Dec 2025 clause (1) (Proc. 10976 clause 5 as amended: '
+            f"clause {clause} at {rate} % from {day}, except for countries with an agreement); "
+            f"U.S. note 37{note}; "
+            f'heading {heading} (no HTSUS revision to 2026 rev 10 prints the rise)"',
+            "    confidence: T",
+        ]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    return run_builder(
-        argv, __doc__.splitlines()[0], build, NAME, source="--tracker", required=f"a git directory of {REPO}"
-    )
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tracker", type=Path, required=True, help=f"a git directory of {REPO}")
+    parser.add_argument("--wh-briefings", type=Path, help=f"a git directory of {WH}")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    args = parser.parse_args(argv)
+    outputs = [(NAME, build(args.tracker, args.out))]
+    if args.wh_briefings:
+        outputs.append((RISES, build_rises(args.wh_briefings)))
+    for name, body in outputs:
+        (args.out / name).write_bytes(body)
+        print(f"{args.out / name}: {len(body):,} bytes", file=sys.stderr)
+    return 0
 
 
 if __name__ == "__main__":

@@ -182,6 +182,8 @@ def load_schedule(home: Path | None = None) -> Schedule:
 
 S232_ANNEXES = TARIFFS_DIR / "s232_annexes_2026.yaml"  # compiled by tools/law/build_s232_annexes.py
 S232_DERIVATIVES_2025 = TARIFFS_DIR / "s232_derivatives_2025.yaml"  # tools/law/build_s232_derivatives_2025.py
+# tools/law/build_s232_derivatives_2025_03.py: the lists of March 2025 and the April and June inclusions
+S232_DERIVATIVES_2025_03 = TARIFFS_DIR / "s232_derivatives_2025_03.yaml"
 S301_LISTS = TARIFFS_DIR / "s301_china_lists.yaml"  # tools/law/build_tracker_lists.py (secondary)
 S232_COPPER_2025 = TARIFFS_DIR / "s232_copper_2025.yaml"  # tools/law/build_tracker_lists.py (secondary)
 S232_JUNE_2026 = TARIFFS_DIR / "s232_annexes_2026_jun.yaml"  # tools/law/build_s232_june_2026.py (secondary)
@@ -192,6 +194,9 @@ IEEPA_ANNEX_II = TARIFFS_DIR / "ieepa_annex_ii.yaml"  # tools/law/build_ieepa_an
 IEEPA_FLOOR_LISTS = TARIFFS_DIR / "ieepa_floor_lists.yaml"  # tools/law/build_ieepa_floor_lists.py
 # tools/law/build_s232_wood_semiconductors.py (U.S. notes 37 and 39)
 S232_WOOD = TARIFFS_DIR / "s232_wood_semiconductors.yaml"
+# the same builder, from the proclamation of 31 Dec 2025: the 2027 rises, before the 25 % measures
+S232_WOOD_2027 = TARIFFS_DIR / "s232_wood_2027.yaml"
+S232_WOOD_2027_BEFORE = "s232_wood_upholstered"
 # tools/law/build_s301_exclusions.py (U.S. note 20(vvv), 20(www)): scopes and measures
 S301_EXCLUSIONS = TARIFFS_DIR / "s301_exclusions.yaml"
 # the bundled measure before which the Section 301 exclusions go: after the four-year review's (note 31),
@@ -203,6 +208,7 @@ S232_AUTO_ARRANGEMENTS = TARIFFS_DIR / "s232_auto_arrangements.yaml"
 COMPILED_SCOPES = (
     S232_ANNEXES,
     S232_DERIVATIVES_2025,
+    S232_DERIVATIVES_2025_03,
     S301_LISTS,
     S232_COPPER_2025,
     S232_JUNE_2026,
@@ -252,6 +258,8 @@ def build_measures() -> MeasureSet:
     # the certified-use parts (9903.94.07, note 33(p)-(r)) after every other autos measure
     at = next(i for i, m in enumerate(bundled) if m["id"] == autos["certified_after"]) + 1
     bundled[at:at] = autos["certified_measures"]
+    at = next(i for i, m in enumerate(bundled) if m["id"] == S232_WOOD_2027_BEFORE)
+    bundled[at:at] = load_yaml(S232_WOOD_2027)["measures"]
     measures = [
         *bundled,
         *load_yaml(IEEPA_RECIPROCAL)["measures"],
@@ -415,7 +423,7 @@ def law_status(home: Path | None = None) -> dict[str, Any]:
                 "note": " ".join(annex_header[2:4]),
                 "licence": "US Government work, public domain",
             },
-            *(_compiled_source(path) for path in COMPILED_SCOPES[1:]),
+            *(_compiled_source(path) for path in (*COMPILED_SCOPES[1:], S232_WOOD_2027)),
             _reciprocal_source(),
             _country_source(),
             {
@@ -460,6 +468,12 @@ COMPILED_FROM = {
         "Section 232 derivative inclusions of 18 Aug 2025 (FR 2025-15819, Annex I)",
         "2025-08-18",
     ),
+    S232_DERIVATIVES_2025_03: (
+        "Section 232 derivatives of Procs. 10896/10895 (12 Mar 2025: U.S. notes 16(m), (n) from the HTSUS "
+        "revisions' footnotes, 19(i)-(k) from the notes' text) and the inclusions of 4 Apr and 23 Jun 2025 "
+        "(SECONDARY: the notices' lists as CBP quotes them)",
+        "2025-03-12",
+    ),
     S301_LISTS: ("Section 301 China product lists (SECONDARY: a tracker's table)", "2018-07-06"),
     S232_COPPER_2025: (
         "Section 232 copper products, Proc. 10962 (SECONDARY: a tracker's table)",
@@ -489,6 +503,10 @@ COMPILED_FROM = {
         "Section 232 timber, lumber and wood products (Proc. 10976) and semiconductors (proclamation of "
         "14 Jan 2026): the lists of U.S. notes 37 (9903.76) and 39 (9903.79), from HTSUS 2026 rev 6",
         "2025-10-14",
+    ),
+    S232_WOOD_2027: (
+        "Section 232 wood products: the rises to 30 % and 50 % from 2027-01-01 (proclamation of 31 Dec 2025)",
+        "2027-01-01",
     ),
     S301_EXCLUSIONS: (
         "Section 301 product exclusions (USTR): U.S. note 20(vvv) (9903.88.69) and 20(www) (9903.88.70), "

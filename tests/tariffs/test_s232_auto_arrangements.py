@@ -121,6 +121,8 @@ def test_the_other_origins_keep_9903_94_01_and_the_note_names_only_what_is_not_b
     assert extra(d)["9903.94.01"] == D("25000.00")
     note = next(n for n in d.notes if "not included" in n)
     assert "9903.94.07" in note and "upper bound" not in note and "9903.94.31-.69" not in note
+    assert "none is charged" not in note  # the certified parts are built: only their gaps are named
+    assert "38(i)" in note and "33(r)" in note
 
 
 def test_every_arrangement_names_its_source_and_law_status_is_true() -> None:

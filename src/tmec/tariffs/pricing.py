@@ -61,10 +61,11 @@ def price_entry(entry: Entry, *, tables: TariffTables | None = None, basis: str 
         notes.append(
             "for goods of other origins than Canada and Mexico, not included: the reciprocal duty's product "
             "exemptions but Annex II and the EU, Swiss and Liechtenstein lists (their civil aircraft, "
-            "Korea's and Japan's), the Section 232 duty on auto parts "
-            "certified for automobile production or repair in the United States (9903.94.07 and its country "
-            "headings 9903.94.33, .44, .45, .54, .55, .64, .65, .68, .69: none is charged here) and the "
-            "Section 232 country arrangements for steel and aluminum before 2025"
+            "Korea's and Japan's); for auto parts certified for automobile production or repair "
+            "(9903.94.07 and its country headings), the truck parts of U.S. note 38(i) they leave out "
+            "and note 33(r)'s exception for goods qualifying under EO 14345 or KORUS, and outside "
+            "headings 8706-8708 the certification is not asked (charged only when declared); "
+            "and the Section 232 country arrangements for steel and aluminum before 2025"
         )
     return Duty(
         entry=entry,

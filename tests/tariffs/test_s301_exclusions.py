@@ -91,6 +91,15 @@ def test_the_claimed_exclusion_is_reported_at_0_in_place_of_the_section_301_duty
     assert [x.heading for x in whole.lines if x.program == "s301"] == ["9903.88.69"]
 
 
+def test_a_claim_several_exclusions_answer_alike_names_them_all() -> None:
+    d = price("2026-03-01", SOLAR, "CN", metals_relief=CLAIM)
+    alike = [n for n in d.notes if "matches 7 measures" in n]
+    assert len(alike) == 1, d.notes  # the line cites 20(www)(1); the note names (1)-(7)
+    assert all(f"20(www)({k})" in alike[0] for k in range(1, 8)) and "9903.88.70" in alike[0]
+    assert not [n for n in price("2025-07-01", BEARING, "CN", metals_relief=CLAIM).notes if "matches" in n]
+    assert not [n for n in price("2026-03-01", SOLAR, "CN").notes if "matches" in n]  # asked, not claimed
+
+
 def test_no_exclusion_after_november_9_2026_nor_for_another_origin_nor_when_none_is_claimed() -> None:
     late = price("2026-11-10", SOLAR, "CN", metals_relief=CLAIM)
     assert extra(late)["9903.88.02"] == D("25000.00")

@@ -73,6 +73,7 @@ from tmec.core import hs
 from tmec.core.money import ZERO
 from tmec.core.params import ParameterSnapshot
 from tmec.core.trace import Question
+from tmec.tariffs.claims import alike_note
 from tmec.tariffs.duty import DutyLine
 from tmec.tariffs.entry import RELIEFS, Entry
 from tmec.tariffs.measures import CUMULATIVE, METAL_PROGRAMS, Measure, MeasureSet
@@ -153,6 +154,9 @@ def select(measures: MeasureSet, program: str, entry: Entry, claim: bool, st: St
         if m.conditions_met(entry, claim):
             chosen = m
             break
+    note = chosen and alike_note(chosen, covering, entry, claim, st.basis)
+    if note and note not in st.notes:
+        st.notes.append(note)
     return chosen
 
 

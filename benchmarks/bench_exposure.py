@@ -19,6 +19,7 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -54,28 +55,40 @@ def _tmec(x: dict[str, Any], b: dict[str, Any], lines: int, what: str) -> None:
     )
 
 
-def run() -> None:
+def inputs(tmp: Path) -> Iterator[tuple[str, int, Path, Path]]:
+    """Each size's name, lines, entry file and the bare baseline's rates table for it (1 M lines;
+    and 10 M with ``--full`` or ``TMEC_BENCH_FULL=1``), written under ``tmp``."""
     full = "--full" in sys.argv or os.environ.get("TMEC_BENCH_FULL") == "1"
-    rounds = max(2, int(os.environ.get("TMEC_BENCH_ROUNDS", "3")))
+    for name, lines in SIZES.items():
+        if name == "10m" and not full:
+            continue
+        entries = _entries(name, lines, tmp)
+        rates = tmp / f"rates{name}.parquet"
+        write_bare_rates(entries, rates)
+        yield name, lines, entries, rates
+
+
+def rounds() -> int:
+    """``TMEC_BENCH_ROUNDS`` (default 3, at least 2)."""
+    return max(2, int(os.environ.get("TMEC_BENCH_ROUNDS", "3")))
+
+
+def run() -> None:
+    rounds_ = rounds()
     print(f"machine: {_machine()}; date {time.strftime('%Y-%m-%d %H:%M')}; {_load()}")
     with tempfile.TemporaryDirectory(prefix="tmec-bench-xp-") as tmp:
-        for name, lines in SIZES.items():
-            if name == "10m" and not full:
-                continue
-            entries = _entries(name, lines, Path(tmp))
-            rates = Path(tmp) / f"rates{name}.parquet"
-            write_bare_rates(entries, rates)
+        for name, lines, entries, rates in inputs(Path(tmp)):
             # A home of its own, empty: the first run prices every key (cold), the next ones take
             # them from the cache it leaves (warm: a second run on the same law).
             os.environ["TMEC_HOME"] = str(Path(tmp) / f"home{name}")
-            runs = [(_exposure(entries, "duckdb"), _bare_exposure(entries, rates)) for _ in range(rounds)]
+            runs = [(_exposure(entries, "duckdb"), _bare_exposure(entries, rates)) for _ in range(rounds_)]
             cold = runs[0][0]
             warm = min((r[0] for r in runs[1:]), key=lambda r: r["exposure_cpu"])
             b = min((r[1] for r in runs), key=lambda r: r["exposure_cpu"])
-            print(f"exposure, {lines:,} entry lines, {rounds} alternated rounds (the first cold); {_load()}")
+            print(f"exposure, {lines:,} entry lines, {rounds_} alternated rounds (the first cold); {_load()}")
             print(
-                f"  bare baseline (DuckDB join and sum), same run, best of {rounds}: "
+                f"  bare baseline (DuckDB join and sum), same run, best of {rounds_}: "
                 f"CPU {b['exposure_cpu']:.2f} s, wall {b['exposure']:.2f} s, peak RSS {b['max_rss_mb']} MB"
             )
             _tmec(cold, b, lines, "cold (read, validate every line, price every key on the full law, totals)")
-            _tmec(warm, b, lines, f"warm (the keys from the cache of the cold run), best of {rounds - 1}")
+            _tmec(warm, b, lines, f"warm (the keys from the cache of the cold run), best of {rounds_ - 1}")

@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT / "tools" / "law"))
 
 import build_hs_correlation  # noqa: E402
 import build_psr  # noqa: E402
+import psr_codes  # noqa: E402
 import psr_text  # noqa: E402
 
 pytestmark = pytest.mark.skipif(
@@ -109,8 +110,8 @@ def _model_codes(entries: list[dict[str, Any]]) -> tuple[set[str], set[str]]:
                 fields.update(item.split("-"))
             for key in ("proviso", "text"):
                 for text in _walk(alt.get(key, [])):
-                    words |= psr_text.codes_in(psr_text._fix(text))
-        words |= psr_text.codes_in(e.get("note", ""))
+                    words |= psr_codes.codes_in(psr_codes._fix(text))
+        words |= psr_codes.codes_in(e.get("note", ""))
     return fields, words - fields
 
 
@@ -121,8 +122,8 @@ def test_nothing_lost_between_text_and_model() -> None:
     for record in _operative():
         entries = by_gn[record["id"]]
         fields, words = _model_codes(entries)
-        text = psr_text._fix(record["text"])
-        named = psr_text.codes_in(text)
+        text = psr_codes._fix(record["text"])
+        named = psr_codes.codes_in(text)
         # A code of the good's own chapter named in a heading note line only ("Subheading rule: ...")
         missing = sorted(c for c in named if c not in fields and c not in words and c != "99")
         if missing:
@@ -139,7 +140,7 @@ def test_every_threshold_is_a_threshold_of_its_method() -> None:
     for record in _operative():
         if record["id"] in build_psr.CORRECTIONS:
             continue
-        text = psr_text._fix(record["text"])
+        text = psr_codes._fix(record["text"])
         printed = {(m.group(2).replace(" ", "_"), m.group(1)) for m in psr_text._RVC_RE.finditer(text)}
         weights = {m.group(1) for m in psr_text._WEIGHT_RE.finditer(text)}
         model = {
@@ -166,7 +167,7 @@ def test_every_threshold_is_a_threshold_of_its_method() -> None:
 def test_every_other_percent_is_kept_in_words() -> None:
     by_gn = _entries_by_gn()
     for record in _operative():
-        text = psr_text._fix(record["text"])
+        text = psr_codes._fix(record["text"])
         rest = psr_text._WEIGHT_RE.sub(" ", psr_text._RVC_RE.sub(" ", text))
         for m in re.finditer(r"(\d+(?:\.\d+)?) percent", rest):
             words = " ".join(

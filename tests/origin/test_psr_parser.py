@@ -11,6 +11,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools" / "law"))
 
+import psr_codes  # noqa: E402
+import psr_ranges  # noqa: E402
 import psr_text  # noqa: E402
 
 
@@ -181,12 +183,12 @@ def test_a_sentence_it_does_not_know_is_a_problem_not_a_pass() -> None:
 def test_codes_in_reads_numbers_that_are_not_codes_as_numbers() -> None:
     text = "not less than 60 percent ... 140 grams per square meter ... chapters 54 or 55, headings 5106"
     text += " through 5113"
-    assert psr_text.codes_in(text) == {"54", "55", "5106", "5113"}
+    assert psr_codes.codes_in(text) == {"54", "55", "5106", "5113"}
 
 
 @pytest.mark.parametrize("odd", ["6006or", "through7326", "any othersubheading", "(A)No change"])
 def test_print_oddities_are_normalised(odd: str) -> None:
-    fixed = psr_text._fix(odd)
+    fixed = psr_codes._fix(odd)
     assert fixed != odd
 
 
@@ -200,7 +202,7 @@ def _chapter(*texts: str) -> list[dict[str, Any]]:
         )
         assert before.problems == []
         entries.extend(before.entries)
-    psr_text.exclude_named_kinds(entries)
+    psr_ranges.exclude_named_kinds(entries)
     return [{k: v for k, v in a.items() if k != "text"} for e in entries for a in e["any_of"]]
 
 

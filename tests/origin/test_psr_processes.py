@@ -36,8 +36,8 @@ def _processes(hs: str) -> dict[str, tuple[str | None, list[str]]]:
 @needs_text
 def test_every_lettered_paragraph_of_n_iv_and_v_is_read_with_its_codes() -> None:
     sys.path.insert(0, str(ROOT / "tools" / "law"))
+    from psr_codes import codes_in
     from psr_processes import parse_gn11n
-    from psr_text import codes_in
 
     text = GN11.read_text(encoding="utf-8")
     found = parse_gn11n(text)

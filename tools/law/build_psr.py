@@ -23,16 +23,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from psr_codes import ENTRY_INTO_FORCE
+from psr_de_minimis import parse_de_minimis_rules
 from psr_processes import attach, parse_chapter_rule, parse_gn11n
+from psr_ranges import exclude_named_kinds, merge_same_codes
 from psr_staging import parse_staging
-from psr_text import (
-    ENTRY_INTO_FORCE,
-    ParsedRecord,
-    exclude_named_kinds,
-    merge_same_codes,
-    parse_de_minimis_rules,
-    parse_record,
-)
+from psr_text import ParsedRecord, parse_record
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATA = ROOT.parent / "shared" / "data"

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from psr_text import _fix, parse_codes
+from psr_codes import _fix, parse_codes
 
 # The words that name each process in the text -> the name a case uses in ``good.processes``.
 # Checked in order: the definition paragraph (B) mentions "chemical reaction" too.

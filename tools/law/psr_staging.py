@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from psr_text import _parse_date
+from psr_codes import _parse_date
 
 _HEAD = re.compile(r"^\(([A-Z])\) .*?regional value content requirement for (?P<what>.+?) is:$")
 _STEP = re.compile(

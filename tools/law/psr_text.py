@@ -29,56 +29,26 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = [
-    "ParsedRecord",
-    "codes_in",
-    "exclude_named_kinds",
-    "merge_same_codes",
-    "parse_codes",
-    "parse_record",
-    "slug",
-]
+from psr_codes import (
+    _CODE,
+    _LEVEL_WORD,
+    ENTRY_INTO_FORCE,
+    _compact,
+    _dates,
+    _fix,
+    _strip_percent,
+    parse_codes,
+    slug,
+)
+from psr_ranges import _carve, _meet, _nest, _reference, _weight_branches, _within
 
-LEVELS = {"chapter": 2, "heading": 4, "subheading": 6, "tariff item": 8}
-_LEVEL_WORD = r"(?:chapters?|headings?|subheadings?|tariff items?)"
-# A code as GN 11 prints it: tariff item 8482.99.05, subheading 8407.31, heading 7208 (or the
-# misprint 72.26), chapter 54 (only after the word chapter).
-_CODE = r"\d{4}\.\d{2}\.\d{2}|\d{4}\.\d{2}|\d{2}\.\d{2}|\d{4}"
-_CODE_RE = re.compile(rf"(?<![\d.])(?:{_CODE})(?![\d])")
-_THROUGH = re.compile(rf"({_CODE})\s*through\s*({_CODE})")
-# "chapters 28, 29, or 32": a comma may come with the "or"/"and" before the last chapter.
-_CHAPTERS = re.compile(r"\bchapters?\s+((?:\d{1,2}\b(?:\s*(?:,\s*(?:or|and)?|or|and|through)\s*)?)+)")
+__all__ = ["ParsedRecord", "parse_record"]
+
 _RVC_RE = re.compile(r"(\d+(?:\.\d+)?)\s*percent\s+(?:where|under)\s+the\s+(transaction value|net cost)\b")
 _WEIGHT_RE = re.compile(
     r"at least (\d+(?:\.\d+)?) percent by weight of the materials of (.*?) (?:is|are)\s*originating"
 )
-_PERCENT_RE = re.compile(r"(\d+(?:\.\d+)?)\s*percent")
 _LABEL_RE = re.compile(r"^\s*(?:\(?(?:[A-Za-z]|[ivxIVX]+|\d+)\)|\d+[.,]|\.\d+\.)\s*")
-_MONTHS = {
-    m: i
-    for i, m in enumerate(
-        [
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-        ],
-        1,
-    )
-}
-_DATE_RE = re.compile(
-    r"(January|February|March|April|May|June|July|August|September|October|November|December)"
-    r"\s+(\d{1,2}),\s*(\d{4})"
-)
-ENTRY_INTO_FORCE = dt.date(2020, 7, 1)
 END_USES = {
     "passenger vehicle": "passenger_vehicle",
     "light truck": "light_truck",
@@ -86,94 +56,6 @@ END_USES = {
 }
 ANY_OTHER_USE = ["aftermarket", "other"]  # "For any other good of ...": aftermarket and other uses
 EVERY_CHAPTER = "01-97"  # "from any chapter": no material is excluded by a change
-
-
-def _fix(text: str) -> str:
-    """Normalise the print oddities the README lists ("6006or", "through7326", "(A)No")."""
-    text = text.replace("includinganother", "including another").replace("ofsubheading", "of subheading")
-    text = re.sub(r"(\d)(or|and|through)\b", r"\1 \2", text)
-    text = re.sub(r"\b(through|or|and)(\d)", r"\1 \2", text)
-    text = re.sub(r"(\))(?=[A-Z])", r"\1 ", text)
-    text = text.replace("goodis", "good is").replace("isoriginating", "is originating")
-    text = re.sub(r"\b(other|that|the|net)(subheading|heading|chapter|group|cost|net)\b", r"\1 \2", text)
-    text = text.replace("Achange", "A change").replace("thenet", "the net")
-    text = text.replace("any other good subheading", "any other good of subheading")  # ch. 87 r. 38-39
-    text = re.sub(r"\[Compiler's note:.*?\]", "", text)
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def _compact(code: str) -> str:
-    return code.replace(".", "")
-
-
-_FILLER = {"a", "an", "the", "of", "kind", "used", "as", "is", "be"}
-
-
-def slug(words: str) -> str:
-    """A kind tag from the words that name it: "body stampings" -> ``body_stampings``."""
-    words = re.sub(r"\(.*?\)", " ", words.lower())
-    out = re.sub(r"[^a-z0-9]+", "_", words).strip("_")
-    # "a battery of a kind used as the primary source" and "a battery used as the primary
-    # source" name one kind: the small words do not tell kinds apart.
-    kept = [w for w in out.split("_") if w not in _FILLER]
-    return "_".join(kept[:6])
-
-
-def _range(a: str, b: str | None = None) -> str:
-    start = _compact(a)
-    if b is None or _compact(b) == start:
-        return start
-    end = _compact(b)
-    if len(end) != len(start):  # "8504.21 through 8504.34" only; a mixed pair is a misprint
-        return start
-    return f"{start}-{end}"
-
-
-def parse_codes(text: str) -> list[str]:
-    """Every code or range a phrase names, in order, compact ("7208-7229", "54", "84829905")."""
-    out: list[str] = []
-    for m in _CHAPTERS.finditer(text):
-        body = m.group(1)
-        for t in re.finditer(r"(\d{1,2})(?:\s*through\s*(\d{1,2}))?", body):
-            a = f"{int(t.group(1)):02d}"
-            out.append(a if not t.group(2) else f"{a}-{int(t.group(2)):02d}")
-    rest = _CHAPTERS.sub(" ", text)
-    pos = 0
-    spans: list[tuple[int, str]] = []
-    for m in _THROUGH.finditer(rest):
-        spans.append((m.start(), _range(m.group(1), m.group(2))))
-    taken = [(m.start(), m.end()) for m in _THROUGH.finditer(rest)]
-    for m in _CODE_RE.finditer(rest):
-        if any(a <= m.start() < b for a, b in taken):
-            continue
-        spans.append((m.start(), _range(m.group(0))))
-    del pos
-    out.extend(code for _, code in sorted(spans))
-    return out
-
-
-def codes_in(text: str) -> set[str]:
-    """Every single code the text names (ranges by their bounds), compact: the "nothing lost"
-    check compares these with the model's."""
-    found: set[str] = set()
-    for item in parse_codes(_strip_percent(text)):
-        found.update(item.split("-"))
-    return found
-
-
-def _strip_percent(text: str) -> str:
-    # "60 percent", "140 grams" and "15 persons" are numbers, not codes.
-    text = _PERCENT_RE.sub(" ", text)
-    text = re.sub(
-        r"\d+(?:\.\d+)?\s*(?:grams|persons|months|decitex|mm|cm|kg|metric|tons|kW|kVA|cc)\b", " ", text
-    )
-    text = _DATE_RE.sub(" ", text)
-    return re.sub(r"(?<![\d.])\d{1,3}\b(?!\.\d)", lambda m: m.group(0) if _in_chapter(text, m) else " ", text)
-
-
-def _in_chapter(text: str, m: re.Match[str]) -> bool:
-    before = text[max(0, m.start() - 40) : m.start()]
-    return bool(re.search(r"chapters?\s+(?:\d{1,2}\s*(?:,\s*(?:or|and)?|or|and|through)\s*)*$", before))
 
 
 @dataclass
@@ -514,20 +396,6 @@ def _uses(words: str) -> list[str]:
     return [v for k, v in END_USES.items() if k in words]
 
 
-def _parse_date(text: str) -> dt.date:
-    m = _DATE_RE.search(text)
-    assert m is not None
-    return dt.date(int(m.group(3)), _MONTHS[m.group(1).lower()], int(m.group(2)))
-
-
-def _dates(header: str) -> tuple[dt.date, dt.date | None]:
-    start_m = re.search(r"Beginning on (.*?\d{4})", header)
-    until_m = re.search(r"until (.*?\d{4})", header)
-    start = _parse_date(start_m.group(1)) if start_m else ENTRY_INTO_FORCE
-    end = _parse_date(until_m.group(1)) if until_m else None
-    return start, end
-
-
 def _lines(record: dict[str, Any]) -> list[str]:
     lines = [ln.strip() for ln in record["text"].split("\n") if ln.strip()]
     if record["type"] == "rule":
@@ -647,10 +515,6 @@ def parse_record(record: dict[str, Any], before: ParsedRecord | None = None) -> 
     return ParsedRecord(entries, problems, dict(context) if context.get("header") else carried)
 
 
-def _reference(chapter: int, labels: list[str], page: int) -> str:
-    return f"HTSUS GN 11(o), {' and '.join(labels)} (GN p. {page}); USMCA Annex 4-B, ch. {chapter}"
-
-
 def _entries(
     record: dict[str, Any],
     groups: list[tuple[str | None, list[Branch]]],
@@ -711,224 +575,3 @@ def _entries(
                 entry["note"] = "; ".join(dict.fromkeys(notes))
             entries.append(entry)
     return entries
-
-
-def _bounds(item: str) -> tuple[str, str]:
-    start, _, end = item.partition("-")
-    return start, end or start
-
-
-def _step(code: str, by: int) -> str:
-    return f"{int(code) + by:0{len(code)}d}"
-
-
-def _carve(item: str, hole: str) -> list[str]:
-    """A range without a sub-range of its level: "681292-681299" less "681299" -> ["681292-681298"]."""
-    start, end = _bounds(item)
-    low, high = _bounds(hole)
-    out = []
-    if start < low:
-        out.append(_range_of(start, _step(low, -1)))
-    if high < end:
-        out.append(_range_of(_step(high, 1), end))
-    return out
-
-
-def _meet(a: str, b: str) -> bool:
-    """Whether two codes or ranges, of any levels, share a code (compared at the coarser level)."""
-    (a_low, a_high), (b_low, b_high) = _bounds(a), _bounds(b)
-    n = min(len(a_low), len(b_low))
-    return a_low[:n] <= b_high[:n] and b_low[:n] <= a_high[:n]
-
-
-def _within(hole: str, item: str) -> bool:
-    low, high = _bounds(hole)
-    return _inside(low, item) and _inside(high, item)
-
-
-def _range_of(start: str, end: str) -> str:
-    return start if start == end else f"{start}-{end}"
-
-
-def _inside(code: str, item: str) -> bool:
-    start, end = _bounds(item)
-    return len(code) == len(start) and start <= code <= end
-
-
-def _nest(by_target: dict[tuple[str, ...], list[dict[str, Any]]]) -> None:
-    """Branches of one rule for a code inside another branch's range ("(A) ... of subheading
-    6812.99 ...; (E) any other good of subheadings 6812.92 through 6812.99"): both apply to that
-    code, so its entry takes the wider branch too, and the wider range leaves the code out."""
-    for narrow in list(by_target):
-        for wide in list(by_target):
-            if wide == narrow or wide not in by_target or narrow not in by_target:
-                continue
-            if all(any(_within(c, w) for w in wide) for c in narrow):
-                by_target[narrow] = by_target[narrow] + by_target[wide]
-                carved = list(wide)
-                for c in narrow:
-                    carved = [part for w in carved for part in (_carve(w, c) if _within(c, w) else [w])]
-                alts = by_target.pop(wide)
-                if carved:
-                    by_target[tuple(carved)] = alts
-
-
-def _same_codes(e: dict[str, Any]) -> tuple[Any, ...]:
-    return (tuple(e["hs"]), e["valid_from"], e.get("valid_to"), e.get("scope"))
-
-
-def exclude_named_kinds(entries: list[dict[str, Any]]) -> None:
-    """An "any other good" of a code is any good but those of the kinds named for that code in the
-    rules printed before it, for the same end use: GN 11(o) ch. 87 rule 25 ("For any other good
-    of subheading 8708.29 for use in a passenger vehicle, light truck or heavy truck") follows
-    rule 24 ("For a body stamping of subheading 8708.29 for use in a passenger vehicle or light
-    truck"), so a body stamping for a passenger vehicle or light truck is not one of its goods,
-    while one for a heavy truck is; rule 52's tariff items "for any other good of subheading
-    8708.99" are not chassis frames (rule 50).  An alternative whose end uses the earlier kinds cover in
-    part is split by end use.  Entries in print order, one chapter; drops the ``_any_other`` mark."""
-    named: dict[tuple[Any, ...], list[tuple[str, frozenset[str] | None]]] = {}
-    for e in entries:
-        earlier = list(named.get(_same_codes(e), []))
-        alts: list[dict[str, Any]] = []
-        for alt in e["any_of"]:
-            if not alt.pop("_any_other", False) or not earlier:
-                alts.append(alt)
-                continue
-            uses = alt.get("end_use")
-            by_kinds: dict[tuple[str, ...], list[str] | None] = {}
-            for use in uses or [None]:
-                kinds = set(alt.get("except_kind", []))
-                kinds |= {k for k, ks in earlier if ks is None or use is None or use in ks}
-                kinds -= set(alt.get("kind", []))
-                group = by_kinds.setdefault(tuple(sorted(kinds)), [] if uses else None)
-                if group is not None and use is not None:
-                    group.append(use)
-            for kinds_key, group in by_kinds.items():
-                part = dict(alt)
-                if group is not None:
-                    part["end_use"] = group
-                if kinds_key:
-                    part["except_kind"] = list(kinds_key)
-                alts.append(part)
-        e["any_of"] = alts
-        named.setdefault(_same_codes(e), []).extend(
-            (k, frozenset(a["end_use"]) if a.get("end_use") else None)
-            for a in alts
-            for k in a.get("kind", [])
-        )
-
-
-def merge_same_codes(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Rules printed apart for the same codes, dates and trade (8407.31-.34: one rule per end use;
-    8523.52: one per kind of good) are one rule with the alternatives of each."""
-    merged: dict[tuple[Any, ...], dict[str, Any]] = {}
-    for e in entries:
-        key = _same_codes(e)
-        first = merged.get(key)
-        if first is None:
-            merged[key] = e
-            continue
-        first["any_of"] = first["any_of"] + e["any_of"]
-        first["text"] = first["text"] + "\n" + e["text"]
-        first["gn"] = first["gn"] + ", " + e["gn"]
-        first["_labels"] = first["_labels"] + e["_labels"]
-        first["reference"] = _reference(int(first["gn"][8:10]), first["_labels"], first["page"])
-        if e.get("note"):
-            notes = [n for note in (first.get("note"), e["note"]) if note for n in note.split("; ")]
-            first["note"] = "; ".join(dict.fromkeys(notes))
-        if e.get("underscored"):
-            first["underscored"] = True
-    return list(merged.values())
-
-
-def _weight_branches(by_target: dict[tuple[str, ...], list[dict[str, Any]]]) -> None:
-    """(a) "from any other heading, except from headings X"; (b) "from headings X, provided that at
-    least 70 percent by weight of the materials of X is originating": a good may use materials of
-    other headings (a) together with materials of X (b), so (b) keeps the change of (a) besides
-    its ``from`` list, and the weight test decides for the materials of X."""
-    for alts in by_target.values():
-        for alt in alts:
-            if "weight_share" not in alt or "change" in alt or "from" not in alt:
-                continue
-            sibling = next((a for a in alts if a.get("except") == alt["from"] and "change" in a), None)
-            if sibling is not None:
-                alt["change"] = sibling["change"]
-
-
-def parse_de_minimis(text: str) -> list[dict[str, Any]]:
-    """The exceptions of GN 11(e)(ii) (Annex 4-A): for each lettered item, the codes of the
-    non-originating materials de minimis does not cover and the codes of the goods it concerns,
-    with the words (the item may name only some goods of a code: "dairy preparations containing
-    over 10 percent by dry weight of milk solids")."""
-    start = re.search(r"^\s*\(ii\)", text, re.M)
-    end = re.search(r"^\s*\(iii\)", text, re.M)
-    assert start is not None and end is not None, "GN 11(e) without its (ii) and (iii)"
-    body = text[start.start() : end.start()]
-    body = re.sub(r"\[\[GN p\.\d+\]\]", " ", body)
-    items: list[dict[str, Any]] = []
-    for line in body.splitlines():
-        stripped = _fix(line.strip())
-        letter = re.match(r"^\(([A-J])\)\s*(.*)$", stripped)
-        sub = re.match(r"^\((\d)\)\s*(.*)$", stripped)
-        if letter:
-            words = letter.group(2)
-            split = re.split(r"\bused (?:or consumed )?in the production of\b", words, maxsplit=1)
-            materials = parse_codes(_strip_percent(split[0]))
-            goods = parse_codes(_strip_percent(split[1])) if len(split) > 1 else []
-            items.append(
-                {
-                    "para": f"GN 11(e)(ii)({letter.group(1)})",
-                    "materials": materials,
-                    "goods": goods,
-                    "text": words,
-                }
-            )
-        elif sub and items:
-            items[-1]["goods"] = items[-1]["goods"] + parse_codes(_strip_percent(sub.group(2)))
-            items[-1]["text"] += " " + stripped
-    return items
-
-
-def parse_de_minimis_rules(text: str) -> dict[str, Any]:
-    """GN 11(e) as data: the (ii) exceptions, the (iii) same-subheading rule for chapters 1-27 and
-    the (iv) weight rules for textiles, each number read from the text."""
-    raw = re.sub(r"<[^>]+>", "", text)
-    text = _fix(raw)
-    same = re.search(r"chapters (\d+) through (\d+) unless", text)
-    a = re.search(
-        r"any of chapters (\d+) through (\d+) or heading (\d{4}).*?not more than (\d+) percent of the total "
-        r"weight of the good",
-        text,
-    )
-    b = re.search(
-        r"chapter (\d+), (\d+) or (\d+) that is not.*?not more than (\d+) percent of the total weight "
-        r"of the component",
-        text,
-    )
-    elastic = re.findall(r"elastomeric yarns .*?do not exceed (\d+) percent", text)
-    assert same and a and b and elastic, "GN 11(e) not in the expected words"
-    return {
-        "exceptions": parse_de_minimis(raw),
-        "same_subheading": {
-            "para": "GN 11(e)(iii)",
-            "chapters": [f"{int(same.group(1)):02d}", same.group(2)],
-        },
-        "textiles": [
-            {
-                "para": "GN 11(e)(iv)(A)",
-                "chapters": [a.group(1), a.group(2)],
-                "headings": [a.group(3)],
-                "max_weight_percent": a.group(4),
-                "of": "good",
-                "elastomeric_max_percent": elastic[0],
-            },
-            {
-                "para": "GN 11(e)(iv)(B)",
-                "chapters": [b.group(1), b.group(3)],
-                "headings": [],
-                "max_weight_percent": b.group(4),
-                "of": "component",
-                "elastomeric_max_percent": elastic[-1],
-            },
-        ],
-    }

@@ -13,55 +13,24 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
+from tests.statements.statement_files import (
+    DOOR,
+    LAKESHORE,
+    ROOT,
+    a_statement,
+    coil,
+    door_variant,
+    qualify_json,
+    run,
+    statement_yaml,
+)
 
 from tmec.cli import main
 from tmec.origin import load_case
 from tmec.statements import BadRows, Statement, apply_to_case, load_statements, qualify_with_statements
 from tmec.statements.files import read_rows
 from tmec.statements.parse import parse_rows
-
-ROOT = Path(__file__).resolve().parents[2]
-DOOR = ROOT / "examples" / "stamped_body_part.yaml"  # COIL of unknown origin from Lakeshore
-LAKESHORE = "Lakeshore Steel Service Center"
-
-
-def statement_yaml(path: Path, *items: dict[str, Any]) -> Path:
-    lines = ["statements:"]
-    for item in items:
-        first = True
-        for k, v in item.items():
-            lines.append(f"  {'-' if first else ' '} {k}: {json.dumps(v) if isinstance(v, str) else v}")
-            first = False
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
-
-
-def coil(**over: Any) -> dict[str, Any]:
-    base: dict[str, Any] = {
-        "kind": "origin",
-        "supplier": LAKESHORE,
-        "part": "COIL",
-        "hs": "7210.49",
-        "origin": "originating",
-        "valid_from": "2025-01-01",
-        "valid_to": "2025-12-31",
-        "signed_by": "J. Smith",
-    }
-    base.update(over)
-    return base
-
-
-def run(*args: str) -> Result:
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
-
-
-def qualify_json(*extra: str) -> tuple[int, dict[str, Any]]:
-    r = run("qualify", str(DOOR), "--json", *extra)
-    return r.exit_code, json.loads(r.output)
-
-
-# -- validation ---------------------------------------------------------------------------------
 
 
 def test_a_good_file_reads_every_kind(tmp_path: Path) -> None:
@@ -132,21 +101,19 @@ def test_yaml_rows_carry_their_lines(tmp_path: Path) -> None:
 # -- applying them --------------------------------------------------------------------------------
 
 
-def _st(**over: Any) -> Statement:
-    row = coil(**over)
-    (st,) = parse_rows([(1, row)], source="t")
-    return st
-
-
 def test_a_statement_settles_the_material_and_is_cited() -> None:
     case = load_case(DOOR)
     before, _ = qualify_with_statements(case, [])
-    after, applied = qualify_with_statements(case, [_st()])
+    after, applied = qualify_with_statements(case, [a_statement()])
     assert before.originating is False and after.originating is True
     (use,) = applied.uses
     assert use.material == "COIL"
     cited = after.to_dict()["statements"][0]
-    assert cited["id"] == _st().id and cited["supplier"] == LAKESHORE and cited["valid_to"] == "2025-12-31"
+    assert (
+        cited["id"] == a_statement().id
+        and cited["supplier"] == LAKESHORE
+        and cited["valid_to"] == "2025-12-31"
+    )
     assert after.explanation[0].step == "statement.applied"
 
 
@@ -160,19 +127,19 @@ def test_a_statement_settles_the_material_and_is_cited() -> None:
     ],
 )
 def test_a_statement_that_does_not_match_or_is_not_in_force_is_not_used(over: dict[str, Any]) -> None:
-    det, applied = qualify_with_statements(load_case(DOOR), [_st(**over)])
+    det, applied = qualify_with_statements(load_case(DOOR), [a_statement(**over)])
     assert not applied.uses and det.originating is False and "statements" not in det.to_dict()
 
 
 def test_supplier_names_compare_without_case_or_spaces() -> None:
     _, applied = qualify_with_statements(
-        load_case(DOOR), [_st(supplier="  lakeshore   STEEL service center")]
+        load_case(DOOR), [a_statement(supplier="  lakeshore   STEEL service center")]
     )
     assert len(applied.uses) == 1
 
 
 def test_a_withdrawn_statement_is_not_used_from_its_withdrawal() -> None:
-    st = _st()
+    st = a_statement()
     case = load_case(DOOR)
     assert apply_to_case(case, [st.withdrawn(dt.date(2025, 3, 4), None)]).uses
     assert not apply_to_case(case, [st.withdrawn(dt.date(2025, 3, 3), None)]).uses
@@ -180,7 +147,7 @@ def test_a_withdrawn_statement_is_not_used_from_its_withdrawal() -> None:
 
 def test_a_stated_origin_is_never_overridden() -> None:
     case = load_case(DOOR)
-    nuts = _st(part="NUTS", hs="7318.16", supplier="x")
+    nuts = a_statement(part="NUTS", hs="7318.16", supplier="x")
     assert not apply_to_case(case, [nuts]).uses  # NUTS is non_originating in the case, no supplier
 
 
@@ -360,101 +327,6 @@ def test_withdrawal_lists_the_certificates_that_relied_on_it(
     assert any(f"(size {audit['size']}) is signed" in c["detail"] for c in audit["checks"])
 
 
-def _door_variant(tmp_path: Path, name: str, supplier: str = LAKESHORE) -> Path:
-    text = DOOR.read_text().replace('id: "US-STAMP-DOOR-2025"', f'id: "{name}"')
-    path = tmp_path / f"{name}.yaml"
-    path.write_text(text.replace(f'supplier: "{LAKESHORE}"', f'supplier: "{supplier}"'), encoding="utf-8")
-    return path
-
-
-def test_requests_are_ordered_by_what_they_settle(tmp_path: Path, home: Path) -> None:
-    a, b = _door_variant(tmp_path, "A"), _door_variant(tmp_path, "B")
-    c = _door_variant(tmp_path, "C", supplier="Other Coil Co")
-    r = run("statements", "requests", str(c), str(a), str(b), "--json")
-    assert r.exit_code == 0, r.output
-    found = [(x["priority"], x["supplier"], x["part"], x["goods"]) for x in json.loads(r.output)]
-    assert found == [
-        (1, LAKESHORE, "COIL", ["A", "B"]),  # settles two goods
-        (2, "Other Coil Co", "COIL", ["C"]),
-        (3, None, "SEALER", []),  # would raise the RVC, settles none
-    ]
-
-
-def test_a_statement_due_is_a_renewal_naming_its_goods_and_certificates(
-    tmp_path: Path, home: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("TMEC_KEY_PASSPHRASE", "a long passphrase for the test key")
-    monkeypatch.chdir(tmp_path)
-    path = statement_yaml(tmp_path / "s.yaml", coil(valid_to="2025-04-15"))
-    (sid,) = json.loads(run("statements", "import", str(path), "--json").output)["ids"]
-    assert run("init", "--origin", "tmec.example/stamping").exit_code == 0
-    certifier = ROOT / "examples" / "certifier.yaml"
-    r = run("certify", str(DOOR), "--certifier", str(certifier), "--invoice", "INV-1", "--out", "c", "--json")
-    cert_id = json.loads(r.output)["certificate_id"]
-    (renewal,) = json.loads(run("statements", "requests", str(DOOR), "--within", "60d", "--json").output)[:1]
-    assert (renewal["kind"], renewal["statement"], renewal["goods"]) == (
-        "renewal",
-        sid,
-        ["US-STAMP-DOOR-2025"],
-    )
-    assert renewal["certificates"] == [cert_id]
-    later = json.loads(run("statements", "requests", str(DOOR), "--within", "30d", "--json").output)
-    assert all(x["kind"] != "renewal" for x in later)
-
-
-def test_a_letter_filled_in_is_read_back_by_import(tmp_path: Path, home: Path) -> None:
-    import openpyxl  # type: ignore[import-untyped]
-
-    letters = tmp_path / "letters"
-    r = run("statements", "requests", str(DOOR), "--letters", str(letters))
-    assert r.exit_code == 0, r.output
-    path = letters / "lakeshore-steel-service-center.xlsx"
-    book = openpyxl.load_workbook(path)
-    sheet = book["declaraciones"]
-    header = [c.value for c in sheet[1]]
-    assert header[:5] == ["tipo", "proveedor", "parte", "descripcion", "fraccion"]
-    assert [c.value for c in sheet[2]][:5] == [
-        "origen",
-        LAKESHORE,
-        "COIL",
-        "Hot-dip galvanized steel coil, 0.8 mm",
-        "7210.49",
-    ]
-    assert {"carta", "letter"} <= set(book.sheetnames)
-    unfilled = CliRunner().invoke(main, ["statements", "import", str(path)])
-    assert unfilled.exit_code == 2 and f"{path}:2: " in unfilled.output
-    fill = {"origen_declarado": "originaria", "vigente_desde": "2025-01-01", "vigente_hasta": "2025-12-31",
-            "firmado_por": "J. Smith"}  # fmt: skip
-    for name, value in fill.items():
-        sheet.cell(row=2, column=header.index(name) + 1, value=value)
-    book.save(path)
-    assert run("statements", "import", str(path)).exit_code == 0
-    assert qualify_json()[0] == 0  # the answer settles the good
-
-
-def test_a_certificate_still_originating_without_the_statement_is_to_amend(tmp_path: Path) -> None:
-    import yaml
-
-    from tmec.statements.impact import certificate_actions
-
-    text = DOOR.read_text().replace("origin: unknown, value: 21.60", "origin: originating, value: 21.60")
-    text = text.replace("value: 0.85}", 'value: 0.85, supplier: "Sealants SA"}')
-    raw = yaml.safe_load(text)
-    sealer = _st(supplier="Sealants SA", part="SEALER", hs="3214.10")
-    det, applied = qualify_with_statements(load_case_text(tmp_path, text), [sealer])
-    assert det.originating and [u.material for u in applied.uses] == ["SEALER"]
-    sheet = {"case_id": raw["id"], "case": raw, "determination": det.to_dict()}
-    unrelated = {"case": raw, "determination": {"statements": []}}
-    (action,) = certificate_actions([("CO-1", sheet), ("CO-2", unrelated)], [sealer.id], [sealer])
-    assert (action["certificate_id"], action["action"], action["originating"]) == ("CO-1", "amend", True)
-
-
-def load_case_text(tmp_path: Path, text: str) -> Any:
-    path = tmp_path / "case.yaml"
-    path.write_text(text, encoding="utf-8")
-    return load_case(path)
-
-
 @pytest.mark.parametrize(
     ("over", "message"),
     [
@@ -572,7 +444,7 @@ def test_the_fast_import_path_writes_what_the_general_one_does() -> None:
 @pytest.mark.parametrize(("supplier", "used"), [(LAKESHORE, True), ("Another Steel Co", False)])
 def test_a_statement_by_description_matches_its_supplier_only(supplier: str, used: bool) -> None:
     """Without a part number a statement matches by description, and still only its supplier's."""
-    st = _st(supplier=supplier, part="", description="Hot-dip galvanized steel coil, 0.8 mm")
+    st = a_statement(supplier=supplier, part="", description="Hot-dip galvanized steel coil, 0.8 mm")
     assert st.part is None
     det, applied = qualify_with_statements(load_case(DOOR), [st])
     assert bool(applied.uses) is used and det.originating is used
@@ -587,7 +459,7 @@ def test_an_expired_statement_lists_each_good_of_a_multi_good_certification(
     path = statement_yaml(tmp_path / "s.yaml", coil(valid_to="2025-06-30"))
     (sid,) = json.loads(run("statements", "import", str(path), "--json").output)["ids"]
     assert run("init", "--origin", "tmec.example/stamping").exit_code == 0
-    other = _door_variant(tmp_path, "B")
+    other = door_variant(tmp_path, "B")
     certifier = ROOT / "examples" / "certifier.yaml"
     r = run("certify", str(DOOR), str(other), "--blanket", "--certifier", str(certifier),
             "--blanket-from", "2025-03-03", "--blanket-to", "2026-03-02", "--out", str(tmp_path / "m"),

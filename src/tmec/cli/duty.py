@@ -3,7 +3,7 @@
 One line from options, or many from ``--entries FILE.csv`` (columns ``entry_date, hts, origin,
 value`` and optionally ``usmca, steel_value, aluminum_value, non_us_content, melted_poured,
 smelted_cast, quantity, weight_kg, metal_weight_kg, metals_relief, us_parts_value, program,
-line``).  Exit 2 on bad input, naming the option or the file, line and column.
+line``; ``metals_relief`` may declare several facts, separated by ``;``).  Exit 2 on bad input, naming the option or the file, line and column.
 """
 
 from __future__ import annotations
@@ -162,7 +162,9 @@ def _print(duty: Duty) -> None:
 @click.option("--program", help="special program claimed other than USMCA, by its symbol (KR, AU, A+, D)")
 @click.option(
     "--metals-relief",
-    help="a Section 232 fact only the importer knows: a metals relief of U.S. note 16, commerce_quota "
+    multiple=True,
+    help="the facts only the importer knows that the line declares (several: repeat the option or separate "
+    "them with ';'; two the law makes exclusive are refused): a metals relief of U.S. note 16, commerce_quota "
     "(9903.82.18/.19), motorcycle_parts (9903.82.13), equipment_parts (9903.82.23-.26); vehicle_part (a "
     "part of a passenger vehicle or light truck of a general-purpose provision of note 33(g), 9903.94.05); "
     "not_wood_cabinet "

@@ -32,7 +32,7 @@ from tmec.core.params import ParamValue
 from tmec.engine.bom_tables import InputErrors, _drop, _numeric, _q, _text, number_column
 from tmec.engine.duck_errors import EngineFailure, reading
 from tmec.tariffs import default_tables
-from tmec.tariffs.entry import RELIEFS
+from tmec.tariffs.declared import SEPARATOR, canonical
 from tmec.tariffs.territory import TERRITORY, inside_territory, territory_codes
 
 __all__ = [
@@ -90,6 +90,14 @@ def _place(x: str) -> str:
     return f"CASE WHEN {p} = '' THEN NULL WHEN {p} = 'UNKNOWN' THEN 'unknown' ELSE {_country(p)} END"
 
 
+def _declared(x: str) -> str:
+    """The declared facts as one text, sorted and joined as :func:`tmec.tariffs.declared.canonical`
+    writes them (NULL when none), so that a set written in any order makes one pricing key."""
+    facts = f"list_transform(string_split(lower({_trim(x)}), '{SEPARATOR}'), lambda s: trim(s))"
+    kept = f"list_sort(list_distinct(list_filter({facts}, lambda s: s <> '')))"
+    return f"NULLIF(array_to_string({kept}, '{SEPARATOR}'), '')"
+
+
 TRUE = ("1", "true", "yes", "y", "s", "x")
 FLAGS = ("", "0", "false", "no", "n", *TRUE)
 # A text's reading, once per distinct text (SQL on a column of the texts, named by the argument).
@@ -100,7 +108,7 @@ CLEAN: dict[str, Callable[[str], str]] = {
     "program_text": lambda x: f"upper({_trim(x)})",
     "melted_text": _place,
     "smelted_text": _place,
-    "relief_text": lambda x: f"lower({_trim(x)})",
+    "relief_text": lambda x: _declared(x),
 }
 # What each text is checked as (the same readings, before UK is read as GB): column -> SQL, check.
 Check = Callable[[str], str | None]  # a distinct value -> why it is wrong, or None
@@ -473,7 +481,15 @@ def _territory_in_force() -> ParamValue:
 
 
 def _bad_relief(v: str) -> str | None:
-    return None if v in RELIEFS else f"metals_relief: expected one of {', '.join(RELIEFS)}, found {{raw!r}}"
+    """The declared facts read as :class:`tmec.tariffs.Entry` reads them (one parser for every edge)."""
+    try:
+        canonical(v)
+    except InputError as exc:
+        why = exc.message.replace("{", "{{").replace("}", "}}")
+        if SEPARATOR not in v:  # one value is named as the file writes it (not lowered), as before
+            why = why.replace(f"found {v!r}".replace("{", "{{").replace("}", "}}"), "found {raw!r}")
+        return f"{exc.field}: {why}"
+    return None
 
 
 def _bad_program(v: str) -> str | None:

@@ -18,45 +18,10 @@ from tmec.core.dates import parse_date
 from tmec.core.errors import InputError
 from tmec.core.money import to_decimal
 from tmec.core.numbers import BLANKS, LINE_AMOUNT
+from tmec.tariffs.declared import RELIEFS, canonical, joined
+from tmec.tariffs.declared import declared as facts_of
 
 __all__ = ["RELIEFS", "UNKNOWN", "Entry", "country", "entry_from_mapping"]
-
-# The Section 232 facts of U.S. notes 16 (metals reliefs), 33(g) (a vehicle part of a general-purpose
-# provision), 33(i) (the UK's vehicle quota), 33(p)-(r) (a part's certified use), 37 (wood: 37(g)) and
-# 39 (a semiconductor article), the EU, Swiss and Liechtenstein lists spared their reciprocal floors (a
-# product not patented for pharmaceutical use), and the Section 301 product exclusions of U.S. note
-# 20(vvv)/(www), that only the importer knows: the value of an entry's ``metals_relief`` (not given:
-# the answer asks where one could apply).
-RELIEFS = {
-    "commerce_quota": "a quantity the Secretary of Commerce authorised under clause 13 of Proc. 10984 "
-    "(U.S. note 16(h)-(i); 9903.82.18/.19)",
-    "motorcycle_parts": "parts for use in manufacturing motorcycles in the United States "
-    "(U.S. note 16(g); 9903.82.13)",
-    "equipment_parts": "parts used only in manufacturing agricultural, fixed industrial or mobile "
-    "industrial equipment (U.S. note 16(k), from 2026-06-08; 9903.82.23-.26)",
-    "not_wood_cabinet": "an article of the kitchen cabinet and vanity lines that is not a wooden kitchen "
-    "cabinet or vanity or a part of one (U.S. note 37(g); 9903.76.04)",
-    "semiconductor_article": "a semiconductor article of U.S. note 39(b) (a logic integrated circuit, or an "
-    "article containing one, whose total processing performance and DRAM bandwidth lie in the note's "
-    "ranges) not entered for an end use of note 39(d) (9903.79.01)",
-    "vehicle_part": "a part of a passenger vehicle or light truck (U.S. note 33(g)) entered under a "
-    "general-purpose provision of the note's list (an automatic data processing machine of 8471, a bearing, "
-    "an electric motor, a battery...; 9903.94.05, or 9903.94.06 for a USMCA part)",
-    "unpatented_pharma": "a product of the European Union, Switzerland or Liechtenstein not patented in the "
-    "United States for use in pharmaceutical applications (U.S. note 2(v)(xxiii), (xxv)(d); 9903.02.77, "
-    ".86, .91)",
-    "s301_exclusion": "a product of China that matches the description of a Section 301 product "
-    "exclusion granted by USTR (U.S. note 20(vvv), 20(www); 9903.88.69, 9903.88.70)",
-    "uk_vehicle_quota": "a passenger vehicle of the United Kingdom entered within the yearly quota of "
-    "U.S. note 33(i) (100,000 vehicles from 2026, 65,205 for 2025; 9903.94.31 at 7.5 %)",
-    "auto_part_certified": "an automobile part the importer of record certifies will be used for automobile "
-    "production or repair in the United States (U.S. note 33(p), (r); 9903.94.07 at 25 %, the EU's, Japan's, "
-    "Korea's and Taiwan's 9903.94.44-.69 at 15 % with column 1)",
-    "uk_auto_part_certified": "an automobile part of the United Kingdom the importer of record certifies "
-    "will be used in automobiles of the United Kingdom (U.S. note 33(q); 9903.94.33 at 10 %)",
-    "none": "no such relief is claimed",
-}
-
 
 @dataclass(frozen=True, slots=True)
 class Entry:
@@ -88,8 +53,14 @@ class Entry:
     program: str | None = None  # a special program claimed other than USMCA, by its symbol (KR, AU, A+)
     metal_weight_kg: Decimal | None = None  # weight of the steel, aluminum or copper in it (note 16(c))
     copper_value: Decimal | None = None  # value of the copper content (Proc. 10962, 2025: note 36)
-    metals_relief: str | None = None  # one of RELIEFS: the note 16 relief claimed for the line
+    # the facts of RELIEFS the line declares, as one text (tmec.tariffs.declared: "a;b", sorted)
+    metals_relief: str | None = None
     us_parts_value: Decimal | None = None  # value of the parts produced in the US (note 16(j))
+
+    @property
+    def declared(self) -> frozenset[str]:
+        """The facts the line declares (``metals_relief`` as a set)."""
+        return facts_of(self.metals_relief)
 
     @property
     def metal_share(self) -> Decimal | None:
@@ -131,13 +102,7 @@ class Entry:
                 field="metal_weight_kg",
             )
         if self.metals_relief is not None:
-            relief = self.metals_relief.strip().lower() or None
-            if relief is not None and relief not in RELIEFS:
-                raise InputError(
-                    f"expected one of {', '.join(RELIEFS)}, found {self.metals_relief!r}",
-                    field="metals_relief",
-                )
-            object.__setattr__(self, "metals_relief", relief)
+            object.__setattr__(self, "metals_relief", canonical(self.metals_relief))
         if self.program is not None:
             object.__setattr__(self, "program", self.program.strip().upper() or None)
         if self.program in {"S", "S+"}:
@@ -229,7 +194,7 @@ def entry_from_mapping(
             program=str(row["program"]) if row.get("program") not in (None, "") else None,
             metal_weight_kg=_amount(row, "metal_weight_kg", source, locale),
             copper_value=_amount(row, "copper_value", source, locale),
-            metals_relief=str(row["metals_relief"]) if row.get("metals_relief") not in (None, "") else None,
+            metals_relief=joined(row.get("metals_relief")) or None,
             us_parts_value=_amount(row, "us_parts_value", source, locale),
         )
     except InputError as exc:

@@ -227,8 +227,8 @@ class Measure:
             return False
         # A country not given (None) satisfies no country condition: the answer then asks for it.
         # "unknown" is a country reported as unknown, and meets the conditions that name it.
-        if "metals_relief" in when and entry.metals_relief != when["metals_relief"]:
-            return False  # not given is no claim: the answer asks
+        if "metals_relief" in when and when["metals_relief"] not in entry.declared:
+            return False  # not among the facts declared is no claim: the answer asks when none is
         if when.get("metal_free") and entry.metal_weight_kg != 0:
             return False  # not given (None) is not "none in it": the answer asks
         if "metal_weight_under" in when:

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from tmec.core.errors import InputError
-from tmec.tariffs.duty import Duty
+from tmec.tariffs.duty import Duty, DutyLine
 from tmec.tariffs.entry import Entry
+from tmec.tariffs.measures import PROGRAMS, MeasureSet
 from tmec.tariffs.stacking import BASES, stack
 from tmec.tariffs.tables import TariffTables
 from tmec.tariffs.territory import TERRITORY, inside_territory
@@ -55,6 +56,8 @@ def price_entry(entry: Entry, *, tables: TariffTables | None = None, basis: str 
     st = stack(entry, line, t.measures, snapshot, basis=basis)
     coverage = snapshot["tariffs.measures_coverage"]
     notes = list(st.notes)
+    if len(entry.declared) > 1:
+        notes.append(declared_note(entry, st.lines, t.measures))
     if coverage.unverified and t.staleness(entry.entry_date) is None:  # else the warning says it
         notes.append(f"{entry.entry_date.isoformat()} is {coverage.value}: {coverage.cite()}")
     if entry.origin not in {"CA", "MX", "US"}:
@@ -75,6 +78,20 @@ def price_entry(entry: Entry, *, tables: TariffTables | None = None, basis: str 
         basis=basis,
         law_as_of=t.law_as_of,
         warning=t.staleness(entry.entry_date),
+    )
+
+
+def declared_note(entry: Entry, lines: Iterable[DutyLine], measures: MeasureSet) -> str:
+    """Which heading each fact the line declares was used by (one fact: its measure's line says it)."""
+    used: dict[str, list[str]] = {}
+    for ln in lines:
+        if ln.program in PROGRAMS:
+            m = next((m for m in measures.program(ln.program) if m.id == ln.measure_id), None)
+            if m is not None and (fact := m.when.get("metals_relief")) is not None:
+                used.setdefault(str(fact), []).append(ln.heading)
+    return "declared facts: " + "; ".join(
+        f"{fact}, used by {', '.join(used[fact])}" if fact in used else f"{fact}, used by no measure of this line"
+        for fact in sorted(entry.declared)
     )
 
 

@@ -31,9 +31,9 @@ __all__ = [
 # :day, :origin, :hts (digits), :claim (0/1, the honoured claim of step 2), :melted and :smelted
 # (NULL when not given, 'unknown' when reported unknown), :metal_share (percent of the article's
 # weight that is metal, or NULL), :metal_kg (the weight of its steel, aluminum and copper, or
-# NULL), :relief (the note 16 relief claimed, or NULL).  The engine runs it as a join plus
-# ``row_number() over (partition by entry, program order by priority) = 1``; a test checks it
-# against the Python path on generated entries.
+# NULL), :relief (the facts declared, ``;``-joined as tmec.tariffs.declared writes them, or NULL).
+# The engine runs it as a join plus ``row_number() over (partition by entry, program order by
+# priority) = 1``; a test checks it against the Python path on generated entries.
 SELECT_MEASURE_SQL = """
 SELECT measure_id FROM measures
 WHERE program = :program
@@ -52,7 +52,8 @@ WHERE program = :program
        OR (:smelted IS NOT NULL AND instr(',' || smelted_cast_not_in || ',', ',' || :smelted || ',') = 0))
   AND (metal_weight_under IS NULL OR (:metal_share IS NOT NULL AND :metal_share < metal_weight_under))
   AND (NOT metal_free OR (:metal_kg IS NOT NULL AND :metal_kg = 0))
-  AND (metals_relief IS NULL OR (:relief IS NOT NULL AND metals_relief = :relief))
+  AND (metals_relief IS NULL
+       OR (:relief IS NOT NULL AND instr(';' || :relief || ';', ';' || metals_relief || ';') > 0))
 ORDER BY priority
 LIMIT 1
 """

@@ -48,7 +48,13 @@ def entries(draw: st.DrawFn, *, origins: tuple[str, ...] = ("MX", "CA")) -> Entr
         # the weight carve-outs of note 16(c): no metal at all (9903.82.01), under 15 % (9903.82.03)
         weight_kg=draw(st.sampled_from([None, Decimal(100)])),
         metal_weight_kg=draw(st.sampled_from([None, Decimal(0), Decimal(10), Decimal(80)])),
-        metals_relief=draw(st.sampled_from([None, "none", "commerce_quota", "motorcycle_parts"])),
+        # several facts declared at once (a set: the measures look among them)
+        metals_relief=draw(
+            st.sampled_from(
+                [None, "none", "commerce_quota", "motorcycle_parts", "commerce_quota;vehicle_part",
+                 "auto_part_certified;motorcycle_parts;vehicle_part"]  # fmt: skip
+            )
+        ),
     )
 
 

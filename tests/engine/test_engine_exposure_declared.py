@@ -48,13 +48,17 @@ def test_a_set_written_otherwise_makes_one_pricing_key(duck: Engine) -> None:
     values = ", ".join(f"('{t}')" for t in texts)
     read = CLEAN["relief_text"]("t")
     got = [r[0] for r in duck.conn.execute(f"SELECT {read} FROM (VALUES {values}) v(t)").fetchall()]
-    assert got == [canonical(t) for t in texts] == [
-        "s301_exclusion;vehicle_part",
-        "s301_exclusion;vehicle_part",
-        "none",
-        None,
-        None,
-    ]
+    assert (
+        got
+        == [canonical(t) for t in texts]
+        == [
+            "s301_exclusion;vehicle_part",
+            "s301_exclusion;vehicle_part",
+            "none",
+            None,
+            None,
+        ]
+    )
 
 
 def test_two_exclusive_facts_are_refused_naming_the_line(duck: Engine, tmp_path: Path) -> None:

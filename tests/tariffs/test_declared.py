@@ -11,7 +11,8 @@ from tmec.core.errors import InputError
 from tmec.tariffs import Entry, entry_from_mapping, price_entry
 from tmec.tariffs.declared import EXCLUSIVE, RELIEFS, canonical
 
-STARTER = "8511.40.00.00"  # starter motors: a general-purpose provision of U.S. note 33(g), and 20(vvv)(iii)(54)
+# starter motors: a general-purpose provision of U.S. note 33(g), and exclusion 20(vvv)(iii)(54)
+STARTER = "8511.40.00.00"
 
 
 def starter(relief: str | None, day: str = "2026-03-02") -> Entry:
@@ -83,15 +84,15 @@ def test_a_chinese_starter_motor_declared_a_vehicle_part_and_excluded_pays_both(
     assert price_entry(starter("vehicle_part")).total_duty == Decimal("525.00")  # List 3 charged
     assert price_entry(starter("s301_exclusion")).total_duty == Decimal("125.00")  # Section 122 charged
     assert not both.questions
-    assert "declared facts: s301_exclusion, used by 9903.88.69; vehicle_part, used by 9903.94.05" in both.notes
+    used = "declared facts: s301_exclusion, used by 9903.88.69; vehicle_part, used by 9903.94.05"
+    assert used in both.notes
     assert price_entry(starter(" S301_Exclusion;vehicle_part;vehicle_part")).lines == both.lines
 
 
 def test_a_fact_no_measure_turns_on_is_named_as_unused() -> None:
     d = price_entry(starter("vehicle_part;not_wood_cabinet"))
-    assert "declared facts: not_wood_cabinet, used by no measure of this line; vehicle_part, used by 9903.94.05" in (
-        d.notes
-    )
+    unused = "not_wood_cabinet, used by no measure of this line; vehicle_part, used by 9903.94.05"
+    assert f"declared facts: {unused}" in d.notes
     assert not [n for n in price_entry(starter("vehicle_part")).notes if n.startswith("declared facts")]
 
 

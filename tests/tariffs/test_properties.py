@@ -51,8 +51,14 @@ def entries(draw: st.DrawFn, *, origins: tuple[str, ...] = ("MX", "CA")) -> Entr
         # several facts declared at once (a set: the measures look among them)
         metals_relief=draw(
             st.sampled_from(
-                [None, "none", "commerce_quota", "motorcycle_parts", "commerce_quota;vehicle_part",
-                 "auto_part_certified;motorcycle_parts;vehicle_part"]  # fmt: skip
+                [
+                    None,
+                    "none",
+                    "commerce_quota",
+                    "motorcycle_parts",
+                    "commerce_quota;vehicle_part",
+                    "auto_part_certified;motorcycle_parts;vehicle_part",
+                ]
             )
         ),
     )

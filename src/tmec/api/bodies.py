@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from decimal import Decimal
 from typing import Any
 
@@ -11,6 +12,7 @@ from starlette.datastructures import UploadFile
 
 from tmec.api.uploads import Upload, display_name
 from tmec.core.errors import InputError
+from tmec.tariffs.declared import SEPARATOR
 
 YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml")
 
@@ -38,8 +40,11 @@ async def json_object(request: Request) -> dict[str, Any]:
     return data
 
 
-async def form_files(request: Request) -> tuple[dict[str, Upload], dict[str, str]]:
-    """The uploaded files and the text fields of a form."""
+async def form_files(
+    request: Request, sets: Collection[str] = ()
+) -> tuple[dict[str, Upload], dict[str, str]]:
+    """The uploaded files and the text fields of a form; a field of ``sets`` given several times
+    (a multiple select) is its values joined with ``;`` (a set of declared facts), any other the last."""
     files: dict[str, Upload] = {}
     fields: dict[str, str] = {}
     async with request.form() as form:  # closes the spooled files of the upload
@@ -48,6 +53,8 @@ async def form_files(request: Request) -> tuple[dict[str, Upload], dict[str, str
                 data = await value.read()
                 if data:
                     files[key] = Upload(display_name(value.filename, key), data)
+            elif key in sets and key in fields:
+                fields[key] = f"{fields[key]}{SEPARATOR}{value}"
             else:
                 fields[key] = value
     return files, fields

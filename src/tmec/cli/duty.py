@@ -3,7 +3,8 @@
 One line from options, or many from ``--entries FILE.csv`` (columns ``entry_date, hts, origin,
 value`` and optionally ``usmca, steel_value, aluminum_value, non_us_content, melted_poured,
 smelted_cast, quantity, weight_kg, metal_weight_kg, metals_relief, us_parts_value, program,
-line``; ``metals_relief`` may declare several facts, separated by ``;``).  Exit 2 on bad input, naming the option or the file, line and column.
+line``; ``metals_relief`` may declare several facts, separated by ``;``).  Exit 2 on bad input,
+naming the option or the file, line and column.
 """
 
 from __future__ import annotations
@@ -163,11 +164,11 @@ def _print(duty: Duty) -> None:
 @click.option(
     "--metals-relief",
     multiple=True,
-    help="the facts only the importer knows that the line declares (several: repeat the option or separate "
-    "them with ';'; two the law makes exclusive are refused): a metals relief of U.S. note 16, commerce_quota "
-    "(9903.82.18/.19), motorcycle_parts (9903.82.13), equipment_parts (9903.82.23-.26); vehicle_part (a "
-    "part of a passenger vehicle or light truck of a general-purpose provision of note 33(g), 9903.94.05); "
-    "not_wood_cabinet "
+    help="the facts only the importer knows that the line declares (several: repeat the option or "
+    "separate them with ';'; two the law makes exclusive are refused): a metals relief of U.S. note 16, "
+    "commerce_quota (9903.82.18/.19), motorcycle_parts (9903.82.13), equipment_parts (9903.82.23-.26); "
+    "vehicle_part (a part of a passenger vehicle or light truck of a general-purpose provision of note "
+    "33(g), 9903.94.05); not_wood_cabinet "
     "(note 37(g), 9903.76.04); semiconductor_article (note 39(b), 9903.79.01); s301_exclusion (the "
     "description of a Section 301 product exclusion, U.S. note 20(vvv)/(www), 9903.88.69/.70); "
     "uk_vehicle_quota (a UK passenger vehicle within the quota of U.S. note 33(i), 9903.94.31); "

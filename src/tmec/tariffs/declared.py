@@ -58,7 +58,13 @@ RELIEFS = {
 }
 
 _NOTE_16 = ("commerce_quota", "equipment_parts", "motorcycle_parts")
-_PARTS = ("auto_part_certified", "equipment_parts", "motorcycle_parts", "uk_auto_part_certified", "vehicle_part")
+_PARTS = (
+    "auto_part_certified",
+    "equipment_parts",
+    "motorcycle_parts",
+    "uk_auto_part_certified",
+    "vehicle_part",
+)
 # Facts that cannot both be true of one line: (one side, the other side, why), any fact of one side
 # against any other fact of the other.  Facts not paired here may be declared together: where two
 # of them select measures of one program (a vehicle part of 33(g) also certified under 33(p)), the

@@ -23,6 +23,7 @@ from tmec.tariffs.declared import declared as facts_of
 
 __all__ = ["RELIEFS", "UNKNOWN", "Entry", "country", "entry_from_mapping"]
 
+
 @dataclass(frozen=True, slots=True)
 class Entry:
     """One entry line.  Amounts in US dollars (customs value, 19 USC 1401a).

@@ -90,7 +90,7 @@ def declared_note(entry: Entry, lines: Iterable[DutyLine], measures: MeasureSet)
             if m is not None and (fact := m.when.get("metals_relief")) is not None:
                 used.setdefault(str(fact), []).append(ln.heading)
     return "declared facts: " + "; ".join(
-        f"{fact}, used by {', '.join(used[fact])}" if fact in used else f"{fact}, used by no measure of this line"
+        f"{fact}, used by {', '.join(used.get(fact, ['no measure of this line']))}"
         for fact in sorted(entry.declared)
     )
 

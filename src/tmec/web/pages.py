@@ -72,8 +72,8 @@ def sign_in_first(request: Request, exc: SignInFirst) -> Response:
     return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
 
 
-async def _form(request: Request) -> tuple[dict[str, Upload], dict[str, str]]:
-    files, fields = await form_files(request)
+async def _form(request: Request, sets: tuple[str, ...] = ()) -> tuple[dict[str, Upload], dict[str, str]]:
+    files, fields = await form_files(request, sets)
     check_csrf(request, fields.get("csrf"))
     return files, fields
 
@@ -270,7 +270,7 @@ def duty_page(request: Request, _key: ApiKey = ANALYST) -> Response:
 
 @router.post("/duty")
 async def duty_post(request: Request, key: ApiKey = ANALYST) -> Response:
-    _, fields = await _form(request)
+    _, fields = await _form(request, sets=("metals_relief",))  # several facts may be declared
     loc = _loc(request)
     try:
         line: dict[str, Any] = {}

@@ -44,7 +44,8 @@ def test_two_declared_facts_price_as_price_entry(duck: Engine, tmp_path: Path) -
 
 def test_a_set_written_otherwise_makes_one_pricing_key(duck: Engine) -> None:
     """The engine reads a set as :func:`canonical` writes it: one text, so one key per set."""
-    texts = ["vehicle_part;s301_exclusion", " S301_Exclusion ; vehicle_part ;vehicle_part", "none", ";", " "]
+    texts = ["vehicle_part;s301_exclusion", " S301_Exclusion ; vehicle_part ;vehicle_part", " None "]
+    texts += [";", " "]
     values = ", ".join(f"('{t}')" for t in texts)
     read = CLEAN["relief_text"]("t")
     got = [r[0] for r in duck.conn.execute(f"SELECT {read} FROM (VALUES {values}) v(t)").fetchall()]

@@ -95,7 +95,9 @@ def _declared(x: str) -> str:
     writes them (NULL when none), so that a set written in any order makes one pricing key."""
     facts = f"list_transform(string_split(lower({_trim(x)}), '{SEPARATOR}'), lambda s: trim(s))"
     kept = f"list_sort(list_distinct(list_filter({facts}, lambda s: s <> '')))"
-    return f"NULLIF(array_to_string({kept}, '{SEPARATOR}'), '')"
+    several = f"NULLIF(array_to_string({kept}, '{SEPARATOR}'), '')"
+    # one fact (most lines) is only trimmed and lowered: no list made per line
+    return f"CASE WHEN contains({x}, '{SEPARATOR}') THEN {several} ELSE lower({_trim(x)}) END"
 
 
 TRUE = ("1", "true", "yes", "y", "s", "x")

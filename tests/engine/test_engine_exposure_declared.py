@@ -7,12 +7,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyarrow.csv as pv
+import pyarrow.parquet as pq
 import pytest
 from tests.engine.relief_rows import priced_alike
+from tests.engine.test_engine_exposure import by_hand, engine_lines
 
 from tmec.engine import Engine, InputErrors
 from tmec.engine.entry_tables import CLEAN
 from tmec.engine.exposure import price_exposure
+from tmec.tariffs import default_tables
 from tmec.tariffs.declared import canonical
 
 STARTER = "8511.40.00.00"  # a general-purpose provision of note 33(g) that exclusion 20(vvv)(iii)(54) names
@@ -88,3 +92,14 @@ def test_two_exclusive_facts_are_refused_naming_the_line(duck: Engine, tmp_path:
 def test_two_declared_facts_on_spark(spark_engine: Engine, tmp_path: Path) -> None:
     want = priced_alike(spark_engine, tmp_path, ROWS)
     assert _lines(want, 1) == _lines(want, 0)
+
+
+def test_a_parquet_column_declares_sets_as_a_csv_one(duck: Engine, tmp_path: Path) -> None:
+    """The same lines from Parquet: its metals_relief column is read as the CSV's."""
+    priced_alike(duck, tmp_path, ROWS)  # writes entries.csv
+    entries = tmp_path / "entries.parquet"
+    pq.write_table(pv.read_csv(tmp_path / "entries.csv"), entries)
+    out = tmp_path / "from_parquet.parquet"
+    price_exposure(duck, entries, lines_out=out)
+    rows = {n + 1: lines for n, lines in engine_lines(out).items()}  # a Parquet row's number; a CSV's line
+    assert rows == by_hand(tmp_path / "entries.csv", default_tables())

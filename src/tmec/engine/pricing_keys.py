@@ -78,7 +78,7 @@ KEY = (
     "spi",  # the special program claimed (the entry file's column program)
     "light_metal",  # how many of the measures' metal-weight thresholds the metal's share is under
     # (one more than there are thresholds when the line has no metal at all: 9903.82.01)
-    "metals_relief",  # the note 16 relief claimed (9903.82.13, .18, .19, .23-.26)
+    "metals_relief",  # the facts declared, one canonical text (tmec.tariffs.declared; 9903.82.13...)
 )
 FACT = KEY[1:]  # the key of a line, less the period its date falls in
 # How a duty line's base follows from the line's amounts (``_rule``); the last two are

@@ -79,7 +79,7 @@ CONDITIONS = (
     "usmca_claim",
     "metal_weight_under",  # percent of the article's weight (note 16(c): under 15 %)
     "metal_free",  # true: no steel, aluminum or copper in it at all (a metal weight of 0; 9903.82.01)
-    "metals_relief",  # the note 16 relief the importer claims (tmec.tariffs.entry.RELIEFS)
+    "metals_relief",  # a fact among those the importer declares (tmec.tariffs.declared.RELIEFS)
     "melted_poured_in",
     "melted_poured_not_in",
     "smelted_cast_in",

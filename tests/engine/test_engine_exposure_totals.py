@@ -114,6 +114,34 @@ def test_text_with_spaces_reads_as_trimmed_and_blank_text_is_missing(duck: Engin
     assert "hts: required" in str(info.value)
 
 
+def test_whitespace_around_a_text_reads_as_the_single_entry_path_reads_it(duck: Engine, tmp_path: Path) -> None:
+    """A tab, a line end or a spreadsheet's no-break space around a text (and inside a code) is
+    stripped as ``str.strip()`` and ``hs.compact`` strip it: the engine prices what ``price_entry``
+    prices (it refused the line: DuckDB's TRIM() strips only spaces)."""
+    odd = ("\t", "\u00a0", "\u2003", "\r")
+
+    def messy(i: int, v: str) -> str:
+        w = odd[i % len(odd)]
+        if i == 2 and v:  # the code: whitespace inside it too
+            return f"{w}{v[:4]}{w}{v[4:]}{w}"
+        return f"{w}{v}{w}" if i in (0, 1, 3, 8, 9) and v else v
+
+    rows = "".join(
+        ",".join(messy(i, v) for i, v in enumerate(row.split(","))) + "\n" for row in ROWS.splitlines()
+    )
+    path = _write(tmp_path / "messy.csv", rows.replace("\r", "\u2029"))  # no bare \r in a CSV line
+    plain = price_exposure(duck, _write(tmp_path / "plain.csv", ROWS))
+    x = price_exposure(duck, path)
+    assert (x.duty, x.by, x.questions) == (plain.duty, plain.by, plain.questions)
+    assert x.duty == sum(d.total_duty for _, d in _priced(path))
+
+
+def test_whitespace_is_python_s(duck: Engine) -> None:
+    from tmec.engine.entry_tables import WHITESPACE
+
+    assert WHITESPACE == "".join(c for c in map(chr, range(0x110000)) if c.isspace())
+
+
 COPPER = (
     "line,entry_date,hts,origin,value,copper_value,steel_value\n"
     "k,2025-09-10,7407.10.50.10,CN,1000,800,\n"

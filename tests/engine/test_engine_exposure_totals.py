@@ -114,7 +114,7 @@ def test_text_with_spaces_reads_as_trimmed_and_blank_text_is_missing(duck: Engin
     assert "hts: required" in str(info.value)
 
 
-def test_whitespace_around_a_text_reads_as_the_single_entry_path_reads_it(duck: Engine, tmp_path: Path) -> None:
+def test_whitespace_around_a_text_reads_as_price_entry_reads_it(duck: Engine, tmp_path: Path) -> None:
     """A tab, a line end or a spreadsheet's no-break space around a text (and inside a code) is
     stripped as ``str.strip()`` and ``hs.compact`` strip it: the engine prices what ``price_entry``
     prices (it refused the line: DuckDB's TRIM() strips only spaces)."""
@@ -136,10 +136,10 @@ def test_whitespace_around_a_text_reads_as_the_single_entry_path_reads_it(duck: 
     assert x.duty == sum(d.total_duty for _, d in _priced(path))
 
 
-def test_whitespace_is_python_s(duck: Engine) -> None:
+def test_whitespace_is_what_python_strips() -> None:
     from tmec.engine.entry_tables import WHITESPACE
 
-    assert WHITESPACE == "".join(c for c in map(chr, range(0x110000)) if c.isspace())
+    assert "".join(c for c in map(chr, range(0x110000)) if c.isspace()) == WHITESPACE
 
 
 COPPER = (

@@ -93,3 +93,24 @@ def test_the_other_reading_of_note_2v_is_named_on_japans_and_the_eus_autos_while
     # Korea's vehicles are in note 2(v)(x); after the reciprocal duty ended there is nothing to flag
     for day, origin in (("2025-12-10", "KR"), ("2026-03-01", "DE")):
         assert not [n for n in price(day, "8703.23.01", origin).notes if n.startswith("Other reading")]
+
+
+def test_the_other_reading_of_note_2v_is_named_on_the_uks_autos_while_the_reciprocal_ran() -> None:
+    # U.S. note 2(v)(x)-(xi) (HTSUS 2026 rev 6) leave out 9903.94.31 (vehicles within the UK quota) and .32
+    # (parts), which note 2(aa)(v)(2)-(3) names for Section 122; the UK's reciprocal 10 % (9903.01.25)
+    # runs to 2026-02-23, so on the letter it would be due
+    quota = {"metals_relief": "uk_vehicle_quota"}
+    for hts, heading, what, kw in (
+        ("8703.23.01", "9903.94.31", "vehicles", quota),
+        ("4011.10.10.10", "9903.94.32", "parts", {}),
+    ):
+        d = price("2025-10-01", hts, "GB", **kw)
+        assert {ln.heading for ln in d.additional("s232_vehicles")} == {heading}
+        assert "9903.01.25" not in extra(d)
+        (other,) = [n for n in d.notes if n.startswith("Other reading")]
+        assert f"only the {what} of" in other and f"the United Kingdom's ({heading})" in other, other
+        assert not [n for n in price("2026-03-01", hts, "GB", **kw).notes if n.startswith("Other reading")]
+    # outside the quota a UK vehicle is under 9903.94.01, which note 2(v)(x) names: nothing to flag
+    d = price("2025-10-01", "8703.23.01", "GB")
+    assert {ln.heading for ln in d.additional("s232_vehicles")} == {"9903.94.01"}
+    assert not [n for n in d.notes if n.startswith("Other reading")]

@@ -7,8 +7,11 @@ __all__ = ["NOT_IN_NOTE_2V"]
 
 # The other reading (two primary texts disagree): U.S. note 2(v)(x)-(xi) of HTSUS 2026 rev 6 spares from
 # the reciprocal duty the vehicles of 9903.94.01, .03, .60 and .61 and the parts of .05, .07, .33, .44,
-# .45, .54, .55, .62-.65, not Japan's and the EU's (9903.94.40-.43, .50-.53); tmec spares them as CBP's
-# guidance on the EU arrangement does (9903.01.33, stacking step 9), and says so on the answers concerned.
+# .45, .54, .55, .62-.65, not Japan's and the EU's (9903.94.40-.43, .50-.53) nor the United Kingdom's
+# (9903.94.31 vehicles within the quota, .32 parts, from 2025-06-30: the UK's reciprocal duty, 10 % under
+# 9903.01.25, ran until 2026-02-23, so the question is live; note 2(aa)(v)(2)-(3) names .31 and .32 for
+# Section 122, 2(v) does not); tmec spares them as CBP's guidance on the EU arrangement does (9903.01.33,
+# stacking step 9), and says so on the answers concerned.
 _OTHER_READING = (
     "Other reading: U.S. note 2(v)({}) (HTSUS 2026 rev 6) spares from the reciprocal duty only the {} of "
     "{}, not {} ({}); on its letter the reciprocal duty would be due on the value. tmec follows CBP's "
@@ -21,4 +24,6 @@ NOT_IN_NOTE_2V = {
     "9903.94.51": _OTHER_READING.format(*_VEHICLES_2V, "the European Union's", "9903.94.50, .51"),
     "9903.94.43": _OTHER_READING.format(*_PARTS_2V, "Japan's", "9903.94.42, .43"),
     "9903.94.53": _OTHER_READING.format(*_PARTS_2V, "the European Union's", "9903.94.52, .53"),
+    "9903.94.31": _OTHER_READING.format(*_VEHICLES_2V, "the United Kingdom's", "9903.94.31"),
+    "9903.94.32": _OTHER_READING.format(*_PARTS_2V, "the United Kingdom's", "9903.94.32"),
 }

@@ -97,3 +97,47 @@ def test_lean_duty_is_exact_or_refused(places: int) -> None:
             continue
         assert one == _by_hand(r, b, p), (r, b, p)
     assert refused
+
+
+@pytest.mark.parametrize("places", [0, 1, 2, 3, 4])
+def test_lean_duty_in_one_product_is_exact_or_refused(places: int) -> None:
+    """``lean_duty_sql(short=True)``, the pricing pass's first try (one division a duty, not three),
+    equals the decimal duty wherever the rate times the base in integer units stays under 2^63 (and
+    the base under 10^10, as in two products) — the half-cent boundaries and the largest such
+    products included — and past it DuckDB refuses
+    it (an overflow error, so that the pass is made again in two products); it never wraps."""
+    rng = random.Random(13)
+    cases = [
+        (Decimal(rng.randrange(0, 9 * 10 ** (places + 6))).scaleb(-6), b, places) for _, b, _ in _cases(rng)
+    ]
+    cases += [(r, b, places) for r, b, p in _cases(rng) if p == 2 and r < 9 * 10**places]  # the boundaries
+
+    def product(r: Decimal, b: Decimal) -> int:
+        return int(r.scaleb(6)) * int(b.scaleb(4))
+
+    rate = Decimal(9 * 10**places) - Decimal("0.000001")  # the largest rate, and its largest base
+    units_top = int(rate.scaleb(6))
+    top = (2**63 - 1 - 10 ** (12 - places) // 2) // units_top
+    cases += [(rate, Decimal(top).scaleb(-4), places), (rate, Decimal(top + 1).scaleb(-4), places)]
+    conn = duckdb.connect()
+    conn.execute("CREATE TABLE t (i INTEGER, rate DECIMAL(12,6), base DECIMAL(18,4), places INTEGER)")
+    units = rate_units_sql("rate", "places", [places])
+    expr = lean_duty_sql(f"({units})", "base", places, short=True)
+    scaled = f"CAST({expr} AS HUGEINT) * {10 ** (UNIT_PLACES - places)}"
+    fits = [c for c in cases if product(c[0], c[1]) + 10 ** (12 - places) // 2 < 2**63 and c[1] < 10**10]
+    conn.executemany("INSERT INTO t VALUES (?, ?, ?, ?)", [(i, r, b, p) for i, (r, b, p) in enumerate(fits)])
+    got = dict(conn.execute(f"SELECT i, {scaled} FROM t").fetchall())
+    wrong = [(r, b) for i, (r, b, p) in enumerate(fits) if got[i] != _by_hand(r, b, p)]
+    assert not wrong and len(fits) > 300, wrong[:5]
+    assert any(product(r, b) > 2**62 for r, b, _ in fits)  # products near the limit are among them
+    refused = 0
+    for r, b, p in [c for c in cases if c not in fits][:40]:  # one by one: a refusal fails the query
+        conn.execute("DELETE FROM t")
+        conn.execute("INSERT INTO t VALUES (0, ?, ?, ?)", (r, b, p))
+        try:
+            one = conn.execute(f"SELECT {scaled} FROM t").fetchall()[0][0]
+        except duckdb.OutOfRangeException:
+            refused += 1
+            continue
+        assert one == _by_hand(r, b, p), (r, b, p)
+    assert refused

@@ -238,17 +238,19 @@ def test_a_failure_of_duckdb_that_is_not_the_file_is_not_reported_as_unreadable(
 def test_the_totals_are_exact_on_both_duty_expressions(
     duck: Engine, tmp_path: Path, value: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The pricing pass takes its lean duty expression first and, when a base is too large for it
-    (DuckDB refuses an overflow), the expression that chooses per line: either way every total
-    is the single-entry path's, to the cent."""
+    """The pricing pass takes its lean duty expression in one product first, then in two when a
+    rate times a base is too large for one (DuckDB refuses an overflow), then, when a base is too
+    large for both, the expression that chooses per line: either way every total is the
+    single-entry path's, to the cent."""
     from tmec.engine import line_passes
     from tmec.tariffs import default_tables, price_entry
 
-    passes: list[bool] = []  # per pricing pass made: whether it took the lean expression
+    passes: list[str] = []  # per pricing pass made: the duty expression it took
     made = line_passes.Passes._priced
 
     def spy(self: line_passes.Passes, *args: Any) -> str:
-        passes.append(any(args[-1]))
+        lean, short = (args[3], args[4]) if len(args) > 4 else (args[3], False)
+        passes.append("units" if not any(lean) else "short" if short else "lean")
         return made(self, *args)
 
     monkeypatch.setattr(line_passes.Passes, "_priced", spy)
@@ -265,7 +267,8 @@ def test_the_totals_are_exact_on_both_duty_expressions(
         f = dict(zip(HEADER.strip().split(","), r.split(","), strict=True))
         want += price_entry(entry_from_mapping(f, line=i + 2), tables=tables).total_duty
     assert x.duty == want
-    assert passes == ([True] if Decimal(value) < 10**10 else [True, False])
+    small, large = Decimal(value) < 1000, Decimal(value) < 10**10
+    assert passes == (["short"] if small else ["short", "lean"] if large else ["short", "lean", "units"])
 
 
 def test_facts_sharing_a_hash_are_refused(

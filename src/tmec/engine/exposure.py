@@ -29,6 +29,7 @@ import pyarrow as pa
 
 from tmec.core.errors import InputError
 from tmec.engine.bom_tables import InputErrors
+from tmec.engine.duty_slots import detail_sql, number_slots
 from tmec.engine.entry_tables import CLEAN, EntrySource, open_entries, reading, text_problems
 from tmec.engine.line_passes import PRESENT, Passes, rate_units_sql
 from tmec.engine.pricing_cache import KeyCache, cache_for, cached_table
@@ -219,37 +220,29 @@ def _price(e: Engine, source: EntrySource, t: TariffTables, basis: str, lines_ou
         )
     _keys(e, t, cache)
     keys, cached = _templates(e, p, source, t, basis, cache)
-    # 3. the classes of keys (the same duty lines, chapter, origin and questions), per fact
-    seqs = _classes(conn)
+    # 3. the classes of keys (the same duty lines, chapter, origin and questions), per fact; the
+    # distinct duty lines that owe something numbered in slots, by part of a class (duty_slots)
+    _classes(conn)
     places = sorted(int(r[0]) for r in conn.execute("SELECT DISTINCT places FROM xp_templates").fetchall())
+    slots, rules = number_slots(conn)
     wide = ", ".join(
-        f"c.seqs[{i + 1}].rate AS rate_{i}, c.seqs[{i + 1}].rule_id AS rule_{i}, "
-        f"c.seqs[{i + 1}].places AS places_{i}, "
-        f"{rate_units_sql(f'c.seqs[{i + 1}].rate', f'c.seqs[{i + 1}].places', places)} AS r_{i}"
-        for i in range(seqs)
+        f"k.rate_{i}, k.rule_{i}, k.places_{i}, "
+        f"{rate_units_sql(f'k.rate_{i}', f'k.places_{i}', places)} AS r_{i}"
+        for i in range(slots)
     )
     p.put(
         "xp_wide",
         _local(
             e,
-            # the rates read out of each key's list of duty lines once per key, not once per fact
-            f"SELECT f.fph, k.* EXCLUDE (key_id) FROM xp_fact_keys f JOIN (SELECT c.key_id, c.class_id, "
-            f"c.mb_full, c.mb_steel, c.mb_alu, c.mb_copper, {wide} FROM xp_classes c) k USING (key_id)",
+            # the rates read out of each part's slots once per part, not once per fact
+            "SELECT f.fph, k.part_id, c.mb_full, c.mb_steel, c.mb_alu, c.mb_copper, "
+            f"{wide} FROM xp_fact_keys f JOIN xp_classes c USING (key_id) JOIN xp_parts k USING (class_id)",
         ),
     )
-    # 4. every line priced, summed by class and month (and its amounts checked)
-    # the rules each duty line is on in some class: only those bases are worked out per line
-    rules = [
-        sorted(
-            int(r[0])
-            for r in conn.execute(
-                f"SELECT DISTINCT seqs[{i + 1}].rule_id FROM xp_class WHERE len(seqs) > {i}"
-            ).fetchall()
-        )
-        for i in range(seqs)
-    ]
+    # 4. every line priced, summed by part and month (and its amounts checked); ``rules``: the rules
+    # each slot is on in some part: only those bases are worked out per line
     mixed = [r != [RULES.index("value")] for r in rules]
-    sums = p.priced(seqs, places, rules)
+    sums = p.priced(slots, places, rules)
     _store(conn, "xp_sums", sums)
     if conn.execute("SELECT sum(bad) FROM xp_sums").fetchall()[0][0]:
         raise source.problems(conn)
@@ -411,9 +404,9 @@ def _templates(
     return total, cached
 
 
-def _classes(conn: Any) -> int:
+def _classes(conn: Any) -> None:
     """``xp_classes``: the keys (``key_id``) with their class (the same duty lines, metals, chapter,
-    origin and questions: the lines of a class are summed together); the most duty lines a key has."""
+    origin and questions: the lines of a class are summed together), and ``xp_class`` per class."""
     seq = ", ".join(
         f"'{f}': r.{f}" for f in ("program", "measure_id", "measure", "rate", "rule_id", "places")
     )
@@ -439,8 +432,6 @@ def _classes(conn: Any) -> int:
         "CREATE OR REPLACE TABLE xp_class AS "
         "SELECT DISTINCT class_id, chapter, origin, seqs, qs FROM xp_classes"
     )
-    row = conn.execute("SELECT max(len(seqs)) FROM xp_class").fetchall()
-    return int(row[0][0] or 0)
 
 
 def _report_bad(e: Engine, p: Passes, source: EntrySource, bad: list[tuple[int, str]]) -> None:
@@ -457,24 +448,11 @@ def _report_bad(e: Engine, p: Passes, source: EntrySource, bad: list[tuple[int, 
 
 
 def _totals(conn: Any, mixed: list[bool], n: int, t: TariffTables, last: dt.date | None) -> Exposure:
-    """The breakdowns, flows and questions: sums of the classes' monthly sums (``xp_sums``)."""
-    value = RULES.index("value")
-
-    def on_value(i: int, whole: str, own: str) -> str:  # a duty line's lines or base (Passes.priced)
-        own = own if mixed[i] else "NULL"
-        return f"CASE WHEN c.seqs[{i + 1}].rule_id = {value} THEN m.{whole} ELSE {own} END"
-
-    parts = [
-        f"""SELECT * FROM (SELECT m.class_id, m.month, {i} AS seq, c.seqs[{i + 1}].program AS program,
-            c.seqs[{i + 1}].measure_id AS measure_id, c.seqs[{i + 1}].measure AS measure, c.chapter, c.origin,
-            m.d{i} AS duty, {on_value(i, "n", f"m.xn{i}")} AS duty_lines,
-            {on_value(i, "v", f"m.xb{i}")} AS base
-        FROM xp_sums m JOIN xp_class c USING (class_id) WHERE len(c.seqs) > {i}) s WHERE duty_lines > 0"""
-        for i in range(len(mixed))
-    ]
+    """The breakdowns, flows and questions: sums of the parts' monthly sums (``xp_sums``), by duty
+    line of each class (:func:`tmec.engine.duty_slots.detail_sql`)."""
     conn.execute(
         "CREATE OR REPLACE TABLE xp_detail AS SELECT * EXCLUDE (month), "
-        "printf('%04d-%02d', month // 100, month % 100) AS month FROM (" + " UNION ALL ".join(parts) + ") u"
+        "printf('%04d-%02d', month // 100, month % 100) AS month FROM (" + detail_sql(mixed) + ") u"
     )
     by: dict[str, list[dict[str, Any]]] = {}
     for name, cols in GROUPS.items():

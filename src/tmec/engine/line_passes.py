@@ -202,32 +202,40 @@ class Passes:
         return f"SELECT *, {', '.join(base(i) for i in range(seqs))} FROM ({inner}) d"
 
     def priced(self, seqs: int, places: Sequence[int], rules: Sequence[Sequence[int]]) -> pa.Table:
-        """Every line priced by its class's duty lines (``xp_wide``: per fact, its class, the metals
-        its remainder leaves out, and each duty line's rate, rule, places and rate in integer units
-        ``r_{i}``), summed by class and month; with the number of lines whose amounts are wrong.
+        """Every line priced by its part's duty slots (``xp_wide``: per fact and part of its class,
+        the part's ``part_id``, the metals its remainder leaves out, and each slot's rate, rule,
+        places and rate in integer units ``r_{i}``: :mod:`tmec.engine.duty_slots`), summed by part
+        and month; with the number of lines whose amounts are wrong.
 
-        A duty line on the value (nearly all) has as many lines and as much base as its class has
-        (``n``, ``v``): only the others' (``rules[i]``: the rules of some class's line ``i``, when
+        A slot on the value (nearly all) has as many lines and as much base as its class has
+        (``n``, ``v``): only the others' (``rules[i]``: the rules of some part's slot ``i``, when
         not only the value) are counted and summed on their own (``xn{i}``, ``xb{i}``, NULL for a
         line on the value).
 
-        On DuckDB the duties are first worked out by :func:`lean_duty_sql` (exact, or an overflow
-        error: a base of 10^10 or more); only if that fails is the pass made again with
-        :func:`duty_units_sql`, which chooses per line."""
+        On DuckDB the duties are first worked out by :func:`lean_duty_sql` in one product (exact,
+        or an overflow error: a rate times a base past 2^63 in integer units), then in two (a base
+        of 10^10 or more); only if both fail is the pass made again with :func:`duty_units_sql`,
+        which chooses per line."""
         units = self.e.name == "duckdb" and max(places, default=2) <= UNIT_PLACES
         lean = self._lean(seqs, places) if units else [False] * seqs
         if any(lean):
-            try:
-                return self.get(self._priced(seqs, places, rules, lean))
-            except (duckdb.OutOfRangeException, duckdb.ConversionException):
-                pass  # some line's base is too large for it: the other path takes it
+            for short in (True, False):
+                try:
+                    return self.get(self._priced(seqs, places, rules, lean, short))
+                except (duckdb.OutOfRangeException, duckdb.ConversionException):
+                    pass  # some line's base is too large for it: the next path takes it
         return self.get(self._priced(seqs, places, rules, [False] * seqs))
 
     def _priced(
-        self, seqs: int, places: Sequence[int], rules: Sequence[Sequence[int]], lean: Sequence[bool]
+        self,
+        seqs: int,
+        places: Sequence[int],
+        rules: Sequence[Sequence[int]],
+        lean: Sequence[bool],
+        short: bool = False,
     ) -> str:
-        """The pricing pass's SQL (:meth:`priced`), with :func:`lean_duty_sql` for duty line ``i``
-        where ``lean[i]``."""
+        """The pricing pass's SQL (:meth:`priced`), with :func:`lean_duty_sql` (``short``: in one
+        product) for slot ``i`` where ``lean[i]``."""
         month = "l.month, l.bad_amount"
         based = self._based("xp_wide", seqs, month, rules)
         value = RULES.index("value")
@@ -242,7 +250,8 @@ class Passes:
             if lean[i]:
                 p = places[0]
                 scaled = f"sum(duty_{i})" + (f" * {10 ** (UNIT_PLACES - p)}" if p < UNIT_PLACES else "")
-                return lean_duty_sql(f"r_{i}", f"base_{i}", p), f"CAST({scaled} AS DECIMAL(38,0)) * {unit}"
+                per_line = lean_duty_sql(f"r_{i}", f"base_{i}", p, short)
+                return per_line, f"CAST({scaled} AS DECIMAL(38,0)) * {unit}"
             if units:
                 per_line = duty_units_sql(f"rate_{i}", f"base_{i}", f"places_{i}", places, f"r_{i}")
                 return per_line, f"CAST(sum(duty_{i}) AS DECIMAL(38,0)) * {unit}"
@@ -253,9 +262,9 @@ class Passes:
         sums = [f"{duty(i)[1]} AS d{i}" for i in range(seqs)]
         sums += [f"count(x_{i}) AS xn{i}, sum(x_{i}) AS xb{i}" for i in range(seqs) if mixed[i]]
         return (
-            f"SELECT class_id, month, count(*) AS n, sum(value) AS v, {', '.join(sums)}, "
-            f"count_if(bad_amount) AS bad FROM (SELECT class_id, month, bad_amount, value, {', '.join(cols)} "
-            f"FROM ({based}) b) p GROUP BY class_id, month"
+            f"SELECT part_id, month, count(*) AS n, sum(value) AS v, {', '.join(sums)}, "
+            f"count_if(bad_amount) AS bad FROM (SELECT part_id, month, bad_amount, value, {', '.join(cols)} "
+            f"FROM ({based}) b) p GROUP BY part_id, month"
         )
 
     def _lean(self, seqs: int, places: Sequence[int]) -> list[bool]:
@@ -325,17 +334,22 @@ def duty_units_sql(
     return out
 
 
-def lean_duty_sql(units: str, base: str, p: int) -> str:
+def lean_duty_sql(units: str, base: str, p: int, short: bool = False) -> str:
     """:func:`duty_units_sql`'s integer path without its choice of a path per line, as a number of
     units of 10^-p: ``units`` the rate in millionths of a percent (:func:`rate_units_sql`: under
     9 x 10^p %), ``base`` a decimal of at most 18 digits and 4 places.
 
     Exact wherever it gives an answer: DuckDB refuses (an overflow error) any product or sum past
     64 bits rather than wrap, and up to a base of 10^10 none is (as on the integer path).  The
-    caller prices with :func:`duty_units_sql` when it refuses.
+    caller prices with :func:`duty_units_sql` when it refuses.  ``short``: the rate times the base
+    in one product, q = (r x b + D/2) div D (one division rather than three), refused where that
+    product passes 2^63 (a rate of r % on a base of about 9.2 x 10^8 / r or more: 25 % on 36.9
+    million), where the caller prices again without it.
     """
     b = f"CAST({base} * 10000 AS BIGINT)"
     d = 10 ** (12 - p)
+    if short:
+        return f"(({units} * {b} + {d // 2}) // {d})"
     return f"({units} * ({b} // {d}) + ({units} * ({b} % {d}) + {d // 2}) // {d})"
 
 

@@ -46,7 +46,8 @@ def _entries(name: str, lines: int, tmp: Path) -> Path:
 def _tmec(x: dict[str, Any], b: dict[str, Any], lines: int, what: str) -> None:
     print(
         f"  tmec {what}: CPU {x['exposure_cpu']:.2f} s, wall {x['exposure']:.2f} s, "
-        f"peak RSS {x['max_rss_mb']} MB; {x['keys']:,} keys, {x['keys'] - x['cached']:,} priced in Python"
+        f"peak RSS {x['max_rss_mb']} MB; {x['keys']:,} keys, {x['keys'] - x['cached']:,} priced in Python; "
+        f"duty {x['duty']}"
     )
     print(
         f"    -> / bare: {x['exposure_cpu'] / b['exposure_cpu']:.1f}x CPU, "

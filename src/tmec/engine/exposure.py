@@ -26,12 +26,13 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from tmec.core.errors import InputError
 from tmec.engine.bom_tables import InputErrors
 from tmec.engine.duty_slots import detail_sql, number_slots
 from tmec.engine.entry_tables import CLEAN, EntrySource, open_entries, reading, text_problems
-from tmec.engine.line_passes import PRESENT, Passes, rate_units_sql
+from tmec.engine.line_passes import PRESENT, Passes, rate_units_sql, rule_code_sql
 from tmec.engine.pricing_cache import KeyCache, cache_for, cached_table
 from tmec.engine.pricing_keys import KEY, RULES, SCHEMA
 from tmec.engine.pricing_keys import least_share as minimum_share
@@ -224,23 +225,23 @@ def _price(e: Engine, source: EntrySource, t: TariffTables, basis: str, lines_ou
     # distinct duty lines that owe something numbered in slots, by part of a class (duty_slots)
     _classes(conn)
     places = sorted(int(r[0]) for r in conn.execute("SELECT DISTINCT places FROM xp_templates").fetchall())
-    slots, rules = number_slots(conn)
+    slots = number_slots(conn)
+    metals = ("c.mb_full", "c.mb_steel", "c.mb_alu", "c.mb_copper")  # of the class's keys (all alike)
     wide = ", ".join(
-        f"k.rate_{i}, k.rule_{i}, k.places_{i}, "
+        f"k.rate_{i}, {rule_code_sql(f'k.rule_{i}', *metals)} AS rule_{i}, k.places_{i}, "
         f"{rate_units_sql(f'k.rate_{i}', f'k.places_{i}', places)} AS r_{i}"
         for i in range(slots)
     )
-    p.put(
-        "xp_wide",
-        _local(
-            e,
-            # the rates read out of each part's slots once per part, not once per fact
-            "SELECT f.fph, k.part_id, c.mb_full, c.mb_steel, c.mb_alu, c.mb_copper, "
-            f"{wide} FROM xp_fact_keys f JOIN xp_classes c USING (key_id) JOIN xp_parts k USING (class_id)",
-        ),
+    # the rates read out of each part's slots once per part, not once per fact
+    by_fact = _local(
+        e,
+        f"SELECT f.fph, k.part_id, {wide} FROM xp_fact_keys f JOIN xp_classes c USING (key_id) "
+        "JOIN xp_parts k USING (class_id)",
     )
-    # 4. every line priced, summed by part and month (and its amounts checked); ``rules``: the rules
-    # each slot is on in some part: only those bases are worked out per line
+    p.put("xp_wide", by_fact)
+    # 4. every line priced, summed by part and month (and its amounts checked); ``rules``: the rule
+    # codes each slot has in some part: only those bases are worked out per line
+    rules = [_codes(by_fact, f"rule_{i}") for i in range(slots)]
     mixed = [r != [RULES.index("value")] for r in rules]
     sums = p.priced(slots, places, rules)
     _store(conn, "xp_sums", sums)
@@ -500,17 +501,19 @@ def _write_lines(e: Engine, p: Passes, path: Path, places: list[int]) -> None:
     """Every duty line of every entry line, in line order (``--lines``)."""
     from tmec.engine.output import write_table
 
-    p.put(
-        "xp_long",
-        _local(
-            e,
-            "SELECT f.fph, t.seq, t.program, t.measure_id, t.rate, t.rule_id AS rule_0, "
-            "t.places AS places_0, "
-            "t.mb_full, t.mb_steel, t.mb_alu, t.mb_copper "
-            "FROM xp_fact_keys f JOIN xp_templates t USING (key_id)",
-        ),
+    code = rule_code_sql("t.rule_id", "t.mb_full", "t.mb_steel", "t.mb_alu", "t.mb_copper")
+    long = _local(
+        e,
+        f"SELECT f.fph, t.seq, t.program, t.measure_id, t.rate, {code} AS rule_0, t.places AS places_0 "
+        "FROM xp_fact_keys f JOIN xp_templates t USING (key_id)",
     )
-    write_table(p.get(p.duty_lines(places)), path)
+    p.put("xp_long", long)
+    write_table(p.get(p.duty_lines(places, _codes(long, "rule_0"))), path)
+
+
+def _codes(table: pa.Table, column: str) -> list[int]:
+    """The distinct rule codes of a column of a small table."""
+    return sorted(int(c) for c in pc.unique(table.column(column)).to_pylist() if c is not None)
 
 
 def trade_flows(base: Exposure, alt: Exposure) -> list[TradeFlow]:

@@ -18,7 +18,7 @@ import pyarrow as pa
 from tmec.engine.pricing_keys import RULES
 from tmec.engine.session import Engine
 
-__all__ = ["BASES_SQL", "Passes", "duty_units_sql", "lean_duty_sql", "rate_units_sql"]
+__all__ = ["BASES_SQL", "Passes", "duty_units_sql", "lean_duty_sql", "rate_units_sql", "rule_code_sql"]
 
 # A line's facts besides its code and date (what its key is made of, with its code's period).
 FACT_TEXTS = ("origin_text", "usmca_text", "program_text", "melted_text", "smelted_text", "relief_text")
@@ -40,10 +40,24 @@ BASES_SQL = {
     "quantity": "coalesce(quantity, 0)",
     "weight_kg": "coalesce(weight_kg, 0)",
     "us_content": "us_content",
-    "remainder": "remainder",
     "non_us_parts": "non_us_parts",
     "us_parts": "us_parts",
 }
+# A rule and, for the remainder, the metals it leaves out, in one number (rule_code_sql): the join
+# of the lines to their slots carries one column rather than a rule and four flags.
+METALS = 16  # > len(RULES)
+METAL_BITS = ((2, "steel_value"), (4, "aluminum_value"), (8, "copper_value"))  # bit 1: the full value
+
+
+def rule_code_sql(rule: str, full: str, steel: str, alu: str, copper: str) -> str:
+    """A duty line's rule code: its rule (pricing_keys.RULES), plus for the remainder 16 times the
+    metals it leaves out (1 the full value, 2 steel, 4 aluminum, 8 copper: ``full`` > 0 and the
+    three flags as the key's metal lines have them)."""
+    flags = " + ".join(
+        f"CASE WHEN {f} THEN {bit} ELSE 0 END"
+        for f, bit in ((f"{full} > 0", 1), (steel, 2), (alu, 4), (copper, 8))
+    )
+    return f"CASE WHEN {rule} = {RULES.index('remainder')} THEN {rule} + {METALS} * ({flags}) ELSE {rule} END"
 
 
 class Passes:
@@ -142,27 +156,21 @@ class Passes:
         lines = f"SELECT src_line, {self.fact_hash('x')} AS fph FROM {self.dated()} x"
         return f"SELECT l.src_line, l.fph FROM ({lines}) l JOIN {fphs} b ON l.fph = b.fph"
 
-    def _based(self, table: str, seqs: int, extra: str, rules: Sequence[Sequence[int]] | None = None) -> str:
-        """The lines joined by fact to ``table`` (a metal-base flags and ``rule_{i}`` per duty line),
-        with each duty line's base ``base_{i}`` and the columns ``extra``; ``rules[i]``: the rules
-        duty line ``i`` is on in some class (None: any), so that only those bases are worked out."""
+    def _based(self, table: str, seqs: int, extra: str, rules: Sequence[Sequence[int]]) -> str:
+        """The lines joined by fact to ``table`` (``rule_{i}`` per slot: a rule code of
+        :func:`rule_code_sql`), with each slot's base ``base_{i}`` and the columns ``extra``;
+        ``rules[i]``: the codes slot ``i`` has in some row of ``table``, so that only those bases
+        are worked out."""
         inner = (
             f"SELECT w.*, {extra}, l.value, l.steel_value, l.aluminum_value, l.copper_value, "
             "l.non_us_content, l.quantity, l.weight_kg, l.us_parts_value "
             f"FROM (SELECT x.*, {self.fact_hash('x')} AS fph FROM {self.dated()} x) l "
             f"JOIN {table} w ON l.fph = w.fph"
         )
-        used = set(range(len(RULES))) if rules is None else {r for rs in rules for r in rs}
-        # the metals a remainder leaves out: the whole value (a metal line on the full value), or
-        # the metal values the key's metal lines are on
-        metal = " + ".join(
-            f"CASE WHEN mb_{m} THEN coalesce({c}, 0) ELSE 0 END"
-            for m, c in (("steel", "steel_value"), ("alu", "aluminum_value"), ("copper", "copper_value"))
-        )
+        used = {r % METALS for rs in rules for r in rs}
         # The differences are amounts of the lines' own type (never above its value once the
         # line is checked: a bad line, counted in the same pass, reads as none), so that every base
         # is a 64-bit decimal, not a 128-bit one.
-        metal_base = f"CASE WHEN mb_full > 0 THEN value ELSE least(value, {metal}) END AS metal_base"
         us_content = "value - coalesce(non_us_content, 0)"
 
         def positive(x: str, name: str) -> str:
@@ -171,9 +179,6 @@ class Passes:
         differences = []
         if RULES.index("us_content") in used:
             differences.append(positive(us_content, "us_content"))
-        if RULES.index("remainder") in used:
-            differences.append(positive("value - metal_base", "remainder"))
-            inner = f"SELECT *, {metal_base} FROM ({inner}) j"
         if {RULES.index("non_us_parts"), RULES.index("us_parts")} & used:
             # Proc. 11032 clause (2)(d): the value less the U.S. parts, but at least the share of the
             # value that gives the minimum duty, to the ten-thousandth up (Measure.least_base)
@@ -192,11 +197,24 @@ class Passes:
             inner = f"SELECT *, {', '.join(differences)} FROM ({inner}) k"
         value = RULES.index("value")
 
-        def base(i: int) -> str:  # a duty line on the value in every class needs no choice of its base
-            on = list(range(len(RULES))) if rules is None else sorted(rules[i])
-            if on == [value]:
+        def remainder(code: int) -> str:
+            """What the metals leave of the value: the metals a code's remainder leaves out are the
+            whole value (a metal line on the full value), or the metal values its metal lines are on."""
+            full, metals = code // METALS & 1, [c for bit, c in METAL_BITS if code // METALS & bit]
+            metal = (
+                "value" if full else f"least(value, {' + '.join(f'coalesce({c}, 0)' for c in metals) or '0'})"
+            )
+            return f"CASE WHEN value - {metal} > 0 THEN TRY_CAST(value - {metal} AS {self.amount}) END"
+
+        def base_of(code: int) -> str:
+            rule = RULES[code % METALS]
+            return remainder(code) if rule == "remainder" else BASES_SQL[rule]
+
+        def base(i: int) -> str:  # a slot on the value in every row needs no choice of its base
+            on = sorted(rules[i])
+            if on in ([value], []):
                 return f"value AS base_{i}"
-            cases = " ".join(f"WHEN {r} THEN {BASES_SQL[RULES[r]]}" for r in on)
+            cases = " ".join(f"WHEN {r} THEN {base_of(r)}" for r in on)
             return f"CASE rule_{i} {cases} END AS base_{i}"
 
         return f"SELECT *, {', '.join(base(i) for i in range(seqs))} FROM ({inner}) d"
@@ -277,14 +295,15 @@ class Passes:
         row = self.e.conn.execute(f"SELECT {misfits} FROM xp_wide").fetchall()[0]
         return [not n for n in row]
 
-    def duty_lines(self, places: Sequence[int]) -> str:
-        """Every duty line of every line (``xp_long``: per fact, one row per duty line), in line order."""
+    def duty_lines(self, places: Sequence[int], codes: Sequence[int]) -> str:
+        """Every duty line of every line (``xp_long``: per fact, one row per duty line, its rule code
+        ``rule_0`` one of ``codes``), in line order."""
         extra = "l.src_line, l.line, l.entry_date"
         duty = duty_sql("rate", "base_0", "places_0", places)
         return (
             "SELECT src_line, line, entry_date, program, measure_id, CAST(rate AS DECIMAL(12,6)) AS rate, "
             f"CAST(base_0 AS DECIMAL(28,4)) AS base, CAST({duty} AS DECIMAL(28,4)) AS duty "
-            f"FROM ({self._based('xp_long', 1, extra)}) b WHERE base_0 IS NOT NULL "
+            f"FROM ({self._based('xp_long', 1, extra, [codes])}) b WHERE base_0 IS NOT NULL "
             "ORDER BY src_line, program, measure_id"
         )
 

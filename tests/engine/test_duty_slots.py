@@ -22,12 +22,23 @@ V, STEEL, US = RULES.index("value"), RULES.index("steel_value"), RULES.index("us
 
 def _classes(conn: duckdb.DuckDBPyConnection, classes: dict[int, list[tuple[str, int]]]) -> None:
     conn.execute(
-        "CREATE TABLE xp_class (class_id INTEGER, seqs STRUCT(rate DECIMAL(12,6), rule_id INTEGER, "
-        "places INTEGER)[])"
+        "CREATE TABLE xp_class (class_id INTEGER, chapter VARCHAR, origin VARCHAR, "
+        "seqs STRUCT(program VARCHAR, measure_id VARCHAR, measure VARCHAR, rate DECIMAL(12,6), "
+        "rule_id INTEGER, places INTEGER)[])"
     )
     for cid, seqs in classes.items():
-        rows = [{"rate": Decimal(r), "rule_id": rule, "places": 2} for r, rule in seqs]
-        conn.execute("INSERT INTO xp_class VALUES (?, ?)", (cid, rows))
+        rows = [
+            {
+                "program": "p",
+                "measure_id": f"m{i}",
+                "measure": "t",
+                "rate": Decimal(r),
+                "rule_id": rule,
+                "places": 2,
+            }
+            for i, (r, rule) in enumerate(seqs)
+        ]
+        conn.execute("INSERT INTO xp_class VALUES (?, '72', 'CN', ?)", (cid, rows))
 
 
 def test_only_distinct_duty_lines_that_owe_something_take_a_slot() -> None:

@@ -32,13 +32,15 @@ VALUE = RULES.index("value")
 
 
 def number_slots(conn: Any, slots: int = SLOTS) -> int:
-    """``xp_seqmap`` (per class and duty line ``seq``: its ``part`` and ``slot``, NULL for a duty
-    line at 0 on the value) and ``xp_parts`` (per class and part: ``part_id`` and each slot's
-    ``rate_{s}``, ``rule_{s}``, ``places_{s}``), from ``xp_class``; the slots a part has."""
+    """``xp_seqmap`` (per class and duty line ``seq``: its measure, its class's chapter and origin,
+    its ``part`` and ``slot``, NULL for a duty line at 0 on the value) and ``xp_parts`` (per class
+    and part: ``part_id`` and each slot's ``rate_{s}``, ``rule_{s}``, ``places_{s}``), from
+    ``xp_class``; the slots a part has."""
     conn.execute(
-        "CREATE OR REPLACE TABLE xp_seqs AS SELECT class_id, i - 1 AS seq, seqs[i].rate AS rate, "
-        "seqs[i].rule_id AS rule_id, seqs[i].places AS places "
-        "FROM (SELECT class_id, seqs, unnest(generate_series(1, len(seqs))) AS i FROM xp_class) c"
+        "CREATE OR REPLACE TABLE xp_seqs AS SELECT class_id, chapter, origin, i - 1 AS seq, "
+        "seqs[i].program AS program, seqs[i].measure_id AS measure_id, seqs[i].measure AS measure, "
+        "seqs[i].rate AS rate, seqs[i].rule_id AS rule_id, seqs[i].places AS places "
+        "FROM (SELECT *, unnest(generate_series(1, len(seqs))) AS i FROM xp_class) c"
     )
     # the distinct duty lines that owe something, numbered in the class's order: those not on the
     # value (a) first, each in a part of its own, then those on the value, in the free slots
@@ -59,7 +61,8 @@ def number_slots(conn: Any, slots: int = SLOTS) -> int:
         f"CREATE OR REPLACE TABLE xp_pairs AS SELECT *, {part} AS part, {slot} AS slot FROM xp_pairs"
     )
     conn.execute(
-        "CREATE OR REPLACE TABLE xp_seqmap AS SELECT s.class_id, s.seq, s.rule_id, p.part, p.slot "
+        "CREATE OR REPLACE TABLE xp_seqmap AS SELECT s.class_id, s.seq, s.program, s.measure_id, s.measure, "
+        "s.chapter, s.origin, s.rule_id, p.part, p.slot "
         "FROM xp_seqs s LEFT JOIN xp_pairs p ON p.class_id = s.class_id AND p.rule_id = s.rule_id "
         "AND p.places = s.places AND p.rate IS NOT DISTINCT FROM s.rate"
     )
@@ -85,7 +88,6 @@ def number_slots(conn: Any, slots: int = SLOTS) -> int:
 def detail_sql(mixed: list[bool]) -> str:
     """Per class, month and duty line (``seq``): its duty, lines and base, from the parts' sums
     (``xp_sums``, by ``part_id`` and month; ``mixed[s]``: slot ``s`` sums lines and bases of its own)."""
-    parts = "SELECT p.class_id, p.part, m.* FROM xp_sums m JOIN xp_parts p USING (part_id)"
     own = [s for s, m in enumerate(mixed) if m]
 
     def by_slot(col: str, otherwise: str) -> str:
@@ -96,10 +98,9 @@ def detail_sql(mixed: list[bool]) -> str:
     def on_value(whole: str, col: str) -> str:  # the class's lines and value, or the slot's own
         return f"CASE WHEN q.rule_id = {VALUE} THEN w.{whole} ELSE {by_slot(col, 'NULL')} END"
 
-    return f"""SELECT * FROM (SELECT w.class_id, w.month, q.seq, c.seqs[q.seq + 1].program AS program,
-        c.seqs[q.seq + 1].measure_id AS measure_id, c.seqs[q.seq + 1].measure AS measure, c.chapter, c.origin,
+    return f"""WITH m AS (SELECT p.class_id, p.part, m.* FROM xp_sums m JOIN xp_parts p USING (part_id))
+    SELECT * FROM (SELECT w.class_id, w.month, q.seq, q.program, q.measure_id, q.measure, q.chapter, q.origin,
         {by_slot("d", "0")} AS duty, {on_value("n", "xn")} AS duty_lines, {on_value("v", "xb")} AS base
-    FROM ({parts}) w JOIN xp_seqmap q ON q.class_id = w.class_id
-    JOIN xp_class c ON c.class_id = w.class_id
-    LEFT JOIN ({parts}) s ON s.class_id = q.class_id AND s.part = q.part AND s.month = w.month
+    FROM m w JOIN xp_seqmap q ON q.class_id = w.class_id
+    LEFT JOIN m s ON s.class_id = q.class_id AND s.part = q.part AND s.month = w.month
     WHERE w.part = 0) d WHERE duty_lines > 0"""

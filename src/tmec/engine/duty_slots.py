@@ -14,8 +14,8 @@ line's class uses it or not.  So only what differs takes a slot:
   per part); a duty line not on the value always takes slot 0 of a part of its own, so that only
   slot 0 sums the lines and bases of duty lines whose base is not the value.
 
-At 10 M lines (52,000 keys) 40 % of the lines owe nothing but duty lines at 0, 32 % one duty, 12 %
-three or more: two slots a line and 5 % more rows cost less than five slots on every line
+At 10 M lines (52,000 keys) 38 % of the lines owe nothing but duty lines at 0, 32 % one duty, 12 %
+three or more: two slots a line and 13 % more rows cost less than five slots on every line
 (BENCHMARKS.md, "exposure: the duty slots").
 """
 

@@ -18,9 +18,10 @@ real engine could not have is granted):
   second threshold stands for the others), taken in place of the facts pass, the join to the key and
   the class (granted free: the bare baseline's own join stands for them);
 * each duty line's duty rounded per line (the sum of rounded duties is not the rounded sum), in
-  64-bit integers (the cheapest exact form, :func:`tmec.engine.line_passes.lean_duty_sql`), for
-  ``slots`` duty lines: 2 (as if the wide classes cost nothing) and 5 (the widest class the law has
-  at these sizes);
+  64-bit integers (the cheapest exact form, :func:`tmec.engine.line_passes.lean_duty_sql` in one
+  product), for ``slots`` duty lines: 2 (as if the wide classes cost nothing; tmec prices a class's
+  distinct owing duty lines two to a part, its lines once per part) and 5 (the widest class the law
+  has at these sizes);
 * the sums by class and month, with about as many groups as tmec's classes make (~48,000 at 10 M
   lines: the fact hash modulo 4,000, by month).
 
@@ -88,7 +89,7 @@ def least_work_sql(entries: Path, rates: Path, slots: int) -> str:
     """The model's single pass over ``entries`` with ``slots`` duty lines per line (1-5)."""
     if not 1 <= slots <= len(_BASES):
         raise ValueError(f"slots: 1 to {len(_BASES)}, found {slots}")
-    duties = ", ".join(f"{lean_duty_sql('r_units', _BASES[i], 2)} AS d{i}" for i in range(slots))
+    duties = ", ".join(f"{lean_duty_sql('r_units', _BASES[i], 2, short=True)} AS d{i}" for i in range(slots))
     sums = ", ".join(f"sum(d{i})" for i in range(slots))
     joined = _JOINED.format(entries=str(entries).replace("'", "''"), rates=str(rates).replace("'", "''"))
     return (

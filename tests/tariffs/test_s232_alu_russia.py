@@ -136,3 +136,20 @@ def test_the_200_percent_covers_every_provision_note_19_i_to_k_prints() -> None:
         for sub in ("i", "j", "k"):
             missing = [c for c in listed[sub] if not any(m.covers(c.replace(".", "")) for m in live)]
             assert not missing, (day, sub, missing)
+
+
+def test_the_reciprocal_duty_spared_on_a_200_percent_derivative_names_note_2v_s_letter() -> None:
+    """U.S. note 2(v)(ix) names 9903.85.04, .07-.09, not .68: tmec spares the reciprocal duty (heading
+    9903.01.33, EO 14257 sec. 3(b)) and says the note's letter would charge it."""
+    d = price("2025-10-01", HINGE, "TR", smelted_cast="RU", aluminum_value=20000)
+    assert aluminum(d) == {"9903.85.68": FULL}
+    assert not [ln for ln in d.lines if ln.program == "ieepa_reciprocal"]
+    other = [n for n in d.notes if n.startswith("Other reading: U.S. note 2(v)(viii)-(ix)")]
+    assert len(other) == 1 and "9903.85.68" in other[0] and "9903.01.33" in other[0]
+    # smelted elsewhere: the 50 % on the aluminum content, the reciprocal on the rest, no other reading
+    d = price("2025-10-01", HINGE, "TR", smelted_cast="CA", aluminum_value=20000)
+    assert [ln.base for ln in d.lines if ln.program == "ieepa_reciprocal"] == [D("80000.00")]
+    assert not any(n.startswith("Other reading: U.S. note 2(v)(viii)") for n in d.notes)
+    # a product of Russia owes no reciprocal duty at all (column 2): nothing to read otherwise
+    d = price("2025-10-01", HINGE, "RU", smelted_cast="RU", aluminum_value=20000)
+    assert not any(n.startswith("Other reading: U.S. note 2(v)(viii)") for n in d.notes)

@@ -78,7 +78,7 @@ from tmec.tariffs.duty import DutyLine
 from tmec.tariffs.entry import RELIEFS, Entry
 from tmec.tariffs.measures import CUMULATIVE, METAL_PROGRAMS, Measure, MeasureSet
 from tmec.tariffs.rates import quantity_unit
-from tmec.tariffs.readings import NOT_IN_NOTE_2V
+from tmec.tariffs.readings import NOT_IN_NOTE_2V, reciprocal_excluded
 from tmec.tariffs.schedule import HtsLine
 
 __all__ = ["Stack", "stack"]
@@ -543,7 +543,7 @@ def stack(
             _ask_floor(reciprocal, st)  # the EU, Japan, Korea, Switzerland: 15 % inclusive of column 1
             st.lines.append(_line(reciprocal, base, places, column1))
         else:
-            st.notes.append("IEEPA reciprocal not applied: Section 232 goods are excluded (9903.01.33)")
+            st.notes.extend(reciprocal_excluded(d.heading for d in metals if d.rate > 0))
     country = select(measures, "ieepa_country", entry, claim, st)
     if country is not None:
         country_line(country, entry, ZERO if covered or wood_due else entry.value - metal_base, places, st)

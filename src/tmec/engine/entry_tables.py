@@ -32,7 +32,7 @@ from tmec.core.params import ParamValue
 from tmec.engine.bom_tables import InputErrors, _drop, _numeric, _q, _text, number_column
 from tmec.engine.duck_errors import EngineFailure, reading
 from tmec.tariffs import default_tables
-from tmec.tariffs.declared import SEPARATOR, canonical
+from tmec.tariffs.declared import EXPECTED, SEPARATOR, canonical
 from tmec.tariffs.territory import TERRITORY, inside_territory, territory_codes
 
 __all__ = [
@@ -126,7 +126,7 @@ CLEAN: dict[str, Callable[[str], str]] = {
     "program_text": lambda x: f"upper({_trim(x)})",
     "melted_text": _place,
     "smelted_text": _place,
-    "relief_text": lambda x: _declared(x),
+    "relief_text": _declared,
 }
 # What each text is checked as (the same readings, before UK is read as GB): column -> SQL, check.
 Check = Callable[[str], str | None]  # a distinct value -> why it is wrong, or None
@@ -503,10 +503,9 @@ def _bad_relief(v: str) -> str | None:
     try:
         canonical(v)
     except InputError as exc:
-        why = exc.message.replace("{", "{{").replace("}", "}}")
-        if SEPARATOR not in v:  # one value is named as the file writes it (not lowered), as before
-            why = why.replace(f"found {v!r}".replace("{", "{{").replace("}", "}}"), "found {raw!r}")
-        return f"{exc.field}: {why}"
+        if SEPARATOR not in v:  # one value (only unknown can be wrong): named as the file writes it
+            return f"{exc.field}: {EXPECTED}, found {{raw!r}}"
+        return f"{exc.field}: " + exc.message.replace("{", "{{").replace("}", "}}")  # (a template)
     return None
 
 

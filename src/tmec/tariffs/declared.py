@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from tmec.core.errors import InputError
 
-__all__ = ["EXCLUSIVE", "FIELD", "RELIEFS", "SEPARATOR", "canonical", "declared", "joined"]
+__all__ = ["EXCLUSIVE", "EXPECTED", "FIELD", "RELIEFS", "SEPARATOR", "canonical", "declared", "joined"]
 
 FIELD = "metals_relief"
 SEPARATOR = ";"
@@ -57,6 +57,8 @@ RELIEFS = {
     "none": "no such relief is claimed",
 }
 
+EXPECTED = f"expected one of {', '.join(RELIEFS)}"  # what an unknown fact is told
+
 _NOTE_16 = ("commerce_quota", "equipment_parts", "motorcycle_parts")
 _PARTS = (
     "auto_part_certified",
@@ -81,8 +83,8 @@ EXCLUSIVE: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
         # 16(a): "These headings are mutually exclusive, such that an imported article will be subject
         # to no more than one of these headings" (9903.82.13, .18, .19 among them); 16(k)'s parts are
         # used only in making agricultural or industrial equipment, so not for making motorcycles
-        # (16(g)), and are parts of (c)(vi)-(viii), not the steel or aluminum articles of (c)(i), (iii)
-        # the Commerce quantities of 16(h)-(i) are
+        # (16(g)), and they are parts, not the steel or aluminum articles the Commerce quantities of
+        # 16(h)-(i) are of
         "the reliefs of U.S. note 16 are mutually exclusive (16(a): an article is subject to no more than "
         "one of its headings; 16(k)'s parts are used only in making agricultural or industrial equipment)",
     ),
@@ -119,7 +121,7 @@ def canonical(text: str | None) -> str | None:
     if unknown:
         # one value is named as written, as before the facts were a set
         found = text if len([p for p in parts if p]) == 1 else unknown[0]
-        raise InputError(f"expected one of {', '.join(RELIEFS)}, found {found!r}", field=FIELD)
+        raise InputError(f"{EXPECTED}, found {found!r}", field=FIELD)
     for one, other, why in EXCLUSIVE:
         clash = [(a, b) for a in facts for b in facts if a < b and _across(a, b, one, other)]
         if clash:

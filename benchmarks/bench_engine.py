@@ -89,8 +89,14 @@ def _child(code: str) -> dict[str, Any]:
         "def _cpu():\n    s, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)\n"
         "    return s.ru_utime + s.ru_stime + c.ru_utime + c.ru_stime\n"
     )
+    # The peak memory of this process alone: Linux keeps ru_maxrss across the exec, so a child
+    # started from a large benchmark process reported the parent's size (the bare baseline, 97 MB
+    # on its own, read 188 MB after the parent had loaded the law); VmHWM starts afresh at the exec.
     epilogue = (
-        "\nout['max_rss_mb'] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
+        "\nhwm = [ln.split()[1] for ln in Path('/proc/self/status').read_text().splitlines()"
+        " if ln.startswith('VmHWM:')] if Path('/proc/self/status').exists() else []"
+        "\nout['max_rss_mb'] = round(int(hwm[0]) / 1024) if hwm else"
+        " round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
         "\nprint(json.dumps(out))\n"
     )
     proc = subprocess.run(
